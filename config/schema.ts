@@ -1,0 +1,120 @@
+/**
+ * The service configuration: one zod schema, validated at synth time and when a Lambda loads it.
+ *
+ * Owned by config/; `config/remediation.json` is the deployed instance and
+ * `config/remediation.schema.json` is exported from this schema for editors.
+ */
+import { z } from 'zod';
+import { CONTROL_IDS } from '../remediators/core/types.js';
+
+export const CONTROL_MODES = ['auto', 'approve', 'notify', 'off'] as const;
+export type ControlMode = (typeof CONTROL_MODES)[number];
+
+/** CloudWatch Logs PutRetentionPolicy accepts only these values (days). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** The seeds' JSON access log format; `$context.requestId` is mandatory (APIGateway.9, REST access logging). */
+export const DEFAULT_ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  caller: '$context.identity.caller',
+  user: '$context.identity.user',
+  requestTime: '$context.requestTime',
+  httpMethod: '$context.httpMethod',
+  resourcePath: '$context.resourcePath',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  errorMessage: '$context.error.message',
+});
+
+export const MANAGED_RULE_GROUPS = [
+  'AWSManagedRulesCommonRuleSet',
+  'AWSManagedRulesKnownBadInputsRuleSet',
+  'AWSManagedRulesAmazonIpReputationList',
+  'AWSManagedRulesAnonymousIpList',
+  'AWSManagedRulesSQLiRuleSet',
+] as const;
+
+export const BaselineSchema = z
+  .object({
+    /** APIGateway.1: the execution log level to set (ERROR or INFO both pass the control). */
+    executionLogLevel: z.enum(['ERROR', 'INFO']).default('ERROR'),
+    throttling: z
+      .object({
+        /** Requests per second; a stage or method above this (or unset) fails. */
+        rateLimit: z.number().positive().max(10_000).default(1000),
+        burstLimit: z.number().int().positive().max(5_000).default(2000),
+      })
+      .strict()
+      .prefault({}),
+    accessLogs: z
+      .object({
+        format: z
+          .string()
+          .refine((format) => format.includes('$context.requestId'), {
+            message: 'the access log format must contain $context.requestId',
+          })
+          .default(DEFAULT_ACCESS_LOG_FORMAT),
+        /** Log group per stage: `{prefix}/{apiId}/{stageName}`. */
+        logGroupNamePrefix: z
+          .string()
+          .regex(/^[\w\-/.#]+$/, 'letters, digits and _ - / . # only')
+          .default('/aws/apigateway/access-logs'),
+        retentionDays: z
+          .number()
+          .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+            message: `retentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
+          })
+          .default(365),
+      })
+      .strict()
+      .prefault({}),
+    webAcl: z
+      .object({
+        /** Name of the baseline web ACL, found or created once per account and Region. */
+        name: z
+          .string()
+          .regex(/^[\w-]{1,128}$/)
+          .default('apigw-remediation-baseline'),
+        managedRuleGroups: z
+          .array(z.enum(MANAGED_RULE_GROUPS))
+          .min(1)
+          .default([
+            'AWSManagedRulesCommonRuleSet',
+            'AWSManagedRulesKnownBadInputsRuleSet',
+            'AWSManagedRulesAmazonIpReputationList',
+          ]),
+        /** Rate-based rule: requests per 5 minutes per client IP before blocking. */
+        rateLimitPer5Minutes: z.number().int().min(10).max(2_000_000_000).default(2000),
+      })
+      .strict()
+      .prefault({}),
+    /** Name of the API Gateway CloudWatch Logs role the member stack creates in every account. */
+    cloudWatchRoleName: z
+      .string()
+      .regex(/^[\w+=,.@-]{1,64}$/)
+      .default('apigw-remediation-apigateway-cloudwatch'),
+    /** Tags put on every resource the service creates (log groups, web ACLs). */
+    resourceTags: z.record(z.string(), z.string()).default({ 'managed-by': 'apigw-remediation' }),
+  })
+  .strict();
+
+export type BaselineConfig = z.infer<typeof BaselineSchema>;
+
+const ControlModeSchema = z.enum(CONTROL_MODES);
+const ControlModesSchema = z.partialRecord(z.enum(CONTROL_IDS), ControlModeSchema);
+
+export const ConfigSchema = z
+  .object({
+    /** Global dry run: evaluate and record what would change, change nothing. */
+    dryRun: z.boolean().default(false),
+    /** Mode per control. Controls not listed take their default (see config/defaults). */
+    controls: ControlModesSchema.default({}),
+    baseline: BaselineSchema.prefault({}),
+  })
+  .strict();
+
+export type RemediationConfig = z.infer<typeof ConfigSchema>;
