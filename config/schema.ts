@@ -107,6 +107,60 @@ export type BaselineConfig = z.infer<typeof BaselineSchema>;
 const ControlModeSchema = z.enum(CONTROL_MODES);
 const ControlModesSchema = z.partialRecord(z.enum(CONTROL_IDS), ControlModeSchema);
 
+export const ApprovalSchema = z
+  .object({
+    /** How long an approval request waits for a decision (Step Functions task timeout). */
+    timeoutSeconds: z
+      .number()
+      .int()
+      .min(300)
+      .max(7 * 24 * 3600)
+      .default(24 * 3600),
+    /** What the workflow does when nobody decides in time: record EXPIRED and skip, or apply anyway. */
+    onTimeout: z.enum(['skip', 'apply']).default('skip'),
+    /** Optional allow-list; empty lists mean any member of the Slack channel may decide. */
+    approvers: z
+      .object({
+        /** Slack user ids, e.g. U024BE7LH. */
+        userIds: z
+          .array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'a Slack user id such as U024BE7LH'))
+          .default([]),
+        /** A Slack user group id (S...); its members may decide. */
+        userGroupId: z
+          .string()
+          .regex(/^S[A-Z0-9]{2,}$/, 'a Slack user group id such as S0614TZR7')
+          .optional(),
+      })
+      .strict()
+      .prefault({}),
+    slack: z
+      .object({
+        /** Channel the approval requests are posted to. */
+        channelId: z
+          .string()
+          .regex(/^[CG][A-Z0-9]{2,}$/, 'a Slack channel id such as C0123456789')
+          .default('C0000000000'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export const CrossAccountSchema = z
+  .object({
+    /** Role the member stack creates in every account; the remediators assume it. */
+    memberRoleName: z
+      .string()
+      .regex(/^[\w+=,.@-]{1,64}$/)
+      .default('apigw-remediation-member'),
+    /** Fixed session name so CloudTrail tells the service's own calls apart. */
+    sessionName: z
+      .string()
+      .regex(/^[\w+=,.@-]{2,64}$/)
+      .default('apigw-remediation'),
+  })
+  .strict();
+
 export const ConfigSchema = z
   .object({
     /** Global dry run: evaluate and record what would change, change nothing. */
@@ -114,6 +168,8 @@ export const ConfigSchema = z
     /** Mode per control. Controls not listed take their default (see config/defaults). */
     controls: ControlModesSchema.default({}),
     baseline: BaselineSchema.prefault({}),
+    approval: ApprovalSchema.prefault({}),
+    crossAccount: CrossAccountSchema.prefault({}),
   })
   .strict();
 
