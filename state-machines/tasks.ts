@@ -1,0 +1,129 @@
+/**
+ * The Lambda functions behind the remediation state machine's Task states.
+ *
+ * The CDK app creates one function per entry (handler export `handler`) and passes its ARN
+ * to the definition as `${substitution}`. The definition's other substitutions are listed in
+ * {@link DEFINITION_SUBSTITUTIONS}. `needs` says what each function must be allowed to reach.
+ */
+
+/**
+ * What a task's function needs from its environment:
+ * - config: the service configuration (config/load.ts loadConfig).
+ * - memberRole: sts:AssumeRole on the member role in every account (API Gateway, WAF, Logs calls there).
+ * - locksTable: read/write on the locks table (stage locks and per-account deployment slots); the
+ *   table name reaches the function in its input (`${LocksTableName}`), not through the environment.
+ * - securityHub: securityhub:BatchUpdateFindings and securityhub:BatchImportFindings in the central account.
+ * - notifyTopic: sns:Publish on the topic in env NOTIFY_TOPIC_ARN.
+ * - approvals: whatever the Slack approvals package declares for its request-approval function.
+ */
+export type TaskNeed = 'config' | 'memberRole' | 'locksTable' | 'securityHub' | 'notifyTopic' | 'approvals';
+
+export interface TaskDefinition {
+  readonly substitution: string;
+  readonly entry: string;
+  readonly description: string;
+  readonly needs: readonly TaskNeed[];
+}
+
+export const TASKS = [
+  {
+    substitution: 'IntakeFunctionArn',
+    entry: 'remediators/handlers/intake.ts',
+    description: 'Normalizes a Security Hub or CloudTrail event into remediation requests',
+    needs: ['config'],
+  },
+  {
+    substitution: 'TakeOwnershipFunctionArn',
+    entry: 'remediators/handlers/take-ownership.ts',
+    description:
+      'Sets the finding Workflow to NOTIFIED before any other work so the rule does not fire again',
+    needs: ['securityHub'],
+  },
+  {
+    substitution: 'ExpandStagesFunctionArn',
+    entry: 'remediators/handlers/expand-stages.ts',
+    description: 'Lists the stages a request covers (every stage of the API when the request names none)',
+    needs: ['config', 'memberRole'],
+  },
+  {
+    substitution: 'DecideFunctionArn',
+    entry: 'remediators/handlers/decide.ts',
+    description: 'Resolves the mode of every requested control from config, account and API/stage tags',
+    needs: ['config', 'memberRole'],
+  },
+  {
+    substitution: 'AcquireLockFunctionArn',
+    entry: 'remediators/handlers/acquire-lock.ts',
+    description: 'Takes the per-stage lock (DynamoDB conditional write with expiry)',
+    needs: ['locksTable'],
+  },
+  {
+    substitution: 'SnapshotFunctionArn',
+    entry: 'remediators/handlers/snapshot.ts',
+    description: 'Reads the stage and plans the changes of the controls that may change it',
+    needs: ['config', 'memberRole'],
+  },
+  {
+    substitution: 'RequestApprovalFunctionArn',
+    entry: 'remediators/handlers/request-approval.ts',
+    description: 'Posts the approval request to Slack and keeps the task token server-side',
+    needs: ['approvals'],
+  },
+  {
+    substitution: 'ApplyFunctionArn',
+    entry: 'remediators/handlers/apply.ts',
+    description: 'Creates missing prerequisites and applies API-level changes (UpdateRestApi / UpdateApi)',
+    needs: ['config', 'memberRole'],
+  },
+  {
+    substitution: 'DeploySlotFunctionArn',
+    entry: 'remediators/handlers/deploy-slot.ts',
+    description: 'Claims the per-account deployment slot (CreateDeployment: 1 per 5 s per account)',
+    needs: ['locksTable'],
+  },
+  {
+    substitution: 'RedeployFunctionArn',
+    entry: 'remediators/handlers/redeploy.ts',
+    description: 'Creates a deployment of the API onto the stage',
+    needs: ['config', 'memberRole'],
+  },
+  {
+    substitution: 'UpdateStageFunctionArn',
+    entry: 'remediators/handlers/update-stage.ts',
+    description: 'Applies every stage change in one UpdateStage call and associates the baseline web ACL',
+    needs: ['config', 'memberRole'],
+  },
+  {
+    substitution: 'VerifyFunctionArn',
+    entry: 'remediators/handlers/verify.ts',
+    description: 'Re-reads the stage and checks that the remediated controls now pass',
+    needs: ['config', 'memberRole'],
+  },
+  {
+    substitution: 'RecordFunctionArn',
+    entry: 'remediators/handlers/record.ts',
+    description: 'Records the outcome in Security Hub (finding workflow, note, user-defined fields)',
+    needs: ['config', 'securityHub'],
+  },
+  {
+    substitution: 'NotifyFunctionArn',
+    entry: 'remediators/handlers/notify.ts',
+    description: 'Publishes the outcome to the notification topic (Slack through AWS Chatbot)',
+    needs: ['notifyTopic'],
+  },
+  {
+    substitution: 'ReleaseLockFunctionArn',
+    entry: 'remediators/handlers/release-lock.ts',
+    description: 'Releases the per-stage lock if this execution still holds it',
+    needs: ['locksTable'],
+  },
+] as const satisfies readonly TaskDefinition[];
+
+/** Definition substitutions that are not function ARNs. */
+export const DEFINITION_SUBSTITUTIONS = {
+  /** DynamoDB table (partition key `pk` string, TTL attribute `expiresAt`) for stage locks and deploy slots. */
+  LocksTableName: 'LocksTableName',
+} as const;
+
+export const LOCKS_TABLE_KEY = 'pk';
+export const LOCKS_TABLE_TTL_ATTRIBUTE = 'expiresAt';
