@@ -1,0 +1,151 @@
+/**
+ * APIGateway.1: REST and WebSocket stages must have execution logging at ERROR or INFO for
+ * every method (AWS Config rule api-gw-execution-logging-enabled). HTTP APIs have no
+ * execution logs, so the control does not apply to them.
+ */
+import type { BaselineConfig } from '../../config/schema.js';
+import type { PlannedChange, RestStageSnapshot, StageSnapshot, V2StageSnapshot } from '../core/types.js';
+import { defineControl, inspectionOf } from './define-control.js';
+import type { Inspection } from './define-control.js';
+import {
+  PASSING_LOG_LEVELS,
+  STAGE_WIDE_KEY,
+  compareCodePoints,
+  methodSettingName,
+  methodSettingPatchPath,
+  orderedMethodSettingKeys,
+} from './stage-settings.js';
+
+const EXPECTED = 'expected ERROR or INFO';
+/** What API Gateway does when no level is set anywhere: no execution logs. */
+const UNSET_LEVEL = 'OFF';
+
+function passes(level: string): boolean {
+  return PASSING_LOG_LEVELS.includes(level);
+}
+
+function inspectRest(snapshot: RestStageSnapshot, baseline: BaselineConfig): Inspection {
+  const { methodSettings } = snapshot.stage;
+  const stageWideLevel = methodSettings[STAGE_WIDE_KEY]?.loggingLevel;
+  const problems: string[] = [];
+  const changes: PlannedChange[] = [];
+
+  const fix = (key: string, before: string | undefined): void => {
+    changes.push({
+      change: {
+        setting: methodSettingName(key, 'loggingLevel'),
+        before: before ?? null,
+        after: baseline.executionLogLevel,
+      },
+      operation: {
+        kind: 'restStagePatch',
+        op: 'replace',
+        path: methodSettingPatchPath(key, 'logging/loglevel'),
+        value: baseline.executionLogLevel,
+      },
+    });
+  };
+
+  // A missing `*/*` means no stage-wide logging at all: it fails as OFF and gets created.
+  if (stageWideLevel === undefined || !passes(stageWideLevel)) {
+    problems.push(
+      stageWideLevel === undefined
+        ? `${methodSettingName(STAGE_WIDE_KEY, 'loggingLevel')} is not set, so execution logging is ${UNSET_LEVEL}; ${EXPECTED}`
+        : `${methodSettingName(STAGE_WIDE_KEY, 'loggingLevel')} is ${stageWideLevel}; ${EXPECTED}`,
+    );
+    fix(STAGE_WIDE_KEY, stageWideLevel);
+  }
+
+  const perMethodKeys = orderedMethodSettingKeys(methodSettings).filter((key) => key !== STAGE_WIDE_KEY);
+  for (const key of perMethodKeys) {
+    const ownLevel = methodSettings[key]?.loggingLevel;
+    const effectiveLevel = ownLevel ?? stageWideLevel ?? UNSET_LEVEL;
+    if (passes(effectiveLevel)) continue;
+    problems.push(
+      ownLevel === undefined
+        ? `${methodSettingName(key, 'loggingLevel')} is not set and inherits ${effectiveLevel} from ${STAGE_WIDE_KEY}; ${EXPECTED}`
+        : `${methodSettingName(key, 'loggingLevel')} is ${ownLevel}; ${EXPECTED}`,
+    );
+    // Fixed on the key itself: the fix must hold whether or not the method inherits from `*/*`.
+    fix(key, ownLevel);
+  }
+
+  return inspectionOf(
+    problems,
+    changes,
+    `execution logging is ERROR or INFO on every method setting (${orderedMethodSettingKeys(methodSettings).join(', ')})`,
+  );
+}
+
+function inspectWebSocket(snapshot: V2StageSnapshot, baseline: BaselineConfig): Inspection {
+  const { defaultRouteSettings, routeSettings } = snapshot.stage;
+  const defaultLevel = defaultRouteSettings.loggingLevel;
+  const problems: string[] = [];
+  const changes: PlannedChange[] = [];
+
+  if (defaultLevel === undefined || !passes(defaultLevel)) {
+    problems.push(
+      defaultLevel === undefined
+        ? `defaultRouteSettings.loggingLevel is not set, so execution logging is ${UNSET_LEVEL}; ${EXPECTED}`
+        : `defaultRouteSettings.loggingLevel is ${defaultLevel}; ${EXPECTED}`,
+    );
+    changes.push({
+      change: {
+        setting: 'defaultRouteSettings.loggingLevel',
+        before: defaultLevel ?? null,
+        after: baseline.executionLogLevel,
+      },
+      operation: {
+        kind: 'v2RouteSetting',
+        scope: 'default',
+        field: 'LoggingLevel',
+        value: baseline.executionLogLevel,
+      },
+    });
+  }
+
+  const routeKeys = Object.keys(routeSettings).sort(compareCodePoints);
+  for (const routeKey of routeKeys) {
+    const ownLevel = routeSettings[routeKey]?.loggingLevel;
+    // A route without its own level uses the stage default; only an explicit failing level is an override to fix.
+    if (ownLevel === undefined || passes(ownLevel)) continue;
+    problems.push(`routeSettings[${routeKey}].loggingLevel is ${ownLevel}; ${EXPECTED}`);
+    changes.push({
+      change: {
+        setting: `routeSettings[${routeKey}].loggingLevel`,
+        before: ownLevel,
+        after: baseline.executionLogLevel,
+      },
+      operation: {
+        kind: 'v2RouteSetting',
+        scope: { routeKey },
+        field: 'LoggingLevel',
+        value: baseline.executionLogLevel,
+      },
+    });
+  }
+
+  const routesNote = routeKeys.length === 0 ? 'no route overrides' : `routes ${routeKeys.join(', ')}`;
+  return inspectionOf(
+    problems,
+    changes,
+    `execution logging is ERROR or INFO on the default route settings and every route override (${routesNote})`,
+  );
+}
+
+/** The Region's CloudWatch role is an account setting: ask for it only when the snapshot did not show one. */
+function prerequisites(snapshot: StageSnapshot) {
+  return snapshot.account?.cloudwatchRoleArn ? [] : (['accountCloudWatchRole'] as const);
+}
+
+export const apiGateway1ExecutionLogging = defineControl({
+  id: 'APIGateway.1',
+  title: 'API Gateway REST and WebSocket API execution logging should be enabled',
+  appliesTo: ['REST', 'WEBSOCKET'],
+  remediation: 'auto-fixable',
+  needs: ['stage', 'api', 'account'],
+  inspectRest,
+  inspectV2: inspectWebSocket,
+  prerequisites,
+  redeploy: () => false,
+});

@@ -1,0 +1,29 @@
+/** APIGateway.3: REST stages must have AWS X-Ray active tracing (AWS Config rule api-gw-xray-enabled). */
+import type { RestStageSnapshot } from '../core/types.js';
+import { defineControl } from './define-control.js';
+import type { Inspection } from './define-control.js';
+
+function inspectRest(snapshot: RestStageSnapshot): Inspection {
+  if (snapshot.stage.tracingEnabled) {
+    return { compliant: true, reason: 'X-Ray tracing is enabled (tracingEnabled is true)' };
+  }
+  return {
+    compliant: false,
+    problems: ['tracingEnabled is false; expected true so requests are traced with AWS X-Ray'],
+    changes: [
+      {
+        change: { setting: 'tracingEnabled', before: false, after: true },
+        operation: { kind: 'restStagePatch', op: 'replace', path: '/tracingEnabled', value: 'true' },
+      },
+    ],
+  };
+}
+
+export const apiGateway3XRayTracing = defineControl({
+  id: 'APIGateway.3',
+  title: 'API Gateway REST API stages should have AWS X-Ray tracing enabled',
+  appliesTo: ['REST'],
+  remediation: 'auto-fixable',
+  needs: ['stage', 'api'],
+  inspectRest,
+});

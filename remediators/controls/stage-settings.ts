@@ -1,0 +1,72 @@
+/**
+ * Pure helpers shared by the controls: method-settings keys and patch paths, the effective
+ * value of a setting that a per-method key may inherit from `*\/*`, and access log naming.
+ */
+import type { BaselineConfig } from '../../config/schema.js';
+import type { StageRef } from '../core/types.js';
+
+/** The method-settings key that applies to every method of a REST stage. */
+export const STAGE_WIDE_KEY = '*/*';
+
+/** The levels that pass APIGateway.1 (the AWS Config rule api-gw-execution-logging-enabled). */
+export const PASSING_LOG_LEVELS: readonly string[] = ['ERROR', 'INFO'];
+
+/**
+ * The key of one method in a stage's methodSettings: `{resourcePath}/{HTTP_METHOD}` with the
+ * resource path escaped as a JSON Pointer token (RFC 6901: `~` as `~0`, `/` as `~1`), because
+ * the key is also a segment of the UpdateStage patch path: `/pets/{id}` + GET → `~1pets~1{id}/GET`.
+ */
+export function methodSettingKey(resourcePath: string, httpMethod: string): string {
+  const escaped = resourcePath.replaceAll('~', '~0').replaceAll('/', '~1');
+  return `${escaped}/${httpMethod.toUpperCase()}`;
+}
+
+/** The part of an UpdateStage patch path below the method-settings key. */
+export type MethodSettingField =
+  'logging/loglevel' | 'caching/dataEncrypted' | 'throttling/rateLimit' | 'throttling/burstLimit';
+
+/** `*\/*` + logging/loglevel → `/*\/*\/logging/loglevel`; `~1pets/GET` → `/~1pets/GET/logging/loglevel`. */
+export function methodSettingPatchPath(key: string, field: MethodSettingField): string {
+  return `/${key}/${field}`;
+}
+
+/** The `*\/*` key first, then per-method keys in code-point order, so plans are deterministic. */
+export function orderedMethodSettingKeys(methodSettings: Readonly<Record<string, unknown>>): string[] {
+  const perMethod = Object.keys(methodSettings)
+    .filter((key) => key !== STAGE_WIDE_KEY)
+    .sort(compareCodePoints);
+  return STAGE_WIDE_KEY in methodSettings ? [STAGE_WIDE_KEY, ...perMethod] : perMethod;
+}
+
+/** Locale-independent ordering (localeCompare would depend on the Lambda's ICU data). */
+export function compareCodePoints(left: string, right: string): number {
+  if (left < right) return -1;
+  return left > right ? 1 : 0;
+}
+
+/** Human name of a method setting, as the approver and the auditor read it. */
+export function methodSettingName(key: string, field: string): string {
+  return `methodSettings[${key}].${field}`;
+}
+
+/**
+ * Log group names allow only `[A-Za-z0-9_\-/.#]`; stage names allow only `[A-Za-z0-9_-]` except
+ * the V2 `$default` stage. `$` becomes `#`, which no stage name can contain, so two stages can
+ * never share a log group.
+ */
+function logGroupSegment(name: string): string {
+  return name.replaceAll('$', '#');
+}
+
+/** The access log group of one stage: `{prefix}/{apiId}/{stageName}`. */
+export function accessLogGroupName(baseline: BaselineConfig, ref: StageRef): string {
+  return `${baseline.accessLogs.logGroupNamePrefix}/${ref.apiId}/${logGroupSegment(ref.stageName)}`;
+}
+
+/** The log group ARN API Gateway expects as access log destination (no trailing `:*`). */
+export function accessLogGroupArn(baseline: BaselineConfig, ref: StageRef): string {
+  return `arn:${ref.partition}:logs:${ref.region}:${ref.account}:log-group:${accessLogGroupName(baseline, ref)}`;
+}
+
+/** The field every access log format must contain so a log line can be tied to a request. */
+export const REQUIRED_ACCESS_LOG_FIELD = '$context.requestId';
