@@ -1,0 +1,193 @@
+/**
+ * The one factory for every AWS client the core uses, so that all of them share:
+ * - the endpoint (options, else env `AWS_ENDPOINT_URL`): the handlers run unchanged against moto;
+ * - a retry strategy tuned for the API Gateway control plane (10 rps per account, bursts of
+ *   40, CreateDeployment 1 per 5 s, UpdateAccount 1 per 20 s): more attempts than the SDK's 3
+ *   and exponential backoff with full jitter, so concurrent remediations spread out instead
+ *   of retrying in lock step;
+ * - a call counter (reads vs writes by operation) that the results and the bench report.
+ */
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { STSClient } from '@aws-sdk/client-sts';
+import { WAFV2Client } from '@aws-sdk/client-wafv2';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import type {
+  AwsCredentialIdentity,
+  AwsCredentialIdentityProvider,
+  InitializeHandler,
+  InitializeHandlerArguments,
+  InitializeHandlerOutput,
+  HandlerExecutionContext,
+  MetadataBearer,
+  Pluggable,
+  RetryStrategyV2,
+} from '@smithy/types';
+
+export type CountedService = 'APIGateway' | 'ApiGatewayV2' | 'WAFV2' | 'CloudWatchLogs';
+
+export interface ApiCallCounts {
+  readonly reads: number;
+  readonly writes: number;
+  /** UpdateStage calls (REST and V2): the target is at most one per stage per remediation. */
+  readonly updateStageCalls: number;
+  /** CreateDeployment calls (REST and V2). */
+  readonly deployments: number;
+  /** Calls per `Service.Operation`, e.g. `APIGateway.GetStage`. */
+  readonly byOperation: Readonly<Record<string, number>>;
+}
+
+/** Get*, List*, Describe* change nothing; every other operation is counted as a write. */
+export function isReadOperation(operation: string): boolean {
+  return /^(Get|List|Describe)[A-Z]/.test(operation);
+}
+
+/**
+ * Counts the calls the core makes: one per command sent, whatever its outcome, because a
+ * failed or throttled call still spends the account's control-plane quota. SDK retries of
+ * the same command are not counted again (they are the retry strategy's business).
+ */
+export class ApiCallCounter {
+  private readonly calls = new Map<string, number>();
+
+  record(service: CountedService, operation: string): void {
+    const key = `${service}.${operation}`;
+    this.calls.set(key, (this.calls.get(key) ?? 0) + 1);
+  }
+
+  counts(): ApiCallCounts {
+    let reads = 0;
+    let writes = 0;
+    let updateStageCalls = 0;
+    let deployments = 0;
+    const byOperation: Record<string, number> = {};
+    for (const [key, count] of [...this.calls.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const operation = key.slice(key.indexOf('.') + 1);
+      byOperation[key] = count;
+      if (isReadOperation(operation)) reads += count;
+      else writes += count;
+      if (operation === 'UpdateStage') updateStageCalls += count;
+      if (operation === 'CreateDeployment') deployments += count;
+    }
+    return { reads, writes, updateStageCalls, deployments, byOperation };
+  }
+}
+
+/** The difference between two readings of one counter: the calls made in between. */
+export function callsBetween(before: ApiCallCounts, after: ApiCallCounts): ApiCallCounts {
+  const byOperation: Record<string, number> = {};
+  for (const [key, count] of Object.entries(after.byOperation)) {
+    const made = count - (before.byOperation[key] ?? 0);
+    if (made > 0) byOperation[key] = made;
+  }
+  return {
+    reads: after.reads - before.reads,
+    writes: after.writes - before.writes,
+    updateStageCalls: after.updateStageCalls - before.updateStageCalls,
+    deployments: after.deployments - before.deployments,
+    byOperation,
+  };
+}
+
+function countingPlugin(counter: ApiCallCounter, service: CountedService): Pluggable<object, MetadataBearer> {
+  return {
+    applyToStack(stack) {
+      stack.add(
+        <Output extends MetadataBearer>(
+          next: InitializeHandler<object, Output>,
+          context: HandlerExecutionContext,
+        ) =>
+          async (args: InitializeHandlerArguments<object>): Promise<InitializeHandlerOutput<Output>> => {
+            counter.record(service, (context.commandName ?? 'Unknown').replace(/Command$/, ''));
+            return next(args);
+          },
+        { step: 'initialize', name: 'apigwRemediationCallCounter', priority: 'high' },
+      );
+    },
+  };
+}
+
+export interface RetryTuning {
+  /** Total attempts including the first. */
+  readonly maxAttempts: number;
+  /** Delay cap of the first retry; doubles with every further retry. */
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+/**
+ * 8 attempts with a 500 ms base: the waits are drawn from [0,0.5], [0,1], [0,2] … [0,20] s,
+ * about a minute in the worst case, long enough to outlast a burst against the 10 rps
+ * account quota and the 1-per-20-s UpdateAccount quota, short enough for a Lambda task.
+ */
+export const API_GATEWAY_RETRY: RetryTuning = { maxAttempts: 8, baseDelayMs: 500, maxDelayMs: 20_000 };
+
+/** "Full jitter" (AWS Architecture Blog, Exponential Backoff And Jitter): random in [0, min(cap, base·2^(n-1))]. */
+export function fullJitterDelay(
+  retry: number,
+  tuning: RetryTuning,
+  random: () => number = Math.random,
+): number {
+  const ceiling = Math.min(tuning.maxDelayMs, tuning.baseDelayMs * 2 ** Math.max(0, retry - 1));
+  return Math.floor(random() * ceiling);
+}
+
+/**
+ * The SDK's standard strategy (retries throttling codes incl. TooManyRequestsException and
+ * LimitExceededException, transient errors and 5xx; keeps the retry quota) with our attempts
+ * and backoff.
+ */
+export function createRetryStrategy(tuning: RetryTuning = API_GATEWAY_RETRY): RetryStrategyV2 {
+  return new ConfiguredRetryStrategy(tuning.maxAttempts, (retry) => fullJitterDelay(retry, tuning));
+}
+
+export interface ClientOptions {
+  readonly region: string;
+  /** Omit for the Lambda's own credentials (the default provider chain). */
+  readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Overrides env AWS_ENDPOINT_URL (moto in tests and the bench). */
+  readonly endpoint?: string;
+  readonly retry?: RetryTuning;
+  /** Share one counter across client sets to count a whole run. */
+  readonly counter?: ApiCallCounter;
+}
+
+/** Every client the core uses for one account and Region, counted by one counter. */
+export interface CoreClients {
+  readonly region: string;
+  readonly apiGateway: APIGatewayClient;
+  readonly apiGatewayV2: ApiGatewayV2Client;
+  readonly wafv2: WAFV2Client;
+  readonly logs: CloudWatchLogsClient;
+  readonly counter: ApiCallCounter;
+}
+
+function baseConfig(options: Omit<ClientOptions, 'counter'>) {
+  const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL;
+  return {
+    region: options.region,
+    ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+    ...(endpoint === undefined || endpoint === '' ? {} : { endpoint }),
+    retryStrategy: createRetryStrategy(options.retry),
+  };
+}
+
+export function createCoreClients(options: ClientOptions): CoreClients {
+  const counter = options.counter ?? new ApiCallCounter();
+  const config = baseConfig(options);
+  const apiGateway = new APIGatewayClient(config);
+  const apiGatewayV2 = new ApiGatewayV2Client(config);
+  const wafv2 = new WAFV2Client(config);
+  const logs = new CloudWatchLogsClient(config);
+  apiGateway.middlewareStack.use(countingPlugin(counter, 'APIGateway'));
+  apiGatewayV2.middlewareStack.use(countingPlugin(counter, 'ApiGatewayV2'));
+  wafv2.middlewareStack.use(countingPlugin(counter, 'WAFV2'));
+  logs.middlewareStack.use(countingPlugin(counter, 'CloudWatchLogs'));
+  return { region: options.region, apiGateway, apiGatewayV2, wafv2, logs, counter };
+}
+
+/** STS for the home account (AssumeRole, GetCallerIdentity); not counted: it is not the member account's quota. */
+export function createStsClient(options: Omit<ClientOptions, 'counter'>): STSClient {
+  return new STSClient(baseConfig(options));
+}

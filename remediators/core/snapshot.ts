@@ -1,0 +1,396 @@
+/**
+ * Reads a stage into a {@link StageSnapshot}: only the parts the selected controls declare,
+ * normalised (V2 PascalCase → the camelCase of types.ts, absent booleans → false), so the
+ * controls never see SDK shapes.
+ *
+ * Calls per part — REST: stage GetStage (also gives webAclArn, tags, methodSettings), api
+ * GetRestApi, account GetAccount (cached per account+Region), customDomains GetDomainNames +
+ * GetBasePathMappings per domain (cached per account+Region for a minute). V2: stage GetStage,
+ * account GetAccount as for REST (WebSocket execution logs use the same role), api GetApi (always read: the protocol, HTTP or WEBSOCKET, comes from it), routes GetRoutes,
+ * integrations GetIntegrations, customDomains GetDomainNames + GetApiMappings per domain.
+ *
+ * A NotFoundException for the stage or the API is an outcome (GONE), not an error.
+ */
+import {
+  GetAccountCommand,
+  GetBasePathMappingsCommand,
+  GetDomainNamesCommand as GetRestDomainNamesCommand,
+  GetRestApiCommand,
+  GetStageCommand as GetRestStageCommand,
+  type MethodSetting,
+} from '@aws-sdk/client-api-gateway';
+import {
+  GetApiCommand,
+  GetApiMappingsCommand,
+  GetDomainNamesCommand as GetV2DomainNamesCommand,
+  GetIntegrationsCommand,
+  GetRoutesCommand,
+  GetStageCommand as GetV2StageCommand,
+  type RouteSettings,
+} from '@aws-sdk/client-apigatewayv2';
+import { accountRegionKey, createCoreCache, type CoreCache, type DomainMappingEntry } from './cache.js';
+import type { CoreClients } from './clients.js';
+import type {
+  AccessLogSettings,
+  AccountState,
+  ApiState,
+  CustomDomainMapping,
+  Protocol,
+  RestMethodSettings,
+  RestStageState,
+  SnapshotPart,
+  SnapshotResult,
+  StageRef,
+  V2Integration,
+  V2Route,
+  V2RouteSettings,
+  V2StageState,
+} from './types.js';
+
+export interface SnapshotOptions {
+  /** Long-lived cache (warm Lambda); a fresh one per call when omitted. */
+  readonly cache?: CoreCache;
+  /** Bypass the account-settings cache (verification must see the world as it is now). */
+  readonly fresh?: boolean;
+}
+
+/** The stage or API was deleted between the trigger and now. */
+class ResourceGoneError extends Error {}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof Error && error.name === 'NotFoundException';
+}
+
+async function orGone<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (isNotFound(error)) throw new ResourceGoneError(`${what}: ${(error as Error).message}`);
+    throw error;
+  }
+}
+
+function definedOnly<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+}
+
+function accessLogSettingsOf(
+  settings: { destinationArn?: string; format?: string } | undefined,
+): AccessLogSettings | undefined {
+  if (settings === undefined) return undefined;
+  if (settings.destinationArn === undefined && settings.format === undefined) return undefined;
+  return definedOnly({ destinationArn: settings.destinationArn, format: settings.format });
+}
+
+function restMethodSettingsOf(settings: MethodSetting): RestMethodSettings {
+  return definedOnly({
+    loggingLevel: settings.loggingLevel,
+    dataTraceEnabled: settings.dataTraceEnabled,
+    metricsEnabled: settings.metricsEnabled,
+    throttlingRateLimit: settings.throttlingRateLimit,
+    throttlingBurstLimit: settings.throttlingBurstLimit,
+    cachingEnabled: settings.cachingEnabled,
+    cacheDataEncrypted: settings.cacheDataEncrypted,
+  });
+}
+
+function v2RouteSettingsOf(settings: RouteSettings | undefined): V2RouteSettings {
+  return definedOnly({
+    loggingLevel: settings?.LoggingLevel,
+    dataTraceEnabled: settings?.DataTraceEnabled,
+    detailedMetricsEnabled: settings?.DetailedMetricsEnabled,
+    throttlingRateLimit: settings?.ThrottlingRateLimit,
+    throttlingBurstLimit: settings?.ThrottlingBurstLimit,
+  });
+}
+
+async function readRestStage(ref: StageRef, clients: CoreClients): Promise<RestStageState> {
+  const stage = await orGone(`stage ${ref.stageName} of REST API ${ref.apiId}`, () =>
+    clients.apiGateway.send(new GetRestStageCommand({ restApiId: ref.apiId, stageName: ref.stageName })),
+  );
+  const methodSettings = Object.fromEntries(
+    Object.entries(stage.methodSettings ?? {}).map(([key, settings]) => [
+      key,
+      restMethodSettingsOf(settings),
+    ]),
+  );
+  return definedOnly({
+    deploymentId: stage.deploymentId,
+    tracingEnabled: stage.tracingEnabled ?? false,
+    cacheClusterEnabled: stage.cacheClusterEnabled ?? false,
+    clientCertificateId: stage.clientCertificateId,
+    webAclArn: stage.webAclArn,
+    accessLogSettings: accessLogSettingsOf(stage.accessLogSettings),
+    methodSettings,
+    tags: stage.tags ?? {},
+  });
+}
+
+async function readV2Stage(ref: StageRef, clients: CoreClients): Promise<V2StageState> {
+  const stage = await orGone(`stage ${ref.stageName} of API ${ref.apiId}`, () =>
+    clients.apiGatewayV2.send(new GetV2StageCommand({ ApiId: ref.apiId, StageName: ref.stageName })),
+  );
+  const routeSettings = Object.fromEntries(
+    Object.entries(stage.RouteSettings ?? {}).map(([routeKey, settings]) => [
+      routeKey,
+      v2RouteSettingsOf(settings),
+    ]),
+  );
+  return definedOnly({
+    deploymentId: stage.DeploymentId,
+    autoDeploy: stage.AutoDeploy ?? false,
+    clientCertificateId: stage.ClientCertificateId,
+    accessLogSettings: accessLogSettingsOf(
+      stage.AccessLogSettings && {
+        destinationArn: stage.AccessLogSettings.DestinationArn,
+        format: stage.AccessLogSettings.Format,
+      },
+    ),
+    defaultRouteSettings: v2RouteSettingsOf(stage.DefaultRouteSettings),
+    routeSettings,
+    tags: stage.Tags ?? {},
+  });
+}
+
+async function readRestApi(ref: StageRef, clients: CoreClients): Promise<ApiState> {
+  const api = await orGone(`REST API ${ref.apiId}`, () =>
+    clients.apiGateway.send(new GetRestApiCommand({ restApiId: ref.apiId })),
+  );
+  return {
+    name: api.name ?? '',
+    protocol: 'REST',
+    disableExecuteApiEndpoint: api.disableExecuteApiEndpoint ?? false,
+    endpointTypes: api.endpointConfiguration?.types ?? [],
+    tags: api.tags ?? {},
+  };
+}
+
+function v2Protocol(ref: StageRef, protocolType: string | undefined): Protocol {
+  if (protocolType === 'HTTP' || protocolType === 'WEBSOCKET') return protocolType;
+  throw new Error(
+    `API ${ref.apiId}: GetApi returned ProtocolType ${JSON.stringify(protocolType)}; expected HTTP or WEBSOCKET`,
+  );
+}
+
+async function readV2Api(ref: StageRef, clients: CoreClients): Promise<ApiState> {
+  const api = await orGone(`API ${ref.apiId}`, () =>
+    clients.apiGatewayV2.send(new GetApiCommand({ ApiId: ref.apiId })),
+  );
+  return {
+    name: api.Name ?? '',
+    protocol: v2Protocol(ref, api.ProtocolType),
+    disableExecuteApiEndpoint: api.DisableExecuteApiEndpoint ?? false,
+    endpointTypes: [],
+    tags: api.Tags ?? {},
+  };
+}
+
+async function readAccount(ref: StageRef, clients: CoreClients, cache: CoreCache, fresh: boolean) {
+  const load = async (): Promise<AccountState> => {
+    const account = await clients.apiGateway.send(new GetAccountCommand({}));
+    return definedOnly({ cloudwatchRoleArn: account.cloudwatchRoleArn || undefined });
+  };
+  const key = accountRegionKey(ref);
+  if (!fresh) return cache.accountSettings.getOrLoad(key, load);
+  const account = await load();
+  cache.accountSettings.set(key, account);
+  return account;
+}
+
+const ROOT_BASE_PATH = '(none)';
+
+async function listRestDomainMappings(clients: CoreClients): Promise<DomainMappingEntry[]> {
+  const mappings: DomainMappingEntry[] = [];
+  let position: string | undefined;
+  do {
+    const page = await clients.apiGateway.send(new GetRestDomainNamesCommand({ position, limit: 500 }));
+    for (const domain of page.items ?? []) {
+      if (domain.domainName === undefined) continue;
+      let mappingPosition: string | undefined;
+      do {
+        const mappingPage = await clients.apiGateway.send(
+          new GetBasePathMappingsCommand({
+            domainName: domain.domainName,
+            position: mappingPosition,
+            limit: 500,
+          }),
+        );
+        for (const mapping of mappingPage.items ?? []) {
+          if (mapping.restApiId === undefined) continue;
+          mappings.push(
+            definedOnly({
+              apiId: mapping.restApiId,
+              domainName: domain.domainName,
+              basePath: mapping.basePath || ROOT_BASE_PATH,
+              stage: mapping.stage,
+              securityPolicy: domain.securityPolicy,
+            }),
+          );
+        }
+        mappingPosition = mappingPage.position;
+      } while (mappingPosition !== undefined);
+    }
+    position = page.position;
+  } while (position !== undefined);
+  return mappings;
+}
+
+async function listV2DomainMappings(clients: CoreClients): Promise<DomainMappingEntry[]> {
+  const mappings: DomainMappingEntry[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await clients.apiGatewayV2.send(new GetV2DomainNamesCommand({ NextToken: nextToken }));
+    for (const domain of page.Items ?? []) {
+      if (domain.DomainName === undefined) continue;
+      const securityPolicy = domain.DomainNameConfigurations?.[0]?.SecurityPolicy;
+      let mappingToken: string | undefined;
+      do {
+        const mappingPage = await clients.apiGatewayV2.send(
+          new GetApiMappingsCommand({ DomainName: domain.DomainName, NextToken: mappingToken }),
+        );
+        for (const mapping of mappingPage.Items ?? []) {
+          if (mapping.ApiId === undefined) continue;
+          mappings.push(
+            definedOnly({
+              apiId: mapping.ApiId,
+              domainName: domain.DomainName,
+              basePath: mapping.ApiMappingKey || ROOT_BASE_PATH,
+              stage: mapping.Stage,
+              securityPolicy,
+            }),
+          );
+        }
+        mappingToken = mappingPage.NextToken;
+      } while (mappingToken !== undefined);
+    }
+    nextToken = page.NextToken;
+  } while (nextToken !== undefined);
+  return mappings;
+}
+
+async function readCustomDomains(
+  ref: StageRef,
+  clients: CoreClients,
+  cache: CoreCache,
+): Promise<CustomDomainMapping[]> {
+  const key = `${accountRegionKey(ref)}:${ref.apiType}`;
+  const all = await cache.customDomains.getOrLoad(key, () =>
+    ref.apiType === 'REST' ? listRestDomainMappings(clients) : listV2DomainMappings(clients),
+  );
+  return all.filter((mapping) => mapping.apiId === ref.apiId).map(({ apiId: _apiId, ...mapping }) => mapping);
+}
+
+async function readRoutes(ref: StageRef, clients: CoreClients): Promise<V2Route[]> {
+  const routes: V2Route[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await orGone(`routes of API ${ref.apiId}`, () =>
+      clients.apiGatewayV2.send(new GetRoutesCommand({ ApiId: ref.apiId, NextToken: nextToken })),
+    );
+    for (const route of page.Items ?? []) {
+      routes.push({ routeKey: route.RouteKey ?? '', authorizationType: route.AuthorizationType ?? 'NONE' });
+    }
+    nextToken = page.NextToken;
+  } while (nextToken !== undefined);
+  return routes;
+}
+
+async function readIntegrations(ref: StageRef, clients: CoreClients): Promise<V2Integration[]> {
+  const integrations: V2Integration[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await orGone(`integrations of API ${ref.apiId}`, () =>
+      clients.apiGatewayV2.send(new GetIntegrationsCommand({ ApiId: ref.apiId, NextToken: nextToken })),
+    );
+    for (const integration of page.Items ?? []) {
+      integrations.push(
+        definedOnly({
+          integrationId: integration.IntegrationId ?? '',
+          connectionType: integration.ConnectionType ?? 'INTERNET',
+          integrationUri: integration.IntegrationUri,
+          tlsServerNameToVerify: integration.TlsConfig?.ServerNameToVerify,
+        }),
+      );
+    }
+    nextToken = page.NextToken;
+  } while (nextToken !== undefined);
+  return integrations;
+}
+
+/**
+ * The parts actually read: always the stage (it decides GONE), for V2 always the API (the
+ * protocol), then the requested parts that exist for the API type.
+ */
+export function partsToRead(ref: StageRef, requested: readonly SnapshotPart[]): SnapshotPart[] {
+  const wanted = new Set<SnapshotPart>(['stage', ...requested]);
+  if (ref.apiType === 'V2') wanted.add('api');
+  if (ref.apiType === 'REST') {
+    wanted.delete('routes');
+    wanted.delete('integrations');
+  }
+  const order: readonly SnapshotPart[] = [
+    'stage',
+    'api',
+    'account',
+    'customDomains',
+    'routes',
+    'integrations',
+  ];
+  return order.filter((part) => wanted.has(part));
+}
+
+export async function readStageSnapshot(
+  ref: StageRef,
+  parts: readonly SnapshotPart[],
+  clients: CoreClients,
+  options: SnapshotOptions = {},
+): Promise<SnapshotResult> {
+  const cache = options.cache ?? createCoreCache();
+  const read = partsToRead(ref, parts);
+  const wants = (part: SnapshotPart) => read.includes(part);
+  try {
+    // The stage first: when it is gone nothing else is worth a call.
+    if (ref.apiType === 'REST') {
+      const stage = await readRestStage(ref, clients);
+      const [api, account, customDomains] = await Promise.all([
+        wants('api') ? readRestApi(ref, clients) : undefined,
+        wants('account') ? readAccount(ref, clients, cache, options.fresh ?? false) : undefined,
+        wants('customDomains') ? readCustomDomains(ref, clients, cache) : undefined,
+      ]);
+      return definedOnly({
+        status: 'FOUND',
+        apiType: 'REST',
+        ref,
+        parts: read,
+        stage,
+        api,
+        account,
+        customDomains,
+      });
+    }
+    const stage = await readV2Stage(ref, clients);
+    const [api, account, customDomains, routes, integrations] = await Promise.all([
+      readV2Api(ref, clients),
+      // WebSocket execution logs need the same Region-wide CloudWatch role as REST.
+      wants('account') ? readAccount(ref, clients, cache, options.fresh ?? false) : undefined,
+      wants('customDomains') ? readCustomDomains(ref, clients, cache) : undefined,
+      wants('routes') ? readRoutes(ref, clients) : undefined,
+      wants('integrations') ? readIntegrations(ref, clients) : undefined,
+    ]);
+    return definedOnly({
+      status: 'FOUND',
+      apiType: 'V2',
+      ref,
+      parts: read,
+      stage,
+      api,
+      account,
+      customDomains,
+      routes,
+      integrations,
+    });
+  } catch (error) {
+    if (error instanceof ResourceGoneError) return { status: 'GONE', ref, reason: error.message };
+    throw error;
+  }
+}
