@@ -13,7 +13,7 @@ import {
   compareCodePoints,
   methodSettingName,
   methodSettingPatchPath,
-  orderedMethodSettingKeys,
+  perMethodSettingKeys,
 } from './stage-settings.js';
 
 const EXPECTED = 'expected ERROR or INFO';
@@ -56,24 +56,19 @@ function inspectRest(snapshot: RestStageSnapshot, baseline: BaselineConfig): Ins
     fix(STAGE_WIDE_KEY, stageWideLevel);
   }
 
-  const perMethodKeys = orderedMethodSettingKeys(methodSettings).filter((key) => key !== STAGE_WIDE_KEY);
+  // A per-method key without its own level inherits `*/*`, which is fixed above when it fails.
+  const perMethodKeys = perMethodSettingKeys(methodSettings);
   for (const key of perMethodKeys) {
     const ownLevel = methodSettings[key]?.loggingLevel;
-    const effectiveLevel = ownLevel ?? stageWideLevel ?? UNSET_LEVEL;
-    if (passes(effectiveLevel)) continue;
-    problems.push(
-      ownLevel === undefined
-        ? `${methodSettingName(key, 'loggingLevel')} is not set and inherits ${effectiveLevel} from ${STAGE_WIDE_KEY}; ${EXPECTED}`
-        : `${methodSettingName(key, 'loggingLevel')} is ${ownLevel}; ${EXPECTED}`,
-    );
-    // Fixed on the key itself: the fix must hold whether or not the method inherits from `*/*`.
+    if (ownLevel === undefined || passes(ownLevel)) continue;
+    problems.push(`${methodSettingName(key, 'loggingLevel')} is ${ownLevel}; ${EXPECTED}`);
     fix(key, ownLevel);
   }
 
   return inspectionOf(
     problems,
     changes,
-    `execution logging is ERROR or INFO on every method setting (${orderedMethodSettingKeys(methodSettings).join(', ')})`,
+    `execution logging is ERROR or INFO on every method setting (${[STAGE_WIDE_KEY, ...perMethodKeys].join(', ')})`,
   );
 }
 
@@ -107,7 +102,7 @@ function inspectWebSocket(snapshot: V2StageSnapshot, baseline: BaselineConfig): 
   const routeKeys = Object.keys(routeSettings).sort(compareCodePoints);
   for (const routeKey of routeKeys) {
     const ownLevel = routeSettings[routeKey]?.loggingLevel;
-    // A route without its own level uses the stage default; only an explicit failing level is an override to fix.
+    // A route without its own level inherits the default route settings, which are fixed above when they fail.
     if (ownLevel === undefined || passes(ownLevel)) continue;
     problems.push(`routeSettings[${routeKey}].loggingLevel is ${ownLevel}; ${EXPECTED}`);
     changes.push({

@@ -4,9 +4,33 @@
  */
 import type { ApiType, Control, ControlId, Protocol, SnapshotPart } from '../core/types.js';
 import { apiGateway1ExecutionLogging } from './apigateway-1-execution-logging.js';
+import { apiGateway10PrivateIntegrationHttps } from './apigateway-10-private-integration-https.js';
+import { apiGateway11DomainTlsPolicy } from './apigateway-11-domain-tls-policy.js';
+import { apiGateway2ClientCertificate } from './apigateway-2-client-certificate.js';
 import { apiGateway3XRayTracing } from './apigateway-3-xray-tracing.js';
+import { apiGateway4Waf } from './apigateway-4-waf.js';
+import { apiGateway5CacheEncryption } from './apigateway-5-cache-encryption.js';
+import { apiGateway8RouteAuthorization } from './apigateway-8-route-authorization.js';
+import { apiGateway9V2AccessLogging } from './apigateway-9-v2-access-logging.js';
+import { baselineDefaultEndpoint } from './baseline-default-endpoint.js';
+import { baselineRestAccessLogging } from './baseline-rest-access-logging.js';
+import { baselineStageThrottling } from './baseline-stage-throttling.js';
 
-export const CATALOG: readonly Control[] = [apiGateway1ExecutionLogging, apiGateway3XRayTracing];
+/** In the order of CONTROL_IDS (remediable controls first, then report-only ones). */
+export const CATALOG: readonly Control[] = [
+  apiGateway1ExecutionLogging,
+  apiGateway3XRayTracing,
+  apiGateway4Waf,
+  apiGateway5CacheEncryption,
+  apiGateway9V2AccessLogging,
+  baselineRestAccessLogging,
+  baselineStageThrottling,
+  baselineDefaultEndpoint,
+  apiGateway2ClientCertificate,
+  apiGateway8RouteAuthorization,
+  apiGateway10PrivateIntegrationHttps,
+  apiGateway11DomainTlsPolicy,
+];
 
 const CONTROLS_BY_ID: ReadonlyMap<ControlId, Control> = new Map(
   CATALOG.map((control) => [control.id, control]),

@@ -76,6 +76,25 @@ export function protocolOf(snapshot: StageSnapshot): Protocol {
   return snapshot.api.protocol;
 }
 
+/**
+ * A part the control declared in `needs`: the shell must have read it. Failing loudly beats
+ * evaluating an unread part as empty (no custom domains, no routes) and passing a stage.
+ */
+export function requirePart<T>(
+  controlId: ControlId,
+  snapshot: StageSnapshot,
+  part: SnapshotPart,
+  value: T | undefined,
+): T {
+  if (value === undefined) {
+    const { apiId, stageName } = snapshot.ref;
+    throw new Error(
+      `${controlId} needs the '${part}' part of stage ${apiId}/${stageName}, but the snapshot has only [${snapshot.parts.join(', ')}]`,
+    );
+  }
+  return value;
+}
+
 function describeProtocols(protocols: readonly Protocol[]): string {
   return protocols.join(', ');
 }

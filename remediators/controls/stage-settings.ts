@@ -30,12 +30,11 @@ export function methodSettingPatchPath(key: string, field: MethodSettingField): 
   return `/${key}/${field}`;
 }
 
-/** The `*\/*` key first, then per-method keys in code-point order, so plans are deterministic. */
-export function orderedMethodSettingKeys(methodSettings: Readonly<Record<string, unknown>>): string[] {
-  const perMethod = Object.keys(methodSettings)
+/** The per-method keys (every key but `*\/*`) in code-point order, so plans are deterministic. */
+export function perMethodSettingKeys(methodSettings: Readonly<Record<string, unknown>>): string[] {
+  return Object.keys(methodSettings)
     .filter((key) => key !== STAGE_WIDE_KEY)
     .sort(compareCodePoints);
-  return STAGE_WIDE_KEY in methodSettings ? [STAGE_WIDE_KEY, ...perMethod] : perMethod;
 }
 
 /** Locale-independent ordering (localeCompare would depend on the Lambda's ICU data). */

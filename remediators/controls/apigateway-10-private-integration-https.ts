@@ -1,0 +1,47 @@
+/**
+ * APIGateway.10: HTTP API private integrations (over a VPC link) should use HTTPS (AWS Config
+ * rule apigatewayv2-integration-private-https-enabled: NON_COMPLIANT when the integration has
+ * no TlsConfig). TlsConfig exists only for HTTP APIs, so WebSocket stages are not applicable.
+ *
+ * The snapshot records TlsConfig.ServerNameToVerify: an integration without it is read as having
+ * no TLS configuration.
+ *
+ * Report only: switching the integration to HTTPS fails every request until the backend behind
+ * the VPC link serves TLS with a certificate for that name.
+ */
+import type { V2StageSnapshot } from '../core/types.js';
+import { defineControl, inspectionOf, requirePart } from './define-control.js';
+import type { Inspection } from './define-control.js';
+import { compareCodePoints } from './stage-settings.js';
+
+const CONTROL_ID = 'APIGateway.10';
+
+function inspectV2(snapshot: V2StageSnapshot): Inspection {
+  const integrations = requirePart(CONTROL_ID, snapshot, 'integrations', snapshot.integrations);
+  const privateIntegrations = integrations
+    .filter((integration) => integration.connectionType === 'VPC_LINK')
+    .sort((left, right) => compareCodePoints(left.integrationId, right.integrationId));
+  const problems = privateIntegrations
+    .filter((integration) => !integration.tlsServerNameToVerify)
+    .map(
+      (integration) =>
+        `private integration ${integration.integrationId}${integration.integrationUri ? ` (${integration.integrationUri})` : ''} ` +
+        'has no TLS configuration, so traffic over the VPC link is plain HTTP; expected tlsConfig.serverNameToVerify',
+    );
+  return inspectionOf(
+    problems,
+    [],
+    privateIntegrations.length === 0
+      ? 'the API has no private (VPC_LINK) integration'
+      : `every private integration uses HTTPS (${privateIntegrations.map((integration) => `${integration.integrationId}: ${integration.tlsServerNameToVerify ?? ''}`).join(', ')})`,
+  );
+}
+
+export const apiGateway10PrivateIntegrationHttps = defineControl({
+  id: CONTROL_ID,
+  title: 'API Gateway V2 integrations should use HTTPS for private connections',
+  appliesTo: ['HTTP'],
+  remediation: 'report',
+  needs: ['stage', 'api', 'integrations'],
+  inspectV2,
+});

@@ -1,0 +1,36 @@
+/**
+ * APIGateway.2: REST stages should present an SSL client certificate to their backend (AWS
+ * Config rule api-gw-ssl-enabled). Report only: a certificate is useful only once the backend
+ * is set up to verify it, and the certificate API is a write the backend owner must plan.
+ */
+import type { RestStageSnapshot } from '../core/types.js';
+import { defineControl } from './define-control.js';
+import type { Inspection } from './define-control.js';
+
+function inspectRest(snapshot: RestStageSnapshot): Inspection {
+  const { clientCertificateId } = snapshot.stage;
+  if (clientCertificateId) {
+    return {
+      compliant: true,
+      reason: `the stage presents client certificate ${clientCertificateId} to its backend`,
+    };
+  }
+  return {
+    compliant: false,
+    problems: [
+      'clientCertificateId is not set, so the backend cannot verify that requests come from API Gateway; ' +
+        'generate a client certificate, configure the backend to trust it, then attach it to the stage',
+    ],
+    changes: [],
+  };
+}
+
+export const apiGateway2ClientCertificate = defineControl({
+  id: 'APIGateway.2',
+  title:
+    'API Gateway REST API stages should be configured to use SSL certificates for backend authentication',
+  appliesTo: ['REST'],
+  remediation: 'report',
+  needs: ['stage', 'api'],
+  inspectRest,
+});

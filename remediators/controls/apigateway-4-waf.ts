@@ -1,0 +1,38 @@
+/**
+ * APIGateway.4: REST stages must be associated with an AWS WAF web ACL (AWS Config rule
+ * api-gw-associated-with-waf). Any existing web ACL passes and is never replaced: the fix only
+ * associates the baseline web ACL with stages that have none.
+ */
+import type { BaselineConfig } from '../../config/schema.js';
+import type { RestStageSnapshot } from '../core/types.js';
+import { defineControl } from './define-control.js';
+import type { Inspection } from './define-control.js';
+
+function inspectRest(snapshot: RestStageSnapshot, baseline: BaselineConfig): Inspection {
+  const { webAclArn } = snapshot.stage;
+  if (webAclArn) {
+    return { compliant: true, reason: `the stage is protected by web ACL ${webAclArn}` };
+  }
+  return {
+    compliant: false,
+    problems: [
+      'webAclArn is not set, so no AWS WAF web ACL filters requests to this stage; expected a web ACL',
+    ],
+    changes: [
+      {
+        change: { setting: 'webAclArn', before: null, after: `baseline web ACL ${baseline.webAcl.name}` },
+        operation: { kind: 'associateBaselineWebAcl' },
+      },
+    ],
+  };
+}
+
+export const apiGateway4Waf = defineControl({
+  id: 'APIGateway.4',
+  title: 'API Gateway should be associated with a WAF Web ACL',
+  appliesTo: ['REST'],
+  remediation: 'auto-fixable',
+  needs: ['stage', 'api'],
+  inspectRest,
+  prerequisites: () => ['baselineWebAcl'],
+});

@@ -1,0 +1,48 @@
+/**
+ * APIGateway.8: V2 routes should specify an authorization type (AWS Config rule
+ * api-gwv2-authorization-type-configured: a route with authorizationType NONE fails).
+ *
+ * WebSocket APIs authorize once, on `$connect`; API Gateway accepts an authorizer on no other
+ * route, and every later message rides on the authorized connection. So for WebSocket only
+ * `$connect` is checked: flagging `$default` or custom routes would ask for the impossible.
+ *
+ * Report only: adding authorization to a route breaks every client that calls it today.
+ */
+import type { Protocol, V2StageSnapshot } from '../core/types.js';
+import { defineControl, inspectionOf, requirePart } from './define-control.js';
+import type { Inspection } from './define-control.js';
+import { compareCodePoints } from './stage-settings.js';
+
+const CONTROL_ID = 'APIGateway.8';
+const WEBSOCKET_CONNECT_ROUTE = '$connect';
+
+function inspectV2(snapshot: V2StageSnapshot, _baseline: unknown, protocol: Protocol): Inspection {
+  const routes = requirePart(CONTROL_ID, snapshot, 'routes', snapshot.routes);
+  const checked = routes
+    .filter((route) => protocol !== 'WEBSOCKET' || route.routeKey === WEBSOCKET_CONNECT_ROUTE)
+    .sort((left, right) => compareCodePoints(left.routeKey, right.routeKey));
+  const problems = checked
+    .filter((route) => route.authorizationType === 'NONE')
+    .map(
+      (route) =>
+        `route ${JSON.stringify(route.routeKey)} has authorizationType NONE, so anyone who knows the URL can call it; ` +
+        'expected AWS_IAM, JWT or CUSTOM (WebSocket: AWS_IAM or CUSTOM on $connect)',
+    );
+  const scope = protocol === 'WEBSOCKET' ? `the ${WEBSOCKET_CONNECT_ROUTE} route` : 'every route';
+  return inspectionOf(
+    problems,
+    [],
+    checked.length === 0
+      ? `no ${protocol === 'WEBSOCKET' ? WEBSOCKET_CONNECT_ROUTE + ' ' : ''}route to check`
+      : `${scope} specifies an authorization type (${checked.map((route) => `${route.routeKey}: ${route.authorizationType}`).join(', ')})`,
+  );
+}
+
+export const apiGateway8RouteAuthorization = defineControl({
+  id: CONTROL_ID,
+  title: 'API Gateway routes should specify an authorization type',
+  appliesTo: ['HTTP', 'WEBSOCKET'],
+  remediation: 'report',
+  needs: ['stage', 'api', 'routes'],
+  inspectV2,
+});

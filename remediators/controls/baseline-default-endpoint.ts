@@ -1,0 +1,72 @@
+/**
+ * Baseline.DefaultEndpoint: when a custom domain maps the API, clients should come through
+ * it, so the default execute-api endpoint (which bypasses the domain's TLS policy and any
+ * protection placed in front of it) must be disabled. Without a custom domain the default
+ * endpoint is the only way in: disabling it would cut every client off, so it passes.
+ *
+ * The setting belongs to the API, not the stage, and takes effect only after a deployment:
+ * always for REST; for V2 unless the stage deploys automatically.
+ */
+import type { ApiState, PlannedChange, StageSnapshot } from '../core/types.js';
+import { defineControl, requirePart } from './define-control.js';
+import type { Inspection } from './define-control.js';
+import { compareCodePoints } from './stage-settings.js';
+
+const CONTROL_ID = 'Baseline.DefaultEndpoint';
+
+function inspect(snapshot: StageSnapshot): Inspection {
+  const api: ApiState = requirePart(CONTROL_ID, snapshot, 'api', snapshot.api);
+  const mappings = requirePart(CONTROL_ID, snapshot, 'customDomains', snapshot.customDomains);
+  if (api.disableExecuteApiEndpoint) {
+    return { compliant: true, reason: 'the default execute-api endpoint is disabled' };
+  }
+  if (mappings.length === 0) {
+    return {
+      compliant: true,
+      reason:
+        'no custom domain maps this API, so the default execute-api endpoint is the only way in and stays enabled',
+    };
+  }
+  const domains = [...new Set(mappings.map((mapping) => mapping.domainName))].sort(compareCodePoints);
+  const change: PlannedChange['change'] = {
+    setting: 'disableExecuteApiEndpoint',
+    before: false,
+    after: true,
+  };
+  return {
+    compliant: false,
+    problems: [
+      `disableExecuteApiEndpoint is false while custom domain ${domains.join(', ')} maps this API, ` +
+        'so clients can bypass the domain through execute-api; expected true',
+    ],
+    changes: [
+      snapshot.apiType === 'REST'
+        ? {
+            change,
+            operation: {
+              kind: 'restApiPatch',
+              op: 'replace',
+              path: '/disableExecuteApiEndpoint',
+              value: 'true',
+            },
+          }
+        : { change, operation: { kind: 'v2ApiUpdate', field: 'DisableExecuteApiEndpoint', value: true } },
+    ],
+  };
+}
+
+/** REST: only a deployment (or stage update) applies it. V2: auto-deploy stages pick it up themselves. */
+function redeploy(snapshot: StageSnapshot): boolean {
+  return snapshot.apiType === 'REST' || !snapshot.stage.autoDeploy;
+}
+
+export const baselineDefaultEndpoint = defineControl({
+  id: CONTROL_ID,
+  title: 'API Gateway APIs reachable through a custom domain should disable the default execute-api endpoint',
+  appliesTo: ['REST', 'HTTP', 'WEBSOCKET'],
+  remediation: 'auto-fixable',
+  needs: ['stage', 'api', 'customDomains'],
+  inspectRest: inspect,
+  inspectV2: inspect,
+  redeploy,
+});
