@@ -1,0 +1,195 @@
+/**
+ * Pure builders of what the service writes to Security Hub. The I/O is in ./records.ts.
+ *
+ * Limits (AWS Security Hub API reference, ASFF): BatchUpdateFindings and BatchImportFindings
+ * take at most 100 findings per call; Note.Text and Note.UpdatedBy at most 512 characters;
+ * UserDefinedFields at most 50 pairs, keys under 128 and values under 1,024 characters;
+ * Title at most 256 and Description at most 1,024 characters.
+ */
+import type {
+  AwsSecurityFinding,
+  AwsSecurityFindingIdentifier,
+  BatchUpdateFindingsCommandInput,
+} from '@aws-sdk/client-securityhub';
+import type { ControlId, Partition, StageRef } from '../core/types.js';
+import type { OutcomeStatus } from '../workflow/state.js';
+import { describeChange, type OutcomeRecord } from '../workflow/outcome.js';
+
+export const MAX_FINDINGS_PER_CALL = 100;
+export const MAX_NOTE_LENGTH = 512;
+export const MAX_UDF_PAIRS = 50;
+export const MAX_UDF_KEY_LENGTH = 127;
+export const MAX_UDF_VALUE_LENGTH = 1023;
+const MAX_TITLE_LENGTH = 256;
+const MAX_DESCRIPTION_LENGTH = 1024;
+
+/** Who the notes say made the update. */
+export const NOTE_AUTHOR = 'apigw-remediation';
+
+/** Resolved: nothing left to do. Notified: a human has to look (or the stage is still failing). */
+const WORKFLOW_STATUS: Readonly<Record<OutcomeStatus, 'RESOLVED' | 'NOTIFIED'>> = {
+  REMEDIATED: 'RESOLVED',
+  ALREADY_COMPLIANT: 'RESOLVED',
+  RESOURCE_GONE: 'RESOLVED',
+  DRY_RUN: 'NOTIFIED',
+  SKIPPED: 'NOTIFIED',
+  REJECTED: 'NOTIFIED',
+  EXPIRED: 'NOTIFIED',
+  FAILED: 'NOTIFIED',
+};
+
+export function chunk<T>(items: readonly T[], size: number = MAX_FINDINGS_PER_CALL): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
+}
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** The product of AWS's own control findings in a Region. */
+export function awsProductArn(partition: Partition, region: string): string {
+  return `arn:${partition}:securityhub:${region}::product/aws/securityhub`;
+}
+
+/** The account's default product: where an account imports findings of its own. */
+export function ownProductArn(partition: Partition, region: string, account: string): string {
+  return `arn:${partition}:securityhub:${region}:${account}:product/${account}/default`;
+}
+
+export function stageArn(stage: StageRef): string {
+  const collection = stage.apiType === 'REST' ? 'restapis' : 'apis';
+  return `arn:${stage.partition}:apigateway:${stage.region}::/${collection}/${stage.apiId}/stages/${stage.stageName}`;
+}
+
+/** One finding per control and stage, updated in place by every later import. */
+export function ownFindingId(stage: StageRef, controlId: ControlId): string {
+  return `apigw-remediation/${controlId}/${stageArn(stage)}`;
+}
+
+/** Taking ownership: Workflow NOTIFIED, so the rule (Workflow NEW only) does not start again. */
+export function ownershipUpdates(
+  findings: readonly AwsSecurityFindingIdentifier[],
+  executionArn: string,
+): BatchUpdateFindingsCommandInput[] {
+  return chunk(findings).map((identifiers) => ({
+    FindingIdentifiers: identifiers,
+    Workflow: { Status: 'NOTIFIED' },
+    Note: {
+      Text: truncate(
+        `apigw-remediation is working on this finding. Execution: ${executionArn}`,
+        MAX_NOTE_LENGTH,
+      ),
+      UpdatedBy: NOTE_AUTHOR,
+    },
+  }));
+}
+
+/**
+ * `OUTCOME (approver): reason. Changes: a → b; c → d (+N more). Execution: arn`, at most 512
+ * characters: the execution ARN is kept whole (it is how an auditor drills in), the reason and
+ * the change list give way first.
+ */
+export function buildNote(record: OutcomeRecord): string {
+  const head = `${record.outcome} (${record.approver}): `;
+  const tail = ` Execution: ${record.executionArn}`;
+  const budget = MAX_NOTE_LENGTH - head.length - tail.length;
+  if (budget <= 0) return truncate(`${head}${tail}`, MAX_NOTE_LENGTH);
+
+  const reason = truncate(`${record.reason}.`, Math.max(1, Math.floor(budget / 2)));
+  let changes = '';
+  const described = record.changes.map(describeChange);
+  for (let shown = described.length; shown > 0; shown -= 1) {
+    const more = described.length - shown;
+    const candidate = ` ${record.outcome === 'REMEDIATED' ? 'Changed' : 'Would change'}: ${described
+      .slice(0, shown)
+      .join('; ')}${more > 0 ? ` (+${more} more)` : ''}.`;
+    if (reason.length + candidate.length <= budget) {
+      changes = candidate;
+      break;
+    }
+  }
+  return `${head}${reason}${changes}${tail}`;
+}
+
+/** Remediation id, execution, actions, approver, outcome, service version: within the UDF limits. */
+export function buildUserDefinedFields(record: OutcomeRecord): Record<string, string> {
+  const actions = record.changes.length === 0 ? 'none' : record.changes.map(describeChange).join('; ');
+  const fields: Record<string, string> = {
+    remediationId: record.remediationId,
+    executionArn: record.executionArn,
+    actions,
+    approver: record.approver,
+    outcome: record.outcome,
+    serviceVersion: record.serviceVersion,
+  };
+  return Object.fromEntries(
+    Object.entries(fields)
+      .slice(0, MAX_UDF_PAIRS)
+      .map(([key, value]) => [
+        truncate(key, MAX_UDF_KEY_LENGTH),
+        truncate(value === '' ? '-' : value, MAX_UDF_VALUE_LENGTH),
+      ]),
+  );
+}
+
+/** The outcome on the given findings: Workflow, Note and UserDefinedFields, 100 findings per call. */
+export function outcomeUpdates(
+  record: OutcomeRecord,
+  findings: readonly AwsSecurityFindingIdentifier[],
+): BatchUpdateFindingsCommandInput[] {
+  const note = buildNote(record);
+  const userDefinedFields = buildUserDefinedFields(record);
+  return chunk(findings).map((identifiers) => ({
+    FindingIdentifiers: identifiers,
+    Workflow: { Status: WORKFLOW_STATUS[record.outcome] },
+    Note: { Text: note, UpdatedBy: NOTE_AUTHOR },
+    UserDefinedFields: userDefinedFields,
+  }));
+}
+
+/**
+ * Findings of the service's own, one per checked control of the stage, for drift seen in
+ * CloudTrail (no AWS finding exists for it). Compliance says how the control stands after
+ * the workflow; importing again later updates the same finding (stable Id).
+ */
+export function ownFindings(
+  record: OutcomeRecord,
+  titles: Readonly<Partial<Record<ControlId, string>>>,
+): AwsSecurityFinding[] {
+  const { stage } = record;
+  const productArn = ownProductArn(stage.partition, stage.region, stage.account);
+  return record.evaluations.map((evaluation) => ({
+    SchemaVersion: '2018-10-08',
+    Id: ownFindingId(stage, evaluation.controlId),
+    ProductArn: productArn,
+    GeneratorId: `apigw-remediation/${evaluation.controlId}`,
+    AwsAccountId: stage.account,
+    Region: stage.region,
+    Types: ['Software and Configuration Checks/AWS Security Best Practices'],
+    CreatedAt: record.recordedAt,
+    UpdatedAt: record.recordedAt,
+    Severity: { Label: evaluation.compliance === 'FAILED' ? 'MEDIUM' : 'INFORMATIONAL' },
+    Title: truncate(`${evaluation.controlId} ${titles[evaluation.controlId] ?? ''}`.trim(), MAX_TITLE_LENGTH),
+    Description: truncate(
+      `${evaluation.reason} (checked after ${record.trigger} drift; outcome ${record.outcome})`,
+      MAX_DESCRIPTION_LENGTH,
+    ),
+    Resources: [
+      {
+        Type: stage.apiType === 'REST' ? 'AwsApiGatewayStage' : 'AwsApiGatewayV2Stage',
+        Id: stageArn(stage),
+        Partition: stage.partition,
+        Region: stage.region,
+      },
+    ],
+    Compliance: { Status: evaluation.compliance },
+    // A deleted stage's findings are archived, as Security Hub does with its own.
+    RecordState: record.outcome === 'RESOURCE_GONE' ? 'ARCHIVED' : 'ACTIVE',
+    ProductFields: {
+      'apigw-remediation/ControlId': evaluation.controlId,
+      'apigw-remediation/RemediationId': truncate(record.remediationId, MAX_UDF_VALUE_LENGTH),
+    },
+  }));
+}

@@ -1,0 +1,175 @@
+/**
+ * Pure: turns the state an execution accumulated for one stage into the {@link OutcomeRecord}
+ * that Security Hub and the notification report. The state machine's Pass states say which
+ * path was taken (`terminal.outcome`); this module says what that means for a human.
+ */
+import type { ControlId, StageRef } from '../core/types.js';
+import {
+  ApprovalDecisionSchema,
+  type ControlChange,
+  type OutcomeStatus,
+  type StageWorkItem,
+} from './state.js';
+
+export interface OutcomeEvaluation {
+  readonly controlId: ControlId;
+  /** After the workflow: PASSED when compliant or fixed, FAILED when still failing, NOT_AVAILABLE when never read. */
+  readonly compliance: 'PASSED' | 'FAILED' | 'NOT_AVAILABLE';
+  readonly reason: string;
+}
+
+export interface OutcomeRecord {
+  readonly outcome: OutcomeStatus;
+  readonly remediationId: string;
+  readonly executionArn: string;
+  readonly stage: StageRef;
+  readonly trigger: string;
+  readonly findingId?: string;
+  /** Changes made (REMEDIATED) or that would have been made (every other outcome). */
+  readonly changes: readonly ControlChange[];
+  /** "automatic", the approver as "Name (id)", or why nobody approved. */
+  readonly approver: string;
+  /** Why the workflow ended this way, in one or two sentences. */
+  readonly reason: string;
+  /** Per checked control, the compliance after the workflow (NOT_APPLICABLE controls omitted). */
+  readonly evaluations: readonly OutcomeEvaluation[];
+  readonly serviceVersion: string;
+  /** ISO-8601 */
+  readonly recordedAt: string;
+}
+
+/**
+ * Step Functions wraps a Lambda error's Cause as JSON `{errorType, errorMessage, trace}`;
+ * the local runner passes the message itself. Either way, return the message.
+ */
+export function causeMessage(cause: string | undefined): string {
+  if (cause === undefined || cause === '') return 'no cause given';
+  try {
+    const parsed: unknown = JSON.parse(cause);
+    if (typeof parsed === 'object' && parsed !== null && 'errorMessage' in parsed) {
+      return String(parsed.errorMessage);
+    }
+  } catch {
+    // a plain-text cause
+  }
+  return cause;
+}
+
+function approverName(approver: { id: string; name: string }): string {
+  return approver.name === '' || approver.name === approver.id
+    ? approver.id
+    : `${approver.name} (${approver.id})`;
+}
+
+/** The approver of a rejection travels in the error's Cause (see approvals/contract.ts). */
+function rejectionDecision(item: StageWorkItem) {
+  const message = causeMessage(item.approvalError?.Cause);
+  try {
+    const parsed = ApprovalDecisionSchema.safeParse(JSON.parse(message));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function approverOf(item: StageWorkItem, outcome: OutcomeStatus): string {
+  if (item.approval !== undefined) return approverName(item.approval.approver);
+  if (outcome === 'REJECTED') {
+    const decision = rejectionDecision(item);
+    return decision === undefined ? 'unknown approver' : approverName(decision.approver);
+  }
+  if (item.approvalError?.Error === 'States.Timeout') {
+    return outcome === 'EXPIRED'
+      ? 'nobody (approval timed out)'
+      : 'nobody (approval timed out; applied by policy)';
+  }
+  if (item.plan?.next === 'APPROVE') return 'nobody (no approval given)';
+  return 'automatic';
+}
+
+function reasonOf(item: StageWorkItem, outcome: OutcomeStatus): string {
+  const timeout = item.decision?.approvalTimeoutSeconds;
+  switch (outcome) {
+    case 'REMEDIATED':
+      return item.approvalError?.Error === 'States.Timeout'
+        ? `fixed ${item.plan?.applyControls.join(', ') ?? ''} after the approval timed out (approval.onTimeout apply)`
+        : `fixed ${item.plan?.applyControls.join(', ') ?? ''}`;
+    case 'ALREADY_COMPLIANT':
+    case 'DRY_RUN':
+      return item.plan?.reason ?? outcome;
+    case 'SKIPPED':
+      return item.plan?.reason ?? item.decision?.reason ?? 'not changed by configuration';
+    case 'REJECTED': {
+      const comment = rejectionDecision(item)?.comment;
+      return comment === undefined || comment === ''
+        ? 'the approver rejected the change'
+        : `rejected: ${comment}`;
+    }
+    case 'EXPIRED':
+      return `nobody decided within ${timeout ?? '?'} s (approval.onTimeout skip): nothing changed`;
+    case 'RESOURCE_GONE':
+      return item.error !== undefined
+        ? `the stage disappeared during the remediation: ${causeMessage(item.error.Cause)}`
+        : 'the API or stage no longer exists';
+    case 'FAILED':
+      return item.error === undefined
+        ? 'failed without an error'
+        : `${item.error.Error}: ${causeMessage(item.error.Cause)}`;
+  }
+}
+
+function changesOf(item: StageWorkItem, outcome: OutcomeStatus): readonly ControlChange[] {
+  if (outcome === 'REMEDIATED') return item.applied?.applied ?? item.plan?.toApply ?? [];
+  if (outcome === 'DRY_RUN' || outcome === 'SKIPPED') {
+    return item.plan?.notApplied.map(({ why: _why, ...change }) => change) ?? [];
+  }
+  return item.plan?.toApply ?? [];
+}
+
+function evaluationsOf(item: StageWorkItem): readonly OutcomeEvaluation[] {
+  const latest = item.verification?.evaluations ?? item.plan?.evaluations;
+  if (latest === undefined) {
+    // The workflow ended before reading the stage: every requested control, status unknown.
+    return item.request.controls.map((controlId) => ({
+      controlId,
+      compliance: 'NOT_AVAILABLE' as const,
+      reason: 'not checked: the workflow ended before reading the stage',
+    }));
+  }
+  return latest
+    .filter((evaluation) => evaluation.status !== 'NOT_APPLICABLE')
+    .map((evaluation) => ({
+      controlId: evaluation.controlId,
+      compliance: evaluation.status === 'COMPLIANT' ? ('PASSED' as const) : ('FAILED' as const),
+      reason: evaluation.reason,
+    }));
+}
+
+export function toOutcomeRecord(
+  item: StageWorkItem,
+  outcome: OutcomeStatus,
+  serviceVersion: string,
+  now: Date,
+): OutcomeRecord {
+  return {
+    outcome,
+    remediationId:
+      item.decision?.remediationId ?? `${item.executionArn}/${item.stage.apiId}/${item.stage.stageName}`,
+    executionArn: item.executionArn,
+    stage: item.stage,
+    trigger: item.request.trigger,
+    ...(item.request.findingId === undefined ? {} : { findingId: item.request.findingId }),
+    changes: changesOf(item, outcome),
+    approver: approverOf(item, outcome),
+    reason: reasonOf(item, outcome),
+    evaluations: evaluationsOf(item),
+    serviceVersion,
+    recordedAt: now.toISOString(),
+  };
+}
+
+/** `before → after` of one change, as both the note and the notification print it. */
+export function describeChange(change: ControlChange): string {
+  const show = (value: ControlChange['before']) => (value === null ? '(unset)' : String(value));
+  return `${change.controlId} ${change.setting}: ${show(change.before)} → ${show(change.after)}`;
+}

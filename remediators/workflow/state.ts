@@ -1,0 +1,178 @@
+/**
+ * The data the remediation state machine carries from Task to Task, validated with zod at
+ * every handler's edge (a Lambda's input is external input even when Step Functions sends it).
+ *
+ * One stage is one iteration of the inner Map: {@link StageWorkItem}. Each Task adds its
+ * result under its own key (ResultPath), so the final state holds the whole story that the
+ * record and notify tasks turn into an {@link Outcome}.
+ */
+import { z } from 'zod';
+import { CONTROL_MODES } from '../../config/schema.js';
+import { CONTROL_IDS, PARTITIONS } from '../core/types.js';
+
+export const ControlIdSchema = z.enum(CONTROL_IDS);
+export const PartitionSchema = z.enum(PARTITIONS);
+export const ApiTypeSchema = z.enum(['REST', 'V2']);
+
+/** One remediation request as intake emits it (see shared/fixtures/events/README.md). */
+export const RemediationRequestSchema = z.object({
+  trigger: z.string().min(1),
+  account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
+  region: z.string().min(1),
+  partition: PartitionSchema,
+  apiType: ApiTypeSchema,
+  apiId: z.string().min(1),
+  /** null: every stage of the API. */
+  stageName: z.string().min(1).nullable(),
+  controls: z.array(ControlIdSchema).min(1),
+  findingId: z.string().min(1).optional(),
+});
+export type RemediationRequest = z.infer<typeof RemediationRequestSchema>;
+
+export const StageRefSchema = z.object({
+  account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
+  region: z.string().min(1),
+  partition: PartitionSchema,
+  apiType: ApiTypeSchema,
+  apiId: z.string().min(1),
+  stageName: z.string().min(1),
+});
+
+export const ControlDecisionSchema = z.object({
+  controlId: ControlIdSchema,
+  mode: z.enum(CONTROL_MODES),
+  /** Where the mode came from (default, account override, tag ...), for the audit note. */
+  source: z.string(),
+  dryRun: z.boolean(),
+});
+export type ControlDecision = z.infer<typeof ControlDecisionSchema>;
+
+/** Output of the decide task. */
+export const DecisionSchema = z.object({
+  remediationId: z.string().min(1),
+  /** SKIP: every control is off; GONE: the stage vanished; PROCEED: lock, read and plan. */
+  route: z.enum(['PROCEED', 'SKIP', 'GONE']),
+  controls: z.array(ControlDecisionSchema),
+  approvalTimeoutSeconds: z.number().int().positive(),
+  onApprovalTimeout: z.enum(['skip', 'apply']),
+  reason: z.string(),
+});
+export type Decision = z.infer<typeof DecisionSchema>;
+
+export const LockSchema = z.object({
+  key: z.string().min(1),
+  owner: z.string().min(1),
+  expiresAt: z.number().int(),
+});
+export type Lock = z.infer<typeof LockSchema>;
+
+const SettingValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+export const ControlChangeSchema = z.object({
+  controlId: ControlIdSchema,
+  setting: z.string(),
+  before: SettingValueSchema,
+  after: SettingValueSchema,
+});
+export type ControlChange = z.infer<typeof ControlChangeSchema>;
+
+export const EvaluationSchema = z.object({
+  controlId: ControlIdSchema,
+  status: z.enum(['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE']),
+  reason: z.string(),
+});
+
+/** Output of the snapshot task: what is wrong and what the workflow will do about it. */
+export const PlanSummarySchema = z.object({
+  status: z.enum(['FOUND', 'GONE']),
+  apiName: z.string(),
+  evaluations: z.array(EvaluationSchema),
+  /** Changes the workflow will make (controls in auto or approve mode, not dry-run). */
+  toApply: z.array(ControlChangeSchema),
+  /** Changes left undone: dry-run, notify mode or report-only controls. */
+  notApplied: z.array(ControlChangeSchema.extend({ why: z.enum(['dry-run', 'notify', 'report-only']) })),
+  /** Controls whose fix the workflow applies (the plan is recomputed from a fresh read at apply time). */
+  applyControls: z.array(ControlIdSchema),
+  /** Next step; DRY_RUN and SKIPPED: something fails but configuration says not to change it. */
+  next: z.enum(['ALREADY_COMPLIANT', 'DRY_RUN', 'SKIPPED', 'APPLY', 'APPROVE', 'GONE']),
+  reason: z.string(),
+});
+export type PlanSummary = z.infer<typeof PlanSummarySchema>;
+
+export const ApproverSchema = z.object({ id: z.string(), name: z.string() });
+
+export const ApprovalDecisionSchema = z.object({
+  decision: z.enum(['APPROVED', 'REJECTED']),
+  approver: ApproverSchema,
+  decidedAt: z.string(),
+  comment: z.string().optional(),
+  channel: z.enum(['slack', 'link']),
+});
+
+/** A caught Step Functions error: `{Error, Cause}`. */
+export const CaughtErrorSchema = z.object({ Error: z.string(), Cause: z.string().optional() });
+export type CaughtError = z.infer<typeof CaughtErrorSchema>;
+
+export const ApplyResultSchema = z.object({
+  redeploy: z.boolean(),
+  applied: z.array(ControlChangeSchema),
+});
+
+export const VerificationSchema = z.object({
+  status: z.enum(['VERIFIED', 'GONE']),
+  evaluations: z.array(EvaluationSchema),
+});
+
+export const OUTCOMES = [
+  'REMEDIATED',
+  'ALREADY_COMPLIANT',
+  'DRY_RUN',
+  'SKIPPED',
+  'REJECTED',
+  'EXPIRED',
+  'RESOURCE_GONE',
+  'FAILED',
+] as const;
+export type OutcomeStatus = (typeof OUTCOMES)[number];
+
+/** Set by the state machine's Pass states right before recording: which path the execution took. */
+export const TerminalSchema = z.object({
+  outcome: z.enum(OUTCOMES),
+});
+
+/** One iteration of the per-stage Map, growing as Tasks add their results. */
+export const StageWorkItemSchema = z.object({
+  executionArn: z.string().min(1),
+  locksTable: z.string().min(1),
+  request: RemediationRequestSchema,
+  stage: StageRefSchema,
+  decision: DecisionSchema.optional(),
+  lock: LockSchema.optional(),
+  plan: PlanSummarySchema.optional(),
+  approval: ApprovalDecisionSchema.optional(),
+  approvalError: CaughtErrorSchema.optional(),
+  applied: ApplyResultSchema.optional(),
+  verification: VerificationSchema.optional(),
+  error: CaughtErrorSchema.optional(),
+  terminal: TerminalSchema.optional(),
+});
+export type StageWorkItem = z.infer<typeof StageWorkItemSchema>;
+
+/** Parses a Task's input, naming the task and quoting zod's issues when it does not fit. */
+export function parseTaskInput<T>(task: string, schema: z.ZodType<T>, input: unknown): T {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    throw new InvalidTaskInputError(task, z.prettifyError(parsed.error), input);
+  }
+  return parsed.data;
+}
+
+export class InvalidTaskInputError extends Error {
+  override readonly name = 'InvalidTaskInput';
+  constructor(task: string, problems: string, input: unknown) {
+    super(
+      `${task}: the task input does not have the expected shape:\n${problems}\n` +
+        `input: ${JSON.stringify(input)?.slice(0, 1000)}`,
+    );
+  }
+}
