@@ -5,7 +5,7 @@
  * `config/remediation.schema.json` is exported from this schema for editors.
  */
 import { z } from 'zod';
-import { CONTROL_IDS } from '../remediators/core/types.js';
+import { REMEDIABLE_CONTROL_IDS, REPORT_ONLY_CONTROL_IDS } from '../remediators/core/types.js';
 
 export const CONTROL_MODES = ['auto', 'approve', 'notify', 'off'] as const;
 export type ControlMode = (typeof CONTROL_MODES)[number];
@@ -104,8 +104,57 @@ export const BaselineSchema = z
 
 export type BaselineConfig = z.infer<typeof BaselineSchema>;
 
+/** Report-only controls are evaluated and reported, never changed: only these modes make sense for them. */
+export const REPORT_ONLY_MODES = ['notify', 'off'] as const satisfies readonly ControlMode[];
+
 const ControlModeSchema = z.enum(CONTROL_MODES);
-const ControlModesSchema = z.partialRecord(z.enum(CONTROL_IDS), ControlModeSchema);
+const ReportOnlyModeSchema = z.enum(REPORT_ONLY_MODES);
+
+/**
+ * One optional key per control, so a typo in a control id is an "unknown key" error that lists the
+ * known ids, and a report-only control set to auto or approve is rejected with its allowed modes.
+ */
+const ControlModesSchema = z
+  .object({
+    ...(Object.fromEntries(REMEDIABLE_CONTROL_IDS.map((id) => [id, ControlModeSchema.optional()])) as Record<
+      (typeof REMEDIABLE_CONTROL_IDS)[number],
+      z.ZodOptional<typeof ControlModeSchema>
+    >),
+    ...(Object.fromEntries(
+      REPORT_ONLY_CONTROL_IDS.map((id) => [id, ReportOnlyModeSchema.optional()]),
+    ) as Record<(typeof REPORT_ONLY_CONTROL_IDS)[number], z.ZodOptional<typeof ReportOnlyModeSchema>>),
+  })
+  .strict();
+
+export const AccountOverrideSchema = z
+  .object({
+    /** Mode for every control in this account (report-only controls take notify instead of auto/approve). */
+    mode: ControlModeSchema.optional(),
+    /** Mode per control in this account; wins over `mode`. */
+    controls: ControlModesSchema.optional(),
+    /** Dry run for this account; wins over the global `dryRun` (e.g. a pilot account applies for real). */
+    dryRun: z.boolean().optional(),
+  })
+  .strict();
+
+export type AccountOverride = z.infer<typeof AccountOverrideSchema>;
+
+/** API Gateway tag keys: 1-128 letters, digits, spaces and `_ . : / = + - @`. */
+const TAG_KEY_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,100}$/u;
+
+export const TagsSchema = z
+  .object({
+    /**
+     * Tag key a team puts on an API or a stage: `<modeKey>` = auto|approve|notify|off applies to every
+     * control, `<modeKey>:<ControlId>` to one control. At most 100 characters so that the per-control
+     * keys stay within the 128-character tag key limit.
+     */
+    modeKey: z
+      .string()
+      .regex(TAG_KEY_PATTERN, 'a tag key of 1-100 letters, digits, spaces and _ . : / = + - @')
+      .default('apigw-remediation:mode'),
+  })
+  .strict();
 
 export const ApprovalSchema = z
   .object({
@@ -163,10 +212,18 @@ export const CrossAccountSchema = z
 
 export const ConfigSchema = z
   .object({
+    /** The JSON Schema an editor validates the file with; ignored by the service. */
+    $schema: z.string().optional(),
     /** Global dry run: evaluate and record what would change, change nothing. */
     dryRun: z.boolean().default(false),
     /** Mode per control. Controls not listed take their default (see config/defaults). */
     controls: ControlModesSchema.default({}),
+    /** Overrides per AWS account id (12 digits). */
+    accounts: z
+      .record(z.string().regex(/^\d{12}$/, 'an AWS account id of 12 digits'), AccountOverrideSchema)
+      .default({}),
+    /** The tag convention teams use to opt APIs and stages out, into approval, or into auto. */
+    tags: TagsSchema.prefault({}),
     baseline: BaselineSchema.prefault({}),
     approval: ApprovalSchema.prefault({}),
     crossAccount: CrossAccountSchema.prefault({}),

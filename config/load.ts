@@ -1,0 +1,52 @@
+/**
+ * Reads and validates the service configuration.
+ *
+ * The CDK app calls {@link loadConfig} at synth time, so a bad file fails `cdk synth` before anything
+ * is deployed; Lambdas validate the copy bundled into them with {@link parseConfig} (config/deployed.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describeIssues } from './issues.js';
+import { ConfigSchema, type RemediationConfig } from './schema.js';
+
+/** The deployed configuration file, next to this module. */
+export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('./remediation.json', import.meta.url));
+
+/** A configuration that cannot be used; `problems` holds one line per problem, without the source name. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly source: string,
+    readonly problems: readonly string[],
+  ) {
+    super(problems.map((problem) => `${source}: ${problem}`).join('\n'));
+  }
+}
+
+/** Validates an already-parsed JSON value; `sourceName` (usually the file path) prefixes every error. */
+export function parseConfig(raw: unknown, sourceName: string): RemediationConfig {
+  const result = ConfigSchema.safeParse(raw);
+  if (!result.success) {
+    throw new ConfigError(sourceName, describeIssues(ConfigSchema, result.error.issues, raw));
+  }
+  return result.data;
+}
+
+/** Reads, parses and validates a configuration file (default: config/remediation.json). */
+export function loadConfig(path: string = DEFAULT_CONFIG_PATH): RemediationConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(path, [`cannot read the configuration file (${reason})`]);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(path, [`not valid JSON (${reason})`]);
+  }
+  return parseConfig(raw, path);
+}

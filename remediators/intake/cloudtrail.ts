@@ -1,0 +1,240 @@
+/**
+ * API Gateway calls seen in CloudTrail ("AWS API Call via CloudTrail") to remediation requests (pure).
+ *
+ * A call that changes a stage (UpdateStage, CreateStage, CreateDeployment) asks for that stage to be
+ * checked against the whole baseline of its API type; a call that changes the API (UpdateRestApi,
+ * UpdateApi) asks for every stage of it. Failed calls changed nothing, and calls made by the
+ * service's own roles are its own fixes: both are ignored, so a remediation never triggers itself.
+ *
+ * API Gateway v1 and v2 log the same event names: v1 names the API `restApiId` and wraps request
+ * bodies in `<operation>Input`, v2 names it `apiId` and keeps bodies flat (and URL-encodes
+ * `$default` as `%24default` in `stageName`).
+ */
+import { z } from 'zod';
+import { describeIssues, describeValue } from '../../config/issues.js';
+import { baselineControlIds } from '../controls/catalog.js';
+import type { ApiType, Partition } from '../core/types.js';
+import type { IntakeSettings, Outcome } from './types.js';
+
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d{1,2}$/;
+const API_ID = /^[a-z0-9]{1,64}$/i;
+/** Letters, digits, - and _ (REST and V2), or `$default` (V2). */
+const STAGE_NAME = /^(?:[\w-]{1,128}|\$default)$/;
+
+const DetailSchema = z.object({
+  eventName: z.string().min(1),
+  eventTime: z.string().min(1),
+  eventID: z.string().min(1).optional(),
+  awsRegion: z.string().regex(REGION, 'a Region such as us-east-1').optional(),
+  recipientAccountId: z
+    .string()
+    .regex(/^\d{12}$/, 'an AWS account id of 12 digits')
+    .optional(),
+  errorCode: z.string().optional(),
+  errorMessage: z.string().optional(),
+  userIdentity: z.object({
+    type: z.string().optional(),
+    arn: z.string().optional(),
+    principalId: z.string().optional(),
+    sessionContext: z
+      .object({ sessionIssuer: z.object({ arn: z.string().optional() }).optional() })
+      .optional(),
+  }),
+  requestParameters: z.record(z.string(), z.unknown()).nullable().optional(),
+  responseElements: z.record(z.string(), z.unknown()).nullable().optional(),
+});
+
+type Detail = z.infer<typeof DetailSchema>;
+
+export interface CloudTrailEnvelope {
+  readonly id: string;
+  readonly account: string;
+  readonly region: string;
+  readonly detail: unknown;
+}
+
+/** Events that can take a stage out of the baseline, and whether they name one stage or the whole API. */
+const STAGE_EVENTS = new Set(['UpdateStage', 'CreateStage', 'CreateDeployment']);
+const API_EVENTS = new Set(['UpdateRestApi', 'UpdateApi']);
+
+/** China Regions are `cn-*`, GovCloud Regions `us-gov-*`. */
+function partitionOfRegion(region: string): Partition {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+/** `arn:aws:iam::111122223333:role/some/path/name` → `name` (the IAM path is not part of the name). */
+function roleNameOf(roleArn: string): string {
+  return roleArn.slice(roleArn.lastIndexOf('/') + 1);
+}
+
+function ownRoleReason(detail: Detail, settings: IntakeSettings): string | undefined {
+  const issuer = detail.userIdentity.sessionContext?.sessionIssuer?.arn;
+  if (issuer === undefined || !issuer.includes(':role/')) return undefined;
+  const own = roleNameOf(issuer) === settings.memberRoleName || settings.serviceRoleArns.includes(issuer);
+  return own ? `made by the service's own role (sessionIssuer.arn = ${issuer})` : undefined;
+}
+
+function stringAt(
+  record: Readonly<Record<string, unknown>> | null | undefined,
+  key: string,
+): string | undefined {
+  const value = record?.[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function objectAt(
+  record: Readonly<Record<string, unknown>> | null | undefined,
+  key: string,
+): Readonly<Record<string, unknown>> | undefined {
+  const value = record?.[key];
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/** Where each event names its stage, in the order to look (v1 wrapped body, then v2 flat, then response). */
+function stageNameCandidates(
+  detail: Detail,
+): { readonly field: string; readonly value: string | undefined }[] {
+  const request = detail.requestParameters;
+  const response = detail.responseElements;
+  const wrapped =
+    detail.eventName === 'CreateStage'
+      ? 'createStageInput'
+      : detail.eventName === 'CreateDeployment'
+        ? 'createDeploymentInput'
+        : undefined;
+  return [
+    ...(wrapped === undefined
+      ? []
+      : [
+          {
+            field: `requestParameters.${wrapped}.stageName`,
+            value: stringAt(objectAt(request, wrapped), 'stageName'),
+          },
+        ]),
+    { field: 'requestParameters.stageName', value: stringAt(request, 'stageName') },
+    ...(detail.eventName === 'CreateDeployment'
+      ? []
+      : [{ field: 'responseElements.stageName', value: stringAt(response, 'stageName') }]),
+  ];
+}
+
+type StageLookup =
+  | { readonly kind: 'found'; readonly stageName: string }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'invalid'; readonly error: string };
+
+function stageNameOf(detail: Detail): StageLookup {
+  const candidate = stageNameCandidates(detail).find(({ value }) => value !== undefined && value !== '');
+  if (candidate?.value === undefined) return { kind: 'none' };
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(candidate.value);
+  } catch {
+    return {
+      kind: 'invalid',
+      error: `${candidate.field}: got ${describeValue(candidate.value)}; expected a stage name (invalid URL encoding)`,
+    };
+  }
+  if (!STAGE_NAME.test(decoded)) {
+    return {
+      kind: 'invalid',
+      error: `${candidate.field}: got ${describeValue(candidate.value)}; expected a stage name (letters, digits, - and _, or $default)`,
+    };
+  }
+  return { kind: 'found', stageName: decoded };
+}
+
+function apiOf(
+  detail: Detail,
+): { readonly apiType: ApiType; readonly apiId: string } | { readonly error: string } {
+  const request = detail.requestParameters;
+  const restApiId = stringAt(request, 'restApiId');
+  const apiId = stringAt(request, 'apiId');
+  const [field, value, apiType]: [string, string | undefined, ApiType] =
+    restApiId !== undefined ? ['restApiId', restApiId, 'REST'] : ['apiId', apiId, 'V2'];
+  if (value === undefined) {
+    return {
+      error: `requestParameters: has neither restApiId (REST API) nor apiId (HTTP/WebSocket API); got ${describeValue(request)}`,
+    };
+  }
+  if (!API_ID.test(value)) {
+    return {
+      error: `requestParameters.${field}: got ${describeValue(value)}; expected an API id (letters and digits)`,
+    };
+  }
+  return { apiType, apiId: value };
+}
+
+/** The fate of one CloudTrail event. */
+export function cloudTrailOutcome(envelope: CloudTrailEnvelope, settings: IntakeSettings): Outcome {
+  const parsed = DetailSchema.safeParse(envelope.detail);
+  if (!parsed.success) {
+    return {
+      kind: 'rejected',
+      error: `CloudTrail event ${envelope.id}: ${describeIssues(DetailSchema, parsed.error.issues, envelope.detail, ['detail']).join('; ')}`,
+    };
+  }
+  const detail = parsed.data;
+  const label = `CloudTrail ${detail.eventName} ${detail.eventID ?? envelope.id}`;
+
+  if (detail.errorCode !== undefined) {
+    return {
+      kind: 'ignored',
+      reason: `${label}: the call failed (errorCode ${detail.errorCode}), so nothing changed`,
+    };
+  }
+  const own = ownRoleReason(detail, settings);
+  if (own !== undefined) {
+    return { kind: 'ignored', reason: `${label}: ${own}` };
+  }
+  const changesStage = STAGE_EVENTS.has(detail.eventName);
+  if (!changesStage && !API_EVENTS.has(detail.eventName)) {
+    return {
+      kind: 'ignored',
+      reason: `${label}: not a call that can change a stage's baseline (${[...STAGE_EVENTS, ...API_EVENTS].join(', ')})`,
+    };
+  }
+
+  const api = apiOf(detail);
+  if ('error' in api) return { kind: 'rejected', error: `${label}: ${api.error}` };
+
+  let stageName: string | null = null;
+  if (changesStage) {
+    const stage = stageNameOf(detail);
+    if (stage.kind === 'invalid') return { kind: 'rejected', error: `${label}: ${stage.error}` };
+    if (stage.kind === 'none') {
+      if (detail.eventName === 'CreateDeployment') {
+        return { kind: 'ignored', reason: `${label}: a deployment without stageName changes no stage` };
+      }
+      return {
+        kind: 'rejected',
+        error: `${label}: no stage name in requestParameters or responseElements; expected stageName`,
+      };
+    }
+    stageName = stage.stageName;
+  }
+
+  const region = detail.awsRegion ?? envelope.region;
+  return {
+    kind: 'request',
+    request: {
+      trigger: 'cloudtrail',
+      account: detail.recipientAccountId ?? envelope.account,
+      region,
+      partition: partitionOfRegion(region),
+      apiType: api.apiType,
+      apiId: api.apiId,
+      stageName,
+      controls: [...baselineControlIds(api.apiType)],
+      eventId: detail.eventID ?? envelope.id,
+      eventTime: detail.eventTime,
+      eventName: detail.eventName,
+      actor:
+        detail.userIdentity.arn ?? detail.userIdentity.principalId ?? detail.userIdentity.type ?? 'unknown',
+    },
+  };
+}

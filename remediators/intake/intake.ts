@@ -1,0 +1,121 @@
+/**
+ * Intake (pure): one EventBridge event in, requests / ignored / rejected out. Never throws: an
+ * unexpected failure on one item is that item's rejection, so one bad finding cannot hide the others.
+ */
+import { z } from 'zod';
+import { describeIssues, describeValue } from '../../config/issues.js';
+import { cloudTrailOutcome } from './cloudtrail.js';
+import { findingOutcome, type FindingContext } from './securityhub.js';
+import type { IntakeResult, IntakeSettings, Outcome } from './types.js';
+
+export const SECURITY_HUB_IMPORTED = 'Security Hub Findings - Imported';
+export const SECURITY_HUB_CUSTOM_ACTION = 'Security Hub Findings - Custom Action';
+export const CLOUDTRAIL_API_CALL = 'AWS API Call via CloudTrail';
+
+/** The detail-types intake reads, with the source each must come from. */
+const HANDLED: Readonly<Record<string, string>> = {
+  [SECURITY_HUB_IMPORTED]: 'aws.securityhub',
+  [SECURITY_HUB_CUSTOM_ACTION]: 'aws.securityhub',
+  [CLOUDTRAIL_API_CALL]: 'aws.apigateway',
+};
+
+const EnvelopeSchema = z.object({
+  id: z.string().min(1),
+  'detail-type': z.string().min(1),
+  source: z.string().min(1),
+  account: z.string().regex(/^\d{12}$/, 'an AWS account id of 12 digits'),
+  time: z.string().min(1),
+  region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d{1,2}$/, 'a Region such as us-east-1'),
+  detail: z.record(z.string(), z.unknown()),
+});
+
+type Envelope = z.infer<typeof EnvelopeSchema>;
+
+const FindingsDetailSchema = z.object({
+  findings: z.array(z.unknown()).min(1, 'at least one finding'),
+  actionName: z.string().optional(),
+});
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : describeValue(error);
+}
+
+/** Runs `decide`, turning an unexpected exception into this item's rejection. */
+function guarded(item: string, decide: () => Outcome): Outcome {
+  try {
+    return decide();
+  } catch (error) {
+    return { kind: 'rejected', error: `${item}: unexpected error while reading it: ${messageOf(error)}` };
+  }
+}
+
+function findingsOutcomes(envelope: Envelope, trigger: FindingContext['trigger']): Outcome[] {
+  const parsed = FindingsDetailSchema.safeParse(envelope.detail);
+  if (!parsed.success) {
+    const problems = describeIssues(FindingsDetailSchema, parsed.error.issues, envelope.detail, ['detail']);
+    return [{ kind: 'rejected', error: `Security Hub event ${envelope.id}: ${problems.join('; ')}` }];
+  }
+  const context: FindingContext = {
+    trigger,
+    eventId: envelope.id,
+    eventTime: envelope.time,
+    ...(parsed.data.actionName === undefined ? {} : { actionName: parsed.data.actionName }),
+  };
+  return parsed.data.findings.map((finding, index) =>
+    guarded(`finding detail.findings[${index}] of event ${envelope.id}`, () =>
+      findingOutcome(finding, index, context),
+    ),
+  );
+}
+
+function eventOutcomes(event: unknown, settings: IntakeSettings): Outcome[] {
+  const parsed = EnvelopeSchema.safeParse(event);
+  if (!parsed.success) {
+    const problems = describeIssues(EnvelopeSchema, parsed.error.issues, event);
+    return [{ kind: 'rejected', error: `not an EventBridge event: ${problems.join('; ')}` }];
+  }
+  const envelope = parsed.data;
+  const detailType = envelope['detail-type'];
+  const expectedSource = HANDLED[detailType];
+  if (!Object.hasOwn(HANDLED, detailType) || expectedSource !== envelope.source) {
+    const handled = Object.entries(HANDLED)
+      .map(([type, source]) => `"${type}" from ${source}`)
+      .join(', ');
+    return [
+      {
+        kind: 'rejected',
+        error: `event ${envelope.id}: detail-type ${describeValue(detailType)} from source ${describeValue(envelope.source)} is not handled; expected ${handled}`,
+      },
+    ];
+  }
+  switch (detailType) {
+    case SECURITY_HUB_IMPORTED:
+      return findingsOutcomes(envelope, 'securityhub');
+    case SECURITY_HUB_CUSTOM_ACTION:
+      return findingsOutcomes(envelope, 'manual');
+    default:
+      return [guarded(`CloudTrail event ${envelope.id}`, () => cloudTrailOutcome(envelope, settings))];
+  }
+}
+
+/** Splits outcomes into the three lists, keeping input order within each. */
+export function collect(outcomes: readonly Outcome[]): IntakeResult {
+  return {
+    requests: outcomes.flatMap((outcome) => (outcome.kind === 'request' ? [outcome.request] : [])),
+    ignored: outcomes.flatMap((outcome) => (outcome.kind === 'ignored' ? [{ reason: outcome.reason }] : [])),
+    rejected: outcomes.flatMap((outcome) => (outcome.kind === 'rejected' ? [{ error: outcome.error }] : [])),
+  };
+}
+
+/** Every input item (each finding of a Security Hub event, or the CloudTrail call) as exactly one outcome. */
+export function intake(event: unknown, settings: IntakeSettings): IntakeResult {
+  return collect(guardedOutcomes(event, settings));
+}
+
+function guardedOutcomes(event: unknown, settings: IntakeSettings): Outcome[] {
+  try {
+    return eventOutcomes(event, settings);
+  } catch (error) {
+    return [{ kind: 'rejected', error: `event: unexpected error while reading it: ${messageOf(error)}` }];
+  }
+}

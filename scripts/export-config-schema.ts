@@ -1,0 +1,26 @@
+/**
+ * Writes config/remediation.schema.json (the JSON Schema editors validate config/remediation.json
+ * with) from the zod schema, so the two never disagree. Run: `npx tsx scripts/export-config-schema.ts`.
+ */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { format, resolveConfig } from 'prettier';
+import { z } from 'zod';
+import { ConfigSchema } from '../config/schema.js';
+
+export const CONFIG_SCHEMA_PATH = fileURLToPath(
+  new URL('../config/remediation.schema.json', import.meta.url),
+);
+
+/** The JSON Schema text, formatted with the project's Prettier settings as the committed file is. */
+export async function configJsonSchemaText(): Promise<string> {
+  // io 'input': the file is what people write, so fields with defaults are optional.
+  const schema = z.toJSONSchema(ConfigSchema, { io: 'input' });
+  const text = JSON.stringify({ ...schema, title: 'apigw-remediation configuration' });
+  return format(text, { ...(await resolveConfig(CONFIG_SCHEMA_PATH)), parser: 'json' });
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  writeFileSync(CONFIG_SCHEMA_PATH, await configJsonSchemaText());
+  console.log(`wrote ${CONFIG_SCHEMA_PATH}`);
+}
