@@ -1,0 +1,91 @@
+/**
+ * What the approvals table holds for one approval request, and the zod schemas that validate
+ * what crosses a boundary: the workflow's request and the record read back from DynamoDB.
+ */
+import { z } from 'zod';
+import { CONTROL_IDS } from '../core/types.js';
+import type { ApprovalDecision, ApprovalRequest } from './contract.js';
+
+const isoTime = z.iso.datetime({ offset: true });
+const settingValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+export const ApprovalRequestSchema = z.object({
+  taskToken: z.string().min(1).max(2048),
+  remediationId: z.string().min(1),
+  executionArn: z.string().min(1),
+  account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS Region such as us-east-1'),
+  partition: z.string().min(1),
+  apiType: z.enum(['REST', 'V2']),
+  apiId: z.string().min(1),
+  apiName: z.string(),
+  stageName: z.string().min(1),
+  controls: z.array(z.enum(CONTROL_IDS)).min(1).readonly(),
+  changes: z
+    .array(
+      z.object({
+        controlId: z.enum(CONTROL_IDS),
+        setting: z.string().min(1),
+        before: settingValue,
+        after: settingValue,
+      }),
+    )
+    .min(1, 'an approval needs at least one change to approve')
+    .readonly(),
+  requestedAt: isoTime,
+  expiresAt: isoTime,
+}) satisfies z.ZodType<ApprovalRequest>;
+
+/** The request as shown to approvers: everything but the task token, which never leaves the table. */
+export type ApprovalSubject = Omit<ApprovalRequest, 'taskToken'>;
+
+export const ApprovalDecisionSchema = z.object({
+  decision: z.enum(['APPROVED', 'REJECTED']),
+  approver: z.object({ id: z.string().min(1), name: z.string() }),
+  decidedAt: isoTime,
+  comment: z.string().optional(),
+  channel: z.enum(['slack', 'link']),
+}) satisfies z.ZodType<ApprovalDecision>;
+
+/** What happened when the decision was handed to Step Functions. */
+export const DeliverySchema = z.object({
+  status: z.enum(['DELIVERED', 'WORKFLOW_GONE']),
+  /** SendTask error name when the workflow no longer waits (TaskTimedOut, TaskDoesNotExist, InvalidToken). */
+  error: z.string().optional(),
+  at: isoTime,
+});
+export type Delivery = z.infer<typeof DeliverySchema>;
+
+export const ApprovalRecordSchema = z.object({
+  approvalId: z.string(),
+  status: z.enum(['PENDING', 'DECIDED']),
+  taskToken: z.string(),
+  subject: ApprovalRequestSchema.omit({ taskToken: true }),
+  expiresAt: isoTime,
+  expiresAtEpoch: z.number().int(),
+  /** DynamoDB TTL attribute (epoch seconds): the record is kept a while after expiry for support. */
+  ttl: z.number().int(),
+  createdAt: isoTime,
+  slackMessage: z.object({ channel: z.string(), ts: z.string() }).optional(),
+  decision: ApprovalDecisionSchema.optional(),
+  delivery: DeliverySchema.optional(),
+});
+export type ApprovalRecord = z.infer<typeof ApprovalRecordSchema>;
+
+/** How long a record stays in the table after it expires (TTL), so support can still read it. */
+export const RECORD_RETENTION_AFTER_EXPIRY_SECONDS = 7 * 24 * 3600;
+
+export function newApprovalRecord(approvalId: string, request: ApprovalRequest, now: Date): ApprovalRecord {
+  const { taskToken, ...subject } = request;
+  const expiresAtEpoch = Math.floor(Date.parse(request.expiresAt) / 1000);
+  return {
+    approvalId,
+    status: 'PENDING',
+    taskToken,
+    subject,
+    expiresAt: request.expiresAt,
+    expiresAtEpoch,
+    ttl: expiresAtEpoch + RECORD_RETENTION_AFTER_EXPIRY_SECONDS,
+    createdAt: now.toISOString(),
+  };
+}
