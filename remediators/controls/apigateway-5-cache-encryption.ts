@@ -45,7 +45,7 @@ function inspectRest(snapshot: RestStageSnapshot): Inspection {
     const cachingSource = own.cachingEnabled === undefined ? ` (inherited from ${STAGE_WIDE_KEY})` : '';
     if (own.cacheDataEncrypted === undefined) {
       problems.push(
-        `${methodSettingName(key, 'cacheDataEncrypted')} inherits ${String(stageWide.cacheDataEncrypted ?? false)} from ${STAGE_WIDE_KEY} ` +
+        `${methodSettingName(key, 'cacheDataEncrypted')} is not set and inherits ${stageWide.cacheDataEncrypted === undefined ? 'no encryption' : 'false'} from ${STAGE_WIDE_KEY} ` +
           `while ${methodSettingName(key, 'cachingEnabled')} is true${cachingSource}; ${EXPECTED}`,
       );
       if (!keysToFix.has(STAGE_WIDE_KEY)) keysToFix.set(STAGE_WIDE_KEY, stageWide.cacheDataEncrypted);

@@ -96,7 +96,9 @@ export function requirePart<T>(
 }
 
 function describeProtocols(protocols: readonly Protocol[]): string {
-  return protocols.join(', ');
+  return protocols.length === 1
+    ? `${protocols[0]}`
+    : `${protocols.slice(0, -1).join(', ')} and ${protocols.at(-1)}`;
 }
 
 export function defineControl(definition: ControlDefinition): Control {
@@ -104,9 +106,7 @@ export function defineControl(definition: ControlDefinition): Control {
   const needsRest = appliesTo.includes('REST');
   const needsV2 = appliesTo.some((protocol) => protocol !== 'REST');
   if ((needsRest && !definition.inspectRest) || (needsV2 && !definition.inspectV2)) {
-    throw new Error(
-      `${id} applies to [${describeProtocols(appliesTo)}] but lacks an inspector for one of them`,
-    );
+    throw new Error(`${id} applies to [${appliesTo.join(', ')}] but lacks an inspector for one of them`);
   }
 
   /** Undefined when the control does not apply to the snapshot's protocol. */
@@ -124,7 +124,7 @@ export function defineControl(definition: ControlDefinition): Control {
       return {
         controlId: id,
         status: 'NOT_APPLICABLE',
-        reason: `${id} applies to ${describeProtocols(appliesTo)} stages; this stage belongs to a ${protocolOf(snapshot)} API`,
+        reason: `${id} applies only to ${describeProtocols(appliesTo)} stages; this stage's API protocol is ${protocolOf(snapshot)}`,
       };
     }
     if (inspection.compliant) {

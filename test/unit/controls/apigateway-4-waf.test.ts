@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { apiGateway4Waf as control } from '../../../remediators/controls/apigateway-4-waf.js';
+import { ASSOCIATED_WEB_ACL_ARN, expectPlanFixes } from './apply-plan.js';
+import { BASELINE, EXISTING_WEB_ACL_ARN, baselineWith, restSnapshot, snapshotOf } from './snapshots.js';
+
+describe('APIGateway.4 WAF web ACL', () => {
+  it.each(['HTTP', 'WEBSOCKET'] as const)(
+    'does not apply to %s APIs, which AWS WAF cannot protect',
+    (protocol) => {
+      const snapshot = snapshotOf(protocol);
+      expect(control.evaluate(snapshot, BASELINE).status).toBe('NOT_APPLICABLE');
+      expect(control.plan(snapshot, BASELINE).changes).toEqual([]);
+    },
+  );
+
+  it('passes any existing web ACL and never replaces it', () => {
+    const snapshot = restSnapshot({ stage: { webAclArn: EXISTING_WEB_ACL_ARN } });
+    expect(control.evaluate(snapshot, BASELINE)).toEqual({
+      controlId: 'APIGateway.4',
+      status: 'COMPLIANT',
+      reason: `the stage is protected by web ACL ${EXISTING_WEB_ACL_ARN}`,
+    });
+    expect(control.plan(snapshot, BASELINE)).toEqual({
+      controlId: 'APIGateway.4',
+      changes: [],
+      prerequisites: [],
+      redeploy: false,
+    });
+  });
+
+  it('associates the configured baseline web ACL with a stage that has none', () => {
+    const snapshot = restSnapshot();
+    const baseline = baselineWith({ webAcl: { name: 'org-api-baseline' } });
+    expect(control.evaluate(snapshot, baseline).reason).toBe(
+      'webAclArn is not set, so no AWS WAF web ACL filters requests to this stage; expected a web ACL',
+    );
+    expect(control.plan(snapshot, baseline)).toEqual({
+      controlId: 'APIGateway.4',
+      changes: [
+        {
+          change: { setting: 'webAclArn', before: null, after: 'baseline web ACL org-api-baseline' },
+          operation: { kind: 'associateBaselineWebAcl' },
+        },
+      ],
+      prerequisites: ['baselineWebAcl'],
+      redeploy: false,
+    });
+    const after = expectPlanFixes(control, snapshot, baseline);
+    expect(after.apiType === 'REST' && after.stage.webAclArn).toBe(ASSOCIATED_WEB_ACL_ARN);
+  });
+});
