@@ -14,7 +14,8 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, type STSClient } from '@aw
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { z } from 'zod';
 import type { RemediationConfig } from '../../config/schema.js';
-import type { Partition } from './types.js';
+import { createCoreClients, type ClientOptions, type CoreClients } from './clients.js';
+import type { Partition, StageRef } from './types.js';
 
 /** Env var the deployment sets to the home account id; without it STS GetCallerIdentity is asked once. */
 export const HOME_ACCOUNT_ENV = 'HOME_ACCOUNT_ID';
@@ -150,4 +151,18 @@ export function createCredentialResolver(options: CredentialResolverOptions): Cr
   }
 
   return { credentialsFor, homeAccount: () => homeAccount() };
+}
+
+/** The core's clients for a stage's account and Region: assumed-role credentials unless it is the home account. */
+export async function clientsForStage(
+  ref: StageRef,
+  resolver: CredentialResolver,
+  options: Omit<ClientOptions, 'region' | 'credentials'> = {},
+): Promise<CoreClients> {
+  const credentials = await resolver.credentialsFor(ref);
+  return createCoreClients({
+    ...options,
+    region: ref.region,
+    ...(credentials === undefined ? {} : { credentials }),
+  });
 }

@@ -1,0 +1,309 @@
+/**
+ * Pure: turns the selected controls' evaluations and plans for one stage into the calls the
+ * shell makes — every stage change in ONE UpdateStage, every API change in one
+ * UpdateRestApi / UpdateApi, at most one deployment, at most one AssociateWebACL.
+ *
+ * Two controls may touch the same setting (e.g. a method-settings path). The same value
+ * twice is merged into one operation; different values are a contradiction in the
+ * baseline and fail the plan with {@link PlanConflictError} instead of letting the last
+ * control silently win.
+ */
+import type { RouteSettings } from '@aws-sdk/client-apigatewayv2';
+import type { BaselineConfig } from '../../config/schema.js';
+import { CATALOG, getControl } from '../controls/catalog.js';
+import type {
+  ControlId,
+  ControlPlan,
+  Evaluation,
+  Operation,
+  PlannedChange,
+  Prerequisite,
+  SettingChange,
+  StageRef,
+  StageSnapshot,
+  V2RouteSettings,
+} from './types.js';
+
+export interface RestPatchOperation {
+  readonly op: 'replace';
+  readonly path: string;
+  readonly value: string;
+}
+
+/** V2 route settings as UpdateStage takes them. */
+export type V2RouteSettingsInput = RouteSettings;
+
+/**
+ * The fields of one V2 UpdateStage (without ApiId/StageName/DeploymentId). Route settings
+ * are sent whole — current values with the changes applied — so the result is the same
+ * whether API Gateway replaces or merges the object.
+ */
+export interface V2StageUpdate {
+  readonly DefaultRouteSettings?: V2RouteSettingsInput;
+  readonly RouteSettings?: Readonly<Record<string, V2RouteSettingsInput>>;
+  readonly AccessLogSettings?: { readonly DestinationArn: string; readonly Format: string };
+}
+
+export type ApiUpdate =
+  | { readonly apiType: 'REST'; readonly patchOperations: readonly RestPatchOperation[] }
+  | { readonly apiType: 'V2'; readonly fields: { readonly DisableExecuteApiEndpoint: boolean } };
+
+interface RouteSettingChange {
+  /** Undefined for the stage's DefaultRouteSettings. */
+  readonly routeKey: string | undefined;
+  readonly field: keyof V2RouteSettingsInput;
+  readonly value: string | number;
+}
+
+export type StageChange = PlannedChange & { readonly controlId: ControlId };
+
+/** Everything the apply phases need, as plain data (it travels between state machine states). */
+export interface StagePlan {
+  readonly ref: StageRef;
+  readonly evaluations: readonly Evaluation[];
+  readonly plans: readonly ControlPlan[];
+  /** Every change of every control, in catalog order, with the control that wants it. */
+  readonly changes: readonly StageChange[];
+  readonly prerequisites: readonly Prerequisite[];
+  /** A deployment is needed: a control said a change takes effect only after one. */
+  readonly redeploy: boolean;
+  /** REST: every stage operation, for ONE UpdateStage call. Empty for V2. */
+  readonly restStagePatchOperations: readonly RestPatchOperation[];
+  /** V2: the ONE UpdateStage input; undefined when nothing on the stage changes (or REST). */
+  readonly v2StageUpdate?: V2StageUpdate;
+  /** UpdateRestApi / UpdateApi; undefined when the API does not change. */
+  readonly apiUpdate?: ApiUpdate;
+  readonly associateWebAcl: boolean;
+}
+
+export class PlanConflictError extends Error {
+  override readonly name = 'PlanConflictError';
+}
+
+/** A control produced an operation that cannot apply to this API type: a bug in the control. */
+export class PlanOperationError extends Error {
+  override readonly name = 'PlanOperationError';
+}
+
+/** The approver's and auditor's view of a plan: before → after per setting, with the control. */
+export function settingChanges(
+  plan: Pick<StagePlan, 'changes'>,
+): (SettingChange & { controlId: ControlId })[] {
+  return plan.changes.map(({ controlId, change }) => ({ controlId, ...change }));
+}
+
+/** Whether applying the plan would change anything. */
+export function hasChanges(plan: Pick<StagePlan, 'changes'>): boolean {
+  return plan.changes.length > 0;
+}
+
+/** Records each operation once per key, and fails when two controls want different values. */
+class OperationSet<Value> {
+  private readonly byKey = new Map<string, { readonly controlId: ControlId; readonly value: Value }>();
+
+  constructor(private readonly describe: (value: Value) => string) {}
+
+  add(key: string, controlId: ControlId, value: Value): void {
+    const existing = this.byKey.get(key);
+    if (existing === undefined) {
+      this.byKey.set(key, { controlId, value });
+      return;
+    }
+    if (this.describe(existing.value) !== this.describe(value)) {
+      throw new PlanConflictError(
+        `${existing.controlId} and ${controlId} both change ${key} on the same stage, to ` +
+          `${this.describe(existing.value)} and ${this.describe(value)}; expected the baseline to ask for one value. ` +
+          'Fix the baseline configuration or remediate the two controls separately.',
+      );
+    }
+  }
+
+  entries(): [string, Value][] {
+    return [...this.byKey.entries()].map(([key, { value }]) => [key, value]);
+  }
+
+  get size(): number {
+    return this.byKey.size;
+  }
+}
+
+const ROUTE_SETTING_FIELDS = {
+  loggingLevel: 'LoggingLevel',
+  dataTraceEnabled: 'DataTraceEnabled',
+  detailedMetricsEnabled: 'DetailedMetricsEnabled',
+  throttlingRateLimit: 'ThrottlingRateLimit',
+  throttlingBurstLimit: 'ThrottlingBurstLimit',
+} as const satisfies Record<keyof V2RouteSettings, keyof V2RouteSettingsInput>;
+
+function routeSettingsInput(
+  settings: V2RouteSettings | undefined,
+): Record<string, string | number | boolean> {
+  const input: Record<string, string | number | boolean> = {};
+  for (const [field, inputField] of Object.entries(ROUTE_SETTING_FIELDS)) {
+    const value = settings?.[field as keyof V2RouteSettings];
+    if (value !== undefined) input[inputField] = value;
+  }
+  return input;
+}
+
+function wrongApiType(controlId: ControlId, operation: Operation, snapshot: StageSnapshot): never {
+  throw new PlanOperationError(
+    `${controlId} planned a ${operation.kind} operation for ${snapshot.apiType} stage ` +
+      `${snapshot.ref.apiId}/${snapshot.ref.stageName}; expected only ` +
+      (snapshot.apiType === 'REST'
+        ? 'restStagePatch, restApiPatch or associateBaselineWebAcl'
+        : 'v2RouteSetting, v2AccessLog or v2ApiUpdate'),
+  );
+}
+
+/** Merges plans already made (in the given order) into the stage's calls. */
+export function mergeControlPlans(
+  snapshot: StageSnapshot,
+  evaluations: readonly Evaluation[],
+  plans: readonly ControlPlan[],
+): StagePlan {
+  const restStagePatches = new OperationSet<string>((value) => JSON.stringify(value));
+  const restApiPatches = new OperationSet<string>((value) => JSON.stringify(value));
+  const v2RouteSettings = new OperationSet<RouteSettingChange>((change) => JSON.stringify(change.value));
+  const v2AccessLogs = new OperationSet<{ destinationArn: string; format: string }>((value) =>
+    JSON.stringify(value),
+  );
+  const v2ApiFields = new OperationSet<boolean>((value) => JSON.stringify(value));
+  let associateWebAcl = false;
+  const changes: StageChange[] = [];
+
+  for (const plan of plans) {
+    for (const planned of plan.changes) {
+      changes.push({ controlId: plan.controlId, ...planned });
+      const { operation } = planned;
+      const isRest = snapshot.apiType === 'REST';
+      switch (operation.kind) {
+        case 'restStagePatch':
+          if (!isRest) wrongApiType(plan.controlId, operation, snapshot);
+          restStagePatches.add(operation.path, plan.controlId, operation.value);
+          break;
+        case 'restApiPatch':
+          if (!isRest) wrongApiType(plan.controlId, operation, snapshot);
+          restApiPatches.add(operation.path, plan.controlId, operation.value);
+          break;
+        case 'associateBaselineWebAcl':
+          if (!isRest) wrongApiType(plan.controlId, operation, snapshot);
+          associateWebAcl = true;
+          break;
+        case 'v2RouteSetting': {
+          if (isRest) wrongApiType(plan.controlId, operation, snapshot);
+          const routeKey = operation.scope === 'default' ? undefined : operation.scope.routeKey;
+          const scope = routeKey === undefined ? 'DefaultRouteSettings' : `RouteSettings[${routeKey}]`;
+          v2RouteSettings.add(`${scope}.${operation.field}`, plan.controlId, {
+            routeKey,
+            field: operation.field,
+            value: operation.value,
+          });
+          break;
+        }
+        case 'v2AccessLog':
+          if (isRest) wrongApiType(plan.controlId, operation, snapshot);
+          v2AccessLogs.add('AccessLogSettings', plan.controlId, {
+            destinationArn: operation.destinationArn,
+            format: operation.format,
+          });
+          break;
+        case 'v2ApiUpdate':
+          if (isRest) wrongApiType(plan.controlId, operation, snapshot);
+          v2ApiFields.add(operation.field, plan.controlId, operation.value);
+          break;
+      }
+    }
+  }
+
+  const prerequisites = [...new Set(plans.flatMap((plan) => plan.prerequisites))];
+  const redeploy = plans.some((plan) => plan.changes.length > 0 && plan.redeploy);
+
+  const restStagePatchOperations: RestPatchOperation[] = restStagePatches
+    .entries()
+    .map(([path, value]) => ({ op: 'replace', path, value }));
+
+  let apiUpdate: ApiUpdate | undefined;
+  if (restApiPatches.size > 0) {
+    apiUpdate = {
+      apiType: 'REST',
+      patchOperations: restApiPatches.entries().map(([path, value]) => ({ op: 'replace', path, value })),
+    };
+  }
+  const disableEndpoint = v2ApiFields.entries().find(([field]) => field === 'DisableExecuteApiEndpoint');
+  if (disableEndpoint !== undefined) {
+    apiUpdate = { apiType: 'V2', fields: { DisableExecuteApiEndpoint: disableEndpoint[1] } };
+  }
+
+  const v2StageUpdate =
+    snapshot.apiType === 'V2' ? buildV2StageUpdate(snapshot, v2RouteSettings, v2AccessLogs) : undefined;
+
+  return {
+    ref: snapshot.ref,
+    evaluations,
+    plans,
+    changes,
+    prerequisites,
+    redeploy,
+    restStagePatchOperations,
+    ...(v2StageUpdate === undefined ? {} : { v2StageUpdate }),
+    ...(apiUpdate === undefined ? {} : { apiUpdate }),
+    associateWebAcl,
+  };
+}
+
+function buildV2StageUpdate(
+  snapshot: Extract<StageSnapshot, { apiType: 'V2' }>,
+  routeSettingChanges: OperationSet<RouteSettingChange>,
+  accessLogChanges: OperationSet<{ destinationArn: string; format: string }>,
+): V2StageUpdate | undefined {
+  let defaultRouteSettings: Record<string, string | number | boolean> | undefined;
+  const routeSettings: Record<string, Record<string, string | number | boolean>> = {};
+  let routeSettingsChanged = false;
+  for (const [, { routeKey, field, value }] of routeSettingChanges.entries()) {
+    if (routeKey === undefined) {
+      defaultRouteSettings ??= routeSettingsInput(snapshot.stage.defaultRouteSettings);
+      defaultRouteSettings[field] = value;
+    } else {
+      if (!routeSettingsChanged) {
+        for (const [existingKey, existing] of Object.entries(snapshot.stage.routeSettings)) {
+          routeSettings[existingKey] = routeSettingsInput(existing);
+        }
+        routeSettingsChanged = true;
+      }
+      routeSettings[routeKey] = { ...routeSettings[routeKey], [field]: value };
+    }
+  }
+  const accessLog = accessLogChanges.entries()[0]?.[1];
+  if (defaultRouteSettings === undefined && !routeSettingsChanged && accessLog === undefined)
+    return undefined;
+  // Field names come from ROUTE_SETTING_FIELDS and operation fields, values from the stage and the controls.
+  return {
+    ...(defaultRouteSettings === undefined
+      ? {}
+      : { DefaultRouteSettings: defaultRouteSettings as RouteSettings }),
+    ...(routeSettingsChanged ? { RouteSettings: routeSettings as Record<string, RouteSettings> } : {}),
+    ...(accessLog === undefined
+      ? {}
+      : { AccessLogSettings: { DestinationArn: accessLog.destinationArn, Format: accessLog.format } }),
+  };
+}
+
+/** Catalog order, each control once: plans merge and report in a stable order whatever the trigger's order. */
+export function orderControlIds(controlIds: readonly ControlId[]): ControlId[] {
+  const wanted = new Set(controlIds);
+  for (const id of wanted) getControl(id);
+  return CATALOG.filter((control) => wanted.has(control.id)).map((control) => control.id);
+}
+
+/** Evaluates and plans the given controls on a snapshot, then merges the plans. */
+export function planStage(
+  snapshot: StageSnapshot,
+  controlIds: readonly ControlId[],
+  baseline: BaselineConfig,
+): StagePlan {
+  const controls = orderControlIds(controlIds).map(getControl);
+  const evaluations = controls.map((control) => control.evaluate(snapshot, baseline));
+  const plans = controls.map((control) => control.plan(snapshot, baseline));
+  return mergeControlPlans(snapshot, evaluations, plans);
+}
