@@ -4,12 +4,8 @@
  * path was taken (`terminal.outcome`); this module says what that means for a human.
  */
 import type { ControlId, StageRef } from '../core/types.js';
-import {
-  ApprovalDecisionSchema,
-  type ControlChange,
-  type OutcomeStatus,
-  type StageWorkItem,
-} from './state.js';
+import { ApprovalDecisionSchema } from '../approvals/record.js';
+import type { ControlChange, OutcomeStatus, StageWorkItem } from './state.js';
 
 export interface OutcomeEvaluation {
   readonly controlId: ControlId;

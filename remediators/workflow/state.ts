@@ -8,14 +8,15 @@
  */
 import { z } from 'zod';
 import { CONTROL_MODES } from '../../config/schema.js';
+import { ApprovalDecisionSchema } from '../approvals/record.js';
 import { CONTROL_IDS, PARTITIONS } from '../core/types.js';
 
 export const ControlIdSchema = z.enum(CONTROL_IDS);
 export const PartitionSchema = z.enum(PARTITIONS);
 export const ApiTypeSchema = z.enum(['REST', 'V2']);
 
-/** One remediation request as intake emits it (see shared/fixtures/events/README.md). */
-export const RemediationRequestSchema = z.object({
+/** One remediation request as intake emits it (remediators/intake/types.ts); other fields pass through. */
+export const RemediationRequestSchema = z.looseObject({
   trigger: z.string().min(1),
   account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
   region: z.string().min(1),
@@ -26,6 +27,7 @@ export const RemediationRequestSchema = z.object({
   stageName: z.string().min(1).nullable(),
   controls: z.array(ControlIdSchema).min(1),
   findingId: z.string().min(1).optional(),
+  productArn: z.string().min(1).optional(),
 });
 export type RemediationRequest = z.infer<typeof RemediationRequestSchema>;
 
@@ -98,16 +100,6 @@ export const PlanSummarySchema = z.object({
   reason: z.string(),
 });
 export type PlanSummary = z.infer<typeof PlanSummarySchema>;
-
-export const ApproverSchema = z.object({ id: z.string(), name: z.string() });
-
-export const ApprovalDecisionSchema = z.object({
-  decision: z.enum(['APPROVED', 'REJECTED']),
-  approver: ApproverSchema,
-  decidedAt: z.string(),
-  comment: z.string().optional(),
-  channel: z.enum(['slack', 'link']),
-});
 
 /** A caught Step Functions error: `{Error, Cause}`. */
 export const CaughtErrorSchema = z.object({ Error: z.string(), Cause: z.string().optional() });
