@@ -36,7 +36,8 @@ function inspect(snapshot: StageSnapshot): Inspection {
   return {
     compliant: false,
     problems: [
-      `disableExecuteApiEndpoint is false while custom domain ${domains.join(', ')} maps this API, ` +
+      `disableExecuteApiEndpoint is false while ${domains.length === 1 ? 'custom domain' : 'custom domains'} ` +
+        `${domains.join(', ')} ${domains.length === 1 ? 'maps' : 'map'} this API, ` +
         'so clients can bypass the domain through execute-api; expected true',
     ],
     changes: [

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_ACCESS_LOG_FORMAT } from '../../../config/schema.js';
+import { apiGateway9V2AccessLogging as control } from '../../../remediators/controls/apigateway-9-v2-access-logging.js';
+import { expectPlanFixes } from './apply-plan.js';
+import { BASELINE, EXISTING_FIREHOSE_ARN, baselineWith, snapshotOf, v2Snapshot } from './snapshots.js';
+
+const STAGE_LOG_GROUP_ARN =
+  'arn:aws:logs:us-east-1:111122223333:log-group:/aws/apigateway/access-logs/z9y8x7w6v5/live';
+
+describe('APIGateway.9 V2 access logging', () => {
+  it('does not apply to REST stages (Baseline.RestAccessLogging covers them)', () => {
+    const snapshot = snapshotOf('REST');
+    expect(control.evaluate(snapshot, BASELINE).status).toBe('NOT_APPLICABLE');
+    expect(control.plan(snapshot, BASELINE).changes).toEqual([]);
+  });
+
+  it.each(['HTTP', 'WEBSOCKET'] as const)('passes a %s stage logging with $context.requestId', (protocol) => {
+    const snapshot = v2Snapshot(protocol, {
+      stage: {
+        accessLogSettings: {
+          destinationArn: EXISTING_FIREHOSE_ARN,
+          format: '$context.requestId $context.status',
+        },
+      },
+    });
+    expect(control.evaluate(snapshot, BASELINE)).toEqual({
+      controlId: 'APIGateway.9',
+      status: 'COMPLIANT',
+      reason: `access logs go to ${EXISTING_FIREHOSE_ARN} in a format containing $context.requestId`,
+    });
+    expect(control.plan(snapshot, BASELINE).changes).toEqual([]);
+  });
+
+  it.each(['HTTP', 'WEBSOCKET'] as const)(
+    'sends a %s stage without access logs to its own log group in the baseline format',
+    (protocol) => {
+      const snapshot = v2Snapshot(protocol);
+      expect(control.evaluate(snapshot, BASELINE).reason).toBe(
+        'accessLogSettings.destinationArn is not set, so the stage writes no access logs; expected a destination; ' +
+          'accessLogSettings.format is not set; expected a format containing $context.requestId',
+      );
+      const operation = {
+        kind: 'v2AccessLog',
+        destinationArn: STAGE_LOG_GROUP_ARN,
+        format: DEFAULT_ACCESS_LOG_FORMAT,
+      };
+      expect(control.plan(snapshot, BASELINE)).toEqual({
+        controlId: 'APIGateway.9',
+        changes: [
+          {
+            change: { setting: 'accessLogSettings.destinationArn', before: null, after: STAGE_LOG_GROUP_ARN },
+            operation,
+          },
+          {
+            change: { setting: 'accessLogSettings.format', before: null, after: DEFAULT_ACCESS_LOG_FORMAT },
+            operation,
+          },
+        ],
+        prerequisites: ['accessLogGroup'],
+        redeploy: false,
+      });
+      expectPlanFixes(control, snapshot, BASELINE);
+    },
+  );
+
+  it('keeps an existing destination when only the format lacks $context.requestId', () => {
+    const snapshot = v2Snapshot('HTTP', {
+      stage: { accessLogSettings: { destinationArn: EXISTING_FIREHOSE_ARN, format: '$context.status' } },
+    });
+    expect(control.evaluate(snapshot, BASELINE).reason).toBe(
+      'accessLogSettings.format "$context.status" lacks $context.requestId; expected a format containing it',
+    );
+    expect(control.plan(snapshot, BASELINE)).toEqual({
+      controlId: 'APIGateway.9',
+      changes: [
+        {
+          change: {
+            setting: 'accessLogSettings.format',
+            before: '$context.status',
+            after: DEFAULT_ACCESS_LOG_FORMAT,
+          },
+          operation: {
+            kind: 'v2AccessLog',
+            destinationArn: EXISTING_FIREHOSE_ARN,
+            format: DEFAULT_ACCESS_LOG_FORMAT,
+          },
+        },
+      ],
+      // The existing destination stays: no log group to create.
+      prerequisites: [],
+      redeploy: false,
+    });
+    expectPlanFixes(control, snapshot, BASELINE);
+  });
+
+  it('keeps a good format when only the destination is missing, and names $default safely', () => {
+    const format = '{"id":"$context.requestId"}';
+    const snapshot = v2Snapshot('HTTP', {
+      ref: { stageName: '$default' },
+      stage: { accessLogSettings: { format } },
+    });
+    const baseline = baselineWith({ accessLogs: { logGroupNamePrefix: '/org/apigw' } });
+    const destinationArn = 'arn:aws:logs:us-east-1:111122223333:log-group:/org/apigw/z9y8x7w6v5/#default';
+    expect(control.plan(snapshot, baseline).changes).toEqual([
+      {
+        change: { setting: 'accessLogSettings.destinationArn', before: null, after: destinationArn },
+        operation: { kind: 'v2AccessLog', destinationArn, format },
+      },
+    ]);
+    expectPlanFixes(control, snapshot, baseline);
+  });
+
+  it('builds the log group ARN in the stage partition and Region', () => {
+    const snapshot = v2Snapshot('WEBSOCKET', { ref: { partition: 'aws-us-gov', region: 'us-gov-west-1' } });
+    const [first] = control.plan(snapshot, BASELINE).changes;
+    expect(first?.change.after).toBe(
+      'arn:aws-us-gov:logs:us-gov-west-1:111122223333:log-group:/aws/apigateway/access-logs/z9y8x7w6v5/live',
+    );
+  });
+});

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { baselineStageThrottling as control } from '../../../remediators/controls/baseline-stage-throttling.js';
+import { expectPlanFixes } from './apply-plan.js';
+import { BASELINE, baselineWith, restSnapshot, v2Snapshot } from './snapshots.js';
+
+const restPatch = (path: string, value: string) => ({ kind: 'restStagePatch', op: 'replace', path, value });
+
+describe('Baseline.StageThrottling', () => {
+  describe('REST', () => {
+    it('passes a stage-wide throttle at or below the baseline with lower per-method overrides', () => {
+      const snapshot = restSnapshot({
+        stage: {
+          methodSettings: {
+            '*/*': { throttlingRateLimit: 1000, throttlingBurstLimit: 2000 },
+            '~1login/POST': { throttlingRateLimit: 5, throttlingBurstLimit: 10 },
+          },
+        },
+      });
+      expect(control.evaluate(snapshot, BASELINE)).toEqual({
+        controlId: 'Baseline.StageThrottling',
+        status: 'COMPLIANT',
+        reason:
+          'the stage-wide throttle and every override are at most 1000 requests per second with bursts of at most 2000',
+      });
+      expect(control.plan(snapshot, BASELINE).changes).toEqual([]);
+    });
+
+    it('sets a missing stage-wide throttle to the baseline', () => {
+      const snapshot = restSnapshot();
+      expect(control.evaluate(snapshot, BASELINE).reason).toBe(
+        'methodSettings[*/*].throttlingRateLimit is not set, so the stage runs at the account limit; ' +
+          'expected at most 1000 requests per second; ' +
+          'methodSettings[*/*].throttlingBurstLimit is not set, so the stage runs at the account limit; ' +
+          'expected at most 2000 requests',
+      );
+      expect(control.plan(snapshot, BASELINE)).toEqual({
+        controlId: 'Baseline.StageThrottling',
+        changes: [
+          {
+            change: { setting: 'methodSettings[*/*].throttlingRateLimit', before: null, after: 1000 },
+            operation: restPatch('/*/*/throttling/rateLimit', '1000'),
+          },
+          {
+            change: { setting: 'methodSettings[*/*].throttlingBurstLimit', before: null, after: 2000 },
+            operation: restPatch('/*/*/throttling/burstLimit', '2000'),
+          },
+        ],
+        prerequisites: [],
+        redeploy: false,
+      });
+      expectPlanFixes(control, snapshot, BASELINE);
+    });
+
+    it('lowers limits above the baseline and replaces -1 (no limit), stage-wide and per method', () => {
+      const snapshot = restSnapshot({
+        stage: {
+          methodSettings: {
+            '*/*': { throttlingRateLimit: 10000, throttlingBurstLimit: 2000 },
+            '~1pets/GET': { throttlingRateLimit: 500, throttlingBurstLimit: 5000 },
+            '~1pets/POST': { throttlingRateLimit: -1 },
+            '~1toys/GET': { throttlingRateLimit: 20, throttlingBurstLimit: 40 },
+          },
+        },
+      });
+      const baseline = baselineWith({ throttling: { rateLimit: 250.5, burstLimit: 3000 } });
+      expect(control.evaluate(snapshot, baseline).reason).toBe(
+        'methodSettings[*/*].throttlingRateLimit is 10000, above the baseline; expected at most 250.5 requests per second; ' +
+          'methodSettings[~1pets/GET].throttlingRateLimit is 500, above the baseline; expected at most 250.5 requests per second; ' +
+          'methodSettings[~1pets/GET].throttlingBurstLimit is 5000, above the baseline; expected at most 3000 requests; ' +
+          'methodSettings[~1pets/POST].throttlingRateLimit is -1, which means no limit; expected at most 250.5 requests per second',
+      );
+      expect(control.plan(snapshot, baseline).changes).toEqual([
+        {
+          change: { setting: 'methodSettings[*/*].throttlingRateLimit', before: 10000, after: 250.5 },
+          operation: restPatch('/*/*/throttling/rateLimit', '250.5'),
+        },
+        {
+          change: { setting: 'methodSettings[~1pets/GET].throttlingRateLimit', before: 500, after: 250.5 },
+          operation: restPatch('/~1pets/GET/throttling/rateLimit', '250.5'),
+        },
+        {
+          change: { setting: 'methodSettings[~1pets/GET].throttlingBurstLimit', before: 5000, after: 3000 },
+          operation: restPatch('/~1pets/GET/throttling/burstLimit', '3000'),
+        },
+        {
+          change: { setting: 'methodSettings[~1pets/POST].throttlingRateLimit', before: -1, after: 250.5 },
+          operation: restPatch('/~1pets/POST/throttling/rateLimit', '250.5'),
+        },
+      ]);
+      expectPlanFixes(control, snapshot, baseline);
+    });
+  });
+
+  describe.each(['HTTP', 'WEBSOCKET'] as const)('%s', (protocol) => {
+    it('sets the default route throttle and lowers route overrides above the baseline', () => {
+      const snapshot = v2Snapshot(protocol, {
+        stage: {
+          defaultRouteSettings: { throttlingRateLimit: 0, throttlingBurstLimit: 100 },
+          routeSettings: {
+            'POST /orders': { throttlingBurstLimit: 9000 },
+            'GET /orders': { throttlingRateLimit: 50, throttlingBurstLimit: 100 },
+          },
+        },
+      });
+      expect(control.evaluate(snapshot, BASELINE).reason).toBe(
+        'defaultRouteSettings.throttlingRateLimit is 0, which means no limit; expected at most 1000 requests per second; ' +
+          'routeSettings[POST /orders].throttlingBurstLimit is 9000, above the baseline; expected at most 2000 requests',
+      );
+      expect(control.plan(snapshot, BASELINE).changes).toEqual([
+        {
+          change: { setting: 'defaultRouteSettings.throttlingRateLimit', before: 0, after: 1000 },
+          operation: { kind: 'v2RouteSetting', scope: 'default', field: 'ThrottlingRateLimit', value: 1000 },
+        },
+        {
+          change: { setting: 'routeSettings[POST /orders].throttlingBurstLimit', before: 9000, after: 2000 },
+          operation: {
+            kind: 'v2RouteSetting',
+            scope: { routeKey: 'POST /orders' },
+            field: 'ThrottlingBurstLimit',
+            value: 2000,
+          },
+        },
+      ]);
+      expectPlanFixes(control, snapshot, BASELINE);
+    });
+
+    it('passes a default throttle within the baseline when routes set none of their own', () => {
+      const snapshot = v2Snapshot(protocol, {
+        stage: {
+          defaultRouteSettings: { throttlingRateLimit: 100, throttlingBurstLimit: 200 },
+          routeSettings: { $default: { loggingLevel: 'ERROR' } },
+        },
+      });
+      expect(control.evaluate(snapshot, BASELINE).status).toBe('COMPLIANT');
+      expect(control.plan(snapshot, BASELINE).changes).toEqual([]);
+    });
+  });
+});
