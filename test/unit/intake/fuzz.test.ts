@@ -59,16 +59,15 @@ function mutate(value: Json, steps: readonly number[], replacement: Json | undef
   const [step, ...rest] = steps;
   if (step === undefined || keys.length === 0) return replacement ?? null;
   const key = keys[step % keys.length] as string | number;
-  const copy: Json = Array.isArray(value) ? [...value] : { ...value };
-  const child = (copy as Record<string | number, Json>)[key] as Json;
+  const child = (value as Record<string | number, Json>)[key] as Json;
   const next = rest.length === 0 ? replacement : mutate(child, rest, replacement);
-  if (next === undefined) {
-    if (Array.isArray(copy)) copy.splice(key as number, 1);
-    else delete copy[key as string];
-  } else {
-    (copy as Record<string | number, Json>)[key] = next;
+  if (Array.isArray(value)) {
+    return next === undefined
+      ? value.filter((_, index) => index !== key)
+      : value.map((item, index) => (index === key ? next : item));
   }
-  return copy;
+  const entries = Object.entries(value).filter(([name]) => name !== key);
+  return Object.fromEntries(next === undefined ? entries : [...entries, [key, next]]) as Json;
 }
 
 const mutatedFixture = fc

@@ -3,22 +3,22 @@
  * Powertools logs and the Requests / Ignored / Rejected metrics.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { handler } from '../../../remediators/handlers/intake.js';
 import { intake } from '../../../remediators/intake/intake.js';
 import { logger, metrics } from '../../../remediators/shared/powertools.js';
 import { DEFAULT_SETTINGS, cloudTrailEvent, findingsOf, fixture, securityHubEvent } from './events.js';
 
 describe('intake Lambda handler', () => {
-  let addMetric: ReturnType<typeof vi.spyOn<typeof metrics, 'addMetric'>>;
-  let publish: ReturnType<typeof vi.spyOn<typeof metrics, 'publishStoredMetrics'>>;
-  let info: ReturnType<typeof vi.spyOn<typeof logger, 'info'>>;
-  let error: ReturnType<typeof vi.spyOn<typeof logger, 'error'>>;
+  let addMetric: MockInstance<typeof metrics.addMetric>;
+  let publish: MockInstance<typeof metrics.publishStoredMetrics>;
+  let info: MockInstance<typeof logger.info>;
+  let error: MockInstance<typeof logger.error>;
 
   beforeEach(() => {
     addMetric = vi.spyOn(metrics, 'addMetric');
     // Publishing writes EMF to stdout; what is published is checked through addMetric.
-    publish = vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => undefined);
+    publish = vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => metrics);
     info = vi.spyOn(logger, 'info');
     error = vi.spyOn(logger, 'error');
   });
