@@ -167,3 +167,23 @@ export function expectPlanFixes(
   });
   return after;
 }
+
+/** Report-only: a failing stage is reported, and the plan stays empty whatever the findings. */
+export function expectReportedNotChanged(
+  control: Control,
+  snapshot: StageSnapshot,
+  baseline: BaselineConfig,
+  reason: string,
+): void {
+  expect(control.evaluate(snapshot, baseline)).toEqual({
+    controlId: control.id,
+    status: 'NON_COMPLIANT',
+    reason,
+  });
+  expect(control.plan(snapshot, baseline)).toEqual({
+    controlId: control.id,
+    changes: [],
+    prerequisites: [],
+    redeploy: false,
+  });
+}
