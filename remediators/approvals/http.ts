@@ -1,13 +1,19 @@
 /** Reading API Gateway REST proxy events: raw body, headers (any case), cookies, routes. Pure. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 
+/** The parts of a REST proxy event the approval API reads (a real APIGatewayProxyEvent fits). */
+export type ApprovalApiEvent = Pick<
+  APIGatewayProxyEvent,
+  'httpMethod' | 'path' | 'headers' | 'queryStringParameters' | 'body' | 'isBase64Encoded'
+>;
+
 /** The body as the client sent it: API Gateway base64-encodes it when binary media types match. */
-export function rawBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): string {
+export function rawBody(event: Pick<ApprovalApiEvent, 'body' | 'isBase64Encoded'>): string {
   if (event.body === null) return '';
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
 }
 
-export function header(event: Pick<APIGatewayProxyEvent, 'headers'>, name: string): string | undefined {
+export function header(event: Pick<ApprovalApiEvent, 'headers'>, name: string): string | undefined {
   const wanted = name.toLowerCase();
   for (const [key, value] of Object.entries(event.headers ?? {})) {
     if (key.toLowerCase() === wanted && value !== undefined) return value;
@@ -15,7 +21,7 @@ export function header(event: Pick<APIGatewayProxyEvent, 'headers'>, name: strin
   return undefined;
 }
 
-export function cookie(event: Pick<APIGatewayProxyEvent, 'headers'>, name: string): string | undefined {
+export function cookie(event: Pick<ApprovalApiEvent, 'headers'>, name: string): string | undefined {
   for (const part of (header(event, 'cookie') ?? '').split(';')) {
     const separator = part.indexOf('=');
     if (separator > 0 && part.slice(0, separator).trim() === name) return part.slice(separator + 1).trim();

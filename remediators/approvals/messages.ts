@@ -23,7 +23,7 @@ export function approverLabel(approver: Approver): string {
   return approver.id === LINK_APPROVER_ID ? 'signed link' : `${approver.name} (${approver.id})`;
 }
 
-/** Slack mrkdwn needs &, < and > escaped; backticks would end a code span early. */
+/** Slack mrkdwn (blocks and the top-level fallback text) needs &, < and > escaped; backticks would end a code span early. */
 function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/`/g, "'");
 }
@@ -87,7 +87,7 @@ export function approvalRequestMessage(
     style,
   });
   return {
-    text: `Approval needed: ${subjectSummary(subject)}`,
+    text: escapeMrkdwn(`Approval needed: ${subjectSummary(subject)}`),
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: 'API Gateway remediation: approval needed' } },
       ...subjectBlocks(subject),
@@ -123,7 +123,7 @@ export function decisionSentence(decision: ApprovalDecision): string {
 export function decidedMessage(subject: ApprovalSubject, decision: ApprovalDecision): SlackMessage {
   const icon = decision.decision === 'APPROVED' ? ':white_check_mark:' : ':x:';
   return {
-    text: `${decisionSentence(decision)} ${subjectSummary(subject)}`,
+    text: escapeMrkdwn(`${decisionSentence(decision)} ${subjectSummary(subject)}`),
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: 'API Gateway remediation: decided' } },
       ...subjectBlocks(subject),

@@ -15,14 +15,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
 import { deployedConfig } from '../../config/deployed.js';
 import type { RemediationConfig } from '../../config/schema.js';
 import { approverGate, hasAllowList, LINK_APPROVER_ID } from '../approvals/approvers.js';
 import { decide, precheck, type DecisionOutcome } from '../approvals/decide.js';
 import { ApprovalApiEnvironmentSchema, readEnvironment } from '../approvals/environment.js';
-import { cookie, header, rawBody, route } from '../approvals/http.js';
+import { cookie, header, rawBody, route, type ApprovalApiEvent } from '../approvals/http.js';
 import { decidedMessage, outcomeSentence } from '../approvals/messages.js';
 import { confirmationPage, FORBIDDEN_PAGE, htmlResponse, messagePage } from '../approvals/page.js';
 import {
@@ -51,7 +51,7 @@ export interface ApprovalApiDeps {
   readonly now: () => Date;
 }
 
-type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+type Handler = (event: ApprovalApiEvent) => Promise<APIGatewayProxyResult>;
 
 const DecisionForm = z.object({
   csrf: z.string().optional(),
@@ -116,7 +116,7 @@ export function createApprovalApiHandler(deps: ApprovalApiDeps): Handler {
     }
   }
 
-  async function slackInteraction(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+  async function slackInteraction(event: ApprovalApiEvent): Promise<APIGatewayProxyResult> {
     const body = rawBody(event);
     const secret = await deps.slackSecret();
     const signature = verifySlackSignature(
@@ -148,7 +148,7 @@ export function createApprovalApiHandler(deps: ApprovalApiDeps): Handler {
     return plain(200, '');
   }
 
-  function linkCheck(event: APIGatewayProxyEvent, approvalId: string, secret: SlackSecret): LinkCheck {
+  function linkCheck(event: ApprovalApiEvent, approvalId: string, secret: SlackSecret): LinkCheck {
     const query = event.queryStringParameters ?? {};
     return verifyApprovalLink(
       secret.linkSigningKey,
@@ -169,7 +169,7 @@ export function createApprovalApiHandler(deps: ApprovalApiDeps): Handler {
     ),
   );
 
-  async function showPage(event: APIGatewayProxyEvent, approvalId: string): Promise<APIGatewayProxyResult> {
+  async function showPage(event: ApprovalApiEvent, approvalId: string): Promise<APIGatewayProxyResult> {
     const secret = await deps.slackSecret();
     const check = linkCheck(event, approvalId, secret);
     if (check.status === 'forbidden') return htmlResponse(403, FORBIDDEN_PAGE);
@@ -191,7 +191,7 @@ export function createApprovalApiHandler(deps: ApprovalApiDeps): Handler {
     );
   }
 
-  async function submitPage(event: APIGatewayProxyEvent, approvalId: string): Promise<APIGatewayProxyResult> {
+  async function submitPage(event: ApprovalApiEvent, approvalId: string): Promise<APIGatewayProxyResult> {
     const secret = await deps.slackSecret();
     const check = linkCheck(event, approvalId, secret);
     if (check.status === 'forbidden') return htmlResponse(403, FORBIDDEN_PAGE);

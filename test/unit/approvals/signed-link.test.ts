@@ -1,0 +1,118 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  APPROVAL_ID_PATTERN,
+  approvalLink,
+  csrfToken,
+  newApprovalId,
+  newCsrfNonce,
+  verifyApprovalLink,
+  verifyCsrfToken,
+} from '../../../remediators/approvals/signed-link.js';
+
+const KEY = 'link-signing-key-for-unit-tests-0123456789';
+const EXPIRES = 1_795_000_000;
+
+function linkParts(link: string) {
+  const url = new URL(link);
+  return {
+    approvalId: url.pathname.split('/').at(-1) ?? '',
+    exp: url.searchParams.get('exp') ?? undefined,
+    sig: url.searchParams.get('sig') ?? undefined,
+  };
+}
+
+describe('approval ids', () => {
+  it('are 128-bit, URL-safe and unique', () => {
+    const ids = new Set(Array.from({ length: 1000 }, newApprovalId));
+    expect(ids.size).toBe(1000);
+    for (const id of ids) {
+      expect(id).toMatch(APPROVAL_ID_PATTERN);
+      expect(Buffer.from(id, 'base64url')).toHaveLength(16);
+    }
+  });
+});
+
+describe('signed links', () => {
+  const approvalId = newApprovalId();
+  const link = approvalLink('https://abc123.execute-api.us-east-1.amazonaws.com/prod/', KEY, {
+    approvalId,
+    expiresAtEpoch: EXPIRES,
+  });
+
+  it('point at /approvals/{id} under the base URL and carry exp and sig', () => {
+    const url = new URL(link);
+    expect(url.origin + url.pathname).toBe(
+      `https://abc123.execute-api.us-east-1.amazonaws.com/prod/approvals/${approvalId}`,
+    );
+    expect(url.searchParams.get('exp')).toBe(String(EXPIRES));
+    expect(url.searchParams.get('sig')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('verify before expiry and report expiry after it', () => {
+    expect(verifyApprovalLink(KEY, linkParts(link), EXPIRES - 1)).toEqual({
+      status: 'valid',
+      link: { approvalId, expiresAtEpoch: EXPIRES },
+    });
+    expect(verifyApprovalLink(KEY, linkParts(link), EXPIRES)).toEqual({
+      status: 'expired',
+      link: { approvalId, expiresAtEpoch: EXPIRES },
+    });
+  });
+
+  it('are forbidden when the id, the expiry or the signature is changed, or the key differs', () => {
+    const parts = linkParts(link);
+    const otherId = newApprovalId();
+    expect(verifyApprovalLink(KEY, { ...parts, approvalId: otherId }, EXPIRES - 1)).toEqual({
+      status: 'forbidden',
+    });
+    expect(verifyApprovalLink(KEY, { ...parts, exp: String(EXPIRES + 3600) }, EXPIRES - 1)).toEqual({
+      status: 'forbidden',
+    });
+    expect(verifyApprovalLink(`${KEY}x`, parts, EXPIRES - 1)).toEqual({ status: 'forbidden' });
+    expect(verifyApprovalLink(KEY, { ...parts, sig: undefined }, EXPIRES - 1)).toEqual({
+      status: 'forbidden',
+    });
+    expect(verifyApprovalLink(KEY, { ...parts, exp: undefined }, EXPIRES - 1)).toEqual({
+      status: 'forbidden',
+    });
+    expect(verifyApprovalLink(KEY, { ...parts, approvalId: '../../etc' }, EXPIRES - 1)).toEqual({
+      status: 'forbidden',
+    });
+  });
+
+  it('are forbidden for any one-character change of the signature', () => {
+    const parts = linkParts(link);
+    const sig = parts.sig ?? '';
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    fc.assert(
+      fc.property(fc.nat(sig.length - 1), fc.constantFrom(...alphabet), (index, replacement) => {
+        fc.pre(sig[index] !== replacement);
+        const tampered = sig.slice(0, index) + replacement + sig.slice(index + 1);
+        expect(verifyApprovalLink(KEY, { ...parts, sig: tampered }, EXPIRES - 1)).toEqual({
+          status: 'forbidden',
+        });
+      }),
+    );
+  });
+});
+
+describe('CSRF tokens', () => {
+  const approvalId = newApprovalId();
+  const nonce = newCsrfNonce();
+  const token = csrfToken(KEY, approvalId, nonce);
+
+  it('verify with the same id and cookie nonce', () => {
+    expect(verifyCsrfToken(KEY, approvalId, nonce, token)).toBe(true);
+  });
+
+  it('fail without the cookie, with another nonce, for another approval, or without a token', () => {
+    expect(verifyCsrfToken(KEY, approvalId, undefined, token)).toBe(false);
+    expect(verifyCsrfToken(KEY, approvalId, newCsrfNonce(), token)).toBe(false);
+    expect(verifyCsrfToken(KEY, newApprovalId(), nonce, token)).toBe(false);
+    expect(verifyCsrfToken(KEY, approvalId, nonce, undefined)).toBe(false);
+    expect(verifyCsrfToken(KEY, approvalId, 'not a nonce', csrfToken(KEY, approvalId, 'not a nonce'))).toBe(
+      false,
+    );
+  });
+});
