@@ -40,12 +40,13 @@ async function batchUpdate(
   return processed;
 }
 
-/** The AWS control finding a Security Hub trigger names. */
-export function awsFindingIdentifier(
-  record: Pick<OutcomeRecord, 'stage'>,
+/** The finding a Security Hub trigger names: intake's ProductArn, else AWS's own product in the Region. */
+export function findingIdentifier(
+  stage: Pick<OutcomeRecord['stage'], 'partition' | 'region'>,
   findingId: string,
+  productArn: string | undefined,
 ): AwsSecurityFindingIdentifier {
-  return { Id: findingId, ProductArn: awsProductArn(record.stage.partition, record.stage.region) };
+  return { Id: findingId, ProductArn: productArn ?? awsProductArn(stage.partition, stage.region) };
 }
 
 export async function takeOwnership(
@@ -81,7 +82,7 @@ export async function recordOutcome(
   if (record.findingId !== undefined) {
     const updated = await batchUpdate(
       clients.home,
-      outcomeUpdates(record, [awsFindingIdentifier(record, record.findingId)]),
+      outcomeUpdates(record, [findingIdentifier(record.stage, record.findingId, record.findingProductArn)]),
     );
     return { imported: 0, updated };
   }

@@ -21,6 +21,8 @@ export interface OutcomeRecord {
   readonly stage: StageRef;
   readonly trigger: string;
   readonly findingId?: string;
+  /** ProductArn of that finding when intake knew it (else AWS's Security Hub product in the Region). */
+  readonly findingProductArn?: string;
   /** Changes made (REMEDIATED) or that would have been made (every other outcome). */
   readonly changes: readonly ControlChange[];
   /** "automatic", the approver as "Name (id)", or why nobody approved. */
@@ -123,8 +125,7 @@ function changesOf(item: StageWorkItem, outcome: OutcomeStatus): readonly Contro
 }
 
 function evaluationsOf(item: StageWorkItem): readonly OutcomeEvaluation[] {
-  const latest = item.verification?.evaluations ?? item.plan?.evaluations;
-  if (latest === undefined) {
+  if (item.plan === undefined || item.plan.status === 'GONE') {
     // The workflow ended before reading the stage: every requested control, status unknown.
     return item.request.controls.map((controlId) => ({
       controlId,
@@ -132,7 +133,12 @@ function evaluationsOf(item: StageWorkItem): readonly OutcomeEvaluation[] {
       reason: 'not checked: the workflow ended before reading the stage',
     }));
   }
-  return latest
+  // The verification re-read the changed controls; the others stand as planned.
+  const verified = new Map(
+    item.verification?.evaluations.map((evaluation) => [evaluation.controlId, evaluation]),
+  );
+  return item.plan.evaluations
+    .map((evaluation) => verified.get(evaluation.controlId) ?? evaluation)
     .filter((evaluation) => evaluation.status !== 'NOT_APPLICABLE')
     .map((evaluation) => ({
       controlId: evaluation.controlId,
@@ -155,6 +161,7 @@ export function toOutcomeRecord(
     stage: item.stage,
     trigger: item.request.trigger,
     ...(item.request.findingId === undefined ? {} : { findingId: item.request.findingId }),
+    ...(item.request.productArn === undefined ? {} : { findingProductArn: item.request.productArn }),
     changes: changesOf(item, outcome),
     approver: approverOf(item, outcome),
     reason: reasonOf(item, outcome),

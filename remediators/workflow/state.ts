@@ -98,6 +98,8 @@ export const PlanSummarySchema = z.object({
   /** Next step; DRY_RUN and SKIPPED: something fails but configuration says not to change it. */
   next: z.enum(['ALREADY_COMPLIANT', 'DRY_RUN', 'SKIPPED', 'APPLY', 'APPROVE', 'GONE']),
   reason: z.string(),
+  /** When next is APPROVE: the approval request's times (ISO-8601). */
+  approvalWindow: z.object({ requestedAt: z.string(), expiresAt: z.string() }).optional(),
 });
 export type PlanSummary = z.infer<typeof PlanSummarySchema>;
 

@@ -1,0 +1,20 @@
+/**
+ * Acquire-lock task: takes the stage lock or throws StageLocked (the state machine retries
+ * with backoff and jitter). The owner is this execution's remediation of this stage.
+ */
+import { acquireStageLock, lockLease } from '../workflow/lock.js';
+import { createWorkflowDeps, type WorkflowDeps } from '../workflow/runtime.js';
+import { DecidedItemSchema } from '../workflow/handler-input.js';
+import { parseTaskInput, type Lock } from '../workflow/state.js';
+
+export function createAcquireLockHandler(deps: WorkflowDeps) {
+  return async (event: unknown): Promise<Lock> => {
+    const item = parseTaskInput('acquire-lock', DecidedItemSchema, event);
+    const nowMs = deps.now().getTime();
+    const owner = `${item.executionArn}/${item.decision.remediationId}`;
+    const lease = lockLease(item.stage, owner, item.decision.approvalTimeoutSeconds, nowMs);
+    return acquireStageLock(deps.dynamo(), item.locksTable, lease, nowMs);
+  };
+}
+
+export const handler = createAcquireLockHandler(createWorkflowDeps());

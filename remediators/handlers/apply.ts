@@ -1,0 +1,33 @@
+/**
+ * Apply task: creates what the changes depend on (log group, web ACL, the Region's CloudWatch
+ * role) and makes the API-level changes. Says whether a deployment is needed before the stage
+ * update.
+ */
+import { applyApiChanges, ensurePrerequisites, type ActionTaken } from '../core/apply.js';
+import { settingChanges, type StagePlan } from '../core/plan.js';
+import { logger } from '../shared/powertools.js';
+import { PlannedItemSchema } from '../workflow/handler-input.js';
+import { createWorkflowDeps, type WorkflowDeps } from '../workflow/runtime.js';
+import { parseTaskInput, type ControlChange } from '../workflow/state.js';
+
+export interface ApplyOutput {
+  readonly redeploy: boolean;
+  /** The changes this execution makes, before → after (the stage update completes them). */
+  readonly applied: readonly ControlChange[];
+  readonly actions: readonly ActionTaken[];
+}
+
+export function createApplyHandler(deps: WorkflowDeps) {
+  return async (event: unknown): Promise<ApplyOutput> => {
+    const item = parseTaskInput('apply', PlannedItemSchema, event);
+    const plan = item.plan.stagePlan as unknown as StagePlan;
+    const clients = await deps.coreClients(item.stage);
+    const prerequisites = await ensurePrerequisites(plan, deps.config().baseline, clients);
+    const apiActions = await applyApiChanges(plan, clients);
+    const actions = [...prerequisites.actions, ...apiActions];
+    logger.info('prerequisites and API changes applied', { stage: item.stage, actions });
+    return { redeploy: plan.redeploy, applied: settingChanges(plan), actions };
+  };
+}
+
+export const handler = createApplyHandler(createWorkflowDeps());

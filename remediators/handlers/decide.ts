@@ -1,0 +1,63 @@
+/**
+ * Decide task: the mode of every requested control on this stage (configuration, account
+ * overrides, API and stage tags; config/modes.ts), and the approval settings the rest of the
+ * execution follows. Reads the stage and API once for their tags; a vanished stage ends here.
+ */
+import { resolveModes } from '../../config/modes.js';
+import { readStageSnapshot } from '../core/snapshot.js';
+import { logger } from '../shared/powertools.js';
+import { createWorkflowDeps, type WorkflowDeps } from '../workflow/runtime.js';
+import { parseTaskInput, StageWorkItemSchema, type Decision } from '../workflow/state.js';
+
+export function createDecideHandler(deps: WorkflowDeps) {
+  return async (event: unknown): Promise<Decision> => {
+    const item = parseTaskInput('decide', StageWorkItemSchema, event);
+    const config = deps.config();
+    const common = {
+      remediationId: deps.newId(),
+      approvalTimeoutSeconds: config.approval.timeoutSeconds,
+      onApprovalTimeout: config.approval.onTimeout,
+    };
+    const snapshot = await readStageSnapshot(
+      item.stage,
+      ['stage', 'api'],
+      await deps.coreClients(item.stage),
+    );
+    if (snapshot.status === 'GONE') {
+      return { ...common, route: 'GONE', controls: [], reason: snapshot.reason };
+    }
+    const modes = resolveModes(
+      config,
+      { account: item.stage.account, apiTags: snapshot.api?.tags ?? {}, stageTags: snapshot.stage.tags },
+      item.request.controls,
+    );
+    const controls = item.request.controls.map((controlId) => ({
+      controlId,
+      mode: modes[controlId].mode,
+      source: modes[controlId].rule,
+      dryRun: modes[controlId].dryRun,
+    }));
+    for (const note of Object.values(modes).flatMap((mode) => mode.notes)) {
+      logger.warn('configuration note', { note, stage: item.stage });
+    }
+    const off = controls.filter((control) => control.mode === 'off');
+    if (off.length === controls.length) {
+      return {
+        ...common,
+        route: 'SKIP',
+        controls,
+        reason: `every requested control is off: ${off.map((control) => `${control.controlId} (${control.source})`).join(', ')}`,
+      };
+    }
+    return {
+      ...common,
+      route: 'PROCEED',
+      controls,
+      reason: controls
+        .map((control) => `${control.controlId}=${control.mode} (${control.source})`)
+        .join(', '),
+    };
+  };
+}
+
+export const handler = createDecideHandler(createWorkflowDeps());

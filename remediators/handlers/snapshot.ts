@@ -1,0 +1,56 @@
+/**
+ * Snapshot task: reads the stage (only the parts the active controls need), evaluates and
+ * plans, and says what comes next. The plan of the controls the workflow will change travels
+ * on in the state (`stagePlan`), so what is applied is exactly what was shown to the approver.
+ */
+import { getControl, snapshotPartsFor } from '../controls/catalog.js';
+import { planStage, type StagePlan } from '../core/plan.js';
+import { readStageSnapshot } from '../core/snapshot.js';
+import { DecidedItemSchema } from '../workflow/handler-input.js';
+import { summarizePlan } from '../workflow/plan-summary.js';
+import { createWorkflowDeps, type WorkflowDeps } from '../workflow/runtime.js';
+import { parseTaskInput, type PlanSummary } from '../workflow/state.js';
+
+export type SnapshotOutput = PlanSummary & { readonly stagePlan?: StagePlan };
+
+export function createSnapshotHandler(deps: WorkflowDeps) {
+  return async (event: unknown): Promise<SnapshotOutput> => {
+    const item = parseTaskInput('snapshot', DecidedItemSchema, event);
+    const config = deps.config();
+    const active = item.decision.controls.filter((control) => control.mode !== 'off');
+    const ids = active.map((control) => control.controlId);
+    const parts = snapshotPartsFor(ids.map(getControl));
+    const snapshot = await readStageSnapshot(item.stage, parts, await deps.coreClients(item.stage));
+    if (snapshot.status === 'GONE') {
+      return {
+        status: 'GONE',
+        apiName: '',
+        evaluations: [],
+        toApply: [],
+        notApplied: [],
+        applyControls: [],
+        next: 'GONE',
+        reason: snapshot.reason,
+      };
+    }
+    const plan = planStage(snapshot, ids, config.baseline);
+    const summary = summarizePlan({
+      apiName: snapshot.api?.name ?? '',
+      decisions: item.decision.controls,
+      evaluations: plan.evaluations,
+      plans: plan.plans,
+    });
+    if (summary.next !== 'APPLY' && summary.next !== 'APPROVE') return summary;
+    const stagePlan = planStage(snapshot, summary.applyControls, config.baseline);
+    if (summary.next === 'APPLY') return { ...summary, stagePlan };
+    const requestedAt = deps.now();
+    const expiresAt = new Date(requestedAt.getTime() + item.decision.approvalTimeoutSeconds * 1000);
+    return {
+      ...summary,
+      stagePlan,
+      approvalWindow: { requestedAt: requestedAt.toISOString(), expiresAt: expiresAt.toISOString() },
+    };
+  };
+}
+
+export const handler = createSnapshotHandler(createWorkflowDeps());

@@ -1,0 +1,30 @@
+/**
+ * Update-stage task: every stage change in ONE UpdateStage call (with the new deployment when
+ * there is one), then the baseline web ACL association when the plan asks for it.
+ */
+import { z } from 'zod';
+import { associateWebAcl, updateStage, type ActionTaken } from '../core/apply.js';
+import type { StagePlan } from '../core/plan.js';
+import { PlannedItemSchema } from '../workflow/handler-input.js';
+import { createWorkflowDeps, type WorkflowDeps } from '../workflow/runtime.js';
+import { parseTaskInput } from '../workflow/state.js';
+
+const InputSchema = PlannedItemSchema.extend({
+  deployment: z
+    .object({ deploymentId: z.string().min(1).optional() })
+    .loose()
+    .optional(),
+});
+
+export function createUpdateStageHandler(deps: WorkflowDeps) {
+  return async (event: unknown): Promise<{ readonly actions: readonly ActionTaken[] }> => {
+    const item = parseTaskInput('update-stage', InputSchema, event);
+    const plan = item.plan.stagePlan as unknown as StagePlan;
+    const clients = await deps.coreClients(item.stage);
+    const stageActions = await updateStage(plan, clients, item.deployment?.deploymentId);
+    const webAclActions = await associateWebAcl(plan, deps.config().baseline, clients);
+    return { actions: [...stageActions, ...webAclActions] };
+  };
+}
+
+export const handler = createUpdateStageHandler(createWorkflowDeps());

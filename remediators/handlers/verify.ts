@@ -1,0 +1,38 @@
+/**
+ * Verify task: re-reads the stage once and re-evaluates the changed controls. Still failing
+ * throws VerificationPending, which the state machine retries with backoff (a WAF association
+ * can take minutes to show) instead of keeping a Lambda asleep.
+ */
+import { verifyStage } from '../core/apply.js';
+import { PlannedItemSchema } from '../workflow/handler-input.js';
+import { createWorkflowDeps, type WorkflowDeps } from '../workflow/runtime.js';
+import { parseTaskInput } from '../workflow/state.js';
+import type { z } from 'zod';
+import type { VerificationSchema } from '../workflow/state.js';
+
+export class VerificationPendingError extends Error {
+  override readonly name = 'VerificationPending';
+}
+
+export function createVerifyHandler(deps: WorkflowDeps) {
+  return async (event: unknown): Promise<z.infer<typeof VerificationSchema>> => {
+    const item = parseTaskInput('verify', PlannedItemSchema, event);
+    const result = await verifyStage(
+      item.stage,
+      item.plan.applyControls,
+      deps.config().baseline,
+      await deps.coreClients(item.stage),
+      { attempts: 1 },
+    );
+    if (result.gone) return { status: 'GONE', evaluations: [] };
+    if (!result.verified) {
+      const reasons = result.evaluations
+        .filter((evaluation) => evaluation.status === 'NON_COMPLIANT')
+        .map((evaluation) => `${evaluation.controlId}: ${evaluation.reason}`);
+      throw new VerificationPendingError(`still failing after the changes: ${reasons.join('; ')}`);
+    }
+    return { status: 'VERIFIED', evaluations: [...result.evaluations] };
+  };
+}
+
+export const handler = createVerifyHandler(createWorkflowDeps());

@@ -1,0 +1,29 @@
+/**
+ * The shapes each Task receives: the per-stage work item with the results its Task needs
+ * made mandatory, so a handler fails with a clear message when the state machine skipped a step.
+ */
+import { z } from 'zod';
+import {
+  ControlChangeSchema,
+  DecisionSchema,
+  LockSchema,
+  PlanSummarySchema,
+  StageWorkItemSchema,
+} from './state.js';
+
+/** The apply phases' plan (remediators/core/plan.ts StagePlan): checked on the fields the workflow relies on. */
+export const StagePlanSchema = z.looseObject({
+  ref: z.looseObject({ apiId: z.string(), stageName: z.string() }),
+  changes: z.array(z.looseObject({ controlId: z.string(), change: z.looseObject({ setting: z.string() }) })),
+  prerequisites: z.array(z.string()),
+  redeploy: z.boolean(),
+  restStagePatchOperations: z.array(z.looseObject({ op: z.string(), path: z.string(), value: z.string() })),
+  associateWebAcl: z.boolean(),
+});
+
+export const DecidedItemSchema = StageWorkItemSchema.extend({ decision: DecisionSchema });
+export const LockedItemSchema = DecidedItemSchema.extend({ lock: LockSchema });
+export const PlannedItemSchema = LockedItemSchema.extend({
+  plan: PlanSummarySchema.extend({ stagePlan: StagePlanSchema }),
+});
+export const AppliedChangesSchema = z.array(ControlChangeSchema);
