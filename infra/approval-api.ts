@@ -1,0 +1,181 @@
+/**
+ * The approval endpoint (Slack interactivity and signed links): a REST API that passes every
+ * control the service enforces on others — execution logging, JSON access logging with
+ * $context.requestId, X-Ray, the baseline web ACL, stage throttling within the baseline —
+ * with the account's API Gateway CloudWatch role (AWS::ApiGateway::Account).
+ */
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AccessLogFormat,
+  EndpointType,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import type { RemediationConfig } from '../config/schema.js';
+import { ServiceFunction } from './functions.js';
+import { PUSH_TO_CLOUDWATCH_LOGS_FINDING, PUSH_TO_CLOUDWATCH_LOGS_REASON, acknowledge } from './nag.js';
+
+export const APPROVAL_API_ENTRY = 'remediators/handlers/approval-api.ts';
+export const APPROVAL_API_STAGE = 'prod';
+
+/**
+ * Humans click a few buttons a day: a low stage limit, always within the baseline the
+ * service enforces (Baseline.StageThrottling), so a flood is throttled before it costs anything.
+ */
+export function approvalApiThrottling(baseline: RemediationConfig['baseline']): {
+  rateLimit: number;
+  burstLimit: number;
+} {
+  return {
+    rateLimit: Math.min(10, baseline.throttling.rateLimit),
+    burstLimit: Math.min(20, baseline.throttling.burstLimit),
+  };
+}
+
+/** The baseline web ACL rules (config.baseline.webAcl): AWS managed rule groups plus a per-IP rate rule. */
+export function baselineWebAclRules(
+  webAcl: RemediationConfig['baseline']['webAcl'],
+): CfnWebACL.RuleProperty[] {
+  const visibility = (metricName: string): CfnWebACL.VisibilityConfigProperty => ({
+    cloudWatchMetricsEnabled: true,
+    metricName,
+    sampledRequestsEnabled: true,
+  });
+  return [
+    ...webAcl.managedRuleGroups.map((name, index): CfnWebACL.RuleProperty => ({
+      name,
+      priority: index,
+      overrideAction: { none: {} },
+      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+      visibilityConfig: visibility(name),
+    })),
+    {
+      name: 'RatePerClientIp',
+      priority: webAcl.managedRuleGroups.length,
+      action: { block: {} },
+      statement: { rateBasedStatement: { limit: webAcl.rateLimitPer5Minutes, aggregateKeyType: 'IP' } },
+      visibilityConfig: visibility('RatePerClientIp'),
+    },
+  ];
+}
+
+export interface ApprovalApiProps {
+  readonly config: RemediationConfig;
+  readonly retention: RetentionDays;
+}
+
+export interface ApprovalHandlerProps {
+  readonly projectRoot: string;
+  readonly approvalsTable: ITable;
+  readonly slackSecret: ISecret;
+  readonly stateMachine: IStateMachine;
+  readonly retention: RetentionDays;
+}
+
+export class ApprovalApi extends Construct {
+  readonly api: RestApi;
+  readonly webAcl: CfnWebACL;
+  readonly accessLogs: LogGroup;
+  /**
+   * The stage URL built from the API id and the stage name only, so the request-approval
+   * function can carry it without depending on the deployment (which depends on the approval
+   * handler, which depends on the workflow, which depends on request-approval).
+   */
+  readonly baseUrl: string;
+
+  constructor(scope: Construct, id: string, props: ApprovalApiProps) {
+    super(scope, id);
+    const { config } = props;
+    const throttling = approvalApiThrottling(config.baseline);
+
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.retention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.api = new RestApi(this, 'Api', {
+      restApiName: 'apigw-remediation-approvals',
+      description: 'Slack interactivity and signed approval links of apigw-remediation',
+      endpointConfiguration: { types: [EndpointType.REGIONAL] },
+      // Creates the API Gateway CloudWatch Logs role and sets it on the account (AWS::ApiGateway::Account).
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName: APPROVAL_API_STAGE,
+        loggingLevel:
+          config.baseline.executionLogLevel === 'INFO' ? MethodLoggingLevel.INFO : MethodLoggingLevel.ERROR,
+        // Request bodies carry Slack payloads and link signatures: never in the logs.
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        tracingEnabled: true,
+        throttlingRateLimit: throttling.rateLimit,
+        throttlingBurstLimit: throttling.burstLimit,
+        accessLogDestination: new LogGroupLogDestination(this.accessLogs),
+        accessLogFormat: AccessLogFormat.custom(config.baseline.accessLogs.format),
+      },
+    });
+    this.baseUrl = `https://${this.api.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}/${APPROVAL_API_STAGE}`;
+
+    this.webAcl = new CfnWebACL(this, 'WebAcl', {
+      name: `${config.baseline.webAcl.name}-approvals`,
+      description: 'The apigw-remediation baseline rules, protecting its own approval API',
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: {
+        cloudWatchMetricsEnabled: true,
+        metricName: 'apigw-remediation-approvals',
+        sampledRequestsEnabled: true,
+      },
+      rules: baselineWebAclRules(config.baseline.webAcl),
+    });
+    new CfnWebACLAssociation(this, 'WebAclAssociation', {
+      resourceArn: this.api.deploymentStage.stageArn,
+      webAclArn: this.webAcl.attrArn,
+    });
+
+    const reason =
+      'Slack and the approvers’ browsers cannot sign AWS requests or hold Cognito tokens: every request is ' +
+      'authenticated by the handler instead (Slack v0 signature with a 5-minute window, or an HMAC-signed ' +
+      'single-use link with a CSRF-protected POST).';
+    acknowledge(this.api, 'AwsSolutions-APIG4', reason);
+    acknowledge(this.api, 'AwsSolutions-COG4', reason);
+    acknowledge(
+      this.api,
+      'AwsSolutions-APIG2',
+      'The handler validates every request with zod after checking its signature (Slack sends form-encoded ' +
+        'payloads a JSON-schema request validator cannot describe).',
+    );
+    acknowledge(this.api, PUSH_TO_CLOUDWATCH_LOGS_FINDING, PUSH_TO_CLOUDWATCH_LOGS_REASON);
+  }
+
+  /** Creates the approval handler and routes every path and method of the API to it. */
+  attachHandler(props: ApprovalHandlerProps): ServiceFunction {
+    const handler = new ServiceFunction(this, 'Handler', {
+      projectRoot: props.projectRoot,
+      entry: APPROVAL_API_ENTRY,
+      description:
+        'Slack interactivity and signed links: verifies, records the decision, resumes the workflow',
+      // Slack gives up after 3 s: the handler answers within that and a slow call fails fast.
+      timeout: Duration.seconds(10),
+      environment: {
+        APPROVALS_TABLE_NAME: props.approvalsTable.tableName,
+        SLACK_SECRET_ARN: props.slackSecret.secretArn,
+      },
+      logRetention: props.retention,
+      logLevel: 'INFO',
+    });
+    props.approvalsTable.grantReadWriteData(handler.role);
+    props.slackSecret.grantRead(handler.role);
+    props.stateMachine.grantTaskResponse(handler.role);
+    this.api.root.addProxy({ defaultIntegration: new LambdaIntegration(handler.function), anyMethod: true });
+    return handler;
+  }
+}

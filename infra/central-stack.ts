@@ -1,0 +1,394 @@
+/**
+ * The central stack, in the security tooling account (Security Hub delegated administrator):
+ * event rules → the Standard remediation workflow → one Lambda per Task, plus the locks and
+ * approvals tables, the Slack secret, the notification topic, the approval API and the
+ * alarms and dashboard. Deployed once in the aggregation Region, or once per Region.
+ */
+import { resolve } from 'node:path';
+import { Aws, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { StackProps } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { AnyPrincipal, Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { CfnActionTarget } from 'aws-cdk-lib/aws-securityhub';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import type { RemediationConfig } from '../config/schema.js';
+import { HOME_ACCOUNT_ENV } from '../remediators/core/credentials.js';
+import {
+  DEFINITION_SUBSTITUTIONS,
+  LOCKS_TABLE_KEY,
+  LOCKS_TABLE_TTL_ATTRIBUTE,
+  TASKS,
+} from '../state-machines/tasks.js';
+import type { TaskNeed } from '../state-machines/tasks.js';
+import { ApprovalApi } from './approval-api.js';
+import {
+  CUSTOM_ACTION_DESCRIPTION,
+  CUSTOM_ACTION_ID,
+  CUSTOM_ACTION_NAME,
+  asCdkEventPattern,
+  cloudTrailDriftPattern,
+  securityHubCustomActionPattern,
+  securityHubFindingsPattern,
+} from './event-patterns.js';
+import type { EventPatternJson } from './event-patterns.js';
+import { ServiceFunction } from './functions.js';
+import { logRetention } from './log-retention.js';
+import { Monitoring } from './monitoring.js';
+import { NAG_ACCOUNT, NAG_PARTITION, acknowledge, acknowledgeAll, wildcardFindings } from './nag.js';
+import {
+  API_GATEWAY_TASKS,
+  CENTRAL_EVENT_BUS_NAME,
+  centralTaskRoleName,
+  ownRoleNames,
+  taskShortName,
+} from './names.js';
+import {
+  REMEDIATION_WILDCARDS_REASON,
+  remediationReadStatements,
+  remediationWriteStatements,
+} from './permissions.js';
+
+export const STATE_MACHINE_DEFINITION = 'state-machines/remediation.asl.json';
+
+/** Tasks that change API Gateway in the home account (the others only read). */
+export const API_GATEWAY_WRITER_TASKS = ['ApplyFunctionArn', 'UpdateStageFunctionArn', 'RedeployFunctionArn'];
+
+/**
+ * Reserved concurrency of the writers: API Gateway allows 10 control-plane requests per second
+ * per account and one CreateDeployment per 5 s; more parallel writers would only be throttled.
+ */
+export const RESERVED_CONCURRENCY: Readonly<Record<string, number>> = {
+  ApplyFunctionArn: 5,
+  UpdateStageFunctionArn: 5,
+  RedeployFunctionArn: 2,
+};
+
+export interface CentralStackProps extends StackProps {
+  readonly config: RemediationConfig;
+  /** Every Region a central stack is deployed to (the member role trusts all of their roles). */
+  readonly centralRegions: readonly string[];
+  /** The Region of this stack: a literal, because role names and event patterns carry it. */
+  readonly region: string;
+  readonly projectRoot: string;
+}
+
+export class CentralStack extends Stack {
+  readonly stateMachine: StateMachine;
+  readonly functions: ReadonlyMap<string, ServiceFunction>;
+  readonly eventBus: EventBus;
+  readonly approvalApi: ApprovalApi;
+
+  constructor(scope: Construct, id: string, props: CentralStackProps) {
+    super(scope, id, { ...props, env: { ...props.env, region: props.region } });
+    const { config, projectRoot, region } = props;
+    const retention = logRetention(config.baseline.accessLogs.retentionDays);
+
+    for (const writer of API_GATEWAY_WRITER_TASKS) {
+      if (!TASKS.some((task) => task.substitution === writer)) {
+        throw new Error(
+          `infra expects a task "${writer}" in state-machines/tasks.ts (an API Gateway writer); the manifest lists ${TASKS.map((task) => task.substitution).join(', ')}`,
+        );
+      }
+    }
+
+    const organizationId = new CfnParameter(this, 'OrganizationId', {
+      type: 'String',
+      allowedPattern: '^o-[a-z0-9]{10,32}$',
+      description: 'AWS Organizations id (o-...): member accounts of this organization may forward events',
+    });
+
+    // ---------------------------------------------------------------- data
+    const locks = new Table(this, 'LocksTable', {
+      partitionKey: { name: LOCKS_TABLE_KEY, type: AttributeType.STRING },
+      timeToLiveAttribute: LOCKS_TABLE_TTL_ATTRIBUTE,
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const approvals = new Table(this, 'ApprovalsTable', {
+      partitionKey: { name: 'approvalId', type: AttributeType.STRING },
+      timeToLiveAttribute: 'ttl',
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Approvals are evidence (who approved what): keep them if the stack goes.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const slackSecret = new Secret(this, 'SlackSecret', {
+      description:
+        'Slack app credentials for apigw-remediation approvals: set botToken and signingSecret from the Slack app; linkSigningKey is generated',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ botToken: '', signingSecret: '' }),
+        generateStringKey: 'linkSigningKey',
+        passwordLength: 64,
+        excludePunctuation: true,
+      },
+    });
+    acknowledge(
+      slackSecret,
+      'AwsSolutions-SMG4',
+      'The bot token and signing secret are issued and rotated in Slack (app settings), not by AWS; the link ' +
+        'signing key is rotated with them by editing the secret (docs/approvals.md).',
+    );
+
+    const topicKey = new Key(this, 'NotificationsKey', {
+      description: 'Encrypts the apigw-remediation notification topic',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // CloudWatch alarms publish to the topic, so they must be able to use its key.
+    topicKey.addToResourcePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
+    const notifications = new Topic(this, 'Notifications', {
+      displayName: 'apigw-remediation outcomes',
+      masterKey: topicKey,
+      enforceSSL: true,
+    });
+
+    // ---------------------------------------------------------------- functions
+    const serviceRoleArns = props.centralRegions.flatMap((centralRegion) =>
+      API_GATEWAY_TASKS.map(
+        (task) =>
+          `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${centralTaskRoleName(task, centralRegion)}`,
+      ),
+    );
+    this.approvalApi = new ApprovalApi(this, 'ApprovalApi', { config, retention });
+
+    const functions = new Map<string, ServiceFunction>();
+    for (const task of TASKS) {
+      const needs = task.needs as readonly TaskNeed[];
+      const writer = API_GATEWAY_WRITER_TASKS.includes(task.substitution);
+      const environment: Record<string, string> = {};
+      if (needs.includes('memberRole')) environment[HOME_ACCOUNT_ENV] = Aws.ACCOUNT_ID;
+      if (needs.includes('notifyTopic')) environment.NOTIFY_TOPIC_ARN = notifications.topicArn;
+      if (needs.includes('approvals')) {
+        environment.APPROVALS_TABLE_NAME = approvals.tableName;
+        environment.SLACK_SECRET_ARN = slackSecret.secretArn;
+        environment.APPROVAL_BASE_URL = this.approvalApi.baseUrl;
+      }
+      if (task.substitution === 'IntakeFunctionArn')
+        environment.SERVICE_ROLE_ARNS = serviceRoleArns.join(',');
+
+      const reserved = RESERVED_CONCURRENCY[task.substitution];
+      const fn = new ServiceFunction(this, `${pascal(taskShortName(task))}`, {
+        projectRoot,
+        entry: task.entry,
+        description: task.description,
+        ...(needs.includes('memberRole') ? { roleName: centralTaskRoleName(task, region) } : {}),
+        timeout: writer ? Duration.minutes(2) : Duration.seconds(60),
+        ...(reserved === undefined ? {} : { reservedConcurrentExecutions: reserved }),
+        environment,
+        logRetention: retention,
+        logLevel: 'INFO',
+        ...(writer ? { grantedWildcardsReason: REMEDIATION_WILDCARDS_REASON } : {}),
+      });
+      const role = fn.role;
+      if (needs.includes('memberRole')) {
+        role.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'AssumeMemberRole',
+            actions: ['sts:AssumeRole'],
+            resources: [`arn:${Aws.PARTITION}:iam::*:role/${config.crossAccount.memberRoleName}`],
+            conditions: { StringEquals: { 'aws:ResourceOrgID': organizationId.valueAsString } },
+          }),
+        );
+        const statementsFor = (partition: string, account: string) => {
+          const scope = { partition, account, baseline: config.baseline };
+          return [...remediationReadStatements(scope), ...(writer ? remediationWriteStatements(scope) : [])];
+        };
+        for (const statement of statementsFor(Aws.PARTITION, Aws.ACCOUNT_ID))
+          role.addToPrincipalPolicy(statement);
+        acknowledgeAll(
+          role,
+          wildcardFindings(statementsFor(NAG_PARTITION, NAG_ACCOUNT)).filter(
+            (finding) => finding !== 'AwsSolutions-IAM5[Resource::*]',
+          ),
+          REMEDIATION_WILDCARDS_REASON,
+        );
+        acknowledge(
+          role,
+          `AwsSolutions-IAM5[Resource::arn:${NAG_PARTITION}:iam::*:role/${config.crossAccount.memberRoleName}]`,
+          'The member role has the same name in every account of the organization and any of them may hold a ' +
+            'stage to fix; aws:ResourceOrgID limits sts:AssumeRole to accounts of this organization.',
+        );
+      }
+      if (needs.includes('locksTable')) locks.grantReadWriteData(role);
+      if (needs.includes('securityHub')) {
+        role.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'RecordInSecurityHub',
+            actions: ['securityhub:BatchUpdateFindings', 'securityhub:BatchImportFindings'],
+            // This Region's hub: with an aggregation Region it also updates the linked Regions' findings.
+            resources: [
+              `arn:${Aws.PARTITION}:securityhub:${Aws.REGION}:${Aws.ACCOUNT_ID}:hub/default`,
+              `arn:${Aws.PARTITION}:securityhub:${Aws.REGION}:${Aws.ACCOUNT_ID}:product/${Aws.ACCOUNT_ID}/default`,
+            ],
+          }),
+        );
+      }
+      if (needs.includes('notifyTopic')) {
+        notifications.grantPublish(role);
+        acknowledge(
+          role,
+          'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+          'Publishing to the encrypted topic needs data keys of its KMS key (kms:GenerateDataKey* as granted by ' +
+            'the CDK), on that one key only.',
+        );
+      }
+      if (needs.includes('approvals')) {
+        approvals.grantReadWriteData(role);
+        slackSecret.grantRead(role);
+      }
+      functions.set(task.substitution, fn);
+    }
+    this.functions = functions;
+
+    // ---------------------------------------------------------------- workflow
+    const workflowLogs = new LogGroup(this, 'WorkflowLogs', {
+      retention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const substitutions: Record<string, string> = {
+      [DEFINITION_SUBSTITUTIONS.LocksTableName]: locks.tableName,
+    };
+    for (const [substitution, fn] of functions) substitutions[substitution] = fn.function.functionArn;
+    this.stateMachine = new StateMachine(this, 'Workflow', {
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromFile(resolve(projectRoot, STATE_MACHINE_DEFINITION)),
+      definitionSubstitutions: substitutions,
+      tracingEnabled: true,
+      // Execution data stays out of the logs: approval tasks carry task tokens, which act as
+      // credentials for the execution, and stage snapshots belong in Security Hub, not in logs.
+      logs: { destination: workflowLogs, level: LogLevel.ALL, includeExecutionData: false },
+    });
+    for (const fn of functions.values()) {
+      fn.function.grantInvoke(this.stateMachine);
+      const logicalId = this.getLogicalId(fn.function.node.defaultChild as CfnFunction);
+      acknowledge(
+        this.stateMachine,
+        `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
+        'lambda:InvokeFunction on "<function ARN>:*" lets the workflow call the versions and aliases of its own ' +
+          'function; the function itself is named exactly.',
+      );
+    }
+    acknowledge(
+      this.stateMachine,
+      'AwsSolutions-IAM5[Resource::*]',
+      'The log-delivery actions Step Functions needs for execution logging and the X-Ray write actions have no ' +
+        'resource type (Step Functions and X-Ray documentation).',
+    );
+
+    const approvalApiFunction = this.approvalApi.attachHandler({
+      projectRoot,
+      approvalsTable: approvals,
+      slackSecret,
+      stateMachine: this.stateMachine,
+      retention,
+    });
+
+    // ---------------------------------------------------------------- triggers
+    this.eventBus = new EventBus(this, 'EventBus', { eventBusName: CENTRAL_EVENT_BUS_NAME });
+    this.eventBus.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'OrganizationMembersForwardApiGatewayCalls',
+        effect: Effect.ALLOW,
+        principals: [new AnyPrincipal()],
+        actions: ['events:PutEvents'],
+        resources: [this.eventBus.eventBusArn],
+        conditions: { StringEquals: { 'aws:PrincipalOrgID': organizationId.valueAsString } },
+      }),
+    );
+
+    const actionTarget = new CfnActionTarget(this, 'RemediateAction', {
+      id: CUSTOM_ACTION_ID,
+      name: CUSTOM_ACTION_NAME,
+      description: CUSTOM_ACTION_DESCRIPTION,
+    });
+    // AWS::SecurityHub::ActionTarget is in the CloudFormation template reference, but the resource
+    // registry snapshot cfn-lint ships (1.51) does not list it in any Region (E3006): a gap in the
+    // linter's data, silenced on this one resource only.
+    actionTarget.addMetadata('cfn-lint', { config: { ignore_checks: ['E3006'] } });
+
+    const deadLetterQueues: Queue[] = [];
+    const trigger = (ruleId: string, description: string, pattern: EventPatternJson, bus?: IEventBus) => {
+      const deadLetters = new Queue(this, `${ruleId}DeadLetters`, {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      acknowledge(
+        deadLetters,
+        'AwsSolutions-SQS3',
+        `This queue is itself the dead-letter queue of the ${ruleId} rule; the DLQ depth alarm watches it.`,
+      );
+      acknowledge(
+        deadLetters,
+        'Serverless-SQSRedrivePolicy',
+        `This queue is itself the dead-letter queue of the ${ruleId} rule; its depth alarm calls a human, who redrives it.`,
+      );
+      deadLetterQueues.push(deadLetters);
+      new Rule(this, ruleId, {
+        description,
+        ...(bus === undefined ? {} : { eventBus: bus }),
+        eventPattern: asCdkEventPattern(pattern),
+        targets: [
+          new SfnStateMachine(this.stateMachine, {
+            deadLetterQueue: deadLetters,
+            retryAttempts: 8,
+            maxEventAge: Duration.hours(6),
+          }),
+        ],
+      });
+    };
+    trigger(
+      'SecurityHubFindings',
+      'Failing API Gateway findings (Workflow NEW) start a remediation',
+      securityHubFindingsPattern(),
+    );
+    trigger(
+      'SecurityHubCustomAction',
+      'The Security Hub custom action "Remediate API Gateway stage" starts a remediation',
+      securityHubCustomActionPattern(actionTarget.attrActionTargetArn),
+    );
+    trigger(
+      'ApiGatewayDrift',
+      'API Gateway changes made by anyone but apigw-remediation (forwarded by member accounts) start a remediation',
+      cloudTrailDriftPattern(ownRoleNames(config.crossAccount.memberRoleName, props.centralRegions)),
+      this.eventBus,
+    );
+
+    new Monitoring(this, 'Monitoring', {
+      stateMachine: this.stateMachine,
+      deadLetterQueues,
+      topic: notifications,
+      functions: [...functions.values(), approvalApiFunction],
+    });
+  }
+}
+
+/** `update-stage` → `UpdateStage`. */
+function pascal(kebab: string): string {
+  return kebab
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}

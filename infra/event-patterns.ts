@@ -1,0 +1,111 @@
+/**
+ * The EventBridge patterns that start a remediation, as pure functions so the stacks and the
+ * tests (CDK assertions and moto_server) use exactly the same JSON.
+ *
+ * Shapes: ../shared/fixtures/events and design.md §4.
+ */
+import type { EventPattern } from 'aws-cdk-lib/aws-events';
+import { CONTROL_IDS } from '../remediators/core/types.js';
+
+/** An EventBridge pattern: nested objects whose leaves are arrays of values or filters. */
+export interface EventPatternJson {
+  readonly [field: string]: EventPatternJson | readonly unknown[];
+}
+
+/** The Security Hub control ids the service handles (the `Baseline.*` controls have no AWS finding). */
+export const SECURITY_HUB_CONTROL_IDS: readonly string[] = CONTROL_IDS.filter((id) =>
+  id.startsWith('APIGateway.'),
+);
+
+/** The API Gateway calls after which a stage may have drifted (v1 and v2 share these names). */
+export const DRIFT_EVENT_NAMES = [
+  'UpdateStage',
+  'CreateDeployment',
+  'UpdateRestApi',
+  'UpdateApi',
+  'CreateStage',
+] as const;
+
+export const CUSTOM_ACTION_ID = 'ApigwRemediate';
+/** Security Hub limits an action name to 20 characters: the full wording goes in the description. */
+export const CUSTOM_ACTION_NAME = 'Remediate API stage';
+export const CUSTOM_ACTION_DESCRIPTION =
+  'Remediate API Gateway stage: run apigw-remediation on the selected findings now';
+
+/**
+ * Failing, active, untouched API Gateway findings. Workflow NEW only: the workflow sets
+ * NOTIFIED first, so its own BatchUpdateFindings (which emit a new Imported event) do not
+ * start it again. The control id is in Compliance.SecurityControlId (consolidated findings)
+ * or only in ProductFields.ControlId (GovCloud and China have no consolidated view).
+ */
+export function securityHubFindingsPattern(): EventPatternJson {
+  return {
+    source: ['aws.securityhub'],
+    'detail-type': ['Security Hub Findings - Imported'],
+    detail: {
+      findings: {
+        Compliance: { Status: ['FAILED'] },
+        RecordState: ['ACTIVE'],
+        Workflow: { Status: ['NEW'] },
+        $or: [
+          { Compliance: { SecurityControlId: [...SECURITY_HUB_CONTROL_IDS] } },
+          { ProductFields: { ControlId: [...SECURITY_HUB_CONTROL_IDS] } },
+        ],
+      },
+    },
+  };
+}
+
+/**
+ * A human chose "Remediate API Gateway stage" on findings in the Security Hub console. No
+ * status filter: the choice is deliberate, and the intake still checks each finding.
+ */
+export function securityHubCustomActionPattern(actionTargetArn: string): EventPatternJson {
+  return {
+    source: ['aws.securityhub'],
+    'detail-type': ['Security Hub Findings - Custom Action'],
+    resources: [actionTargetArn],
+  };
+}
+
+/**
+ * Successful API Gateway calls that may have changed a stage, except those made by the
+ * service's own roles (a remediation must never trigger itself).
+ *
+ * The exclusion is on the session issuer's role NAME: the member role has the same name in
+ * every account, so its ARN cannot be listed, and the central roles are named per Region.
+ * Calls by IAM users and root have no `sessionContext` at all, and a pattern field only
+ * matches events that have it, so the exclusion is an `$or` (issuer absent, or issuer not
+ * ours); a plain anything-but would silently drop every IAM user's drift.
+ */
+export function cloudTrailDriftPattern(ownRoleNames: readonly string[]): EventPatternJson {
+  if (ownRoleNames.length === 0) {
+    throw new Error(
+      'cloudTrailDriftPattern needs the names of the service roles to exclude (got an empty list); ' +
+        'without them every remediation would trigger another one',
+    );
+  }
+  return {
+    source: ['aws.apigateway'],
+    'detail-type': ['AWS API Call via CloudTrail'],
+    detail: {
+      eventSource: ['apigateway.amazonaws.com'],
+      eventName: [...DRIFT_EVENT_NAMES],
+      errorCode: [{ exists: false }],
+      $or: [
+        { userIdentity: { sessionContext: { sessionIssuer: { userName: [{ exists: false }] } } } },
+        {
+          userIdentity: {
+            sessionContext: { sessionIssuer: { userName: [{ 'anything-but': [...ownRoleNames] }] } },
+          },
+        },
+      ],
+    },
+  };
+}
+
+/** The CDK's EventPattern spells `detail-type` as `detailType`; everything else passes through. */
+export function asCdkEventPattern(pattern: EventPatternJson): EventPattern {
+  const { 'detail-type': detailType, ...rest } = pattern;
+  return { ...rest, ...(detailType === undefined ? {} : { detailType }) } as EventPattern;
+}

@@ -1,0 +1,44 @@
+/**
+ * Names shared by the central and the member stacks. The member role trusts the central
+ * roles by ARN and the CloudTrail rule excludes them by name, so both stacks must compute
+ * them the same way, from the Region list the app is synthesized with.
+ */
+import { posix } from 'node:path';
+import { TASKS } from '../state-machines/tasks.js';
+
+export const SERVICE_PREFIX = 'apigw-remediation';
+
+/** The custom event bus in the central account that member accounts forward CloudTrail events to. */
+export const CENTRAL_EVENT_BUS_NAME = SERVICE_PREFIX;
+
+export type Task = (typeof TASKS)[number];
+
+/** `remediators/handlers/update-stage.ts` → `update-stage`. */
+export function taskShortName(task: Pick<Task, 'entry'>): string {
+  return posix.basename(task.entry, '.ts');
+}
+
+/** The tasks that act on API Gateway: they assume the member role, or call directly in the home account. */
+export const API_GATEWAY_TASKS: readonly Task[] = TASKS.filter((task) =>
+  (task.needs as readonly string[]).includes('memberRole'),
+);
+
+/**
+ * IAM role names are global to an account while the central stack exists once per Region,
+ * so the Region is part of the name. At most 64 characters (IAM limit).
+ */
+export function centralTaskRoleName(task: Pick<Task, 'entry'>, region: string): string {
+  const name = `${SERVICE_PREFIX}-${taskShortName(task)}-${region}`;
+  if (name.length > 64) {
+    throw new Error(`IAM role name "${name}" is ${name.length} characters; IAM allows at most 64`);
+  }
+  return name;
+}
+
+/** Role names whose API Gateway calls are the service's own: never a trigger. */
+export function ownRoleNames(memberRoleName: string, regions: readonly string[]): string[] {
+  return [
+    memberRoleName,
+    ...regions.flatMap((region) => API_GATEWAY_TASKS.map((task) => centralTaskRoleName(task, region))),
+  ];
+}

@@ -1,0 +1,140 @@
+/**
+ * The IAM permissions of the remediation itself (API Gateway, WAFv2, CloudWatch Logs,
+ * iam:PassRole), in one place: the member role holds them in every account, and the central
+ * functions hold the same ones for the home account, where they act without assuming a role.
+ *
+ * API Gateway ARNs carry no account (`arn:aws:apigateway:{region}::/restapis/{id}`), so
+ * resources are narrowed by path. An API id is always 10 characters: `??????????` keeps
+ * UpdateRestApi / UpdateApi on the API itself, where `*` would also match every method,
+ * integration and authorizer below it.
+ */
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { BaselineConfig } from '../config/schema.js';
+
+export interface RemediationScope {
+  readonly partition: string;
+  readonly account: string;
+  readonly baseline: Pick<BaselineConfig, 'accessLogs' | 'webAcl' | 'cloudWatchRoleName'>;
+}
+
+const API_ID = '??????????';
+
+/** Why the wildcards left in these statements are acceptable (cdk-nag AwsSolutions-IAM5). */
+export const REMEDIATION_WILDCARDS_REASON =
+  'Resources are narrowed to API Gateway paths (API ids matched by ten ? characters), the baseline web ACL ' +
+  'name, the access-log group prefix and the account; wildcards remain only for the Region (stages live in ' +
+  'every Region), stage names, the web ACL id WAF assigns, and the actions AWS documents without a resource ' +
+  'type (wafv2:ListWebACLs and the HTTP API log-delivery actions).';
+
+function apiGateway(partition: string, path: string): string {
+  return `arn:${partition}:apigateway:*::${path}`;
+}
+
+/** What reading a stage (snapshot, expand, decide, verify) needs: GET only. */
+export function remediationReadStatements({ partition, account }: RemediationScope): PolicyStatement[] {
+  return [
+    new PolicyStatement({
+      sid: 'ReadApiGateway',
+      effect: Effect.ALLOW,
+      actions: ['apigateway:GET'],
+      resources: ['/restapis/*', '/apis/*', '/account', '/domainnames', '/domainnames/*', '/tags/*'].map(
+        (path) => apiGateway(partition, path),
+      ),
+    }),
+    new PolicyStatement({
+      sid: 'ReadWebAclAssociations',
+      effect: Effect.ALLOW,
+      actions: ['wafv2:GetWebACLForResource', 'wafv2:GetWebACL'],
+      resources: [
+        `arn:${partition}:wafv2:*:${account}:regional/webacl/*/*`,
+        apiGateway(partition, `/restapis/${API_ID}/stages/*`),
+      ],
+    }),
+  ];
+}
+
+/** What changing a stage needs, on top of {@link remediationReadStatements}. */
+export function remediationWriteStatements({
+  partition,
+  account,
+  baseline,
+}: RemediationScope): PolicyStatement[] {
+  const webAclArn = `arn:${partition}:wafv2:*:${account}:regional/webacl/${baseline.webAcl.name}/*`;
+  const logGroupArn = `arn:${partition}:logs:*:${account}:log-group:${baseline.accessLogs.logGroupNamePrefix}/*`;
+  return [
+    new PolicyStatement({
+      sid: 'UpdateStagesAndApis',
+      effect: Effect.ALLOW,
+      actions: ['apigateway:PATCH'],
+      resources: [
+        `/restapis/${API_ID}`,
+        `/restapis/${API_ID}/stages/*`,
+        `/apis/${API_ID}`,
+        `/apis/${API_ID}/stages/*`,
+        '/account',
+      ].map((path) => apiGateway(partition, path)),
+    }),
+    new PolicyStatement({
+      sid: 'Redeploy',
+      effect: Effect.ALLOW,
+      actions: ['apigateway:POST'],
+      resources: [`/restapis/${API_ID}/deployments`, `/apis/${API_ID}/deployments`].map((path) =>
+        apiGateway(partition, path),
+      ),
+    }),
+    new PolicyStatement({
+      sid: 'AssociateBaselineWebAcl',
+      effect: Effect.ALLOW,
+      actions: ['wafv2:AssociateWebACL', 'apigateway:SetWebACL'],
+      resources: [webAclArn, apiGateway(partition, `/restapis/${API_ID}/stages/*`)],
+    }),
+    new PolicyStatement({
+      sid: 'CreateBaselineWebAcl',
+      effect: Effect.ALLOW,
+      actions: ['wafv2:CreateWebACL', 'wafv2:TagResource'],
+      resources: [webAclArn],
+    }),
+    new PolicyStatement({
+      // ListWebACLs has no resource type in the IAM service authorization reference.
+      sid: 'FindBaselineWebAcl',
+      effect: Effect.ALLOW,
+      actions: ['wafv2:ListWebACLs'],
+      resources: ['*'],
+    }),
+    new PolicyStatement({
+      sid: 'AccessLogGroups',
+      effect: Effect.ALLOW,
+      actions: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy', 'logs:TagResource', 'logs:TagLogGroup'],
+      resources: [logGroupArn],
+    }),
+    new PolicyStatement({
+      sid: 'FindAccessLogGroups',
+      effect: Effect.ALLOW,
+      actions: ['logs:DescribeLogGroups'],
+      resources: [`arn:${partition}:logs:*:${account}:log-group:*`],
+    }),
+    new PolicyStatement({
+      // The caller of a V2 UpdateStage with AccessLogSettings needs these (API Gateway developer
+      // guide, "Permissions to activate logging" for HTTP APIs); they have no resource type.
+      sid: 'V2AccessLogDelivery',
+      effect: Effect.ALLOW,
+      actions: [
+        'logs:CreateLogDelivery',
+        'logs:GetLogDelivery',
+        'logs:UpdateLogDelivery',
+        'logs:DeleteLogDelivery',
+        'logs:ListLogDeliveries',
+        'logs:PutResourcePolicy',
+        'logs:DescribeResourcePolicies',
+      ],
+      resources: ['*'],
+    }),
+    new PolicyStatement({
+      sid: 'PassApiGatewayCloudWatchRole',
+      effect: Effect.ALLOW,
+      actions: ['iam:PassRole'],
+      resources: [`arn:${partition}:iam::${account}:role/${baseline.cloudWatchRoleName}`],
+      conditions: { StringEquals: { 'iam:PassedToService': 'apigateway.amazonaws.com' } },
+    }),
+  ];
+}
