@@ -126,6 +126,8 @@ const ControlModesSchema = z
   })
   .strict();
 
+export const AccountIdSchema = z.string().regex(/^\d{12}$/, 'an AWS account id of 12 digits');
+
 export const AccountOverrideSchema = z
   .object({
     /** Mode for every control in this account (report-only controls take notify instead of auto/approve). */
@@ -219,9 +221,7 @@ export const ConfigSchema = z
     /** Mode per control. Controls not listed take their default (see config/defaults). */
     controls: ControlModesSchema.default({}),
     /** Overrides per AWS account id (12 digits). */
-    accounts: z
-      .record(z.string().regex(/^\d{12}$/, 'an AWS account id of 12 digits'), AccountOverrideSchema)
-      .default({}),
+    accounts: z.record(AccountIdSchema, AccountOverrideSchema).default({}),
     /** The tag convention teams use to opt APIs and stages out, into approval, or into auto. */
     tags: TagsSchema.prefault({}),
     baseline: BaselineSchema.prefault({}),

@@ -38,7 +38,7 @@ function isPartition(value: string): value is Partition {
 }
 
 /** The partition a Region belongs to: China Regions are `cn-*`, GovCloud Regions `us-gov-*`. */
-function partitionOfRegion(region: string): Partition {
+export function partitionOfRegion(region: string): Partition {
   if (region.startsWith('cn-')) return 'aws-cn';
   if (region.startsWith('us-gov-')) return 'aws-us-gov';
   return 'aws';

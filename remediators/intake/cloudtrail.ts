@@ -12,11 +12,13 @@
  */
 import { z } from 'zod';
 import { describeIssues, describeValue } from '../../config/issues.js';
+import { AccountIdSchema } from '../../config/schema.js';
 import { baselineControlIds } from '../controls/catalog.js';
-import type { ApiType, Partition } from '../core/types.js';
+import { partitionOfRegion } from '../core/arn.js';
+import type { ApiType } from '../core/types.js';
+import { RegionSchema } from './fields.js';
 import type { IntakeSettings, Outcome } from './types.js';
 
-const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d{1,2}$/;
 const API_ID = /^[a-z0-9]{1,64}$/i;
 /** Letters, digits, - and _ (REST and V2), or `$default` (V2). */
 const STAGE_NAME = /^(?:[\w-]{1,128}|\$default)$/;
@@ -25,11 +27,8 @@ const DetailSchema = z.object({
   eventName: z.string().min(1),
   eventTime: z.string().min(1),
   eventID: z.string().min(1).optional(),
-  awsRegion: z.string().regex(REGION, 'a Region such as us-east-1').optional(),
-  recipientAccountId: z
-    .string()
-    .regex(/^\d{12}$/, 'an AWS account id of 12 digits')
-    .optional(),
+  awsRegion: RegionSchema.optional(),
+  recipientAccountId: AccountIdSchema.optional(),
   errorCode: z.string().optional(),
   errorMessage: z.string().optional(),
   userIdentity: z.object({
@@ -56,13 +55,6 @@ export interface CloudTrailEnvelope {
 /** Events that can take a stage out of the baseline, and whether they name one stage or the whole API. */
 const STAGE_EVENTS = new Set(['UpdateStage', 'CreateStage', 'CreateDeployment']);
 const API_EVENTS = new Set(['UpdateRestApi', 'UpdateApi']);
-
-/** China Regions are `cn-*`, GovCloud Regions `us-gov-*`. */
-function partitionOfRegion(region: string): Partition {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
-}
 
 /** `arn:aws:iam::111122223333:role/some/path/name` → `name` (the IAM path is not part of the name). */
 function roleNameOf(roleArn: string): string {

@@ -4,7 +4,9 @@
  */
 import { z } from 'zod';
 import { describeIssues, describeValue } from '../../config/issues.js';
+import { AccountIdSchema } from '../../config/schema.js';
 import { cloudTrailOutcome } from './cloudtrail.js';
+import { RegionSchema } from './fields.js';
 import { findingOutcome, type FindingContext } from './securityhub.js';
 import type { IntakeResult, IntakeSettings, Outcome } from './types.js';
 
@@ -23,9 +25,9 @@ const EnvelopeSchema = z.object({
   id: z.string().min(1),
   'detail-type': z.string().min(1),
   source: z.string().min(1),
-  account: z.string().regex(/^\d{12}$/, 'an AWS account id of 12 digits'),
+  account: AccountIdSchema,
   time: z.string().min(1),
-  region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d{1,2}$/, 'a Region such as us-east-1'),
+  region: RegionSchema,
   detail: z.record(z.string(), z.unknown()),
 });
 
@@ -109,13 +111,11 @@ export function collect(outcomes: readonly Outcome[]): IntakeResult {
 
 /** Every input item (each finding of a Security Hub event, or the CloudTrail call) as exactly one outcome. */
 export function intake(event: unknown, settings: IntakeSettings): IntakeResult {
-  return collect(guardedOutcomes(event, settings));
-}
-
-function guardedOutcomes(event: unknown, settings: IntakeSettings): Outcome[] {
   try {
-    return eventOutcomes(event, settings);
+    return collect(eventOutcomes(event, settings));
   } catch (error) {
-    return [{ kind: 'rejected', error: `event: unexpected error while reading it: ${messageOf(error)}` }];
+    return collect([
+      { kind: 'rejected', error: `event: unexpected error while reading it: ${messageOf(error)}` },
+    ]);
   }
 }

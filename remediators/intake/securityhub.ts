@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { describeIssues, describeValue } from '../../config/issues.js';
+import { AccountIdSchema } from '../../config/schema.js';
 import { InvalidStageArnError, parseStageArn } from '../core/arn.js';
 import { CONTROL_IDS, type ApiType, type ControlId } from '../core/types.js';
 import type { Outcome, Trigger } from './types.js';
@@ -18,7 +19,7 @@ const FindingSchema = z.object({
   Id: z.string().min(1),
   ProductArn: z.string().min(1),
   GeneratorId: z.string().min(1),
-  AwsAccountId: z.string().regex(/^\d{12}$/, 'an AWS account id of 12 digits'),
+  AwsAccountId: AccountIdSchema,
   RecordState: z.string(),
   Workflow: z.object({ Status: z.string() }).optional(),
   /** Deprecated predecessor of Workflow.Status, read only when Workflow is absent. */
