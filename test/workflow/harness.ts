@@ -1,0 +1,250 @@
+/**
+ * Runs the REAL state machine definition (state-machines/remediation.asl.json) with
+ * aws-local-stepfunctions, every Task overridden by the REAL handler talking to moto_server.
+ *
+ * - Security Hub is not in moto: its client is stubbed with aws-sdk-client-mock and every
+ *   call is kept for assertions.
+ * - The approval Task's Lambda posts to Slack and waits for a human: each test supplies what
+ *   the human does (the approvals package has its own tests of the token path).
+ * - Retry pauses and the deployment-slot Wait are shortened; what is retried is unchanged.
+ * - `wrap` lets a test inject a fault around one Task (throttling, a deleted stage, a failure).
+ */
+import { readFileSync } from 'node:fs';
+import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import {
+  BatchImportFindingsCommand,
+  BatchUpdateFindingsCommand,
+  SecurityHubClient,
+  type BatchImportFindingsCommandInput,
+  type BatchUpdateFindingsCommandInput,
+} from '@aws-sdk/client-securityhub';
+import { CreateTopicCommand, SNSClient, type PublishCommandInput } from '@aws-sdk/client-sns';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import { ConfigSchema, type RemediationConfig } from '../../config/schema.js';
+import { handler as intakeHandler } from '../../remediators/handlers/intake.js';
+import { createAcquireLockHandler } from '../../remediators/handlers/acquire-lock.js';
+import { createApplyHandler } from '../../remediators/handlers/apply.js';
+import { createDecideHandler } from '../../remediators/handlers/decide.js';
+import { createDeploySlotHandler } from '../../remediators/handlers/deploy-slot.js';
+import { createExpandStagesHandler } from '../../remediators/handlers/expand-stages.js';
+import { createNotifyHandler } from '../../remediators/handlers/notify.js';
+import { createRecordHandler } from '../../remediators/handlers/record.js';
+import { createRedeployHandler } from '../../remediators/handlers/redeploy.js';
+import { createReleaseLockHandler } from '../../remediators/handlers/release-lock.js';
+import { createSnapshotHandler } from '../../remediators/handlers/snapshot.js';
+import { createTakeOwnershipHandler } from '../../remediators/handlers/take-ownership.js';
+import { createUpdateStageHandler } from '../../remediators/handlers/update-stage.js';
+import { createVerifyHandler } from '../../remediators/handlers/verify.js';
+import { createWorkflowDeps, type WorkflowDeps } from '../../remediators/workflow/runtime.js';
+import { TASKS } from '../../state-machines/tasks.js';
+import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials } from '../helpers/moto.js';
+
+export const DEFINITION_PATH = new URL('../../state-machines/remediation.asl.json', import.meta.url);
+export const LOCKS_TABLE = 'apigw-remediation-locks';
+
+/** The definition with every `${...}` substitution filled in, as the CDK app would. */
+export function substitutedDefinition(): Record<string, unknown> {
+  const text = readFileSync(DEFINITION_PATH, 'utf8').replace(/\$\{(\w+)\}/g, (_match, name: string) => {
+    if (name === 'LocksTableName') return LOCKS_TABLE;
+    if (TASKS.some((task) => task.substitution === name)) {
+      return `arn:aws:lambda:${MOTO_REGION}:${MOTO_ACCOUNT}:function:apigw-remediation-${name.replace(/FunctionArn$/, '')}`;
+    }
+    throw new Error(`the definition uses an unknown substitution \${${name}}`);
+  });
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+export type TaskHandler = (input: unknown) => Promise<unknown>;
+export type ApprovalBehaviour = (request: Record<string, unknown>) => Promise<unknown>;
+
+/** Task state name → the handler that runs it (approval excluded: the test decides). */
+export type TaskName =
+  | 'Normalize'
+  | 'TakeOwnership'
+  | 'ExpandStages'
+  | 'Decide'
+  | 'AcquireLock'
+  | 'Snapshot'
+  | 'Apply'
+  | 'ClaimDeploySlot'
+  | 'Redeploy'
+  | 'UpdateStage'
+  | 'Verify'
+  | 'Record'
+  | 'Notify'
+  | 'ReleaseLock';
+
+export interface RunOptions {
+  readonly approval?: ApprovalBehaviour;
+  /** Wrap a task's real handler, e.g. to throw before calling it. */
+  readonly wrap?: Partial<Record<TaskName, (real: TaskHandler) => TaskHandler>>;
+  readonly executionName?: string;
+}
+
+export interface WorkflowHarness {
+  readonly deps: WorkflowDeps;
+  readonly securityHub: AwsClientStub<SecurityHubClient>;
+  readonly published: PublishCommandInput[];
+  /** Every task invocation, in order, across runs. */
+  readonly calls: TaskName[];
+  readonly approvalRequests: Record<string, unknown>[];
+  run(event: unknown, options?: RunOptions): Promise<unknown>;
+  batchUpdates(): BatchUpdateFindingsCommandInput[];
+  batchImports(): BatchImportFindingsCommandInput[];
+  /** Items left in the locks table whose key starts with `prefix`. */
+  lockItems(prefix: string): Promise<Record<string, unknown>[]>;
+}
+
+export interface HarnessOptions {
+  readonly endpoint: string;
+  readonly config?: unknown;
+}
+
+export function testConfig(overrides: unknown = {}): RemediationConfig {
+  return ConfigSchema.parse(overrides);
+}
+
+let executionCounter = 0;
+
+export async function createWorkflowHarness(options: HarnessOptions): Promise<WorkflowHarness> {
+  process.env.HOME_ACCOUNT_ID = MOTO_ACCOUNT;
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  const dynamo = new DynamoDBClient({
+    region: MOTO_REGION,
+    endpoint: options.endpoint,
+    credentials: motoCredentials,
+  });
+  await dynamo.send(
+    new CreateTableCommand({
+      TableName: LOCKS_TABLE,
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  const sns = new SNSClient({
+    region: MOTO_REGION,
+    endpoint: options.endpoint,
+    credentials: motoCredentials,
+  });
+  const topic = await sns.send(new CreateTopicCommand({ Name: 'apigw-remediation-notifications' }));
+  const published: PublishCommandInput[] = [];
+  sns.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'PublishCommand') published.push(args.input as PublishCommandInput);
+      return next(args);
+    },
+    { step: 'initialize', name: 'recordPublishedNotifications' },
+  );
+
+  const securityHub = mockClient(SecurityHubClient);
+  securityHub.on(BatchUpdateFindingsCommand).callsFake((input: BatchUpdateFindingsCommandInput) => ({
+    ProcessedFindings: input.FindingIdentifiers,
+    UnprocessedFindings: [],
+  }));
+  securityHub.on(BatchImportFindingsCommand).callsFake((input: BatchImportFindingsCommandInput) => ({
+    FailedCount: 0,
+    SuccessCount: input.Findings?.length ?? 0,
+    FailedFindings: [],
+  }));
+
+  const base = createWorkflowDeps({
+    endpoint: options.endpoint,
+    config: testConfig(options.config),
+    notifyTopicArn: topic.TopicArn ?? '',
+  });
+  const deps: WorkflowDeps = { ...base, sns: () => sns };
+
+  const handlers: Record<TaskName, TaskHandler> = {
+    Normalize: intakeHandler,
+    TakeOwnership: createTakeOwnershipHandler(deps),
+    ExpandStages: createExpandStagesHandler(deps),
+    Decide: createDecideHandler(deps),
+    AcquireLock: createAcquireLockHandler(deps),
+    Snapshot: createSnapshotHandler(deps),
+    Apply: createApplyHandler(deps),
+    ClaimDeploySlot: createDeploySlotHandler(deps),
+    Redeploy: createRedeployHandler(deps),
+    UpdateStage: createUpdateStageHandler(deps),
+    Verify: createVerifyHandler(deps),
+    Record: createRecordHandler(deps),
+    Notify: createNotifyHandler(deps),
+    ReleaseLock: createReleaseLockHandler(deps),
+  };
+  const calls: TaskName[] = [];
+  const approvalRequests: Record<string, unknown>[] = [];
+  const stateMachine = new StateMachine(substitutedDefinition() as never);
+
+  return {
+    deps,
+    securityHub,
+    published,
+    calls,
+    approvalRequests,
+    async run(event, runOptions = {}) {
+      executionCounter += 1;
+      const name = runOptions.executionName ?? `test-${process.pid}-${executionCounter}`;
+      const overrides: Record<string, TaskHandler> = {};
+      for (const [taskName, real] of Object.entries(handlers) as [TaskName, TaskHandler][]) {
+        const wrapped = runOptions.wrap?.[taskName]?.(real) ?? real;
+        overrides[taskName] = async (input) => {
+          calls.push(taskName);
+          return wrapped(input);
+        };
+      }
+      overrides.RequestApproval = async (input) => {
+        const request = input as Record<string, unknown>;
+        approvalRequests.push(request);
+        if (runOptions.approval === undefined)
+          throw new Error('this test did not expect an approval request');
+        return runOptions.approval(request);
+      };
+      const execution = stateMachine.run(event as never, {
+        overrides: {
+          taskResourceLocalHandlers: overrides as never,
+          retryIntervalOverrides: {
+            AcquireLock: 50,
+            Verify: 0,
+            Snapshot: 0,
+            Apply: 0,
+            UpdateStage: 0,
+            Record: 0,
+            Notify: 0,
+            ReleaseLock: 0,
+            Decide: 0,
+          },
+          waitTimeOverrides: { WaitForDeploySlot: 250 },
+        },
+        context: {
+          Execution: {
+            Id: `arn:aws:states:${MOTO_REGION}:${MOTO_ACCOUNT}:execution:apigw-remediation:${name}`,
+            Name: name,
+          },
+          // aws-local-stepfunctions has no task tokens; the approval override receives this one.
+          Task: { Token: `local-task-token-${name}` },
+        } as never,
+      });
+      return execution.result;
+    },
+    batchUpdates() {
+      return securityHub.commandCalls(BatchUpdateFindingsCommand).map((call) => call.args[0].input);
+    },
+    batchImports() {
+      return securityHub.commandCalls(BatchImportFindingsCommand).map((call) => call.args[0].input);
+    },
+    async lockItems(prefix) {
+      const scan = await dynamo.send(new ScanCommand({ TableName: LOCKS_TABLE }));
+      return (scan.Items ?? [])
+        .filter((item) => item.pk?.S?.startsWith(prefix) === true)
+        .map((item) => ({ pk: item.pk?.S, owner: item.owner?.S }));
+    },
+  };
+}
+
+/** A fixture event with its account, API id and stage swapped for the seeded ones. */
+export function fixtureEvent(file: string, replacements: Readonly<Record<string, string>>): unknown {
+  let text = readFileSync(new URL(`../../../shared/fixtures/events/${file}`, import.meta.url), 'utf8');
+  for (const [from, to] of Object.entries(replacements)) text = text.split(from).join(to);
+  return JSON.parse(text) as unknown;
+}
