@@ -1,0 +1,78 @@
+import { APIGatewayClient, GetRestApisCommand, GetStageCommand } from '@aws-sdk/client-api-gateway';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { describe, expect, it } from 'vitest';
+import { ConfigSchema } from '../../../config/schema.js';
+import { remediateStage } from '../../../remediators/core/apply.js';
+import { createStsClient } from '../../../remediators/core/clients.js';
+import { clientsForStage, createCredentialResolver } from '../../../remediators/core/credentials.js';
+import { seedInsecureRestStage } from '../../helpers/insecure-apis.js';
+import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials, useMoto } from '../../helpers/moto.js';
+
+const moto = useMoto();
+const MEMBER_ACCOUNT = '111111111111';
+const config = ConfigSchema.parse({});
+
+/** Credentials in the member account, the way a person there would have them (to seed and to check). */
+async function memberCredentials(endpoint: string) {
+  const sts = new STSClient({ region: MOTO_REGION, endpoint, credentials: motoCredentials });
+  const assumed = await sts.send(
+    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${MEMBER_ACCOUNT}:role/seeder`, RoleSessionName: 'seeder' }),
+  );
+  return {
+    accessKeyId: assumed.Credentials?.AccessKeyId ?? '',
+    secretAccessKey: assumed.Credentials?.SecretAccessKey ?? '',
+    sessionToken: assumed.Credentials?.SessionToken ?? '',
+  };
+}
+
+describe('cross-account remediation through moto STS', () => {
+  it('assumes the member role with the fixed session name and fixes the stage in the member account', async () => {
+    const member = await memberCredentials(moto.endpoint);
+    const { ref } = await seedInsecureRestStage({
+      endpoint: moto.endpoint,
+      credentials: member,
+      account: MEMBER_ACCOUNT,
+    });
+    let stsCalls = 0;
+    const resolver = createCredentialResolver({
+      crossAccount: config.crossAccount,
+      homeAccount: MOTO_ACCOUNT,
+      sts: ({ region }) => {
+        stsCalls += 1;
+        return createStsClient({ region, endpoint: moto.endpoint, credentials: motoCredentials });
+      },
+    });
+
+    const credentials = await resolver.credentialsFor(ref);
+    const whoAmI = await new STSClient({ region: MOTO_REGION, endpoint: moto.endpoint, credentials }).send(
+      new GetCallerIdentityCommand({}),
+    );
+    expect(whoAmI.Arn).toBe(
+      `arn:aws:sts::${MEMBER_ACCOUNT}:assumed-role/${config.crossAccount.memberRoleName}/${config.crossAccount.sessionName}`,
+    );
+
+    const clients = await clientsForStage(ref, resolver, { endpoint: moto.endpoint });
+    const result = await remediateStage(ref, ['APIGateway.3'], config, { clients, verify: { attempts: 1 } });
+
+    expect(result.outcome).toBe('REMEDIATED');
+    expect(stsCalls).toBe(1);
+    const memberGateway = new APIGatewayClient({ region: MOTO_REGION, endpoint: moto.endpoint, credentials: member });
+    const stage = await memberGateway.send(new GetStageCommand({ restApiId: ref.apiId, stageName: ref.stageName }));
+    expect(stage.tracingEnabled).toBe(true);
+    // The home account never saw the member's API.
+    const homeGateway = new APIGatewayClient({ region: MOTO_REGION, endpoint: moto.endpoint, credentials: motoCredentials });
+    const homeApis = await homeGateway.send(new GetRestApisCommand({}));
+    expect(homeApis.items ?? []).toEqual([]);
+  });
+
+  it('uses its own credentials for a stage in the home account', async () => {
+    const { ref } = await seedInsecureRestStage({ endpoint: moto.endpoint });
+    const resolver = createCredentialResolver({
+      crossAccount: config.crossAccount,
+      sts: ({ region }) => createStsClient({ region, endpoint: moto.endpoint, credentials: motoCredentials }),
+    });
+
+    expect(await resolver.homeAccount()).toBe(MOTO_ACCOUNT);
+    expect(await resolver.credentialsFor(ref)).toBeUndefined();
+  });
+});
