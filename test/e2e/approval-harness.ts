@@ -59,6 +59,7 @@ export function createHarness(
   endpoint: string,
   slack: FakeSlack,
   approvalConfig: unknown = { slack: { channelId: 'C0123456789' } },
+  baseUrl: string = BASE_URL,
 ): ApprovalHarness {
   const aws = { region: MOTO_REGION, endpoint, credentials: motoCredentials };
   const store = createApprovalStore(new DynamoDBClient(aws), TABLE_NAME);
@@ -77,7 +78,7 @@ export function createHarness(
     slackSecret,
     slackApi,
     approval,
-    baseUrl: BASE_URL,
+    baseUrl,
     now,
   });
   const api = createApprovalApiHandler({ store, sfn: sfnClient, slackSecret, slackApi, approval, now });

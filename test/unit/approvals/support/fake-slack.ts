@@ -84,6 +84,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       fake.userGroups = groups;
     },
     reset() {
+      ts = 0;
       calls.length = 0;
       failures.clear();
       fake.userGroups = {};
