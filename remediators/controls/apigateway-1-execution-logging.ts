@@ -4,12 +4,13 @@
  * execution logs, so the control does not apply to them.
  */
 import type { BaselineConfig } from '../../config/schema.js';
-import type { PlannedChange, RestStageSnapshot, StageSnapshot, V2StageSnapshot } from '../core/types.js';
+import type { PlannedChange, RestStageSnapshot, V2StageSnapshot } from '../core/types.js';
 import { defineControl, inspectionOf } from './define-control.js';
 import type { Inspection } from './define-control.js';
 import {
   PASSING_LOG_LEVELS,
   STAGE_WIDE_KEY,
+  cloudWatchRolePrerequisite,
   compareCodePoints,
   methodSettingName,
   methodSettingPatchPath,
@@ -128,11 +129,6 @@ function inspectWebSocket(snapshot: V2StageSnapshot, baseline: BaselineConfig): 
   );
 }
 
-/** The Region's CloudWatch role is an account setting: ask for it only when the snapshot did not show one. */
-function prerequisites(snapshot: StageSnapshot) {
-  return snapshot.account?.cloudwatchRoleArn ? [] : (['accountCloudWatchRole'] as const);
-}
-
 export const apiGateway1ExecutionLogging = defineControl({
   id: 'APIGateway.1',
   title: 'API Gateway REST and WebSocket API execution logging should be enabled',
@@ -141,6 +137,6 @@ export const apiGateway1ExecutionLogging = defineControl({
   needs: ['stage', 'api', 'account'],
   inspectRest,
   inspectV2: inspectWebSocket,
-  prerequisites,
+  prerequisites: cloudWatchRolePrerequisite,
   redeploy: () => false,
 });

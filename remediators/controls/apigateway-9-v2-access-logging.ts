@@ -4,10 +4,14 @@
  * `$context.requestId`. An existing destination is kept when only the format is wrong.
  */
 import type { BaselineConfig } from '../../config/schema.js';
-import type { PlannedChange, StageSnapshot, V2StageSnapshot } from '../core/types.js';
-import { defineControl } from './define-control.js';
+import type { PlannedChange, Prerequisite, StageSnapshot, V2StageSnapshot } from '../core/types.js';
+import { defineControl, protocolOf } from './define-control.js';
 import type { Inspection } from './define-control.js';
-import { REQUIRED_ACCESS_LOG_FIELD, accessLogGroupArn } from './stage-settings.js';
+import {
+  REQUIRED_ACCESS_LOG_FIELD,
+  accessLogGroupArn,
+  cloudWatchRolePrerequisite,
+} from './stage-settings.js';
 
 function inspectV2(snapshot: V2StageSnapshot, baseline: BaselineConfig): Inspection {
   const { destinationArn, format } = snapshot.stage.accessLogSettings ?? {};
@@ -52,9 +56,17 @@ function inspectV2(snapshot: V2StageSnapshot, baseline: BaselineConfig): Inspect
   return { compliant: false, problems, changes };
 }
 
-/** The log group is needed only when the stage gets the service's destination. */
-function prerequisites(snapshot: StageSnapshot) {
-  return snapshot.stage.accessLogSettings?.destinationArn ? [] : (['accessLogGroup'] as const);
+/**
+ * Only a stage that gets the service's destination needs the log group. HTTP APIs deliver
+ * access logs through CloudWatch Logs log delivery; WebSocket APIs write through the Region's
+ * API Gateway CloudWatch role, like REST. 'account' is not in `needs` so HTTP stages skip
+ * GetAccount: without that part the role is listed and the shell checks it.
+ */
+function prerequisites(snapshot: StageSnapshot): Prerequisite[] {
+  if (snapshot.stage.accessLogSettings?.destinationArn) return [];
+  return protocolOf(snapshot) === 'WEBSOCKET'
+    ? ['accessLogGroup', ...cloudWatchRolePrerequisite(snapshot)]
+    : ['accessLogGroup'];
 }
 
 export const apiGateway9V2AccessLogging = defineControl({

@@ -4,10 +4,14 @@
  * (CloudWatch Logs or Firehose) is kept; only a missing one is set to the stage's log group.
  */
 import type { BaselineConfig } from '../../config/schema.js';
-import type { PlannedChange, RestStageSnapshot, StageSnapshot } from '../core/types.js';
+import type { PlannedChange, Prerequisite, RestStageSnapshot, StageSnapshot } from '../core/types.js';
 import { defineControl, inspectionOf } from './define-control.js';
 import type { Inspection } from './define-control.js';
-import { REQUIRED_ACCESS_LOG_FIELD, accessLogGroupArn } from './stage-settings.js';
+import {
+  REQUIRED_ACCESS_LOG_FIELD,
+  accessLogGroupArn,
+  cloudWatchRolePrerequisite,
+} from './stage-settings.js';
 
 function inspectRest(snapshot: RestStageSnapshot, baseline: BaselineConfig): Inspection {
   const { destinationArn, format } = snapshot.stage.accessLogSettings ?? {};
@@ -57,9 +61,13 @@ function inspectRest(snapshot: RestStageSnapshot, baseline: BaselineConfig): Ins
   );
 }
 
-/** The log group is needed only when the stage gets the service's destination. */
-function prerequisites(snapshot: StageSnapshot) {
-  return snapshot.stage.accessLogSettings?.destinationArn ? [] : (['accessLogGroup'] as const);
+/**
+ * Only a stage that gets the service's destination needs the log group, and the Region's
+ * CloudWatch role through which API Gateway writes to it. A kept destination already works.
+ */
+function prerequisites(snapshot: StageSnapshot): Prerequisite[] {
+  if (snapshot.stage.accessLogSettings?.destinationArn) return [];
+  return ['accessLogGroup', ...cloudWatchRolePrerequisite(snapshot)];
 }
 
 export const baselineRestAccessLogging = defineControl({
@@ -67,7 +75,7 @@ export const baselineRestAccessLogging = defineControl({
   title: 'API Gateway REST API stages should write access logs that identify each request',
   appliesTo: ['REST'],
   remediation: 'auto-fixable',
-  needs: ['stage', 'api'],
+  needs: ['stage', 'api', 'account'],
   inspectRest,
   prerequisites,
 });

@@ -3,7 +3,7 @@
  * value of a setting that a per-method key may inherit from `*\/*`, and access log naming.
  */
 import type { BaselineConfig } from '../../config/schema.js';
-import type { StageRef } from '../core/types.js';
+import type { Prerequisite, StageRef, StageSnapshot } from '../core/types.js';
 
 /** The method-settings key that applies to every method of a REST stage. */
 export const STAGE_WIDE_KEY = '*/*';
@@ -69,3 +69,12 @@ export function accessLogGroupArn(baseline: BaselineConfig, ref: StageRef): stri
 
 /** The field every access log format must contain so a log line can be tied to a request. */
 export const REQUIRED_ACCESS_LOG_FIELD = '$context.requestId';
+
+/**
+ * REST and WebSocket stages write execution and access logs to CloudWatch Logs through the
+ * Region's API Gateway CloudWatch role (an account setting; HTTP APIs use log delivery instead).
+ * It is a prerequisite unless the snapshot's 'account' part shows it is already set.
+ */
+export function cloudWatchRolePrerequisite(snapshot: StageSnapshot): Prerequisite[] {
+  return snapshot.account?.cloudwatchRoleArn ? [] : ['accountCloudWatchRole'];
+}

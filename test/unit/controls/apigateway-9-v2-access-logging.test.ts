@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_ACCESS_LOG_FORMAT } from '../../../config/schema.js';
 import { apiGateway9V2AccessLogging as control } from '../../../remediators/controls/apigateway-9-v2-access-logging.js';
 import { expectPlanFixes } from './apply-plan.js';
-import { BASELINE, EXISTING_FIREHOSE_ARN, baselineWith, snapshotOf, v2Snapshot } from './snapshots.js';
+import {
+  BASELINE,
+  CLOUDWATCH_ROLE_ARN,
+  EXISTING_FIREHOSE_ARN,
+  baselineWith,
+  snapshotOf,
+  v2Snapshot,
+} from './snapshots.js';
 
 const STAGE_LOG_GROUP_ARN =
   'arn:aws:logs:us-east-1:111122223333:log-group:/aws/apigateway/access-logs/z9y8x7w6v5/live';
@@ -56,7 +63,9 @@ describe('APIGateway.9 V2 access logging', () => {
             operation,
           },
         ],
-        prerequisites: ['accessLogGroup'],
+        // WebSocket APIs write through the Region's CloudWatch role (not read here); HTTP APIs use log delivery.
+        prerequisites:
+          protocol === 'WEBSOCKET' ? ['accessLogGroup', 'accountCloudWatchRole'] : ['accessLogGroup'],
         redeploy: false,
       });
       expectPlanFixes(control, snapshot, BASELINE);
@@ -116,5 +125,10 @@ describe('APIGateway.9 V2 access logging', () => {
     expect(first?.change.after).toBe(
       'arn:aws-us-gov:logs:us-gov-west-1:111122223333:log-group:/aws/apigateway/access-logs/z9y8x7w6v5/live',
     );
+  });
+
+  it('does not ask for the CloudWatch role of a WebSocket stage whose account already has one', () => {
+    const snapshot = v2Snapshot('WEBSOCKET', { account: { cloudwatchRoleArn: CLOUDWATCH_ROLE_ARN } });
+    expect(control.plan(snapshot, BASELINE).prerequisites).toEqual(['accessLogGroup']);
   });
 });

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_ACCESS_LOG_FORMAT } from '../../../config/schema.js';
 import { baselineRestAccessLogging as control } from '../../../remediators/controls/baseline-rest-access-logging.js';
 import { expectPlanFixes } from './apply-plan.js';
-import { BASELINE, EXISTING_FIREHOSE_ARN, restSnapshot, snapshotOf } from './snapshots.js';
+import {
+  BASELINE,
+  CLOUDWATCH_ROLE_ARN,
+  EXISTING_FIREHOSE_ARN,
+  restSnapshot,
+  snapshotOf,
+} from './snapshots.js';
 
 const STAGE_LOG_GROUP_ARN =
   'arn:aws:logs:us-east-1:111122223333:log-group:/aws/apigateway/access-logs/a1b2c3d4e5/prod';
@@ -55,7 +61,8 @@ describe('Baseline.RestAccessLogging', () => {
           },
         },
       ],
-      prerequisites: ['accessLogGroup'],
+      // REST access logs reach CloudWatch Logs through the Region's CloudWatch role (not read here).
+      prerequisites: ['accessLogGroup', 'accountCloudWatchRole'],
       redeploy: false,
     });
     expectPlanFixes(control, snapshot, BASELINE);
@@ -81,5 +88,10 @@ describe('Baseline.RestAccessLogging', () => {
     ]);
     expect(plan.prerequisites).toEqual([]);
     expectPlanFixes(control, snapshot, BASELINE);
+  });
+
+  it('needs only the log group when the account already has its CloudWatch role', () => {
+    const snapshot = restSnapshot({ account: { cloudwatchRoleArn: CLOUDWATCH_ROLE_ARN } });
+    expect(control.plan(snapshot, BASELINE).prerequisites).toEqual(['accessLogGroup']);
   });
 });
