@@ -29,8 +29,7 @@ const DetailSchema = z.object({
   eventID: z.string().min(1).optional(),
   awsRegion: RegionSchema.optional(),
   recipientAccountId: AccountIdSchema.optional(),
-  errorCode: z.string().optional(),
-  errorMessage: z.string().optional(),
+  errorCode: z.string().nullish(),
   userIdentity: z.object({
     type: z.string().optional(),
     arn: z.string().optional(),
@@ -173,7 +172,7 @@ export function cloudTrailOutcome(envelope: CloudTrailEnvelope, settings: Intake
   const detail = parsed.data;
   const label = `CloudTrail ${detail.eventName} ${detail.eventID ?? envelope.id}`;
 
-  if (detail.errorCode !== undefined) {
+  if (detail.errorCode !== undefined && detail.errorCode !== null) {
     return {
       kind: 'ignored',
       reason: `${label}: the call failed (errorCode ${detail.errorCode}), so nothing changed`,
