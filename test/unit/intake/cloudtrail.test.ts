@@ -98,6 +98,14 @@ describe('CloudTrail API Gateway calls', () => {
     expect(result.ignored[0]?.reason).toContain('the call failed (errorCode BadRequestException)');
   });
 
+  it('treats errorCode null as a call that succeeded', () => {
+    const event = cloudTrailEvent((detail) => {
+      detail['errorCode'] = null;
+    });
+
+    expect(run(event).requests).toHaveLength(1);
+  });
+
   it('recognises the member role behind an IAM path (sessionIssuer.arn keeps the path)', () => {
     const event = cloudTrailEvent((detail) => {
       detail['userIdentity'] = assumedRole(
