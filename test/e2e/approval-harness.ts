@@ -90,7 +90,7 @@ export function createHarness(
     async requestApproval(input = approvalRequest()) {
       const { approvalId } = await request(input);
       const posted = slack.callsTo('/api/chat.postMessage').at(-1);
-      const link = /<(https:[^|>]+)\|/.exec(JSON.stringify(posted?.body ?? {}))?.[1];
+      const link = /<(https?:[^|>]+)\|/.exec(JSON.stringify(posted?.body ?? {}))?.[1];
       return { approvalId, link };
     },
     sendTaskCalls: () => [
