@@ -8,6 +8,9 @@
  *   the human does (the approvals package has its own tests of the token path).
  * - Retry pauses and the deployment-slot Wait are shortened; what is retried is unchanged.
  * - `wrap` lets a test inject a fault around one Task (throttling, a deleted stage, a failure).
+ * - aws-local-stepfunctions resolves TimeoutSecondsPath against the Task's Parameters output,
+ *   where AWS reads it from the state input: the approval's path is dropped here (the test's
+ *   approval behaviour simulates the timeout) and definition.test.ts checks it separately.
  */
 import { readFileSync } from 'node:fs';
 import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
@@ -22,6 +25,7 @@ import { CreateTopicCommand, SNSClient, type PublishCommandInput } from '@aws-sd
 import { StateMachine } from 'aws-local-stepfunctions';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { ConfigSchema, type RemediationConfig } from '../../config/schema.js';
+import { ApprovalRequestSchema } from '../../remediators/approvals/record.js';
 import { handler as intakeHandler } from '../../remediators/handlers/intake.js';
 import { createAcquireLockHandler } from '../../remediators/handlers/acquire-lock.js';
 import { createApplyHandler } from '../../remediators/handlers/apply.js';
@@ -53,6 +57,22 @@ export function substitutedDefinition(): Record<string, unknown> {
     throw new Error(`the definition uses an unknown substitution \${${name}}`);
   });
   return JSON.parse(text) as Record<string, unknown>;
+}
+
+interface StatesNode {
+  States?: Record<string, StatesNode & { TimeoutSecondsPath?: string }>;
+  ItemProcessor?: StatesNode;
+}
+
+function withoutApprovalTimeoutPath(definition: Record<string, unknown>): Record<string, unknown> {
+  const visit = (node: StatesNode | undefined): void => {
+    for (const [name, state] of Object.entries(node?.States ?? {})) {
+      if (name === 'RequestApproval') delete state.TimeoutSecondsPath;
+      visit(state.ItemProcessor);
+    }
+  };
+  visit(definition as StatesNode);
+  return definition;
 }
 
 export type TaskHandler = (input: unknown) => Promise<unknown>;
@@ -174,7 +194,7 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
   };
   const calls: TaskName[] = [];
   const approvalRequests: Record<string, unknown>[] = [];
-  const stateMachine = new StateMachine(substitutedDefinition() as never);
+  const stateMachine = new StateMachine(withoutApprovalTimeoutPath(substitutedDefinition()) as never);
 
   return {
     deps,
@@ -194,7 +214,10 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
         };
       }
       overrides.RequestApproval = async (input) => {
-        const request = input as Record<string, unknown>;
+        // What the request-approval Lambda receives (lambda:invoke Payload), checked against its own schema.
+        const { Payload: payload } = input as { Payload: unknown };
+        ApprovalRequestSchema.parse(payload);
+        const request = payload as Record<string, unknown>;
         approvalRequests.push(request);
         if (runOptions.approval === undefined)
           throw new Error('this test did not expect an approval request');

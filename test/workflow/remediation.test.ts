@@ -1,4 +1,9 @@
-import { GetStageCommand, APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import {
+  APIGatewayClient,
+  DeleteStageCommand,
+  GetStageCommand,
+  TagResourceCommand,
+} from '@aws-sdk/client-api-gateway';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { seedInsecureRestStage, type SeededStage } from '../helpers/insecure-apis.js';
 import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials, useMoto } from '../helpers/moto.js';
@@ -6,12 +11,16 @@ import { createWorkflowHarness, fixtureEvent, type WorkflowHarness } from './har
 
 const FIXTURE_API_ID = 'a1b2c3d4e5';
 const FIXTURE_ACCOUNT = '111122223333';
-const FINDING_ID =
-  'arn:aws:securityhub:us-east-1:111122223333:security-control/APIGateway.1/finding/2d99225c-c35e-42d7-8d61-a916c5209351';
+const FINDING_ID = `arn:aws:securityhub:us-east-1:${MOTO_ACCOUNT}:security-control/APIGateway.1/finding/2d99225c-c35e-42d7-8d61-a916c5209351`;
+
+const APPROVER = { id: 'U024BE7LH', name: 'Dana Approver' };
+
+function outcomesOf(output: unknown): string[] {
+  return [...JSON.stringify(output).matchAll(/"outcome":"([A-Z_]+)"/g)].map((match) => match[1] ?? '');
+}
 
 describe('remediation state machine', () => {
   const moto = useMoto();
-  let harness: WorkflowHarness;
   let seeded: SeededStage;
 
   const apiGateway = () =>
@@ -19,34 +28,280 @@ describe('remediation state machine', () => {
   const logLevel = async () =>
     (await apiGateway().send(new GetStageCommand({ restApiId: seeded.ref.apiId, stageName: 'prod' })))
       .methodSettings?.['*/*']?.loggingLevel;
+  const tagStage = (tags: Record<string, string>) =>
+    apiGateway().send(
+      new TagResourceCommand({
+        resourceArn: `arn:aws:apigateway:${MOTO_REGION}::/restapis/${seeded.ref.apiId}/stages/prod`,
+        tags,
+      }),
+    );
   const loggingFinding = () =>
     fixtureEvent('securityhub-apigateway1-rest-consolidated.json', {
       [FIXTURE_API_ID]: seeded.ref.apiId,
       [FIXTURE_ACCOUNT]: MOTO_ACCOUNT,
     });
+  const harnessWith = (config: unknown = {}) => createWorkflowHarness({ endpoint: moto.endpoint, config });
+  const lastUpdate = (harness: WorkflowHarness) => harness.batchUpdates().at(-1);
 
   beforeEach(async () => {
     seeded = await seedInsecureRestStage({ endpoint: moto.endpoint });
-    harness = await createWorkflowHarness({ endpoint: moto.endpoint });
   });
 
-  it('fixes execution logging automatically and records REMEDIATED', async () => {
+  it('takes ownership first, fixes execution logging automatically and records REMEDIATED', async () => {
+    const harness = await harnessWith();
     expect(await logLevel()).toBe('OFF');
+
     const output = await harness.run(loggingFinding());
 
+    expect(outcomesOf(output)).toEqual(['REMEDIATED']);
     expect(await logLevel()).toBe('ERROR');
-    expect(JSON.stringify(output)).toContain('"outcome":"REMEDIATED"');
     expect(harness.calls.slice(0, 2)).toEqual(['Normalize', 'TakeOwnership']);
-    const [ownership, ...rest] = harness.batchUpdates();
+    const [ownership] = harness.batchUpdates();
     expect(ownership?.Workflow?.Status).toBe('NOTIFIED');
-    const last = rest.at(-1);
+    expect(ownership?.FindingIdentifiers?.[0]?.Id).toBe(FINDING_ID);
+    const last = lastUpdate(harness);
     expect(last?.Workflow?.Status).toBe('RESOLVED');
-    expect(last?.FindingIdentifiers?.[0]?.Id).toBe(FINDING_ID.replace(FIXTURE_ACCOUNT, MOTO_ACCOUNT));
-    expect(last?.Note?.Text).toContain('OFF → ERROR');
-    expect(last?.Note?.Text).toContain('automatic');
-    expect(last?.UserDefinedFields?.outcome).toBe('REMEDIATED');
-    expect(last?.UserDefinedFields?.approver).toBe('automatic');
+    expect(last?.FindingIdentifiers).toEqual([
+      { Id: FINDING_ID, ProductArn: 'arn:aws:securityhub:us-east-1::product/aws/securityhub' },
+    ]);
+    expect(last?.Note?.Text).toContain('methodSettings[*/*].loggingLevel: OFF → ERROR');
+    expect(last?.Note?.Text).toContain('(automatic)');
+    expect(last?.Note?.Text).toContain(`execution:apigw-remediation:`);
+    expect(last?.UserDefinedFields).toMatchObject({ outcome: 'REMEDIATED', approver: 'automatic' });
+    expect(harness.batchImports()).toEqual([]);
     expect(harness.published).toHaveLength(1);
+    expect(harness.published[0]?.Message).toContain('REMEDIATED');
+    expect(await harness.lockItems('stage#')).toEqual([]);
+  });
+
+  it('asks for approval when a stage tag says approve, and applies what was approved', async () => {
+    await tagStage({ 'apigw-remediation:mode:APIGateway.1': 'approve' });
+    const harness = await harnessWith();
+
+    const output = await harness.run(loggingFinding(), {
+      approval: async () => ({
+        decision: 'APPROVED',
+        approver: APPROVER,
+        decidedAt: new Date().toISOString(),
+        channel: 'slack',
+      }),
+    });
+
+    expect(outcomesOf(output)).toEqual(['REMEDIATED']);
+    expect(await logLevel()).toBe('ERROR');
+    const [request] = harness.approvalRequests;
+    expect(request).toMatchObject({
+      apiId: seeded.ref.apiId,
+      stageName: 'prod',
+      controls: ['APIGateway.1'],
+      changes: [
+        {
+          controlId: 'APIGateway.1',
+          setting: 'methodSettings[*/*].loggingLevel',
+          before: 'OFF',
+          after: 'ERROR',
+        },
+      ],
+    });
+    expect(String(request?.taskToken)).toMatch(/^local-task-token-/);
+    expect(Date.parse(String(request?.expiresAt)) - Date.parse(String(request?.requestedAt))).toBe(
+      86_400_000,
+    );
+    expect(lastUpdate(harness)?.UserDefinedFields?.approver).toBe('Dana Approver (U024BE7LH)');
+    expect(lastUpdate(harness)?.Note?.Text).toContain('Dana Approver (U024BE7LH)');
+  });
+
+  it('records REJECTED, with the approver, and changes nothing when the approver rejects', async () => {
+    await tagStage({ 'apigw-remediation:mode': 'approve' });
+    const harness = await harnessWith();
+
+    const output = await harness.run(loggingFinding(), {
+      approval: async () => {
+        const rejection = new Error(
+          JSON.stringify({
+            decision: 'REJECTED',
+            approver: APPROVER,
+            decidedAt: new Date().toISOString(),
+            comment: 'change freeze',
+            channel: 'slack',
+          }),
+        );
+        rejection.name = 'ApprovalRejected';
+        throw rejection;
+      },
+    });
+
+    expect(outcomesOf(output)).toEqual(['REJECTED']);
+    expect(await logLevel()).toBe('OFF');
+    expect(harness.calls).not.toContain('Apply');
+    expect(lastUpdate(harness)?.Workflow?.Status).toBe('NOTIFIED');
+    expect(lastUpdate(harness)?.Note?.Text).toContain('rejected: change freeze');
+    expect(lastUpdate(harness)?.UserDefinedFields?.approver).toBe('Dana Approver (U024BE7LH)');
+    expect(await harness.lockItems('stage#')).toEqual([]);
+  });
+
+  it('records EXPIRED when nobody decides in time (approval.onTimeout skip)', async () => {
+    await tagStage({ 'apigw-remediation:mode': 'approve' });
+    const harness = await harnessWith();
+
+    const output = await harness.run(loggingFinding(), {
+      approval: async () => {
+        const timeout = new Error('Task timed out');
+        timeout.name = 'States.Timeout';
+        throw timeout;
+      },
+    });
+
+    expect(outcomesOf(output)).toEqual(['EXPIRED']);
+    expect(await logLevel()).toBe('OFF');
+    expect(lastUpdate(harness)?.Workflow?.Status).toBe('NOTIFIED');
+    expect(lastUpdate(harness)?.Note?.Text).toContain('nobody decided within 86400 s');
+    expect(harness.published).toHaveLength(1);
+  });
+
+  it('applies anyway after an approval timeout when approval.onTimeout is apply', async () => {
+    await tagStage({ 'apigw-remediation:mode': 'approve' });
+    const harness = await harnessWith({ approval: { onTimeout: 'apply' } });
+
+    const output = await harness.run(loggingFinding(), {
+      approval: async () => {
+        const timeout = new Error('Task timed out');
+        timeout.name = 'States.Timeout';
+        throw timeout;
+      },
+    });
+
+    expect(outcomesOf(output)).toEqual(['REMEDIATED']);
+    expect(await logLevel()).toBe('ERROR');
+    expect(lastUpdate(harness)?.UserDefinedFields?.approver).toBe(
+      'nobody (approval timed out; applied by policy)',
+    );
+  });
+
+  it('records ALREADY_COMPLIANT and does not notify when the stage already passes', async () => {
+    const harness = await harnessWith();
+    await harness.run(loggingFinding());
+    const publishedBefore = harness.published.length;
+
+    const output = await harness.run(loggingFinding());
+
+    expect(outcomesOf(output)).toEqual(['ALREADY_COMPLIANT']);
+    expect(lastUpdate(harness)?.Workflow?.Status).toBe('RESOLVED');
+    expect(lastUpdate(harness)?.UserDefinedFields?.outcome).toBe('ALREADY_COMPLIANT');
+    expect(harness.published).toHaveLength(publishedBefore);
+  });
+
+  it('records DRY_RUN with what would change and changes nothing in dry-run mode', async () => {
+    const harness = await harnessWith({ dryRun: true });
+
+    const output = await harness.run(loggingFinding());
+
+    expect(outcomesOf(output)).toEqual(['DRY_RUN']);
+    expect(await logLevel()).toBe('OFF');
+    expect(harness.calls).not.toContain('Apply');
+    expect(lastUpdate(harness)?.Workflow?.Status).toBe('NOTIFIED');
+    expect(lastUpdate(harness)?.Note?.Text).toContain(
+      'Would change: APIGateway.1 methodSettings[*/*].loggingLevel: OFF → ERROR',
+    );
+  });
+
+  it('records SKIPPED without taking the lock when a stage tag turns the control off', async () => {
+    await tagStage({ 'apigw-remediation:mode': 'off' });
+    const harness = await harnessWith();
+
+    const output = await harness.run(loggingFinding());
+
+    expect(outcomesOf(output)).toEqual(['SKIPPED']);
+    expect(await logLevel()).toBe('OFF');
+    expect(harness.calls).not.toContain('AcquireLock');
+    expect(lastUpdate(harness)?.Note?.Text).toContain('every requested control is off');
+    expect(lastUpdate(harness)?.Note?.Text).toContain('stage tag apigw-remediation:mode=off');
+  });
+
+  it('records RESOURCE_GONE and releases the lock when the stage is deleted mid-way', async () => {
+    const harness = await harnessWith();
+
+    const output = await harness.run(loggingFinding(), {
+      wrap: {
+        Apply: (real) => async (input) => {
+          await apiGateway().send(new DeleteStageCommand({ restApiId: seeded.ref.apiId, stageName: 'prod' }));
+          return real(input);
+        },
+      },
+    });
+
+    expect(outcomesOf(output)).toEqual(['RESOURCE_GONE']);
+    expect(harness.calls).toContain('UpdateStage');
+    expect(lastUpdate(harness)?.Workflow?.Status).toBe('RESOLVED');
+    expect(lastUpdate(harness)?.Note?.Text).toContain('the stage disappeared during the remediation');
+    expect(await harness.lockItems('stage#')).toEqual([]);
+  });
+
+  it('retries a throttled task with backoff and then succeeds', async () => {
+    const harness = await harnessWith();
+    let snapshotCalls = 0;
+
+    const output = await harness.run(loggingFinding(), {
+      wrap: {
+        Snapshot: (real) => async (input) => {
+          snapshotCalls += 1;
+          if (snapshotCalls <= 2) {
+            const throttled = new Error('Too Many Requests');
+            throttled.name = 'TooManyRequestsException';
+            throw throttled;
+          }
+          return real(input);
+        },
+      },
+    });
+
+    expect(outcomesOf(output)).toEqual(['REMEDIATED']);
+    expect(snapshotCalls).toBe(3);
+    expect(await logLevel()).toBe('ERROR');
+  });
+
+  it('records FAILED with the error and releases the lock when a step fails', async () => {
+    const harness = await harnessWith();
+
+    const output = await harness.run(loggingFinding(), {
+      wrap: {
+        UpdateStage: () => async () => {
+          const rejected = new Error('Invalid patch path /*/*/logging/loglevel');
+          rejected.name = 'BadRequestException';
+          throw rejected;
+        },
+      },
+    });
+
+    expect(outcomesOf(output)).toEqual(['FAILED']);
+    expect(await logLevel()).toBe('OFF');
+    const last = lastUpdate(harness);
+    expect(last?.Workflow?.Status).toBe('NOTIFIED');
+    expect(last?.Note?.Text).toContain('BadRequestException: Invalid patch path /*/*/logging/loglevel');
+    expect(last?.UserDefinedFields?.outcome).toBe('FAILED');
+    expect(harness.calls.slice(-3)).toEqual(['Record', 'Notify', 'ReleaseLock']);
+    expect(await harness.lockItems('stage#')).toEqual([]);
+  });
+
+  it('runs two concurrent requests for one stage one after the other: the second finds it compliant', async () => {
+    const harness = await harnessWith();
+    let updateStageCalls = 0;
+    const wrap = {
+      UpdateStage: (real: (input: unknown) => Promise<unknown>) => async (input: unknown) => {
+        updateStageCalls += 1;
+        return real(input);
+      },
+    };
+
+    const outputs = await Promise.all([
+      harness.run(loggingFinding(), { wrap }),
+      harness.run(loggingFinding(), { wrap }),
+    ]);
+
+    expect(outputs.flatMap(outcomesOf).sort()).toEqual(['ALREADY_COMPLIANT', 'REMEDIATED']);
+    expect(updateStageCalls).toBe(1);
+    expect(harness.calls.filter((call) => call === 'AcquireLock').length).toBeGreaterThan(2);
+    expect(await logLevel()).toBe('ERROR');
     expect(await harness.lockItems('stage#')).toEqual([]);
   });
 });
