@@ -381,8 +381,20 @@ export class CentralStack extends Stack {
       deadLetterQueues,
       topic: notifications,
       functions: [...functions.values(), approvalApiFunction],
+      outcomeLogs: taskFunction(functions, 'RecordFunctionArn').logGroup,
     });
   }
+}
+
+function taskFunction(
+  functions: ReadonlyMap<string, ServiceFunction>,
+  substitution: string,
+): ServiceFunction {
+  const fn = functions.get(substitution);
+  if (fn === undefined) {
+    throw new Error(`state-machines/tasks.ts has no task "${substitution}", which the CDK app needs`);
+  }
+  return fn;
 }
 
 /** `update-stage` → `UpdateStage`. */

@@ -3,7 +3,7 @@
  *
  * Alarms: a workflow execution failed or timed out; any dead-letter queue holds a message (an
  * event that never started a remediation); a remediation ended FAILED. The dashboard shows the
- * outcomes by control, by account and by status from the service's own metrics.
+ * outcomes by status (metric), by control and by account (Logs Insights over the outcome log).
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import {
@@ -11,6 +11,8 @@ import {
   ComparisonOperator,
   Dashboard,
   GraphWidget,
+  LogQueryVisualizationType,
+  LogQueryWidget,
   MathExpression,
   Metric,
   TextWidget,
@@ -18,34 +20,56 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { CONTROL_IDS } from '../remediators/core/types.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../remediators/shared/powertools.js';
 import type { ServiceFunction } from './functions.js';
 
 /**
- * The outcome metric the workflow publishes once per remediated stage and control (Powertools
- * adds the `service` dimension): value 1, dimensions service, outcome, controlId, account.
+ * What the record task publishes once per stage (remediators/handlers/record.ts): the
+ * `Remediations` count with the `Outcome` dimension (Powertools adds `service`), and the log
+ * line "remediation outcome recorded" carrying the whole record (account, controls, changes).
  */
 export const OUTCOME_METRIC = {
   namespace: METRICS_NAMESPACE,
-  metricName: 'RemediationOutcome',
-  dimensions: { service: 'service', outcome: 'outcome', controlId: 'controlId', account: 'account' },
+  metricName: 'Remediations',
+  outcomeDimension: 'Outcome',
 } as const;
+export const OUTCOME_LOG_MESSAGE = 'remediation outcome recorded';
 
 const PERIOD = Duration.minutes(5);
 
-/** A CloudWatch SEARCH over the outcome metric, grouped by the given dimensions (dashboards only). */
-export function outcomeSearch(groupBy: readonly string[], label: string): MathExpression {
-  const dimensions = [OUTCOME_METRIC.namespace, ...groupBy].join(',');
+/** Outcomes by status, from the metric (a SEARCH finds every Outcome value that occurred). */
+export function outcomesByStatus(): MathExpression {
   return new MathExpression({
-    expression: `SEARCH('{${dimensions}} MetricName="${OUTCOME_METRIC.metricName}"', 'Sum', ${PERIOD.toSeconds()})`,
-    label,
+    expression: `SEARCH('{${OUTCOME_METRIC.namespace},${OUTCOME_METRIC.outcomeDimension},service} MetricName="${OUTCOME_METRIC.metricName}"', 'Sum', ${PERIOD.toSeconds()})`,
+    label: 'outcome',
     usingMetrics: {},
     period: PERIOD,
   });
+}
+
+/** Logs Insights: outcomes per account (the record's stage account). */
+export function outcomesByAccountQuery(): string[] {
+  return [
+    'fields record.stage.account as account, record.outcome as outcome',
+    `filter message = "${OUTCOME_LOG_MESSAGE}"`,
+    'stats count(*) as remediations by account, outcome',
+    'sort remediations desc',
+  ];
+}
+
+/**
+ * Logs Insights: outcomes per control. A record lists its controls inside arrays (changes,
+ * evaluations), so each control is counted by whether the record mentions it.
+ */
+export function outcomesByControlQuery(controlIds: readonly string[]): string[] {
+  const columns = controlIds.map((id) => `sum(strcontains(@message, '"controlId":"${id}"')) as \`${id}\``);
+  return [`filter message = "${OUTCOME_LOG_MESSAGE}"`, `stats ${columns.join(', ')} by record.outcome`];
 }
 
 export interface MonitoringProps {
@@ -53,6 +77,8 @@ export interface MonitoringProps {
   readonly deadLetterQueues: readonly Queue[];
   readonly topic: ITopic;
   readonly functions: readonly ServiceFunction[];
+  /** Log group of the record task, where every outcome is logged with its record. */
+  readonly outcomeLogs: ILogGroup;
 }
 
 export class Monitoring extends Construct {
@@ -96,10 +122,7 @@ export class Monitoring extends Construct {
     const failedOutcomes = new Metric({
       namespace: OUTCOME_METRIC.namespace,
       metricName: OUTCOME_METRIC.metricName,
-      dimensionsMap: {
-        [OUTCOME_METRIC.dimensions.service]: SERVICE_NAME,
-        [OUTCOME_METRIC.dimensions.outcome]: 'FAILED',
-      },
+      dimensionsMap: { service: SERVICE_NAME, [OUTCOME_METRIC.outcomeDimension]: 'FAILED' },
       statistic: 'Sum',
       period: PERIOD,
     });
@@ -109,7 +132,6 @@ export class Monitoring extends Construct {
       failedOutcomes,
     );
 
-    const { outcome, controlId, account, service } = OUTCOME_METRIC.dimensions;
     this.dashboard = new Dashboard(this, 'Dashboard', {
       // Dashboards are global to the account: the Region keeps per-Region deployments apart.
       dashboardName: `apigw-remediation-${Stack.of(this).region}`,
@@ -123,19 +145,19 @@ export class Monitoring extends Construct {
           }),
         ],
         [
-          new GraphWidget({
-            title: 'Outcomes by status',
-            left: [outcomeSearch([service, outcome], 'outcome')],
-            width: 8,
-          }),
-          new GraphWidget({
+          new GraphWidget({ title: 'Outcomes by status', left: [outcomesByStatus()], width: 8 }),
+          new LogQueryWidget({
             title: 'Outcomes by control',
-            left: [outcomeSearch([service, outcome, controlId], 'control')],
+            logGroupNames: [props.outcomeLogs.logGroupName],
+            queryLines: outcomesByControlQuery(CONTROL_IDS),
+            view: LogQueryVisualizationType.TABLE,
             width: 8,
           }),
-          new GraphWidget({
+          new LogQueryWidget({
             title: 'Outcomes by account',
-            left: [outcomeSearch([service, outcome, account], 'account')],
+            logGroupNames: [props.outcomeLogs.logGroupName],
+            queryLines: outcomesByAccountQuery(),
+            view: LogQueryVisualizationType.TABLE,
             width: 8,
           }),
         ],
