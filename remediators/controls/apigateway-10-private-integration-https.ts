@@ -33,7 +33,7 @@ function inspectV2(snapshot: V2StageSnapshot): Inspection {
     [],
     privateIntegrations.length === 0
       ? 'the API has no private (VPC_LINK) integration'
-      : `every private integration uses HTTPS (${privateIntegrations.map((integration) => `${integration.integrationId}: ${integration.tlsServerNameToVerify ?? ''}`).join(', ')})`,
+      : `every private integration uses HTTPS (${privateIntegrations.map((integration) => `${integration.integrationId} verifies ${String(integration.tlsServerNameToVerify)}`).join(', ')})`,
   );
 }
 

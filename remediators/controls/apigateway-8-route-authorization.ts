@@ -21,12 +21,14 @@ function inspectV2(snapshot: V2StageSnapshot, _baseline: unknown, protocol: Prot
   const checked = routes
     .filter((route) => protocol !== 'WEBSOCKET' || route.routeKey === WEBSOCKET_CONNECT_ROUTE)
     .sort((left, right) => compareCodePoints(left.routeKey, right.routeKey));
+  // WebSocket authorizers are AWS_IAM or a Lambda REQUEST authorizer (CUSTOM); HTTP APIs also take JWT.
+  const expected = protocol === 'WEBSOCKET' ? 'AWS_IAM or CUSTOM' : 'AWS_IAM, JWT or CUSTOM';
   const problems = checked
     .filter((route) => route.authorizationType === 'NONE')
     .map(
       (route) =>
         `route ${JSON.stringify(route.routeKey)} has authorizationType NONE, so anyone who knows the URL can call it; ` +
-        'expected AWS_IAM, JWT or CUSTOM (WebSocket: AWS_IAM or CUSTOM on $connect)',
+        `expected ${expected}`,
     );
   const scope = protocol === 'WEBSOCKET' ? `the ${WEBSOCKET_CONNECT_ROUTE} route` : 'every route';
   return inspectionOf(

@@ -36,7 +36,7 @@ describe('APIGateway.10 private integrations over HTTPS (report only)', () => {
       ],
     });
     expect(control.evaluate(tls, BASELINE).reason).toBe(
-      'every private integration uses HTTPS (def5678: orders.internal)',
+      'every private integration uses HTTPS (def5678 verifies orders.internal)',
     );
   });
 
