@@ -262,9 +262,11 @@ let configured: Handler | undefined;
 
 function fromEnvironment(): Handler {
   const env = readEnvironment(ApprovalApiEnvironmentSchema, process.env, 'approval-api');
+  // Slack waits 3 s for the acknowledgement: a stuck connection must fail fast, not retry for long.
+  const quick = { maxAttempts: 2, requestHandler: { connectionTimeout: 500, requestTimeout: 1_000 } };
   return createApprovalApiHandler({
-    store: createApprovalStore(new DynamoDBClient({}), env.APPROVALS_TABLE_NAME),
-    sfn: new SFNClient({}),
+    store: createApprovalStore(new DynamoDBClient(quick), env.APPROVALS_TABLE_NAME),
+    sfn: new SFNClient(quick),
     slackSecret: slackSecretLoader(new SecretsManagerClient({}), env.SLACK_SECRET_ARN),
     // Slack acknowledges only within 3 s: keep each Slack call short.
     slackApi: (secret) =>
