@@ -1,0 +1,77 @@
+import { APIGatewayClient, GetRestApiCommand, GetStageCommand } from '@aws-sdk/client-api-gateway';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { seedInsecureRestStage, type SeededStage } from '../helpers/insecure-apis.js';
+import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials, useMoto } from '../helpers/moto.js';
+import { createWorkflowHarness, fixtureEvent } from './harness.js';
+
+const APPROVER = { id: 'U024BE7LH', name: 'Dana Approver' };
+
+describe('remediation state machine, drift seen in CloudTrail', () => {
+  const moto = useMoto();
+  let seeded: SeededStage;
+  const apiGateway = () =>
+    new APIGatewayClient({ region: MOTO_REGION, endpoint: moto.endpoint, credentials: motoCredentials });
+  const drift = (file: string) =>
+    fixtureEvent(file, { a1b2c3d4e5: seeded.ref.apiId, '111122223333': MOTO_ACCOUNT });
+
+  beforeEach(async () => {
+    seeded = await seedInsecureRestStage({ endpoint: moto.endpoint });
+  });
+
+  it('remediates the whole REST baseline after approval, redeploys, and imports findings of its own', async () => {
+    const harness = await createWorkflowHarness({ endpoint: moto.endpoint });
+
+    const output = await harness.run(drift('cloudtrail-updatestage-by-user.json'), {
+      approval: async () => ({
+        decision: 'APPROVED',
+        approver: APPROVER,
+        decidedAt: new Date().toISOString(),
+        channel: 'slack',
+      }),
+    });
+
+    expect(JSON.stringify(output)).toContain('"outcome":"REMEDIATED"');
+    expect(harness.calls).not.toContain('TakeOwnership');
+    expect(harness.calls).toEqual(
+      expect.arrayContaining(['ClaimDeploySlot', 'Redeploy', 'UpdateStage', 'Verify']),
+    );
+    const stage = await apiGateway().send(
+      new GetStageCommand({ restApiId: seeded.ref.apiId, stageName: 'prod' }),
+    );
+    expect(stage.methodSettings?.['*/*']?.loggingLevel).toBe('ERROR');
+    expect(stage.tracingEnabled).toBe(true);
+    expect(stage.webAclArn).toContain('apigw-remediation-baseline');
+    const api = await apiGateway().send(new GetRestApiCommand({ restApiId: seeded.ref.apiId }));
+    expect(api.disableExecuteApiEndpoint).toBe(true);
+
+    const imported = harness.batchImports().flatMap((call) => call.Findings ?? []);
+    const productArn = `arn:aws:securityhub:${MOTO_REGION}:${MOTO_ACCOUNT}:product/${MOTO_ACCOUNT}/default`;
+    expect(imported.length).toBeGreaterThan(1);
+    for (const finding of imported) {
+      expect(finding.ProductArn).toBe(productArn);
+      expect(finding.GeneratorId).toMatch(/^apigw-remediation\//);
+      expect(finding.Resources?.[0]?.Id).toBe(
+        `arn:aws:apigateway:${MOTO_REGION}::/restapis/${seeded.ref.apiId}/stages/prod`,
+      );
+    }
+    const logging = imported.find((finding) => finding.GeneratorId === 'apigw-remediation/APIGateway.1');
+    expect(logging?.Compliance?.Status).toBe('PASSED');
+    const last = harness.batchUpdates().at(-1);
+    expect(last?.Workflow?.Status).toBe('RESOLVED');
+    expect(last?.FindingIdentifiers?.map((finding) => finding.Id).sort()).toEqual(
+      imported.map((finding) => finding.Id).sort(),
+    );
+    expect(last?.UserDefinedFields?.approver).toBe('Dana Approver (U024BE7LH)');
+    expect(await harness.lockItems('stage#')).toEqual([]);
+  });
+
+  it('checks every stage of the API when the call names none (UpdateRestApi)', async () => {
+    const harness = await createWorkflowHarness({ endpoint: moto.endpoint, config: { dryRun: true } });
+
+    const output = await harness.run(drift('cloudtrail-updaterestapi-enable-endpoint.json'));
+
+    expect(harness.calls).toContain('ExpandStages');
+    expect(JSON.stringify(output)).toContain('"stageName":"prod"');
+    expect(JSON.stringify(output)).toContain('"outcome":"DRY_RUN"');
+  });
+});
