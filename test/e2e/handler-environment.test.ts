@@ -30,14 +30,14 @@ describe('the deployed handlers', () => {
   afterAll(async () => {
     await slack.close();
     for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
+      if (value === undefined) Reflect.deleteProperty(process.env, name);
       else process.env[name] = value;
     }
   });
   beforeEach(async () => {
     slack.reset();
     await createAwsResources(moto.endpoint);
-    for (const name of VARIABLES) delete process.env[name];
+    for (const name of VARIABLES) Reflect.deleteProperty(process.env, name);
   });
 
   it('refuse to start without their environment, naming each variable and what it should hold', async () => {
