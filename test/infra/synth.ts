@@ -1,0 +1,61 @@
+/**
+ * Synthesizes the real CDK app for the infra tests: the same buildApp() as bin/app.ts, with the
+ * deployed configuration, into a temporary directory. Lambda bundling is skipped (the
+ * `aws:cdk:bundling-stacks` context) because these tests read templates, not code; the CLI
+ * synth test bundles for real.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { loadConfig } from '../../config/load.js';
+import type { RemediationConfig } from '../../config/schema.js';
+import { buildApp, type ServiceStacks } from '../../infra/app.js';
+
+export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const FIXTURES_DIR = join(PROJECT_ROOT, '..', 'shared', 'fixtures', 'events');
+
+export interface SynthesizedApp {
+  readonly app: App;
+  readonly stacks: ServiceStacks;
+  readonly config: RemediationConfig;
+  readonly outdir: string;
+  readonly central: Template;
+  readonly member: Template;
+}
+
+export function synthesizeApp(regions: readonly string[]): SynthesizedApp {
+  const outdir = mkdtempSync(join(tmpdir(), 'apigw-remediation-cdk-'));
+  const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+  const config = loadConfig();
+  const stacks = buildApp(app, { config, regions, projectRoot: PROJECT_ROOT });
+  app.synth();
+  const [firstCentral] = stacks.central;
+  if (firstCentral === undefined) throw new Error('buildApp made no central stack');
+  return {
+    app,
+    stacks,
+    config,
+    outdir,
+    central: Template.fromStack(firstCentral),
+    member: Template.fromStack(stacks.member),
+  };
+}
+
+/** The single resource of a type whose logical id starts with `prefix` (CDK adds a hash). */
+export function resourceByPrefix(
+  template: Template,
+  type: string,
+  prefix: string,
+): { logicalId: string; properties: Record<string, unknown> } {
+  const matches = Object.entries(template.findResources(type)).filter(([logicalId]) =>
+    logicalId.startsWith(prefix),
+  );
+  if (matches.length !== 1) {
+    throw new Error(`expected one ${type} whose logical id starts with ${prefix}, found ${matches.length}`);
+  }
+  const [logicalId, resource] = matches[0] as [string, { Properties: Record<string, unknown> }];
+  return { logicalId, properties: resource.Properties };
+}
