@@ -1,0 +1,297 @@
+import { describe, expect, it } from 'vitest';
+import { CATALOG } from '../../../remediators/controls/catalog.js';
+import { accessLogGroupArn } from '../../../remediators/controls/stage-settings.js';
+import {
+  mergeControlPlans,
+  PlanConflictError,
+  PlanOperationError,
+  planStage,
+  settingChanges,
+} from '../../../remediators/core/plan.js';
+import type { ControlId, ControlPlan, Operation, PlannedChange } from '../../../remediators/core/types.js';
+import { BASELINE, mapping, restSnapshot, v2Snapshot } from '../controls/snapshots.js';
+
+const ALL_CONTROLS: readonly ControlId[] = CATALOG.map((control) => control.id);
+
+/** A REST stage that fails every remediable control, with a per-method override. */
+const insecureRest = restSnapshot({
+  account: {},
+  customDomains: [mapping('api.example.com')],
+  stage: {
+    cacheClusterEnabled: true,
+    methodSettings: {
+      '*/*': { loggingLevel: 'OFF', throttlingRateLimit: 10_000, throttlingBurstLimit: 5_000 },
+      '~1pets/GET': { loggingLevel: 'OFF', cachingEnabled: true, cacheDataEncrypted: false },
+    },
+  },
+});
+
+function change(operation: Operation, setting = 'x'): PlannedChange {
+  return { change: { setting, before: null, after: 'y' }, operation };
+}
+
+function controlPlan(
+  controlId: ControlId,
+  operations: readonly Operation[],
+  extra: Partial<ControlPlan> = {},
+) {
+  return {
+    controlId,
+    changes: operations.map((operation) => change(operation)),
+    prerequisites: [],
+    redeploy: false,
+    ...extra,
+  };
+}
+
+const restPatch = (path: string, value: string): Operation => ({
+  kind: 'restStagePatch',
+  op: 'replace',
+  path,
+  value,
+});
+
+describe('planStage (REST, every control)', () => {
+  const plan = planStage(insecureRest, ALL_CONTROLS, BASELINE);
+
+  it('puts every stage change of every control into one list of patch operations, each path once', () => {
+    const paths = plan.restStagePatchOperations.map((operation) => operation.path);
+    expect(new Set(paths).size).toBe(paths.length);
+    expect(plan.restStagePatchOperations).toEqual(
+      expect.arrayContaining([
+        { op: 'replace', path: '/*/*/logging/loglevel', value: 'ERROR' },
+        { op: 'replace', path: '/~1pets/GET/logging/loglevel', value: 'ERROR' },
+        { op: 'replace', path: '/tracingEnabled', value: 'true' },
+        { op: 'replace', path: '/~1pets/GET/caching/dataEncrypted', value: 'true' },
+        {
+          op: 'replace',
+          path: '/accessLogSettings/destinationArn',
+          value: accessLogGroupArn(BASELINE, insecureRest.ref),
+        },
+        { op: 'replace', path: '/*/*/throttling/rateLimit', value: String(BASELINE.throttling.rateLimit) },
+        { op: 'replace', path: '/*/*/throttling/burstLimit', value: String(BASELINE.throttling.burstLimit) },
+      ]),
+    );
+    const stageChanges = plan.changes.filter((planned) => planned.operation.kind === 'restStagePatch');
+    expect(plan.restStagePatchOperations).toHaveLength(new Set(stageChanges.map((c) => c.operation)).size);
+  });
+
+  it('collects API changes, prerequisites (once each), redeploy and the web ACL association', () => {
+    expect(plan.apiUpdate).toEqual({
+      apiType: 'REST',
+      patchOperations: [{ op: 'replace', path: '/disableExecuteApiEndpoint', value: 'true' }],
+    });
+    expect([...plan.prerequisites].sort()).toEqual([
+      'accessLogGroup',
+      'accountCloudWatchRole',
+      'baselineWebAcl',
+    ]);
+    expect(plan.redeploy).toBe(true);
+    expect(plan.associateWebAcl).toBe(true);
+    expect(plan.v2StageUpdate).toBeUndefined();
+  });
+
+  it('keeps every change with its control, in catalog order, for the approver and the auditor', () => {
+    const controls = [...new Set(plan.changes.map((planned) => planned.controlId))];
+    expect(controls).toEqual([
+      'APIGateway.1',
+      'APIGateway.3',
+      'APIGateway.4',
+      'APIGateway.5',
+      'Baseline.RestAccessLogging',
+      'Baseline.StageThrottling',
+      'Baseline.DefaultEndpoint',
+    ]);
+    expect(settingChanges(plan)).toContainEqual({
+      controlId: 'APIGateway.3',
+      setting: 'tracingEnabled',
+      before: false,
+      after: true,
+    });
+    expect(plan.evaluations.map((evaluation) => evaluation.controlId)).toEqual(
+      CATALOG.map((control) => control.id),
+    );
+  });
+
+  it('orders controls by the catalog whatever order the trigger gave', () => {
+    const reversed = planStage(insecureRest, [...ALL_CONTROLS].reverse(), BASELINE);
+    expect(reversed).toEqual(plan);
+  });
+
+  it('rejects an unknown control id', () => {
+    expect(() => planStage(insecureRest, ['APIGateway.99' as ControlId], BASELINE)).toThrow(/APIGateway\.99/);
+  });
+});
+
+describe('planStage on a compliant stage', () => {
+  it('plans nothing', () => {
+    const plan = planStage(restSnapshot({ stage: { tracingEnabled: true } }), ['APIGateway.3'], BASELINE);
+    expect(plan.changes).toEqual([]);
+    expect(plan.restStagePatchOperations).toEqual([]);
+    expect(plan.prerequisites).toEqual([]);
+    expect(plan.redeploy).toBe(false);
+    expect(plan.apiUpdate).toBeUndefined();
+  });
+});
+
+describe('planStage (V2)', () => {
+  it('merges route-setting changes with the current settings into one UpdateStage input', () => {
+    const snapshot = v2Snapshot('WEBSOCKET', {
+      account: { cloudwatchRoleArn: 'arn:aws:iam::111122223333:role/cw' },
+      customDomains: [],
+      routes: [],
+      integrations: [],
+      stage: {
+        defaultRouteSettings: { loggingLevel: 'OFF', dataTraceEnabled: false, detailedMetricsEnabled: true },
+        routeSettings: { $connect: { loggingLevel: 'OFF' }, sendMessage: { throttlingRateLimit: 5 } },
+      },
+    });
+
+    const plan = planStage(snapshot, ALL_CONTROLS, BASELINE);
+
+    expect(plan.restStagePatchOperations).toEqual([]);
+    expect(plan.v2StageUpdate?.DefaultRouteSettings).toEqual({
+      LoggingLevel: 'ERROR',
+      DataTraceEnabled: false,
+      DetailedMetricsEnabled: true,
+      ThrottlingRateLimit: BASELINE.throttling.rateLimit,
+      ThrottlingBurstLimit: BASELINE.throttling.burstLimit,
+    });
+    // The whole map is sent: the untouched route keeps its settings whether AWS merges or replaces.
+    expect(plan.v2StageUpdate?.RouteSettings).toEqual({
+      $connect: { LoggingLevel: 'ERROR' },
+      sendMessage: { ThrottlingRateLimit: 5 },
+    });
+    expect(plan.v2StageUpdate?.AccessLogSettings).toEqual({
+      DestinationArn: accessLogGroupArn(BASELINE, snapshot.ref),
+      Format: BASELINE.accessLogs.format,
+    });
+  });
+
+  it('turns the default endpoint fix into an UpdateApi field', () => {
+    const snapshot = v2Snapshot('HTTP', { customDomains: [mapping('api.example.com')] });
+
+    const plan = planStage(snapshot, ['Baseline.DefaultEndpoint'], BASELINE);
+
+    expect(plan.apiUpdate).toEqual({ apiType: 'V2', fields: { DisableExecuteApiEndpoint: true } });
+    expect(plan.v2StageUpdate).toBeUndefined();
+    expect(plan.redeploy).toBe(true);
+  });
+});
+
+describe('mergeControlPlans', () => {
+  const snapshot = restSnapshot();
+
+  it('merges the same value on one path from two controls into one operation', () => {
+    const plan = mergeControlPlans(
+      snapshot,
+      [],
+      [
+        controlPlan('APIGateway.1', [restPatch('/*/*/logging/loglevel', 'ERROR')]),
+        controlPlan('Baseline.StageThrottling', [restPatch('/*/*/logging/loglevel', 'ERROR')]),
+      ],
+    );
+
+    expect(plan.restStagePatchOperations).toEqual([
+      { op: 'replace', path: '/*/*/logging/loglevel', value: 'ERROR' },
+    ]);
+    expect(plan.changes.map((planned) => planned.controlId)).toEqual([
+      'APIGateway.1',
+      'Baseline.StageThrottling',
+    ]);
+  });
+
+  it('refuses two controls that want different values on one path, naming both', () => {
+    const conflicting = () =>
+      mergeControlPlans(
+        snapshot,
+        [],
+        [
+          controlPlan('APIGateway.1', [restPatch('/*/*/logging/loglevel', 'ERROR')]),
+          controlPlan('Baseline.StageThrottling', [restPatch('/*/*/logging/loglevel', 'INFO')]),
+        ],
+      );
+
+    expect(conflicting).toThrow(PlanConflictError);
+    expect(conflicting).toThrow(
+      'APIGateway.1 and Baseline.StageThrottling both change /*/*/logging/loglevel on the same stage, to "ERROR" and "INFO"',
+    );
+  });
+
+  it('refuses conflicting V2 route settings and conflicting API updates', () => {
+    const v2 = v2Snapshot('WEBSOCKET');
+    const setting = (value: string): Operation => ({
+      kind: 'v2RouteSetting',
+      scope: { routeKey: '$connect' },
+      field: 'LoggingLevel',
+      value,
+    });
+    expect(() =>
+      mergeControlPlans(
+        v2,
+        [],
+        [controlPlan('APIGateway.1', [setting('ERROR')]), controlPlan('APIGateway.9', [setting('INFO')])],
+      ),
+    ).toThrow('RouteSettings[$connect].LoggingLevel');
+
+    const endpoint = (value: boolean): Operation => ({
+      kind: 'v2ApiUpdate',
+      field: 'DisableExecuteApiEndpoint',
+      value,
+    });
+    expect(() =>
+      mergeControlPlans(
+        v2,
+        [],
+        [
+          controlPlan('Baseline.DefaultEndpoint', [endpoint(true)]),
+          controlPlan('APIGateway.9', [endpoint(false)]),
+        ],
+      ),
+    ).toThrow(PlanConflictError);
+  });
+
+  it('refuses an operation that does not exist for the API type', () => {
+    expect(() =>
+      mergeControlPlans(
+        snapshot,
+        [],
+        [
+          controlPlan('APIGateway.9', [
+            { kind: 'v2AccessLog', destinationArn: 'arn:x', format: '$context.requestId' },
+          ]),
+        ],
+      ),
+    ).toThrow(PlanOperationError);
+    expect(() =>
+      mergeControlPlans(
+        v2Snapshot('HTTP'),
+        [],
+        [controlPlan('APIGateway.4', [{ kind: 'associateBaselineWebAcl' }])],
+      ),
+    ).toThrow('APIGateway.4 planned a associateBaselineWebAcl operation for V2 stage');
+  });
+
+  it('asks for a deployment only when a control with changes needs one, and dedupes prerequisites', () => {
+    const plan = mergeControlPlans(
+      snapshot,
+      [],
+      [
+        controlPlan('APIGateway.1', [restPatch('/*/*/logging/loglevel', 'ERROR')], {
+          prerequisites: ['accountCloudWatchRole'],
+        }),
+        controlPlan(
+          'Baseline.RestAccessLogging',
+          [restPatch('/accessLogSettings/format', '$context.requestId')],
+          {
+            prerequisites: ['accessLogGroup', 'accountCloudWatchRole'],
+          },
+        ),
+        controlPlan('Baseline.DefaultEndpoint', [], { redeploy: true }),
+      ],
+    );
+
+    expect(plan.prerequisites).toEqual(['accountCloudWatchRole', 'accessLogGroup']);
+    expect(plan.redeploy).toBe(false);
+  });
+});
