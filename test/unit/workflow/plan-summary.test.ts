@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import type { ControlPlan, Evaluation } from '../../../remediators/core/types.js';
+import { summarizePlan } from '../../../remediators/workflow/plan-summary.js';
+import type { ControlDecision } from '../../../remediators/workflow/state.js';
+
+const failing = (controlId: Evaluation['controlId']): Evaluation => ({
+  controlId,
+  status: 'NON_COMPLIANT',
+  reason: `${controlId} fails`,
+});
+const passing = (controlId: Evaluation['controlId']): Evaluation => ({
+  controlId,
+  status: 'COMPLIANT',
+  reason: `${controlId} passes`,
+});
+const decision = (
+  controlId: ControlDecision['controlId'],
+  mode: ControlDecision['mode'],
+  dryRun = false,
+): ControlDecision => ({ controlId, mode, source: 'test', dryRun });
+const plan = (controlId: ControlPlan['controlId'], setting: string): ControlPlan => ({
+  controlId,
+  changes: [
+    {
+      change: { setting, before: false, after: true },
+      operation: { kind: 'restStagePatch', op: 'replace', path: `/${setting}`, value: 'true' },
+    },
+  ],
+  prerequisites: [],
+  redeploy: false,
+});
+const noChanges = (controlId: ControlPlan['controlId']): ControlPlan => ({
+  controlId,
+  changes: [],
+  prerequisites: [],
+  redeploy: false,
+});
+
+describe('summarizePlan', () => {
+  it('is ALREADY_COMPLIANT when every active control passes', () => {
+    const summary = summarizePlan({
+      apiName: 'orders',
+      decisions: [decision('APIGateway.3', 'auto')],
+      evaluations: [passing('APIGateway.3')],
+      plans: [noChanges('APIGateway.3')],
+    });
+    expect(summary.next).toBe('ALREADY_COMPLIANT');
+    expect(summary.toApply).toEqual([]);
+  });
+
+  it('ignores controls in mode off, even when they fail', () => {
+    const summary = summarizePlan({
+      apiName: 'orders',
+      decisions: [decision('APIGateway.3', 'off'), decision('APIGateway.1', 'auto')],
+      evaluations: [failing('APIGateway.3'), passing('APIGateway.1')],
+      plans: [plan('APIGateway.3', 'tracingEnabled'), noChanges('APIGateway.1')],
+    });
+    expect(summary.next).toBe('ALREADY_COMPLIANT');
+    expect(summary.evaluations.map((evaluation) => evaluation.controlId)).toEqual(['APIGateway.1']);
+  });
+
+  it('applies auto controls without approval', () => {
+    const summary = summarizePlan({
+      apiName: 'orders',
+      decisions: [decision('APIGateway.3', 'auto')],
+      evaluations: [failing('APIGateway.3')],
+      plans: [plan('APIGateway.3', 'tracingEnabled')],
+    });
+    expect(summary.next).toBe('APPLY');
+    expect(summary.applyControls).toEqual(['APIGateway.3']);
+    expect(summary.toApply).toEqual([
+      { controlId: 'APIGateway.3', setting: 'tracingEnabled', before: false, after: true },
+    ]);
+  });
+
+  it('asks for approval of the whole change set when one applied control is in approve mode', () => {
+    const summary = summarizePlan({
+      apiName: 'orders',
+      decisions: [decision('APIGateway.3', 'auto'), decision('APIGateway.4', 'approve')],
+      evaluations: [failing('APIGateway.3'), failing('APIGateway.4')],
+      plans: [plan('APIGateway.3', 'tracingEnabled'), plan('APIGateway.4', 'webAclArn')],
+    });
+    expect(summary.next).toBe('APPROVE');
+    expect(summary.applyControls).toEqual(['APIGateway.3', 'APIGateway.4']);
+  });
+
+  it('is DRY_RUN with the changes it would make when the failing controls are in dry-run', () => {
+    const summary = summarizePlan({
+      apiName: 'orders',
+      decisions: [decision('APIGateway.3', 'auto', true)],
+      evaluations: [failing('APIGateway.3')],
+      plans: [plan('APIGateway.3', 'tracingEnabled')],
+    });
+    expect(summary.next).toBe('DRY_RUN');
+    expect(summary.toApply).toEqual([]);
+    expect(summary.notApplied).toEqual([
+      { controlId: 'APIGateway.3', setting: 'tracingEnabled', before: false, after: true, why: 'dry-run' },
+    ]);
+  });
+
+  it('is SKIPPED for notify mode and for failing controls that have no safe fix', () => {
+    const summary = summarizePlan({
+      apiName: 'orders',
+      decisions: [decision('APIGateway.3', 'notify'), decision('APIGateway.8', 'notify')],
+      evaluations: [failing('APIGateway.3'), failing('APIGateway.8')],
+      plans: [plan('APIGateway.3', 'tracingEnabled'), noChanges('APIGateway.8')],
+    });
+    expect(summary.next).toBe('SKIPPED');
+    expect(summary.reason).toContain('APIGateway.3 tracingEnabled (notify)');
+    expect(summary.reason).toContain('APIGateway.8: APIGateway.8 fails');
+  });
+});
