@@ -12,7 +12,8 @@
  * - memberRole: sts:AssumeRole on the member role in every account (API Gateway, WAF, Logs calls there).
  * - locksTable: read/write on the locks table (stage locks and per-account deployment slots); the
  *   table name reaches the function in its input (`${LocksTableName}`), not through the environment.
- * - securityHub: securityhub:BatchUpdateFindings and securityhub:BatchImportFindings in the central account.
+ * - securityHub: securityhub:BatchUpdateFindings in the central account; the member role must allow
+ *   securityhub:BatchImportFindings (the service's own findings are imported in the stage's account).
  * - notifyTopic: sns:Publish on the topic in env NOTIFY_TOPIC_ARN.
  * - approvals: whatever the Slack approvals package declares for its request-approval function.
  */
@@ -103,7 +104,8 @@ export const TASKS = [
     substitution: 'RecordFunctionArn',
     entry: 'remediators/handlers/record.ts',
     description: 'Records the outcome in Security Hub (finding workflow, note, user-defined fields)',
-    needs: ['config', 'securityHub'],
+    // BatchImportFindings only accepts findings of the calling account: own findings are imported as the member role.
+    needs: ['memberRole', 'securityHub'],
   },
   {
     substitution: 'NotifyFunctionArn',
