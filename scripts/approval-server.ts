@@ -4,13 +4,27 @@
  *
  * By hand (the handler reads its usual environment; AWS_ENDPOINT_URL points the SDK at moto):
  *   APPROVALS_TABLE_NAME=approvals SLACK_SECRET_ARN=slack-approvals AWS_ENDPOINT_URL=http://127.0.0.1:5000 \
- *     npx tsx scripts/approval-server.ts        # listens on http://localhost:8787 (APPROVAL_SERVER_PORT)
+ *     npx tsx scripts/approval-server.ts --seed  # listens on http://localhost:8787 (APPROVAL_SERVER_PORT)
+ * `--seed` first creates the table and a local secret when missing and stores one sample pending
+ * approval, then prints its signed link to open in a browser.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateSecretCommand,
+  ResourceExistsException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { ApprovalApiEnvironmentSchema, readEnvironment } from '../remediators/approvals/environment.js';
 import type { ApprovalApiEvent } from '../remediators/approvals/http.js';
+import { newApprovalRecord } from '../remediators/approvals/record.js';
+import { approvalLink, newApprovalId } from '../remediators/approvals/signed-link.js';
+import { slackSecretLoader } from '../remediators/approvals/slack-secret.js';
+import { createApprovalStore } from '../remediators/approvals/store.js';
 
 export type ApprovalApiHandler = (event: ApprovalApiEvent) => Promise<APIGatewayProxyResult>;
 
@@ -83,6 +97,73 @@ export async function startApprovalServer(
   };
 }
 
+/** Creates the table and secret when missing and stores one pending sample approval; returns its link. */
+async function seed(serverUrl: string): Promise<string> {
+  const env = readEnvironment(ApprovalApiEnvironmentSchema, process.env, 'approval-server --seed');
+  const dynamodb = new DynamoDBClient({});
+  const secrets = new SecretsManagerClient({});
+  try {
+    await dynamodb.send(
+      new CreateTableCommand({
+        TableName: env.APPROVALS_TABLE_NAME,
+        KeySchema: [{ AttributeName: 'approvalId', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'approvalId', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  try {
+    const localSecret = {
+      botToken: 'xoxb-local-only',
+      signingSecret: randomBytes(16).toString('hex'),
+      linkSigningKey: randomBytes(32).toString('base64url'),
+    };
+    await secrets.send(
+      new CreateSecretCommand({ Name: env.SLACK_SECRET_ARN, SecretString: JSON.stringify(localSecret) }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceExistsException)) throw error;
+  }
+  const secret = await slackSecretLoader(secrets, env.SLACK_SECRET_ARN)();
+  const now = new Date();
+  const approvalId = newApprovalId();
+  const record = newApprovalRecord(
+    approvalId,
+    {
+      taskToken: `local-sample-token-${approvalId}`,
+      remediationId: `local-${approvalId.slice(0, 8)}`,
+      executionArn: 'arn:aws:states:us-east-1:123456789012:execution:apigw-remediation:local-sample',
+      account: '123456789012',
+      region: 'us-east-1',
+      partition: 'aws',
+      apiType: 'REST',
+      apiId: 'a1b2c3d4e5',
+      apiName: 'orders-api',
+      stageName: 'prod',
+      controls: ['APIGateway.1', 'APIGateway.3'],
+      changes: [
+        {
+          controlId: 'APIGateway.1',
+          setting: 'methodSettings[*/*].loggingLevel',
+          before: 'OFF',
+          after: 'ERROR',
+        },
+        { controlId: 'APIGateway.3', setting: 'tracingEnabled', before: false, after: true },
+      ],
+      requestedAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + 3600_000).toISOString(),
+    },
+    now,
+  );
+  await createApprovalStore(dynamodb, env.APPROVALS_TABLE_NAME).create(record);
+  return approvalLink(serverUrl, secret.linkSigningKey, {
+    approvalId,
+    expiresAtEpoch: record.expiresAtEpoch,
+  });
+}
+
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { handler } = await import('../remediators/handlers/approval-api.js');
   const running = await startApprovalServer(handler, {
@@ -91,4 +172,5 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   console.log(
     `approval API listening on ${running.url} (Slack interactivity: ${running.url}/slack/interactions)`,
   );
+  if (process.argv.includes('--seed')) console.log(`sample approval: ${await seed(running.url)}`);
 }
