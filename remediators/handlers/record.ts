@@ -19,6 +19,8 @@ export interface RecordOutput {
   readonly outcome: OutcomeRecord['outcome'];
   readonly imported: number;
   readonly updated: number;
+  /** What was written, kept in the execution history for whoever drills in from the note. */
+  readonly record: OutcomeRecord;
 }
 
 export function createRecordHandler(deps: WorkflowDeps) {
@@ -34,7 +36,7 @@ export function createRecordHandler(deps: WorkflowDeps) {
     const metric = metrics.singleMetric();
     metric.addDimension('Outcome', record.outcome);
     metric.addMetric('Remediations', MetricUnit.Count, 1);
-    return { recorded: true, outcome: record.outcome, ...result };
+    return { recorded: true, outcome: record.outcome, ...result, record };
   };
 }
 

@@ -21,6 +21,7 @@ import {
   type BatchImportFindingsCommandInput,
   type BatchUpdateFindingsCommandInput,
 } from '@aws-sdk/client-securityhub';
+import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import { CreateTopicCommand, SNSClient, type PublishCommandInput } from '@aws-sdk/client-sns';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
@@ -40,8 +41,10 @@ import { createSnapshotHandler } from '../../remediators/handlers/snapshot.js';
 import { createTakeOwnershipHandler } from '../../remediators/handlers/take-ownership.js';
 import { createUpdateStageHandler } from '../../remediators/handlers/update-stage.js';
 import { createVerifyHandler } from '../../remediators/handlers/verify.js';
+import type { OutcomeRecord } from '../../remediators/workflow/outcome.js';
 import { createWorkflowDeps, type WorkflowDeps } from '../../remediators/workflow/runtime.js';
 import { TASKS } from '../../state-machines/tasks.js';
+import { emulateMotoV2StageWrites } from '../helpers/moto-gaps.js';
 import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials } from '../helpers/moto.js';
 
 export const DEFINITION_PATH = new URL('../../state-machines/remediation.asl.json', import.meta.url);
@@ -109,6 +112,8 @@ export interface WorkflowHarness {
   /** Every task invocation, in order, across runs. */
   readonly calls: TaskName[];
   readonly approvalRequests: Record<string, unknown>[];
+  /** What the Record task wrote, per stage, across runs. */
+  readonly records: OutcomeRecord[];
   run(event: unknown, options?: RunOptions): Promise<unknown>;
   batchUpdates(): BatchUpdateFindingsCommandInput[];
   batchImports(): BatchImportFindingsCommandInput[];
@@ -119,6 +124,8 @@ export interface WorkflowHarness {
 export interface HarnessOptions {
   readonly endpoint: string;
   readonly config?: unknown;
+  /** Answer the V2 UpdateStage/CreateDeployment moto lacks (test/helpers/moto-gaps.ts). */
+  readonly emulateV2Writes?: boolean;
 }
 
 export function testConfig(overrides: unknown = {}): RemediationConfig {
@@ -174,7 +181,22 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
     config: testConfig(options.config),
     notifyTopicArn: topic.TopicArn ?? '',
   });
-  const deps: WorkflowDeps = { ...base, sns: () => sns };
+  const plainV2 = new ApiGatewayV2Client({
+    region: MOTO_REGION,
+    endpoint: options.endpoint,
+    credentials: motoCredentials,
+  });
+  const deps: WorkflowDeps = {
+    ...base,
+    sns: () => sns,
+    coreClients: async (target) => {
+      const clients = await base.coreClients(target);
+      if (options.emulateV2Writes === true) emulateMotoV2StageWrites(clients.apiGatewayV2, plainV2);
+      return clients;
+    },
+  };
+  const records: OutcomeRecord[] = [];
+  const record = createRecordHandler(deps);
 
   const handlers: Record<TaskName, TaskHandler> = {
     Normalize: intakeHandler,
@@ -188,7 +210,11 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
     Redeploy: createRedeployHandler(deps),
     UpdateStage: createUpdateStageHandler(deps),
     Verify: createVerifyHandler(deps),
-    Record: createRecordHandler(deps),
+    Record: async (input) => {
+      const output = await record(input);
+      records.push(output.record);
+      return output;
+    },
     Notify: createNotifyHandler(deps),
     ReleaseLock: createReleaseLockHandler(deps),
   };
@@ -202,6 +228,7 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
     published,
     calls,
     approvalRequests,
+    records,
     async run(event, runOptions = {}) {
       executionCounter += 1;
       const name = runOptions.executionName ?? `test-${process.pid}-${executionCounter}`;
