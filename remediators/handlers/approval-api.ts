@@ -12,6 +12,7 @@
  *
  * Environment: APPROVALS_TABLE_NAME, SLACK_SECRET_ARN, optional SLACK_API_BASE_URL.
  */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -38,7 +39,7 @@ import { parseInteraction, type ButtonClick } from '../approvals/slack-interacti
 import { slackSecretLoader, type SlackSecret } from '../approvals/slack-secret.js';
 import { verifySlackSignature } from '../approvals/slack-signature.js';
 import { createApprovalStore, type ApprovalStore } from '../approvals/store.js';
-import { logger } from '../shared/powertools.js';
+import { logger, metrics } from '../shared/powertools.js';
 
 export const CSRF_COOKIE = 'approval_csrf';
 
@@ -87,6 +88,21 @@ function outcomePage(outcome: DecisionOutcome): APIGatewayProxyResult {
   return htmlResponse(STATUS[outcome.kind], messagePage(TITLES[outcome.kind], outcomeSentence(outcome)));
 }
 
+/** One data point per decision attempt, by outcome and channel (dashboards: who decides how, and how often too late). */
+function countOutcome(outcome: DecisionOutcome, channel: 'slack' | 'link'): void {
+  const metric = metrics.singleMetric();
+  metric.addDimension('Outcome', outcome.kind);
+  metric.addDimension('Channel', channel);
+  metric.addMetric('ApprovalDecisions', MetricUnit.Count, 1);
+}
+
+/** Refused requests (bad Slack signature, tampered link, CSRF): a rise means someone is probing. */
+function countRefusal(reason: string): void {
+  const metric = metrics.singleMetric();
+  metric.addDimension('Reason', reason);
+  metric.addMetric('ApprovalRequestsRefused', MetricUnit.Count, 1);
+}
+
 const plain = (statusCode: number, body: string): APIGatewayProxyResult => ({
   statusCode,
   headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
@@ -130,6 +146,7 @@ export function createApprovalApiHandler(deps: ApprovalApiDeps): Handler {
     );
     if (!signature.valid) {
       logger.warn('refused a Slack request with an invalid signature', { reason: signature.reason });
+      countRefusal(`slack-${signature.reason}`);
       return plain(401, 'invalid request signature');
     }
     const interaction = parseInteraction(body);
@@ -139,6 +156,7 @@ export function createApprovalApiHandler(deps: ApprovalApiDeps): Handler {
     }
     const { click } = interaction;
     const outcome = await decide(decisionDeps, { ...click, channel: 'slack' });
+    countOutcome(outcome, 'slack');
     try {
       await answerSlack(deps.slackApi(secret), click, outcome);
     } catch (error) {
@@ -169,10 +187,15 @@ export function createApprovalApiHandler(deps: ApprovalApiDeps): Handler {
     ),
   );
 
+  function forbidden(reason: string): APIGatewayProxyResult {
+    countRefusal(reason);
+    return htmlResponse(403, FORBIDDEN_PAGE);
+  }
+
   async function showPage(event: ApprovalApiEvent, approvalId: string): Promise<APIGatewayProxyResult> {
     const secret = await deps.slackSecret();
     const check = linkCheck(event, approvalId, secret);
-    if (check.status === 'forbidden') return htmlResponse(403, FORBIDDEN_PAGE);
+    if (check.status === 'forbidden') return forbidden('link-signature');
     if (check.status === 'expired') return expiredPage(check.link.expiresAtEpoch);
     const record = await deps.store.get(approvalId);
     const early = precheck(record, nowSeconds());
@@ -194,7 +217,7 @@ export function createApprovalApiHandler(deps: ApprovalApiDeps): Handler {
   async function submitPage(event: ApprovalApiEvent, approvalId: string): Promise<APIGatewayProxyResult> {
     const secret = await deps.slackSecret();
     const check = linkCheck(event, approvalId, secret);
-    if (check.status === 'forbidden') return htmlResponse(403, FORBIDDEN_PAGE);
+    if (check.status === 'forbidden') return forbidden('link-signature');
     const form = DecisionForm.safeParse(Object.fromEntries(new URLSearchParams(rawBody(event))));
     if (
       !form.success ||
@@ -204,7 +227,7 @@ export function createApprovalApiHandler(deps: ApprovalApiDeps): Handler {
         approvalId,
         reason: form.success ? 'CSRF token does not match the cookie' : form.error.message,
       });
-      return htmlResponse(403, FORBIDDEN_PAGE);
+      return forbidden('link-csrf');
     }
     if (check.status === 'expired') return expiredPage(check.link.expiresAtEpoch);
     if (hasAllowList(deps.approval.approvers)) return SLACK_ONLY_PAGE;
@@ -216,6 +239,7 @@ export function createApprovalApiHandler(deps: ApprovalApiDeps): Handler {
       channel: 'link',
       ...(form.data.comment ? { comment: form.data.comment } : {}),
     });
+    countOutcome(outcome, 'link');
     if (outcome.kind === 'decided' || outcome.kind === 'workflow-gone') {
       const message = outcome.record.slackMessage;
       if (message !== undefined) {

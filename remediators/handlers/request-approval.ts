@@ -6,6 +6,7 @@
  *
  * Environment: APPROVALS_TABLE_NAME, SLACK_SECRET_ARN, APPROVAL_BASE_URL, optional SLACK_API_BASE_URL.
  */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { deployedConfig } from '../../config/deployed.js';
@@ -18,7 +19,7 @@ import { approvalLink, newApprovalId } from '../approvals/signed-link.js';
 import { createSlackApi, type SlackApi } from '../approvals/slack-api.js';
 import { slackSecretLoader, type SlackSecret } from '../approvals/slack-secret.js';
 import { createApprovalStore, type ApprovalStore } from '../approvals/store.js';
-import { logger } from '../shared/powertools.js';
+import { logger, metrics } from '../shared/powertools.js';
 
 export interface RequestApprovalDeps {
   readonly store: ApprovalStore;
@@ -83,7 +84,18 @@ export function createRequestApprovalHandler(
     const posted = await deps
       .slackApi(secret)
       .postMessage(deps.approval.slack.channelId, approvalRequestMessage(record.subject, approvalId, link));
-    await deps.store.attachSlackMessage(approvalId, posted);
+    try {
+      await deps.store.attachSlackMessage(approvalId, posted);
+    } catch (error) {
+      // Failing here would make the workflow retry and post a second message; without the
+      // reference only a link decision cannot update this message, the buttons still work.
+      logger.error('could not store the Slack message reference', {
+        approvalId,
+        slackMessage: posted,
+        error,
+      });
+    }
+    metrics.singleMetric().addMetric('ApprovalsRequested', MetricUnit.Count, 1);
 
     logger.info('approval requested', {
       approvalId,
