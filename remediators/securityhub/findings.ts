@@ -134,16 +134,28 @@ export function buildUserDefinedFields(record: OutcomeRecord): Record<string, st
   );
 }
 
+/**
+ * The Workflow status a finding gets: by outcome, except that a finding of the service's own whose
+ * control still fails (a report-only control, say) stays NOTIFIED even when the stage was remediated.
+ */
+export function workflowStatus(
+  outcome: OutcomeStatus,
+  compliance?: OutcomeRecord['evaluations'][number]['compliance'],
+): 'RESOLVED' | 'NOTIFIED' {
+  return compliance === 'FAILED' ? 'NOTIFIED' : WORKFLOW_STATUS[outcome];
+}
+
 /** The outcome on the given findings: Workflow, Note and UserDefinedFields, 100 findings per call. */
 export function outcomeUpdates(
   record: OutcomeRecord,
   findings: readonly AwsSecurityFindingIdentifier[],
+  status: 'RESOLVED' | 'NOTIFIED' = workflowStatus(record.outcome),
 ): BatchUpdateFindingsCommandInput[] {
   const note = buildNote(record);
   const userDefinedFields = buildUserDefinedFields(record);
   return chunk(findings).map((identifiers) => ({
     FindingIdentifiers: identifiers,
-    Workflow: { Status: WORKFLOW_STATUS[record.outcome] },
+    Workflow: { Status: status },
     Note: { Text: note, UpdatedBy: NOTE_AUTHOR },
     UserDefinedFields: userDefinedFields,
   }));

@@ -10,7 +10,14 @@ import {
 } from '@aws-sdk/client-securityhub';
 import type { ControlId } from '../core/types.js';
 import type { OutcomeRecord } from '../workflow/outcome.js';
-import { awsProductArn, chunk, outcomeUpdates, ownFindings, ownershipUpdates } from './findings.js';
+import {
+  awsProductArn,
+  chunk,
+  outcomeUpdates,
+  ownFindings,
+  ownershipUpdates,
+  workflowStatus,
+} from './findings.js';
 
 export class SecurityHubWriteError extends Error {
   override readonly name = 'SecurityHubWriteError';
@@ -100,7 +107,16 @@ export async function recordOutcome(
     }
     imported += response.SuccessCount ?? batch.length;
   }
-  const identifiers = findings.map((finding) => ({ Id: finding.Id, ProductArn: finding.ProductArn }));
-  const updated = await batchUpdate(clients.home, outcomeUpdates(record, identifiers));
+  let updated = 0;
+  for (const status of ['RESOLVED', 'NOTIFIED'] as const) {
+    const identifiers = findings
+      // ownFindings builds one finding per evaluation, in order.
+      .filter(
+        (_finding, index) => workflowStatus(record.outcome, record.evaluations[index]?.compliance) === status,
+      )
+      .map((finding) => ({ Id: finding.Id, ProductArn: finding.ProductArn }));
+    if (identifiers.length > 0)
+      updated += await batchUpdate(clients.home, outcomeUpdates(record, identifiers, status));
+  }
   return { imported, updated };
 }

@@ -52,6 +52,28 @@ describe('Security Hub records', () => {
     expect(updated).toEqual(imported.map((finding) => ({ Id: finding.Id, ProductArn: finding.ProductArn })));
   });
 
+  it('leaves own findings whose control still fails NOTIFIED, even when the stage was remediated', async () => {
+    const record = outcomeRecord({
+      trigger: 'cloudtrail',
+      findingId: undefined,
+      evaluations: [
+        { controlId: 'APIGateway.1', compliance: 'PASSED', reason: 'fixed' },
+        { controlId: 'APIGateway.2', compliance: 'FAILED', reason: 'no client certificate (report only)' },
+      ],
+    });
+    await recordOutcome(clients(), record, {});
+    const updates = hub.commandCalls(BatchUpdateFindingsCommand).map((call) => call.args[0].input);
+    expect(
+      updates.map((update) => [
+        update.Workflow?.Status,
+        update.FindingIdentifiers?.map((finding) => finding.Id),
+      ]),
+    ).toEqual([
+      ['RESOLVED', [expect.stringContaining('apigw-remediation/APIGateway.1/')]],
+      ['NOTIFIED', [expect.stringContaining('apigw-remediation/APIGateway.2/')]],
+    ]);
+  });
+
   it('fails loudly when Security Hub leaves a finding unprocessed', async () => {
     hub.on(BatchUpdateFindingsCommand).resolves({
       ProcessedFindings: [],
