@@ -398,7 +398,8 @@ export interface VerifyResult {
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Re-reads the stage (bypassing the account-settings cache) and re-evaluates the controls.
+ * Re-reads the stage and re-evaluates the controls. The account settings come from the cache
+ * when it has them: ensurePrerequisites read them fresh and recorded what it set.
  * Verified when none of them is NON_COMPLIANT; report-only controls that are expected to stay
  * NON_COMPLIANT should not be passed in.
  */
@@ -421,7 +422,6 @@ export async function verifyStage(
       delay *= 2;
     }
     const snapshot = await readStageSnapshot(ref, parts, clients, {
-      fresh: true,
       ...(options.cache === undefined ? {} : { cache: options.cache }),
     });
     if (snapshot.status === 'GONE')

@@ -6,7 +6,8 @@
  * Calls per part — REST: stage GetStage (also gives webAclArn, tags, methodSettings), api
  * GetRestApi, account GetAccount (cached per account+Region), customDomains GetDomainNames +
  * GetBasePathMappings per domain (cached per account+Region for a minute). V2: stage GetStage,
- * account GetAccount as for REST (WebSocket execution logs use the same role), api GetApi (always read: the protocol, HTTP or WEBSOCKET, comes from it), routes GetRoutes,
+ * api GetApi, account GetAccount for WebSocket APIs only (their execution logs use the REST
+ * account's CloudWatch role; HTTP APIs have no execution logs) (always read: the protocol, HTTP or WEBSOCKET, comes from it), routes GetRoutes,
  * integrations GetIntegrations, customDomains GetDomainNames + GetApiMappings per domain.
  *
  * A NotFoundException for the stage or the API is an outcome (GONE), not an error.
@@ -50,8 +51,6 @@ import type {
 export interface SnapshotOptions {
   /** Long-lived cache (warm Lambda); a fresh one per call when omitted. */
   readonly cache?: CoreCache;
-  /** Bypass the account-settings cache (verification must see the world as it is now). */
-  readonly fresh?: boolean;
 }
 
 /** The stage or API was deleted between the trigger and now. */
@@ -185,16 +184,11 @@ async function readV2Api(ref: StageRef, clients: CoreClients): Promise<ApiState>
   };
 }
 
-async function readAccount(ref: StageRef, clients: CoreClients, cache: CoreCache, fresh: boolean) {
-  const load = async (): Promise<AccountState> => {
+async function readAccount(ref: StageRef, clients: CoreClients, cache: CoreCache): Promise<AccountState> {
+  return cache.accountSettings.getOrLoad(accountRegionKey(ref), async () => {
     const account = await clients.apiGateway.send(new GetAccountCommand({}));
     return definedOnly({ cloudwatchRoleArn: account.cloudwatchRoleArn || undefined });
-  };
-  const key = accountRegionKey(ref);
-  if (!fresh) return cache.accountSettings.getOrLoad(key, load);
-  const account = await load();
-  cache.accountSettings.set(key, account);
-  return account;
+  });
 }
 
 const ROOT_BASE_PATH = '(none)';
@@ -354,7 +348,7 @@ export async function readStageSnapshot(
       const stage = await readRestStage(ref, clients);
       const [api, account, customDomains] = await Promise.all([
         wants('api') ? readRestApi(ref, clients) : undefined,
-        wants('account') ? readAccount(ref, clients, cache, options.fresh ?? false) : undefined,
+        wants('account') ? readAccount(ref, clients, cache) : undefined,
         wants('customDomains') ? readCustomDomains(ref, clients, cache) : undefined,
       ]);
       return definedOnly({
@@ -369,10 +363,11 @@ export async function readStageSnapshot(
       });
     }
     const stage = await readV2Stage(ref, clients);
-    const [api, account, customDomains, routes, integrations] = await Promise.all([
-      readV2Api(ref, clients),
-      // WebSocket execution logs need the same Region-wide CloudWatch role as REST.
-      wants('account') ? readAccount(ref, clients, cache, options.fresh ?? false) : undefined,
+    const api = await readV2Api(ref, clients);
+    // WebSocket execution logs need the same Region-wide CloudWatch role as REST; HTTP APIs have none.
+    const wantsAccount = wants('account') && api.protocol === 'WEBSOCKET';
+    const [account, customDomains, routes, integrations] = await Promise.all([
+      wantsAccount ? readAccount(ref, clients, cache) : undefined,
       wants('customDomains') ? readCustomDomains(ref, clients, cache) : undefined,
       wants('routes') ? readRoutes(ref, clients) : undefined,
       wants('integrations') ? readIntegrations(ref, clients) : undefined,
@@ -381,7 +376,7 @@ export async function readStageSnapshot(
       status: 'FOUND',
       apiType: 'V2',
       ref,
-      parts: read,
+      parts: wantsAccount ? read : read.filter((part) => part !== 'account'),
       stage,
       api,
       account,

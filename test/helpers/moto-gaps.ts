@@ -1,7 +1,7 @@
 /**
  * moto 5.2.1 does not implement two API Gateway V2 writes the core makes: UpdateStage and
  * CreateDeployment (both answer HTTP 500 "not implemented"). See
- * docs/decisions/0002-moto-quirks-core.md.
+ * docs/decisions/0003-core-shell-apply-order-and-moto-quirks.md.
  *
  * For integration tests this plugin answers those two commands on a V2 client, after the
  * core's call counter has counted them:

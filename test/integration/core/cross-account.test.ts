@@ -16,7 +16,10 @@ const config = ConfigSchema.parse({});
 async function memberCredentials(endpoint: string) {
   const sts = new STSClient({ region: MOTO_REGION, endpoint, credentials: motoCredentials });
   const assumed = await sts.send(
-    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${MEMBER_ACCOUNT}:role/seeder`, RoleSessionName: 'seeder' }),
+    new AssumeRoleCommand({
+      RoleArn: `arn:aws:iam::${MEMBER_ACCOUNT}:role/seeder`,
+      RoleSessionName: 'seeder',
+    }),
   );
   return {
     accessKeyId: assumed.Credentials?.AccessKeyId ?? '',
@@ -56,11 +59,21 @@ describe('cross-account remediation through moto STS', () => {
 
     expect(result.outcome).toBe('REMEDIATED');
     expect(stsCalls).toBe(1);
-    const memberGateway = new APIGatewayClient({ region: MOTO_REGION, endpoint: moto.endpoint, credentials: member });
-    const stage = await memberGateway.send(new GetStageCommand({ restApiId: ref.apiId, stageName: ref.stageName }));
+    const memberGateway = new APIGatewayClient({
+      region: MOTO_REGION,
+      endpoint: moto.endpoint,
+      credentials: member,
+    });
+    const stage = await memberGateway.send(
+      new GetStageCommand({ restApiId: ref.apiId, stageName: ref.stageName }),
+    );
     expect(stage.tracingEnabled).toBe(true);
     // The home account never saw the member's API.
-    const homeGateway = new APIGatewayClient({ region: MOTO_REGION, endpoint: moto.endpoint, credentials: motoCredentials });
+    const homeGateway = new APIGatewayClient({
+      region: MOTO_REGION,
+      endpoint: moto.endpoint,
+      credentials: motoCredentials,
+    });
     const homeApis = await homeGateway.send(new GetRestApisCommand({}));
     expect(homeApis.items ?? []).toEqual([]);
   });

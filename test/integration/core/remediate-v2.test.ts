@@ -1,4 +1,9 @@
-import { ApiGatewayV2Client, DeleteStageCommand, GetApiCommand, GetStageCommand } from '@aws-sdk/client-apigatewayv2';
+import {
+  ApiGatewayV2Client,
+  DeleteStageCommand,
+  GetApiCommand,
+  GetStageCommand,
+} from '@aws-sdk/client-apigatewayv2';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../../config/schema.js';
@@ -29,7 +34,11 @@ beforeEach(() => {
 });
 
 function remediate(ref: StageRef, controlIds: readonly ControlId[]) {
-  return remediateStage(ref, controlIds, config, { clients, cache: createCoreCache(), verify: { attempts: 1 } });
+  return remediateStage(ref, controlIds, config, {
+    clients,
+    cache: createCoreCache(),
+    verify: { attempts: 1 },
+  });
 }
 
 async function readStage(ref: StageRef) {
@@ -77,7 +86,11 @@ describe('remediateStage on insecure API Gateway V2 stages (moto)', () => {
     expect(stage.Tags).toEqual({ env: ref.stageName });
     const api = await apiGatewayV2.send(new GetApiCommand({ ApiId: ref.apiId }));
     expect(api.DisableExecuteApiEndpoint).toBe(true);
-    const logs = new CloudWatchLogsClient({ region: MOTO_REGION, endpoint: moto.endpoint, credentials: motoCredentials });
+    const logs = new CloudWatchLogsClient({
+      region: MOTO_REGION,
+      endpoint: moto.endpoint,
+      credentials: motoCredentials,
+    });
     const groups = await logs.send(
       new DescribeLogGroupsCommand({ logGroupNamePrefix: accessLogGroupName(baseline, ref) }),
     );
@@ -96,12 +109,18 @@ describe('remediateStage on insecure API Gateway V2 stages (moto)', () => {
   });
 
   it('HTTP $default stage: the log group name replaces $ and the stage is found by its real name', async () => {
-    const { ref } = await seedInsecureHttpStage({ endpoint: moto.endpoint, stageName: '$default', customDomain: false });
+    const { ref } = await seedInsecureHttpStage({
+      endpoint: moto.endpoint,
+      stageName: '$default',
+      customDomain: false,
+    });
 
     const result = await remediate(ref, ['APIGateway.9']);
 
     expect(result.outcome).toBe('REMEDIATED');
-    expect(accessLogGroupName(baseline, ref)).toBe(`${baseline.accessLogs.logGroupNamePrefix}/${ref.apiId}/#default`);
+    expect(accessLogGroupName(baseline, ref)).toBe(
+      `${baseline.accessLogs.logGroupNamePrefix}/${ref.apiId}/#default`,
+    );
     const stage = await readStage(ref);
     expect(stage.AccessLogSettings?.DestinationArn).toBe(accessLogGroupArn(baseline, ref));
   });

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { measureApiCalls, missedTargets, type BenchRow } from '../../../bench/api-calls.js';
+import { useMoto } from '../../helpers/moto.js';
+
+const moto = useMoto();
+
+function row(rows: readonly BenchRow[], prefix: string): BenchRow {
+  const found = rows.find((candidate) => candidate.scenario.startsWith(prefix));
+  if (found === undefined) throw new Error(`no bench scenario starting with ${JSON.stringify(prefix)}`);
+  return found;
+}
+
+describe('bench:api-calls measurement', () => {
+  it('meets the targets: at most one UpdateStage per stage, zero writes when compliant', async () => {
+    const rows = await measureApiCalls(moto.server);
+
+    expect(missedTargets(rows)).toEqual([]);
+    expect(rows.map((measured) => measured.scenario.slice(0, 2))).toEqual(['a:', 'b:', 'c:', 'd:']);
+    const one = row(rows, 'a:');
+    expect(one).toMatchObject({ outcome: 'REMEDIATED', writes: 1, updateStageCalls: 1, deployments: 0 });
+    const every = row(rows, 'b:');
+    expect(every).toMatchObject({ outcome: 'REMEDIATED', updateStageCalls: 1, deployments: 1 });
+    // Every control costs more prerequisites and API writes, never more stage updates.
+    expect(every.writes).toBeGreaterThan(one.writes);
+    expect(row(rows, 'c:')).toMatchObject({ writes: 0, updateStageCalls: 0, deployments: 0 });
+    expect(row(rows, 'd:')).toMatchObject({ outcome: 'REMEDIATED', updateStageCalls: 1 });
+  });
+
+  it('reports a scenario that misses a target', () => {
+    const base = { reads: 1, outcome: 'REMEDIATED', byOperation: {}, deployments: 0 } as const;
+    const missed = missedTargets([
+      { ...base, scenario: 'two updates', writes: 2, updateStageCalls: 2, compliantBefore: false },
+      { ...base, scenario: 'compliant but wrote', writes: 1, updateStageCalls: 1, compliantBefore: true },
+    ]);
+
+    expect(missed).toEqual([
+      'two updates: 2 UpdateStage calls (target: at most 1 per stage)',
+      'compliant but wrote: 1 writes on a compliant stage (target: 0)',
+    ]);
+  });
+});
