@@ -95,6 +95,34 @@ describe('Slack interactivity', () => {
     expect(slack.callsTo('/api/chat.postMessage')).toHaveLength(0);
   });
 
+  it('request-approval refuses a request that has already expired', async () => {
+    harness.clock.now = AFTER_EXPIRY;
+    await expect(harness.requestApproval()).rejects.toThrow(
+      'ApprovalRequest expiresAt 2026-11-22T10:00:00.000Z is not in the future',
+    );
+  });
+
+  it('a signed Slack request for something other than our buttons is acknowledged and ignored', async () => {
+    const { approvalId } = await harness.requestApproval();
+    const body = blockActionsBody({
+      approvalId,
+      actionId: 'overflow.menu',
+      responseUrl: slack.responseUrl,
+      ...JANE,
+    });
+    const response = await harness.api({
+      httpMethod: 'POST',
+      path: '/slack/interactions',
+      headers: signAsSlack(body, Math.floor(DURING.getTime() / 1000)),
+      queryStringParameters: null,
+      body,
+      isBase64Encoded: false,
+    });
+    expect(response.statusCode).toBe(200);
+    expect(harness.sendTaskCalls()).toHaveLength(0);
+    expect(responses()).toHaveLength(0);
+  });
+
   it('request-approval reports a Slack ok:false error clearly', async () => {
     slack.failNext('chat.postMessage', 'not_in_channel');
     await expect(harness.requestApproval()).rejects.toThrow('Slack chat.postMessage failed: not_in_channel');

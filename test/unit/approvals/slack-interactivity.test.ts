@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from '../../../remediators/approvals/messages.js';
+import { parseInteraction } from '../../../remediators/approvals/slack-interactivity.js';
+import { blockActionsBody } from './support/fixtures.js';
+
+const APPROVAL_ID = 'AbCdEfGhIjKlMnOpQrStUv';
+const RESPONSE_URL = 'https://hooks.slack.com/actions/T0001/1234/abcd';
+const JANE = { userId: 'U024BE7LH', userName: 'jane.doe' };
+
+describe('parsing Slack interactivity payloads', () => {
+  it('reads an Approve click: the id from the button value, the Slack user, the response_url', () => {
+    const body = blockActionsBody({
+      approvalId: APPROVAL_ID,
+      actionId: APPROVE_ACTION_ID,
+      responseUrl: RESPONSE_URL,
+      ...JANE,
+    });
+    expect(parseInteraction(body)).toEqual({
+      kind: 'click',
+      click: {
+        approvalId: APPROVAL_ID,
+        decision: 'APPROVED',
+        approver: { id: 'U024BE7LH', name: 'jane.doe' },
+        responseUrl: RESPONSE_URL,
+      },
+    });
+  });
+
+  it('reads a Reject click', () => {
+    const body = blockActionsBody({
+      approvalId: APPROVAL_ID,
+      actionId: REJECT_ACTION_ID,
+      responseUrl: RESPONSE_URL,
+      ...JANE,
+    });
+    const parsed = parseInteraction(body);
+    expect(parsed.kind === 'click' && parsed.click.decision).toBe('REJECTED');
+  });
+
+  it('ignores other actions, other payload types, malformed ids and bodies, saying why', () => {
+    const other = blockActionsBody({
+      approvalId: APPROVAL_ID,
+      actionId: 'something.else',
+      responseUrl: RESPONSE_URL,
+      ...JANE,
+    });
+    expect(parseInteraction(other)).toEqual({
+      kind: 'ignored',
+      reason: 'no approval action in ["something.else"]',
+    });
+
+    const badId = blockActionsBody({
+      approvalId: 'x"><script>',
+      actionId: APPROVE_ACTION_ID,
+      responseUrl: RESPONSE_URL,
+      ...JANE,
+    });
+    expect(parseInteraction(badId)).toEqual({
+      kind: 'ignored',
+      reason: 'action value "x\\"><script>" is not an approval id',
+    });
+
+    const view = new URLSearchParams({
+      payload: JSON.stringify({ type: 'view_submission', user: { id: 'U1' } }),
+    });
+    expect(parseInteraction(view.toString())).toEqual({
+      kind: 'ignored',
+      reason: 'not a block_actions payload we handle (type "view_submission")',
+    });
+    expect(parseInteraction('payload=%7Bnot-json')).toEqual({
+      kind: 'ignored',
+      reason: 'payload is not JSON: "{not-json"',
+    });
+    expect(parseInteraction('token=abc')).toEqual({
+      kind: 'ignored',
+      reason: 'no payload field in the form body',
+    });
+  });
+});
