@@ -17,6 +17,7 @@ interface State {
   }[];
   readonly Catch?: readonly { readonly ErrorEquals: readonly string[]; readonly Next: string }[];
   readonly TimeoutSecondsPath?: string;
+  readonly TimeoutSeconds?: number;
   readonly ItemProcessor?: { readonly States: Readonly<Record<string, State>> };
 }
 
@@ -79,6 +80,13 @@ describe('state-machines/remediation.asl.json', () => {
       );
       expect(throttling?.BackoffRate, name).toBeGreaterThan(1);
       expect(throttling?.JitterStrategy, name).toBe('FULL');
+    }
+  });
+
+  it('bounds every Lambda Task with a timeout, and the approval wait with the configured one', () => {
+    for (const [name, state] of tasks) {
+      if (name === 'RequestApproval') expect(state.TimeoutSecondsPath, name).toBeDefined();
+      else expect(state.TimeoutSeconds, name).toBeLessThanOrEqual(900);
     }
   });
 
