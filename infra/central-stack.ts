@@ -47,6 +47,7 @@ import { Monitoring } from './monitoring.js';
 import { NAG_ACCOUNT, NAG_PARTITION, acknowledge, acknowledgeAll, wildcardFindings } from './nag.js';
 import {
   API_GATEWAY_TASKS,
+  MEMBER_ROLE_TASKS,
   CENTRAL_EVENT_BUS_NAME,
   centralTaskRoleName,
   ownRoleNames,
@@ -56,6 +57,7 @@ import {
   REMEDIATION_WILDCARDS_REASON,
   remediationReadStatements,
   remediationWriteStatements,
+  securityHubImportStatement,
 } from './permissions.js';
 
 export const STATE_MACHINE_DEFINITION = 'state-machines/remediation.asl.json';
@@ -166,7 +168,7 @@ export class CentralStack extends Stack {
 
     // ---------------------------------------------------------------- functions
     const serviceRoleArns = props.centralRegions.flatMap((centralRegion) =>
-      API_GATEWAY_TASKS.map(
+      MEMBER_ROLE_TASKS.map(
         (task) =>
           `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${centralTaskRoleName(task, centralRegion)}`,
       ),
@@ -202,6 +204,9 @@ export class CentralStack extends Stack {
         ...(writer ? { grantedWildcardsReason: REMEDIATION_WILDCARDS_REASON } : {}),
       });
       const role = fn.role;
+      const readsApiGateway = API_GATEWAY_TASKS.some(
+        (candidate) => candidate.substitution === task.substitution,
+      );
       if (needs.includes('memberRole')) {
         role.addToPrincipalPolicy(
           new PolicyStatement({
@@ -211,6 +216,14 @@ export class CentralStack extends Stack {
             conditions: { StringEquals: { 'aws:ResourceOrgID': organizationId.valueAsString } },
           }),
         );
+        acknowledge(
+          role,
+          `AwsSolutions-IAM5[Resource::arn:${NAG_PARTITION}:iam::*:role/${config.crossAccount.memberRoleName}]`,
+          'The member role has the same name in every account of the organization and any of them may hold a ' +
+            'stage to fix; aws:ResourceOrgID limits sts:AssumeRole to accounts of this organization.',
+        );
+      }
+      if (readsApiGateway) {
         const statementsFor = (partition: string, account: string) => {
           const scope = { partition, account, baseline: config.baseline };
           return [...remediationReadStatements(scope), ...(writer ? remediationWriteStatements(scope) : [])];
@@ -224,25 +237,29 @@ export class CentralStack extends Stack {
           ),
           REMEDIATION_WILDCARDS_REASON,
         );
-        acknowledge(
-          role,
-          `AwsSolutions-IAM5[Resource::arn:${NAG_PARTITION}:iam::*:role/${config.crossAccount.memberRoleName}]`,
-          'The member role has the same name in every account of the organization and any of them may hold a ' +
-            'stage to fix; aws:ResourceOrgID limits sts:AssumeRole to accounts of this organization.',
-        );
       }
       if (needs.includes('locksTable')) locks.grantReadWriteData(role);
       if (needs.includes('securityHub')) {
-        role.addToPrincipalPolicy(
+        // Findings are updated through the hub of the stage's Region (any Region), and own
+        // findings of home-account stages imported there too (no assume in the home account).
+        const hubStatement = (partition: string, account: string) =>
           new PolicyStatement({
-            sid: 'RecordInSecurityHub',
-            actions: ['securityhub:BatchUpdateFindings', 'securityhub:BatchImportFindings'],
-            // This Region's hub: with an aggregation Region it also updates the linked Regions' findings.
-            resources: [
-              `arn:${Aws.PARTITION}:securityhub:${Aws.REGION}:${Aws.ACCOUNT_ID}:hub/default`,
-              `arn:${Aws.PARTITION}:securityhub:${Aws.REGION}:${Aws.ACCOUNT_ID}:product/${Aws.ACCOUNT_ID}/default`,
-            ],
-          }),
+            sid: 'UpdateFindings',
+            actions: ['securityhub:BatchUpdateFindings'],
+            resources: [`arn:${partition}:securityhub:*:${account}:hub/default`],
+          });
+        role.addToPrincipalPolicy(hubStatement(Aws.PARTITION, Aws.ACCOUNT_ID));
+        role.addToPrincipalPolicy(
+          securityHubImportStatement({ partition: Aws.PARTITION, account: Aws.ACCOUNT_ID }),
+        );
+        acknowledgeAll(
+          role,
+          wildcardFindings([
+            hubStatement(NAG_PARTITION, NAG_ACCOUNT),
+            securityHubImportStatement({ partition: NAG_PARTITION, account: NAG_ACCOUNT }),
+          ]),
+          'Security Hub actions name this account’s own hub and default product; the Region is a wildcard because ' +
+            'findings are updated and imported in the Region of the stage, which may be any Region.',
         );
       }
       if (needs.includes('notifyTopic')) {
@@ -327,6 +344,12 @@ export class CentralStack extends Stack {
     // registry snapshot cfn-lint ships (1.51) does not list it in any Region (E3006): a gap in the
     // linter's data, silenced on this one resource only.
     actionTarget.addMetadata('cfn-lint', { config: { ignore_checks: ['E3006'] } });
+    acknowledge(
+      actionTarget,
+      'CloudFormation-Validate::F3006',
+      'AWS::SecurityHub::ActionTarget is documented in the CloudFormation template reference; the Region schema ' +
+        'snapshot the CDK validates against lacks it, as cfn-lint’s does.',
+    );
 
     const deadLetterQueues: Queue[] = [];
     const trigger = (ruleId: string, description: string, pattern: EventPatternJson, bus?: IEventBus) => {

@@ -16,11 +16,12 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { RemediationConfig } from '../config/schema.js';
 import { asCdkEventPattern, cloudTrailDriftPattern } from './event-patterns.js';
-import { API_GATEWAY_TASKS, CENTRAL_EVENT_BUS_NAME, centralTaskRoleName, ownRoleNames } from './names.js';
+import { MEMBER_ROLE_TASKS, CENTRAL_EVENT_BUS_NAME, centralTaskRoleName, ownRoleNames } from './names.js';
 import {
   REMEDIATION_WILDCARDS_REASON,
   remediationReadStatements,
   remediationWriteStatements,
+  securityHubImportStatement,
 } from './permissions.js';
 import {
   NAG_ACCOUNT,
@@ -70,7 +71,7 @@ export class MemberStack extends Stack {
     });
 
     const centralRoleArns = centralRegions.flatMap((region) =>
-      API_GATEWAY_TASKS.map(
+      MEMBER_ROLE_TASKS.map(
         (task) =>
           `arn:${Aws.PARTITION}:iam::${centralAccountId.valueAsString}:role/${centralTaskRoleName(task, region)}`,
       ),
@@ -91,14 +92,22 @@ export class MemberStack extends Stack {
       maxSessionDuration: Duration.hours(1),
       inlinePolicies: {
         remediation: new PolicyDocument({
-          statements: [...remediationReadStatements(homeAccount), ...remediationWriteStatements(homeAccount)],
+          statements: [
+            ...remediationReadStatements(homeAccount),
+            ...remediationWriteStatements(homeAccount),
+            securityHubImportStatement(homeAccount),
+          ],
         }),
       },
     });
     const nagScope = { partition: NAG_PARTITION, account: NAG_ACCOUNT, baseline: config.baseline };
     acknowledgeAll(
       this.memberRole,
-      wildcardFindings([...remediationReadStatements(nagScope), ...remediationWriteStatements(nagScope)]),
+      wildcardFindings([
+        ...remediationReadStatements(nagScope),
+        ...remediationWriteStatements(nagScope),
+        securityHubImportStatement(nagScope),
+      ]),
       REMEDIATION_WILDCARDS_REASON,
     );
 

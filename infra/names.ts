@@ -18,9 +18,17 @@ export function taskShortName(task: Pick<Task, 'entry'>): string {
   return posix.basename(task.entry, '.ts');
 }
 
-/** The tasks that act on API Gateway: they assume the member role, or call directly in the home account. */
-export const API_GATEWAY_TASKS: readonly Task[] = TASKS.filter((task) =>
+/** The tasks that assume the member role (in the home account they call AWS directly instead). */
+export const MEMBER_ROLE_TASKS: readonly Task[] = TASKS.filter((task) =>
   (task.needs as readonly string[]).includes('memberRole'),
+);
+
+/**
+ * The tasks that read API Gateway, WAF and Logs through the member role. The record task
+ * assumes it only to import the service's own findings in the stage's account.
+ */
+export const API_GATEWAY_TASKS: readonly Task[] = MEMBER_ROLE_TASKS.filter(
+  (task) => !(task.needs as readonly string[]).includes('securityHub'),
 );
 
 /**
@@ -35,10 +43,10 @@ export function centralTaskRoleName(task: Pick<Task, 'entry'>, region: string): 
   return name;
 }
 
-/** Role names whose API Gateway calls are the service's own: never a trigger. */
+/** Role names whose API Gateway calls are the service's own: never a trigger (every role that can assume the member role, and the member role). */
 export function ownRoleNames(memberRoleName: string, regions: readonly string[]): string[] {
   return [
     memberRoleName,
-    ...regions.flatMap((region) => API_GATEWAY_TASKS.map((task) => centralTaskRoleName(task, region))),
+    ...regions.flatMap((region) => MEMBER_ROLE_TASKS.map((task) => centralTaskRoleName(task, region))),
   ];
 }

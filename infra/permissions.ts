@@ -24,7 +24,8 @@ export const REMEDIATION_WILDCARDS_REASON =
   'Resources are narrowed to API Gateway paths (API ids matched by ten ? characters), the baseline web ACL ' +
   'name, the access-log group prefix and the account; wildcards remain only for the Region (stages live in ' +
   'every Region), stage names, the web ACL id WAF assigns, and the actions AWS documents without a resource ' +
-  'type (wafv2:ListWebACLs and the HTTP API log-delivery actions).';
+  'type (wafv2:ListWebACLs and the HTTP API log-delivery actions); Security Hub imports name the account’s ' +
+  'own default product in any Region the stage may be in.';
 
 function apiGateway(partition: string, path: string): string {
   return `arn:${partition}:apigateway:*::${path}`;
@@ -137,4 +138,21 @@ export function remediationWriteStatements({
       conditions: { StringEquals: { 'iam:PassedToService': 'apigateway.amazonaws.com' } },
     }),
   ];
+}
+
+/**
+ * BatchImportFindings accepts only findings of the calling account, so the service's own
+ * findings (drift seen in CloudTrail, with no AWS finding) are imported in the stage's
+ * account and Region, into that account's default product.
+ */
+export function securityHubImportStatement({
+  partition,
+  account,
+}: Omit<RemediationScope, 'baseline'>): PolicyStatement {
+  return new PolicyStatement({
+    sid: 'ImportOwnFindings',
+    effect: Effect.ALLOW,
+    actions: ['securityhub:BatchImportFindings'],
+    resources: [`arn:${partition}:securityhub:*:${account}:product/${account}/default`],
+  });
 }

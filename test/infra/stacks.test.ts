@@ -1,0 +1,579 @@
+/**
+ * The synthesized stacks: key properties of every resource (CDK assertions), the approval
+ * API passing the service's own controls, cdk-nag (AwsSolutions + Serverless) with zero
+ * unacknowledged findings and a written reason on every acknowledgement, and cfn-lint with no
+ * error on every template. The app is synthesized once, in per-Region mode (two Regions).
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Validations } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { controlsFor } from '../../remediators/controls/catalog.js';
+import { REMEDIABLE_CONTROL_IDS } from '../../remediators/core/types.js';
+import type { RestStageSnapshot } from '../../remediators/core/types.js';
+import { TASKS } from '../../state-machines/tasks.js';
+import { STATE_MACHINE_DEFINITION } from '../../infra/central-stack.js';
+import { MEMBER_ROLE_TASKS, centralTaskRoleName } from '../../infra/names.js';
+import { nagPacks } from '../../infra/nag.js';
+import { OUTCOME_METRIC } from '../../infra/monitoring.js';
+import { PROJECT_ROOT, resourceByPrefix, synthesizeApp, type SynthesizedApp } from './synth.js';
+
+type Json = Record<string, unknown>;
+
+const REGIONS = ['us-east-1', 'eu-west-1'];
+let synthesized: SynthesizedApp;
+
+beforeAll(() => {
+  synthesized = synthesizeApp(REGIONS);
+});
+
+function resources(template: SynthesizedApp['central'], type: string): [string, Json][] {
+  return Object.entries(template.findResources(type)).map(([id, resource]) => [
+    id,
+    (resource as { Properties: Json }).Properties,
+  ]);
+}
+
+/** Every policy statement attached (inline or as AWS::IAM::Policy) to a role, by the role's logical id. */
+function statementsOfRole(template: SynthesizedApp['central'], roleLogicalId: string): Json[] {
+  const inline = (template.findResources('AWS::IAM::Role')[roleLogicalId] as { Properties: Json }).Properties[
+    'Policies'
+  ] as { PolicyDocument: { Statement: Json[] } }[] | undefined;
+  const attached = resources(template, 'AWS::IAM::Policy')
+    .filter(([, properties]) =>
+      (properties['Roles'] as Json[]).some(
+        (role) => JSON.stringify(role) === JSON.stringify({ Ref: roleLogicalId }),
+      ),
+    )
+    .flatMap(([, properties]) => (properties['PolicyDocument'] as { Statement: Json[] }).Statement);
+  return [...(inline ?? []).flatMap((policy) => policy.PolicyDocument.Statement), ...attached];
+}
+
+function actionsOf(statements: Json[]): string[] {
+  return statements.flatMap((statement) => [statement['Action'] as string | string[]].flat());
+}
+
+describe('central stack', () => {
+  it('creates one function per task plus the approval handler: Node 24, arm64, X-Ray, Powertools env', () => {
+    const functions = resources(synthesized.central, 'AWS::Lambda::Function');
+    expect(functions).toHaveLength(TASKS.length + 1);
+    for (const [, fn] of functions) {
+      expect(fn).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'apigw-remediation', LOG_LEVEL: 'INFO' } },
+      });
+      expect(fn['MemorySize']).toBeGreaterThan(128);
+      expect(fn['Timeout']).toBeGreaterThan(3);
+      expect(fn['LoggingConfig']).toMatchObject({ LogGroup: { Ref: expect.any(String) } });
+    }
+    const roles = new Set(functions.map(([, fn]) => JSON.stringify(fn['Role'])));
+    expect(roles.size).toBe(functions.length);
+  });
+
+  it('gives every function its own log group with the configured retention', () => {
+    const retention = synthesized.config.baseline.accessLogs.retentionDays;
+    const functions = resources(synthesized.central, 'AWS::Lambda::Function');
+    const logGroups = synthesized.central.findResources('AWS::Logs::LogGroup');
+    for (const [, fn] of functions) {
+      const ref = (fn['LoggingConfig'] as { LogGroup: { Ref: string } }).LogGroup.Ref;
+      expect((logGroups[ref] as { Properties: Json }).Properties['RetentionInDays']).toBe(retention);
+    }
+  });
+
+  it('caps the API Gateway writers’ concurrency to protect the per-account quotas', () => {
+    const reserved = (prefix: string) =>
+      resourceByPrefix(synthesized.central, 'AWS::Lambda::Function', prefix).properties[
+        'ReservedConcurrentExecutions'
+      ];
+    expect(reserved('ApplyFunction')).toBe(5);
+    expect(reserved('UpdateStageFunction')).toBe(5);
+    expect(reserved('RedeployFunction')).toBe(2);
+    expect(reserved('IntakeFunction')).toBeUndefined();
+  });
+
+  it('names the API Gateway task roles per Region and tells intake every own role ARN of every Region', () => {
+    for (const task of MEMBER_ROLE_TASKS) {
+      synthesized.central.hasResourceProperties('AWS::IAM::Role', {
+        RoleName: centralTaskRoleName(task, 'us-east-1'),
+      });
+    }
+    const intake = resourceByPrefix(
+      synthesized.central,
+      'AWS::Lambda::Function',
+      'IntakeFunction',
+    ).properties;
+    const serviceRoleArns = JSON.stringify(
+      (intake['Environment'] as { Variables: Json }).Variables['SERVICE_ROLE_ARNS'],
+    );
+    for (const region of REGIONS) {
+      for (const task of MEMBER_ROLE_TASKS)
+        expect(serviceRoleArns).toContain(centralTaskRoleName(task, region));
+    }
+  });
+
+  it('lets only member-role tasks assume the member role, inside the organization; only writers change stages', () => {
+    const roleIdOf = (prefix: string) =>
+      (
+        resourceByPrefix(synthesized.central, 'AWS::Lambda::Function', prefix).properties['Role'] as {
+          'Fn::GetAtt': [string, string];
+        }
+      )['Fn::GetAtt'][0];
+    const assume = (prefix: string) =>
+      statementsOfRole(synthesized.central, roleIdOf(prefix)).filter((statement) =>
+        actionsOf([statement]).includes('sts:AssumeRole'),
+      );
+    expect(assume('SnapshotFunction')).toEqual([
+      expect.objectContaining({
+        Resource: {
+          'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/apigw-remediation-member']],
+        },
+        Condition: { StringEquals: { 'aws:ResourceOrgID': { Ref: 'OrganizationId' } } },
+      }),
+    ]);
+    expect(assume('IntakeFunction')).toEqual([]);
+    expect(assume('NotifyFunction')).toEqual([]);
+    // The record task assumes the member role only to import own findings in the stage's account.
+    expect(assume('RecordFunction')).toHaveLength(1);
+    const snapshotActions = actionsOf(statementsOfRole(synthesized.central, roleIdOf('SnapshotFunction')));
+    expect(snapshotActions).toContain('apigateway:GET');
+    expect(snapshotActions).not.toContain('apigateway:PATCH');
+    const updateActions = actionsOf(statementsOfRole(synthesized.central, roleIdOf('UpdateStageFunction')));
+    expect(updateActions).toEqual(expect.arrayContaining(['apigateway:PATCH', 'wafv2:AssociateWebACL']));
+    const recordActions = actionsOf(statementsOfRole(synthesized.central, roleIdOf('RecordFunction')));
+    expect(recordActions).toEqual(
+      expect.arrayContaining(['securityhub:BatchUpdateFindings', 'securityhub:BatchImportFindings']),
+    );
+    expect(recordActions).not.toContain('apigateway:GET');
+  });
+
+  it('runs the ASL file as a Standard workflow with every substitution, full logging without data, and X-Ray', () => {
+    const { properties } = resourceByPrefix(
+      synthesized.central,
+      'AWS::StepFunctions::StateMachine',
+      'Workflow',
+    );
+    expect(properties).toMatchObject({
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+    });
+    const asl = readFileSync(join(PROJECT_ROOT, STATE_MACHINE_DEFINITION), 'utf8');
+    const used = new Set([...asl.matchAll(/\$\{(\w+)\}/g)].map((match) => match[1]));
+    const substituted = Object.keys(properties['DefinitionSubstitutions'] as Json);
+    expect(new Set(substituted)).toEqual(used);
+    for (const task of TASKS) expect(substituted).toContain(task.substitution);
+  });
+
+  it('keeps locks and approvals in encrypted tables with point-in-time recovery and TTL', () => {
+    const tables = resources(synthesized.central, 'AWS::DynamoDB::Table').map(([, table]) => table);
+    expect(tables).toHaveLength(2);
+    for (const table of tables) {
+      expect(table).toMatchObject({
+        SSESpecification: { SSEEnabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      });
+    }
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+          TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        }),
+        expect.objectContaining({
+          KeySchema: [{ AttributeName: 'approvalId', KeyType: 'HASH' }],
+          TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+        }),
+      ]),
+    );
+  });
+
+  it('holds the Slack credentials in one secret with the three keys the approvals read', () => {
+    synthesized.central.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: {
+        SecretStringTemplate: JSON.stringify({ botToken: '', signingSecret: '' }),
+        GenerateStringKey: 'linkSigningKey',
+      },
+    });
+    const requestApproval = resourceByPrefix(
+      synthesized.central,
+      'AWS::Lambda::Function',
+      'RequestApprovalFunction',
+    );
+    expect((requestApproval.properties['Environment'] as { Variables: Json }).Variables).toEqual(
+      expect.objectContaining({
+        APPROVALS_TABLE_NAME: expect.anything(),
+        SLACK_SECRET_ARN: expect.anything(),
+        APPROVAL_BASE_URL: expect.anything(),
+      }),
+    );
+  });
+
+  it('encrypts the notification topic with a rotating key and denies plain HTTP to it and every queue', () => {
+    synthesized.central.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    synthesized.central.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    const queues = resources(synthesized.central, 'AWS::SQS::Queue');
+    expect(queues).toHaveLength(3);
+    for (const [, queue] of queues) expect(queue['SqsManagedSseEnabled']).toBe(true);
+    const denyPlainHttp = Match.objectLike({
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      }),
+    });
+    synthesized.central.resourcePropertiesCountIs('AWS::SQS::QueuePolicy', denyPlainHttp, 3);
+    synthesized.central.resourcePropertiesCountIs('AWS::SNS::TopicPolicy', denyPlainHttp, 1);
+  });
+
+  it('starts the workflow from three rules, each with a dead-letter queue and a retry policy', () => {
+    const rules = resources(synthesized.central, 'AWS::Events::Rule');
+    expect(rules.map(([id]) => id.replace(/[A-F0-9]{8}$/, '')).sort()).toEqual([
+      'ApiGatewayDrift',
+      'SecurityHubCustomAction',
+      'SecurityHubFindings',
+    ]);
+    for (const [, rule] of rules) {
+      expect(rule['Targets']).toEqual([
+        expect.objectContaining({
+          Arn: { Ref: expect.stringMatching(/^Workflow/) },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/DeadLetters/), 'Arn'] } },
+          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 6 * 3600 },
+        }),
+      ]);
+    }
+    const drift = resourceByPrefix(synthesized.central, 'AWS::Events::Rule', 'ApiGatewayDrift').properties;
+    expect(drift['EventBusName']).toEqual({ Ref: expect.stringMatching(/^EventBus/) });
+  });
+
+  it('receives member accounts’ events on its own bus, from this organization only', () => {
+    synthesized.central.hasResourceProperties('AWS::Events::EventBus', { Name: 'apigw-remediation' });
+    synthesized.central.hasResourceProperties('AWS::Events::EventBusPolicy', {
+      Statement: Match.objectLike({
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: 'events:PutEvents',
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': { Ref: 'OrganizationId' } } },
+      }),
+    });
+  });
+
+  it('offers the Security Hub custom action', () => {
+    synthesized.central.hasResourceProperties('AWS::SecurityHub::ActionTarget', {
+      Id: 'ApigwRemediate',
+      Name: 'Remediate API stage',
+      Description: Match.stringLikeRegexp('^Remediate API Gateway stage'),
+    });
+  });
+
+  it('alarms on failed and timed-out executions, on every dead-letter queue and on FAILED outcomes', () => {
+    const alarms = resources(synthesized.central, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm);
+    expect(alarms).toHaveLength(2 + 3 + 1);
+    for (const alarm of alarms) {
+      expect(alarm).toMatchObject({
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [{ Ref: expect.stringMatching(/^Notifications/) }],
+      });
+    }
+    expect(alarms.map((alarm) => alarm['MetricName']).sort()).toEqual([
+      'ApproximateNumberOfMessagesVisible',
+      'ApproximateNumberOfMessagesVisible',
+      'ApproximateNumberOfMessagesVisible',
+      'ExecutionsFailed',
+      'ExecutionsTimedOut',
+      OUTCOME_METRIC.metricName,
+    ]);
+    synthesized.central.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'ApigwRemediation',
+      MetricName: 'Remediations',
+      Dimensions: Match.arrayEquals([
+        { Name: 'Outcome', Value: 'FAILED' },
+        { Name: 'service', Value: 'apigw-remediation' },
+      ]),
+    });
+  });
+
+  it('has a dashboard of outcomes by status, control and account', () => {
+    const { properties } = resourceByPrefix(synthesized.central, 'AWS::CloudWatch::Dashboard', 'Monitoring');
+    expect(properties['DashboardName']).toBe('apigw-remediation-us-east-1');
+    const body = JSON.stringify(properties['DashboardBody']);
+    for (const title of ['Outcomes by status', 'Outcomes by control', 'Outcomes by account']) {
+      expect(body).toContain(title);
+    }
+    expect(body).toContain('MetricName=\\\\\\"Remediations\\\\\\"');
+    expect(body).toContain('APIGateway.4');
+  });
+});
+
+describe('approval API (the service eats its own cooking)', () => {
+  function stage(): Json {
+    return resourceByPrefix(synthesized.central, 'AWS::ApiGateway::Stage', 'ApprovalApi').properties;
+  }
+
+  it('logs executions and JSON access logs with $context.requestId, traces, and throttles within the baseline', () => {
+    const { throttling, executionLogLevel } = synthesized.config.baseline;
+    expect(stage()).toMatchObject({
+      StageName: 'prod',
+      TracingEnabled: true,
+      MethodSettings: [
+        {
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          LoggingLevel: executionLogLevel,
+          DataTraceEnabled: false,
+          MetricsEnabled: true,
+        },
+      ],
+    });
+    const [methodSettings] = stage()['MethodSettings'] as Json[];
+    expect(methodSettings?.['ThrottlingRateLimit']).toBeLessThanOrEqual(throttling.rateLimit);
+    expect(methodSettings?.['ThrottlingBurstLimit']).toBeLessThanOrEqual(throttling.burstLimit);
+    const accessLog = stage()['AccessLogSetting'] as { Format: string; DestinationArn: unknown };
+    expect(JSON.parse(accessLog.Format)).toMatchObject({ requestId: '$context.requestId' });
+    expect(accessLog.DestinationArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/AccessLogs/), 'Arn'] });
+    synthesized.central.hasResourceProperties('AWS::ApiGateway::Account', {
+      CloudWatchRoleArn: Match.anyValue(),
+    });
+  });
+
+  it('is protected by a regional web ACL with the baseline rules, associated with its stage', () => {
+    const { managedRuleGroups, rateLimitPer5Minutes } = synthesized.config.baseline.webAcl;
+    const acl = resourceByPrefix(synthesized.central, 'AWS::WAFv2::WebACL', 'ApprovalApiWebAcl').properties;
+    expect(acl['Scope']).toBe('REGIONAL');
+    const rules = acl['Rules'] as Json[];
+    expect(rules.map((rule) => rule['Name'])).toEqual([...managedRuleGroups, 'RatePerClientIp']);
+    expect(rules.at(-1)).toMatchObject({
+      Statement: { RateBasedStatement: { Limit: rateLimitPer5Minutes, AggregateKeyType: 'IP' } },
+    });
+    synthesized.central.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      WebACLArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ApprovalApiWebAcl'), 'Arn'] },
+      ResourceArn: Match.anyValue(),
+    });
+  });
+
+  it('passes every control the service remediates, evaluated by the service’s own catalog', () => {
+    const settings = stage();
+    const [methodSettings] = settings['MethodSettings'] as Json[];
+    const accessLog = settings['AccessLogSetting'] as { Format: string };
+    const snapshot: RestStageSnapshot = {
+      status: 'FOUND',
+      apiType: 'REST',
+      ref: {
+        partition: 'aws',
+        region: 'us-east-1',
+        account: '111122223333',
+        apiType: 'REST',
+        apiId: 'abcdef1234',
+        stageName: 'prod',
+      },
+      parts: ['stage', 'api', 'account', 'customDomains'],
+      stage: {
+        tracingEnabled: settings['TracingEnabled'] === true,
+        cacheClusterEnabled: settings['CacheClusterEnabled'] === true,
+        // The association in the template gives the stage a web ACL once deployed.
+        webAclArn:
+          'arn:aws:wafv2:us-east-1:111122223333:regional/webacl/apigw-remediation-baseline-approvals/id',
+        accessLogSettings: {
+          destinationArn: 'arn:aws:logs:us-east-1:111122223333:log-group:approvals-access',
+          format: accessLog.Format,
+        },
+        methodSettings: {
+          '*/*': {
+            loggingLevel: methodSettings?.['LoggingLevel'] as string,
+            dataTraceEnabled: methodSettings?.['DataTraceEnabled'] as boolean,
+            metricsEnabled: methodSettings?.['MetricsEnabled'] as boolean,
+            throttlingRateLimit: methodSettings?.['ThrottlingRateLimit'] as number,
+            throttlingBurstLimit: methodSettings?.['ThrottlingBurstLimit'] as number,
+          },
+        },
+        tags: {},
+      },
+      api: {
+        name: 'apigw-remediation-approvals',
+        protocol: 'REST',
+        disableExecuteApiEndpoint: false,
+        endpointTypes: ['REGIONAL'],
+        tags: {},
+      },
+      account: { cloudwatchRoleArn: 'arn:aws:iam::111122223333:role/approvals-cloudwatch' },
+      // The stack maps no custom domain: the default endpoint is the only way in, so it stays.
+      customDomains: [],
+    };
+    const remediable = controlsFor('REST').filter((control) =>
+      (REMEDIABLE_CONTROL_IDS as readonly string[]).includes(control.id),
+    );
+    expect(remediable.length).toBeGreaterThanOrEqual(7);
+    for (const control of remediable) {
+      const evaluation = control.evaluate(snapshot, synthesized.config.baseline);
+      expect({ control: control.id, status: evaluation.status, reason: evaluation.reason }).toEqual({
+        control: control.id,
+        status: expect.stringMatching(/^(COMPLIANT|NOT_APPLICABLE)$/),
+        reason: evaluation.reason,
+      });
+    }
+  });
+});
+
+describe('member stack (StackSet)', () => {
+  function memberRole(): { logicalId: string; properties: Json } {
+    return resourceByPrefix(synthesized.member, 'AWS::IAM::Role', 'MemberRole');
+  }
+
+  it('is a standalone template: parameters only, no asset, no Lambda, no bootstrap check', () => {
+    const template = synthesized.member.toJSON() as Json;
+    expect(Object.keys(template['Parameters'] as Json).sort()).toEqual([
+      'CentralAccountId',
+      'CentralEventBusRegion',
+      'OrganizationId',
+    ]);
+    synthesized.member.resourceCountIs('AWS::Lambda::Function', 0);
+    expect(JSON.stringify(template)).not.toContain('cdk-hnb659fds');
+  });
+
+  it('trusts exactly the central API Gateway task roles of every central Region, within the organization', () => {
+    const { properties } = memberRole();
+    expect(properties['RoleName']).toBe(synthesized.config.crossAccount.memberRoleName);
+    const [trust, ...others] = (properties['AssumeRolePolicyDocument'] as { Statement: Json[] }).Statement;
+    expect(others).toEqual([]);
+    expect(trust).toMatchObject({
+      Action: 'sts:AssumeRole',
+      Effect: 'Allow',
+      Condition: { StringEquals: { 'aws:PrincipalOrgID': { Ref: 'OrganizationId' } } },
+    });
+    const trusted = ((trust?.['Condition'] as Json)['ArnEquals'] as Json)['aws:PrincipalArn'] as unknown[];
+    expect(trusted).toHaveLength(REGIONS.length * MEMBER_ROLE_TASKS.length);
+    const rendered = JSON.stringify(trusted);
+    for (const region of REGIONS) {
+      for (const task of MEMBER_ROLE_TASKS)
+        expect(rendered).toContain(`:role/${centralTaskRoleName(task, region)}`);
+    }
+    expect(rendered).toContain('CentralAccountId');
+  });
+
+  it('grants every IAM action docs/controls.md lists for the remediations, and passes only the CloudWatch role', () => {
+    const statements = statementsOfRole(synthesized.member, memberRole().logicalId);
+    const granted = new Set(actionsOf(statements));
+    const documented = new Set(
+      [
+        ...readFileSync(join(PROJECT_ROOT, 'docs', 'controls.md'), 'utf8').matchAll(
+          /`((?:apigateway|wafv2|logs|iam):\w+)`/g,
+        ),
+      ].map((match) => match[1] as string),
+    );
+    expect(documented.size).toBeGreaterThan(10);
+    expect([...documented].filter((action) => !granted.has(action))).toEqual([]);
+    const passRole = statements.filter((statement) => actionsOf([statement]).includes('iam:PassRole'));
+    expect(passRole).toEqual([
+      expect.objectContaining({
+        Resource: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':iam::',
+              { Ref: 'AWS::AccountId' },
+              `:role/${synthesized.config.baseline.cloudWatchRoleName}`,
+            ],
+          ],
+        },
+        Condition: { StringEquals: { 'iam:PassedToService': 'apigateway.amazonaws.com' } },
+      }),
+    ]);
+    expect(granted).toContain('securityhub:BatchImportFindings');
+    expect([...granted].filter((action) => action.endsWith(':*') || action === '*')).toEqual([]);
+  });
+
+  it('creates the API Gateway CloudWatch Logs role with the AWS managed push policy', () => {
+    synthesized.member.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: synthesized.config.baseline.cloudWatchRoleName,
+      AssumeRolePolicyDocument: Match.objectLike({
+        Statement: [Match.objectLike({ Principal: { Service: 'apigateway.amazonaws.com' } })],
+      }),
+      ManagedPolicyArns: [
+        {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs',
+            ],
+          ],
+        },
+      ],
+    });
+  });
+
+  it('forwards API Gateway drift to the central bus, with a dead-letter queue', () => {
+    const rule = resourceByPrefix(
+      synthesized.member,
+      'AWS::Events::Rule',
+      'ForwardApiGatewayCalls',
+    ).properties;
+    const [target] = rule['Targets'] as Json[];
+    expect(target).toMatchObject({
+      DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/^ForwardDeadLetters/), 'Arn'] } },
+      RoleArn: { 'Fn::GetAtt': [expect.stringMatching(/^ForwardApiGatewayCallsEventsRole/), 'Arn'] },
+    });
+    const arn = JSON.stringify(target?.['Arn']);
+    expect(arn).toContain('event-bus/apigw-remediation');
+    expect(arn).toContain('CentralBusInThisRegion');
+    expect(arn).toContain('CentralEventBusRegion');
+  });
+});
+
+describe('cdk-nag', () => {
+  it('finds nothing unacknowledged with the AwsSolutions and Serverless packs', () => {
+    const packs = nagPacks(synthesized.app);
+    expect(packs.map((pack) => pack.readPackName)).toEqual(['AwsSolutions', 'Serverless']);
+    for (const pack of packs) {
+      const report = pack.validateScope(synthesized.app);
+      expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
+    }
+  });
+
+  it('has a specific written reason on every acknowledgement, and no blanket wildcard acknowledgement', () => {
+    const acknowledgements: { path: string; id: string; reason: string }[] = [];
+    const visit = (construct: IConstruct) => {
+      for (const entry of construct.node.metadata) {
+        if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+        for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>)) {
+          acknowledgements.push({ path: construct.node.path, id, reason: String(reason) });
+        }
+      }
+      for (const child of construct.node.children) visit(child);
+    };
+    visit(synthesized.app);
+    expect(acknowledgements.length).toBeGreaterThan(10);
+    for (const { id, reason } of acknowledgements) {
+      expect(reason.length, id).toBeGreaterThan(40);
+      expect(id).not.toMatch(/IAM5$/);
+    }
+  });
+});
+
+describe('cfn-lint', () => {
+  it('reports no error on any synthesized template', () => {
+    const templates = readdirSync(synthesized.outdir)
+      .filter((file) => file.endsWith('.template.json'))
+      .map((file) => join(synthesized.outdir, file));
+    expect(templates).toHaveLength(REGIONS.length + 1);
+    const run = spawnSync('cfn-lint', ['--format', 'json', ...templates], { encoding: 'utf8' });
+    expect(run.error).toBeUndefined();
+    const findings = JSON.parse(run.stdout || '[]') as {
+      Level: string;
+      Rule: { Id: string };
+      Message: string;
+    }[];
+    expect(findings.filter((finding) => finding.Level === 'Error')).toEqual([]);
+    // cfn-lint's exit code is a bit mask: 2 means errors.
+    expect((run.status ?? 2) & 2).toBe(0);
+  });
+});
