@@ -4,9 +4,9 @@
  * update.
  */
 import { applyApiChanges, ensurePrerequisites, type ActionTaken } from '../core/apply.js';
-import { settingChanges, type StagePlan } from '../core/plan.js';
+import { settingChanges } from '../core/plan.js';
 import { logger } from '../shared/powertools.js';
-import { PlannedItemSchema } from '../workflow/handler-input.js';
+import { PlannedItemSchema, stagePlanOf } from '../workflow/handler-input.js';
 import { createWorkflowDeps, type WorkflowDeps } from '../workflow/runtime.js';
 import { parseTaskInput, type ControlChange } from '../workflow/state.js';
 
@@ -20,7 +20,7 @@ export interface ApplyOutput {
 export function createApplyHandler(deps: WorkflowDeps) {
   return async (event: unknown): Promise<ApplyOutput> => {
     const item = parseTaskInput('apply', PlannedItemSchema, event);
-    const plan = item.plan.stagePlan as unknown as StagePlan;
+    const plan = stagePlanOf(item);
     const clients = await deps.coreClients(item.stage);
     const prerequisites = await ensurePrerequisites(plan, deps.config().baseline, clients);
     const apiActions = await applyApiChanges(plan, clients);

@@ -3,15 +3,14 @@
  * the stage update then points the stage at it.
  */
 import { createDeployment, type DeploymentResult } from '../core/apply.js';
-import type { StagePlan } from '../core/plan.js';
-import { PlannedItemSchema } from '../workflow/handler-input.js';
+import { PlannedItemSchema, stagePlanOf } from '../workflow/handler-input.js';
 import { createWorkflowDeps, type WorkflowDeps } from '../workflow/runtime.js';
 import { parseTaskInput } from '../workflow/state.js';
 
 export function createRedeployHandler(deps: WorkflowDeps) {
   return async (event: unknown): Promise<DeploymentResult> => {
     const item = parseTaskInput('redeploy', PlannedItemSchema, event);
-    return createDeployment(item.plan.stagePlan as unknown as StagePlan, await deps.coreClients(item.stage));
+    return createDeployment(stagePlanOf(item), await deps.coreClients(item.stage));
   };
 }
 

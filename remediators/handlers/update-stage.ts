@@ -4,8 +4,7 @@
  */
 import { z } from 'zod';
 import { associateWebAcl, updateStage, type ActionTaken } from '../core/apply.js';
-import type { StagePlan } from '../core/plan.js';
-import { PlannedItemSchema } from '../workflow/handler-input.js';
+import { PlannedItemSchema, stagePlanOf } from '../workflow/handler-input.js';
 import { createWorkflowDeps, type WorkflowDeps } from '../workflow/runtime.js';
 import { parseTaskInput } from '../workflow/state.js';
 
@@ -19,7 +18,7 @@ const InputSchema = PlannedItemSchema.extend({
 export function createUpdateStageHandler(deps: WorkflowDeps) {
   return async (event: unknown): Promise<{ readonly actions: readonly ActionTaken[] }> => {
     const item = parseTaskInput('update-stage', InputSchema, event);
-    const plan = item.plan.stagePlan as unknown as StagePlan;
+    const plan = stagePlanOf(item);
     const clients = await deps.coreClients(item.stage);
     const stageActions = await updateStage(plan, clients, item.deployment?.deploymentId);
     const webAclActions = await associateWebAcl(plan, deps.config().baseline, clients);

@@ -6,16 +6,14 @@
 import { verifyStage } from '../core/apply.js';
 import { PlannedItemSchema } from '../workflow/handler-input.js';
 import { createWorkflowDeps, type WorkflowDeps } from '../workflow/runtime.js';
-import { parseTaskInput } from '../workflow/state.js';
-import type { z } from 'zod';
-import type { VerificationSchema } from '../workflow/state.js';
+import { parseTaskInput, type Verification } from '../workflow/state.js';
 
 export class VerificationPendingError extends Error {
   override readonly name = 'VerificationPending';
 }
 
 export function createVerifyHandler(deps: WorkflowDeps) {
-  return async (event: unknown): Promise<z.infer<typeof VerificationSchema>> => {
+  return async (event: unknown): Promise<Verification> => {
     const item = parseTaskInput('verify', PlannedItemSchema, event);
     const result = await verifyStage(
       item.stage,

@@ -3,6 +3,7 @@
  * made mandatory, so a handler fails with a clear message when the state machine skipped a step.
  */
 import { z } from 'zod';
+import type { StagePlan } from '../core/plan.js';
 import {
   ControlChangeSchema,
   DecisionSchema,
@@ -27,3 +28,11 @@ export const PlannedItemSchema = LockedItemSchema.extend({
   plan: PlanSummarySchema.extend({ stagePlan: StagePlanSchema }),
 });
 export const AppliedChangesSchema = z.array(ControlChangeSchema);
+
+/**
+ * The plan the snapshot task produced with the core's planStage. Only the fields the workflow
+ * relies on are checked (above); the rest is the core's own plain data, passed back to it as is.
+ */
+export function stagePlanOf(item: z.infer<typeof PlannedItemSchema>): StagePlan {
+  return item.plan.stagePlan as unknown as StagePlan;
+}

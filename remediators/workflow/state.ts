@@ -116,6 +116,7 @@ export const VerificationSchema = z.object({
   status: z.enum(['VERIFIED', 'GONE']),
   evaluations: z.array(EvaluationSchema),
 });
+export type Verification = z.infer<typeof VerificationSchema>;
 
 export const OUTCOMES = [
   'REMEDIATED',
