@@ -1,0 +1,238 @@
+/**
+ * The apply phases' edge cases that moto cannot produce: races with concurrent executions,
+ * WAF association propagation delays. Everything else is proven against moto in
+ * test/integration/core/.
+ */
+import {
+  GetAccountCommand,
+  GetRestApiCommand,
+  GetStageCommand,
+  UpdateAccountCommand,
+} from '@aws-sdk/client-api-gateway';
+import {
+  CreateLogGroupCommand,
+  DescribeLogGroupsCommand,
+  PutRetentionPolicyCommand,
+  ResourceAlreadyExistsException,
+} from '@aws-sdk/client-cloudwatch-logs';
+import {
+  AssociateWebACLCommand,
+  CreateWebACLCommand,
+  ListWebACLsCommand,
+  WAFDuplicateItemException,
+} from '@aws-sdk/client-wafv2';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-vitest/extend';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { BaselineSchema } from '../../../config/schema.js';
+import {
+  associateWebAcl,
+  baselineWebAclRules,
+  ensurePrerequisites,
+  verifyStage,
+} from '../../../remediators/core/apply.js';
+import { createCoreCache } from '../../../remediators/core/cache.js';
+import { createCoreClients } from '../../../remediators/core/clients.js';
+import type { StagePlan } from '../../../remediators/core/plan.js';
+import type { StageRef } from '../../../remediators/core/types.js';
+
+const baseline = BaselineSchema.parse({});
+const clients = createCoreClients({
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+});
+const apiGateway = mockClient(clients.apiGateway);
+const logs = mockClient(clients.logs);
+const waf = mockClient(clients.wafv2);
+
+const ref: StageRef = {
+  partition: 'aws',
+  region: 'us-east-1',
+  account: '111122223333',
+  apiType: 'REST',
+  apiId: 'a1b2c3d4e5',
+  stageName: 'prod',
+};
+const ACL_ARN = 'arn:aws:wafv2:us-east-1:111122223333:regional/webacl/apigw-remediation-baseline/1';
+
+function plan(overrides: Partial<StagePlan>): StagePlan {
+  return {
+    ref,
+    evaluations: [],
+    plans: [],
+    changes: [],
+    prerequisites: [],
+    redeploy: false,
+    restStagePatchOperations: [],
+    associateWebAcl: false,
+    ...overrides,
+  };
+}
+
+beforeEach(() => {
+  apiGateway.reset();
+  logs.reset();
+  waf.reset();
+});
+
+describe('ensurePrerequisites', () => {
+  it('creates the log group with tags and retention only when it is absent', async () => {
+    logs
+      .on(DescribeLogGroupsCommand)
+      .resolves({ logGroups: [{ logGroupName: '/aws/apigateway/access-logs/a1b2c3d4e5/prod-old' }] });
+
+    const result = await ensurePrerequisites(plan({ prerequisites: ['accessLogGroup'] }), baseline, clients);
+
+    const logGroupName = '/aws/apigateway/access-logs/a1b2c3d4e5/prod';
+    expect(logs).toHaveReceivedCommandWith(CreateLogGroupCommand, {
+      logGroupName,
+      tags: baseline.resourceTags,
+    });
+    expect(logs).toHaveReceivedCommandWith(PutRetentionPolicyCommand, { logGroupName, retentionInDays: 365 });
+    expect(result.actions.map((action) => action.action)).toEqual(['CreateLogGroup', 'PutRetentionPolicy']);
+  });
+
+  it('takes a log group created concurrently as present, without retention changes', async () => {
+    logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [] });
+    logs
+      .on(CreateLogGroupCommand)
+      .rejects(new ResourceAlreadyExistsException({ message: 'exists', $metadata: {} }));
+
+    const result = await ensurePrerequisites(plan({ prerequisites: ['accessLogGroup'] }), baseline, clients);
+
+    expect(result.actions).toEqual([]);
+    expect(logs).not.toHaveReceivedCommand(PutRetentionPolicyCommand);
+  });
+
+  it('leaves a CloudWatch role set since the plan alone, and sets the baseline role when none is set', async () => {
+    apiGateway
+      .on(GetAccountCommand)
+      .resolvesOnce({ cloudwatchRoleArn: 'arn:aws:iam::111122223333:role/theirs' });
+    const prerequisites = plan({ prerequisites: ['accountCloudWatchRole'] });
+
+    expect((await ensurePrerequisites(prerequisites, baseline, clients)).actions).toEqual([]);
+    expect(apiGateway).not.toHaveReceivedCommand(UpdateAccountCommand);
+
+    apiGateway.on(GetAccountCommand).resolves({});
+    await ensurePrerequisites(prerequisites, baseline, clients);
+    expect(apiGateway).toHaveReceivedCommandWith(UpdateAccountCommand, {
+      patchOperations: [
+        {
+          op: 'replace',
+          path: '/cloudwatchRoleArn',
+          value: 'arn:aws:iam::111122223333:role/apigw-remediation-apigateway-cloudwatch',
+        },
+      ],
+    });
+  });
+
+  it('creates the REGIONAL baseline web ACL with the managed rule groups, the rate rule and tags', async () => {
+    waf.on(ListWebACLsCommand).resolves({ WebACLs: [{ Name: 'someone-else', ARN: 'arn:other' }] });
+    waf.on(CreateWebACLCommand).resolves({ Summary: { ARN: ACL_ARN } });
+
+    const result = await ensurePrerequisites(plan({ prerequisites: ['baselineWebAcl'] }), baseline, clients);
+
+    expect(result.webAclArn).toBe(ACL_ARN);
+    expect(waf).toHaveReceivedCommandWith(CreateWebACLCommand, {
+      Name: 'apigw-remediation-baseline',
+      Scope: 'REGIONAL',
+      DefaultAction: { Allow: {} },
+      Rules: baselineWebAclRules(baseline),
+      Tags: [{ Key: 'managed-by', Value: 'apigw-remediation' }],
+    });
+    expect(baselineWebAclRules(baseline).map((rule) => [rule.Name, rule.Priority])).toEqual([
+      ['AWS-AWSManagedRulesCommonRuleSet', 0],
+      ['AWS-AWSManagedRulesKnownBadInputsRuleSet', 1],
+      ['AWS-AWSManagedRulesAmazonIpReputationList', 2],
+      ['RateLimitPerIp', 3],
+    ]);
+  });
+
+  it('pages through ListWebACLs to find the baseline web ACL instead of creating a second one', async () => {
+    waf
+      .on(ListWebACLsCommand)
+      .resolvesOnce({ WebACLs: [{ Name: 'a', ARN: 'arn:a' }], NextMarker: 'page2' })
+      .resolvesOnce({ WebACLs: [{ Name: 'apigw-remediation-baseline', ARN: ACL_ARN }], NextMarker: 'page3' });
+
+    const result = await ensurePrerequisites(plan({ prerequisites: ['baselineWebAcl'] }), baseline, clients);
+
+    expect(result.webAclArn).toBe(ACL_ARN);
+    expect(waf).not.toHaveReceivedCommand(CreateWebACLCommand);
+    expect(waf).toHaveReceivedNthCommandWith(ListWebACLsCommand, 2, { NextMarker: 'page2' });
+  });
+
+  it('uses the web ACL a concurrent execution created between the lookup and the create', async () => {
+    waf
+      .on(ListWebACLsCommand)
+      .resolvesOnce({ WebACLs: [] })
+      .resolves({ WebACLs: [{ Name: 'apigw-remediation-baseline', ARN: ACL_ARN }] });
+    waf.on(CreateWebACLCommand).rejects(new WAFDuplicateItemException({ message: 'exists', $metadata: {} }));
+
+    const result = await ensurePrerequisites(plan({ prerequisites: ['baselineWebAcl'] }), baseline, clients);
+
+    expect(result).toEqual({ actions: [], webAclArn: ACL_ARN });
+  });
+});
+
+describe('associateWebAcl', () => {
+  it('associates the given web ACL with the REST stage ARN', async () => {
+    const actions = await associateWebAcl(plan({ associateWebAcl: true }), baseline, clients, ACL_ARN);
+
+    expect(waf).toHaveReceivedCommandWith(AssociateWebACLCommand, {
+      WebACLArn: ACL_ARN,
+      ResourceArn: 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod',
+    });
+    expect(waf).not.toHaveReceivedCommand(ListWebACLsCommand);
+    expect(actions.map((action) => action.action)).toEqual(['AssociateWebACL']);
+  });
+
+  it('does nothing when the plan does not associate', async () => {
+    expect(await associateWebAcl(plan({}), baseline, clients, ACL_ARN)).toEqual([]);
+    expect(waf).not.toHaveReceivedAnyCommand();
+  });
+});
+
+describe('verifyStage', () => {
+  beforeEach(() => {
+    apiGateway.on(GetRestApiCommand).resolves({ name: 'pets' });
+  });
+
+  it('reads again with growing waits until the WAF association shows, then verifies', async () => {
+    apiGateway
+      .on(GetStageCommand)
+      .resolvesOnce({ stageName: 'prod' })
+      .resolvesOnce({ stageName: 'prod' })
+      .resolves({ stageName: 'prod', webAclArn: ACL_ARN });
+    const waits: number[] = [];
+
+    const result = await verifyStage(ref, ['APIGateway.4'], baseline, clients, {
+      attempts: 5,
+      initialDelayMs: 100,
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+      cache: createCoreCache(),
+    });
+
+    expect(result).toMatchObject({ verified: true, gone: false, failing: [], reads: 3 });
+    expect(waits).toEqual([100, 200]);
+  });
+
+  it('gives up after the configured reads and names the controls still failing', async () => {
+    apiGateway.on(GetStageCommand).resolves({ stageName: 'prod' });
+
+    const result = await verifyStage(ref, ['APIGateway.3', 'APIGateway.4'], baseline, clients, {
+      attempts: 3,
+      initialDelayMs: 1,
+      sleep: async () => undefined,
+    });
+
+    expect(result).toMatchObject({
+      verified: false,
+      gone: false,
+      failing: ['APIGateway.3', 'APIGateway.4'],
+      reads: 3,
+    });
+    expect(apiGateway).toHaveReceivedCommandTimes(GetStageCommand, 3);
+  });
+});
