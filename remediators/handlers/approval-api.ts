@@ -55,7 +55,6 @@ export interface ApprovalApiDeps {
 type Handler = (event: ApprovalApiEvent) => Promise<APIGatewayProxyResult>;
 
 const DecisionForm = z.object({
-  csrf: z.string().optional(),
   decision: z.enum(['APPROVED', 'REJECTED'], { error: 'decision must be APPROVED or REJECTED' }),
   comment: z
     .string()
@@ -218,16 +217,27 @@ export function createApprovalApiHandler(deps: ApprovalApiDeps): Handler {
     const secret = await deps.slackSecret();
     const check = linkCheck(event, approvalId, secret);
     if (check.status === 'forbidden') return forbidden('link-signature');
-    const form = DecisionForm.safeParse(Object.fromEntries(new URLSearchParams(rawBody(event))));
+    const fields = new URLSearchParams(rawBody(event));
     if (
-      !form.success ||
-      !verifyCsrfToken(secret.linkSigningKey, approvalId, cookie(event, CSRF_COOKIE), form.data.csrf)
-    ) {
-      logger.warn('refused a signed-link form post', {
+      !verifyCsrfToken(
+        secret.linkSigningKey,
         approvalId,
-        reason: form.success ? 'CSRF token does not match the cookie' : form.error.message,
+        cookie(event, CSRF_COOKIE),
+        fields.get('csrf') ?? undefined,
+      )
+    ) {
+      logger.warn('refused a signed-link form post: the CSRF token does not match the cookie', {
+        approvalId,
       });
       return forbidden('link-csrf');
+    }
+    const form = DecisionForm.safeParse(Object.fromEntries(fields));
+    if (!form.success) {
+      const problems = form.error.issues.map((issue) => issue.message).join('; ');
+      return htmlResponse(
+        400,
+        messagePage('Nothing was decided', `The form was not understood: ${problems}.`),
+      );
     }
     if (check.status === 'expired') return expiredPage(check.link.expiresAtEpoch);
     if (hasAllowList(deps.approval.approvers)) return SLACK_ONLY_PAGE;

@@ -152,6 +152,17 @@ describe('signed approval links', () => {
     expect(harness.sendTaskCalls()).toHaveLength(0);
   });
 
+  it('a form that is not understood decides nothing and says why', async () => {
+    const { link } = await pending();
+    const { nonce, csrf } = await openPage(link);
+    const answer = await submit(link, { csrf, decision: 'MAYBE' }, nonce);
+    expect(answer.statusCode).toBe(400);
+    expect(answer.body).toContain('The form was not understood: decision must be APPROVED or REJECTED.');
+    const long = await submit(link, { csrf, decision: 'APPROVED', comment: 'x'.repeat(501) }, nonce);
+    expect(long.body).toContain('a comment has at most 500 characters');
+    expect(harness.sendTaskCalls()).toHaveLength(0);
+  });
+
   it('a tampered id, expiry or signature gets the same bare 403', async () => {
     const { link } = await pending();
     const otherId = link.replace(/approvals\/[^?]+/, 'approvals/AAAAAAAAAAAAAAAAAAAAAA');
