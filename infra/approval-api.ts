@@ -172,7 +172,8 @@ export class ApprovalApi extends Construct {
       logRetention: props.retention,
       logLevel: 'INFO',
     });
-    props.approvalsTable.grantReadWriteData(handler.role);
+    // What docs/approvals.md declares for the approval API: read the request, record the decision once.
+    props.approvalsTable.grant(handler.role, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
     props.slackSecret.grantRead(handler.role);
     props.stateMachine.grantTaskResponse(handler.role);
     this.api.root.addProxy({ defaultIntegration: new LambdaIntegration(handler.function), anyMethod: true });

@@ -5,7 +5,7 @@
  * alarms and dashboard. Deployed once in the aggregation Region, or once per Region.
  */
 import { resolve } from 'node:path';
-import { Aws, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, CfnOutput, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
@@ -272,7 +272,8 @@ export class CentralStack extends Stack {
         );
       }
       if (needs.includes('approvals')) {
-        approvals.grantReadWriteData(role);
+        // What docs/approvals.md declares for request-approval: store the token record, then mark it posted.
+        approvals.grant(role, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
         slackSecret.grantRead(role);
       }
       functions.set(task.substitution, fn);
@@ -398,6 +399,24 @@ export class CentralStack extends Stack {
       cloudTrailDriftPattern(ownRoleNames(config.crossAccount.memberRoleName, props.centralRegions)),
       this.eventBus,
     );
+
+    new CfnOutput(this, 'ApprovalApiUrl', {
+      description:
+        'Approval API base URL (signed links); Slack interactivity Request URL = this + /slack/interactions',
+      value: this.approvalApi.baseUrl,
+    });
+    new CfnOutput(this, 'SlackSecretArn', {
+      description: 'Fill in botToken and signingSecret (docs/approvals.md)',
+      value: slackSecret.secretArn,
+    });
+    new CfnOutput(this, 'CentralEventBusArn', {
+      description: 'Member stacks forward API Gateway CloudTrail events here',
+      value: this.eventBus.eventBusArn,
+    });
+    new CfnOutput(this, 'NotificationsTopicArn', {
+      description: 'Outcomes and alarms: subscribe the team (e-mail, AWS Chatbot)',
+      value: notifications.topicArn,
+    });
 
     new Monitoring(this, 'Monitoring', {
       stateMachine: this.stateMachine,

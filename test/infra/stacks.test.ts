@@ -214,6 +214,39 @@ describe('central stack', () => {
     );
   });
 
+  it('grants the approval functions only the table actions docs/approvals.md declares', () => {
+    const actionsOfFunction = (prefix: string) => {
+      const role = (
+        resourceByPrefix(synthesized.central, 'AWS::Lambda::Function', prefix).properties['Role'] as {
+          'Fn::GetAtt': [string, string];
+        }
+      )['Fn::GetAtt'][0];
+      return actionsOf(statementsOfRole(synthesized.central, role)).filter((action) =>
+        action.startsWith('dynamodb:'),
+      );
+    };
+    expect(actionsOfFunction('RequestApprovalFunction').sort()).toEqual([
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(actionsOfFunction('ApprovalApiHandlerFunction').sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+    ]);
+  });
+
+  it('outputs what the deployer needs next: approval URL, Slack secret, central bus, topic', () => {
+    const outputs = Object.keys(synthesized.central.findOutputs('*'));
+    expect(outputs).toEqual(
+      expect.arrayContaining([
+        'ApprovalApiUrl',
+        'SlackSecretArn',
+        'CentralEventBusArn',
+        'NotificationsTopicArn',
+      ]),
+    );
+  });
+
   it('encrypts the notification topic with a rotating key and denies plain HTTP to it and every queue', () => {
     synthesized.central.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     synthesized.central.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
