@@ -14,6 +14,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, type STSClient } from '@aw
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { z } from 'zod';
 import type { RemediationConfig } from '../../config/schema.js';
+import { partitionOfRegion } from './arn.js';
 import { createCoreClients, type ClientOptions, type CoreClients } from './clients.js';
 import type { Partition, StageRef } from './types.js';
 
@@ -52,13 +53,21 @@ export interface CredentialResolver {
   homeAccount(): Promise<string>;
 }
 
+export type StsLocation = Pick<CredentialTarget, 'partition' | 'region'>;
+
 export interface CredentialResolverOptions {
   readonly crossAccount: RemediationConfig['crossAccount'];
-  /** STS client of the home account for a partition and Region (the call is made where the stage is). */
-  readonly sts: (target: CredentialTarget) => STSClient;
+  /** STS client with the Lambda's own credentials, in the stage's partition and Region. */
+  readonly sts: (location: StsLocation) => STSClient;
   /** Defaults to env HOME_ACCOUNT_ID, else STS GetCallerIdentity (asked once). */
   readonly homeAccount?: string;
   readonly now?: () => Date;
+}
+
+/** Where the Lambda itself runs (its Region is in AWS_REGION; its partition follows from the Region). */
+function lambdaLocation(): StsLocation {
+  const region = process.env.AWS_REGION ?? 'us-east-1';
+  return { region, partition: partitionOfRegion(region) };
 }
 
 export function createCredentialResolver(options: CredentialResolverOptions): CredentialResolver {
@@ -66,12 +75,16 @@ export function createCredentialResolver(options: CredentialResolverOptions): Cr
   const cache = new Map<string, Promise<AwsCredentialIdentity & { expiration: Date }>>();
   let homeAccountId: Promise<string> | undefined;
 
-  function homeAccount(target?: CredentialTarget): Promise<string> {
-    homeAccountId ??= resolveHomeAccount(target);
+  function homeAccount(location: StsLocation = lambdaLocation()): Promise<string> {
+    // Kept only once it succeeded: a failed GetCallerIdentity is asked again next time.
+    homeAccountId ??= resolveHomeAccount(location).catch((error: unknown) => {
+      homeAccountId = undefined;
+      throw error;
+    });
     return homeAccountId;
   }
 
-  async function resolveHomeAccount(target: CredentialTarget | undefined): Promise<string> {
+  async function resolveHomeAccount(location: StsLocation): Promise<string> {
     const configured = options.homeAccount ?? process.env[HOME_ACCOUNT_ENV];
     if (configured !== undefined && configured !== '') {
       if (!ACCOUNT_ID.test(configured)) {
@@ -81,10 +94,7 @@ export function createCredentialResolver(options: CredentialResolverOptions): Cr
       }
       return configured;
     }
-    const sts = options.sts(
-      target ?? { account: '', partition: 'aws', region: process.env.AWS_REGION ?? 'us-east-1' },
-    );
-    const identity = await sts.send(new GetCallerIdentityCommand({}));
+    const identity = await options.sts(location).send(new GetCallerIdentityCommand({}));
     if (identity.Account === undefined) {
       throw new CrossAccountCredentialsError('STS GetCallerIdentity returned no Account');
     }

@@ -129,6 +129,15 @@ describe('cross-account credentials', () => {
     expect(stsMock).toHaveReceivedCommandTimes(GetCallerIdentityCommand, 1);
   });
 
+  it('asks STS again for the home account when the first GetCallerIdentity failed', async () => {
+    vi.stubEnv(HOME_ACCOUNT_ENV, '');
+    stsMock.on(GetCallerIdentityCommand).rejectsOnce(new Error('socket hang up')).resolves({ Account: HOME });
+    const credentials = resolver({ homeAccount: null });
+
+    await expect(credentials.homeAccount()).rejects.toThrow('socket hang up');
+    expect(await credentials.homeAccount()).toBe(HOME);
+  });
+
   it('names the role and the session when the assume fails, and tries again next time', async () => {
     stsMock
       .on(AssumeRoleCommand)
