@@ -5,13 +5,16 @@
  * - a rule forwarding API Gateway CloudTrail calls to the central event bus, because
  *   CloudTrail events reach EventBridge only in the account (and Region) where the call was made.
  *
- * No Lambda and no asset: a StackSet template must stand alone.
+ * No Lambda and no asset: a StackSet template must stand alone. The StackSet deploys one
+ * instance per account and Region; the IAM roles are account-wide, so only the instance in
+ * `GlobalResourcesRegion` creates them.
  */
 import { Aws, CfnCondition, CfnParameter, DefaultStackSynthesizer, Duration, Fn, Stack } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { EventBus as EventBusTarget } from 'aws-cdk-lib/aws-events-targets';
 import { ArnPrincipal, ManagedPolicy, PolicyDocument, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { RemediationConfig } from '../config/schema.js';
@@ -70,6 +73,16 @@ export class MemberStack extends Stack {
         'Region of the central event bus (the aggregation Region); empty = this Region (one central stack per Region)',
     });
 
+    const globalResourcesRegion = new CfnParameter(this, 'GlobalResourcesRegion', {
+      type: 'String',
+      allowedPattern: '^[a-z]{2}(-[a-z]+)+-\\d$',
+      description:
+        'The one Region whose stack instance creates the account-wide IAM roles (IAM is global: a second Region would collide)',
+    });
+    const createsGlobalResources = new CfnCondition(this, 'CreatesGlobalResources', {
+      expression: Fn.conditionEquals(Aws.REGION, globalResourcesRegion.valueAsString),
+    });
+
     const centralRoleArns = centralRegions.flatMap((region) =>
       MEMBER_ROLE_TASKS.map(
         (task) =>
@@ -118,6 +131,10 @@ export class MemberStack extends Stack {
       managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName(PUSH_TO_CLOUDWATCH_LOGS_POLICY)],
     });
     acknowledge(this.cloudWatchRole, PUSH_TO_CLOUDWATCH_LOGS_FINDING, PUSH_TO_CLOUDWATCH_LOGS_REASON);
+
+    for (const role of [this.memberRole, this.cloudWatchRole]) {
+      (role.node.defaultChild as CfnRole).cfnOptions.condition = createsGlobalResources;
+    }
 
     const sameRegion = new CfnCondition(this, 'CentralBusInThisRegion', {
       expression: Fn.conditionEquals(centralEventBusRegion.valueAsString, ''),

@@ -463,6 +463,7 @@ describe('member stack (StackSet)', () => {
     expect(Object.keys(template['Parameters'] as Json).sort()).toEqual([
       'CentralAccountId',
       'CentralEventBusRegion',
+      'GlobalResourcesRegion',
       'OrganizationId',
     ]);
     synthesized.member.resourceCountIs('AWS::Lambda::Function', 0);
@@ -521,6 +522,21 @@ describe('member stack (StackSet)', () => {
     ]);
     expect(granted).toContain('securityhub:BatchImportFindings');
     expect([...granted].filter((action) => action.endsWith(':*') || action === '*')).toEqual([]);
+  });
+
+  it('creates the account-wide roles only in the instance of GlobalResourcesRegion (IAM is global)', () => {
+    const template = synthesized.member.toJSON() as { Conditions: Json; Resources: Record<string, Json> };
+    expect(template.Conditions['CreatesGlobalResources']).toEqual({
+      'Fn::Equals': [{ Ref: 'AWS::Region' }, { Ref: 'GlobalResourcesRegion' }],
+    });
+    const roles = Object.entries(template.Resources).filter(
+      ([, resource]) => resource['Type'] === 'AWS::IAM::Role',
+    );
+    const conditioned = roles.filter(([, resource]) => resource['Condition'] === 'CreatesGlobalResources');
+    expect(conditioned.map(([id]) => id.replace(/[A-F0-9]{8}$/, '')).sort()).toEqual([
+      'ApiGatewayCloudWatchRole',
+      'MemberRole',
+    ]);
   });
 
   it('creates the API Gateway CloudWatch Logs role with the AWS managed push policy', () => {
