@@ -43,6 +43,8 @@ export interface WorkflowDepsOptions {
   readonly endpoint?: string;
   readonly now?: () => Date;
   readonly notifyTopicArn?: string;
+  /** The home account; default env HOME_ACCOUNT_ID, else STS GetCallerIdentity (see core/credentials.ts). */
+  readonly homeAccount?: string;
 }
 
 export class MissingEnvironmentError extends Error {
@@ -58,6 +60,7 @@ export function createWorkflowDeps(options: WorkflowDepsOptions = {}): WorkflowD
     resolver ??= createCredentialResolver({
       crossAccount: config().crossAccount,
       sts: (at) => createStsClient({ region: at.region, ...withEndpoint }),
+      ...(options.homeAccount === undefined ? {} : { homeAccount: options.homeAccount }),
     });
     return resolver.credentialsFor(target);
   };

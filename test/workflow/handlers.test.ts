@@ -11,10 +11,8 @@ import { testConfig } from './harness.js';
 
 describe('workflow task handlers at their edges', () => {
   const moto = useMoto();
-  const deps = () => {
-    process.env.HOME_ACCOUNT_ID = MOTO_ACCOUNT;
-    return createWorkflowDeps({ endpoint: moto.endpoint, config: testConfig() });
-  };
+  const deps = () =>
+    createWorkflowDeps({ endpoint: moto.endpoint, config: testConfig(), homeAccount: MOTO_ACCOUNT });
   const request = (apiId: string, stageName: string | null) => ({
     trigger: 'cloudtrail',
     account: MOTO_ACCOUNT,

@@ -135,8 +135,6 @@ export function testConfig(overrides: unknown = {}): RemediationConfig {
 let executionCounter = 0;
 
 export async function createWorkflowHarness(options: HarnessOptions): Promise<WorkflowHarness> {
-  process.env.HOME_ACCOUNT_ID = MOTO_ACCOUNT;
-  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   const dynamo = new DynamoDBClient({
     region: MOTO_REGION,
     endpoint: options.endpoint,
@@ -180,6 +178,8 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
     endpoint: options.endpoint,
     config: testConfig(options.config),
     notifyTopicArn: topic.TopicArn ?? '',
+    // The seeded APIs live in moto's default account: the stage account is the home account.
+    homeAccount: MOTO_ACCOUNT,
   });
   const plainV2 = new ApiGatewayV2Client({
     region: MOTO_REGION,
