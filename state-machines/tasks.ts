@@ -127,5 +127,4 @@ export const DEFINITION_SUBSTITUTIONS = {
   LocksTableName: 'LocksTableName',
 } as const;
 
-export const LOCKS_TABLE_KEY = 'pk';
-export const LOCKS_TABLE_TTL_ATTRIBUTE = 'expiresAt';
+export { LOCKS_TABLE_KEY, LOCKS_TABLE_TTL_ATTRIBUTE } from '../remediators/workflow/lock.js';

@@ -8,6 +8,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StageRef } from '../core/types.js';
+import { LOCKS_TABLE_KEY, LOCKS_TABLE_TTL_ATTRIBUTE } from './lock.js';
 
 export const DEPLOYMENT_INTERVAL_MS = 5_000;
 /** Slot items are only needed for a few seconds; TTL removes them later. */
@@ -37,10 +38,10 @@ export async function claimDeploySlot(
     await db.send(
       new UpdateCommand({
         TableName: tableName,
-        Key: { pk: key },
-        UpdateExpression: 'SET notBefore = :next, #owner = :owner, expiresAt = :expires',
+        Key: { [LOCKS_TABLE_KEY]: key },
+        UpdateExpression: 'SET notBefore = :next, #owner = :owner, #expiresAt = :expires',
         ConditionExpression: 'attribute_not_exists(notBefore) OR notBefore <= :now',
-        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeNames: { '#owner': 'owner', '#expiresAt': LOCKS_TABLE_TTL_ATTRIBUTE },
         ExpressionAttributeValues: {
           ':next': nowMs + DEPLOYMENT_INTERVAL_MS,
           ':now': nowMs,
@@ -52,7 +53,7 @@ export async function claimDeploySlot(
     return { granted: true };
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    const slot = await db.send(new GetCommand({ TableName: tableName, Key: { pk: key } }));
+    const slot = await db.send(new GetCommand({ TableName: tableName, Key: { [LOCKS_TABLE_KEY]: key } }));
     const notBefore = typeof slot.Item?.notBefore === 'number' ? slot.Item.notBefore : nowMs;
     return { granted: false, waitSeconds: secondsToWait(notBefore, nowMs) };
   }

@@ -16,6 +16,16 @@ import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } fr
 import type { StageRef } from '../core/types.js';
 import type { Lock } from './state.js';
 
+/** The locks table: partition key and TTL attribute (the CDK app builds the table from these). */
+export const LOCKS_TABLE_KEY = 'pk';
+export const LOCKS_TABLE_TTL_ATTRIBUTE = 'expiresAt';
+/** Expression names every write to the locks table uses. */
+export const LOCK_ATTRIBUTE_NAMES = {
+  '#pk': LOCKS_TABLE_KEY,
+  '#expiresAt': LOCKS_TABLE_TTL_ATTRIBUTE,
+  '#owner': 'owner',
+};
+
 /** Time for everything after the approval: apply, a queued redeploy, verify with retries, record. */
 export const LOCK_WORK_MARGIN_SECONDS = 30 * 60;
 
@@ -54,20 +64,24 @@ export async function acquireStageLock(
     await db.send(
       new PutCommand({
         TableName: tableName,
-        Item: { pk: lock.key, owner: lock.owner, expiresAt: lock.expiresAt },
-        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR #owner = :owner',
-        ExpressionAttributeNames: { '#owner': 'owner' },
+        Item: { [LOCKS_TABLE_KEY]: lock.key, owner: lock.owner, [LOCKS_TABLE_TTL_ATTRIBUTE]: lock.expiresAt },
+        ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAt < :now OR #owner = :owner',
+        ExpressionAttributeNames: LOCK_ATTRIBUTE_NAMES,
         ExpressionAttributeValues: { ':now': Math.floor(nowMs / 1000), ':owner': lock.owner },
       }),
     );
     return lock;
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    const holder = await db.send(new GetCommand({ TableName: tableName, Key: { pk: lock.key } }));
-    const holderOwner = typeof holder.Item?.owner === 'string' ? holder.Item.owner : 'unknown';
-    const holderExpiry = typeof holder.Item?.expiresAt === 'number' ? holder.Item.expiresAt : 0;
+    const holder = await db.send(
+      new GetCommand({ TableName: tableName, Key: { [LOCKS_TABLE_KEY]: lock.key } }),
+    );
+    const holderOwner: unknown = holder.Item?.owner;
+    const holderExpiry: unknown = holder.Item?.[LOCKS_TABLE_TTL_ATTRIBUTE];
+    const until =
+      typeof holderExpiry === 'number' ? new Date(holderExpiry * 1000).toISOString() : 'an unknown time';
     throw new StageLockedError(
-      `stage lock ${lock.key} is held by ${holderOwner} until ${new Date(holderExpiry * 1000).toISOString()}`,
+      `stage lock ${lock.key} is held by ${typeof holderOwner === 'string' ? holderOwner : 'an unknown owner'} until ${until}`,
     );
   }
 }
@@ -82,9 +96,9 @@ export async function releaseStageLock(
     await db.send(
       new DeleteCommand({
         TableName: tableName,
-        Key: { pk: lock.key },
+        Key: { [LOCKS_TABLE_KEY]: lock.key },
         ConditionExpression: '#owner = :owner',
-        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeNames: { '#owner': LOCK_ATTRIBUTE_NAMES['#owner'] },
         ExpressionAttributeValues: { ':owner': lock.owner },
       }),
     );
