@@ -421,12 +421,10 @@ export async function verifyStage(
       await sleep(delay);
       delay *= 2;
     }
-    const snapshot = await readStageSnapshot(ref, parts, clients, {
-      ...(options.cache === undefined ? {} : { cache: options.cache }),
-    });
+    const snapshot = await readStageSnapshot(ref, parts, clients, { cache: options.cache });
     if (snapshot.status === 'GONE')
       return { verified: false, gone: true, evaluations: [], failing: ids, reads: read };
-    const evaluations = planStage(snapshot, ids, baseline).evaluations;
+    const evaluations = ids.map((id) => getControl(id).evaluate(snapshot, baseline));
     const failing = evaluations
       .filter((evaluation) => evaluation.status === 'NON_COMPLIANT')
       .map((e) => e.controlId);
