@@ -59,7 +59,6 @@ export function buildApp(app: App, settings: AppSettings): ServiceStacks {
       new CentralStack(app, `ApigwRemediation-${region}`, {
         description: `apigw-remediation central stack (${region}): event rules, workflow, approvals, alarms`,
         config: settings.config,
-        centralRegions: settings.regions,
         region,
         projectRoot: settings.projectRoot,
         ...(settings.account === undefined ? {} : { env: { account: settings.account } }),
@@ -69,7 +68,6 @@ export function buildApp(app: App, settings: AppSettings): ServiceStacks {
     description:
       'apigw-remediation member account role, API Gateway CloudWatch role and event forwarding (StackSet)',
     config: settings.config,
-    centralRegions: settings.regions,
   });
   addNagPacks(app);
   return { central, member };

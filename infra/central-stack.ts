@@ -77,8 +77,6 @@ export const RESERVED_CONCURRENCY: Readonly<Record<string, number>> = {
 
 export interface CentralStackProps extends StackProps {
   readonly config: RemediationConfig;
-  /** Every Region a central stack is deployed to (the member role trusts all of their roles). */
-  readonly centralRegions: readonly string[];
   /** The Region of this stack: a literal, because role names and event patterns carry it. */
   readonly region: string;
   readonly projectRoot: string;
@@ -167,11 +165,9 @@ export class CentralStack extends Stack {
     });
 
     // ---------------------------------------------------------------- functions
-    const serviceRoleArns = props.centralRegions.flatMap((centralRegion) =>
-      MEMBER_ROLE_TASKS.map(
-        (task) =>
-          `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${centralTaskRoleName(task, centralRegion)}`,
-      ),
+    // Central roles act only from this Region (one aggregation Region, or each Region on its own).
+    const serviceRoleArns = MEMBER_ROLE_TASKS.map(
+      (task) => `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${centralTaskRoleName(task, region)}`,
     );
     this.approvalApi = new ApprovalApi(this, 'ApprovalApi', { config, retention });
 
@@ -396,7 +392,7 @@ export class CentralStack extends Stack {
     trigger(
       'ApiGatewayDrift',
       'API Gateway changes made by anyone but apigw-remediation (forwarded by member accounts) start a remediation',
-      cloudTrailDriftPattern(ownRoleNames(config.crossAccount.memberRoleName, props.centralRegions)),
+      cloudTrailDriftPattern(ownRoleNames(config.crossAccount.memberRoleName, [region])),
       this.eventBus,
     );
 

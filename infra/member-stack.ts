@@ -19,7 +19,12 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { RemediationConfig } from '../config/schema.js';
 import { asCdkEventPattern, cloudTrailDriftPattern } from './event-patterns.js';
-import { MEMBER_ROLE_TASKS, CENTRAL_EVENT_BUS_NAME, centralTaskRoleName, ownRoleNames } from './names.js';
+import {
+  CENTRAL_EVENT_BUS_NAME,
+  MEMBER_ROLE_TASKS,
+  centralTaskRoleNamePattern,
+  ownRoleNames,
+} from './names.js';
 import {
   REMEDIATION_WILDCARDS_REASON,
   remediationReadStatements,
@@ -39,8 +44,6 @@ import {
 
 export interface MemberStackProps extends StackProps {
   readonly config: RemediationConfig;
-  /** Regions the central stack is deployed to (one aggregation Region, or one per Region). */
-  readonly centralRegions: readonly string[];
 }
 
 export class MemberStack extends Stack {
@@ -53,7 +56,7 @@ export class MemberStack extends Stack {
       // Member accounts are not CDK-bootstrapped: no bootstrap version check in the template.
       synthesizer: new DefaultStackSynthesizer({ generateBootstrapVersionRule: false }),
     });
-    const { config, centralRegions } = props;
+    const { config } = props;
 
     const organizationId = new CfnParameter(this, 'OrganizationId', {
       type: 'String',
@@ -83,23 +86,21 @@ export class MemberStack extends Stack {
       expression: Fn.conditionEquals(Aws.REGION, globalResourcesRegion.valueAsString),
     });
 
-    const centralRoleArns = centralRegions.flatMap((region) =>
-      MEMBER_ROLE_TASKS.map(
-        (task) =>
-          `arn:${Aws.PARTITION}:iam::${centralAccountId.valueAsString}:role/${centralTaskRoleName(task, region)}`,
-      ),
+    const centralRolePatterns = MEMBER_ROLE_TASKS.map(
+      (task) =>
+        `arn:${Aws.PARTITION}:iam::${centralAccountId.valueAsString}:role/${centralTaskRoleNamePattern(task)}`,
     );
 
     const homeAccount = { partition: Aws.PARTITION, account: Aws.ACCOUNT_ID, baseline: config.baseline };
     this.memberRole = new Role(this, 'MemberRole', {
       roleName: config.crossAccount.memberRoleName,
       description: 'Assumed by the apigw-remediation central functions to read and fix API Gateway stages',
-      // The account principal plus an exact aws:PrincipalArn list: a trust policy naming the
-      // roles directly would fail to deploy before the central stack exists in every Region.
+      // The central account plus aws:PrincipalArn patterns (one per task, any Region): a trust
+      // policy naming the roles as principals would fail to deploy before they exist.
       assumedBy: new ArnPrincipal(
         `arn:${Aws.PARTITION}:iam::${centralAccountId.valueAsString}:root`,
       ).withConditions({
-        ArnEquals: { 'aws:PrincipalArn': centralRoleArns },
+        ArnLike: { 'aws:PrincipalArn': centralRolePatterns },
         StringEquals: { 'aws:PrincipalOrgID': organizationId.valueAsString },
       }),
       maxSessionDuration: Duration.hours(1),
@@ -167,7 +168,9 @@ export class MemberStack extends Stack {
     new Rule(this, 'ForwardApiGatewayCalls', {
       description: 'Forwards API Gateway changes made by anyone but apigw-remediation to the central bus',
       eventPattern: asCdkEventPattern(
-        cloudTrailDriftPattern(ownRoleNames(config.crossAccount.memberRoleName, centralRegions)),
+        // In member accounts only the member role acts; the central rule also excludes the
+        // central roles, which act directly in the tooling account.
+        cloudTrailDriftPattern(ownRoleNames(config.crossAccount.memberRoleName, [])),
       ),
       targets: [
         new EventBusTarget(centralBus, {

@@ -1,7 +1,7 @@
 /**
  * Names shared by the central and the member stacks. The member role trusts the central
- * roles by ARN and the CloudTrail rule excludes them by name, so both stacks must compute
- * them the same way, from the Region list the app is synthesized with.
+ * roles by name pattern and the CloudTrail rules exclude them by name, so every place computes
+ * them here.
  */
 import { posix } from 'node:path';
 import { TASKS } from '../state-machines/tasks.js';
@@ -43,7 +43,19 @@ export function centralTaskRoleName(task: Pick<Task, 'entry'>, region: string): 
   return name;
 }
 
-/** Role names whose API Gateway calls are the service's own: never a trigger (every role that can assume the member role, and the member role). */
+/**
+ * What the member role trusts for one task: its central role in any Region. The Region is a
+ * wildcard so the member StackSet does not change when a central Region is added, and the
+ * trust policy stays the same size (IAM limits it to 2,048 characters by default).
+ */
+export function centralTaskRoleNamePattern(task: Pick<Task, 'entry'>): string {
+  return `${SERVICE_PREFIX}-${taskShortName(task)}-*`;
+}
+
+/**
+ * Role names whose API Gateway calls are the service's own: never a trigger. The member role,
+ * plus the central roles of the given Regions (those act without a role in the home account).
+ */
 export function ownRoleNames(memberRoleName: string, regions: readonly string[]): string[] {
   return [
     memberRoleName,
