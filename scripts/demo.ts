@@ -7,13 +7,12 @@
  * what changed (before → after) and what was written to Security Hub, which moto does not
  * emulate: those calls are captured (see test/workflow/harness.ts).
  */
-import { CONTROL_IDS, REMEDIABLE_CONTROL_IDS } from '../remediators/core/types.js';
+import { randomUUID } from 'node:crypto';
+import { CONTROL_IDS, REMEDIABLE_CONTROL_IDS, type StageRef } from '../remediators/core/types.js';
 import { describeChange } from '../remediators/workflow/outcome.js';
 import { seedInsecureHttpStage, seedInsecureRestStage } from '../test/helpers/insecure-apis.js';
-import { MOTO_ACCOUNT, startMoto } from '../test/helpers/moto.js';
-import { createWorkflowHarness, fixtureEvent } from '../test/workflow/harness.js';
-
-const FIXTURE_ACCOUNT = '111122223333';
+import { startMoto } from '../test/helpers/moto.js';
+import { createWorkflowHarness } from '../test/workflow/harness.js';
 
 /** Every remediable control automatic, report-only ones notify: the demo shows the fixes. */
 const DEMO_CONFIG = {
@@ -24,6 +23,114 @@ const DEMO_CONFIG = {
     ]),
   ),
 };
+
+function stageArnOf(stage: StageRef): string {
+  const collection = stage.apiType === 'REST' ? 'restapis' : 'apis';
+  return `arn:${stage.partition}:apigateway:${stage.region}::/${collection}/${stage.apiId}/stages/${stage.stageName}`;
+}
+
+/**
+ * A Security Hub "Findings - Imported" event shaped like ../shared/fixtures/events (consolidated
+ * control findings), built here so the demo needs nothing outside the repository.
+ */
+function securityHubFindingEvent(stage: StageRef, controlId: string, title: string): unknown {
+  const now = new Date().toISOString();
+  const productArn = `arn:${stage.partition}:securityhub:${stage.region}::product/aws/securityhub`;
+  const id = `arn:${stage.partition}:securityhub:${stage.region}:${stage.account}:security-control/${controlId}/finding/${randomUUID()}`;
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Security Hub Findings - Imported',
+    source: 'aws.securityhub',
+    account: stage.account,
+    time: now,
+    region: stage.region,
+    resources: [`${productArn}/${id}`],
+    detail: {
+      findings: [
+        {
+          SchemaVersion: '2018-10-08',
+          Id: id,
+          ProductArn: productArn,
+          ProductName: 'Security Hub',
+          CompanyName: 'AWS',
+          Region: stage.region,
+          GeneratorId: `security-control/${controlId}`,
+          AwsAccountId: stage.account,
+          Types: ['Software and Configuration Checks/Industry and Regulatory Standards'],
+          CreatedAt: now,
+          UpdatedAt: now,
+          Severity: { Label: 'MEDIUM', Normalized: 40, Original: 'MEDIUM' },
+          Title: title,
+          Description: title,
+          ProductFields: {
+            'aws/securityhub/FindingId': `${productArn}/${id}`,
+            'Resources:0/Id': stageArnOf(stage),
+          },
+          Resources: [
+            {
+              Type: stage.apiType === 'REST' ? 'AwsApiGatewayStage' : 'AwsApiGatewayV2Stage',
+              Id: stageArnOf(stage),
+              Partition: stage.partition,
+              Region: stage.region,
+            },
+          ],
+          Compliance: { Status: 'FAILED', SecurityControlId: controlId },
+          WorkflowState: 'NEW',
+          Workflow: { Status: 'NEW' },
+          RecordState: 'ACTIVE',
+        },
+      ],
+    },
+  };
+}
+
+/** A CloudTrail UpdateStage by an IAM user (drift), shaped like ../shared/fixtures/events. */
+function cloudTrailUpdateStageEvent(stage: StageRef): unknown {
+  const now = new Date().toISOString();
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'AWS API Call via CloudTrail',
+    source: 'aws.apigateway',
+    account: stage.account,
+    time: now,
+    region: stage.region,
+    resources: [],
+    detail: {
+      eventVersion: '1.11',
+      userIdentity: {
+        type: 'IAMUser',
+        principalId: 'AIDAS193G5D1TZC9BZK3G',
+        arn: `arn:${stage.partition}:iam::${stage.account}:user/dev-alice`,
+        accountId: stage.account,
+        userName: 'dev-alice',
+      },
+      eventTime: now,
+      eventSource: 'apigateway.amazonaws.com',
+      eventName: 'UpdateStage',
+      awsRegion: stage.region,
+      sourceIPAddress: '203.0.113.42',
+      userAgent: 'aws-cli/2.24.6',
+      requestParameters: {
+        restApiId: stage.apiId,
+        stageName: stage.stageName,
+        updateStageInput: {
+          patchOperations: [{ op: 'replace', path: '/*/*/logging/loglevel', value: 'OFF' }],
+        },
+        template: false,
+      },
+      responseElements: { stageName: stage.stageName },
+      requestID: randomUUID(),
+      eventID: randomUUID(),
+      readOnly: false,
+      eventType: 'AwsApiCall',
+      managementEvent: true,
+      recipientAccountId: stage.account,
+      eventCategory: 'Management',
+    },
+  };
+}
 
 function table(rows: readonly (readonly string[])[]): string {
   const widths =
@@ -61,24 +168,23 @@ async function main(): Promise<void> {
     const runs = [
       {
         title: 'Security Hub finding APIGateway.1 (REST execution logging off)',
-        event: fixtureEvent('securityhub-apigateway1-rest-consolidated.json', {
-          a1b2c3d4e5: rest.ref.apiId,
-          [FIXTURE_ACCOUNT]: MOTO_ACCOUNT,
-        }),
+        event: securityHubFindingEvent(
+          rest.ref,
+          'APIGateway.1',
+          'API Gateway REST and WebSocket API execution logging should be enabled',
+        ),
       },
       {
         title: 'Security Hub finding APIGateway.9 (HTTP access logging off)',
-        event: fixtureEvent('securityhub-apigateway9-v2-consolidated.json', {
-          z9y8x7w6v5: http.ref.apiId,
-          [FIXTURE_ACCOUNT]: MOTO_ACCOUNT,
-        }),
+        event: securityHubFindingEvent(
+          http.ref,
+          'APIGateway.9',
+          'Access logging should be configured for API Gateway V2 Stages',
+        ),
       },
       {
         title: 'CloudTrail UpdateStage by dev-alice (drift: the whole REST baseline is checked)',
-        event: fixtureEvent('cloudtrail-updatestage-by-user.json', {
-          a1b2c3d4e5: rest.ref.apiId,
-          [FIXTURE_ACCOUNT]: MOTO_ACCOUNT,
-        }),
+        event: cloudTrailUpdateStageEvent(rest.ref),
       },
     ];
 
@@ -121,7 +227,9 @@ async function main(): Promise<void> {
       console.log(`          first: ${ids[0]?.Id ?? '-'}`);
       console.log(`          Note: ${update.Note?.Text ?? '-'}`);
       if (update.UserDefinedFields !== undefined) {
-        console.log(`          UserDefinedFields: ${JSON.stringify(update.UserDefinedFields)}`);
+        // `actions` repeats the note's changes in full: the other fields are what an auditor filters on.
+        const fields = Object.entries(update.UserDefinedFields).filter(([key]) => key !== 'actions');
+        console.log(`          UserDefinedFields: ${JSON.stringify(Object.fromEntries(fields))} (+ actions)`);
       }
     }
     console.log(`\nNotifications published to SNS: ${harness.published.length}`);
