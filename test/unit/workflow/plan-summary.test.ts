@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ControlPlan, Evaluation } from '../../../remediators/core/types.js';
 import { summarizePlan } from '../../../remediators/workflow/plan-summary.js';
@@ -108,5 +109,56 @@ describe('summarizePlan', () => {
     expect(summary.next).toBe('SKIPPED');
     expect(summary.reason).toContain('APIGateway.3 tracingEnabled (notify)');
     expect(summary.reason).toContain('APIGateway.8: APIGateway.8 fails');
+  });
+});
+
+describe('summarizePlan invariants', () => {
+  const ids = ['APIGateway.1', 'APIGateway.3', 'APIGateway.5', 'Baseline.StageThrottling'] as const;
+  const controlArbitrary = fc.record({
+    controlId: fc.constantFrom(...ids),
+    mode: fc.constantFrom('auto', 'approve', 'notify', 'off'),
+    dryRun: fc.boolean(),
+    status: fc.constantFrom('COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE'),
+    fixable: fc.boolean(),
+  });
+
+  it('puts every change of a failing, active control in exactly one of toApply and notApplied', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(controlArbitrary, { selector: (control) => control.controlId }),
+        (controls) => {
+          const summary = summarizePlan({
+            apiName: 'orders',
+            decisions: controls.map((control) => decision(control.controlId, control.mode, control.dryRun)),
+            evaluations: controls.map((control) => ({
+              controlId: control.controlId,
+              status: control.status,
+              reason: 'r',
+            })),
+            plans: controls.map((control) =>
+              control.fixable && control.status === 'NON_COMPLIANT'
+                ? plan(control.controlId, `setting-${control.controlId}`)
+                : noChanges(control.controlId),
+            ),
+          });
+          for (const control of controls) {
+            const expected =
+              control.mode !== 'off' && control.status === 'NON_COMPLIANT' && control.fixable ? 1 : 0;
+            const applied = summary.toApply.filter((change) => change.controlId === control.controlId).length;
+            const left = summary.notApplied.filter((change) => change.controlId === control.controlId).length;
+            expect(applied + left).toBe(expected);
+            if (applied > 0) expect(control.dryRun || control.mode === 'notify').toBe(false);
+          }
+          expect(summary.next === 'APPLY' || summary.next === 'APPROVE').toBe(summary.toApply.length > 0);
+          if (summary.next === 'APPROVE') {
+            expect(
+              controls.some(
+                (control) => control.mode === 'approve' && summary.applyControls.includes(control.controlId),
+              ),
+            ).toBe(true);
+          }
+        },
+      ),
+    );
   });
 });
