@@ -92,11 +92,6 @@ export function settingChanges(
   return plan.changes.map(({ controlId, change }) => ({ controlId, ...change }));
 }
 
-/** Whether applying the plan would change anything. */
-export function hasChanges(plan: Pick<StagePlan, 'changes'>): boolean {
-  return plan.changes.length > 0;
-}
-
 /** Records each operation once per key, and fails when two controls want different values. */
 class OperationSet<Value> {
   private readonly byKey = new Map<string, { readonly controlId: ControlId; readonly value: Value }>();
