@@ -91,6 +91,7 @@ export class CentralStack extends Stack {
   constructor(scope: Construct, id: string, props: CentralStackProps) {
     super(scope, id, { ...props, env: { ...props.env, region: props.region } });
     const { config, projectRoot, region } = props;
+    // One retention for every log the service keeps (the configured access-log retention).
     const retention = logRetention(config.baseline.accessLogs.retentionDays);
 
     for (const writer of API_GATEWAY_WRITER_TASKS) {
@@ -114,6 +115,7 @@ export class CentralStack extends Stack {
       billingMode: BillingMode.PAY_PER_REQUEST,
       encryption: TableEncryption.AWS_MANAGED,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Locks and deployment slots live minutes; nothing in them outlives the stack.
       removalPolicy: RemovalPolicy.DESTROY,
     });
     const approvals = new Table(this, 'ApprovalsTable', {
@@ -183,11 +185,12 @@ export class CentralStack extends Stack {
         environment.SLACK_SECRET_ARN = slackSecret.secretArn;
         environment.APPROVAL_BASE_URL = this.approvalApi.baseUrl;
       }
-      if (task.substitution === 'IntakeFunctionArn')
+      if (task.substitution === 'IntakeFunctionArn') {
         environment.SERVICE_ROLE_ARNS = serviceRoleArns.join(',');
+      }
 
       const reserved = RESERVED_CONCURRENCY[task.substitution];
-      const fn = new ServiceFunction(this, `${pascal(taskShortName(task))}`, {
+      const fn = new ServiceFunction(this, pascal(taskShortName(task)), {
         projectRoot,
         entry: task.entry,
         description: task.description,
@@ -224,8 +227,9 @@ export class CentralStack extends Stack {
           const scope = { partition, account, baseline: config.baseline };
           return [...remediationReadStatements(scope), ...(writer ? remediationWriteStatements(scope) : [])];
         };
-        for (const statement of statementsFor(Aws.PARTITION, Aws.ACCOUNT_ID))
+        for (const statement of statementsFor(Aws.PARTITION, Aws.ACCOUNT_ID)) {
           role.addToPrincipalPolicy(statement);
+        }
         acknowledgeAll(
           role,
           wildcardFindings(statementsFor(NAG_PARTITION, NAG_ACCOUNT)).filter(

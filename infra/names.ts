@@ -5,6 +5,7 @@
  */
 import { posix } from 'node:path';
 import { TASKS } from '../state-machines/tasks.js';
+import type { TaskDefinition } from '../state-machines/tasks.js';
 
 export const SERVICE_PREFIX = 'apigw-remediation';
 
@@ -14,7 +15,7 @@ export const CENTRAL_EVENT_BUS_NAME = SERVICE_PREFIX;
 export type Task = (typeof TASKS)[number];
 
 /** `remediators/handlers/update-stage.ts` → `update-stage`. */
-export function taskShortName(task: Pick<Task, 'entry'>): string {
+export function taskShortName(task: Pick<TaskDefinition, 'entry'>): string {
   return posix.basename(task.entry, '.ts');
 }
 
@@ -35,7 +36,7 @@ export const API_GATEWAY_TASKS: readonly Task[] = MEMBER_ROLE_TASKS.filter(
  * IAM role names are global to an account while the central stack exists once per Region,
  * so the Region is part of the name. At most 64 characters (IAM limit).
  */
-export function centralTaskRoleName(task: Pick<Task, 'entry'>, region: string): string {
+export function centralTaskRoleName(task: Pick<TaskDefinition, 'entry'>, region: string): string {
   const name = `${SERVICE_PREFIX}-${taskShortName(task)}-${region}`;
   if (name.length > 64) {
     throw new Error(`IAM role name "${name}" is ${name.length} characters; IAM allows at most 64`);
@@ -48,7 +49,7 @@ export function centralTaskRoleName(task: Pick<Task, 'entry'>, region: string): 
  * wildcard so the member StackSet does not change when a central Region is added, and the
  * trust policy stays the same size (IAM limits it to 2,048 characters by default).
  */
-export function centralTaskRoleNamePattern(task: Pick<Task, 'entry'>): string {
+export function centralTaskRoleNamePattern(task: Pick<TaskDefinition, 'entry'>): string {
   return `${SERVICE_PREFIX}-${taskShortName(task)}-*`;
 }
 
