@@ -218,6 +218,22 @@ describe('remediation state machine', () => {
     expect(lastUpdate(harness)?.Note?.Text).toContain('stage tag apigw-remediation:mode=off');
   });
 
+  it('only reports and notifies when a stage tag sets the control to notify', async () => {
+    await tagStage({ 'apigw-remediation:mode:APIGateway.1': 'notify' });
+    const harness = await harnessWith();
+
+    const output = await harness.run(loggingFinding());
+
+    expect(outcomesOf(output)).toEqual(['SKIPPED']);
+    expect(await logLevel()).toBe('OFF');
+    expect(harness.calls).not.toContain('Apply');
+    expect(lastUpdate(harness)?.Workflow?.Status).toBe('NOTIFIED');
+    expect(lastUpdate(harness)?.Note?.Text).toContain('(notify)');
+    expect(harness.published).toHaveLength(1);
+    expect(harness.published[0]?.Message).toContain('*Would change:*');
+    expect(await harness.lockItems('stage#')).toEqual([]);
+  });
+
   it('records RESOURCE_GONE and releases the lock when the stage is deleted mid-way', async () => {
     const harness = await harnessWith();
 
