@@ -16,6 +16,8 @@ export default defineConfig({
       AWS_SECRET_ACCESS_KEY: 'testing',
       POWERTOOLS_DEV: 'false',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
+      // Metrics are asserted through spies; their EMF lines would only flood the test output.
+      POWERTOOLS_METRICS_DISABLED: 'true',
     },
   },
 });

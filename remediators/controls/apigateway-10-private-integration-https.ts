@@ -3,9 +3,6 @@
  * rule apigatewayv2-integration-private-https-enabled: NON_COMPLIANT when the integration has
  * no TlsConfig). TlsConfig exists only for HTTP APIs, so WebSocket stages are not applicable.
  *
- * The snapshot records TlsConfig.ServerNameToVerify: an integration without it is read as having
- * no TLS configuration.
- *
  * Report only: switching the integration to HTTPS fails every request until the backend behind
  * the VPC link serves TLS with a certificate for that name.
  */
@@ -22,18 +19,18 @@ function inspectV2(snapshot: V2StageSnapshot): Inspection {
     .filter((integration) => integration.connectionType === 'VPC_LINK')
     .sort((left, right) => compareCodePoints(left.integrationId, right.integrationId));
   const problems = privateIntegrations
-    .filter((integration) => !integration.tlsServerNameToVerify)
+    .filter((integration) => !integration.tlsConfigured)
     .map(
       (integration) =>
         `private integration ${integration.integrationId}${integration.integrationUri ? ` (${integration.integrationUri})` : ''} ` +
-        'has no TLS configuration, so traffic over the VPC link is plain HTTP; expected tlsConfig.serverNameToVerify',
+        'has no TLS configuration, so traffic over the VPC link is plain HTTP; expected a tlsConfig',
     );
   return inspectionOf(
     problems,
     [],
     privateIntegrations.length === 0
       ? 'the API has no private (VPC_LINK) integration'
-      : `every private integration uses HTTPS (${privateIntegrations.map((integration) => `${integration.integrationId} verifies ${String(integration.tlsServerNameToVerify)}`).join(', ')})`,
+      : `every private integration uses HTTPS (${privateIntegrations.map((integration) => (integration.tlsServerNameToVerify ? `${integration.integrationId} verifies ${integration.tlsServerNameToVerify}` : `${integration.integrationId} uses TLS`)).join(', ')})`,
   );
 }
 

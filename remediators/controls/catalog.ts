@@ -2,7 +2,14 @@
  * The control catalog: every control of the baseline, in one stable order (the order plans
  * are merged and reported in), and the questions the shell and the workflow ask about it.
  */
-import type { ApiType, Control, ControlId, Protocol, SnapshotPart } from '../core/types.js';
+import {
+  SNAPSHOT_PARTS,
+  type ApiType,
+  type Control,
+  type ControlId,
+  type Protocol,
+  type SnapshotPart,
+} from '../core/types.js';
 import { apiGateway1ExecutionLogging } from './apigateway-1-execution-logging.js';
 import { apiGateway10PrivateIntegrationHttps } from './apigateway-10-private-integration-https.js';
 import { apiGateway11DomainTlsPolicy } from './apigateway-11-domain-tls-policy.js';
@@ -70,17 +77,9 @@ export function baselineControlIds(apiType: ApiType): readonly ControlId[] {
 
 /** Always 'stage' and 'api' (the protocol of a V2 API comes from the API), then what the controls need. */
 const ALWAYS_READ: readonly SnapshotPart[] = ['stage', 'api'];
-const PART_ORDER: readonly SnapshotPart[] = [
-  'stage',
-  'api',
-  'account',
-  'customDomains',
-  'routes',
-  'integrations',
-];
 
 /** The union of the controls' `needs`, in a fixed order. */
 export function snapshotPartsFor(controls: readonly Control[]): SnapshotPart[] {
   const wanted = new Set<SnapshotPart>([...ALWAYS_READ, ...controls.flatMap((control) => control.needs)]);
-  return PART_ORDER.filter((part) => wanted.has(part));
+  return SNAPSHOT_PARTS.filter((part) => wanted.has(part));
 }

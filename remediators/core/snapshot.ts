@@ -31,21 +31,22 @@ import {
 } from '@aws-sdk/client-apigatewayv2';
 import { accountRegionKey, createCoreCache, type CoreCache, type DomainMappingEntry } from './cache.js';
 import type { CoreClients } from './clients.js';
-import type {
-  AccessLogSettings,
-  AccountState,
-  ApiState,
-  CustomDomainMapping,
-  Protocol,
-  RestMethodSettings,
-  RestStageState,
-  SnapshotPart,
-  SnapshotResult,
-  StageRef,
-  V2Integration,
-  V2Route,
-  V2RouteSettings,
-  V2StageState,
+import {
+  SNAPSHOT_PARTS,
+  type AccessLogSettings,
+  type AccountState,
+  type ApiState,
+  type CustomDomainMapping,
+  type Protocol,
+  type RestMethodSettings,
+  type RestStageState,
+  type SnapshotPart,
+  type SnapshotResult,
+  type StageRef,
+  type V2Integration,
+  type V2Route,
+  type V2RouteSettings,
+  type V2StageState,
 } from './types.js';
 
 export interface SnapshotOptions {
@@ -302,6 +303,7 @@ async function readIntegrations(ref: StageRef, clients: CoreClients): Promise<V2
           integrationId: integration.IntegrationId ?? '',
           connectionType: integration.ConnectionType ?? 'INTERNET',
           integrationUri: integration.IntegrationUri,
+          tlsConfigured: integration.TlsConfig !== undefined,
           tlsServerNameToVerify: integration.TlsConfig?.ServerNameToVerify,
         }),
       );
@@ -322,15 +324,7 @@ export function partsToRead(ref: StageRef, requested: readonly SnapshotPart[]): 
     wanted.delete('routes');
     wanted.delete('integrations');
   }
-  const order: readonly SnapshotPart[] = [
-    'stage',
-    'api',
-    'account',
-    'customDomains',
-    'routes',
-    'integrations',
-  ];
-  return order.filter((part) => wanted.has(part));
+  return SNAPSHOT_PARTS.filter((part) => wanted.has(part));
 }
 
 export async function readStageSnapshot(

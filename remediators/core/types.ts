@@ -65,7 +65,8 @@ export interface AccessLogSettings {
  * - routes: V2 GetRoutes (authorization type per route)
  * - integrations: V2 GetIntegrations (connection type and TLS config)
  */
-export type SnapshotPart = 'stage' | 'api' | 'account' | 'customDomains' | 'routes' | 'integrations';
+export const SNAPSHOT_PARTS = ['stage', 'api', 'account', 'customDomains', 'routes', 'integrations'] as const;
+export type SnapshotPart = (typeof SNAPSHOT_PARTS)[number];
 
 export interface RestStageState {
   readonly deploymentId?: string;
@@ -120,6 +121,8 @@ export interface V2Integration {
   readonly integrationId: string;
   readonly connectionType: string;
   readonly integrationUri?: string;
+  /** TlsConfig is present (even empty): private integration traffic then uses HTTPS. */
+  readonly tlsConfigured: boolean;
   readonly tlsServerNameToVerify?: string;
 }
 

@@ -17,7 +17,12 @@ describe('APIGateway.10 private integrations over HTTPS (report only)', () => {
   it('passes an HTTP API without private integrations, and one whose private integrations verify TLS', () => {
     const publicOnly = v2Snapshot('HTTP', {
       integrations: [
-        { integrationId: 'abc1234', connectionType: 'INTERNET', integrationUri: 'https://example.com' },
+        {
+          integrationId: 'abc1234',
+          connectionType: 'INTERNET',
+          integrationUri: 'https://example.com',
+          tlsConfigured: false,
+        },
       ],
     });
     expect(control.evaluate(publicOnly, BASELINE)).toEqual({
@@ -31,6 +36,7 @@ describe('APIGateway.10 private integrations over HTTPS (report only)', () => {
           integrationId: 'def5678',
           connectionType: 'VPC_LINK',
           integrationUri: listener,
+          tlsConfigured: true,
           tlsServerNameToVerify: 'orders.internal',
         },
       ],
@@ -43,8 +49,18 @@ describe('APIGateway.10 private integrations over HTTPS (report only)', () => {
   it('reports each private integration without TLS', () => {
     const snapshot = v2Snapshot('HTTP', {
       integrations: [
-        { integrationId: 'ghi9012', connectionType: 'VPC_LINK', integrationUri: listener },
-        { integrationId: 'abc1234', connectionType: 'INTERNET', integrationUri: 'http://example.com' },
+        {
+          integrationId: 'ghi9012',
+          connectionType: 'VPC_LINK',
+          integrationUri: listener,
+          tlsConfigured: false,
+        },
+        {
+          integrationId: 'abc1234',
+          connectionType: 'INTERNET',
+          integrationUri: 'http://example.com',
+          tlsConfigured: false,
+        },
       ],
     });
     expectReportedNotChanged(
@@ -52,7 +68,25 @@ describe('APIGateway.10 private integrations over HTTPS (report only)', () => {
       snapshot,
       BASELINE,
       `private integration ghi9012 (${listener}) has no TLS configuration, so traffic over the VPC link is plain HTTP; ` +
-        'expected tlsConfig.serverNameToVerify',
+        'expected a tlsConfig',
     );
+  });
+
+  it('passes a private integration whose TLS config names no server (the Config rule only asks for TlsConfig)', () => {
+    const snapshot = v2Snapshot('HTTP', {
+      integrations: [
+        {
+          integrationId: 'jkl3456',
+          connectionType: 'VPC_LINK',
+          integrationUri: listener,
+          tlsConfigured: true,
+        },
+      ],
+    });
+    expect(control.evaluate(snapshot, BASELINE)).toEqual({
+      controlId: 'APIGateway.10',
+      status: 'COMPLIANT',
+      reason: 'every private integration uses HTTPS (jkl3456 uses TLS)',
+    });
   });
 });

@@ -261,6 +261,7 @@ describe('readStageSnapshot (V2)', () => {
           integrationId: 'int1',
           connectionType: 'VPC_LINK',
           integrationUri: 'arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/app/x',
+          tlsConfigured: true,
           tlsServerNameToVerify: 'backend.internal',
         },
       ],
