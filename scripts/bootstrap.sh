@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests and the demo need, from the project's own files, only when missing.
-# Safe to run again: every step checks first.
+# Safe to run again: every step checks first. `--without-browser` skips chromium (the demo needs none).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,7 +20,7 @@ if ! command -v moto_server >/dev/null 2>&1 || ! command -v cfn-lint >/dev/null 
 fi
 
 # Chromium for the approval page's browser test (Debian package; playwright-core drives it).
-if [ ! -x /usr/bin/chromium ]; then
+if [ "${1:-}" != "--without-browser" ] && [ ! -x /usr/bin/chromium ]; then
   echo "bootstrap: apt-get install chromium" >&2
   SUDO=""
   [ "$(id -u)" -ne 0 ] && SUDO="sudo"

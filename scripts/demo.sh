@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/bootstrap.sh
+bash scripts/bootstrap.sh --without-browser
 # Node 24 (the Lambda runtime) from the project's own dev dependencies, whoever called us.
 export PATH="$PWD/node_modules/.bin:$PATH"
 export POWERTOOLS_LOG_LEVEL="${POWERTOOLS_LOG_LEVEL:-SILENT}"
