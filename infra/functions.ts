@@ -11,6 +11,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -20,6 +21,20 @@ import { acknowledge } from './nag.js';
 /** Lets the ESM bundle load the CommonJS dependencies esbuild leaves as `require` calls. */
 const ESM_REQUIRE_BANNER =
   "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+/** How every function is bundled (exported so bench/bundle-size.ts bundles exactly the same way). */
+export const SERVICE_BUNDLING: BundlingOptions = {
+  forceDockerBundling: false,
+  format: OutputFormat.ESM,
+  target: 'node24',
+  minify: true,
+  sourceMap: true,
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_BANNER,
+  logLevel: LogLevel.ERROR,
+  // The runtime's SDK may lag the one the code was tested with: bundle the project's own.
+  externalModules: [],
+};
 
 export interface ServiceFunctionProps {
   /** Repository root, to resolve `entry` and the lock file. */
@@ -88,18 +103,7 @@ export class ServiceFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        logLevel: LogLevel.ERROR,
-        // The runtime's SDK may lag the one the code was tested with: bundle the project's own.
-        externalModules: [],
-      },
+      bundling: SERVICE_BUNDLING,
     });
 
     acknowledge(

@@ -1,0 +1,284 @@
+/**
+ * Bundles every Lambda function of the service exactly as the CDK app does (NodejsFunction with
+ * infra/functions.ts SERVICE_BUNDLING, translated to the esbuild JS API the way aws-cdk-lib
+ * translates it to esbuild CLI flags) into a temporary directory, and reports per function the
+ * bundle, gzip and source map bytes and the five input modules that put the most bytes in it.
+ *
+ * Budget: a function whose bundle exceeds BUNDLE_BUDGET_BYTES (set from the measurements in
+ * docs/benchmarks.md, with headroom) gets a warning row; the process exits 1 when one does.
+ *
+ *   npm run bench:bundle            a table
+ *   npm run bench:bundle -- --json  a JSON array of {name, entry, bundleBytes, gzipBytes, sourceMapBytes, topInputs}
+ */
+import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { APPROVAL_API_ENTRY } from '../infra/approval-api.js';
+import { SERVICE_BUNDLING } from '../infra/functions.js';
+import { TASKS } from '../state-machines/tasks.js';
+
+export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+/**
+ * Budget per bundle (minified bytes, before gzip). Measured on 2026-11-21: 510 KiB (intake) to
+ * 1213 KiB (apply, about 1,242,000 bytes); every task that reaches AWS carries all the SDK clients the
+ * shared runtime builds. The budget leaves ~20 % headroom over the largest so that one more SDK
+ * client or a heavy dependency shows up as a warning, while SDK patch updates do not.
+ */
+export const BUNDLE_BUDGET_BYTES = 1_500_000;
+
+export interface LambdaEntry {
+  /** Short name: the handler file name without extension (e.g. `update-stage`). */
+  readonly name: string;
+  /** Handler file relative to the project root. */
+  readonly entry: string;
+}
+
+/** Every Lambda the CDK app creates: the state machine's tasks plus the approval API handler. */
+export function lambdaEntries(): LambdaEntry[] {
+  const entries = [...TASKS.map((task) => task.entry), APPROVAL_API_ENTRY];
+  return [...new Set<string>(entries)].map((entry) => ({ name: basename(entry, '.ts'), entry }));
+}
+
+/** The bundling options the bench can translate; anything else would be silently ignored, so it fails. */
+const SUPPORTED_BUNDLING_KEYS = new Set<string>([
+  'forceDockerBundling',
+  'format',
+  'target',
+  'minify',
+  'sourceMap',
+  'sourceMapMode',
+  'sourcesContent',
+  'mainFields',
+  'banner',
+  'footer',
+  'logLevel',
+  'externalModules',
+  'keepNames',
+  'define',
+  'loader',
+]);
+
+/**
+ * The esbuild JS API options equivalent to the CLI flags aws-cdk-lib (Bundling.buildEsbuildArgs)
+ * passes for these NodejsFunction bundling options: `--bundle --platform=node --target --format
+ * --outfile=index.mjs|index.js --minify --sourcemap[=mode] --external:… --banner:js …`.
+ * Differences from CDK: `metafile` is always on (the report needs it) and the output goes to `outdir`.
+ */
+export function esbuildOptionsFor(
+  bundling: BundlingOptions,
+  projectRoot: string,
+  entry: string,
+  outdir: string,
+): BuildOptions & { outfile: string; metafile: true } {
+  const unsupported = Object.keys(bundling).filter(
+    (key) => !SUPPORTED_BUNDLING_KEYS.has(key) && bundling[key as keyof BundlingOptions] !== undefined,
+  );
+  if (unsupported.length > 0) {
+    throw new Error(`bench/bundle-size.ts does not translate bundling option(s): ${unsupported.join(', ')}`);
+  }
+  if (bundling.target === undefined) {
+    throw new Error('SERVICE_BUNDLING must set target (the bench does not derive it from the runtime)');
+  }
+  if (bundling.sourceMap === false && bundling.sourceMapMode !== undefined) {
+    throw new Error('sourceMapMode cannot be used when sourceMap is false');
+  }
+  const esm = bundling.format === OutputFormat.ESM;
+  const sourceMapEnabled = Boolean(bundling.sourceMapMode ?? bundling.sourceMap);
+  const sourceMapMode = bundling.sourceMapMode ?? 'default';
+  return {
+    absWorkingDir: projectRoot,
+    entryPoints: [resolve(projectRoot, entry)],
+    bundle: true,
+    platform: 'node',
+    target: bundling.target,
+    ...(bundling.format === undefined ? {} : { format: bundling.format as BuildOptions['format'] }),
+    outfile: join(outdir, esm ? 'index.mjs' : 'index.js'),
+    minify: bundling.minify ?? false,
+    ...(sourceMapEnabled
+      ? {
+          sourcemap:
+            sourceMapMode === 'default' ? true : (sourceMapMode as 'external' | 'inline' | 'both' | 'linked'),
+        }
+      : {}),
+    ...(bundling.sourcesContent === false ? { sourcesContent: false } : {}),
+    // CDK's default for Node 18+ runtimes is to leave the runtime's SDK v3 out.
+    external: [...(bundling.externalModules ?? ['@aws-sdk/*'])],
+    ...(bundling.loader === undefined ? {} : { loader: { ...bundling.loader } as BuildOptions['loader'] }),
+    ...(bundling.define === undefined ? {} : { define: { ...bundling.define } }),
+    ...(bundling.logLevel === undefined ? {} : { logLevel: bundling.logLevel as BuildOptions['logLevel'] }),
+    ...(bundling.keepNames === true ? { keepNames: true } : {}),
+    ...(bundling.banner === undefined ? {} : { banner: { js: bundling.banner } }),
+    ...(bundling.footer === undefined ? {} : { footer: { js: bundling.footer } }),
+    ...(bundling.mainFields === undefined ? {} : { mainFields: [...bundling.mainFields] }),
+    metafile: true,
+  };
+}
+
+export interface InputShare {
+  /** Input path as esbuild reports it (relative to the project root). */
+  readonly path: string;
+  /** Bytes this input contributes to the (minified) output. */
+  readonly bytes: number;
+}
+
+/** The `limit` inputs that contribute the most bytes to `outfile`, largest first (ties by path). */
+export function topInputs(metafile: Metafile, outfile: string, limit = 5): InputShare[] {
+  const output = metafile.outputs[outfile];
+  if (output === undefined) {
+    throw new Error(
+      `metafile has no output ${outfile} (outputs: ${Object.keys(metafile.outputs).join(', ')})`,
+    );
+  }
+  return Object.entries(output.inputs)
+    .map(([path, input]) => ({ path, bytes: input.bytesInOutput }))
+    .sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .slice(0, limit);
+}
+
+/** `node_modules/@scope/pkg/dist-es/a/b.js` → `@scope/pkg/…/a/b.js`; project files stay as they are. */
+export function shortInputPath(path: string): string {
+  const marker = 'node_modules/';
+  const at = path.lastIndexOf(marker);
+  if (at < 0) return path;
+  const rest = path.slice(at + marker.length).split('/');
+  const packageParts = rest[0]?.startsWith('@') ? 2 : 1;
+  const pkg = rest.slice(0, packageParts).join('/');
+  const file = rest.slice(packageParts);
+  return file.length > 2 ? `${pkg}/…/${file.slice(-2).join('/')}` : [pkg, ...file].join('/');
+}
+
+export interface BundleRow {
+  readonly name: string;
+  readonly entry: string;
+  readonly bundleBytes: number;
+  readonly gzipBytes: number;
+  readonly sourceMapBytes: number;
+  readonly topInputs: readonly InputShare[];
+  /** The bundle file, still on disk until the caller's cleanup runs. */
+  readonly outfile: string;
+  readonly overBudget: boolean;
+}
+
+export interface BundledLambdas {
+  readonly rows: BundleRow[];
+  readonly dir: string;
+  cleanup(): Promise<void>;
+}
+
+/** Bundles every Lambda into its own subdirectory of a fresh temporary directory. */
+export async function bundleLambdas(
+  bundling: BundlingOptions = SERVICE_BUNDLING,
+  budgetBytes = BUNDLE_BUDGET_BYTES,
+): Promise<BundledLambdas> {
+  const dir = await mkdtemp(join(tmpdir(), 'apigw-remediation-bundles-'));
+  const rows: BundleRow[] = [];
+  try {
+    for (const lambda of lambdaEntries()) {
+      const options = esbuildOptionsFor(bundling, PROJECT_ROOT, lambda.entry, join(dir, lambda.name));
+      const result = await build(options);
+      const code = await readFile(options.outfile);
+      const map = await readFile(`${options.outfile}.map`).catch(() => undefined);
+      const outfileKey = Object.keys(result.metafile.outputs).find(
+        (key) => resolve(PROJECT_ROOT, key) === options.outfile,
+      );
+      if (outfileKey === undefined) throw new Error(`esbuild reported no output for ${lambda.entry}`);
+      rows.push({
+        name: lambda.name,
+        entry: lambda.entry,
+        bundleBytes: code.byteLength,
+        gzipBytes: gzipSync(code, { level: 9 }).byteLength,
+        sourceMapBytes: map?.byteLength ?? 0,
+        topInputs: topInputs(result.metafile, outfileKey),
+        outfile: options.outfile,
+        overBudget: code.byteLength > budgetBytes,
+      });
+    }
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return { rows, dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export function kib(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+/** Left-aligned first column, right-aligned others, two spaces apart (bench/api-calls.ts style). */
+export function formatTable(header: readonly string[], body: readonly (readonly string[])[]): string {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...body.map((cells) => cells[column]?.length ?? 0)),
+  );
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) =>
+        column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
+      )
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...body.map(line)].join('\n');
+}
+
+function table(rows: readonly BundleRow[], budgetBytes: number): string {
+  const header = ['function', 'bundle', 'gzip', 'source map', 'budget'];
+  const body = rows.map((row) => [
+    row.name,
+    kib(row.bundleBytes),
+    kib(row.gzipBytes),
+    kib(row.sourceMapBytes),
+    row.overBudget ? `WARNING > ${kib(budgetBytes)}` : 'ok',
+  ]);
+  const details = rows.map(
+    (row) =>
+      `${row.name}\n${row.topInputs
+        .map((input) => `    ${kib(input.bytes).padStart(10)}  ${shortInputPath(input.path)}`)
+        .join('\n')}`,
+  );
+  return [
+    formatTable(header, body),
+    '',
+    `Budget: ${kib(budgetBytes)} per bundle (minified, before gzip).`,
+    '',
+    'Top 5 inputs by bytes in the bundle:',
+    ...details,
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const json = process.argv.includes('--json');
+  const bundled = await bundleLambdas();
+  try {
+    const { rows } = bundled;
+    if (json) {
+      const summary = rows.map(({ name, entry, bundleBytes, gzipBytes, sourceMapBytes, topInputs: top }) => ({
+        name,
+        entry,
+        bundleBytes,
+        gzipBytes,
+        sourceMapBytes,
+        topInputs: top,
+      }));
+      console.log(JSON.stringify(summary, null, 2));
+    } else {
+      console.log(table(rows, BUNDLE_BUDGET_BYTES));
+    }
+    const over = rows.filter((row) => row.overBudget);
+    if (over.length > 0) {
+      console.error(
+        `Budget exceeded (${BUNDLE_BUDGET_BYTES} bytes):\n${over.map((row) => `${row.name}: ${row.bundleBytes} bytes`).join('\n')}`,
+      );
+      process.exitCode = 1;
+    }
+  } finally {
+    await bundled.cleanup();
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main();
+}
