@@ -287,6 +287,7 @@ export class CentralStack extends Stack {
     });
     const substitutions: Record<string, string> = {
       [DEFINITION_SUBSTITUTIONS.LocksTableName]: locks.tableName,
+      [DEFINITION_SUBSTITUTIONS.Partition]: Aws.PARTITION,
     };
     for (const [substitution, fn] of functions) substitutions[substitution] = fn.function.functionArn;
     this.stateMachine = new StateMachine(this, 'Workflow', {

@@ -2,8 +2,9 @@
  * Alarms (to the notification topic) and the operations dashboard.
  *
  * Alarms: a workflow execution failed or timed out; any dead-letter queue holds a message (an
- * event that never started a remediation); a remediation ended FAILED. The dashboard shows the
- * outcomes by status (metric), by control and by account (Logs Insights over the outcome log).
+ * event that never started a remediation); a remediation ended FAILED; intake rejected part of an
+ * event; an outcome could not be written to Security Hub. The dashboard shows the outcomes by
+ * status and by control (metrics) and by account (Logs Insights over the outcome log).
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import {
@@ -25,8 +26,8 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { CONTROL_IDS } from '../remediators/core/types.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../remediators/shared/powertools.js';
+import { RECORD_FAILURES_METRIC, REMEDIATIONS_METRIC } from '../remediators/workflow/metrics.js';
 import type { ServiceFunction } from './functions.js';
 
 /**
@@ -36,9 +37,14 @@ import type { ServiceFunction } from './functions.js';
  */
 export const OUTCOME_METRIC = {
   namespace: METRICS_NAMESPACE,
-  metricName: 'Remediations',
+  metricName: REMEDIATIONS_METRIC,
   outcomeDimension: 'Outcome',
+  /** Also published once per control of a record, with {ControlId, Outcome} (no account: bounded). */
+  controlDimension: 'ControlId',
 } as const;
+/** Intake: event items it could not read (remediators/handlers/intake.ts). */
+export const REJECTED_METRIC = 'Rejected';
+export { RECORD_FAILURES_METRIC };
 export const OUTCOME_LOG_MESSAGE = 'remediation outcome recorded';
 
 const PERIOD = Duration.minutes(5);
@@ -53,6 +59,16 @@ export function outcomesByStatus(): MathExpression {
   });
 }
 
+/** Outcomes by control, from the metric: one line per ControlId and Outcome that occurred. */
+export function outcomesByControl(): MathExpression {
+  return new MathExpression({
+    expression: `SEARCH('{${OUTCOME_METRIC.namespace},${OUTCOME_METRIC.controlDimension},${OUTCOME_METRIC.outcomeDimension},service} MetricName="${OUTCOME_METRIC.metricName}"', 'Sum', ${PERIOD.toSeconds()})`,
+    label: 'control outcome',
+    usingMetrics: {},
+    period: PERIOD,
+  });
+}
+
 /** Logs Insights: outcomes per account (the record's stage account). */
 export function outcomesByAccountQuery(): string[] {
   return [
@@ -61,15 +77,6 @@ export function outcomesByAccountQuery(): string[] {
     'stats count(*) as remediations by account, outcome',
     'sort remediations desc',
   ];
-}
-
-/**
- * Logs Insights: outcomes per control. A record lists its controls inside arrays (changes,
- * evaluations), so each control is counted by whether the record mentions it.
- */
-export function outcomesByControlQuery(controlIds: readonly string[]): string[] {
-  const columns = controlIds.map((id) => `sum(strcontains(@message, '"controlId":"${id}"')) as \`${id}\``);
-  return [`filter message = "${OUTCOME_LOG_MESSAGE}"`, `stats ${columns.join(', ')} by record.outcome`];
 }
 
 export interface MonitoringProps {
@@ -131,6 +138,24 @@ export class Monitoring extends Construct {
       'A remediation ended FAILED (recorded in Security Hub with the error)',
       failedOutcomes,
     );
+    const serviceCount = (metricName: string) =>
+      new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service: SERVICE_NAME },
+        statistic: 'Sum',
+        period: PERIOD,
+      });
+    alarmOnAny(
+      'IntakeRejected',
+      'Intake rejected part of an event (nothing started for it): the notification lists the errors',
+      serviceCount(REJECTED_METRIC),
+    );
+    alarmOnAny(
+      'RecordFailures',
+      'An outcome could not be written to Security Hub (the audit trail has a gap): see the notification',
+      serviceCount(RECORD_FAILURES_METRIC),
+    );
 
     this.dashboard = new Dashboard(this, 'Dashboard', {
       // Dashboards are global to the account: the Region keeps per-Region deployments apart.
@@ -146,13 +171,7 @@ export class Monitoring extends Construct {
         ],
         [
           new GraphWidget({ title: 'Outcomes by status', left: [outcomesByStatus()], width: 8 }),
-          new LogQueryWidget({
-            title: 'Outcomes by control',
-            logGroupNames: [props.outcomeLogs.logGroupName],
-            queryLines: outcomesByControlQuery(CONTROL_IDS),
-            view: LogQueryVisualizationType.TABLE,
-            width: 8,
-          }),
+          new GraphWidget({ title: 'Outcomes by control', left: [outcomesByControl()], width: 8 }),
           new LogQueryWidget({
             title: 'Outcomes by account',
             logGroupNames: [props.outcomeLogs.logGroupName],

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CONTROL_IDS, REMEDIABLE_CONTROL_IDS, type StageRef } from '../remediators/core/types.js';
-import { describeChange } from '../remediators/workflow/outcome.js';
+import { describeChange, driftEvaluations } from '../remediators/workflow/outcome.js';
 import { seedInsecureHttpStage, seedInsecureRestStage } from '../test/helpers/insecure-apis.js';
 import { startMoto } from '../test/helpers/moto.js';
 import { createWorkflowHarness } from '../test/workflow/harness.js';
@@ -213,7 +213,14 @@ async function main(): Promise<void> {
       }
     }
 
-    console.log('Security Hub records (BatchImportFindings / BatchUpdateFindings, as sent):');
+    for (const record of harness.records.filter((candidate) => candidate.findingId === undefined)) {
+      const drifted = driftEvaluations(record).map((evaluation) => evaluation.controlId);
+      console.log(
+        `Own findings for ${record.stage.apiId}/${record.stage.stageName}: ${drifted.length} of ${record.evaluations.length} ` +
+          `checked controls, those failing before the run (${drifted.join(', ')}); each noted with its own outcome.`,
+      );
+    }
+    console.log('\nSecurity Hub records (BatchImportFindings / BatchUpdateFindings, as sent):');
     for (const call of harness.batchImports()) {
       for (const finding of call.Findings ?? []) {
         console.log(
@@ -233,6 +240,10 @@ async function main(): Promise<void> {
       }
     }
     console.log(`\nNotifications published to SNS: ${harness.published.length}`);
+    const byControl = harness.metrics
+      .filter((metric) => metric.dimensions.ControlId !== undefined)
+      .map((metric) => `${metric.dimensions.ControlId} ${metric.dimensions.Outcome}`);
+    console.log(`Metric Remediations by ControlId and Outcome: ${byControl.join(', ')}`);
     const outcomes = harness.records.map((record) => record.outcome);
     const all = harness.records.flatMap((record) => record.changes.map(describeChange));
     console.log(`Outcomes: ${outcomes.join(', ')}; ${all.length} setting(s) changed.`);

@@ -114,6 +114,14 @@ export const TASKS = [
     needs: ['notifyTopic'],
   },
   {
+    substitution: 'ReportFailureFunctionArn',
+    entry: 'remediators/handlers/report-failure.ts',
+    description:
+      'Reports what stopped before the per-stage path (intake rejections, ownership refused, stages not listed)',
+    // Like the record task: own findings (stages not listed after drift) are imported as the member role.
+    needs: ['memberRole', 'securityHub', 'notifyTopic'],
+  },
+  {
     substitution: 'ReleaseLockFunctionArn',
     entry: 'remediators/handlers/release-lock.ts',
     description: 'Releases the per-stage lock if this execution still holds it',
@@ -125,6 +133,11 @@ export const TASKS = [
 export const DEFINITION_SUBSTITUTIONS = {
   /** DynamoDB table (partition key `pk` string, TTL attribute `expiresAt`) for stage locks and deploy slots. */
   LocksTableName: 'LocksTableName',
+  /**
+   * The partition of the stack (`aws`, `aws-cn`, `aws-us-gov`): every ARN the definition spells
+   * out itself (the service integration of the approval wait) is built with it, never hard-coded.
+   */
+  Partition: 'Partition',
 } as const;
 
 export { LOCKS_TABLE_KEY, LOCKS_TABLE_TTL_ATTRIBUTE } from '../remediators/workflow/lock.js';

@@ -1,12 +1,14 @@
 /**
  * Record task: the outcome of one stage in Security Hub (the auditors' history), whatever the
- * outcome, and the Remediations metric by outcome (alarms watch FAILED).
+ * outcome, and the Remediations metric by outcome (alarms watch FAILED) and by control and
+ * outcome (the dashboard's "by control" graph). No account or API dimension: metric cardinality
+ * stays bounded (controls × outcomes); accounts are in the outcome log for Logs Insights.
  */
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { CATALOG } from '../controls/catalog.js';
 import { recordOutcome } from '../securityhub/records.js';
-import { logger, metrics } from '../shared/powertools.js';
-import { toOutcomeRecord, type OutcomeRecord } from '../workflow/outcome.js';
+import { logger } from '../shared/powertools.js';
+import { REMEDIATIONS_METRIC } from '../workflow/metrics.js';
+import { controlRecord, toOutcomeRecord, type OutcomeRecord } from '../workflow/outcome.js';
 import { createWorkflowDeps, type WorkflowDeps } from '../workflow/runtime.js';
 import { parseTaskInput, StageWorkItemSchema, TerminalSchema } from '../workflow/state.js';
 
@@ -33,9 +35,13 @@ export function createRecordHandler(deps: WorkflowDeps) {
       CONTROL_TITLES,
     );
     logger.info('remediation outcome recorded', { record, ...result });
-    const metric = metrics.singleMetric();
-    metric.addDimension('Outcome', record.outcome);
-    metric.addMetric('Remediations', MetricUnit.Count, 1);
+    deps.metric(REMEDIATIONS_METRIC, { Outcome: record.outcome });
+    for (const evaluation of record.evaluations) {
+      deps.metric(REMEDIATIONS_METRIC, {
+        ControlId: evaluation.controlId,
+        Outcome: controlRecord(record, evaluation).outcome,
+      });
+    }
     return { recorded: true, outcome: record.outcome, ...result, record };
   };
 }

@@ -13,7 +13,14 @@ import type {
 } from '@aws-sdk/client-securityhub';
 import type { ControlId, Partition, StageRef } from '../core/types.js';
 import type { OutcomeStatus } from '../workflow/state.js';
-import { describeChange, type OutcomeRecord } from '../workflow/outcome.js';
+import { controlRecord, describeChange, driftEvaluations, type OutcomeRecord } from '../workflow/outcome.js';
+import type { RequestFailureRecord } from '../workflow/request-failure.js';
+
+/** What a note and the user-defined fields are made of: a stage's record, one control's, or a request's failure. */
+export type NoteSource = Pick<
+  OutcomeRecord,
+  'outcome' | 'approver' | 'reason' | 'changes' | 'executionArn' | 'remediationId' | 'serviceVersion'
+>;
 
 export const MAX_FINDINGS_PER_CALL = 100;
 export const MAX_NOTE_LENGTH = 512;
@@ -91,7 +98,7 @@ export function ownershipUpdates(
  * characters: the execution ARN is kept whole (it is how an auditor drills in), the reason and
  * the change list give way first.
  */
-export function buildNote(record: OutcomeRecord): string {
+export function buildNote(record: NoteSource): string {
   const head = `${record.outcome} (${record.approver}): `;
   const tail = ` Execution: ${record.executionArn}`;
   const budget = MAX_NOTE_LENGTH - head.length - tail.length;
@@ -114,7 +121,7 @@ export function buildNote(record: OutcomeRecord): string {
 }
 
 /** Remediation id, execution, actions, approver, outcome, service version: within the UDF limits. */
-export function buildUserDefinedFields(record: OutcomeRecord): Record<string, string> {
+export function buildUserDefinedFields(record: NoteSource): Record<string, string> {
   const actions = record.changes.length === 0 ? 'none' : record.changes.map(describeChange).join('; ');
   const fields: Record<string, string> = {
     remediationId: record.remediationId,
@@ -147,7 +154,7 @@ export function workflowStatus(
 
 /** The outcome on the given findings: Workflow, Note and UserDefinedFields, 100 findings per call. */
 export function outcomeUpdates(
-  record: OutcomeRecord,
+  record: NoteSource,
   findings: readonly AwsSecurityFindingIdentifier[],
   status: 'RESOLVED' | 'NOTIFIED' = workflowStatus(record.outcome),
 ): BatchUpdateFindingsCommandInput[] {
@@ -162,46 +169,105 @@ export function outcomeUpdates(
 }
 
 /**
- * Findings of the service's own, one per checked control of the stage, for drift seen in
- * CloudTrail (no AWS finding exists for it). Compliance says how the control stands after
- * the workflow; importing again later updates the same finding (stable Id).
+ * Findings of the service's own for drift seen in CloudTrail (no AWS finding exists for it): one
+ * per control that failed when the stage was read (or per requested control when it was never
+ * read, see {@link driftEvaluations}), each with that control's own outcome (see
+ * {@link controlRecord}). Compliance says how the control stands after the workflow; importing
+ * again later updates the same finding (stable Id).
  */
 export function ownFindings(
   record: OutcomeRecord,
   titles: Readonly<Partial<Record<ControlId, string>>>,
-): AwsSecurityFinding[] {
+): { readonly finding: AwsSecurityFinding; readonly control: OutcomeRecord }[] {
   const { stage } = record;
   const productArn = ownProductArn(stage.partition, stage.region, stage.account);
-  return record.evaluations.map((evaluation) => ({
+  return driftEvaluations(record).map((evaluation) => {
+    const control = controlRecord(record, evaluation);
+    const finding: AwsSecurityFinding = {
+      SchemaVersion: '2018-10-08',
+      Id: ownFindingId(stage, evaluation.controlId),
+      ProductArn: productArn,
+      GeneratorId: `apigw-remediation/${evaluation.controlId}`,
+      AwsAccountId: stage.account,
+      Region: stage.region,
+      Types: ['Software and Configuration Checks/AWS Security Best Practices'],
+      CreatedAt: record.recordedAt,
+      UpdatedAt: record.recordedAt,
+      Severity: { Label: evaluation.compliance === 'FAILED' ? 'MEDIUM' : 'INFORMATIONAL' },
+      Title: truncate(
+        `${evaluation.controlId} ${titles[evaluation.controlId] ?? ''}`.trim(),
+        MAX_TITLE_LENGTH,
+      ),
+      Description: truncate(
+        `${control.reason} (checked after ${record.trigger} drift; outcome ${control.outcome})`,
+        MAX_DESCRIPTION_LENGTH,
+      ),
+      Resources: [
+        {
+          Type: stage.apiType === 'REST' ? 'AwsApiGatewayStage' : 'AwsApiGatewayV2Stage',
+          Id: stageArn(stage),
+          Partition: stage.partition,
+          Region: stage.region,
+        },
+      ],
+      Compliance: { Status: evaluation.compliance },
+      // A deleted stage's findings are archived, as Security Hub does with its own.
+      RecordState: record.outcome === 'RESOURCE_GONE' ? 'ARCHIVED' : 'ACTIVE',
+      ProductFields: {
+        'apigw-remediation/ControlId': evaluation.controlId,
+        'apigw-remediation/RemediationId': truncate(record.remediationId, MAX_UDF_VALUE_LENGTH),
+      },
+    };
+    return { finding, control };
+  });
+}
+
+export function apiArn(api: Pick<StageRef, 'partition' | 'region' | 'apiType' | 'apiId'>): string {
+  const collection = api.apiType === 'REST' ? 'restapis' : 'apis';
+  return `arn:${api.partition}:apigateway:${api.region}::/${collection}/${api.apiId}`;
+}
+
+/** The finding of the service's own that says the stages of an API could not be listed (one per API). */
+export function stagesUnlistedFindingId(record: RequestFailureRecord): string {
+  return `apigw-remediation/stages-unlisted/${apiArn(record.request)}`;
+}
+
+/**
+ * CloudTrail drift on an API whose stages could not be listed: nothing was checked, so the API
+ * itself gets a finding of the service's own, Compliance WARNING (ASFF: the check could not be
+ * completed), saying why. The same Id is updated by every later failure on that API.
+ */
+export function stagesUnlistedFinding(record: RequestFailureRecord): AwsSecurityFinding {
+  const { request } = record;
+  return {
     SchemaVersion: '2018-10-08',
-    Id: ownFindingId(stage, evaluation.controlId),
-    ProductArn: productArn,
-    GeneratorId: `apigw-remediation/${evaluation.controlId}`,
-    AwsAccountId: stage.account,
-    Region: stage.region,
+    Id: stagesUnlistedFindingId(record),
+    ProductArn: ownProductArn(request.partition, request.region, request.account),
+    GeneratorId: 'apigw-remediation/stages-unlisted',
+    AwsAccountId: request.account,
+    Region: request.region,
     Types: ['Software and Configuration Checks/AWS Security Best Practices'],
     CreatedAt: record.recordedAt,
     UpdatedAt: record.recordedAt,
-    Severity: { Label: evaluation.compliance === 'FAILED' ? 'MEDIUM' : 'INFORMATIONAL' },
-    Title: truncate(`${evaluation.controlId} ${titles[evaluation.controlId] ?? ''}`.trim(), MAX_TITLE_LENGTH),
+    Severity: { Label: 'MEDIUM' },
+    Title: truncate(`API Gateway API ${request.apiId}: stages could not be checked`, MAX_TITLE_LENGTH),
     Description: truncate(
-      `${evaluation.reason} (checked after ${record.trigger} drift; outcome ${record.outcome})`,
+      `${record.reason}. Controls not checked: ${request.controls.join(', ')} (after ${request.trigger} drift). ` +
+        `Execution: ${record.executionArn}`,
       MAX_DESCRIPTION_LENGTH,
     ),
     Resources: [
       {
-        Type: stage.apiType === 'REST' ? 'AwsApiGatewayStage' : 'AwsApiGatewayV2Stage',
-        Id: stageArn(stage),
-        Partition: stage.partition,
-        Region: stage.region,
+        Type: request.apiType === 'REST' ? 'AwsApiGatewayRestApi' : 'AwsApiGatewayV2Api',
+        Id: apiArn(request),
+        Partition: request.partition,
+        Region: request.region,
       },
     ],
-    Compliance: { Status: evaluation.compliance },
-    // A deleted stage's findings are archived, as Security Hub does with its own.
-    RecordState: record.outcome === 'RESOURCE_GONE' ? 'ARCHIVED' : 'ACTIVE',
+    Compliance: { Status: 'WARNING' },
+    RecordState: 'ACTIVE',
     ProductFields: {
-      'apigw-remediation/ControlId': evaluation.controlId,
       'apigw-remediation/RemediationId': truncate(record.remediationId, MAX_UDF_VALUE_LENGTH),
     },
-  }));
+  };
 }

@@ -5,18 +5,24 @@
 import {
   BatchImportFindingsCommand,
   BatchUpdateFindingsCommand,
+  type AwsSecurityFinding,
   type AwsSecurityFindingIdentifier,
   type SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import type { ControlId } from '../core/types.js';
 import type { OutcomeRecord } from '../workflow/outcome.js';
+import type { RequestFailureRecord } from '../workflow/request-failure.js';
 import {
   awsProductArn,
+  buildNote,
+  buildUserDefinedFields,
   chunk,
   outcomeUpdates,
   ownFindings,
   ownershipUpdates,
+  stagesUnlistedFinding,
   workflowStatus,
+  type NoteSource,
 } from './findings.js';
 
 export class SecurityHubWriteError extends Error {
@@ -76,10 +82,56 @@ export interface RecordResult {
   readonly updated: number;
 }
 
+async function batchImport(
+  client: SecurityHubClient,
+  findings: readonly AwsSecurityFinding[],
+): Promise<number> {
+  let imported = 0;
+  for (const batch of chunk(findings)) {
+    const response = await client.send(new BatchImportFindingsCommand({ Findings: batch }));
+    if ((response.FailedCount ?? 0) > 0) {
+      throw new SecurityHubWriteError(
+        `BatchImportFindings refused ${response.FailedCount} finding(s): ` +
+          (response.FailedFindings ?? [])
+            .map((failed) => `${failed.Id} (${failed.ErrorCode}: ${failed.ErrorMessage})`)
+            .join('; '),
+      );
+    }
+    imported += response.SuccessCount ?? batch.length;
+  }
+  return imported;
+}
+
+/** Workflow, note and fields per finding; findings that get the very same update share calls. */
+async function updateEach(
+  client: SecurityHubClient,
+  updates: readonly {
+    readonly identifier: AwsSecurityFindingIdentifier;
+    readonly source: NoteSource;
+    readonly status: 'RESOLVED' | 'NOTIFIED';
+  }[],
+): Promise<number> {
+  const groups = new Map<
+    string,
+    { source: NoteSource; status: 'RESOLVED' | 'NOTIFIED'; ids: AwsSecurityFindingIdentifier[] }
+  >();
+  for (const { identifier, source, status } of updates) {
+    const key = JSON.stringify([status, buildNote(source), buildUserDefinedFields(source)]);
+    const group = groups.get(key) ?? { source, status, ids: [] };
+    group.ids.push(identifier);
+    groups.set(key, group);
+  }
+  let updated = 0;
+  for (const { source, status, ids } of groups.values()) {
+    updated += await batchUpdate(client, outcomeUpdates(source, ids, status));
+  }
+  return updated;
+}
+
 /**
  * A Security Hub trigger: update its finding. Any other trigger: import the service's own
- * findings for the stage (at most 100 per call), then update them
- * the same way, so every outcome reads alike in Security Hub.
+ * findings for the stage's drifted controls (at most 100 per call), then update each with its
+ * control's own outcome and note, so every outcome reads alike in Security Hub.
  */
 export async function recordOutcome(
   clients: SecurityHubClients,
@@ -93,30 +145,45 @@ export async function recordOutcome(
     );
     return { imported: 0, updated };
   }
-  const findings = ownFindings(record, titles);
-  let imported = 0;
-  for (const batch of chunk(findings)) {
-    const response = await clients.member.send(new BatchImportFindingsCommand({ Findings: batch }));
-    if ((response.FailedCount ?? 0) > 0) {
-      throw new SecurityHubWriteError(
-        `BatchImportFindings refused ${response.FailedCount} finding(s): ` +
-          (response.FailedFindings ?? [])
-            .map((failed) => `${failed.Id} (${failed.ErrorCode}: ${failed.ErrorMessage})`)
-            .join('; '),
-      );
-    }
-    imported += response.SuccessCount ?? batch.length;
+  const own = ownFindings(record, titles);
+  if (own.length === 0) return { imported: 0, updated: 0 };
+  const imported = await batchImport(
+    clients.member,
+    own.map(({ finding }) => finding),
+  );
+  const updated = await updateEach(
+    clients.home,
+    own.map(({ finding, control }) => ({
+      identifier: { Id: finding.Id, ProductArn: finding.ProductArn },
+      source: control,
+      status: workflowStatus(control.outcome, control.evaluations[0]?.compliance),
+    })),
+  );
+  return { imported, updated };
+}
+
+/**
+ * A request that stopped before its stages were known (EXPAND_FAILED): FAILED on its finding
+ * (Workflow NOTIFIED, a note with the error), or, for drift without a finding, a finding of the
+ * service's own on the API saying the stages could not be listed, then updated the same way.
+ */
+export async function recordRequestFailure(
+  clients: Pick<SecurityHubClients, 'home'> & { readonly member: () => Promise<SecurityHubClient> },
+  record: RequestFailureRecord,
+): Promise<RecordResult> {
+  const { request } = record;
+  if (request.findingId !== undefined) {
+    const updated = await batchUpdate(
+      clients.home,
+      outcomeUpdates(record, [findingIdentifier(request, request.findingId, request.productArn)], 'NOTIFIED'),
+    );
+    return { imported: 0, updated };
   }
-  let updated = 0;
-  for (const status of ['RESOLVED', 'NOTIFIED'] as const) {
-    const identifiers = findings
-      // ownFindings builds one finding per evaluation, in order.
-      .filter(
-        (_finding, index) => workflowStatus(record.outcome, record.evaluations[index]?.compliance) === status,
-      )
-      .map((finding) => ({ Id: finding.Id, ProductArn: finding.ProductArn }));
-    if (identifiers.length > 0)
-      updated += await batchUpdate(clients.home, outcomeUpdates(record, identifiers, status));
-  }
+  const finding = stagesUnlistedFinding(record);
+  const imported = await batchImport(await clients.member(), [finding]);
+  const updated = await batchUpdate(
+    clients.home,
+    outcomeUpdates(record, [{ Id: finding.Id, ProductArn: finding.ProductArn }], 'NOTIFIED'),
+  );
   return { imported, updated };
 }

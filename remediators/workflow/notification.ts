@@ -4,6 +4,7 @@
  * Slack: JSON `{version: "1.0", source: "custom", content: {textType, title, description}}`.
  */
 import { describeChange, type OutcomeRecord } from './outcome.js';
+import type { RequestFailureRecord } from './request-failure.js';
 import type { ControlDecision } from './state.js';
 
 /** Chatbot custom notification limits (title, description). */
@@ -30,10 +31,35 @@ export interface Notification {
   readonly message: string;
 }
 
-export function buildNotification(record: OutcomeRecord): Notification {
+function chatbotNotification(
+  id: string,
+  title: string,
+  lines: readonly string[],
+  summary: string,
+  context: Readonly<Record<string, string>>,
+  subject: string,
+): Notification {
+  const body = {
+    version: '1.0',
+    source: 'custom',
+    id,
+    content: {
+      textType: 'client-markdown',
+      title: clip(title, MAX_TITLE_LENGTH),
+      description: clip(lines.join('\n'), MAX_DESCRIPTION_LENGTH),
+    },
+    metadata: { summary: clip(summary, MAX_TITLE_LENGTH), additionalContext: context },
+  };
+  return {
+    subject: clip(`[apigw-remediation] ${subject}`, MAX_SUBJECT_LENGTH),
+    message: JSON.stringify(body),
+  };
+}
+
+/** `notRecorded`: why Security Hub does not hold this outcome (the record task failed), if it does not. */
+export function buildNotification(record: OutcomeRecord, notRecorded?: string): Notification {
   const { stage } = record;
   const where = `${stage.apiId}/${stage.stageName} (${stage.account}, ${stage.region})`;
-  const title = clip(`${record.outcome}: API Gateway stage ${where}`, MAX_TITLE_LENGTH);
   const changeHeading = record.outcome === 'REMEDIATED' ? 'Changed' : 'Would change';
   const lines = [
     `*Why:* ${record.reason}`,
@@ -42,27 +68,65 @@ export function buildNotification(record: OutcomeRecord): Notification {
       ? []
       : [`*${changeHeading}:*`, ...record.changes.map((change) => `• ${describeChange(change)}`)]),
     ...(record.findingId === undefined ? [] : [`*Finding:* ${record.findingId}`]),
+    ...(notRecorded === undefined ? [] : [`*Security Hub:* NOT recorded: ${notRecorded}`]),
     `*Execution:* ${record.executionArn}`,
   ];
-  const body = {
-    version: '1.0',
-    source: 'custom',
-    id: record.remediationId,
-    content: {
-      textType: 'client-markdown',
-      title,
-      description: clip(lines.join('\n'), MAX_DESCRIPTION_LENGTH),
-    },
-    metadata: {
-      summary: clip(`${record.outcome} ${where}`, MAX_TITLE_LENGTH),
-      additionalContext: { outcome: record.outcome, remediationId: record.remediationId },
-    },
-  };
-  return {
-    subject: clip(
-      `[apigw-remediation] ${record.outcome} ${stage.apiId}/${stage.stageName}`,
-      MAX_SUBJECT_LENGTH,
-    ),
-    message: JSON.stringify(body),
-  };
+  return chatbotNotification(
+    record.remediationId,
+    `${record.outcome}: API Gateway stage ${where}`,
+    lines,
+    `${record.outcome} ${where}`,
+    { outcome: record.outcome, remediationId: record.remediationId },
+    `${record.outcome} ${stage.apiId}/${stage.stageName}`,
+  );
+}
+
+/** Where a request-level failure's record went: Security Hub, or why not. */
+export type SecurityHubRecordState =
+  { readonly recorded: true; readonly where: string } | { readonly recorded: false; readonly why: string };
+
+/** A request that stopped before its stages were worked on (always news). */
+export function buildRequestFailureNotification(
+  record: RequestFailureRecord,
+  securityHub: SecurityHubRecordState,
+): Notification {
+  const { request } = record;
+  const where = `API ${request.apiId}${request.stageName === null ? '' : `/${request.stageName}`} (${request.account}, ${request.region})`;
+  const lines = [
+    `*Why:* ${record.reason}`,
+    `*Controls not checked:* ${request.controls.join(', ')}`,
+    securityHub.recorded
+      ? `*Security Hub:* recorded on ${securityHub.where}`
+      : `*Security Hub:* NOT recorded: ${securityHub.why}`,
+    ...(request.findingId === undefined ? [] : [`*Finding:* ${request.findingId}`]),
+    `*Execution:* ${record.executionArn}`,
+  ];
+  return chatbotNotification(
+    record.remediationId,
+    `FAILED (${record.kind}): ${where}`,
+    lines,
+    `FAILED ${record.kind} ${where}`,
+    { outcome: 'FAILED', kind: record.kind, remediationId: record.remediationId },
+    `FAILED ${record.kind} ${request.apiId}`,
+  );
+}
+
+/** Parts of an event intake could not read (the Rejected metric counts them too). */
+export function buildIntakeRejectedNotification(
+  rejected: readonly { readonly error: string }[],
+  executionArn: string,
+): Notification {
+  const lines = [
+    `*${rejected.length} item(s) of the event were rejected; nothing was started for them:*`,
+    ...rejected.map((item) => `• ${item.error}`),
+    `*Execution:* ${executionArn} (its input holds the event)`,
+  ];
+  return chatbotNotification(
+    `${executionArn}/intake`,
+    `REJECTED by intake: ${rejected.length} event item(s)`,
+    lines,
+    `REJECTED by intake: ${rejected.length} event item(s)`,
+    { outcome: 'REJECTED_BY_INTAKE' },
+    `intake rejected ${rejected.length} event item(s)`,
+  );
 }

@@ -7,11 +7,18 @@ import type { ControlId, StageRef } from '../core/types.js';
 import { ApprovalDecisionSchema } from '../approvals/record.js';
 import type { ControlChange, OutcomeStatus, StageWorkItem } from './state.js';
 
+/** What the plan did with a control that failed when the stage was read. */
+export type ControlHandling = 'applied' | 'dry-run' | 'notify' | 'report-only';
+
 export interface OutcomeEvaluation {
   readonly controlId: ControlId;
   /** After the workflow: PASSED when compliant or fixed, FAILED when still failing, NOT_AVAILABLE when never read. */
   readonly compliance: 'PASSED' | 'FAILED' | 'NOT_AVAILABLE';
   readonly reason: string;
+  /** How the control stood when the stage was read, before any change; absent when it was never read. */
+  readonly before?: 'COMPLIANT' | 'NON_COMPLIANT';
+  /** For a control that failed when read: its fix was applied (or submitted), or why not. */
+  readonly handling?: ControlHandling;
 }
 
 export interface OutcomeRecord {
@@ -134,17 +141,78 @@ function evaluationsOf(item: StageWorkItem): readonly OutcomeEvaluation[] {
     }));
   }
   // The verification re-read the changed controls; the others stand as planned.
+  const { plan } = item;
   const verified = new Map(
     item.verification?.evaluations.map((evaluation) => [evaluation.controlId, evaluation]),
   );
-  return item.plan.evaluations
-    .map((evaluation) => verified.get(evaluation.controlId) ?? evaluation)
+  const handlingOf = (controlId: ControlId): ControlHandling =>
+    plan.applyControls.includes(controlId)
+      ? 'applied'
+      : (plan.notApplied.find((change) => change.controlId === controlId)?.why ?? 'report-only');
+  return plan.evaluations
     .filter((evaluation) => evaluation.status !== 'NOT_APPLICABLE')
-    .map((evaluation) => ({
-      controlId: evaluation.controlId,
-      compliance: evaluation.status === 'COMPLIANT' ? ('PASSED' as const) : ('FAILED' as const),
-      reason: evaluation.reason,
-    }));
+    .map((read) => {
+      const evaluation = verified.get(read.controlId) ?? read;
+      const failedWhenRead = read.status === 'NON_COMPLIANT';
+      return {
+        controlId: evaluation.controlId,
+        compliance: evaluation.status === 'COMPLIANT' ? ('PASSED' as const) : ('FAILED' as const),
+        reason: evaluation.reason,
+        before: failedWhenRead ? ('NON_COMPLIANT' as const) : ('COMPLIANT' as const),
+        ...(failedWhenRead ? { handling: handlingOf(read.controlId) } : {}),
+      };
+    });
+}
+
+/**
+ * The controls worth a finding of the service's own after CloudTrail drift: those that failed
+ * when the stage was read (the drift, and what was done about it), or every requested control
+ * when the stage was never read (the outcome, FAILED say, must still be seen). Controls that
+ * already passed are left out: a finding per passing control would only be noise.
+ */
+export function driftEvaluations(record: OutcomeRecord): readonly OutcomeEvaluation[] {
+  return record.evaluations.filter((evaluation) => evaluation.before !== 'COMPLIANT');
+}
+
+const LEFT_UNDONE: Readonly<
+  Record<Exclude<ControlHandling, 'applied'>, { outcome: OutcomeStatus; why: string }>
+> = {
+  'report-only': { outcome: 'SKIPPED', why: 'reported only (no safe automatic fix)' },
+  notify: { outcome: 'SKIPPED', why: 'reported only (mode notify)' },
+  'dry-run': { outcome: 'DRY_RUN', why: 'not changed (dry run)' },
+};
+
+/**
+ * One control's share of a stage's record: its own outcome, reason and changes, for the finding of
+ * that control and the per-control metric. A control left undone (report-only, notify, dry-run)
+ * says what fails and that it is only reported, whatever happened to the stage's other controls;
+ * a control that passed when read is ALREADY_COMPLIANT; an applied control, or one never read,
+ * shares the stage's outcome.
+ */
+export function controlRecord(record: OutcomeRecord, evaluation: OutcomeEvaluation): OutcomeRecord {
+  const { controlId } = evaluation;
+  const own = {
+    ...record,
+    changes: record.changes.filter((change) => change.controlId === controlId),
+    evaluations: [evaluation],
+  };
+  if (evaluation.before === undefined) return own;
+  if (evaluation.before === 'COMPLIANT') {
+    return { ...own, outcome: 'ALREADY_COMPLIANT', reason: `${controlId} passes: ${evaluation.reason}` };
+  }
+  const handling = evaluation.handling ?? 'report-only';
+  if (handling === 'applied') {
+    return record.outcome === 'REMEDIATED'
+      ? { ...own, reason: `fixed ${controlId}: ${evaluation.reason}` }
+      : own;
+  }
+  const undone = LEFT_UNDONE[handling];
+  return {
+    ...own,
+    outcome: undone.outcome,
+    approver: `nobody (${handling})`,
+    reason: `${controlId} fails, ${undone.why}: ${evaluation.reason}`,
+  };
 }
 
 export function toOutcomeRecord(

@@ -10,6 +10,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import packageJson from '../../package.json' with { type: 'json' };
 import { deployedConfig } from '../../config/deployed.js';
 import type { RemediationConfig } from '../../config/schema.js';
@@ -19,6 +20,7 @@ import {
   type CredentialResolver,
   type CredentialTarget,
 } from '../core/credentials.js';
+import { metrics } from '../shared/powertools.js';
 
 export interface WorkflowDeps {
   readonly config: () => RemediationConfig;
@@ -35,6 +37,19 @@ export interface WorkflowDeps {
   readonly serviceVersion: string;
   /** Env NOTIFY_TOPIC_ARN. */
   readonly notifyTopicArn: () => string;
+  /**
+   * Publishes one count (EMF through Powertools, namespace ApigwRemediation, plus the `service`
+   * dimension). Dimensions must stay bounded: outcomes and control ids, never accounts or APIs.
+   */
+  readonly metric: (name: string, dimensions: Readonly<Record<string, string>>, value?: number) => void;
+}
+
+export function publishMetric(name: string, dimensions: Readonly<Record<string, string>>, value = 1): void {
+  const metric = metrics.singleMetric();
+  for (const [dimension, dimensionValue] of Object.entries(dimensions)) {
+    metric.addDimension(dimension, dimensionValue);
+  }
+  metric.addMetric(name, MetricUnit.Count, value);
 }
 
 export interface WorkflowDepsOptions {
@@ -45,6 +60,7 @@ export interface WorkflowDepsOptions {
   readonly notifyTopicArn?: string;
   /** The home account; default env HOME_ACCOUNT_ID, else STS GetCallerIdentity (see core/credentials.ts). */
   readonly homeAccount?: string;
+  readonly metric?: WorkflowDeps['metric'];
 }
 
 export class MissingEnvironmentError extends Error {
@@ -102,6 +118,7 @@ export function createWorkflowDeps(options: WorkflowDepsOptions = {}): WorkflowD
       return sns;
     },
     now: options.now ?? (() => new Date()),
+    metric: options.metric ?? publishMetric,
     newId: randomUUID,
     serviceVersion: packageJson.version,
     notifyTopicArn: () => {

@@ -18,7 +18,7 @@ import { TASKS } from '../../state-machines/tasks.js';
 import { STATE_MACHINE_DEFINITION } from '../../infra/central-stack.js';
 import { MEMBER_ROLE_TASKS, centralTaskRoleName, centralTaskRoleNamePattern } from '../../infra/names.js';
 import { nagPacks } from '../../infra/nag.js';
-import { OUTCOME_METRIC } from '../../infra/monitoring.js';
+import { OUTCOME_METRIC, RECORD_FAILURES_METRIC, REJECTED_METRIC } from '../../infra/monitoring.js';
 import { PROJECT_ROOT, resourceByPrefix, synthesizeApp, type SynthesizedApp } from './synth.js';
 
 type Json = Record<string, unknown>;
@@ -168,6 +168,7 @@ describe('central stack', () => {
     const substituted = Object.keys(properties['DefinitionSubstitutions'] as Json);
     expect(new Set(substituted)).toEqual(used);
     for (const task of TASKS) expect(substituted).toContain(task.substitution);
+    expect((properties['DefinitionSubstitutions'] as Json)['Partition']).toEqual({ Ref: 'AWS::Partition' });
   });
 
   it('keeps locks and approvals in encrypted tables with point-in-time recovery and TTL', () => {
@@ -304,9 +305,9 @@ describe('central stack', () => {
     });
   });
 
-  it('alarms on failed and timed-out executions, on every dead-letter queue and on FAILED outcomes', () => {
+  it('alarms on failed and timed-out executions, every dead-letter queue, FAILED outcomes, intake rejections and record failures', () => {
     const alarms = resources(synthesized.central, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm);
-    expect(alarms).toHaveLength(2 + 3 + 1);
+    expect(alarms).toHaveLength(2 + 3 + 1 + 2);
     for (const alarm of alarms) {
       expect(alarm).toMatchObject({
         Threshold: 0,
@@ -320,8 +321,18 @@ describe('central stack', () => {
       'ApproximateNumberOfMessagesVisible',
       'ExecutionsFailed',
       'ExecutionsTimedOut',
+      RECORD_FAILURES_METRIC,
+      REJECTED_METRIC,
       OUTCOME_METRIC.metricName,
     ]);
+    for (const metricName of [REJECTED_METRIC, RECORD_FAILURES_METRIC]) {
+      synthesized.central.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'ApigwRemediation',
+        MetricName: metricName,
+        Dimensions: [{ Name: 'service', Value: 'apigw-remediation' }],
+        Statistic: 'Sum',
+      });
+    }
     synthesized.central.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'ApigwRemediation',
       MetricName: 'Remediations',
@@ -340,7 +351,8 @@ describe('central stack', () => {
       expect(body).toContain(title);
     }
     expect(body).toContain('MetricName=\\\\\\"Remediations\\\\\\"');
-    expect(body).toContain('APIGateway.4');
+    // By control from the metric (ControlId dimension), not from the logs.
+    expect(body).toContain('{ApigwRemediation,ControlId,Outcome,service}');
   });
 });
 

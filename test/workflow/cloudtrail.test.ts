@@ -68,9 +68,100 @@ describe('remediation state machine, drift seen in CloudTrail', () => {
     expect([...idsWith('RESOLVED'), ...idsWith('NOTIFIED')].sort()).toEqual(
       imported.map((finding) => finding.Id).sort(),
     );
-    const last = updates.at(-1);
-    expect(last?.UserDefinedFields?.approver).toBe('Dana Approver (U024BE7LH)');
+    const updateOf = (controlId: string) =>
+      updates.find((update) =>
+        update.FindingIdentifiers?.some((finding) =>
+          finding.Id?.startsWith(`apigw-remediation/${controlId}/`),
+        ),
+      );
+    const fixed = updateOf('APIGateway.1');
+    expect(fixed?.Note?.Text).toMatch(/^REMEDIATED \(Dana Approver \(U024BE7LH\)\): fixed APIGateway\.1: /);
+    expect(fixed?.Note?.Text).toContain(
+      'Changed: APIGateway.1 methodSettings[*/*].loggingLevel: OFF → ERROR.',
+    );
+    expect(fixed?.Note?.Text).not.toContain('APIGateway.3');
+    expect(fixed?.UserDefinedFields?.approver).toBe('Dana Approver (U024BE7LH)');
     expect(await harness.lockItems('stage#')).toEqual([]);
+  });
+
+  it('imports findings only for the controls that failed before the run, each noted with its own outcome', async () => {
+    const harness = await createWorkflowHarness({ endpoint: moto.endpoint });
+
+    await harness.run(drift('cloudtrail-updatestage-by-user.json'), {
+      approval: async () => ({
+        decision: 'APPROVED',
+        approver: APPROVER,
+        decidedAt: new Date().toISOString(),
+        channel: 'slack',
+      }),
+    });
+
+    // The seeded stage passes APIGateway.11 (TLS 1.2 domain) and fails the other eight controls.
+    const [record] = harness.records;
+    expect(record?.evaluations.find((evaluation) => evaluation.controlId === 'APIGateway.11')).toMatchObject({
+      before: 'COMPLIANT',
+    });
+    const imported = harness.batchImports().flatMap((call) => call.Findings ?? []);
+    expect(imported.map((finding) => finding.GeneratorId).sort()).toEqual(
+      [
+        'APIGateway.1',
+        'APIGateway.2',
+        'APIGateway.3',
+        'APIGateway.4',
+        'APIGateway.5',
+        'Baseline.DefaultEndpoint',
+        'Baseline.RestAccessLogging',
+        'Baseline.StageThrottling',
+      ]
+        .map((id) => `apigw-remediation/${id}`)
+        .sort(),
+    );
+    const clientCertificate = imported.find(
+      (finding) => finding.GeneratorId === 'apigw-remediation/APIGateway.2',
+    );
+    expect(clientCertificate?.Compliance?.Status).toBe('FAILED');
+    expect(clientCertificate?.Description).toMatch(
+      /^APIGateway\.2 fails, reported only \(no safe automatic fix\): clientCertificateId is not set/,
+    );
+    const reportOnly = harness
+      .batchUpdates()
+      .find((update) => update.FindingIdentifiers?.some((finding) => finding.Id === clientCertificate?.Id));
+    expect(reportOnly?.FindingIdentifiers).toHaveLength(1);
+    expect(reportOnly?.Workflow?.Status).toBe('NOTIFIED');
+    expect(reportOnly?.Note?.Text).toMatch(
+      /^SKIPPED \(nobody \(report-only\)\): APIGateway\.2 fails, reported only \(no safe automatic fix\): clientCertificateId is not set/,
+    );
+    expect(reportOnly?.Note?.Text).not.toMatch(/REMEDIATED|fixed|Changed:/);
+    expect(reportOnly?.UserDefinedFields).toMatchObject({ outcome: 'SKIPPED', actions: 'none' });
+
+    // Outcomes by control: one count per control of the record, no account or API dimension.
+    const byControl = harness.metrics
+      .filter((metric) => metric.name === 'Remediations' && 'ControlId' in metric.dimensions)
+      .map((metric) => `${metric.dimensions.ControlId}=${metric.dimensions.Outcome}`)
+      .sort();
+    expect(byControl).toEqual(
+      [
+        'APIGateway.1=REMEDIATED',
+        'APIGateway.11=ALREADY_COMPLIANT',
+        'APIGateway.2=SKIPPED',
+        'APIGateway.3=REMEDIATED',
+        'APIGateway.4=REMEDIATED',
+        'APIGateway.5=REMEDIATED',
+        'Baseline.DefaultEndpoint=REMEDIATED',
+        'Baseline.RestAccessLogging=REMEDIATED',
+        'Baseline.StageThrottling=REMEDIATED',
+      ].sort(),
+    );
+    expect(harness.metrics).toContainEqual({
+      name: 'Remediations',
+      dimensions: { Outcome: 'REMEDIATED' },
+      value: 1,
+    });
+    for (const metric of harness.metrics) {
+      expect(Object.keys(metric.dimensions).every((key) => ['Outcome', 'ControlId'].includes(key))).toBe(
+        true,
+      );
+    }
   });
 
   it('checks every stage of the API when the call names none (UpdateRestApi)', async () => {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { DecisionSchema } from '../../remediators/workflow/state.js';
-import { TASKS } from '../../state-machines/tasks.js';
+import { DEFINITION_SUBSTITUTIONS, TASKS } from '../../state-machines/tasks.js';
 import { DEFINITION_PATH, substitutedDefinition } from './harness.js';
 
 interface State {
@@ -54,9 +54,30 @@ describe('state-machines/remediation.asl.json', () => {
     expect(aslValidator(broken, { checkPaths: true, checkArn: true }).isValid).toBe(false);
   });
 
-  it('uses exactly the function substitutions of the task manifest, plus the locks table', () => {
+  it('uses exactly the function substitutions of the task manifest, plus the other declared ones', () => {
     const used = new Set([...raw.matchAll(/\$\{(\w+)\}/g)].map((match) => match[1]));
-    expect([...used].sort()).toEqual([...TASKS.map((task) => task.substitution), 'LocksTableName'].sort());
+    expect([...used].sort()).toEqual(
+      [...TASKS.map((task) => task.substitution), ...Object.values(DEFINITION_SUBSTITUTIONS)].sort(),
+    );
+  });
+
+  it('spells no partition in any ARN: each takes ${Partition} (aws, aws-cn, aws-us-gov)', () => {
+    const arns = [...raw.matchAll(/"(arn:[^"]*)"/g)].map((match) => match[1] ?? '');
+    expect(arns.length).toBeGreaterThan(0);
+    for (const arn of arns) expect(arn, arn).toMatch(/^arn:\$\{Partition\}:/);
+  });
+
+  it.each(['aws-cn', 'aws-us-gov'])('is accepted by asl-validator in the %s partition', (partition) => {
+    const substituted = substitutedDefinition(partition);
+    const result = aslValidator(substituted, { checkPaths: true, checkArn: true });
+    expect({ isValid: result.isValid, errors: result.errorsText('\n') }).toEqual({
+      isValid: true,
+      errors: '',
+    });
+    const approval = Object.fromEntries(
+      allStates((substituted as { States: Record<string, State> }).States),
+    ).RequestApproval;
+    expect(approval?.Resource).toBe(`arn:${partition}:states:::lambda:invoke.waitForTaskToken`);
   });
 
   it('names an existing handler module for every manifest entry', async () => {
@@ -91,7 +112,12 @@ describe('state-machines/remediation.asl.json', () => {
   });
 
   it('catches every error of every Task', () => {
-    expect(tasks.length).toBe(TASKS.length);
+    const functions = new Set(
+      tasks.map(([, state]) =>
+        state.Resource?.startsWith('${') === true ? state.Resource : state.Parameters?.FunctionName,
+      ),
+    );
+    expect(functions.size).toBe(TASKS.length);
     for (const [name, state] of tasks) {
       expect(
         state.Catch?.some((catcher) => catcher.ErrorEquals.includes('States.ALL')),
@@ -116,9 +142,45 @@ describe('state-machines/remediation.asl.json', () => {
     expect(states.Notify).toMatchObject({ Next: 'ReleaseLock' });
   });
 
+  it('reports every request-level stop and intake rejection through one task, failing the execution only if that fails', () => {
+    const states = Object.fromEntries(allStates(definition.States)) as unknown as Record<
+      string,
+      Record<string, unknown>
+    >;
+    expect(states.TakeOwnership?.Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'OwnershipNotTaken' },
+    ]);
+    expect(states.ExpandStages?.Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'ExpandFailed' },
+    ]);
+    for (const [stop, kind] of [
+      ['OwnershipNotTaken', 'OWNERSHIP_NOT_TAKEN'],
+      ['ExpandFailed', 'EXPAND_FAILED'],
+    ] as const) {
+      expect(states[stop]).toMatchObject({ Type: 'Pass', Result: { kind }, Next: 'ReportRequestFailure' });
+    }
+    expect(states.ReportRequestFailure).toMatchObject({
+      Resource: '${ReportFailureFunctionArn}',
+      Next: 'RequestFailed',
+      Catch: [{ ErrorEquals: ['States.ALL'], Next: 'RequestFailureUnreported' }],
+    });
+    expect(states.RequestFailureUnreported).toMatchObject({ Type: 'Fail' });
+    expect(states.RequestFailed).toMatchObject({
+      Type: 'Pass',
+      End: true,
+      Parameters: { outcome: 'FAILED' },
+    });
+    expect(states.Normalize?.Next).toBe('AnyRejected');
+    expect(states.ReportRejected).toMatchObject({
+      Resource: '${ReportFailureFunctionArn}',
+      Parameters: { kind: 'INTAKE_REJECTED' },
+      Next: 'ForEachRequest',
+    });
+  });
+
   it('waits for the approval with a task token and the configured timeout from the decide task', () => {
     const approval = Object.fromEntries(allStates(definition.States)).RequestApproval;
-    expect(approval?.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
+    expect(approval?.Resource).toBe('arn:${Partition}:states:::lambda:invoke.waitForTaskToken');
     expect(approval?.Parameters?.FunctionName).toBe('${RequestApprovalFunctionArn}');
     expect(approval?.TimeoutSecondsPath).toBe('$.decision.approvalTimeoutSeconds');
     expect(Object.keys(DecisionSchema.shape)).toContain('approvalTimeoutSeconds');

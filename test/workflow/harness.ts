@@ -37,25 +37,37 @@ import { createNotifyHandler } from '../../remediators/handlers/notify.js';
 import { createRecordHandler } from '../../remediators/handlers/record.js';
 import { createRedeployHandler } from '../../remediators/handlers/redeploy.js';
 import { createReleaseLockHandler } from '../../remediators/handlers/release-lock.js';
+import { createReportFailureHandler } from '../../remediators/handlers/report-failure.js';
 import { createSnapshotHandler } from '../../remediators/handlers/snapshot.js';
 import { createTakeOwnershipHandler } from '../../remediators/handlers/take-ownership.js';
 import { createUpdateStageHandler } from '../../remediators/handlers/update-stage.js';
 import { createVerifyHandler } from '../../remediators/handlers/verify.js';
 import type { OutcomeRecord } from '../../remediators/workflow/outcome.js';
 import { createWorkflowDeps, type WorkflowDeps } from '../../remediators/workflow/runtime.js';
-import { TASKS } from '../../state-machines/tasks.js';
+import { TASKS, type DEFINITION_SUBSTITUTIONS } from '../../state-machines/tasks.js';
 import { emulateMotoV2StageWrites } from '../helpers/moto-gaps.js';
 import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials } from '../helpers/moto.js';
 
 export const DEFINITION_PATH = new URL('../../state-machines/remediation.asl.json', import.meta.url);
 export const LOCKS_TABLE = 'apigw-remediation-locks';
 
-/** The definition with every `${...}` substitution filled in, as the CDK app would. */
-export function substitutedDefinition(): Record<string, unknown> {
+/** Values of the definition's non-function substitutions in tests (the CDK app passes the stack's). */
+const TEST_SUBSTITUTIONS: Readonly<Record<keyof typeof DEFINITION_SUBSTITUTIONS, string>> = {
+  LocksTableName: LOCKS_TABLE,
+  Partition: 'aws',
+};
+
+/**
+ * The definition with every `${...}` substitution filled in, as the CDK app would; `partition`
+ * stands for the stack's `Aws.PARTITION` (moto and the local runner are `aws`).
+ */
+export function substitutedDefinition(partition = TEST_SUBSTITUTIONS.Partition): Record<string, unknown> {
+  const values: Record<string, string> = { ...TEST_SUBSTITUTIONS, Partition: partition };
   const text = readFileSync(DEFINITION_PATH, 'utf8').replace(/\$\{(\w+)\}/g, (_match, name: string) => {
-    if (name === 'LocksTableName') return LOCKS_TABLE;
+    const value = values[name];
+    if (value !== undefined) return value;
     if (TASKS.some((task) => task.substitution === name)) {
-      return `arn:aws:lambda:${MOTO_REGION}:${MOTO_ACCOUNT}:function:apigw-remediation-${name.replace(/FunctionArn$/, '')}`;
+      return `arn:${partition}:lambda:${MOTO_REGION}:${MOTO_ACCOUNT}:function:apigw-remediation-${name.replace(/FunctionArn$/, '')}`;
     }
     throw new Error(`the definition uses an unknown substitution \${${name}}`);
   });
@@ -96,7 +108,16 @@ export type TaskName =
   | 'Verify'
   | 'Record'
   | 'Notify'
-  | 'ReleaseLock';
+  | 'ReleaseLock'
+  | 'ReportRejected'
+  | 'ReportRequestFailure';
+
+/** One count the handlers published (WorkflowDeps.metric). */
+export interface PublishedMetric {
+  readonly name: string;
+  readonly dimensions: Readonly<Record<string, string>>;
+  readonly value: number;
+}
 
 export interface RunOptions {
   readonly approval?: ApprovalBehaviour;
@@ -114,6 +135,8 @@ export interface WorkflowHarness {
   readonly approvalRequests: Record<string, unknown>[];
   /** What the Record task wrote, per stage, across runs. */
   readonly records: OutcomeRecord[];
+  /** Every metric the workflow's handlers published, across runs (the intake's own are not here). */
+  readonly metrics: PublishedMetric[];
   run(event: unknown, options?: RunOptions): Promise<unknown>;
   batchUpdates(): BatchUpdateFindingsCommandInput[];
   batchImports(): BatchImportFindingsCommandInput[];
@@ -174,7 +197,9 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
     FailedFindings: [],
   }));
 
+  const metrics: PublishedMetric[] = [];
   const base = createWorkflowDeps({
+    metric: (name, dimensions, value = 1) => metrics.push({ name, dimensions, value }),
     endpoint: options.endpoint,
     config: testConfig(options.config),
     notifyTopicArn: topic.TopicArn ?? '',
@@ -197,6 +222,7 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
   };
   const records: OutcomeRecord[] = [];
   const record = createRecordHandler(deps);
+  const reportFailure = createReportFailureHandler(deps);
 
   const handlers: Record<TaskName, TaskHandler> = {
     Normalize: intakeHandler,
@@ -217,6 +243,8 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
     },
     Notify: createNotifyHandler(deps),
     ReleaseLock: createReleaseLockHandler(deps),
+    ReportRejected: reportFailure,
+    ReportRequestFailure: reportFailure,
   };
   const calls: TaskName[] = [];
   const approvalRequests: Record<string, unknown>[] = [];
@@ -229,6 +257,7 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
     calls,
     approvalRequests,
     records,
+    metrics,
     async run(event, runOptions = {}) {
       executionCounter += 1;
       const name = runOptions.executionName ?? `test-${process.pid}-${executionCounter}`;
@@ -263,6 +292,10 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
             Notify: 0,
             ReleaseLock: 0,
             Decide: 0,
+            TakeOwnership: 0,
+            ExpandStages: 0,
+            ReportRejected: 0,
+            ReportRequestFailure: 0,
           },
           waitTimeOverrides: { WaitForDeploySlot: 250 },
         },

@@ -10,7 +10,10 @@ import {
   ownFindings,
   ownProductArn,
   stageArn,
+  stagesUnlistedFinding,
 } from '../../../remediators/securityhub/findings.js';
+import { toRequestFailureRecord } from '../../../remediators/workflow/request-failure.js';
+import type { RemediationRequest } from '../../../remediators/workflow/state.js';
 import { OUTCOMES } from '../../../remediators/workflow/state.js';
 import { EXECUTION_ARN, outcomeRecord, STAGE } from '../workflow/fixtures.js';
 
@@ -131,7 +134,9 @@ describe('ownFindings', () => {
         { controlId: 'APIGateway.4', compliance: 'FAILED', reason: 'no web ACL' },
       ],
     });
-    const findings = ownFindings(record, { 'APIGateway.1': 'Execution logging' });
+    const findings = ownFindings(record, { 'APIGateway.1': 'Execution logging' }).map(
+      ({ finding }) => finding,
+    );
     expect(findings).toHaveLength(2);
     expect(findings[0]).toMatchObject({
       SchemaVersion: '2018-10-08',
@@ -160,12 +165,82 @@ describe('ownFindings', () => {
         stage: { ...STAGE, apiType: 'V2', partition: 'aws-us-gov', region: 'us-gov-west-1' },
       }),
       {},
-    );
+    ).map((own) => own.finding);
     expect(finding?.RecordState).toBe('ARCHIVED');
     expect(finding?.Resources?.[0]).toMatchObject({
       Type: 'AwsApiGatewayV2Stage',
       Id: 'arn:aws-us-gov:apigateway:us-gov-west-1::/apis/a1b2c3d4e5/stages/prod',
       Partition: 'aws-us-gov',
+    });
+  });
+
+  it('leaves out controls that passed before the run, and describes each finding by its own control', () => {
+    const record = outcomeRecord({
+      trigger: 'cloudtrail',
+      findingId: undefined,
+      evaluations: [
+        {
+          controlId: 'APIGateway.1',
+          compliance: 'PASSED',
+          reason: 'loggingLevel is ERROR',
+          before: 'NON_COMPLIANT',
+          handling: 'applied',
+        },
+        {
+          controlId: 'APIGateway.2',
+          compliance: 'FAILED',
+          reason: 'no client certificate',
+          before: 'NON_COMPLIANT',
+          handling: 'report-only',
+        },
+        { controlId: 'APIGateway.3', compliance: 'PASSED', reason: 'tracing is on', before: 'COMPLIANT' },
+      ],
+    });
+    const own = ownFindings(record, {});
+    expect(own.map(({ finding }) => finding.GeneratorId)).toEqual([
+      'apigw-remediation/APIGateway.1',
+      'apigw-remediation/APIGateway.2',
+    ]);
+    expect(own.map(({ finding }) => finding.Description)).toEqual([
+      'fixed APIGateway.1: loggingLevel is ERROR (checked after cloudtrail drift; outcome REMEDIATED)',
+      'APIGateway.2 fails, reported only (no safe automatic fix): no client certificate (checked after cloudtrail drift; outcome SKIPPED)',
+    ]);
+    expect(own.map(({ control }) => control.outcome)).toEqual(['REMEDIATED', 'SKIPPED']);
+  });
+});
+
+describe('stagesUnlistedFinding', () => {
+  it('is a WARNING finding of its own on the API (not a stage), in its partition, saying why nothing was checked', () => {
+    const request: RemediationRequest = {
+      trigger: 'cloudtrail',
+      account: '111122223333',
+      region: 'cn-north-1',
+      partition: 'aws-cn',
+      apiType: 'V2',
+      apiId: 'h1t2p3a4p5',
+      stageName: null,
+      controls: ['APIGateway.9', 'Baseline.StageThrottling'],
+    };
+    const record = toRequestFailureRecord(
+      'EXPAND_FAILED',
+      request,
+      { Error: 'AccessDenied', Cause: 'no member role' },
+      EXECUTION_ARN,
+      '1.2.3',
+      new Date('2026-11-21T10:00:00Z'),
+    );
+    const apiArn = 'arn:aws-cn:apigateway:cn-north-1::/apis/h1t2p3a4p5';
+    expect(stagesUnlistedFinding(record)).toMatchObject({
+      Id: `apigw-remediation/stages-unlisted/${apiArn}`,
+      ProductArn: 'arn:aws-cn:securityhub:cn-north-1:111122223333:product/111122223333/default',
+      GeneratorId: 'apigw-remediation/stages-unlisted',
+      AwsAccountId: '111122223333',
+      Compliance: { Status: 'WARNING' },
+      RecordState: 'ACTIVE',
+      Resources: [{ Type: 'AwsApiGatewayV2Api', Id: apiArn, Partition: 'aws-cn', Region: 'cn-north-1' }],
+      Description:
+        'the stages of API h1t2p3a4p5 could not be listed, so none was checked: AccessDenied: no member role. ' +
+        `Controls not checked: APIGateway.9, Baseline.StageThrottling (after cloudtrail drift). Execution: ${EXECUTION_ARN}`,
     });
   });
 });

@@ -7,9 +7,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   recordOutcome,
+  recordRequestFailure,
   SecurityHubWriteError,
   takeOwnership,
 } from '../../../remediators/securityhub/records.js';
+import { toRequestFailureRecord } from '../../../remediators/workflow/request-failure.js';
+import type { RemediationRequest } from '../../../remediators/workflow/state.js';
 import { EXECUTION_ARN, outcomeRecord } from '../workflow/fixtures.js';
 
 const hub = mockClient(SecurityHubClient);
@@ -108,5 +111,115 @@ describe('Security Hub records', () => {
     await expect(recordOutcome(clients(), withoutFinding, {})).rejects.toThrow(
       'BatchImportFindings refused 1 finding(s): own-1 (InvalidInput: bad)',
     );
+  });
+
+  it('gives each own finding its own control note, and imports nothing when every control passed before', async () => {
+    const record = outcomeRecord({
+      trigger: 'cloudtrail',
+      findingId: undefined,
+      evaluations: [
+        {
+          controlId: 'APIGateway.1',
+          compliance: 'PASSED',
+          reason: 'ERROR',
+          before: 'NON_COMPLIANT',
+          handling: 'applied',
+        },
+        {
+          controlId: 'APIGateway.2',
+          compliance: 'FAILED',
+          reason: 'no certificate',
+          before: 'NON_COMPLIANT',
+          handling: 'report-only',
+        },
+        { controlId: 'APIGateway.11', compliance: 'PASSED', reason: 'TLS 1.2', before: 'COMPLIANT' },
+      ],
+    });
+    expect(await recordOutcome(clients(), record, {})).toEqual({ imported: 2, updated: 2 });
+    const notes = hub
+      .commandCalls(BatchUpdateFindingsCommand)
+      .map((call) => [
+        call.args[0].input.FindingIdentifiers?.map((finding) => finding.Id?.split('/')[1]),
+        call.args[0].input.Note?.Text?.split(' Execution:')[0],
+        call.args[0].input.UserDefinedFields?.outcome,
+      ]);
+    expect(notes).toEqual([
+      [
+        ['APIGateway.1'],
+        'REMEDIATED (automatic): fixed APIGateway.1: ERROR. Changed: APIGateway.1 methodSettings[*/*].loggingLevel: OFF → ERROR.',
+        'REMEDIATED',
+      ],
+      [
+        ['APIGateway.2'],
+        'SKIPPED (nobody (report-only)): APIGateway.2 fails, reported only (no safe automatic fix): no certificate.',
+        'SKIPPED',
+      ],
+    ]);
+
+    hub.resetHistory();
+    const compliant = outcomeRecord({
+      outcome: 'ALREADY_COMPLIANT',
+      trigger: 'cloudtrail',
+      findingId: undefined,
+      changes: [],
+      evaluations: [
+        { controlId: 'APIGateway.11', compliance: 'PASSED', reason: 'TLS 1.2', before: 'COMPLIANT' },
+      ],
+    });
+    expect(await recordOutcome(clients(), compliant, {})).toEqual({ imported: 0, updated: 0 });
+    expect(hub.calls()).toHaveLength(0);
+  });
+
+  it('records a request whose stages could not be listed: FAILED on its finding, or an own finding on the API', async () => {
+    const request: RemediationRequest = {
+      trigger: 'securityhub',
+      account: '111122223333',
+      region: 'us-east-1',
+      partition: 'aws',
+      apiType: 'REST',
+      apiId: 'a1b2c3d4e5',
+      stageName: null,
+      controls: ['APIGateway.1'],
+      findingId: 'finding-1',
+    };
+    const failure = (findingId?: string) =>
+      toRequestFailureRecord(
+        'EXPAND_FAILED',
+        { ...request, ...(findingId === undefined ? { findingId: undefined } : { findingId }) },
+        { Error: 'AccessDenied', Cause: 'no role' },
+        EXECUTION_ARN,
+        '1',
+        new Date(),
+      );
+    const { home } = clients();
+    let memberAsked = 0;
+    const member = async () => {
+      memberAsked += 1;
+      return new SecurityHubClient({ region: 'us-east-1' });
+    };
+
+    expect(await recordRequestFailure({ home, member }, failure('finding-1'))).toEqual({
+      imported: 0,
+      updated: 1,
+    });
+    expect(memberAsked).toBe(0);
+    const [onFinding] = hub.commandCalls(BatchUpdateFindingsCommand).map((call) => call.args[0].input);
+    expect(onFinding).toMatchObject({
+      FindingIdentifiers: [
+        { Id: 'finding-1', ProductArn: 'arn:aws:securityhub:us-east-1::product/aws/securityhub' },
+      ],
+      Workflow: { Status: 'NOTIFIED' },
+      UserDefinedFields: { outcome: 'FAILED' },
+    });
+    expect(onFinding?.Note?.Text).toContain('AccessDenied: no role');
+
+    hub.resetHistory();
+    expect(await recordRequestFailure({ home, member }, failure())).toEqual({ imported: 1, updated: 1 });
+    expect(memberAsked).toBe(1);
+    const [imported] = hub.commandCalls(BatchImportFindingsCommand)[0]?.args[0].input.Findings ?? [];
+    expect(imported?.Resources?.[0]?.Id).toBe('arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5');
+    expect(hub.commandCalls(BatchUpdateFindingsCommand)[0]?.args[0].input.FindingIdentifiers).toEqual([
+      { Id: imported?.Id, ProductArn: imported?.ProductArn },
+    ]);
   });
 });

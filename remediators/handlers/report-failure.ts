@@ -1,0 +1,126 @@
+/**
+ * Report-failure task: what stopped before the per-stage path is never only in the logs.
+ *
+ * - INTAKE_REJECTED (event items intake could not read): a notification with the errors (the
+ *   intake task already counted them in the `Rejected` metric, which an alarm watches).
+ * - OWNERSHIP_NOT_TAKEN (Security Hub refused the Workflow NOTIFIED update, so it cannot hold the
+ *   record either): the `RecordFailures` metric (alarmed), `Remediations` FAILED, a notification.
+ * - EXPAND_FAILED (the API's stages could not be listed): FAILED recorded in Security Hub (on the
+ *   finding, or a finding of the service's own on the API), `Remediations` FAILED, a notification;
+ *   when Security Hub refuses that record too, `RecordFailures`.
+ *
+ * The channels are independent: one failing does not stop the others, and the task returns what
+ * got through. It throws only on malformed input (the state machine then fails the execution,
+ * which the WorkflowFailed alarm reports).
+ */
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { z } from 'zod';
+import { apiArn, stagesUnlistedFindingId } from '../securityhub/findings.js';
+import { recordRequestFailure } from '../securityhub/records.js';
+import { logger } from '../shared/powertools.js';
+import { RECORD_FAILURES_METRIC, REMEDIATIONS_METRIC } from '../workflow/metrics.js';
+import {
+  buildIntakeRejectedNotification,
+  buildRequestFailureNotification,
+  type Notification,
+  type SecurityHubRecordState,
+} from '../workflow/notification.js';
+import { toRequestFailureRecord, type RequestFailureKind } from '../workflow/request-failure.js';
+import { createWorkflowDeps, type WorkflowDeps } from '../workflow/runtime.js';
+import { CaughtErrorSchema, parseTaskInput, RemediationRequestSchema } from '../workflow/state.js';
+
+const RequestFailureInput = {
+  executionArn: z.string().min(1),
+  request: RemediationRequestSchema,
+  error: CaughtErrorSchema,
+};
+
+const InputSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('INTAKE_REJECTED'),
+    executionArn: z.string().min(1),
+    rejected: z.array(z.object({ error: z.string() })).min(1),
+  }),
+  z.object({ kind: z.literal('OWNERSHIP_NOT_TAKEN'), ...RequestFailureInput }),
+  z.object({ kind: z.literal('EXPAND_FAILED'), ...RequestFailureInput }),
+]);
+
+export interface ReportOutput {
+  readonly kind: RequestFailureKind | 'INTAKE_REJECTED';
+  /** Whether Security Hub holds the record (not attempted: intake rejections, refused ownership). */
+  readonly recorded: boolean;
+  readonly published: boolean;
+  readonly problems: readonly string[];
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+export function createReportFailureHandler(deps: WorkflowDeps) {
+  const publish = async (notification: Notification, problems: string[]): Promise<boolean> => {
+    try {
+      await deps.sns().send(
+        new PublishCommand({
+          TopicArn: deps.notifyTopicArn(),
+          Subject: notification.subject,
+          Message: notification.message,
+        }),
+      );
+      return true;
+    } catch (error) {
+      problems.push(`notification not published: ${messageOf(error)}`);
+      return false;
+    }
+  };
+
+  return async (event: unknown): Promise<ReportOutput> => {
+    const input = parseTaskInput('report-failure', InputSchema, event);
+    const problems: string[] = [];
+    if (input.kind === 'INTAKE_REJECTED') {
+      const published = await publish(
+        buildIntakeRejectedNotification(input.rejected, input.executionArn),
+        problems,
+      );
+      if (!published) logger.error('intake rejections not notified', { problems, rejected: input.rejected });
+      return { kind: input.kind, recorded: false, published, problems };
+    }
+
+    const record = toRequestFailureRecord(
+      input.kind,
+      input.request,
+      input.error,
+      input.executionArn,
+      deps.serviceVersion,
+      deps.now(),
+    );
+    let securityHub: SecurityHubRecordState;
+    if (input.kind === 'OWNERSHIP_NOT_TAKEN') {
+      securityHub = { recorded: false, why: 'Security Hub refused the ownership update itself' };
+    } else {
+      try {
+        await recordRequestFailure(
+          {
+            home: deps.homeSecurityHub(input.request.region),
+            member: () => deps.memberSecurityHub(input.request),
+          },
+          record,
+        );
+        securityHub = {
+          recorded: true,
+          where: input.request.findingId ?? `${stagesUnlistedFindingId(record)} (${apiArn(input.request)})`,
+        };
+      } catch (error) {
+        securityHub = { recorded: false, why: messageOf(error) };
+        problems.push(`not recorded in Security Hub: ${messageOf(error)}`);
+      }
+    }
+    deps.metric(REMEDIATIONS_METRIC, { Outcome: 'FAILED' });
+    if (!securityHub.recorded) deps.metric(RECORD_FAILURES_METRIC, {});
+    const published = await publish(buildRequestFailureNotification(record, securityHub), problems);
+    logger.error('request stopped before its stages were worked on', { record, securityHub, problems });
+    return { kind: input.kind, recorded: securityHub.recorded, published, problems };
+  };
+}
+
+export const handler = createReportFailureHandler(createWorkflowDeps());

@@ -1,0 +1,12 @@
+/**
+ * The workflow's metric names (namespace ApigwRemediation, Powertools adds the `service`
+ * dimension), shared by the handlers that publish them and infra/monitoring.ts that alarms and
+ * graphs them. Dimensions stay bounded: outcomes and control ids, never accounts or APIs (those
+ * are in the outcome log, for Logs Insights).
+ */
+
+/** Stage outcomes: {Outcome}, and {ControlId, Outcome} once per control of the record. */
+export const REMEDIATIONS_METRIC = 'Remediations';
+
+/** Outcomes Security Hub refused or could not be asked to hold: the audit trail has a gap (alarmed). */
+export const RECORD_FAILURES_METRIC = 'RecordFailures';

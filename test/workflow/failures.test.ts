@@ -1,0 +1,204 @@
+/**
+ * Nothing silent: what stops before the per-stage path (intake rejections, ownership refused,
+ * stages not listed) and a record Security Hub refused are each reported where an operator sees
+ * them — Security Hub when it accepts the record, the notification topic, and the metrics the
+ * alarms watch (RecordFailures, Remediations FAILED; the intake counts Rejected itself).
+ */
+import {
+  BatchImportFindingsCommand,
+  BatchUpdateFindingsCommand,
+  type BatchUpdateFindingsCommandInput,
+} from '@aws-sdk/client-securityhub';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { seedInsecureRestStage, type SeededStage } from '../helpers/insecure-apis.js';
+import { MOTO_ACCOUNT, MOTO_REGION, useMoto } from '../helpers/moto.js';
+import { createWorkflowHarness, fixtureEvent, type TaskHandler, type WorkflowHarness } from './harness.js';
+
+const FIXTURE_API_ID = 'a1b2c3d4e5';
+const FIXTURE_ACCOUNT = '111122223333';
+const FINDING_ID = `arn:aws:securityhub:us-east-1:${MOTO_ACCOUNT}:security-control/APIGateway.1/finding/2d99225c-c35e-42d7-8d61-a916c5209351`;
+
+function failing(name: string, message: string): () => TaskHandler {
+  return () => async () => {
+    const error = new Error(message);
+    error.name = name;
+    throw error;
+  };
+}
+
+function messages(harness: WorkflowHarness): { subject: string; title: string; description: string }[] {
+  return harness.published.map((input) => {
+    const body = JSON.parse(input.Message ?? '{}') as { content: { title: string; description: string } };
+    return { subject: input.Subject ?? '', title: body.content.title, description: body.content.description };
+  });
+}
+
+const metricNames = (harness: WorkflowHarness) =>
+  harness.metrics.map((metric) => `${metric.name}${JSON.stringify(metric.dimensions)}`);
+
+describe('remediation state machine: nothing silent', () => {
+  const moto = useMoto();
+  let seeded: SeededStage;
+  const replacements = () => ({ [FIXTURE_API_ID]: seeded.ref.apiId, [FIXTURE_ACCOUNT]: MOTO_ACCOUNT });
+  const loggingFinding = () => fixtureEvent('securityhub-apigateway1-rest-consolidated.json', replacements());
+  const apiDrift = () => fixtureEvent('cloudtrail-updaterestapi-enable-endpoint.json', replacements());
+
+  beforeEach(async () => {
+    seeded = await seedInsecureRestStage({ endpoint: moto.endpoint });
+  });
+
+  it('stages not listed after CloudTrail drift: a WARNING finding of its own on the API, a notification, a FAILED count', async () => {
+    const harness = await createWorkflowHarness({ endpoint: moto.endpoint });
+
+    const output = await harness.run(apiDrift(), {
+      wrap: {
+        ExpandStages: failing('AccessDenied', 'not authorized to perform sts:AssumeRole on the member role'),
+      },
+    });
+
+    expect(JSON.stringify(output)).toContain('"outcome":"FAILED"');
+    expect(harness.calls).toContain('ReportRequestFailure');
+    expect(harness.calls).not.toContain('Decide');
+    const [finding, ...others] = harness.batchImports().flatMap((call) => call.Findings ?? []);
+    expect(others).toEqual([]);
+    const apiArn = `arn:aws:apigateway:${MOTO_REGION}::/restapis/${seeded.ref.apiId}`;
+    expect(finding).toMatchObject({
+      Id: `apigw-remediation/stages-unlisted/${apiArn}`,
+      ProductArn: `arn:aws:securityhub:${MOTO_REGION}:${MOTO_ACCOUNT}:product/${MOTO_ACCOUNT}/default`,
+      GeneratorId: 'apigw-remediation/stages-unlisted',
+      AwsAccountId: MOTO_ACCOUNT,
+      Compliance: { Status: 'WARNING' },
+      RecordState: 'ACTIVE',
+      Resources: [{ Type: 'AwsApiGatewayRestApi', Id: apiArn, Partition: 'aws', Region: MOTO_REGION }],
+    });
+    expect(finding?.Description).toContain(
+      `the stages of API ${seeded.ref.apiId} could not be listed, so none was checked: AccessDenied: not authorized`,
+    );
+    const [update] = harness.batchUpdates();
+    expect(update?.FindingIdentifiers).toEqual([{ Id: finding?.Id, ProductArn: finding?.ProductArn }]);
+    expect(update?.Workflow?.Status).toBe('NOTIFIED');
+    expect(update?.Note?.Text).toMatch(
+      /^FAILED \(nobody \(the request stopped before any stage was checked\)\): /,
+    );
+    expect(update?.Note?.Text).toContain('AccessDenied: not authorized');
+    expect(update?.UserDefinedFields).toMatchObject({ outcome: 'FAILED', actions: 'none' });
+    const [message, ...more] = messages(harness);
+    expect(more).toEqual([]);
+    expect(message?.title).toContain(`FAILED (EXPAND_FAILED): API ${seeded.ref.apiId}`);
+    expect(message?.description).toContain(
+      `*Security Hub:* recorded on apigw-remediation/stages-unlisted/${apiArn}`,
+    );
+    expect(metricNames(harness)).toEqual(['Remediations{"Outcome":"FAILED"}']);
+  });
+
+  it('stages not listed for a Security Hub finding: FAILED on that finding, with the error', async () => {
+    const harness = await createWorkflowHarness({ endpoint: moto.endpoint });
+
+    await harness.run(loggingFinding(), {
+      wrap: {
+        ExpandStages: failing(
+          'InvalidTaskInput',
+          'expand-stages: the task input does not have the expected shape',
+        ),
+      },
+    });
+
+    expect(harness.batchImports()).toEqual([]);
+    const [ownership, failure] = harness.batchUpdates();
+    expect(ownership?.Note?.Text).toContain('is working on this finding');
+    expect(failure).toMatchObject({
+      FindingIdentifiers: [
+        { Id: FINDING_ID, ProductArn: 'arn:aws:securityhub:us-east-1::product/aws/securityhub' },
+      ],
+      Workflow: { Status: 'NOTIFIED' },
+      UserDefinedFields: { outcome: 'FAILED' },
+    });
+    expect(failure?.Note?.Text).toContain('InvalidTaskInput: expand-stages: the task input');
+    expect(messages(harness)[0]?.description).toContain(`*Security Hub:* recorded on ${FINDING_ID}`);
+  });
+
+  it('ownership refused: not recorded (Security Hub refused), so notified and counted in RecordFailures', async () => {
+    const harness = await createWorkflowHarness({ endpoint: moto.endpoint });
+    harness.securityHub.on(BatchUpdateFindingsCommand).rejects(
+      Object.assign(new Error('User is not authorized to perform securityhub:BatchUpdateFindings'), {
+        name: 'AccessDeniedException',
+      }),
+    );
+
+    const output = await harness.run(loggingFinding());
+
+    expect(JSON.stringify(output)).toContain('"failure":"OWNERSHIP_NOT_TAKEN"');
+    expect(harness.calls).toEqual(['Normalize', 'TakeOwnership', 'ReportRequestFailure']);
+    const [message, ...more] = messages(harness);
+    expect(more).toEqual([]);
+    expect(message?.title).toContain('FAILED (OWNERSHIP_NOT_TAKEN)');
+    expect(message?.description).toContain(`Security Hub refused to take ownership of finding ${FINDING_ID}`);
+    expect(message?.description).toContain('AccessDeniedException: User is not authorized');
+    expect(message?.description).toContain('*Security Hub:* NOT recorded');
+    expect(metricNames(harness).sort()).toEqual(['RecordFailures{}', 'Remediations{"Outcome":"FAILED"}']);
+  });
+
+  it('stages not listed and the own finding refused too: notified as not recorded, counted in RecordFailures', async () => {
+    const harness = await createWorkflowHarness({ endpoint: moto.endpoint });
+    harness.securityHub.on(BatchImportFindingsCommand).resolves({
+      FailedCount: 1,
+      SuccessCount: 0,
+      FailedFindings: [{ Id: 'x', ErrorCode: 'AccessDeniedException', ErrorMessage: 'not subscribed' }],
+    });
+
+    await harness.run(apiDrift(), { wrap: { ExpandStages: failing('AccessDenied', 'no member role') } });
+
+    expect(harness.batchUpdates()).toEqual([]);
+    expect(messages(harness)[0]?.description).toContain(
+      '*Security Hub:* NOT recorded: SecurityHubWriteError: BatchImportFindings refused 1 finding(s)',
+    );
+    expect(metricNames(harness)).toContain('RecordFailures{}');
+  });
+
+  it('intake rejections are notified with their errors, and the valid part of the event still runs', async () => {
+    const harness = await createWorkflowHarness({ endpoint: moto.endpoint });
+    const event = loggingFinding() as { detail: { findings: Record<string, unknown>[] } };
+    const [finding] = event.detail.findings;
+    event.detail.findings.push({ ...finding, Id: 'broken', Resources: 'not a list' });
+
+    const output = (await harness.run(event)) as { rejected: { error: string }[] };
+
+    expect(output.rejected.length).toBe(1);
+    expect(JSON.stringify(output)).toContain('"outcome":"REMEDIATED"');
+    expect(harness.calls.slice(0, 2)).toEqual(['Normalize', 'ReportRejected']);
+    const rejection = messages(harness).find((message) => message.title.startsWith('REJECTED by intake'));
+    expect(rejection?.title).toBe('REJECTED by intake: 1 event item(s)');
+    expect(rejection?.description).toContain(`• ${output.rejected[0]?.error ?? '?'}`);
+    expect(rejection?.description).toContain('execution:apigw-remediation:');
+  });
+
+  it('an event with nothing rejected does not report rejections', async () => {
+    const harness = await createWorkflowHarness({ endpoint: moto.endpoint });
+    await harness.run(loggingFinding());
+    expect(harness.calls).not.toContain('ReportRejected');
+  });
+
+  it('a stage outcome Security Hub refused is notified (even ALREADY_COMPLIANT) and counted in RecordFailures', async () => {
+    const harness = await createWorkflowHarness({ endpoint: moto.endpoint });
+    await harness.run(loggingFinding());
+    harness.securityHub
+      .on(BatchUpdateFindingsCommand)
+      .callsFake((input: BatchUpdateFindingsCommandInput) =>
+        input.Note?.Text?.startsWith('ALREADY_COMPLIANT') === true
+          ? Promise.reject(Object.assign(new Error('hub unavailable'), { name: 'InternalException' }))
+          : { ProcessedFindings: input.FindingIdentifiers, UnprocessedFindings: [] },
+      );
+    const publishedBefore = harness.published.length;
+
+    const output = await harness.run(loggingFinding());
+
+    expect(JSON.stringify(output)).toContain('"recorded":false');
+    const [message, ...more] = messages(harness).slice(publishedBefore);
+    expect(more).toEqual([]);
+    expect(message?.title).toContain('ALREADY_COMPLIANT');
+    expect(message?.description).toContain(
+      '*Security Hub:* NOT recorded: InternalException: hub unavailable',
+    );
+    expect(metricNames(harness)).toContain('RecordFailures{}');
+  });
+});
