@@ -91,7 +91,11 @@ export function parseStageArn(arn: string): StageLocator {
   return { partition, region, apiType, apiId, stageName };
 }
 
+export function formatApiArn(api: Pick<StageLocator, 'partition' | 'region' | 'apiType' | 'apiId'>): string {
+  const collection = api.apiType === 'REST' ? 'restapis' : 'apis';
+  return `arn:${api.partition}:apigateway:${api.region}::/${collection}/${api.apiId}`;
+}
+
 export function formatStageArn(locator: StageLocator): string {
-  const collection = locator.apiType === 'REST' ? 'restapis' : 'apis';
-  return `arn:${locator.partition}:apigateway:${locator.region}::/${collection}/${locator.apiId}/stages/${locator.stageName}`;
+  return `${formatApiArn(locator)}/stages/${locator.stageName}`;
 }

@@ -15,7 +15,8 @@
  */
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { z } from 'zod';
-import { apiArn, stagesUnlistedFindingId } from '../securityhub/findings.js';
+import { formatApiArn } from '../core/arn.js';
+import { stagesUnlistedFindingId } from '../securityhub/findings.js';
 import { recordRequestFailure } from '../securityhub/records.js';
 import { logger } from '../shared/powertools.js';
 import { RECORD_FAILURES_METRIC, REMEDIATIONS_METRIC } from '../workflow/metrics.js';
@@ -108,7 +109,8 @@ export function createReportFailureHandler(deps: WorkflowDeps) {
         );
         securityHub = {
           recorded: true,
-          where: input.request.findingId ?? `${stagesUnlistedFindingId(record)} (${apiArn(input.request)})`,
+          where:
+            input.request.findingId ?? `${stagesUnlistedFindingId(record)} (${formatApiArn(input.request)})`,
         };
       } catch (error) {
         securityHub = { recorded: false, why: messageOf(error) };

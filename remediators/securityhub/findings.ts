@@ -12,6 +12,7 @@ import type {
   BatchUpdateFindingsCommandInput,
 } from '@aws-sdk/client-securityhub';
 import type { ControlId, Partition, StageRef } from '../core/types.js';
+import { formatApiArn, formatStageArn } from '../core/arn.js';
 import type { OutcomeStatus } from '../workflow/state.js';
 import { controlRecord, describeChange, driftEvaluations, type OutcomeRecord } from '../workflow/outcome.js';
 import type { RequestFailureRecord } from '../workflow/request-failure.js';
@@ -65,14 +66,9 @@ export function ownProductArn(partition: Partition, region: string, account: str
   return `arn:${partition}:securityhub:${region}:${account}:product/${account}/default`;
 }
 
-export function stageArn(stage: StageRef): string {
-  const collection = stage.apiType === 'REST' ? 'restapis' : 'apis';
-  return `arn:${stage.partition}:apigateway:${stage.region}::/${collection}/${stage.apiId}/stages/${stage.stageName}`;
-}
-
 /** One finding per control and stage, updated in place by every later import. */
 export function ownFindingId(stage: StageRef, controlId: ControlId): string {
-  return `apigw-remediation/${controlId}/${stageArn(stage)}`;
+  return `apigw-remediation/${controlId}/${formatStageArn(stage)}`;
 }
 
 /** Taking ownership: Workflow NOTIFIED, so the rule (Workflow NEW only) does not start again. */
@@ -205,7 +201,7 @@ export function ownFindings(
       Resources: [
         {
           Type: stage.apiType === 'REST' ? 'AwsApiGatewayStage' : 'AwsApiGatewayV2Stage',
-          Id: stageArn(stage),
+          Id: formatStageArn(stage),
           Partition: stage.partition,
           Region: stage.region,
         },
@@ -222,14 +218,9 @@ export function ownFindings(
   });
 }
 
-export function apiArn(api: Pick<StageRef, 'partition' | 'region' | 'apiType' | 'apiId'>): string {
-  const collection = api.apiType === 'REST' ? 'restapis' : 'apis';
-  return `arn:${api.partition}:apigateway:${api.region}::/${collection}/${api.apiId}`;
-}
-
 /** The finding of the service's own that says the stages of an API could not be listed (one per API). */
 export function stagesUnlistedFindingId(record: RequestFailureRecord): string {
-  return `apigw-remediation/stages-unlisted/${apiArn(record.request)}`;
+  return `apigw-remediation/stages-unlisted/${formatApiArn(record.request)}`;
 }
 
 /**
@@ -259,7 +250,7 @@ export function stagesUnlistedFinding(record: RequestFailureRecord): AwsSecurity
     Resources: [
       {
         Type: request.apiType === 'REST' ? 'AwsApiGatewayRestApi' : 'AwsApiGatewayV2Api',
-        Id: apiArn(request),
+        Id: formatApiArn(request),
         Partition: request.partition,
         Region: request.region,
       },

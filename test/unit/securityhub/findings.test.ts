@@ -9,7 +9,6 @@ import {
   ownershipUpdates,
   ownFindings,
   ownProductArn,
-  stageArn,
   stagesUnlistedFinding,
 } from '../../../remediators/securityhub/findings.js';
 import { toRequestFailureRecord } from '../../../remediators/workflow/request-failure.js';
@@ -140,7 +139,7 @@ describe('ownFindings', () => {
     expect(findings).toHaveLength(2);
     expect(findings[0]).toMatchObject({
       SchemaVersion: '2018-10-08',
-      Id: `apigw-remediation/APIGateway.1/${stageArn(STAGE)}`,
+      Id: 'apigw-remediation/APIGateway.1/arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod',
       ProductArn: ownProductArn('aws', 'us-east-1', '111122223333'),
       GeneratorId: 'apigw-remediation/APIGateway.1',
       AwsAccountId: '111122223333',
