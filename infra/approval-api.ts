@@ -68,6 +68,39 @@ export function baselineWebAclRules(
   ];
 }
 
+/**
+ * Core rule set rules that would block legitimate approval traffic, counted instead of blocked on
+ * the approval API only. SizeRestrictions_BODY blocks every body over 8 KB, and a Slack
+ * block_actions request carries the whole approval message (every change, before → after) in its
+ * form-encoded `payload`: a message with a long change list crosses 8 KB, and the click would be
+ * refused by WAF before the handler could verify its signature. The handler authenticates every
+ * request itself and reads only the fields it needs.
+ */
+export const APPROVAL_API_COUNTED_CRS_RULES = ['SizeRestrictions_BODY'] as const;
+
+/** The baseline rules as the approval API uses them: Slack's large interactivity bodies pass the CRS. */
+export function approvalWebAclRules(
+  webAcl: RemediationConfig['baseline']['webAcl'],
+): CfnWebACL.RuleProperty[] {
+  return baselineWebAclRules(webAcl).map((rule) =>
+    rule.name === 'AWSManagedRulesCommonRuleSet'
+      ? {
+          ...rule,
+          statement: {
+            managedRuleGroupStatement: {
+              vendorName: 'AWS',
+              name: rule.name,
+              ruleActionOverrides: APPROVAL_API_COUNTED_CRS_RULES.map((name) => ({
+                name,
+                actionToUse: { count: {} },
+              })),
+            },
+          },
+        }
+      : rule,
+  );
+}
+
 export interface ApprovalApiProps {
   readonly config: RemediationConfig;
   readonly retention: RetentionDays;
@@ -134,7 +167,7 @@ export class ApprovalApi extends Construct {
         metricName: 'apigw-remediation-approvals',
         sampledRequestsEnabled: true,
       },
-      rules: baselineWebAclRules(config.baseline.webAcl),
+      rules: approvalWebAclRules(config.baseline.webAcl),
     });
     new CfnWebACLAssociation(this, 'WebAclAssociation', {
       resourceArn: this.api.deploymentStage.stageArn,

@@ -7,7 +7,9 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../config/schema.js';
 import { TASKS } from '../../state-machines/tasks.js';
-import { approvalApiThrottling, baselineWebAclRules } from '../../infra/approval-api.js';
+import { approvalApiThrottling, approvalWebAclRules, baselineWebAclRules } from '../../infra/approval-api.js';
+import { approvalRequestMessage } from '../../remediators/approvals/messages.js';
+import type { ApprovalSubject } from '../../remediators/approvals/record.js';
 import { parseAccount, parseRegions } from '../../infra/app.js';
 import { logRetention } from '../../infra/log-retention.js';
 import { NAG_ACCOUNT, NAG_PARTITION, wildcardFindings } from '../../infra/nag.js';
@@ -89,6 +91,131 @@ describe('approval API settings', () => {
       action: { block: {} },
       statement: { rateBasedStatement: { limit: 500, aggregateKeyType: 'IP' } },
     });
+  });
+});
+
+describe('the approval API web ACL', () => {
+  /** Slack echoes blocks back normalised: a block_id on every block, verbatim/emoji on text objects. */
+  function asSlackEchoes(value: unknown, index = 0): unknown {
+    if (Array.isArray(value)) return value.map((item, position) => asSlackEchoes(item, position));
+    if (value === null || typeof value !== 'object') return value;
+    const echoed: Record<string, unknown> = {};
+    for (const [key, field] of Object.entries(value)) echoed[key] = asSlackEchoes(field);
+    if (echoed['type'] === 'mrkdwn') echoed['verbatim'] = false;
+    if (echoed['type'] === 'plain_text') echoed['emoji'] = true;
+    if (['header', 'section', 'actions', 'context'].includes(String(echoed['type'])))
+      echoed['block_id'] ??= `Xk${index}=`;
+    return echoed;
+  }
+
+  /** A Slack block_actions form body (shape of Slack's block_actions payload reference): it carries the message clicked on. */
+  function slackClickBody(subject: ApprovalSubject, link: string): string {
+    const approvalId = 'AbCdEfGhIjKlMnOpQrStUv';
+    const message = approvalRequestMessage(subject, approvalId, link);
+    const payload = {
+      type: 'block_actions',
+      user: { id: 'U024BE7LH', username: 'jane.doe', name: 'jane.doe', team_id: 'T0CAGHJ12' },
+      api_app_id: 'A0CA5KL34',
+      token: 'Shh_its_a_seekrit_24char',
+      container: {
+        type: 'message',
+        message_ts: '1763719200.000200',
+        channel_id: 'C0123456789',
+        is_ephemeral: false,
+      },
+      trigger_id: '12466734323.1395872398.4729b7b1ab8e4e4e2c3d1a3d1d7d4c3b',
+      team: { id: 'T0CAGHJ12', domain: 'acme' },
+      enterprise: null,
+      is_enterprise_install: false,
+      channel: { id: 'C0123456789', name: 'api-remediation' },
+      message: {
+        user: 'U0BOT1234',
+        type: 'message',
+        ts: '1763719200.000200',
+        bot_id: 'B0CA5KL34',
+        app_id: 'A0CA5KL34',
+        text: message.text,
+        team: 'T0CAGHJ12',
+        bot_profile: {
+          id: 'B0CA5KL34',
+          deleted: false,
+          name: 'apigw-remediation',
+          updated: 1763700000,
+          app_id: 'A0CA5KL34',
+          icons: {
+            image_36: 'https://a.slack-edge.com/80588/img/plugins/app/bot_36.png',
+            image_48: 'https://a.slack-edge.com/80588/img/plugins/app/bot_48.png',
+            image_72: 'https://a.slack-edge.com/80588/img/plugins/app/service_72.png',
+          },
+          team_id: 'T0CAGHJ12',
+        },
+        blocks: asSlackEchoes(message.blocks),
+      },
+      state: { values: {} },
+      response_url: 'https://hooks.slack.com/actions/T0CAGHJ12/1234567890/abcdefghijklmnopqrstuvwx',
+      actions: [
+        {
+          action_id: 'approval.approve',
+          block_id: 'approval.actions',
+          text: { type: 'plain_text', text: 'Approve', emoji: true },
+          value: approvalId,
+          style: 'primary',
+          type: 'button',
+          action_ts: '1763719260.840180',
+        },
+      ],
+    };
+    return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  }
+
+  it('lets Slack clicks on a message with a long change list through the core rule set size rule', () => {
+    // Throttling on a stage with many per-method overrides: the change list fills its section.
+    const changes = Array.from({ length: 40 }, (_, index) => ({
+      controlId: 'Baseline.StageThrottling' as const,
+      setting: `methodSettings[~1orders~1{orderId}~1items${index}/GET].throttlingRateLimit`,
+      before: -1,
+      after: 1000,
+    }));
+    const subject: ApprovalSubject = {
+      remediationId: 'rem-7f3c2a',
+      executionArn: 'arn:aws:states:us-east-1:999988887777:execution:apigw-remediation:7f3c2a',
+      account: '111122223333',
+      region: 'us-east-1',
+      partition: 'aws',
+      apiType: 'REST',
+      apiId: 'a1b2c3d4e5',
+      apiName: 'orders-api',
+      stageName: 'prod',
+      controls: ['Baseline.StageThrottling'],
+      changes,
+      requestedAt: '2026-11-21T10:00:00.000Z',
+      expiresAt: '2026-11-22T10:00:00.000Z',
+    };
+    const link =
+      'https://q1w2e3r4t5.execute-api.us-east-1.amazonaws.com/prod/approvals/AbCdEfGhIjKlMnOpQrStUv' +
+      `?exp=1763805600&sig=${'s'.repeat(43)}`;
+    // AWS WAF's core rule set blocks bodies over 8 KB (SizeRestrictions_BODY).
+    expect(Buffer.byteLength(slackClickBody(subject, link))).toBeGreaterThan(8 * 1024);
+
+    const rules = approvalWebAclRules(defaults.baseline.webAcl);
+    const crs = rules.find((rule) => rule.name === 'AWSManagedRulesCommonRuleSet');
+    expect(crs?.statement).toEqual({
+      managedRuleGroupStatement: {
+        vendorName: 'AWS',
+        name: 'AWSManagedRulesCommonRuleSet',
+        ruleActionOverrides: [{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }],
+      },
+    });
+    expect(crs?.overrideAction).toEqual({ none: {} });
+  });
+
+  it('keeps every other rule of the baseline as it is', () => {
+    const baseline = baselineWebAclRules(defaults.baseline.webAcl);
+    const approval = approvalWebAclRules(defaults.baseline.webAcl);
+    expect(approval.map((rule) => rule.name)).toEqual(baseline.map((rule) => rule.name));
+    expect(approval.filter((rule) => rule.name !== 'AWSManagedRulesCommonRuleSet')).toEqual(
+      baseline.filter((rule) => rule.name !== 'AWSManagedRulesCommonRuleSet'),
+    );
   });
 });
 

@@ -396,6 +396,14 @@ describe('approval API (the service eats its own cooking)', () => {
     expect(rules.at(-1)).toMatchObject({
       Statement: { RateBasedStatement: { Limit: rateLimitPer5Minutes, AggregateKeyType: 'IP' } },
     });
+    // Slack's block_actions bodies carry the whole message and may exceed the CRS 8 KB body limit.
+    expect(rules.find((rule) => rule['Name'] === 'AWSManagedRulesCommonRuleSet')).toMatchObject({
+      Statement: {
+        ManagedRuleGroupStatement: {
+          RuleActionOverrides: [{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }],
+        },
+      },
+    });
     synthesized.central.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
       WebACLArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ApprovalApiWebAcl'), 'Arn'] },
       ResourceArn: Match.anyValue(),
