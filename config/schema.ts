@@ -38,6 +38,11 @@ export const MANAGED_RULE_GROUPS = [
   'AWSManagedRulesSQLiRuleSet',
 ] as const;
 
+/** CloudWatch Logs (CreateLogGroup) and WAF (CreateWebACL) tag limits, the stricter of the two. */
+const MAX_RESOURCE_TAGS = 50;
+const RESOURCE_TAG_KEY_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+const RESOURCE_TAG_VALUE_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
+
 export const BaselineSchema = z
   .object({
     /** APIGateway.1: the execution log level to set (ERROR or INFO both pass the control). */
@@ -97,8 +102,30 @@ export const BaselineSchema = z
       .string()
       .regex(/^[\w+=,.@-]{1,64}$/)
       .default('apigw-remediation-apigateway-cloudwatch'),
-    /** Tags put on every resource the service creates (log groups, web ACLs). */
-    resourceTags: z.record(z.string(), z.string()).default({ 'managed-by': 'apigw-remediation' }),
+    /**
+     * Tags put on every resource the service creates (log groups, web ACLs). Within what both
+     * CloudWatch Logs and WAF accept: at most 50 tags, keys of 1-128 and values of at most 256
+     * letters, digits, spaces and `_ . : / = + - @`, and no key in the reserved `aws:` prefix.
+     */
+    resourceTags: z
+      .record(
+        z
+          .string()
+          .regex(RESOURCE_TAG_KEY_PATTERN, 'a tag key of 1-128 letters, digits, spaces and _ . : / = + - @')
+          .refine((key) => !key.toLowerCase().startsWith('aws:'), {
+            message: 'tag keys starting with aws: are reserved for AWS',
+          }),
+        z
+          .string()
+          .regex(
+            RESOURCE_TAG_VALUE_PATTERN,
+            'a tag value of at most 256 letters, digits, spaces and _ . : / = + - @',
+          ),
+      )
+      .refine((tags) => Object.keys(tags).length <= MAX_RESOURCE_TAGS, {
+        message: `at most ${MAX_RESOURCE_TAGS} resource tags (the CloudWatch Logs and WAF limit)`,
+      })
+      .default({ 'managed-by': 'apigw-remediation' }),
   })
   .strict();
 

@@ -93,7 +93,12 @@ async function ensureAccessLogGroup(ref: StageRef, baseline: BaselineConfig, cli
   );
   if (existing.logGroups?.some((group) => group.logGroupName === logGroupName)) return [];
   try {
-    await clients.logs.send(new CreateLogGroupCommand({ logGroupName, tags: baseline.resourceTags }));
+    await clients.logs.send(
+      new CreateLogGroupCommand({
+        logGroupName,
+        ...(Object.keys(baseline.resourceTags).length === 0 ? {} : { tags: baseline.resourceTags }),
+      }),
+    );
   } catch (error) {
     // Another execution created it between our read and our write: it is there, which is all we need.
     if (errorName(error) === 'ResourceAlreadyExistsException') return [];
@@ -197,6 +202,7 @@ async function findOrCreateWebAcl(
     cache.webAclArns.set(key, existing);
     return { arn: existing, actions: [] };
   }
+  const tags = Object.entries(baseline.resourceTags).map(([Key, Value]) => ({ Key, Value }));
   try {
     const created = await clients.wafv2.send(
       new CreateWebACLCommand({
@@ -206,7 +212,8 @@ async function findOrCreateWebAcl(
         DefaultAction: { Allow: {} },
         Rules: baselineWebAclRules(baseline),
         VisibilityConfig: visibility(name),
-        Tags: Object.entries(baseline.resourceTags).map(([Key, Value]) => ({ Key, Value })),
+        // WAF rejects an empty Tags list (at least one item): no tags configured, no Tags field.
+        ...(tags.length === 0 ? {} : { Tags: tags }),
       }),
     );
     const arn = created.Summary?.ARN;

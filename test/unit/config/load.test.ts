@@ -133,6 +133,25 @@ describe('parseConfig errors name the file, the field and what is allowed', () =
     expect(problemsOf(raw)).toEqual([message]);
   });
 
+  it('rejects resource tags CloudWatch Logs or WAF would refuse when the service creates a resource', () => {
+    const tooMany = Object.fromEntries(Array.from({ length: 51 }, (_, index) => [`team${index}`, 'x']));
+    expect(problemsOf({ baseline: { resourceTags: tooMany } }).join('\n')).toMatch(
+      /baseline\.resourceTags.*at most 50 resource tags/,
+    );
+    expect(problemsOf({ baseline: { resourceTags: { 'aws:owner': 'me' } } }).join('\n')).toMatch(
+      /reserved for AWS/,
+    );
+    expect(problemsOf({ baseline: { resourceTags: { 'cost#center': 'x' } } }).join('\n')).toMatch(
+      /a tag key of 1-128 letters/,
+    );
+    expect(problemsOf({ baseline: { resourceTags: { team: 'a,b' } } }).join('\n')).toMatch(
+      /a tag value of at most 256/,
+    );
+    expect(
+      parseConfig({ baseline: { resourceTags: { 'cost-center': '4711', team: '' } } }, FILE).baseline,
+    ).toMatchObject({ resourceTags: { 'cost-center': '4711', team: '' } });
+  });
+
   it('lists the known control ids when a control id is misspelt', () => {
     expect(problemsOf({ controls: { 'APIGateway.99': 'auto' } })).toEqual([
       `config/remediation.json: controls."APIGateway.99": unknown field; allowed: ${CONTROL_IDS.join(', ')}`,

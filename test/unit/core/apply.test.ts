@@ -148,6 +148,28 @@ describe('ensurePrerequisites', () => {
     ]);
   });
 
+  it('sends no Tags and no tags when no resource tags are configured (WAF rejects an empty Tags list)', async () => {
+    const untagged = BaselineSchema.parse({ resourceTags: {} });
+    waf.on(ListWebACLsCommand).resolves({ WebACLs: [] });
+    waf.on(CreateWebACLCommand).resolves({ Summary: { ARN: ACL_ARN } });
+    logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [] });
+    logs.on(CreateLogGroupCommand).resolves({});
+    logs.on(PutRetentionPolicyCommand).resolves({});
+
+    await ensurePrerequisites(
+      plan({ prerequisites: ['accessLogGroup', 'baselineWebAcl'] }),
+      untagged,
+      clients,
+      createCoreCache(),
+    );
+
+    const createAcl = waf.commandCalls(CreateWebACLCommand)[0]?.args[0].input;
+    expect(createAcl).toBeDefined();
+    expect(createAcl).not.toHaveProperty('Tags');
+    const createGroup = logs.commandCalls(CreateLogGroupCommand)[0]?.args[0].input;
+    expect(createGroup).toEqual({ logGroupName: '/aws/apigateway/access-logs/a1b2c3d4e5/prod' });
+  });
+
   it('pages through ListWebACLs to find the baseline web ACL instead of creating a second one', async () => {
     waf
       .on(ListWebACLsCommand)
