@@ -79,6 +79,8 @@ function errorName(error: unknown): string | undefined {
   return error instanceof Error ? error.name : undefined;
 }
 
+const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 function stageLabel(ref: StageRef): string {
   return `${ref.apiId}/${ref.stageName}`;
 }
@@ -359,12 +361,53 @@ export async function updateStage(
 // ---------------------------------------------------------------------------------------
 // 5. WAF association
 
+export interface AssociateRetryOptions {
+  /** AssociateWebACL calls in all while WAF says the web ACL is not available yet. */
+  readonly attempts?: number;
+  /** Wait before the second call; doubles after each further call. */
+  readonly initialDelayMs?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * A web ACL created moments ago may not be associable yet: WAF answers
+ * WAFUnavailableEntityException until the new ACL has propagated (seconds to minutes, per the
+ * AssociateWebACL reference), and the SDK does not retry that error. The first remediation in
+ * an account and Region creates the ACL and associates it right away, so it waits and retries
+ * (6 calls over about a minute by default) instead of failing.
+ */
+async function associateWhenAvailable(
+  clients: CoreClients,
+  input: { readonly WebACLArn: string; readonly ResourceArn: string },
+  options: AssociateRetryOptions,
+): Promise<void> {
+  const attempts = options.attempts ?? 6;
+  const sleep = options.sleep ?? sleepFor;
+  let delay = options.initialDelayMs ?? 2_000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await clients.wafv2.send(new AssociateWebACLCommand(input));
+      return;
+    } catch (error) {
+      if (errorName(error) !== 'WAFUnavailableEntityException' || attempt >= attempts) throw error;
+      logger.info('web ACL not yet available for association; retrying', {
+        webAclArn: input.WebACLArn,
+        resourceArn: input.ResourceArn,
+        attempt,
+      });
+      await sleep(delay);
+      delay *= 2;
+    }
+  }
+}
+
 export async function associateWebAcl(
   plan: StagePlan,
   baseline: BaselineConfig,
   clients: CoreClients,
   webAclArn?: string,
   cache: CoreCache = createCoreCache(),
+  retry: AssociateRetryOptions = {},
 ): Promise<ActionTaken[]> {
   if (!plan.associateWebAcl) return [];
   const { ref } = plan;
@@ -376,7 +419,7 @@ export async function associateWebAcl(
     arn = webAcl.arn;
   }
   const resourceArn = formatStageArn(ref);
-  await clients.wafv2.send(new AssociateWebACLCommand({ WebACLArn: arn, ResourceArn: resourceArn }));
+  await associateWhenAvailable(clients, { WebACLArn: arn, ResourceArn: resourceArn }, retry);
   actions.push({ action: 'AssociateWebACL', resource: resourceArn, detail: `web ACL ${arn}` });
   return actions;
 }
@@ -401,8 +444,6 @@ export interface VerifyResult {
   readonly failing: readonly ControlId[];
   readonly reads: number;
 }
-
-const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Re-reads the stage and re-evaluates the controls. The account settings come from the cache
@@ -551,7 +592,9 @@ export async function remediateStage(
   const apiActions = await applyApiChanges(plan, clients);
   const deployment = await createDeployment(plan, clients);
   const stageActions = await updateStage(plan, clients, deployment.deploymentId);
-  const wafActions = await associateWebAcl(plan, baseline, clients, prerequisites.webAclArn, cache);
+  const wafActions = await associateWebAcl(plan, baseline, clients, prerequisites.webAclArn, cache, {
+    ...(deps.verify?.sleep === undefined ? {} : { sleep: deps.verify.sleep }),
+  });
   const actions = [
     ...prerequisites.actions,
     ...apiActions,

@@ -20,6 +20,8 @@ import {
   CreateWebACLCommand,
   ListWebACLsCommand,
   WAFDuplicateItemException,
+  WAFInvalidParameterException,
+  WAFUnavailableEntityException,
 } from '@aws-sdk/client-wafv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
@@ -206,6 +208,51 @@ describe('associateWebAcl', () => {
     });
     expect(waf).not.toHaveReceivedCommand(ListWebACLsCommand);
     expect(actions.map((action) => action.action)).toEqual(['AssociateWebACL']);
+  });
+
+  it('waits and retries while a just-created web ACL is not yet available to associate', async () => {
+    const unavailable = () =>
+      new WAFUnavailableEntityException({ message: 'AWS WAF couldn’t retrieve the resource', $metadata: {} });
+    waf.on(AssociateWebACLCommand).rejectsOnce(unavailable()).rejectsOnce(unavailable()).resolves({});
+    const waits: number[] = [];
+
+    const actions = await associateWebAcl(
+      plan({ associateWebAcl: true }),
+      baseline,
+      clients,
+      ACL_ARN,
+      createCoreCache(),
+      { initialDelayMs: 1_000, sleep: async (ms) => void waits.push(ms) },
+    );
+
+    expect(waf).toHaveReceivedCommandTimes(AssociateWebACLCommand, 3);
+    expect(waits).toEqual([1_000, 2_000]);
+    expect(actions.map((action) => action.action)).toEqual(['AssociateWebACL']);
+  });
+
+  it('gives up after the configured attempts, and never retries other WAF errors', async () => {
+    const sleep = async () => undefined;
+    waf
+      .on(AssociateWebACLCommand)
+      .rejects(new WAFUnavailableEntityException({ message: 'still propagating', $metadata: {} }));
+    await expect(
+      associateWebAcl(plan({ associateWebAcl: true }), baseline, clients, ACL_ARN, createCoreCache(), {
+        attempts: 3,
+        sleep,
+      }),
+    ).rejects.toThrow('still propagating');
+    expect(waf).toHaveReceivedCommandTimes(AssociateWebACLCommand, 3);
+
+    waf.reset();
+    waf
+      .on(AssociateWebACLCommand)
+      .rejects(new WAFInvalidParameterException({ message: 'bad ARN', $metadata: {} }));
+    await expect(
+      associateWebAcl(plan({ associateWebAcl: true }), baseline, clients, ACL_ARN, createCoreCache(), {
+        sleep,
+      }),
+    ).rejects.toThrow('bad ARN');
+    expect(waf).toHaveReceivedCommandTimes(AssociateWebACLCommand, 1);
   });
 
   it('does nothing when the plan does not associate', async () => {
