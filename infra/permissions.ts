@@ -31,25 +31,22 @@ function apiGateway(partition: string, path: string): string {
   return `arn:${partition}:apigateway:*::${path}`;
 }
 
-/** What reading a stage (snapshot, expand, decide, verify) needs: GET only. */
-export function remediationReadStatements({ partition, account }: RemediationScope): PolicyStatement[] {
+/**
+ * What reading a stage (snapshot, expand, decide, verify) needs: GET only. The stage's web ACL
+ * (`webAclArn`) and tags come with GetStage / GetRestApi / GetApi, so neither WAF read actions nor
+ * the `/tags` resource are needed.
+ */
+export function remediationReadStatements({
+  partition,
+}: Omit<RemediationScope, 'baseline' | 'account'>): PolicyStatement[] {
   return [
     new PolicyStatement({
       sid: 'ReadApiGateway',
       effect: Effect.ALLOW,
       actions: ['apigateway:GET'],
-      resources: ['/restapis/*', '/apis/*', '/account', '/domainnames', '/domainnames/*', '/tags/*'].map(
-        (path) => apiGateway(partition, path),
+      resources: ['/restapis/*', '/apis/*', '/account', '/domainnames', '/domainnames/*'].map((path) =>
+        apiGateway(partition, path),
       ),
-    }),
-    new PolicyStatement({
-      sid: 'ReadWebAclAssociations',
-      effect: Effect.ALLOW,
-      actions: ['wafv2:GetWebACLForResource', 'wafv2:GetWebACL'],
-      resources: [
-        `arn:${partition}:wafv2:*:${account}:regional/webacl/*/*`,
-        apiGateway(partition, `/restapis/${API_ID}/stages/*`),
-      ],
     }),
   ];
 }

@@ -14,7 +14,7 @@ import { parseAccount, parseRegions } from '../../infra/app.js';
 import { logRetention } from '../../infra/log-retention.js';
 import { NAG_ACCOUNT, NAG_PARTITION, wildcardFindings } from '../../infra/nag.js';
 import { centralTaskRoleName, taskShortName } from '../../infra/names.js';
-import { remediationWriteStatements } from '../../infra/permissions.js';
+import { remediationReadStatements, remediationWriteStatements } from '../../infra/permissions.js';
 
 const defaults = ConfigSchema.parse({});
 
@@ -233,6 +233,31 @@ describe('names', () => {
     expect(() =>
       centralTaskRoleName({ entry: `remediators/handlers/${'x'.repeat(40)}.ts` }, 'us-east-1'),
     ).toThrow(/IAM allows at most 64/);
+  });
+});
+
+describe('remediation read permissions', () => {
+  it('grant only apigateway:GET on the paths the snapshot and the stage listing read', () => {
+    // Every read the core makes (core/snapshot.ts, handlers/expand-stages.ts) is an API Gateway GET:
+    // GetStage(s), GetRestApi/GetApi, GetAccount, GetDomainNames with their mappings, GetRoutes,
+    // GetIntegrations. The web ACL and the tags come with GetStage/GetRestApi/GetApi.
+    const statements = remediationReadStatements({ partition: 'aws' }).map((statement) =>
+      statement.toStatementJson(),
+    );
+    expect(statements).toEqual([
+      {
+        Sid: 'ReadApiGateway',
+        Effect: 'Allow',
+        Action: 'apigateway:GET',
+        Resource: [
+          'arn:aws:apigateway:*::/restapis/*',
+          'arn:aws:apigateway:*::/apis/*',
+          'arn:aws:apigateway:*::/account',
+          'arn:aws:apigateway:*::/domainnames',
+          'arn:aws:apigateway:*::/domainnames/*',
+        ],
+      },
+    ]);
   });
 });
 
