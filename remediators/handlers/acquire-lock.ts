@@ -3,11 +3,12 @@
  * with backoff and jitter). The owner is this execution's remediation of this stage.
  */
 import { acquireStageLock, lockLease } from '../workflow/lock.js';
-import { createWorkflowDeps, type WorkflowDeps } from '../workflow/runtime.js';
+import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
+import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
 import { DecidedItemSchema } from '../workflow/handler-input.js';
 import { parseTaskInput, type Lock } from '../workflow/state.js';
 
-export function createAcquireLockHandler(deps: WorkflowDeps) {
+export function createAcquireLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'>) {
   return async (event: unknown): Promise<Lock> => {
     const item = parseTaskInput('acquire-lock', DecidedItemSchema, event);
     const nowMs = deps.now().getTime();
@@ -17,4 +18,4 @@ export function createAcquireLockHandler(deps: WorkflowDeps) {
   };
 }
 
-export const handler = createAcquireLockHandler(createWorkflowDeps());
+export const handler = createAcquireLockHandler({ ...createLocksDeps(), ...createClockDeps() });

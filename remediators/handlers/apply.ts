@@ -7,7 +7,8 @@ import { applyApiChanges, ensurePrerequisites, type ActionTaken } from '../core/
 import { settingChanges } from '../core/plan.js';
 import { logger } from '../shared/powertools.js';
 import { PlannedItemSchema, stagePlanOf } from '../workflow/handler-input.js';
-import { createWorkflowDeps, type WorkflowDeps } from '../workflow/runtime.js';
+import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
+import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput, type ControlChange } from '../workflow/state.js';
 
 export interface ApplyOutput {
@@ -17,7 +18,7 @@ export interface ApplyOutput {
   readonly actions: readonly ActionTaken[];
 }
 
-export function createApplyHandler(deps: WorkflowDeps) {
+export function createApplyHandler(deps: ConfigDeps & CoreClientsDeps) {
   return async (event: unknown): Promise<ApplyOutput> => {
     const item = parseTaskInput('apply', PlannedItemSchema, event);
     const plan = stagePlanOf(item);
@@ -30,4 +31,5 @@ export function createApplyHandler(deps: WorkflowDeps) {
   };
 }
 
-export const handler = createApplyHandler(createWorkflowDeps());
+const account = createMemberAccountDeps();
+export const handler = createApplyHandler({ ...account, ...createCoreClientsDeps(account) });

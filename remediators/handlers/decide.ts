@@ -6,10 +6,12 @@
 import { resolveModes } from '../../config/modes.js';
 import { readStageSnapshot } from '../core/snapshot.js';
 import { logger } from '../shared/powertools.js';
-import { createWorkflowDeps, type WorkflowDeps } from '../workflow/runtime.js';
+import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
+import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
+import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput, StageWorkItemSchema, type Decision } from '../workflow/state.js';
 
-export function createDecideHandler(deps: WorkflowDeps) {
+export function createDecideHandler(deps: ConfigDeps & CoreClientsDeps & Pick<ClockDeps, 'newId'>) {
   return async (event: unknown): Promise<Decision> => {
     const item = parseTaskInput('decide', StageWorkItemSchema, event);
     const config = deps.config();
@@ -60,4 +62,9 @@ export function createDecideHandler(deps: WorkflowDeps) {
   };
 }
 
-export const handler = createDecideHandler(createWorkflowDeps());
+const account = createMemberAccountDeps();
+export const handler = createDecideHandler({
+  ...account,
+  ...createCoreClientsDeps(account),
+  ...createClockDeps(),
+});

@@ -4,14 +4,15 @@
  */
 import { claimDeploySlot, type SlotClaim } from '../workflow/deploy-slot.js';
 import { LockedItemSchema } from '../workflow/handler-input.js';
-import { createWorkflowDeps, type WorkflowDeps } from '../workflow/runtime.js';
+import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
+import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
 import { parseTaskInput } from '../workflow/state.js';
 
-export function createDeploySlotHandler(deps: WorkflowDeps) {
+export function createDeploySlotHandler(deps: LocksDeps & Pick<ClockDeps, 'now'>) {
   return async (event: unknown): Promise<SlotClaim> => {
     const item = parseTaskInput('deploy-slot', LockedItemSchema, event);
     return claimDeploySlot(deps.dynamo(), item.locksTable, item.stage, item.lock.owner, deps.now().getTime());
   };
 }
 
-export const handler = createDeploySlotHandler(createWorkflowDeps());
+export const handler = createDeploySlotHandler({ ...createLocksDeps(), ...createClockDeps() });

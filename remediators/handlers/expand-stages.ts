@@ -8,7 +8,8 @@ import { GetStagesCommand as GetV2StagesCommand } from '@aws-sdk/client-apigatew
 import { z } from 'zod';
 import type { StageRef } from '../core/types.js';
 import { logger } from '../shared/powertools.js';
-import { createWorkflowDeps, type WorkflowDeps } from '../workflow/runtime.js';
+import { createMemberAccountDeps } from '../workflow/deps/member-account.js';
+import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput, RemediationRequestSchema, type RemediationRequest } from '../workflow/state.js';
 
 const InputSchema = z.object({ request: RemediationRequestSchema });
@@ -27,7 +28,7 @@ function isNotFound(error: unknown): boolean {
   return error instanceof Error && error.name === 'NotFoundException';
 }
 
-export function createExpandStagesHandler(deps: WorkflowDeps) {
+export function createExpandStagesHandler(deps: CoreClientsDeps) {
   return async (event: unknown): Promise<Expansion> => {
     const { request } = parseTaskInput('expand-stages', InputSchema, event);
     if (request.stageName !== null) {
@@ -54,4 +55,4 @@ export function createExpandStagesHandler(deps: WorkflowDeps) {
   };
 }
 
-export const handler = createExpandStagesHandler(createWorkflowDeps());
+export const handler = createExpandStagesHandler(createCoreClientsDeps(createMemberAccountDeps()));

@@ -8,7 +8,9 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { z } from 'zod';
 import { RECORD_FAILURES_METRIC } from '../workflow/metrics.js';
 import { buildNotification, shouldNotify } from '../workflow/notification.js';
-import { createWorkflowDeps, type WorkflowDeps } from '../workflow/runtime.js';
+import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
+import { createNotificationDeps, type NotificationDeps } from '../workflow/deps/notifications.js';
+import { createReportingDeps, type ReportingDeps } from '../workflow/deps/reporting.js';
 import { causeMessage, toOutcomeRecord } from '../workflow/outcome.js';
 import { CaughtErrorSchema, parseTaskInput, StageWorkItemSchema, TerminalSchema } from '../workflow/state.js';
 
@@ -19,7 +21,7 @@ const InputSchema = StageWorkItemSchema.extend({
   recordError: CaughtErrorSchema.optional(),
 });
 
-export function createNotifyHandler(deps: WorkflowDeps) {
+export function createNotifyHandler(deps: NotificationDeps & ReportingDeps & Pick<ClockDeps, 'now'>) {
   return async (event: unknown): Promise<{ readonly published: boolean; readonly messageId?: string }> => {
     const item = parseTaskInput('notify', InputSchema, event);
     const record = toOutcomeRecord(item, item.terminal.outcome, deps.serviceVersion, deps.now());
@@ -44,4 +46,8 @@ export function createNotifyHandler(deps: WorkflowDeps) {
   };
 }
 
-export const handler = createNotifyHandler(createWorkflowDeps());
+export const handler = createNotifyHandler({
+  ...createNotificationDeps(),
+  ...createReportingDeps(),
+  ...createClockDeps(),
+});

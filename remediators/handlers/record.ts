@@ -9,7 +9,15 @@ import { recordOutcome } from '../securityhub/records.js';
 import { logger } from '../shared/powertools.js';
 import { REMEDIATIONS_METRIC } from '../workflow/metrics.js';
 import { controlRecord, toOutcomeRecord, type OutcomeRecord } from '../workflow/outcome.js';
-import { createWorkflowDeps, type WorkflowDeps } from '../workflow/runtime.js';
+import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
+import { createMemberAccountDeps } from '../workflow/deps/member-account.js';
+import { createReportingDeps, type ReportingDeps } from '../workflow/deps/reporting.js';
+import {
+  createHomeSecurityHubDeps,
+  createMemberSecurityHubDeps,
+  type HomeSecurityHubDeps,
+  type MemberSecurityHubDeps,
+} from '../workflow/deps/security-hub.js';
 import { parseTaskInput, StageWorkItemSchema, TerminalSchema } from '../workflow/state.js';
 
 const InputSchema = StageWorkItemSchema.extend({ terminal: TerminalSchema });
@@ -25,7 +33,9 @@ export interface RecordOutput {
   readonly record: OutcomeRecord;
 }
 
-export function createRecordHandler(deps: WorkflowDeps) {
+export function createRecordHandler(
+  deps: HomeSecurityHubDeps & MemberSecurityHubDeps & ReportingDeps & Pick<ClockDeps, 'now'>,
+) {
   return async (event: unknown): Promise<RecordOutput> => {
     const item = parseTaskInput('record', InputSchema, event);
     const record = toOutcomeRecord(item, item.terminal.outcome, deps.serviceVersion, deps.now());
@@ -46,4 +56,9 @@ export function createRecordHandler(deps: WorkflowDeps) {
   };
 }
 
-export const handler = createRecordHandler(createWorkflowDeps());
+export const handler = createRecordHandler({
+  ...createHomeSecurityHubDeps(),
+  ...createMemberSecurityHubDeps(createMemberAccountDeps()),
+  ...createReportingDeps(),
+  ...createClockDeps(),
+});

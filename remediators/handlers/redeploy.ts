@@ -4,14 +4,15 @@
  */
 import { createDeployment, type DeploymentResult } from '../core/apply.js';
 import { PlannedItemSchema, stagePlanOf } from '../workflow/handler-input.js';
-import { createWorkflowDeps, type WorkflowDeps } from '../workflow/runtime.js';
+import { createMemberAccountDeps } from '../workflow/deps/member-account.js';
+import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput } from '../workflow/state.js';
 
-export function createRedeployHandler(deps: WorkflowDeps) {
+export function createRedeployHandler(deps: CoreClientsDeps) {
   return async (event: unknown): Promise<DeploymentResult> => {
     const item = parseTaskInput('redeploy', PlannedItemSchema, event);
     return createDeployment(stagePlanOf(item), await deps.coreClients(item.stage));
   };
 }
 
-export const handler = createRedeployHandler(createWorkflowDeps());
+export const handler = createRedeployHandler(createCoreClientsDeps(createMemberAccountDeps()));

@@ -4,10 +4,10 @@
  */
 import { logger } from '../shared/powertools.js';
 import { releaseStageLock } from '../workflow/lock.js';
-import { createWorkflowDeps, type WorkflowDeps } from '../workflow/runtime.js';
+import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
 import { parseTaskInput, StageWorkItemSchema } from '../workflow/state.js';
 
-export function createReleaseLockHandler(deps: WorkflowDeps) {
+export function createReleaseLockHandler(deps: LocksDeps) {
   return async (event: unknown): Promise<{ readonly released: boolean }> => {
     const item = parseTaskInput('release-lock', StageWorkItemSchema, event);
     if (item.lock === undefined) return { released: false };
@@ -17,4 +17,4 @@ export function createReleaseLockHandler(deps: WorkflowDeps) {
   };
 }
 
-export const handler = createReleaseLockHandler(createWorkflowDeps());
+export const handler = createReleaseLockHandler(createLocksDeps());

@@ -27,7 +27,16 @@ import {
   type SecurityHubRecordState,
 } from '../workflow/notification.js';
 import { toRequestFailureRecord, type RequestFailureKind } from '../workflow/request-failure.js';
-import { createWorkflowDeps, type WorkflowDeps } from '../workflow/runtime.js';
+import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
+import { createMemberAccountDeps } from '../workflow/deps/member-account.js';
+import { createNotificationDeps, type NotificationDeps } from '../workflow/deps/notifications.js';
+import { createReportingDeps, type ReportingDeps } from '../workflow/deps/reporting.js';
+import {
+  createHomeSecurityHubDeps,
+  createMemberSecurityHubDeps,
+  type HomeSecurityHubDeps,
+  type MemberSecurityHubDeps,
+} from '../workflow/deps/security-hub.js';
 import { CaughtErrorSchema, parseTaskInput, RemediationRequestSchema } from '../workflow/state.js';
 
 const RequestFailureInput = {
@@ -58,7 +67,13 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-export function createReportFailureHandler(deps: WorkflowDeps) {
+export function createReportFailureHandler(
+  deps: HomeSecurityHubDeps &
+    MemberSecurityHubDeps &
+    NotificationDeps &
+    ReportingDeps &
+    Pick<ClockDeps, 'now'>,
+) {
   const publish = async (notification: Notification, problems: string[]): Promise<boolean> => {
     try {
       await deps.sns().send(
@@ -125,4 +140,10 @@ export function createReportFailureHandler(deps: WorkflowDeps) {
   };
 }
 
-export const handler = createReportFailureHandler(createWorkflowDeps());
+export const handler = createReportFailureHandler({
+  ...createHomeSecurityHubDeps(),
+  ...createMemberSecurityHubDeps(createMemberAccountDeps()),
+  ...createNotificationDeps(),
+  ...createReportingDeps(),
+  ...createClockDeps(),
+});

@@ -8,12 +8,14 @@ import { planStage, type StagePlan } from '../core/plan.js';
 import { readStageSnapshot } from '../core/snapshot.js';
 import { DecidedItemSchema } from '../workflow/handler-input.js';
 import { summarizePlan } from '../workflow/plan-summary.js';
-import { createWorkflowDeps, type WorkflowDeps } from '../workflow/runtime.js';
+import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
+import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
+import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput, type PlanSummary } from '../workflow/state.js';
 
 export type SnapshotOutput = PlanSummary & { readonly stagePlan?: StagePlan };
 
-export function createSnapshotHandler(deps: WorkflowDeps) {
+export function createSnapshotHandler(deps: ConfigDeps & CoreClientsDeps & Pick<ClockDeps, 'now'>) {
   return async (event: unknown): Promise<SnapshotOutput> => {
     const item = parseTaskInput('snapshot', DecidedItemSchema, event);
     const config = deps.config();
@@ -53,4 +55,9 @@ export function createSnapshotHandler(deps: WorkflowDeps) {
   };
 }
 
-export const handler = createSnapshotHandler(createWorkflowDeps());
+const account = createMemberAccountDeps();
+export const handler = createSnapshotHandler({
+  ...account,
+  ...createCoreClientsDeps(account),
+  ...createClockDeps(),
+});

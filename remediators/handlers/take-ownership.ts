@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { findingIdentifier, takeOwnership } from '../securityhub/records.js';
 import { logger } from '../shared/powertools.js';
-import { createWorkflowDeps, type WorkflowDeps } from '../workflow/runtime.js';
+import { createHomeSecurityHubDeps, type HomeSecurityHubDeps } from '../workflow/deps/security-hub.js';
 import { parseTaskInput, RemediationRequestSchema } from '../workflow/state.js';
 
 const InputSchema = z.object({
@@ -13,7 +13,7 @@ const InputSchema = z.object({
   request: RemediationRequestSchema.extend({ findingId: z.string().min(1) }),
 });
 
-export function createTakeOwnershipHandler(deps: WorkflowDeps) {
+export function createTakeOwnershipHandler(deps: HomeSecurityHubDeps) {
   return async (event: unknown): Promise<{ readonly owned: number }> => {
     const { executionArn, request } = parseTaskInput('take-ownership', InputSchema, event);
     const identifier = findingIdentifier(request, request.findingId, request.productArn);
@@ -23,4 +23,4 @@ export function createTakeOwnershipHandler(deps: WorkflowDeps) {
   };
 }
 
-export const handler = createTakeOwnershipHandler(createWorkflowDeps());
+export const handler = createTakeOwnershipHandler(createHomeSecurityHubDeps());

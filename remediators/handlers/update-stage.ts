@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { associateWebAcl, updateStage, type ActionTaken } from '../core/apply.js';
 import { PlannedItemSchema, stagePlanOf } from '../workflow/handler-input.js';
-import { createWorkflowDeps, type WorkflowDeps } from '../workflow/runtime.js';
+import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
+import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput } from '../workflow/state.js';
 
 const InputSchema = PlannedItemSchema.extend({
@@ -15,7 +16,7 @@ const InputSchema = PlannedItemSchema.extend({
     .optional(),
 });
 
-export function createUpdateStageHandler(deps: WorkflowDeps) {
+export function createUpdateStageHandler(deps: ConfigDeps & CoreClientsDeps) {
   return async (event: unknown): Promise<{ readonly actions: readonly ActionTaken[] }> => {
     const item = parseTaskInput('update-stage', InputSchema, event);
     const plan = stagePlanOf(item);
@@ -26,4 +27,5 @@ export function createUpdateStageHandler(deps: WorkflowDeps) {
   };
 }
 
-export const handler = createUpdateStageHandler(createWorkflowDeps());
+const account = createMemberAccountDeps();
+export const handler = createUpdateStageHandler({ ...account, ...createCoreClientsDeps(account) });

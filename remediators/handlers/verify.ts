@@ -5,14 +5,15 @@
  */
 import { verifyStage } from '../core/apply.js';
 import { PlannedItemSchema } from '../workflow/handler-input.js';
-import { createWorkflowDeps, type WorkflowDeps } from '../workflow/runtime.js';
+import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
+import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput, type Verification } from '../workflow/state.js';
 
 export class VerificationPendingError extends Error {
   override readonly name = 'VerificationPending';
 }
 
-export function createVerifyHandler(deps: WorkflowDeps) {
+export function createVerifyHandler(deps: ConfigDeps & CoreClientsDeps) {
   return async (event: unknown): Promise<Verification> => {
     const item = parseTaskInput('verify', PlannedItemSchema, event);
     const result = await verifyStage(
@@ -33,4 +34,5 @@ export function createVerifyHandler(deps: WorkflowDeps) {
   };
 }
 
-export const handler = createVerifyHandler(createWorkflowDeps());
+const account = createMemberAccountDeps();
+export const handler = createVerifyHandler({ ...account, ...createCoreClientsDeps(account) });

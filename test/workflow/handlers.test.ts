@@ -4,10 +4,9 @@ import { createDecideHandler } from '../../remediators/handlers/decide.js';
 import { createExpandStagesHandler } from '../../remediators/handlers/expand-stages.js';
 import { createReleaseLockHandler } from '../../remediators/handlers/release-lock.js';
 import { createSnapshotHandler } from '../../remediators/handlers/snapshot.js';
-import { createWorkflowDeps } from '../../remediators/workflow/runtime.js';
 import { seedInsecureRestStage } from '../helpers/insecure-apis.js';
 import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials, useMoto } from '../helpers/moto.js';
-import { testConfig } from './harness.js';
+import { createWorkflowDeps, testConfig } from './harness.js';
 
 describe('workflow task handlers at their edges', () => {
   const moto = useMoto();

@@ -43,7 +43,24 @@ import { createTakeOwnershipHandler } from '../../remediators/handlers/take-owne
 import { createUpdateStageHandler } from '../../remediators/handlers/update-stage.js';
 import { createVerifyHandler } from '../../remediators/handlers/verify.js';
 import type { OutcomeRecord } from '../../remediators/workflow/outcome.js';
-import { createWorkflowDeps, type WorkflowDeps } from '../../remediators/workflow/runtime.js';
+import { createClockDeps, type ClockDeps } from '../../remediators/workflow/deps/clock.js';
+import { createCoreClientsDeps, type CoreClientsDeps } from '../../remediators/workflow/deps/core-clients.js';
+import { createLocksDeps, type LocksDeps } from '../../remediators/workflow/deps/locks.js';
+import {
+  createMemberAccountDeps,
+  type MemberAccountDeps,
+} from '../../remediators/workflow/deps/member-account.js';
+import {
+  createNotificationDeps,
+  type NotificationDeps,
+} from '../../remediators/workflow/deps/notifications.js';
+import { createReportingDeps, type ReportingDeps } from '../../remediators/workflow/deps/reporting.js';
+import {
+  createHomeSecurityHubDeps,
+  createMemberSecurityHubDeps,
+  type HomeSecurityHubDeps,
+  type MemberSecurityHubDeps,
+} from '../../remediators/workflow/deps/security-hub.js';
 import { TASKS, type DEFINITION_SUBSTITUTIONS } from '../../state-machines/tasks.js';
 import { emulateMotoV2StageWrites } from '../helpers/moto-gaps.js';
 import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials } from '../helpers/moto.js';
@@ -149,6 +166,48 @@ export interface HarnessOptions {
   readonly config?: unknown;
   /** Answer the V2 UpdateStage/CreateDeployment moto lacks (test/helpers/moto-gaps.ts). */
   readonly emulateV2Writes?: boolean;
+}
+
+/** Every dependency of the workflow's task handlers (each deployed function composes only its own). */
+export type WorkflowDeps = ClockDeps &
+  ReportingDeps &
+  MemberAccountDeps &
+  CoreClientsDeps &
+  HomeSecurityHubDeps &
+  MemberSecurityHubDeps &
+  LocksDeps &
+  NotificationDeps;
+
+export interface WorkflowDepsOptions {
+  readonly endpoint: string;
+  readonly config: RemediationConfig;
+  readonly homeAccount: string;
+  readonly notifyTopicArn?: string;
+  readonly metric?: ReportingDeps['metric'];
+}
+
+/** The deployed functions' factories, all composed, against moto_server. */
+export function createWorkflowDeps(options: WorkflowDepsOptions): WorkflowDeps {
+  const endpoint = { endpoint: options.endpoint };
+  const account = createMemberAccountDeps({
+    ...endpoint,
+    config: options.config,
+    homeAccount: options.homeAccount,
+  });
+  return {
+    ...createClockDeps(),
+    ...createReportingDeps(options.metric === undefined ? {} : { metric: options.metric }),
+    ...account,
+    ...createCoreClientsDeps(account, endpoint),
+    ...createHomeSecurityHubDeps(endpoint),
+    ...createMemberSecurityHubDeps(account, endpoint),
+    ...createLocksDeps(endpoint),
+    ...createNotificationDeps(
+      options.notifyTopicArn === undefined
+        ? endpoint
+        : { ...endpoint, notifyTopicArn: options.notifyTopicArn },
+    ),
+  };
 }
 
 export function testConfig(overrides: unknown = {}): RemediationConfig {

@@ -1,0 +1,81 @@
+/**
+ * Each workflow function carries only the AWS SDK clients its handler uses: the bundle is built as
+ * the CDK app builds it (bench/bundle-size.ts esbuildOptionsFor with infra's SERVICE_BUNDLING) and
+ * the `@aws-sdk/client-*` packages in it are compared with what the task needs
+ * (state-machines/tasks.ts). A handler that goes back to a shared all-clients runtime fails here.
+ */
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { esbuildOptionsFor, PROJECT_ROOT } from '../../../bench/bundle-size.js';
+import { SERVICE_BUNDLING } from '../../../infra/functions.js';
+import { TASKS, type TaskNeed } from '../../../state-machines/tasks.js';
+
+/** API Gateway v1/v2, WAF and Logs in the stage's account, reached through STS (core/clients.ts). */
+const CORE = [
+  '@aws-sdk/client-api-gateway',
+  '@aws-sdk/client-apigatewayv2',
+  '@aws-sdk/client-cloudwatch-logs',
+  '@aws-sdk/client-sts',
+  '@aws-sdk/client-wafv2',
+];
+
+/** The SDK clients each workflow task's bundle holds (intake and request-approval belong to other packages). */
+const EXPECTED_CLIENTS: Readonly<Record<string, readonly string[]>> = {
+  'take-ownership': ['@aws-sdk/client-securityhub'],
+  'expand-stages': CORE,
+  decide: CORE,
+  'acquire-lock': ['@aws-sdk/client-dynamodb'],
+  snapshot: CORE,
+  apply: CORE,
+  'deploy-slot': ['@aws-sdk/client-dynamodb'],
+  redeploy: CORE,
+  'update-stage': CORE,
+  verify: CORE,
+  record: ['@aws-sdk/client-securityhub', '@aws-sdk/client-sts'],
+  notify: ['@aws-sdk/client-sns'],
+  'report-failure': ['@aws-sdk/client-securityhub', '@aws-sdk/client-sns', '@aws-sdk/client-sts'],
+  'release-lock': ['@aws-sdk/client-dynamodb'],
+};
+
+/** The clients a need allows the function to hold (its IAM permissions cover nothing else). */
+const ALLOWED_BY_NEED: Readonly<Record<TaskNeed, readonly string[]>> = {
+  config: [],
+  memberRole: CORE,
+  locksTable: ['@aws-sdk/client-dynamodb'],
+  securityHub: ['@aws-sdk/client-securityhub'],
+  notifyTopic: ['@aws-sdk/client-sns'],
+  approvals: [],
+};
+
+const nameOf = (entry: string) => entry.replace(/^.*\//, '').replace(/\.ts$/, '');
+const workflowTasks = TASKS.filter((task) => nameOf(task.entry) in EXPECTED_CLIENTS);
+
+async function sdkClientsIn(entry: string): Promise<string[]> {
+  const options = esbuildOptionsFor(SERVICE_BUNDLING, PROJECT_ROOT, entry, '/tmp/unused');
+  const result = await build({ ...options, write: false });
+  const output = Object.values(result.metafile.outputs).find(
+    (candidate) => candidate.entryPoint !== undefined,
+  );
+  // Inputs esbuild read but tree-shook away contribute no bytes: only what is in the bundle counts.
+  const packages = Object.entries(output?.inputs ?? {})
+    .filter(([, input]) => input.bytesInOutput > 0)
+    .flatMap(([path]) => /node_modules\/(@aws-sdk\/client-[^/]+)\//.exec(path)?.[1] ?? []);
+  return [...new Set(packages)].sort();
+}
+
+describe('the SDK clients in each workflow function', () => {
+  it('has an expectation for every workflow task of the manifest', () => {
+    expect(workflowTasks.map((task) => nameOf(task.entry)).sort()).toEqual(
+      Object.keys(EXPECTED_CLIENTS).sort(),
+    );
+  });
+
+  it.each(workflowTasks.map((task) => [nameOf(task.entry), task] as const))(
+    '%s bundles only the clients it uses, all within its needs',
+    async (name, task) => {
+      const allowed = new Set(task.needs.flatMap((need) => ALLOWED_BY_NEED[need]));
+      expect(EXPECTED_CLIENTS[name]?.filter((client) => !allowed.has(client))).toEqual([]);
+      expect(await sdkClientsIn(task.entry)).toEqual([...(EXPECTED_CLIENTS[name] ?? [])].sort());
+    },
+  );
+});
