@@ -3,7 +3,10 @@
  * (synthesized once; deployed through a service-managed StackSet). Shared by bin/app.ts and the
  * tests, so the tests check exactly what `cdk synth` produces.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { App } from 'aws-cdk-lib';
+import { deployedConfig } from '../config/deployed.js';
+import { loadConfig } from '../config/load.js';
 import type { RemediationConfig } from '../config/schema.js';
 import { CentralStack } from './central-stack.js';
 import { MemberStack } from './member-stack.js';
@@ -51,6 +54,37 @@ export function parseAccount(value: unknown): string | undefined {
     throw new Error(`account ${JSON.stringify(value)} is not a 12-digit AWS account id`);
   }
   return value;
+}
+
+/**
+ * The configuration to synthesize with: config/remediation.json, or the file named by
+ * `-c config=path`. The Lambdas always run with config/remediation.json (bundled into their code,
+ * config/deployed.ts), so another file is accepted only when it says the same: otherwise the
+ * stacks (role names, IAM resources, event patterns, web ACL and log names, approval settings)
+ * and the functions would silently disagree.
+ */
+export function configForSynth(
+  contextPath: unknown,
+  load: (path?: string) => RemediationConfig = loadConfig,
+  bundled: () => RemediationConfig = deployedConfig,
+): RemediationConfig {
+  if (contextPath === undefined || contextPath === '') return load();
+  if (typeof contextPath !== 'string') {
+    throw new Error(
+      `context "config" is ${JSON.stringify(contextPath)}; expected a path to a configuration file`,
+    );
+  }
+  const config = load(contextPath);
+  // The $schema pointer is for editors only: a copy elsewhere may point at the schema differently.
+  const settingsOf = ({ $schema: _schema, ...settings }: RemediationConfig) => settings;
+  if (!isDeepStrictEqual(settingsOf(config), settingsOf(bundled()))) {
+    throw new Error(
+      `context "config" names ${contextPath}, which differs from config/remediation.json; the Lambda functions ` +
+        'bundle config/remediation.json and would run with it, not with the file the stacks were built from. ' +
+        `Copy ${contextPath} to config/remediation.json and synthesize again.`,
+    );
+  }
+  return config;
 }
 
 export function buildApp(app: App, settings: AppSettings): ServiceStacks {

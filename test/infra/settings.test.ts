@@ -2,15 +2,20 @@
  * The pure pieces of the CDK app: context parsing, log retention, the approval API's throttle
  * and web ACL rules, the role names, and the cdk-nag finding ids computed from statements.
  */
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
+import { deployedConfig } from '../../config/deployed.js';
+import { DEFAULT_CONFIG_PATH } from '../../config/load.js';
 import { ConfigSchema } from '../../config/schema.js';
 import { TASKS } from '../../state-machines/tasks.js';
 import { approvalApiThrottling, approvalWebAclRules, baselineWebAclRules } from '../../infra/approval-api.js';
 import { approvalRequestMessage } from '../../remediators/approvals/messages.js';
 import type { ApprovalSubject } from '../../remediators/approvals/record.js';
-import { parseAccount, parseRegions } from '../../infra/app.js';
+import { configForSynth, parseAccount, parseRegions } from '../../infra/app.js';
 import { logRetention } from '../../infra/log-retention.js';
 import { NAG_ACCOUNT, NAG_PARTITION, wildcardFindings } from '../../infra/nag.js';
 import { centralTaskRoleName, taskShortName } from '../../infra/names.js';
@@ -49,6 +54,35 @@ describe('parseAccount', () => {
   it('rejects anything else, quoting it', () => {
     expect(() => parseAccount('1111-2222-3333')).toThrow(
       'account "1111-2222-3333" is not a 12-digit AWS account id',
+    );
+  });
+});
+
+describe('configForSynth', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'apigw-config-'));
+
+  it('synthesizes with config/remediation.json, the file the functions bundle', () => {
+    expect(configForSynth(undefined)).toEqual(deployedConfig());
+    expect(configForSynth('')).toEqual(deployedConfig());
+  });
+
+  it('accepts -c config=path when the file says the same as the bundled one', () => {
+    const copy = join(dir, 'same.json');
+    copyFileSync(DEFAULT_CONFIG_PATH, copy);
+    expect(configForSynth(copy)).toEqual(deployedConfig());
+    const withoutSchemaPointer = join(dir, 'no-schema.json');
+    const settings = Object.fromEntries(
+      Object.entries(deployedConfig()).filter(([key]) => key !== '$schema'),
+    );
+    writeFileSync(withoutSchemaPointer, JSON.stringify(settings));
+    expect(configForSynth(withoutSchemaPointer)).toMatchObject(settings);
+  });
+
+  it('refuses a different file: the stacks and the functions would disagree', () => {
+    const other = join(dir, 'other.json');
+    writeFileSync(other, JSON.stringify({ crossAccount: { memberRoleName: 'another-member-role' } }));
+    expect(() => configForSynth(other)).toThrow(
+      /context "config" names .*other\.json, which differs from config\/remediation\.json; the Lambda functions bundle config\/remediation\.json/,
     );
   });
 });
