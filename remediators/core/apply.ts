@@ -93,7 +93,22 @@ async function ensureAccessLogGroup(ref: StageRef, baseline: BaselineConfig, cli
   const existing = await clients.logs.send(
     new DescribeLogGroupsCommand({ logGroupNamePrefix: logGroupName }),
   );
-  if (existing.logGroups?.some((group) => group.logGroupName === logGroupName)) return [];
+  const found = existing.logGroups?.find((group) => group.logGroupName === logGroupName);
+  if (found !== undefined) {
+    if (found.retentionInDays !== undefined) return [];
+    // Our group without retention: an earlier run created it and stopped before PutRetentionPolicy
+    // (a timeout or throttling between the two calls); a retry must not leave it to never expire.
+    await clients.logs.send(
+      new PutRetentionPolicyCommand({ logGroupName, retentionInDays: baseline.accessLogs.retentionDays }),
+    );
+    return [
+      {
+        action: 'PutRetentionPolicy',
+        resource: logGroupName,
+        detail: `retention ${baseline.accessLogs.retentionDays} days (the existing group had none)`,
+      },
+    ] satisfies ActionTaken[];
+  }
   try {
     await clients.logs.send(
       new CreateLogGroupCommand({

@@ -12,6 +12,7 @@ import {
   CreateLogGroupCommand,
   DescribeLogGroupsCommand,
   ListTagsForResourceCommand,
+  PutRetentionPolicyCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { GetWebACLCommand, GetWebACLForResourceCommand, WAFV2Client } from '@aws-sdk/client-wafv2';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -199,7 +200,9 @@ describe('remediateStage on an insecure REST stage (moto)', () => {
       endpoint: moto.endpoint,
       credentials: motoCredentials,
     });
-    await logs.send(new CreateLogGroupCommand({ logGroupName: accessLogGroupName(baseline, ref) }));
+    const logGroupName = accessLogGroupName(baseline, ref);
+    await logs.send(new CreateLogGroupCommand({ logGroupName }));
+    await logs.send(new PutRetentionPolicyCommand({ logGroupName, retentionInDays: 30 }));
 
     const result = await remediate(ref, ['APIGateway.1', 'Baseline.RestAccessLogging']);
 
@@ -207,6 +210,32 @@ describe('remediateStage on an insecure REST stage (moto)', () => {
     expect(result.actions.map((action) => action.action)).toEqual(['UpdateStage']);
     const account = await apiGateway.send(new GetAccountCommand({}));
     expect(account.cloudwatchRoleArn).toBe(existingRole);
+    const [group] =
+      (await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: logGroupName }))).logGroups ?? [];
+    expect(group?.retentionInDays).toBe(30);
+  });
+
+  it('gives its access log group the baseline retention when an earlier run left it without one', async () => {
+    const { ref } = await seedInsecureRestStage({ endpoint: moto.endpoint });
+    const logs = new CloudWatchLogsClient({
+      region: MOTO_REGION,
+      endpoint: moto.endpoint,
+      credentials: motoCredentials,
+    });
+    const logGroupName = accessLogGroupName(baseline, ref);
+    // Created, then the run stopped before PutRetentionPolicy.
+    await logs.send(new CreateLogGroupCommand({ logGroupName }));
+
+    const result = await remediate(ref, ['Baseline.RestAccessLogging']);
+
+    expect(result.outcome).toBe('REMEDIATED');
+    expect(result.actions.map((action) => action.action)).toEqual(
+      expect.arrayContaining(['PutRetentionPolicy', 'UpdateStage']),
+    );
+    expect(result.actions.map((action) => action.action)).not.toContain('CreateLogGroup');
+    const [group] =
+      (await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: logGroupName }))).logGroups ?? [];
+    expect(group?.retentionInDays).toBe(baseline.accessLogs.retentionDays);
   });
 
   it('creates the baseline web ACL once and associates it with every stage of the account', async () => {

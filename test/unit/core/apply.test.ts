@@ -94,6 +94,42 @@ describe('ensurePrerequisites', () => {
     expect(result.actions.map((action) => action.action)).toEqual(['CreateLogGroup', 'PutRetentionPolicy']);
   });
 
+  it('leaves an existing log group with retention alone', async () => {
+    const logGroupName = '/aws/apigateway/access-logs/a1b2c3d4e5/prod';
+    logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [{ logGroupName, retentionInDays: 30 }] });
+
+    const result = await ensurePrerequisites(plan({ prerequisites: ['accessLogGroup'] }), baseline, clients);
+
+    expect(result.actions).toEqual([]);
+    expect(logs).not.toHaveReceivedCommand(CreateLogGroupCommand);
+    expect(logs).not.toHaveReceivedCommand(PutRetentionPolicyCommand);
+  });
+
+  it('sets the retention of its log group when an earlier run stopped between create and retention', async () => {
+    const logGroupName = '/aws/apigateway/access-logs/a1b2c3d4e5/prod';
+    // First run: the group is created, then PutRetentionPolicy fails (the task will be retried).
+    logs.on(DescribeLogGroupsCommand).resolvesOnce({ logGroups: [] });
+    logs.on(CreateLogGroupCommand).resolves({});
+    logs
+      .on(PutRetentionPolicyCommand)
+      .rejectsOnce(new Error('Task timed out after 120.00 seconds'))
+      .resolves({});
+    await expect(
+      ensurePrerequisites(plan({ prerequisites: ['accessLogGroup'] }), baseline, clients),
+    ).rejects.toThrow('Task timed out');
+
+    // The retry finds the group, without retention.
+    logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [{ logGroupName }] });
+    const result = await ensurePrerequisites(plan({ prerequisites: ['accessLogGroup'] }), baseline, clients);
+
+    expect(logs).toHaveReceivedCommandTimes(CreateLogGroupCommand, 1);
+    expect(logs).toHaveReceivedNthCommandWith(PutRetentionPolicyCommand, 2, {
+      logGroupName,
+      retentionInDays: 365,
+    });
+    expect(result.actions.map((action) => action.action)).toEqual(['PutRetentionPolicy']);
+  });
+
   it('takes a log group created concurrently as present, without retention changes', async () => {
     logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [] });
     logs
