@@ -180,6 +180,13 @@ async function findWebAclArn(name: string, clients: CoreClients): Promise<string
   return undefined;
 }
 
+/**
+ * WAF accepts only `^[\w+=:#@/\-,\.][\w+=:#@/\-,\.\s]+[\w+=:#@/\-,\.]$` as a description
+ * (EntityDescription in the WAFV2 API model): no parentheses, quotes or other punctuation.
+ */
+export const BASELINE_WEB_ACL_DESCRIPTION =
+  'Baseline web ACL for API Gateway stages, managed by apigw-remediation';
+
 function visibility(metricName: string): VisibilityConfig {
   return { SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: metricName };
 }
@@ -225,7 +232,7 @@ async function findOrCreateWebAcl(
       new CreateWebACLCommand({
         Name: name,
         Scope: 'REGIONAL',
-        Description: 'Baseline web ACL for API Gateway stages (apigw-remediation)',
+        Description: BASELINE_WEB_ACL_DESCRIPTION,
         DefaultAction: { Allow: {} },
         Rules: baselineWebAclRules(baseline),
         VisibilityConfig: visibility(name),

@@ -29,6 +29,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { BaselineSchema } from '../../../config/schema.js';
 import {
   associateWebAcl,
+  BASELINE_WEB_ACL_DESCRIPTION,
   baselineWebAclRules,
   ensurePrerequisites,
   verifyStage,
@@ -184,6 +185,48 @@ describe('ensurePrerequisites', () => {
       ['AWS-AWSManagedRulesAmazonIpReputationList', 2],
       ['RateLimitPerIp', 3],
     ]);
+  });
+
+  it('sends only names, description and metric names WAF accepts (WAFV2 API model patterns)', async () => {
+    // From the WAFV2 API model (EntityDescription, EntityName, MetricName); WAF answers
+    // WAFInvalidParameterException to anything else, moto does not check.
+    const ENTITY_DESCRIPTION = /^[\w+=:#@/\-,.][\w+=:#@/\-,.\s]+[\w+=:#@/\-,.]$/;
+    const ENTITY_NAME = /^[\w-]{1,128}$/;
+    const METRIC_NAME = /^[\w#:.\-/]{1,255}$/;
+    waf.on(ListWebACLsCommand).resolves({ WebACLs: [] });
+    waf.on(CreateWebACLCommand).resolves({ Summary: { ARN: ACL_ARN } });
+    const everyGroup = BaselineSchema.parse({
+      webAcl: {
+        name: 'a'.repeat(128),
+        managedRuleGroups: [
+          'AWSManagedRulesCommonRuleSet',
+          'AWSManagedRulesKnownBadInputsRuleSet',
+          'AWSManagedRulesAmazonIpReputationList',
+          'AWSManagedRulesAnonymousIpList',
+          'AWSManagedRulesSQLiRuleSet',
+        ],
+      },
+    });
+
+    for (const config of [baseline, everyGroup]) {
+      waf.resetHistory();
+      await ensurePrerequisites(
+        plan({ prerequisites: ['baselineWebAcl'] }),
+        config,
+        clients,
+        createCoreCache(),
+      );
+      const input = waf.commandCalls(CreateWebACLCommand)[0]?.args[0].input;
+      expect(input?.Description).toBe(BASELINE_WEB_ACL_DESCRIPTION);
+      expect(input?.Description).toMatch(ENTITY_DESCRIPTION);
+      expect(input?.Description?.length).toBeLessThanOrEqual(256);
+      expect(input?.Name).toMatch(ENTITY_NAME);
+      expect(input?.VisibilityConfig?.MetricName).toMatch(METRIC_NAME);
+      for (const rule of input?.Rules ?? []) {
+        expect(rule.Name).toMatch(ENTITY_NAME);
+        expect(rule.VisibilityConfig?.MetricName).toMatch(METRIC_NAME);
+      }
+    }
   });
 
   it('sends no Tags and no tags when no resource tags are configured (WAF rejects an empty Tags list)', async () => {
