@@ -30,6 +30,45 @@ export const DEFAULT_ACCESS_LOG_FORMAT = JSON.stringify({
   errorMessage: '$context.error.message',
 });
 
+/**
+ * HTTP and WebSocket APIs accept only their own context variables in an access log format and
+ * refuse the stage update otherwise ("The following context variables are not supported"):
+ * `$context.resourcePath`, for one, exists only for REST APIs. These are the API Gateway console's
+ * JSON defaults for each API type, plus the error message.
+ */
+export const DEFAULT_HTTP_ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  requestTime: '$context.requestTime',
+  httpMethod: '$context.httpMethod',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  errorMessage: '$context.error.message',
+});
+
+export const DEFAULT_WEBSOCKET_ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  caller: '$context.identity.caller',
+  user: '$context.identity.user',
+  requestTime: '$context.requestTime',
+  eventType: '$context.eventType',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  connectionId: '$context.connectionId',
+  errorMessage: '$context.error.message',
+});
+
+const accessLogFormat = (fallback: string) =>
+  z
+    .string()
+    .refine((format) => format.includes('$context.requestId'), {
+      message: 'the access log format must contain $context.requestId',
+    })
+    .default(fallback);
+
 export const MANAGED_RULE_GROUPS = [
   'AWSManagedRulesCommonRuleSet',
   'AWSManagedRulesKnownBadInputsRuleSet',
@@ -57,12 +96,12 @@ export const BaselineSchema = z
       .prefault({}),
     accessLogs: z
       .object({
-        format: z
-          .string()
-          .refine((format) => format.includes('$context.requestId'), {
-            message: 'the access log format must contain $context.requestId',
-          })
-          .default(DEFAULT_ACCESS_LOG_FORMAT),
+        /** REST stages (Baseline.RestAccessLogging) and the approval API. */
+        format: accessLogFormat(DEFAULT_ACCESS_LOG_FORMAT),
+        /** HTTP API stages (APIGateway.9): only HTTP API context variables. */
+        httpFormat: accessLogFormat(DEFAULT_HTTP_ACCESS_LOG_FORMAT),
+        /** WebSocket API stages (APIGateway.9): only WebSocket API context variables. */
+        webSocketFormat: accessLogFormat(DEFAULT_WEBSOCKET_ACCESS_LOG_FORMAT),
         /** Log group per stage: `{prefix}/{apiId}/{stageName}`. */
         logGroupNamePrefix: z
           .string()

@@ -13,6 +13,13 @@ import {
   cloudWatchRolePrerequisite,
 } from './stage-settings.js';
 
+/** The baseline format for the stage's API type: HTTP and WebSocket APIs each refuse the other's (and REST's) variables. */
+function baselineFormat(snapshot: V2StageSnapshot, baseline: BaselineConfig): string {
+  return protocolOf(snapshot) === 'WEBSOCKET'
+    ? baseline.accessLogs.webSocketFormat
+    : baseline.accessLogs.httpFormat;
+}
+
 function inspectV2(snapshot: V2StageSnapshot, baseline: BaselineConfig): Inspection {
   const { destinationArn, format } = snapshot.stage.accessLogSettings ?? {};
   const formatPasses = format?.includes(REQUIRED_ACCESS_LOG_FIELD) ?? false;
@@ -28,7 +35,7 @@ function inspectV2(snapshot: V2StageSnapshot, baseline: BaselineConfig): Inspect
   const operation = {
     kind: 'v2AccessLog',
     destinationArn: destinationArn || accessLogGroupArn(baseline, snapshot.ref),
-    format: formatPasses && format ? format : baseline.accessLogs.format,
+    format: formatPasses && format ? format : baselineFormat(snapshot, baseline),
   } as const;
   const problems: string[] = [];
   const changes: PlannedChange[] = [];

@@ -75,7 +75,7 @@ describe('remediateStage on insecure API Gateway V2 stages (moto)', () => {
     const stage = await readStage(ref);
     expect(stage.AccessLogSettings).toEqual({
       DestinationArn: accessLogGroupArn(baseline, ref),
-      Format: baseline.accessLogs.format,
+      Format: baseline.accessLogs.httpFormat,
     });
     expect(stage.DefaultRouteSettings).toMatchObject({
       ThrottlingRateLimit: baseline.throttling.rateLimit,

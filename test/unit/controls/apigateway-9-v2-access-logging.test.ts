@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ACCESS_LOG_FORMAT } from '../../../config/schema.js';
+import {
+  DEFAULT_ACCESS_LOG_FORMAT,
+  DEFAULT_HTTP_ACCESS_LOG_FORMAT,
+  DEFAULT_WEBSOCKET_ACCESS_LOG_FORMAT,
+} from '../../../config/schema.js';
 import { apiGateway9V2AccessLogging as control } from '../../../remediators/controls/apigateway-9-v2-access-logging.js';
 import { expectPlanFixes } from './apply-plan.js';
 import {
@@ -46,10 +50,12 @@ describe('APIGateway.9 V2 access logging', () => {
         'accessLogSettings.destinationArn is not set, so the stage writes no access logs; expected a destination; ' +
           'accessLogSettings.format is not set; expected a format containing $context.requestId',
       );
+      const format =
+        protocol === 'WEBSOCKET' ? DEFAULT_WEBSOCKET_ACCESS_LOG_FORMAT : DEFAULT_HTTP_ACCESS_LOG_FORMAT;
       const operation = {
         kind: 'v2AccessLog',
         destinationArn: STAGE_LOG_GROUP_ARN,
-        format: DEFAULT_ACCESS_LOG_FORMAT,
+        format,
       };
       expect(control.plan(snapshot, BASELINE)).toEqual({
         controlId: 'APIGateway.9',
@@ -59,7 +65,7 @@ describe('APIGateway.9 V2 access logging', () => {
             operation,
           },
           {
-            change: { setting: 'accessLogSettings.format', before: null, after: DEFAULT_ACCESS_LOG_FORMAT },
+            change: { setting: 'accessLogSettings.format', before: null, after: format },
             operation,
           },
         ],
@@ -86,12 +92,12 @@ describe('APIGateway.9 V2 access logging', () => {
           change: {
             setting: 'accessLogSettings.format',
             before: '$context.status',
-            after: DEFAULT_ACCESS_LOG_FORMAT,
+            after: DEFAULT_HTTP_ACCESS_LOG_FORMAT,
           },
           operation: {
             kind: 'v2AccessLog',
             destinationArn: EXISTING_FIREHOSE_ARN,
-            format: DEFAULT_ACCESS_LOG_FORMAT,
+            format: DEFAULT_HTTP_ACCESS_LOG_FORMAT,
           },
         },
       ],
@@ -130,5 +136,65 @@ describe('APIGateway.9 V2 access logging', () => {
   it('does not ask for the CloudWatch role of a WebSocket stage whose account already has one', () => {
     const snapshot = v2Snapshot('WEBSOCKET', { account: { cloudwatchRoleArn: CLOUDWATCH_ROLE_ARN } });
     expect(control.plan(snapshot, BASELINE).prerequisites).toEqual(['accessLogGroup']);
+  });
+
+  /**
+   * The context variables each API type accepts in an access log format (API Gateway developer
+   * guide: "Customize HTTP API access logs", "Customize WebSocket API access logs"); a stage update
+   * with any other variable is refused ("The following context variables are not supported").
+   * Only the variables the defaults use are listed.
+   */
+  const SUPPORTED = {
+    HTTP: [
+      '$context.requestId',
+      '$context.identity.sourceIp',
+      '$context.requestTime',
+      '$context.httpMethod',
+      '$context.routeKey',
+      '$context.status',
+      '$context.protocol',
+      '$context.responseLength',
+      '$context.error.message',
+    ],
+    WEBSOCKET: [
+      '$context.requestId',
+      '$context.identity.sourceIp',
+      '$context.identity.caller',
+      '$context.identity.user',
+      '$context.requestTime',
+      '$context.eventType',
+      '$context.routeKey',
+      '$context.status',
+      '$context.connectionId',
+      '$context.error.message',
+    ],
+  } as const;
+
+  it.each(['HTTP', 'WEBSOCKET'] as const)(
+    'writes a %s stage format with only that API type’s context variables, never the REST format',
+    (protocol) => {
+      const change = control
+        .plan(v2Snapshot(protocol), BASELINE)
+        .changes.find((planned) => planned.change.setting === 'accessLogSettings.format');
+      const format = String(change?.change.after);
+      const variables = format.match(/\$context\.[\w.]+/g) ?? [];
+      expect(variables).toContain('$context.requestId');
+      for (const variable of variables) expect(SUPPORTED[protocol]).toContain(variable);
+      // REST-only variables the REST baseline format carries.
+      expect(format).not.toContain('$context.resourcePath');
+      expect(format).not.toBe(DEFAULT_ACCESS_LOG_FORMAT);
+    },
+  );
+
+  it('takes the configured per-type formats', () => {
+    const baseline = baselineWith({
+      accessLogs: { httpFormat: '$context.requestId http', webSocketFormat: '$context.requestId ws' },
+    });
+    const formatFor = (protocol: 'HTTP' | 'WEBSOCKET') =>
+      control
+        .plan(v2Snapshot(protocol), baseline)
+        .changes.find((planned) => planned.change.setting === 'accessLogSettings.format')?.change.after;
+    expect(formatFor('HTTP')).toBe('$context.requestId http');
+    expect(formatFor('WEBSOCKET')).toBe('$context.requestId ws');
   });
 });

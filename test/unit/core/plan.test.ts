@@ -164,7 +164,7 @@ describe('planStage (V2)', () => {
     });
     expect(plan.v2StageUpdate?.AccessLogSettings).toEqual({
       DestinationArn: accessLogGroupArn(BASELINE, snapshot.ref),
-      Format: BASELINE.accessLogs.format,
+      Format: BASELINE.accessLogs.webSocketFormat,
     });
   });
 
