@@ -16,6 +16,8 @@ export interface ApplyOutput {
   /** The changes this execution makes, before → after (the stage update completes them). */
   readonly applied: readonly ControlChange[];
   readonly actions: readonly ActionTaken[];
+  /** The baseline web ACL when the plan associates it, so update-stage does not look it up again. */
+  readonly webAclArn?: string;
 }
 
 export function createApplyHandler(deps: ConfigDeps & CoreClientsDeps) {
@@ -27,7 +29,12 @@ export function createApplyHandler(deps: ConfigDeps & CoreClientsDeps) {
     const apiActions = await applyApiChanges(plan, clients);
     const actions = [...prerequisites.actions, ...apiActions];
     logger.info('prerequisites and API changes applied', { stage: item.stage, actions });
-    return { redeploy: plan.redeploy, applied: settingChanges(plan), actions };
+    return {
+      redeploy: plan.redeploy,
+      applied: settingChanges(plan),
+      actions,
+      ...(prerequisites.webAclArn === undefined ? {} : { webAclArn: prerequisites.webAclArn }),
+    };
   };
 }
 

@@ -1,15 +1,16 @@
 /**
  * Update-stage task: every stage change in ONE UpdateStage call (with the new deployment when
- * there is one), then the baseline web ACL association when the plan asks for it.
+ * there is one), then the baseline web ACL association when the plan asks for it, with the web
+ * ACL the apply task found or created (no second lookup).
  */
 import { z } from 'zod';
 import { associateWebAcl, updateStage, type ActionTaken } from '../core/apply.js';
-import { PlannedItemSchema, stagePlanOf } from '../workflow/handler-input.js';
+import { AppliedItemSchema, stagePlanOf } from '../workflow/handler-input.js';
 import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput } from '../workflow/state.js';
 
-const InputSchema = PlannedItemSchema.extend({
+const InputSchema = AppliedItemSchema.extend({
   deployment: z
     .object({ deploymentId: z.string().min(1).optional() })
     .loose()
@@ -22,7 +23,12 @@ export function createUpdateStageHandler(deps: ConfigDeps & CoreClientsDeps) {
     const plan = stagePlanOf(item);
     const clients = await deps.coreClients(item.stage);
     const stageActions = await updateStage(plan, clients, item.deployment?.deploymentId);
-    const webAclActions = await associateWebAcl(plan, deps.config().baseline, clients);
+    const webAclActions = await associateWebAcl(
+      plan,
+      deps.config().baseline,
+      clients,
+      item.applied.webAclArn,
+    );
     return { actions: [...stageActions, ...webAclActions] };
   };
 }

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { StagePlan } from '../core/plan.js';
 import {
+  ApplyResultSchema,
   ControlChangeSchema,
   DecisionSchema,
   LockSchema,
@@ -27,6 +28,7 @@ export const LockedItemSchema = DecidedItemSchema.extend({ lock: LockSchema });
 export const PlannedItemSchema = LockedItemSchema.extend({
   plan: PlanSummarySchema.extend({ stagePlan: StagePlanSchema }),
 });
+export const AppliedItemSchema = PlannedItemSchema.extend({ applied: ApplyResultSchema });
 export const AppliedChangesSchema = z.array(ControlChangeSchema);
 
 /**

@@ -107,9 +107,12 @@ export type PlanSummary = z.infer<typeof PlanSummarySchema>;
 export const CaughtErrorSchema = z.object({ Error: z.string(), Cause: z.string().optional() });
 export type CaughtError = z.infer<typeof CaughtErrorSchema>;
 
+/** Output of the apply task. */
 export const ApplyResultSchema = z.object({
   redeploy: z.boolean(),
   applied: z.array(ControlChangeSchema),
+  /** The baseline web ACL apply found or created, when the plan associates it: update-stage uses it as is. */
+  webAclArn: z.string().min(1).optional(),
 });
 
 export const VerificationSchema = z.object({

@@ -42,6 +42,7 @@ import { createSnapshotHandler } from '../../remediators/handlers/snapshot.js';
 import { createTakeOwnershipHandler } from '../../remediators/handlers/take-ownership.js';
 import { createUpdateStageHandler } from '../../remediators/handlers/update-stage.js';
 import { createVerifyHandler } from '../../remediators/handlers/verify.js';
+import type { ApiCallCounter } from '../../remediators/core/clients.js';
 import type { OutcomeRecord } from '../../remediators/workflow/outcome.js';
 import { createClockDeps, type ClockDeps } from '../../remediators/workflow/deps/clock.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../../remediators/workflow/deps/core-clients.js';
@@ -154,6 +155,11 @@ export interface WorkflowHarness {
   readonly records: OutcomeRecord[];
   /** Every metric the workflow's handlers published, across runs (the intake's own are not here). */
   readonly metrics: PublishedMetric[];
+  /**
+   * Calls per `Service.Operation` that the tasks made through the core's clients, across runs:
+   * the sum of the call counters of every client set `coreClients` handed out.
+   */
+  coreCalls(): Record<string, number>;
   run(event: unknown, options?: RunOptions): Promise<unknown>;
   batchUpdates(): BatchUpdateFindingsCommandInput[];
   batchImports(): BatchImportFindingsCommandInput[];
@@ -270,11 +276,13 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
     endpoint: options.endpoint,
     credentials: motoCredentials,
   });
+  const counters: ApiCallCounter[] = [];
   const deps: WorkflowDeps = {
     ...base,
     sns: () => sns,
     coreClients: async (target) => {
       const clients = await base.coreClients(target);
+      counters.push(clients.counter);
       if (options.emulateV2Writes === true) emulateMotoV2StageWrites(clients.apiGatewayV2, plainV2);
       return clients;
     },
@@ -317,6 +325,15 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
     approvalRequests,
     records,
     metrics,
+    coreCalls() {
+      const total: Record<string, number> = {};
+      for (const counter of counters) {
+        for (const [operation, count] of Object.entries(counter.counts().byOperation)) {
+          total[operation] = (total[operation] ?? 0) + count;
+        }
+      }
+      return total;
+    },
     async run(event, runOptions = {}) {
       executionCounter += 1;
       const name = runOptions.executionName ?? `test-${process.pid}-${executionCounter}`;

@@ -74,6 +74,27 @@ describe('remediation state machine', () => {
     expect(await harness.lockItems('stage#')).toEqual([]);
   });
 
+  it('fixes APIGateway.4 automatically with one ListWebACLs in the whole run: update-stage reuses the ACL apply found', async () => {
+    const harness = await harnessWith({ controls: { 'APIGateway.4': 'auto' } });
+    const webAclFinding = fixtureEvent('securityhub-apigateway4-rest-consolidated.json', {
+      [FIXTURE_API_ID]: seeded.ref.apiId,
+      [FIXTURE_ACCOUNT]: MOTO_ACCOUNT,
+    });
+
+    const output = await harness.run(webAclFinding);
+
+    expect(outcomesOf(output)).toEqual(['REMEDIATED']);
+    expect(harness.calls).toContain('UpdateStage');
+    const calls = harness.coreCalls();
+    expect(calls['WAFV2.ListWebACLs']).toBe(1);
+    expect(calls['WAFV2.CreateWebACL']).toBe(1);
+    expect(calls['WAFV2.AssociateWebACL']).toBe(1);
+    const stage = await apiGateway().send(
+      new GetStageCommand({ restApiId: seeded.ref.apiId, stageName: 'prod' }),
+    );
+    expect(stage.webAclArn).toMatch(/webacl\/apigw-remediation-baseline\//);
+  });
+
   it('asks for approval when a stage tag says approve, and applies what was approved', async () => {
     await tagStage({ 'apigw-remediation:mode:APIGateway.1': 'approve' });
     const harness = await harnessWith();
