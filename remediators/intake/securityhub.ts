@@ -6,6 +6,11 @@
  * for it is ignored, which is what stops a finding from triggering itself. A custom action is a
  * person asking for a run on chosen findings: any Workflow status, but still FAILED (a PASSED
  * finding has nothing to fix) and ACTIVE (an archived finding's resource is gone).
+ *
+ * Products: Imported events are read only from AWS Security Hub's own controls product. The
+ * service's own findings (imported for CloudTrail drift into the account's default product, see
+ * remediators/securityhub/findings.ts) never start work from an Imported event (a loop), but a custom
+ * action on one of them is a person asking for a run, so the manual path accepts them too.
  */
 import { z } from 'zod';
 import { describeIssues, describeValue } from '../../config/issues.js';
@@ -33,8 +38,20 @@ const FindingSchema = z.object({
 
 type Finding = z.infer<typeof FindingSchema>;
 
-/** Findings of AWS Security Hub's own controls; other products (including ours) never start work here. */
+/** Findings of AWS Security Hub's own controls: the only product an Imported event starts work from. */
 const SECURITY_HUB_PRODUCT_ARN = /^arn:aws(-cn|-us-gov)?:securityhub:[a-z0-9-]+::product\/aws\/securityhub$/;
+
+/**
+ * An account's default product, where the service imports its own findings
+ * (`arn:{partition}:securityhub:{region}:{account}:product/{account}/default`). Other tools of that
+ * account may import there too: what makes a finding the service's own is also its GeneratorId.
+ */
+const DEFAULT_PRODUCT_ARN =
+  /^arn:(aws|aws-cn|aws-us-gov):securityhub:([a-z0-9-]+):(\d{12}):product\/(\d{12})\/default$/;
+
+/** GeneratorId `apigw-remediation/{controlId}` and Id `apigw-remediation/{controlId}/{stage ARN}` of an own finding. */
+const OWN_PREFIX = 'apigw-remediation/';
+const OWN_CONTROL_FIELD = 'apigw-remediation/ControlId';
 
 const STAGE_RESOURCE_TYPES: ReadonlyMap<string, ApiType> = new Map([
   ['AwsApiGatewayStage', 'REST'],
@@ -67,6 +84,57 @@ export function controlIdOf(finding: Finding): string {
   );
 }
 
+/** Where a finding comes from: AWS's controls, the service itself, or a product intake does not read. */
+type Origin =
+  | { readonly kind: 'aws' }
+  | { readonly kind: 'own'; readonly partition: string; readonly region: string }
+  | { readonly kind: 'other'; readonly reason: string };
+
+function originOf(finding: Finding, trigger: FindingContext['trigger']): Origin {
+  if (SECURITY_HUB_PRODUCT_ARN.test(finding.ProductArn)) return { kind: 'aws' };
+  const notAws = `ProductArn ${finding.ProductArn} is not AWS Security Hub's controls product (product/aws/securityhub)`;
+  const product = DEFAULT_PRODUCT_ARN.exec(finding.ProductArn);
+  if (product === null || !finding.GeneratorId.startsWith(OWN_PREFIX)) {
+    return {
+      kind: 'other',
+      reason:
+        trigger === 'manual'
+          ? `${notAws} nor a finding of apigw-remediation's own (product/{account}/default, GeneratorId ${OWN_PREFIX}…): findings of other products are not remediated`
+          : notAws,
+    };
+  }
+  if (trigger !== 'manual') {
+    return {
+      kind: 'other',
+      reason: `${notAws}: it is a finding of apigw-remediation's own, which an Imported event never remediates (that would loop); choose the custom action on it to run again`,
+    };
+  }
+  const [, partition = '', region = '', productAccount, owner] = product;
+  if (productAccount !== owner || owner !== finding.AwsAccountId) {
+    return {
+      kind: 'other',
+      reason: `ProductArn ${finding.ProductArn} is not the default product of the finding's account ${finding.AwsAccountId}: not a finding of apigw-remediation's own`,
+    };
+  }
+  return { kind: 'own', partition, region };
+}
+
+/**
+ * The control of a finding of the service's own: `ProductFields['apigw-remediation/ControlId']`,
+ * else what follows `apigw-remediation/` in GeneratorId; a finding where the two disagree is malformed.
+ */
+function ownControlIdOf(finding: Finding): { readonly controlId: string } | { readonly error: string } {
+  const fromGenerator = finding.GeneratorId.slice(OWN_PREFIX.length);
+  const fromProductFields = finding.ProductFields?.[OWN_CONTROL_FIELD];
+  if (fromProductFields === undefined) return { controlId: fromGenerator };
+  if (fromProductFields !== fromGenerator) {
+    return {
+      error: `ProductFields['${OWN_CONTROL_FIELD}'] ${describeValue(fromProductFields)} contradicts GeneratorId ${finding.GeneratorId}`,
+    };
+  }
+  return { controlId: fromGenerator };
+}
+
 function statusProblem(finding: Finding, trigger: FindingContext['trigger']): string | undefined {
   const compliance = finding.Compliance?.Status ?? '(none)';
   const workflow = finding.Workflow?.Status ?? finding.WorkflowState ?? '(none)';
@@ -96,13 +164,16 @@ export function findingOutcome(raw: unknown, index: number, context: FindingCont
   const finding = parsed.data;
   const label = `finding ${finding.Id}`;
 
-  if (!SECURITY_HUB_PRODUCT_ARN.test(finding.ProductArn)) {
-    return {
-      kind: 'ignored',
-      reason: `${label}: ProductArn ${finding.ProductArn} is not AWS Security Hub's controls product (product/aws/securityhub)`,
-    };
+  const origin = originOf(finding, context.trigger);
+  if (origin.kind === 'other') return { kind: 'ignored', reason: `${label}: ${origin.reason}` };
+  let controlId: string;
+  if (origin.kind === 'own') {
+    const own = ownControlIdOf(finding);
+    if ('error' in own) return { kind: 'rejected', error: `${label}: ${own.error}` };
+    controlId = own.controlId;
+  } else {
+    controlId = controlIdOf(finding);
   }
-  const controlId = controlIdOf(finding);
   if (!isKnownControl(controlId)) {
     return {
       kind: 'ignored',
@@ -148,6 +219,24 @@ export function findingOutcome(raw: unknown, index: number, context: FindingCont
       kind: 'rejected',
       error: `${label}: ${field}.Type ${stage.resource.Type} does not match the ${locator.apiType} stage ARN ${stage.resource.Id}`,
     };
+  }
+
+  if (origin.kind === 'own') {
+    // The workflow updates this finding by Id and ProductArn in the stage's partition and Region:
+    // an own finding is written for exactly one control and stage, where that stage is.
+    const expectedId = `${OWN_PREFIX}${controlId}/${stage.resource.Id}`;
+    if (finding.Id !== expectedId) {
+      return {
+        kind: 'rejected',
+        error: `${label}: a finding of apigw-remediation's own must have Id ${expectedId} (its control and ${field}.Id)`,
+      };
+    }
+    if (origin.partition !== locator.partition || origin.region !== locator.region) {
+      return {
+        kind: 'rejected',
+        error: `${label}: ProductArn ${finding.ProductArn} is not in the partition and Region of its stage ${stage.resource.Id} (${locator.partition}, ${locator.region})`,
+      };
+    }
   }
 
   return {
