@@ -169,15 +169,17 @@ export function outcomeUpdates(
  * per control that failed when the stage was read (or per requested control when it was never
  * read, see {@link driftEvaluations}), each with that control's own outcome (see
  * {@link controlRecord}). Compliance says how the control stands after the workflow; importing
- * again later updates the same finding (stable Id).
+ * again later updates the same finding (stable Id). By default the drifted controls; a manual run
+ * on one of these findings passes its control(s) so the finding it started from is brought up to date.
  */
 export function ownFindings(
   record: OutcomeRecord,
   titles: Readonly<Partial<Record<ControlId, string>>>,
+  evaluations: readonly OutcomeRecord['evaluations'][number][] = driftEvaluations(record),
 ): { readonly finding: AwsSecurityFinding; readonly control: OutcomeRecord }[] {
   const { stage } = record;
   const productArn = ownProductArn(stage.partition, stage.region, stage.account);
-  return driftEvaluations(record).map((evaluation) => {
+  return evaluations.map((evaluation) => {
     const control = controlRecord(record, evaluation);
     const finding: AwsSecurityFinding = {
       SchemaVersion: '2018-10-08',

@@ -19,6 +19,7 @@ import {
   chunk,
   outcomeUpdates,
   ownFindings,
+  ownProductArn,
   ownershipUpdates,
   stagesUnlistedFinding,
   workflowStatus,
@@ -129,23 +130,28 @@ async function updateEach(
 }
 
 /**
- * A Security Hub trigger: update its finding. Any other trigger: import the service's own
- * findings for the stage's drifted controls (at most 100 per call), then update each with its
- * control's own outcome and note, so every outcome reads alike in Security Hub.
+ * A Security Hub trigger on an AWS finding: update that finding (Security Hub re-checks its own
+ * compliance). Drift, or a manual run on one of the service's own findings: import the service's
+ * own findings (at most 100 per call) with each control's compliance after the run — nobody else
+ * re-checks them — then update each with its control's own outcome and note, so every outcome
+ * reads alike in Security Hub.
  */
 export async function recordOutcome(
   clients: SecurityHubClients,
   record: OutcomeRecord,
   titles: Readonly<Partial<Record<ControlId, string>>>,
 ): Promise<RecordResult> {
-  if (record.findingId !== undefined) {
+  const { stage } = record;
+  const onOwnFinding =
+    record.findingProductArn === ownProductArn(stage.partition, stage.region, stage.account);
+  if (record.findingId !== undefined && !onOwnFinding) {
     const updated = await batchUpdate(
       clients.home,
       outcomeUpdates(record, [findingIdentifier(record.stage, record.findingId, record.findingProductArn)]),
     );
     return { imported: 0, updated };
   }
-  const own = ownFindings(record, titles);
+  const own = onOwnFinding ? ownFindings(record, titles, record.evaluations) : ownFindings(record, titles);
   if (own.length === 0) return { imported: 0, updated: 0 };
   const imported = await batchImport(
     clients.member,

@@ -77,6 +77,39 @@ describe('Security Hub records', () => {
     ]);
   });
 
+  it('brings the own finding a manual run started from up to date: re-imported with its compliance after the run', async () => {
+    const ownProduct = 'arn:aws:securityhub:us-east-1:111122223333:product/111122223333/default';
+    const ownId =
+      'apigw-remediation/APIGateway.1/arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod';
+    for (const [outcome, before, handling] of [
+      ['REMEDIATED', 'NON_COMPLIANT', 'applied'],
+      ['ALREADY_COMPLIANT', 'COMPLIANT', undefined],
+    ] as const) {
+      hub.resetHistory();
+      const record = outcomeRecord({
+        trigger: 'manual',
+        outcome,
+        findingId: ownId,
+        findingProductArn: ownProduct,
+        evaluations: [
+          {
+            controlId: 'APIGateway.1',
+            compliance: 'PASSED',
+            reason: 'loggingLevel is ERROR',
+            before,
+            ...(handling === undefined ? {} : { handling }),
+          },
+        ],
+      });
+      expect(await recordOutcome(clients(), record, {})).toEqual({ imported: 1, updated: 1 });
+      const [imported] = hub.commandCalls(BatchImportFindingsCommand)[0]?.args[0].input.Findings ?? [];
+      expect(imported).toMatchObject({ Id: ownId, ProductArn: ownProduct, Compliance: { Status: 'PASSED' } });
+      const [update] = hub.commandCalls(BatchUpdateFindingsCommand).map((call) => call.args[0].input);
+      expect(update?.FindingIdentifiers).toEqual([{ Id: ownId, ProductArn: ownProduct }]);
+      expect(update?.Workflow?.Status).toBe('RESOLVED');
+    }
+  });
+
   it('fails loudly when Security Hub leaves a finding unprocessed', async () => {
     hub.on(BatchUpdateFindingsCommand).resolves({
       ProcessedFindings: [],
