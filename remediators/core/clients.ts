@@ -5,7 +5,8 @@
  *   40, CreateDeployment 1 per 5 s, UpdateAccount 1 per 20 s): more attempts than the SDK's 3
  *   and exponential backoff with full jitter, so concurrent remediations spread out instead
  *   of retrying in lock step;
- * - a call counter (reads vs writes by operation) that the results and the bench report.
+ * - a call counter (reads vs writes by operation) that the results and the bench report;
+ * - X-Ray tracing of every call (shared/powertools.ts traceClient; off outside Lambda).
  */
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
@@ -13,6 +14,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { WAFV2Client } from '@aws-sdk/client-wafv2';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import { traceClient } from '../shared/powertools.js';
 import type {
   AwsCredentialIdentity,
   AwsCredentialIdentityProvider,
@@ -176,10 +178,10 @@ function baseConfig(options: Omit<ClientOptions, 'counter'>) {
 export function createCoreClients(options: ClientOptions): CoreClients {
   const counter = options.counter ?? new ApiCallCounter();
   const config = baseConfig(options);
-  const apiGateway = new APIGatewayClient(config);
-  const apiGatewayV2 = new ApiGatewayV2Client(config);
-  const wafv2 = new WAFV2Client(config);
-  const logs = new CloudWatchLogsClient(config);
+  const apiGateway = traceClient(new APIGatewayClient(config));
+  const apiGatewayV2 = traceClient(new ApiGatewayV2Client(config));
+  const wafv2 = traceClient(new WAFV2Client(config));
+  const logs = traceClient(new CloudWatchLogsClient(config));
   apiGateway.middlewareStack.use(countingPlugin(counter, 'APIGateway'));
   apiGatewayV2.middlewareStack.use(countingPlugin(counter, 'ApiGatewayV2'));
   wafv2.middlewareStack.use(countingPlugin(counter, 'WAFV2'));
@@ -189,5 +191,5 @@ export function createCoreClients(options: ClientOptions): CoreClients {
 
 /** STS for the home account (AssumeRole, GetCallerIdentity); not counted: it is not the member account's quota. */
 export function createStsClient(options: Omit<ClientOptions, 'counter'>): STSClient {
-  return new STSClient(baseConfig(options));
+  return traceClient(new STSClient(baseConfig(options)));
 }

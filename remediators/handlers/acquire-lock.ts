@@ -7,6 +7,7 @@ import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
 import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
 import { DecidedItemSchema } from '../workflow/handler-input.js';
 import { parseTaskInput, type Lock } from '../workflow/state.js';
+import { tracedTask } from '../workflow/tracing.js';
 
 export function createAcquireLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'>) {
   return async (event: unknown): Promise<Lock> => {
@@ -18,4 +19,7 @@ export function createAcquireLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'
   };
 }
 
-export const handler = createAcquireLockHandler({ ...createLocksDeps(), ...createClockDeps() });
+export const handler = tracedTask(
+  'acquire-lock',
+  createAcquireLockHandler({ ...createLocksDeps(), ...createClockDeps() }),
+);

@@ -10,6 +10,7 @@ import { PlannedItemSchema, stagePlanOf } from '../workflow/handler-input.js';
 import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput, type ControlChange } from '../workflow/state.js';
+import { tracedTask } from '../workflow/tracing.js';
 
 export interface ApplyOutput {
   readonly redeploy: boolean;
@@ -39,4 +40,7 @@ export function createApplyHandler(deps: ConfigDeps & CoreClientsDeps) {
 }
 
 const account = createMemberAccountDeps();
-export const handler = createApplyHandler({ ...account, ...createCoreClientsDeps(account) });
+export const handler = tracedTask(
+  'apply',
+  createApplyHandler({ ...account, ...createCoreClientsDeps(account) }),
+);

@@ -39,7 +39,7 @@ import { parseInteraction, type ButtonClick } from '../approvals/slack-interacti
 import { slackSecretLoader, type SlackSecret } from '../approvals/slack-secret.js';
 import { verifySlackSignature } from '../approvals/slack-signature.js';
 import { createApprovalStore, type ApprovalStore } from '../approvals/store.js';
-import { logger, metrics } from '../shared/powertools.js';
+import { logger, metrics, traceClient } from '../shared/powertools.js';
 
 export const CSRF_COOKIE = 'approval_csrf';
 
@@ -299,9 +299,9 @@ function fromEnvironment(): Handler {
   // Slack waits 3 s for the acknowledgement: a stuck connection must fail fast, not retry for long.
   const quick = { maxAttempts: 2, requestHandler: { connectionTimeout: 500, requestTimeout: 1_000 } };
   return createApprovalApiHandler({
-    store: createApprovalStore(new DynamoDBClient(quick), env.APPROVALS_TABLE_NAME),
-    sfn: new SFNClient(quick),
-    slackSecret: slackSecretLoader(new SecretsManagerClient({}), env.SLACK_SECRET_ARN),
+    store: createApprovalStore(traceClient(new DynamoDBClient(quick)), env.APPROVALS_TABLE_NAME),
+    sfn: traceClient(new SFNClient(quick)),
+    slackSecret: slackSecretLoader(traceClient(new SecretsManagerClient({})), env.SLACK_SECRET_ARN),
     // Slack acknowledges only within 3 s: keep each Slack call short.
     slackApi: (secret) =>
       createSlackApi({ botToken: secret.botToken, baseUrl: env.SLACK_API_BASE_URL, timeoutMs: 1_500 }),

@@ -10,6 +10,7 @@ import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
 import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput, StageWorkItemSchema, type Decision } from '../workflow/state.js';
+import { tracedTask } from '../workflow/tracing.js';
 
 export function createDecideHandler(deps: ConfigDeps & CoreClientsDeps & Pick<ClockDeps, 'newId'>) {
   return async (event: unknown): Promise<Decision> => {
@@ -63,8 +64,11 @@ export function createDecideHandler(deps: ConfigDeps & CoreClientsDeps & Pick<Cl
 }
 
 const account = createMemberAccountDeps();
-export const handler = createDecideHandler({
-  ...account,
-  ...createCoreClientsDeps(account),
-  ...createClockDeps(),
-});
+export const handler = tracedTask(
+  'decide',
+  createDecideHandler({
+    ...account,
+    ...createCoreClientsDeps(account),
+    ...createClockDeps(),
+  }),
+);

@@ -19,6 +19,7 @@ import {
   type MemberSecurityHubDeps,
 } from '../workflow/deps/security-hub.js';
 import { parseTaskInput, StageWorkItemSchema, TerminalSchema } from '../workflow/state.js';
+import { tracedTask } from '../workflow/tracing.js';
 
 const InputSchema = StageWorkItemSchema.extend({ terminal: TerminalSchema });
 
@@ -56,9 +57,12 @@ export function createRecordHandler(
   };
 }
 
-export const handler = createRecordHandler({
-  ...createHomeSecurityHubDeps(),
-  ...createMemberSecurityHubDeps(createMemberAccountDeps()),
-  ...createReportingDeps(),
-  ...createClockDeps(),
-});
+export const handler = tracedTask(
+  'record',
+  createRecordHandler({
+    ...createHomeSecurityHubDeps(),
+    ...createMemberSecurityHubDeps(createMemberAccountDeps()),
+    ...createReportingDeps(),
+    ...createClockDeps(),
+  }),
+);

@@ -6,6 +6,7 @@ import { logger } from '../shared/powertools.js';
 import { releaseStageLock } from '../workflow/lock.js';
 import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
 import { parseTaskInput, StageWorkItemSchema } from '../workflow/state.js';
+import { tracedTask } from '../workflow/tracing.js';
 
 export function createReleaseLockHandler(deps: LocksDeps) {
   return async (event: unknown): Promise<{ readonly released: boolean }> => {
@@ -17,4 +18,4 @@ export function createReleaseLockHandler(deps: LocksDeps) {
   };
 }
 
-export const handler = createReleaseLockHandler(createLocksDeps());
+export const handler = tracedTask('release-lock', createReleaseLockHandler(createLocksDeps()));

@@ -19,7 +19,8 @@ import { approvalLink, newApprovalId } from '../approvals/signed-link.js';
 import { createSlackApi, type SlackApi } from '../approvals/slack-api.js';
 import { slackSecretLoader, type SlackSecret } from '../approvals/slack-secret.js';
 import { createApprovalStore, type ApprovalStore } from '../approvals/store.js';
-import { logger, metrics } from '../shared/powertools.js';
+import { logger, metrics, traceClient } from '../shared/powertools.js';
+import { tracedTask } from '../workflow/tracing.js';
 
 export interface RequestApprovalDeps {
   readonly store: ApprovalStore;
@@ -113,8 +114,8 @@ let configured: ((event: unknown) => Promise<RequestApprovalResult>) | undefined
 function fromEnvironment(): (event: unknown) => Promise<RequestApprovalResult> {
   const env = readEnvironment(RequestApprovalEnvironmentSchema, process.env, 'request-approval');
   return createRequestApprovalHandler({
-    store: createApprovalStore(new DynamoDBClient({}), env.APPROVALS_TABLE_NAME),
-    slackSecret: slackSecretLoader(new SecretsManagerClient({}), env.SLACK_SECRET_ARN),
+    store: createApprovalStore(traceClient(new DynamoDBClient({})), env.APPROVALS_TABLE_NAME),
+    slackSecret: slackSecretLoader(traceClient(new SecretsManagerClient({})), env.SLACK_SECRET_ARN),
     slackApi: (secret) => createSlackApi({ botToken: secret.botToken, baseUrl: env.SLACK_API_BASE_URL }),
     approval: deployedConfig().approval,
     baseUrl: env.APPROVAL_BASE_URL,
@@ -122,7 +123,10 @@ function fromEnvironment(): (event: unknown) => Promise<RequestApprovalResult> {
   });
 }
 
-export const handler = async (event: unknown): Promise<RequestApprovalResult> => {
-  configured ??= fromEnvironment();
-  return configured(event);
-};
+export const handler = tracedTask(
+  'request-approval',
+  async (event: unknown): Promise<RequestApprovalResult> => {
+    configured ??= fromEnvironment();
+    return configured(event);
+  },
+);

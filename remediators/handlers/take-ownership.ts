@@ -7,6 +7,7 @@ import { findingIdentifier, takeOwnership } from '../securityhub/records.js';
 import { logger } from '../shared/powertools.js';
 import { createHomeSecurityHubDeps, type HomeSecurityHubDeps } from '../workflow/deps/security-hub.js';
 import { parseTaskInput, RemediationRequestSchema } from '../workflow/state.js';
+import { tracedTask } from '../workflow/tracing.js';
 
 const InputSchema = z.object({
   executionArn: z.string().min(1),
@@ -23,4 +24,4 @@ export function createTakeOwnershipHandler(deps: HomeSecurityHubDeps) {
   };
 }
 
-export const handler = createTakeOwnershipHandler(createHomeSecurityHubDeps());
+export const handler = tracedTask('take-ownership', createTakeOwnershipHandler(createHomeSecurityHubDeps()));

@@ -1,5 +1,6 @@
 /** The notification topic (Slack through AWS Chatbot): SNS only. */
 import { SNSClient } from '@aws-sdk/client-sns';
+import { traceClient } from '../../shared/powertools.js';
 import { endpointConfig, type EndpointOptions } from './endpoint.js';
 
 export interface NotificationDeps {
@@ -20,7 +21,7 @@ export function createNotificationDeps(options: NotificationOptions = {}): Notif
   let sns: SNSClient | undefined;
   return {
     sns: () => {
-      sns ??= new SNSClient(endpointConfig(options));
+      sns ??= traceClient(new SNSClient(endpointConfig(options)));
       return sns;
     },
     notifyTopicArn: () => {
