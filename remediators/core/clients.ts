@@ -14,7 +14,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { WAFV2Client } from '@aws-sdk/client-wafv2';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
-import { traceClient } from '../shared/powertools.js';
+import { traceClient } from '../shared/tracing.js';
 import type {
   AwsCredentialIdentity,
   AwsCredentialIdentityProvider,

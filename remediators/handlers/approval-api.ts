@@ -39,7 +39,8 @@ import { parseInteraction, type ButtonClick } from '../approvals/slack-interacti
 import { slackSecretLoader, type SlackSecret } from '../approvals/slack-secret.js';
 import { verifySlackSignature } from '../approvals/slack-signature.js';
 import { createApprovalStore, type ApprovalStore } from '../approvals/store.js';
-import { logger, metrics, traceClient } from '../shared/powertools.js';
+import { logger, metrics } from '../shared/powertools.js';
+import { traceClient } from '../shared/tracing.js';
 
 export const CSRF_COOKIE = 'approval_csrf';
 

@@ -19,7 +19,8 @@ import { approvalLink, newApprovalId } from '../approvals/signed-link.js';
 import { createSlackApi, type SlackApi } from '../approvals/slack-api.js';
 import { slackSecretLoader, type SlackSecret } from '../approvals/slack-secret.js';
 import { createApprovalStore, type ApprovalStore } from '../approvals/store.js';
-import { logger, metrics, traceClient } from '../shared/powertools.js';
+import { logger, metrics } from '../shared/powertools.js';
+import { traceClient } from '../shared/tracing.js';
 import { tracedTask } from '../workflow/tracing.js';
 
 export interface RequestApprovalDeps {

@@ -6,7 +6,7 @@
  * captureLambdaHandler does). With tracing off (outside Lambda) the task runs as is.
  */
 import { z } from 'zod';
-import { tracer } from '../shared/powertools.js';
+import { tracer } from '../shared/tracing.js';
 
 const StageFieldsSchema = z.looseObject({
   account: z.string(),

@@ -1,7 +1,7 @@
 /** The locks table's client (stage locks and per-account deployment slots): DynamoDB only. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { traceClient } from '../../shared/powertools.js';
+import { traceClient } from '../../shared/tracing.js';
 import { endpointConfig, type EndpointOptions } from './endpoint.js';
 
 export interface LocksDeps {

@@ -1,6 +1,6 @@
 /** The notification topic (Slack through AWS Chatbot): SNS only. */
 import { SNSClient } from '@aws-sdk/client-sns';
-import { traceClient } from '../../shared/powertools.js';
+import { traceClient } from '../../shared/tracing.js';
 import { endpointConfig, type EndpointOptions } from './endpoint.js';
 
 export interface NotificationDeps {

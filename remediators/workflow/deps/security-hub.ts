@@ -5,7 +5,7 @@
  */
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { CredentialTarget } from '../../core/credentials.js';
-import { traceClient } from '../../shared/powertools.js';
+import { traceClient } from '../../shared/tracing.js';
 import { endpointConfig, type EndpointOptions } from './endpoint.js';
 import type { MemberAccountDeps } from './member-account.js';
 

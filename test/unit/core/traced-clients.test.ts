@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCoreClients, createStsClient } from '../../../remediators/core/clients.js';
-import { tracer } from '../../../remediators/shared/powertools.js';
+import { tracer } from '../../../remediators/shared/tracing.js';
 import { createLocksDeps } from '../../../remediators/workflow/deps/locks.js';
 import { createNotificationDeps } from '../../../remediators/workflow/deps/notifications.js';
 import {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { tracer } from '../../../remediators/shared/powertools.js';
+import { tracer } from '../../../remediators/shared/tracing.js';
 import { traceAnnotationsOf, tracedTask } from '../../../remediators/workflow/tracing.js';
 
 const stage = {
