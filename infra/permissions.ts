@@ -140,7 +140,8 @@ export function remediationWriteStatements({
 /**
  * BatchImportFindings accepts only findings of the calling account, so the service's own
  * findings (drift seen in CloudTrail, with no AWS finding) are imported in the stage's
- * account and Region, into that account's default product.
+ * account and Region, into that account's default product. GetFindings (on the account's hub)
+ * reads them first, by Id, so a re-import keeps when each was first seen (CreatedAt).
  */
 export function securityHubImportStatement({
   partition,
@@ -149,7 +150,10 @@ export function securityHubImportStatement({
   return new PolicyStatement({
     sid: 'ImportOwnFindings',
     effect: Effect.ALLOW,
-    actions: ['securityhub:BatchImportFindings'],
-    resources: [`arn:${partition}:securityhub:*:${account}:product/${account}/default`],
+    actions: ['securityhub:BatchImportFindings', 'securityhub:GetFindings'],
+    resources: [
+      `arn:${partition}:securityhub:*:${account}:product/${account}/default`,
+      `arn:${partition}:securityhub:*:${account}:hub/default`,
+    ],
   });
 }

@@ -4,7 +4,8 @@
  * Limits (AWS Security Hub API reference, ASFF): BatchUpdateFindings and BatchImportFindings
  * take at most 100 findings per call; Note.Text and Note.UpdatedBy at most 512 characters;
  * UserDefinedFields at most 50 pairs, keys under 128 and values under 1,024 characters;
- * Title at most 256 and Description at most 1,024 characters.
+ * Title at most 256 and Description at most 1,024 characters; GetFindings filters take at most 20
+ * values per attribute.
  */
 import type {
   AwsSecurityFinding,
@@ -64,6 +65,35 @@ export function awsProductArn(partition: Partition, region: string): string {
 /** The account's default product: where an account imports findings of its own. */
 export function ownProductArn(partition: Partition, region: string, account: string): string {
   return `arn:${partition}:securityhub:${region}:${account}:product/${account}/default`;
+}
+
+/** At most this many Ids in one GetFindings filter (AwsSecurityFindingFilters: 20 values per attribute). */
+export const MAX_FILTER_VALUES = 20;
+
+/** What an earlier import of an own finding said about when the problem was first seen. */
+export interface FirstSeen {
+  readonly createdAt: string;
+  readonly firstObservedAt?: string;
+}
+
+/** The existing own findings' first-seen times, by finding Id (absent: never imported). */
+export type ExistingFindings = ReadonlyMap<string, FirstSeen>;
+
+/**
+ * ASFF timestamps of an own finding imported at `now`: CreatedAt and FirstObservedAt are when the
+ * problem was first seen, so a re-import keeps the existing finding's (an older finding without
+ * FirstObservedAt was first seen at its CreatedAt); only UpdatedAt and LastObservedAt move to now.
+ */
+export function findingTimes(
+  now: string,
+  existing: FirstSeen | undefined,
+): Pick<AwsSecurityFinding, 'CreatedAt' | 'FirstObservedAt' | 'LastObservedAt' | 'UpdatedAt'> {
+  return {
+    CreatedAt: existing?.createdAt ?? now,
+    FirstObservedAt: existing?.firstObservedAt ?? existing?.createdAt ?? now,
+    LastObservedAt: now,
+    UpdatedAt: now,
+  };
 }
 
 /** One finding per control and stage, updated in place by every later import. */
@@ -169,28 +199,31 @@ export function outcomeUpdates(
  * per control that failed when the stage was read (or per requested control when it was never
  * read, see {@link driftEvaluations}), each with that control's own outcome (see
  * {@link controlRecord}). Compliance says how the control stands after the workflow; importing
- * again later updates the same finding (stable Id). By default the drifted controls; a manual run
- * on one of these findings passes its control(s) so the finding it started from is brought up to date.
+ * again later updates the same finding (stable Id), keeping the CreatedAt/FirstObservedAt it had
+ * (`existing`, read before the import; see {@link findingTimes}). By default the drifted controls;
+ * a manual run on one of these findings passes its control(s) so the finding it started from is
+ * brought up to date.
  */
 export function ownFindings(
   record: OutcomeRecord,
   titles: Readonly<Partial<Record<ControlId, string>>>,
   evaluations: readonly OutcomeRecord['evaluations'][number][] = driftEvaluations(record),
+  existing: ExistingFindings = new Map(),
 ): { readonly finding: AwsSecurityFinding; readonly control: OutcomeRecord }[] {
   const { stage } = record;
   const productArn = ownProductArn(stage.partition, stage.region, stage.account);
   return evaluations.map((evaluation) => {
     const control = controlRecord(record, evaluation);
+    const id = ownFindingId(stage, evaluation.controlId);
     const finding: AwsSecurityFinding = {
       SchemaVersion: '2018-10-08',
-      Id: ownFindingId(stage, evaluation.controlId),
+      Id: id,
       ProductArn: productArn,
       GeneratorId: `apigw-remediation/${evaluation.controlId}`,
       AwsAccountId: stage.account,
       Region: stage.region,
       Types: ['Software and Configuration Checks/AWS Security Best Practices'],
-      CreatedAt: record.recordedAt,
-      UpdatedAt: record.recordedAt,
+      ...findingTimes(record.recordedAt, existing.get(id)),
       Severity: { Label: evaluation.compliance === 'FAILED' ? 'MEDIUM' : 'INFORMATIONAL' },
       Title: truncate(
         `${evaluation.controlId} ${titles[evaluation.controlId] ?? ''}`.trim(),
@@ -228,20 +261,24 @@ export function stagesUnlistedFindingId(record: RequestFailureRecord): string {
 /**
  * CloudTrail drift on an API whose stages could not be listed: nothing was checked, so the API
  * itself gets a finding of the service's own, Compliance WARNING (ASFF: the check could not be
- * completed), saying why. The same Id is updated by every later failure on that API.
+ * completed), saying why. The same Id is updated by every later failure on that API, keeping the
+ * CreatedAt/FirstObservedAt of the existing one (`existing`, see {@link findingTimes}).
  */
-export function stagesUnlistedFinding(record: RequestFailureRecord): AwsSecurityFinding {
+export function stagesUnlistedFinding(
+  record: RequestFailureRecord,
+  existing: ExistingFindings = new Map(),
+): AwsSecurityFinding {
   const { request } = record;
+  const id = stagesUnlistedFindingId(record);
   return {
     SchemaVersion: '2018-10-08',
-    Id: stagesUnlistedFindingId(record),
+    Id: id,
     ProductArn: ownProductArn(request.partition, request.region, request.account),
     GeneratorId: 'apigw-remediation/stages-unlisted',
     AwsAccountId: request.account,
     Region: request.region,
     Types: ['Software and Configuration Checks/AWS Security Best Practices'],
-    CreatedAt: record.recordedAt,
-    UpdatedAt: record.recordedAt,
+    ...findingTimes(record.recordedAt, existing.get(id)),
     Severity: { Label: 'MEDIUM' },
     Title: truncate(`API Gateway API ${request.apiId}: stages could not be checked`, MAX_TITLE_LENGTH),
     Description: truncate(

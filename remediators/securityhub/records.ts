@@ -5,6 +5,7 @@
 import {
   BatchImportFindingsCommand,
   BatchUpdateFindingsCommand,
+  GetFindingsCommand,
   type AwsSecurityFinding,
   type AwsSecurityFindingIdentifier,
   type SecurityHubClient,
@@ -17,12 +18,16 @@ import {
   buildNote,
   buildUserDefinedFields,
   chunk,
+  MAX_FILTER_VALUES,
+  MAX_FINDINGS_PER_CALL,
   outcomeUpdates,
   ownFindings,
   ownProductArn,
   ownershipUpdates,
   stagesUnlistedFinding,
   workflowStatus,
+  type ExistingFindings,
+  type FirstSeen,
   type NoteSource,
 } from './findings.js';
 
@@ -103,6 +108,47 @@ async function batchImport(
   return imported;
 }
 
+/**
+ * The CreatedAt/FirstObservedAt of the own findings already imported under these Ids, read in the
+ * account that imports them (the stage's: its own findings are readable there whatever the
+ * administrator setup, and it is the account whose role already writes them). One GetFindings call
+ * per record (Id EQUALS each, ProductArn EQUALS; the 3 requests/s quota): the baseline's controls
+ * fit the 20 values a filter takes, so more calls happen only past 20 Ids. A failed read is not
+ * caught: the record fails loudly like any Security Hub error (throttling retried by the Record
+ * task, anything else notified as NOT recorded and alarmed) rather than importing with CreatedAt =
+ * now, which would overwrite when the problem was first seen — history an auditor cannot get back,
+ * whereas a failed record is seen at once and the next run records it again.
+ */
+export async function readExistingFindings(
+  client: SecurityHubClient,
+  findings: readonly Pick<AwsSecurityFinding, 'Id' | 'ProductArn'>[],
+): Promise<ExistingFindings> {
+  const existing = new Map<string, FirstSeen>();
+  const productArns = [...new Set(findings.map((finding) => finding.ProductArn))];
+  for (const batch of chunk(
+    findings.map((finding) => finding.Id),
+    MAX_FILTER_VALUES,
+  )) {
+    const response = await client.send(
+      new GetFindingsCommand({
+        Filters: {
+          Id: batch.map((id) => ({ Value: id, Comparison: 'EQUALS' })),
+          ProductArn: productArns.map((arn) => ({ Value: arn, Comparison: 'EQUALS' })),
+        },
+        MaxResults: MAX_FINDINGS_PER_CALL,
+      }),
+    );
+    for (const finding of response.Findings ?? []) {
+      if (finding.Id === undefined || finding.CreatedAt === undefined) continue;
+      existing.set(finding.Id, {
+        createdAt: finding.CreatedAt,
+        ...(finding.FirstObservedAt === undefined ? {} : { firstObservedAt: finding.FirstObservedAt }),
+      });
+    }
+  }
+  return existing;
+}
+
 /** Workflow, note and fields per finding; findings that get the very same update share calls. */
 async function updateEach(
   client: SecurityHubClient,
@@ -133,7 +179,8 @@ async function updateEach(
  * A Security Hub trigger on an AWS finding: update that finding (Security Hub re-checks its own
  * compliance). Drift, or a manual run on one of the service's own findings: import the service's
  * own findings (at most 100 per call) with each control's compliance after the run — nobody else
- * re-checks them — then update each with its control's own outcome and note, so every outcome
+ * re-checks them — keeping the CreatedAt/FirstObservedAt of those already imported (read first, see
+ * {@link readExistingFindings}), then update each with its control's own outcome and note, so every outcome
  * reads alike in Security Hub.
  */
 export async function recordOutcome(
@@ -151,8 +198,11 @@ export async function recordOutcome(
     );
     return { imported: 0, updated };
   }
-  const own = onOwnFinding ? ownFindings(record, titles, record.evaluations) : ownFindings(record, titles);
-  if (own.length === 0) return { imported: 0, updated: 0 };
+  const evaluations = onOwnFinding ? record.evaluations : undefined;
+  const ids = ownFindings(record, titles, evaluations).map(({ finding }) => finding);
+  if (ids.length === 0) return { imported: 0, updated: 0 };
+  const existing = await readExistingFindings(clients.member, ids);
+  const own = ownFindings(record, titles, evaluations, existing);
   const imported = await batchImport(
     clients.member,
     own.map(({ finding }) => finding),
@@ -185,8 +235,12 @@ export async function recordRequestFailure(
     );
     return { imported: 0, updated };
   }
-  const finding = stagesUnlistedFinding(record);
-  const imported = await batchImport(await clients.member(), [finding]);
+  const member = await clients.member();
+  const finding = stagesUnlistedFinding(
+    record,
+    await readExistingFindings(member, [stagesUnlistedFinding(record)]),
+  );
+  const imported = await batchImport(member, [finding]);
   const updated = await batchUpdate(
     clients.home,
     outcomeUpdates(record, [{ Id: finding.Id, ProductArn: finding.ProductArn }], 'NOTIFIED'),

@@ -19,7 +19,11 @@ import { configForSynth, parseAccount, parseRegions } from '../../infra/app.js';
 import { logRetention } from '../../infra/log-retention.js';
 import { NAG_ACCOUNT, NAG_PARTITION, wildcardFindings } from '../../infra/nag.js';
 import { centralTaskRoleName, taskShortName } from '../../infra/names.js';
-import { remediationReadStatements, remediationWriteStatements } from '../../infra/permissions.js';
+import {
+  remediationReadStatements,
+  remediationWriteStatements,
+  securityHubImportStatement,
+} from '../../infra/permissions.js';
 
 const defaults = ConfigSchema.parse({});
 
@@ -292,6 +296,23 @@ describe('remediation read permissions', () => {
         ],
       },
     ]);
+  });
+});
+
+describe('own findings permissions', () => {
+  it('import into the account default product and read them back (GetFindings on the account hub), in any Region', () => {
+    // records.ts reads the existing own findings before re-importing them, so CreatedAt is kept.
+    expect(
+      securityHubImportStatement({ partition: 'aws', account: '111122223333' }).toStatementJson(),
+    ).toEqual({
+      Sid: 'ImportOwnFindings',
+      Effect: 'Allow',
+      Action: ['securityhub:BatchImportFindings', 'securityhub:GetFindings'],
+      Resource: [
+        'arn:aws:securityhub:*:111122223333:product/111122223333/default',
+        'arn:aws:securityhub:*:111122223333:hub/default',
+      ],
+    });
   });
 });
 

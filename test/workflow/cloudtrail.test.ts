@@ -164,6 +164,28 @@ describe('remediation state machine, drift seen in CloudTrail', () => {
     }
   });
 
+  it('keeps when its own findings were first seen when a later drift re-imports them', async () => {
+    const harness = await createWorkflowHarness({ endpoint: moto.endpoint, config: { dryRun: true } });
+
+    await harness.run(drift('cloudtrail-updatestage-by-user.json'));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await harness.run(drift('cloudtrail-updatestage-by-user.json'));
+
+    // Dry run: the stage still fails, so the second run imports the same findings (same Ids) again.
+    const [first, second] = harness.batchImports().map((call) => call.Findings ?? []);
+    const [firstRecord, secondRecord] = harness.records;
+    expect(second?.map((finding) => finding.Id)).toEqual(first?.map((finding) => finding.Id));
+    expect(secondRecord?.recordedAt).not.toBe(firstRecord?.recordedAt);
+    for (const finding of second ?? []) {
+      expect(finding).toMatchObject({
+        CreatedAt: firstRecord?.recordedAt,
+        FirstObservedAt: firstRecord?.recordedAt,
+        LastObservedAt: secondRecord?.recordedAt,
+        UpdatedAt: secondRecord?.recordedAt,
+      });
+    }
+  });
+
   it('checks every stage of the API when the call names none (UpdateRestApi)', async () => {
     const harness = await createWorkflowHarness({ endpoint: moto.endpoint, config: { dryRun: true } });
 

@@ -16,6 +16,9 @@ import { readFileSync } from 'node:fs';
 import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import {
   BatchImportFindingsCommand,
+  GetFindingsCommand,
+  type AwsSecurityFinding,
+  type GetFindingsCommandInput,
   BatchUpdateFindingsCommand,
   SecurityHubClient,
   type BatchImportFindingsCommandInput,
@@ -256,10 +259,18 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
     ProcessedFindings: input.FindingIdentifiers,
     UnprocessedFindings: [],
   }));
-  securityHub.on(BatchImportFindingsCommand).callsFake((input: BatchImportFindingsCommandInput) => ({
-    FailedCount: 0,
-    SuccessCount: input.Findings?.length ?? 0,
-    FailedFindings: [],
+  // Imported findings are kept as sent (as Security Hub keeps a provider's timestamps), so a later
+  // GetFindings by Id (the filter records.ts sends; moto lacks it) returns what an earlier run imported.
+  const stored = new Map<string, AwsSecurityFinding>();
+  securityHub.on(BatchImportFindingsCommand).callsFake((input: BatchImportFindingsCommandInput) => {
+    for (const finding of input.Findings ?? []) stored.set(finding.Id ?? '', finding);
+    return { FailedCount: 0, SuccessCount: input.Findings?.length ?? 0, FailedFindings: [] };
+  });
+  securityHub.on(GetFindingsCommand).callsFake((input: GetFindingsCommandInput) => ({
+    Findings: (input.Filters?.Id ?? []).flatMap((filter) => {
+      const finding = stored.get(filter.Value ?? '');
+      return filter.Comparison === 'EQUALS' && finding !== undefined ? [finding] : [];
+    }),
   }));
 
   const metrics: PublishedMetric[] = [];

@@ -4,6 +4,7 @@ import {
   buildNote,
   buildUserDefinedFields,
   chunk,
+  findingTimes,
   MAX_NOTE_LENGTH,
   outcomeUpdates,
   ownershipUpdates,
@@ -205,6 +206,97 @@ describe('ownFindings', () => {
       'APIGateway.2 fails, reported only (no safe automatic fix): no client certificate (checked after cloudtrail drift; outcome SKIPPED)',
     ]);
     expect(own.map(({ control }) => control.outcome)).toEqual(['REMEDIATED', 'SKIPPED']);
+  });
+});
+
+describe('first-seen timestamps of own findings', () => {
+  const NOW = '2026-11-21T10:00:00.000Z';
+  const FIRST = '2026-09-01T08:00:00.000Z';
+  const CREATED = '2026-09-01T08:05:00.000Z';
+
+  it('a new finding is created, first and last observed, and updated now', () => {
+    expect(findingTimes(NOW, undefined)).toEqual({
+      CreatedAt: NOW,
+      FirstObservedAt: NOW,
+      LastObservedAt: NOW,
+      UpdatedAt: NOW,
+    });
+  });
+
+  it('a re-imported finding keeps its CreatedAt and FirstObservedAt; only LastObservedAt and UpdatedAt move', () => {
+    expect(findingTimes(NOW, { createdAt: CREATED, firstObservedAt: FIRST })).toEqual({
+      CreatedAt: CREATED,
+      FirstObservedAt: FIRST,
+      LastObservedAt: NOW,
+      UpdatedAt: NOW,
+    });
+    // Imported before FirstObservedAt was set: it was first seen when it was created.
+    expect(findingTimes(NOW, { createdAt: CREATED })).toMatchObject({
+      CreatedAt: CREATED,
+      FirstObservedAt: CREATED,
+    });
+  });
+
+  it('ownFindings takes the existing findings by Id: an existing control keeps its times, a new one gets now', () => {
+    const record = outcomeRecord({
+      trigger: 'cloudtrail',
+      findingId: undefined,
+      evaluations: [
+        { controlId: 'APIGateway.1', compliance: 'FAILED', reason: 'OFF', before: 'NON_COMPLIANT' },
+        { controlId: 'APIGateway.4', compliance: 'FAILED', reason: 'no web ACL', before: 'NON_COMPLIANT' },
+      ],
+    });
+    const existingId =
+      'apigw-remediation/APIGateway.1/arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod';
+    const findings = ownFindings(
+      record,
+      {},
+      undefined,
+      new Map([[existingId, { createdAt: CREATED, firstObservedAt: FIRST }]]),
+    ).map(({ finding }) => finding);
+    expect(
+      findings.map((finding) => [finding.Id?.split('/')[1], finding.CreatedAt, finding.FirstObservedAt]),
+    ).toEqual([
+      ['APIGateway.1', CREATED, FIRST],
+      ['APIGateway.4', record.recordedAt, record.recordedAt],
+    ]);
+    for (const finding of findings) {
+      expect(finding).toMatchObject({ UpdatedAt: record.recordedAt, LastObservedAt: record.recordedAt });
+    }
+    // Without existing findings (the default) every one is new.
+    expect(ownFindings(record, {}).map(({ finding }) => finding.CreatedAt)).toEqual([
+      record.recordedAt,
+      record.recordedAt,
+    ]);
+  });
+
+  it('stagesUnlistedFinding keeps the times of the existing finding on the API', () => {
+    const record = toRequestFailureRecord(
+      'EXPAND_FAILED',
+      {
+        trigger: 'cloudtrail',
+        account: '111122223333',
+        region: 'us-east-1',
+        partition: 'aws',
+        apiType: 'REST',
+        apiId: 'a1b2c3d4e5',
+        stageName: null,
+        controls: ['APIGateway.1'],
+      },
+      { Error: 'AccessDenied', Cause: 'no member role' },
+      EXECUTION_ARN,
+      '1.2.3',
+      new Date(NOW),
+    );
+    const id = 'apigw-remediation/stages-unlisted/arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5';
+    expect(stagesUnlistedFinding(record, new Map([[id, { createdAt: CREATED }]]))).toMatchObject({
+      Id: id,
+      CreatedAt: CREATED,
+      FirstObservedAt: CREATED,
+      LastObservedAt: NOW,
+      UpdatedAt: NOW,
+    });
+    expect(stagesUnlistedFinding(record)).toMatchObject({ CreatedAt: NOW, FirstObservedAt: NOW });
   });
 });
 

@@ -1,6 +1,7 @@
 import {
   BatchImportFindingsCommand,
   BatchUpdateFindingsCommand,
+  GetFindingsCommand,
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -30,6 +31,7 @@ describe('Security Hub records', () => {
     hub
       .on(BatchImportFindingsCommand)
       .callsFake((input) => ({ FailedCount: 0, SuccessCount: input.Findings.length }));
+    hub.on(GetFindingsCommand).resolves({ Findings: [] });
   });
 
   it('updates the AWS finding of a Security Hub trigger, with the ProductArn intake gave', async () => {
@@ -44,6 +46,7 @@ describe('Security Hub records', () => {
       { Id: 'finding-1', ProductArn: 'arn:aws:securityhub:us-east-1::product/aws/securityhub' },
     ]);
     expect(hub.commandCalls(BatchImportFindingsCommand)).toHaveLength(0);
+    expect(hub.commandCalls(GetFindingsCommand)).toHaveLength(0);
   });
 
   it('imports and then updates findings of its own when there is no AWS finding', async () => {
@@ -108,6 +111,129 @@ describe('Security Hub records', () => {
       expect(update?.FindingIdentifiers).toEqual([{ Id: ownId, ProductArn: ownProduct }]);
       expect(update?.Workflow?.Status).toBe('RESOLVED');
     }
+  });
+
+  describe('keeps when an own finding was first seen', () => {
+    const STAGE_ARN = 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod';
+    const OWN_PRODUCT = 'arn:aws:securityhub:us-east-1:111122223333:product/111122223333/default';
+    const drift = () =>
+      outcomeRecord({
+        trigger: 'cloudtrail',
+        findingId: undefined,
+        evaluations: [
+          {
+            controlId: 'APIGateway.1',
+            compliance: 'PASSED',
+            reason: 'ERROR',
+            before: 'NON_COMPLIANT',
+            handling: 'applied',
+          },
+          { controlId: 'APIGateway.4', compliance: 'FAILED', reason: 'no web ACL', before: 'NON_COMPLIANT' },
+        ],
+      });
+
+    it('reads the existing own findings in one GetFindings call in the member account, by Id', async () => {
+      const { home, member } = clients();
+      await recordOutcome({ home, member }, drift(), {});
+      const calls = hub.commandCalls(GetFindingsCommand);
+      expect(calls).toHaveLength(1);
+      expect(calls[0]?.thisValue).toBe(member);
+      expect(calls[0]?.args[0].input).toEqual({
+        Filters: {
+          Id: [
+            { Value: `apigw-remediation/APIGateway.1/${STAGE_ARN}`, Comparison: 'EQUALS' },
+            { Value: `apigw-remediation/APIGateway.4/${STAGE_ARN}`, Comparison: 'EQUALS' },
+          ],
+          ProductArn: [{ Value: OWN_PRODUCT, Comparison: 'EQUALS' }],
+        },
+        MaxResults: 100,
+      });
+      // Read before the import, never after.
+      expect(hub.calls().map((call) => call.args[0].constructor.name)).toEqual([
+        'GetFindingsCommand',
+        'BatchImportFindingsCommand',
+        'BatchUpdateFindingsCommand',
+        'BatchUpdateFindingsCommand',
+      ]);
+    });
+
+    it('re-imports an existing finding with its CreatedAt and FirstObservedAt; a new one is created now', async () => {
+      hub.on(GetFindingsCommand).resolves({
+        Findings: [
+          {
+            Id: `apigw-remediation/APIGateway.4/${STAGE_ARN}`,
+            ProductArn: OWN_PRODUCT,
+            CreatedAt: '2026-09-01T08:05:00.000Z',
+            FirstObservedAt: '2026-09-01T08:00:00.000Z',
+            LastObservedAt: '2026-10-01T00:00:00.000Z',
+            UpdatedAt: '2026-10-01T00:00:00.000Z',
+          } as never,
+        ],
+      });
+      const record = drift();
+      expect(await recordOutcome(clients(), record, {})).toEqual({ imported: 2, updated: 2 });
+      const imported = hub.commandCalls(BatchImportFindingsCommand)[0]?.args[0].input.Findings ?? [];
+      expect(
+        imported.map((finding) => [
+          finding.Id?.split('/')[1],
+          finding.CreatedAt,
+          finding.FirstObservedAt,
+          finding.LastObservedAt,
+          finding.UpdatedAt,
+        ]),
+      ).toEqual([
+        ['APIGateway.1', record.recordedAt, record.recordedAt, record.recordedAt, record.recordedAt],
+        [
+          'APIGateway.4',
+          '2026-09-01T08:05:00.000Z',
+          '2026-09-01T08:00:00.000Z',
+          record.recordedAt,
+          record.recordedAt,
+        ],
+      ]);
+    });
+
+    it('keeps the CreatedAt of the own finding a manual run started from', async () => {
+      const ownId = `apigw-remediation/APIGateway.1/${STAGE_ARN}`;
+      hub.on(GetFindingsCommand).resolves({
+        Findings: [{ Id: ownId, ProductArn: OWN_PRODUCT, CreatedAt: '2026-09-01T08:05:00.000Z' } as never],
+      });
+      const record = outcomeRecord({
+        trigger: 'manual',
+        findingId: ownId,
+        findingProductArn: OWN_PRODUCT,
+        evaluations: [
+          {
+            controlId: 'APIGateway.1',
+            compliance: 'PASSED',
+            reason: 'ERROR',
+            before: 'NON_COMPLIANT',
+            handling: 'applied',
+          },
+        ],
+      });
+      await recordOutcome(clients(), record, {});
+      const [imported] = hub.commandCalls(BatchImportFindingsCommand)[0]?.args[0].input.Findings ?? [];
+      expect(imported).toMatchObject({
+        Id: ownId,
+        CreatedAt: '2026-09-01T08:05:00.000Z',
+        FirstObservedAt: '2026-09-01T08:05:00.000Z',
+        UpdatedAt: record.recordedAt,
+      });
+    });
+
+    it('fails the record loudly when the existing findings cannot be read: nothing imported with CreatedAt = now', async () => {
+      hub.on(GetFindingsCommand).rejects(
+        Object.assign(new Error('not authorized to perform securityhub:GetFindings'), {
+          name: 'AccessDeniedException',
+        }),
+      );
+      await expect(recordOutcome(clients(), drift(), {})).rejects.toThrow(
+        'not authorized to perform securityhub:GetFindings',
+      );
+      expect(hub.commandCalls(BatchImportFindingsCommand)).toHaveLength(0);
+      expect(hub.commandCalls(BatchUpdateFindingsCommand)).toHaveLength(0);
+    });
   });
 
   it('fails loudly when Security Hub leaves a finding unprocessed', async () => {
@@ -251,8 +377,22 @@ describe('Security Hub records', () => {
     expect(memberAsked).toBe(1);
     const [imported] = hub.commandCalls(BatchImportFindingsCommand)[0]?.args[0].input.Findings ?? [];
     expect(imported?.Resources?.[0]?.Id).toBe('arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5');
+    expect(hub.commandCalls(GetFindingsCommand)[0]?.args[0].input.Filters?.Id).toEqual([
+      { Value: imported?.Id, Comparison: 'EQUALS' },
+    ]);
+    expect(imported?.CreatedAt).toBe(imported?.UpdatedAt);
     expect(hub.commandCalls(BatchUpdateFindingsCommand)[0]?.args[0].input.FindingIdentifiers).toEqual([
       { Id: imported?.Id, ProductArn: imported?.ProductArn },
     ]);
+
+    // A later failure on the same API keeps when it was first seen.
+    hub.resetHistory();
+    hub.on(GetFindingsCommand).resolves({
+      Findings: [{ Id: imported?.Id, CreatedAt: '2026-09-01T08:05:00.000Z' } as never],
+    });
+    await recordRequestFailure({ home, member }, failure());
+    const [again] = hub.commandCalls(BatchImportFindingsCommand)[0]?.args[0].input.Findings ?? [];
+    expect(again).toMatchObject({ Id: imported?.Id, CreatedAt: '2026-09-01T08:05:00.000Z' });
+    expect(again?.UpdatedAt).not.toBe('2026-09-01T08:05:00.000Z');
   });
 });
