@@ -272,8 +272,10 @@ export class CentralStack extends Stack {
         );
       }
       if (needs.includes('approvals')) {
-        // What docs/approvals.md declares for request-approval: store the token record, then mark it posted.
-        approvals.grant(role, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+        // What docs/approvals.md declares for request-approval: store the token record with its
+        // per-remediation guard (a transaction of two conditional puts), read it back on a retry,
+        // renew the token and mark it posted.
+        approvals.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
         slackSecret.grantRead(role);
       }
       functions.set(task.substitution, fn);

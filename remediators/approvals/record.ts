@@ -2,6 +2,7 @@
  * What the approvals table holds for one approval request, and the zod schemas that validate
  * what crosses a boundary: the workflow's request and the record read back from DynamoDB.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { CONTROL_IDS } from '../core/types.js';
 import type { ApprovalDecision, ApprovalRequest } from './contract.js';
@@ -67,10 +68,28 @@ export const ApprovalRecordSchema = z.object({
   ttl: z.number().int(),
   createdAt: isoTime,
   slackMessage: z.object({ channel: z.string(), ts: z.string() }).optional(),
+  /** Lease of the invocation posting the Slack message right now, so concurrent ones do not post too. */
+  slackPost: z.object({ claimId: z.string(), untilEpoch: z.number().int() }).optional(),
+  /** How many request-approval invocations asked for this approval (1 + Step Functions/Lambda retries). */
+  requests: z.number().int().optional(),
+  /** When a retried invocation last stored its task token. */
+  renewedAt: isoTime.optional(),
   decision: ApprovalDecisionSchema.optional(),
   delivery: DeliverySchema.optional(),
 });
 export type ApprovalRecord = z.infer<typeof ApprovalRecordSchema>;
+
+/**
+ * The partition key of the unique guard item for one approval request: one per remediation and
+ * execution, pointing at the approval record. It never matches the approval id pattern, so no
+ * button or link can address it.
+ */
+export function requestKey(request: Pick<ApprovalRequest, 'remediationId' | 'executionArn'>): string {
+  const digest = createHash('sha256')
+    .update(`${request.executionArn}\n${request.remediationId}`)
+    .digest('base64url');
+  return `request#${digest}`;
+}
 
 /** How long a record stays in the table after it expires (TTL), so support can still read it. */
 export const RECORD_RETENTION_AFTER_EXPIRY_SECONDS = 7 * 24 * 3600;

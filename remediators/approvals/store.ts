@@ -1,11 +1,22 @@
 /**
- * The approvals table (partition key `approvalId`, TTL attribute `ttl`).
+ * The approvals table (partition key `approvalId`, TTL attribute `ttl`): approval records, and one
+ * request guard item (`request#…`) per remediation and execution naming its approval.
  *
  * Single use rests on one conditional write: PENDING → DECIDED succeeds for exactly one caller,
  * however many clicks, replays or concurrent requests arrive.
  */
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { ApprovalDecision } from './contract.js';
 import { ApprovalRecordSchema, type ApprovalRecord, type Delivery } from './record.js';
 
@@ -14,9 +25,38 @@ export type ClaimResult =
   /** Someone decided first, or the request expired or vanished meanwhile: `record` says which. */
   | { readonly won: false; readonly record: ApprovalRecord | undefined };
 
+/** What asking for an approval did: see {@link ApprovalStore.createOrRenew}. */
+export type RequestOutcome =
+  /** First request for this remediation and execution: `record` was stored. */
+  | { readonly outcome: 'created'; readonly record: ApprovalRecord }
+  /** A retry while the approval is PENDING: its task token now replaces the stored one. */
+  | { readonly outcome: 'renewed'; readonly record: ApprovalRecord; readonly tokenChanged: boolean }
+  /** A retry after someone decided: nothing was changed (a decided approval is never reopened). */
+  | { readonly outcome: 'decided'; readonly record: ApprovalRecord };
+
+export type SlackPostClaim =
+  | { readonly won: true }
+  /** Already posted, being posted by another invocation, or decided: `record` says which. */
+  | { readonly won: false; readonly record: ApprovalRecord | undefined };
+
 export interface ApprovalStore {
   create(record: ApprovalRecord): Promise<void>;
+  /**
+   * Idempotent per remediation and execution (the unique guard item `requestKey`): stores the
+   * record with its guard in one transaction, or, when the guard exists, stores this task token
+   * on the approval it points to if that is still PENDING.
+   */
+  createOrRenew(record: ApprovalRecord, requestKey: string): Promise<RequestOutcome>;
   get(approvalId: string): Promise<ApprovalRecord | undefined>;
+  /** Only one invocation at a time posts the message: PENDING, not posted, no live lease → our lease. */
+  claimSlackPost(
+    approvalId: string,
+    claimId: string,
+    nowSeconds: number,
+    leaseSeconds: number,
+  ): Promise<SlackPostClaim>;
+  releaseSlackPost(approvalId: string, claimId: string): Promise<void>;
+  /** Stores the posted message's reference and ends the posting lease. */
   attachSlackMessage(approvalId: string, message: { channel: string; ts: string }): Promise<void>;
   /** PENDING and not expired → DECIDED with this decision, atomically. */
   claim(approvalId: string, decision: ApprovalDecision, nowSeconds: number): Promise<ClaimResult>;
@@ -47,6 +87,46 @@ export function createApprovalStore(client: DynamoDBClient, tableName: string): 
     return Item === undefined ? undefined : parseRecord(Item);
   }
 
+  async function renew(approvalId: string, record: ApprovalRecord): Promise<RequestOutcome> {
+    const renewedAt = record.createdAt;
+    try {
+      const { Attributes } = await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { approvalId },
+          UpdateExpression:
+            'SET taskToken = :token, renewedAt = :renewedAt, requests = if_not_exists(requests, :zero) + :one',
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':token': record.taskToken,
+            ':renewedAt': renewedAt,
+            ':zero': 0,
+            ':one': 1,
+            ':pending': 'PENDING',
+          },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      if (Attributes === undefined) throw new Error(`UpdateItem on approval ${approvalId} returned no item`);
+      const old = parseRecord(Attributes);
+      return {
+        outcome: 'renewed',
+        tokenChanged: old.taskToken !== record.taskToken,
+        record: { ...old, taskToken: record.taskToken, renewedAt, requests: (old.requests ?? 0) + 1 },
+      };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const existing = await get(approvalId);
+      if (existing === undefined) {
+        throw new Error(`approval ${approvalId} named by the request guard is not in the table`, {
+          cause: error,
+        });
+      }
+      return { outcome: 'decided', record: existing };
+    }
+  }
+
   return {
     async create(record) {
       await documents.send(
@@ -58,14 +138,102 @@ export function createApprovalStore(client: DynamoDBClient, tableName: string): 
       );
     },
 
+    async createOrRenew(record, requestKey) {
+      // A concurrent creator can make our transaction fail before its guard is readable: retry.
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await documents.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                {
+                  Put: {
+                    TableName: tableName,
+                    Item: {
+                      approvalId: requestKey,
+                      kind: 'REQUEST_GUARD',
+                      targetApprovalId: record.approvalId,
+                      remediationId: record.subject.remediationId,
+                      executionArn: record.subject.executionArn,
+                      ttl: record.ttl,
+                    },
+                    ConditionExpression: 'attribute_not_exists(approvalId)',
+                  },
+                },
+                {
+                  Put: {
+                    TableName: tableName,
+                    Item: { ...record, requests: 1 },
+                    ConditionExpression: 'attribute_not_exists(approvalId)',
+                  },
+                },
+              ],
+            }),
+          );
+          return { outcome: 'created', record: { ...record, requests: 1 } };
+        } catch (error) {
+          if (!(error instanceof TransactionCanceledException)) throw error;
+          const { Item: guard } = await documents.send(
+            new GetCommand({ TableName: tableName, Key: { approvalId: requestKey }, ConsistentRead: true }),
+          );
+          const target: unknown = guard?.['targetApprovalId'];
+          if (typeof target === 'string') return renew(target, record);
+          if (attempt >= 5) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+        }
+      }
+    },
+
     get,
+
+    async claimSlackPost(approvalId, claimId, nowSeconds, leaseSeconds) {
+      try {
+        await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { approvalId },
+            UpdateExpression: 'SET slackPost = :lease',
+            ConditionExpression:
+              '#status = :pending AND attribute_not_exists(slackMessage) AND ' +
+              '(attribute_not_exists(slackPost) OR slackPost.untilEpoch < :now)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':lease': { claimId, untilEpoch: nowSeconds + leaseSeconds },
+              ':pending': 'PENDING',
+              ':now': nowSeconds,
+            },
+          }),
+        );
+        return { won: true };
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException)
+          return { won: false, record: await get(approvalId) };
+        throw error;
+      }
+    },
+
+    async releaseSlackPost(approvalId, claimId) {
+      try {
+        await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { approvalId },
+            UpdateExpression: 'REMOVE slackPost',
+            ConditionExpression: 'slackPost.claimId = :claimId',
+            ExpressionAttributeValues: { ':claimId': claimId },
+          }),
+        );
+      } catch (error) {
+        // Not ours any more (expired and taken over): nothing to release.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    },
 
     async attachSlackMessage(approvalId, message) {
       await documents.send(
         new UpdateCommand({
           TableName: tableName,
           Key: { approvalId },
-          UpdateExpression: 'SET slackMessage = :message',
+          UpdateExpression: 'SET slackMessage = :message REMOVE slackPost',
           ConditionExpression: 'attribute_exists(approvalId)',
           ExpressionAttributeValues: { ':message': message },
         }),

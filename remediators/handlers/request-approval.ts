@@ -3,9 +3,13 @@
  *
  * Keeps the task token in the approvals table under a short random id and posts the approval
  * request to Slack. The workflow waits until the approval API sends the decision (or times out).
+ * Idempotent per remediation and execution: a retried invocation stores its (new) task token on
+ * the PENDING approval and updates the message already posted instead of posting another; a
+ * decided approval is never reopened (docs/approvals.md, "Retries").
  *
  * Environment: APPROVALS_TABLE_NAME, SLACK_SECRET_ARN, APPROVAL_BASE_URL, optional SLACK_API_BASE_URL.
  */
+import { randomUUID } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -14,9 +18,14 @@ import type { RemediationConfig } from '../../config/schema.js';
 import { hasAllowList } from '../approvals/approvers.js';
 import { readEnvironment, RequestApprovalEnvironmentSchema } from '../approvals/environment.js';
 import { approvalRequestMessage } from '../approvals/messages.js';
-import { ApprovalRequestSchema, newApprovalRecord } from '../approvals/record.js';
+import {
+  ApprovalRequestSchema,
+  newApprovalRecord,
+  requestKey,
+  type ApprovalRecord,
+} from '../approvals/record.js';
 import { approvalLink, newApprovalId } from '../approvals/signed-link.js';
-import { createSlackApi, type SlackApi } from '../approvals/slack-api.js';
+import { createSlackApi, type SlackApi, type SlackMessage } from '../approvals/slack-api.js';
 import { slackSecretLoader, type SlackSecret } from '../approvals/slack-secret.js';
 import { createApprovalStore, type ApprovalStore } from '../approvals/store.js';
 import { logger, metrics } from '../shared/powertools.js';
@@ -35,8 +44,28 @@ export interface RequestApprovalDeps {
 
 export interface RequestApprovalResult {
   readonly approvalId: string;
+  /**
+   * `requested`: first request, message posted. `renewed`: a retry of the same request (same
+   * remediation and execution) while PENDING; the stored task token is now this invocation's and
+   * the existing message was updated (or posted, if the earlier post had failed).
+   */
+  readonly outcome: 'requested' | 'renewed';
   readonly slackMessage: { readonly channel: string; readonly ts: string };
 }
+
+/**
+ * A retry of an approval request that was already decided (or whose decision is being
+ * delivered). The decision is never reopened and no message is posted: the workflow fails
+ * with this error instead of waiting on a token nobody will answer, or taking the timeout action.
+ */
+export class ApprovalAlreadyDecidedError extends Error {
+  override readonly name = 'ApprovalAlreadyDecided';
+}
+
+/** How long one invocation may hold the right to post the message before another takes over. */
+export const SLACK_POST_LEASE_SECONDS = 20;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function parseRequest(event: unknown) {
   const parsed = ApprovalRequestSchema.safeParse(event);
@@ -71,9 +100,31 @@ export function createRequestApprovalHandler(
         `ApprovalRequest expiresAt ${request.expiresAt} is not in the future (now ${now.toISOString()})`,
       );
     }
-    const approvalId = newApprovalId();
-    const record = newApprovalRecord(approvalId, request, now);
-    await deps.store.create(record);
+    const fresh = newApprovalRecord(newApprovalId(), request, now);
+    const asked = await deps.store.createOrRenew(fresh, requestKey(request));
+    const record = asked.record;
+    const approvalId = record.approvalId;
+    const context = {
+      approvalId,
+      remediationId: request.remediationId,
+      executionArn: request.executionArn,
+      requests: record.requests,
+    };
+    if (asked.outcome === 'decided') {
+      logger.warn('approval request retried after its decision: not reopened, no message', {
+        ...context,
+        decision: record.decision,
+        delivery: record.delivery,
+      });
+      throw alreadyDecided(record);
+    }
+    if (asked.outcome === 'renewed') {
+      logger.warn('approval request retried: same approval, task token replaced', {
+        ...context,
+        tokenChanged: asked.tokenChanged,
+        slackMessage: record.slackMessage,
+      });
+    }
 
     const secret = await deps.slackSecret();
     // With an allow-list only a Slack identity can decide, so a link would only disappoint.
@@ -83,31 +134,113 @@ export function createRequestApprovalHandler(
           approvalId,
           expiresAtEpoch: record.expiresAtEpoch,
         });
-    const posted = await deps
-      .slackApi(secret)
-      .postMessage(deps.approval.slack.channelId, approvalRequestMessage(record.subject, approvalId, link));
-    try {
-      await deps.store.attachSlackMessage(approvalId, posted);
-    } catch (error) {
-      // Failing here would make the workflow retry and post a second message; without the
-      // reference only a link decision cannot update this message, the buttons still work.
-      logger.error('could not store the Slack message reference', {
-        approvalId,
-        slackMessage: posted,
-        error,
-      });
-    }
-    metrics.singleMetric().addMetric('ApprovalsRequested', MetricUnit.Count, 1);
+    const message = approvalRequestMessage(record.subject, approvalId, link);
+    const slack = deps.slackApi(secret);
+    const posted = await postOnce(deps, slack, record, message);
+    if (asked.outcome === 'created')
+      metrics.singleMetric().addMetric('ApprovalsRequested', MetricUnit.Count, 1);
+    else metrics.singleMetric().addMetric('ApprovalRequestsRetried', MetricUnit.Count, 1);
 
-    logger.info('approval requested', {
-      approvalId,
-      remediationId: request.remediationId,
-      executionArn: request.executionArn,
+    logger.info(asked.outcome === 'created' ? 'approval requested' : 'approval request renewed', {
+      ...context,
       slackMessage: posted,
       expiresAt: request.expiresAt,
     });
-    return { approvalId, slackMessage: posted };
+    return {
+      approvalId,
+      outcome: asked.outcome === 'created' ? 'requested' : 'renewed',
+      slackMessage: posted,
+    };
   };
+}
+
+function alreadyDecided(record: ApprovalRecord): ApprovalAlreadyDecidedError {
+  const decision = record.decision;
+  const what =
+    decision === undefined
+      ? 'was decided'
+      : `was ${decision.decision.toLowerCase()} by ${decision.approver.name || decision.approver.id} at ${decision.decidedAt}`;
+  const delivery =
+    record.delivery === undefined
+      ? ''
+      : `; the decision's delivery to the workflow: ${record.delivery.status}${record.delivery.error ? ` (${record.delivery.error})` : ''}`;
+  return new ApprovalAlreadyDecidedError(
+    `approval ${record.approvalId} for remediation ${record.subject.remediationId} ${what}${delivery}; ` +
+      'a retried request does not reopen it and posts no new message',
+  );
+}
+
+/**
+ * Exactly one Slack message per approval, however many invocations: the existing message is
+ * updated; otherwise the invocation holding the posting lease posts, and the others wait for it.
+ */
+async function postOnce(
+  deps: RequestApprovalDeps,
+  slack: SlackApi,
+  initial: ApprovalRecord,
+  message: SlackMessage,
+): Promise<{ channel: string; ts: string }> {
+  const claimId = randomUUID();
+  // Wall clock, not deps.now: a lease left by a crashed invocation runs out after this long.
+  const giveUpAt = Date.now() + (SLACK_POST_LEASE_SECONDS + 5) * 1000;
+  let record: ApprovalRecord | undefined = initial;
+  for (;;) {
+    if (record === undefined) throw new Error(`approval ${initial.approvalId} vanished from the table`);
+    if (record.slackMessage !== undefined) {
+      const existing = record.slackMessage;
+      if (record !== initial) return existing; // just posted by a concurrent invocation
+      try {
+        await slack.updateMessage(existing.channel, existing.ts, message);
+      } catch (error) {
+        // The message and its buttons still carry the same approval id, which now holds this
+        // invocation's token: a failed refresh changes nothing for the approvers.
+        logger.warn('could not update the existing Slack message on a retried request', {
+          approvalId: record.approvalId,
+          slackMessage: existing,
+          error,
+        });
+      }
+      return existing;
+    }
+    if (record.status !== 'PENDING') throw alreadyDecided(record);
+
+    const nowSeconds = Math.floor(deps.now().getTime() / 1000);
+    const claim = await deps.store.claimSlackPost(
+      record.approvalId,
+      claimId,
+      nowSeconds,
+      SLACK_POST_LEASE_SECONDS,
+    );
+    if (claim.won) {
+      let posted: { channel: string; ts: string };
+      try {
+        posted = await slack.postMessage(deps.approval.slack.channelId, message);
+      } catch (error) {
+        await deps.store.releaseSlackPost(record.approvalId, claimId);
+        throw error;
+      }
+      try {
+        await deps.store.attachSlackMessage(record.approvalId, posted);
+      } catch (error) {
+        // Failing here would make the workflow retry and post a second message; without the
+        // reference only a link decision cannot update this message, the buttons still work.
+        logger.error('could not store the Slack message reference', {
+          approvalId: record.approvalId,
+          slackMessage: posted,
+          error,
+        });
+      }
+      return posted;
+    }
+    // Another invocation is posting (or just posted, or someone decided): look again shortly.
+    if (Date.now() > giveUpAt) {
+      throw new Error(
+        `approval ${record.approvalId}: another invocation has been posting the Slack message for over ${SLACK_POST_LEASE_SECONDS} s`,
+      );
+    }
+    if (claim.record?.slackMessage === undefined && claim.record?.status === 'PENDING') await sleep(200);
+    record = claim.record ?? (await deps.store.get(record.approvalId));
+  }
 }
 
 let configured: ((event: unknown) => Promise<RequestApprovalResult>) | undefined;

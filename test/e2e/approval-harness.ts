@@ -35,6 +35,8 @@ export interface ApprovalHarness {
   readonly requestApproval: (
     request?: ApprovalRequest,
   ) => Promise<{ approvalId: string; link: string | undefined }>;
+  /** The request-approval handler itself, answering with its own result. */
+  readonly request: ReturnType<typeof createRequestApprovalHandler>;
   readonly api: ReturnType<typeof createApprovalApiHandler>;
   /** Every SendTaskSuccess and SendTaskFailure input, in order. */
   readonly sendTaskCalls: () => (SendTaskSuccessCommandInput | SendTaskFailureCommandInput)[];
@@ -87,6 +89,7 @@ export function createHarness(
     sfn,
     clock,
     api,
+    request,
     async requestApproval(input = approvalRequest()) {
       const { approvalId } = await request(input);
       const posted = slack.callsTo('/api/chat.postMessage').at(-1);

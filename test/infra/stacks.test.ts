@@ -227,6 +227,7 @@ describe('central stack', () => {
       );
     };
     expect(actionsOfFunction('RequestApprovalFunction').sort()).toEqual([
+      'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
     ]);
