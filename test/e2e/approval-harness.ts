@@ -20,8 +20,9 @@ import { slackSecretLoader } from '../../remediators/approvals/slack-secret.js';
 import { createApprovalStore, type ApprovalStore } from '../../remediators/approvals/store.js';
 import { createApprovalApiHandler } from '../../remediators/handlers/approval-api.js';
 import { createRequestApprovalHandler } from '../../remediators/handlers/request-approval.js';
-import { MOTO_REGION, motoCredentials } from '../helpers/moto.js';
-import type { FakeSlack } from '../unit/approvals/support/fake-slack.js';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { MOTO_REGION, motoCredentials, useMoto } from '../helpers/moto.js';
+import { startFakeSlack, type FakeSlack } from '../unit/approvals/support/fake-slack.js';
 import { approvalRequest, DURING, SLACK_SECRET } from '../unit/approvals/support/fixtures.js';
 
 export const TABLE_NAME = 'apigw-remediation-approvals';
@@ -100,5 +101,44 @@ export function createHarness(
       ...sfn.commandCalls(SendTaskSuccessCommand).map((call) => call.args[0].input),
       ...sfn.commandCalls(SendTaskFailureCommand).map((call) => call.args[0].input),
     ],
+  };
+}
+
+/**
+ * Vitest wiring for a describe block of end-to-end approval tests: a moto_server and a fake Slack
+ * for the block, then before each test fresh AWS resources and handlers. `prepareSlack` runs on
+ * the reset fake Slack; `approvalConfig` is the handlers' `approval` configuration.
+ */
+export function useApprovalHarness(
+  options: { readonly approvalConfig?: unknown; readonly prepareSlack?: (slack: FakeSlack) => void } = {},
+): {
+  readonly moto: ReturnType<typeof useMoto>;
+  readonly slack: FakeSlack;
+  readonly harness: ApprovalHarness;
+} {
+  const moto = useMoto();
+  let slack: FakeSlack | undefined;
+  let harness: ApprovalHarness | undefined;
+  beforeAll(async () => {
+    slack = await startFakeSlack();
+  });
+  afterAll(async () => slack?.close());
+  beforeEach(async () => {
+    if (!slack) throw new Error('the fake Slack did not start');
+    slack.reset();
+    options.prepareSlack?.(slack);
+    await createAwsResources(moto.endpoint);
+    harness = createHarness(moto.endpoint, slack, options.approvalConfig);
+  });
+  return {
+    moto,
+    get slack() {
+      if (!slack) throw new Error('the fake Slack is not started: use it inside a hook or test');
+      return slack;
+    },
+    get harness() {
+      if (!harness) throw new Error('the harness is created before each test: use it inside a test');
+      return harness;
+    },
   };
 }

@@ -7,11 +7,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { APPROVE_ACTION_ID } from '../../remediators/approvals/messages.js';
 import { SLACK_POST_LEASE_SECONDS } from '../../remediators/handlers/request-approval.js';
-import { MOTO_REGION, motoCredentials, useMoto } from '../helpers/moto.js';
-import { startFakeSlack, type FakeSlack } from '../unit/approvals/support/fake-slack.js';
+import { MOTO_REGION, motoCredentials } from '../helpers/moto.js';
 import {
   approvalRequest,
   blockActionsBody,
@@ -19,29 +18,18 @@ import {
   signAsSlack,
   TASK_TOKEN,
 } from '../unit/approvals/support/fixtures.js';
-import { createAwsResources, createHarness, TABLE_NAME, type ApprovalHarness } from './approval-harness.js';
+import { TABLE_NAME, useApprovalHarness } from './approval-harness.js';
 
 /** The token Step Functions hands to the retried attempt of the task. */
 const RETRY_TOKEN = `AQCEAAAAKgAAAAMAAAAAAAAAAT${'y'.repeat(300)}==`;
 const JANE = { userId: 'U024BE7LH', userName: 'jane.doe' };
 
 describe('request-approval retried for the same remediation', () => {
-  const moto = useMoto();
-  let slack: FakeSlack;
-  let harness: ApprovalHarness;
+  const env = useApprovalHarness();
+  const { moto } = env;
 
-  beforeAll(async () => {
-    slack = await startFakeSlack();
-  });
-  afterAll(async () => slack.close());
-  beforeEach(async () => {
-    slack.reset();
-    await createAwsResources(moto.endpoint);
-    harness = createHarness(moto.endpoint, slack);
-  });
-
-  const posts = () => slack.callsTo('/api/chat.postMessage');
-  const updates = () => slack.callsTo('/api/chat.update');
+  const posts = () => env.slack.callsTo('/api/chat.postMessage');
+  const updates = () => env.slack.callsTo('/api/chat.update');
 
   /** Every item in the table, guard items included. */
   async function items(): Promise<Record<string, unknown>[]> {
@@ -65,15 +53,15 @@ describe('request-approval retried for the same remediation', () => {
     const body = blockActionsBody({
       approvalId,
       actionId: APPROVE_ACTION_ID,
-      responseUrl: slack.responseUrl,
+      responseUrl: env.slack.responseUrl,
       ...JANE,
     });
-    return harness.api({
+    return env.harness.api({
       httpMethod: 'POST',
       path: '/slack/interactions',
       headers: {
         'Content-Type': 'application/x-www-form-urlencoded',
-        ...signAsSlack(body, Math.floor(harness.clock.now.getTime() / 1000)),
+        ...signAsSlack(body, Math.floor(env.harness.clock.now.getTime() / 1000)),
       },
       queryStringParameters: null,
       body,
@@ -82,10 +70,10 @@ describe('request-approval retried for the same remediation', () => {
   }
 
   it('a retry after a successful post updates that message, stores the new token, and Approve sends it', async () => {
-    const first = await harness.request(approvalRequest());
+    const first = await env.harness.request(approvalRequest());
     expect(first.outcome).toBe('requested');
 
-    const retry = await harness.request(approvalRequest({ taskToken: RETRY_TOKEN }));
+    const retry = await env.harness.request(approvalRequest({ taskToken: RETRY_TOKEN }));
     expect(retry).toEqual({
       approvalId: first.approvalId,
       outcome: 'renewed',
@@ -105,15 +93,15 @@ describe('request-approval retried for the same remediation', () => {
     expect(buttonId).toBe(first.approvalId);
     const response = await click(buttonId ?? '');
     expect(response.statusCode).toBe(200);
-    const sent = harness.sfn.commandCalls(SendTaskSuccessCommand);
+    const sent = env.harness.sfn.commandCalls(SendTaskSuccessCommand);
     expect(sent).toHaveLength(1);
     expect(sent[0]?.args[0].input.taskToken).toBe(RETRY_TOKEN);
-    expect(harness.sendTaskCalls().map((call) => call.taskToken)).not.toContain(TASK_TOKEN);
+    expect(env.harness.sendTaskCalls().map((call) => call.taskToken)).not.toContain(TASK_TOKEN);
   });
 
   it('a duplicate delivery with the same token changes nothing but the request count', async () => {
-    const first = await harness.request(approvalRequest());
-    const again = await harness.request(approvalRequest());
+    const first = await env.harness.request(approvalRequest());
+    const again = await env.harness.request(approvalRequest());
     expect(again.approvalId).toBe(first.approvalId);
     expect(posts()).toHaveLength(1);
     expect(await approvalRecords()).toEqual([
@@ -122,8 +110,8 @@ describe('request-approval retried for the same remediation', () => {
   });
 
   it('a retry after a failed post posts the one message, with the new token stored', async () => {
-    slack.failNext('chat.postMessage', 'ratelimited');
-    await expect(harness.request(approvalRequest())).rejects.toThrow(
+    env.slack.failNext('chat.postMessage', 'ratelimited');
+    await expect(env.harness.request(approvalRequest())).rejects.toThrow(
       'Slack chat.postMessage failed: ratelimited',
     );
     const [pending] = await approvalRecords();
@@ -131,7 +119,7 @@ describe('request-approval retried for the same remediation', () => {
     expect(pending?.['slackMessage']).toBeUndefined();
     expect(pending?.['slackPost']).toBeUndefined(); // the failed invocation let go of the posting lease
 
-    const retry = await harness.request(approvalRequest({ taskToken: RETRY_TOKEN }));
+    const retry = await env.harness.request(approvalRequest({ taskToken: RETRY_TOKEN }));
     expect(retry.approvalId).toBe(pending?.['approvalId']);
     // Two calls, the first refused by Slack: one message exists, with the fake's first ts.
     expect(posts()).toHaveLength(2);
@@ -144,10 +132,10 @@ describe('request-approval retried for the same remediation', () => {
 
   it('concurrent invocations for one remediation make one record and one message', async () => {
     const results = await Promise.all([
-      harness.request(approvalRequest()),
-      harness.request(approvalRequest({ taskToken: RETRY_TOKEN })),
-      harness.request(approvalRequest()),
-      harness.request(approvalRequest({ taskToken: RETRY_TOKEN })),
+      env.harness.request(approvalRequest()),
+      env.harness.request(approvalRequest({ taskToken: RETRY_TOKEN })),
+      env.harness.request(approvalRequest()),
+      env.harness.request(approvalRequest({ taskToken: RETRY_TOKEN })),
     ]);
     expect(new Set(results.map((result) => result.approvalId)).size).toBe(1);
     expect(new Set(results.map((result) => result.slackMessage.ts)).size).toBe(1);
@@ -162,49 +150,49 @@ describe('request-approval retried for the same remediation', () => {
   });
 
   it('a retry after the decision posts nothing, keeps the decision, and fails clearly', async () => {
-    const first = await harness.request(approvalRequest());
+    const first = await env.harness.request(approvalRequest());
     await click(first.approvalId);
-    slack.calls.length = 0;
+    env.slack.calls.length = 0;
 
-    await expect(harness.request(approvalRequest({ taskToken: RETRY_TOKEN }))).rejects.toThrow(
+    await expect(env.harness.request(approvalRequest({ taskToken: RETRY_TOKEN }))).rejects.toThrow(
       new RegExp(
         `approval ${first.approvalId} for remediation rem-7f3c2a was approved by jane.doe at ${DURING.toISOString().replace(/\./g, '\\.')}; ` +
           "the decision's delivery to the workflow: DELIVERED; a retried request does not reopen it",
       ),
     );
-    await expect(harness.request(approvalRequest({ taskToken: RETRY_TOKEN }))).rejects.toMatchObject({
+    await expect(env.harness.request(approvalRequest({ taskToken: RETRY_TOKEN }))).rejects.toMatchObject({
       name: 'ApprovalAlreadyDecided',
     });
-    expect(slack.calls).toHaveLength(0);
+    expect(env.slack.calls).toHaveLength(0);
     expect(await approvalRecords()).toEqual([
       expect.objectContaining({ status: 'DECIDED', taskToken: TASK_TOKEN, requests: 1 }),
     ]);
-    expect(harness.sendTaskCalls()).toHaveLength(1);
+    expect(env.harness.sendTaskCalls()).toHaveLength(1);
   });
 
   it('an invocation that died while posting holds the post only until its lease runs out', async () => {
-    slack.failNext('chat.postMessage', 'ratelimited');
-    await expect(harness.request(approvalRequest())).rejects.toThrow('ratelimited');
+    env.slack.failNext('chat.postMessage', 'ratelimited');
+    await expect(env.harness.request(approvalRequest())).rejects.toThrow('ratelimited');
     const [pending] = await approvalRecords();
     const approvalId = String(pending?.['approvalId']);
     // A crash between taking the lease and posting: nobody releases it.
     const nowSeconds = Math.floor(DURING.getTime() / 1000);
     expect(
-      await harness.store.claimSlackPost(approvalId, 'crashed', nowSeconds, SLACK_POST_LEASE_SECONDS),
+      await env.harness.store.claimSlackPost(approvalId, 'crashed', nowSeconds, SLACK_POST_LEASE_SECONDS),
     ).toEqual({
       won: true,
     });
 
-    harness.clock.now = new Date(DURING.getTime() + (SLACK_POST_LEASE_SECONDS + 1) * 1000);
-    const retry = await harness.request(approvalRequest({ taskToken: RETRY_TOKEN }));
+    env.harness.clock.now = new Date(DURING.getTime() + (SLACK_POST_LEASE_SECONDS + 1) * 1000);
+    const retry = await env.harness.request(approvalRequest({ taskToken: RETRY_TOKEN }));
     expect(retry).toMatchObject({ approvalId, outcome: 'renewed' });
     expect(posts()).toHaveLength(2);
-    expect((await harness.store.get(approvalId))?.slackMessage).toEqual(retry.slackMessage);
+    expect((await env.harness.store.get(approvalId))?.slackMessage).toEqual(retry.slackMessage);
   });
 
   it('another execution of the same remediation is a new approval with its own message', async () => {
-    const first = await harness.request(approvalRequest());
-    const other = await harness.request(
+    const first = await env.harness.request(approvalRequest());
+    const other = await env.harness.request(
       approvalRequest({
         executionArn: 'arn:aws:states:us-east-1:999988887777:execution:apigw-remediation:second-run',
         taskToken: RETRY_TOKEN,

@@ -3,13 +3,11 @@
  * acts once; tampered links get a bare 403, expired ones a clear page and no SendTask call.
  */
 import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { approvalLink } from '../../remediators/approvals/signed-link.js';
 import { CSRF_COOKIE } from '../../remediators/handlers/approval-api.js';
-import { useMoto } from '../helpers/moto.js';
-import { startFakeSlack, type FakeSlack } from '../unit/approvals/support/fake-slack.js';
 import { AFTER_EXPIRY, DURING, SLACK_SECRET } from '../unit/approvals/support/fixtures.js';
-import { BASE_URL, createAwsResources, createHarness, type ApprovalHarness } from './approval-harness.js';
+import { BASE_URL, createHarness, useApprovalHarness } from './approval-harness.js';
 
 const SLACKBOT = 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)';
 
@@ -36,29 +34,18 @@ function withPart(link: string, change: (url: URL) => void): string {
 }
 
 describe('signed approval links', () => {
-  const moto = useMoto();
-  let slack: FakeSlack;
-  let harness: ApprovalHarness;
-
-  beforeAll(async () => {
-    slack = await startFakeSlack();
-  });
-  afterAll(async () => slack.close());
-  beforeEach(async () => {
-    slack.reset();
-    await createAwsResources(moto.endpoint);
-    harness = createHarness(moto.endpoint, slack);
-  });
+  const env = useApprovalHarness();
+  const { moto } = env;
 
   async function openPage(link: string, userAgent = 'Mozilla/5.0') {
-    const page = await harness.api(linkEvent(link, 'GET', { headers: { 'User-Agent': userAgent } }));
+    const page = await env.harness.api(linkEvent(link, 'GET', { headers: { 'User-Agent': userAgent } }));
     const nonce = /approval_csrf=([^;]+)/.exec(String(page.headers?.['set-cookie']))?.[1] ?? '';
     const csrf = /name="csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
     return { page, nonce, csrf };
   }
 
   async function submit(link: string, form: Record<string, string>, nonce: string) {
-    return harness.api(
+    return env.harness.api(
       linkEvent(link, 'POST', {
         headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: `${CSRF_COOKIE}=${nonce}` },
         body: new URLSearchParams(form).toString(),
@@ -67,7 +54,7 @@ describe('signed approval links', () => {
   }
 
   async function pending() {
-    const { approvalId, link } = await harness.requestApproval();
+    const { approvalId, link } = await env.harness.requestApproval();
     if (link === undefined) throw new Error('the approval message carries no signed link');
     return { approvalId, link };
   }
@@ -84,8 +71,8 @@ describe('signed approval links', () => {
     expect(csrf).not.toBe('');
     expect(String(page.headers?.['set-cookie'])).toContain('HttpOnly; SameSite=Strict');
     expect(page.headers?.['referrer-policy']).toBe('no-referrer');
-    expect(harness.sendTaskCalls()).toHaveLength(0);
-    expect((await harness.store.get(approvalId))?.status).toBe('PENDING');
+    expect(env.harness.sendTaskCalls()).toHaveLength(0);
+    expect((await env.harness.store.get(approvalId))?.status).toBe('PENDING');
   });
 
   it("Slack's link-preview fetcher approves nothing", async () => {
@@ -93,8 +80,8 @@ describe('signed approval links', () => {
     for (let fetch = 0; fetch < 3; fetch += 1) {
       expect((await openPage(link, SLACKBOT)).page.statusCode).toBe(200);
     }
-    expect(harness.sendTaskCalls()).toHaveLength(0);
-    expect((await harness.store.get(approvalId))?.status).toBe('PENDING');
+    expect(env.harness.sendTaskCalls()).toHaveLength(0);
+    expect((await env.harness.store.get(approvalId))?.status).toBe('PENDING');
   });
 
   it('the form POST approves once; a double submit changes nothing and says who decided', async () => {
@@ -103,7 +90,7 @@ describe('signed approval links', () => {
     const first = await submit(link, { csrf, decision: 'APPROVED', comment: '  fine for prod  ' }, nonce);
     expect(first.statusCode).toBe(200);
     expect(first.body).toContain(`Approved by signed link at ${DURING.toISOString()}.`);
-    const calls = harness.sfn.commandCalls(SendTaskSuccessCommand);
+    const calls = env.harness.sfn.commandCalls(SendTaskSuccessCommand);
     expect(calls).toHaveLength(1);
     expect(JSON.parse(calls[0]?.args[0].input.output ?? 'null')).toEqual({
       decision: 'APPROVED',
@@ -112,7 +99,7 @@ describe('signed approval links', () => {
       comment: 'fine for prod',
       channel: 'link',
     });
-    const [update] = slack.callsTo('/api/chat.update');
+    const [update] = env.slack.callsTo('/api/chat.update');
     expect(update?.body).toMatchObject({ channel: 'C0123456789', ts: '1700000000.000001' });
     expect(JSON.stringify(update?.body)).toContain('Approved by signed link');
 
@@ -121,23 +108,25 @@ describe('signed approval links', () => {
     expect(second.body).toContain(
       `Already approved by signed link at ${DURING.toISOString()}. Nothing was changed.`,
     );
-    expect(harness.sendTaskCalls()).toHaveLength(1);
+    expect(env.harness.sendTaskCalls()).toHaveLength(1);
     expect((await openPage(link)).page.body).toContain('Already approved by signed link');
-    expect((await harness.store.get(approvalId))?.decision?.decision).toBe('APPROVED');
+    expect((await env.harness.store.get(approvalId))?.decision?.decision).toBe('APPROVED');
   });
 
   it('the form POST can reject', async () => {
     const { link } = await pending();
     const { nonce, csrf } = await openPage(link);
     await submit(link, { csrf, decision: 'REJECTED' }, nonce);
-    expect(harness.sfn.commandCalls(SendTaskFailureCommand)[0]?.args[0].input.error).toBe('ApprovalRejected');
+    expect(env.harness.sfn.commandCalls(SendTaskFailureCommand)[0]?.args[0].input.error).toBe(
+      'ApprovalRejected',
+    );
   });
 
   it('a POST without the cookie, with another nonce or with a forged token is refused (CSRF)', async () => {
     const { link } = await pending();
     const { nonce, csrf } = await openPage(link);
     const { nonce: otherNonce } = await openPage(link);
-    const withoutCookie = await harness.api(
+    const withoutCookie = await env.harness.api(
       linkEvent(link, 'POST', { body: new URLSearchParams({ csrf, decision: 'APPROVED' }).toString() }),
     );
     expect(withoutCookie.statusCode).toBe(403);
@@ -149,7 +138,7 @@ describe('signed approval links', () => {
       (await submit(link, { csrf: `${csrf.slice(0, -1)}A`, decision: 'APPROVED' }, nonce)).statusCode,
     ).toBe(403);
     expect((await submit(link, { decision: 'APPROVED' }, nonce)).statusCode).toBe(403);
-    expect(harness.sendTaskCalls()).toHaveLength(0);
+    expect(env.harness.sendTaskCalls()).toHaveLength(0);
   });
 
   it('a form that is not understood decides nothing and says why', async () => {
@@ -160,7 +149,7 @@ describe('signed approval links', () => {
     expect(answer.body).toContain('The form was not understood: decision must be APPROVED or REJECTED.');
     const long = await submit(link, { csrf, decision: 'APPROVED', comment: 'x'.repeat(501) }, nonce);
     expect(long.body).toContain('a comment has at most 500 characters');
-    expect(harness.sendTaskCalls()).toHaveLength(0);
+    expect(env.harness.sendTaskCalls()).toHaveLength(0);
   });
 
   it('a tampered id, expiry or signature gets the same bare 403', async () => {
@@ -173,7 +162,7 @@ describe('signed approval links', () => {
     const noSignature = withPart(link, (url) => url.searchParams.delete('sig'));
     const pages = await Promise.all(
       [otherId, laterExpiry, otherSignature, noSignature].map((tampered) =>
-        harness.api(linkEvent(tampered, 'GET')),
+        env.harness.api(linkEvent(tampered, 'GET')),
       ),
     );
     for (const page of pages) {
@@ -181,25 +170,25 @@ describe('signed approval links', () => {
       expect(page.body).toBe(pages[0]?.body);
       expect(page.body).toContain('This link is not valid.');
     }
-    const posted = await harness.api(linkEvent(laterExpiry, 'POST', { body: 'decision=APPROVED' }));
+    const posted = await env.harness.api(linkEvent(laterExpiry, 'POST', { body: 'decision=APPROVED' }));
     expect(posted.statusCode).toBe(403);
-    expect(harness.sendTaskCalls()).toHaveLength(0);
+    expect(env.harness.sendTaskCalls()).toHaveLength(0);
   });
 
   it('an expired link shows a clear page and sends nothing to the workflow', async () => {
     const { link } = await pending();
     const { nonce, csrf } = await openPage(link);
-    harness.clock.now = AFTER_EXPIRY;
+    env.harness.clock.now = AFTER_EXPIRY;
     const page = (await openPage(link)).page;
     expect(page.statusCode).toBe(410);
     expect(page.body).toContain('This approval request expired at 2026-11-22T10:00:00.000Z');
     const posted = await submit(link, { csrf, decision: 'APPROVED' }, nonce);
     expect(posted.statusCode).toBe(410);
-    expect(harness.sendTaskCalls()).toHaveLength(0);
+    expect(env.harness.sendTaskCalls()).toHaveLength(0);
   });
 
   it('with an approver allow-list a link cannot decide, even a correctly signed one', async () => {
-    const restricted = createHarness(moto.endpoint, slack, {
+    const restricted = createHarness(moto.endpoint, env.slack, {
       approvers: { userIds: ['U024BE7LH'] },
       slack: { channelId: 'C0123456789' },
     });

@@ -3,11 +3,9 @@
  * mocked, Slack a local fake. Single use is checked by counting SendTask* calls.
  */
 import { SendTaskSuccessCommand, TaskTimedOut } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { APPROVAL_REJECTED_ERROR } from '../../remediators/approvals/contract.js';
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from '../../remediators/approvals/messages.js';
-import { useMoto } from '../helpers/moto.js';
-import { startFakeSlack, type FakeSlack } from '../unit/approvals/support/fake-slack.js';
 import {
   AFTER_EXPIRY,
   approvalRequest,
@@ -17,25 +15,13 @@ import {
   SLACK_SECRET,
   TASK_TOKEN,
 } from '../unit/approvals/support/fixtures.js';
-import { createAwsResources, createHarness, type ApprovalHarness } from './approval-harness.js';
+import { useApprovalHarness } from './approval-harness.js';
 
 const JANE = { userId: 'U024BE7LH', userName: 'jane.doe' };
 const MALLORY = { userId: 'U0MALLORY', userName: 'mallory' };
 
 describe('Slack interactivity', () => {
-  const moto = useMoto();
-  let slack: FakeSlack;
-  let harness: ApprovalHarness;
-
-  beforeAll(async () => {
-    slack = await startFakeSlack();
-  });
-  afterAll(async () => slack.close());
-  beforeEach(async () => {
-    slack.reset();
-    await createAwsResources(moto.endpoint);
-    harness = createHarness(moto.endpoint, slack);
-  });
+  const env = useApprovalHarness();
 
   function click(
     approvalId: string,
@@ -45,10 +31,10 @@ describe('Slack interactivity', () => {
     const body = blockActionsBody({
       approvalId,
       actionId: options.actionId ?? APPROVE_ACTION_ID,
-      responseUrl: slack.responseUrl,
+      responseUrl: env.slack.responseUrl,
       ...user,
     });
-    const sentAt = Math.floor((options.sentAt ?? harness.clock.now).getTime() / 1000);
+    const sentAt = Math.floor((options.sentAt ?? env.harness.clock.now).getTime() / 1000);
     return {
       httpMethod: 'POST',
       path: '/slack/interactions',
@@ -62,11 +48,11 @@ describe('Slack interactivity', () => {
     };
   }
 
-  const responses = () => slack.callsTo('/response/T1/1/abc').map((call) => call.body);
+  const responses = () => env.slack.callsTo('/response/T1/1/abc').map((call) => call.body);
 
   it('request-approval keeps the task token in the table and posts the request to Slack', async () => {
-    const { approvalId, link } = await harness.requestApproval();
-    const record = await harness.store.get(approvalId);
+    const { approvalId, link } = await env.harness.requestApproval();
+    const record = await env.harness.store.get(approvalId);
     expect(record).toMatchObject({
       status: 'PENDING',
       taskToken: TASK_TOKEN,
@@ -75,7 +61,7 @@ describe('Slack interactivity', () => {
       slackMessage: { channel: 'C0123456789', ts: '1700000000.000001' },
     });
     expect(record?.ttl).toBeGreaterThan(record?.expiresAtEpoch ?? Infinity);
-    const [post] = slack.callsTo('/api/chat.postMessage');
+    const [post] = env.slack.callsTo('/api/chat.postMessage');
     expect(post?.body).toMatchObject({ channel: 'C0123456789', unfurl_links: false, unfurl_media: false });
     expect(JSON.stringify(post?.body)).not.toContain(TASK_TOKEN);
     expect(link).toMatch(
@@ -86,31 +72,33 @@ describe('Slack interactivity', () => {
   });
 
   it('request-approval refuses a malformed request, naming the field and never quoting the token', async () => {
-    await expect(harness.requestApproval(approvalRequest({ account: '1234' }))).rejects.toThrow(
+    await expect(env.harness.requestApproval(approvalRequest({ account: '1234' }))).rejects.toThrow(
       'invalid ApprovalRequest from the workflow: account: a 12-digit AWS account id (got "1234")',
     );
-    const failure = harness.requestApproval(approvalRequest({ taskToken: '' }));
+    const failure = env.harness.requestApproval(approvalRequest({ taskToken: '' }));
     await expect(failure).rejects.toThrow('taskToken');
-    await expect(harness.requestApproval(approvalRequest({ taskToken: '' }))).rejects.toThrow('(redacted)');
-    expect(slack.callsTo('/api/chat.postMessage')).toHaveLength(0);
+    await expect(env.harness.requestApproval(approvalRequest({ taskToken: '' }))).rejects.toThrow(
+      '(redacted)',
+    );
+    expect(env.slack.callsTo('/api/chat.postMessage')).toHaveLength(0);
   });
 
   it('request-approval refuses a request that has already expired', async () => {
-    harness.clock.now = AFTER_EXPIRY;
-    await expect(harness.requestApproval()).rejects.toThrow(
+    env.harness.clock.now = AFTER_EXPIRY;
+    await expect(env.harness.requestApproval()).rejects.toThrow(
       'ApprovalRequest expiresAt 2026-11-22T10:00:00.000Z is not in the future',
     );
   });
 
   it('a signed Slack request for something other than our buttons is acknowledged and ignored', async () => {
-    const { approvalId } = await harness.requestApproval();
+    const { approvalId } = await env.harness.requestApproval();
     const body = blockActionsBody({
       approvalId,
       actionId: 'overflow.menu',
-      responseUrl: slack.responseUrl,
+      responseUrl: env.slack.responseUrl,
       ...JANE,
     });
-    const response = await harness.api({
+    const response = await env.harness.api({
       httpMethod: 'POST',
       path: '/slack/interactions',
       headers: signAsSlack(body, Math.floor(DURING.getTime() / 1000)),
@@ -119,21 +107,23 @@ describe('Slack interactivity', () => {
       isBase64Encoded: false,
     });
     expect(response.statusCode).toBe(200);
-    expect(harness.sendTaskCalls()).toHaveLength(0);
+    expect(env.harness.sendTaskCalls()).toHaveLength(0);
     expect(responses()).toHaveLength(0);
   });
 
   it('request-approval reports a Slack ok:false error clearly', async () => {
-    slack.failNext('chat.postMessage', 'not_in_channel');
-    await expect(harness.requestApproval()).rejects.toThrow('Slack chat.postMessage failed: not_in_channel');
+    env.slack.failNext('chat.postMessage', 'not_in_channel');
+    await expect(env.harness.requestApproval()).rejects.toThrow(
+      'Slack chat.postMessage failed: not_in_channel',
+    );
   });
 
   it('Approve: acknowledges, sends SendTaskSuccess with the decision, and updates the message', async () => {
-    const { approvalId } = await harness.requestApproval();
-    const response = await harness.api(click(approvalId));
+    const { approvalId } = await env.harness.requestApproval();
+    const response = await env.harness.api(click(approvalId));
     expect(response.statusCode).toBe(200);
 
-    const calls = harness.sfn.commandCalls(SendTaskSuccessCommand);
+    const calls = env.harness.sfn.commandCalls(SendTaskSuccessCommand);
     expect(calls).toHaveLength(1);
     expect(calls[0]?.args[0].input.taskToken).toBe(TASK_TOKEN);
     expect(JSON.parse(calls[0]?.args[0].input.output ?? 'null')).toEqual({
@@ -146,16 +136,16 @@ describe('Slack interactivity', () => {
     expect(update).toMatchObject({ replace_original: true });
     expect(JSON.stringify(update)).toContain(`Approved by jane.doe (U024BE7LH) at ${DURING.toISOString()}`);
     expect(JSON.stringify(update)).not.toContain('"actions"');
-    expect(await harness.store.get(approvalId)).toMatchObject({
+    expect(await env.harness.store.get(approvalId)).toMatchObject({
       status: 'DECIDED',
       delivery: { status: 'DELIVERED' },
     });
   });
 
   it('Reject: sends SendTaskFailure with ApprovalRejected and the decision as cause', async () => {
-    const { approvalId } = await harness.requestApproval();
-    await harness.api(click(approvalId, { actionId: REJECT_ACTION_ID }));
-    expect(harness.sendTaskCalls()).toEqual([
+    const { approvalId } = await env.harness.requestApproval();
+    await env.harness.api(click(approvalId, { actionId: REJECT_ACTION_ID }));
+    expect(env.harness.sendTaskCalls()).toEqual([
       {
         taskToken: TASK_TOKEN,
         error: APPROVAL_REJECTED_ERROR,
@@ -170,34 +160,34 @@ describe('Slack interactivity', () => {
   });
 
   it('a second click changes nothing and answers who decided first and when', async () => {
-    const { approvalId } = await harness.requestApproval();
-    await harness.api(click(approvalId));
-    harness.clock.now = new Date(DURING.getTime() + 30_000);
-    await harness.api(click(approvalId, { actionId: REJECT_ACTION_ID, user: MALLORY }));
-    expect(harness.sendTaskCalls()).toHaveLength(1);
+    const { approvalId } = await env.harness.requestApproval();
+    await env.harness.api(click(approvalId));
+    env.harness.clock.now = new Date(DURING.getTime() + 30_000);
+    await env.harness.api(click(approvalId, { actionId: REJECT_ACTION_ID, user: MALLORY }));
+    expect(env.harness.sendTaskCalls()).toHaveLength(1);
     expect(responses().at(-1)).toEqual({
       response_type: 'ephemeral',
       replace_original: false,
       text: `Already approved by jane.doe (U024BE7LH) at ${DURING.toISOString()}. Nothing was changed.`,
     });
-    expect((await harness.store.get(approvalId))?.decision?.decision).toBe('APPROVED');
+    expect((await env.harness.store.get(approvalId))?.decision?.decision).toBe('APPROVED');
   });
 
   it('concurrent clicks make exactly one SendTask call', async () => {
-    const { approvalId } = await harness.requestApproval();
+    const { approvalId } = await env.harness.requestApproval();
     const users = Array.from({ length: 8 }, (_, index) => ({
       userId: `U00000${index}`,
       userName: `user${index}`,
     }));
     const answers = await Promise.all(
       users.map((user, index) =>
-        harness.api(
+        env.harness.api(
           click(approvalId, { user, actionId: index % 2 === 0 ? APPROVE_ACTION_ID : REJECT_ACTION_ID }),
         ),
       ),
     );
     expect(answers.map((answer) => answer.statusCode)).toEqual(users.map(() => 200));
-    expect(harness.sendTaskCalls()).toHaveLength(1);
+    expect(env.harness.sendTaskCalls()).toHaveLength(1);
     const ephemeral = responses().filter((body) => body['response_type'] === 'ephemeral');
     expect(ephemeral).toHaveLength(7);
     for (const body of ephemeral)
@@ -205,49 +195,53 @@ describe('Slack interactivity', () => {
   });
 
   it('a replayed request is refused once its timestamp is older than 5 minutes', async () => {
-    const { approvalId } = await harness.requestApproval();
+    const { approvalId } = await env.harness.requestApproval();
     const request = click(approvalId);
-    harness.clock.now = new Date(DURING.getTime() + 6 * 60_000);
-    expect((await harness.api(request)).statusCode).toBe(401);
-    expect(harness.sendTaskCalls()).toHaveLength(0);
+    env.harness.clock.now = new Date(DURING.getTime() + 6 * 60_000);
+    expect((await env.harness.api(request)).statusCode).toBe(401);
+    expect(env.harness.sendTaskCalls()).toHaveLength(0);
     expect(responses()).toHaveLength(0);
   });
 
   it('a request signed with the wrong secret or without a signature is refused and changes nothing', async () => {
-    const { approvalId } = await harness.requestApproval();
+    const { approvalId } = await env.harness.requestApproval();
     const forged = click(approvalId, { secret: `${SLACK_SECRET.signingSecret}0` });
-    expect((await harness.api(forged)).statusCode).toBe(401);
+    expect((await env.harness.api(forged)).statusCode).toBe(401);
     const unsigned = click(approvalId);
     expect(
-      (await harness.api({ ...unsigned, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }))
-        .statusCode,
+      (
+        await env.harness.api({
+          ...unsigned,
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        })
+      ).statusCode,
     ).toBe(401);
-    expect(harness.sendTaskCalls()).toHaveLength(0);
-    expect((await harness.store.get(approvalId))?.status).toBe('PENDING');
+    expect(env.harness.sendTaskCalls()).toHaveLength(0);
+    expect((await env.harness.store.get(approvalId))?.status).toBe('PENDING');
   });
 
   it('accepts a base64-encoded body (API Gateway binary media types) and checks the raw bytes', async () => {
-    const { approvalId } = await harness.requestApproval();
-    expect((await harness.api(click(approvalId, { base64: true }))).statusCode).toBe(200);
-    expect(harness.sendTaskCalls()).toHaveLength(1);
+    const { approvalId } = await env.harness.requestApproval();
+    expect((await env.harness.api(click(approvalId, { base64: true }))).statusCode).toBe(200);
+    expect(env.harness.sendTaskCalls()).toHaveLength(1);
   });
 
   it('after expiry nothing is sent to the workflow and the clicker is told', async () => {
-    const { approvalId } = await harness.requestApproval();
-    harness.clock.now = AFTER_EXPIRY;
-    await harness.api(click(approvalId));
-    expect(harness.sendTaskCalls()).toHaveLength(0);
+    const { approvalId } = await env.harness.requestApproval();
+    env.harness.clock.now = AFTER_EXPIRY;
+    await env.harness.api(click(approvalId));
+    expect(env.harness.sendTaskCalls()).toHaveLength(0);
     expect(String(responses().at(-1)?.['text'])).toContain('expired at 2026-11-22T10:00:00.000Z');
-    expect((await harness.store.get(approvalId))?.status).toBe('PENDING');
+    expect((await env.harness.store.get(approvalId))?.status).toBe('PENDING');
   });
 
   it('TaskTimedOut: the decision is recorded, the user told, and nothing retried', async () => {
-    harness.sfn
+    env.harness.sfn
       .on(SendTaskSuccessCommand)
       .rejects(new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} }));
-    const { approvalId } = await harness.requestApproval();
-    await harness.api(click(approvalId));
-    expect(await harness.store.get(approvalId)).toMatchObject({
+    const { approvalId } = await env.harness.requestApproval();
+    await env.harness.api(click(approvalId));
+    expect(await env.harness.store.get(approvalId)).toMatchObject({
       status: 'DECIDED',
       delivery: { status: 'WORKFLOW_GONE', error: 'TaskTimedOut' },
     });
@@ -257,47 +251,39 @@ describe('Slack interactivity', () => {
   });
 
   it('a transient Step Functions failure releases the claim so a later click can decide', async () => {
-    harness.sfn.on(SendTaskSuccessCommand).rejectsOnce(new Error('socket hang up')).resolves({});
-    const { approvalId } = await harness.requestApproval();
-    await harness.api(click(approvalId));
+    env.harness.sfn.on(SendTaskSuccessCommand).rejectsOnce(new Error('socket hang up')).resolves({});
+    const { approvalId } = await env.harness.requestApproval();
+    await env.harness.api(click(approvalId));
     expect(String(responses().at(-1)?.['text'])).toContain('could not be reached, so nothing was decided');
-    expect((await harness.store.get(approvalId))?.status).toBe('PENDING');
-    await harness.api(click(approvalId));
-    expect((await harness.store.get(approvalId))?.status).toBe('DECIDED');
-    expect(harness.sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(2);
+    expect((await env.harness.store.get(approvalId))?.status).toBe('PENDING');
+    await env.harness.api(click(approvalId));
+    expect((await env.harness.store.get(approvalId))?.status).toBe('DECIDED');
+    expect(env.harness.sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(2);
   });
 });
 
 describe('Slack interactivity with an approver allow-list', () => {
-  const moto = useMoto();
-  let slack: FakeSlack;
-  let harness: ApprovalHarness;
-
-  beforeAll(async () => {
-    slack = await startFakeSlack();
-  });
-  afterAll(async () => slack.close());
-  beforeEach(async () => {
-    slack.reset();
-    slack.userGroups = { S0614TZR7: ['U0GROUPIE'] };
-    await createAwsResources(moto.endpoint);
-    harness = createHarness(moto.endpoint, slack, {
+  const env = useApprovalHarness({
+    prepareSlack: (slack) => {
+      slack.userGroups = { S0614TZR7: ['U0GROUPIE'] };
+    },
+    approvalConfig: {
       approvers: { userIds: ['U024BE7LH'], userGroupId: 'S0614TZR7' },
       slack: { channelId: 'C0123456789' },
-    });
+    },
   });
 
   const clickBy = (approvalId: string, user: typeof JANE) => {
     const body = blockActionsBody({
       approvalId,
       actionId: APPROVE_ACTION_ID,
-      responseUrl: slack.responseUrl,
+      responseUrl: env.slack.responseUrl,
       ...user,
     });
     return {
       httpMethod: 'POST',
       path: '/slack/interactions',
-      headers: signAsSlack(body, Math.floor(harness.clock.now.getTime() / 1000)),
+      headers: signAsSlack(body, Math.floor(env.harness.clock.now.getTime() / 1000)),
       queryStringParameters: null,
       body,
       isBase64Encoded: false,
@@ -305,25 +291,25 @@ describe('Slack interactivity with an approver allow-list', () => {
   };
 
   it('posts no signed link, since a link cannot prove who clicks', async () => {
-    const { link } = await harness.requestApproval();
+    const { link } = await env.harness.requestApproval();
     expect(link).toBeUndefined();
   });
 
   it('politely refuses someone not on the list and changes nothing', async () => {
-    const { approvalId } = await harness.requestApproval();
-    await harness.api(clickBy(approvalId, MALLORY));
-    expect(harness.sendTaskCalls()).toHaveLength(0);
-    expect(slack.callsTo('/response/T1/1/abc').at(-1)?.body).toMatchObject({
+    const { approvalId } = await env.harness.requestApproval();
+    await env.harness.api(clickBy(approvalId, MALLORY));
+    expect(env.harness.sendTaskCalls()).toHaveLength(0);
+    expect(env.slack.callsTo('/response/T1/1/abc').at(-1)?.body).toMatchObject({
       response_type: 'ephemeral',
       text: expect.stringContaining('not on the list of approvers'),
     });
-    expect((await harness.store.get(approvalId))?.status).toBe('PENDING');
+    expect((await env.harness.store.get(approvalId))?.status).toBe('PENDING');
   });
 
   it('lets a member of the user group decide', async () => {
-    const { approvalId } = await harness.requestApproval();
-    await harness.api(clickBy(approvalId, { userId: 'U0GROUPIE', userName: 'groupie' }));
-    expect(harness.sendTaskCalls()).toHaveLength(1);
-    expect(slack.callsTo('/api/usergroups.users.list')[0]?.body).toEqual({ usergroup: 'S0614TZR7' });
+    const { approvalId } = await env.harness.requestApproval();
+    await env.harness.api(clickBy(approvalId, { userId: 'U0GROUPIE', userName: 'groupie' }));
+    expect(env.harness.sendTaskCalls()).toHaveLength(1);
+    expect(env.slack.callsTo('/api/usergroups.users.list')[0]?.body).toEqual({ usergroup: 'S0614TZR7' });
   });
 });
