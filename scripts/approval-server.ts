@@ -25,6 +25,7 @@ import { newApprovalRecord } from '../remediators/approvals/record.js';
 import { approvalLink, newApprovalId } from '../remediators/approvals/signed-link.js';
 import { slackSecretLoader } from '../remediators/approvals/slack-secret.js';
 import { createApprovalStore } from '../remediators/approvals/store.js';
+import { approvalRequest } from '../test/unit/approvals/support/fixtures.js';
 
 export type ApprovalApiHandler = (event: ApprovalApiEvent) => Promise<APIGatewayProxyResult>;
 
@@ -129,32 +130,17 @@ async function seed(serverUrl: string): Promise<string> {
   const secret = await slackSecretLoader(secrets, env.SLACK_SECRET_ARN)();
   const now = new Date();
   const approvalId = newApprovalId();
+  // The same real-shaped request the tests use, with its own token and a one-hour window from now.
   const record = newApprovalRecord(
     approvalId,
-    {
+    approvalRequest({
       taskToken: `local-sample-token-${approvalId}`,
       remediationId: `local-${approvalId.slice(0, 8)}`,
       executionArn: 'arn:aws:states:us-east-1:123456789012:execution:apigw-remediation:local-sample',
       account: '123456789012',
-      region: 'us-east-1',
-      partition: 'aws',
-      apiType: 'REST',
-      apiId: 'a1b2c3d4e5',
-      apiName: 'orders-api',
-      stageName: 'prod',
-      controls: ['APIGateway.1', 'APIGateway.3'],
-      changes: [
-        {
-          controlId: 'APIGateway.1',
-          setting: 'methodSettings[*/*].loggingLevel',
-          before: 'OFF',
-          after: 'ERROR',
-        },
-        { controlId: 'APIGateway.3', setting: 'tracingEnabled', before: false, after: true },
-      ],
       requestedAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + 3600_000).toISOString(),
-    },
+    }),
     now,
   );
   await createApprovalStore(dynamodb, env.APPROVALS_TABLE_NAME).create(record);
