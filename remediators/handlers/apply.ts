@@ -26,7 +26,7 @@ export function createApplyHandler(deps: ConfigDeps & CoreClientsDeps) {
     const item = parseTaskInput('apply', PlannedItemSchema, event);
     const plan = stagePlanOf(item);
     const clients = await deps.coreClients(item.stage);
-    const prerequisites = await ensurePrerequisites(plan, deps.config().baseline, clients);
+    const prerequisites = await ensurePrerequisites(plan, deps.config().baseline, clients, deps.coreCache);
     const apiActions = await applyApiChanges(plan, clients);
     const actions = [...prerequisites.actions, ...apiActions];
     logger.info('prerequisites and API changes applied', { stage: item.stage, actions });

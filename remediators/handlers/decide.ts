@@ -25,6 +25,7 @@ export function createDecideHandler(deps: ConfigDeps & CoreClientsDeps & Pick<Cl
       item.stage,
       ['stage', 'api'],
       await deps.coreClients(item.stage),
+      { cache: deps.coreCache },
     );
     if (snapshot.status === 'GONE') {
       return { ...common, route: 'GONE', controls: [], reason: snapshot.reason };

@@ -23,7 +23,9 @@ export function createSnapshotHandler(deps: ConfigDeps & CoreClientsDeps & Pick<
     const active = item.decision.controls.filter((control) => control.mode !== 'off');
     const ids = active.map((control) => control.controlId);
     const parts = snapshotPartsFor(ids.map(getControl));
-    const snapshot = await readStageSnapshot(item.stage, parts, await deps.coreClients(item.stage));
+    const snapshot = await readStageSnapshot(item.stage, parts, await deps.coreClients(item.stage), {
+      cache: deps.coreCache,
+    });
     if (snapshot.status === 'GONE') {
       return {
         status: 'GONE',

@@ -29,6 +29,7 @@ export function createUpdateStageHandler(deps: ConfigDeps & CoreClientsDeps) {
       deps.config().baseline,
       clients,
       item.applied.webAclArn,
+      deps.coreCache,
     );
     return { actions: [...stageActions, ...webAclActions] };
   };

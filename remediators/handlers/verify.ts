@@ -22,7 +22,7 @@ export function createVerifyHandler(deps: ConfigDeps & CoreClientsDeps) {
       item.plan.applyControls,
       deps.config().baseline,
       await deps.coreClients(item.stage),
-      { attempts: 1 },
+      { attempts: 1, cache: deps.coreCache },
     );
     if (result.gone) return { status: 'GONE', evaluations: [] };
     if (!result.verified) {
