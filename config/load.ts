@@ -32,8 +32,21 @@ export function parseConfig(raw: unknown, sourceName: string): RemediationConfig
   return result.data;
 }
 
+/** A configuration file as read: its name, the JSON it holds, and the validated configuration. */
+export interface LoadedConfigFile {
+  readonly name: string;
+  /** The JSON as written, before defaults: some checks need to know what the file itself says. */
+  readonly raw: unknown;
+  readonly config: RemediationConfig;
+}
+
 /** Reads, parses and validates a configuration file (default: config/remediation.json). */
 export function loadConfig(path: string = DEFAULT_CONFIG_PATH): RemediationConfig {
+  return loadConfigFile(path).config;
+}
+
+/** {@link loadConfig}, keeping the file's own JSON (for config/deployability.ts). */
+export function loadConfigFile(path: string = DEFAULT_CONFIG_PATH): LoadedConfigFile {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -48,5 +61,5 @@ export function loadConfig(path: string = DEFAULT_CONFIG_PATH): RemediationConfi
     const reason = error instanceof Error ? error.message : String(error);
     throw new ConfigError(path, [`not valid JSON (${reason})`]);
   }
-  return parseConfig(raw, path);
+  return { name: path, raw, config: parseConfig(raw, path) };
 }

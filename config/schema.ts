@@ -224,6 +224,9 @@ export const TagsSchema = z
   })
   .strict();
 
+/** Slack's channel ids: C (public) or G (private), then capital letters and digits, e.g. C0123456789. */
+export const SLACK_CHANNEL_ID_PATTERN = /^[CG][A-Z0-9]{2,}$/;
+
 export const ApprovalSchema = z
   .object({
     /** How long an approval request waits for a decision (Step Functions task timeout). */
@@ -252,11 +255,14 @@ export const ApprovalSchema = z
       .prefault({}),
     slack: z
       .object({
-        /** Channel the approval requests are posted to. */
+        /**
+         * Channel the approval requests are posted to. No default: a missing channel is missing.
+         * It may come from the CDK context instead (`-c slackChannelId=...`, config/deployability.ts).
+         */
         channelId: z
           .string()
-          .regex(/^[CG][A-Z0-9]{2,}$/, 'a Slack channel id such as C0123456789')
-          .default('C0000000000'),
+          .regex(SLACK_CHANNEL_ID_PATTERN, 'a Slack channel id such as C0123456789')
+          .optional(),
       })
       .strict()
       .prefault({}),

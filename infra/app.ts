@@ -6,20 +6,14 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { App } from 'aws-cdk-lib';
 import { deployedConfig } from '../config/deployed.js';
-import { loadConfig } from '../config/load.js';
+import { CONTEXT_KEYS, requireDeployable, type Deployment } from '../config/deployability.js';
+import { ConfigError, loadConfigFile, type LoadedConfigFile } from '../config/load.js';
 import type { RemediationConfig } from '../config/schema.js';
 import { CentralStack } from './central-stack.js';
 import { MemberStack } from './member-stack.js';
 import { addNagPacks } from './nag.js';
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
-
-export interface AppSettings {
-  readonly config: RemediationConfig;
-  /** One aggregation Region, or every Region when the central stack runs per Region. */
-  readonly regions: readonly string[];
-  /** The security tooling account, when known (the stacks stay account-agnostic otherwise). */
-  readonly account?: string;
+export interface AppSettings extends Deployment {
   readonly projectRoot: string;
 }
 
@@ -28,36 +22,8 @@ export interface ServiceStacks {
   readonly member: MemberStack;
 }
 
-/** Reads `-c regions=eu-west-1,eu-central-1` (or the cdk.json default) into a validated list. */
-export function parseRegions(value: unknown): string[] {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new Error(
-      `context "regions" is ${JSON.stringify(value)}; expected a comma-separated list of AWS Regions such as "us-east-1" or "eu-west-1,eu-central-1"`,
-    );
-  }
-  const regions = value.split(',').map((region) => region.trim());
-  const invalid = regions.filter((region) => !REGION.test(region));
-  if (invalid.length > 0) {
-    throw new Error(
-      `context "regions" has ${invalid.map((region) => JSON.stringify(region)).join(', ')}; expected AWS Region names such as "us-east-1"`,
-    );
-  }
-  if (new Set(regions).size !== regions.length) {
-    throw new Error(`context "regions" lists a Region twice: ${JSON.stringify(value)}`);
-  }
-  return regions;
-}
-
-export function parseAccount(value: unknown): string | undefined {
-  if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string' || !/^\d{12}$/.test(value)) {
-    throw new Error(`account ${JSON.stringify(value)} is not a 12-digit AWS account id`);
-  }
-  return value;
-}
-
 /**
- * The configuration to synthesize with: config/remediation.json, or the file named by
+ * The configuration file to synthesize with: config/remediation.json, or the file named by
  * `-c config=path`. The Lambdas always run with config/remediation.json (bundled into their code,
  * config/deployed.ts), so another file is accepted only when it says the same: otherwise the
  * stacks (role names, IAM resources, event patterns, web ACL and log names, approval settings)
@@ -65,26 +31,46 @@ export function parseAccount(value: unknown): string | undefined {
  */
 export function configForSynth(
   contextPath: unknown,
-  load: (path?: string) => RemediationConfig = loadConfig,
+  load: (path?: string) => LoadedConfigFile = loadConfigFile,
   bundled: () => RemediationConfig = deployedConfig,
-): RemediationConfig {
+): LoadedConfigFile {
   if (contextPath === undefined || contextPath === '') return load();
   if (typeof contextPath !== 'string') {
-    throw new Error(
-      `context "config" is ${JSON.stringify(contextPath)}; expected a path to a configuration file`,
-    );
+    throw new ConfigError('context "config"', [
+      `got ${JSON.stringify(contextPath)}; expected a path to a configuration file`,
+    ]);
   }
-  const config = load(contextPath);
+  const file = load(contextPath);
   // The $schema pointer is for editors only: a copy elsewhere may point at the schema differently.
   const settingsOf = ({ $schema: _schema, ...settings }: RemediationConfig) => settings;
-  if (!isDeepStrictEqual(settingsOf(config), settingsOf(bundled()))) {
-    throw new Error(
-      `context "config" names ${contextPath}, which differs from config/remediation.json; the Lambda functions ` +
+  if (!isDeepStrictEqual(settingsOf(file.config), settingsOf(bundled()))) {
+    throw new ConfigError('context "config"', [
+      `names ${contextPath}, which differs from config/remediation.json; the Lambda functions ` +
         'bundle config/remediation.json and would run with it, not with the file the stacks were built from. ' +
         `Copy ${contextPath} to config/remediation.json and synthesize again.`,
-    );
+    ]);
   }
-  return config;
+  return file;
+}
+
+/**
+ * The checked deployment from the CDK context: the configuration file (`config`), the Slack
+ * channel (`slackChannelId`), the Regions (`regions`) and the account (`account`, else the CLI's
+ * CDK_DEFAULT_ACCOUNT). Throws ConfigError for a bad file and DeployabilityError naming every
+ * problem of a deployment that cannot work (config/deployability.ts).
+ */
+export function deploymentFromContext(
+  context: (key: string) => unknown,
+  env: Readonly<Record<string, string | undefined>> = {},
+): Deployment {
+  return requireDeployable({
+    file: configForSynth(context('config')),
+    context: {
+      slackChannelId: context(CONTEXT_KEYS.slackChannelId),
+      regions: context(CONTEXT_KEYS.regions),
+      account: context(CONTEXT_KEYS.account) ?? env['CDK_DEFAULT_ACCOUNT'],
+    },
+  });
 }
 
 export function buildApp(app: App, settings: AppSettings): ServiceStacks {
@@ -93,6 +79,7 @@ export function buildApp(app: App, settings: AppSettings): ServiceStacks {
       new CentralStack(app, `ApigwRemediation-${region}`, {
         description: `apigw-remediation central stack (${region}): event rules, workflow, approvals, alarms`,
         config: settings.config,
+        slackChannelId: settings.slackChannelId,
         region,
         projectRoot: settings.projectRoot,
         ...(settings.account === undefined ? {} : { env: { account: settings.account } }),
@@ -105,4 +92,26 @@ export function buildApp(app: App, settings: AppSettings): ServiceStacks {
   });
   addNagPacks(app);
   return { central, member };
+}
+
+/**
+ * Builds and synthesizes the app with no deprecated CDK API in it: while the stacks are built,
+ * jsii's deprecation warnings are errors (JSII_DEPRECATED=fail), so a deprecated property or
+ * method used here fails the synth. While the app synthesizes, they are quiet: the only code
+ * running then is the CDK's and the cdk-nag packs', and cdk-nag's AwsSolutions-EVB1 reads
+ * `CfnEventBusPolicy#principal` (deprecated) on every event bus policy to check it for open access,
+ * including ours, which uses the statement form (docs/decisions/0013-cdk-feature-flags-and-deployability.md).
+ */
+export function synthesizeWithoutDeprecations<T>(app: App, build: () => T): T {
+  const previous = process.env['JSII_DEPRECATED'];
+  try {
+    process.env['JSII_DEPRECATED'] = 'fail';
+    const built = build();
+    process.env['JSII_DEPRECATED'] = 'quiet';
+    app.synth();
+    return built;
+  } finally {
+    if (previous === undefined) Reflect.deleteProperty(process.env, 'JSII_DEPRECATED');
+    else process.env['JSII_DEPRECATED'] = previous;
+  }
 }

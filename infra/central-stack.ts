@@ -77,6 +77,8 @@ export const RESERVED_CONCURRENCY: Readonly<Record<string, number>> = {
 
 export interface CentralStackProps extends StackProps {
   readonly config: RemediationConfig;
+  /** The channel approval requests go to (config/deployability.ts: from the file or the context). */
+  readonly slackChannelId: string;
   /** The Region of this stack: a literal, because role names and event patterns carry it. */
   readonly region: string;
   readonly projectRoot: string;
@@ -184,6 +186,7 @@ export class CentralStack extends Stack {
         environment.APPROVALS_TABLE_NAME = approvals.tableName;
         environment.SLACK_SECRET_ARN = slackSecret.secretArn;
         environment.APPROVAL_BASE_URL = this.approvalApi.baseUrl;
+        environment.SLACK_CHANNEL_ID = props.slackChannelId;
       }
       if (task.substitution === 'IntakeFunctionArn') {
         environment.SERVICE_ROLE_ARNS = serviceRoleArns.join(',');

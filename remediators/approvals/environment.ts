@@ -3,6 +3,7 @@
  * errors that name the variable, quote its value and say what was expected.
  */
 import { z } from 'zod';
+import { SLACK_CHANNEL_ID_PATTERN } from '../../config/schema.js';
 
 const common = {
   /** DynamoDB approvals table (partition key `approvalId` S, TTL attribute `ttl`). */
@@ -18,6 +19,15 @@ export type ApprovalApiEnvironment = z.infer<typeof ApprovalApiEnvironmentSchema
 
 export const RequestApprovalEnvironmentSchema = z.object({
   ...common,
+  /**
+   * The Slack channel approval requests are posted to, set by the CDK app from the configuration
+   * file or the `slackChannelId` context (config/deployability.ts); wins over the bundled file's
+   * `approval.slack.channelId`.
+   */
+  SLACK_CHANNEL_ID: z
+    .string()
+    .regex(SLACK_CHANNEL_ID_PATTERN, { error: 'a Slack channel id such as C0123456789' })
+    .optional(),
   /** Public base URL of the approval REST API (with its stage), used to build signed links. */
   APPROVAL_BASE_URL: z.url({
     error: 'the approval API URL such as https://abc123.execute-api.eu-west-1.amazonaws.com/prod',

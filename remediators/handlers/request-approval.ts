@@ -7,7 +7,8 @@
  * the PENDING approval and updates the message already posted instead of posting another; a
  * decided approval is never reopened (docs/approvals.md, "Retries").
  *
- * Environment: APPROVALS_TABLE_NAME, SLACK_SECRET_ARN, APPROVAL_BASE_URL, optional SLACK_API_BASE_URL.
+ * Environment: APPROVALS_TABLE_NAME, SLACK_SECRET_ARN, APPROVAL_BASE_URL, SLACK_CHANNEL_ID (set by the
+ * CDK app; else the bundled `approval.slack.channelId`), optional SLACK_API_BASE_URL.
  */
 import { randomUUID } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -94,6 +95,13 @@ export function createRequestApprovalHandler(
 ): (event: unknown) => Promise<RequestApprovalResult> {
   return async (event) => {
     const request = parseRequest(event);
+    const channelId = deps.approval.slack.channelId;
+    if (channelId === undefined) {
+      // The CDK app refuses to synthesize without a channel; only a hand-made deployment gets here.
+      throw new Error(
+        'no Slack channel to post the approval request to: set SLACK_CHANNEL_ID or approval.slack.channelId',
+      );
+    }
     const now = deps.now();
     if (Date.parse(request.expiresAt) <= now.getTime()) {
       throw new Error(
@@ -136,7 +144,7 @@ export function createRequestApprovalHandler(
         });
     const message = approvalRequestMessage(record.subject, approvalId, link);
     const slack = deps.slackApi(secret);
-    const posted = await postOnce(deps, slack, record, message);
+    const posted = await postOnce(deps, slack, channelId, record, message);
     if (asked.outcome === 'created')
       metrics.singleMetric().addMetric('ApprovalsRequested', MetricUnit.Count, 1);
     else metrics.singleMetric().addMetric('ApprovalRequestsRetried', MetricUnit.Count, 1);
@@ -177,6 +185,7 @@ function alreadyDecided(record: ApprovalRecord): ApprovalAlreadyDecidedError {
 async function postOnce(
   deps: RequestApprovalDeps,
   slack: SlackApi,
+  channelId: string,
   initial: ApprovalRecord,
   message: SlackMessage,
 ): Promise<{ channel: string; ts: string }> {
@@ -214,7 +223,7 @@ async function postOnce(
     if (claim.won) {
       let posted: { channel: string; ts: string };
       try {
-        posted = await slack.postMessage(deps.approval.slack.channelId, message);
+        posted = await slack.postMessage(channelId, message);
       } catch (error) {
         await deps.store.releaseSlackPost(record.approvalId, claimId);
         throw error;
@@ -243,6 +252,14 @@ async function postOnce(
   }
 }
 
+/** The deployment's channel (from the environment the CDK app sets) over the bundled file's. */
+function withChannel(
+  approval: RemediationConfig['approval'],
+  channelId: string | undefined,
+): RemediationConfig['approval'] {
+  return channelId === undefined ? approval : { ...approval, slack: { ...approval.slack, channelId } };
+}
+
 let configured: ((event: unknown) => Promise<RequestApprovalResult>) | undefined;
 
 function fromEnvironment(): (event: unknown) => Promise<RequestApprovalResult> {
@@ -251,7 +268,7 @@ function fromEnvironment(): (event: unknown) => Promise<RequestApprovalResult> {
     store: createApprovalStore(traceClient(new DynamoDBClient({})), env.APPROVALS_TABLE_NAME),
     slackSecret: slackSecretLoader(traceClient(new SecretsManagerClient({})), env.SLACK_SECRET_ARN),
     slackApi: (secret) => createSlackApi({ botToken: secret.botToken, baseUrl: env.SLACK_API_BASE_URL }),
-    approval: deployedConfig().approval,
+    approval: withChannel(deployedConfig().approval, env.SLACK_CHANNEL_ID),
     baseUrl: env.APPROVAL_BASE_URL,
     now: () => new Date(),
   });

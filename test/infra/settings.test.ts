@@ -1,5 +1,5 @@
 /**
- * The pure pieces of the CDK app: context parsing, log retention, the approval API's throttle
+ * The pure pieces of the CDK app: the configuration file it synthesizes with, log retention, the approval API's throttle
  * and web ACL rules, the role names, and the cdk-nag finding ids computed from statements.
  */
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { TASKS } from '../../state-machines/tasks.js';
 import { approvalApiThrottling, approvalWebAclRules, baselineWebAclRules } from '../../infra/approval-api.js';
 import { approvalRequestMessage } from '../../remediators/approvals/messages.js';
 import type { ApprovalSubject } from '../../remediators/approvals/record.js';
-import { configForSynth, parseAccount, parseRegions } from '../../infra/app.js';
+import { configForSynth } from '../../infra/app.js';
 import { logRetention } from '../../infra/log-retention.js';
 import { NAG_ACCOUNT, NAG_PARTITION, wildcardFindings } from '../../infra/nag.js';
 import { centralTaskRoleName, taskShortName } from '../../infra/names.js';
@@ -27,66 +27,32 @@ import {
 
 const defaults = ConfigSchema.parse({});
 
-describe('parseRegions', () => {
-  it('reads one Region or a comma-separated list', () => {
-    expect(parseRegions('eu-west-1')).toEqual(['eu-west-1']);
-    expect(parseRegions('eu-west-1, us-gov-west-1,cn-north-1')).toEqual([
-      'eu-west-1',
-      'us-gov-west-1',
-      'cn-north-1',
-    ]);
-  });
-
-  it('rejects a missing, malformed or repeated Region, quoting it', () => {
-    expect(() => parseRegions(undefined)).toThrow(
-      'context "regions" is undefined; expected a comma-separated list',
-    );
-    expect(() => parseRegions('eu-west-1,EU')).toThrow(
-      'context "regions" has "EU"; expected AWS Region names',
-    );
-    expect(() => parseRegions('eu-west-1,eu-west-1')).toThrow('lists a Region twice: "eu-west-1,eu-west-1"');
-  });
-});
-
-describe('parseAccount', () => {
-  it('accepts a 12-digit account or nothing', () => {
-    expect(parseAccount('111122223333')).toBe('111122223333');
-    expect(parseAccount(undefined)).toBeUndefined();
-    expect(parseAccount('')).toBeUndefined();
-  });
-
-  it('rejects anything else, quoting it', () => {
-    expect(() => parseAccount('1111-2222-3333')).toThrow(
-      'account "1111-2222-3333" is not a 12-digit AWS account id',
-    );
-  });
-});
-
 describe('configForSynth', () => {
   const dir = mkdtempSync(join(tmpdir(), 'apigw-config-'));
 
   it('synthesizes with config/remediation.json, the file the functions bundle', () => {
-    expect(configForSynth(undefined)).toEqual(deployedConfig());
-    expect(configForSynth('')).toEqual(deployedConfig());
+    expect(configForSynth(undefined).config).toEqual(deployedConfig());
+    expect(configForSynth('').config).toEqual(deployedConfig());
+    expect(configForSynth(undefined).name).toBe(DEFAULT_CONFIG_PATH);
   });
 
   it('accepts -c config=path when the file says the same as the bundled one', () => {
     const copy = join(dir, 'same.json');
     copyFileSync(DEFAULT_CONFIG_PATH, copy);
-    expect(configForSynth(copy)).toEqual(deployedConfig());
+    expect(configForSynth(copy)).toMatchObject({ name: copy, config: deployedConfig() });
     const withoutSchemaPointer = join(dir, 'no-schema.json');
     const settings = Object.fromEntries(
       Object.entries(deployedConfig()).filter(([key]) => key !== '$schema'),
     );
     writeFileSync(withoutSchemaPointer, JSON.stringify(settings));
-    expect(configForSynth(withoutSchemaPointer)).toMatchObject(settings);
+    expect(configForSynth(withoutSchemaPointer).config).toMatchObject(settings);
   });
 
   it('refuses a different file: the stacks and the functions would disagree', () => {
     const other = join(dir, 'other.json');
     writeFileSync(other, JSON.stringify({ crossAccount: { memberRoleName: 'another-member-role' } }));
     expect(() => configForSynth(other)).toThrow(
-      /context "config" names .*other\.json, which differs from config\/remediation\.json; the Lambda functions bundle config\/remediation\.json/,
+      /context "config": names .*other\.json, which differs from config\/remediation\.json; the Lambda functions bundle config\/remediation\.json/,
     );
   });
 });

@@ -1,21 +1,35 @@
 /**
- * Synthesizes the real CDK app for the infra tests: the same buildApp() as bin/app.ts, with the
- * deployed configuration, into a temporary directory. Lambda bundling is skipped (the
- * `aws:cdk:bundling-stacks` context) because these tests read templates, not code; the CLI
- * synth test bundles for real.
+ * Synthesizes the real CDK app for the infra tests: the same context (cdk.json, so the same
+ * feature flags), the same checks (deploymentFromContext) and the same buildApp() as bin/app.ts,
+ * with the deployed configuration and the example Slack channel, into a temporary directory.
+ * Lambda bundling is skipped (the `aws:cdk:bundling-stacks` context) because these tests read
+ * templates, not code; the CLI synth test bundles for real.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { loadConfig } from '../../config/load.js';
+import { EXAMPLE_SLACK_CHANNEL_ID } from '../../config/deployability.js';
 import type { RemediationConfig } from '../../config/schema.js';
-import { buildApp, type ServiceStacks } from '../../infra/app.js';
+import {
+  buildApp,
+  deploymentFromContext,
+  synthesizeWithoutDeprecations,
+  type ServiceStacks,
+} from '../../infra/app.js';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const FIXTURES_DIR = join(PROJECT_ROOT, '..', 'shared', 'fixtures', 'events');
+
+/** The `context` of cdk.json: the default Region list and the CDK feature flags. */
+export function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
+  return cdkJson.context ?? {};
+}
 
 export interface SynthesizedApp {
   readonly app: App;
@@ -28,16 +42,25 @@ export interface SynthesizedApp {
 
 export function synthesizeApp(regions: readonly string[]): SynthesizedApp {
   const outdir = mkdtempSync(join(tmpdir(), 'apigw-remediation-cdk-'));
-  const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
-  const config = loadConfig();
-  const stacks = buildApp(app, { config, regions, projectRoot: PROJECT_ROOT });
-  app.synth();
+  const app = new App({
+    outdir,
+    context: {
+      ...cdkJsonContext(),
+      'aws:cdk:bundling-stacks': [],
+      regions: regions.join(','),
+      slackChannelId: EXAMPLE_SLACK_CHANNEL_ID,
+    },
+  });
+  const deployment = deploymentFromContext((key) => app.node.tryGetContext(key));
+  const stacks = synthesizeWithoutDeprecations(app, () =>
+    buildApp(app, { ...deployment, projectRoot: PROJECT_ROOT }),
+  );
   const [firstCentral] = stacks.central;
   if (firstCentral === undefined) throw new Error('buildApp made no central stack');
   return {
     app,
     stacks,
-    config,
+    config: deployment.config,
     outdir,
     central: Template.fromStack(firstCentral),
     member: Template.fromStack(stacks.member),
