@@ -6,7 +6,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { App } from 'aws-cdk-lib';
 import { deployedConfig } from '../config/deployed.js';
-import { CONTEXT_KEYS, requireDeployable, type Deployment } from '../config/deployability.js';
+import {
+  CONTEXT_KEYS,
+  checkDeployability,
+  DeployabilityError,
+  type DeployabilityProblem,
+  type Deployment,
+} from '../config/deployability.js';
 import { ConfigError, loadConfigFile, type LoadedConfigFile } from '../config/load.js';
 import type { RemediationConfig } from '../config/schema.js';
 import { CentralStack } from './central-stack.js';
@@ -24,15 +30,11 @@ export interface ServiceStacks {
 
 /**
  * The configuration file to synthesize with: config/remediation.json, or the file named by
- * `-c config=path`. The Lambdas always run with config/remediation.json (bundled into their code,
- * config/deployed.ts), so another file is accepted only when it says the same: otherwise the
- * stacks (role names, IAM resources, event patterns, web ACL and log names, approval settings)
- * and the functions would silently disagree.
+ * `-c config=path` (see {@link differsFromBundled}).
  */
 export function configForSynth(
   contextPath: unknown,
   load: (path?: string) => LoadedConfigFile = loadConfigFile,
-  bundled: () => RemediationConfig = deployedConfig,
 ): LoadedConfigFile {
   if (contextPath === undefined || contextPath === '') return load();
   if (typeof contextPath !== 'string') {
@@ -40,37 +42,58 @@ export function configForSynth(
       `got ${JSON.stringify(contextPath)}; expected a path to a configuration file`,
     ]);
   }
-  const file = load(contextPath);
+  return load(contextPath);
+}
+
+/**
+ * The Lambdas always run with config/remediation.json (bundled into their code,
+ * config/deployed.ts), so a file named by `-c config=path` can be deployed only when it says the
+ * same: otherwise the stacks (role names, IAM resources, event patterns, web ACL and log names,
+ * approval settings) and the functions would silently disagree.
+ */
+export function differsFromBundled(
+  file: LoadedConfigFile,
+  contextPath: unknown,
+  bundled: () => RemediationConfig = deployedConfig,
+): DeployabilityProblem[] {
+  if (contextPath === undefined || contextPath === '') return [];
   // The $schema pointer is for editors only: a copy elsewhere may point at the schema differently.
   const settingsOf = ({ $schema: _schema, ...settings }: RemediationConfig) => settings;
-  if (!isDeepStrictEqual(settingsOf(file.config), settingsOf(bundled()))) {
-    throw new ConfigError('context "config"', [
-      `names ${contextPath}, which differs from config/remediation.json; the Lambda functions ` +
-        'bundle config/remediation.json and would run with it, not with the file the stacks were built from. ' +
-        `Copy ${contextPath} to config/remediation.json and synthesize again.`,
-    ]);
-  }
-  return file;
+  if (isDeepStrictEqual(settingsOf(file.config), settingsOf(bundled()))) return [];
+  return [
+    {
+      where: 'context "config"',
+      problem:
+        `names ${file.name}, which differs from config/remediation.json; the Lambda functions bundle ` +
+        'config/remediation.json and would run with it, not with the file the stacks were built from',
+      fix: `copy ${file.name} to config/remediation.json and synthesize again`,
+    },
+  ];
 }
 
 /**
  * The checked deployment from the CDK context: the configuration file (`config`), the Slack
  * channel (`slackChannelId`), the Regions (`regions`) and the account (`account`, else the CLI's
- * CDK_DEFAULT_ACCOUNT). Throws ConfigError for a bad file and DeployabilityError naming every
- * problem of a deployment that cannot work (config/deployability.ts).
+ * CDK_DEFAULT_ACCOUNT). Throws ConfigError for a file that is not a valid configuration, and
+ * DeployabilityError naming every problem of a deployment that cannot work
+ * (config/deployability.ts).
  */
 export function deploymentFromContext(
   context: (key: string) => unknown,
   env: Readonly<Record<string, string | undefined>> = {},
 ): Deployment {
-  return requireDeployable({
-    file: configForSynth(context('config')),
+  const file = configForSynth(context('config'));
+  const result = checkDeployability({
+    file,
     context: {
       slackChannelId: context(CONTEXT_KEYS.slackChannelId),
       regions: context(CONTEXT_KEYS.regions),
       account: context(CONTEXT_KEYS.account) ?? env['CDK_DEFAULT_ACCOUNT'],
     },
   });
+  const problems = [...differsFromBundled(file, context('config')), ...(result.ok ? [] : result.problems)];
+  if (!result.ok || problems.length > 0) throw new DeployabilityError(problems);
+  return result.deployment;
 }
 
 export function buildApp(app: App, settings: AppSettings): ServiceStacks {

@@ -1,13 +1,17 @@
 /**
- * `cdk synth` exactly as a user runs it (the CLI, cdk.json, bin/app.ts), offline and without AWS
- * credentials: it bundles every Lambda locally with esbuild into ESM with source maps, and a bad
- * configuration or Region list stops it with a message that names the problem.
+ * `cdk synth` exactly as a user runs it (npm run synth / the CLI, cdk.json, bin/app.ts), offline
+ * and without AWS credentials: it bundles every Lambda locally with esbuild into ESM with source
+ * maps and prints no warning; a deployment that cannot work (config/deployability.ts) or a bad
+ * configuration file stops it before anything is built, with one message that names every
+ * problem, exit code 1 and no stack trace.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLE_SLACK_CHANNEL_ID } from '../../config/deployability.js';
+import { DEFAULT_CONFIG_PATH } from '../../config/load.js';
 import { TASKS } from '../../state-machines/tasks.js';
 import { PROJECT_ROOT } from './synth.js';
 
@@ -26,10 +30,13 @@ function offlineEnvironment(home: string): NodeJS.ProcessEnv {
   };
 }
 
-function synth(args: readonly string[]) {
+/** `cdk synth` with `args`, as the CLI runs for a user, into a fresh output directory. */
+function synth(args: readonly string[], command: readonly string[] = [CDK, 'synth', '--quiet']) {
   const home = mkdtempSync(join(tmpdir(), 'apigw-remediation-home-'));
   const outdir = mkdtempSync(join(tmpdir(), 'apigw-remediation-cdkout-'));
-  const run = spawnSync(CDK, ['synth', '--quiet', '--no-notices', '-o', outdir, ...args], {
+  const [executable = CDK, ...rest] = command;
+  // Notices come from the internet about the CDK itself, not from this app: left out.
+  const run = spawnSync(executable, [...rest, '--no-notices', '-o', outdir, ...args], {
     cwd: PROJECT_ROOT,
     env: offlineEnvironment(home),
     encoding: 'utf8',
@@ -38,11 +45,46 @@ function synth(args: readonly string[]) {
   return { ...run, outdir, output: `${run.stdout}\n${run.stderr}` };
 }
 
-describe('cdk synth (CLI, offline, no credentials)', () => {
+/** A configuration file holding `config` (JSON), for `-c config=path`. */
+function configFile(config: unknown): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'apigw-remediation-config-')), 'remediation.json');
+  writeFileSync(file, JSON.stringify(config));
+  return file;
+}
+
+/** The shipped configuration with `change` applied on top (one level deep per key). */
+function shippedWith(change: Record<string, Record<string, unknown>>): unknown {
+  const shipped = JSON.parse(readFileSync(DEFAULT_CONFIG_PATH, 'utf8')) as Record<
+    string,
+    Record<string, unknown>
+  >;
+  return Object.fromEntries(
+    [...new Set([...Object.keys(shipped), ...Object.keys(change)])].map((key) => [
+      key,
+      typeof shipped[key] === 'object' && !Array.isArray(shipped[key])
+        ? { ...shipped[key], ...change[key] }
+        : (change[key] ?? shipped[key]),
+    ]),
+  );
+}
+
+const EXAMPLE_CHANNEL = ['-c', `slackChannelId=${EXAMPLE_SLACK_CHANNEL_ID}`];
+
+/** A refused synth: exit code 1, the message, and no stack trace anywhere in the output. */
+function expectRefused(run: ReturnType<typeof synth>, ...messages: string[]) {
+  expect(run.error).toBeUndefined();
+  expect(run.status).toBe(1);
+  for (const message of messages) expect(run.output).toContain(message);
+  expect(run.output).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+  // Refused before anything was built: not a single Lambda bundled.
+  expect(run.output).not.toContain('Bundling asset');
+}
+
+describe('npm run synth (CLI, offline, no credentials)', () => {
   let result: ReturnType<typeof synth>;
 
   beforeAll(() => {
-    result = synth([]);
+    result = synth([], ['npm', 'run', 'synth', '--']);
   }, 300_000);
 
   it('synthesizes the central stack of the default Region and the member stack', () => {
@@ -56,6 +98,13 @@ describe('cdk synth (CLI, offline, no credentials)', () => {
       'ApigwRemediation-us-east-1.template.json',
       'ApigwRemediationMember.template.json',
     ]);
+  });
+
+  it('prints no warning: no deprecated API, every recommended feature flag configured', () => {
+    const lines = result.output.split('\n').filter((line) => line.trim() !== '');
+    // What it does print: npm's command echo, the assets it bundles, and where it wrote them.
+    expect(lines.some((line) => line.startsWith('Bundling asset '))).toBe(true);
+    expect(lines.filter((line) => /warn|deprecat|feature flag|not configured|error/i.test(line))).toEqual([]);
   });
 
   it('bundles every function as minified ESM with a source map and the createRequire banner', () => {
@@ -78,20 +127,65 @@ describe('cdk synth (CLI, offline, no credentials)', () => {
       expect(code.split('\n').length).toBeLessThan(code.length / 200);
     }
   });
+});
 
-  it('stops on a bad configuration file with the loader’s message', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'apigw-remediation-config-'));
-    const file = join(dir, 'remediation.json');
-    writeFileSync(file, JSON.stringify({ baseline: { executionLogLevel: 'DEBUG' } }));
-    const bad = synth(['-c', `config=${file}`]);
-    expect(bad.status).not.toBe(0);
-    expect(bad.output).toContain(file);
-    expect(bad.output).toContain('executionLogLevel');
+describe('cdk synth refuses a deployment that cannot work, with one message and exit code 1', () => {
+  it('the shipped configuration without a Slack channel', () => {
+    expectRefused(
+      synth([]),
+      'apigw-remediation cannot be deployed like this (1 problem):',
+      `${DEFAULT_CONFIG_PATH}: approval.slack.channelId: missing, and no context "slackChannelId" either: ` +
+        'approval requests would go nowhere and every approval would time out; approvals are asked for by ' +
+        'controls."APIGateway.4"=approve, controls."Baseline.StageThrottling"=approve, ' +
+        'controls."Baseline.DefaultEndpoint"=approve, any API or stage tagged apigw-remediation:mode=approve ' +
+        'or apigw-remediation:mode:<ControlId>=approve. Fix: pass -c slackChannelId=<channel id> or set ' +
+        `approval.slack.channelId in ${DEFAULT_CONFIG_PATH}`,
+    );
   }, 120_000);
 
-  it('stops on a Region list with a name that is not a Region', () => {
-    const bad = synth(['-c', 'regions=us-east-1,Frankfurt']);
-    expect(bad.status).not.toBe(0);
-    expect(bad.output).toContain('context "regions" has "Frankfurt"; expected AWS Region names');
+  it('a channel name where the channel id belongs', () => {
+    expectRefused(
+      synth(['-c', 'slackChannelId=#api-remediation']),
+      'context "slackChannelId": got "#api-remediation", which is not a Slack channel id',
+    );
   }, 120_000);
+
+  it('onTimeout apply without a timeout, with every other problem of the file at once', () => {
+    const file = configFile(shippedWith({ approval: { onTimeout: 'apply', timeoutSeconds: undefined } }));
+    expectRefused(
+      synth(['-c', `config=${file}`, ...EXAMPLE_CHANNEL]),
+      '(2 problems)',
+      `context "config": names ${file}, which differs from config/remediation.json`,
+      `${file}: approval.timeoutSeconds: missing while approval.onTimeout is apply: a change nobody approved is ` +
+        'applied when the wait ends, so the wait must be chosen, not taken from the default (86400 s). Fix: set ' +
+        'approval.timeoutSeconds (300 to 604800 seconds), or set approval.onTimeout to skip.',
+    );
+  }, 120_000);
+
+  it('an account override that is not a 12-digit account id', () => {
+    const file = configFile(shippedWith({ accounts: { '1234': { mode: 'off' } } }));
+    expectRefused(
+      synth(['-c', `config=${file}`, ...EXAMPLE_CHANNEL]),
+      `${file}: accounts."1234": key "1234" is not valid; expected an AWS account id of 12 digits`,
+    );
+  }, 120_000);
+
+  it('a bad configuration file, with the loader’s message', () => {
+    const file = configFile({ baseline: { executionLogLevel: 'DEBUG' } });
+    expectRefused(
+      synth(['-c', `config=${file}`, ...EXAMPLE_CHANNEL]),
+      `${file}: baseline.executionLogLevel: got "DEBUG"; allowed: ERROR, INFO`,
+    );
+  }, 120_000);
+
+  it('a Region list with names that are not Regions, or Regions of two partitions', () => {
+    expectRefused(
+      synth(['-c', 'regions=us-east-1,Frankfurt', ...EXAMPLE_CHANNEL]),
+      'context "regions": has "Frankfurt", not AWS Region names the CDK knows. Fix: pass -c regions=',
+    );
+    expectRefused(
+      synth(['-c', 'regions=eu-west-1,cn-north-1', ...EXAMPLE_CHANNEL]),
+      'context "regions": mixes partitions (eu-west-1: aws, cn-north-1: aws-cn)',
+    );
+  }, 240_000);
 });

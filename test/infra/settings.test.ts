@@ -15,7 +15,7 @@ import { TASKS } from '../../state-machines/tasks.js';
 import { approvalApiThrottling, approvalWebAclRules, baselineWebAclRules } from '../../infra/approval-api.js';
 import { approvalRequestMessage } from '../../remediators/approvals/messages.js';
 import type { ApprovalSubject } from '../../remediators/approvals/record.js';
-import { configForSynth } from '../../infra/app.js';
+import { configForSynth, differsFromBundled } from '../../infra/app.js';
 import { logRetention } from '../../infra/log-retention.js';
 import { NAG_ACCOUNT, NAG_PARTITION, wildcardFindings } from '../../infra/nag.js';
 import { centralTaskRoleName, taskShortName } from '../../infra/names.js';
@@ -34,25 +34,38 @@ describe('configForSynth', () => {
     expect(configForSynth(undefined).config).toEqual(deployedConfig());
     expect(configForSynth('').config).toEqual(deployedConfig());
     expect(configForSynth(undefined).name).toBe(DEFAULT_CONFIG_PATH);
+    expect(differsFromBundled(configForSynth(undefined), undefined)).toEqual([]);
   });
 
   it('accepts -c config=path when the file says the same as the bundled one', () => {
     const copy = join(dir, 'same.json');
     copyFileSync(DEFAULT_CONFIG_PATH, copy);
     expect(configForSynth(copy)).toMatchObject({ name: copy, config: deployedConfig() });
+    expect(differsFromBundled(configForSynth(copy), copy)).toEqual([]);
     const withoutSchemaPointer = join(dir, 'no-schema.json');
     const settings = Object.fromEntries(
       Object.entries(deployedConfig()).filter(([key]) => key !== '$schema'),
     );
     writeFileSync(withoutSchemaPointer, JSON.stringify(settings));
     expect(configForSynth(withoutSchemaPointer).config).toMatchObject(settings);
+    expect(differsFromBundled(configForSynth(withoutSchemaPointer), withoutSchemaPointer)).toEqual([]);
   });
 
   it('refuses a different file: the stacks and the functions would disagree', () => {
     const other = join(dir, 'other.json');
     writeFileSync(other, JSON.stringify({ crossAccount: { memberRoleName: 'another-member-role' } }));
-    expect(() => configForSynth(other)).toThrow(
-      /context "config": names .*other\.json, which differs from config\/remediation\.json; the Lambda functions bundle config\/remediation\.json/,
+    expect(differsFromBundled(configForSynth(other), other)).toEqual([
+      {
+        where: 'context "config"',
+        problem: `names ${other}, which differs from config/remediation.json; the Lambda functions bundle config/remediation.json and would run with it, not with the file the stacks were built from`,
+        fix: `copy ${other} to config/remediation.json and synthesize again`,
+      },
+    ]);
+  });
+
+  it('refuses a context value that is not a path', () => {
+    expect(() => configForSynth(42)).toThrow(
+      'context "config": got 42; expected a path to a configuration file',
     );
   });
 });
