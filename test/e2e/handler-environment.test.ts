@@ -3,7 +3,6 @@
  * stack sets) and the bundled config/remediation.json, with the SDK pointed at moto_server.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { deployedConfig } from '../../config/deployed.js';
 import { handler as approvalApi } from '../../remediators/handlers/approval-api.js';
 import { handler as requestApproval } from '../../remediators/handlers/request-approval.js';
 import { useMoto } from '../helpers/moto.js';
@@ -16,6 +15,7 @@ const VARIABLES = [
   'SLACK_SECRET_ARN',
   'APPROVAL_BASE_URL',
   'SLACK_API_BASE_URL',
+  'SLACK_CHANNEL_ID',
   'AWS_ENDPOINT_URL',
 ];
 
@@ -49,12 +49,25 @@ describe('the deployed handlers', () => {
     );
   });
 
+  it('refuse a SLACK_CHANNEL_ID that is not a Slack channel id', async () => {
+    Object.assign(process.env, {
+      APPROVALS_TABLE_NAME: TABLE_NAME,
+      SLACK_SECRET_ARN: SECRET_NAME,
+      APPROVAL_BASE_URL: 'https://abc123defg.execute-api.us-east-1.amazonaws.com/prod',
+      SLACK_CHANNEL_ID: '#api-remediation',
+    });
+    await expect(requestApproval(approvalRequest())).rejects.toThrow(
+      'request-approval environment is invalid: SLACK_CHANNEL_ID="#api-remediation": expected a Slack channel id such as C0123456789',
+    );
+  });
+
   it('request an approval and serve its signed link, configured from the environment alone', async () => {
     Object.assign(process.env, {
       APPROVALS_TABLE_NAME: TABLE_NAME,
       SLACK_SECRET_ARN: SECRET_NAME,
       APPROVAL_BASE_URL: 'https://abc123defg.execute-api.us-east-1.amazonaws.com/prod',
       SLACK_API_BASE_URL: slack.apiUrl,
+      SLACK_CHANNEL_ID: 'C0DEPLOYED1',
       AWS_ENDPOINT_URL: moto.endpoint,
     });
     const expiresAt = new Date(Date.now() + 3600_000).toISOString();
@@ -63,7 +76,8 @@ describe('the deployed handlers', () => {
     );
 
     const [post] = slack.callsTo('/api/chat.postMessage');
-    expect(post?.body['channel']).toBe(deployedConfig().approval.slack.channelId);
+    // The channel the CDK app resolved (file or -c slackChannelId) and set as SLACK_CHANNEL_ID.
+    expect(post?.body['channel']).toBe('C0DEPLOYED1');
     expect(JSON.stringify(post?.body)).not.toContain(TASK_TOKEN);
     const link = new URL(/<(https:[^|>]+)\|/.exec(JSON.stringify(post?.body))?.[1] ?? 'https://missing/');
     expect(link.pathname).toBe(`/prod/approvals/${approvalId}`);

@@ -15,7 +15,7 @@ import {
   SLACK_SECRET,
   TASK_TOKEN,
 } from '../unit/approvals/support/fixtures.js';
-import { useApprovalHarness } from './approval-harness.js';
+import { createHarness, useApprovalHarness } from './approval-harness.js';
 
 const JANE = { userId: 'U024BE7LH', userName: 'jane.doe' };
 const MALLORY = { userId: 'U0MALLORY', userName: 'mallory' };
@@ -69,6 +69,15 @@ describe('Slack interactivity', () => {
         `^https://abc123defg\\.execute-api\\.us-east-1\\.amazonaws\\.com/prod/approvals/${approvalId}\\?exp=\\d+&sig=`,
       ),
     );
+  });
+
+  it('request-approval refuses to run without a Slack channel, and posts nothing', async () => {
+    // A deployment the CDK app built always has one (SLACK_CHANNEL_ID); a hand-made one may not.
+    const unconfigured = createHarness(env.moto.endpoint, env.slack, {});
+    await expect(unconfigured.requestApproval()).rejects.toThrow(
+      'no Slack channel to post the approval request to: set SLACK_CHANNEL_ID or approval.slack.channelId',
+    );
+    expect(env.slack.callsTo('/api/chat.postMessage')).toEqual([]);
   });
 
   it('request-approval refuses a malformed request, naming the field and never quoting the token', async () => {
