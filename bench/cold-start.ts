@@ -43,6 +43,7 @@ export function childEnvironment(functionName: string, sourceMaps = true): Recor
     APPROVALS_TABLE_NAME: 'bench-approvals',
     SLACK_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:bench',
     APPROVAL_BASE_URL: 'https://bench.invalid/',
+    SLACK_CHANNEL_ID: 'C0123456789',
     SERVICE_ROLE_ARNS: 'arn:aws:iam::111111111111:role/bench',
     AWS_REGION: 'us-east-1',
     AWS_DEFAULT_REGION: 'us-east-1',

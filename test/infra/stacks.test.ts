@@ -11,6 +11,7 @@ import { Validations } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLE_SLACK_CHANNEL_ID } from '../../config/deployability.js';
 import { controlsFor } from '../../remediators/controls/catalog.js';
 import { REMEDIABLE_CONTROL_IDS } from '../../remediators/core/types.js';
 import type { RestStageSnapshot } from '../../remediators/core/types.js';
@@ -211,6 +212,8 @@ describe('central stack', () => {
         APPROVALS_TABLE_NAME: expect.anything(),
         SLACK_SECRET_ARN: expect.anything(),
         APPROVAL_BASE_URL: expect.anything(),
+        // The channel the deployment resolved (here the example test/infra/synth.ts passes).
+        SLACK_CHANNEL_ID: EXAMPLE_SLACK_CHANNEL_ID,
       }),
     );
   });

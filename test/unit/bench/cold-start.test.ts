@@ -54,6 +54,7 @@ describe('childEnvironment', () => {
       'APPROVALS_TABLE_NAME',
       'SLACK_SECRET_ARN',
       'APPROVAL_BASE_URL',
+      'SLACK_CHANNEL_ID',
       'SERVICE_ROLE_ARNS',
     ]) {
       expect(env[name], name).toBeTruthy();
