@@ -92,6 +92,19 @@ function approverOf(item: StageWorkItem, outcome: OutcomeStatus): string {
   return 'automatic';
 }
 
+/**
+ * Errors with which the apply task refuses to change a stage on purpose (a brake: the kill switch
+ * flipped during an approval wait, or the blast-radius cap); the state machine records SKIPPED.
+ */
+export const BRAKE_ERRORS = ['KillSwitchOn', 'BlastRadiusCapReached'] as const;
+
+function brakeError(item: StageWorkItem): string | undefined {
+  const error = item.error;
+  return error !== undefined && (BRAKE_ERRORS as readonly string[]).includes(error.Error)
+    ? causeMessage(error.Cause)
+    : undefined;
+}
+
 function reasonOf(item: StageWorkItem, outcome: OutcomeStatus): string {
   const timeout = item.decision?.approvalTimeoutSeconds;
   switch (outcome) {
@@ -102,8 +115,13 @@ function reasonOf(item: StageWorkItem, outcome: OutcomeStatus): string {
     case 'ALREADY_COMPLIANT':
     case 'DRY_RUN':
       return item.plan?.reason ?? outcome;
-    case 'SKIPPED':
-      return item.plan?.reason ?? item.decision?.reason ?? 'not changed by configuration';
+    case 'SKIPPED': {
+      const braked = brakeError(item);
+      if (braked !== undefined) return braked;
+      const reason = item.plan?.reason ?? item.decision?.reason ?? 'not changed by configuration';
+      const brake = item.decision?.brake;
+      return brake === undefined ? reason : `${brake}. ${reason}`;
+    }
     case 'REJECTED': {
       const comment = rejectionDecision(item)?.comment;
       return comment === undefined || comment === ''
@@ -125,6 +143,13 @@ function reasonOf(item: StageWorkItem, outcome: OutcomeStatus): string {
 
 function changesOf(item: StageWorkItem, outcome: OutcomeStatus): readonly ControlChange[] {
   if (outcome === 'REMEDIATED') return item.applied?.applied ?? item.plan?.toApply ?? [];
+  if (outcome === 'SKIPPED' && brakeError(item) !== undefined) {
+    // Stopped by a brake at the apply step: what would have changed is the whole plan.
+    return [
+      ...(item.plan?.toApply ?? []),
+      ...(item.plan?.notApplied.map(({ why: _why, ...change }) => change) ?? []),
+    ];
+  }
   if (outcome === 'DRY_RUN' || outcome === 'SKIPPED') {
     return item.plan?.notApplied.map(({ why: _why, ...change }) => change) ?? [];
   }
