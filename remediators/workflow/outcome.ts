@@ -36,6 +36,8 @@ export interface OutcomeRecord {
   readonly approver: string;
   /** Why the workflow ended this way, in one or two sentences. */
   readonly reason: string;
+  /** The brake that kept the stage from being changed (kill switch, blast-radius cap), when one did. */
+  readonly brake?: string;
   /** Per checked control, the compliance after the workflow (NOT_APPLICABLE controls omitted). */
   readonly evaluations: readonly OutcomeEvaluation[];
   readonly serviceVersion: string;
@@ -103,6 +105,12 @@ function brakeError(item: StageWorkItem): string | undefined {
   return error !== undefined && (BRAKE_ERRORS as readonly string[]).includes(error.Error)
     ? causeMessage(error.Cause)
     : undefined;
+}
+
+function brakeOf(item: StageWorkItem, outcome: OutcomeStatus): { readonly brake?: string } {
+  if (outcome !== 'SKIPPED') return {};
+  const brake = brakeError(item) ?? item.decision?.brake;
+  return brake === undefined ? {} : { brake };
 }
 
 function reasonOf(item: StageWorkItem, outcome: OutcomeStatus): string {
@@ -232,11 +240,14 @@ export function controlRecord(record: OutcomeRecord, evaluation: OutcomeEvaluati
       : own;
   }
   const undone = LEFT_UNDONE[handling];
+  // Notify because the kill switch said so, not because of its configured mode: say which.
+  const why =
+    handling === 'notify' && record.brake !== undefined ? `not changed (${record.brake})` : undone.why;
   return {
     ...own,
     outcome: undone.outcome,
     approver: `nobody (${handling})`,
-    reason: `${controlId} fails, ${undone.why}: ${evaluation.reason}`,
+    reason: `${controlId} fails, ${why}: ${evaluation.reason}`,
   };
 }
 
@@ -258,6 +269,7 @@ export function toOutcomeRecord(
     changes: changesOf(item, outcome),
     approver: approverOf(item, outcome),
     reason: reasonOf(item, outcome),
+    ...brakeOf(item, outcome),
     evaluations: evaluationsOf(item),
     serviceVersion,
     recordedAt: now.toISOString(),

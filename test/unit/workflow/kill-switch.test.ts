@@ -4,6 +4,8 @@ import {
   parseKillSwitch,
   unreadableKillSwitch,
 } from '../../../remediators/workflow/kill-switch.js';
+import { controlRecord, toOutcomeRecord } from '../../../remediators/workflow/outcome.js';
+import { workItem } from './fixtures.js';
 
 const NAME = '/apigw-remediation/kill-switch';
 
@@ -56,5 +58,67 @@ describe('kill switch value', () => {
     ]);
     expect(braked[0]?.source).toBe('kill switch on: test; configured auto by default');
     expect(braked[3]?.source).toBe('default');
+  });
+});
+
+describe('what the records say when a brake stopped the stage', () => {
+  const killSwitchOn = 'kill switch on: INC-1 (SSM parameter /apigw-remediation/kill-switch)';
+
+  it('the kill switch: the stage reason begins with it, and each notify control names it', () => {
+    const base = workItem();
+    const item = workItem({
+      decision: {
+        ...(base.decision as NonNullable<typeof base.decision>),
+        brake: killSwitchOn,
+        controls: [{ controlId: 'APIGateway.1', mode: 'notify', source: killSwitchOn, dryRun: false }],
+      },
+      plan: {
+        ...(base.plan as NonNullable<typeof base.plan>),
+        toApply: [],
+        applyControls: [],
+        notApplied: [
+          {
+            controlId: 'APIGateway.1',
+            setting: 'methodSettings[*/*].loggingLevel',
+            before: 'OFF',
+            after: 'ERROR',
+            why: 'notify',
+          },
+        ],
+        next: 'SKIPPED',
+        reason: 'not changed by configuration: APIGateway.1 methodSettings[*/*].loggingLevel (notify)',
+      },
+    });
+    const record = toOutcomeRecord(item, 'SKIPPED', '1', new Date('2026-03-14T10:00:00Z'));
+    expect(record.reason).toBe(
+      `${killSwitchOn}. not changed by configuration: APIGateway.1 methodSettings[*/*].loggingLevel (notify)`,
+    );
+    expect(record.brake).toBe(killSwitchOn);
+    const [evaluation] = record.evaluations;
+    if (evaluation === undefined) throw new Error('no evaluation');
+    expect(controlRecord(record, evaluation).reason).toBe(
+      `APIGateway.1 fails, not changed (${killSwitchOn}): loggingLevel is OFF`,
+    );
+  });
+
+  it('the cap at the apply step: the reason is the error, and the changes are the whole plan', () => {
+    const item = workItem({
+      error: {
+        Error: 'BlastRadiusCapReached',
+        Cause: JSON.stringify({ errorMessage: 'blast-radius cap reached: …' }),
+      },
+    });
+    const record = toOutcomeRecord(item, 'SKIPPED', '1', new Date('2026-03-14T10:00:00Z'));
+    expect(record.reason).toBe('blast-radius cap reached: …');
+    expect(record.brake).toBe('blast-radius cap reached: …');
+    expect(record.changes.map((change) => change.setting)).toEqual(['methodSettings[*/*].loggingLevel']);
+    // Any other failure is not a brake.
+    const failed = toOutcomeRecord(
+      workItem({ error: { Error: 'AccessDenied', Cause: 'no' } }),
+      'FAILED',
+      '1',
+      new Date('2026-03-14T10:00:00Z'),
+    );
+    expect(failed.brake).toBeUndefined();
   });
 });
