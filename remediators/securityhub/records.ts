@@ -40,10 +40,12 @@ export class SecurityHubWriteError extends Error {
 
 /**
  * How often a finding BatchUpdateFindings left unprocessed for a passing reason is sent again:
- * 5 attempts, full-jitter backoff capped at 1, 2, 4, 8 s (at most 15 s in all, well inside the
- * Record task's timeout). Bounded: still unprocessed after that, the write fails loudly.
+ * 4 attempts, full-jitter backoff capped at 0.5, 1, 2 s (at most 3.5 s of waiting per call; a
+ * record makes one call per distinct note, at most one per baseline control, so even all of them
+ * retrying stay well inside the 60 s function timeout). Bounded: still unprocessed after that, the
+ * write fails loudly.
  */
-export const UNPROCESSED_RETRY: RetryTuning = { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 8000 };
+export const UNPROCESSED_RETRY: RetryTuning = { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 2000 };
 
 /**
  * BatchUpdateFindingsUnprocessedFinding.ErrorCode (Security Hub API Reference): FindingNotFound
