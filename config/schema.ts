@@ -284,6 +284,19 @@ export const CrossAccountSchema = z
   })
   .strict();
 
+/** Brakes on how much the service may change on its own (docs/decisions/0012). */
+export const LimitsSchema = z
+  .object({
+    /**
+     * Blast-radius cap: at most this many stages changed per account per hour (per central
+     * Region: the counter lives in that Region's locks table). A stage over the cap is notified,
+     * not changed, and its record says why. At most 1,000 so the hour's counter item (the ids of
+     * the remediations it counted) stays far below DynamoDB's 400 KB item size.
+     */
+    maxStagesChangedPerAccountPerHour: z.number().int().min(1).max(1000).default(20),
+  })
+  .strict();
+
 export const ConfigSchema = z
   .object({
     /** The JSON Schema an editor validates the file with; ignored by the service. */
@@ -299,6 +312,7 @@ export const ConfigSchema = z
     baseline: BaselineSchema.prefault({}),
     approval: ApprovalSchema.prefault({}),
     crossAccount: CrossAccountSchema.prefault({}),
+    limits: LimitsSchema.prefault({}),
   })
   .strict();
 

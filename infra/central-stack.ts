@@ -16,6 +16,7 @@ import { AnyPrincipal, Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { CfnActionTarget } from 'aws-cdk-lib/aws-securityhub';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -23,6 +24,7 @@ import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cd
 import type { Construct } from 'constructs';
 import type { RemediationConfig } from '../config/schema.js';
 import { HOME_ACCOUNT_ENV } from '../remediators/core/credentials.js';
+import { KILL_SWITCH_PARAMETER_ENV } from '../remediators/workflow/kill-switch.js';
 import {
   DEFINITION_SUBSTITUTIONS,
   LOCKS_TABLE_KEY,
@@ -49,6 +51,7 @@ import {
   API_GATEWAY_TASKS,
   MEMBER_ROLE_TASKS,
   CENTRAL_EVENT_BUS_NAME,
+  KILL_SWITCH_PARAMETER_NAME,
   centralTaskRoleName,
   ownRoleNames,
   taskShortName,
@@ -168,6 +171,17 @@ export class CentralStack extends Stack {
       enforceSSL: true,
     });
 
+    // The brake: `aws ssm put-parameter --name /apigw-remediation/kill-switch --value 'on: <why>' --overwrite`
+    // turns every control into notify within seconds (docs/deploy.md). CloudFormation writes the
+    // value only when the template's value changes, so a stack update leaves a pulled switch pulled.
+    const killSwitch = new StringParameter(this, 'KillSwitch', {
+      parameterName: KILL_SWITCH_PARAMETER_NAME,
+      stringValue: 'off',
+      tier: ParameterTier.STANDARD,
+      description:
+        'apigw-remediation kill switch: off, or on[: reason] to turn every control into notify (nothing is changed)',
+    });
+
     // ---------------------------------------------------------------- functions
     // Central roles act only from this Region (one aggregation Region, or each Region on its own).
     const serviceRoleArns = MEMBER_ROLE_TASKS.map(
@@ -182,6 +196,7 @@ export class CentralStack extends Stack {
       const environment: Record<string, string> = {};
       if (needs.includes('memberRole')) environment[HOME_ACCOUNT_ENV] = Aws.ACCOUNT_ID;
       if (needs.includes('notifyTopic')) environment.NOTIFY_TOPIC_ARN = notifications.topicArn;
+      if (needs.includes('killSwitch')) environment[KILL_SWITCH_PARAMETER_ENV] = killSwitch.parameterName;
       if (needs.includes('approvals')) {
         environment.APPROVALS_TABLE_NAME = approvals.tableName;
         environment.SLACK_SECRET_ARN = slackSecret.secretArn;
@@ -242,6 +257,17 @@ export class CentralStack extends Stack {
         );
       }
       if (needs.includes('locksTable')) locks.grantReadWriteData(role);
+      if (needs.includes('killSwitch')) {
+        // Only GetParameter (what Powertools' SSMProvider.get calls), only on this parameter;
+        // a String parameter needs no KMS permission (Service Authorization Reference, SSM).
+        role.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'ReadKillSwitch',
+            actions: ['ssm:GetParameter'],
+            resources: [killSwitch.parameterArn],
+          }),
+        );
+      }
       if (needs.includes('securityHub')) {
         // Findings are updated through the hub of the stage's Region (any Region), and own
         // findings of home-account stages imported there too (no assume in the home account).

@@ -17,14 +17,38 @@ export const SECURITY_HUB_CONTROL_IDS: readonly string[] = CONTROL_IDS.filter((i
   id.startsWith('APIGateway.'),
 );
 
-/** The API Gateway calls after which a stage may have drifted (v1 and v2 share these names). */
+/**
+ * The API Gateway calls after which a stage may have drifted (v1 and v2 share these names):
+ * stage changes, v2's deletions of a stage's access logging or of one route's settings, API
+ * changes, whole-API imports (REST PutRestApi, v2 ReimportApi: they can reset API-level settings
+ * such as disableExecuteApiEndpoint), and UpdateAccount (the Region's CloudWatch role that
+ * execution and WebSocket access logs are written through).
+ */
 export const DRIFT_EVENT_NAMES = [
   'UpdateStage',
   'CreateDeployment',
   'UpdateRestApi',
   'UpdateApi',
   'CreateStage',
+  'DeleteAccessLogSettings',
+  'DeleteRouteSettings',
+  'PutRestApi',
+  'ReimportApi',
+  'UpdateAccount',
 ] as const;
+
+/** The WAF (wafv2) calls that undo APIGateway.4: a web ACL taken off a stage. */
+export const WAF_DRIFT_EVENT_NAMES = ['DisassociateWebACL'] as const;
+
+/**
+ * A web ACL is associated with an API Gateway REST stage by the stage's ARN,
+ * `arn:{partition}:apigateway:{region}::/restapis/{id}/stages/{name}` (WAF API Reference,
+ * DisassociateWebACL ResourceArn): ALB, AppSync, Cognito, App Runner and Verified Access
+ * resources have other ARNs and are not this service's business.
+ */
+export const API_GATEWAY_ARN_PREFIXES = ['aws', 'aws-cn', 'aws-us-gov'].map(
+  (partition) => `arn:${partition}:apigateway:`,
+);
 
 export const CUSTOM_ACTION_ID = 'ApigwRemediate';
 /** Security Hub limits an action name to 20 characters: the full wording goes in the description. */
@@ -69,7 +93,7 @@ export function securityHubCustomActionPattern(actionTargetArn: string): EventPa
 }
 
 /**
- * Successful API Gateway calls that may have changed a stage, except those made by the
+ * Successful API Gateway and WAF calls that may have changed a stage, except those made by the
  * service's own roles (a remediation must never trigger itself).
  *
  * The exclusion is on the session issuer's role NAME: the member role has the same name in
@@ -77,6 +101,11 @@ export function securityHubCustomActionPattern(actionTargetArn: string): EventPa
  * Calls by IAM users and root have no `sessionContext` at all, and a pattern field only
  * matches events that have it, so the exclusion is an `$or` (issuer absent, or issuer not
  * ours); a plain anything-but would silently drop every IAM user's drift.
+ *
+ * API Gateway calls come from `aws.apigateway` (eventSource apigateway.amazonaws.com), WAF
+ * calls from `aws.wafv2` (eventSource wafv2.amazonaws.com; EventBridge User Guide, events from
+ * AWS services via CloudTrail), so each source has its own branch of a top-level `$or`, the WAF
+ * one only for API Gateway resources; the exclusion applies to both.
  */
 export function cloudTrailDriftPattern(ownRoleNames: readonly string[]): EventPatternJson {
   if (ownRoleNames.length === 0) {
@@ -86,11 +115,24 @@ export function cloudTrailDriftPattern(ownRoleNames: readonly string[]): EventPa
     );
   }
   return {
-    source: ['aws.apigateway'],
     'detail-type': ['AWS API Call via CloudTrail'],
+    $or: [
+      {
+        source: ['aws.apigateway'],
+        detail: { eventSource: ['apigateway.amazonaws.com'], eventName: [...DRIFT_EVENT_NAMES] },
+      },
+      {
+        source: ['aws.wafv2'],
+        detail: {
+          eventSource: ['wafv2.amazonaws.com'],
+          eventName: [...WAF_DRIFT_EVENT_NAMES],
+          requestParameters: {
+            resourceArn: API_GATEWAY_ARN_PREFIXES.map((prefix) => ({ prefix })),
+          },
+        },
+      },
+    ],
     detail: {
-      eventSource: ['apigateway.amazonaws.com'],
-      eventName: [...DRIFT_EVENT_NAMES],
       errorCode: [{ exists: false }],
       $or: [
         { userIdentity: { sessionContext: { sessionIssuer: { userName: [{ exists: false }] } } } },

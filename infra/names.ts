@@ -9,6 +9,12 @@ import type { TaskDefinition } from '../state-machines/tasks.js';
 
 export const SERVICE_PREFIX = 'apigw-remediation';
 
+/**
+ * The kill switch (SSM String parameter, one per central Region): `off`, or `on[: reason]` to
+ * turn every control into notify at once (remediators/workflow/kill-switch.ts).
+ */
+export const KILL_SWITCH_PARAMETER_NAME = `/${SERVICE_PREFIX}/kill-switch`;
+
 /** The custom event bus in the central account that member accounts forward CloudTrail events to. */
 export const CENTRAL_EVENT_BUS_NAME = SERVICE_PREFIX;
 

@@ -15,9 +15,11 @@
  * - securityHub: securityhub:BatchUpdateFindings in the central account; the member role must allow
  *   securityhub:BatchImportFindings (the service's own findings are imported in the stage's account).
  * - notifyTopic: sns:Publish on the topic in env NOTIFY_TOPIC_ARN.
+ * - killSwitch: ssm:GetParameter on the kill switch parameter in env KILL_SWITCH_PARAMETER only.
  * - approvals: whatever the Slack approvals package declares for its request-approval function.
  */
-export type TaskNeed = 'config' | 'memberRole' | 'locksTable' | 'securityHub' | 'notifyTopic' | 'approvals';
+export type TaskNeed =
+  'config' | 'memberRole' | 'locksTable' | 'securityHub' | 'notifyTopic' | 'approvals' | 'killSwitch';
 
 export interface TaskDefinition {
   readonly substitution: string;
@@ -49,8 +51,9 @@ export const TASKS = [
   {
     substitution: 'DecideFunctionArn',
     entry: 'remediators/handlers/decide.ts',
-    description: 'Resolves the mode of every requested control from config, account and API/stage tags',
-    needs: ['config', 'memberRole'],
+    description:
+      'Resolves the mode of every requested control from config, account and API/stage tags, and the kill switch',
+    needs: ['config', 'memberRole', 'killSwitch'],
   },
   {
     substitution: 'AcquireLockFunctionArn',
@@ -73,8 +76,10 @@ export const TASKS = [
   {
     substitution: 'ApplyFunctionArn',
     entry: 'remediators/handlers/apply.ts',
-    description: 'Creates missing prerequisites and applies API-level changes (UpdateRestApi / UpdateApi)',
-    needs: ['config', 'memberRole'],
+    description:
+      'Checks the brakes, creates missing prerequisites and applies API-level changes (UpdateRestApi / UpdateApi)',
+    // locksTable: the blast-radius cap's hourly counter; killSwitch: read again right before changing anything.
+    needs: ['config', 'memberRole', 'locksTable', 'killSwitch'],
   },
   {
     substitution: 'DeploySlotFunctionArn',

@@ -1,12 +1,19 @@
 /**
- * Apply task: creates what the changes depend on (log group, web ACL, the Region's CloudWatch
- * role) and makes the API-level changes. Says whether a deployment is needed before the stage
- * update.
+ * Apply task: checks the brakes first — the kill switch again (KillSwitchOn) and a unit of the
+ * account's change budget (the blast-radius cap; BlastRadiusCapReached); on either the state
+ * machine records the stage as SKIPPED and notifies, nothing changed — then creates
+ * what the changes depend on (log group, web ACL, the Region's CloudWatch role) and makes the
+ * API-level changes. Says whether a deployment is needed before the stage update.
  */
 import { applyApiChanges, ensurePrerequisites, type ActionTaken } from '../core/apply.js';
 import { settingChanges } from '../core/plan.js';
 import { logger } from '../shared/powertools.js';
+import { BlastRadiusCapError, capReachedReason, claimChangeBudget } from '../workflow/change-budget.js';
+import { createKillSwitchDeps, type KillSwitchDeps } from '../workflow/deps/kill-switch.js';
+import { KillSwitchOnError } from '../workflow/kill-switch.js';
 import { PlannedItemSchema, stagePlanOf } from '../workflow/handler-input.js';
+import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
+import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
 import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput, type ControlChange } from '../workflow/state.js';
@@ -21,10 +28,25 @@ export interface ApplyOutput {
   readonly webAclArn?: string;
 }
 
-export function createApplyHandler(deps: ConfigDeps & CoreClientsDeps) {
+export function createApplyHandler(
+  deps: ConfigDeps & CoreClientsDeps & LocksDeps & KillSwitchDeps & Pick<ClockDeps, 'now'>,
+) {
   return async (event: unknown): Promise<ApplyOutput> => {
     const item = parseTaskInput('apply', PlannedItemSchema, event);
     const plan = stagePlanOf(item);
+    // Read again: an approval may have waited for hours since the decide task read it.
+    const killSwitch = await deps.killSwitch();
+    if (killSwitch.state === 'on') {
+      throw new KillSwitchOnError(`${killSwitch.reason}: notified, not changed`);
+    }
+    const cap = deps.config().limits.maxStagesChangedPerAccountPerHour;
+    const nowMs = deps.now().getTime();
+    // Who takes the unit: this execution's remediation of this stage, as for the stage lock (a retried task is the same).
+    const owner = `${item.executionArn}/${item.decision.remediationId}`;
+    const budget = await claimChangeBudget(deps.dynamo(), item.locksTable, item.stage, owner, cap, nowMs);
+    if (!budget.granted) {
+      throw new BlastRadiusCapError(capReachedReason(item.stage, budget.changed, cap, nowMs));
+    }
     const clients = await deps.coreClients(item.stage);
     const prerequisites = await ensurePrerequisites(plan, deps.config().baseline, clients, deps.coreCache);
     const apiActions = await applyApiChanges(plan, clients);
@@ -42,5 +64,11 @@ export function createApplyHandler(deps: ConfigDeps & CoreClientsDeps) {
 const account = createMemberAccountDeps();
 export const handler = tracedTask(
   'apply',
-  createApplyHandler({ ...account, ...createCoreClientsDeps(account) }),
+  createApplyHandler({
+    ...account,
+    ...createCoreClientsDeps(account),
+    ...createLocksDeps(),
+    ...createKillSwitchDeps(),
+    ...createClockDeps(),
+  }),
 );

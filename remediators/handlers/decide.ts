@@ -2,19 +2,26 @@
  * Decide task: the mode of every requested control on this stage (configuration, account
  * overrides, API and stage tags; config/modes.ts), and the approval settings the rest of the
  * execution follows. Reads the stage and API once for their tags; a vanished stage ends here.
+ * The kill switch is read first: when it is on, every control that would change the stage
+ * notifies instead, and the decision says why (workflow/kill-switch.ts).
  */
 import { resolveModes } from '../../config/modes.js';
 import { readStageSnapshot } from '../core/snapshot.js';
 import { logger } from '../shared/powertools.js';
 import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
+import { createKillSwitchDeps, type KillSwitchDeps } from '../workflow/deps/kill-switch.js';
 import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
+import { brakeControls } from '../workflow/kill-switch.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput, StageWorkItemSchema, type Decision } from '../workflow/state.js';
 import { tracedTask } from '../workflow/tracing.js';
 
-export function createDecideHandler(deps: ConfigDeps & CoreClientsDeps & Pick<ClockDeps, 'newId'>) {
+export function createDecideHandler(
+  deps: ConfigDeps & CoreClientsDeps & KillSwitchDeps & Pick<ClockDeps, 'newId'>,
+) {
   return async (event: unknown): Promise<Decision> => {
     const item = parseTaskInput('decide', StageWorkItemSchema, event);
+    const killSwitch = await deps.killSwitch();
     const config = deps.config();
     const common = {
       remediationId: deps.newId(),
@@ -35,12 +42,16 @@ export function createDecideHandler(deps: ConfigDeps & CoreClientsDeps & Pick<Cl
       { account: item.stage.account, apiTags: snapshot.api?.tags ?? {}, stageTags: snapshot.stage.tags },
       item.request.controls,
     );
-    const controls = item.request.controls.map((controlId) => ({
+    const configured = item.request.controls.map((controlId) => ({
       controlId,
       mode: modes[controlId].mode,
       source: modes[controlId].rule,
       dryRun: modes[controlId].dryRun,
     }));
+    const controls = killSwitch.state === 'on' ? brakeControls(configured, killSwitch) : configured;
+    if (killSwitch.state === 'on')
+      logger.warn('kill switch on', { reason: killSwitch.reason, stage: item.stage });
+    const brake = killSwitch.state === 'on' ? { brake: killSwitch.reason } : {};
     for (const note of Object.values(modes).flatMap((mode) => mode.notes)) {
       logger.warn('configuration note', { note, stage: item.stage });
     }
@@ -48,6 +59,7 @@ export function createDecideHandler(deps: ConfigDeps & CoreClientsDeps & Pick<Cl
     if (off.length === controls.length) {
       return {
         ...common,
+        ...brake,
         route: 'SKIP',
         controls,
         reason: `every requested control is off: ${off.map((control) => `${control.controlId} (${control.source})`).join(', ')}`,
@@ -55,6 +67,7 @@ export function createDecideHandler(deps: ConfigDeps & CoreClientsDeps & Pick<Cl
     }
     return {
       ...common,
+      ...brake,
       route: 'PROCEED',
       controls,
       reason: controls
@@ -70,6 +83,7 @@ export const handler = tracedTask(
   createDecideHandler({
     ...account,
     ...createCoreClientsDeps(account),
+    ...createKillSwitchDeps(),
     ...createClockDeps(),
   }),
 );

@@ -1,10 +1,13 @@
 /**
- * API Gateway calls seen in CloudTrail ("AWS API Call via CloudTrail") to remediation requests (pure).
+ * API Gateway and WAF calls seen in CloudTrail ("AWS API Call via CloudTrail") to remediation requests (pure).
  *
- * A call that changes a stage (UpdateStage, CreateStage, CreateDeployment) asks for that stage to be
- * checked against the whole baseline of its API type; a call that changes the API (UpdateRestApi,
- * UpdateApi) asks for every stage of it. Failed calls changed nothing, and calls made by the
- * service's own roles are its own fixes: both are ignored, so a remediation never triggers itself.
+ * A call that changes a stage (UpdateStage, CreateStage, CreateDeployment, v2 DeleteAccessLogSettings
+ * and DeleteRouteSettings, WAF DisassociateWebACL on a REST stage) asks for that stage to be checked
+ * against the whole baseline of its API type; a call that changes the API (UpdateRestApi, UpdateApi,
+ * and the whole-API imports PutRestApi and v2 ReimportApi) asks for every stage of it. UpdateAccount
+ * changes the Region's CloudWatch role, not one stage: see {@link accountOutcome}. Failed calls
+ * changed nothing, and calls made by the service's own roles are its own fixes: both are ignored,
+ * so a remediation never triggers itself.
  *
  * API Gateway v1 and v2 log the same event names: v1 names the API `restApiId` and wraps request
  * bodies in `<operation>Input`, v2 names it `apiId` and keeps bodies flat (and URL-encodes
@@ -14,7 +17,7 @@ import { z } from 'zod';
 import { describeIssues, describeValue } from '../../config/issues.js';
 import { AccountIdSchema } from '../../config/schema.js';
 import { baselineControlIds } from '../controls/catalog.js';
-import { partitionOfRegion } from '../core/arn.js';
+import { parseStageArn, partitionOfRegion } from '../core/arn.js';
 import type { ApiType } from '../core/types.js';
 import { RegionSchema } from './fields.js';
 import type { IntakeSettings, Outcome } from './types.js';
@@ -24,6 +27,7 @@ const API_ID = /^[a-z0-9]{1,64}$/i;
 const STAGE_NAME = /^(?:[\w-]{1,128}|\$default)$/;
 
 const DetailSchema = z.object({
+  eventSource: z.string().min(1).optional(),
   eventName: z.string().min(1),
   eventTime: z.string().min(1),
   eventID: z.string().min(1).optional(),
@@ -52,8 +56,18 @@ export interface CloudTrailEnvelope {
 }
 
 /** Events that can take a stage out of the baseline, and whether they name one stage or the whole API. */
-const STAGE_EVENTS = new Set(['UpdateStage', 'CreateStage', 'CreateDeployment']);
-const API_EVENTS = new Set(['UpdateRestApi', 'UpdateApi']);
+const STAGE_EVENTS = new Set([
+  'UpdateStage',
+  'CreateStage',
+  'CreateDeployment',
+  'DeleteAccessLogSettings',
+  'DeleteRouteSettings',
+]);
+const API_EVENTS = new Set(['UpdateRestApi', 'UpdateApi', 'PutRestApi', 'ReimportApi']);
+const ACCOUNT_EVENT = 'UpdateAccount';
+const API_GATEWAY_SOURCE = 'apigateway.amazonaws.com';
+const WAF_SOURCE = 'wafv2.amazonaws.com';
+const WAF_EVENT = 'DisassociateWebACL';
 
 /** `arn:aws:iam::111122223333:role/some/path/name` → `name` (the IAM path is not part of the name). */
 function roleNameOf(roleArn: string): string {
@@ -160,6 +174,96 @@ function apiOf(
   return { apiType, apiId: value };
 }
 
+function requestOf(
+  envelope: CloudTrailEnvelope,
+  detail: Detail,
+  target: { readonly apiType: ApiType; readonly apiId: string; readonly stageName: string | null },
+): Outcome {
+  const region = detail.awsRegion ?? envelope.region;
+  return {
+    kind: 'request',
+    request: {
+      trigger: 'cloudtrail',
+      account: detail.recipientAccountId ?? envelope.account,
+      region,
+      partition: partitionOfRegion(region),
+      apiType: target.apiType,
+      apiId: target.apiId,
+      stageName: target.stageName,
+      controls: [...baselineControlIds(target.apiType)],
+      eventId: detail.eventID ?? envelope.id,
+      eventTime: detail.eventTime,
+      eventName: detail.eventName,
+      actor:
+        detail.userIdentity.arn ?? detail.userIdentity.principalId ?? detail.userIdentity.type ?? 'unknown',
+    },
+  };
+}
+
+/**
+ * WAF DisassociateWebACL: the web ACL was taken off `requestParameters.resourceArn`. Only an
+ * API Gateway stage is this service's business (a REST stage: HTTP and WebSocket APIs take no
+ * web ACL); an Application Load Balancer, AppSync API, Cognito user pool… is ignored.
+ */
+function wafOutcome(envelope: CloudTrailEnvelope, detail: Detail, label: string): Outcome {
+  const resourceArn = stringAt(detail.requestParameters, 'resourceArn');
+  if (resourceArn === undefined) {
+    return {
+      kind: 'rejected',
+      error: `${label}: requestParameters.resourceArn: got ${describeValue(detail.requestParameters?.['resourceArn'])}; expected the ARN of the resource the web ACL was taken off`,
+    };
+  }
+  if (!/^arn:[\w-]+:apigateway:/.test(resourceArn)) {
+    return {
+      kind: 'ignored',
+      reason: `${label}: the web ACL was taken off ${resourceArn}, not an API Gateway stage`,
+    };
+  }
+  let stage: ReturnType<typeof parseStageArn>;
+  try {
+    stage = parseStageArn(resourceArn);
+  } catch (error) {
+    return {
+      kind: 'rejected',
+      error: `${label}: requestParameters.resourceArn: ${error instanceof Error ? error.message : describeValue(error)}`,
+    };
+  }
+  return requestOf(envelope, detail, stage);
+}
+
+/**
+ * UpdateAccount changes the Region's API Gateway account settings, among them cloudwatchRoleArn,
+ * the role execution logs (REST, WebSocket) and WebSocket access logs are written through. It
+ * names no API, and checking every stage of the Region would start one run per API — thousands
+ * in a large account — for a setting that is one value. So (docs/decisions/0011):
+ * - the call left a CloudWatch role set (`responseElements.cloudwatchRoleArn`, the account after
+ *   the call): an owner's choice, ignored with the reason; the next run on any stage re-reads it;
+ * - the call removed it (or the response does not show one): logs of every such stage in the
+ *   Region stop, so the item is rejected, which notifies the team and counts in the Rejected
+ *   metric (alarmed) with what to do. The service itself restores the role (UpdateAccount, once
+ *   per Region) as the prerequisite of the next execution-logging fix.
+ */
+function accountOutcome(envelope: CloudTrailEnvelope, detail: Detail, label: string): Outcome {
+  const account = detail.recipientAccountId ?? envelope.account;
+  const region = detail.awsRegion ?? envelope.region;
+  const roleArn = stringAt(detail.responseElements, 'cloudwatchRoleArn');
+  if (roleArn !== undefined && roleArn !== '') {
+    return {
+      kind: 'ignored',
+      reason: `${label}: the API Gateway account settings of ${account}/${region} now name CloudWatch role ${roleArn}; an owner's choice, read again by the next run`,
+    };
+  }
+  return {
+    kind: 'rejected',
+    error:
+      `${label}: the API Gateway CloudWatch role of ${account}/${region} was removed by ${detail.userIdentity.arn ?? detail.userIdentity.principalId ?? 'unknown'}: ` +
+      'execution logs (REST, WebSocket) and WebSocket access logs of every stage in the Region stop. ' +
+      'No run was started (the setting is one per Region, not per stage): set it again ' +
+      '(aws apigateway update-account --patch-operations op=replace,path=/cloudwatchRoleArn,value=<role ARN>), ' +
+      'or the next execution-logging fix of a stage there restores the baseline role',
+  };
+}
+
 /** The fate of one CloudTrail event. */
 export function cloudTrailOutcome(envelope: CloudTrailEnvelope, settings: IntakeSettings): Outcome {
   const parsed = DetailSchema.safeParse(envelope.detail);
@@ -182,11 +286,28 @@ export function cloudTrailOutcome(envelope: CloudTrailEnvelope, settings: Intake
   if (own !== undefined) {
     return { kind: 'ignored', reason: `${label}: ${own}` };
   }
+  const eventSource = detail.eventSource ?? API_GATEWAY_SOURCE;
+  if (eventSource === WAF_SOURCE) {
+    if (detail.eventName !== WAF_EVENT) {
+      return {
+        kind: 'ignored',
+        reason: `${label}: the only WAF call that can take a stage out of the baseline is ${WAF_EVENT}`,
+      };
+    }
+    return wafOutcome(envelope, detail, label);
+  }
+  if (eventSource !== API_GATEWAY_SOURCE) {
+    return {
+      kind: 'rejected',
+      error: `${label}: eventSource ${describeValue(eventSource)} is not handled; expected ${API_GATEWAY_SOURCE} or ${WAF_SOURCE}`,
+    };
+  }
+  if (detail.eventName === ACCOUNT_EVENT) return accountOutcome(envelope, detail, label);
   const changesStage = STAGE_EVENTS.has(detail.eventName);
   if (!changesStage && !API_EVENTS.has(detail.eventName)) {
     return {
       kind: 'ignored',
-      reason: `${label}: not a call that can change a stage's baseline (${[...STAGE_EVENTS, ...API_EVENTS].join(', ')})`,
+      reason: `${label}: not a call that can change a stage's baseline (${[...STAGE_EVENTS, ...API_EVENTS, ACCOUNT_EVENT].join(', ')})`,
     };
   }
 
@@ -209,23 +330,5 @@ export function cloudTrailOutcome(envelope: CloudTrailEnvelope, settings: Intake
     stageName = stage.stageName;
   }
 
-  const region = detail.awsRegion ?? envelope.region;
-  return {
-    kind: 'request',
-    request: {
-      trigger: 'cloudtrail',
-      account: detail.recipientAccountId ?? envelope.account,
-      region,
-      partition: partitionOfRegion(region),
-      apiType: api.apiType,
-      apiId: api.apiId,
-      stageName,
-      controls: [...baselineControlIds(api.apiType)],
-      eventId: detail.eventID ?? envelope.id,
-      eventTime: detail.eventTime,
-      eventName: detail.eventName,
-      actor:
-        detail.userIdentity.arn ?? detail.userIdentity.principalId ?? detail.userIdentity.type ?? 'unknown',
-    },
-  };
+  return requestOf(envelope, detail, { ...api, stageName });
 }

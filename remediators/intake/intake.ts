@@ -14,11 +14,11 @@ export const SECURITY_HUB_IMPORTED = 'Security Hub Findings - Imported';
 export const SECURITY_HUB_CUSTOM_ACTION = 'Security Hub Findings - Custom Action';
 export const CLOUDTRAIL_API_CALL = 'AWS API Call via CloudTrail';
 
-/** The detail-types intake reads, with the source each must come from. */
-const HANDLED: Readonly<Record<string, string>> = {
-  [SECURITY_HUB_IMPORTED]: 'aws.securityhub',
-  [SECURITY_HUB_CUSTOM_ACTION]: 'aws.securityhub',
-  [CLOUDTRAIL_API_CALL]: 'aws.apigateway',
+/** The detail-types intake reads, with the sources each may come from (WAF: DisassociateWebACL drift). */
+const HANDLED: Readonly<Record<string, readonly string[]>> = {
+  [SECURITY_HUB_IMPORTED]: ['aws.securityhub'],
+  [SECURITY_HUB_CUSTOM_ACTION]: ['aws.securityhub'],
+  [CLOUDTRAIL_API_CALL]: ['aws.apigateway', 'aws.wafv2'],
 };
 
 const EnvelopeSchema = z.object({
@@ -78,10 +78,10 @@ function eventOutcomes(event: unknown, settings: IntakeSettings): Outcome[] {
   }
   const envelope = parsed.data;
   const detailType = envelope['detail-type'];
-  const expectedSource = HANDLED[detailType];
-  if (!Object.hasOwn(HANDLED, detailType) || expectedSource !== envelope.source) {
+  const expectedSources = Object.hasOwn(HANDLED, detailType) ? HANDLED[detailType] : undefined;
+  if (expectedSources === undefined || !expectedSources.includes(envelope.source)) {
     const handled = Object.entries(HANDLED)
-      .map(([type, source]) => `"${type}" from ${source}`)
+      .map(([type, sources]) => `"${type}" from ${sources.join(' or ')}`)
       .join(', ');
     return [
       {

@@ -195,12 +195,35 @@ export function outcomeUpdates(
 }
 
 /**
+ * What a NEW own finding carries from its first import: Workflow, Note and UserDefinedFields.
+ * Security Hub User Guide, "BatchImportFindings for finding providers", restricted fields: for an
+ * EXISTING finding a provider cannot set Note, UserDefinedFields, VerificationState or Workflow
+ * with BatchImportFindings ("any content in those fields and objects is ignored"; only
+ * BatchUpdateFindings changes them), so only a finding being created gets them this way. Setting
+ * them at creation means a new finding needs no BatchUpdateFindings at all: nothing waits for a
+ * finding just imported to become visible to the home account. VerificationState is left unset:
+ * the service does not judge the finding's veracity. ASFF Note requires UpdatedAt.
+ */
+export function creationFields(
+  source: NoteSource,
+  status: 'RESOLVED' | 'NOTIFIED',
+  now: string,
+): Pick<AwsSecurityFinding, 'Workflow' | 'Note' | 'UserDefinedFields'> {
+  return {
+    Workflow: { Status: status },
+    Note: { Text: buildNote(source), UpdatedBy: NOTE_AUTHOR, UpdatedAt: now },
+    UserDefinedFields: buildUserDefinedFields(source),
+  };
+}
+
+/**
  * Findings of the service's own for drift seen in CloudTrail (no AWS finding exists for it): one
  * per control that failed when the stage was read (or per requested control when it was never
  * read, see {@link driftEvaluations}), each with that control's own outcome (see
  * {@link controlRecord}). Compliance says how the control stands after the workflow; importing
  * again later updates the same finding (stable Id), keeping the CreatedAt/FirstObservedAt it had
- * (`existing`, read before the import; see {@link findingTimes}). By default the drifted controls;
+ * (`existing`, read before the import; see {@link findingTimes}); a finding not yet existing gets
+ * its Workflow, Note and fields in the import itself ({@link creationFields}). By default the drifted controls;
  * a manual run on one of these findings passes its control(s) so the finding it started from is
  * brought up to date.
  */
@@ -209,7 +232,12 @@ export function ownFindings(
   titles: Readonly<Partial<Record<ControlId, string>>>,
   evaluations: readonly OutcomeRecord['evaluations'][number][] = driftEvaluations(record),
   existing: ExistingFindings = new Map(),
-): { readonly finding: AwsSecurityFinding; readonly control: OutcomeRecord }[] {
+): {
+  readonly finding: AwsSecurityFinding;
+  readonly control: OutcomeRecord;
+  /** No finding had this Id: the import creates it, with its Workflow, Note and fields. */
+  readonly created: boolean;
+}[] {
   const { stage } = record;
   const productArn = ownProductArn(stage.partition, stage.region, stage.account);
   return evaluations.map((evaluation) => {
@@ -248,8 +276,11 @@ export function ownFindings(
         'apigw-remediation/ControlId': evaluation.controlId,
         'apigw-remediation/RemediationId': truncate(record.remediationId, MAX_UDF_VALUE_LENGTH),
       },
+      ...(existing.has(id)
+        ? {}
+        : creationFields(control, workflowStatus(control.outcome, evaluation.compliance), record.recordedAt)),
     };
-    return { finding, control };
+    return { finding, control, created: !existing.has(id) };
   });
 }
 
@@ -262,7 +293,8 @@ export function stagesUnlistedFindingId(record: RequestFailureRecord): string {
  * CloudTrail drift on an API whose stages could not be listed: nothing was checked, so the API
  * itself gets a finding of the service's own, Compliance WARNING (ASFF: the check could not be
  * completed), saying why. The same Id is updated by every later failure on that API, keeping the
- * CreatedAt/FirstObservedAt of the existing one (`existing`, see {@link findingTimes}).
+ * CreatedAt/FirstObservedAt of the existing one (`existing`, see {@link findingTimes}); a new one
+ * gets its Workflow NOTIFIED, Note and fields in the import ({@link creationFields}).
  */
 export function stagesUnlistedFinding(
   record: RequestFailureRecord,
@@ -299,5 +331,6 @@ export function stagesUnlistedFinding(
     ProductFields: {
       'apigw-remediation/RemediationId': truncate(record.remediationId, MAX_UDF_VALUE_LENGTH),
     },
+    ...(existing.has(id) ? {} : creationFields(record, 'NOTIFIED', record.recordedAt)),
   };
 }

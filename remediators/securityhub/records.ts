@@ -10,6 +10,8 @@ import {
   type AwsSecurityFindingIdentifier,
   type SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fullJitterDelay, type RetryTuning } from '../core/clients.js';
 import type { ControlId } from '../core/types.js';
 import type { OutcomeRecord } from '../workflow/outcome.js';
 import type { RequestFailureRecord } from '../workflow/request-failure.js';
@@ -25,6 +27,7 @@ import {
   ownProductArn,
   ownershipUpdates,
   stagesUnlistedFinding,
+  stagesUnlistedFindingId,
   workflowStatus,
   type ExistingFindings,
   type FirstSeen,
@@ -35,26 +38,68 @@ export class SecurityHubWriteError extends Error {
   override readonly name = 'SecurityHubWriteError';
 }
 
+/**
+ * How often a finding BatchUpdateFindings left unprocessed for a passing reason is sent again:
+ * 4 attempts, full-jitter backoff capped at 0.5, 1, 2 s (at most 3.5 s of waiting per call; a
+ * record makes one call per distinct note, at most one per baseline control, so even all of them
+ * retrying stay well inside the 60 s function timeout). Bounded: still unprocessed after that, the
+ * write fails loudly.
+ */
+export const UNPROCESSED_RETRY: RetryTuning = { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 2000 };
+
+/**
+ * BatchUpdateFindingsUnprocessedFinding.ErrorCode (Security Hub API Reference): FindingNotFound
+ * (a finding imported a moment ago may not be visible to the home account yet),
+ * ConcurrentUpdateError ("may also occur if you call BatchUpdateFindings and BatchImportFindings
+ * at the same time", which a re-import followed by its update is) and InternalFailure pass; the
+ * others (DuplicatedFindingIdentifier, FindingSizeExceeded, InvalidInput) would fail again.
+ */
+const RETRYABLE_UNPROCESSED = new Set(['FindingNotFound', 'ConcurrentUpdateError', 'InternalFailure']);
+
+function unprocessedError(
+  unprocessed: readonly {
+    FindingIdentifier?: AwsSecurityFindingIdentifier;
+    ErrorCode?: string;
+    ErrorMessage?: string;
+  }[],
+  attempts: number,
+): SecurityHubWriteError {
+  return new SecurityHubWriteError(
+    `BatchUpdateFindings left ${unprocessed.length} finding(s) unprocessed` +
+      (attempts > 1 ? ` after ${attempts} attempts` : '') +
+      ': ' +
+      unprocessed
+        .map(
+          (finding) =>
+            `${finding.FindingIdentifier?.Id ?? '?'} (${finding.ErrorCode}: ${finding.ErrorMessage})`,
+        )
+        .join('; '),
+  );
+}
+
+/** Sends each update; the findings left unprocessed for a passing reason are sent again (see UNPROCESSED_RETRY). */
 async function batchUpdate(
   client: SecurityHubClient,
   inputs: ReturnType<typeof ownershipUpdates>,
+  retry: RetryTuning = UNPROCESSED_RETRY,
 ): Promise<number> {
   let processed = 0;
   for (const input of inputs) {
-    const response = await client.send(new BatchUpdateFindingsCommand(input));
-    const unprocessed = response.UnprocessedFindings ?? [];
-    if (unprocessed.length > 0) {
-      throw new SecurityHubWriteError(
-        `BatchUpdateFindings left ${unprocessed.length} finding(s) unprocessed: ` +
-          unprocessed
-            .map(
-              (finding) =>
-                `${finding.FindingIdentifier?.Id ?? '?'} (${finding.ErrorCode}: ${finding.ErrorMessage})`,
-            )
-            .join('; '),
+    let pending = input.FindingIdentifiers;
+    for (let attempt = 1; ; attempt += 1) {
+      const response = await client.send(
+        new BatchUpdateFindingsCommand({ ...input, FindingIdentifiers: pending }),
       );
+      processed += response.ProcessedFindings?.length ?? 0;
+      const unprocessed = response.UnprocessedFindings ?? [];
+      if (unprocessed.length === 0) break;
+      const passing = unprocessed.every((finding) => RETRYABLE_UNPROCESSED.has(finding.ErrorCode ?? ''));
+      if (!passing || attempt >= retry.maxAttempts) throw unprocessedError(unprocessed, attempt);
+      pending = unprocessed.flatMap((finding) =>
+        finding.FindingIdentifier === undefined ? [] : [finding.FindingIdentifier],
+      );
+      await sleep(fullJitterDelay(attempt, retry));
     }
-    processed += response.ProcessedFindings?.length ?? 0;
   }
   return processed;
 }
@@ -72,8 +117,9 @@ export async function takeOwnership(
   client: SecurityHubClient,
   findings: readonly AwsSecurityFindingIdentifier[],
   executionArn: string,
+  retry: RetryTuning = UNPROCESSED_RETRY,
 ): Promise<number> {
-  return batchUpdate(client, ownershipUpdates(findings, executionArn));
+  return batchUpdate(client, ownershipUpdates(findings, executionArn), retry);
 }
 
 export interface SecurityHubClients {
@@ -85,6 +131,7 @@ export interface SecurityHubClients {
 
 export interface RecordResult {
   readonly imported: number;
+  /** Findings whose Workflow/Note/fields BatchUpdateFindings set (a new own finding gets them in its import). */
   readonly updated: number;
 }
 
@@ -157,6 +204,7 @@ async function updateEach(
     readonly source: NoteSource;
     readonly status: 'RESOLVED' | 'NOTIFIED';
   }[],
+  retry: RetryTuning,
 ): Promise<number> {
   const groups = new Map<
     string,
@@ -170,7 +218,7 @@ async function updateEach(
   }
   let updated = 0;
   for (const { source, status, ids } of groups.values()) {
-    updated += await batchUpdate(client, outcomeUpdates(source, ids, status));
+    updated += await batchUpdate(client, outcomeUpdates(source, ids, status), retry);
   }
   return updated;
 }
@@ -180,13 +228,16 @@ async function updateEach(
  * compliance). Drift, or a manual run on one of the service's own findings: import the service's
  * own findings (at most 100 per call) with each control's compliance after the run — nobody else
  * re-checks them — keeping the CreatedAt/FirstObservedAt of those already imported (read first, see
- * {@link readExistingFindings}), then update each with its control's own outcome and note, so every outcome
- * reads alike in Security Hub.
+ * {@link readExistingFindings}). Each gets its control's own outcome and note, so every outcome
+ * reads alike in Security Hub: a new finding in the import itself (the only time an import may set
+ * them, see creationFields), an existing one by BatchUpdateFindings from the home account after the
+ * import, retried while Security Hub leaves it unprocessed for a passing reason.
  */
 export async function recordOutcome(
   clients: SecurityHubClients,
   record: OutcomeRecord,
   titles: Readonly<Partial<Record<ControlId, string>>>,
+  retry: RetryTuning = UNPROCESSED_RETRY,
 ): Promise<RecordResult> {
   const { stage } = record;
   const onOwnFinding =
@@ -195,6 +246,7 @@ export async function recordOutcome(
     const updated = await batchUpdate(
       clients.home,
       outcomeUpdates(record, [findingIdentifier(record.stage, record.findingId, record.findingProductArn)]),
+      retry,
     );
     return { imported: 0, updated };
   }
@@ -209,11 +261,14 @@ export async function recordOutcome(
   );
   const updated = await updateEach(
     clients.home,
-    own.map(({ finding, control }) => ({
-      identifier: { Id: finding.Id, ProductArn: finding.ProductArn },
-      source: control,
-      status: workflowStatus(control.outcome, control.evaluations[0]?.compliance),
-    })),
+    own
+      .filter(({ created }) => !created)
+      .map(({ finding, control }) => ({
+        identifier: { Id: finding.Id, ProductArn: finding.ProductArn },
+        source: control,
+        status: workflowStatus(control.outcome, control.evaluations[0]?.compliance),
+      })),
+    retry,
   );
   return { imported, updated };
 }
@@ -221,29 +276,34 @@ export async function recordOutcome(
 /**
  * A request that stopped before its stages were known (EXPAND_FAILED): FAILED on its finding
  * (Workflow NOTIFIED, a note with the error), or, for drift without a finding, a finding of the
- * service's own on the API saying the stages could not be listed, then updated the same way.
+ * service's own on the API saying the stages could not be listed, with the same Workflow and note
+ * (in the import when it is new, by BatchUpdateFindings when it exists).
  */
 export async function recordRequestFailure(
   clients: Pick<SecurityHubClients, 'home'> & { readonly member: () => Promise<SecurityHubClient> },
   record: RequestFailureRecord,
+  retry: RetryTuning = UNPROCESSED_RETRY,
 ): Promise<RecordResult> {
   const { request } = record;
   if (request.findingId !== undefined) {
     const updated = await batchUpdate(
       clients.home,
       outcomeUpdates(record, [findingIdentifier(request, request.findingId, request.productArn)], 'NOTIFIED'),
+      retry,
     );
     return { imported: 0, updated };
   }
   const member = await clients.member();
-  const finding = stagesUnlistedFinding(
-    record,
-    await readExistingFindings(member, [stagesUnlistedFinding(record)]),
-  );
+  const existing = await readExistingFindings(member, [stagesUnlistedFinding(record)]);
+  const finding = stagesUnlistedFinding(record, existing);
   const imported = await batchImport(member, [finding]);
-  const updated = await batchUpdate(
-    clients.home,
-    outcomeUpdates(record, [{ Id: finding.Id, ProductArn: finding.ProductArn }], 'NOTIFIED'),
-  );
+  // A new finding got its Workflow and Note in the import; only an existing one needs the update.
+  const updated = existing.has(stagesUnlistedFindingId(record))
+    ? await batchUpdate(
+        clients.home,
+        outcomeUpdates(record, [{ Id: finding.Id, ProductArn: finding.ProductArn }], 'NOTIFIED'),
+        retry,
+      )
+    : 0;
   return { imported, updated };
 }

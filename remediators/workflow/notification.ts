@@ -10,8 +10,17 @@ import type { ControlDecision } from './state.js';
 /** Chatbot custom notification limits (title, description). */
 const MAX_TITLE_LENGTH = 250;
 const MAX_DESCRIPTION_LENGTH = 8000;
-/** SNS Subject: at most 100 characters. */
-const MAX_SUBJECT_LENGTH = 100;
+/**
+ * SNS Publish, Subject: "must be UTF-8 text with no line breaks or control characters, and less
+ * than 100 characters long" (SNS API Reference, Publish, request parameters; older revisions said
+ * ASCII). So at most 99, counted in UTF-16 code units, which is never fewer than characters.
+ */
+export const MAX_SUBJECT_LENGTH = 99;
+/**
+ * SNS Publish, Message: "UTF-8 encoded strings and at most 256 KB in size (262,144 bytes, not
+ * 262,144 characters)" (SNS API Reference, Publish). Counted in UTF-8 bytes.
+ */
+export const MAX_MESSAGE_BYTES = 262_144;
 
 /**
  * Every outcome but ALREADY_COMPLIANT is news; a control in mode `notify` always is (that is
@@ -21,8 +30,24 @@ export function shouldNotify(record: OutcomeRecord, decisions: readonly ControlD
   return record.outcome !== 'ALREADY_COMPLIANT' || decisions.some((decision) => decision.mode === 'notify');
 }
 
+/** At most `max` UTF-16 code units, never splitting a surrogate pair (a lone half is not UTF-8 text). */
 function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  if (text.length <= max) return text;
+  let end = max - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${text.slice(0, end)}…`;
+}
+
+/**
+ * Control characters (C0, DEL, C1) and line/paragraph separators become one space: a stage name
+ * cannot hold them, but an error message or an API id read from an event might.
+ */
+const SUBJECT_FORBIDDEN = /[\p{Cc}\u2028\u2029]+/gu;
+
+/** A subject SNS accepts: one line, no control characters, fewer than 100 characters. */
+export function snsSubject(text: string): string {
+  return clip(text.replace(SUBJECT_FORBIDDEN, ' ').replace(/ {2,}/g, ' ').trim(), MAX_SUBJECT_LENGTH);
 }
 
 export interface Notification {
@@ -39,7 +64,11 @@ function chatbotNotification(
   context: Readonly<Record<string, string>>,
   subject: string,
 ): Notification {
-  const body = {
+  // Byte budget (MAX_MESSAGE_BYTES): the longest text fields are clipped in characters, and a
+  // character is at most 6 bytes once JSON-encoded (a \u001f escape; 4-byte characters are 2
+  // code units), so title + summary + description stay under 6 × 8,500 ≈ 51 KB, far below
+  // 256 KB. clip() never splits a surrogate pair, which would not be valid UTF-8.
+  const message = JSON.stringify({
     version: '1.0',
     source: 'custom',
     id,
@@ -49,11 +78,8 @@ function chatbotNotification(
       description: clip(lines.join('\n'), MAX_DESCRIPTION_LENGTH),
     },
     metadata: { summary: clip(summary, MAX_TITLE_LENGTH), additionalContext: context },
-  };
-  return {
-    subject: clip(`[apigw-remediation] ${subject}`, MAX_SUBJECT_LENGTH),
-    message: JSON.stringify(body),
-  };
+  });
+  return { subject: snsSubject(`[apigw-remediation] ${subject}`), message };
 }
 
 /** `notRecorded`: why Security Hub does not hold this outcome (the record task failed), if it does not. */

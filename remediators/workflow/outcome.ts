@@ -36,6 +36,8 @@ export interface OutcomeRecord {
   readonly approver: string;
   /** Why the workflow ended this way, in one or two sentences. */
   readonly reason: string;
+  /** The brake that kept the stage from being changed (kill switch, blast-radius cap), when one did. */
+  readonly brake?: string;
   /** Per checked control, the compliance after the workflow (NOT_APPLICABLE controls omitted). */
   readonly evaluations: readonly OutcomeEvaluation[];
   readonly serviceVersion: string;
@@ -92,6 +94,25 @@ function approverOf(item: StageWorkItem, outcome: OutcomeStatus): string {
   return 'automatic';
 }
 
+/**
+ * Errors with which the apply task refuses to change a stage on purpose (a brake: the kill switch
+ * flipped during an approval wait, or the blast-radius cap); the state machine records SKIPPED.
+ */
+export const BRAKE_ERRORS = ['KillSwitchOn', 'BlastRadiusCapReached'] as const;
+
+function brakeError(item: StageWorkItem): string | undefined {
+  const error = item.error;
+  return error !== undefined && (BRAKE_ERRORS as readonly string[]).includes(error.Error)
+    ? causeMessage(error.Cause)
+    : undefined;
+}
+
+function brakeOf(item: StageWorkItem, outcome: OutcomeStatus): { readonly brake?: string } {
+  if (outcome !== 'SKIPPED') return {};
+  const brake = brakeError(item) ?? item.decision?.brake;
+  return brake === undefined ? {} : { brake };
+}
+
 function reasonOf(item: StageWorkItem, outcome: OutcomeStatus): string {
   const timeout = item.decision?.approvalTimeoutSeconds;
   switch (outcome) {
@@ -102,8 +123,13 @@ function reasonOf(item: StageWorkItem, outcome: OutcomeStatus): string {
     case 'ALREADY_COMPLIANT':
     case 'DRY_RUN':
       return item.plan?.reason ?? outcome;
-    case 'SKIPPED':
-      return item.plan?.reason ?? item.decision?.reason ?? 'not changed by configuration';
+    case 'SKIPPED': {
+      const braked = brakeError(item);
+      if (braked !== undefined) return braked;
+      const reason = item.plan?.reason ?? item.decision?.reason ?? 'not changed by configuration';
+      const brake = item.decision?.brake;
+      return brake === undefined ? reason : `${brake}. ${reason}`;
+    }
     case 'REJECTED': {
       const comment = rejectionDecision(item)?.comment;
       return comment === undefined || comment === ''
@@ -125,6 +151,13 @@ function reasonOf(item: StageWorkItem, outcome: OutcomeStatus): string {
 
 function changesOf(item: StageWorkItem, outcome: OutcomeStatus): readonly ControlChange[] {
   if (outcome === 'REMEDIATED') return item.applied?.applied ?? item.plan?.toApply ?? [];
+  if (outcome === 'SKIPPED' && brakeError(item) !== undefined) {
+    // Stopped by a brake at the apply step: what would have changed is the whole plan.
+    return [
+      ...(item.plan?.toApply ?? []),
+      ...(item.plan?.notApplied.map(({ why: _why, ...change }) => change) ?? []),
+    ];
+  }
   if (outcome === 'DRY_RUN' || outcome === 'SKIPPED') {
     return item.plan?.notApplied.map(({ why: _why, ...change }) => change) ?? [];
   }
@@ -207,11 +240,14 @@ export function controlRecord(record: OutcomeRecord, evaluation: OutcomeEvaluati
       : own;
   }
   const undone = LEFT_UNDONE[handling];
+  // Notify because the kill switch said so, not because of its configured mode: say which.
+  const why =
+    handling === 'notify' && record.brake !== undefined ? `not changed (${record.brake})` : undone.why;
   return {
     ...own,
     outcome: undone.outcome,
     approver: `nobody (${handling})`,
-    reason: `${controlId} fails, ${undone.why}: ${evaluation.reason}`,
+    reason: `${controlId} fails, ${why}: ${evaluation.reason}`,
   };
 }
 
@@ -233,6 +269,7 @@ export function toOutcomeRecord(
     changes: changesOf(item, outcome),
     approver: approverOf(item, outcome),
     reason: reasonOf(item, outcome),
+    ...brakeOf(item, outcome),
     evaluations: evaluationsOf(item),
     serviceVersion,
     recordedAt: now.toISOString(),

@@ -58,6 +58,8 @@ export const DecisionSchema = z.object({
   approvalTimeoutSeconds: z.number().int().positive(),
   onApprovalTimeout: z.enum(['skip', 'apply']),
   reason: z.string(),
+  /** Set when a brake turned the controls into notify (the kill switch): what the record says first. */
+  brake: z.string().optional(),
 });
 export type Decision = z.infer<typeof DecisionSchema>;
 

@@ -33,7 +33,7 @@ import {
 } from '../../infra/event-patterns.js';
 import { CENTRAL_EVENT_BUS_NAME, centralTaskRoleName, ownRoleNames } from '../../infra/names.js';
 import { MOTO_REGION, motoCredentials, useMoto } from '../helpers/moto.js';
-import { FIXTURES_DIR, resourceByPrefix, synthesizeApp, type SynthesizedApp } from './synth.js';
+import { FIXTURES_DIR, PROJECT_ROOT, resourceByPrefix, synthesizeApp, type SynthesizedApp } from './synth.js';
 
 type Json = Record<string, unknown>;
 
@@ -42,6 +42,13 @@ const ACTION_ARN = `arn:aws:securityhub:${REGION}:111122223333:action/custom/${C
 
 function fixture(name: string): Json {
   return JSON.parse(readFileSync(join(FIXTURES_DIR, name), 'utf8')) as Json;
+}
+
+/** The drift events the shared set lacks (issue 8, defect 4). */
+const DRIFT_FIXTURES_DIR = join(PROJECT_ROOT, 'test', 'fixtures', 'events');
+
+function driftFixture(name: string): Json {
+  return JSON.parse(readFileSync(join(DRIFT_FIXTURES_DIR, name), 'utf8')) as Json;
 }
 
 function detailOf(event: Json): Json {
@@ -83,11 +90,42 @@ describe('event patterns (pure)', () => {
   it('exclude the service roles with an $or, so calls without a session issuer still match', () => {
     const pattern = cloudTrailDriftPattern(['role-a', 'role-b']);
     expect(pattern).toEqual({
-      source: ['aws.apigateway'],
       'detail-type': ['AWS API Call via CloudTrail'],
+      $or: [
+        {
+          source: ['aws.apigateway'],
+          detail: {
+            eventSource: ['apigateway.amazonaws.com'],
+            eventName: [
+              'UpdateStage',
+              'CreateDeployment',
+              'UpdateRestApi',
+              'UpdateApi',
+              'CreateStage',
+              'DeleteAccessLogSettings',
+              'DeleteRouteSettings',
+              'PutRestApi',
+              'ReimportApi',
+              'UpdateAccount',
+            ],
+          },
+        },
+        {
+          source: ['aws.wafv2'],
+          detail: {
+            eventSource: ['wafv2.amazonaws.com'],
+            eventName: ['DisassociateWebACL'],
+            requestParameters: {
+              resourceArn: [
+                { prefix: 'arn:aws:apigateway:' },
+                { prefix: 'arn:aws-cn:apigateway:' },
+                { prefix: 'arn:aws-us-gov:apigateway:' },
+              ],
+            },
+          },
+        },
+      ],
       detail: {
-        eventSource: ['apigateway.amazonaws.com'],
-        eventName: ['UpdateStage', 'CreateDeployment', 'UpdateRestApi', 'UpdateApi', 'CreateStage'],
         errorCode: [{ exists: false }],
         $or: [
           { userIdentity: { sessionContext: { sessionIssuer: { userName: [{ exists: false }] } } } },
@@ -99,7 +137,7 @@ describe('event patterns (pure)', () => {
         ],
       },
     });
-    expect(DRIFT_EVENT_NAMES).toHaveLength(5);
+    expect(DRIFT_EVENT_NAMES).toHaveLength(10);
   });
 
   it('refuse to build a drift pattern that excludes nobody (that would be a loop)', () => {
@@ -287,6 +325,46 @@ describe('synthesized patterns in moto_server', () => {
     'cloudtrail-updaterestapi-enable-endpoint.json',
   ])('human drift %s (an IAM user: no sessionContext) starts a remediation', async (name) => {
     expect(await rulesMatching(fixture(name))).toEqual(['drift']);
+  });
+
+  it.each([
+    'cloudtrail-v2-deleteaccesslogsettings-by-user.json',
+    'cloudtrail-v2-deleteroutesettings-by-user.json',
+    'cloudtrail-putrestapi-by-user.json',
+    'cloudtrail-v2-reimportapi-by-user.json',
+    'cloudtrail-updateaccount-remove-role-by-user.json',
+    'cloudtrail-updateaccount-set-role-by-user.json',
+    'cloudtrail-wafv2-disassociatewebacl-stage-by-user.json',
+  ])('drift the rule used to miss, %s, reaches the workflow', async (name) => {
+    expect(await rulesMatching(driftFixture(name))).toEqual(['drift']);
+  });
+
+  it.each([
+    // The web ACL of a load balancer is not this service's business: no execution is started for it.
+    'cloudtrail-wafv2-disassociatewebacl-alb-by-user.json',
+    // The service's own calls (member role), for the new sources too: no loop.
+    'cloudtrail-wafv2-disassociatewebacl-by-remediator.json',
+    'cloudtrail-updateaccount-by-remediator.json',
+  ])('%s starts nothing', async (name) => {
+    expect(await rulesMatching(driftFixture(name))).toEqual([]);
+  });
+
+  it('a WAF call other than DisassociateWebACL, or an API Gateway call from the WAF source, starts nothing', async () => {
+    const associate = driftFixture('cloudtrail-wafv2-disassociatewebacl-stage-by-user.json');
+    Object.assign(detailOf(associate), { eventName: 'AssociateWebACL' });
+    expect(await rulesMatching(associate)).toEqual([]);
+    const crossed = driftFixture('cloudtrail-wafv2-disassociatewebacl-stage-by-user.json');
+    Object.assign(detailOf(crossed), { eventSource: 'apigateway.amazonaws.com' });
+    expect(await rulesMatching(crossed)).toEqual([]);
+  });
+
+  it('a failed DisassociateWebACL (errorCode) starts nothing', async () => {
+    const event = driftFixture('cloudtrail-wafv2-disassociatewebacl-stage-by-user.json');
+    Object.assign(detailOf(event), {
+      errorCode: 'WAFNonexistentItemException',
+      errorMessage: 'no association',
+    });
+    expect(await rulesMatching(event)).toEqual([]);
   });
 
   it('the service’s own fix through the member role starts nothing (no loop)', async () => {

@@ -26,6 +26,7 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import { CreateTopicCommand, SNSClient, type PublishCommandInput } from '@aws-sdk/client-sns';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { ConfigSchema, type RemediationConfig } from '../../config/schema.js';
@@ -49,6 +50,7 @@ import type { ApiCallCounter } from '../../remediators/core/clients.js';
 import type { OutcomeRecord } from '../../remediators/workflow/outcome.js';
 import { createClockDeps, type ClockDeps } from '../../remediators/workflow/deps/clock.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../../remediators/workflow/deps/core-clients.js';
+import { createKillSwitchDeps, type KillSwitchDeps } from '../../remediators/workflow/deps/kill-switch.js';
 import { createLocksDeps, type LocksDeps } from '../../remediators/workflow/deps/locks.js';
 import {
   createMemberAccountDeps,
@@ -71,6 +73,8 @@ import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials } from '../helpers/moto.js';
 
 export const DEFINITION_PATH = new URL('../../state-machines/remediation.asl.json', import.meta.url);
 export const LOCKS_TABLE = 'apigw-remediation-locks';
+/** The kill switch parameter the harness creates (value `off` unless a test says otherwise). */
+export const KILL_SWITCH_PARAMETER = '/apigw-remediation/kill-switch';
 
 /** Values of the definition's non-function substitutions in tests (the CDK app passes the stack's). */
 const TEST_SUBSTITUTIONS: Readonly<Record<keyof typeof DEFINITION_SUBSTITUTIONS, string>> = {
@@ -175,6 +179,8 @@ export interface HarnessOptions {
   readonly config?: unknown;
   /** Answer the V2 UpdateStage/CreateDeployment moto lacks (test/helpers/moto-gaps.ts). */
   readonly emulateV2Writes?: boolean;
+  /** The kill switch parameter's value (default `off`). */
+  readonly killSwitch?: string;
 }
 
 /** Every dependency of the workflow's task handlers (each deployed function composes only its own). */
@@ -185,6 +191,7 @@ export type WorkflowDeps = ClockDeps &
   HomeSecurityHubDeps &
   MemberSecurityHubDeps &
   LocksDeps &
+  KillSwitchDeps &
   NotificationDeps;
 
 export interface WorkflowDepsOptions {
@@ -211,6 +218,11 @@ export function createWorkflowDeps(options: WorkflowDepsOptions): WorkflowDeps {
     ...createHomeSecurityHubDeps(endpoint),
     ...createMemberSecurityHubDeps(account, endpoint),
     ...createLocksDeps(endpoint),
+    ...createKillSwitchDeps({
+      ...endpoint,
+      parameterName: KILL_SWITCH_PARAMETER,
+      clientConfig: { region: MOTO_REGION, credentials: motoCredentials },
+    }),
     ...createNotificationDeps(
       options.notifyTopicArn === undefined
         ? endpoint
@@ -237,6 +249,15 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
       AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
       BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  // The central stack creates the kill switch with the value `off`.
+  await new SSMClient({ region: MOTO_REGION, endpoint: options.endpoint, credentials: motoCredentials }).send(
+    new PutParameterCommand({
+      Name: KILL_SWITCH_PARAMETER,
+      Type: 'String',
+      Value: options.killSwitch ?? 'off',
+      Overwrite: true,
     }),
   );
   const sns = new SNSClient({
@@ -309,7 +330,15 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
     Decide: createDecideHandler(deps),
     AcquireLock: createAcquireLockHandler(deps),
     Snapshot: createSnapshotHandler(deps),
-    Apply: createApplyHandler(deps),
+    // Its own cache of the kill switch, as the apply function has in AWS (it reads it again after an approval wait).
+    Apply: createApplyHandler({
+      ...deps,
+      ...createKillSwitchDeps({
+        endpoint: options.endpoint,
+        parameterName: KILL_SWITCH_PARAMETER,
+        clientConfig: { region: MOTO_REGION, credentials: motoCredentials },
+      }),
+    }),
     ClaimDeploySlot: createDeploySlotHandler(deps),
     Redeploy: createRedeployHandler(deps),
     UpdateStage: createUpdateStageHandler(deps),

@@ -17,6 +17,8 @@ import type { RemediationRequest } from '../../../remediators/workflow/state.js'
 import { EXECUTION_ARN, outcomeRecord } from '../workflow/fixtures.js';
 
 const hub = mockClient(SecurityHubClient);
+/** Retries of unprocessed updates without real waiting (the default waits up to 15 s). */
+const FAST_RETRY = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 };
 const clients = () => ({
   home: new SecurityHubClient({ region: 'us-east-1' }),
   member: new SecurityHubClient({ region: 'us-east-1' }),
@@ -49,13 +51,20 @@ describe('Security Hub records', () => {
     expect(hub.commandCalls(GetFindingsCommand)).toHaveLength(0);
   });
 
-  it('imports and then updates findings of its own when there is no AWS finding', async () => {
+  it('creates a finding of its own with Workflow, Note and fields in the import itself: no update to wait for', async () => {
     const withoutFinding = outcomeRecord({ trigger: 'cloudtrail', findingId: undefined });
     const result = await recordOutcome(clients(), withoutFinding, {});
-    expect(result).toEqual({ imported: 1, updated: 1 });
-    const imported = hub.commandCalls(BatchImportFindingsCommand)[0]?.args[0].input.Findings ?? [];
-    const updated = hub.commandCalls(BatchUpdateFindingsCommand)[0]?.args[0].input.FindingIdentifiers ?? [];
-    expect(updated).toEqual(imported.map((finding) => ({ Id: finding.Id, ProductArn: finding.ProductArn })));
+    expect(result).toEqual({ imported: 1, updated: 0 });
+    const [imported] = hub.commandCalls(BatchImportFindingsCommand)[0]?.args[0].input.Findings ?? [];
+    expect(imported?.Workflow).toEqual({ Status: 'RESOLVED' });
+    expect(imported?.Note).toEqual({
+      Text: expect.stringMatching(/^REMEDIATED \(automatic\): .* Execution: arn:aws:states:/),
+      UpdatedBy: 'apigw-remediation',
+      UpdatedAt: withoutFinding.recordedAt,
+    });
+    expect(imported?.UserDefinedFields).toMatchObject({ outcome: 'REMEDIATED', remediationId: 'rem-1' });
+    expect(imported?.VerificationState).toBeUndefined();
+    expect(hub.commandCalls(BatchUpdateFindingsCommand)).toHaveLength(0);
   });
 
   it('leaves own findings whose control still fails NOTIFIED, even when the stage was remediated', async () => {
@@ -68,15 +77,10 @@ describe('Security Hub records', () => {
       ],
     });
     await recordOutcome(clients(), record, {});
-    const updates = hub.commandCalls(BatchUpdateFindingsCommand).map((call) => call.args[0].input);
-    expect(
-      updates.map((update) => [
-        update.Workflow?.Status,
-        update.FindingIdentifiers?.map((finding) => finding.Id),
-      ]),
-    ).toEqual([
-      ['RESOLVED', [expect.stringContaining('apigw-remediation/APIGateway.1/')]],
-      ['NOTIFIED', [expect.stringContaining('apigw-remediation/APIGateway.2/')]],
+    const imported = hub.commandCalls(BatchImportFindingsCommand)[0]?.args[0].input.Findings ?? [];
+    expect(imported.map((finding) => [finding.Workflow?.Status, finding.Id])).toEqual([
+      ['RESOLVED', expect.stringContaining('apigw-remediation/APIGateway.1/')],
+      ['NOTIFIED', expect.stringContaining('apigw-remediation/APIGateway.2/')],
     ]);
   });
 
@@ -84,6 +88,10 @@ describe('Security Hub records', () => {
     const ownProduct = 'arn:aws:securityhub:us-east-1:111122223333:product/111122223333/default';
     const ownId =
       'apigw-remediation/APIGateway.1/arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod';
+    // It exists (the run started from it), so the import cannot change its Workflow: the update does.
+    hub.on(GetFindingsCommand).resolves({
+      Findings: [{ Id: ownId, ProductArn: ownProduct, CreatedAt: '2026-09-01T08:05:00.000Z' } as never],
+    });
     for (const [outcome, before, handling] of [
       ['REMEDIATED', 'NON_COMPLIANT', 'applied'],
       ['ALREADY_COMPLIANT', 'COMPLIANT', undefined],
@@ -107,6 +115,8 @@ describe('Security Hub records', () => {
       expect(await recordOutcome(clients(), record, {})).toEqual({ imported: 1, updated: 1 });
       const [imported] = hub.commandCalls(BatchImportFindingsCommand)[0]?.args[0].input.Findings ?? [];
       expect(imported).toMatchObject({ Id: ownId, ProductArn: ownProduct, Compliance: { Status: 'PASSED' } });
+      expect(imported?.Workflow).toBeUndefined();
+      expect(imported?.Note).toBeUndefined();
       const [update] = hub.commandCalls(BatchUpdateFindingsCommand).map((call) => call.args[0].input);
       expect(update?.FindingIdentifiers).toEqual([{ Id: ownId, ProductArn: ownProduct }]);
       expect(update?.Workflow?.Status).toBe('RESOLVED');
@@ -148,12 +158,10 @@ describe('Security Hub records', () => {
         },
         MaxResults: 100,
       });
-      // Read before the import, never after.
+      // Read before the import, never after; both are new, so the import carries their Workflow.
       expect(hub.calls().map((call) => call.args[0].constructor.name)).toEqual([
         'GetFindingsCommand',
         'BatchImportFindingsCommand',
-        'BatchUpdateFindingsCommand',
-        'BatchUpdateFindingsCommand',
       ]);
     });
 
@@ -171,7 +179,7 @@ describe('Security Hub records', () => {
         ],
       });
       const record = drift();
-      expect(await recordOutcome(clients(), record, {})).toEqual({ imported: 2, updated: 2 });
+      expect(await recordOutcome(clients(), record, {})).toEqual({ imported: 2, updated: 1 });
       const imported = hub.commandCalls(BatchImportFindingsCommand)[0]?.args[0].input.Findings ?? [];
       expect(
         imported.map((finding) => [
@@ -191,6 +199,46 @@ describe('Security Hub records', () => {
           record.recordedAt,
         ],
       ]);
+      // Security Hub ignores Workflow/Note/fields on the re-import of an existing finding, so only
+      // the new one carries them and only the existing one is updated (from the home account).
+      expect(imported.map((finding) => finding.Workflow?.Status)).toEqual(['RESOLVED', undefined]);
+      expect(imported[1]?.Note).toBeUndefined();
+      expect(imported[1]?.UserDefinedFields).toBeUndefined();
+      const [update, ...others] = hub.commandCalls(BatchUpdateFindingsCommand);
+      expect(others).toHaveLength(0);
+      expect(update?.thisValue).not.toBe(hub.commandCalls(BatchImportFindingsCommand)[0]?.thisValue);
+      expect(update?.args[0].input).toMatchObject({
+        FindingIdentifiers: [{ Id: `apigw-remediation/APIGateway.4/${STAGE_ARN}`, ProductArn: OWN_PRODUCT }],
+        Workflow: { Status: 'NOTIFIED' },
+        UserDefinedFields: { outcome: 'SKIPPED' },
+      });
+    });
+
+    it('retries the update of a re-imported finding that comes back unprocessed once, then succeeds', async () => {
+      const existingId = `apigw-remediation/APIGateway.4/${STAGE_ARN}`;
+      hub.on(GetFindingsCommand).resolves({
+        Findings: [
+          { Id: existingId, ProductArn: OWN_PRODUCT, CreatedAt: '2026-09-01T08:05:00.000Z' } as never,
+        ],
+      });
+      hub
+        .on(BatchUpdateFindingsCommand)
+        .resolvesOnce({
+          ProcessedFindings: [],
+          UnprocessedFindings: [
+            {
+              FindingIdentifier: { Id: existingId, ProductArn: OWN_PRODUCT },
+              ErrorCode: 'ConcurrentUpdateError',
+              ErrorMessage: 'Concurrent finding updates detected',
+            },
+          ],
+        })
+        .callsFake((input) => ({ ProcessedFindings: input.FindingIdentifiers, UnprocessedFindings: [] }));
+      expect(await recordOutcome(clients(), drift(), {}, FAST_RETRY)).toEqual({ imported: 2, updated: 1 });
+      const updates = hub.commandCalls(BatchUpdateFindingsCommand).map((call) => call.args[0].input);
+      expect(updates).toHaveLength(2);
+      expect(updates[1]).toEqual(updates[0]);
+      expect(updates[1]?.FindingIdentifiers).toEqual([{ Id: existingId, ProductArn: OWN_PRODUCT }]);
     });
 
     it('keeps the CreatedAt of the own finding a manual run started from', async () => {
@@ -236,7 +284,34 @@ describe('Security Hub records', () => {
     });
   });
 
-  it('fails loudly when Security Hub leaves a finding unprocessed', async () => {
+  it('sends again only the findings left unprocessed, and stops once they are processed', async () => {
+    const ids = [
+      { Id: 'finding-1', ProductArn: 'p' },
+      { Id: 'finding-2', ProductArn: 'p' },
+    ];
+    hub
+      .on(BatchUpdateFindingsCommand)
+      .resolvesOnce({
+        ProcessedFindings: [ids[0] as never],
+        UnprocessedFindings: [
+          { FindingIdentifier: ids[1], ErrorCode: 'FindingNotFound', ErrorMessage: 'Finding Not Found' },
+        ],
+      })
+      .callsFake((input) => ({ ProcessedFindings: input.FindingIdentifiers, UnprocessedFindings: [] }));
+    const owned = await takeOwnership(
+      new SecurityHubClient({ region: 'us-east-1' }),
+      ids,
+      EXECUTION_ARN,
+      FAST_RETRY,
+    );
+    expect(owned).toBe(2);
+    const sent = hub
+      .commandCalls(BatchUpdateFindingsCommand)
+      .map((call) => call.args[0].input.FindingIdentifiers);
+    expect(sent).toEqual([ids, [ids[1]]]);
+  });
+
+  it('fails loudly when a finding is still unprocessed after the last attempt', async () => {
     hub.on(BatchUpdateFindingsCommand).resolves({
       ProcessedFindings: [],
       UnprocessedFindings: [
@@ -252,12 +327,39 @@ describe('Security Hub records', () => {
         new SecurityHubClient({ region: 'us-east-1' }),
         [{ Id: 'finding-1', ProductArn: 'p' }],
         EXECUTION_ARN,
+        FAST_RETRY,
       ),
     ).rejects.toThrow(
       new SecurityHubWriteError(
-        'BatchUpdateFindings left 1 finding(s) unprocessed: finding-1 (FindingNotFound: gone)',
+        'BatchUpdateFindings left 1 finding(s) unprocessed after 3 attempts: finding-1 (FindingNotFound: gone)',
       ),
     );
+    expect(hub.commandCalls(BatchUpdateFindingsCommand)).toHaveLength(3);
+  });
+
+  it('fails loudly at once when Security Hub leaves a finding unprocessed for a reason a retry cannot fix', async () => {
+    hub.on(BatchUpdateFindingsCommand).resolves({
+      ProcessedFindings: [],
+      UnprocessedFindings: [
+        {
+          FindingIdentifier: { Id: 'finding-1', ProductArn: 'p' },
+          ErrorCode: 'InvalidInput',
+          ErrorMessage: 'Invalid Input',
+        },
+      ],
+    });
+    await expect(
+      takeOwnership(
+        new SecurityHubClient({ region: 'us-east-1' }),
+        [{ Id: 'finding-1', ProductArn: 'p' }],
+        EXECUTION_ARN,
+      ),
+    ).rejects.toThrow(
+      new SecurityHubWriteError(
+        'BatchUpdateFindings left 1 finding(s) unprocessed: finding-1 (InvalidInput: Invalid Input)',
+      ),
+    );
+    expect(hub.commandCalls(BatchUpdateFindingsCommand)).toHaveLength(1);
   });
 
   it('fails loudly when an import is refused', async () => {
@@ -294,14 +396,14 @@ describe('Security Hub records', () => {
         { controlId: 'APIGateway.11', compliance: 'PASSED', reason: 'TLS 1.2', before: 'COMPLIANT' },
       ],
     });
-    expect(await recordOutcome(clients(), record, {})).toEqual({ imported: 2, updated: 2 });
-    const notes = hub
-      .commandCalls(BatchUpdateFindingsCommand)
-      .map((call) => [
-        call.args[0].input.FindingIdentifiers?.map((finding) => finding.Id?.split('/')[1]),
-        call.args[0].input.Note?.Text?.split(' Execution:')[0],
-        call.args[0].input.UserDefinedFields?.outcome,
-      ]);
+    expect(await recordOutcome(clients(), record, {})).toEqual({ imported: 2, updated: 0 });
+    const notes = (hub.commandCalls(BatchImportFindingsCommand)[0]?.args[0].input.Findings ?? []).map(
+      (finding) => [
+        [finding.Id?.split('/')[1]],
+        finding.Note?.Text?.split(' Execution:')[0],
+        finding.UserDefinedFields?.['outcome'],
+      ],
+    );
     expect(notes).toEqual([
       [
         ['APIGateway.1'],
@@ -373,7 +475,7 @@ describe('Security Hub records', () => {
     expect(onFinding?.Note?.Text).toContain('AccessDenied: no role');
 
     hub.resetHistory();
-    expect(await recordRequestFailure({ home, member }, failure())).toEqual({ imported: 1, updated: 1 });
+    expect(await recordRequestFailure({ home, member }, failure())).toEqual({ imported: 1, updated: 0 });
     expect(memberAsked).toBe(1);
     const [imported] = hub.commandCalls(BatchImportFindingsCommand)[0]?.args[0].input.Findings ?? [];
     expect(imported?.Resources?.[0]?.Id).toBe('arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5');
@@ -381,18 +483,25 @@ describe('Security Hub records', () => {
       { Value: imported?.Id, Comparison: 'EQUALS' },
     ]);
     expect(imported?.CreatedAt).toBe(imported?.UpdatedAt);
-    expect(hub.commandCalls(BatchUpdateFindingsCommand)[0]?.args[0].input.FindingIdentifiers).toEqual([
-      { Id: imported?.Id, ProductArn: imported?.ProductArn },
-    ]);
+    // New: Workflow NOTIFIED and the note come with the import, nothing is updated.
+    expect(imported?.Workflow).toEqual({ Status: 'NOTIFIED' });
+    expect(imported?.Note?.Text).toContain('AccessDenied: no role');
+    expect(imported?.UserDefinedFields).toMatchObject({ outcome: 'FAILED' });
+    expect(hub.commandCalls(BatchUpdateFindingsCommand)).toHaveLength(0);
 
-    // A later failure on the same API keeps when it was first seen.
+    // A later failure on the same API keeps when it was first seen, and updates the existing finding.
     hub.resetHistory();
     hub.on(GetFindingsCommand).resolves({
       Findings: [{ Id: imported?.Id, CreatedAt: '2026-09-01T08:05:00.000Z' } as never],
     });
-    await recordRequestFailure({ home, member }, failure());
+    expect(await recordRequestFailure({ home, member }, failure())).toEqual({ imported: 1, updated: 1 });
     const [again] = hub.commandCalls(BatchImportFindingsCommand)[0]?.args[0].input.Findings ?? [];
     expect(again).toMatchObject({ Id: imported?.Id, CreatedAt: '2026-09-01T08:05:00.000Z' });
     expect(again?.UpdatedAt).not.toBe('2026-09-01T08:05:00.000Z');
+    expect(again?.Workflow).toBeUndefined();
+    expect(hub.commandCalls(BatchUpdateFindingsCommand)[0]?.args[0].input).toMatchObject({
+      FindingIdentifiers: [{ Id: imported?.Id, ProductArn: imported?.ProductArn }],
+      Workflow: { Status: 'NOTIFIED' },
+    });
   });
 });

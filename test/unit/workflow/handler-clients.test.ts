@@ -23,10 +23,10 @@ const CORE = [
 const EXPECTED_CLIENTS: Readonly<Record<string, readonly string[]>> = {
   'take-ownership': ['@aws-sdk/client-securityhub'],
   'expand-stages': CORE,
-  decide: CORE,
+  decide: [...CORE, '@aws-sdk/client-ssm'],
   'acquire-lock': ['@aws-sdk/client-dynamodb'],
   snapshot: CORE,
-  apply: CORE,
+  apply: [...CORE, '@aws-sdk/client-dynamodb', '@aws-sdk/client-ssm'],
   'deploy-slot': ['@aws-sdk/client-dynamodb'],
   redeploy: CORE,
   'update-stage': CORE,
@@ -45,6 +45,7 @@ const ALLOWED_BY_NEED: Readonly<Record<TaskNeed, readonly string[]>> = {
   securityHub: ['@aws-sdk/client-securityhub'],
   notifyTopic: ['@aws-sdk/client-sns'],
   approvals: [],
+  killSwitch: ['@aws-sdk/client-ssm'],
 };
 
 const nameOf = (entry: string) => entry.replace(/^.*\//, '').replace(/\.ts$/, '');
