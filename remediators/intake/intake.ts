@@ -78,8 +78,13 @@ function findingsOutcomes(envelope: Envelope, trigger: FindingContext['trigger']
  * The findings of an event whose format configuration leaves out (securityHub.formats): each
  * ignored with the reason, so the organization that turned a Security Hub off sees why.
  */
-function formatDisabled(envelope: Envelope, format: 'asff' | 'ocsf', settings: IntakeSettings): Outcome[] | undefined {
-  if (settings.securityHubFormats === undefined || settings.securityHubFormats.includes(format)) return undefined;
+function formatDisabled(
+  envelope: Envelope,
+  format: 'asff' | 'ocsf',
+  settings: IntakeSettings,
+): Outcome[] | undefined {
+  if (settings.securityHubFormats === undefined || settings.securityHubFormats.includes(format))
+    return undefined;
   const findings = Array.isArray(envelope.detail['findings']) ? envelope.detail['findings'].length : 0;
   const reason =
     `event ${envelope.id}: ${format.toUpperCase()} findings ("${envelope['detail-type']}") are not enabled ` +
