@@ -39,6 +39,7 @@ import {
   cloudTrailDriftPattern,
   securityHubCustomActionPattern,
   securityHubFindingsPattern,
+  securityHubOcsfFindingsPattern,
 } from './event-patterns.js';
 import type { EventPatternJson } from './event-patterns.js';
 import { ServiceFunction } from './functions.js';
@@ -57,6 +58,7 @@ import {
   REMEDIATION_WILDCARDS_REASON,
   remediationReadStatements,
   remediationWriteStatements,
+  ocsfUpdateGuardStatements,
   securityHubImportStatement,
 } from './permissions.js';
 
@@ -250,6 +252,9 @@ export class CentralStack extends Stack {
             resources: [`arn:${partition}:securityhub:*:${account}:hub/default`],
           });
         role.addToPrincipalPolicy(hubStatement(Aws.PARTITION, Aws.ACCOUNT_ID));
+        for (const statement of ocsfUpdateGuardStatements(Aws.PARTITION, Aws.ACCOUNT_ID)) {
+          role.addToPrincipalPolicy(statement);
+        }
         role.addToPrincipalPolicy(
           securityHubImportStatement({ partition: Aws.PARTITION, account: Aws.ACCOUNT_ID }),
         );
@@ -257,6 +262,7 @@ export class CentralStack extends Stack {
           role,
           wildcardFindings([
             hubStatement(NAG_PARTITION, NAG_ACCOUNT),
+            ...ocsfUpdateGuardStatements(NAG_PARTITION, NAG_ACCOUNT),
             securityHubImportStatement({ partition: NAG_PARTITION, account: NAG_ACCOUNT }),
           ]),
           'Security Hub actions name this account’s own hub and default product; the Region is a wildcard because ' +
@@ -387,11 +393,21 @@ export class CentralStack extends Stack {
         ],
       });
     };
-    trigger(
-      'SecurityHubFindings',
-      'Failing API Gateway findings (Workflow NEW) start a remediation',
-      securityHubFindingsPattern(),
-    );
+    // One rule per enabled Security Hub (config securityHub.formats): no rule for a disabled format.
+    if (config.securityHub.formats.includes('asff')) {
+      trigger(
+        'SecurityHubFindings',
+        'Failing API Gateway findings (Workflow NEW) start a remediation',
+        securityHubFindingsPattern(),
+      );
+    }
+    if (config.securityHub.formats.includes('ocsf')) {
+      trigger(
+        'SecurityHubOcsfFindings',
+        'Failing API Gateway control findings of the new Security Hub (OCSF, status New) start a remediation',
+        securityHubOcsfFindingsPattern(),
+      );
+    }
     trigger(
       'SecurityHubCustomAction',
       'The Security Hub custom action "Remediate API Gateway stage" starts a remediation',
