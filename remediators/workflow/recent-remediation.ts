@@ -108,7 +108,7 @@ export function creditRecentRemediation(
     approver: recent.approver,
     changes: recent.changes.filter((change) => requested.includes(change.controlId)),
     reason:
-      `fixed ${requested.join(', ')} by remediation ${recent.remediationId} at ${recent.remediatedAt} ` +
-      `(started by another finding of this stage); this finding's run found it compliant and changed nothing`,
+      `fixed ${requested.join(', ')} by remediation ${recent.remediationId} at ${recent.remediatedAt}, ` +
+      `started by this stage's other finding; this run found it compliant`,
   };
 }
