@@ -104,6 +104,24 @@ describe('remediation state machine on OCSF findings (Findings Imported V2)', ()
     expect(record?.Comment).toContain('injected failure');
   });
 
+  it('records a request whose stages could not be listed as FAILED on the OCSF finding (report-failure, V2)', async () => {
+    const output = await harness.run(ocsfFinding(), {
+      wrap: {
+        ExpandStages: () => async () => {
+          throw new Error('injected: GetStages denied');
+        },
+      },
+    });
+
+    expect(JSON.stringify(output)).toContain('EXPAND_FAILED');
+    expect(harness.batchUpdates()).toEqual([]);
+    const record = harness.batchUpdatesV2().at(-1);
+    expect(record?.FindingIdentifiers?.[0]?.FindingInfoUid).toBe(FINDING_ID);
+    expect(record?.StatusId).toBe(2);
+    expect(record?.Comment).toMatch(/^FAILED \(/);
+    expect(record?.Comment).toContain('injected: GetStages denied');
+  });
+
   it('ends an ASFF + OCSF pair of the same finding, delivered at once, in ONE remediation with both findings recorded', async () => {
     let updateStageCalls = 0;
     const wrap = {

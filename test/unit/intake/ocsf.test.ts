@@ -6,7 +6,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../config/load.js';
 import { intake } from '../../../remediators/intake/intake.js';
+import { intakeSettings } from '../../../remediators/intake/settings.js';
 import type { IntakeSettings } from '../../../remediators/intake/types.js';
 import { RemediationRequestSchema } from '../../../remediators/workflow/state.js';
 import { DEFAULT_SETTINGS, fixture, objectAt, type Json, type JsonObject } from './events.js';
@@ -110,6 +112,12 @@ describe('securityHub.formats', () => {
   const only = (formats: IntakeSettings['securityHubFormats']): IntakeSettings => ({
     ...DEFAULT_SETTINGS,
     securityHubFormats: formats,
+  });
+
+  it('comes from the configuration (default both)', () => {
+    expect(intakeSettings(parseConfig({}, 'c.json'), {}).securityHubFormats).toEqual(['asff', 'ocsf']);
+    const asffOnly = parseConfig({ securityHub: { formats: ['asff'] } }, 'c.json');
+    expect(intakeSettings(asffOnly, {}).securityHubFormats).toEqual(['asff']);
   });
 
   it('ignores every OCSF finding, with the reason, when only ASFF is enabled', () => {
