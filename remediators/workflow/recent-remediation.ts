@@ -46,11 +46,10 @@ export type RecentRemediation = z.infer<typeof RecentRemediationSchema>;
 
 /** The marker a run leaves when it releases the stage: only after REMEDIATED, else none. */
 export function recentRemediationOf(item: StageWorkItem, now: Date): RecentRemediation | undefined {
-  if (item.terminal?.outcome !== 'REMEDIATED' || item.decision === undefined || item.plan === undefined) {
-    return undefined;
-  }
+  const remediated = item.terminal?.outcome === 'REMEDIATED' && item.decision !== undefined;
+  if (!remediated || item.plan === undefined || item.plan.applyControls.length === 0) return undefined;
+  // The same remediation id, changes and approver as this run's own record says.
   const record = toOutcomeRecord(item, 'REMEDIATED', '', now);
-  if (item.plan.applyControls.length === 0) return undefined;
   return {
     remediationId: record.remediationId,
     executionArn: record.executionArn,
