@@ -297,6 +297,29 @@ export const LimitsSchema = z
   })
   .strict();
 
+/**
+ * Which Security Hub a finding comes from: `asff`, Security Hub CSPM ("Security Hub Findings -
+ * Imported", written back with BatchUpdateFindings); `ocsf`, the new Security Hub ("Findings
+ * Imported V2", written back with BatchUpdateFindingsV2). See docs/decisions/0015-ocsf-findings.md.
+ */
+export const FINDING_FORMATS = ['asff', 'ocsf'] as const;
+export type FindingFormat = (typeof FINDING_FORMATS)[number];
+
+export const SecurityHubSchema = z
+  .object({
+    /**
+     * The Security Hubs whose findings start remediations: a rule per format, and intake ignores
+     * findings of a format not listed. Both by default: an organization moving to the new Security
+     * Hub gets each control finding in both formats, and the two end in one remediation.
+     */
+    formats: z
+      .array(z.enum(FINDING_FORMATS))
+      .min(1, 'at least one of asff, ocsf')
+      .refine((formats) => new Set(formats).size === formats.length, 'each format at most once')
+      .default([...FINDING_FORMATS]),
+  })
+  .strict();
+
 export const ConfigSchema = z
   .object({
     /** The JSON Schema an editor validates the file with; ignored by the service. */
@@ -313,6 +336,7 @@ export const ConfigSchema = z
     approval: ApprovalSchema.prefault({}),
     crossAccount: CrossAccountSchema.prefault({}),
     limits: LimitsSchema.prefault({}),
+    securityHub: SecurityHubSchema.prefault({}),
   })
   .strict();
 

@@ -41,6 +41,7 @@ import {
   cloudTrailDriftPattern,
   securityHubCustomActionPattern,
   securityHubFindingsPattern,
+  securityHubOcsfFindingsPattern,
 } from './event-patterns.js';
 import type { EventPatternJson } from './event-patterns.js';
 import { ServiceFunction } from './functions.js';
@@ -60,6 +61,7 @@ import {
   REMEDIATION_WILDCARDS_REASON,
   remediationReadStatements,
   remediationWriteStatements,
+  ocsfUpdateGuardStatements,
   securityHubImportStatement,
 } from './permissions.js';
 
@@ -268,6 +270,7 @@ export class CentralStack extends Stack {
           }),
         );
       }
+      if (needs.includes('locksTableRead')) locks.grantReadData(role);
       if (needs.includes('securityHub')) {
         // Findings are updated through the hub of the stage's Region (any Region), and own
         // findings of home-account stages imported there too (no assume in the home account).
@@ -278,6 +281,9 @@ export class CentralStack extends Stack {
             resources: [`arn:${partition}:securityhub:*:${account}:hub/default`],
           });
         role.addToPrincipalPolicy(hubStatement(Aws.PARTITION, Aws.ACCOUNT_ID));
+        for (const statement of ocsfUpdateGuardStatements(Aws.PARTITION, Aws.ACCOUNT_ID)) {
+          role.addToPrincipalPolicy(statement);
+        }
         role.addToPrincipalPolicy(
           securityHubImportStatement({ partition: Aws.PARTITION, account: Aws.ACCOUNT_ID }),
         );
@@ -285,6 +291,7 @@ export class CentralStack extends Stack {
           role,
           wildcardFindings([
             hubStatement(NAG_PARTITION, NAG_ACCOUNT),
+            ...ocsfUpdateGuardStatements(NAG_PARTITION, NAG_ACCOUNT),
             securityHubImportStatement({ partition: NAG_PARTITION, account: NAG_ACCOUNT }),
           ]),
           'Security Hub actions name this account’s own hub and default product; the Region is a wildcard because ' +
@@ -415,11 +422,21 @@ export class CentralStack extends Stack {
         ],
       });
     };
-    trigger(
-      'SecurityHubFindings',
-      'Failing API Gateway findings (Workflow NEW) start a remediation',
-      securityHubFindingsPattern(),
-    );
+    // One rule per enabled Security Hub (config securityHub.formats): no rule for a disabled format.
+    if (config.securityHub.formats.includes('asff')) {
+      trigger(
+        'SecurityHubFindings',
+        'Failing API Gateway findings (Workflow NEW) start a remediation',
+        securityHubFindingsPattern(),
+      );
+    }
+    if (config.securityHub.formats.includes('ocsf')) {
+      trigger(
+        'SecurityHubOcsfFindings',
+        'Failing API Gateway control findings of the new Security Hub (OCSF, status New) start a remediation',
+        securityHubOcsfFindingsPattern(),
+      );
+    }
     trigger(
       'SecurityHubCustomAction',
       'The Security Hub custom action "Remediate API Gateway stage" starts a remediation',

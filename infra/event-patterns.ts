@@ -81,6 +81,30 @@ export function securityHubFindingsPattern(): EventPatternJson {
 }
 
 /**
+ * The same narrowing for the new Security Hub's OCSF findings ("Findings Imported V2", one finding
+ * per event; see remediators/intake/ocsf.ts for where each field lives): Compliance Findings
+ * (class_uid 2003) of Security Hub's own controls product (`…::productv2/aws/securityhub`, any
+ * partition and Region) for the API Gateway controls, failing (compliance.status_id 3), New
+ * (status_id 1: the workflow sets In Progress first, so its own BatchUpdateFindingsV2 calls do not
+ * start it again) and not closed (activity_id 3 is Close). Intake re-checks every field.
+ */
+export function securityHubOcsfFindingsPattern(): EventPatternJson {
+  return {
+    source: ['aws.securityhub'],
+    'detail-type': ['Findings Imported V2'],
+    detail: {
+      findings: {
+        class_uid: [2003],
+        metadata: { product: { uid: [{ suffix: '::productv2/aws/securityhub' }] } },
+        compliance: { control: [...SECURITY_HUB_CONTROL_IDS], status_id: [3] },
+        status_id: [1],
+        activity_id: [{ 'anything-but': [3] }],
+      },
+    },
+  };
+}
+
+/**
  * A human chose "Remediate API Gateway stage" on findings in the Security Hub console. No
  * status filter: the choice is deliberate, and the intake still checks each finding.
  */

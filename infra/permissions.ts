@@ -157,3 +157,35 @@ export function securityHubImportStatement({
     ],
   });
 }
+
+/**
+ * BatchUpdateFindingsV2 is authorized as `securityhub:BatchUpdateFindings`, the same action as the
+ * ASFF call; what a V2 call may change is narrowed by the `securityhub:OCSFSyntaxPath/<field>`
+ * condition keys (SeverityId, StatusId, Comment; Security Hub API reference, BatchUpdateFindingsV2:
+ * a Null condition "false" stops a field from being updated, StringEquals names disallowed
+ * values). The service only writes StatusId 2 (In Progress) and 4 (Resolved) with a Comment, so its
+ * roles are denied any V2 severity change and any other status (never Suppressed, never back to
+ * New). An ASFF call carries none of these keys, so the Null guard leaves it untouched.
+ */
+export function ocsfUpdateGuardStatements(partition: string, account: string): PolicyStatement[] {
+  const resources = [`arn:${partition}:securityhub:*:${account}:hub/default`];
+  return [
+    new PolicyStatement({
+      sid: 'NoOcsfSeverityUpdate',
+      effect: Effect.DENY,
+      actions: ['securityhub:BatchUpdateFindings'],
+      resources,
+      conditions: { Null: { 'securityhub:OCSFSyntaxPath/SeverityId': 'false' } },
+    }),
+    new PolicyStatement({
+      sid: 'OnlyOcsfInProgressOrResolved',
+      effect: Effect.DENY,
+      actions: ['securityhub:BatchUpdateFindings'],
+      resources,
+      conditions: {
+        Null: { 'securityhub:OCSFSyntaxPath/StatusId': 'false' },
+        StringNotEquals: { 'securityhub:OCSFSyntaxPath/StatusId': ['2', '4'] },
+      },
+    }),
+  ];
+}

@@ -12,6 +12,7 @@
  * - memberRole: sts:AssumeRole on the member role in every account (API Gateway, WAF, Logs calls there).
  * - locksTable: read/write on the locks table (stage locks and per-account deployment slots); the
  *   table name reaches the function in its input (`${LocksTableName}`), not through the environment.
+ * - locksTableRead: read only on that table (the record task reads a stage's "recently remediated" marker).
  * - securityHub: securityhub:BatchUpdateFindings in the central account; the member role must allow
  *   securityhub:BatchImportFindings (the service's own findings are imported in the stage's account).
  * - notifyTopic: sns:Publish on the topic in env NOTIFY_TOPIC_ARN.
@@ -19,7 +20,14 @@
  * - approvals: whatever the Slack approvals package declares for its request-approval function.
  */
 export type TaskNeed =
-  'config' | 'memberRole' | 'locksTable' | 'securityHub' | 'notifyTopic' | 'approvals' | 'killSwitch';
+  | 'config'
+  | 'memberRole'
+  | 'locksTable'
+  | 'locksTableRead'
+  | 'securityHub'
+  | 'notifyTopic'
+  | 'approvals'
+  | 'killSwitch';
 
 export interface TaskDefinition {
   readonly substitution: string;
@@ -110,7 +118,7 @@ export const TASKS = [
     entry: 'remediators/handlers/record.ts',
     description: 'Records the outcome in Security Hub (finding workflow, note, user-defined fields)',
     // BatchImportFindings only accepts findings of the calling account: own findings are imported as the member role.
-    needs: ['memberRole', 'securityHub'],
+    needs: ['memberRole', 'securityHub', 'locksTableRead'],
   },
   {
     substitution: 'NotifyFunctionArn',

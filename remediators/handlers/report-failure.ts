@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { formatApiArn } from '../core/arn.js';
 import { stagesUnlistedFindingId } from '../securityhub/findings.js';
 import { recordRequestFailure } from '../securityhub/records.js';
+import { recordRequestFailureV2 } from '../securityhub/records-v2.js';
 import { logger } from '../shared/powertools.js';
 import { RECORD_FAILURES_METRIC, REMEDIATIONS_METRIC } from '../workflow/metrics.js';
 import {
@@ -116,13 +117,15 @@ export function createReportFailureHandler(
       securityHub = { recorded: false, why: 'Security Hub refused the ownership update itself' };
     } else {
       try {
-        await recordRequestFailure(
-          {
-            home: deps.homeSecurityHub(input.request.region),
-            member: () => deps.memberSecurityHub(input.request),
-          },
-          record,
-        );
+        await (input.request.findingFormat === 'ocsf'
+          ? recordRequestFailureV2(deps.homeSecurityHub(input.request.region), record)
+          : recordRequestFailure(
+              {
+                home: deps.homeSecurityHub(input.request.region),
+                member: () => deps.memberSecurityHub(input.request),
+              },
+              record,
+            ));
         securityHub = {
           recorded: true,
           where:

@@ -7,18 +7,22 @@ import { describeIssues, describeValue } from '../../config/issues.js';
 import { AccountIdSchema } from '../../config/schema.js';
 import { cloudTrailOutcome } from './cloudtrail.js';
 import { RegionSchema } from './fields.js';
+import { ocsfFindingOutcome } from './ocsf.js';
 import { findingOutcome, type FindingContext } from './securityhub.js';
 import type { IntakeResult, IntakeSettings, Outcome } from './types.js';
 
 export const SECURITY_HUB_IMPORTED = 'Security Hub Findings - Imported';
 export const SECURITY_HUB_CUSTOM_ACTION = 'Security Hub Findings - Custom Action';
 export const CLOUDTRAIL_API_CALL = 'AWS API Call via CloudTrail';
+/** The new Security Hub's OCSF findings (./ocsf.ts). */
+export const FINDINGS_IMPORTED_V2 = 'Findings Imported V2';
 
 /** The detail-types intake reads, with the sources each may come from (WAF: DisassociateWebACL drift). */
 const HANDLED: Readonly<Record<string, readonly string[]>> = {
   [SECURITY_HUB_IMPORTED]: ['aws.securityhub'],
   [SECURITY_HUB_CUSTOM_ACTION]: ['aws.securityhub'],
   [CLOUDTRAIL_API_CALL]: ['aws.apigateway', 'aws.wafv2'],
+  [FINDINGS_IMPORTED_V2]: ['aws.securityhub'],
 };
 
 const EnvelopeSchema = z.object({
@@ -70,6 +74,38 @@ function findingsOutcomes(envelope: Envelope, trigger: FindingContext['trigger']
   );
 }
 
+/**
+ * The findings of an event whose format configuration leaves out (securityHub.formats): each
+ * ignored with the reason, so the organization that turned a Security Hub off sees why.
+ */
+function formatDisabled(
+  envelope: Envelope,
+  format: 'asff' | 'ocsf',
+  settings: IntakeSettings,
+): Outcome[] | undefined {
+  if (settings.securityHubFormats === undefined || settings.securityHubFormats.includes(format))
+    return undefined;
+  const findings = Array.isArray(envelope.detail['findings']) ? envelope.detail['findings'].length : 0;
+  const reason =
+    `event ${envelope.id}: ${format.toUpperCase()} findings ("${envelope['detail-type']}") are not enabled ` +
+    `(config securityHub.formats: ${settings.securityHubFormats.join(', ')})`;
+  return Array.from({ length: Math.max(findings, 1) }, () => ({ kind: 'ignored' as const, reason }));
+}
+
+function ocsfFindingsOutcomes(envelope: Envelope): Outcome[] {
+  const parsed = FindingsDetailSchema.safeParse(envelope.detail);
+  if (!parsed.success) {
+    const problems = describeIssues(FindingsDetailSchema, parsed.error.issues, envelope.detail, ['detail']);
+    return [{ kind: 'rejected', error: `Security Hub event ${envelope.id}: ${problems.join('; ')}` }];
+  }
+  const context = { eventId: envelope.id, eventTime: envelope.time };
+  return parsed.data.findings.map((finding, index) =>
+    guarded(`finding detail.findings[${index}] of event ${envelope.id}`, () =>
+      ocsfFindingOutcome(finding, index, context),
+    ),
+  );
+}
+
 function eventOutcomes(event: unknown, settings: IntakeSettings): Outcome[] {
   const parsed = EnvelopeSchema.safeParse(event);
   if (!parsed.success) {
@@ -92,7 +128,9 @@ function eventOutcomes(event: unknown, settings: IntakeSettings): Outcome[] {
   }
   switch (detailType) {
     case SECURITY_HUB_IMPORTED:
-      return findingsOutcomes(envelope, 'securityhub');
+      return formatDisabled(envelope, 'asff', settings) ?? findingsOutcomes(envelope, 'securityhub');
+    case FINDINGS_IMPORTED_V2:
+      return formatDisabled(envelope, 'ocsf', settings) ?? ocsfFindingsOutcomes(envelope);
     case SECURITY_HUB_CUSTOM_ACTION:
       return findingsOutcomes(envelope, 'manual');
     default:

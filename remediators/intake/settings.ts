@@ -35,5 +35,6 @@ export function intakeSettings(
   return {
     memberRoleName: config.crossAccount.memberRoleName,
     serviceRoleArns: parseServiceRoleArns(env['SERVICE_ROLE_ARNS']),
+    securityHubFormats: config.securityHub.formats,
   };
 }

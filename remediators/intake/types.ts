@@ -4,6 +4,7 @@
  * an event that could not be read). Every input item (a finding, a CloudTrail call) ends in exactly
  * one of the three lists.
  */
+import type { FindingFormat } from '../../config/schema.js';
 import type { ApiType, ControlId, Partition } from '../core/types.js';
 
 /**
@@ -38,6 +39,14 @@ export interface RemediationRequest {
   readonly actor?: string;
   /** Custom action: the name of the Security Hub action a person chose. */
   readonly actionName?: string;
+  /**
+   * `ocsf` for a finding of the new Security Hub (absent: ASFF). With it, `findingId` is the
+   * finding's `finding_info.uid`, `productArn` its `metadata.product.uid` and `account` its
+   * `cloud.account.uid`: together the OcsfFindingIdentifier BatchUpdateFindingsV2 takes.
+   */
+  readonly findingFormat?: 'ocsf';
+  /** OCSF: the finding's `metadata.uid`, to trace the request back to the finding. */
+  readonly metadataUid?: string;
 }
 
 export interface IgnoredItem {
@@ -60,6 +69,8 @@ export interface IntakeSettings {
   readonly memberRoleName: string;
   /** ARNs of the service's central roles (env SERVICE_ROLE_ARNS, set by the CDK app). */
   readonly serviceRoleArns: readonly string[];
+  /** Which Security Hubs' findings start work (config securityHub.formats); absent: both. */
+  readonly securityHubFormats?: readonly FindingFormat[];
 }
 
 /** The fate of one input item. */

@@ -14,6 +14,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StageRef } from '../core/types.js';
+import { RecentRemediationSchema, type RecentRemediation } from './recent-remediation.js';
 import type { Lock } from './state.js';
 
 /** The locks table: partition key and TTL attribute (the CDK app builds the table from these). */
@@ -107,4 +108,53 @@ export async function releaseStageLock(
     if (error instanceof ConditionalCheckFailedException) return false;
     throw error;
   }
+}
+
+/**
+ * The "recently remediated" marker of a stage (./recent-remediation.ts): an item of its own beside
+ * the lock (the lock item stays exactly the lock), kept until the window ends (TTL `expiresAt`).
+ */
+export function recentRemediationKey(stage: StageRef): string {
+  return stageLockKey(stage).replace(/^stage#/, 'remediated#');
+}
+
+/** Written by the remediating run BEFORE it releases the lock, so the run waiting for it sees it. */
+export async function markRecentRemediation(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  stage: StageRef,
+  marker: RecentRemediation,
+): Promise<void> {
+  await db.send(
+    new PutCommand({
+      TableName: tableName,
+      Item: {
+        [LOCKS_TABLE_KEY]: recentRemediationKey(stage),
+        ...marker,
+        [LOCKS_TABLE_TTL_ATTRIBUTE]: marker.until,
+      },
+    }),
+  );
+}
+
+/**
+ * The stage's marker when one is still within its window (TTL deletes lazily, so expiry is checked
+ * here); a malformed item counts as none (it can only credit, never block, so ignoring it is safe).
+ */
+export async function readRecentRemediation(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  stage: StageRef,
+  nowMs: number,
+): Promise<RecentRemediation | undefined> {
+  const response = await db.send(
+    new GetCommand({
+      TableName: tableName,
+      Key: { [LOCKS_TABLE_KEY]: recentRemediationKey(stage) },
+      ConsistentRead: true,
+    }),
+  );
+  const parsed = RecentRemediationSchema.safeParse(response.Item);
+  if (!parsed.success || parsed.data.until * 1000 < nowMs) return undefined;
+  return parsed.data;
 }

@@ -28,6 +28,9 @@ export const RemediationRequestSchema = z.looseObject({
   controls: z.array(ControlIdSchema).min(1),
   findingId: z.string().min(1).optional(),
   productArn: z.string().min(1).optional(),
+  /** `ocsf`: a finding of the new Security Hub, written back with BatchUpdateFindingsV2 (absent: ASFF). */
+  findingFormat: z.literal('ocsf').optional(),
+  metadataUid: z.string().min(1).optional(),
 });
 export type RemediationRequest = z.infer<typeof RemediationRequestSchema>;
 

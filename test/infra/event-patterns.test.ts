@@ -1,11 +1,14 @@
 /**
  * The event patterns: first as pure functions, then exactly as synthesized, loaded into
  * moto_server (PutRule with an SQS target per rule) and fed the fixture events with PutEvents.
- * The failing findings and human drift must arrive; PASSED, NOTIFIED and the service's own
- * calls must not.
+ * The failing findings (ASFF and OCSF) and human drift must arrive; PASSED, NOTIFIED / In
+ * Progress, closed and the service's own calls must not.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import {
   CreateEventBusCommand,
   EventBridgeClient,
@@ -30,10 +33,27 @@ import {
   cloudTrailDriftPattern,
   securityHubCustomActionPattern,
   securityHubFindingsPattern,
+  securityHubOcsfFindingsPattern,
 } from '../../infra/event-patterns.js';
+import { EXAMPLE_SLACK_CHANNEL_ID } from '../../config/deployability.js';
+import { buildApp } from '../../infra/app.js';
+import { loadConfig } from '../../config/load.js';
 import { CENTRAL_EVENT_BUS_NAME, centralTaskRoleName, ownRoleNames } from '../../infra/names.js';
 import { MOTO_REGION, motoCredentials, useMoto } from '../helpers/moto.js';
-import { FIXTURES_DIR, PROJECT_ROOT, resourceByPrefix, synthesizeApp, type SynthesizedApp } from './synth.js';
+import {
+  FIXTURES_DIR,
+  PROJECT_ROOT,
+  cdkJsonContext,
+  resourceByPrefix,
+  synthesizeApp,
+  type SynthesizedApp,
+} from './synth.js';
+
+const OCSF_DIR = fileURLToPath(new URL('../fixtures/ocsf/', import.meta.url));
+
+function ocsfFixture(name: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(OCSF_DIR, name), 'utf8')) as Record<string, unknown>;
+}
 
 type Json = Record<string, unknown>;
 
@@ -82,6 +102,22 @@ describe('event patterns (pure)', () => {
             { Compliance: { SecurityControlId: SECURITY_HUB_CONTROL_IDS } },
             { ProductFields: { ControlId: SECURITY_HUB_CONTROL_IDS } },
           ],
+        },
+      },
+    });
+  });
+
+  it('start on failing, New, open OCSF Compliance Findings of Security Hub controls (Findings Imported V2)', () => {
+    expect(securityHubOcsfFindingsPattern()).toEqual({
+      source: ['aws.securityhub'],
+      'detail-type': ['Findings Imported V2'],
+      detail: {
+        findings: {
+          class_uid: [2003],
+          metadata: { product: { uid: [{ suffix: '::productv2/aws/securityhub' }] } },
+          compliance: { control: SECURITY_HUB_CONTROL_IDS, status_id: [3] },
+          status_id: [1],
+          activity_id: [{ 'anything-but': [3] }],
         },
       },
     });
@@ -170,7 +206,7 @@ describe('event patterns (pure)', () => {
 describe('synthesized patterns in moto_server', () => {
   const moto = useMoto();
   let synthesized: SynthesizedApp;
-  let patterns: Record<'findings' | 'customAction' | 'drift', Json>;
+  let patterns: Record<'findings' | 'ocsfFindings' | 'customAction' | 'drift', Json>;
   let queues: Record<keyof typeof patterns, string>;
 
   const eventBridge = () =>
@@ -186,6 +222,7 @@ describe('synthesized patterns in moto_server', () => {
     const customAction = rule('SecurityHubCustomAction');
     patterns = {
       findings: rule('SecurityHubFindings'),
+      ocsfFindings: rule('SecurityHubOcsfFindings'),
       customAction: { ...customAction, resources: [ACTION_ARN] },
       drift: rule('ApiGatewayDrift'),
     };
@@ -193,6 +230,7 @@ describe('synthesized patterns in moto_server', () => {
 
   it('are exactly the pure functions’ patterns, in the central and the member stack', () => {
     expect(patterns.findings).toEqual(securityHubFindingsPattern());
+    expect(patterns.ocsfFindings).toEqual(securityHubOcsfFindingsPattern());
     const ownRoles = ownRoleNames(synthesized.config.crossAccount.memberRoleName, [REGION]);
     expect(patterns.drift).toEqual(cloudTrailDriftPattern(ownRoles));
     expect(patterns.customAction).toEqual(securityHubCustomActionPattern(ACTION_ARN));
@@ -406,5 +444,81 @@ describe('synthesized patterns in moto_server', () => {
       responseElements: null,
     });
     expect(await rulesMatching(event)).toEqual([]);
+  });
+
+  it.each([
+    'ocsf-apigateway1-rest-member.json',
+    'ocsf-apigateway9-http-member.json',
+    'ocsf-apigateway1-govcloud.json',
+  ])('failing OCSF finding %s starts exactly one remediation (the OCSF rule)', async (name) => {
+    expect(await rulesMatching(ocsfFixture(name))).toEqual(['ocsfFindings']);
+  });
+
+  it.each([
+    'ocsf-status-in-progress.json',
+    'ocsf-status-suppressed.json',
+    'ocsf-status-resolved.json',
+    'ocsf-status-archived.json',
+    'ocsf-status-other.json',
+    'ocsf-status-closed.json',
+    'ocsf-compliance-passed.json',
+    'ocsf-compliance-warning.json',
+  ])('OCSF finding %s starts nothing (intake would ignore it too)', async (name) => {
+    expect(await rulesMatching(ocsfFixture(name))).toEqual([]);
+  });
+
+  it('the failing New APIGateway.8 route finding reaches the OCSF rule (a pattern cannot tell a route from a stage); intake ignores it', async () => {
+    expect(await rulesMatching(ocsfFixture('ocsf-apigateway8-route.json'))).toEqual(['ocsfFindings']);
+  });
+
+  it('of a mixed event, each API Gateway finding starts a remediation and the S3 and GuardDuty ones do not', async () => {
+    const event = ocsfFixture('ocsf-mixed-controls.json');
+    const findings = detailOf(event)['findings'] as Json[];
+    const matched: string[][] = [];
+    for (const finding of findings) {
+      matched.push(await rulesMatching({ ...event, detail: { findings: [finding] } }));
+    }
+    expect(matched).toEqual([['ocsfFindings'], [], [], ['ocsfFindings']]);
+  });
+
+  it('an OCSF finding of another product (not Security Hub controls) starts nothing', async () => {
+    const event = ocsfFixture('ocsf-apigateway1-rest-member.json');
+    const metadata = firstFinding(event)['metadata'] as Json;
+    metadata['product'] = { uid: 'arn:aws:securityhub:us-east-1::productv2/aws/inspector' };
+    expect(await rulesMatching(event)).toEqual([]);
+  });
+});
+
+describe('securityHub.formats in the synthesized central stack', () => {
+  function findingRules(formats: readonly ('asff' | 'ocsf')[]): string[] {
+    const config = { ...loadConfig(), securityHub: { formats: [...formats] } };
+    const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
+    const stacks = buildApp(app, {
+      config,
+      regions: [REGION],
+      partition: 'aws',
+      slackChannelId: EXAMPLE_SLACK_CHANNEL_ID,
+      projectRoot: PROJECT_ROOT,
+    });
+    const [central] = stacks.central;
+    if (central === undefined) throw new Error('buildApp made no central stack');
+    const rules = Template.fromStack(central).findResources('AWS::Events::Rule');
+    return Object.values(rules)
+      .map((rule) => (rule as { Properties: { EventPattern: Json } }).Properties.EventPattern['detail-type'])
+      .flatMap((detailTypes) => (Array.isArray(detailTypes) ? (detailTypes as string[]) : []))
+      .filter(
+        (detailType) =>
+          detailType === 'Findings Imported V2' || detailType === 'Security Hub Findings - Imported',
+      )
+      .sort();
+  }
+
+  it('has a findings rule per enabled format and none for a disabled one', () => {
+    expect(findingRules(['asff', 'ocsf'])).toEqual([
+      'Findings Imported V2',
+      'Security Hub Findings - Imported',
+    ]);
+    expect(findingRules(['asff'])).toEqual(['Security Hub Findings - Imported']);
+    expect(findingRules(['ocsf'])).toEqual(['Findings Imported V2']);
   });
 });

@@ -151,6 +151,40 @@ describe('central stack', () => {
       expect.arrayContaining(['securityhub:BatchUpdateFindings', 'securityhub:BatchImportFindings']),
     );
     expect(recordActions).not.toContain('apigateway:GET');
+    // The record task reads the stage's "recently remediated" marker; it never writes the locks table.
+    expect(recordActions).toContain('dynamodb:GetItem');
+    expect(recordActions).not.toContain('dynamodb:PutItem');
+  });
+
+  it('lets the finding-updating roles change only status (In Progress, Resolved) and comment through BatchUpdateFindingsV2', () => {
+    const roleIdOf = (prefix: string) =>
+      (
+        resourceByPrefix(synthesized.central, 'AWS::Lambda::Function', prefix).properties['Role'] as {
+          'Fn::GetAtt': [string, string];
+        }
+      )['Fn::GetAtt'][0];
+    for (const task of ['TakeOwnershipFunction', 'RecordFunction', 'ReportFailureFunction']) {
+      const denied = statementsOfRole(synthesized.central, roleIdOf(task)).filter(
+        (statement) => statement['Effect'] === 'Deny',
+      );
+      expect(denied, task).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            Sid: 'NoOcsfSeverityUpdate',
+            Action: 'securityhub:BatchUpdateFindings',
+            Condition: { Null: { 'securityhub:OCSFSyntaxPath/SeverityId': 'false' } },
+          }),
+          expect.objectContaining({
+            Sid: 'OnlyOcsfInProgressOrResolved',
+            Action: 'securityhub:BatchUpdateFindings',
+            Condition: {
+              Null: { 'securityhub:OCSFSyntaxPath/StatusId': 'false' },
+              StringNotEquals: { 'securityhub:OCSFSyntaxPath/StatusId': ['2', '4'] },
+            },
+          }),
+        ]),
+      );
+    }
   });
 
   it('runs the ASL file as a Standard workflow with every substitution, full logging without data, and X-Ray', () => {
@@ -256,7 +290,7 @@ describe('central stack', () => {
     synthesized.central.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     synthesized.central.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     const queues = resources(synthesized.central, 'AWS::SQS::Queue');
-    expect(queues).toHaveLength(3);
+    expect(queues).toHaveLength(4);
     for (const [, queue] of queues) expect(queue['SqsManagedSseEnabled']).toBe(true);
     const denyPlainHttp = Match.objectLike({
       PolicyDocument: Match.objectLike({
@@ -265,16 +299,17 @@ describe('central stack', () => {
         ]),
       }),
     });
-    synthesized.central.resourcePropertiesCountIs('AWS::SQS::QueuePolicy', denyPlainHttp, 3);
+    synthesized.central.resourcePropertiesCountIs('AWS::SQS::QueuePolicy', denyPlainHttp, 4);
     synthesized.central.resourcePropertiesCountIs('AWS::SNS::TopicPolicy', denyPlainHttp, 1);
   });
 
-  it('starts the workflow from three rules, each with a dead-letter queue and a retry policy', () => {
+  it('starts the workflow from four rules (ASFF and OCSF findings, custom action, drift), each with a dead-letter queue and a retry policy', () => {
     const rules = resources(synthesized.central, 'AWS::Events::Rule');
     expect(rules.map(([id]) => id.replace(/[A-F0-9]{8}$/, '')).sort()).toEqual([
       'ApiGatewayDrift',
       'SecurityHubCustomAction',
       'SecurityHubFindings',
+      'SecurityHubOcsfFindings',
     ]);
     for (const [, rule] of rules) {
       expect(rule['Targets']).toEqual([
@@ -311,7 +346,7 @@ describe('central stack', () => {
 
   it('alarms on failed and timed-out executions, every dead-letter queue, FAILED outcomes, intake rejections and record failures', () => {
     const alarms = resources(synthesized.central, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm);
-    expect(alarms).toHaveLength(2 + 3 + 1 + 2);
+    expect(alarms).toHaveLength(2 + 4 + 1 + 2);
     for (const alarm of alarms) {
       expect(alarm).toMatchObject({
         Threshold: 0,
@@ -320,6 +355,7 @@ describe('central stack', () => {
       });
     }
     expect(alarms.map((alarm) => alarm['MetricName']).sort()).toEqual([
+      'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',

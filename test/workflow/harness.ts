@@ -20,7 +20,9 @@ import {
   type AwsSecurityFinding,
   type GetFindingsCommandInput,
   BatchUpdateFindingsCommand,
+  BatchUpdateFindingsV2Command,
   SecurityHubClient,
+  type BatchUpdateFindingsV2CommandInput,
   type BatchImportFindingsCommandInput,
   type BatchUpdateFindingsCommandInput,
 } from '@aws-sdk/client-securityhub';
@@ -169,6 +171,8 @@ export interface WorkflowHarness {
   coreCalls(): Record<string, number>;
   run(event: unknown, options?: RunOptions): Promise<unknown>;
   batchUpdates(): BatchUpdateFindingsCommandInput[];
+  /** The new Security Hub's updates (OCSF findings), in call order. */
+  batchUpdatesV2(): BatchUpdateFindingsV2CommandInput[];
   batchImports(): BatchImportFindingsCommandInput[];
   /** Items left in the locks table whose key starts with `prefix`. */
   lockItems(prefix: string): Promise<Record<string, unknown>[]>;
@@ -278,6 +282,12 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
   const securityHub = mockClient(SecurityHubClient);
   securityHub.on(BatchUpdateFindingsCommand).callsFake((input: BatchUpdateFindingsCommandInput) => ({
     ProcessedFindings: input.FindingIdentifiers,
+    UnprocessedFindings: [],
+  }));
+  securityHub.on(BatchUpdateFindingsV2Command).callsFake((input: BatchUpdateFindingsV2CommandInput) => ({
+    ProcessedFindings: (input.FindingIdentifiers ?? []).map((identifier) => ({
+      FindingIdentifier: identifier,
+    })),
     UnprocessedFindings: [],
   }));
   // Imported findings are kept as sent (as Security Hub keeps a provider's timestamps), so a later
@@ -428,6 +438,9 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
     },
     batchUpdates() {
       return securityHub.commandCalls(BatchUpdateFindingsCommand).map((call) => call.args[0].input);
+    },
+    batchUpdatesV2() {
+      return securityHub.commandCalls(BatchUpdateFindingsV2Command).map((call) => call.args[0].input);
     },
     batchImports() {
       return securityHub.commandCalls(BatchImportFindingsCommand).map((call) => call.args[0].input);

@@ -21,6 +21,11 @@ function problemsOf(raw: unknown): string[] {
 }
 
 describe('parseConfig defaults', () => {
+  it('reads findings of both Security Hubs by default (securityHub.formats asff and ocsf)', () => {
+    expect(parseConfig({}, FILE).securityHub).toEqual({ formats: ['asff', 'ocsf'] });
+    expect(parseConfig({ securityHub: { formats: ['ocsf'] } }, FILE).securityHub.formats).toEqual(['ocsf']);
+  });
+
   it('fills every section from an empty object', () => {
     const config = parseConfig({}, FILE);
 
@@ -92,7 +97,22 @@ describe('parseConfig errors name the file, the field and what is allowed', () =
     [
       'a misspelt top-level field',
       { dryrun: true },
-      'config/remediation.json: dryrun: unknown field; allowed: $schema, dryRun, controls, accounts, tags, baseline, approval, crossAccount, limits',
+      'config/remediation.json: dryrun: unknown field; allowed: $schema, dryRun, controls, accounts, tags, baseline, approval, crossAccount, limits, securityHub',
+    ],
+    [
+      'a Security Hub format that does not exist',
+      { securityHub: { formats: ['asff', 'json'] } },
+      'config/remediation.json: securityHub.formats[1]: got "json"; allowed: asff, ocsf',
+    ],
+    [
+      'no Security Hub format at all',
+      { securityHub: { formats: [] } },
+      'config/remediation.json: securityHub.formats: got []; at least one of asff, ocsf',
+    ],
+    [
+      'a Security Hub format listed twice',
+      { securityHub: { formats: ['ocsf', 'ocsf'] } },
+      'config/remediation.json: securityHub.formats: got ["ocsf","ocsf"]; each format at most once',
     ],
     [
       'a log level the control does not accept',

@@ -3,6 +3,8 @@
  * field replaced or removed anywhere), intake returns requests / ignored / rejected and never throws,
  * and every input item is accounted for exactly once.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CONTROL_IDS } from '../../../remediators/core/types.js';
@@ -11,7 +13,14 @@ import type { IntakeResult } from '../../../remediators/intake/types.js';
 import { RemediationRequestSchema } from '../../../remediators/workflow/state.js';
 import { DEFAULT_SETTINGS, fixture, fixtureFiles, type Json } from './events.js';
 
-const FIXTURES: readonly Json[] = fixtureFiles().map(fixture);
+/** The new Security Hub's OCSF fixtures (test/fixtures/ocsf) beside the shared ASFF and CloudTrail ones. */
+const OCSF_DIR = fileURLToPath(new URL('../../fixtures/ocsf/', import.meta.url));
+const OCSF_FIXTURES: readonly Json[] = readdirSync(OCSF_DIR)
+  .filter((name) => name.endsWith('.json') && name !== 'expected.json')
+  .sort()
+  .map((name) => JSON.parse(readFileSync(`${OCSF_DIR}${name}`, 'utf8')) as Json);
+
+const FIXTURES: readonly Json[] = [...fixtureFiles().map(fixture), ...OCSF_FIXTURES];
 
 function total(result: IntakeResult): number {
   return result.requests.length + result.ignored.length + result.rejected.length;
