@@ -17,7 +17,7 @@ import { deployedConfig } from '../../config/deployed.js';
 import type { RemediationConfig } from '../../config/schema.js';
 import { hasAllowList } from '../approvals/approvers.js';
 import { readEnvironment, RequestApprovalEnvironmentSchema } from '../approvals/environment.js';
-import { approvalRequestMessage } from '../approvals/messages.js';
+import { approvalRequestMessage, changeListReplies } from '../approvals/messages.js';
 import {
   ApprovalRequestSchema,
   newApprovalRecord,
@@ -163,7 +163,7 @@ function alreadyDecided(record: ApprovalRecord): ApprovalAlreadyDecidedError {
   const delivery =
     record.delivery === undefined
       ? ''
-      : `; the decision's delivery to the workflow: ${record.delivery.status}${record.delivery.error ? ` (${record.delivery.error})` : ''}`;
+      : `; the decision's delivery to the workflow: ${record.delivery.status}${'error' in record.delivery && record.delivery.error ? ` (${record.delivery.error})` : ''}`;
   return new ApprovalAlreadyDecidedError(
     `approval ${record.approvalId} for remediation ${record.subject.remediationId} ${what}${delivery}; ` +
       'a retried request does not reopen it and posts no new message',
@@ -189,6 +189,8 @@ async function postOnce(
     if (record.slackMessage !== undefined) {
       const existing = record.slackMessage;
       if (record !== initial) return existing; // just posted by a concurrent invocation
+      // An earlier invocation posted the message but not (all) its thread replies.
+      if (record.slackRepliesPosted !== true) await postReplies(deps, slack, record, existing);
       try {
         await slack.updateMessage(existing.channel, existing.ts, message);
       } catch (error) {
@@ -230,6 +232,7 @@ async function postOnce(
           error,
         });
       }
+      await postReplies(deps, slack, record, posted);
       return posted;
     }
     // Another invocation is posting (or just posted, or someone decided): look again shortly.
@@ -241,6 +244,27 @@ async function postOnce(
     if (claim.record?.slackMessage === undefined && claim.record?.status === 'PENDING') await sleep(200);
     record = claim.record ?? (await deps.store.get(record.approvalId));
   }
+}
+
+/**
+ * The part of the change list the message cannot hold, posted in its thread so that approvers
+ * can read every change they approve. A failure fails the invocation: the workflow's retry posts
+ * the replies again (duplicates are visible; missing changes would not be).
+ */
+async function postReplies(
+  deps: RequestApprovalDeps,
+  slack: SlackApi,
+  record: ApprovalRecord,
+  message: { channel: string; ts: string },
+): Promise<void> {
+  const replies = changeListReplies(record.subject);
+  if (replies.length === 0) return;
+  for (const reply of replies) await slack.postMessage(message.channel, reply, message.ts);
+  await deps.store.recordRepliesPosted(record.approvalId);
+  logger.info('posted the rest of the change list in the message thread', {
+    approvalId: record.approvalId,
+    replies: replies.length,
+  });
 }
 
 let configured: ((event: unknown) => Promise<RequestApprovalResult>) | undefined;
