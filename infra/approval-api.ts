@@ -14,6 +14,8 @@ import {
   MethodLoggingLevel,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -25,6 +27,12 @@ import { ServiceFunction } from './functions.js';
 import { PUSH_TO_CLOUDWATCH_LOGS_FINDING, PUSH_TO_CLOUDWATCH_LOGS_REASON, acknowledge } from './nag.js';
 
 export const APPROVAL_API_ENTRY = 'remediators/handlers/approval-api.ts';
+export const APPROVAL_REDRIVE_ENTRY = 'remediators/handlers/approval-redrive.ts';
+/** How often unconfirmed decisions are delivered again and Slack messages brought up to date. */
+export const APPROVAL_REDRIVE_RATE = Duration.minutes(1);
+
+/** What reading an execution needs to settle an ambiguous delivery (approvals/delivery.ts). */
+const EXECUTION_READ_ACTIONS = ['states:DescribeExecution', 'states:GetExecutionHistory'] as const;
 export const APPROVAL_API_STAGE = 'prod';
 
 /**
@@ -209,7 +217,41 @@ export class ApprovalApi extends Construct {
     props.approvalsTable.grant(handler.role, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
     props.slackSecret.grantRead(handler.role);
     props.stateMachine.grantTaskResponse(handler.role);
+    props.stateMachine.grantExecution(handler.role, ...EXECUTION_READ_ACTIONS);
     this.api.root.addProxy({ defaultIntegration: new LambdaIntegration(handler.function), anyMethod: true });
     return handler;
+  }
+
+  /**
+   * The re-drive sweep: an EventBridge schedule runs it every minute; it delivers decisions Step
+   * Functions has not confirmed and updates Slack messages with chat.update (docs/approvals.md).
+   */
+  attachRedrive(props: ApprovalHandlerProps): ServiceFunction {
+    const sweep = new ServiceFunction(this, 'Redrive', {
+      projectRoot: props.projectRoot,
+      entry: APPROVAL_REDRIVE_ENTRY,
+      description: 'Delivers approval decisions Step Functions has not confirmed yet; updates their Slack messages',
+      timeout: Duration.seconds(55),
+      // One sweep at a time: two would only deliver the same decisions twice.
+      reservedConcurrentExecutions: 1,
+      environment: {
+        APPROVALS_TABLE_NAME: props.approvalsTable.tableName,
+        SLACK_SECRET_ARN: props.slackSecret.secretArn,
+      },
+      logRetention: props.retention,
+      logLevel: 'INFO',
+    });
+    // What docs/approvals.md declares for the sweep: find unsettled approvals, note how they stand.
+    props.approvalsTable.grant(sweep.role, 'dynamodb:Scan', 'dynamodb:UpdateItem');
+    props.slackSecret.grantRead(sweep.role);
+    props.stateMachine.grantTaskResponse(sweep.role);
+    props.stateMachine.grantExecution(sweep.role, ...EXECUTION_READ_ACTIONS);
+    new Rule(this, 'RedriveSchedule', {
+      description: 'Runs the approval re-drive sweep',
+      schedule: Schedule.rate(APPROVAL_REDRIVE_RATE),
+      // A missed run is made up by the next one a minute later.
+      targets: [new LambdaFunction(sweep.function, { retryAttempts: 0 })],
+    });
+    return sweep;
   }
 }

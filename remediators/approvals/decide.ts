@@ -77,6 +77,22 @@ export function precheck(
   return undefined;
 }
 
+/** How long the winner of a claim has for its own first delivery before a later click re-drives it. */
+export const WINNER_DELIVERY_GRACE_MS = 10_000;
+
+/**
+ * A click on a decided approval re-drives its delivery when that is unconfirmed and nobody is on
+ * it: an attempt already failed, or the winner's time is up. A concurrent click while the winner
+ * is still delivering leaves it alone (a second SendTask would only be answered "token used"). Pure.
+ */
+export function redriveOnClick(record: ApprovalRecord, now: Date): boolean {
+  const delivery = record.delivery;
+  if (delivery?.status !== 'PENDING') return false;
+  if (delivery.attempts > 0) return true;
+  const decidedAt = Date.parse(record.decision?.decidedAt ?? '');
+  return !(now.getTime() - decidedAt < WINNER_DELIVERY_GRACE_MS);
+}
+
 /** Delivers (or re-drives) a decided record's decision and stores how far it got. Never throws. */
 export async function driveDelivery(
   deps: Pick<DecisionDeps, 'store' | 'sfn' | 'now'>,
@@ -110,8 +126,8 @@ export async function decide(
   const now = deps.now();
   const nowSeconds = Math.floor(now.getTime() / 1000);
   const early = precheck(await deps.store.get(input.approvalId, signal), nowSeconds, input.message);
-  if (early?.kind === 'already-decided' && early.delivery?.status === 'PENDING') {
-    // Every later click re-drives an unconfirmed delivery; the answer stays "already decided".
+  if (early?.kind === 'already-decided' && redriveOnClick(early.record, now)) {
+    // A later click re-drives an unconfirmed delivery; the answer stays "already decided".
     return { ...early, delivery: await driveDelivery(deps, early.record, signal) };
   }
   if (early !== undefined) return early;

@@ -17,13 +17,13 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
 import { deployedConfig } from '../../config/deployed.js';
 import type { RemediationConfig } from '../../config/schema.js';
+import { approvalClientOptions } from '../approvals/clients.js';
 import { approverGate, hasAllowList, LINK_APPROVER_ID } from '../approvals/approvers.js';
 import { decide, precheck, type DecisionOutcome } from '../approvals/decide.js';
 import { ApprovalApiEnvironmentSchema, readEnvironment } from '../approvals/environment.js';
@@ -395,23 +395,6 @@ export function createApprovalApiHandler(deps: ApprovalApiDeps): Handler {
 }
 
 let configured: Handler | undefined;
-
-/**
- * SDK clients for a request bounded by one deadline. `requestTimeout` only logs a warning unless
- * `throwOnRequestTimeout` is set (@smithy/types HttpHandlerInitialization, @smithy/node-http-handler
- * 4.x); the request's AbortSignal is what really bounds the calls. Step Functions gets one attempt
- * per send: the delivery loop retries itself and counts every unanswered attempt (delivery.ts).
- */
-export function approvalClientOptions(maxAttempts: number) {
-  return {
-    maxAttempts,
-    requestHandler: new NodeHttpHandler({
-      connectionTimeout: 500,
-      requestTimeout: 1_000,
-      throwOnRequestTimeout: true,
-    }),
-  };
-}
 
 function fromEnvironment(): Handler {
   const env = readEnvironment(ApprovalApiEnvironmentSchema, process.env, 'approval-api');
