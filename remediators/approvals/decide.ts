@@ -118,6 +118,18 @@ export async function driveDelivery(
   return delivery;
 }
 
+/** The stored decision is this very one (same what, who and when): our own write. Pure. */
+function isOwnDecision(record: ApprovalRecord | undefined, decision: ApprovalDecision): boolean {
+  const stored = record?.decision;
+  return (
+    stored !== undefined &&
+    stored.decision === decision.decision &&
+    stored.approver.id === decision.approver.id &&
+    stored.decidedAt === decision.decidedAt &&
+    stored.channel === decision.channel
+  );
+}
+
 export async function decide(
   deps: DecisionDeps,
   input: DecisionInput,
@@ -155,15 +167,18 @@ export async function decide(
     });
     return { kind: 'unconfirmed' };
   }
-  if (!claim.won) {
+  if (!claim.won && !isOwnDecision(claim.record, decision)) {
     // Lost the race: report what the winner (or the clock) did.
     return precheck(claim.record, nowSeconds) ?? { kind: 'not-found' };
   }
+  // Won, or the SDK retried our own write after a lost answer and found it already applied.
+  const record = claim.record;
+  if (record === undefined) return { kind: 'not-found' };
   logger.info('approval decided', {
-    approvalId: claim.record.approvalId,
-    remediationId: claim.record.subject.remediationId,
+    approvalId: record.approvalId,
+    remediationId: record.subject.remediationId,
     decision,
   });
-  const delivery = await driveDelivery(deps, claim.record, signal);
-  return { kind: 'decided', decision, record: claim.record, delivery };
+  const delivery = await driveDelivery(deps, record, signal);
+  return { kind: 'decided', decision, record, delivery };
 }
