@@ -230,7 +230,8 @@ export class ApprovalApi extends Construct {
     const sweep = new ServiceFunction(this, 'Redrive', {
       projectRoot: props.projectRoot,
       entry: APPROVAL_REDRIVE_ENTRY,
-      description: 'Delivers approval decisions Step Functions has not confirmed yet; updates their Slack messages',
+      description:
+        'Delivers approval decisions Step Functions has not confirmed yet; updates their Slack messages',
       timeout: Duration.seconds(55),
       // One sweep at a time: two would only deliver the same decisions twice.
       reservedConcurrentExecutions: 1,

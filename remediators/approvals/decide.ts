@@ -103,7 +103,11 @@ export async function driveDelivery(
   if (delivery !== record.delivery) {
     try {
       // Its own short budget: a note that the deadline cut off is written by the next re-drive.
-      await deps.store.recordDelivery(record.approvalId, delivery, AbortSignal.any([signal, AbortSignal.timeout(1_000)]));
+      await deps.store.recordDelivery(
+        record.approvalId,
+        delivery,
+        AbortSignal.any([signal, AbortSignal.timeout(1_000)]),
+      );
     } catch (error) {
       logger.error('could not record how the delivery of a decision stands', {
         approvalId: record.approvalId,

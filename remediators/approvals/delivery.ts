@@ -87,7 +87,9 @@ function isThisDecision(text: string | undefined, decision: ApprovalDecision): b
 export function historyShowsDecision(events: readonly HistoryEvent[], decision: ApprovalDecision): boolean {
   return events.some((event) => {
     if (event.type === 'TaskSucceeded') {
-      return decision.decision === 'APPROVED' && isThisDecision(event.taskSucceededEventDetails?.output, decision);
+      return (
+        decision.decision === 'APPROVED' && isThisDecision(event.taskSucceededEventDetails?.output, decision)
+      );
     }
     if (event.type === 'TaskFailed') {
       const details = event.taskFailedEventDetails;
@@ -126,7 +128,13 @@ async function askTheExecution(
     }
   }
   if (status !== undefined && status !== 'RUNNING') {
-    return { status: 'EXECUTION_FINISHED', attempts, executionStatus: status, error, at: deps.now().toISOString() };
+    return {
+      status: 'EXECUTION_FINISHED',
+      attempts,
+      executionStatus: status,
+      error,
+      at: deps.now().toISOString(),
+    };
   }
   // Running, token closed, decision not (yet) in the history: nothing proven; look again later.
   return { status: 'PENDING', attempts, lastError: error, at: deps.now().toISOString() };

@@ -216,7 +216,9 @@ export function decidedMessage(
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: 'API Gateway remediation: decided' } },
       ...subjectBlocks(subject),
-      section(`${icon} ${escapeMrkdwn(decisionSentence(decision))}\n${escapeMrkdwn(deliverySentence(delivery))}`),
+      section(
+        `${icon} ${escapeMrkdwn(decisionSentence(decision))}\n${escapeMrkdwn(deliverySentence(delivery))}`,
+      ),
     ],
   };
 }

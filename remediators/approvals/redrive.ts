@@ -34,7 +34,11 @@ export interface RedriveReport {
   readonly failures: number;
 }
 
-async function updateMessage(deps: RedriveDeps, record: ApprovalRecord, delivery: Delivery): Promise<boolean> {
+async function updateMessage(
+  deps: RedriveDeps,
+  record: ApprovalRecord,
+  delivery: Delivery,
+): Promise<boolean> {
   const message = record.slackMessage;
   const decision = record.decision;
   if (message === undefined || decision === undefined || record.slackShows === delivery.status) return false;

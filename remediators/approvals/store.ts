@@ -317,7 +317,11 @@ export function createApprovalStore(client: DynamoDBClient, tableName: string): 
             UpdateExpression: 'SET delivery = :delivery',
             ConditionExpression: '#status = :decided AND delivery.#deliveryStatus = :pending',
             ExpressionAttributeNames: { '#status': 'status', '#deliveryStatus': 'status' },
-            ExpressionAttributeValues: { ':delivery': delivery, ':decided': 'DECIDED', ':pending': 'PENDING' },
+            ExpressionAttributeValues: {
+              ':delivery': delivery,
+              ':decided': 'DECIDED',
+              ':pending': 'PENDING',
+            },
           }),
           { abortSignal: signal },
         );

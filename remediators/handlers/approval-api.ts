@@ -235,7 +235,11 @@ export function createApprovalApiHandler(deps: ApprovalApiDeps): Handler {
     } catch (error) {
       // Failed before any write was sent (the look-up or the allow-list): nothing was decided.
       logger.error('could not look up the approval', { approvalId: click.approvalId, error });
-      await respondQuietly(deps.slackApi(secret, answerBy), click, 'Nothing was decided: the approval could not be looked up just now. Please try again in a moment.');
+      await respondQuietly(
+        deps.slackApi(secret, answerBy),
+        click,
+        'Nothing was decided: the approval could not be looked up just now. Please try again in a moment.',
+      );
       return plain(200, '');
     }
     countOutcome(outcome, 'slack');

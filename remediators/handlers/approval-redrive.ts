@@ -27,7 +27,8 @@ function fromEnvironment(): Omit<RedriveDeps, 'stopAt'> {
   return {
     store: createApprovalStore(traceClient(new DynamoDBClient({})), env.APPROVALS_TABLE_NAME),
     sfn: traceClient(new SFNClient(approvalClientOptions(1))),
-    slack: async () => createSlackApi({ botToken: (await slackSecret()).botToken, baseUrl: env.SLACK_API_BASE_URL }),
+    slack: async () =>
+      createSlackApi({ botToken: (await slackSecret()).botToken, baseUrl: env.SLACK_API_BASE_URL }),
     now: () => new Date(),
     perApprovalMs: 5_000,
   };

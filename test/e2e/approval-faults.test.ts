@@ -238,7 +238,9 @@ describe('approvals under network faults', () => {
       delivery: { status: 'EXECUTION_FINISHED', executionStatus: 'ABORTED', error: 'TaskTimedOut' },
     });
     expect(sfn.applied).toHaveLength(0);
-    expect(responses().at(-1)).toContain('The workflow execution ended (ABORTED) without receiving this decision');
+    expect(responses().at(-1)).toContain(
+      'The workflow execution ended (ABORTED) without receiving this decision',
+    );
     expect((await sweep()).looked).toBe(0);
   });
 
@@ -254,7 +256,12 @@ describe('approvals under network faults', () => {
     const approvalId = await requestApproval();
     // Applied and never answered; then the process has no time left to note anything.
     sfn.faults = ['apply-then-hang', 'hang', 'hang', 'hang', 'hang'];
-    dynamo.faults.set('UpdateItem', [{ kind: 'delay', ms: 0 }, { kind: 'hang' }, { kind: 'hang' }, { kind: 'hang' }]);
+    dynamo.faults.set('UpdateItem', [
+      { kind: 'delay', ms: 0 },
+      { kind: 'hang' },
+      { kind: 'hang' },
+      { kind: 'hang' },
+    ]);
     const answer = await approvalApi()(click(approvalId));
     expect(answer.statusCode).toBe(200);
     expect(responses().at(-1)).toContain('This decision is final');

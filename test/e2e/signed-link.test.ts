@@ -135,8 +135,13 @@ describe('signed approval links', () => {
         .statusCode,
     ).toBe(403);
     expect(
-      (await submit(link, { csrf: `${csrf.slice(0, -1)}${csrf.endsWith('A') ? 'B' : 'A'}`, decision: 'APPROVED' }, nonce))
-        .statusCode,
+      (
+        await submit(
+          link,
+          { csrf: `${csrf.slice(0, -1)}${csrf.endsWith('A') ? 'B' : 'A'}`, decision: 'APPROVED' },
+          nonce,
+        )
+      ).statusCode,
     ).toBe(403);
     expect((await submit(link, { decision: 'APPROVED' }, nonce)).statusCode).toBe(403);
     expect(env.harness.sendTaskCalls()).toHaveLength(0);

@@ -284,16 +284,22 @@ describe('Slack interactivity', () => {
   it('a click from another message than the approval posted changes nothing', async () => {
     const { approvalId } = await env.harness.requestApproval();
     const forged = click(approvalId);
-    forged.body = forged.body.replace(encodeURIComponent('1700000000.000001'), encodeURIComponent('1700000999.000009'));
+    forged.body = forged.body.replace(
+      encodeURIComponent('1700000000.000001'),
+      encodeURIComponent('1700000999.000009'),
+    );
     const sentAt = Math.floor(env.harness.clock.now.getTime() / 1000);
-    forged.headers = { 'Content-Type': 'application/x-www-form-urlencoded', ...signAsSlack(forged.body, sentAt) };
+    forged.headers = {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      ...signAsSlack(forged.body, sentAt),
+    };
     await env.harness.api(forged);
     expect((await env.harness.store.get(approvalId))?.status).toBe('PENDING');
     expect(String(responses().at(-1)?.['text'])).toContain('does not belong to the approval request');
     expect(env.harness.sendTaskCalls()).toHaveLength(0);
   });
 
-  it('a signed click whose response_url is not Slack\'s decides nothing and posts nowhere', async () => {
+  it("a signed click whose response_url is not Slack's decides nothing and posts nowhere", async () => {
     const { approvalId } = await env.harness.requestApproval();
     const body = blockActionsBody({
       approvalId,
@@ -316,7 +322,9 @@ describe('Slack interactivity', () => {
 
   it('escapes mrkdwn in the private answer: an approver name cannot inject links or mentions', async () => {
     const { approvalId } = await env.harness.requestApproval();
-    await env.harness.api(click(approvalId, { user: { userId: 'U0EVIL', userName: '<!channel> <https://x.example|ok>' } }));
+    await env.harness.api(
+      click(approvalId, { user: { userId: 'U0EVIL', userName: '<!channel> <https://x.example|ok>' } }),
+    );
     await env.harness.api(click(approvalId));
     const text = String(responses().at(-1)?.['text']);
     expect(text).toContain('&lt;!channel&gt; &lt;https://x.example|ok&gt;');
@@ -355,6 +363,43 @@ describe('Slack interactivity with an approver allow-list', () => {
   it('posts no signed link, since a link cannot prove who clicks', async () => {
     const { link } = await env.harness.requestApproval();
     expect(link).toBeUndefined();
+  });
+
+  const manyChanges = (count: number, valueLength = 0) =>
+    Array.from({ length: count }, (_, index) => ({
+      controlId: 'Baseline.StageThrottling' as const,
+      setting: `methodSettings[~1orders~1${index}/GET].throttlingRateLimit`,
+      before: valueLength === 0 ? null : `${index}:${'v'.repeat(valueLength)}`,
+      after: 1000,
+    }));
+  const setting = (index: number) => `methodSettings[~1orders~1${index}/GET].throttlingRateLimit`;
+
+  it('a 45-change request shows every change to the approver, and the decided message keeps them all', async () => {
+    const { approvalId } = await env.harness.requestApproval(approvalRequest({ changes: manyChanges(45) }));
+    const posted = JSON.stringify(env.slack.callsTo('/api/chat.postMessage').at(-1)?.body);
+    for (let index = 0; index < 45; index += 1) expect(posted).toContain(setting(index));
+    expect(posted).not.toMatch(/and \d+ more/);
+    expect(env.slack.callsTo('/api/chat.postMessage')).toHaveLength(1);
+
+    await env.harness.api(clickBy(approvalId, JANE));
+    const decided = JSON.stringify(
+      env.slack.callsTo('/response/T1/1/abc').find((call) => call.body['replace_original'])?.body,
+    );
+    for (let index = 0; index < 45; index += 1) expect(decided).toContain(setting(index));
+  });
+
+  it('a change list no message can hold continues in thread replies of the approval message', async () => {
+    const count = 60;
+    const { approvalId } = await env.harness.requestApproval(
+      approvalRequest({ changes: manyChanges(count, 2_500) }),
+    );
+    const [main, ...replies] = env.slack.callsTo('/api/chat.postMessage');
+    expect(replies.length).toBeGreaterThan(0);
+    for (const reply of replies) expect(reply.body['thread_ts']).toBe('1700000000.000001');
+    expect(JSON.stringify(main?.body)).toContain('are in the replies to this message');
+    const all = [main, ...replies].map((call) => JSON.stringify(call?.body)).join('');
+    for (let index = 0; index < count; index += 1) expect(all).toContain(setting(index));
+    expect((await env.harness.store.get(approvalId))?.slackRepliesPosted).toBe(true);
   });
 
   it('politely refuses someone not on the list and changes nothing', async () => {

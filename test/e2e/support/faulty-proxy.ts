@@ -37,7 +37,12 @@ export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
       if (fault?.kind === 'fail500') {
         response
           .writeHead(500, { 'content-type': 'application/x-amz-json-1.0' })
-          .end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'injected' }));
+          .end(
+            JSON.stringify({
+              __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
+              message: 'injected',
+            }),
+          );
         return;
       }
       const forward = () => {
@@ -57,7 +62,9 @@ export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
                 request.socket.destroy();
                 return;
               }
-              response.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers).end(Buffer.concat(body));
+              response
+                .writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers)
+                .end(Buffer.concat(body));
             });
           },
         );

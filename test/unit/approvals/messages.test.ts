@@ -102,7 +102,9 @@ describe('the Slack approval request message', () => {
     expect(message.blocks.length).toBeLessThanOrEqual(50);
     const all = texts.join('\n');
     for (let index = 0; index < 45; index += 1) {
-      expect(all).toContain(`${index + 1}/45 • Baseline.StageThrottling: \`methodSettings[~1orders~1${index}/GET].throttlingRateLimit\``);
+      expect(all).toContain(
+        `${index + 1}/45 • Baseline.StageThrottling: \`methodSettings[~1orders~1${index}/GET].throttlingRateLimit\``,
+      );
     }
     expect(all).not.toMatch(/more: open the link/);
     expect(changeListReplies(big.subject)).toEqual([]);
@@ -124,9 +126,12 @@ describe('the Slack approval request message', () => {
     expect(sectionTexts(message).join('')).toContain('are in the replies to this message');
     const all = [message, ...replies].flatMap(sectionTexts).join('\n');
     for (let index = 0; index < count; index += 1) {
-      expect(all).toContain(`${index + 1}/${count} • Baseline.StageThrottling: \`methodSettings[~1orders~1${index}/GET]`);
+      expect(all).toContain(
+        `${index + 1}/${count} • Baseline.StageThrottling: \`methodSettings[~1orders~1${index}/GET]`,
+      );
     }
-    for (const text of [message, ...replies].flatMap(sectionTexts)) expect(text.length).toBeLessThanOrEqual(3000);
+    for (const text of [message, ...replies].flatMap(sectionTexts))
+      expect(text.length).toBeLessThanOrEqual(3000);
   });
 
   it('splits one change longer than a section over several sections instead of cutting it', () => {
@@ -166,7 +171,9 @@ describe('the decided message', () => {
       lastError: 'socket hang up',
       at: '2026-11-21T10:06:01.000Z',
     });
-    expect(JSON.stringify(pending)).toContain('This decision is final. Step Functions has not confirmed it yet');
+    expect(JSON.stringify(pending)).toContain(
+      'This decision is final. Step Functions has not confirmed it yet',
+    );
     const finished = decidedMessage(record.subject, approved, {
       status: 'EXECUTION_FINISHED',
       attempts: 1,
@@ -182,9 +189,9 @@ describe('the decided message', () => {
 
 describe('outcome sentences', () => {
   it('answer a second click with who decided first and when', () => {
-    expect(outcomeSentence({ kind: 'already-decided', decision: approved, record, delivery: undefined })).toBe(
-      'Already approved by jane.doe (U024BE7LH) at 2026-11-21T10:06:00.000Z. Nothing was changed.',
-    );
+    expect(
+      outcomeSentence({ kind: 'already-decided', decision: approved, record, delivery: undefined }),
+    ).toBe('Already approved by jane.doe (U024BE7LH) at 2026-11-21T10:06:00.000Z. Nothing was changed.');
   });
 
   it('explain expiry, refusal, a foreign message and a claim that got no answer', () => {
@@ -201,6 +208,8 @@ describe('outcome sentences', () => {
         record,
         delivery: { status: 'DELIVERED', attempts: 1, at: '2026-11-21T10:06:01.000Z' },
       }),
-    ).toBe('Approved by jane.doe (U024BE7LH) at 2026-11-21T10:06:00.000Z. The workflow has received this decision.');
+    ).toBe(
+      'Approved by jane.doe (U024BE7LH) at 2026-11-21T10:06:00.000Z. The workflow has received this decision.',
+    );
   });
 });

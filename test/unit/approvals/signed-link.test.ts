@@ -90,7 +90,11 @@ describe('signed links', () => {
     // Even signed with the padded value: the signer never produces it, so it is never valid.
     const padded = { approvalId, expiresAtEpoch: EXPIRES };
     expect(
-      verifyApprovalLink(KEY, { approvalId, exp: `0${EXPIRES}`, sig: linkSignature(KEY, padded) }, EXPIRES - 1),
+      verifyApprovalLink(
+        KEY,
+        { approvalId, exp: `0${EXPIRES}`, sig: linkSignature(KEY, padded) },
+        EXPIRES - 1,
+      ),
     ).toEqual({ status: 'forbidden' });
   });
 

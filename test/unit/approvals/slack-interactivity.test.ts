@@ -41,9 +41,9 @@ describe('parsing Slack interactivity payloads', () => {
       expect(parseInteraction(bodyWith(url)).kind, url).toBe('refused');
     }
     expect(parseInteraction(bodyWith('https://hooks.slack-gov.com/actions/T1/1/x')).kind).toBe('click');
-    expect(parseInteraction(bodyWith('http://127.0.0.1:4567/response/T1/1/abc'), ['http://127.0.0.1:4567']).kind).toBe(
-      'click',
-    );
+    expect(
+      parseInteraction(bodyWith('http://127.0.0.1:4567/response/T1/1/abc'), ['http://127.0.0.1:4567']).kind,
+    ).toBe('click');
   });
 
   it('reads a Reject click', () => {
