@@ -73,7 +73,8 @@ export function precheck(
   if (record.decision !== undefined) {
     return { kind: 'already-decided', decision: record.decision, record, delivery: record.delivery };
   }
-  if (nowSeconds >= record.expiresAtEpoch) return { kind: 'expired', expiresAt: record.expiresAt };
+  if (record.status === 'EXPIRED' || nowSeconds >= record.expiresAtEpoch)
+    return { kind: 'expired', expiresAt: record.expiresAt };
   return undefined;
 }
 

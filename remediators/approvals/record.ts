@@ -83,7 +83,8 @@ export type Delivery = z.infer<typeof DeliverySchema>;
 
 export const ApprovalRecordSchema = z.object({
   approvalId: z.string(),
-  status: z.enum(['PENDING', 'DECIDED']),
+  /** EXPIRED: the workflow's approval timeout won over any decision (store.settleTimeout). */
+  status: z.enum(['PENDING', 'DECIDED', 'EXPIRED']),
   taskToken: z.string(),
   subject: ApprovalRequestSchema.omit({ taskToken: true }),
   expiresAt: isoTime,
@@ -100,6 +101,8 @@ export const ApprovalRecordSchema = z.object({
   requests: z.number().int().optional(),
   /** When a retried invocation last stored its task token. */
   renewedAt: isoTime.optional(),
+  /** When the workflow's timeout settled the approval as EXPIRED. */
+  expiredAt: isoTime.optional(),
   decision: ApprovalDecisionSchema.optional(),
   /** Set together with `decision` by the claim, in the same conditional write. */
   delivery: DeliverySchema.optional(),

@@ -39,6 +39,13 @@ export type RequestOutcome =
   /** A retry after someone decided: nothing was changed (a decided approval is never reopened). */
   | { readonly outcome: 'decided'; readonly record: ApprovalRecord };
 
+/** How the workflow's approval timeout settled against the table: see {@link ApprovalStore.settleTimeout}. */
+export type TimeoutSettlement =
+  /** The timeout won: the approval is EXPIRED and no decision can be claimed any more. */
+  | { readonly outcome: 'EXPIRED'; readonly approvalId: string | undefined }
+  /** A decision won first: the workflow follows it. */
+  | { readonly outcome: 'DECIDED'; readonly record: ApprovalRecord };
+
 export type SlackPostClaim =
   | { readonly won: true }
   /** Already posted, being posted by another invocation, or decided: `record` says which. */
@@ -80,6 +87,12 @@ export interface ApprovalStore {
    * overwritten, so a slow re-drive cannot undo what a faster one confirmed).
    */
   recordDelivery(approvalId: string, delivery: Delivery, signal?: AbortSignal): Promise<void>;
+  /**
+   * The workflow's approval state timed out: PENDING → EXPIRED with one conditional write that
+   * competes with the decision's claim, so exactly one of them wins; a decided approval is
+   * returned as it is.
+   */
+  settleTimeout(requestKey: string, at: string): Promise<TimeoutSettlement>;
   /** Notes which delivery status the Slack message now shows. */
   recordSlackShows(approvalId: string, shows: Delivery['status'], signal?: AbortSignal): Promise<void>;
   /**
@@ -328,6 +341,34 @@ export function createApprovalStore(client: DynamoDBClient, tableName: string): 
       } catch (error) {
         // Already final (another click or the sweep confirmed it first): what it says stands.
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    },
+
+    async settleTimeout(key, at) {
+      const { Item: guard } = await documents.send(
+        new GetCommand({ TableName: tableName, Key: { approvalId: key }, ConsistentRead: true }),
+      );
+      const target: unknown = guard?.['targetApprovalId'];
+      // No approval was ever stored for this request: nothing to compete with.
+      if (typeof target !== 'string') return { outcome: 'EXPIRED', approvalId: undefined };
+      try {
+        await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { approvalId: target },
+            UpdateExpression: 'SET #status = :expired, expiredAt = :at',
+            ConditionExpression: '#status = :pending',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':expired': 'EXPIRED', ':pending': 'PENDING', ':at': at },
+          }),
+        );
+        return { outcome: 'EXPIRED', approvalId: target };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const record = await get(target);
+        if (record?.decision !== undefined) return { outcome: 'DECIDED', record };
+        // Settled before (a retried settlement): still expired.
+        return { outcome: 'EXPIRED', approvalId: target };
       }
     },
 

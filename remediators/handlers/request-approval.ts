@@ -7,15 +7,21 @@
  * the PENDING approval and updates the message already posted instead of posting another; a
  * decided approval is never reopened (docs/approvals.md, "Retries").
  *
+ * The same function settles the approval state's timeout (`{"settle": "TIMEOUT", …}` from the
+ * workflow's SettleApprovalTimeout state): a conditional write that competes with a late
+ * decision, so the table and the workflow agree on which one won.
+ *
  * Environment: APPROVALS_TABLE_NAME, SLACK_SECRET_ARN, APPROVAL_BASE_URL, optional SLACK_API_BASE_URL.
  */
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { deployedConfig } from '../../config/deployed.js';
 import type { RemediationConfig } from '../../config/schema.js';
 import { hasAllowList } from '../approvals/approvers.js';
+import type { ApprovalDecision } from '../approvals/contract.js';
 import { readEnvironment, RequestApprovalEnvironmentSchema } from '../approvals/environment.js';
 import { approvalRequestMessage, changeListReplies } from '../approvals/messages.js';
 import {
@@ -267,24 +273,82 @@ async function postReplies(
   });
 }
 
-let configured: ((event: unknown) => Promise<RequestApprovalResult>) | undefined;
+/** What the workflow's SettleApprovalTimeout state sends. */
+export const SettleTimeoutEventSchema = z.object({
+  settle: z.literal('TIMEOUT'),
+  remediationId: z.string().min(1),
+  executionArn: z.string().min(1),
+});
 
-function fromEnvironment(): (event: unknown) => Promise<RequestApprovalResult> {
+/** What the workflow follows after its approval state timed out (FollowApprovalSettlement). */
+export type TimeoutSettlementResult =
+  | { readonly outcome: 'EXPIRED' }
+  | { readonly outcome: 'APPROVED'; readonly decision: ApprovalDecision }
+  /** `cause` is what SendTaskFailure would have carried: the decision as JSON. */
+  | { readonly outcome: 'REJECTED'; readonly decision: ApprovalDecision; readonly cause: string };
+
+export function createSettleTimeoutHandler(
+  deps: Pick<RequestApprovalDeps, 'store' | 'now'>,
+): (event: unknown) => Promise<TimeoutSettlementResult> {
+  return async (event) => {
+    const parsed = SettleTimeoutEventSchema.safeParse(event);
+    if (!parsed.success)
+      throw new Error(`invalid timeout settlement from the workflow: ${parsed.error.message}`);
+    const at = deps.now().toISOString();
+    const settlement = await deps.store.settleTimeout(requestKey(parsed.data), at);
+    if (settlement.outcome === 'EXPIRED') {
+      logger.info('approval timed out; no decision can be claimed any more', {
+        ...parsed.data,
+        approvalId: settlement.approvalId,
+      });
+      return { outcome: 'EXPIRED' };
+    }
+    const { record } = settlement;
+    const decision = record.decision;
+    if (decision === undefined)
+      throw new Error(`approval ${record.approvalId} is decided without a decision`);
+    logger.warn('a decision won over the approval timeout; the workflow follows it', {
+      ...parsed.data,
+      approvalId: record.approvalId,
+      decision,
+      delivery: record.delivery,
+    });
+    // The workflow reads the decision here: that is its delivery.
+    await deps.store.recordDelivery(record.approvalId, { status: 'DELIVERED', at });
+    return decision.decision === 'APPROVED'
+      ? { outcome: 'APPROVED', decision }
+      : { outcome: 'REJECTED', decision, cause: JSON.stringify(decision) };
+  };
+}
+
+type Configured = {
+  readonly request: (event: unknown) => Promise<RequestApprovalResult>;
+  readonly settle: (event: unknown) => Promise<TimeoutSettlementResult>;
+};
+let configured: Configured | undefined;
+
+function fromEnvironment(): Configured {
   const env = readEnvironment(RequestApprovalEnvironmentSchema, process.env, 'request-approval');
-  return createRequestApprovalHandler({
-    store: createApprovalStore(traceClient(new DynamoDBClient({})), env.APPROVALS_TABLE_NAME),
+  const store = createApprovalStore(traceClient(new DynamoDBClient({})), env.APPROVALS_TABLE_NAME);
+  const request = createRequestApprovalHandler({
+    store,
     slackSecret: slackSecretLoader(traceClient(new SecretsManagerClient({})), env.SLACK_SECRET_ARN),
     slackApi: (secret) => createSlackApi({ botToken: secret.botToken, baseUrl: env.SLACK_API_BASE_URL }),
     approval: deployedConfig().approval,
     baseUrl: env.APPROVAL_BASE_URL,
     now: () => new Date(),
   });
+  return { request, settle: createSettleTimeoutHandler({ store, now: () => new Date() }) };
+}
+
+function isSettlement(event: unknown): boolean {
+  return typeof event === 'object' && event !== null && 'settle' in event;
 }
 
 export const handler = tracedTask(
   'request-approval',
-  async (event: unknown): Promise<RequestApprovalResult> => {
+  async (event: unknown): Promise<RequestApprovalResult | TimeoutSettlementResult> => {
     configured ??= fromEnvironment();
-    return configured(event);
+    return isSettlement(event) ? configured.settle(event) : configured.request(event);
   },
 );

@@ -21,12 +21,16 @@ import { createSlackApi } from '../../remediators/approvals/slack-api.js';
 import { slackSecretLoader } from '../../remediators/approvals/slack-secret.js';
 import { createApprovalStore, type ApprovalStore } from '../../remediators/approvals/store.js';
 import { createApprovalApiHandler } from '../../remediators/handlers/approval-api.js';
-import { createRequestApprovalHandler } from '../../remediators/handlers/request-approval.js';
+import {
+  createRequestApprovalHandler,
+  createSettleTimeoutHandler,
+} from '../../remediators/handlers/request-approval.js';
 import { MOTO_REGION, motoCredentials, useMoto } from '../helpers/moto.js';
 import { startFakeSlack, type FakeSlack } from '../unit/approvals/support/fake-slack.js';
 import {
   approvalRequest,
   blockActionsBody,
+  AFTER_EXPIRY,
   DURING,
   signAsSlack,
   TASK_TOKEN,
@@ -304,5 +308,57 @@ describe('approvals under network faults', () => {
     await expectDeliveredOnce(approvalId, ALICE);
     expect(responses().at(-1)).toContain('Approved by alice (U0ALICE01)');
     expect(responses().join('')).not.toContain('Already approved');
+  });
+  describe('the approval timeout against a late click: one conditional write each, exactly one wins', () => {
+    const settle = () =>
+      createSettleTimeoutHandler({ store: table, now: () => AFTER_EXPIRY })({
+        settle: 'TIMEOUT',
+        remediationId: approvalRequest().remediationId,
+        executionArn: approvalRequest().executionArn,
+      });
+
+    it('the timeout first: the record is EXPIRED, a later click decides nothing and says so', async () => {
+      const approvalId = await requestApproval();
+      expect(await settle()).toEqual({ outcome: 'EXPIRED' });
+      await approvalApi()(click(approvalId));
+      expect(await table.get(approvalId)).toMatchObject({ status: 'EXPIRED' });
+      expect((await table.get(approvalId))?.decision).toBeUndefined();
+      expect(responses().at(-1)).toContain('Nothing was decided');
+      expect(sfn.sendTaskCalls()).toBe(0);
+    });
+
+    it('the click first, its delivery lost: the workflow follows that decision from the table', async () => {
+      const approvalId = await requestApproval();
+      sfn.faults = Array.from({ length: 20 }, () => 'hang' as const);
+      await approvalApi()(click(approvalId, ALICE, REJECT_ACTION_ID));
+      const decided = await table.get(approvalId);
+      const settled = await settle();
+      expect(settled).toEqual({
+        outcome: 'REJECTED',
+        decision: decided?.decision,
+        cause: JSON.stringify(decided?.decision),
+      });
+      expect(await table.get(approvalId)).toMatchObject({
+        status: 'DECIDED',
+        delivery: { status: 'DELIVERED' },
+      });
+      expect(sfn.applied).toHaveLength(0);
+    });
+
+    it('both at once: exactly one of them wins, and each side is told the same winner', async () => {
+      const approvalId = await requestApproval();
+      const [settled] = await Promise.all([settle(), approvalApi()(click(approvalId))]);
+      const record = await table.get(approvalId);
+      if (settled.outcome === 'EXPIRED') {
+        expect(record?.status).toBe('EXPIRED');
+        expect(record?.decision).toBeUndefined();
+        expect(responses().at(-1)).toContain('Nothing was decided');
+        expect(sfn.applied).toHaveLength(0);
+      } else {
+        expect(record?.status).toBe('DECIDED');
+        expect(settled).toMatchObject({ outcome: 'APPROVED', decision: record?.decision });
+        expect(responses().at(-1)).toContain('Approved by alice (U0ALICE01)');
+      }
+    });
   });
 });

@@ -35,14 +35,12 @@ export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
       const fault = faults.get(action)?.shift();
       if (fault?.kind === 'hang') return;
       if (fault?.kind === 'fail500') {
-        response
-          .writeHead(500, { 'content-type': 'application/x-amz-json-1.0' })
-          .end(
-            JSON.stringify({
-              __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
-              message: 'injected',
-            }),
-          );
+        response.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' }).end(
+          JSON.stringify({
+            __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
+            message: 'injected',
+          }),
+        );
         return;
       }
       const forward = () => {
