@@ -4,7 +4,7 @@
  * $context.requestId, X-Ray, the baseline web ACL, stage throttling within the baseline —
  * with the account's API Gateway CloudWatch role (AWS::ApiGateway::Account).
  */
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import {
   AccessLogFormat,
@@ -24,7 +24,13 @@ import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import type { RemediationConfig } from '../config/schema.js';
 import { ServiceFunction } from './functions.js';
-import { PUSH_TO_CLOUDWATCH_LOGS_FINDING, PUSH_TO_CLOUDWATCH_LOGS_REASON, acknowledge } from './nag.js';
+import {
+  NAG_ACCOUNT,
+  NAG_PARTITION,
+  PUSH_TO_CLOUDWATCH_LOGS_FINDING,
+  PUSH_TO_CLOUDWATCH_LOGS_REASON,
+  acknowledge,
+} from './nag.js';
 
 export const APPROVAL_API_ENTRY = 'remediators/handlers/approval-api.ts';
 export const APPROVAL_REDRIVE_ENTRY = 'remediators/handlers/approval-redrive.ts';
@@ -33,6 +39,29 @@ export const APPROVAL_REDRIVE_RATE = Duration.minutes(1);
 
 /** What reading an execution needs to settle an ambiguous delivery (approvals/delivery.ts). */
 const EXECUTION_READ_ACTIONS = ['states:DescribeExecution', 'states:GetExecutionHistory'] as const;
+
+/**
+ * Grants {@link EXECUTION_READ_ACTIONS} on the workflow's executions (`execution:{name}:*`, the
+ * resource type of both actions in the Step Functions service authorization reference) and
+ * acknowledges that one wildcard: execution names are only known at run time.
+ */
+function grantExecutionRead(
+  scope: Construct,
+  stateMachine: IStateMachine,
+  role: ServiceFunction['role'],
+): void {
+  stateMachine.grantExecution(role, ...EXECUTION_READ_ACTIONS);
+  const stack = Stack.of(scope);
+  // The resource as grantExecution writes it and cdk-nag prints it.
+  const name = Arn.split(stateMachine.stateMachineArn, ArnFormat.COLON_RESOURCE_NAME).resourceName;
+  const resource = `arn:${NAG_PARTITION}:states:${stack.region}:${NAG_ACCOUNT}:execution:${JSON.stringify(stack.resolve(name))}:*`;
+  acknowledge(
+    role,
+    `AwsSolutions-IAM5[Resource::${resource}]`,
+    'DescribeExecution and GetExecutionHistory act on executions, whose names are only known at run time: ' +
+      'the grant covers the executions of this one state machine.',
+  );
+}
 export const APPROVAL_API_STAGE = 'prod';
 
 /**
@@ -217,7 +246,7 @@ export class ApprovalApi extends Construct {
     props.approvalsTable.grant(handler.role, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
     props.slackSecret.grantRead(handler.role);
     props.stateMachine.grantTaskResponse(handler.role);
-    props.stateMachine.grantExecution(handler.role, ...EXECUTION_READ_ACTIONS);
+    grantExecutionRead(this, props.stateMachine, handler.role);
     this.api.root.addProxy({ defaultIntegration: new LambdaIntegration(handler.function), anyMethod: true });
     return handler;
   }
@@ -246,13 +275,19 @@ export class ApprovalApi extends Construct {
     props.approvalsTable.grant(sweep.role, 'dynamodb:Scan', 'dynamodb:UpdateItem');
     props.slackSecret.grantRead(sweep.role);
     props.stateMachine.grantTaskResponse(sweep.role);
-    props.stateMachine.grantExecution(sweep.role, ...EXECUTION_READ_ACTIONS);
-    new Rule(this, 'RedriveSchedule', {
+    grantExecutionRead(this, props.stateMachine, sweep.role);
+    const schedule = new Rule(this, 'RedriveSchedule', {
       description: 'Runs the approval re-drive sweep',
       schedule: Schedule.rate(APPROVAL_REDRIVE_RATE),
       // A missed run is made up by the next one a minute later.
       targets: [new LambdaFunction(sweep.function, { retryAttempts: 0 })],
     });
+    acknowledge(
+      schedule,
+      'Serverless-EventBusDLQ',
+      'A scheduled event carries nothing to replay: a run that fails or is missed is made up by the next one a ' +
+        'minute later, which reads the table afresh.',
+    );
     return sweep;
   }
 }

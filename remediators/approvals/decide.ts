@@ -53,7 +53,8 @@ export type DecisionOutcome =
 export interface DecisionDeps {
   readonly store: ApprovalStore;
   readonly sfn: SFNClient;
-  readonly mayDecide: (approver: Approver) => Promise<boolean>;
+  /** `signal` ends the user group look-up with the request's deadline. */
+  readonly mayDecide: (approver: Approver, signal?: AbortSignal) => Promise<boolean>;
   readonly now: () => Date;
 }
 
@@ -148,7 +149,7 @@ export async function decide(
     return { ...early, delivery: await driveDelivery(deps, early.record, signal) };
   }
   if (early !== undefined) return early;
-  if (!(await deps.mayDecide(input.approver))) {
+  if (!(await deps.mayDecide(input.approver, signal))) {
     logger.info('approver not on the allow-list', { approvalId: input.approvalId, approver: input.approver });
     return { kind: 'not-allowed' };
   }

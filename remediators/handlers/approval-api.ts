@@ -152,14 +152,11 @@ export function createApprovalApiHandler(deps: ApprovalApiDeps): Handler {
     answerReserveMs: SLACK_ANSWER_RESERVE_MS,
     linkMs: LINK_BUDGET_MS,
   };
-  const decisionDeps = (secret: SlackSecret, signal: AbortSignal) => ({
-    store: deps.store,
-    sfn: deps.sfn,
-    mayDecide: approverGate(deps.approval.approvers, async (userGroupId) =>
-      deps.slackApi(secret, signal).userGroupMembers(userGroupId),
-    ),
-    now: deps.now,
-  });
+  // One gate per handler, so the user group's members stay cached across requests.
+  const mayDecide = approverGate(deps.approval.approvers, async (userGroupId, signal) =>
+    deps.slackApi(await deps.slackSecret(), signal).userGroupMembers(userGroupId),
+  );
+  const decisionDeps = { store: deps.store, sfn: deps.sfn, mayDecide, now: deps.now };
   const nowSeconds = () => Math.floor(deps.now().getTime() / 1000);
 
   /** Replaces the clicked message with the decided one, then notes what it shows. */
@@ -231,7 +228,7 @@ export function createApprovalApiHandler(deps: ApprovalApiDeps): Handler {
     const workBy = AbortSignal.timeout(budgets.clickMs - budgets.answerReserveMs);
     let outcome: DecisionOutcome;
     try {
-      outcome = await decide(decisionDeps(secret, workBy), { ...click, channel: 'slack' }, workBy);
+      outcome = await decide(decisionDeps, { ...click, channel: 'slack' }, workBy);
     } catch (error) {
       // Failed before any write was sent (the look-up or the allow-list): nothing was decided.
       logger.error('could not look up the approval', { approvalId: click.approvalId, error });
@@ -344,7 +341,7 @@ export function createApprovalApiHandler(deps: ApprovalApiDeps): Handler {
 
     const deadline = AbortSignal.timeout(budgets.linkMs);
     const outcome = await decide(
-      decisionDeps(secret, deadline),
+      decisionDeps,
       {
         approvalId,
         decision: form.data.decision,
