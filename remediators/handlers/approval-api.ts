@@ -126,23 +126,30 @@ const plain = (statusCode: number, body: string): APIGatewayProxyResult => ({
   body,
 });
 
-/** Who may read a page's POST as ours: the API's own origin (second CSRF layer after the token). */
+/**
+ * Who may read a page's POST as ours: the API's own origin (second CSRF layer after the token).
+ * API Gateway sets Host and X-Forwarded-Proto (always https there); a local server says http.
+ */
 function expectedOrigin(event: ApprovalApiEvent): string | undefined {
   const host = header(event, 'host');
-  return host === undefined ? undefined : `https://${host}`;
+  const scheme = header(event, 'x-forwarded-proto') === 'http' ? 'http' : 'https';
+  return host === undefined ? undefined : `${scheme}://${host}`;
 }
 
 /**
  * A browser names where a form post came from: Sec-Fetch-Site (Fetch Metadata,
  * https://www.w3.org/TR/fetch-metadata/) and Origin (https://fetch.spec.whatwg.org/#origin-header).
- * Either one naming another site refuses the post, whatever the cookie and token say. Clients
- * that send neither (old browsers, curl) are left to the CSRF token. Pure.
+ * Either one naming another site refuses the post, whatever the cookie and token say. Our own
+ * page is served with `Referrer-Policy: no-referrer`, under which browsers send `Origin: null`
+ * on a POST (Fetch, "append a request Origin header"), so `null` names no site and is left to
+ * Sec-Fetch-Site and the token; clients that send neither header (curl) are left to the token. Pure.
  */
 export function crossSiteReason(event: ApprovalApiEvent): string | undefined {
   const site = header(event, 'sec-fetch-site');
   if (site !== undefined && site !== 'same-origin' && site !== 'none') return `Sec-Fetch-Site ${site}`;
   const origin = header(event, 'origin');
-  if (origin !== undefined && origin !== expectedOrigin(event)) return `Origin ${origin}`;
+  if (origin !== undefined && origin !== 'null' && origin !== expectedOrigin(event))
+    return `Origin ${origin}`;
   return undefined;
 }
 
