@@ -223,6 +223,19 @@ export function decidedMessage(
   };
 }
 
+/** The original message once the workflow's timeout won: same facts, no buttons. Pure. */
+export function expiredMessage(subject: ApprovalSubject, expiredAt: string): SlackMessage {
+  const sentence = `Nobody decided in time: the approval expired at ${expiredAt}, and the workflow takes its configured timeout action.`;
+  return {
+    text: escapeMrkdwn(`${sentence} ${subjectSummary(subject)}`),
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: 'API Gateway remediation: expired' } },
+      ...subjectBlocks(subject),
+      section(`:hourglass: ${escapeMrkdwn(sentence)}`),
+    ],
+  };
+}
+
 function alreadyDecidedSentence(decision: ApprovalDecision): string {
   const verb = decision.decision === 'APPROVED' ? 'approved' : 'rejected';
   return `Already ${verb} by ${approverLabel(decision.approver)} at ${decision.decidedAt}. Nothing was changed.`;

@@ -42,7 +42,7 @@ export type RequestOutcome =
 /** How the workflow's approval timeout settled against the table: see {@link ApprovalStore.settleTimeout}. */
 export type TimeoutSettlement =
   /** The timeout won: the approval is EXPIRED and no decision can be claimed any more. */
-  | { readonly outcome: 'EXPIRED'; readonly approvalId: string | undefined }
+  | { readonly outcome: 'EXPIRED'; readonly approvalId: string | undefined; readonly record?: ApprovalRecord }
   /** A decision won first: the workflow follows it. */
   | { readonly outcome: 'DECIDED'; readonly record: ApprovalRecord };
 
@@ -352,7 +352,7 @@ export function createApprovalStore(client: DynamoDBClient, tableName: string): 
       // No approval was ever stored for this request: nothing to compete with.
       if (typeof target !== 'string') return { outcome: 'EXPIRED', approvalId: undefined };
       try {
-        await documents.send(
+        const { Attributes } = await documents.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { approvalId: target },
@@ -360,9 +360,14 @@ export function createApprovalStore(client: DynamoDBClient, tableName: string): 
             ConditionExpression: '#status = :pending',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: { ':expired': 'EXPIRED', ':pending': 'PENDING', ':at': at },
+            ReturnValues: 'ALL_NEW',
           }),
         );
-        return { outcome: 'EXPIRED', approvalId: target };
+        return {
+          outcome: 'EXPIRED',
+          approvalId: target,
+          ...(Attributes === undefined ? {} : { record: parseRecord(Attributes) }),
+        };
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
         const record = await get(target);

@@ -204,6 +204,10 @@ export function createApprovalApiHandler(deps: ApprovalApiDeps): Handler {
   }
 
   async function slackInteraction(event: ApprovalApiEvent): Promise<APIGatewayProxyResult> {
+    // The clock starts with the request: loading the secret (cached, bounded by its client's
+    // timeouts) counts against Slack's 3 s too.
+    const answerBy = AbortSignal.timeout(budgets.clickMs);
+    const workBy = AbortSignal.timeout(budgets.clickMs - budgets.answerReserveMs);
     const body = rawBody(event);
     const secret = await deps.slackSecret();
     const signature = verifySlackSignature(
@@ -231,8 +235,6 @@ export function createApprovalApiHandler(deps: ApprovalApiDeps): Handler {
       return plain(200, '');
     }
     const { click } = interaction;
-    const answerBy = AbortSignal.timeout(budgets.clickMs);
-    const workBy = AbortSignal.timeout(budgets.clickMs - budgets.answerReserveMs);
     let outcome: DecisionOutcome;
     try {
       outcome = await decide(decisionDeps, { ...click, channel: 'slack' }, workBy);

@@ -23,7 +23,7 @@ import type { RemediationConfig } from '../../config/schema.js';
 import { hasAllowList } from '../approvals/approvers.js';
 import type { ApprovalDecision } from '../approvals/contract.js';
 import { readEnvironment, RequestApprovalEnvironmentSchema } from '../approvals/environment.js';
-import { approvalRequestMessage, changeListReplies } from '../approvals/messages.js';
+import { approvalRequestMessage, changeListReplies, expiredMessage } from '../approvals/messages.js';
 import {
   ApprovalRequestSchema,
   newApprovalRecord,
@@ -288,7 +288,7 @@ export type TimeoutSettlementResult =
   | { readonly outcome: 'REJECTED'; readonly decision: ApprovalDecision; readonly cause: string };
 
 export function createSettleTimeoutHandler(
-  deps: Pick<RequestApprovalDeps, 'store' | 'now'>,
+  deps: Pick<RequestApprovalDeps, 'store' | 'now' | 'slackSecret' | 'slackApi'>,
 ): (event: unknown) => Promise<TimeoutSettlementResult> {
   return async (event) => {
     const parsed = SettleTimeoutEventSchema.safeParse(event);
@@ -301,6 +301,24 @@ export function createSettleTimeoutHandler(
         ...parsed.data,
         approvalId: settlement.approvalId,
       });
+      const message = settlement.record?.slackMessage;
+      if (settlement.record !== undefined && message !== undefined) {
+        try {
+          // The buttons go: the message says what the table says.
+          const slack = deps.slackApi(await deps.slackSecret());
+          await slack.updateMessage(
+            message.channel,
+            message.ts,
+            expiredMessage(settlement.record.subject, at),
+          );
+        } catch (error) {
+          // A click on the stale buttons is answered "expired… Nothing was decided".
+          logger.warn('could not mark the Slack message expired', {
+            approvalId: settlement.approvalId,
+            error,
+          });
+        }
+      }
       return { outcome: 'EXPIRED' };
     }
     const { record } = settlement;
@@ -330,15 +348,18 @@ let configured: Configured | undefined;
 function fromEnvironment(): Configured {
   const env = readEnvironment(RequestApprovalEnvironmentSchema, process.env, 'request-approval');
   const store = createApprovalStore(traceClient(new DynamoDBClient({})), env.APPROVALS_TABLE_NAME);
-  const request = createRequestApprovalHandler({
+  const requestDeps: RequestApprovalDeps = {
     store,
     slackSecret: slackSecretLoader(traceClient(new SecretsManagerClient({})), env.SLACK_SECRET_ARN),
     slackApi: (secret) => createSlackApi({ botToken: secret.botToken, baseUrl: env.SLACK_API_BASE_URL }),
     approval: deployedConfig().approval,
     baseUrl: env.APPROVAL_BASE_URL,
     now: () => new Date(),
-  });
-  return { request, settle: createSettleTimeoutHandler({ store, now: () => new Date() }) };
+  };
+  return {
+    request: createRequestApprovalHandler(requestDeps),
+    settle: createSettleTimeoutHandler(requestDeps),
+  };
 }
 
 function isSettlement(event: unknown): boolean {

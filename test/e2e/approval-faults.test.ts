@@ -311,7 +311,12 @@ describe('approvals under network faults', () => {
   });
   describe('the approval timeout against a late click: one conditional write each, exactly one wins', () => {
     const settle = () =>
-      createSettleTimeoutHandler({ store: table, now: () => AFTER_EXPIRY })({
+      createSettleTimeoutHandler({
+        store: table,
+        now: () => AFTER_EXPIRY,
+        slackSecret: slackSecret(),
+        slackApi,
+      })({
         settle: 'TIMEOUT',
         remediationId: approvalRequest().remediationId,
         executionArn: approvalRequest().executionArn,
@@ -320,6 +325,11 @@ describe('approvals under network faults', () => {
     it('the timeout first: the record is EXPIRED, a later click decides nothing and says so', async () => {
       const approvalId = await requestApproval();
       expect(await settle()).toEqual({ outcome: 'EXPIRED' });
+      // The message follows the table: no buttons, and it says the approval expired.
+      expect(lastUpdate()).toContain(
+        'Nobody decided in time: the approval expired at 2026-11-22T10:00:01.000Z',
+      );
+      expect(lastUpdate()).not.toContain('approval.approve');
       await approvalApi()(click(approvalId));
       expect(await table.get(approvalId)).toMatchObject({ status: 'EXPIRED' });
       expect((await table.get(approvalId))?.decision).toBeUndefined();
