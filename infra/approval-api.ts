@@ -4,7 +4,7 @@
  * $context.requestId, X-Ray, the baseline web ACL, stage throttling within the baseline —
  * with the account's API Gateway CloudWatch role (AWS::ApiGateway::Account).
  */
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import {
   AccessLogFormat,
@@ -14,6 +14,8 @@ import {
   MethodLoggingLevel,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -22,9 +24,44 @@ import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import type { RemediationConfig } from '../config/schema.js';
 import { ServiceFunction } from './functions.js';
-import { PUSH_TO_CLOUDWATCH_LOGS_FINDING, PUSH_TO_CLOUDWATCH_LOGS_REASON, acknowledge } from './nag.js';
+import {
+  NAG_ACCOUNT,
+  NAG_PARTITION,
+  PUSH_TO_CLOUDWATCH_LOGS_FINDING,
+  PUSH_TO_CLOUDWATCH_LOGS_REASON,
+  acknowledge,
+} from './nag.js';
 
 export const APPROVAL_API_ENTRY = 'remediators/handlers/approval-api.ts';
+export const APPROVAL_REDRIVE_ENTRY = 'remediators/handlers/approval-redrive.ts';
+/** How often unconfirmed decisions are delivered again and Slack messages brought up to date. */
+export const APPROVAL_REDRIVE_RATE = Duration.minutes(1);
+
+/** What reading an execution needs to settle an ambiguous delivery (approvals/delivery.ts). */
+const EXECUTION_READ_ACTIONS = ['states:DescribeExecution', 'states:GetExecutionHistory'] as const;
+
+/**
+ * Grants {@link EXECUTION_READ_ACTIONS} on the workflow's executions (`execution:{name}:*`, the
+ * resource type of both actions in the Step Functions service authorization reference) and
+ * acknowledges that one wildcard: execution names are only known at run time.
+ */
+function grantExecutionRead(
+  scope: Construct,
+  stateMachine: IStateMachine,
+  role: ServiceFunction['role'],
+): void {
+  stateMachine.grantExecution(role, ...EXECUTION_READ_ACTIONS);
+  const stack = Stack.of(scope);
+  // The resource as grantExecution writes it and cdk-nag prints it.
+  const name = Arn.split(stateMachine.stateMachineArn, ArnFormat.COLON_RESOURCE_NAME).resourceName;
+  const resource = `arn:${NAG_PARTITION}:states:${stack.region}:${NAG_ACCOUNT}:execution:${JSON.stringify(stack.resolve(name))}:*`;
+  acknowledge(
+    role,
+    `AwsSolutions-IAM5[Resource::${resource}]`,
+    'DescribeExecution and GetExecutionHistory act on executions, whose names are only known at run time: ' +
+      'the grant covers the executions of this one state machine.',
+  );
+}
 export const APPROVAL_API_STAGE = 'prod';
 
 /**
@@ -209,7 +246,48 @@ export class ApprovalApi extends Construct {
     props.approvalsTable.grant(handler.role, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
     props.slackSecret.grantRead(handler.role);
     props.stateMachine.grantTaskResponse(handler.role);
+    grantExecutionRead(this, props.stateMachine, handler.role);
     this.api.root.addProxy({ defaultIntegration: new LambdaIntegration(handler.function), anyMethod: true });
     return handler;
+  }
+
+  /**
+   * The re-drive sweep: an EventBridge schedule runs it every minute; it delivers decisions Step
+   * Functions has not confirmed and updates Slack messages with chat.update (docs/approvals.md).
+   */
+  attachRedrive(props: ApprovalHandlerProps): ServiceFunction {
+    const sweep = new ServiceFunction(this, 'Redrive', {
+      projectRoot: props.projectRoot,
+      entry: APPROVAL_REDRIVE_ENTRY,
+      description:
+        'Delivers approval decisions Step Functions has not confirmed yet; updates their Slack messages',
+      timeout: Duration.seconds(55),
+      // One sweep at a time: two would only deliver the same decisions twice.
+      reservedConcurrentExecutions: 1,
+      environment: {
+        APPROVALS_TABLE_NAME: props.approvalsTable.tableName,
+        SLACK_SECRET_ARN: props.slackSecret.secretArn,
+      },
+      logRetention: props.retention,
+      logLevel: 'INFO',
+    });
+    // What docs/approvals.md declares for the sweep: find unsettled approvals, note how they stand.
+    props.approvalsTable.grant(sweep.role, 'dynamodb:Scan', 'dynamodb:UpdateItem');
+    props.slackSecret.grantRead(sweep.role);
+    props.stateMachine.grantTaskResponse(sweep.role);
+    grantExecutionRead(this, props.stateMachine, sweep.role);
+    const schedule = new Rule(this, 'RedriveSchedule', {
+      description: 'Runs the approval re-drive sweep',
+      schedule: Schedule.rate(APPROVAL_REDRIVE_RATE),
+      // A missed run is made up by the next one a minute later.
+      targets: [new LambdaFunction(sweep.function, { retryAttempts: 0 })],
+    });
+    acknowledge(
+      schedule,
+      'Serverless-EventBusDLQ',
+      'A scheduled event carries nothing to replay: a run that fails or is missed is made up by the next one a ' +
+        'minute later, which reads the table afresh.',
+    );
+    return sweep;
   }
 }

@@ -354,13 +354,15 @@ export class CentralStack extends Stack {
         'resource type (Step Functions and X-Ray documentation).',
     );
 
-    const approvalApiFunction = this.approvalApi.attachHandler({
+    const approvalHandlerProps = {
       projectRoot,
       approvalsTable: approvals,
       slackSecret,
       stateMachine: this.stateMachine,
       retention,
-    });
+    };
+    const approvalApiFunction = this.approvalApi.attachHandler(approvalHandlerProps);
+    const approvalRedriveFunction = this.approvalApi.attachRedrive(approvalHandlerProps);
 
     // ---------------------------------------------------------------- triggers
     this.eventBus = new EventBus(this, 'EventBus', { eventBusName: CENTRAL_EVENT_BUS_NAME });
@@ -471,7 +473,7 @@ export class CentralStack extends Stack {
       stateMachine: this.stateMachine,
       deadLetterQueues,
       topic: notifications,
-      functions: [...functions.values(), approvalApiFunction],
+      functions: [...functions.values(), approvalApiFunction, approvalRedriveFunction],
       outcomeLogs: taskFunction(functions, 'RecordFunctionArn').logGroup,
     });
   }

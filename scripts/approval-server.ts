@@ -48,6 +48,8 @@ export async function toProxyEvent(request: IncomingMessage): Promise<ApprovalAp
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
+  // API Gateway sets X-Forwarded-Proto to the scheme the client used (https there, http here).
+  headers['x-forwarded-proto'] = 'http';
   const query = Object.fromEntries(url.searchParams);
   const body = await readBody(request);
   return {

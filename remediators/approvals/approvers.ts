@@ -23,18 +23,18 @@ export const USER_GROUP_CACHE_MS = 5 * 60 * 1000;
  */
 export function approverGate(
   policy: ApproverPolicy,
-  fetchGroupMembers: (userGroupId: string) => Promise<readonly string[]>,
+  fetchGroupMembers: (userGroupId: string, signal?: AbortSignal) => Promise<readonly string[]>,
   clock: () => number = Date.now,
-): (approver: Approver) => Promise<boolean> {
+): (approver: Approver, signal?: AbortSignal) => Promise<boolean> {
   let members: { readonly ids: ReadonlySet<string>; readonly until: number } | undefined;
-  return async (approver) => {
+  return async (approver, signal) => {
     if (!hasAllowList(policy)) return true;
     if (approver.id === LINK_APPROVER_ID) return false;
     if (policy.userIds.includes(approver.id)) return true;
     if (policy.userGroupId === undefined) return false;
     if (members === undefined || clock() >= members.until) {
       members = {
-        ids: new Set(await fetchGroupMembers(policy.userGroupId)),
+        ids: new Set(await fetchGroupMembers(policy.userGroupId, signal)),
         until: clock() + USER_GROUP_CACHE_MS,
       };
     }

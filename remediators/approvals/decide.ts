@@ -1,16 +1,18 @@
 /**
  * Acting on a decision, whichever way it came (Slack button or signed link):
- * look up → refuse expired or unauthorised → claim (PENDING → DECIDED, one winner) → hand the
- * decision to Step Functions → record how that went.
+ * look up → refuse expired, unauthorised or foreign clicks → claim (PENDING → DECIDED, one
+ * winner, final) → deliver it to Step Functions at least once → record how far that got.
+ *
+ * The claim is the decision (docs/approvals.md, "States"): it is never released, whatever
+ * happens to the delivery. A delivery that is not confirmed within the caller's deadline stays
+ * PENDING in the table and is re-driven by the next click and by the sweep.
  */
-import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { logger } from '../shared/powertools.js';
-import { APPROVAL_REJECTED_ERROR, type ApprovalDecision, type Approver } from './contract.js';
-import type { ApprovalRecord } from './record.js';
+import type { ApprovalDecision, Approver } from './contract.js';
+import { deliverDecision } from './delivery.js';
+import type { ApprovalRecord, Delivery } from './record.js';
 import type { ApprovalStore } from './store.js';
-
-/** SendTask errors meaning the workflow no longer waits for this token: final, not worth a retry. */
-export const WORKFLOW_GONE_ERRORS = ['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'] as const;
+import type { SFNClient } from '@aws-sdk/client-sfn';
 
 export interface DecisionInput {
   readonly approvalId: string;
@@ -18,29 +20,41 @@ export interface DecisionInput {
   readonly approver: Approver;
   readonly channel: ApprovalDecision['channel'];
   readonly comment?: string;
+  /** The Slack message the button was clicked in; must be the approval's own message. */
+  readonly message?: { readonly channel: string; readonly ts: string };
 }
 
 export type DecisionOutcome =
-  | { readonly kind: 'decided'; readonly decision: ApprovalDecision; readonly record: ApprovalRecord }
-  /** Single use: someone decided first; nothing changed now. */
-  | { readonly kind: 'already-decided'; readonly decision: ApprovalDecision; readonly record: ApprovalRecord }
+  /** This request's claim won: the decision is final; `delivery` says how far it got. */
+  | {
+      readonly kind: 'decided';
+      readonly decision: ApprovalDecision;
+      readonly record: ApprovalRecord;
+      readonly delivery: Delivery;
+    }
+  /** Single use: someone decided first; nothing changed now (a PENDING delivery was re-driven). */
+  | {
+      readonly kind: 'already-decided';
+      readonly decision: ApprovalDecision;
+      readonly record: ApprovalRecord;
+      readonly delivery: Delivery | undefined;
+    }
   | { readonly kind: 'expired'; readonly expiresAt: string }
   | { readonly kind: 'not-found' }
   | { readonly kind: 'not-allowed' }
-  /** Recorded, but Step Functions no longer waits for it (e.g. the approval state timed out). */
-  | {
-      readonly kind: 'workflow-gone';
-      readonly decision: ApprovalDecision;
-      readonly record: ApprovalRecord;
-      readonly error: string;
-    }
-  /** Step Functions could not be reached; the claim was released so the request can be decided again. */
-  | { readonly kind: 'delivery-failed' };
+  /** The button was not clicked in the message this approval posted. */
+  | { readonly kind: 'wrong-message' }
+  /**
+   * The claim was sent but not answered in time: it may have been applied or not. Whatever the
+   * table holds is what stands; the sweep delivers it and updates the Slack message.
+   */
+  | { readonly kind: 'unconfirmed' };
 
 export interface DecisionDeps {
   readonly store: ApprovalStore;
   readonly sfn: SFNClient;
-  readonly mayDecide: (approver: Approver) => Promise<boolean>;
+  /** `signal` ends the user group look-up with the request's deadline. */
+  readonly mayDecide: (approver: Approver, signal?: AbortSignal) => Promise<boolean>;
   readonly now: () => Date;
 }
 
@@ -48,35 +62,94 @@ export interface DecisionDeps {
 export function precheck(
   record: ApprovalRecord | undefined,
   nowSeconds: number,
+  message?: DecisionInput['message'],
 ):
-  | Exclude<DecisionOutcome, { kind: 'decided' | 'workflow-gone' | 'delivery-failed' | 'not-allowed' }>
+  | Extract<DecisionOutcome, { kind: 'already-decided' | 'expired' | 'not-found' | 'wrong-message' }>
   | undefined {
   if (record === undefined) return { kind: 'not-found' };
-  if (record.decision !== undefined) return { kind: 'already-decided', decision: record.decision, record };
-  if (nowSeconds >= record.expiresAtEpoch) return { kind: 'expired', expiresAt: record.expiresAt };
+  const posted = record.slackMessage;
+  if (message !== undefined && posted !== undefined) {
+    if (message.channel !== posted.channel || message.ts !== posted.ts) return { kind: 'wrong-message' };
+  }
+  if (record.decision !== undefined) {
+    return { kind: 'already-decided', decision: record.decision, record, delivery: record.delivery };
+  }
+  if (record.status === 'EXPIRED' || nowSeconds >= record.expiresAtEpoch)
+    return { kind: 'expired', expiresAt: record.expiresAt };
   return undefined;
 }
 
-/** The contract: APPROVED → SendTaskSuccess(output), REJECTED → SendTaskFailure(ApprovalRejected, cause). */
-async function sendToWorkflow(sfn: SFNClient, taskToken: string, decision: ApprovalDecision): Promise<void> {
-  const payload = JSON.stringify(decision);
-  if (decision.decision === 'APPROVED') {
-    await sfn.send(new SendTaskSuccessCommand({ taskToken, output: payload }));
-  } else {
-    await sfn.send(new SendTaskFailureCommand({ taskToken, error: APPROVAL_REJECTED_ERROR, cause: payload }));
+/** How long the winner of a claim has for its own first delivery before a later click re-drives it. */
+export const WINNER_DELIVERY_GRACE_MS = 10_000;
+
+/**
+ * A click on a decided approval re-drives its delivery when that is unconfirmed and nobody is on
+ * it: an attempt already failed, or the winner's time is up. A concurrent click while the winner
+ * is still delivering leaves it alone (a second SendTask would only be answered "token used"). Pure.
+ */
+export function redriveOnClick(record: ApprovalRecord, now: Date): boolean {
+  const delivery = record.delivery;
+  if (delivery?.status !== 'PENDING') return false;
+  if (delivery.attempts > 0) return true;
+  const decidedAt = Date.parse(record.decision?.decidedAt ?? '');
+  return !(now.getTime() - decidedAt < WINNER_DELIVERY_GRACE_MS);
+}
+
+/** Delivers (or re-drives) a decided record's decision and stores how far it got. Never throws. */
+export async function driveDelivery(
+  deps: Pick<DecisionDeps, 'store' | 'sfn' | 'now'>,
+  record: ApprovalRecord,
+  signal: AbortSignal,
+): Promise<Delivery> {
+  const delivery = await deliverDecision(deps, record, signal);
+  if (delivery !== record.delivery) {
+    try {
+      // Its own short budget: a note that the deadline cut off is written by the next re-drive.
+      await deps.store.recordDelivery(
+        record.approvalId,
+        delivery,
+        AbortSignal.any([signal, AbortSignal.timeout(1_000)]),
+      );
+    } catch (error) {
+      logger.error('could not record how the delivery of a decision stands', {
+        approvalId: record.approvalId,
+        delivery,
+        error,
+      });
+    }
   }
+  if (delivery.status !== 'PENDING') {
+    logger.info('approval decision delivery settled', { approvalId: record.approvalId, delivery });
+  }
+  return delivery;
 }
 
-function isWorkflowGone(error: unknown): error is Error {
-  return error instanceof Error && (WORKFLOW_GONE_ERRORS as readonly string[]).includes(error.name);
+/** The stored decision is this very one (same what, who and when): our own write. Pure. */
+function isOwnDecision(record: ApprovalRecord | undefined, decision: ApprovalDecision): boolean {
+  const stored = record?.decision;
+  return (
+    stored !== undefined &&
+    stored.decision === decision.decision &&
+    stored.approver.id === decision.approver.id &&
+    stored.decidedAt === decision.decidedAt &&
+    stored.channel === decision.channel
+  );
 }
 
-export async function decide(deps: DecisionDeps, input: DecisionInput): Promise<DecisionOutcome> {
+export async function decide(
+  deps: DecisionDeps,
+  input: DecisionInput,
+  signal: AbortSignal,
+): Promise<DecisionOutcome> {
   const now = deps.now();
   const nowSeconds = Math.floor(now.getTime() / 1000);
-  const early = precheck(await deps.store.get(input.approvalId), nowSeconds);
+  const early = precheck(await deps.store.get(input.approvalId, signal), nowSeconds, input.message);
+  if (early?.kind === 'already-decided' && redriveOnClick(early.record, now)) {
+    // A later click re-drives an unconfirmed delivery; the answer stays "already decided".
+    return { ...early, delivery: await driveDelivery(deps, early.record, signal) };
+  }
   if (early !== undefined) return early;
-  if (!(await deps.mayDecide(input.approver))) {
+  if (!(await deps.mayDecide(input.approver, signal))) {
     logger.info('approver not on the allow-list', { approvalId: input.approvalId, approver: input.approver });
     return { kind: 'not-allowed' };
   }
@@ -88,46 +161,30 @@ export async function decide(deps: DecisionDeps, input: DecisionInput): Promise<
     channel: input.channel,
     ...(input.comment ? { comment: input.comment } : {}),
   };
-  const claim = await deps.store.claim(input.approvalId, decision, nowSeconds);
-  if (!claim.won) {
+  let claim;
+  try {
+    claim = await deps.store.claim(input.approvalId, decision, nowSeconds, signal);
+  } catch (error) {
+    // A write that got no answer may have been applied: never tell the approver it was not.
+    logger.error('the claim got no answer; the table decides what stands', {
+      approvalId: input.approvalId,
+      decision,
+      error,
+    });
+    return { kind: 'unconfirmed' };
+  }
+  if (!claim.won && !isOwnDecision(claim.record, decision)) {
     // Lost the race: report what the winner (or the clock) did.
     return precheck(claim.record, nowSeconds) ?? { kind: 'not-found' };
   }
-
+  // Won, or the SDK retried our own write after a lost answer and found it already applied.
   const record = claim.record;
-  try {
-    await sendToWorkflow(deps.sfn, record.taskToken, decision);
-  } catch (error) {
-    if (isWorkflowGone(error)) {
-      logger.warn('decision recorded but the workflow no longer waits for it', {
-        approvalId: record.approvalId,
-        error: error.name,
-      });
-      await deps.store.recordDelivery(record.approvalId, {
-        status: 'WORKFLOW_GONE',
-        error: error.name,
-        at: deps.now().toISOString(),
-      });
-      return { kind: 'workflow-gone', decision, record, error: error.name };
-    }
-    logger.error('could not hand the decision to Step Functions; releasing the claim', {
-      approvalId: record.approvalId,
-      error,
-    });
-    await deps.store.release(record.approvalId, decision);
-    return { kind: 'delivery-failed' };
-  }
-
+  if (record === undefined) return { kind: 'not-found' };
   logger.info('approval decided', {
     approvalId: record.approvalId,
     remediationId: record.subject.remediationId,
     decision,
   });
-  try {
-    await deps.store.recordDelivery(record.approvalId, { status: 'DELIVERED', at: deps.now().toISOString() });
-  } catch (error) {
-    // The workflow has the decision; a missing delivery note must not turn that into an error.
-    logger.error('could not record the delivery of a decision', { approvalId: record.approvalId, error });
-  }
-  return { kind: 'decided', decision, record };
+  const delivery = await driveDelivery(deps, record, signal);
+  return { kind: 'decided', decision, record, delivery };
 }

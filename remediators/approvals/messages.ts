@@ -5,15 +5,25 @@
 import type { ApprovalDecision, Approver } from './contract.js';
 import { LINK_APPROVER_ID } from './approvers.js';
 import type { DecisionOutcome } from './decide.js';
-import type { ApprovalSubject } from './record.js';
+import type { ApprovalSubject, Delivery } from './record.js';
 import type { SlackMessage } from './slack-api.js';
 
 export const APPROVE_ACTION_ID = 'approval.approve';
 export const REJECT_ACTION_ID = 'approval.reject';
 const ACTIONS_BLOCK_ID = 'approval.actions';
 
-/** Slack allows 3,000 characters in a section's text; long change lists are cut with a count. */
+/**
+ * Slack allows 3,000 characters in a section's text and 50 blocks in a message
+ * (https://api.slack.com/reference/block-kit/blocks#section, https://api.slack.com/reference/block-kit/blocks):
+ * a long change list takes as many sections as it needs, and what a message cannot hold goes into
+ * replies in its thread. Every change is always shown: with an allow-list there is no link to read
+ * them elsewhere, and an approval approves them all.
+ */
 const SECTION_TEXT_LIMIT = 3_000;
+const MESSAGE_BLOCK_LIMIT = 50;
+/** Blocks besides the change sections: header, facts, a note, actions or decision, link, spare. */
+const OTHER_BLOCKS = 6;
+export const CHANGE_SECTIONS_PER_MESSAGE = MESSAGE_BLOCK_LIMIT - OTHER_BLOCKS;
 
 export function formatValue(value: string | number | boolean | null): string {
   return value === null ? '(not set)' : String(value);
@@ -24,7 +34,7 @@ export function approverLabel(approver: Approver): string {
 }
 
 /** Slack mrkdwn (blocks and the top-level fallback text) needs &, < and > escaped; backticks would end a code span early. */
-function escapeMrkdwn(text: string): string {
+export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/`/g, "'");
 }
 
@@ -36,18 +46,78 @@ export function subjectSummary(subject: ApprovalSubject): string {
   return `${subject.controls.join(', ')} on ${subject.apiName || subject.apiId}/${subject.stageName} (account ${subject.account}, ${subject.region})`;
 }
 
-function changeLines(subject: ApprovalSubject): string {
-  const lines = subject.changes.map(
-    (change) =>
-      `• ${change.controlId}: ${code(change.setting)}  ${code(formatValue(change.before))} → ${code(formatValue(change.after))}`,
-  );
-  let text = '*Change (before → after)*';
-  for (const [index, line] of lines.entries()) {
-    const more = `\n…and ${lines.length - index} more: open the link to see them all`;
-    if (text.length + 1 + line.length + more.length > SECTION_TEXT_LIMIT) return text + more;
-    text += `\n${line}`;
+function changeLine(change: ApprovalSubject['changes'][number]): string {
+  return `• ${change.controlId}: ${code(change.setting)}  ${code(formatValue(change.before))} → ${code(formatValue(change.after))}`;
+}
+
+/** Splits text into pieces of at most `limit` characters. Pure. */
+function pieces(text: string, limit: number): string[] {
+  const parts: string[] = [];
+  for (let start = 0; start < text.length; start += limit) parts.push(text.slice(start, start + limit));
+  return parts;
+}
+
+/**
+ * Every change, numbered, as section texts of at most 3,000 characters each, in order. Pure.
+ */
+export function changeSections(subject: ApprovalSubject): string[] {
+  const total = subject.changes.length;
+  const sections: string[] = [];
+  let current = `*Changes (before → after): ${total}*`;
+  for (const [index, change] of subject.changes.entries()) {
+    const line = `${index + 1}/${total} ${changeLine(change)}`;
+    if (current.length + 1 + line.length <= SECTION_TEXT_LIMIT) {
+      current += `\n${line}`;
+      continue;
+    }
+    sections.push(current);
+    // One change longer than a section (a very long value) is split over sections, never cut.
+    if (line.length <= SECTION_TEXT_LIMIT) current = line;
+    else {
+      const parts = pieces(line, SECTION_TEXT_LIMIT);
+      current = parts.pop() ?? '';
+      sections.push(...parts);
+    }
   }
-  return text;
+  sections.push(current);
+  return sections;
+}
+
+const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
+
+/**
+ * The change sections a message holds, plus a note when the rest are in the thread. Pure.
+ */
+function changeBlocks(subject: ApprovalSubject): Record<string, unknown>[] {
+  const sections = changeSections(subject);
+  const shown = sections.slice(0, CHANGE_SECTIONS_PER_MESSAGE);
+  const blocks = shown.map(section);
+  if (sections.length > shown.length) {
+    blocks.push(
+      section(
+        `*${sections.length - shown.length} more part(s) of the change list are in the replies to this message.* ` +
+          'Read them all before deciding: a decision covers every change.',
+      ),
+    );
+  }
+  return blocks;
+}
+
+/**
+ * The parts of the change list one message cannot hold, as thread replies (each one message,
+ * at most {@link CHANGE_SECTIONS_PER_MESSAGE} sections). Empty when the message holds them all. Pure.
+ */
+export function changeListReplies(subject: ApprovalSubject): SlackMessage[] {
+  const rest = changeSections(subject).slice(CHANGE_SECTIONS_PER_MESSAGE);
+  const replies: SlackMessage[] = [];
+  for (let start = 0; start < rest.length; start += CHANGE_SECTIONS_PER_MESSAGE) {
+    const part = rest.slice(start, start + CHANGE_SECTIONS_PER_MESSAGE);
+    replies.push({
+      text: escapeMrkdwn(`Changes awaiting approval, continued: ${subjectSummary(subject)}`),
+      blocks: part.map(section),
+    });
+  }
+  return replies;
 }
 
 function subjectBlocks(subject: ApprovalSubject): Record<string, unknown>[] {
@@ -66,7 +136,7 @@ function subjectBlocks(subject: ApprovalSubject): Record<string, unknown>[] {
         field('Expires at', escapeMrkdwn(subject.expiresAt)),
       ],
     },
-    { type: 'section', text: { type: 'mrkdwn', text: changeLines(subject) } },
+    ...changeBlocks(subject),
   ];
 }
 
@@ -119,40 +189,74 @@ export function decisionSentence(decision: ApprovalDecision): string {
   return `${verb} by ${approverLabel(decision.approver)} at ${decision.decidedAt}.${comment}`;
 }
 
-/** The original message once decided: same facts, no buttons, who decided and when. */
-export function decidedMessage(subject: ApprovalSubject, decision: ApprovalDecision): SlackMessage {
+/** Where the delivery of a final decision stands, as approvers read it. Pure. */
+export function deliverySentence(delivery: Delivery | undefined): string {
+  switch (delivery?.status) {
+    case undefined:
+    case 'PENDING':
+      return 'This decision is final. Step Functions has not confirmed it yet: it is being delivered again until it does, and the workflow acts on no other decision.';
+    case 'DELIVERED':
+      return 'The workflow has received this decision.';
+    case 'EXECUTION_FINISHED':
+      return `The workflow execution ended (${delivery.executionStatus}) without receiving this decision, so it did not act on it.`;
+    case 'WORKFLOW_GONE':
+      return `The workflow no longer waited for this decision (${delivery.error ?? 'token closed'}).`;
+  }
+}
+
+/** The original message once decided: same facts, no buttons, who decided, when, and its delivery. */
+export function decidedMessage(
+  subject: ApprovalSubject,
+  decision: ApprovalDecision,
+  delivery: Delivery | undefined,
+): SlackMessage {
   const icon = decision.decision === 'APPROVED' ? ':white_check_mark:' : ':x:';
   return {
     text: escapeMrkdwn(`${decisionSentence(decision)} ${subjectSummary(subject)}`),
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: 'API Gateway remediation: decided' } },
       ...subjectBlocks(subject),
-      {
-        type: 'section',
-        text: { type: 'mrkdwn', text: `${icon} ${escapeMrkdwn(decisionSentence(decision))}` },
-      },
+      section(
+        `${icon} ${escapeMrkdwn(decisionSentence(decision))}\n${escapeMrkdwn(deliverySentence(delivery))}`,
+      ),
     ],
   };
 }
 
-/** One sentence for the person who clicked, whatever happened. */
+/** The original message once the workflow's timeout won: same facts, no buttons. Pure. */
+export function expiredMessage(subject: ApprovalSubject, expiredAt: string): SlackMessage {
+  const sentence = `Nobody decided in time: the approval expired at ${expiredAt}, and the workflow takes its configured timeout action.`;
+  return {
+    text: escapeMrkdwn(`${sentence} ${subjectSummary(subject)}`),
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: 'API Gateway remediation: expired' } },
+      ...subjectBlocks(subject),
+      section(`:hourglass: ${escapeMrkdwn(sentence)}`),
+    ],
+  };
+}
+
+function alreadyDecidedSentence(decision: ApprovalDecision): string {
+  const verb = decision.decision === 'APPROVED' ? 'approved' : 'rejected';
+  return `Already ${verb} by ${approverLabel(decision.approver)} at ${decision.decidedAt}. Nothing was changed.`;
+}
+
+/** One sentence for the person who clicked, whatever happened (plain text; escape it for mrkdwn). */
 export function outcomeSentence(outcome: DecisionOutcome): string {
   switch (outcome.kind) {
     case 'decided':
-      return `${decisionSentence(outcome.decision)} The workflow has been told.`;
-    case 'already-decided': {
-      const verb = outcome.decision.decision === 'APPROVED' ? 'approved' : 'rejected';
-      return `Already ${verb} by ${approverLabel(outcome.decision.approver)} at ${outcome.decision.decidedAt}. Nothing was changed.`;
-    }
+      return `${decisionSentence(outcome.decision)} ${deliverySentence(outcome.delivery)}`;
+    case 'already-decided':
+      return alreadyDecidedSentence(outcome.decision);
     case 'expired':
       return `This approval request expired at ${outcome.expiresAt}. Nothing was decided; the workflow takes its configured timeout action.`;
     case 'not-found':
       return 'This approval request no longer exists. Nothing was decided.';
     case 'not-allowed':
       return 'Sorry, you are not on the list of approvers for these remediations. Nothing was changed; please ask one of the approvers.';
-    case 'workflow-gone':
-      return `Your decision was recorded, but the workflow no longer waits for it (${outcome.error}), so it will not act on it.`;
-    case 'delivery-failed':
-      return 'The workflow could not be reached, so nothing was decided. Please try again in a moment.';
+    case 'wrong-message':
+      return 'This button does not belong to the approval request it names. Nothing was changed; please use the buttons in the approval message.';
+    case 'unconfirmed':
+      return 'Your decision could not be confirmed in time, so it may or may not have been recorded. The approval message shows what stands within a minute or two; if it still asks for a decision then, decide again.';
   }
 }

@@ -48,18 +48,43 @@ export const ApprovalDecisionSchema = z.object({
   channel: z.enum(['slack', 'link']),
 }) satisfies z.ZodType<ApprovalDecision>;
 
-/** What happened when the decision was handed to Step Functions. */
-export const DeliverySchema = z.object({
-  status: z.enum(['DELIVERED', 'WORKFLOW_GONE']),
-  /** SendTask error name when the workflow no longer waits (TaskTimedOut, TaskDoesNotExist, InvalidToken). */
-  error: z.string().optional(),
-  at: isoTime,
-});
+/**
+ * Where handing the decision to Step Functions stands (docs/approvals.md, "Delivery"). The decision
+ * itself is final once claimed; only this changes, and only away from PENDING:
+ * - PENDING: not confirmed yet (never tried, or every attempt ended without an answer that proves
+ *   anything: a reset connection, a timeout, a 5xx). The next click and the re-drive sweep retry.
+ * - DELIVERED: Step Functions confirmed it (SendTask answered), or the execution history shows the
+ *   approval task ended with exactly this decision.
+ * - EXECUTION_FINISHED: the token no longer works, the execution has ended and its history does
+ *   not show this decision: the workflow never acted on it (`executionStatus` says how it ended).
+ */
+export const DeliverySchema = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('PENDING'),
+    /** Attempts that ended without a proof either way; more than 0 makes a token error ambiguous. */
+    attempts: z.number().int().nonnegative(),
+    lastError: z.string().optional(),
+    at: isoTime,
+  }),
+  z.object({ status: z.literal('DELIVERED'), attempts: z.number().int().positive().optional(), at: isoTime }),
+  z.object({
+    status: z.literal('EXECUTION_FINISHED'),
+    attempts: z.number().int().positive().optional(),
+    /** DescribeExecution status: SUCCEEDED, FAILED, TIMED_OUT, ABORTED (or PENDING_REDRIVE). */
+    executionStatus: z.string(),
+    /** The SendTask error that led to the look-up (TaskTimedOut, TaskDoesNotExist, InvalidToken). */
+    error: z.string(),
+    at: isoTime,
+  }),
+  /** Written before decision record 0014 when a SendTask answered TaskTimedOut & co.; read as final. */
+  z.object({ status: z.literal('WORKFLOW_GONE'), error: z.string().optional(), at: isoTime }),
+]);
 export type Delivery = z.infer<typeof DeliverySchema>;
 
 export const ApprovalRecordSchema = z.object({
   approvalId: z.string(),
-  status: z.enum(['PENDING', 'DECIDED']),
+  /** EXPIRED: the workflow's approval timeout won over any decision (store.settleTimeout). */
+  status: z.enum(['PENDING', 'DECIDED', 'EXPIRED']),
   taskToken: z.string(),
   subject: ApprovalRequestSchema.omit({ taskToken: true }),
   expiresAt: isoTime,
@@ -68,14 +93,21 @@ export const ApprovalRecordSchema = z.object({
   ttl: z.number().int(),
   createdAt: isoTime,
   slackMessage: z.object({ channel: z.string(), ts: z.string() }).optional(),
+  /** The change list's thread replies (when the message cannot hold every change) were posted. */
+  slackRepliesPosted: z.boolean().optional(),
   /** Lease of the invocation posting the Slack message right now, so concurrent ones do not post too. */
   slackPost: z.object({ claimId: z.string(), untilEpoch: z.number().int() }).optional(),
   /** How many request-approval invocations asked for this approval (1 + Step Functions/Lambda retries). */
   requests: z.number().int().optional(),
   /** When a retried invocation last stored its task token. */
   renewedAt: isoTime.optional(),
+  /** When the workflow's timeout settled the approval as EXPIRED. */
+  expiredAt: isoTime.optional(),
   decision: ApprovalDecisionSchema.optional(),
+  /** Set together with `decision` by the claim, in the same conditional write. */
   delivery: DeliverySchema.optional(),
+  /** The delivery status the Slack message shows now; the sweep updates the message until it matches. */
+  slackShows: z.enum(['PENDING', 'DELIVERED', 'EXECUTION_FINISHED', 'WORKFLOW_GONE']).optional(),
 });
 export type ApprovalRecord = z.infer<typeof ApprovalRecordSchema>;
 

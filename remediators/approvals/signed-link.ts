@@ -71,7 +71,8 @@ export function verifyApprovalLink(
   if (!APPROVAL_ID_PATTERN.test(approvalId) || exp === undefined || sig === undefined) {
     return { status: 'forbidden' };
   }
-  if (!/^\d{1,12}$/.test(exp) || !SIGNATURE_PATTERN.test(sig)) return { status: 'forbidden' };
+  // One canonical form only (no leading zeros, no sign): the value signed is the value shown.
+  if (!/^[1-9]\d{0,11}$/.test(exp) || !SIGNATURE_PATTERN.test(sig)) return { status: 'forbidden' };
   const link = { approvalId, expiresAtEpoch: Number(exp) };
   if (!sameString(linkSignature(key, link), sig)) return { status: 'forbidden' };
   return nowSeconds >= link.expiresAtEpoch ? { status: 'expired', link } : { status: 'valid', link };

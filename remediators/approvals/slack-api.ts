@@ -32,7 +32,12 @@ export type SlackResponse =
   | { readonly response_type: 'ephemeral'; readonly replace_original: false; readonly text: string };
 
 export interface SlackApi {
-  postMessage(channel: string, message: SlackMessage): Promise<{ channel: string; ts: string }>;
+  /** `threadTs` posts a reply in that message's thread. */
+  postMessage(
+    channel: string,
+    message: SlackMessage,
+    threadTs?: string,
+  ): Promise<{ channel: string; ts: string }>;
   updateMessage(channel: string, ts: string, message: SlackMessage): Promise<void>;
   respond(responseUrl: string, response: SlackResponse): Promise<void>;
   userGroupMembers(userGroupId: string): Promise<readonly string[]>;
@@ -44,6 +49,8 @@ export interface SlackApiOptions {
   readonly baseUrl?: string;
   /** Per-call budget: interactivity must be acknowledged within 3 s. */
   readonly timeoutMs?: number;
+  /** Ends every call when the caller's whole budget (one deadline per request) is spent. */
+  readonly signal?: AbortSignal;
 }
 
 const SlackEnvelope = z.looseObject({
@@ -59,7 +66,9 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
   const timeoutMs = options.timeoutMs ?? 2_000;
 
   async function send(method: string, url: string, init: RequestInit): Promise<Response> {
-    const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal]);
+    const response = await fetch(url, { ...init, signal });
     if (response.status === 429) {
       throw new SlackApiError(
         method,
@@ -113,10 +122,11 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
   }
 
   return {
-    async postMessage(channel, message) {
+    async postMessage(channel, message, threadTs) {
       const answer = await call('chat.postMessage', {
         channel,
         ...message,
+        ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
         // Slack would otherwise fetch the signed link to build a preview.
         unfurl_links: false,
         unfurl_media: false,

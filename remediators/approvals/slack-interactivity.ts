@@ -17,27 +17,68 @@ const BlockActionsPayload = z.looseObject({
   }),
   actions: z.array(z.looseObject({ action_id: z.string(), value: z.string().optional() })).min(1),
   response_url: z.url(),
+  /** Where the button was clicked (https://api.slack.com/reference/interaction-payloads/block-actions). */
+  container: z
+    .looseObject({ type: z.string(), channel_id: z.string().optional(), message_ts: z.string().optional() })
+    .optional(),
+  channel: z.looseObject({ id: z.string() }).optional(),
+  message: z.looseObject({ ts: z.string() }).optional(),
 });
+
+/**
+ * Slack's hosts for response_url (https://api.slack.com/interactivity/handling#message_responses:
+ * `https://hooks.slack.com/actions/…`; GovSlack uses hooks.slack-gov.com). The URL comes in a
+ * signed payload, but the handler posts to it: anything else would make it a request forwarder.
+ */
+export const SLACK_RESPONSE_URL_HOSTS: readonly string[] = ['hooks.slack.com', 'hooks.slack-gov.com'];
+
+/** https on one of Slack's hosts, or an origin the operator configured (a local fake Slack). Pure. */
+export function isSlackResponseUrl(url: string, extraOrigins: readonly string[] = []): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (extraOrigins.includes(parsed.origin)) return true;
+  return (
+    parsed.protocol === 'https:' &&
+    parsed.port === '' &&
+    parsed.username === '' &&
+    parsed.password === '' &&
+    SLACK_RESPONSE_URL_HOSTS.includes(parsed.hostname)
+  );
+}
 
 export interface ButtonClick {
   readonly approvalId: string;
   readonly decision: ApprovalDecision['decision'];
   readonly approver: Approver;
   readonly responseUrl: string;
+  /** The message the button was in, when Slack says (it does for message buttons). */
+  readonly message?: { readonly channel: string; readonly ts: string };
 }
 
 export type InteractionParse =
   | { readonly kind: 'click'; readonly click: ButtonClick }
   /** Valid Slack request that is not one of our buttons: acknowledge, do nothing. */
-  | { readonly kind: 'ignored'; readonly reason: string };
+  | { readonly kind: 'ignored'; readonly reason: string }
+  /** One of our buttons, but with a response_url that is not Slack's: do nothing, count it. */
+  | { readonly kind: 'refused'; readonly reason: string };
 
 const DECISION_BY_ACTION: Readonly<Record<string, ApprovalDecision['decision']>> = {
   [APPROVE_ACTION_ID]: 'APPROVED',
   [REJECT_ACTION_ID]: 'REJECTED',
 };
 
-/** Call only on a body whose Slack signature has been verified. */
-export function parseInteraction(rawBody: string): InteractionParse {
+/**
+ * Call only on a body whose Slack signature has been verified. `extraResponseOrigins` are origins
+ * accepted for response_url besides Slack's hosts (the operator's SLACK_API_BASE_URL fake).
+ */
+export function parseInteraction(
+  rawBody: string,
+  extraResponseOrigins: readonly string[] = [],
+): InteractionParse {
   const payloadText = new URLSearchParams(rawBody).get('payload');
   if (payloadText === null) return { kind: 'ignored', reason: 'no payload field in the form body' };
   let json: unknown;
@@ -67,6 +108,14 @@ export function parseInteraction(rawBody: string): InteractionParse {
   if (action.value === undefined || !APPROVAL_ID_PATTERN.test(action.value)) {
     return { kind: 'ignored', reason: `action value ${JSON.stringify(action.value)} is not an approval id` };
   }
+  if (!isSlackResponseUrl(payload.response_url, extraResponseOrigins)) {
+    return {
+      kind: 'refused',
+      reason: `response_url host ${JSON.stringify(safeHost(payload.response_url))} is not Slack's`,
+    };
+  }
+  const channel = payload.container?.channel_id ?? payload.channel?.id;
+  const ts = payload.container?.message_ts ?? payload.message?.ts;
   return {
     kind: 'click',
     click: {
@@ -74,6 +123,15 @@ export function parseInteraction(rawBody: string): InteractionParse {
       decision,
       approver: { id: payload.user.id, name: payload.user.name ?? payload.user.username ?? payload.user.id },
       responseUrl: payload.response_url,
+      ...(channel !== undefined && ts !== undefined ? { message: { channel, ts } } : {}),
     },
   };
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '(not a URL)';
+  }
 }

@@ -3,7 +3,11 @@
  * request guard item (`request#…`) per remediation and execution naming its approval.
  *
  * Single use rests on one conditional write: PENDING → DECIDED succeeds for exactly one caller,
- * however many clicks, replays or concurrent requests arrive.
+ * however many clicks, replays or concurrent requests arrive. That write is the decision: it is
+ * never undone (a failed or unconfirmed delivery leaves `delivery` PENDING for the re-drive).
+ *
+ * Every method takes an optional AbortSignal: the approval API bounds a whole request by one
+ * deadline (Slack's 3 s), not each call by its own timeout.
  */
 import {
   ConditionalCheckFailedException,
@@ -13,6 +17,7 @@ import {
 import {
   DynamoDBDocumentClient,
   GetCommand,
+  paginateScan,
   PutCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -34,6 +39,13 @@ export type RequestOutcome =
   /** A retry after someone decided: nothing was changed (a decided approval is never reopened). */
   | { readonly outcome: 'decided'; readonly record: ApprovalRecord };
 
+/** How the workflow's approval timeout settled against the table: see {@link ApprovalStore.settleTimeout}. */
+export type TimeoutSettlement =
+  /** The timeout won: the approval is EXPIRED and no decision can be claimed any more. */
+  | { readonly outcome: 'EXPIRED'; readonly approvalId: string | undefined; readonly record?: ApprovalRecord }
+  /** A decision won first: the workflow follows it. */
+  | { readonly outcome: 'DECIDED'; readonly record: ApprovalRecord };
+
 export type SlackPostClaim =
   | { readonly won: true }
   /** Already posted, being posted by another invocation, or decided: `record` says which. */
@@ -47,7 +59,7 @@ export interface ApprovalStore {
    * on the approval it points to if that is still PENDING.
    */
   createOrRenew(record: ApprovalRecord, requestKey: string): Promise<RequestOutcome>;
-  get(approvalId: string): Promise<ApprovalRecord | undefined>;
+  get(approvalId: string, signal?: AbortSignal): Promise<ApprovalRecord | undefined>;
   /** Only one invocation at a time posts the message: PENDING, not posted, no live lease → our lease. */
   claimSlackPost(
     approvalId: string,
@@ -56,13 +68,38 @@ export interface ApprovalStore {
     leaseSeconds: number,
   ): Promise<SlackPostClaim>;
   releaseSlackPost(approvalId: string, claimId: string): Promise<void>;
+  /** Notes that the change list's thread replies were posted. */
+  recordRepliesPosted(approvalId: string): Promise<void>;
   /** Stores the posted message's reference and ends the posting lease. */
   attachSlackMessage(approvalId: string, message: { channel: string; ts: string }): Promise<void>;
-  /** PENDING and not expired → DECIDED with this decision, atomically. */
-  claim(approvalId: string, decision: ApprovalDecision, nowSeconds: number): Promise<ClaimResult>;
-  /** Undo our own claim when the decision could not reach the workflow, so it can be decided again. */
-  release(approvalId: string, decision: ApprovalDecision): Promise<void>;
-  recordDelivery(approvalId: string, delivery: Delivery): Promise<void>;
+  /**
+   * PENDING and not expired → DECIDED with this decision and delivery PENDING, atomically. Final:
+   * nothing ever returns a decided record to PENDING.
+   */
+  claim(
+    approvalId: string,
+    decision: ApprovalDecision,
+    nowSeconds: number,
+    signal?: AbortSignal,
+  ): Promise<ClaimResult>;
+  /**
+   * Stores how the delivery stands, only while it is still PENDING (a final status is never
+   * overwritten, so a slow re-drive cannot undo what a faster one confirmed).
+   */
+  recordDelivery(approvalId: string, delivery: Delivery, signal?: AbortSignal): Promise<void>;
+  /**
+   * The workflow's approval state timed out: PENDING → EXPIRED with one conditional write that
+   * competes with the decision's claim, so exactly one of them wins; a decided approval is
+   * returned as it is.
+   */
+  settleTimeout(requestKey: string, at: string): Promise<TimeoutSettlement>;
+  /** Notes which delivery status the Slack message now shows. */
+  recordSlackShows(approvalId: string, shows: Delivery['status'], signal?: AbortSignal): Promise<void>;
+  /**
+   * Decided approvals the re-drive sweep still has work on: delivery PENDING, or a Slack message
+   * that does not show the current delivery status yet.
+   */
+  unsettled(): AsyncIterable<ApprovalRecord>;
 }
 
 function parseRecord(item: Record<string, unknown>): ApprovalRecord {
@@ -80,9 +117,10 @@ export function createApprovalStore(client: DynamoDBClient, tableName: string): 
     marshallOptions: { removeUndefinedValues: true },
   });
 
-  async function get(approvalId: string): Promise<ApprovalRecord | undefined> {
+  async function get(approvalId: string, signal?: AbortSignal): Promise<ApprovalRecord | undefined> {
     const { Item } = await documents.send(
       new GetCommand({ TableName: tableName, Key: { approvalId }, ConsistentRead: true }),
+      { abortSignal: signal },
     );
     return Item === undefined ? undefined : parseRecord(Item);
   }
@@ -228,6 +266,18 @@ export function createApprovalStore(client: DynamoDBClient, tableName: string): 
       }
     },
 
+    async recordRepliesPosted(approvalId) {
+      await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { approvalId },
+          UpdateExpression: 'SET slackRepliesPosted = :posted',
+          ConditionExpression: 'attribute_exists(approvalId)',
+          ExpressionAttributeValues: { ':posted': true },
+        }),
+      );
+    },
+
     async attachSlackMessage(approvalId, message) {
       await documents.send(
         new UpdateCommand({
@@ -240,60 +290,126 @@ export function createApprovalStore(client: DynamoDBClient, tableName: string): 
       );
     },
 
-    async claim(approvalId, decision, nowSeconds) {
+    async claim(approvalId, decision, nowSeconds, signal) {
+      const delivery: Delivery = { status: 'PENDING', attempts: 0, at: decision.decidedAt };
       try {
         const { Attributes } = await documents.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { approvalId },
-            UpdateExpression: 'SET #status = :decided, decision = :decision',
+            UpdateExpression: 'SET #status = :decided, decision = :decision, delivery = :delivery',
             ConditionExpression: '#status = :pending AND expiresAtEpoch > :now',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
               ':decided': 'DECIDED',
               ':pending': 'PENDING',
               ':decision': decision,
+              ':delivery': delivery,
               ':now': nowSeconds,
             },
             ReturnValues: 'ALL_NEW',
           }),
+          { abortSignal: signal },
         );
         if (Attributes === undefined)
           throw new Error(`UpdateItem on approval ${approvalId} returned no item`);
         return { won: true, record: parseRecord(Attributes) };
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException)
-          return { won: false, record: await get(approvalId) };
+          return { won: false, record: await get(approvalId, signal) };
         throw error;
       }
     },
 
-    async release(approvalId, decision) {
+    async recordDelivery(approvalId, delivery, signal) {
+      try {
+        await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { approvalId },
+            UpdateExpression: 'SET delivery = :delivery',
+            ConditionExpression: '#status = :decided AND delivery.#deliveryStatus = :pending',
+            ExpressionAttributeNames: { '#status': 'status', '#deliveryStatus': 'status' },
+            ExpressionAttributeValues: {
+              ':delivery': delivery,
+              ':decided': 'DECIDED',
+              ':pending': 'PENDING',
+            },
+          }),
+          { abortSignal: signal },
+        );
+      } catch (error) {
+        // Already final (another click or the sweep confirmed it first): what it says stands.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    },
+
+    async settleTimeout(key, at) {
+      const { Item: guard } = await documents.send(
+        new GetCommand({ TableName: tableName, Key: { approvalId: key }, ConsistentRead: true }),
+      );
+      const target: unknown = guard?.['targetApprovalId'];
+      // No approval was ever stored for this request: nothing to compete with.
+      if (typeof target !== 'string') return { outcome: 'EXPIRED', approvalId: undefined };
+      try {
+        const { Attributes } = await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { approvalId: target },
+            UpdateExpression: 'SET #status = :expired, expiredAt = :at',
+            ConditionExpression: '#status = :pending',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':expired': 'EXPIRED', ':pending': 'PENDING', ':at': at },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return {
+          outcome: 'EXPIRED',
+          approvalId: target,
+          ...(Attributes === undefined ? {} : { record: parseRecord(Attributes) }),
+        };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const record = await get(target);
+        if (record?.decision !== undefined) return { outcome: 'DECIDED', record };
+        // Settled before (a retried settlement): still expired.
+        return { outcome: 'EXPIRED', approvalId: target };
+      }
+    },
+
+    async recordSlackShows(approvalId, shows, signal) {
       await documents.send(
         new UpdateCommand({
           TableName: tableName,
           Key: { approvalId },
-          UpdateExpression: 'SET #status = :pending REMOVE decision',
-          ConditionExpression: '#status = :decided AND decision.decidedAt = :decidedAt',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':pending': 'PENDING',
-            ':decided': 'DECIDED',
-            ':decidedAt': decision.decidedAt,
-          },
+          UpdateExpression: 'SET slackShows = :shows',
+          ConditionExpression: 'attribute_exists(approvalId)',
+          ExpressionAttributeValues: { ':shows': shows },
         }),
+        { abortSignal: signal },
       );
     },
 
-    async recordDelivery(approvalId, delivery) {
-      await documents.send(
-        new UpdateCommand({
+    async *unsettled() {
+      // A Scan, not an index: the table holds approvals for a few days (TTL) and the sweep runs
+      // once a minute, so it reads a few hundred small items at most; the filter keeps the work
+      // to the unsettled ones (filters are applied after the read, so the read is still billed).
+      // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Scan.html#Scan.FilterExpression
+      const pages = paginateScan(
+        { client: documents },
+        {
           TableName: tableName,
-          Key: { approvalId },
-          UpdateExpression: 'SET delivery = :delivery',
-          ExpressionAttributeValues: { ':delivery': delivery },
-        }),
+          ConsistentRead: true,
+          FilterExpression:
+            '#status = :decided AND (delivery.#deliveryStatus = :pending OR ' +
+            '(attribute_exists(slackMessage) AND (attribute_not_exists(slackShows) OR slackShows <> delivery.#deliveryStatus)))',
+          ExpressionAttributeNames: { '#status': 'status', '#deliveryStatus': 'status' },
+          ExpressionAttributeValues: { ':decided': 'DECIDED', ':pending': 'PENDING' },
+        },
       );
+      for await (const page of pages) {
+        for (const item of page.Items ?? []) yield parseRecord(item);
+      }
     },
   };
 }

@@ -5,10 +5,13 @@
  * - GET  /approvals/{id}?exp=&sig=   signed link: renders a confirmation page, never acts.
  * - POST /approvals/{id}?exp=&sig=   the page's form (CSRF-protected): acts.
  *
- * Slack wants an answer within 3 s. The decision itself (one DynamoDB read, one conditional
- * write, one SendTask call) is done inline, well within that; the message update through
- * response_url runs inline too, with a short timeout, and a failure there is logged, never
- * undoes the decision.
+ * Slack wants an answer within 3 s (https://api.slack.com/interactivity/handling#acknowledgment_response).
+ * One deadline bounds the whole request, not each call: the decision (one read, one conditional
+ * write: final once it succeeds) and its delivery to Step Functions get the budget minus a
+ * reserve, the message update through response_url the reserve. What the deadline cuts off is
+ * not lost: an unconfirmed delivery stays PENDING in the table and the re-drive sweep
+ * (handlers/approval-redrive.ts) finishes it and brings the Slack message up to date with
+ * chat.update. Nothing runs after the answer: a Lambda is frozen once it has answered.
  *
  * Environment: APPROVALS_TABLE_NAME, SLACK_SECRET_ARN, optional SLACK_API_BASE_URL.
  */
@@ -20,11 +23,12 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
 import { deployedConfig } from '../../config/deployed.js';
 import type { RemediationConfig } from '../../config/schema.js';
+import { approvalClientOptions } from '../approvals/clients.js';
 import { approverGate, hasAllowList, LINK_APPROVER_ID } from '../approvals/approvers.js';
 import { decide, precheck, type DecisionOutcome } from '../approvals/decide.js';
 import { ApprovalApiEnvironmentSchema, readEnvironment } from '../approvals/environment.js';
 import { cookie, header, rawBody, route, type ApprovalApiEvent } from '../approvals/http.js';
-import { decidedMessage, outcomeSentence } from '../approvals/messages.js';
+import { decidedMessage, escapeMrkdwn, outcomeSentence } from '../approvals/messages.js';
 import { confirmationPage, FORBIDDEN_PAGE, htmlResponse, messagePage } from '../approvals/page.js';
 import {
   csrfToken,
@@ -39,18 +43,31 @@ import { parseInteraction, type ButtonClick } from '../approvals/slack-interacti
 import { slackSecretLoader, type SlackSecret } from '../approvals/slack-secret.js';
 import { verifySlackSignature } from '../approvals/slack-signature.js';
 import { createApprovalStore, type ApprovalStore } from '../approvals/store.js';
+import type { ApprovalDecision } from '../approvals/contract.js';
+import type { ApprovalRecord, Delivery } from '../approvals/record.js';
 import { logger, metrics } from '../shared/powertools.js';
 import { traceClient } from '../shared/tracing.js';
 
 export const CSRF_COOKIE = 'approval_csrf';
 
+/** Slack's budget is 3 s for the whole round trip; this much is for the handler's own work. */
+export const SLACK_CLICK_BUDGET_MS = 2_500;
+/** Of that budget, what is kept for answering Slack (response_url) after deciding and delivering. */
+export const SLACK_ANSWER_RESERVE_MS = 700;
+/** A signed-link page has no 3 s limit, but still one deadline within the Lambda's timeout. */
+export const LINK_BUDGET_MS = 6_000;
+
 export interface ApprovalApiDeps {
   readonly store: ApprovalStore;
   readonly sfn: SFNClient;
   readonly slackSecret: () => Promise<SlackSecret>;
-  readonly slackApi: (secret: SlackSecret) => SlackApi;
+  readonly slackApi: (secret: SlackSecret, signal?: AbortSignal) => SlackApi;
   readonly approval: RemediationConfig['approval'];
   readonly now: () => Date;
+  /** Origins accepted for response_url besides Slack's hosts (a local fake Slack). */
+  readonly slackResponseOrigins?: readonly string[];
+  /** Overrides {@link SLACK_CLICK_BUDGET_MS} and {@link LINK_BUDGET_MS} (tests). */
+  readonly budgets?: { readonly clickMs: number; readonly answerReserveMs: number; readonly linkMs: number };
 }
 
 type Handler = (event: ApprovalApiEvent) => Promise<APIGatewayProxyResult>;
@@ -70,8 +87,8 @@ const TITLES: Readonly<Record<DecisionOutcome['kind'], string>> = {
   expired: 'This approval request has expired',
   'not-found': 'Approval request not found',
   'not-allowed': 'Not an approver',
-  'workflow-gone': 'The workflow is no longer waiting',
-  'delivery-failed': 'Please try again',
+  'wrong-message': 'Not this approval',
+  unconfirmed: 'Not confirmed',
 };
 
 const STATUS: Readonly<Record<DecisionOutcome['kind'], number>> = {
@@ -80,8 +97,8 @@ const STATUS: Readonly<Record<DecisionOutcome['kind'], number>> = {
   expired: 410,
   'not-found': 410,
   'not-allowed': 403,
-  'workflow-gone': 409,
-  'delivery-failed': 503,
+  'wrong-message': 409,
+  unconfirmed: 503,
 };
 
 function outcomePage(outcome: DecisionOutcome): APIGatewayProxyResult {
@@ -109,30 +126,88 @@ const plain = (statusCode: number, body: string): APIGatewayProxyResult => ({
   body,
 });
 
+/**
+ * Who may read a page's POST as ours: the API's own origin (second CSRF layer after the token).
+ * API Gateway sets Host and X-Forwarded-Proto (always https there); a local server says http.
+ */
+function expectedOrigin(event: ApprovalApiEvent): string | undefined {
+  const host = header(event, 'host');
+  const scheme = header(event, 'x-forwarded-proto') === 'http' ? 'http' : 'https';
+  return host === undefined ? undefined : `${scheme}://${host}`;
+}
+
+/**
+ * A browser names where a form post came from: Sec-Fetch-Site (Fetch Metadata,
+ * https://www.w3.org/TR/fetch-metadata/) and Origin (https://fetch.spec.whatwg.org/#origin-header).
+ * Either one naming another site refuses the post, whatever the cookie and token say. Our own
+ * page is served with `Referrer-Policy: no-referrer`, under which browsers send `Origin: null`
+ * on a POST (Fetch, "append a request Origin header"), so `null` names no site and is left to
+ * Sec-Fetch-Site and the token; clients that send neither header (curl) are left to the token. Pure.
+ */
+export function crossSiteReason(event: ApprovalApiEvent): string | undefined {
+  const site = header(event, 'sec-fetch-site');
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return `Sec-Fetch-Site ${site}`;
+  const origin = header(event, 'origin');
+  if (origin !== undefined && origin !== 'null' && origin !== expectedOrigin(event))
+    return `Origin ${origin}`;
+  return undefined;
+}
+
 export function createApprovalApiHandler(deps: ApprovalApiDeps): Handler {
-  const mayDecide = approverGate(deps.approval.approvers, async (userGroupId) =>
-    deps.slackApi(await deps.slackSecret()).userGroupMembers(userGroupId),
+  const budgets = deps.budgets ?? {
+    clickMs: SLACK_CLICK_BUDGET_MS,
+    answerReserveMs: SLACK_ANSWER_RESERVE_MS,
+    linkMs: LINK_BUDGET_MS,
+  };
+  // One gate per handler, so the user group's members stay cached across requests.
+  const mayDecide = approverGate(deps.approval.approvers, async (userGroupId, signal) =>
+    deps.slackApi(await deps.slackSecret(), signal).userGroupMembers(userGroupId),
   );
   const decisionDeps = { store: deps.store, sfn: deps.sfn, mayDecide, now: deps.now };
   const nowSeconds = () => Math.floor(deps.now().getTime() / 1000);
 
-  async function answerSlack(slack: SlackApi, click: ButtonClick, outcome: DecisionOutcome): Promise<void> {
-    if (outcome.kind === 'decided' || outcome.kind === 'workflow-gone') {
-      await slack.respond(click.responseUrl, {
-        replace_original: true,
-        ...decidedMessage(outcome.record.subject, outcome.decision),
-      });
+  /** Replaces the clicked message with the decided one, then notes what it shows. */
+  async function showDecided(
+    slack: SlackApi,
+    click: ButtonClick,
+    record: ApprovalRecord,
+    decision: ApprovalDecision,
+    delivery: Delivery | undefined,
+    signal: AbortSignal,
+  ): Promise<void> {
+    await slack.respond(click.responseUrl, {
+      replace_original: true,
+      ...decidedMessage(record.subject, decision, delivery),
+    });
+    if (delivery !== undefined) await deps.store.recordSlackShows(record.approvalId, delivery.status, signal);
+  }
+
+  async function answerSlack(
+    slack: SlackApi,
+    click: ButtonClick,
+    outcome: DecisionOutcome,
+    signal: AbortSignal,
+  ): Promise<void> {
+    if (outcome.kind === 'decided') {
+      await showDecided(slack, click, outcome.record, outcome.decision, outcome.delivery, signal);
+      return;
     }
-    if (outcome.kind !== 'decided') {
-      await slack.respond(click.responseUrl, {
-        response_type: 'ephemeral',
-        replace_original: false,
-        text: outcomeSentence(outcome),
-      });
+    if (outcome.kind === 'already-decided' && outcome.record.slackShows !== outcome.delivery?.status) {
+      await showDecided(slack, click, outcome.record, outcome.decision, outcome.delivery, signal);
     }
+    // Only the clicker sees this; names and comments in it are text, not mrkdwn.
+    await slack.respond(click.responseUrl, {
+      response_type: 'ephemeral',
+      replace_original: false,
+      text: escapeMrkdwn(outcomeSentence(outcome)),
+    });
   }
 
   async function slackInteraction(event: ApprovalApiEvent): Promise<APIGatewayProxyResult> {
+    // The clock starts with the request: loading the secret (cached, bounded by its client's
+    // timeouts) counts against Slack's 3 s too.
+    const answerBy = AbortSignal.timeout(budgets.clickMs);
+    const workBy = AbortSignal.timeout(budgets.clickMs - budgets.answerReserveMs);
     const body = rawBody(event);
     const secret = await deps.slackSecret();
     const signature = verifySlackSignature(
@@ -149,21 +224,46 @@ export function createApprovalApiHandler(deps: ApprovalApiDeps): Handler {
       countRefusal(`slack-${signature.reason}`);
       return plain(401, 'invalid request signature');
     }
-    const interaction = parseInteraction(body);
+    const interaction = parseInteraction(body, deps.slackResponseOrigins);
     if (interaction.kind === 'ignored') {
       logger.info('ignored a Slack interaction', { reason: interaction.reason });
       return plain(200, '');
     }
+    if (interaction.kind === 'refused') {
+      logger.warn('refused a Slack interaction', { reason: interaction.reason });
+      countRefusal('slack-response-url');
+      return plain(200, '');
+    }
     const { click } = interaction;
-    const outcome = await decide(decisionDeps, { ...click, channel: 'slack' });
+    let outcome: DecisionOutcome;
+    try {
+      outcome = await decide(decisionDeps, { ...click, channel: 'slack' }, workBy);
+    } catch (error) {
+      // Failed before any write was sent (the look-up or the allow-list): nothing was decided.
+      logger.error('could not look up the approval', { approvalId: click.approvalId, error });
+      await respondQuietly(
+        deps.slackApi(secret, answerBy),
+        click,
+        'Nothing was decided: the approval could not be looked up just now. Please try again in a moment.',
+      );
+      return plain(200, '');
+    }
     countOutcome(outcome, 'slack');
     try {
-      await answerSlack(deps.slackApi(secret), click, outcome);
+      await answerSlack(deps.slackApi(secret, answerBy), click, outcome, answerBy);
     } catch (error) {
-      // The decision stands; only the message shown in Slack is stale.
+      // The decision stands; the sweep brings the message up to date with chat.update.
       logger.error('could not update the Slack message', { approvalId: click.approvalId, error });
     }
     return plain(200, '');
+  }
+
+  async function respondQuietly(slack: SlackApi, click: ButtonClick, text: string): Promise<void> {
+    try {
+      await slack.respond(click.responseUrl, { response_type: 'ephemeral', replace_original: false, text });
+    } catch (error) {
+      logger.error('could not answer the clicker', { approvalId: click.approvalId, error });
+    }
   }
 
   function linkCheck(event: ApprovalApiEvent, approvalId: string, secret: SlackSecret): LinkCheck {
@@ -218,6 +318,11 @@ export function createApprovalApiHandler(deps: ApprovalApiDeps): Handler {
     const secret = await deps.slackSecret();
     const check = linkCheck(event, approvalId, secret);
     if (check.status === 'forbidden') return forbidden('link-signature');
+    const crossSite = crossSiteReason(event);
+    if (crossSite !== undefined) {
+      logger.warn('refused a signed-link form post from another site', { approvalId, crossSite });
+      return forbidden('link-cross-site');
+    }
     const fields = new URLSearchParams(rawBody(event));
     if (
       !verifyCsrfToken(
@@ -243,25 +348,31 @@ export function createApprovalApiHandler(deps: ApprovalApiDeps): Handler {
     if (check.status === 'expired') return expiredPage(check.link.expiresAtEpoch);
     if (hasAllowList(deps.approval.approvers)) return SLACK_ONLY_PAGE;
 
-    const outcome = await decide(decisionDeps, {
-      approvalId,
-      decision: form.data.decision,
-      approver: { id: LINK_APPROVER_ID, name: LINK_APPROVER_ID },
-      channel: 'link',
-      ...(form.data.comment ? { comment: form.data.comment } : {}),
-    });
+    const deadline = AbortSignal.timeout(budgets.linkMs);
+    const outcome = await decide(
+      decisionDeps,
+      {
+        approvalId,
+        decision: form.data.decision,
+        approver: { id: LINK_APPROVER_ID, name: LINK_APPROVER_ID },
+        channel: 'link',
+        ...(form.data.comment ? { comment: form.data.comment } : {}),
+      },
+      deadline,
+    );
     countOutcome(outcome, 'link');
-    if (outcome.kind === 'decided' || outcome.kind === 'workflow-gone') {
+    if (outcome.kind === 'decided') {
       const message = outcome.record.slackMessage;
       if (message !== undefined) {
         try {
           await deps
-            .slackApi(secret)
+            .slackApi(secret, deadline)
             .updateMessage(
               message.channel,
               message.ts,
-              decidedMessage(outcome.record.subject, outcome.decision),
+              decidedMessage(outcome.record.subject, outcome.decision, outcome.delivery),
             );
+          await deps.store.recordSlackShows(approvalId, outcome.delivery.status, deadline);
         } catch (error) {
           logger.error('could not update the Slack message', { approvalId, error });
         }
@@ -297,17 +408,29 @@ let configured: Handler | undefined;
 
 function fromEnvironment(): Handler {
   const env = readEnvironment(ApprovalApiEnvironmentSchema, process.env, 'approval-api');
-  // Slack waits 3 s for the acknowledgement: a stuck connection must fail fast, not retry for long.
-  const quick = { maxAttempts: 2, requestHandler: { connectionTimeout: 500, requestTimeout: 1_000 } };
   return createApprovalApiHandler({
-    store: createApprovalStore(traceClient(new DynamoDBClient(quick)), env.APPROVALS_TABLE_NAME),
-    sfn: traceClient(new SFNClient(quick)),
-    slackSecret: slackSecretLoader(traceClient(new SecretsManagerClient({})), env.SLACK_SECRET_ARN),
-    // Slack acknowledges only within 3 s: keep each Slack call short.
-    slackApi: (secret) =>
-      createSlackApi({ botToken: secret.botToken, baseUrl: env.SLACK_API_BASE_URL, timeoutMs: 1_500 }),
+    store: createApprovalStore(
+      traceClient(new DynamoDBClient(approvalClientOptions(2))),
+      env.APPROVALS_TABLE_NAME,
+    ),
+    sfn: traceClient(new SFNClient(approvalClientOptions(1))),
+    slackSecret: slackSecretLoader(
+      traceClient(new SecretsManagerClient(approvalClientOptions(2))),
+      env.SLACK_SECRET_ARN,
+    ),
+    // Slack acknowledges only within 3 s: keep each Slack call short, and all within the deadline.
+    slackApi: (secret, signal) =>
+      createSlackApi({
+        botToken: secret.botToken,
+        baseUrl: env.SLACK_API_BASE_URL,
+        timeoutMs: 1_500,
+        ...(signal === undefined ? {} : { signal }),
+      }),
     approval: deployedConfig().approval,
     now: () => new Date(),
+    ...(env.SLACK_API_BASE_URL === undefined
+      ? {}
+      : { slackResponseOrigins: [new URL(env.SLACK_API_BASE_URL).origin] }),
   });
 }
 

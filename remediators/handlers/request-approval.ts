@@ -7,18 +7,24 @@
  * the PENDING approval and updates the message already posted instead of posting another; a
  * decided approval is never reopened (docs/approvals.md, "Retries").
  *
+ * The same function settles the approval state's timeout (`{"settle": "TIMEOUT", …}` from the
+ * workflow's SettleApprovalTimeout state): a conditional write that competes with a late
+ * decision, so the table and the workflow agree on which one won.
+ *
  * Environment: APPROVALS_TABLE_NAME, SLACK_SECRET_ARN, APPROVAL_BASE_URL, SLACK_CHANNEL_ID (set by the
  * CDK app; else the bundled `approval.slack.channelId`), optional SLACK_API_BASE_URL.
  */
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { deployedConfig } from '../../config/deployed.js';
 import type { RemediationConfig } from '../../config/schema.js';
 import { hasAllowList } from '../approvals/approvers.js';
+import type { ApprovalDecision } from '../approvals/contract.js';
 import { readEnvironment, RequestApprovalEnvironmentSchema } from '../approvals/environment.js';
-import { approvalRequestMessage } from '../approvals/messages.js';
+import { approvalRequestMessage, changeListReplies, expiredMessage } from '../approvals/messages.js';
 import {
   ApprovalRequestSchema,
   newApprovalRecord,
@@ -171,7 +177,7 @@ function alreadyDecided(record: ApprovalRecord): ApprovalAlreadyDecidedError {
   const delivery =
     record.delivery === undefined
       ? ''
-      : `; the decision's delivery to the workflow: ${record.delivery.status}${record.delivery.error ? ` (${record.delivery.error})` : ''}`;
+      : `; the decision's delivery to the workflow: ${record.delivery.status}${'error' in record.delivery && record.delivery.error ? ` (${record.delivery.error})` : ''}`;
   return new ApprovalAlreadyDecidedError(
     `approval ${record.approvalId} for remediation ${record.subject.remediationId} ${what}${delivery}; ` +
       'a retried request does not reopen it and posts no new message',
@@ -198,6 +204,8 @@ async function postOnce(
     if (record.slackMessage !== undefined) {
       const existing = record.slackMessage;
       if (record !== initial) return existing; // just posted by a concurrent invocation
+      // An earlier invocation posted the message but not (all) its thread replies.
+      if (record.slackRepliesPosted !== true) await postReplies(deps, slack, record, existing);
       try {
         await slack.updateMessage(existing.channel, existing.ts, message);
       } catch (error) {
@@ -239,6 +247,7 @@ async function postOnce(
           error,
         });
       }
+      await postReplies(deps, slack, record, posted);
       return posted;
     }
     // Another invocation is posting (or just posted, or someone decided): look again shortly.
@@ -252,6 +261,27 @@ async function postOnce(
   }
 }
 
+/**
+ * The part of the change list the message cannot hold, posted in its thread so that approvers
+ * can read every change they approve. A failure fails the invocation: the workflow's retry posts
+ * the replies again (duplicates are visible; missing changes would not be).
+ */
+async function postReplies(
+  deps: RequestApprovalDeps,
+  slack: SlackApi,
+  record: ApprovalRecord,
+  message: { channel: string; ts: string },
+): Promise<void> {
+  const replies = changeListReplies(record.subject);
+  if (replies.length === 0) return;
+  for (const reply of replies) await slack.postMessage(message.channel, reply, message.ts);
+  await deps.store.recordRepliesPosted(record.approvalId);
+  logger.info('posted the rest of the change list in the message thread', {
+    approvalId: record.approvalId,
+    replies: replies.length,
+  });
+}
+
 /** The deployment's channel (from the environment the CDK app sets) over the bundled file's. */
 function withChannel(
   approval: RemediationConfig['approval'],
@@ -260,24 +290,103 @@ function withChannel(
   return channelId === undefined ? approval : { ...approval, slack: { ...approval.slack, channelId } };
 }
 
-let configured: ((event: unknown) => Promise<RequestApprovalResult>) | undefined;
+/** What the workflow's SettleApprovalTimeout state sends. */
+export const SettleTimeoutEventSchema = z.object({
+  settle: z.literal('TIMEOUT'),
+  remediationId: z.string().min(1),
+  executionArn: z.string().min(1),
+});
 
-function fromEnvironment(): (event: unknown) => Promise<RequestApprovalResult> {
+/** What the workflow follows after its approval state timed out (FollowApprovalSettlement). */
+export type TimeoutSettlementResult =
+  | { readonly outcome: 'EXPIRED' }
+  | { readonly outcome: 'APPROVED'; readonly decision: ApprovalDecision }
+  /** `cause` is what SendTaskFailure would have carried: the decision as JSON. */
+  | { readonly outcome: 'REJECTED'; readonly decision: ApprovalDecision; readonly cause: string };
+
+export function createSettleTimeoutHandler(
+  deps: Pick<RequestApprovalDeps, 'store' | 'now' | 'slackSecret' | 'slackApi'>,
+): (event: unknown) => Promise<TimeoutSettlementResult> {
+  return async (event) => {
+    const parsed = SettleTimeoutEventSchema.safeParse(event);
+    if (!parsed.success)
+      throw new Error(`invalid timeout settlement from the workflow: ${parsed.error.message}`);
+    const at = deps.now().toISOString();
+    const settlement = await deps.store.settleTimeout(requestKey(parsed.data), at);
+    if (settlement.outcome === 'EXPIRED') {
+      logger.info('approval timed out; no decision can be claimed any more', {
+        ...parsed.data,
+        approvalId: settlement.approvalId,
+      });
+      const message = settlement.record?.slackMessage;
+      if (settlement.record !== undefined && message !== undefined) {
+        try {
+          // The buttons go: the message says what the table says.
+          const slack = deps.slackApi(await deps.slackSecret());
+          await slack.updateMessage(
+            message.channel,
+            message.ts,
+            expiredMessage(settlement.record.subject, at),
+          );
+        } catch (error) {
+          // A click on the stale buttons is answered "expired… Nothing was decided".
+          logger.warn('could not mark the Slack message expired', {
+            approvalId: settlement.approvalId,
+            error,
+          });
+        }
+      }
+      return { outcome: 'EXPIRED' };
+    }
+    const { record } = settlement;
+    const decision = record.decision;
+    if (decision === undefined)
+      throw new Error(`approval ${record.approvalId} is decided without a decision`);
+    logger.warn('a decision won over the approval timeout; the workflow follows it', {
+      ...parsed.data,
+      approvalId: record.approvalId,
+      decision,
+      delivery: record.delivery,
+    });
+    // The workflow reads the decision here: that is its delivery.
+    await deps.store.recordDelivery(record.approvalId, { status: 'DELIVERED', at });
+    return decision.decision === 'APPROVED'
+      ? { outcome: 'APPROVED', decision }
+      : { outcome: 'REJECTED', decision, cause: JSON.stringify(decision) };
+  };
+}
+
+type Configured = {
+  readonly request: (event: unknown) => Promise<RequestApprovalResult>;
+  readonly settle: (event: unknown) => Promise<TimeoutSettlementResult>;
+};
+let configured: Configured | undefined;
+
+function fromEnvironment(): Configured {
   const env = readEnvironment(RequestApprovalEnvironmentSchema, process.env, 'request-approval');
-  return createRequestApprovalHandler({
-    store: createApprovalStore(traceClient(new DynamoDBClient({})), env.APPROVALS_TABLE_NAME),
+  const store = createApprovalStore(traceClient(new DynamoDBClient({})), env.APPROVALS_TABLE_NAME);
+  const requestDeps: RequestApprovalDeps = {
+    store,
     slackSecret: slackSecretLoader(traceClient(new SecretsManagerClient({})), env.SLACK_SECRET_ARN),
     slackApi: (secret) => createSlackApi({ botToken: secret.botToken, baseUrl: env.SLACK_API_BASE_URL }),
     approval: withChannel(deployedConfig().approval, env.SLACK_CHANNEL_ID),
     baseUrl: env.APPROVAL_BASE_URL,
     now: () => new Date(),
-  });
+  };
+  return {
+    request: createRequestApprovalHandler(requestDeps),
+    settle: createSettleTimeoutHandler(requestDeps),
+  };
+}
+
+function isSettlement(event: unknown): boolean {
+  return typeof event === 'object' && event !== null && 'settle' in event;
 }
 
 export const handler = tracedTask(
   'request-approval',
-  async (event: unknown): Promise<RequestApprovalResult> => {
+  async (event: unknown): Promise<RequestApprovalResult | TimeoutSettlementResult> => {
     configured ??= fromEnvironment();
-    return configured(event);
+    return isSettlement(event) ? configured.settle(event) : configured.request(event);
   },
 );

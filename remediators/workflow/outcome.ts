@@ -117,7 +117,8 @@ function reasonOf(item: StageWorkItem, outcome: OutcomeStatus): string {
   const timeout = item.decision?.approvalTimeoutSeconds;
   switch (outcome) {
     case 'REMEDIATED':
-      return item.approvalError?.Error === 'States.Timeout'
+      // A decision that won over the timeout (SettleApprovalTimeout) is an approval, not the policy.
+      return item.approvalError?.Error === 'States.Timeout' && item.approval === undefined
         ? `fixed ${item.plan?.applyControls.join(', ') ?? ''} after the approval timed out (approval.onTimeout apply)`
         : `fixed ${item.plan?.applyControls.join(', ') ?? ''}`;
     case 'ALREADY_COMPLIANT':

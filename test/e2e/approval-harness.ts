@@ -73,8 +73,8 @@ export function createHarness(
   const clock = { now: DURING };
   const approval: RemediationConfig['approval'] = ApprovalSchema.parse(approvalConfig);
   const slackSecret = slackSecretLoader(new SecretsManagerClient(aws), SECRET_NAME);
-  const slackApi = (secret: { botToken: string }) =>
-    createSlackApi({ botToken: secret.botToken, baseUrl: slack.apiUrl });
+  const slackApi = (secret: { botToken: string }, signal?: AbortSignal) =>
+    createSlackApi({ botToken: secret.botToken, baseUrl: slack.apiUrl, ...(signal ? { signal } : {}) });
   const now = () => clock.now;
   const request = createRequestApprovalHandler({
     store,
@@ -84,7 +84,15 @@ export function createHarness(
     baseUrl,
     now,
   });
-  const api = createApprovalApiHandler({ store, sfn: sfnClient, slackSecret, slackApi, approval, now });
+  const api = createApprovalApiHandler({
+    store,
+    sfn: sfnClient,
+    slackSecret,
+    slackApi,
+    approval,
+    now,
+    slackResponseOrigins: [new URL(slack.apiUrl).origin],
+  });
   return {
     store,
     sfn,

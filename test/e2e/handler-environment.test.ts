@@ -71,9 +71,12 @@ describe('the deployed handlers', () => {
       AWS_ENDPOINT_URL: moto.endpoint,
     });
     const expiresAt = new Date(Date.now() + 3600_000).toISOString();
-    const { approvalId } = await requestApproval(
+    const requested = await requestApproval(
       approvalRequest({ requestedAt: new Date().toISOString(), expiresAt }),
     );
+    if (!('approvalId' in requested))
+      throw new Error(`not an approval request result: ${JSON.stringify(requested)}`);
+    const { approvalId } = requested;
 
     const [post] = slack.callsTo('/api/chat.postMessage');
     // The channel the CDK app resolved (file or -c slackChannelId) and set as SLACK_CHANNEL_ID.

@@ -135,10 +135,43 @@ describe('signed approval links', () => {
         .statusCode,
     ).toBe(403);
     expect(
-      (await submit(link, { csrf: `${csrf.slice(0, -1)}A`, decision: 'APPROVED' }, nonce)).statusCode,
+      (
+        await submit(
+          link,
+          { csrf: `${csrf.slice(0, -1)}${csrf.endsWith('A') ? 'B' : 'A'}`, decision: 'APPROVED' },
+          nonce,
+        )
+      ).statusCode,
     ).toBe(403);
     expect((await submit(link, { decision: 'APPROVED' }, nonce)).statusCode).toBe(403);
     expect(env.harness.sendTaskCalls()).toHaveLength(0);
+  });
+
+  it('a POST naming another site (Origin or Sec-Fetch-Site) is refused even with a valid cookie and token', async () => {
+    const { link } = await pending();
+    const { nonce, csrf } = await openPage(link);
+    const post = (headers: Record<string, string>) =>
+      env.harness.api(
+        linkEvent(link, 'POST', {
+          headers: {
+            'Content-Type': 'application/x-www-form-urlencoded',
+            Cookie: `${CSRF_COOKIE}=${nonce}`,
+            Host: new URL(link).host,
+            ...headers,
+          },
+          body: new URLSearchParams({ csrf, decision: 'APPROVED' }).toString(),
+        }),
+      );
+    expect((await post({ Origin: 'https://attacker.example' })).statusCode).toBe(403);
+    expect((await post({ Origin: 'http://' + new URL(link).host })).statusCode).toBe(403);
+    expect((await post({ Origin: 'null', 'Sec-Fetch-Site': 'cross-site' })).statusCode).toBe(403);
+    expect((await post({ 'Sec-Fetch-Site': 'cross-site' })).statusCode).toBe(403);
+    expect((await post({ 'Sec-Fetch-Site': 'same-site' })).statusCode).toBe(403);
+    expect(env.harness.sendTaskCalls()).toHaveLength(0);
+    // What a browser sends from our own page (no-referrer makes its Origin "null").
+    const own = await post({ Origin: 'null', 'Sec-Fetch-Site': 'same-origin' });
+    expect(own.statusCode).toBe(200);
+    expect(env.harness.sendTaskCalls()).toHaveLength(1);
   });
 
   it('a form that is not understood decides nothing and says why', async () => {

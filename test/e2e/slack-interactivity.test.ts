@@ -2,7 +2,13 @@
  * Slack buttons end to end through the real handlers: DynamoDB in moto_server, Step Functions
  * mocked, Slack a local fake. Single use is checked by counting SendTask* calls.
  */
-import { SendTaskSuccessCommand, TaskTimedOut } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+  TaskTimedOut,
+} from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { APPROVAL_REJECTED_ERROR } from '../../remediators/approvals/contract.js';
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from '../../remediators/approvals/messages.js';
@@ -182,7 +188,7 @@ describe('Slack interactivity', () => {
     expect((await env.harness.store.get(approvalId))?.decision?.decision).toBe('APPROVED');
   });
 
-  it('concurrent clicks make exactly one SendTask call', async () => {
+  it('concurrent clicks make one decision, and the workflow is told that one only', async () => {
     const { approvalId } = await env.harness.requestApproval();
     const users = Array.from({ length: 8 }, (_, index) => ({
       userId: `U00000${index}`,
@@ -196,7 +202,11 @@ describe('Slack interactivity', () => {
       ),
     );
     expect(answers.map((answer) => answer.statusCode)).toEqual(users.map(() => 200));
-    expect(env.harness.sendTaskCalls()).toHaveLength(1);
+    const record = await env.harness.store.get(approvalId);
+    // At least once: a slow machine may re-drive, but every call carries the one decision.
+    const sent = env.harness.sendTaskCalls().map((call) => ('output' in call ? call.output : call.cause));
+    expect(sent.length).toBeGreaterThanOrEqual(1);
+    for (const payload of sent) expect(JSON.parse(String(payload))).toEqual(record?.decision);
     const ephemeral = responses().filter((body) => body['response_type'] === 'ephemeral');
     expect(ephemeral).toHaveLength(7);
     for (const body of ephemeral)
@@ -244,30 +254,90 @@ describe('Slack interactivity', () => {
     expect((await env.harness.store.get(approvalId))?.status).toBe('PENDING');
   });
 
-  it('TaskTimedOut: the decision is recorded, the user told, and nothing retried', async () => {
+  it('TaskTimedOut on the first attempt: the execution is asked, and its end is recorded and told truly', async () => {
     env.harness.sfn
       .on(SendTaskSuccessCommand)
       .rejects(new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} }));
+    env.harness.sfn.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED' });
+    env.harness.sfn.on(GetExecutionHistoryCommand).resolves({ events: [] });
     const { approvalId } = await env.harness.requestApproval();
     await env.harness.api(click(approvalId));
     expect(await env.harness.store.get(approvalId)).toMatchObject({
       status: 'DECIDED',
-      delivery: { status: 'WORKFLOW_GONE', error: 'TaskTimedOut' },
+      decision: { decision: 'APPROVED', approver: { id: JANE.userId } },
+      delivery: { status: 'EXECUTION_FINISHED', executionStatus: 'SUCCEEDED', error: 'TaskTimedOut' },
     });
-    expect(String(responses().at(-1)?.['text'])).toContain(
-      'the workflow no longer waits for it (TaskTimedOut)',
+    expect(JSON.stringify(responses().at(-1))).toContain(
+      'The workflow execution ended (SUCCEEDED) without receiving this decision, so it did not act on it.',
     );
+    expect(env.harness.sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
   });
 
-  it('a transient Step Functions failure releases the claim so a later click can decide', async () => {
+  it('a transient Step Functions failure is retried within the deadline; the decision is never released', async () => {
     env.harness.sfn.on(SendTaskSuccessCommand).rejectsOnce(new Error('socket hang up')).resolves({});
     const { approvalId } = await env.harness.requestApproval();
     await env.harness.api(click(approvalId));
-    expect(String(responses().at(-1)?.['text'])).toContain('could not be reached, so nothing was decided');
+    expect(await env.harness.store.get(approvalId)).toMatchObject({
+      status: 'DECIDED',
+      decision: { decision: 'APPROVED', approver: { id: JANE.userId } },
+      delivery: { status: 'DELIVERED', attempts: 2 },
+    });
+    expect(JSON.stringify(responses().at(-1))).toContain('The workflow has received this decision.');
+    // Bob's later Reject changes nothing: the first decision is final.
+    await env.harness.api(click(approvalId, { actionId: REJECT_ACTION_ID, user: MALLORY }));
+    expect((await env.harness.store.get(approvalId))?.decision?.decision).toBe('APPROVED');
+    expect(String(responses().at(-1)?.['text'])).toContain('Already approved by jane.doe (U024BE7LH)');
+    expect(env.harness.sfn.commandCalls(SendTaskFailureCommand)).toHaveLength(0);
+  });
+
+  it('a click from another message than the approval posted changes nothing', async () => {
+    const { approvalId } = await env.harness.requestApproval();
+    const forged = click(approvalId);
+    forged.body = forged.body.replace(
+      encodeURIComponent('1700000000.000001'),
+      encodeURIComponent('1700000999.000009'),
+    );
+    const sentAt = Math.floor(env.harness.clock.now.getTime() / 1000);
+    forged.headers = {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      ...signAsSlack(forged.body, sentAt),
+    };
+    await env.harness.api(forged);
     expect((await env.harness.store.get(approvalId))?.status).toBe('PENDING');
+    expect(String(responses().at(-1)?.['text'])).toContain('does not belong to the approval request');
+    expect(env.harness.sendTaskCalls()).toHaveLength(0);
+  });
+
+  it("a signed click whose response_url is not Slack's decides nothing and posts nowhere", async () => {
+    const { approvalId } = await env.harness.requestApproval();
+    const body = blockActionsBody({
+      approvalId,
+      actionId: APPROVE_ACTION_ID,
+      responseUrl: 'https://attacker.example/collect',
+      ...JANE,
+    });
+    const answer = await env.harness.api({
+      httpMethod: 'POST',
+      path: '/slack/interactions',
+      headers: signAsSlack(body, Math.floor(env.harness.clock.now.getTime() / 1000)),
+      queryStringParameters: null,
+      body,
+      isBase64Encoded: false,
+    });
+    expect(answer.statusCode).toBe(200);
+    expect((await env.harness.store.get(approvalId))?.status).toBe('PENDING');
+    expect(env.harness.sendTaskCalls()).toHaveLength(0);
+  });
+
+  it('escapes mrkdwn in the private answer: an approver name cannot inject links or mentions', async () => {
+    const { approvalId } = await env.harness.requestApproval();
+    await env.harness.api(
+      click(approvalId, { user: { userId: 'U0EVIL', userName: '<!channel> <https://x.example|ok>' } }),
+    );
     await env.harness.api(click(approvalId));
-    expect((await env.harness.store.get(approvalId))?.status).toBe('DECIDED');
-    expect(env.harness.sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(2);
+    const text = String(responses().at(-1)?.['text']);
+    expect(text).toContain('&lt;!channel&gt; &lt;https://x.example|ok&gt;');
+    expect(text).not.toContain('<!channel>');
   });
 });
 
@@ -302,6 +372,43 @@ describe('Slack interactivity with an approver allow-list', () => {
   it('posts no signed link, since a link cannot prove who clicks', async () => {
     const { link } = await env.harness.requestApproval();
     expect(link).toBeUndefined();
+  });
+
+  const manyChanges = (count: number, valueLength = 0) =>
+    Array.from({ length: count }, (_, index) => ({
+      controlId: 'Baseline.StageThrottling' as const,
+      setting: `methodSettings[~1orders~1${index}/GET].throttlingRateLimit`,
+      before: valueLength === 0 ? null : `${index}:${'v'.repeat(valueLength)}`,
+      after: 1000,
+    }));
+  const setting = (index: number) => `methodSettings[~1orders~1${index}/GET].throttlingRateLimit`;
+
+  it('a 45-change request shows every change to the approver, and the decided message keeps them all', async () => {
+    const { approvalId } = await env.harness.requestApproval(approvalRequest({ changes: manyChanges(45) }));
+    const posted = JSON.stringify(env.slack.callsTo('/api/chat.postMessage').at(-1)?.body);
+    for (let index = 0; index < 45; index += 1) expect(posted).toContain(setting(index));
+    expect(posted).not.toMatch(/and \d+ more/);
+    expect(env.slack.callsTo('/api/chat.postMessage')).toHaveLength(1);
+
+    await env.harness.api(clickBy(approvalId, JANE));
+    const decided = JSON.stringify(
+      env.slack.callsTo('/response/T1/1/abc').find((call) => call.body['replace_original'])?.body,
+    );
+    for (let index = 0; index < 45; index += 1) expect(decided).toContain(setting(index));
+  });
+
+  it('a change list no message can hold continues in thread replies of the approval message', async () => {
+    const count = 60;
+    const { approvalId } = await env.harness.requestApproval(
+      approvalRequest({ changes: manyChanges(count, 2_500) }),
+    );
+    const [main, ...replies] = env.slack.callsTo('/api/chat.postMessage');
+    expect(replies.length).toBeGreaterThan(0);
+    for (const reply of replies) expect(reply.body['thread_ts']).toBe('1700000000.000001');
+    expect(JSON.stringify(main?.body)).toContain('are in the replies to this message');
+    const all = [main, ...replies].map((call) => JSON.stringify(call?.body)).join('');
+    for (let index = 0; index < count; index += 1) expect(all).toContain(setting(index));
+    expect((await env.harness.store.get(approvalId))?.slackRepliesPosted).toBe(true);
   });
 
   it('politely refuses someone not on the list and changes nothing', async () => {

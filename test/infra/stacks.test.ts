@@ -58,9 +58,9 @@ function actionsOf(statements: Json[]): string[] {
 }
 
 describe('central stack', () => {
-  it('creates one function per task plus the approval handler: Node 24, arm64, X-Ray, Powertools env', () => {
+  it('creates one function per task plus the approval handler and its re-drive sweep: Node 24, arm64, X-Ray, Powertools env', () => {
     const functions = resources(synthesized.central, 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(TASKS.length + 1);
+    expect(functions).toHaveLength(TASKS.length + 2);
     for (const [, fn] of functions) {
       expect(fn).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -272,6 +272,41 @@ describe('central stack', () => {
       'dynamodb:GetItem',
       'dynamodb:UpdateItem',
     ]);
+    expect(actionsOfFunction('ApprovalApiRedriveFunction').sort()).toEqual([
+      'dynamodb:Scan',
+      'dynamodb:UpdateItem',
+    ]);
+  });
+
+  it('runs the approval re-drive sweep every minute, one at a time, and lets it and the API read only executions', () => {
+    const sweep = resourceByPrefix(
+      synthesized.central,
+      'AWS::Lambda::Function',
+      'ApprovalApiRedriveFunction',
+    );
+    expect(sweep.properties['ReservedConcurrentExecutions']).toBe(1);
+    const schedule = resourceByPrefix(synthesized.central, 'AWS::Events::Rule', 'ApprovalApiRedriveSchedule');
+    expect(schedule.properties['ScheduleExpression']).toBe('rate(1 minute)');
+    expect(schedule.properties['Targets']).toEqual([
+      expect.objectContaining({ Arn: { 'Fn::GetAtt': [sweep.logicalId, 'Arn'] } }),
+    ]);
+    for (const prefix of ['ApprovalApiHandlerFunction', 'ApprovalApiRedriveFunction']) {
+      const role = (
+        resourceByPrefix(synthesized.central, 'AWS::Lambda::Function', prefix).properties['Role'] as {
+          'Fn::GetAtt': [string, string];
+        }
+      )['Fn::GetAtt'][0];
+      const states = actionsOf(statementsOfRole(synthesized.central, role)).filter((action) =>
+        action.startsWith('states:'),
+      );
+      expect(states.sort(), prefix).toEqual([
+        'states:DescribeExecution',
+        'states:GetExecutionHistory',
+        'states:SendTaskFailure',
+        'states:SendTaskHeartbeat',
+        'states:SendTaskSuccess',
+      ]);
+    }
   });
 
   it('outputs what the deployer needs next: approval URL, Slack secret, central bus, topic', () => {
@@ -304,7 +339,9 @@ describe('central stack', () => {
   });
 
   it('starts the workflow from four rules (ASFF and OCSF findings, custom action, drift), each with a dead-letter queue and a retry policy', () => {
-    const rules = resources(synthesized.central, 'AWS::Events::Rule');
+    const rules = resources(synthesized.central, 'AWS::Events::Rule').filter(
+      ([id]) => !id.startsWith('ApprovalApiRedriveSchedule'),
+    );
     expect(rules.map(([id]) => id.replace(/[A-F0-9]{8}$/, '')).sort()).toEqual([
       'ApiGatewayDrift',
       'SecurityHubCustomAction',

@@ -33,6 +33,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { ConfigSchema, type RemediationConfig } from '../../config/schema.js';
 import { ApprovalRequestSchema } from '../../remediators/approvals/record.js';
+import { SettleTimeoutEventSchema } from '../../remediators/handlers/request-approval.js';
 import { handler as intakeHandler } from '../../remediators/handlers/intake.js';
 import { createAcquireLockHandler } from '../../remediators/handlers/acquire-lock.js';
 import { createApplyHandler } from '../../remediators/handlers/apply.js';
@@ -148,6 +149,11 @@ export interface PublishedMetric {
 
 export interface RunOptions {
   readonly approval?: ApprovalBehaviour;
+  /**
+   * What the approvals table says when the approval state timed out (the SettleApprovalTimeout
+   * task, request-approval's settlement): by default the timeout wins ({outcome: 'EXPIRED'}).
+   */
+  readonly timeoutSettlement?: (event: Record<string, unknown>) => Promise<unknown>;
   /** Wrap a task's real handler, e.g. to throw before calling it. */
   readonly wrap?: Partial<Record<TaskName, (real: TaskHandler) => TaskHandler>>;
   readonly executionName?: string;
@@ -404,6 +410,11 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
         if (runOptions.approval === undefined)
           throw new Error('this test did not expect an approval request');
         return runOptions.approval(request);
+      };
+      overrides.SettleApprovalTimeout = async (input) => {
+        // What request-approval receives for a settlement, checked against its own schema.
+        const settle = SettleTimeoutEventSchema.parse(input);
+        return runOptions.timeoutSettlement?.(settle) ?? { outcome: 'EXPIRED' };
       };
       const execution = stateMachine.run(event as never, {
         overrides: {

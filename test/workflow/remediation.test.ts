@@ -180,6 +180,60 @@ describe('remediation state machine', () => {
     expect(harness.published).toHaveLength(1);
   });
 
+  const timedOut = async () => {
+    const timeout = new Error('Task timed out');
+    timeout.name = 'States.Timeout';
+    throw timeout;
+  };
+
+  it('follows a decision that won over the timeout in the approvals table: approved, applied, approver named', async () => {
+    await tagStage({ 'apigw-remediation:mode': 'approve' });
+    const harness = await harnessWith();
+    const settlements: Record<string, unknown>[] = [];
+    const decision = {
+      decision: 'APPROVED',
+      approver: APPROVER,
+      decidedAt: '2026-11-22T09:59:59.000Z',
+      channel: 'slack',
+    };
+
+    const output = await harness.run(loggingFinding(), {
+      approval: timedOut,
+      timeoutSettlement: async (event) => {
+        settlements.push(event);
+        return { outcome: 'APPROVED', decision };
+      },
+    });
+
+    expect(settlements).toHaveLength(1);
+    expect(settlements[0]).toMatchObject({ settle: 'TIMEOUT', remediationId: expect.any(String) });
+    expect(outcomesOf(output)).toEqual(['REMEDIATED']);
+    expect(await logLevel()).toBe('ERROR');
+    expect(lastUpdate(harness)?.UserDefinedFields?.approver).toBe('Dana Approver (U024BE7LH)');
+    expect(lastUpdate(harness)?.Note?.Text).not.toContain('timed out');
+  });
+
+  it('follows a rejection that won over the timeout: REJECTED, nothing applied, even with onTimeout apply', async () => {
+    await tagStage({ 'apigw-remediation:mode': 'approve' });
+    const harness = await harnessWith({ approval: { onTimeout: 'apply' } });
+    const decision = {
+      decision: 'REJECTED',
+      approver: APPROVER,
+      decidedAt: '2026-11-22T09:59:59.000Z',
+      channel: 'slack',
+      comment: 'not during the freeze',
+    };
+
+    const output = await harness.run(loggingFinding(), {
+      approval: timedOut,
+      timeoutSettlement: async () => ({ outcome: 'REJECTED', decision, cause: JSON.stringify(decision) }),
+    });
+
+    expect(outcomesOf(output)).toEqual(['REJECTED']);
+    expect(await logLevel()).toBe('OFF');
+    expect(lastUpdate(harness)?.UserDefinedFields?.approver).toBe('Dana Approver (U024BE7LH)');
+  });
+
   it('applies anyway after an approval timeout when approval.onTimeout is apply', async () => {
     await tagStage({ 'apigw-remediation:mode': 'approve' });
     const harness = await harnessWith({ approval: { onTimeout: 'apply' } });

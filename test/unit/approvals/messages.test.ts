@@ -3,6 +3,8 @@ import type { ApprovalDecision } from '../../../remediators/approvals/contract.j
 import {
   APPROVE_ACTION_ID,
   approvalRequestMessage,
+  CHANGE_SECTIONS_PER_MESSAGE,
+  changeListReplies,
   decidedMessage,
   outcomeSentence,
   REJECT_ACTION_ID,
@@ -80,25 +82,71 @@ describe('the Slack approval request message', () => {
     expect(text).not.toContain('<!channel>');
   });
 
-  it("keeps the change list within Slack's 3,000-character section limit", () => {
-    const changes = Array.from({ length: 120 }, (_, index) => ({
-      controlId: 'Baseline.StageThrottling' as const,
-      setting: `methodSettings[~1orders~1${index}/GET].throttlingRateLimit`,
-      before: null,
-      after: 1000,
-    }));
-    const big = newApprovalRecord(APPROVAL_ID, approvalRequest({ changes }), DURING);
-    const texts = blocksOf(approvalRequestMessage(big.subject, APPROVAL_ID, undefined)).flatMap((block) =>
+  const sectionTexts = (message: SlackMessage) =>
+    blocksOf(message).flatMap((block) =>
       block.type === 'section' && block.text !== undefined ? [block.text.text] : [],
     );
+  const throttlingChanges = (count: number, valueLength = 0) =>
+    Array.from({ length: count }, (_, index) => ({
+      controlId: 'Baseline.StageThrottling' as const,
+      setting: `methodSettings[~1orders~1${index}/GET].throttlingRateLimit`,
+      before: valueLength === 0 ? null : 'v'.repeat(valueLength),
+      after: 1000,
+    }));
+
+  it('shows every one of 45 changes, numbered, within 3,000 characters a section and 50 blocks, with no link', () => {
+    const big = newApprovalRecord(APPROVAL_ID, approvalRequest({ changes: throttlingChanges(45) }), DURING);
+    const message = approvalRequestMessage(big.subject, APPROVAL_ID, undefined);
+    const texts = sectionTexts(message);
     for (const text of texts) expect(text.length).toBeLessThanOrEqual(3000);
-    expect(texts.join('')).toMatch(/…and \d+ more/);
+    expect(message.blocks.length).toBeLessThanOrEqual(50);
+    const all = texts.join('\n');
+    for (let index = 0; index < 45; index += 1) {
+      expect(all).toContain(
+        `${index + 1}/45 • Baseline.StageThrottling: \`methodSettings[~1orders~1${index}/GET].throttlingRateLimit\``,
+      );
+    }
+    expect(all).not.toMatch(/more: open the link/);
+    expect(changeListReplies(big.subject)).toEqual([]);
+  });
+
+  it('puts what one message cannot hold into thread replies and says so, losing no change', () => {
+    // ~2,000-character values: one change per section, more sections than a message may hold.
+    const count = CHANGE_SECTIONS_PER_MESSAGE + 10;
+    const big = newApprovalRecord(
+      APPROVAL_ID,
+      approvalRequest({ changes: throttlingChanges(count, 2_000) }),
+      DURING,
+    );
+    const message = approvalRequestMessage(big.subject, APPROVAL_ID, undefined);
+    const replies = changeListReplies(big.subject);
+    expect(message.blocks.length).toBeLessThanOrEqual(50);
+    expect(replies.length).toBeGreaterThan(0);
+    for (const reply of replies) expect(reply.blocks.length).toBeLessThanOrEqual(50);
+    expect(sectionTexts(message).join('')).toContain('are in the replies to this message');
+    const all = [message, ...replies].flatMap(sectionTexts).join('\n');
+    for (let index = 0; index < count; index += 1) {
+      expect(all).toContain(
+        `${index + 1}/${count} • Baseline.StageThrottling: \`methodSettings[~1orders~1${index}/GET]`,
+      );
+    }
+    for (const text of [message, ...replies].flatMap(sectionTexts))
+      expect(text.length).toBeLessThanOrEqual(3000);
+  });
+
+  it('splits one change longer than a section over several sections instead of cutting it', () => {
+    const [change] = throttlingChanges(1, 7_000);
+    if (change === undefined) throw new Error('no change');
+    const big = newApprovalRecord(APPROVAL_ID, approvalRequest({ changes: [change] }), DURING);
+    const texts = sectionTexts(approvalRequestMessage(big.subject, APPROVAL_ID, undefined));
+    for (const text of texts) expect(text.length).toBeLessThanOrEqual(3000);
+    expect(texts.join('').match(/v/g)?.length ?? 0).toBeGreaterThanOrEqual(7_000);
   });
 });
 
 describe('the decided message', () => {
   it('drops the buttons and says who decided and when', () => {
-    const message = decidedMessage(record.subject, { ...approved, comment: 'ok for prod' });
+    const message = decidedMessage(record.subject, { ...approved, comment: 'ok for prod' }, undefined);
     const blocks = blocksOf(message);
     expect(blocks.some((block) => block.type === 'actions')).toBe(false);
     expect(JSON.stringify(message)).toContain(
@@ -107,30 +155,61 @@ describe('the decided message', () => {
   });
 
   it('names the signed link when no Slack user is known', () => {
-    const message = decidedMessage(record.subject, {
-      ...approved,
-      decision: 'REJECTED',
-      approver: { id: 'link', name: 'link' },
-      channel: 'link',
-    });
+    const message = decidedMessage(
+      record.subject,
+      { ...approved, decision: 'REJECTED', approver: { id: 'link', name: 'link' }, channel: 'link' },
+      { status: 'DELIVERED', attempts: 1, at: '2026-11-21T10:06:01.000Z' },
+    );
     expect(message.text).toContain('Rejected by signed link at 2026-11-21T10:06:00.000Z.');
+    expect(JSON.stringify(message)).toContain('The workflow has received this decision.');
+  });
+
+  it('says how the delivery stands: final but unconfirmed, or the execution ended without it', () => {
+    const pending = decidedMessage(record.subject, approved, {
+      status: 'PENDING',
+      attempts: 2,
+      lastError: 'socket hang up',
+      at: '2026-11-21T10:06:01.000Z',
+    });
+    expect(JSON.stringify(pending)).toContain(
+      'This decision is final. Step Functions has not confirmed it yet',
+    );
+    const finished = decidedMessage(record.subject, approved, {
+      status: 'EXECUTION_FINISHED',
+      attempts: 1,
+      executionStatus: 'ABORTED',
+      error: 'TaskTimedOut',
+      at: '2026-11-21T10:06:01.000Z',
+    });
+    expect(JSON.stringify(finished)).toContain(
+      'The workflow execution ended (ABORTED) without receiving this decision, so it did not act on it.',
+    );
   });
 });
 
 describe('outcome sentences', () => {
   it('answer a second click with who decided first and when', () => {
-    expect(outcomeSentence({ kind: 'already-decided', decision: approved, record })).toBe(
-      'Already approved by jane.doe (U024BE7LH) at 2026-11-21T10:06:00.000Z. Nothing was changed.',
-    );
+    expect(
+      outcomeSentence({ kind: 'already-decided', decision: approved, record, delivery: undefined }),
+    ).toBe('Already approved by jane.doe (U024BE7LH) at 2026-11-21T10:06:00.000Z. Nothing was changed.');
   });
 
-  it('explain expiry, refusal and a workflow that stopped waiting', () => {
+  it('explain expiry, refusal, a foreign message and a claim that got no answer', () => {
     expect(outcomeSentence({ kind: 'expired', expiresAt: '2026-11-22T10:00:00.000Z' })).toContain(
       'expired at 2026-11-22T10:00:00.000Z',
     );
     expect(outcomeSentence({ kind: 'not-allowed' })).toContain('not on the list of approvers');
+    expect(outcomeSentence({ kind: 'wrong-message' })).toContain('does not belong to the approval request');
+    expect(outcomeSentence({ kind: 'unconfirmed' })).toContain('may or may not have been recorded');
     expect(
-      outcomeSentence({ kind: 'workflow-gone', decision: approved, record, error: 'TaskTimedOut' }),
-    ).toContain('no longer waits for it (TaskTimedOut)');
+      outcomeSentence({
+        kind: 'decided',
+        decision: approved,
+        record,
+        delivery: { status: 'DELIVERED', attempts: 1, at: '2026-11-21T10:06:01.000Z' },
+      }),
+    ).toBe(
+      'Approved by jane.doe (U024BE7LH) at 2026-11-21T10:06:00.000Z. The workflow has received this decision.',
+    );
   });
 });

@@ -6,6 +6,7 @@ import {
   csrfToken,
   newApprovalId,
   newCsrfNonce,
+  linkSignature,
   verifyApprovalLink,
   verifyCsrfToken,
 } from '../../../remediators/approvals/signed-link.js';
@@ -79,6 +80,22 @@ describe('signed links', () => {
     expect(verifyApprovalLink(KEY, { ...parts, approvalId: '../../etc' }, EXPIRES - 1)).toEqual({
       status: 'forbidden',
     });
+  });
+
+  it('accept the expiry only in its one canonical form: no leading zero, sign or spaces', () => {
+    const parts = linkParts(link);
+    for (const exp of [`0${EXPIRES}`, `00${EXPIRES}`, `+${EXPIRES}`, ` ${EXPIRES}`, `${EXPIRES}.0`, '0']) {
+      expect(verifyApprovalLink(KEY, { ...parts, exp }, EXPIRES - 1), exp).toEqual({ status: 'forbidden' });
+    }
+    // Even signed with the padded value: the signer never produces it, so it is never valid.
+    const padded = { approvalId, expiresAtEpoch: EXPIRES };
+    expect(
+      verifyApprovalLink(
+        KEY,
+        { approvalId, exp: `0${EXPIRES}`, sig: linkSignature(KEY, padded) },
+        EXPIRES - 1,
+      ),
+    ).toEqual({ status: 'forbidden' });
   });
 
   it('are forbidden for any one-character change of the signature', () => {

@@ -22,8 +22,28 @@ describe('parsing Slack interactivity payloads', () => {
         decision: 'APPROVED',
         approver: { id: 'U024BE7LH', name: 'jane.doe' },
         responseUrl: RESPONSE_URL,
+        message: { channel: 'C0123456789', ts: '1700000000.000001' },
       },
     });
+  });
+
+  it("posts only to Slack's response_url hosts, over https (or an origin configured for a fake Slack)", () => {
+    const bodyWith = (responseUrl: string) =>
+      blockActionsBody({ approvalId: APPROVAL_ID, actionId: APPROVE_ACTION_ID, responseUrl, ...JANE });
+    for (const url of [
+      'https://attacker.example/actions/T1/1/x',
+      'http://hooks.slack.com/actions/T1/1/x',
+      'https://hooks.slack.com.attacker.example/actions/T1/1/x',
+      'https://hooks.slack.com:8443/actions/T1/1/x',
+      'https://user@hooks.slack.com/actions/T1/1/x',
+      'http://169.254.169.254/latest/meta-data/',
+    ]) {
+      expect(parseInteraction(bodyWith(url)).kind, url).toBe('refused');
+    }
+    expect(parseInteraction(bodyWith('https://hooks.slack-gov.com/actions/T1/1/x')).kind).toBe('click');
+    expect(
+      parseInteraction(bodyWith('http://127.0.0.1:4567/response/T1/1/abc'), ['http://127.0.0.1:4567']).kind,
+    ).toBe('click');
   });
 
   it('reads a Reject click', () => {
