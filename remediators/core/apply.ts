@@ -4,9 +4,10 @@
  * 1. ensurePrerequisites — access log group, baseline WAFv2 web ACL, the Region's API Gateway
  *    CloudWatch role; each created once and only when absent.
  * 2. applyApiChanges     — one UpdateRestApi / UpdateApi.
- * 3. createDeployment    — only when a change needs one; created WITHOUT a stage name and then
- *    pointed at by the stage update (naming an existing stage in CreateDeployment makes moto
- *    replace the stage and wipe its settings; AWS supports both forms).
+ * 3. createDeployment    — only for a V2 stage without autoDeploy whose API-level change cannot
+ *    take effect otherwise (never REST: it takes API changes with the stage update); created
+ *    WITHOUT a stage name and then pointed at by the stage update (naming an existing stage in
+ *    CreateDeployment makes moto replace the stage and wipe its settings; AWS supports both forms).
  * 4. updateStage         — ONE UpdateStage with every stage change (+ the new deployment id).
  * 5. associateWebAcl     — wafv2 AssociateWebACL with the baseline web ACL.
  * Then verifyStage re-reads and re-evaluates (with retries: WAF associations take time).
@@ -16,7 +17,6 @@
  * runs them all for one stage.
  */
 import {
-  CreateDeploymentCommand as CreateRestDeploymentCommand,
   GetAccountCommand,
   UpdateAccountCommand,
   UpdateRestApiCommand,
@@ -46,7 +46,7 @@ import { logger } from '../shared/powertools.js';
 import { formatStageArn } from './arn.js';
 import { accountRegionKey, createCoreCache, type CoreCache } from './cache.js';
 import { callsBetween, type ApiCallCounts, type CoreClients } from './clients.js';
-import { orderControlIds, planStage, settingChanges, type StagePlan } from './plan.js';
+import { orderControlIds, PlanOperationError, planStage, settingChanges, type StagePlan } from './plan.js';
 import { readStageSnapshot } from './snapshot.js';
 import type { ControlId, Evaluation, SettingChange, StageRef } from './types.js';
 
@@ -310,25 +310,27 @@ export interface DeploymentResult {
   readonly deploymentId?: string;
 }
 
+/**
+ * Only V2 stages without autoDeploy ever get here (plan.ts refuses a createDeployment operation
+ * anywhere else): a deployment publishes the API's current definition, including work nobody has
+ * released, so REST stages take their API-level change with the stage update instead.
+ */
 export async function createDeployment(plan: StagePlan, clients: CoreClients): Promise<DeploymentResult> {
   const { ref } = plan;
   if (!plan.redeploy) return { actions: [] };
+  if (ref.apiType === 'REST') {
+    throw new PlanOperationError(
+      `refusing CreateDeployment for REST API ${ref.apiId}: REST stages take every change with the stage update, ` +
+        "and a deployment would publish the API's current definition",
+    );
+  }
   const description = `apigw-remediation: ${plan.plans
     .filter((control) => control.redeploy && control.changes.length > 0)
     .map((control) => control.controlId)
     .join(', ')} on stage ${ref.stageName}`;
-  const deploymentId =
-    ref.apiType === 'REST'
-      ? (
-          await clients.apiGateway.send(
-            new CreateRestDeploymentCommand({ restApiId: ref.apiId, description }),
-          )
-        ).id
-      : (
-          await clients.apiGatewayV2.send(
-            new CreateV2DeploymentCommand({ ApiId: ref.apiId, Description: description }),
-          )
-        ).DeploymentId;
+  const { DeploymentId: deploymentId } = await clients.apiGatewayV2.send(
+    new CreateV2DeploymentCommand({ ApiId: ref.apiId, Description: description }),
+  );
   if (deploymentId === undefined)
     throw new Error(`CreateDeployment for API ${ref.apiId} returned no deployment id`);
   return {
