@@ -293,6 +293,13 @@ export const ConfigSchema = z
     baseline: BaselineSchema.prefault({}),
     approval: ApprovalSchema.prefault({}),
     crossAccount: CrossAccountSchema.prefault({}),
+    /**
+     * Whether a control in mode auto (or an approval that timed out with approval.onTimeout apply)
+     * may create a deployment with nobody approving it. Only V2 stages without autoDeploy ever need
+     * one, and a deployment publishes the API's CURRENT definition, including changes nobody has
+     * released. False: such a fix is notified with the reason instead (mode approve still asks).
+     */
+    allowUnattendedDeployments: z.boolean().default(false),
   })
   .strict();
 

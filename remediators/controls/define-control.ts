@@ -4,6 +4,7 @@
  * once, so every control behaves the same way at those edges.
  */
 import type { BaselineConfig } from '../../config/schema.js';
+import { DEPLOYMENT_AFTER, DEPLOYMENT_SETTING } from '../core/types.js';
 import type {
   Control,
   ControlId,
@@ -104,10 +105,6 @@ function describeProtocols(protocols: readonly Protocol[]): string {
     ? `${protocols[0]}`
     : `${protocols.slice(0, -1).join(', ')} and ${protocols.at(-1)}`;
 }
-
-/** What the approver reads for a deployment: it publishes whatever the API's definition is now. */
-export const DEPLOYMENT_SETTING = 'deployment';
-export const DEPLOYMENT_AFTER = "publishes the API's current definition";
 
 /**
  * A deployment is a change of its own, listed with the control's changes so the approver, the

@@ -201,6 +201,14 @@ export interface SettingChange {
   readonly after: string | number | boolean | null;
 }
 
+/**
+ * The change a plan lists for a deployment (V2 stages without autoDeploy only), so the approver,
+ * the Security Hub note and the notification all read `deployment: {current deployment id} →
+ * publishes the API's current definition`.
+ */
+export const DEPLOYMENT_SETTING = 'deployment';
+export const DEPLOYMENT_AFTER = "publishes the API's current definition";
+
 /** The machine side of a change; the shell merges these into as few calls as possible. */
 export type Operation =
   /** One REST UpdateStage patch operation; all of a stage's go into ONE UpdateStage call. */

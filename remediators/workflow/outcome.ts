@@ -5,10 +5,11 @@
  */
 import type { ControlId, StageRef } from '../core/types.js';
 import { ApprovalDecisionSchema } from '../approvals/record.js';
-import type { ControlChange, OutcomeStatus, StageWorkItem } from './state.js';
+import type { ControlChange, NotAppliedReason, OutcomeStatus, StageWorkItem } from './state.js';
+import { UNATTENDED_DEPLOYMENT_REASON } from './plan-summary.js';
 
 /** What the plan did with a control that failed when the stage was read. */
-export type ControlHandling = 'applied' | 'dry-run' | 'notify' | 'report-only';
+export type ControlHandling = 'applied' | NotAppliedReason;
 
 export interface OutcomeEvaluation {
   readonly controlId: ControlId;
@@ -180,6 +181,11 @@ const LEFT_UNDONE: Readonly<
   'report-only': { outcome: 'SKIPPED', why: 'reported only (no safe automatic fix)' },
   notify: { outcome: 'SKIPPED', why: 'reported only (mode notify)' },
   'dry-run': { outcome: 'DRY_RUN', why: 'not changed (dry run)' },
+  'unattended-deployment': { outcome: 'SKIPPED', why: `reported only: ${UNATTENDED_DEPLOYMENT_REASON}` },
+  'stage-changed': {
+    outcome: 'SKIPPED',
+    why: 'not changed: the stage changed while waiting for approval, so the approved change is not what would be applied now',
+  },
 };
 
 /**

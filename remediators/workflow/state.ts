@@ -84,6 +84,15 @@ export const EvaluationSchema = z.object({
   reason: z.string(),
 });
 
+export const NOT_APPLIED_REASONS = [
+  'dry-run',
+  'notify',
+  'report-only',
+  'unattended-deployment',
+  'stage-changed',
+] as const;
+export type NotAppliedReason = (typeof NOT_APPLIED_REASONS)[number];
+
 /** Output of the snapshot task: what is wrong and what the workflow will do about it. */
 export const PlanSummarySchema = z.object({
   status: z.enum(['FOUND', 'GONE']),
@@ -91,8 +100,12 @@ export const PlanSummarySchema = z.object({
   evaluations: z.array(EvaluationSchema),
   /** Changes the workflow will make (controls in auto or approve mode, not dry-run). */
   toApply: z.array(ControlChangeSchema),
-  /** Changes left undone: dry-run, notify mode or report-only controls. */
-  notApplied: z.array(ControlChangeSchema.extend({ why: z.enum(['dry-run', 'notify', 'report-only']) })),
+  /**
+   * Changes left undone: dry-run, notify mode or report-only controls; a control in mode auto
+   * whose fix needs a deployment nobody approved (`unattended-deployment`); a change that was not
+   * what the approver saw because the stage changed during the approval wait (`stage-changed`).
+   */
+  notApplied: z.array(ControlChangeSchema.extend({ why: z.enum(NOT_APPLIED_REASONS) })),
   /** Controls whose fix the workflow applies (the plan is recomputed from a fresh read at apply time). */
   applyControls: z.array(ControlIdSchema),
   /** Next step; DRY_RUN and SKIPPED: something fails but configuration says not to change it. */

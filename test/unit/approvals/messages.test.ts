@@ -4,6 +4,7 @@ import {
   APPROVE_ACTION_ID,
   approvalRequestMessage,
   decidedMessage,
+  DEPLOYMENT_WARNING,
   outcomeSentence,
   REJECT_ACTION_ID,
 } from '../../../remediators/approvals/messages.js';
@@ -78,6 +79,29 @@ describe('the Slack approval request message', () => {
     const text = JSON.stringify(approvalRequestMessage(hostile.subject, APPROVAL_ID, undefined));
     expect(text).toContain("&lt;!channel&gt; &amp; 'x'");
     expect(text).not.toContain('<!channel>');
+  });
+
+  it("says plainly that a deployment publishes the API's current definition, and only when there is one", () => {
+    const changes = [
+      {
+        controlId: 'Baseline.DefaultEndpoint' as const,
+        setting: 'disableExecuteApiEndpoint',
+        before: false,
+        after: true,
+      },
+      {
+        controlId: 'Baseline.DefaultEndpoint' as const,
+        setting: 'deployment',
+        before: 'dep123',
+        after: "publishes the API's current definition",
+      },
+    ];
+    const deploying = newApprovalRecord(APPROVAL_ID, approvalRequest({ changes }), DURING);
+    const text = JSON.stringify(approvalRequestMessage(deploying.subject, APPROVAL_ID, undefined));
+    expect(text).toContain("`deployment`  `dep123` → `publishes the API's current definition`");
+    expect(text).toContain(DEPLOYMENT_WARNING);
+    expect(JSON.stringify(decidedMessage(deploying.subject, approved))).toContain(DEPLOYMENT_WARNING);
+    expect(json).not.toContain('creates a deployment');
   });
 
   it("keeps the change list within Slack's 3,000-character section limit", () => {

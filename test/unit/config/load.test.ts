@@ -92,7 +92,7 @@ describe('parseConfig errors name the file, the field and what is allowed', () =
     [
       'a misspelt top-level field',
       { dryrun: true },
-      'config/remediation.json: dryrun: unknown field; allowed: $schema, dryRun, controls, accounts, tags, baseline, approval, crossAccount',
+      'config/remediation.json: dryrun: unknown field; allowed: $schema, dryRun, controls, accounts, tags, baseline, approval, crossAccount, allowUnattendedDeployments',
     ],
     [
       'a log level the control does not accept',
