@@ -133,6 +133,16 @@ export const BaselineSchema = z
           ]),
         /** Rate-based rule: requests per 5 minutes per client IP before blocking. */
         rateLimitPer5Minutes: z.number().int().min(10).max(2_000_000_000).default(2000),
+        /**
+         * What each managed rule group does in a web ACL the service creates: `count` (the default
+         * for every group: OverrideAction Count, matches are counted and nothing is blocked) or
+         * `block` (OverrideAction None: the group's own rule actions apply). Start in count, watch
+         * the group's metrics and sampled requests, then set `block` (docs/controls.md). The
+         * rate-based rule always blocks. A web ACL that already exists is never changed.
+         */
+        ruleGroupActions: z
+          .partialRecord(z.enum(MANAGED_RULE_GROUPS), z.enum(['count', 'block']))
+          .default({}),
       })
       .strict()
       .prefault({}),

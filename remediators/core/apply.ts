@@ -41,6 +41,11 @@ import {
 } from '@aws-sdk/client-wafv2';
 import type { BaselineConfig, RemediationConfig } from '../../config/schema.js';
 import { getControl, snapshotPartsFor } from '../controls/catalog.js';
+import {
+  describeBaselineWebAcl,
+  RATE_LIMIT_RULE_NAME,
+  ruleGroupAction,
+} from '../controls/baseline-web-acl.js';
 import { accessLogGroupName } from '../controls/stage-settings.js';
 import { logger } from '../shared/powertools.js';
 import { formatStageArn } from './arn.js';
@@ -191,22 +196,27 @@ function visibility(metricName: string): VisibilityConfig {
   return { SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: metricName };
 }
 
-/** The baseline web ACL's rules: the configured AWS managed rule groups, then a per-IP rate limit. */
+/**
+ * The baseline web ACL's rules: the configured AWS managed rule groups, each in Count mode unless
+ * `ruleGroupActions` says block (OverrideAction Count: "override the rule group evaluation result
+ * to count only", WAFV2 API reference OverrideAction; None lets the group's rules block), then a
+ * per-IP rate limit that blocks. See controls/baseline-web-acl.ts for why groups start counting.
+ */
 export function baselineWebAclRules(baseline: BaselineConfig): Rule[] {
   const { name, managedRuleGroups, rateLimitPer5Minutes } = baseline.webAcl;
   const managed: Rule[] = managedRuleGroups.map((group, index) => ({
     Name: `AWS-${group}`,
     Priority: index,
     Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: group } },
-    OverrideAction: { None: {} },
+    OverrideAction: ruleGroupAction(baseline, group) === 'block' ? { None: {} } : { Count: {} },
     VisibilityConfig: visibility(`${name}-${group}`),
   }));
   const rateLimit: Rule = {
-    Name: 'RateLimitPerIp',
+    Name: RATE_LIMIT_RULE_NAME,
     Priority: managed.length,
     Statement: { RateBasedStatement: { Limit: rateLimitPer5Minutes, AggregateKeyType: 'IP' } },
     Action: { Block: {} },
-    VisibilityConfig: visibility(`${name}-RateLimitPerIp`),
+    VisibilityConfig: visibility(`${name}-${RATE_LIMIT_RULE_NAME}`),
   };
   return [...managed, rateLimit];
 }
@@ -245,7 +255,9 @@ async function findOrCreateWebAcl(
     cache.webAclArns.set(key, arn);
     return {
       arn,
-      actions: [{ action: 'CreateWebACL', resource: arn, detail: `baseline web ACL ${name} (REGIONAL)` }],
+      actions: [
+        { action: 'CreateWebACL', resource: arn, detail: `${describeBaselineWebAcl(baseline)} (REGIONAL)` },
+      ],
     };
   } catch (error) {
     if (errorName(error) !== 'WAFDuplicateItemException') throw error;

@@ -129,6 +129,10 @@ describe('remediateStage on an insecure REST stage (moto)', () => {
       AggregateKeyType: 'IP',
     });
     expect(rules.find((rule) => rule.Statement?.RateBasedStatement)?.Action).toEqual({ Block: {} });
+    // The managed groups read back in Count mode: the new web ACL blocks nothing but the rate rule.
+    expect(
+      rules.filter((rule) => rule.Statement?.ManagedRuleGroupStatement).map((rule) => rule.OverrideAction),
+    ).toEqual([{ Count: {} }, { Count: {} }, { Count: {} }]);
 
     const logs = new CloudWatchLogsClient({
       region: MOTO_REGION,

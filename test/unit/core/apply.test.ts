@@ -179,12 +179,37 @@ describe('ensurePrerequisites', () => {
       Rules: baselineWebAclRules(baseline),
       Tags: [{ Key: 'managed-by', Value: 'apigw-remediation' }],
     });
-    expect(baselineWebAclRules(baseline).map((rule) => [rule.Name, rule.Priority])).toEqual([
-      ['AWS-AWSManagedRulesCommonRuleSet', 0],
-      ['AWS-AWSManagedRulesKnownBadInputsRuleSet', 1],
-      ['AWS-AWSManagedRulesAmazonIpReputationList', 2],
-      ['RateLimitPerIp', 3],
+    // Managed groups start in Count mode (nothing blocked until observed); only the rate rule blocks.
+    expect(
+      baselineWebAclRules(baseline).map((rule) => [
+        rule.Name,
+        rule.Priority,
+        rule.OverrideAction,
+        rule.Action,
+      ]),
+    ).toEqual([
+      ['AWS-AWSManagedRulesCommonRuleSet', 0, { Count: {} }, undefined],
+      ['AWS-AWSManagedRulesKnownBadInputsRuleSet', 1, { Count: {} }, undefined],
+      ['AWS-AWSManagedRulesAmazonIpReputationList', 2, { Count: {} }, undefined],
+      ['RateLimitPerIp', 3, undefined, { Block: {} }],
     ]);
+  });
+
+  it('lets a managed group block once the configuration moves it out of Count mode', () => {
+    const blocking = BaselineSchema.parse({
+      webAcl: { ruleGroupActions: { AWSManagedRulesKnownBadInputsRuleSet: 'block' } },
+    });
+
+    const actions = Object.fromEntries(
+      baselineWebAclRules(blocking).map((rule) => [rule.Name, rule.OverrideAction ?? rule.Action]),
+    );
+
+    expect(actions).toEqual({
+      'AWS-AWSManagedRulesCommonRuleSet': { Count: {} },
+      'AWS-AWSManagedRulesKnownBadInputsRuleSet': { None: {} },
+      'AWS-AWSManagedRulesAmazonIpReputationList': { Count: {} },
+      RateLimitPerIp: { Block: {} },
+    });
   });
 
   it('sends only names, description and metric names WAF accepts (WAFV2 API model patterns)', async () => {
