@@ -102,11 +102,24 @@ export const BaselineSchema = z
         httpFormat: accessLogFormat(DEFAULT_HTTP_ACCESS_LOG_FORMAT),
         /** WebSocket API stages (APIGateway.9): only WebSocket API context variables. */
         webSocketFormat: accessLogFormat(DEFAULT_WEBSOCKET_ACCESS_LOG_FORMAT),
-        /** Log group per stage: `{prefix}/{apiId}/{stageName}`. */
+        /** Log group per REST or WebSocket stage: `{prefix}/{apiId}/{stageName}`. */
         logGroupNamePrefix: z
           .string()
           .regex(/^[\w\-/.#]+$/, 'letters, digits and _ - / . # only')
           .default('/aws/apigateway/access-logs'),
+        /**
+         * Log group per HTTP API stage. HTTP access logs go through CloudWatch Logs log delivery and
+         * its account resource policy (5,120 characters): under `/aws/vendedlogs/` the policy does
+         * not grow per log group (remediators/controls/stage-settings.ts).
+         */
+        httpLogGroupNamePrefix: z
+          .string()
+          .regex(/^[\w\-/.#]+$/, 'letters, digits and _ - / . # only')
+          .refine((prefix) => prefix.startsWith('/aws/vendedlogs/'), {
+            message:
+              'HTTP access log groups must be under /aws/vendedlogs/ so log delivery does not grow the CloudWatch Logs resource policy (5,120 characters) per log group',
+          })
+          .default('/aws/vendedlogs/apigateway/access-logs'),
         retentionDays: z
           .number()
           .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {

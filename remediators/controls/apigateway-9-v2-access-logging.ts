@@ -34,7 +34,7 @@ function inspectV2(snapshot: V2StageSnapshot, baseline: BaselineConfig): Inspect
   // each changed field is still shown to the approver as its own before → after.
   const operation = {
     kind: 'v2AccessLog',
-    destinationArn: destinationArn || accessLogGroupArn(baseline, snapshot.ref),
+    destinationArn: destinationArn || accessLogGroupArn(baseline, snapshot.ref, protocolOf(snapshot)),
     format: formatPasses && format ? format : baselineFormat(snapshot, baseline),
   } as const;
   const problems: string[] = [];

@@ -46,7 +46,6 @@ import {
   RATE_LIMIT_RULE_NAME,
   ruleGroupAction,
 } from '../controls/baseline-web-acl.js';
-import { accessLogGroupName } from '../controls/stage-settings.js';
 import { logger } from '../shared/powertools.js';
 import { formatStageArn } from './arn.js';
 import { accountRegionKey, createCoreCache, type CoreCache } from './cache.js';
@@ -93,8 +92,30 @@ function stageLabel(ref: StageRef): string {
 // ---------------------------------------------------------------------------------------
 // 1. Prerequisites
 
-async function ensureAccessLogGroup(ref: StageRef, baseline: BaselineConfig, clients: CoreClients) {
-  const logGroupName = accessLogGroupName(baseline, ref);
+/**
+ * The log group the plan points the stage at, read from the planned destination ARN
+ * (`arn:…:log-group:{name}`): the prefix depends on the protocol (HTTP access logs live under
+ * /aws/vendedlogs/, see stage-settings.ts), which only the control that planned it knew.
+ */
+function plannedAccessLogGroupName(plan: StagePlan): string {
+  const destination =
+    plan.ref.apiType === 'REST'
+      ? plan.restStagePatchOperations.find(
+          (operation) => operation.path === '/accessLogSettings/destinationArn',
+        )?.value
+      : plan.v2StageUpdate?.AccessLogSettings?.DestinationArn;
+  const name = destination?.split(':log-group:')[1];
+  if (name === undefined || name === '') {
+    throw new Error(
+      `stage ${stageLabel(plan.ref)}: the plan needs an access log group but sets no log group destination ` +
+        `(got ${JSON.stringify(destination)})`,
+    );
+  }
+  return name;
+}
+
+async function ensureAccessLogGroup(plan: StagePlan, baseline: BaselineConfig, clients: CoreClients) {
+  const logGroupName = plannedAccessLogGroupName(plan);
   const existing = await clients.logs.send(
     new DescribeLogGroupsCommand({ logGroupNamePrefix: logGroupName }),
   );
@@ -278,7 +299,7 @@ export async function ensurePrerequisites(
   const { ref } = plan;
   const actions: ActionTaken[] = [];
   if (plan.prerequisites.includes('accessLogGroup')) {
-    actions.push(...(await ensureAccessLogGroup(ref, baseline, clients)));
+    actions.push(...(await ensureAccessLogGroup(plan, baseline, clients)));
   }
   if (plan.prerequisites.includes('accountCloudWatchRole')) {
     actions.push(...(await ensureAccountCloudWatchRole(ref, baseline, clients, cache)));

@@ -98,7 +98,7 @@ describe('remediateStage on an insecure REST stage (moto)', () => {
     expect(stageWide?.throttlingRateLimit).toBe(baseline.throttling.rateLimit);
     expect(stageWide?.throttlingBurstLimit).toBe(baseline.throttling.burstLimit);
     expect(stage.accessLogSettings).toEqual({
-      destinationArn: accessLogGroupArn(baseline, ref),
+      destinationArn: accessLogGroupArn(baseline, ref, 'REST'),
       format: DEFAULT_ACCESS_LOG_FORMAT,
     });
     // No deployment: the stage still serves the deployment it had (nothing unreleased was published).
@@ -139,13 +139,13 @@ describe('remediateStage on an insecure REST stage (moto)', () => {
       endpoint: moto.endpoint,
       credentials: motoCredentials,
     });
-    const groupName = accessLogGroupName(baseline, ref);
+    const groupName = accessLogGroupName(baseline, ref, 'REST');
     const groups = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: groupName }));
     expect(groups.logGroups?.map((group) => [group.logGroupName, group.retentionInDays])).toEqual([
       [groupName, baseline.accessLogs.retentionDays],
     ]);
     const groupTags = await logs.send(
-      new ListTagsForResourceCommand({ resourceArn: accessLogGroupArn(baseline, ref) }),
+      new ListTagsForResourceCommand({ resourceArn: accessLogGroupArn(baseline, ref, 'REST') }),
     );
     expect(groupTags.tags).toEqual(baseline.resourceTags);
 
@@ -235,7 +235,7 @@ describe('remediateStage on an insecure REST stage (moto)', () => {
       endpoint: moto.endpoint,
       credentials: motoCredentials,
     });
-    const logGroupName = accessLogGroupName(baseline, ref);
+    const logGroupName = accessLogGroupName(baseline, ref, 'REST');
     await logs.send(new CreateLogGroupCommand({ logGroupName }));
     await logs.send(new PutRetentionPolicyCommand({ logGroupName, retentionInDays: 30 }));
 
@@ -257,7 +257,7 @@ describe('remediateStage on an insecure REST stage (moto)', () => {
       endpoint: moto.endpoint,
       credentials: motoCredentials,
     });
-    const logGroupName = accessLogGroupName(baseline, ref);
+    const logGroupName = accessLogGroupName(baseline, ref, 'REST');
     // Created, then the run stopped before PutRetentionPolicy.
     await logs.send(new CreateLogGroupCommand({ logGroupName }));
 

@@ -66,7 +66,7 @@ describe('planStage (REST, every control)', () => {
         {
           op: 'replace',
           path: '/accessLogSettings/destinationArn',
-          value: accessLogGroupArn(BASELINE, insecureRest.ref),
+          value: accessLogGroupArn(BASELINE, insecureRest.ref, 'REST'),
         },
         { op: 'replace', path: '/*/*/throttling/rateLimit', value: String(BASELINE.throttling.rateLimit) },
         { op: 'replace', path: '/*/*/throttling/burstLimit', value: String(BASELINE.throttling.burstLimit) },
@@ -217,7 +217,7 @@ describe('planStage (V2)', () => {
       sendMessage: { ThrottlingRateLimit: 5 },
     });
     expect(plan.v2StageUpdate?.AccessLogSettings).toEqual({
-      DestinationArn: accessLogGroupArn(BASELINE, snapshot.ref),
+      DestinationArn: accessLogGroupArn(BASELINE, snapshot.ref, 'WEBSOCKET'),
       Format: BASELINE.accessLogs.webSocketFormat,
     });
   });
