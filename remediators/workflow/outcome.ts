@@ -96,10 +96,15 @@ function approverOf(item: StageWorkItem, outcome: OutcomeStatus): string {
 function reasonOf(item: StageWorkItem, outcome: OutcomeStatus): string {
   const timeout = item.decision?.approvalTimeoutSeconds;
   switch (outcome) {
-    case 'REMEDIATED':
-      return item.approvalError?.Error === 'States.Timeout'
-        ? `fixed ${item.plan?.applyControls.join(', ') ?? ''} after the approval timed out (approval.onTimeout apply)`
-        : `fixed ${item.plan?.applyControls.join(', ') ?? ''}`;
+    case 'REMEDIATED': {
+      const fixed =
+        item.approvalError?.Error === 'States.Timeout'
+          ? `fixed ${item.plan?.applyControls.join(', ') ?? ''} after the approval timed out (approval.onTimeout apply)`
+          : `fixed ${item.plan?.applyControls.join(', ') ?? ''}`;
+      return item.plan?.recheck === undefined
+        ? fixed
+        : `${fixed}; re-read after the approval wait: ${item.plan.recheck}`;
+    }
     case 'ALREADY_COMPLIANT':
     case 'DRY_RUN':
       return item.plan?.reason ?? outcome;
@@ -216,7 +221,8 @@ export function controlRecord(record: OutcomeRecord, evaluation: OutcomeEvaluati
   return {
     ...own,
     outcome: undone.outcome,
-    approver: `nobody (${handling})`,
+    // An approver did decide on a change the stage then outgrew: keep who that was.
+    approver: handling === 'stage-changed' ? record.approver : `nobody (${handling})`,
     reason: `${controlId} fails, ${undone.why}: ${evaluation.reason}`,
   };
 }

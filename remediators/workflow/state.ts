@@ -106,13 +106,15 @@ export const PlanSummarySchema = z.object({
    * what the approver saw because the stage changed during the approval wait (`stage-changed`).
    */
   notApplied: z.array(ControlChangeSchema.extend({ why: z.enum(NOT_APPLIED_REASONS) })),
-  /** Controls whose fix the workflow applies (the plan is recomputed from a fresh read at apply time). */
+  /** Controls whose fix the workflow applies (after an approval wait, re-planned from a fresh read by the recheck task). */
   applyControls: z.array(ControlIdSchema),
   /** Next step; DRY_RUN and SKIPPED: something fails but configuration says not to change it. */
   next: z.enum(['ALREADY_COMPLIANT', 'DRY_RUN', 'SKIPPED', 'APPLY', 'APPROVE', 'GONE']),
   reason: z.string(),
   /** When next is APPROVE: the approval request's times (ISO-8601). */
   approvalWindow: z.object({ requestedAt: z.string(), expiresAt: z.string() }).optional(),
+  /** Set by the recheck task after the approval wait: how the stage compared with what was approved. */
+  recheck: z.string().optional(),
 });
 export type PlanSummary = z.infer<typeof PlanSummarySchema>;
 
