@@ -77,12 +77,12 @@ export function remediationWriteStatements({
       ].map((path) => apiGateway(partition, path)),
     }),
     new PolicyStatement({
+      // V2 stages without autoDeploy only: REST stages take API-level changes with the stage update
+      // and are never redeployed (remediators/core/apply.ts createDeployment).
       sid: 'Redeploy',
       effect: Effect.ALLOW,
       actions: ['apigateway:POST'],
-      resources: [`/restapis/${API_ID}/deployments`, `/apis/${API_ID}/deployments`].map((path) =>
-        apiGateway(partition, path),
-      ),
+      resources: [apiGateway(partition, `/apis/${API_ID}/deployments`)],
     }),
     new PolicyStatement({
       sid: 'AssociateBaselineWebAcl',
