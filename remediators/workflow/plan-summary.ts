@@ -32,8 +32,9 @@ function changesOf(plan: ControlPlan | undefined): ControlChange[] {
  * Controls in mode `off` are ignored; a non-compliant control is applied when its mode is auto or
  * approve and it is not in dry-run, otherwise its changes are listed as not applied (and why).
  * A control in mode auto whose plan needs a deployment is applied only when the configuration
- * allows unattended deployments; otherwise it is notified (`unattended-deployment`), because a
- * deployment publishes whatever the API's definition is now and nobody would have seen that.
+ * allows unattended deployments or the stage's change set goes to an approver anyway; otherwise
+ * it is notified (`unattended-deployment`), because a deployment publishes whatever the API's
+ * definition is now and nobody would have seen that.
  * A non-compliant control without changes (report-only, or unsafe to fix here) is reported only.
  */
 export function summarizePlan(input: PlanInput): PlanSummary {
@@ -48,6 +49,8 @@ export function summarizePlan(input: PlanInput): PlanSummary {
   const notApplied: PlanSummary['notApplied'] = [];
   const applyControls: PlanSummary['applyControls'] = [];
   let needsApproval = false;
+  const heldForDeployment: ControlChange[] = [];
+  const heldForDeploymentIds: PlanSummary['applyControls'] = [];
   for (const evaluation of failing) {
     const decision = decisionsById.get(evaluation.controlId);
     const controlPlan = plansById.get(evaluation.controlId);
@@ -62,12 +65,23 @@ export function summarizePlan(input: PlanInput): PlanSummary {
       controlPlan?.redeploy === true &&
       input.allowUnattendedDeployments !== true
     ) {
-      notApplied.push(...changes.map((change) => ({ ...change, why: 'unattended-deployment' as const })));
+      heldForDeploymentIds.push(evaluation.controlId);
+      heldForDeployment.push(...changes);
     } else {
       toApply.push(...changes);
       applyControls.push(evaluation.controlId);
       if (decision.mode === 'approve') needsApproval = true;
     }
+  }
+  // Approval covers the change set: when someone approves the stage's changes anyway, the
+  // deployment is in front of them and is not unattended. Otherwise it is notified.
+  if (needsApproval) {
+    toApply.push(...heldForDeployment);
+    applyControls.push(...heldForDeploymentIds);
+  } else {
+    notApplied.push(
+      ...heldForDeployment.map((change) => ({ ...change, why: 'unattended-deployment' as const })),
+    );
   }
   const reportOnly = failing
     .filter((evaluation) => changesOf(plansById.get(evaluation.controlId)).length === 0)
@@ -86,7 +100,7 @@ export function summarizePlan(input: PlanInput): PlanSummary {
   }
   if (applyControls.length === 0) {
     const dryRun = notApplied.some((change) => change.why === 'dry-run');
-    const heldForDeployment = [
+    const heldBack = [
       ...new Set(
         notApplied
           .filter((change) => change.why === 'unattended-deployment')
@@ -96,9 +110,7 @@ export function summarizePlan(input: PlanInput): PlanSummary {
     const why = [
       ...notApplied.map((change) => `${change.controlId} ${change.setting} (${change.why})`),
       ...reportOnly,
-      ...(heldForDeployment.length === 0
-        ? []
-        : [`${heldForDeployment.join(', ')}: ${UNATTENDED_DEPLOYMENT_REASON}`]),
+      ...(heldBack.length === 0 ? [] : [`${heldBack.join(', ')}: ${UNATTENDED_DEPLOYMENT_REASON}`]),
     ].join('; ');
     return dryRun
       ? { ...base, next: 'DRY_RUN', reason: `dry run: would change ${why}` }

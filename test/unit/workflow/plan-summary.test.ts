@@ -144,6 +144,17 @@ describe('summarizePlan', () => {
       expect(summary.toApply.map((change) => change.setting)).toContain('deployment');
     });
 
+    it('goes with the change set to the approver when another control asks for approval anyway', () => {
+      const summary = summarizePlan({
+        ...input('auto'),
+        decisions: [decision('APIGateway.3', 'approve'), decision('Baseline.DefaultEndpoint', 'auto')],
+      });
+      expect(summary.next).toBe('APPROVE');
+      expect(summary.applyControls).toEqual(['APIGateway.3', 'Baseline.DefaultEndpoint']);
+      expect(summary.notApplied).toEqual([]);
+      expect(summary.toApply.map((change) => change.setting)).toContain('deployment');
+    });
+
     it('goes to the approver in mode approve, the deployment listed as a change', () => {
       const summary = summarizePlan(input('approve'));
       expect(summary.next).toBe('APPROVE');
