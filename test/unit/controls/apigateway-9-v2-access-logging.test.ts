@@ -141,6 +141,21 @@ describe('APIGateway.9 V2 access logging', () => {
     );
   });
 
+  it.each([
+    ['WEBSOCKET', ['accountCloudWatchRole']],
+    ['HTTP', []],
+  ] as const)(
+    'a %s stage that keeps its destination and gets a new format needs %j (WebSocket logs through the account role)',
+    (protocol, expected) => {
+      const snapshot = v2Snapshot(protocol, {
+        stage: {
+          accessLogSettings: { destinationArn: STAGE_LOG_GROUP_ARN.WEBSOCKET, format: '$context.status' },
+        },
+      });
+      expect(control.plan(snapshot, BASELINE).prerequisites).toEqual(expected);
+    },
+  );
+
   it('does not ask for the CloudWatch role of a WebSocket stage whose account already has one', () => {
     const snapshot = v2Snapshot('WEBSOCKET', { account: { cloudwatchRoleArn: CLOUDWATCH_ROLE_ARN } });
     expect(control.plan(snapshot, BASELINE).prerequisites).toEqual(['accessLogGroup']);
