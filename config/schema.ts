@@ -102,11 +102,24 @@ export const BaselineSchema = z
         httpFormat: accessLogFormat(DEFAULT_HTTP_ACCESS_LOG_FORMAT),
         /** WebSocket API stages (APIGateway.9): only WebSocket API context variables. */
         webSocketFormat: accessLogFormat(DEFAULT_WEBSOCKET_ACCESS_LOG_FORMAT),
-        /** Log group per stage: `{prefix}/{apiId}/{stageName}`. */
+        /** Log group per REST or WebSocket stage: `{prefix}/{apiId}/{stageName}`. */
         logGroupNamePrefix: z
           .string()
           .regex(/^[\w\-/.#]+$/, 'letters, digits and _ - / . # only')
           .default('/aws/apigateway/access-logs'),
+        /**
+         * Log group per HTTP API stage. HTTP access logs go through CloudWatch Logs log delivery and
+         * its account resource policy (5,120 characters): under `/aws/vendedlogs/` the policy does
+         * not grow per log group (remediators/controls/stage-settings.ts).
+         */
+        httpLogGroupNamePrefix: z
+          .string()
+          .regex(/^[\w\-/.#]+$/, 'letters, digits and _ - / . # only')
+          .refine((prefix) => prefix.startsWith('/aws/vendedlogs/'), {
+            message:
+              'HTTP access log groups must be under /aws/vendedlogs/ so log delivery does not grow the CloudWatch Logs resource policy (5,120 characters) per log group',
+          })
+          .default('/aws/vendedlogs/apigateway/access-logs'),
         retentionDays: z
           .number()
           .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
@@ -133,6 +146,16 @@ export const BaselineSchema = z
           ]),
         /** Rate-based rule: requests per 5 minutes per client IP before blocking. */
         rateLimitPer5Minutes: z.number().int().min(10).max(2_000_000_000).default(2000),
+        /**
+         * What each managed rule group does in a web ACL the service creates: `count` (the default
+         * for every group: OverrideAction Count, matches are counted and nothing is blocked) or
+         * `block` (OverrideAction None: the group's own rule actions apply). Start in count, watch
+         * the group's metrics and sampled requests, then set `block` (docs/controls.md). The
+         * rate-based rule always blocks. A web ACL that already exists is never changed.
+         */
+        ruleGroupActions: z
+          .partialRecord(z.enum(MANAGED_RULE_GROUPS), z.enum(['count', 'block']))
+          .default({}),
       })
       .strict()
       .prefault({}),
@@ -335,6 +358,13 @@ export const ConfigSchema = z
     baseline: BaselineSchema.prefault({}),
     approval: ApprovalSchema.prefault({}),
     crossAccount: CrossAccountSchema.prefault({}),
+    /**
+     * Whether a control in mode auto (or an approval that timed out with approval.onTimeout apply)
+     * may create a deployment with nobody approving it. Only V2 stages without autoDeploy ever need
+     * one, and a deployment publishes the API's CURRENT definition, including changes nobody has
+     * released. False: such a fix is notified with the reason instead (mode approve still asks).
+     */
+    allowUnattendedDeployments: z.boolean().default(false),
     limits: LimitsSchema.prefault({}),
     securityHub: SecurityHubSchema.prefault({}),
   })

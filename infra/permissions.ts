@@ -58,7 +58,11 @@ export function remediationWriteStatements({
   baseline,
 }: RemediationScope): PolicyStatement[] {
   const webAclArn = `arn:${partition}:wafv2:*:${account}:regional/webacl/${baseline.webAcl.name}/*`;
-  const logGroupArn = `arn:${partition}:logs:*:${account}:log-group:${baseline.accessLogs.logGroupNamePrefix}/*`;
+  const logGroupArns = [
+    baseline.accessLogs.logGroupNamePrefix,
+    // HTTP stages' access log groups live under /aws/vendedlogs/ (remediators/controls/stage-settings.ts).
+    baseline.accessLogs.httpLogGroupNamePrefix,
+  ].map((prefix) => `arn:${partition}:logs:*:${account}:log-group:${prefix}/*`);
   return [
     new PolicyStatement({
       sid: 'UpdateStagesAndApis',
@@ -73,12 +77,12 @@ export function remediationWriteStatements({
       ].map((path) => apiGateway(partition, path)),
     }),
     new PolicyStatement({
+      // V2 stages without autoDeploy only: REST stages take API-level changes with the stage update
+      // and are never redeployed (remediators/core/apply.ts createDeployment).
       sid: 'Redeploy',
       effect: Effect.ALLOW,
       actions: ['apigateway:POST'],
-      resources: [`/restapis/${API_ID}/deployments`, `/apis/${API_ID}/deployments`].map((path) =>
-        apiGateway(partition, path),
-      ),
+      resources: [apiGateway(partition, `/apis/${API_ID}/deployments`)],
     }),
     new PolicyStatement({
       sid: 'AssociateBaselineWebAcl',
@@ -103,7 +107,7 @@ export function remediationWriteStatements({
       sid: 'AccessLogGroups',
       effect: Effect.ALLOW,
       actions: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy', 'logs:TagResource', 'logs:TagLogGroup'],
-      resources: [logGroupArn],
+      resources: logGroupArns,
     }),
     new PolicyStatement({
       sid: 'FindAccessLogGroups',

@@ -82,6 +82,13 @@ export const TASKS = [
     needs: ['approvals'],
   },
   {
+    substitution: 'RecheckFunctionArn',
+    entry: 'remediators/handlers/recheck.ts',
+    description:
+      'After the approval wait: re-reads the stage and applies only what is still what the approver saw',
+    needs: ['config', 'memberRole'],
+  },
+  {
     substitution: 'ApplyFunctionArn',
     entry: 'remediators/handlers/apply.ts',
     description:

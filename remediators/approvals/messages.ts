@@ -2,6 +2,7 @@
  * What people read: the Slack approval message (Block Kit), the message once decided, and one
  * sentence per decision outcome, shared by Slack and the confirmation page. Pure.
  */
+import { DEPLOYMENT_SETTING } from '../core/types.js';
 import type { ApprovalDecision, Approver } from './contract.js';
 import { LINK_APPROVER_ID } from './approvers.js';
 import type { DecisionOutcome } from './decide.js';
@@ -137,8 +138,16 @@ function subjectBlocks(subject: ApprovalSubject): Record<string, unknown>[] {
       ],
     },
     ...changeBlocks(subject),
+    ...(subject.changes.some((change) => change.setting === DEPLOYMENT_SETTING)
+      ? [{ type: 'section', text: { type: 'mrkdwn', text: DEPLOYMENT_WARNING } }]
+      : []),
   ];
 }
+
+/** A deployment is not one setting: it releases whatever the API's definition is now, and the approver must know. */
+export const DEPLOYMENT_WARNING =
+  ":warning: *This creates a deployment.* It publishes the API's current definition to the stage, " +
+  'including any change to the API that has not been deployed yet.';
 
 /**
  * The approval request. Button values carry the short approval id only; `link` is the signed link

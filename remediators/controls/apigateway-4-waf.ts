@@ -1,10 +1,13 @@
 /**
  * APIGateway.4: REST stages must be associated with an AWS WAF web ACL (AWS Config rule
  * api-gw-associated-with-waf). Any existing web ACL passes and is never replaced: the fix only
- * associates the baseline web ACL with stages that have none.
+ * associates the baseline web ACL with stages that have none. The baseline web ACL's managed rule
+ * groups count before they block (baseline-web-acl.ts), and the planned change says which rules
+ * block and which only count.
  */
 import type { BaselineConfig } from '../../config/schema.js';
 import type { RestStageSnapshot } from '../core/types.js';
+import { describeBaselineWebAcl } from './baseline-web-acl.js';
 import { defineControl } from './define-control.js';
 import type { Inspection } from './define-control.js';
 
@@ -20,7 +23,8 @@ function inspectRest(snapshot: RestStageSnapshot, baseline: BaselineConfig): Ins
     ],
     changes: [
       {
-        change: { setting: 'webAclArn', before: null, after: `baseline web ACL ${baseline.webAcl.name}` },
+        // The approver reads which rules block and which only count (baseline-web-acl.ts).
+        change: { setting: 'webAclArn', before: null, after: describeBaselineWebAcl(baseline) },
         operation: { kind: 'associateBaselineWebAcl' },
       },
     ],

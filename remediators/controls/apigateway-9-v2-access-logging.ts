@@ -34,7 +34,7 @@ function inspectV2(snapshot: V2StageSnapshot, baseline: BaselineConfig): Inspect
   // each changed field is still shown to the approver as its own before → after.
   const operation = {
     kind: 'v2AccessLog',
-    destinationArn: destinationArn || accessLogGroupArn(baseline, snapshot.ref),
+    destinationArn: destinationArn || accessLogGroupArn(baseline, snapshot.ref, protocolOf(snapshot)),
     format: formatPasses && format ? format : baselineFormat(snapshot, baseline),
   } as const;
   const problems: string[] = [];
@@ -64,16 +64,18 @@ function inspectV2(snapshot: V2StageSnapshot, baseline: BaselineConfig): Inspect
 }
 
 /**
- * Only a stage that gets the service's destination needs the log group. HTTP APIs deliver
- * access logs through CloudWatch Logs log delivery; WebSocket APIs write through the Region's
- * API Gateway CloudWatch role, like REST. 'account' is not in `needs` so HTTP stages skip
- * GetAccount: without that part the role is listed and the shell checks it.
+ * Only a stage that gets the service's destination needs the log group. HTTP APIs deliver access
+ * logs through CloudWatch Logs log delivery and need nothing else. WebSocket APIs write access logs
+ * through the Region's API Gateway CloudWatch role, like REST, so that role is a prerequisite of
+ * every WebSocket access logging fix, an existing destination included: without it the stage logs
+ * nothing. 'account' is not in `needs` so HTTP stages skip GetAccount: without that part the role
+ * is listed, and the shell reads the account setting fresh and sets it only when it is missing.
  */
 function prerequisites(snapshot: StageSnapshot): Prerequisite[] {
-  if (snapshot.stage.accessLogSettings?.destinationArn) return [];
+  const logGroup: Prerequisite[] = snapshot.stage.accessLogSettings?.destinationArn ? [] : ['accessLogGroup'];
   return protocolOf(snapshot) === 'WEBSOCKET'
-    ? ['accessLogGroup', ...cloudWatchRolePrerequisite(snapshot)]
-    : ['accessLogGroup'];
+    ? [...logGroup, ...cloudWatchRolePrerequisite(snapshot)]
+    : logGroup;
 }
 
 export const apiGateway9V2AccessLogging = defineControl({

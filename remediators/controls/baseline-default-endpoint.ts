@@ -4,8 +4,16 @@
  * protection placed in front of it) must be disabled. Without a custom domain the default
  * endpoint is the only way in: disabling it would cut every client off, so it passes.
  *
- * The setting belongs to the API, not the stage, and takes effect only after a deployment:
- * always for REST; for V2 unless the stage deploys automatically.
+ * The setting belongs to the API, not the stage, and when it takes effect differs by API type:
+ * - REST: "This setting takes affect when you update any setting on any stage, such as updating
+ *   the deployment on the stage" (API Gateway developer guide, rest-api-disable-default-endpoint;
+ *   updating-api lists disableExecuteApiEndpoint as "requires modifying any stage on the API").
+ *   The remediation's own UpdateStage is such an update (plan.ts adds a stage patch that rewrites
+ *   a current value when no other control changes the stage), so REST NEVER deploys: a
+ *   CreateDeployment would publish the API's current definition, possibly unreleased work.
+ * - V2: "you must deploy your API for the change to take effect, unless automatic deployments are
+ *   enabled" (http-api-disable-default-endpoint). A stage without autoDeploy therefore needs a
+ *   deployment, which the plan lists as a change of its own (define-control.ts deploymentChange).
  */
 import type { ApiState, PlannedChange, StageSnapshot } from '../core/types.js';
 import { defineControl, requirePart } from './define-control.js';
@@ -56,9 +64,9 @@ function inspect(snapshot: StageSnapshot): Inspection {
   };
 }
 
-/** REST: only a deployment (or stage update) applies it. V2: auto-deploy stages pick it up themselves. */
+/** REST: the stage update applies it. V2: auto-deploy stages pick it up themselves; others need a deployment. */
 function redeploy(snapshot: StageSnapshot): boolean {
-  return snapshot.apiType === 'REST' || !snapshot.stage.autoDeploy;
+  return snapshot.apiType === 'V2' && !snapshot.stage.autoDeploy;
 }
 
 export const baselineDefaultEndpoint = defineControl({

@@ -19,7 +19,7 @@ function inspectRest(snapshot: RestStageSnapshot, baseline: BaselineConfig): Ins
   const changes: PlannedChange[] = [];
 
   if (!destinationArn) {
-    const destination = accessLogGroupArn(baseline, snapshot.ref);
+    const destination = accessLogGroupArn(baseline, snapshot.ref, 'REST');
     problems.push(
       'accessLogSettings.destinationArn is not set, so the stage writes no access logs; expected a destination',
     );

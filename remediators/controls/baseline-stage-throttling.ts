@@ -2,10 +2,24 @@
  * Baseline.StageThrottling: every stage needs a stage-wide throttle no higher than the
  * baseline, and no per-method (REST) or per-route (V2) override may raise it.
  *
- * Unset, zero and negative limits (API Gateway shows -1 for "no limit") fail on the stage-wide
- * setting: the stage then runs at the account's Regional limit. On an override, an unset field
- * inherits the stage-wide value (fixed there when it fails), while an explicit -1 or 0 lifts the
- * method out of the stage limit and is lowered like a limit above the baseline.
+ * What the values mean in API Gateway (REST MethodSetting throttlingRateLimit/BurstLimit,
+ * V2 RouteSettings ThrottlingRateLimit/BurstLimit):
+ * - 0 blocks every request: a method or route deliberately switched off. The console sets it that
+ *   way, and aws-cdk#10071 (fixed in aws-cdk#10088) was the bug of CDK dropping a 0 as "not set".
+ *   0 is the strictest limit there is, so it PASSES and is never raised to the baseline.
+ * - A negative value (GetStage shows -1, see aws-cdk#21358: "-1 is how they are reported from AWS
+ *   CLI when throttling is disabled") and an absent field both mean "not set".
+ * - Stage-wide (REST `*\/*`, V2 DefaultRouteSettings): not set means the stage has no throttle of
+ *   its own and runs at the account's Regional limit (10,000 rps, burst 5,000 by default;
+ *   https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html):
+ *   it fails and is set to the baseline.
+ * - Per method / per route: an ABSENT field inherits the stage-wide value (which this control fixes
+ *   there). A per-method or per-route setting overrides the stage-wide one for that method (the
+ *   throttling guide above), and AWS documents no inheritance for an explicit -1 there; so an
+ *   explicit negative value is read as "this method has no throttle of its own" and lowered to the
+ *   baseline, like a limit above it (lowering a limit never opens anything up).
+ * The text an approver or auditor reads says what a value means: 0 "blocks every request", -1 "is
+ * not set"; it never calls either "no limit".
  */
 import type { BaselineConfig } from '../../config/schema.js';
 import type { PlannedChange, RestStageSnapshot, V2StageSnapshot } from '../core/types.js';
@@ -49,26 +63,38 @@ function limitProblem(
       ? undefined
       : `${setting} is not set, so the stage runs at the account limit; ${expected}`;
   }
-  if (value <= 0) return `${setting} is ${value}, which means no limit; ${expected}`;
+  if (value < 0) {
+    return inherits
+      ? `${setting} is ${value}, which API Gateway shows for a limit that is not set, so this override does not hold the method to the stage limit; ${expected}`
+      : `${setting} is ${value}, which API Gateway shows for a limit that is not set, so the stage runs at the account limit; ${expected}`;
+  }
+  // 0 blocks every request on purpose (a switched-off method): stricter than any baseline.
   if (value > maximum) return `${setting} is ${value}, above the baseline; ${expected}`;
   return undefined;
 }
 
-function passReason(baseline: BaselineConfig): string {
+/** Limits of 0 pass, and the pass reason names them so nobody mistakes a switched-off method for an oversight. */
+function passReason(baseline: BaselineConfig, blocked: readonly string[]): string {
   const { rateLimit, burstLimit } = baseline.throttling;
-  return `the stage-wide throttle and every override are at most ${rateLimit} requests per second with bursts of at most ${burstLimit}`;
+  const blocking =
+    blocked.length === 0
+      ? ''
+      : `; ${blocked.join(', ')} ${blocked.length === 1 ? 'is' : 'are'} 0, which blocks every request`;
+  return `the stage-wide throttle and every override are at most ${rateLimit} requests per second with bursts of at most ${burstLimit}${blocking}`;
 }
 
 function inspectRest(snapshot: RestStageSnapshot, baseline: BaselineConfig): Inspection {
   const { methodSettings } = snapshot.stage;
   const problems: string[] = [];
   const changes: PlannedChange[] = [];
+  const blocked: string[] = [];
 
   const keys = [STAGE_WIDE_KEY, ...perMethodSettingKeys(methodSettings)];
   for (const key of keys) {
     for (const kind of LIMITS) {
       const setting = methodSettingName(key, FIELD_OF[kind]);
       const value = methodSettings[key]?.[FIELD_OF[kind]];
+      if (value === 0) blocked.push(setting);
       const problem = limitProblem(setting, value, kind, baseline, key !== STAGE_WIDE_KEY);
       if (problem === undefined) continue;
       const maximum = maximumOf(kind, baseline);
@@ -84,7 +110,7 @@ function inspectRest(snapshot: RestStageSnapshot, baseline: BaselineConfig): Ins
       });
     }
   }
-  return inspectionOf(problems, changes, passReason(baseline));
+  return inspectionOf(problems, changes, passReason(baseline, blocked));
 }
 
 function inspectV2(snapshot: V2StageSnapshot, baseline: BaselineConfig): Inspection {
@@ -107,11 +133,13 @@ function inspectV2(snapshot: V2StageSnapshot, baseline: BaselineConfig): Inspect
   ];
   const problems: string[] = [];
   const changes: PlannedChange[] = [];
+  const blocked: string[] = [];
 
   for (const { scope, name, settings, inherits } of scopes) {
     for (const kind of LIMITS) {
       const setting = `${name}.${FIELD_OF[kind]}`;
       const value = settings[FIELD_OF[kind]];
+      if (value === 0) blocked.push(setting);
       const problem = limitProblem(setting, value, kind, baseline, inherits);
       if (problem === undefined) continue;
       const maximum = maximumOf(kind, baseline);
@@ -122,7 +150,7 @@ function inspectV2(snapshot: V2StageSnapshot, baseline: BaselineConfig): Inspect
       });
     }
   }
-  return inspectionOf(problems, changes, passReason(baseline));
+  return inspectionOf(problems, changes, passReason(baseline, blocked));
 }
 
 export const baselineStageThrottling = defineControl({

@@ -4,6 +4,7 @@
  * once, so every control behaves the same way at those edges.
  */
 import type { BaselineConfig } from '../../config/schema.js';
+import { DEPLOYMENT_AFTER, DEPLOYMENT_SETTING } from '../core/types.js';
 import type {
   Control,
   ControlId,
@@ -56,7 +57,11 @@ export interface ControlDefinition {
   ) => Inspection;
   /** Resources the changes depend on (only asked when there are changes). */
   readonly prerequisites?: (snapshot: StageSnapshot) => readonly Prerequisite[];
-  /** Whether the changes take effect only after a deployment (only asked when there are changes). */
+  /**
+   * Whether the changes take effect only after a deployment (only asked when there are changes).
+   * Only a V2 stage without autoDeploy can need one: REST stages take API-level changes with the
+   * stage update (see baseline-default-endpoint.ts).
+   */
   readonly redeploy?: (snapshot: StageSnapshot) => boolean;
 }
 
@@ -101,6 +106,23 @@ function describeProtocols(protocols: readonly Protocol[]): string {
     : `${protocols.slice(0, -1).join(', ')} and ${protocols.at(-1)}`;
 }
 
+/**
+ * A deployment is a change of its own, listed with the control's changes so the approver, the
+ * note and the notification all say it: `deployment: {current deployment id} → publishes the
+ * API's current definition` (CreateDeployment snapshots the API as it is, including changes
+ * nobody has released yet).
+ */
+function deploymentChange(snapshot: StageSnapshot): PlannedChange {
+  return {
+    change: {
+      setting: DEPLOYMENT_SETTING,
+      before: snapshot.stage.deploymentId ?? null,
+      after: DEPLOYMENT_AFTER,
+    },
+    operation: { kind: 'createDeployment' },
+  };
+}
+
 export function defineControl(definition: ControlDefinition): Control {
   const { id, title, appliesTo, remediation, needs } = definition;
   const needsRest = appliesTo.includes('REST');
@@ -140,11 +162,12 @@ export function defineControl(definition: ControlDefinition): Control {
     if (changes.length === 0) {
       return { controlId: id, changes: [], prerequisites: [], redeploy: false };
     }
+    const redeploy = definition.redeploy?.(snapshot) ?? false;
     return {
       controlId: id,
-      changes,
+      changes: redeploy ? [...changes, deploymentChange(snapshot)] : changes,
       prerequisites: definition.prerequisites?.(snapshot) ?? [],
-      redeploy: definition.redeploy?.(snapshot) ?? false,
+      redeploy,
     };
   }
 

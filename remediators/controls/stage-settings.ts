@@ -3,7 +3,7 @@
  * value of a setting that a per-method key may inherit from `*\/*`, and access log naming.
  */
 import type { BaselineConfig } from '../../config/schema.js';
-import type { Prerequisite, StageRef, StageSnapshot } from '../core/types.js';
+import type { Prerequisite, Protocol, StageRef, StageSnapshot } from '../core/types.js';
 
 /** The method-settings key that applies to every method of a REST stage. */
 export const STAGE_WIDE_KEY = '*/*';
@@ -57,14 +57,34 @@ function logGroupSegment(name: string): string {
   return name.replaceAll('$', '#');
 }
 
-/** The access log group of one stage: `{prefix}/{apiId}/{stageName}`. */
-export function accessLogGroupName(baseline: BaselineConfig, ref: StageRef): string {
-  return `${baseline.accessLogs.logGroupNamePrefix}/${ref.apiId}/${logGroupSegment(ref.stageName)}`;
+/**
+ * The prefix of the service's access log groups for a protocol. HTTP APIs deliver access logs
+ * through CloudWatch Logs log delivery (the HTTP API logging guide asks for logs:CreateLogDelivery
+ * and logs:PutResourcePolicy), which grants itself each destination in the account's CloudWatch
+ * Logs resource policy, and a resource policy holds at most 5,120 characters. For log groups whose
+ * names start with `/aws/vendedlogs/` CloudWatch Logs does not need a statement per group (the
+ * Step Functions guide "Avoiding CloudWatch Logs resource policy size restrictions"; the Cognito
+ * LogDeliveryConfiguration reference: "To send logs to log groups with a resource policy of a
+ * size greater than 5120 characters, configure a log group with a path that starts with
+ * /aws/vendedlogs"). So HTTP access log groups live under `accessLogs.httpLogGroupNamePrefix`
+ * (default `/aws/vendedlogs/apigateway/access-logs`): thousands of HTTP stages in one account do
+ * not fill the policy. REST and WebSocket stages write through the Region's API Gateway CloudWatch
+ * role instead, with no resource policy involved, and keep `accessLogs.logGroupNamePrefix`.
+ */
+function accessLogGroupPrefix(baseline: BaselineConfig, protocol: Protocol): string {
+  return protocol === 'HTTP'
+    ? baseline.accessLogs.httpLogGroupNamePrefix
+    : baseline.accessLogs.logGroupNamePrefix;
+}
+
+/** The access log group of one stage: `{prefix for the protocol}/{apiId}/{stageName}`. */
+export function accessLogGroupName(baseline: BaselineConfig, ref: StageRef, protocol: Protocol): string {
+  return `${accessLogGroupPrefix(baseline, protocol)}/${ref.apiId}/${logGroupSegment(ref.stageName)}`;
 }
 
 /** The log group ARN API Gateway expects as access log destination (no trailing `:*`). */
-export function accessLogGroupArn(baseline: BaselineConfig, ref: StageRef): string {
-  return `arn:${ref.partition}:logs:${ref.region}:${ref.account}:log-group:${accessLogGroupName(baseline, ref)}`;
+export function accessLogGroupArn(baseline: BaselineConfig, ref: StageRef, protocol: Protocol): string {
+  return `arn:${ref.partition}:logs:${ref.region}:${ref.account}:log-group:${accessLogGroupName(baseline, ref, protocol)}`;
 }
 
 /** The field every access log format must contain so a log line can be tied to a request. */

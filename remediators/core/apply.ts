@@ -4,9 +4,10 @@
  * 1. ensurePrerequisites — access log group, baseline WAFv2 web ACL, the Region's API Gateway
  *    CloudWatch role; each created once and only when absent.
  * 2. applyApiChanges     — one UpdateRestApi / UpdateApi.
- * 3. createDeployment    — only when a change needs one; created WITHOUT a stage name and then
- *    pointed at by the stage update (naming an existing stage in CreateDeployment makes moto
- *    replace the stage and wipe its settings; AWS supports both forms).
+ * 3. createDeployment    — only for a V2 stage without autoDeploy whose API-level change cannot
+ *    take effect otherwise (never REST: it takes API changes with the stage update); created
+ *    WITHOUT a stage name and then pointed at by the stage update (naming an existing stage in
+ *    CreateDeployment makes moto replace the stage and wipe its settings; AWS supports both forms).
  * 4. updateStage         — ONE UpdateStage with every stage change (+ the new deployment id).
  * 5. associateWebAcl     — wafv2 AssociateWebACL with the baseline web ACL.
  * Then verifyStage re-reads and re-evaluates (with retries: WAF associations take time).
@@ -16,7 +17,6 @@
  * runs them all for one stage.
  */
 import {
-  CreateDeploymentCommand as CreateRestDeploymentCommand,
   GetAccountCommand,
   UpdateAccountCommand,
   UpdateRestApiCommand,
@@ -41,12 +41,16 @@ import {
 } from '@aws-sdk/client-wafv2';
 import type { BaselineConfig, RemediationConfig } from '../../config/schema.js';
 import { getControl, snapshotPartsFor } from '../controls/catalog.js';
-import { accessLogGroupName } from '../controls/stage-settings.js';
+import {
+  describeBaselineWebAcl,
+  RATE_LIMIT_RULE_NAME,
+  ruleGroupAction,
+} from '../controls/baseline-web-acl.js';
 import { logger } from '../shared/powertools.js';
 import { formatStageArn } from './arn.js';
 import { accountRegionKey, createCoreCache, type CoreCache } from './cache.js';
 import { callsBetween, type ApiCallCounts, type CoreClients } from './clients.js';
-import { orderControlIds, planStage, settingChanges, type StagePlan } from './plan.js';
+import { orderControlIds, PlanOperationError, planStage, settingChanges, type StagePlan } from './plan.js';
 import { readStageSnapshot } from './snapshot.js';
 import type { ControlId, Evaluation, SettingChange, StageRef } from './types.js';
 
@@ -88,8 +92,30 @@ function stageLabel(ref: StageRef): string {
 // ---------------------------------------------------------------------------------------
 // 1. Prerequisites
 
-async function ensureAccessLogGroup(ref: StageRef, baseline: BaselineConfig, clients: CoreClients) {
-  const logGroupName = accessLogGroupName(baseline, ref);
+/**
+ * The log group the plan points the stage at, read from the planned destination ARN
+ * (`arn:…:log-group:{name}`): the prefix depends on the protocol (HTTP access logs live under
+ * /aws/vendedlogs/, see stage-settings.ts), which only the control that planned it knew.
+ */
+function plannedAccessLogGroupName(plan: StagePlan): string {
+  const destination =
+    plan.ref.apiType === 'REST'
+      ? plan.restStagePatchOperations.find(
+          (operation) => operation.path === '/accessLogSettings/destinationArn',
+        )?.value
+      : plan.v2StageUpdate?.AccessLogSettings?.DestinationArn;
+  const name = destination?.split(':log-group:')[1];
+  if (name === undefined || name === '') {
+    throw new Error(
+      `stage ${stageLabel(plan.ref)}: the plan needs an access log group but sets no log group destination ` +
+        `(got ${JSON.stringify(destination)})`,
+    );
+  }
+  return name;
+}
+
+async function ensureAccessLogGroup(plan: StagePlan, baseline: BaselineConfig, clients: CoreClients) {
+  const logGroupName = plannedAccessLogGroupName(plan);
   const existing = await clients.logs.send(
     new DescribeLogGroupsCommand({ logGroupNamePrefix: logGroupName }),
   );
@@ -191,22 +217,27 @@ function visibility(metricName: string): VisibilityConfig {
   return { SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: metricName };
 }
 
-/** The baseline web ACL's rules: the configured AWS managed rule groups, then a per-IP rate limit. */
+/**
+ * The baseline web ACL's rules: the configured AWS managed rule groups, each in Count mode unless
+ * `ruleGroupActions` says block (OverrideAction Count: "override the rule group evaluation result
+ * to count only", WAFV2 API reference OverrideAction; None lets the group's rules block), then a
+ * per-IP rate limit that blocks. See controls/baseline-web-acl.ts for why groups start counting.
+ */
 export function baselineWebAclRules(baseline: BaselineConfig): Rule[] {
   const { name, managedRuleGroups, rateLimitPer5Minutes } = baseline.webAcl;
   const managed: Rule[] = managedRuleGroups.map((group, index) => ({
     Name: `AWS-${group}`,
     Priority: index,
     Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: group } },
-    OverrideAction: { None: {} },
+    OverrideAction: ruleGroupAction(baseline, group) === 'block' ? { None: {} } : { Count: {} },
     VisibilityConfig: visibility(`${name}-${group}`),
   }));
   const rateLimit: Rule = {
-    Name: 'RateLimitPerIp',
+    Name: RATE_LIMIT_RULE_NAME,
     Priority: managed.length,
     Statement: { RateBasedStatement: { Limit: rateLimitPer5Minutes, AggregateKeyType: 'IP' } },
     Action: { Block: {} },
-    VisibilityConfig: visibility(`${name}-RateLimitPerIp`),
+    VisibilityConfig: visibility(`${name}-${RATE_LIMIT_RULE_NAME}`),
   };
   return [...managed, rateLimit];
 }
@@ -245,7 +276,9 @@ async function findOrCreateWebAcl(
     cache.webAclArns.set(key, arn);
     return {
       arn,
-      actions: [{ action: 'CreateWebACL', resource: arn, detail: `baseline web ACL ${name} (REGIONAL)` }],
+      actions: [
+        { action: 'CreateWebACL', resource: arn, detail: `${describeBaselineWebAcl(baseline)} (REGIONAL)` },
+      ],
     };
   } catch (error) {
     if (errorName(error) !== 'WAFDuplicateItemException') throw error;
@@ -266,7 +299,7 @@ export async function ensurePrerequisites(
   const { ref } = plan;
   const actions: ActionTaken[] = [];
   if (plan.prerequisites.includes('accessLogGroup')) {
-    actions.push(...(await ensureAccessLogGroup(ref, baseline, clients)));
+    actions.push(...(await ensureAccessLogGroup(plan, baseline, clients)));
   }
   if (plan.prerequisites.includes('accountCloudWatchRole')) {
     actions.push(...(await ensureAccountCloudWatchRole(ref, baseline, clients, cache)));
@@ -310,25 +343,27 @@ export interface DeploymentResult {
   readonly deploymentId?: string;
 }
 
+/**
+ * Only V2 stages without autoDeploy ever get here (plan.ts refuses a createDeployment operation
+ * anywhere else): a deployment publishes the API's current definition, including work nobody has
+ * released, so REST stages take their API-level change with the stage update instead.
+ */
 export async function createDeployment(plan: StagePlan, clients: CoreClients): Promise<DeploymentResult> {
   const { ref } = plan;
   if (!plan.redeploy) return { actions: [] };
+  if (ref.apiType === 'REST') {
+    throw new PlanOperationError(
+      `refusing CreateDeployment for REST API ${ref.apiId}: REST stages take every change with the stage update, ` +
+        "and a deployment would publish the API's current definition",
+    );
+  }
   const description = `apigw-remediation: ${plan.plans
     .filter((control) => control.redeploy && control.changes.length > 0)
     .map((control) => control.controlId)
     .join(', ')} on stage ${ref.stageName}`;
-  const deploymentId =
-    ref.apiType === 'REST'
-      ? (
-          await clients.apiGateway.send(
-            new CreateRestDeploymentCommand({ restApiId: ref.apiId, description }),
-          )
-        ).id
-      : (
-          await clients.apiGatewayV2.send(
-            new CreateV2DeploymentCommand({ ApiId: ref.apiId, Description: description }),
-          )
-        ).DeploymentId;
+  const { DeploymentId: deploymentId } = await clients.apiGatewayV2.send(
+    new CreateV2DeploymentCommand({ ApiId: ref.apiId, Description: description }),
+  );
   if (deploymentId === undefined)
     throw new Error(`CreateDeployment for API ${ref.apiId} returned no deployment id`);
   return {

@@ -65,7 +65,7 @@ export interface StagePlan {
   /** Every change of every control, in catalog order, with the control that wants it. */
   readonly changes: readonly StageChange[];
   readonly prerequisites: readonly Prerequisite[];
-  /** A deployment is needed: a control said a change takes effect only after one. */
+  /** A deployment is needed (V2 stages without autoDeploy only; never REST): a control planned one. */
   readonly redeploy: boolean;
   /** REST: every stage operation, for ONE UpdateStage call. Empty for V2. */
   readonly restStagePatchOperations: readonly RestPatchOperation[];
@@ -147,7 +147,7 @@ function wrongApiType(controlId: ControlId, operation: Operation, snapshot: Stag
       `${snapshot.ref.apiId}/${snapshot.ref.stageName}; expected only ` +
       (snapshot.apiType === 'REST'
         ? 'restStagePatch, restApiPatch or associateBaselineWebAcl'
-        : 'v2RouteSetting, v2AccessLog or v2ApiUpdate'),
+        : 'v2RouteSetting, v2AccessLog, v2ApiUpdate or, without autoDeploy, createDeployment'),
   );
 }
 
@@ -165,6 +165,7 @@ export function mergeControlPlans(
   );
   const v2ApiFields = new OperationSet<boolean>((value) => JSON.stringify(value));
   let associateWebAcl = false;
+  let redeploy = false;
   const changes: StageChange[] = [];
 
   for (const plan of plans) {
@@ -207,16 +208,24 @@ export function mergeControlPlans(
           if (isRest) wrongApiType(plan.controlId, operation, snapshot);
           v2ApiFields.add(operation.field, plan.controlId, operation.value);
           break;
+        case 'createDeployment':
+          // REST stages take every change with the stage update: a deployment would only publish
+          // the API's unreleased definition. V2 stages that deploy automatically need none either.
+          if (isRest || snapshot.stage.autoDeploy) wrongApiType(plan.controlId, operation, snapshot);
+          redeploy = true;
+          break;
       }
     }
   }
 
   const prerequisites = [...new Set(plans.flatMap((plan) => plan.prerequisites))];
-  const redeploy = plans.some((plan) => plan.changes.length > 0 && plan.redeploy);
 
   const restStagePatchOperations: RestPatchOperation[] = restStagePatches
     .entries()
     .map(([path, value]) => ({ op: 'replace', path, value }));
+  if (snapshot.apiType === 'REST' && restApiPatches.size > 0 && restStagePatchOperations.length === 0) {
+    restStagePatchOperations.push(stageUpdateThatChangesNothing(snapshot));
+  }
 
   let apiUpdate: ApiUpdate | undefined;
   if (restApiPatches.size > 0) {
@@ -245,6 +254,22 @@ export function mergeControlPlans(
     ...(apiUpdate === undefined ? {} : { apiUpdate }),
     associateWebAcl,
   };
+}
+
+/**
+ * A REST API-level change (disableExecuteApiEndpoint) takes effect "when you update any setting on
+ * any stage" (API Gateway developer guide, rest-api-disable-default-endpoint). When no control
+ * changes the stage, the one UpdateStage rewrites `tracingEnabled` with the value the stage has:
+ * a real update of a stage setting, which API Gateway accepts on any REST stage, that changes
+ * nothing about how the stage behaves (the value was read with the plan, and a plan that waited
+ * for approval is re-read and re-made before it is applied). The alternatives were worse: a
+ * deployment publishes the API's current definition, and a description or variable rewrite
+ * would need parts of the stage the snapshot does not read. See docs/decisions/0009.
+ */
+function stageUpdateThatChangesNothing(
+  snapshot: Extract<StageSnapshot, { apiType: 'REST' }>,
+): RestPatchOperation {
+  return { op: 'replace', path: '/tracingEnabled', value: String(snapshot.stage.tracingEnabled) };
 }
 
 function buildV2StageUpdate(

@@ -201,6 +201,14 @@ export interface SettingChange {
   readonly after: string | number | boolean | null;
 }
 
+/**
+ * The change a plan lists for a deployment (V2 stages without autoDeploy only), so the approver,
+ * the Security Hub note and the notification all read `deployment: {current deployment id} →
+ * publishes the API's current definition`.
+ */
+export const DEPLOYMENT_SETTING = 'deployment';
+export const DEPLOYMENT_AFTER = "publishes the API's current definition";
+
 /** The machine side of a change; the shell merges these into as few calls as possible. */
 export type Operation =
   /** One REST UpdateStage patch operation; all of a stage's go into ONE UpdateStage call. */
@@ -219,7 +227,13 @@ export type Operation =
   /** V2 UpdateApi field. */
   | { readonly kind: 'v2ApiUpdate'; readonly field: 'DisableExecuteApiEndpoint'; readonly value: boolean }
   /** wafv2 AssociateWebACL with the baseline web ACL (its ARN is resolved at apply time). */
-  | { readonly kind: 'associateBaselineWebAcl' };
+  | { readonly kind: 'associateBaselineWebAcl' }
+  /**
+   * V2 CreateDeployment, only for a stage without autoDeploy that cannot take an API-level change
+   * otherwise. It publishes the API's CURRENT definition (whatever was changed and not yet
+   * deployed), so it is a change of its own that the approver sees. Never planned for REST.
+   */
+  | { readonly kind: 'createDeployment' };
 
 export interface PlannedChange {
   readonly change: SettingChange;
@@ -230,7 +244,10 @@ export interface ControlPlan {
   readonly controlId: ControlId;
   readonly changes: readonly PlannedChange[];
   readonly prerequisites: readonly Prerequisite[];
-  /** True when the change only takes effect after a new deployment of the API. */
+  /**
+   * True when the change only takes effect after a new deployment of the API (V2 stages without
+   * autoDeploy only); the changes then include the `deployment` change the approver reads.
+   */
   readonly redeploy: boolean;
 }
 

@@ -44,6 +44,7 @@ export function createSnapshotHandler(deps: ConfigDeps & CoreClientsDeps & Pick<
       decisions: item.decision.controls,
       evaluations: plan.evaluations,
       plans: plan.plans,
+      allowUnattendedDeployments: config.allowUnattendedDeployments,
     });
     if (summary.next !== 'APPLY' && summary.next !== 'APPROVE') return summary;
     const stagePlan = planStage(snapshot, summary.applyControls, config.baseline);

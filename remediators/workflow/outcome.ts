@@ -5,10 +5,11 @@
  */
 import type { ControlId, StageRef } from '../core/types.js';
 import { ApprovalDecisionSchema } from '../approvals/record.js';
-import type { ControlChange, OutcomeStatus, StageWorkItem } from './state.js';
+import type { ControlChange, NotAppliedReason, OutcomeStatus, StageWorkItem } from './state.js';
+import { UNATTENDED_DEPLOYMENT_REASON } from './plan-summary.js';
 
 /** What the plan did with a control that failed when the stage was read. */
-export type ControlHandling = 'applied' | 'dry-run' | 'notify' | 'report-only';
+export type ControlHandling = 'applied' | NotAppliedReason;
 
 export interface OutcomeEvaluation {
   readonly controlId: ControlId;
@@ -116,11 +117,16 @@ function brakeOf(item: StageWorkItem, outcome: OutcomeStatus): { readonly brake?
 function reasonOf(item: StageWorkItem, outcome: OutcomeStatus): string {
   const timeout = item.decision?.approvalTimeoutSeconds;
   switch (outcome) {
-    case 'REMEDIATED':
-      // A decision that won over the timeout (SettleApprovalTimeout) is an approval, not the policy.
-      return item.approvalError?.Error === 'States.Timeout' && item.approval === undefined
-        ? `fixed ${item.plan?.applyControls.join(', ') ?? ''} after the approval timed out (approval.onTimeout apply)`
-        : `fixed ${item.plan?.applyControls.join(', ') ?? ''}`;
+    case 'REMEDIATED': {
+      const fixed =
+        // A decision that won over the timeout (SettleApprovalTimeout) is an approval, not the policy.
+        item.approvalError?.Error === 'States.Timeout' && item.approval === undefined
+          ? `fixed ${item.plan?.applyControls.join(', ') ?? ''} after the approval timed out (approval.onTimeout apply)`
+          : `fixed ${item.plan?.applyControls.join(', ') ?? ''}`;
+      return item.plan?.recheck === undefined
+        ? fixed
+        : `${fixed}; re-read after the approval wait: ${item.plan.recheck}`;
+    }
     case 'ALREADY_COMPLIANT':
     case 'DRY_RUN':
       return item.plan?.reason ?? outcome;
@@ -214,6 +220,11 @@ const LEFT_UNDONE: Readonly<
   'report-only': { outcome: 'SKIPPED', why: 'reported only (no safe automatic fix)' },
   notify: { outcome: 'SKIPPED', why: 'reported only (mode notify)' },
   'dry-run': { outcome: 'DRY_RUN', why: 'not changed (dry run)' },
+  'unattended-deployment': { outcome: 'SKIPPED', why: `reported only: ${UNATTENDED_DEPLOYMENT_REASON}` },
+  'stage-changed': {
+    outcome: 'SKIPPED',
+    why: 'not changed: the stage changed while waiting for approval, so the approved change is not what would be applied now',
+  },
 };
 
 /**
@@ -247,7 +258,8 @@ export function controlRecord(record: OutcomeRecord, evaluation: OutcomeEvaluati
   return {
     ...own,
     outcome: undone.outcome,
-    approver: `nobody (${handling})`,
+    // An approver did decide on a change the stage then outgrew: keep who that was.
+    approver: handling === 'stage-changed' ? record.approver : `nobody (${handling})`,
     reason: `${controlId} fails, ${why}: ${evaluation.reason}`,
   };
 }

@@ -89,6 +89,15 @@ export const EvaluationSchema = z.object({
   reason: z.string(),
 });
 
+export const NOT_APPLIED_REASONS = [
+  'dry-run',
+  'notify',
+  'report-only',
+  'unattended-deployment',
+  'stage-changed',
+] as const;
+export type NotAppliedReason = (typeof NOT_APPLIED_REASONS)[number];
+
 /** Output of the snapshot task: what is wrong and what the workflow will do about it. */
 export const PlanSummarySchema = z.object({
   status: z.enum(['FOUND', 'GONE']),
@@ -96,15 +105,21 @@ export const PlanSummarySchema = z.object({
   evaluations: z.array(EvaluationSchema),
   /** Changes the workflow will make (controls in auto or approve mode, not dry-run). */
   toApply: z.array(ControlChangeSchema),
-  /** Changes left undone: dry-run, notify mode or report-only controls. */
-  notApplied: z.array(ControlChangeSchema.extend({ why: z.enum(['dry-run', 'notify', 'report-only']) })),
-  /** Controls whose fix the workflow applies (the plan is recomputed from a fresh read at apply time). */
+  /**
+   * Changes left undone: dry-run, notify mode or report-only controls; a control in mode auto
+   * whose fix needs a deployment nobody approved (`unattended-deployment`); a change that was not
+   * what the approver saw because the stage changed during the approval wait (`stage-changed`).
+   */
+  notApplied: z.array(ControlChangeSchema.extend({ why: z.enum(NOT_APPLIED_REASONS) })),
+  /** Controls whose fix the workflow applies (after an approval wait, re-planned from a fresh read by the recheck task). */
   applyControls: z.array(ControlIdSchema),
   /** Next step; DRY_RUN and SKIPPED: something fails but configuration says not to change it. */
   next: z.enum(['ALREADY_COMPLIANT', 'DRY_RUN', 'SKIPPED', 'APPLY', 'APPROVE', 'GONE']),
   reason: z.string(),
   /** When next is APPROVE: the approval request's times (ISO-8601). */
   approvalWindow: z.object({ requestedAt: z.string(), expiresAt: z.string() }).optional(),
+  /** Set by the recheck task after the approval wait: how the stage compared with what was approved. */
+  recheck: z.string().optional(),
 });
 export type PlanSummary = z.infer<typeof PlanSummarySchema>;
 

@@ -94,6 +94,7 @@ describe('approval API settings', () => {
       name: 'acl',
       managedRuleGroups: ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesSQLiRuleSet'],
       rateLimitPer5Minutes: 500,
+      ruleGroupActions: {},
     });
     expect(rules.map((rule) => [rule.name, rule.priority])).toEqual([
       ['AWSManagedRulesCommonRuleSet', 0],

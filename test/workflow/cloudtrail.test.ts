@@ -1,4 +1,9 @@
-import { APIGatewayClient, GetRestApiCommand, GetStageCommand } from '@aws-sdk/client-api-gateway';
+import {
+  APIGatewayClient,
+  GetRestApiCommand,
+  GetStageCommand,
+  UpdateStageCommand,
+} from '@aws-sdk/client-api-gateway';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { seedInsecureRestStage, type SeededStage } from '../helpers/insecure-apis.js';
 import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials, useMoto } from '../helpers/moto.js';
@@ -18,8 +23,11 @@ describe('remediation state machine, drift seen in CloudTrail', () => {
     seeded = await seedInsecureRestStage({ endpoint: moto.endpoint });
   });
 
-  it('remediates the whole REST baseline after approval, redeploys, and imports findings of its own', async () => {
+  it('remediates the whole REST baseline after approval without a deployment, and imports findings of its own', async () => {
     const harness = await createWorkflowHarness({ endpoint: moto.endpoint });
+    const seededStage = await apiGateway().send(
+      new GetStageCommand({ restApiId: seeded.ref.apiId, stageName: 'prod' }),
+    );
 
     const output = await harness.run(drift('cloudtrail-updatestage-by-user.json'), {
       approval: async () => ({
@@ -32,12 +40,15 @@ describe('remediation state machine, drift seen in CloudTrail', () => {
 
     expect(JSON.stringify(output)).toContain('"outcome":"REMEDIATED"');
     expect(harness.calls).not.toContain('TakeOwnership');
-    expect(harness.calls).toEqual(
-      expect.arrayContaining(['ClaimDeploySlot', 'Redeploy', 'UpdateStage', 'Verify']),
-    );
+    expect(harness.calls).toEqual(expect.arrayContaining(['Recheck', 'Apply', 'UpdateStage', 'Verify']));
+    // The default endpoint takes effect with the stage update: the REST API is never redeployed.
+    expect(harness.calls).not.toContain('ClaimDeploySlot');
+    expect(harness.calls).not.toContain('Redeploy');
+    expect(harness.coreCalls()['APIGateway.CreateDeployment']).toBeUndefined();
     const stage = await apiGateway().send(
       new GetStageCommand({ restApiId: seeded.ref.apiId, stageName: 'prod' }),
     );
+    expect(stage.deploymentId).toBe(seededStage.deploymentId);
     expect(stage.methodSettings?.['*/*']?.loggingLevel).toBe('ERROR');
     expect(stage.tracingEnabled).toBe(true);
     expect(stage.webAclArn).toContain('apigw-remediation-baseline');
@@ -75,6 +86,70 @@ describe('remediation state machine, drift seen in CloudTrail', () => {
     expect(fixed?.Note?.Text).not.toContain('APIGateway.3');
     expect(fixed?.UserDefinedFields?.approver).toBe('Dana Approver (U024BE7LH)');
     expect(await harness.lockItems('stage#')).toEqual([]);
+  });
+
+  it('re-reads the stage after the approval wait: applies what is unchanged, drops what is done, holds back what changed', async () => {
+    const harness = await createWorkflowHarness({ endpoint: moto.endpoint });
+
+    const output = await harness.run(drift('cloudtrail-updatestage-by-user.json'), {
+      approval: async () => {
+        // While the approval waited, someone turned tracing on and changed the throttle the approver saw (10000).
+        await apiGateway().send(
+          new UpdateStageCommand({
+            restApiId: seeded.ref.apiId,
+            stageName: 'prod',
+            patchOperations: [
+              { op: 'replace', path: '/tracingEnabled', value: 'true' },
+              { op: 'replace', path: '/*/*/throttling/rateLimit', value: '5000' },
+            ],
+          }),
+        );
+        return {
+          decision: 'APPROVED',
+          approver: APPROVER,
+          decidedAt: new Date().toISOString(),
+          channel: 'slack',
+        };
+      },
+    });
+
+    expect(JSON.stringify(output)).toContain('"outcome":"REMEDIATED"');
+    const [request] = harness.approvalRequests;
+    expect(request?.changes).toContainEqual({
+      controlId: 'Baseline.StageThrottling',
+      setting: 'methodSettings[*/*].throttlingRateLimit',
+      before: 10000,
+      after: 1000,
+    });
+    const stage = await apiGateway().send(
+      new GetStageCommand({ restApiId: seeded.ref.apiId, stageName: 'prod' }),
+    );
+    // Not silently applied: the throttle stays as the person left it, burst included (one fix per control).
+    expect(stage.methodSettings?.['*/*']?.throttlingRateLimit).toBe(5000);
+    expect(stage.methodSettings?.['*/*']?.throttlingBurstLimit).toBe(5000);
+    // The unchanged part of the approved plan is applied.
+    expect(stage.methodSettings?.['*/*']?.loggingLevel).toBe('ERROR');
+    expect(stage.tracingEnabled).toBe(true);
+
+    const [record] = harness.records;
+    expect(record?.reason).toContain(
+      'Baseline.StageThrottling not applied, the stage changed while waiting for approval: ' +
+        'methodSettings[*/*].throttlingRateLimit was 10000 when approved and is now 5000',
+    );
+    expect(record?.reason).toContain('APIGateway.3: no longer needs a change');
+    expect(record?.changes.map((change) => change.controlId)).not.toContain('Baseline.StageThrottling');
+    expect(
+      record?.evaluations.find((evaluation) => evaluation.controlId === 'Baseline.StageThrottling'),
+    ).toMatchObject({
+      compliance: 'FAILED',
+      handling: 'stage-changed',
+    });
+    const throttling = harness
+      .batchImports()
+      .flatMap((call) => call.Findings ?? [])
+      .find((finding) => finding.GeneratorId === 'apigw-remediation/Baseline.StageThrottling');
+    expect(throttling?.Compliance?.Status).toBe('FAILED');
+    expect(throttling?.Description).toContain('the stage changed while waiting for approval');
   });
 
   it('imports findings only for the controls that failed before the run, each noted with its own outcome', async () => {

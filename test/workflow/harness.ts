@@ -42,6 +42,7 @@ import { createDeploySlotHandler } from '../../remediators/handlers/deploy-slot.
 import { createExpandStagesHandler } from '../../remediators/handlers/expand-stages.js';
 import { createNotifyHandler } from '../../remediators/handlers/notify.js';
 import { createRecordHandler } from '../../remediators/handlers/record.js';
+import { createRecheckHandler } from '../../remediators/handlers/recheck.js';
 import { createRedeployHandler } from '../../remediators/handlers/redeploy.js';
 import { createReleaseLockHandler } from '../../remediators/handlers/release-lock.js';
 import { createReportFailureHandler } from '../../remediators/handlers/report-failure.js';
@@ -129,6 +130,7 @@ export type TaskName =
   | 'Decide'
   | 'AcquireLock'
   | 'Snapshot'
+  | 'Recheck'
   | 'Apply'
   | 'ClaimDeploySlot'
   | 'Redeploy'
@@ -346,6 +348,7 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
     Decide: createDecideHandler(deps),
     AcquireLock: createAcquireLockHandler(deps),
     Snapshot: createSnapshotHandler(deps),
+    Recheck: createRecheckHandler(deps),
     // Its own cache of the kill switch, as the apply function has in AWS (it reads it again after an approval wait).
     Apply: createApplyHandler({
       ...deps,
@@ -423,6 +426,7 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
             AcquireLock: 50,
             Verify: 0,
             Snapshot: 0,
+            Recheck: 0,
             Apply: 0,
             UpdateStage: 0,
             Record: 0,

@@ -3,6 +3,7 @@ import {
   DeleteStageCommand,
   GetStageCommand,
   TagResourceCommand,
+  UpdateStageCommand,
 } from '@aws-sdk/client-api-gateway';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { seedInsecureRestStage, type SeededStage } from '../helpers/insecure-apis.js';
@@ -130,6 +131,59 @@ describe('remediation state machine', () => {
     );
     expect(lastUpdate(harness)?.UserDefinedFields?.approver).toBe('Dana Approver (U024BE7LH)');
     expect(lastUpdate(harness)?.Note?.Text).toContain('Dana Approver (U024BE7LH)');
+  });
+
+  it('applies nothing after approval when the change was made meanwhile: the stage is re-read first', async () => {
+    await tagStage({ 'apigw-remediation:mode:APIGateway.1': 'approve' });
+    const harness = await harnessWith();
+
+    const output = await harness.run(loggingFinding(), {
+      approval: async () => {
+        await apiGateway().send(
+          new UpdateStageCommand({
+            restApiId: seeded.ref.apiId,
+            stageName: 'prod',
+            patchOperations: [{ op: 'replace', path: '/*/*/logging/loglevel', value: 'INFO' }],
+          }),
+        );
+        return {
+          decision: 'APPROVED',
+          approver: APPROVER,
+          decidedAt: new Date().toISOString(),
+          channel: 'slack',
+        };
+      },
+    });
+
+    expect(outcomesOf(output)).toEqual(['ALREADY_COMPLIANT']);
+    // The approved OFF → ERROR is not written over the INFO set during the wait.
+    expect(await logLevel()).toBe('INFO');
+    expect(harness.calls).toContain('Recheck');
+    expect(harness.calls).not.toContain('Apply');
+    expect(harness.coreCalls()['APIGateway.UpdateStage']).toBeUndefined();
+    expect(lastUpdate(harness)?.Note?.Text).toContain('APIGateway.1: no longer needs a change');
+  });
+
+  it('applies an approved plan that did not change, through the recheck', async () => {
+    await tagStage({ 'apigw-remediation:mode:APIGateway.1': 'approve' });
+    const harness = await harnessWith();
+
+    const output = await harness.run(loggingFinding(), {
+      approval: async () => ({
+        decision: 'APPROVED',
+        approver: APPROVER,
+        decidedAt: new Date().toISOString(),
+        channel: 'slack',
+      }),
+    });
+
+    expect(outcomesOf(output)).toEqual(['REMEDIATED']);
+    expect(
+      harness.calls.slice(harness.calls.indexOf('Snapshot'), harness.calls.indexOf('Snapshot') + 3),
+    ).toEqual(['Snapshot', 'Recheck', 'Apply']);
+    expect(harness.records[0]?.reason).toBe(
+      'fixed APIGateway.1; re-read after the approval wait: the stage is as it was when approved',
+    );
   });
 
   it('records REJECTED, with the approver, and changes nothing when the approver rejects', async () => {

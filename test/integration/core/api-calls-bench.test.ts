@@ -11,7 +11,7 @@ function row(rows: readonly BenchRow[], prefix: string): BenchRow {
 }
 
 describe('bench:api-calls measurement', () => {
-  it('meets the targets: at most one UpdateStage per stage, zero writes when compliant', async () => {
+  it('meets the targets: at most one UpdateStage per stage, zero writes when compliant, no REST deployment', async () => {
     const rows = await measureApiCalls(moto.server);
 
     expect(missedTargets(rows)).toEqual([]);
@@ -19,7 +19,14 @@ describe('bench:api-calls measurement', () => {
     const one = row(rows, 'a:');
     expect(one).toMatchObject({ outcome: 'REMEDIATED', writes: 1, updateStageCalls: 1, deployments: 0 });
     const every = row(rows, 'b:');
-    expect(every).toMatchObject({ outcome: 'REMEDIATED', updateStageCalls: 1, deployments: 1 });
+    // Every control includes Baseline.DefaultEndpoint (the seeded API has a custom domain): the stage
+    // update applies it, so the REST API is not redeployed.
+    expect(every).toMatchObject({ outcome: 'REMEDIATED', updateStageCalls: 1, deployments: 0 });
+    expect(every.byOperation['APIGateway.UpdateRestApi']).toBe(1);
+    expect(every.byOperation['APIGateway.CreateDeployment']).toBeUndefined();
+    for (const measured of rows.filter((candidate) => candidate.apiType === 'REST')) {
+      expect(measured.deployments, measured.scenario).toBe(0);
+    }
     // Every control costs more prerequisites and API writes, never more stage updates.
     expect(every.writes).toBeGreaterThan(one.writes);
     expect(row(rows, 'c:')).toMatchObject({ writes: 0, updateStageCalls: 0, deployments: 0 });
@@ -27,15 +34,39 @@ describe('bench:api-calls measurement', () => {
   });
 
   it('reports a scenario that misses a target', () => {
-    const base = { reads: 1, outcome: 'REMEDIATED', byOperation: {}, deployments: 0 } as const;
+    const base = {
+      reads: 1,
+      outcome: 'REMEDIATED',
+      byOperation: {},
+      deployments: 0,
+      apiType: 'REST',
+    } as const;
     const missed = missedTargets([
       { ...base, scenario: 'two updates', writes: 2, updateStageCalls: 2, compliantBefore: false },
       { ...base, scenario: 'compliant but wrote', writes: 1, updateStageCalls: 1, compliantBefore: true },
+      {
+        ...base,
+        scenario: 'REST deployed',
+        writes: 2,
+        updateStageCalls: 1,
+        compliantBefore: false,
+        deployments: 1,
+      },
+      {
+        ...base,
+        scenario: 'V2 deployed',
+        apiType: 'V2',
+        writes: 2,
+        updateStageCalls: 1,
+        compliantBefore: false,
+        deployments: 1,
+      },
     ]);
 
     expect(missed).toEqual([
       'two updates: 2 UpdateStage calls (target: at most 1 per stage)',
       'compliant but wrote: 1 writes on a compliant stage (target: 0)',
+      'REST deployed: 1 deployments on a REST stage (target: 0)',
     ]);
   });
 });

@@ -60,7 +60,7 @@ function remediate(ref: Parameters<typeof remediateStage>[0], controlIds: readon
 }
 
 describe('remediateStage on an insecure REST stage (moto)', () => {
-  it('fixes every remediable control with one UpdateStage, one deployment and the prerequisites', async () => {
+  it('fixes every remediable control with one UpdateStage and the prerequisites, without a deployment', async () => {
     const { ref, methodKey } = await seedInsecureRestStage({ endpoint: moto.endpoint });
     const seededStage = await apiGateway.send(
       new GetStageCommand({ restApiId: ref.apiId, stageName: ref.stageName }),
@@ -72,14 +72,13 @@ describe('remediateStage on an insecure REST stage (moto)', () => {
     expect(result.verified).toBe(true);
     expect(result.evaluationsAfter.filter((evaluation) => evaluation.status === 'NON_COMPLIANT')).toEqual([]);
     expect(result.apiCalls.updateStageCalls).toBe(1);
-    expect(result.apiCalls.deployments).toBe(1);
+    expect(result.apiCalls.deployments).toBe(0);
     expect(result.actions.map((action) => action.action)).toEqual([
       'CreateLogGroup',
       'PutRetentionPolicy',
       'UpdateAccount',
       'CreateWebACL',
       'UpdateRestApi',
-      'CreateDeployment',
       'UpdateStage',
       'AssociateWebACL',
     ]);
@@ -99,12 +98,11 @@ describe('remediateStage on an insecure REST stage (moto)', () => {
     expect(stageWide?.throttlingRateLimit).toBe(baseline.throttling.rateLimit);
     expect(stageWide?.throttlingBurstLimit).toBe(baseline.throttling.burstLimit);
     expect(stage.accessLogSettings).toEqual({
-      destinationArn: accessLogGroupArn(baseline, ref),
+      destinationArn: accessLogGroupArn(baseline, ref, 'REST'),
       format: DEFAULT_ACCESS_LOG_FORMAT,
     });
-    expect(stage.deploymentId).toBeDefined();
-    expect(stage.deploymentId).not.toBe(seededStage.deploymentId);
-    // The new deployment did not wipe the settings (moto replaces a stage named in CreateDeployment).
+    // No deployment: the stage still serves the deployment it had (nothing unreleased was published).
+    expect(stage.deploymentId).toBe(seededStage.deploymentId);
     expect(stage.tags).toEqual({ env: ref.stageName });
 
     const waf = new WAFV2Client({
@@ -131,19 +129,23 @@ describe('remediateStage on an insecure REST stage (moto)', () => {
       AggregateKeyType: 'IP',
     });
     expect(rules.find((rule) => rule.Statement?.RateBasedStatement)?.Action).toEqual({ Block: {} });
+    // The managed groups read back in Count mode: the new web ACL blocks nothing but the rate rule.
+    expect(
+      rules.filter((rule) => rule.Statement?.ManagedRuleGroupStatement).map((rule) => rule.OverrideAction),
+    ).toEqual([{ Count: {} }, { Count: {} }, { Count: {} }]);
 
     const logs = new CloudWatchLogsClient({
       region: MOTO_REGION,
       endpoint: moto.endpoint,
       credentials: motoCredentials,
     });
-    const groupName = accessLogGroupName(baseline, ref);
+    const groupName = accessLogGroupName(baseline, ref, 'REST');
     const groups = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: groupName }));
     expect(groups.logGroups?.map((group) => [group.logGroupName, group.retentionInDays])).toEqual([
       [groupName, baseline.accessLogs.retentionDays],
     ]);
     const groupTags = await logs.send(
-      new ListTagsForResourceCommand({ resourceArn: accessLogGroupArn(baseline, ref) }),
+      new ListTagsForResourceCommand({ resourceArn: accessLogGroupArn(baseline, ref, 'REST') }),
     );
     expect(groupTags.tags).toEqual(baseline.resourceTags);
 
@@ -187,6 +189,39 @@ describe('remediateStage on an insecure REST stage (moto)', () => {
     expect(stage.methodSettings?.['*/*']?.loggingLevel).toBe('OFF');
   });
 
+  it('disables the default endpoint with UpdateRestApi and a stage update that changes nothing: no deployment', async () => {
+    const { ref } = await seedInsecureRestStage({ endpoint: moto.endpoint });
+    const before = await apiGateway.send(
+      new GetStageCommand({ restApiId: ref.apiId, stageName: ref.stageName }),
+    );
+
+    const result = await remediate(ref, ['Baseline.DefaultEndpoint']);
+
+    expect(result.outcome).toBe('REMEDIATED');
+    expect(result.changes).toEqual([
+      {
+        controlId: 'Baseline.DefaultEndpoint',
+        setting: 'disableExecuteApiEndpoint',
+        before: false,
+        after: true,
+      },
+    ]);
+    expect(result.apiCalls.deployments).toBe(0);
+    expect(result.actions.map(({ action, detail }) => `${action}: ${detail}`)).toEqual([
+      'UpdateRestApi: replace /disableExecuteApiEndpoint true',
+      // The API-level change takes effect with this update of a stage setting (its current value).
+      'UpdateStage: replace /tracingEnabled false',
+    ]);
+    const api = await apiGateway.send(new GetRestApiCommand({ restApiId: ref.apiId }));
+    expect(api.disableExecuteApiEndpoint).toBe(true);
+    const after = await apiGateway.send(
+      new GetStageCommand({ restApiId: ref.apiId, stageName: ref.stageName }),
+    );
+    expect(after.deploymentId).toBe(before.deploymentId);
+    expect(after.tracingEnabled).toBe(before.tracingEnabled ?? false);
+    expect(after.methodSettings).toEqual(before.methodSettings);
+  });
+
   it('reuses prerequisites that already exist instead of creating them again', async () => {
     const { ref } = await seedInsecureRestStage({ endpoint: moto.endpoint });
     const existingRole = `arn:aws:iam::${ref.account}:role/someone-elses-role`;
@@ -200,7 +235,7 @@ describe('remediateStage on an insecure REST stage (moto)', () => {
       endpoint: moto.endpoint,
       credentials: motoCredentials,
     });
-    const logGroupName = accessLogGroupName(baseline, ref);
+    const logGroupName = accessLogGroupName(baseline, ref, 'REST');
     await logs.send(new CreateLogGroupCommand({ logGroupName }));
     await logs.send(new PutRetentionPolicyCommand({ logGroupName, retentionInDays: 30 }));
 
@@ -222,7 +257,7 @@ describe('remediateStage on an insecure REST stage (moto)', () => {
       endpoint: moto.endpoint,
       credentials: motoCredentials,
     });
-    const logGroupName = accessLogGroupName(baseline, ref);
+    const logGroupName = accessLogGroupName(baseline, ref, 'REST');
     // Created, then the run stopped before PutRetentionPolicy.
     await logs.send(new CreateLogGroupCommand({ logGroupName }));
 

@@ -74,7 +74,7 @@ describe('remediateStage on insecure API Gateway V2 stages (moto)', () => {
 
     const stage = await readStage(ref);
     expect(stage.AccessLogSettings).toEqual({
-      DestinationArn: accessLogGroupArn(baseline, ref),
+      DestinationArn: accessLogGroupArn(baseline, ref, 'HTTP'),
       Format: baseline.accessLogs.httpFormat,
     });
     expect(stage.DefaultRouteSettings).toMatchObject({
@@ -92,7 +92,7 @@ describe('remediateStage on insecure API Gateway V2 stages (moto)', () => {
       credentials: motoCredentials,
     });
     const groups = await logs.send(
-      new DescribeLogGroupsCommand({ logGroupNamePrefix: accessLogGroupName(baseline, ref) }),
+      new DescribeLogGroupsCommand({ logGroupNamePrefix: accessLogGroupName(baseline, ref, 'HTTP') }),
     );
     expect(groups.logGroups?.[0]?.retentionInDays).toBe(baseline.accessLogs.retentionDays);
   });
@@ -118,11 +118,11 @@ describe('remediateStage on insecure API Gateway V2 stages (moto)', () => {
     const result = await remediate(ref, ['APIGateway.9']);
 
     expect(result.outcome).toBe('REMEDIATED');
-    expect(accessLogGroupName(baseline, ref)).toBe(
-      `${baseline.accessLogs.logGroupNamePrefix}/${ref.apiId}/#default`,
+    expect(accessLogGroupName(baseline, ref, 'HTTP')).toBe(
+      `/aws/vendedlogs/apigateway/access-logs/${ref.apiId}/#default`,
     );
     const stage = await readStage(ref);
-    expect(stage.AccessLogSettings?.DestinationArn).toBe(accessLogGroupArn(baseline, ref));
+    expect(stage.AccessLogSettings?.DestinationArn).toBe(accessLogGroupArn(baseline, ref, 'HTTP'));
   });
 
   it('WebSocket API: execution logging with the account CloudWatch role, access logs, throttling', async () => {
@@ -146,7 +146,7 @@ describe('remediateStage on insecure API Gateway V2 stages (moto)', () => {
       ThrottlingBurstLimit: baseline.throttling.burstLimit,
       DataTraceEnabled: false,
     });
-    expect(stage.AccessLogSettings?.DestinationArn).toBe(accessLogGroupArn(baseline, ref));
+    expect(stage.AccessLogSettings?.DestinationArn).toBe(accessLogGroupArn(baseline, ref, 'WEBSOCKET'));
 
     const again = await remediate(ref, V2_REMEDIABLE);
     expect(again.apiCalls.writes).toBe(0);

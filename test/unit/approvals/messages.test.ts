@@ -6,6 +6,7 @@ import {
   CHANGE_SECTIONS_PER_MESSAGE,
   changeListReplies,
   decidedMessage,
+  DEPLOYMENT_WARNING,
   outcomeSentence,
   REJECT_ACTION_ID,
 } from '../../../remediators/approvals/messages.js';
@@ -80,6 +81,31 @@ describe('the Slack approval request message', () => {
     const text = JSON.stringify(approvalRequestMessage(hostile.subject, APPROVAL_ID, undefined));
     expect(text).toContain("&lt;!channel&gt; &amp; 'x'");
     expect(text).not.toContain('<!channel>');
+  });
+
+  it("says plainly that a deployment publishes the API's current definition, and only when there is one", () => {
+    const changes = [
+      {
+        controlId: 'Baseline.DefaultEndpoint' as const,
+        setting: 'disableExecuteApiEndpoint',
+        before: false,
+        after: true,
+      },
+      {
+        controlId: 'Baseline.DefaultEndpoint' as const,
+        setting: 'deployment',
+        before: 'dep123',
+        after: "publishes the API's current definition",
+      },
+    ];
+    const deploying = newApprovalRecord(APPROVAL_ID, approvalRequest({ changes }), DURING);
+    const text = JSON.stringify(approvalRequestMessage(deploying.subject, APPROVAL_ID, undefined));
+    expect(text).toContain("`deployment`  `dep123` → `publishes the API's current definition`");
+    expect(text).toContain(DEPLOYMENT_WARNING);
+    expect(JSON.stringify(decidedMessage(deploying.subject, approved, undefined))).toContain(
+      DEPLOYMENT_WARNING,
+    );
+    expect(json).not.toContain('creates a deployment');
   });
 
   const sectionTexts = (message: SlackMessage) =>

@@ -97,7 +97,7 @@ describe('parseConfig errors name the file, the field and what is allowed', () =
     [
       'a misspelt top-level field',
       { dryrun: true },
-      'config/remediation.json: dryrun: unknown field; allowed: $schema, dryRun, controls, accounts, tags, baseline, approval, crossAccount, limits, securityHub',
+      'config/remediation.json: dryrun: unknown field; allowed: $schema, dryRun, controls, accounts, tags, baseline, approval, crossAccount, allowUnattendedDeployments, limits, securityHub',
     ],
     [
       'a Security Hub format that does not exist',

@@ -38,7 +38,14 @@ describe('APIGateway.4 WAF web ACL', () => {
       controlId: 'APIGateway.4',
       changes: [
         {
-          change: { setting: 'webAclArn', before: null, after: 'baseline web ACL org-api-baseline' },
+          change: {
+            setting: 'webAclArn',
+            before: null,
+            after:
+              'baseline web ACL org-api-baseline; blocks: RateLimitPerIp (more than 2000 requests in 5 minutes from one IP); ' +
+              'counts only, blocks nothing: AWSManagedRulesCommonRuleSet, AWSManagedRulesKnownBadInputsRuleSet, ' +
+              'AWSManagedRulesAmazonIpReputationList (as the service creates it; an existing web ACL of that name is associated as it is)',
+          },
           operation: { kind: 'associateBaselineWebAcl' },
         },
       ],
@@ -47,5 +54,18 @@ describe('APIGateway.4 WAF web ACL', () => {
     });
     const after = expectPlanFixes(control, snapshot, baseline);
     expect(after.apiType === 'REST' && after.stage.webAclArn).toBe(ASSOCIATED_WEB_ACL_ARN);
+  });
+
+  it('names the managed groups configured to block among the rules that block', () => {
+    const baseline = baselineWith({
+      webAcl: { ruleGroupActions: { AWSManagedRulesCommonRuleSet: 'block' }, rateLimitPer5Minutes: 500 },
+    });
+    const [planned] = control.plan(restSnapshot(), baseline).changes;
+    expect(planned?.change.after).toBe(
+      'baseline web ACL apigw-remediation-baseline; blocks: AWSManagedRulesCommonRuleSet, ' +
+        'RateLimitPerIp (more than 500 requests in 5 minutes from one IP); counts only, blocks nothing: ' +
+        'AWSManagedRulesKnownBadInputsRuleSet, AWSManagedRulesAmazonIpReputationList ' +
+        '(as the service creates it; an existing web ACL of that name is associated as it is)',
+    );
   });
 });

@@ -15,8 +15,11 @@ import {
   v2Snapshot,
 } from './snapshots.js';
 
-const STAGE_LOG_GROUP_ARN =
-  'arn:aws:logs:us-east-1:111122223333:log-group:/aws/apigateway/access-logs/z9y8x7w6v5/live';
+/** HTTP access logs go through log delivery: their log group lives under /aws/vendedlogs/. */
+const STAGE_LOG_GROUP_ARN = {
+  HTTP: 'arn:aws:logs:us-east-1:111122223333:log-group:/aws/vendedlogs/apigateway/access-logs/z9y8x7w6v5/live',
+  WEBSOCKET: 'arn:aws:logs:us-east-1:111122223333:log-group:/aws/apigateway/access-logs/z9y8x7w6v5/live',
+} as const;
 
 describe('APIGateway.9 V2 access logging', () => {
   it('does not apply to REST stages (Baseline.RestAccessLogging covers them)', () => {
@@ -54,14 +57,18 @@ describe('APIGateway.9 V2 access logging', () => {
         protocol === 'WEBSOCKET' ? DEFAULT_WEBSOCKET_ACCESS_LOG_FORMAT : DEFAULT_HTTP_ACCESS_LOG_FORMAT;
       const operation = {
         kind: 'v2AccessLog',
-        destinationArn: STAGE_LOG_GROUP_ARN,
+        destinationArn: STAGE_LOG_GROUP_ARN[protocol],
         format,
       };
       expect(control.plan(snapshot, BASELINE)).toEqual({
         controlId: 'APIGateway.9',
         changes: [
           {
-            change: { setting: 'accessLogSettings.destinationArn', before: null, after: STAGE_LOG_GROUP_ARN },
+            change: {
+              setting: 'accessLogSettings.destinationArn',
+              before: null,
+              after: STAGE_LOG_GROUP_ARN[protocol],
+            },
             operation,
           },
           {
@@ -114,8 +121,9 @@ describe('APIGateway.9 V2 access logging', () => {
       ref: { stageName: '$default' },
       stage: { accessLogSettings: { format } },
     });
-    const baseline = baselineWith({ accessLogs: { logGroupNamePrefix: '/org/apigw' } });
-    const destinationArn = 'arn:aws:logs:us-east-1:111122223333:log-group:/org/apigw/z9y8x7w6v5/#default';
+    const baseline = baselineWith({ accessLogs: { httpLogGroupNamePrefix: '/aws/vendedlogs/org/apigw' } });
+    const destinationArn =
+      'arn:aws:logs:us-east-1:111122223333:log-group:/aws/vendedlogs/org/apigw/z9y8x7w6v5/#default';
     expect(control.plan(snapshot, baseline).changes).toEqual([
       {
         change: { setting: 'accessLogSettings.destinationArn', before: null, after: destinationArn },
@@ -132,6 +140,21 @@ describe('APIGateway.9 V2 access logging', () => {
       'arn:aws-us-gov:logs:us-gov-west-1:111122223333:log-group:/aws/apigateway/access-logs/z9y8x7w6v5/live',
     );
   });
+
+  it.each([
+    ['WEBSOCKET', ['accountCloudWatchRole']],
+    ['HTTP', []],
+  ] as const)(
+    'a %s stage that keeps its destination and gets a new format needs %j (WebSocket logs through the account role)',
+    (protocol, expected) => {
+      const snapshot = v2Snapshot(protocol, {
+        stage: {
+          accessLogSettings: { destinationArn: STAGE_LOG_GROUP_ARN.WEBSOCKET, format: '$context.status' },
+        },
+      });
+      expect(control.plan(snapshot, BASELINE).prerequisites).toEqual(expected);
+    },
+  );
 
   it('does not ask for the CloudWatch role of a WebSocket stage whose account already has one', () => {
     const snapshot = v2Snapshot('WEBSOCKET', { account: { cloudwatchRoleArn: CLOUDWATCH_ROLE_ARN } });

@@ -20,6 +20,9 @@ import type {
 export const ASSOCIATED_WEB_ACL_ARN =
   'arn:aws:wafv2:us-east-1:111122223333:regional/webacl/apigw-remediation-baseline/11111111-2222-3333-4444-555555555555';
 
+/** The deployment a planned CreateDeployment leaves on the stage. */
+export const DEPLOYED_BY_REMEDIATION = 'remediation-deployment';
+
 function parseBoolean(path: string, value: string): boolean {
   if (value !== 'true' && value !== 'false') throw new Error(`${path}: "${value}" is not "true" or "false"`);
   return value === 'true';
@@ -117,6 +120,9 @@ function applyV2(snapshot: V2StageSnapshot, operation: Operation): V2StageSnapsh
     case 'v2ApiUpdate':
       if (snapshot.api === undefined) throw new Error('UpdateApi on a snapshot without the api part');
       return { ...snapshot, api: { ...snapshot.api, disableExecuteApiEndpoint: operation.value } };
+    case 'createDeployment':
+      if (stage.autoDeploy) throw new Error('CreateDeployment planned for an auto-deploy stage');
+      return { ...snapshot, stage: { ...stage, deploymentId: DEPLOYED_BY_REMEDIATION } };
     default:
       throw new Error(`${operation.kind} does not apply to a V2 stage`);
   }

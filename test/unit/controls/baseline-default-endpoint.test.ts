@@ -27,7 +27,7 @@ describe('Baseline.DefaultEndpoint', () => {
     });
   });
 
-  it('disables a REST API default endpoint behind a custom domain, with a redeploy', () => {
+  it('disables a REST API default endpoint behind a custom domain without a deployment', () => {
     const snapshot = restSnapshot({
       customDomains: [
         mapping('api.example.com', 'TLS_1_2', 'v1'),
@@ -53,20 +53,16 @@ describe('Baseline.DefaultEndpoint', () => {
         },
       ],
       prerequisites: [],
-      redeploy: true,
+      redeploy: false,
     });
     expectPlanFixes(control, snapshot, BASELINE);
   });
 
-  it.each([
-    ['HTTP', false, true],
-    ['WEBSOCKET', false, true],
-    ['HTTP', true, false],
-  ] as const)(
-    'disables a %s API default endpoint (autoDeploy %s → redeploy %s)',
-    (protocol, autoDeploy, redeploy) => {
+  it.each(['HTTP', 'WEBSOCKET'] as const)(
+    'disables a %s API default endpoint and, without autoDeploy, lists the deployment as a change',
+    (protocol) => {
       const snapshot = v2Snapshot(protocol, {
-        stage: { autoDeploy },
+        stage: { autoDeploy: false, deploymentId: 'dep123' },
         customDomains: [mapping('api.example.com')],
       });
       expect(control.plan(snapshot, BASELINE)).toEqual({
@@ -76,13 +72,40 @@ describe('Baseline.DefaultEndpoint', () => {
             change: { setting: 'disableExecuteApiEndpoint', before: false, after: true },
             operation: { kind: 'v2ApiUpdate', field: 'DisableExecuteApiEndpoint', value: true },
           },
+          {
+            change: {
+              setting: 'deployment',
+              before: 'dep123',
+              after: "publishes the API's current definition",
+            },
+            operation: { kind: 'createDeployment' },
+          },
         ],
         prerequisites: [],
-        redeploy,
+        redeploy: true,
       });
       expectPlanFixes(control, snapshot, BASELINE);
     },
   );
+
+  it('disables an auto-deploy HTTP API default endpoint without a deployment', () => {
+    const snapshot = v2Snapshot('HTTP', {
+      stage: { autoDeploy: true },
+      customDomains: [mapping('api.example.com')],
+    });
+    expect(control.plan(snapshot, BASELINE)).toEqual({
+      controlId: 'Baseline.DefaultEndpoint',
+      changes: [
+        {
+          change: { setting: 'disableExecuteApiEndpoint', before: false, after: true },
+          operation: { kind: 'v2ApiUpdate', field: 'DisableExecuteApiEndpoint', value: true },
+        },
+      ],
+      prerequisites: [],
+      redeploy: false,
+    });
+    expectPlanFixes(control, snapshot, BASELINE);
+  });
 
   it('refuses to decide without the customDomains part rather than guess "no custom domain"', () => {
     const snapshot = restSnapshot();

@@ -224,6 +224,29 @@ describe('any stage settings (property)', () => {
   const methodKey = fc.constantFrom('*/*', '~1pets/GET', '~1pets~1{petId}/DELETE', '~1orders/POST');
   const routeKey = fc.constantFrom('$connect', '$default', 'GET /orders', 'sendmessage');
 
+  it('never plans a throttle of 0 away and never calls 0 "no limit" (Baseline.StageThrottling)', () => {
+    const throttling = getControl('Baseline.StageThrottling');
+    fc.assert(
+      fc.property(
+        fc.dictionary(methodKey, methodSettings),
+        routeSettings,
+        fc.dictionary(routeKey, routeSettings),
+        (methods, defaults, routes) => {
+          const snapshots = [
+            restSnapshot({ stage: { methodSettings: methods } }),
+            v2Snapshot('HTTP', { stage: { defaultRouteSettings: defaults, routeSettings: routes } }),
+          ];
+          for (const snapshot of snapshots) {
+            const { changes } = throttling.plan(snapshot, BASELINE);
+            expect(changes.filter(({ change }) => change.before === 0)).toEqual([]);
+            for (const { change } of changes) expect(change.after).toBeGreaterThan(0);
+            expect(throttling.evaluate(snapshot, BASELINE).reason).not.toMatch(/no limit/);
+          }
+        },
+      ),
+    );
+  });
+
   it('REST: one pass of every plan meets the baseline and a second pass changes nothing', () => {
     fc.assert(
       fc.property(fc.dictionary(methodKey, methodSettings), fc.boolean(), (settings, tracing) => {

@@ -72,6 +72,20 @@ function plan(overrides: Partial<StagePlan>): StagePlan {
   };
 }
 
+/** A REST plan that points the stage at the service's access log group (which it must create). */
+function withAccessLogGroup(otherPrerequisites: StagePlan['prerequisites'] = []): Partial<StagePlan> {
+  return {
+    prerequisites: ['accessLogGroup', ...otherPrerequisites],
+    restStagePatchOperations: [
+      {
+        op: 'replace',
+        path: '/accessLogSettings/destinationArn',
+        value: 'arn:aws:logs:us-east-1:111122223333:log-group:/aws/apigateway/access-logs/a1b2c3d4e5/prod',
+      },
+    ],
+  };
+}
+
 beforeEach(() => {
   apiGateway.reset();
   logs.reset();
@@ -84,7 +98,7 @@ describe('ensurePrerequisites', () => {
       .on(DescribeLogGroupsCommand)
       .resolves({ logGroups: [{ logGroupName: '/aws/apigateway/access-logs/a1b2c3d4e5/prod-old' }] });
 
-    const result = await ensurePrerequisites(plan({ prerequisites: ['accessLogGroup'] }), baseline, clients);
+    const result = await ensurePrerequisites(plan(withAccessLogGroup()), baseline, clients);
 
     const logGroupName = '/aws/apigateway/access-logs/a1b2c3d4e5/prod';
     expect(logs).toHaveReceivedCommandWith(CreateLogGroupCommand, {
@@ -99,7 +113,7 @@ describe('ensurePrerequisites', () => {
     const logGroupName = '/aws/apigateway/access-logs/a1b2c3d4e5/prod';
     logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [{ logGroupName, retentionInDays: 30 }] });
 
-    const result = await ensurePrerequisites(plan({ prerequisites: ['accessLogGroup'] }), baseline, clients);
+    const result = await ensurePrerequisites(plan(withAccessLogGroup()), baseline, clients);
 
     expect(result.actions).toEqual([]);
     expect(logs).not.toHaveReceivedCommand(CreateLogGroupCommand);
@@ -115,13 +129,13 @@ describe('ensurePrerequisites', () => {
       .on(PutRetentionPolicyCommand)
       .rejectsOnce(new Error('Task timed out after 120.00 seconds'))
       .resolves({});
-    await expect(
-      ensurePrerequisites(plan({ prerequisites: ['accessLogGroup'] }), baseline, clients),
-    ).rejects.toThrow('Task timed out');
+    await expect(ensurePrerequisites(plan(withAccessLogGroup()), baseline, clients)).rejects.toThrow(
+      'Task timed out',
+    );
 
     // The retry finds the group, without retention.
     logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [{ logGroupName }] });
-    const result = await ensurePrerequisites(plan({ prerequisites: ['accessLogGroup'] }), baseline, clients);
+    const result = await ensurePrerequisites(plan(withAccessLogGroup()), baseline, clients);
 
     expect(logs).toHaveReceivedCommandTimes(CreateLogGroupCommand, 1);
     expect(logs).toHaveReceivedNthCommandWith(PutRetentionPolicyCommand, 2, {
@@ -137,10 +151,36 @@ describe('ensurePrerequisites', () => {
       .on(CreateLogGroupCommand)
       .rejects(new ResourceAlreadyExistsException({ message: 'exists', $metadata: {} }));
 
-    const result = await ensurePrerequisites(plan({ prerequisites: ['accessLogGroup'] }), baseline, clients);
+    const result = await ensurePrerequisites(plan(withAccessLogGroup()), baseline, clients);
 
     expect(result.actions).toEqual([]);
     expect(logs).not.toHaveReceivedCommand(PutRetentionPolicyCommand);
+  });
+
+  it('creates the HTTP stage log group under /aws/vendedlogs/, the name the plan points the stage at', async () => {
+    const logGroupName = '/aws/vendedlogs/apigateway/access-logs/z9y8x7w6v5/live';
+    logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [] });
+    const httpPlan = plan({
+      ref: { ...ref, apiType: 'V2', apiId: 'z9y8x7w6v5', stageName: 'live' },
+      prerequisites: ['accessLogGroup'],
+      v2StageUpdate: {
+        AccessLogSettings: {
+          DestinationArn: `arn:aws:logs:us-east-1:111122223333:log-group:${logGroupName}`,
+          Format: '$context.requestId',
+        },
+      },
+    });
+
+    await ensurePrerequisites(httpPlan, baseline, clients);
+
+    expect(logs).toHaveReceivedCommandWith(CreateLogGroupCommand, { logGroupName });
+  });
+
+  it('refuses to guess a log group when the plan sets no log group destination', async () => {
+    await expect(
+      ensurePrerequisites(plan({ prerequisites: ['accessLogGroup'] }), baseline, clients),
+    ).rejects.toThrow('the plan needs an access log group but sets no log group destination');
+    expect(logs).not.toHaveReceivedCommand(CreateLogGroupCommand);
   });
 
   it('leaves a CloudWatch role set since the plan alone, and sets the baseline role when none is set', async () => {
@@ -179,12 +219,37 @@ describe('ensurePrerequisites', () => {
       Rules: baselineWebAclRules(baseline),
       Tags: [{ Key: 'managed-by', Value: 'apigw-remediation' }],
     });
-    expect(baselineWebAclRules(baseline).map((rule) => [rule.Name, rule.Priority])).toEqual([
-      ['AWS-AWSManagedRulesCommonRuleSet', 0],
-      ['AWS-AWSManagedRulesKnownBadInputsRuleSet', 1],
-      ['AWS-AWSManagedRulesAmazonIpReputationList', 2],
-      ['RateLimitPerIp', 3],
+    // Managed groups start in Count mode (nothing blocked until observed); only the rate rule blocks.
+    expect(
+      baselineWebAclRules(baseline).map((rule) => [
+        rule.Name,
+        rule.Priority,
+        rule.OverrideAction,
+        rule.Action,
+      ]),
+    ).toEqual([
+      ['AWS-AWSManagedRulesCommonRuleSet', 0, { Count: {} }, undefined],
+      ['AWS-AWSManagedRulesKnownBadInputsRuleSet', 1, { Count: {} }, undefined],
+      ['AWS-AWSManagedRulesAmazonIpReputationList', 2, { Count: {} }, undefined],
+      ['RateLimitPerIp', 3, undefined, { Block: {} }],
     ]);
+  });
+
+  it('lets a managed group block once the configuration moves it out of Count mode', () => {
+    const blocking = BaselineSchema.parse({
+      webAcl: { ruleGroupActions: { AWSManagedRulesKnownBadInputsRuleSet: 'block' } },
+    });
+
+    const actions = Object.fromEntries(
+      baselineWebAclRules(blocking).map((rule) => [rule.Name, rule.OverrideAction ?? rule.Action]),
+    );
+
+    expect(actions).toEqual({
+      'AWS-AWSManagedRulesCommonRuleSet': { Count: {} },
+      'AWS-AWSManagedRulesKnownBadInputsRuleSet': { None: {} },
+      'AWS-AWSManagedRulesAmazonIpReputationList': { Count: {} },
+      RateLimitPerIp: { Block: {} },
+    });
   });
 
   it('sends only names, description and metric names WAF accepts (WAFV2 API model patterns)', async () => {
@@ -238,7 +303,7 @@ describe('ensurePrerequisites', () => {
     logs.on(PutRetentionPolicyCommand).resolves({});
 
     await ensurePrerequisites(
-      plan({ prerequisites: ['accessLogGroup', 'baselineWebAcl'] }),
+      plan(withAccessLogGroup(['baselineWebAcl'])),
       untagged,
       clients,
       createCoreCache(),

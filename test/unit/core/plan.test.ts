@@ -66,7 +66,7 @@ describe('planStage (REST, every control)', () => {
         {
           op: 'replace',
           path: '/accessLogSettings/destinationArn',
-          value: accessLogGroupArn(BASELINE, insecureRest.ref),
+          value: accessLogGroupArn(BASELINE, insecureRest.ref, 'REST'),
         },
         { op: 'replace', path: '/*/*/throttling/rateLimit', value: String(BASELINE.throttling.rateLimit) },
         { op: 'replace', path: '/*/*/throttling/burstLimit', value: String(BASELINE.throttling.burstLimit) },
@@ -76,7 +76,7 @@ describe('planStage (REST, every control)', () => {
     expect(plan.restStagePatchOperations).toHaveLength(new Set(stageChanges.map((c) => c.operation)).size);
   });
 
-  it('collects API changes, prerequisites (once each), redeploy and the web ACL association', () => {
+  it('collects API changes, prerequisites (once each) and the web ACL association; REST never redeploys', () => {
     expect(plan.apiUpdate).toEqual({
       apiType: 'REST',
       patchOperations: [{ op: 'replace', path: '/disableExecuteApiEndpoint', value: 'true' }],
@@ -86,7 +86,7 @@ describe('planStage (REST, every control)', () => {
       'accountCloudWatchRole',
       'baselineWebAcl',
     ]);
-    expect(plan.redeploy).toBe(true);
+    expect(plan.redeploy).toBe(false);
     expect(plan.associateWebAcl).toBe(true);
     expect(plan.v2StageUpdate).toBeUndefined();
   });
@@ -120,6 +120,60 @@ describe('planStage (REST, every control)', () => {
 
   it('rejects an unknown control id', () => {
     expect(() => planStage(insecureRest, ['APIGateway.99' as ControlId], BASELINE)).toThrow(/APIGateway\.99/);
+  });
+});
+
+describe('planStage (REST default endpoint: the stage update applies it, no deployment)', () => {
+  it.each([true, false])(
+    'adds a stage patch that rewrites tracingEnabled (%s) when no control changes the stage',
+    (tracingEnabled) => {
+      const snapshot = restSnapshot({
+        customDomains: [mapping('api.example.com')],
+        stage: { tracingEnabled },
+      });
+
+      const plan = planStage(snapshot, ['Baseline.DefaultEndpoint'], BASELINE);
+
+      expect(plan.redeploy).toBe(false);
+      expect(plan.apiUpdate).toEqual({
+        apiType: 'REST',
+        patchOperations: [{ op: 'replace', path: '/disableExecuteApiEndpoint', value: 'true' }],
+      });
+      expect(plan.restStagePatchOperations).toEqual([
+        { op: 'replace', path: '/tracingEnabled', value: String(tracingEnabled) },
+      ]);
+      // The approver reads only the real change: the rewrite changes nothing.
+      expect(settingChanges(plan)).toEqual([
+        {
+          controlId: 'Baseline.DefaultEndpoint',
+          setting: 'disableExecuteApiEndpoint',
+          before: false,
+          after: true,
+        },
+      ]);
+    },
+  );
+
+  it('adds nothing when another control already updates the stage', () => {
+    const snapshot = restSnapshot({ customDomains: [mapping('api.example.com')] });
+
+    const plan = planStage(snapshot, ['APIGateway.3', 'Baseline.DefaultEndpoint'], BASELINE);
+
+    expect(plan.restStagePatchOperations).toEqual([
+      { op: 'replace', path: '/tracingEnabled', value: 'true' },
+    ]);
+    expect(plan.redeploy).toBe(false);
+  });
+
+  it('refuses a deployment planned for a REST stage or an auto-deploy V2 stage', () => {
+    const deployment = controlPlan('Baseline.DefaultEndpoint', [{ kind: 'createDeployment' }]);
+    expect(() => mergeControlPlans(restSnapshot(), [], [deployment])).toThrow(PlanOperationError);
+    expect(() =>
+      mergeControlPlans(v2Snapshot('HTTP', { stage: { autoDeploy: true } }), [], [deployment]),
+    ).toThrow(PlanOperationError);
+    expect(
+      mergeControlPlans(v2Snapshot('HTTP', { stage: { autoDeploy: false } }), [], [deployment]).redeploy,
+    ).toBe(true);
   });
 });
 
@@ -163,7 +217,7 @@ describe('planStage (V2)', () => {
       sendMessage: { ThrottlingRateLimit: 5 },
     });
     expect(plan.v2StageUpdate?.AccessLogSettings).toEqual({
-      DestinationArn: accessLogGroupArn(BASELINE, snapshot.ref),
+      DestinationArn: accessLogGroupArn(BASELINE, snapshot.ref, 'WEBSOCKET'),
       Format: BASELINE.accessLogs.webSocketFormat,
     });
   });
@@ -176,6 +230,12 @@ describe('planStage (V2)', () => {
     expect(plan.apiUpdate).toEqual({ apiType: 'V2', fields: { DisableExecuteApiEndpoint: true } });
     expect(plan.v2StageUpdate).toBeUndefined();
     expect(plan.redeploy).toBe(true);
+    expect(settingChanges(plan)).toContainEqual({
+      controlId: 'Baseline.DefaultEndpoint',
+      setting: 'deployment',
+      before: 'def456',
+      after: "publishes the API's current definition",
+    });
   });
 });
 

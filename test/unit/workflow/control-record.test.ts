@@ -151,6 +151,26 @@ describe('per-control records', () => {
     });
   });
 
+  it('a control held back for an unattended deployment, or because the stage changed during approval, says why', () => {
+    expect(
+      controlRecord(record, { ...evaluation('APIGateway.3'), handling: 'unattended-deployment' }),
+    ).toMatchObject({
+      outcome: 'SKIPPED',
+      approver: 'nobody (unattended-deployment)',
+      reason: expect.stringContaining(
+        "APIGateway.3 fails, reported only: its fix needs a deployment, which publishes the API's current definition",
+      ),
+    });
+    expect(controlRecord(record, { ...evaluation('APIGateway.3'), handling: 'stage-changed' })).toMatchObject(
+      {
+        outcome: 'SKIPPED',
+        reason:
+          'APIGateway.3 fails, not changed: the stage changed while waiting for approval, so the approved change ' +
+          'is not what would be applied now: tracing is off',
+      },
+    );
+  });
+
   it('a control that passed when read is ALREADY_COMPLIANT', () => {
     expect(controlRecord(record, evaluation('APIGateway.11'))).toMatchObject({
       outcome: 'ALREADY_COMPLIANT',

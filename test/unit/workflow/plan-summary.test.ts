@@ -74,6 +74,99 @@ describe('summarizePlan', () => {
     ]);
   });
 
+  describe('a fix that needs a deployment (V2 without autoDeploy)', () => {
+    const deploying: ControlPlan = {
+      controlId: 'Baseline.DefaultEndpoint',
+      changes: [
+        {
+          change: { setting: 'disableExecuteApiEndpoint', before: false, after: true },
+          operation: { kind: 'v2ApiUpdate', field: 'DisableExecuteApiEndpoint', value: true },
+        },
+        {
+          change: { setting: 'deployment', before: 'dep1', after: "publishes the API's current definition" },
+          operation: { kind: 'createDeployment' },
+        },
+      ],
+      prerequisites: [],
+      redeploy: true,
+    };
+    const input = (mode: ControlDecision['mode'], allowUnattendedDeployments?: boolean) => ({
+      apiName: 'orders',
+      decisions: [decision('APIGateway.3', 'auto'), decision('Baseline.DefaultEndpoint', mode)],
+      evaluations: [failing('APIGateway.3'), failing('Baseline.DefaultEndpoint')],
+      plans: [plan('APIGateway.3', 'tracingEnabled'), deploying],
+      ...(allowUnattendedDeployments === undefined ? {} : { allowUnattendedDeployments }),
+    });
+
+    it.each([undefined, false])(
+      'is notified, not applied, in mode auto unless unattended deployments are allowed (%s)',
+      (allowed) => {
+        const summary = summarizePlan(input('auto', allowed));
+        expect(summary.next).toBe('APPLY');
+        expect(summary.applyControls).toEqual(['APIGateway.3']);
+        expect(summary.notApplied).toEqual([
+          {
+            controlId: 'Baseline.DefaultEndpoint',
+            setting: 'disableExecuteApiEndpoint',
+            before: false,
+            after: true,
+            why: 'unattended-deployment',
+          },
+          {
+            controlId: 'Baseline.DefaultEndpoint',
+            setting: 'deployment',
+            before: 'dep1',
+            after: "publishes the API's current definition",
+            why: 'unattended-deployment',
+          },
+        ]);
+      },
+    );
+
+    it('says why when nothing else is applied', () => {
+      const summary = summarizePlan({
+        ...input('auto'),
+        decisions: [decision('Baseline.DefaultEndpoint', 'auto')],
+        evaluations: [failing('Baseline.DefaultEndpoint')],
+        plans: [deploying],
+      });
+      expect(summary.next).toBe('SKIPPED');
+      expect(summary.reason).toContain(
+        "Baseline.DefaultEndpoint: its fix needs a deployment, which publishes the API's current definition",
+      );
+      expect(summary.reason).toContain('allowUnattendedDeployments is true');
+    });
+
+    it('is applied in mode auto when the configuration allows unattended deployments', () => {
+      const summary = summarizePlan(input('auto', true));
+      expect(summary.next).toBe('APPLY');
+      expect(summary.applyControls).toEqual(['APIGateway.3', 'Baseline.DefaultEndpoint']);
+      expect(summary.toApply.map((change) => change.setting)).toContain('deployment');
+    });
+
+    it('goes with the change set to the approver when another control asks for approval anyway', () => {
+      const summary = summarizePlan({
+        ...input('auto'),
+        decisions: [decision('APIGateway.3', 'approve'), decision('Baseline.DefaultEndpoint', 'auto')],
+      });
+      expect(summary.next).toBe('APPROVE');
+      expect(summary.applyControls).toEqual(['APIGateway.3', 'Baseline.DefaultEndpoint']);
+      expect(summary.notApplied).toEqual([]);
+      expect(summary.toApply.map((change) => change.setting)).toContain('deployment');
+    });
+
+    it('goes to the approver in mode approve, the deployment listed as a change', () => {
+      const summary = summarizePlan(input('approve'));
+      expect(summary.next).toBe('APPROVE');
+      expect(summary.toApply).toContainEqual({
+        controlId: 'Baseline.DefaultEndpoint',
+        setting: 'deployment',
+        before: 'dep1',
+        after: "publishes the API's current definition",
+      });
+    });
+  });
+
   it('asks for approval of the whole change set when one applied control is in approve mode', () => {
     const summary = summarizePlan({
       apiName: 'orders',

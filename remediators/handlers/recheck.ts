@@ -1,0 +1,59 @@
+/**
+ * Recheck task, between the approval wait and the apply task: re-reads the stage, plans the
+ * approved controls again and compares the fresh plan with the approved one (workflow/recheck.ts).
+ * Its output replaces `plan`, so what the later tasks apply (and verify) is the fresh plan of the
+ * controls that may still be applied, never the snapshot of up to a day ago.
+ */
+import { getControl, snapshotPartsFor } from '../controls/catalog.js';
+import { planStage } from '../core/plan.js';
+import { readStageSnapshot } from '../core/snapshot.js';
+import { PlannedItemSchema } from '../workflow/handler-input.js';
+import { recheckApprovedPlan } from '../workflow/recheck.js';
+import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
+import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
+import { parseTaskInput } from '../workflow/state.js';
+import { tracedTask } from '../workflow/tracing.js';
+import type { SnapshotOutput } from './snapshot.js';
+
+export function createRecheckHandler(deps: ConfigDeps & CoreClientsDeps) {
+  return async (event: unknown): Promise<SnapshotOutput> => {
+    const item = parseTaskInput('recheck', PlannedItemSchema, event);
+    const config = deps.config();
+    const approved = item.plan;
+    const ids = approved.applyControls;
+    const snapshot = await readStageSnapshot(
+      item.stage,
+      snapshotPartsFor(ids.map(getControl)),
+      await deps.coreClients(item.stage),
+      { cache: deps.coreCache },
+    );
+    if (snapshot.status === 'GONE') {
+      return {
+        status: 'GONE',
+        apiName: approved.apiName,
+        evaluations: [],
+        toApply: [],
+        notApplied: [],
+        applyControls: [],
+        next: 'GONE',
+        reason: snapshot.reason,
+      };
+    }
+    const fresh = planStage(snapshot, ids, config.baseline);
+    const summary = recheckApprovedPlan({
+      approved,
+      fresh,
+      // No approval decision here means the wait timed out and approval.onTimeout said apply.
+      unattended: item.approval === undefined,
+      allowUnattendedDeployments: config.allowUnattendedDeployments,
+    });
+    if (summary.next !== 'APPLY') return summary;
+    return { ...summary, stagePlan: planStage(snapshot, summary.applyControls, config.baseline) };
+  };
+}
+
+const account = createMemberAccountDeps();
+export const handler = tracedTask(
+  'recheck',
+  createRecheckHandler({ ...account, ...createCoreClientsDeps(account) }),
+);
