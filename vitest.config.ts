@@ -5,7 +5,6 @@ const STRICT_AWS_SUITES = ['test/integration/**/*.test.ts', 'test/workflow/**/*.
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
     // Integration tests talk to a local moto_server; synth tests bundle Lambdas with esbuild.
@@ -23,7 +22,10 @@ export default defineConfig({
       POWERTOOLS_METRICS_DISABLED: 'true',
     },
     projects: [
-      { extends: true, test: { name: 'default', exclude: STRICT_AWS_SUITES } },
+      {
+        extends: true,
+        test: { name: 'default', include: ['test/**/*.test.ts'], exclude: STRICT_AWS_SUITES },
+      },
       {
         extends: true,
         test: {

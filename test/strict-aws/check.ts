@@ -3,7 +3,7 @@
  * (IAM of the role that made it, values, ordering). Returns violations; the setup file fails the
  * test with them.
  */
-import { MEMBER_ROLE_TASKS, taskShortName } from '../../infra/names.js';
+import { centralTaskRoleName, MEMBER_ROLE_TASKS, taskShortName } from '../../infra/names.js';
 import { TASKS } from '../../state-machines/tasks.js';
 import { evaluateAuthorizations, requiredAuthorizations, type Identity } from './iam.js';
 import { orderingFindings } from './ordering.js';
@@ -91,7 +91,7 @@ export class RoleModel {
     const name = resource.replace(/^role\//, '');
     if (name === this.memberRoleName()) return this.memberRole(account);
     const task = MEMBER_ROLE_TASKS.find(
-      (candidate) => name === this.taskRole(taskShortName(candidate)).roleName,
+      (candidate) => name === centralTaskRoleName(candidate, this.templates.region),
     );
     if (task !== undefined) return this.taskRole(taskShortName(task));
     return `the synthesized templates define no role ${actor.roleArn}`;
