@@ -403,82 +403,117 @@ export async function evaluateAuthorizations(
   trustPolicyOf: TrustPolicyLookup,
 ): Promise<IamFinding[]> {
   const findings: IamFinding[] = [];
+  // The same call is made many times in a run: evaluate each distinct request once per policy set.
+  const seen = simulated.get(identity.identityPolicies) ?? new Map<string, IamFinding[]>();
+  simulated.set(identity.identityPolicies, seen);
   for (const authorization of authorizations) {
-    const assumesRole = authorization.action === 'sts:AssumeRole';
-    const trust = assumesRole ? trustPolicyOf(authorization.resource) : undefined;
-    if (assumesRole && trust === undefined) {
-      findings.push({
-        rule: 'iam',
-        why: `sts:AssumeRole on ${authorization.resource}, a role the synthesized templates do not define`,
-        source: authorization.because,
-      });
+    const key = JSON.stringify([
+      identity.principalArn,
+      authorization,
+      trustPolicyOf(authorization.resource) ?? null,
+    ]);
+    const known = seen.get(key);
+    if (known !== undefined) {
+      findings.push(...known);
       continue;
     }
-    const simulation: Simulation = {
-      request: {
-        principal: identity.principalArn,
-        action: authorization.action,
-        resource: {
-          resource: authorization.resource,
-          accountId: resourceAccount(authorization.resource, identity.account),
-        },
-        contextVariables: { ...authorization.context },
+    const before = findings.length;
+    await evaluateOne(authorization, identity, trustPolicyOf, findings);
+    seen.set(key, findings.slice(before));
+  }
+  return findings;
+}
+
+const simulated = new WeakMap<Identity['identityPolicies'], Map<string, IamFinding[]>>();
+
+async function evaluateOne(
+  authorization: Authorization,
+  identity: Identity,
+  trustPolicyOf: TrustPolicyLookup,
+  findings: IamFinding[],
+): Promise<void> {
+  const assumesRole = authorization.action === 'sts:AssumeRole';
+  const trust = assumesRole ? trustPolicyOf(authorization.resource) : undefined;
+  if (assumesRole && trust === undefined) {
+    findings.push({
+      rule: 'iam',
+      why: `sts:AssumeRole on ${authorization.resource}, a role the synthesized templates do not define`,
+      source: authorization.because,
+    });
+    return;
+  }
+  const simulation: Simulation = {
+    request: {
+      principal: identity.principalArn,
+      action: authorization.action,
+      resource: {
+        resource: authorization.resource,
+        accountId: resourceAccount(authorization.resource, identity.account),
       },
-      identityPolicies: identity.identityPolicies.map((policy) => ({
-        name: policy.name,
-        policy: policy.policy,
-      })),
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-      ...(trust === undefined ? {} : { resourcePolicy: trust }),
-    };
-    const response = await runSimulation(simulation, {});
-    if (response.resultType === 'error' && (await isApiGatewayResource(authorization))) {
-      // iam-data merges the SAR pages "Amazon API Gateway Management" and "… Management V2" (one
-      // prefix) and attaches only part of their resource types to GET/PATCH/POST/DELETE/SetWebACL,
-      // so the simulator finds no resource type for V2 paths, deployments and the like. The ARN is
-      // checked against the prefix's SAR ARN formats instead; the policies are then evaluated
-      // without the simulator's resource-type validation.
-      const result = runUnsafeSimulation(simulation, {});
-      if (result !== 'Allowed') {
-        findings.push({
-          rule: 'iam',
-          why: `${authorization.action} on ${authorization.resource} is ${result} for ${identity.principalArn}`,
-          source: authorization.because,
-        });
-      }
-    } else if (response.resultType === 'error') {
+      contextVariables: { ...authorization.context },
+    },
+    identityPolicies: identity.identityPolicies.map((policy) => ({
+      name: policy.name,
+      policy: policy.policy,
+    })),
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    ...(trust === undefined ? {} : { resourcePolicy: trust }),
+  };
+  const response = await runSimulation(simulation, {});
+  if (response.resultType === 'error' && (await isApiGatewayResource(authorization))) {
+    // iam-data merges the SAR pages "Amazon API Gateway Management" and "… Management V2" (one
+    // prefix) and attaches only part of their resource types to GET/PATCH/POST/DELETE/SetWebACL,
+    // so the simulator finds no resource type for V2 paths, deployments and the like. The ARN is
+    // checked against the prefix's SAR ARN formats instead; the policies are then evaluated
+    // without the simulator's resource-type validation.
+    const result = runUnsafeSimulation(simulation, {});
+    if (result !== 'Allowed') {
       findings.push({
         rule: 'iam',
-        why: `${authorization.action} on ${authorization.resource}: the simulator rejected the request (${JSON.stringify(response.errors)})`,
-        source: authorization.because,
-      });
-    } else if (response.overallResult !== 'Allowed') {
-      findings.push({
-        rule: 'iam',
-        why: `${authorization.action} on ${authorization.resource} is ${response.overallResult} for ${identity.principalArn}${assumesRole ? ' (identity policy and the role’s trust policy)' : ''}`,
+        why: `${authorization.action} on ${authorization.resource} is ${result} for ${identity.principalArn}`,
         source: authorization.because,
       });
     }
+  } else if (response.resultType === 'error') {
+    findings.push({
+      rule: 'iam',
+      why: `${authorization.action} on ${authorization.resource}: the simulator rejected the request (${JSON.stringify(response.errors)})`,
+      source: authorization.because,
+    });
+  } else if (response.overallResult !== 'Allowed') {
+    findings.push({
+      rule: 'iam',
+      why: `${authorization.action} on ${authorization.resource} is ${response.overallResult} for ${identity.principalArn}${assumesRole ? ' (identity policy and the role’s trust policy)' : ''}`,
+      source: authorization.because,
+    });
   }
-  return findings;
+}
+
+let apiGatewayArnPatterns: Promise<RegExp[]> | undefined;
+
+/** Every ARN format of the apigateway prefix in the SAR data, as patterns (read once). */
+function apiGatewayArnFormats(): Promise<RegExp[]> {
+  apiGatewayArnPatterns ??= (async () => {
+    const types = await iamResourceTypesForService('apigateway');
+    const formats = await Promise.all(
+      types.map(async (type) => (await iamResourceTypeDetails('apigateway', type)).arn),
+    );
+    return formats
+      .flatMap((format) => format.split(',').map((item) => item.trim()))
+      .map((format) => {
+        const pattern = format
+          .split(/\$\{[^}]+\}/)
+          .map((part) => part.replace(/[.*+?^()|[\]\\]/g, '\\$&'))
+          .join('[^/]+');
+        return new RegExp(`^${pattern}$`);
+      });
+  })();
+  return apiGatewayArnPatterns;
 }
 
 /** Whether an API Gateway authorization is on a resource whose ARN matches a SAR ARN format of the prefix. */
 async function isApiGatewayResource(authorization: Authorization): Promise<boolean> {
   if (!authorization.action.startsWith('apigateway:')) return false;
-  const formats = await Promise.all(
-    (await iamResourceTypesForService('apigateway')).map(
-      async (type) => (await iamResourceTypeDetails('apigateway', type)).arn,
-    ),
-  );
-  return formats
-    .flatMap((format) => format.split(',').map((item) => item.trim()))
-    .some((format) => {
-      const pattern = format
-        .split(/\$\{[^}]+\}/)
-        .map((part) => part.replace(/[.*+?^()|[\]\\]/g, '\\$&'))
-        .join('[^/]+');
-      return new RegExp(`^${pattern}$`).test(authorization.resource);
-    });
+  return (await apiGatewayArnFormats()).some((pattern) => pattern.test(authorization.resource));
 }

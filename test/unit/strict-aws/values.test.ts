@@ -29,7 +29,7 @@ describe('value rules: REST UpdateStage', () => {
   it('rejects a log level AWS does not know, throttles out of range, a bad access log format and a :* destination', () => {
     const found = update([
       { op: 'replace', path: '/*/*/logging/loglevel', value: 'DEBUG' },
-      { op: 'replace', path: '/*/*/throttling/rateLimit', value: '20000' },
+      { op: 'replace', path: '/*/*/throttling/rateLimit', value: '-5' },
       { op: 'replace', path: '/*/*/throttling/burstLimit', value: '1.5' },
       { op: 'replace', path: '/accessLogSettings/format', value: '$context.identity.sourceIp' },
       { op: 'replace', path: '/accessLogSettings/destinationArn', value: `${LOG_GROUP}:*` },
@@ -37,7 +37,7 @@ describe('value rules: REST UpdateStage', () => {
     ]);
     expect(found).toEqual([
       expect.stringContaining('loglevel = DEBUG'),
-      expect.stringContaining('rateLimit = 20000 is outside [-1, 10000]'),
+      expect.stringContaining('rateLimit = -5 is below -1'),
       expect.stringContaining('burstLimit = 1.5 is not an integer'),
       expect.stringContaining('lacks $context.requestId'),
       expect.stringContaining('ends with :*'),
@@ -45,10 +45,11 @@ describe('value rules: REST UpdateStage', () => {
     ]);
   });
 
-  it('rejects an empty UpdateStage and a path patched twice', () => {
+  it('rejects an empty UpdateStage and a throttle that is not a number', () => {
     expect(update([])).toEqual(['UpdateStage with no patch operations']);
-    const twice = { op: 'replace', path: '/*/*/logging/loglevel', value: 'INFO' };
-    expect(update([twice, twice])).toEqual([expect.stringContaining('appears twice')]);
+    expect(update([{ op: 'replace', path: '/*/*/throttling/rateLimit', value: 'fast' }])).toEqual([
+      '/*/*/throttling/rateLimit = fast is not a number',
+    ]);
   });
 });
 
@@ -66,7 +67,7 @@ describe('value rules: V2 UpdateStage', () => {
       problems('ApiGatewayV2', 'UpdateStage', {
         AccessLogSettings: { DestinationArn: `${LOG_GROUP}:*`, Format: 'no id\nat all' },
         DefaultRouteSettings: { ThrottlingRateLimit: -2, LoggingLevel: 'TRACE' },
-        RouteSettings: { 'GET /pets': { ThrottlingBurstLimit: 6000 } },
+        RouteSettings: { 'GET /pets': { ThrottlingBurstLimit: 2.5 } },
       }),
     ).toEqual([
       expect.stringContaining('lacks $context.requestId'),
@@ -74,7 +75,7 @@ describe('value rules: V2 UpdateStage', () => {
       expect.stringContaining('ends with :*'),
       expect.stringContaining('DefaultRouteSettings.LoggingLevel = TRACE'),
       expect.stringContaining('DefaultRouteSettings.ThrottlingRateLimit = -2'),
-      expect.stringContaining('RouteSettings[GET /pets].ThrottlingBurstLimit = 6000'),
+      'RouteSettings[GET /pets].ThrottlingBurstLimit = 2.5 is not an integer',
     ]);
   });
 });
