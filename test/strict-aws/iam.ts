@@ -219,8 +219,19 @@ function iamActions(call: RecordedCall, prefix: string): { action: string; call:
       })),
     );
   }
-  return [{ action: operation, call }];
+  return [{ action: OPERATION_ACTIONS[`${prefix}:${operation}`] ?? operation, call }];
 }
+
+/**
+ * SDK operations authorized by an action of another name. The SAR lists no …V2 Security Hub
+ * finding actions: BatchUpdateFindings and GetFindings carry the `hubv2` resource type (Security
+ * Hub's V2 API). The model checks them on the account's hub (`hub/default`): the hubv2 ARN holds
+ * an id the request does not carry.
+ */
+const OPERATION_ACTIONS: Readonly<Record<string, string>> = {
+  'securityhub:BatchUpdateFindingsV2': 'BatchUpdateFindings',
+  'securityhub:GetFindingsV2': 'GetFindings',
+};
 
 /** The condition keys the request carries (IAM global keys and the call's own, SAR condition keys). */
 function requestContext(call: RecordedCall, identity: Identity): Record<string, string | string[]> {
