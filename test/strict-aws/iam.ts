@@ -283,6 +283,7 @@ export const DOCUMENTED_DEPENDENCIES: Readonly<
   },
   // API Gateway developer guide, "Configure logging for HTTP APIs" / "Permissions to log to CloudWatch":
   // whoever turns on access logging of a V2 stage needs the CloudWatch Logs log-delivery actions.
+  'CloudWatchLogs.CreateLogGroup': (call, account) => logGroupTagAuthorizations(call, account),
   'ApiGatewayV2.UpdateStage': (call) => logDeliveryAuthorizations(call),
   'ApiGatewayV2.CreateStage': (call) => logDeliveryAuthorizations(call),
   // API Gateway developer guide, "Permissions for CloudWatch logging": setting the account's
@@ -298,6 +299,23 @@ export const DOCUMENTED_DEPENDENCIES: Readonly<
           'API Gateway developer guide, Permissions for CloudWatch logging: UpdateAccount passes the role',
       })),
 };
+
+function logGroupTagAuthorizations(call: RecordedCall, account: string): Authorization[] {
+  const tags = call.input.tags;
+  if (tags === undefined || Object.keys(tags as object).length === 0) return [];
+  // "To assign tags when you create a log group, you must have either the logs:TagResource or
+  // logs:TagLogGroup permission" (CloudWatch Logs API reference, CreateLogGroup): the model asks for
+  // TagResource, the one TagLogGroup's deprecation notice recommends.
+  return [
+    {
+      action: 'logs:TagResource',
+      resource: arn(call, account, 'logs', `log-group:${str(call.input.logGroupName)}`),
+      context: {},
+      because:
+        'CloudWatch Logs API reference, CreateLogGroup: tags need logs:TagResource or logs:TagLogGroup',
+    },
+  ];
+}
 
 const LOG_DELIVERY_ACTIONS = [
   'logs:CreateLogDelivery',

@@ -386,6 +386,48 @@ const SNS_PUBLISH: ValueRule = {
   },
 };
 
+// ---------------------------------------------------------------- CloudWatch Logs
+
+/**
+ * CreateLogGroup: name 1–512 of `[\.\-_/#A-Za-z0-9]+`; at most 50 tags, keys 1–128, values up to
+ * 256 characters (CloudWatch Logs API reference, CreateLogGroup).
+ */
+const CREATE_LOG_GROUP: ValueRule = {
+  id: 'values:CloudWatchLogs.CreateLogGroup',
+  source: 'https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html',
+  check(input) {
+    const problems: string[] = [];
+    const name = str(input.logGroupName);
+    if (!/^[.\-_/#A-Za-z0-9]{1,512}$/.test(name))
+      problems.push(`log group name "${name}" breaks [-._/#A-Za-z0-9]{1,512}`);
+    const tags = Object.entries(record(input.tags));
+    if (tags.length > 50) problems.push(`${tags.length} tags (at most 50)`);
+    for (const [key, value] of tags) {
+      if (key.length < 1 || key.length > 128)
+        problems.push(`tag key "${key.slice(0, 40)}" is ${key.length} characters (1–128)`);
+      if (str(value).length > 256)
+        problems.push(`tag ${key} is ${str(value).length} characters (at most 256)`);
+    }
+    return problems;
+  },
+};
+
+/** The retention periods CloudWatch Logs accepts (API reference, PutRetentionPolicy). */
+const RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+const PUT_RETENTION_POLICY: ValueRule = {
+  id: 'values:CloudWatchLogs.PutRetentionPolicy',
+  source: 'https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html',
+  check(input) {
+    const days = Number(input.retentionInDays);
+    return RETENTION_DAYS.includes(days)
+      ? []
+      : [`retentionInDays ${String(input.retentionInDays)} is not one of ${RETENTION_DAYS.join(', ')}`];
+  },
+};
+
 export const VALUE_RULES: Readonly<Record<string, readonly ValueRule[]>> = {
   'APIGateway.UpdateStage': [REST_UPDATE_STAGE],
   'ApiGatewayV2.UpdateStage': [V2_UPDATE_STAGE],
@@ -394,6 +436,8 @@ export const VALUE_RULES: Readonly<Record<string, readonly ValueRule[]>> = {
   'SecurityHub.BatchImportFindings': [BATCH_IMPORT_FINDINGS],
   'SecurityHub.GetFindings': [GET_FINDINGS],
   'SNS.Publish': [SNS_PUBLISH],
+  'CloudWatchLogs.CreateLogGroup': [CREATE_LOG_GROUP],
+  'CloudWatchLogs.PutRetentionPolicy': [PUT_RETENTION_POLICY],
 };
 
 export interface ValueFinding {

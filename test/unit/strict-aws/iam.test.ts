@@ -154,6 +154,26 @@ describe('IAM rule: the call is allowed by the policy of the role that makes it'
     expect(found[0]).toBe(`[iam] logs:CreateLogDelivery on * is ImplicitlyDenied for ${ROLE}`);
   });
 
+  it('requires logs:TagResource on the log group when CreateLogGroup sets tags', async () => {
+    const group = `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/apigateway/access-logs/abcdefghij/prod`;
+    const create = recordedCall('CloudWatchLogs', 'CreateLogGroup', {
+      logGroupName: '/aws/apigateway/access-logs/abcdefghij/prod',
+      tags: { 'managed-by': 'apigw-remediation' },
+    });
+    const createOnly = allow(
+      'logs:CreateLogGroup',
+      `arn:aws:logs:*:${ACCOUNT}:log-group:/aws/apigateway/access-logs/*`,
+    );
+    expect(await iamFindings(create, identity(createOnly))).toEqual([
+      `[iam] logs:TagResource on ${group} is ImplicitlyDenied for ${ROLE}`,
+    ]);
+    const tag = allow(
+      'logs:TagResource',
+      `arn:aws:logs:*:${ACCOUNT}:log-group:/aws/apigateway/access-logs/*`,
+    );
+    expect(await iamFindings(create, identity(createOnly, tag))).toEqual([]);
+  });
+
   it('requires iam:PassRole to apigateway.amazonaws.com when UpdateAccount sets the CloudWatch role', async () => {
     const cloudWatchRole = `arn:aws:iam::${ACCOUNT}:role/apigw-remediation-apigateway-cloudwatch`;
     const update = recordedCall(

@@ -241,6 +241,35 @@ describe('value rules: SNS Publish', () => {
   });
 });
 
+describe('value rules: CloudWatch Logs', () => {
+  it('CreateLogGroup: the name pattern and tag limits', () => {
+    expect(
+      problems('CloudWatchLogs', 'CreateLogGroup', {
+        logGroupName: '/aws/apigateway/access-logs/abc/_default',
+        tags: { service: 'x' },
+      }),
+    ).toEqual([]);
+    expect(
+      problems('CloudWatchLogs', 'CreateLogGroup', {
+        logGroupName: '/aws/apigateway/access-logs/abc/$default',
+        tags: { service: 'v'.repeat(257) },
+      }),
+    ).toEqual([
+      expect.stringContaining('log group name "/aws/apigateway/access-logs/abc/$default" breaks'),
+      'tag service is 257 characters (at most 256)',
+    ]);
+  });
+
+  it('PutRetentionPolicy: only the periods CloudWatch Logs offers', () => {
+    expect(
+      problems('CloudWatchLogs', 'PutRetentionPolicy', { logGroupName: '/x', retentionInDays: 365 }),
+    ).toEqual([]);
+    expect(
+      problems('CloudWatchLogs', 'PutRetentionPolicy', { logGroupName: '/x', retentionInDays: 100 }),
+    ).toEqual([expect.stringContaining('retentionInDays 100 is not one of 1, 3, 5')]);
+  });
+});
+
 describe('value rules: calls without a rule', () => {
   it('have no value findings (their IAM is still checked)', () => {
     expect(problems('APIGateway', 'GetStage', { restApiId: 'abcdefghij', stageName: 'prod' })).toEqual([]);
