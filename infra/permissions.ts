@@ -23,9 +23,11 @@ const API_ID = '??????????';
 export const REMEDIATION_WILDCARDS_REASON =
   'Resources are narrowed to API Gateway paths (API ids matched by ten ? characters), the baseline web ACL ' +
   'name, the access-log group prefix and the account; wildcards remain only for the Region (stages live in ' +
-  'every Region), stage names, the web ACL id WAF assigns, and the actions AWS documents without a resource ' +
-  'type (wafv2:ListWebACLs and the HTTP API log-delivery actions); Security Hub imports name the account’s ' +
-  'own default product in any Region the stage may be in.';
+  'every Region), stage names, the web ACL id WAF assigns, the account’s own rule sets, rule groups, IP sets ' +
+  'and regex pattern sets a new web ACL may reference (CreateWebACL is authorized on them), and the actions ' +
+  'AWS documents without a resource type (wafv2:ListWebACLs, logs:DescribeLogGroups and the HTTP API ' +
+  'log-delivery actions); Security Hub imports name the account’s own default product in any Region the ' +
+  'stage may be in.';
 
 /**
  * What a web ACL may reference, in the account's regional scope (SAR ARN formats
