@@ -2,8 +2,8 @@
  * Records every AWS SDK v3 call production code makes, with who makes it.
  *
  * - `Client.prototype.send` (the base class of every SDK v3 client, shared by all of them) is
- *   wrapped once per process; `mockClientUnderStrictModel` does the same for a client whose
- *   `send` aws-sdk-client-mock replaced (Security Hub in the workflow harness).
+ *   wrapped once per process; `mockClientUnderStrictModel` (mock-client.ts) does the same for a
+ *   client whose `send` aws-sdk-client-mock replaced (Security Hub in the workflow harness).
  * - Only calls inside a production scope are recorded: `asTask(task, fn)` around a workflow
  *   task's real handler, `asRole(roleArn, fn)` around core code a test calls directly. Calls the
  *   test makes to seed or read back moto run outside any scope and are not checked.
@@ -14,7 +14,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 
 /** Who makes a call: a workflow task's central role, or a role by ARN (assumed or named by the test). */
 export type Actor =
@@ -112,9 +111,10 @@ async function regionOf(client: ClientLike): Promise<string> {
   return typeof region === 'function' ? region() : (region ?? '');
 }
 
-type Send = (this: ClientLike, command: CommandLike, ...rest: unknown[]) => Promise<unknown>;
+export type Send = (this: ClientLike, command: CommandLike, ...rest: unknown[]) => Promise<unknown>;
 
-function recording(original: Send): Send {
+/** `send` wrapped so that calls in a production scope are recorded. */
+export function recording(original: Send): Send {
   return async function recordedSend(this: ClientLike, command, ...rest) {
     const scope = scopes.getStore();
     const collecting = sink;
@@ -167,23 +167,4 @@ export function installRecorder(): void {
   installed = true;
   const base = Object.getPrototypeOf(APIGatewayClient.prototype) as { send: Send };
   base.send = recording(base.send);
-}
-
-/**
- * aws-sdk-client-mock's `mockClient`, with the stub's calls recorded like real ones: the stub
- * replaces `send` on the client's prototype, in front of the recorded base `send`.
- */
-export function mockClientUnderStrictModel<TClient extends object>(
-  client: new (...args: never) => TClient,
-): AwsClientStub<TClient> {
-  const stub = mockClient(client as never) as unknown as AwsClientStub<TClient>;
-  const prototype = client.prototype as { send: Send & { restore?: () => void } };
-  const stubbed = prototype.send;
-  const recorded = Object.assign(recording(stubbed), {
-    // What aws-sdk-client-mock checks to restore a stub before it stubs again.
-    isSinonProxy: true,
-    restore: () => stubbed.restore?.(),
-  });
-  prototype.send = recorded;
-  return stub;
 }

@@ -68,7 +68,8 @@ import {
 import { TASKS, type DEFINITION_SUBSTITUTIONS } from '../../state-machines/tasks.js';
 import { emulateMotoV2StageWrites } from '../helpers/moto-gaps.js';
 import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials } from '../helpers/moto.js';
-import { asTask, asTestHarness, mockClientUnderStrictModel } from '../strict-aws/recorder.js';
+import { mockClientUnderStrictModel } from '../strict-aws/mock-client.js';
+import { asTask, asTestHarness } from '../strict-aws/recorder.js';
 
 export const DEFINITION_PATH = new URL('../../state-machines/remediation.asl.json', import.meta.url);
 export const LOCKS_TABLE = 'apigw-remediation-locks';

@@ -1,14 +1,8 @@
 import { APIGatewayClient, GetStageCommand } from '@aws-sdk/client-api-gateway';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  asRole,
-  asTask,
-  asTestHarness,
-  mockClientUnderStrictModel,
-  startRecording,
-  stopRecording,
-} from '../../strict-aws/recorder.js';
+import { asRole, asTask, asTestHarness, startRecording, stopRecording } from '../../strict-aws/recorder.js';
+import { mockClientUnderStrictModel } from '../../strict-aws/mock-client.js';
 
 const sns = mockClientUnderStrictModel(SNSClient);
 afterEach(() => {
