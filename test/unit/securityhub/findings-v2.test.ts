@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { buildNote } from '../../../remediators/securityhub/findings.js';
+import { buildNote, truncate } from '../../../remediators/securityhub/findings.js';
 import {
   awsProductV2Uid,
   MAX_V2_COMMENT_LENGTH,
@@ -139,6 +139,17 @@ describe('BatchUpdateFindingsV2 builders', () => {
       expect(update.Comment?.endsWith(`Execution: ${EXECUTION_ARN}`)).toBe(true);
     }
     expect(ownershipUpdatesV2(identifiers, EXECUTION_ARN)).toHaveLength(3);
+  });
+});
+
+describe('truncate (Note, Comment, titles)', () => {
+  it('never splits a surrogate pair at the cut, so the text stays valid UTF-8', () => {
+    const text = `${'a'.repeat(MAX_V2_COMMENT_LENGTH - 2)}😀 approved by 😀`;
+    const cut = truncate(text, MAX_V2_COMMENT_LENGTH);
+    expect(cut.length).toBeLessThanOrEqual(MAX_V2_COMMENT_LENGTH);
+    expect(Buffer.from(cut, 'utf8').toString('utf8')).toBe(cut);
+    expect(cut.endsWith('…')).toBe(true);
+    expect(truncate('short', MAX_V2_COMMENT_LENGTH)).toBe('short');
   });
 });
 
