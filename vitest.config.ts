@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
+/** Suites that run production code against moto: they run under the strict AWS model (test/strict-aws). */
+const STRICT_AWS_SUITES = ['test/integration/**/*.test.ts', 'test/workflow/**/*.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
     // Integration tests talk to a local moto_server; synth tests bundle Lambdas with esbuild.
@@ -19,5 +21,21 @@ export default defineConfig({
       // Metrics are asserted through spies; their EMF lines would only flood the test output.
       POWERTOOLS_METRICS_DISABLED: 'true',
     },
+    projects: [
+      {
+        extends: true,
+        test: { name: 'default', include: ['test/**/*.test.ts'], exclude: STRICT_AWS_SUITES },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'strict-aws',
+          include: STRICT_AWS_SUITES,
+          // The CDK app is synthesized once per run and its roles' policies checked on every call.
+          globalSetup: ['test/strict-aws/global-setup.ts'],
+          setupFiles: ['test/strict-aws/setup.ts'],
+        },
+      },
+    ],
   },
 });

@@ -4,7 +4,7 @@
  * $context.requestId, X-Ray, the baseline web ACL, stage throttling within the baseline —
  * with the account's API Gateway CloudWatch role (AWS::ApiGateway::Account).
  */
-import { Arn, ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import {
   AccessLogFormat,
@@ -52,9 +52,11 @@ function grantExecutionRead(
 ): void {
   stateMachine.grantExecution(role, ...EXECUTION_READ_ACTIONS);
   const stack = Stack.of(scope);
-  // The resource as grantExecution writes it and cdk-nag prints it.
+  // The resource as grantExecution writes it and cdk-nag prints it: the partition is a literal when
+  // the stack's Region is (feature flag @aws-cdk/core:enablePartitionLiterals), else the pseudo parameter.
+  const partition = Token.isUnresolved(stack.partition) ? NAG_PARTITION : stack.partition;
   const name = Arn.split(stateMachine.stateMachineArn, ArnFormat.COLON_RESOURCE_NAME).resourceName;
-  const resource = `arn:${NAG_PARTITION}:states:${stack.region}:${NAG_ACCOUNT}:execution:${JSON.stringify(stack.resolve(name))}:*`;
+  const resource = `arn:${partition}:states:${stack.region}:${NAG_ACCOUNT}:execution:${JSON.stringify(stack.resolve(name))}:*`;
   acknowledge(
     role,
     `AwsSolutions-IAM5[Resource::${resource}]`,

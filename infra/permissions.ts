@@ -23,9 +23,22 @@ const API_ID = '??????????';
 export const REMEDIATION_WILDCARDS_REASON =
   'Resources are narrowed to API Gateway paths (API ids matched by ten ? characters), the baseline web ACL ' +
   'name, the access-log group prefix and the account; wildcards remain only for the Region (stages live in ' +
-  'every Region), stage names, the web ACL id WAF assigns, and the actions AWS documents without a resource ' +
-  'type (wafv2:ListWebACLs and the HTTP API log-delivery actions); Security Hub imports name the account’s ' +
-  'own default product in any Region the stage may be in.';
+  'every Region), stage names, the web ACL id WAF assigns, the account’s own rule sets, rule groups, IP sets ' +
+  'and regex pattern sets a new web ACL may reference (CreateWebACL is authorized on them), and the actions ' +
+  'AWS documents without a resource type (wafv2:ListWebACLs, logs:DescribeLogGroups and the HTTP API ' +
+  'log-delivery actions); Security Hub imports name the account’s own default product in any Region the ' +
+  'stage may be in.';
+
+/**
+ * What a web ACL may reference, in the account's regional scope (SAR ARN formats
+ * `{scope}/managedruleset/{name}/{id}`, `{scope}/rulegroup/…`, `{scope}/ipset/…`,
+ * `{scope}/regexpatternset/…`). `managedruleset/*` also matches the name-less ARN AWS checks.
+ */
+export function wafReferencedResourceArns(partition: string, account: string): string[] {
+  return ['managedruleset/*', 'rulegroup/*/*', 'ipset/*/*', 'regexpatternset/*/*'].map(
+    (path) => `arn:${partition}:wafv2:*:${account}:regional/${path}`,
+  );
+}
 
 function apiGateway(partition: string, path: string): string {
   return `arn:${partition}:apigateway:*::${path}`;
@@ -91,9 +104,21 @@ export function remediationWriteStatements({
       resources: [webAclArn, apiGateway(partition, `/restapis/${API_ID}/stages/*`)],
     }),
     new PolicyStatement({
+      // CreateWebACL is authorized on the web ACL and on every rule set, rule group, IP set and regex
+      // pattern set it references (IAM service authorization reference, AWS WAF V2 actions table:
+      // webacl*, managedruleset, rulegroup, ipset, regexpatternset). The baseline's AWS managed rule
+      // groups are checked as `…:regional/managedruleset/…` in the web ACL's account (AWS's
+      // AccessDenied names `…:regional/managedruleset/`, aws-samples/amazon-cloudfront-waf-secretsmanager#3),
+      // so the references are granted for the account's regional scope only.
       sid: 'CreateBaselineWebAcl',
       effect: Effect.ALLOW,
-      actions: ['wafv2:CreateWebACL', 'wafv2:TagResource'],
+      actions: ['wafv2:CreateWebACL'],
+      resources: [webAclArn, ...wafReferencedResourceArns(partition, account)],
+    }),
+    new PolicyStatement({
+      sid: 'TagBaselineWebAcl',
+      effect: Effect.ALLOW,
+      actions: ['wafv2:TagResource'],
       resources: [webAclArn],
     }),
     new PolicyStatement({
@@ -110,10 +135,12 @@ export function remediationWriteStatements({
       resources: logGroupArns,
     }),
     new PolicyStatement({
+      // DescribeLogGroups has no resource type in the IAM service authorization reference: a
+      // statement naming log groups does not match it; only `*` does.
       sid: 'FindAccessLogGroups',
       effect: Effect.ALLOW,
       actions: ['logs:DescribeLogGroups'],
-      resources: [`arn:${partition}:logs:*:${account}:log-group:*`],
+      resources: ['*'],
     }),
     new PolicyStatement({
       // The caller of a V2 UpdateStage with AccessLogSettings needs these (API Gateway developer

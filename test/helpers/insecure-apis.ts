@@ -33,6 +33,7 @@ import {
 } from '@aws-sdk/client-apigatewayv2';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { StageRef } from '../../remediators/core/types.js';
+import { asTestHarness } from '../strict-aws/recorder.js';
 import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials } from './moto.js';
 
 export interface SeedOptions {
@@ -84,7 +85,12 @@ function uniqueDomain(kind: string): string {
   return `${kind}-${process.pid}-${domainCounter}.example.com`;
 }
 
-export async function seedInsecureRestStage(options: SeedOptions): Promise<SeededStage> {
+/** Seeding is the test's own work, never the service's, wherever it is called (test/strict-aws). */
+export function seedInsecureRestStage(options: SeedOptions): Promise<SeededStage> {
+  return asTestHarness(() => seedRestStage(options));
+}
+
+async function seedRestStage(options: SeedOptions): Promise<SeededStage> {
   const client = new APIGatewayClient(clientConfig(options));
   const stageName = options.stageName ?? 'prod';
   const api = await client.send(
@@ -242,9 +248,9 @@ async function seedV2(
 }
 
 export function seedInsecureHttpStage(options: SeedOptions): Promise<SeededStage> {
-  return seedV2(options, 'HTTP', 'GET /pets', 'live');
+  return asTestHarness(() => seedV2(options, 'HTTP', 'GET /pets', 'live'));
 }
 
 export function seedInsecureWebSocketStage(options: SeedOptions): Promise<SeededStage> {
-  return seedV2(options, 'WEBSOCKET', '$connect', 'live');
+  return asTestHarness(() => seedV2(options, 'WEBSOCKET', '$connect', 'live'));
 }

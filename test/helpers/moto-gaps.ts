@@ -24,6 +24,7 @@ import {
 } from '@aws-sdk/client-apigatewayv2';
 import { randomBytes } from 'node:crypto';
 import type { InitializeHandlerOutput, InitializeMiddleware } from '@smithy/types';
+import { asTestHarness } from '../strict-aws/recorder.js';
 
 function mergeRouteSettings(
   current: Record<string, RouteSettings> | undefined,
@@ -65,7 +66,8 @@ export function emulateMotoV2StageWrites(client: ApiGatewayV2Client, moto: ApiGa
   const emulation: InitializeMiddleware<ServiceInputTypes, ServiceOutputTypes> =
     (next, context) => async (args) => {
       if (context.commandName === 'UpdateStageCommand') {
-        return emulateUpdateStage(moto, args.input as UpdateStageCommandInput);
+        // The emulation's own moto calls are test machinery, not the service's (test/strict-aws).
+        return asTestHarness(() => emulateUpdateStage(moto, args.input as UpdateStageCommandInput));
       }
       if (context.commandName === 'CreateDeploymentCommand') {
         return {

@@ -618,6 +618,30 @@ describe('member stack (StackSet)', () => {
     }
   });
 
+  it('lets the member role create the baseline web ACL on every resource type CreateWebACL is authorized on, in its own account only', () => {
+    const statements = statementsOfRole(synthesized.member, memberRole().logicalId).filter((statement) =>
+      actionsOf([statement]).includes('wafv2:CreateWebACL'),
+    );
+    expect(statements).toHaveLength(1);
+    expect(actionsOf(statements)).toEqual(['wafv2:CreateWebACL']);
+    const resources = (statements[0] as { Resource: Json[] }).Resource.map((resource) =>
+      JSON.stringify(resource),
+    );
+    // The SAR's resource types of CreateWebACL: webacl, managedruleset, rulegroup, ipset, regexpatternset.
+    const paths = [
+      `regional/webacl/${synthesized.config.baseline.webAcl.name}/*`,
+      'regional/managedruleset/*',
+      'regional/rulegroup/*/*',
+      'regional/ipset/*/*',
+      'regional/regexpatternset/*/*',
+    ];
+    expect(resources).toHaveLength(paths.length);
+    for (const path of paths) {
+      expect(resources.filter((resource) => resource.includes(`:${path}"`))).toHaveLength(1);
+    }
+    for (const resource of resources) expect(resource).toContain('{"Ref":"AWS::AccountId"}');
+  });
+
   it('grants every IAM action docs/controls.md lists for the remediations, and passes only the CloudWatch role', () => {
     const statements = statementsOfRole(synthesized.member, memberRole().logicalId);
     const granted = new Set(actionsOf(statements));

@@ -30,7 +30,7 @@ import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import { CreateTopicCommand, SNSClient, type PublishCommandInput } from '@aws-sdk/client-sns';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { ConfigSchema, type RemediationConfig } from '../../config/schema.js';
 import { ApprovalRequestSchema } from '../../remediators/approvals/record.js';
 import { SettleTimeoutEventSchema } from '../../remediators/handlers/request-approval.js';
@@ -74,6 +74,8 @@ import {
 import { TASKS, type DEFINITION_SUBSTITUTIONS } from '../../state-machines/tasks.js';
 import { emulateMotoV2StageWrites } from '../helpers/moto-gaps.js';
 import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials } from '../helpers/moto.js';
+import { mockClientUnderStrictModel } from '../strict-aws/mock-client.js';
+import { asTask, asTestHarness } from '../strict-aws/recorder.js';
 
 export const DEFINITION_PATH = new URL('../../state-machines/remediation.asl.json', import.meta.url);
 export const LOCKS_TABLE = 'apigw-remediation-locks';
@@ -141,6 +143,27 @@ export type TaskName =
   | 'ReleaseLock'
   | 'ReportRejected'
   | 'ReportRequestFailure';
+
+/** Task state → its function (state-machines/tasks.ts entry basename), whose role makes its calls. */
+const TASK_FUNCTIONS: Readonly<Record<TaskName, string>> = {
+  Normalize: 'intake',
+  TakeOwnership: 'take-ownership',
+  ExpandStages: 'expand-stages',
+  Decide: 'decide',
+  AcquireLock: 'acquire-lock',
+  Snapshot: 'snapshot',
+  Recheck: 'recheck',
+  Apply: 'apply',
+  ClaimDeploySlot: 'deploy-slot',
+  Redeploy: 'redeploy',
+  UpdateStage: 'update-stage',
+  Verify: 'verify',
+  Record: 'record',
+  Notify: 'notify',
+  ReleaseLock: 'release-lock',
+  ReportRejected: 'report-failure',
+  ReportRequestFailure: 'report-failure',
+};
 
 /** One count the handlers published (WorkflowDeps.metric). */
 export interface PublishedMetric {
@@ -287,7 +310,8 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
     { step: 'initialize', name: 'recordPublishedNotifications' },
   );
 
-  const securityHub = mockClient(SecurityHubClient);
+  // Recorded like a real client, so the strict AWS model checks the tasks' Security Hub calls too.
+  const securityHub = mockClientUnderStrictModel(SecurityHubClient);
   securityHub.on(BatchUpdateFindingsCommand).callsFake((input: BatchUpdateFindingsCommandInput) => ({
     ProcessedFindings: input.FindingIdentifiers,
     UnprocessedFindings: [],
@@ -398,10 +422,13 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
       const name = runOptions.executionName ?? `test-${process.pid}-${executionCounter}`;
       const overrides: Record<string, TaskHandler> = {};
       for (const [taskName, real] of Object.entries(handlers) as [TaskName, TaskHandler][]) {
-        const wrapped = runOptions.wrap?.[taskName]?.(real) ?? real;
+        // The real handler's calls are made by the task's own central role (test/strict-aws checks
+        // them); what a test wraps around it (an injected fault) is the test's own.
+        const scoped: TaskHandler = (input) => asTask(TASK_FUNCTIONS[taskName], () => real(input));
+        const wrapped = runOptions.wrap?.[taskName]?.(scoped) ?? scoped;
         overrides[taskName] = async (input) => {
           calls.push(taskName);
-          return wrapped(input);
+          return asTestHarness(() => wrapped(input));
         };
       }
       overrides.RequestApproval = async (input) => {

@@ -7,6 +7,7 @@ import { createStsClient } from '../../../remediators/core/clients.js';
 import { clientsForStage, createCredentialResolver } from '../../../remediators/core/credentials.js';
 import { seedInsecureRestStage } from '../../helpers/insecure-apis.js';
 import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials, useMoto } from '../../helpers/moto.js';
+import { asTask } from '../../strict-aws/recorder.js';
 
 const moto = useMoto();
 const MEMBER_ACCOUNT = '111111111111';
@@ -46,7 +47,9 @@ describe('cross-account remediation through moto STS', () => {
       },
     });
 
-    const credentials = await resolver.credentialsFor(ref);
+    // The service's calls are the update-stage task's (its central role assumes the member role;
+    // the calls made with the assumed credentials are the member role's), checked by test/strict-aws.
+    const credentials = await asTask('update-stage', () => resolver.credentialsFor(ref));
     const whoAmI = await new STSClient({ region: MOTO_REGION, endpoint: moto.endpoint, credentials }).send(
       new GetCallerIdentityCommand({}),
     );
@@ -54,8 +57,10 @@ describe('cross-account remediation through moto STS', () => {
       `arn:aws:sts::${MEMBER_ACCOUNT}:assumed-role/${config.crossAccount.memberRoleName}/${config.crossAccount.sessionName}`,
     );
 
-    const clients = await clientsForStage(ref, resolver, { endpoint: moto.endpoint });
-    const result = await remediateStage(ref, ['APIGateway.3'], config, { clients, verify: { attempts: 1 } });
+    const result = await asTask('update-stage', async () => {
+      const clients = await clientsForStage(ref, resolver, { endpoint: moto.endpoint });
+      return remediateStage(ref, ['APIGateway.3'], config, { clients, verify: { attempts: 1 } });
+    });
 
     expect(result.outcome).toBe('REMEDIATED');
     expect(stsCalls).toBe(1);

@@ -19,15 +19,18 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ConfigSchema, DEFAULT_ACCESS_LOG_FORMAT } from '../../../config/schema.js';
 import { baselineControlIds } from '../../../remediators/controls/catalog.js';
 import { accessLogGroupArn, accessLogGroupName } from '../../../remediators/controls/stage-settings.js';
-import { remediateStage } from '../../../remediators/core/apply.js';
+import { remediateStage as remediateStageUnchecked } from '../../../remediators/core/apply.js';
 import { formatStageArn } from '../../../remediators/core/arn.js';
 import { createCoreCache } from '../../../remediators/core/cache.js';
 import { createCoreClients, type CoreClients } from '../../../remediators/core/clients.js';
 import { REMEDIABLE_CONTROL_IDS, type ControlId } from '../../../remediators/core/types.js';
 import { seedInsecureRestStage } from '../../helpers/insecure-apis.js';
-import { MOTO_REGION, motoCredentials, useMoto } from '../../helpers/moto.js';
+import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials, useMoto } from '../../helpers/moto.js';
+import { asMemberRole } from '../../strict-aws/scopes.js';
 
 const moto = useMoto();
+/** The core's calls, checked as the member role's (test/strict-aws). */
+const remediateStage = asMemberRole(MOTO_ACCOUNT, remediateStageUnchecked);
 const config = ConfigSchema.parse({});
 const { baseline } = config;
 const REST_REMEDIABLE: readonly ControlId[] = baselineControlIds('REST').filter((id) =>
