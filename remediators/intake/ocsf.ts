@@ -255,6 +255,15 @@ export function ocsfFindingOutcome(raw: unknown, index: number, context: OcsfFin
       error: `${label}: ${field}.cloud_partition ${partition} is not the partition of its stage ${address.arn} (${locator.partition})`,
     };
   }
+  // The write-back names the finding by this product (MetadataProductUid) in the stage's partition:
+  // a product of another partition cannot be the one that reported this stage.
+  const productPartition = /^arn:([^:]+):/.exec(finding.metadata.product.uid)?.[1];
+  if (productPartition !== locator.partition) {
+    return {
+      kind: 'rejected',
+      error: `${label}: ${at}.metadata.product.uid ${finding.metadata.product.uid} is not in the partition of its stage ${address.arn} (${locator.partition})`,
+    };
+  }
 
   return {
     kind: 'request',

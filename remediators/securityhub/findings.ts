@@ -53,8 +53,16 @@ export function chunk<T>(items: readonly T[], size: number = MAX_FINDINGS_PER_CA
   return chunks;
 }
 
+/**
+ * At most `max` UTF-16 code units, never splitting a surrogate pair: half an emoji (an approver's
+ * Slack name, an error message) is not UTF-8 text, which every Security Hub string field must be.
+ */
 export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  if (text.length <= max) return text;
+  let end = max - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${text.slice(0, end)}…`;
 }
 
 /** The product of AWS's own control findings in a Region. */

@@ -3,6 +3,7 @@
  * and fails loudly when Security Hub leaves a finding unprocessed (ResourceNotFoundException,
  * ValidationException, InternalServerException or ConflictException per finding), as ./records.ts
  * does for BatchUpdateFindings: a partial update would leave the audit trail silently incomplete.
+ * As there, a finding left unprocessed for a passing reason is sent again first (UNPROCESSED_RETRY).
  *
  * IAM: BatchUpdateFindingsV2 is authorized as `securityhub:BatchUpdateFindings` (the same action
  * as the ASFF call), narrowed with the `securityhub:OCSFSyntaxPath/<field>` condition keys; see
@@ -14,10 +15,20 @@ import {
   type OcsfFindingIdentifier,
   type SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fullJitterDelay, type RetryTuning } from '../core/clients.js';
 import type { OutcomeRecord } from '../workflow/outcome.js';
 import type { RequestFailureRecord } from '../workflow/request-failure.js';
 import { ocsfFindingIdentifier, outcomeUpdatesV2, ownershipUpdatesV2 } from './findings-v2.js';
-import { SecurityHubWriteError, type RecordResult } from './records.js';
+import { SecurityHubWriteError, UNPROCESSED_RETRY, type RecordResult } from './records.js';
+
+/**
+ * BatchUpdateFindingsV2UnprocessedFinding.ErrorCode (Security Hub API Reference): ConflictException
+ * (a concurrent update of the same finding, e.g. the ASFF twin's ownership reaching the new
+ * Security Hub) and InternalServerException pass; ResourceNotFoundException and
+ * ValidationException would fail again (the finding is Security Hub's own, never imported here).
+ */
+const RETRYABLE_UNPROCESSED_V2 = new Set(['ConflictException', 'InternalServerException']);
 
 function describeIdentifier(identifier: OcsfFindingIdentifier | undefined, metadataUid?: string): string {
   return identifier?.FindingInfoUid ?? metadataUid ?? '?';
@@ -26,23 +37,40 @@ function describeIdentifier(identifier: OcsfFindingIdentifier | undefined, metad
 async function batchUpdateV2(
   client: SecurityHubClient,
   inputs: readonly BatchUpdateFindingsV2CommandInput[],
+  retry: RetryTuning,
 ): Promise<number> {
   let processed = 0;
   for (const input of inputs) {
-    const response = await client.send(new BatchUpdateFindingsV2Command(input));
-    const unprocessed = response.UnprocessedFindings ?? [];
-    if (unprocessed.length > 0) {
-      throw new SecurityHubWriteError(
-        `BatchUpdateFindingsV2 left ${unprocessed.length} finding(s) unprocessed: ` +
-          unprocessed
-            .map(
-              (finding) =>
-                `${describeIdentifier(finding.FindingIdentifier, finding.MetadataUid)} (${finding.ErrorCode ?? 'no code'}: ${finding.ErrorMessage ?? 'no message'})`,
-            )
-            .join('; '),
+    let pending = input.FindingIdentifiers;
+    for (let attempt = 1; ; attempt += 1) {
+      const response = await client.send(
+        new BatchUpdateFindingsV2Command({ ...input, FindingIdentifiers: pending }),
       );
+      processed += response.ProcessedFindings?.length ?? 0;
+      const unprocessed = response.UnprocessedFindings ?? [];
+      if (unprocessed.length === 0) break;
+      const passing = unprocessed.every(
+        (finding) =>
+          finding.FindingIdentifier !== undefined && RETRYABLE_UNPROCESSED_V2.has(finding.ErrorCode ?? ''),
+      );
+      if (!passing || attempt >= retry.maxAttempts) {
+        throw new SecurityHubWriteError(
+          `BatchUpdateFindingsV2 left ${unprocessed.length} finding(s) unprocessed` +
+            (attempt > 1 ? ` after ${attempt} attempts` : '') +
+            ': ' +
+            unprocessed
+              .map(
+                (finding) =>
+                  `${describeIdentifier(finding.FindingIdentifier, finding.MetadataUid)} (${finding.ErrorCode ?? 'no code'}: ${finding.ErrorMessage ?? 'no message'})`,
+              )
+              .join('; '),
+        );
+      }
+      pending = unprocessed.flatMap((finding) =>
+        finding.FindingIdentifier === undefined ? [] : [finding.FindingIdentifier],
+      );
+      await sleep(fullJitterDelay(attempt, retry));
     }
-    processed += response.ProcessedFindings?.length ?? 0;
   }
   return processed;
 }
@@ -51,8 +79,9 @@ export async function takeOwnershipV2(
   client: SecurityHubClient,
   findings: readonly OcsfFindingIdentifier[],
   executionArn: string,
+  retry: RetryTuning = UNPROCESSED_RETRY,
 ): Promise<number> {
-  return batchUpdateV2(client, ownershipUpdatesV2(findings, executionArn));
+  return batchUpdateV2(client, ownershipUpdatesV2(findings, executionArn), retry);
 }
 
 /**
@@ -63,6 +92,7 @@ export async function takeOwnershipV2(
 export async function recordOutcomeV2(
   client: SecurityHubClient,
   record: OutcomeRecord,
+  retry: RetryTuning = UNPROCESSED_RETRY,
 ): Promise<RecordResult> {
   if (record.findingId === undefined) {
     throw new Error(
@@ -70,7 +100,7 @@ export async function recordOutcomeV2(
     );
   }
   const identifier = ocsfFindingIdentifier(record.stage, record.findingId, record.findingProductArn);
-  const updated = await batchUpdateV2(client, outcomeUpdatesV2(record, [identifier]));
+  const updated = await batchUpdateV2(client, outcomeUpdatesV2(record, [identifier]), retry);
   return { imported: 0, updated };
 }
 
@@ -78,6 +108,7 @@ export async function recordOutcomeV2(
 export async function recordRequestFailureV2(
   client: SecurityHubClient,
   record: RequestFailureRecord,
+  retry: RetryTuning = UNPROCESSED_RETRY,
 ): Promise<RecordResult> {
   const { request } = record;
   if (request.findingId === undefined) {
@@ -86,6 +117,6 @@ export async function recordRequestFailureV2(
     );
   }
   const identifier = ocsfFindingIdentifier(request, request.findingId, request.productArn);
-  const updated = await batchUpdateV2(client, outcomeUpdatesV2(record, [identifier], 'NOTIFIED'));
+  const updated = await batchUpdateV2(client, outcomeUpdatesV2(record, [identifier], 'NOTIFIED'), retry);
   return { imported: 0, updated };
 }

@@ -108,6 +108,18 @@ export function creditRecentRemediation(
     changes: recent.changes.filter((change) => requested.includes(change.controlId)),
     reason:
       `fixed ${requested.join(', ')} by remediation ${recent.remediationId} at ${recent.remediatedAt}, ` +
-      `started by this stage's other finding; this run found it compliant`,
+      `${startedBy(recent, request)}; this run found it compliant`,
   };
+}
+
+const CONSOLE_OF = { asff: 'Security Hub CSPM', ocsf: 'the new Security Hub' } as const;
+
+/** What started the crediting remediation, as it was: the auditor reads this on the credited finding. */
+function startedBy(recent: RecentRemediation, request: CreditedRequest): string {
+  // A remediation without a finding was started by a stage change seen in CloudTrail (drift).
+  if (recent.findingId === undefined) return 'started by a change to the stage seen in CloudTrail';
+  if (recent.findingId === request.findingId) {
+    return `started by this finding's twin in ${CONSOLE_OF[recent.findingFormat]}`;
+  }
+  return `started by this stage's finding ${recent.findingId} in ${CONSOLE_OF[recent.findingFormat]}`;
 }

@@ -178,6 +178,17 @@ describe('OCSF edge cases', () => {
     );
   });
 
+  it('rejects a finding whose product is in another partition than its stage (the write-back names that product)', () => {
+    const event = ocsf('ocsf-apigateway1-rest-member.json');
+    objectAt(findingOf(event), 'metadata', 'product')['uid'] =
+      'arn:aws-us-gov:securityhub:us-gov-west-1::productv2/aws/securityhub';
+    const result = intake(event, DEFAULT_SETTINGS);
+    expect(result.requests).toEqual([]);
+    expect(result.rejected[0]?.error).toMatch(
+      /detail\.findings\[0\]\.metadata\.product\.uid arn:aws-us-gov:\S+ is not in the partition of its stage arn:aws:apigateway:\S+ \(aws\)/,
+    );
+  });
+
   it('rejects a finding naming two stages', () => {
     const event = ocsf('ocsf-apigateway1-rest-member.json');
     const finding = findingOf(event);

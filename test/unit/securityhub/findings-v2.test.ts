@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { buildNote } from '../../../remediators/securityhub/findings.js';
+import { buildNote, truncate } from '../../../remediators/securityhub/findings.js';
 import {
   awsProductV2Uid,
   MAX_V2_COMMENT_LENGTH,
@@ -35,6 +35,8 @@ import { EXECUTION_ARN, outcomeRecord } from '../workflow/fixtures.js';
 const FINDING_UID =
   'arn:aws:securityhub:us-east-1:111122223333:security-control/APIGateway.1/finding/2d99225c-c35e-42d7-8d61-a916c5209351';
 const PRODUCT = 'arn:aws:securityhub:us-east-1::productv2/aws/securityhub';
+/** Retries without real waiting. */
+const FAST_RETRY = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 };
 const IDENTIFIER: OcsfFindingIdentifier = {
   CloudAccountUid: '111122223333',
   FindingInfoUid: FINDING_UID,
@@ -140,6 +142,17 @@ describe('BatchUpdateFindingsV2 builders', () => {
   });
 });
 
+describe('truncate (Note, Comment, titles)', () => {
+  it('never splits a surrogate pair at the cut, so the text stays valid UTF-8', () => {
+    const text = `${'a'.repeat(MAX_V2_COMMENT_LENGTH - 2)}😀 approved by 😀`;
+    const cut = truncate(text, MAX_V2_COMMENT_LENGTH);
+    expect(cut.length).toBeLessThanOrEqual(MAX_V2_COMMENT_LENGTH);
+    expect(Buffer.from(cut, 'utf8').toString('utf8')).toBe(cut);
+    expect(cut.endsWith('…')).toBe(true);
+    expect(truncate('short', MAX_V2_COMMENT_LENGTH)).toBe('short');
+  });
+});
+
 describe('BatchUpdateFindingsV2 I/O', () => {
   const hub = mockClient(SecurityHubClient);
   const client = () => new SecurityHubClient({ region: 'us-east-1' });
@@ -181,6 +194,38 @@ describe('BatchUpdateFindingsV2 I/O', () => {
     await expect(recordOutcomeV2(client(), record)).rejects.toThrow(
       `BatchUpdateFindingsV2 left 1 finding(s) unprocessed: ${FINDING_UID} (ResourceNotFoundException: no such finding)`,
     );
+  });
+
+  it('sends a finding left unprocessed for a passing reason (ConflictException) again, then records it', async () => {
+    const conflict = {
+      ProcessedFindings: [],
+      UnprocessedFindings: [
+        { FindingIdentifier: IDENTIFIER, ErrorCode: 'ConflictException' as const, ErrorMessage: 'busy' },
+      ],
+    };
+    hub
+      .on(BatchUpdateFindingsV2Command)
+      .resolvesOnce(conflict)
+      .resolves({ ProcessedFindings: [{ FindingIdentifier: IDENTIFIER }], UnprocessedFindings: [] });
+    const record = outcomeRecord({ findingId: FINDING_UID, findingProductArn: PRODUCT });
+    expect(await recordOutcomeV2(client(), record, FAST_RETRY)).toEqual({ imported: 0, updated: 1 });
+    const calls = hub.commandCalls(BatchUpdateFindingsV2Command).map((call) => call.args[0].input);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]?.FindingIdentifiers).toEqual([IDENTIFIER]);
+    expect(calls[1]?.Comment).toBe(calls[0]?.Comment);
+  });
+
+  it('gives up loudly after the bounded attempts when the finding stays unprocessed', async () => {
+    hub.on(BatchUpdateFindingsV2Command).resolves({
+      ProcessedFindings: [],
+      UnprocessedFindings: [
+        { FindingIdentifier: IDENTIFIER, ErrorCode: 'InternalServerException', ErrorMessage: 'try later' },
+      ],
+    });
+    await expect(takeOwnershipV2(client(), [IDENTIFIER], EXECUTION_ARN, FAST_RETRY)).rejects.toThrow(
+      `BatchUpdateFindingsV2 left 1 finding(s) unprocessed after 3 attempts: ${FINDING_UID} (InternalServerException: try later)`,
+    );
+    expect(hub.commandCalls(BatchUpdateFindingsV2Command)).toHaveLength(3);
   });
 
   it('refuses a record without a finding (an OCSF request always names one)', async () => {

@@ -100,6 +100,22 @@ describe('creditRecentRemediation', () => {
     expect(credited.evaluations).toEqual(compliant.evaluations);
   });
 
+  it('says truly what started the crediting remediation: the twin finding, another finding, or drift', () => {
+    const later = NOW.getTime() + 60_000;
+    expect(creditRecentRemediation(compliant, ocsfRequest, marker(), later).reason).toContain(
+      "started by this finding's twin in Security Hub CSPM;",
+    );
+    const asffOther = { controls: ['APIGateway.1' as const], findingId: 'finding-2' };
+    expect(
+      creditRecentRemediation(compliant, asffOther, marker({ findingFormat: 'ocsf' }), later).reason,
+    ).toContain("started by this stage's finding finding-1 in the new Security Hub;");
+    const driftMarker = marker();
+    delete driftMarker.findingId;
+    const fromDrift = creditRecentRemediation(compliant, ocsfRequest, driftMarker, later).reason;
+    expect(fromDrift).toContain('started by a change to the stage seen in CloudTrail;');
+    expect(fromDrift).not.toContain('finding');
+  });
+
   it('does not credit the very finding the remediation recorded, nor after the window, nor itself', () => {
     const asffSame = { controls: ['APIGateway.1' as const], findingId: 'finding-1' };
     expect(creditRecentRemediation(compliant, asffSame, marker(), NOW.getTime())).toBe(compliant);
