@@ -1,6 +1,8 @@
 /**
- * Acquire-lock task: takes the stage lock or throws StageLocked (the state machine retries
- * with backoff and jitter). The owner is this execution's remediation of this stage.
+ * Acquire-lock task: takes the stage lock, or joins the run holding it when this request's
+ * finding is answered by that run (workflow/join.ts: the result then carries `joined`), or throws
+ * StageLocked (the state machine retries with backoff and jitter). The owner is this execution's
+ * remediation of this stage; the lock item also says which controls it covers, for joiners.
  */
 import { acquireStageLock, lockLease } from '../workflow/lock.js';
 import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
@@ -15,7 +17,24 @@ export function createAcquireLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'
     const nowMs = deps.now().getTime();
     const owner = `${item.executionArn}/${item.decision.remediationId}`;
     const lease = lockLease(item.stage, owner, item.decision.approvalTimeoutSeconds, nowMs);
-    return acquireStageLock(deps.dynamo(), item.locksTable, lease, nowMs);
+    const { request } = item;
+    const finding =
+      request.findingId === undefined
+        ? undefined
+        : {
+            findingId: request.findingId,
+            ...(request.productArn === undefined ? {} : { productArn: request.productArn }),
+            ...(request.findingFormat === undefined ? {} : { findingFormat: request.findingFormat }),
+            ...(request.metadataUid === undefined ? {} : { metadataUid: request.metadataUid }),
+            executionArn: item.executionArn,
+            remediationId: item.decision.remediationId,
+          };
+    const holder = {
+      controls: request.controls,
+      remediationId: item.decision.remediationId,
+      executionArn: item.executionArn,
+    };
+    return acquireStageLock(deps.dynamo(), item.locksTable, lease, nowMs, holder, finding);
   };
 }
 

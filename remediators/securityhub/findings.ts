@@ -45,6 +45,8 @@ const WORKFLOW_STATUS: Readonly<Record<OutcomeStatus, 'RESOLVED' | 'NOTIFIED'>> 
   REJECTED: 'NOTIFIED',
   EXPIRED: 'NOTIFIED',
   FAILED: 'NOTIFIED',
+  // The joined run (workflow/join.ts) records the final outcome on this finding when it ends.
+  JOINED: 'NOTIFIED',
 };
 
 export function chunk<T>(items: readonly T[], size: number = MAX_FINDINGS_PER_CALL): T[][] {

@@ -12,8 +12,15 @@
  * blocking at its expiry (the condition) and disappears later (TTL clean-up).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { StageRef } from '../core/types.js';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { ControlId, StageRef } from '../core/types.js';
+import { joinDecision, LockItemSchema, type JoinedFinding, type JoinRequest } from './join.js';
 import { RecentRemediationSchema, type RecentRemediation } from './recent-remediation.js';
 import type { Lock } from './state.js';
 
@@ -55,35 +62,180 @@ export function lockLease(stage: StageRef, owner: string, approvalSeconds: numbe
   };
 }
 
+/** What the holder covers, stored on the lock item so a twin request can join it (./join.ts). */
+export interface LockHolder {
+  readonly controls: readonly ControlId[];
+  readonly remediationId: string;
+  readonly executionArn: string;
+}
+
+/**
+ * Takes the lock, or joins the holder's run when the request may (./join.ts), or throws
+ * {@link StageLockedError}. A fresh take replaces the item (a crashed holder's joiners go with it);
+ * the same owner taking it again (a retried task) updates it in place, keeping who joined.
+ */
 export async function acquireStageLock(
   db: DynamoDBDocumentClient,
   tableName: string,
   lock: Lock,
   nowMs: number,
+  holder: LockHolder,
+  finding?: JoinedFinding,
 ): Promise<Lock> {
+  const now = Math.floor(nowMs / 1000);
+  const covers = {
+    controls: [...holder.controls],
+    remediationId: holder.remediationId,
+    executionArn: holder.executionArn,
+  };
   try {
     await db.send(
       new PutCommand({
         TableName: tableName,
-        Item: { [LOCKS_TABLE_KEY]: lock.key, owner: lock.owner, [LOCKS_TABLE_TTL_ATTRIBUTE]: lock.expiresAt },
-        ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAt < :now OR #owner = :owner',
-        ExpressionAttributeNames: LOCK_ATTRIBUTE_NAMES,
-        ExpressionAttributeValues: { ':now': Math.floor(nowMs / 1000), ':owner': lock.owner },
+        Item: {
+          [LOCKS_TABLE_KEY]: lock.key,
+          owner: lock.owner,
+          [LOCKS_TABLE_TTL_ATTRIBUTE]: lock.expiresAt,
+          ...covers,
+        },
+        ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAt < :now',
+        ExpressionAttributeNames: { '#pk': LOCKS_TABLE_KEY, '#expiresAt': LOCKS_TABLE_TTL_ATTRIBUTE },
+        ExpressionAttributeValues: { ':now': now },
       }),
     );
     return lock;
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    const holder = await db.send(
-      new GetCommand({ TableName: tableName, Key: { [LOCKS_TABLE_KEY]: lock.key } }),
+  }
+  if (await retakeOwnLock(db, tableName, lock, covers)) return lock;
+  const current = await db.send(
+    new GetCommand({ TableName: tableName, Key: { [LOCKS_TABLE_KEY]: lock.key }, ConsistentRead: true }),
+  );
+  const request: JoinRequest = {
+    owner: lock.owner,
+    controls: holder.controls,
+    ...(finding === undefined ? {} : { finding }),
+  };
+  const decision = joinDecision(current.Item, request, nowMs);
+  if (
+    decision.join &&
+    (await joinHolder(db, tableName, lock.key, decision.holderOwner, decision.finding, now))
+  ) {
+    return { ...lock, joined: decision.holder };
+  }
+  const parsed = LockItemSchema.safeParse(current.Item);
+  const until = parsed.success ? new Date(parsed.data.expiresAt * 1000).toISOString() : 'an unknown time';
+  throw new StageLockedError(
+    `stage lock ${lock.key} is held by ${parsed.success ? parsed.data.owner : 'an unknown owner'} until ${until}` +
+      (decision.join ? ' (it closed before this run could join it)' : ` (not joined: ${decision.why})`),
+  );
+}
+
+/** The same owner again (a retried task): renews the lease in place, keeping `joined` and `closed`. */
+async function retakeOwnLock(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  lock: Lock,
+  covers: { controls: ControlId[]; remediationId: string; executionArn: string },
+): Promise<boolean> {
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { [LOCKS_TABLE_KEY]: lock.key },
+        UpdateExpression:
+          'SET #expiresAt = :expiresAt, #controls = :controls, #remediationId = :remediationId, #executionArn = :executionArn',
+        ConditionExpression: '#owner = :owner',
+        ExpressionAttributeNames: {
+          '#owner': LOCK_ATTRIBUTE_NAMES['#owner'],
+          '#expiresAt': LOCKS_TABLE_TTL_ATTRIBUTE,
+          '#controls': 'controls',
+          '#remediationId': 'remediationId',
+          '#executionArn': 'executionArn',
+        },
+        ExpressionAttributeValues: {
+          ':owner': lock.owner,
+          ':expiresAt': lock.expiresAt,
+          ':controls': covers.controls,
+          ':remediationId': covers.remediationId,
+          ':executionArn': covers.executionArn,
+        },
+      }),
     );
-    const holderOwner: unknown = holder.Item?.owner;
-    const holderExpiry: unknown = holder.Item?.[LOCKS_TABLE_TTL_ATTRIBUTE];
-    const until =
-      typeof holderExpiry === 'number' ? new Date(holderExpiry * 1000).toISOString() : 'an unknown time';
-    throw new StageLockedError(
-      `stage lock ${lock.key} is held by ${typeof holderOwner === 'string' ? holderOwner : 'an unknown owner'} until ${until}`,
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/**
+ * Appends the finding to the holder's `joined` list in ONE conditional write: only while that
+ * holder still holds the lock, has not closed it and its lease runs. False: wait as before.
+ */
+async function joinHolder(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  key: string,
+  holderOwner: string,
+  finding: JoinedFinding,
+  now: number,
+): Promise<boolean> {
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { [LOCKS_TABLE_KEY]: key },
+        UpdateExpression: 'SET #joined = list_append(if_not_exists(#joined, :empty), :finding)',
+        ConditionExpression: '#owner = :holder AND attribute_not_exists(#closed) AND #expiresAt >= :now',
+        ExpressionAttributeNames: {
+          '#owner': LOCK_ATTRIBUTE_NAMES['#owner'],
+          '#expiresAt': LOCKS_TABLE_TTL_ATTRIBUTE,
+          '#closed': 'closed',
+          '#joined': 'joined',
+        },
+        ExpressionAttributeValues: {
+          ':holder': holderOwner,
+          ':now': now,
+          ':empty': [],
+          ':finding': [finding],
+        },
+      }),
     );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/**
+ * The holder closes its lock item before it records (nobody joins after this) and gets the
+ * findings that joined it. Only the owner closes; an item no longer ours (its lease ran out and
+ * another run took it) has nobody joined to us: none.
+ */
+export async function closeStageLock(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  lock: Lock,
+): Promise<JoinedFinding[]> {
+  try {
+    const response = await db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { [LOCKS_TABLE_KEY]: lock.key },
+        UpdateExpression: 'SET #closed = :closed',
+        ConditionExpression: '#owner = :owner',
+        ExpressionAttributeNames: { '#owner': LOCK_ATTRIBUTE_NAMES['#owner'], '#closed': 'closed' },
+        ExpressionAttributeValues: { ':owner': lock.owner, ':closed': true },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const parsed = LockItemSchema.safeParse(response.Attributes);
+    return parsed.success ? (parsed.data.joined ?? []) : [];
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return [];
+    throw error;
   }
 }
 

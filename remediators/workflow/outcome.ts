@@ -81,6 +81,8 @@ function rejectionDecision(item: StageWorkItem) {
 }
 
 function approverOf(item: StageWorkItem, outcome: OutcomeStatus): string {
+  // The joined run asks for (and records) the approval; this run decided nothing.
+  if (outcome === 'JOINED') return 'nobody here (the joined remediation records its approver)';
   if (item.approval !== undefined) return approverName(item.approval.approver);
   if (outcome === 'REJECTED') {
     const decision = rejectionDecision(item);
@@ -153,6 +155,13 @@ function reasonOf(item: StageWorkItem, outcome: OutcomeStatus): string {
       return item.error === undefined
         ? 'failed without an error'
         : `${item.error.Error}: ${causeMessage(item.error.Cause)}`;
+    case 'JOINED': {
+      const joined = item.lock?.joined;
+      return joined === undefined
+        ? 'joined a remediation of this stage in progress, which records its outcome on this finding too'
+        : `joined remediation ${joined.remediationId} (execution ${joined.executionArn}), ` +
+            'which records its outcome on this finding too';
+    }
   }
 }
 

@@ -66,10 +66,19 @@ export const DecisionSchema = z.object({
 });
 export type Decision = z.infer<typeof DecisionSchema>;
 
+/** The run this one joined instead of taking the lock (workflow/join.ts): it records for both. */
+export const JoinedRunSchema = z.object({
+  remediationId: z.string().min(1),
+  executionArn: z.string().min(1),
+});
+export type JoinedRun = z.infer<typeof JoinedRunSchema>;
+
 export const LockSchema = z.object({
   key: z.string().min(1),
   owner: z.string().min(1),
   expiresAt: z.number().int(),
+  /** Set when this run joined the holder's run: it never held the lock and releases nothing. */
+  joined: JoinedRunSchema.optional(),
 });
 export type Lock = z.infer<typeof LockSchema>;
 
@@ -150,6 +159,7 @@ export const OUTCOMES = [
   'EXPIRED',
   'RESOURCE_GONE',
   'FAILED',
+  'JOINED',
 ] as const;
 export type OutcomeStatus = (typeof OUTCOMES)[number];
 

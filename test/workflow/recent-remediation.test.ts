@@ -27,6 +27,7 @@ const STAGE = {
   stageName: 'prod',
 } as const;
 const T0 = Date.parse('2026-11-21T10:00:00Z');
+const HOLDER = { controls: ['APIGateway.1'], remediationId: 'rem-a', executionArn: 'exec-a' } as const;
 
 const MARKER: RecentRemediation = {
   remediationId: 'rem-1',
@@ -79,7 +80,7 @@ describe('recently remediated marker (DynamoDB in moto)', () => {
 
   it('does not touch the stage lock: taking and releasing it works as before', async () => {
     await markRecentRemediation(db, TABLE, STAGE, MARKER);
-    const lock = await acquireStageLock(db, TABLE, lockLease(STAGE, 'exec-b', 0, T0), T0);
+    const lock = await acquireStageLock(db, TABLE, lockLease(STAGE, 'exec-b', 0, T0), T0, HOLDER);
     expect(await releaseStageLock(db, TABLE, lock)).toBe(true);
     expect(await readRecentRemediation(db, TABLE, STAGE, T0)).toEqual(MARKER);
   });
