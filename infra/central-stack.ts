@@ -270,7 +270,6 @@ export class CentralStack extends Stack {
           }),
         );
       }
-      if (needs.includes('locksTableRead')) locks.grantReadData(role);
       if (needs.includes('securityHub')) {
         // Findings are updated through the hub of the stage's Region (any Region), and own
         // findings of home-account stages imported there too (no assume in the home account).

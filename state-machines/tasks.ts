@@ -12,7 +12,6 @@
  * - memberRole: sts:AssumeRole on the member role in every account (API Gateway, WAF, Logs calls there).
  * - locksTable: read/write on the locks table (stage locks and per-account deployment slots); the
  *   table name reaches the function in its input (`${LocksTableName}`), not through the environment.
- * - locksTableRead: read only on that table (the record task reads a stage's "recently remediated" marker).
  * - securityHub: securityhub:BatchUpdateFindings in the central account; the member role must allow
  *   securityhub:BatchImportFindings (the service's own findings are imported in the stage's account).
  * - notifyTopic: sns:Publish on the topic in env NOTIFY_TOPIC_ARN.
@@ -23,7 +22,6 @@ export type TaskNeed =
   | 'config'
   | 'memberRole'
   | 'locksTable'
-  | 'locksTableRead'
   | 'securityHub'
   | 'notifyTopic'
   | 'approvals'
@@ -125,7 +123,8 @@ export const TASKS = [
     entry: 'remediators/handlers/record.ts',
     description: 'Records the outcome in Security Hub (finding workflow, note, user-defined fields)',
     // BatchImportFindings only accepts findings of the calling account: own findings are imported as the member role.
-    needs: ['memberRole', 'securityHub', 'locksTableRead'],
+    // locksTable: the "recently remediated" marker (GetItem) and closing the stage lock item (UpdateItem).
+    needs: ['memberRole', 'securityHub', 'locksTable'],
   },
   {
     substitution: 'NotifyFunctionArn',

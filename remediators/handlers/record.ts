@@ -8,11 +8,17 @@
  * else ASFF. A run that found the stage compliant right after another run fixed it (the same
  * control's finding in the other Security Hub, typically) records its finding as fixed by that
  * remediation, naming it (workflow/recent-remediation.ts); its metrics still count what it did.
+ *
+ * Joining (workflow/join.ts): the holder of the stage lock first closes its lock item (nobody
+ * joins after that) and records its outcome on every finding that joined it as well as on its own.
+ * A run that joined records JOINED on its finding only while the holder's item is still open:
+ * once closed, the holder's outcome is (or is about to be) on that finding and must stay there.
  */
 import { CATALOG } from '../controls/catalog.js';
 import { recordOutcome } from '../securityhub/records.js';
 import { recordOutcomeV2 } from '../securityhub/records-v2.js';
-import { readRecentRemediation } from '../workflow/lock.js';
+import { closeStageLock, joinStillOpen, readRecentRemediation } from '../workflow/lock.js';
+import { findingsToRecord, type JoinedFinding } from '../workflow/join.js';
 import { creditRecentRemediation } from '../workflow/recent-remediation.js';
 import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
 import { logger } from '../shared/powertools.js';
@@ -43,6 +49,10 @@ export interface RecordOutput {
   readonly record: OutcomeRecord;
   /** The remediation this run's finding was recorded as fixed by, when it was credited to one. */
   readonly creditedTo?: string;
+  /** The findings of runs that joined this one, recorded with this run's outcome. */
+  readonly joinedRecorded?: readonly string[];
+  /** A joiner whose holder had already closed: its finding gets the holder's record instead. */
+  readonly leftToHolder?: true;
 }
 
 export function createRecordHandler(
@@ -62,17 +72,39 @@ export function createRecordHandler(
             now.getTime(),
           )
         : record;
-    const result =
-      item.request.findingFormat === 'ocsf'
-        ? await recordOutcomeV2(deps.homeSecurityHub(item.stage.region), written)
-        : await recordOutcome(
+    const { lock } = item;
+    const joinedRun = lock?.joined;
+    if (
+      lock !== undefined &&
+      joinedRun !== undefined &&
+      !(await joinStillOpen(deps.dynamo(), item.locksTable, lock, joinedRun))
+    ) {
+      logger.info('joined run already recording: its outcome goes on this finding', { joined: joinedRun });
+      deps.metric(REMEDIATIONS_METRIC, { Outcome: record.outcome });
+      return { recorded: true, outcome: record.outcome, imported: 0, updated: 0, record, leftToHolder: true };
+    }
+    // The holder closes its item before it writes anything: every joiner it reads back is recorded.
+    const joined =
+      lock === undefined || joinedRun !== undefined
+        ? []
+        : findingsToRecord(await closeStageLock(deps.dynamo(), item.locksTable, lock), item.request);
+    const recordOn = async (target: OutcomeRecord, format: 'ocsf' | undefined) =>
+      format === 'ocsf'
+        ? recordOutcomeV2(deps.homeSecurityHub(item.stage.region), target)
+        : recordOutcome(
             {
               home: deps.homeSecurityHub(item.stage.region),
               member: await deps.memberSecurityHub(item.stage),
             },
-            written,
+            target,
             CONTROL_TITLES,
           );
+    const own = await recordOn(written, item.request.findingFormat);
+    let { updated } = own;
+    for (const finding of joined) {
+      updated += (await recordOn(onJoinedFinding(written, finding), finding.findingFormat)).updated;
+    }
+    const result = { imported: own.imported, updated };
     const creditedTo = written === record ? undefined : written.remediationId;
     logger.info('remediation outcome recorded', { record: written, ...result, creditedTo });
     deps.metric(REMEDIATIONS_METRIC, { Outcome: record.outcome });
@@ -88,7 +120,20 @@ export function createRecordHandler(
       ...result,
       record: written,
       ...(creditedTo === undefined ? {} : { creditedTo }),
+      ...(joined.length === 0 ? {} : { joinedRecorded: joined.map((finding) => finding.findingId) }),
     };
+  };
+}
+
+/** The holder's record, word for word, on a finding that joined it (its own product ARN, if any). */
+function onJoinedFinding(
+  { findingProductArn: _holders, ...record }: OutcomeRecord,
+  finding: JoinedFinding,
+): OutcomeRecord {
+  return {
+    ...record,
+    findingId: finding.findingId,
+    ...(finding.productArn === undefined ? {} : { findingProductArn: finding.productArn }),
   };
 }
 

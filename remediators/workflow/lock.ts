@@ -22,7 +22,7 @@ import {
 import type { ControlId, StageRef } from '../core/types.js';
 import { joinDecision, LockItemSchema, type JoinedFinding, type JoinRequest } from './join.js';
 import { RecentRemediationSchema, type RecentRemediation } from './recent-remediation.js';
-import type { Lock } from './state.js';
+import type { JoinedRun, Lock } from './state.js';
 
 /** The locks table: partition key and TTL attribute (the CDK app builds the table from these). */
 export const LOCKS_TABLE_KEY = 'pk';
@@ -237,6 +237,29 @@ export async function closeStageLock(
     if (error instanceof ConditionalCheckFailedException) return [];
     throw error;
   }
+}
+
+/**
+ * Whether the run this one joined still has the lock item open (not closed, not released): only
+ * then does the joiner write JOINED on its finding. Once the holder has closed it, the holder
+ * writes (or has written) its outcome on that finding, which a late JOINED must not overwrite.
+ */
+export async function joinStillOpen(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  lock: Lock,
+  holder: JoinedRun,
+): Promise<boolean> {
+  const response = await db.send(
+    new GetCommand({ TableName: tableName, Key: { [LOCKS_TABLE_KEY]: lock.key }, ConsistentRead: true }),
+  );
+  const parsed = LockItemSchema.safeParse(response.Item);
+  return (
+    parsed.success &&
+    parsed.data.closed === undefined &&
+    parsed.data.remediationId === holder.remediationId &&
+    parsed.data.executionArn === holder.executionArn
+  );
 }
 
 /** Releases the lock only if `owner` still holds it; returns whether it did. */

@@ -24,9 +24,10 @@ export const MAX_MESSAGE_BYTES = 262_144;
 
 /**
  * Every outcome but ALREADY_COMPLIANT is news; a control in mode `notify` always is (that is
- * what the mode asks for).
+ * what the mode asks for). JOINED never is: the joined run notifies the stage's outcome itself.
  */
 export function shouldNotify(record: OutcomeRecord, decisions: readonly ControlDecision[]): boolean {
+  if (record.outcome === 'JOINED') return false;
   return record.outcome !== 'ALREADY_COMPLIANT' || decisions.some((decision) => decision.mode === 'notify');
 }
 

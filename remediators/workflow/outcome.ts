@@ -82,7 +82,7 @@ function rejectionDecision(item: StageWorkItem) {
 
 function approverOf(item: StageWorkItem, outcome: OutcomeStatus): string {
   // The joined run asks for (and records) the approval; this run decided nothing.
-  if (outcome === 'JOINED') return 'nobody here (the joined remediation records its approver)';
+  if (outcome === 'JOINED') return 'nobody (joined)';
   if (item.approval !== undefined) return approverName(item.approval.approver);
   if (outcome === 'REJECTED') {
     const decision = rejectionDecision(item);
@@ -158,9 +158,9 @@ function reasonOf(item: StageWorkItem, outcome: OutcomeStatus): string {
     case 'JOINED': {
       const joined = item.lock?.joined;
       return joined === undefined
-        ? 'joined a remediation of this stage in progress, which records its outcome on this finding too'
+        ? 'joined a remediation of this stage in progress, which records its outcome here too'
         : `joined remediation ${joined.remediationId} (execution ${joined.executionArn}), ` +
-            'which records its outcome on this finding too';
+            'which records its outcome here too';
     }
   }
 }
