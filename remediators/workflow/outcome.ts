@@ -166,6 +166,8 @@ function reasonOf(item: StageWorkItem, outcome: OutcomeStatus): string {
 }
 
 function changesOf(item: StageWorkItem, outcome: OutcomeStatus): readonly ControlChange[] {
+  // A joined run neither read nor planned the stage: the run it joined records what changes.
+  if (outcome === 'JOINED') return [];
   if (outcome === 'REMEDIATED') return item.applied?.applied ?? item.plan?.toApply ?? [];
   if (outcome === 'SKIPPED' && brakeError(item) !== undefined) {
     // Stopped by a brake at the apply step: what would have changed is the whole plan.

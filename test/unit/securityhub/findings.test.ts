@@ -51,6 +51,7 @@ describe('outcomeUpdates', () => {
       REJECTED: 'NOTIFIED',
       EXPIRED: 'NOTIFIED',
       FAILED: 'NOTIFIED',
+      JOINED: 'NOTIFIED',
     });
   });
 });

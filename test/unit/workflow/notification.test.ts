@@ -14,6 +14,10 @@ const auto = { controlId: 'APIGateway.1', mode: 'auto', source: 'default', dryRu
 const notify = { controlId: 'APIGateway.8', mode: 'notify', source: 'default', dryRun: false } as const;
 
 describe('shouldNotify', () => {
+  it('never announces JOINED: the joined run notifies the stage outcome itself', () => {
+    expect(shouldNotify(outcomeRecord({ outcome: 'JOINED' }), [auto, notify])).toBe(false);
+  });
+
   it('stays quiet only for ALREADY_COMPLIANT without a control in notify mode', () => {
     expect(shouldNotify(outcomeRecord({ outcome: 'ALREADY_COMPLIANT' }), [auto])).toBe(false);
     expect(shouldNotify(outcomeRecord({ outcome: 'ALREADY_COMPLIANT' }), [auto, notify])).toBe(true);

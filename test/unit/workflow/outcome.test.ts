@@ -102,6 +102,17 @@ describe('toOutcomeRecord', () => {
     expect(record.reason).toBe('BadRequestException: Invalid patch path');
   });
 
+  it('names the run a JOINED run joined, and claims no approver or change of its own', () => {
+    const lock = { key: 'stage#x', owner: 'exec-b/rem-b', expiresAt: 1 };
+    const joined = { remediationId: 'rem-a', executionArn: 'arn:aws:states:us-east-1:1:execution:m:a' };
+    const record = toOutcomeRecord(workItem({ lock: { ...lock, joined } }), 'JOINED', '1', NOW);
+    expect(record.reason).toBe(
+      'joined remediation rem-a (execution arn:aws:states:us-east-1:1:execution:m:a), which records its outcome here too',
+    );
+    expect(record.approver).toBe('nobody (joined)');
+    expect(record.changes).toEqual([]);
+  });
+
   it('lists every requested control as NOT_AVAILABLE when the stage was never read', () => {
     const record = toOutcomeRecord(
       workItem({ plan: undefined, error: { Error: 'StageLocked', Cause: 'held' } }),
