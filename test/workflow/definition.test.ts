@@ -139,7 +139,24 @@ describe('state-machines/remediation.asl.json', () => {
     const states = Object.fromEntries(allStates(definition.States));
     expect(states.SetFailed).toMatchObject({ Type: 'Pass', Result: { outcome: 'FAILED' }, Next: 'Record' });
     expect(states.Record).toMatchObject({ Next: 'Notify' });
-    expect(states.Notify).toMatchObject({ Next: 'ReleaseLock' });
+    expect(states.Notify).toMatchObject({ Next: 'HeldLock' });
+    // Only a run that joined another (it never held the lock) skips the release.
+    expect(states.HeldLock).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.lock.joined', IsPresent: true, Next: 'StageDone' }],
+      Default: 'ReleaseLock',
+    });
+  });
+
+  it('sends a run that joined another to a JOINED record, and every other locked run to Snapshot', () => {
+    const states = Object.fromEntries(allStates(definition.States));
+    expect(states.AcquireLock).toMatchObject({ Next: 'JoinedRun' });
+    expect(states.JoinedRun).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.lock.joined', IsPresent: true, Next: 'SetJoined' }],
+      Default: 'Snapshot',
+    });
+    expect(states.SetJoined).toMatchObject({ Type: 'Pass', Result: { outcome: 'JOINED' }, Next: 'Record' });
   });
 
   it('reports every request-level stop and intake rejection through one task, failing the execution only if that fails', () => {
