@@ -19,13 +19,7 @@
  * - approvals: whatever the Slack approvals package declares for its request-approval function.
  */
 export type TaskNeed =
-  | 'config'
-  | 'memberRole'
-  | 'locksTable'
-  | 'securityHub'
-  | 'notifyTopic'
-  | 'approvals'
-  | 'killSwitch';
+  'config' | 'memberRole' | 'locksTable' | 'securityHub' | 'notifyTopic' | 'approvals' | 'killSwitch';
 
 export interface TaskDefinition {
   readonly substitution: string;

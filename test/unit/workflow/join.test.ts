@@ -29,7 +29,7 @@ describe('joinDecision', () => {
   });
 
   it('never joins a drift request (no finding of its own to record on)', () => {
-    const { finding: _none, ...drift } = REQUEST;
+    const drift = { owner: REQUEST.owner, controls: REQUEST.controls };
     expect(joinDecision(HOLDER_ITEM, drift, NOW)).toEqual({
       join: false,
       why: 'a request without a finding waits',
@@ -51,7 +51,7 @@ describe('joinDecision', () => {
     expect(joinDecision(HOLDER_ITEM, { ...REQUEST, owner: 'exec-a/rem-a' }, NOW)).toMatchObject({
       join: false,
     });
-    const { controls: _controls, ...older } = HOLDER_ITEM;
+    const older = { pk: HOLDER_ITEM.pk, owner: HOLDER_ITEM.owner, expiresAt: HOLDER_ITEM.expiresAt };
     expect(joinDecision(older, REQUEST, NOW)).toMatchObject({ join: false });
     expect(joinDecision(undefined, REQUEST, NOW)).toMatchObject({ join: false });
     expect(joinDecision({ ...HOLDER_ITEM, controls: ['APIGateway.99'] }, REQUEST, NOW)).toMatchObject({
@@ -63,7 +63,11 @@ describe('joinDecision', () => {
 describe('findingsToRecord', () => {
   it('records each joined finding once and never the holder’s own finding again', () => {
     // The same finding id in the other format is the other Security Hub's finding: recorded too.
-    const { findingFormat: _ocsf, ...asff } = FINDING;
+    const asff: JoinedFinding = {
+      findingId: FINDING.findingId,
+      executionArn: FINDING.executionArn,
+      remediationId: FINDING.remediationId,
+    };
     expect(findingsToRecord([FINDING, FINDING, asff], { findingId: 'finding-a' })).toEqual([FINDING, asff]);
     expect(findingsToRecord([FINDING, asff], { findingId: 'finding-b', findingFormat: 'ocsf' })).toEqual([
       asff,
