@@ -503,14 +503,20 @@ describe('securityHub.formats in the synthesized central stack', () => {
     const [central] = stacks.central;
     if (central === undefined) throw new Error('buildApp made no central stack');
     const rules = Template.fromStack(central).findResources('AWS::Events::Rule');
-    return Object.values(rules)
-      .map((rule) => (rule as { Properties: { EventPattern: Json } }).Properties.EventPattern['detail-type'])
-      .flatMap((detailTypes) => (Array.isArray(detailTypes) ? (detailTypes as string[]) : []))
-      .filter(
-        (detailType) =>
-          detailType === 'Findings Imported V2' || detailType === 'Security Hub Findings - Imported',
-      )
-      .sort();
+    return (
+      Object.values(rules)
+        // A scheduled rule (the approval re-drive sweep) has no event pattern.
+        .map(
+          (rule) =>
+            (rule as { Properties: { EventPattern?: Json } }).Properties.EventPattern?.['detail-type'],
+        )
+        .flatMap((detailTypes) => (Array.isArray(detailTypes) ? (detailTypes as string[]) : []))
+        .filter(
+          (detailType) =>
+            detailType === 'Findings Imported V2' || detailType === 'Security Hub Findings - Imported',
+        )
+        .sort()
+    );
   }
 
   it('has a findings rule per enabled format and none for a disabled one', () => {
