@@ -4,7 +4,7 @@
  * $context.requestId, X-Ray, the baseline web ACL, stage throttling within the baseline —
  * with the account's API Gateway CloudWatch role (AWS::ApiGateway::Account).
  */
-import { Arn, ArnFormat, Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import {
   AccessLogFormat,
@@ -37,6 +37,12 @@ export const APPROVAL_REDRIVE_ENTRY = 'remediators/handlers/approval-redrive.ts'
 /** How often unconfirmed decisions are delivered again and Slack messages brought up to date. */
 export const APPROVAL_REDRIVE_RATE = Duration.minutes(1);
 
+/**
+ * What delivering a decision calls (approvals/delivery.ts): SendTaskSuccess or SendTaskFailure,
+ * never SendTaskHeartbeat, which grantTaskResponse would add too.
+ */
+const TASK_RESPONSE_ACTIONS = ['states:SendTaskSuccess', 'states:SendTaskFailure'] as const;
+
 /** What reading an execution needs to settle an ambiguous delivery (approvals/delivery.ts). */
 const EXECUTION_READ_ACTIONS = ['states:DescribeExecution', 'states:GetExecutionHistory'] as const;
 
@@ -52,11 +58,15 @@ function grantExecutionRead(
 ): void {
   stateMachine.grantExecution(role, ...EXECUTION_READ_ACTIONS);
   const stack = Stack.of(scope);
-  // The resource as grantExecution writes it and cdk-nag prints it: the partition is a literal when
-  // the stack's Region is (feature flag @aws-cdk/core:enablePartitionLiterals), else the pseudo parameter.
-  const partition = Token.isUnresolved(stack.partition) ? NAG_PARTITION : stack.partition;
+  // The resource as grantExecution writes it and cdk-nag prints it: the partition and account are
+  // literals when the stack knows them (a named Region under @aws-cdk/core:enablePartitionLiterals,
+  // `-c account=`), else the pseudo parameters cdk-nag prints as <AWS::Partition> / <AWS::AccountId>.
+  const literalOr = (value: string, printed: string) => {
+    const resolved: unknown = stack.resolve(value);
+    return typeof resolved === 'string' ? resolved : printed;
+  };
   const name = Arn.split(stateMachine.stateMachineArn, ArnFormat.COLON_RESOURCE_NAME).resourceName;
-  const resource = `arn:${partition}:states:${stack.region}:${NAG_ACCOUNT}:execution:${JSON.stringify(stack.resolve(name))}:*`;
+  const resource = `arn:${literalOr(stack.partition, NAG_PARTITION)}:states:${stack.region}:${literalOr(stack.account, NAG_ACCOUNT)}:execution:${JSON.stringify(stack.resolve(name))}:*`;
   acknowledge(
     role,
     `AwsSolutions-IAM5[Resource::${resource}]`,
@@ -247,7 +257,7 @@ export class ApprovalApi extends Construct {
     // What docs/approvals.md declares for the approval API: read the request, record the decision once.
     props.approvalsTable.grant(handler.role, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
     props.slackSecret.grantRead(handler.role);
-    props.stateMachine.grantTaskResponse(handler.role);
+    props.stateMachine.grant(handler.role, ...TASK_RESPONSE_ACTIONS);
     grantExecutionRead(this, props.stateMachine, handler.role);
     this.api.root.addProxy({ defaultIntegration: new LambdaIntegration(handler.function), anyMethod: true });
     return handler;
@@ -273,10 +283,11 @@ export class ApprovalApi extends Construct {
       logRetention: props.retention,
       logLevel: 'INFO',
     });
-    // What docs/approvals.md declares for the sweep: find unsettled approvals, note how they stand.
-    props.approvalsTable.grant(sweep.role, 'dynamodb:Scan', 'dynamodb:UpdateItem');
+    // What docs/approvals.md declares for the sweep: find unsettled approvals, note how they
+    // stand, and read back the status a faster writer stored first (store.recordDelivery).
+    props.approvalsTable.grant(sweep.role, 'dynamodb:Scan', 'dynamodb:GetItem', 'dynamodb:UpdateItem');
     props.slackSecret.grantRead(sweep.role);
-    props.stateMachine.grantTaskResponse(sweep.role);
+    props.stateMachine.grant(sweep.role, ...TASK_RESPONSE_ACTIONS);
     grantExecutionRead(this, props.stateMachine, sweep.role);
     const schedule = new Rule(this, 'RedriveSchedule', {
       description: 'Runs the approval re-drive sweep',

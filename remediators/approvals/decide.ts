@@ -101,11 +101,13 @@ export async function driveDelivery(
   record: ApprovalRecord,
   signal: AbortSignal,
 ): Promise<Delivery> {
-  const delivery = await deliverDecision(deps, record, signal);
+  let delivery = await deliverDecision(deps, record, signal);
   if (delivery !== record.delivery) {
     try {
       // Its own short budget: a note that the deadline cut off is written by the next re-drive.
-      await deps.store.recordDelivery(
+      // What the table holds afterwards is what is told: when another re-drive or the timeout's
+      // settlement stored a final status first, that one stands, not what this attempt concluded.
+      delivery = await deps.store.recordDelivery(
         record.approvalId,
         delivery,
         AbortSignal.any([signal, AbortSignal.timeout(1_000)]),

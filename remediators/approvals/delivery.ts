@@ -22,6 +22,7 @@ import {
   type HistoryEvent,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
+import { z } from 'zod';
 import { logger } from '../shared/powertools.js';
 import { APPROVAL_REJECTED_ERROR, type ApprovalDecision } from './contract.js';
 import { ApprovalDecisionSchema, type ApprovalRecord, type Delivery } from './record.js';
@@ -80,16 +81,48 @@ function isThisDecision(text: string | undefined, decision: ApprovalDecision): b
 }
 
 /**
- * Whether the execution's history shows a waitForTaskToken task ending with this decision. A
- * Map runs one approval task per stage, so the match is on the decision itself, not the state.
- * Pure.
+ * What SettleApprovalTimeout's Lambda task ends with when a decision won over the timeout
+ * (handlers/request-approval.ts, TimeoutSettlementResult): the workflow then follows that
+ * decision (FollowApprovalSettlement), so it received it as surely as through SendTask.
+ */
+const SettlementOutputSchema = z.object({
+  outcome: z.enum(['APPROVED', 'REJECTED']),
+  decision: z.unknown(),
+});
+
+/** The settlement's output names this very decision. Pure. */
+function isSettlementOf(text: string | undefined, decision: ApprovalDecision): boolean {
+  if (text === undefined) return false;
+  try {
+    const parsed = SettlementOutputSchema.safeParse(JSON.parse(text));
+    return (
+      parsed.success &&
+      parsed.data.outcome === decision.decision &&
+      isThisDecision(JSON.stringify(parsed.data.decision), decision)
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether the execution's history shows a waitForTaskToken task ending with this decision, or
+ * the timeout's settlement handing it to the workflow. A Map runs one approval task per stage, so
+ * the match is on the decision itself, not the state. Pure.
  */
 export function historyShowsDecision(events: readonly HistoryEvent[], decision: ApprovalDecision): boolean {
   return events.some((event) => {
     if (event.type === 'TaskSucceeded') {
+      const output = event.taskSucceededEventDetails?.output;
       return (
-        decision.decision === 'APPROVED' && isThisDecision(event.taskSucceededEventDetails?.output, decision)
+        (decision.decision === 'APPROVED' && isThisDecision(output, decision)) ||
+        isSettlementOf(output, decision)
       );
+    }
+    // SettleApprovalTimeout names the function ARN as its Resource, so its result is recorded as
+    // LambdaFunctionSucceeded (API reference, HistoryEvent; LambdaFunctionSucceededEventDetails).
+    if (event.type === 'LambdaFunctionSucceeded') {
+      return isSettlementOf(event.lambdaFunctionSucceededEventDetails?.output, decision);
     }
     if (event.type === 'TaskFailed') {
       const details = event.taskFailedEventDetails;

@@ -203,7 +203,9 @@ export function deliverySentence(delivery: Delivery | undefined): string {
   switch (delivery?.status) {
     case undefined:
     case 'PENDING':
-      return 'This decision is final. Step Functions has not confirmed it yet: it is being delivered again until it does, and the workflow acts on no other decision.';
+      // "Until it does" alone would promise too much: an execution can end before it ever takes
+      // the decision (its approval step failed, or it was stopped), and this message then says so.
+      return 'This decision is final. Step Functions has not confirmed it yet: it is delivered again until Step Functions does, or until the execution is known to have ended without it; the workflow acts on no other decision.';
     case 'DELIVERED':
       return 'The workflow has received this decision.';
     case 'EXECUTION_FINISHED':

@@ -84,9 +84,11 @@ export interface ApprovalStore {
   ): Promise<ClaimResult>;
   /**
    * Stores how the delivery stands, only while it is still PENDING (a final status is never
-   * overwritten, so a slow re-drive cannot undo what a faster one confirmed).
+   * overwritten, so a slow re-drive cannot undo what a faster one confirmed). Returns what the
+   * table holds afterwards: `delivery`, or the final status someone else stored first, which is
+   * then what every answer and message must say.
    */
-  recordDelivery(approvalId: string, delivery: Delivery, signal?: AbortSignal): Promise<void>;
+  recordDelivery(approvalId: string, delivery: Delivery, signal?: AbortSignal): Promise<Delivery>;
   /**
    * The workflow's approval state timed out: PENDING → EXPIRED with one conditional write that
    * competes with the decision's claim, so exactly one of them wins; a decided approval is
@@ -338,9 +340,12 @@ export function createApprovalStore(client: DynamoDBClient, tableName: string): 
           }),
           { abortSignal: signal },
         );
+        return delivery;
       } catch (error) {
-        // Already final (another click or the sweep confirmed it first): what it says stands.
+        // Already final (another click, the sweep or the timeout's settlement got there first):
+        // what the table says stands.
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        return (await get(approvalId, signal))?.delivery ?? delivery;
       }
     },
 

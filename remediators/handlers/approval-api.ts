@@ -153,6 +153,25 @@ export function crossSiteReason(event: ApprovalApiEvent): string | undefined {
   return undefined;
 }
 
+/** `promise`, or a rejection once `signal` aborts, whichever comes first (the read itself goes on, cached). */
+function beforeDeadline<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error as Error);
+      },
+    );
+  });
+}
+
 export function createApprovalApiHandler(deps: ApprovalApiDeps): Handler {
   const budgets = deps.budgets ?? {
     clickMs: SLACK_CLICK_BUDGET_MS,
@@ -204,12 +223,20 @@ export function createApprovalApiHandler(deps: ApprovalApiDeps): Handler {
   }
 
   async function slackInteraction(event: ApprovalApiEvent): Promise<APIGatewayProxyResult> {
-    // The clock starts with the request: loading the secret (cached, bounded by its client's
-    // timeouts) counts against Slack's 3 s too.
+    // The clock starts with the request: loading the secret (cached) counts against Slack's 3 s too.
     const answerBy = AbortSignal.timeout(budgets.clickMs);
     const workBy = AbortSignal.timeout(budgets.clickMs - budgets.answerReserveMs);
     const body = rawBody(event);
-    const secret = await deps.slackSecret();
+    let secret: SlackSecret;
+    try {
+      // A cold start's secret read gets the same deadline as the rest: answered late is no answer.
+      secret = await beforeDeadline(deps.slackSecret(), workBy);
+    } catch (error) {
+      // Without the signing secret the request cannot even be verified: nothing is decided, and
+      // the clicker sees Slack's own error for a failed request (and clicks again).
+      logger.error('could not read the Slack secret in time; nothing was decided', { error });
+      return plain(503, 'try again');
+    }
     const signature = verifySlackSignature(
       secret.signingSecret,
       {

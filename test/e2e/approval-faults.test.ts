@@ -15,6 +15,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ApprovalSchema } from '../../config/schema.js';
 import { approvalClientOptions } from '../../remediators/approvals/clients.js';
 import { APPROVAL_REJECTED_ERROR } from '../../remediators/approvals/contract.js';
+import { driveDelivery } from '../../remediators/approvals/decide.js';
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from '../../remediators/approvals/messages.js';
 import { redrive } from '../../remediators/approvals/redrive.js';
 import { createSlackApi } from '../../remediators/approvals/slack-api.js';
@@ -280,6 +281,26 @@ describe('approvals under network faults', () => {
     expect(lastUpdate()).toContain('The workflow has received this decision.');
   });
 
+  it('the Slack secret never arrives (a cold start with Secrets Manager stuck): answered anyway, nothing decided', async () => {
+    const approvalId = await requestApproval();
+    const stuck = createApprovalApiHandler({
+      store: table,
+      sfn: new SFNClient({ ...aws(), endpoint: sfn.endpoint }),
+      // Resolves never: only the request's deadline can end the wait.
+      slackSecret: () => new Promise(() => undefined),
+      slackApi,
+      approval,
+      now,
+      slackResponseOrigins: [new URL(slack.apiUrl).origin],
+      budgets: BUDGETS,
+    });
+    const answer = await stuck(click(approvalId));
+    expect(answer.statusCode).toBe(503);
+    expect(await table.get(approvalId)).toMatchObject({ status: 'PENDING' });
+    expect(sfn.sendTaskCalls()).toBe(0);
+    expect(responses()).toEqual([]);
+  });
+
   it('DynamoDB slow on the look-up: Slack is answered before it, and told nothing was decided', async () => {
     const approvalId = await requestApproval();
     dynamo.faults.set('GetItem', [{ kind: 'hang' }, { kind: 'hang' }]);
@@ -353,6 +374,20 @@ describe('approvals under network faults', () => {
         delivery: { status: 'DELIVERED' },
       });
       expect(sfn.applied).toHaveLength(0);
+
+      // A re-drive that read the record before the settlement, once the execution has ended: it
+      // is told what the table says (delivered), not "ended without receiving it".
+      sfn.faults = [];
+      sfn.closeToken(TASK_TOKEN);
+      sfn.executionStatus = 'SUCCEEDED';
+      if (decided === undefined) throw new Error('the click stored no record');
+      const late = await driveDelivery(
+        { store: table, sfn: new SFNClient({ ...aws(), endpoint: sfn.endpoint }), now },
+        decided,
+        AbortSignal.timeout(3_000),
+      );
+      expect(late.status).toBe('DELIVERED');
+      expect((await table.get(approvalId))?.delivery?.status).toBe('DELIVERED');
     });
 
     it('both at once: exactly one of them wins, and each side is told the same winner', async () => {

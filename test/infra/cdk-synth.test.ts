@@ -114,7 +114,8 @@ describe('npm run synth (CLI, offline, no credentials)', () => {
     const functions = Object.values(template.Resources).filter(
       (resource) => resource.Type === 'AWS::Lambda::Function',
     );
-    expect(functions).toHaveLength(TASKS.length + 1);
+    // The task functions, the approval API's and the approval re-drive sweep's.
+    expect(functions).toHaveLength(TASKS.length + 2);
     for (const fn of functions) {
       const assetPath = fn.Metadata?.['aws:asset:path'];
       expect(assetPath).toBeDefined();

@@ -505,7 +505,7 @@ describe('securityHub.formats in the synthesized central stack', () => {
     const rules = Template.fromStack(central).findResources('AWS::Events::Rule');
     return (
       Object.values(rules)
-        // Schedule rules (the approval re-drive sweep) have no EventPattern.
+        // A scheduled rule (the approval re-drive sweep) has no event pattern.
         .map(
           (rule) =>
             (rule as { Properties: { EventPattern?: Json } }).Properties.EventPattern?.['detail-type'],

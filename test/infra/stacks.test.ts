@@ -273,6 +273,7 @@ describe('central stack', () => {
       'dynamodb:UpdateItem',
     ]);
     expect(actionsOfFunction('ApprovalApiRedriveFunction').sort()).toEqual([
+      'dynamodb:GetItem',
       'dynamodb:Scan',
       'dynamodb:UpdateItem',
     ]);
@@ -303,7 +304,6 @@ describe('central stack', () => {
         'states:DescribeExecution',
         'states:GetExecutionHistory',
         'states:SendTaskFailure',
-        'states:SendTaskHeartbeat',
         'states:SendTaskSuccess',
       ]);
     }

@@ -5,12 +5,12 @@
  * by the apply task). Either way the stage is notified, not changed, and the record says why.
  */
 import { APIGatewayClient, GetStageCommand } from '@aws-sdk/client-api-gateway';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { claimChangeBudget, changeBudgetKey } from '../../remediators/workflow/change-budget.js';
 import { seedInsecureRestStage, type SeededStage } from '../helpers/insecure-apis.js';
+import { createLocksTable } from '../helpers/locks-table.js';
 import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials, useMoto } from '../helpers/moto.js';
 import {
   createWorkflowHarness,
@@ -159,20 +159,7 @@ describe('change budget (the hourly counter, DynamoDB conditional update on moto
   let db: DynamoDBDocumentClient;
 
   beforeEach(async () => {
-    const client = new DynamoDBClient({
-      region: MOTO_REGION,
-      endpoint: moto.endpoint,
-      credentials: motoCredentials,
-    });
-    await client.send(
-      new CreateTableCommand({
-        TableName: table,
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-    db = DynamoDBDocumentClient.from(client);
+    db = await createLocksTable(moto.endpoint, table);
   });
 
   it('counts each remediation once (a retried task is granted again without counting) up to the cap', async () => {

@@ -1,5 +1,4 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { claimDeploySlot, DEPLOYMENT_INTERVAL_MS } from '../../remediators/workflow/deploy-slot.js';
 import {
@@ -9,7 +8,8 @@ import {
   releaseStageLock,
   StageLockedError,
 } from '../../remediators/workflow/lock.js';
-import { MOTO_REGION, motoCredentials, useMoto } from '../helpers/moto.js';
+import { createLocksTable } from '../helpers/locks-table.js';
+import { useMoto } from '../helpers/moto.js';
 
 const TABLE = 'locks';
 const STAGE = {
@@ -28,20 +28,7 @@ describe('stage lock and deployment slot (DynamoDB in moto)', () => {
   let db: DynamoDBDocumentClient;
 
   beforeEach(async () => {
-    const client = new DynamoDBClient({
-      region: MOTO_REGION,
-      endpoint: moto.endpoint,
-      credentials: motoCredentials,
-    });
-    await client.send(
-      new CreateTableCommand({
-        TableName: TABLE,
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-    db = DynamoDBDocumentClient.from(client);
+    db = await createLocksTable(moto.endpoint, TABLE);
   });
 
   it('lets one owner hold a stage; a second owner is refused, naming the holder', async () => {

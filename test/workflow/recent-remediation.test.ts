@@ -2,8 +2,7 @@
  * The "recently remediated" marker in the locks table (DynamoDB in moto): an item of its own
  * beside the stage lock, read back within its window only.
  */
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   acquireStageLock,
@@ -15,7 +14,8 @@ import {
   stageLockKey,
 } from '../../remediators/workflow/lock.js';
 import type { RecentRemediation } from '../../remediators/workflow/recent-remediation.js';
-import { MOTO_REGION, motoCredentials, useMoto } from '../helpers/moto.js';
+import { createLocksTable } from '../helpers/locks-table.js';
+import { useMoto } from '../helpers/moto.js';
 
 const TABLE = 'locks';
 const STAGE = {
@@ -48,20 +48,7 @@ describe('recently remediated marker (DynamoDB in moto)', () => {
   let db: DynamoDBDocumentClient;
 
   beforeEach(async () => {
-    const client = new DynamoDBClient({
-      region: MOTO_REGION,
-      endpoint: moto.endpoint,
-      credentials: motoCredentials,
-    });
-    await client.send(
-      new CreateTableCommand({
-        TableName: TABLE,
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-    db = DynamoDBDocumentClient.from(client);
+    db = await createLocksTable(moto.endpoint, TABLE);
   });
 
   it('is written beside the lock, expires with its TTL attribute, and is read back whole within the window', async () => {

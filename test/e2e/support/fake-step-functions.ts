@@ -7,8 +7,9 @@
  * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html#API_SendTaskSuccess_Errors).
  * aws-sdk-client-mock cannot do this: a dropped connection after the change happens below the SDK.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { listenLocally, readBody } from './local-server.js';
 
 /** What the next SendTask call does. */
 export type SendTaskFault =
@@ -44,14 +45,6 @@ export interface FakeStepFunctions {
   close(): Promise<void>;
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-  });
-}
-
 function answer(response: ServerResponse, status: number, body: object): void {
   response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify(body));
 }
@@ -63,7 +56,6 @@ function fault(response: ServerResponse, type: string, message: string): void {
 export async function startFakeStepFunctions(): Promise<FakeStepFunctions> {
   const applied: AppliedDecision[] = [];
   const closed = new Set<string>();
-  const sockets = new Set<Socket>();
   let calls = 0;
   const state = { faults: [] as SendTaskFault[], executionStatus: 'RUNNING' };
 
@@ -91,8 +83,9 @@ export async function startFakeStepFunctions(): Promise<FakeStepFunctions> {
           }),
     }));
 
-  const server: Server = createServer((request, response) => {
-    void readBody(request).then((text) => {
+  const server = await listenLocally((request, response) => {
+    void readBody(request).then((body) => {
+      const text = body.toString('utf8');
       const target = String(request.headers['x-amz-target'] ?? '').replace(/^AWSStepFunctions\./, '');
       const input = JSON.parse(text || '{}') as Record<string, string>;
       if (target === 'DescribeExecution') {
@@ -132,14 +125,8 @@ export async function startFakeStepFunctions(): Promise<FakeStepFunctions> {
       else if (mode === 'ok') answer(response, 200, {});
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: server.endpoint,
     applied,
     sendTaskCalls: () => calls,
     get faults() {
@@ -155,10 +142,7 @@ export async function startFakeStepFunctions(): Promise<FakeStepFunctions> {
       state.executionStatus = status;
     },
     closeToken: (taskToken) => closed.add(taskToken),
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: server.close,
   };
 }
 

@@ -3,8 +3,8 @@
  * (X-Amz-Target `DynamoDB_20120810.<Action>`): slow, failing with a 500, forwarded and then the
  * connection dropped (applied, but the client never learns it), or never answered.
  */
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { request as httpRequest } from 'node:http';
+import { listenLocally, readBody } from './local-server.js';
 
 export type ProxyFault =
   | { readonly kind: 'delay'; readonly ms: number }
@@ -25,11 +25,8 @@ export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
   const upstream = new URL(target);
   const faults = new Map<string, ProxyFault[]>();
   const actions: string[] = [];
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
+  const server = await listenLocally((request, response) => {
+    void readBody(request).then((requestBody) => {
       const action = String(request.headers['x-amz-target'] ?? '').replace(/^DynamoDB_\d+\./, '');
       actions.push(action);
       const fault = faults.get(action)?.shift();
@@ -67,25 +64,11 @@ export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
           },
         );
         proxied.on('error', () => request.socket.destroy());
-        proxied.end(Buffer.concat(chunks));
+        proxied.end(requestBody);
       };
       if (fault?.kind === 'delay') setTimeout(forward, fault.ms);
       else forward();
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    faults,
-    actions,
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return { endpoint: server.endpoint, faults, actions, close: server.close };
 }

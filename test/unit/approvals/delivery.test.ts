@@ -14,13 +14,18 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ApprovalDecision } from '../../../remediators/approvals/contract.js';
-import { redriveOnClick, WINNER_DELIVERY_GRACE_MS } from '../../../remediators/approvals/decide.js';
+import {
+  driveDelivery,
+  redriveOnClick,
+  WINNER_DELIVERY_GRACE_MS,
+} from '../../../remediators/approvals/decide.js';
 import { deliverDecision, historyShowsDecision } from '../../../remediators/approvals/delivery.js';
 import {
   newApprovalRecord,
   type ApprovalRecord,
   type Delivery,
 } from '../../../remediators/approvals/record.js';
+import type { ApprovalStore } from '../../../remediators/approvals/store.js';
 import { approvalRequest, DURING } from './support/fixtures.js';
 
 const decision: ApprovalDecision = {
@@ -66,6 +71,56 @@ describe('historyShowsDecision', () => {
     };
     expect(historyShowsDecision([failed], rejection)).toBe(true);
     expect(historyShowsDecision([failed], decision)).toBe(false);
+  });
+});
+
+describe('historyShowsDecision after the timeout settled for a decision', () => {
+  const settlement = (outcome: string, settled: ApprovalDecision) =>
+    JSON.stringify({ outcome, decision: settled, cause: JSON.stringify(settled) });
+  const lambdaSucceeded = (output: string) => ({
+    id: 9,
+    timestamp: new Date(),
+    type: 'LambdaFunctionSucceeded' as const,
+    lambdaFunctionSucceededEventDetails: { output },
+  });
+
+  it("counts SettleApprovalTimeout's result naming this decision as received, in either event form", () => {
+    const rejection = { ...decision, decision: 'REJECTED' as const };
+    expect(historyShowsDecision([lambdaSucceeded(settlement('APPROVED', decision))], decision)).toBe(true);
+    expect(historyShowsDecision([lambdaSucceeded(settlement('REJECTED', rejection))], rejection)).toBe(true);
+    expect(historyShowsDecision([succeeded(settlement('REJECTED', rejection))], rejection)).toBe(true);
+    // Another decision, another outcome, or the timeout's own EXPIRED: not this decision.
+    const bob = { ...decision, approver: { id: 'U0BOB0001', name: 'bob' } };
+    expect(historyShowsDecision([lambdaSucceeded(settlement('APPROVED', bob))], decision)).toBe(false);
+    expect(historyShowsDecision([lambdaSucceeded(settlement('REJECTED', decision))], decision)).toBe(false);
+    expect(historyShowsDecision([lambdaSucceeded('{"outcome":"EXPIRED"}')], decision)).toBe(false);
+  });
+});
+
+describe('driveDelivery follows the table', () => {
+  const sfn = mockClient(SFNClient);
+  beforeEach(() => sfn.reset());
+
+  it('when the timeout settlement stored DELIVERED first, that is what is returned, not "ended without it"', async () => {
+    // This re-drive read the record before the settlement; the execution has ended since.
+    sfn.on(SendTaskSuccessCommand).rejects(new InvalidToken({ message: 'Invalid Token', $metadata: {} }));
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED' });
+    sfn.on(GetExecutionHistoryCommand).resolves({ events: [] });
+    const stored: Delivery = { status: 'DELIVERED', at: DURING.toISOString() };
+    const recorded: Delivery[] = [];
+    const store = {
+      recordDelivery: async (_id: string, attempted: Delivery) => {
+        recorded.push(attempted);
+        return stored;
+      },
+    } as unknown as ApprovalStore;
+    const delivery = await driveDelivery(
+      { store, sfn: new SFNClient({ region: 'us-east-1' }), now: () => DURING },
+      decided({ status: 'PENDING', attempts: 1, at: DURING.toISOString() }),
+      AbortSignal.timeout(2_000),
+    );
+    expect(recorded).toMatchObject([{ status: 'EXECUTION_FINISHED' }]);
+    expect(delivery).toBe(stored);
   });
 });
 

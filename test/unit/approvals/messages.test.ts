@@ -200,6 +200,9 @@ describe('the decided message', () => {
     expect(JSON.stringify(pending)).toContain(
       'This decision is final. Step Functions has not confirmed it yet',
     );
+    // It promises no more than the re-drive does: an execution may end before it takes the decision.
+    expect(JSON.stringify(pending)).toContain('or until the execution is known to have ended without it');
+    expect(JSON.stringify(pending)).not.toContain('until it does,');
     const finished = decidedMessage(record.subject, approved, {
       status: 'EXECUTION_FINISHED',
       attempts: 1,

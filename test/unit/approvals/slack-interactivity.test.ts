@@ -37,9 +37,17 @@ describe('parsing Slack interactivity payloads', () => {
       'https://hooks.slack.com:8443/actions/T1/1/x',
       'https://user@hooks.slack.com/actions/T1/1/x',
       'http://169.254.169.254/latest/meta-data/',
+      // A trailing dot, a backslash before @, empty userinfo and http with the default port.
+      'https://hooks.slack.com./actions/T1/1/x',
+      'https://attacker.example\\@hooks.slack.com/actions/T1/1/x',
+      'https://:@hooks.slack.com.attacker.example/actions/T1/1/x',
+      'http://hooks.slack.com:443/actions/T1/1/x',
     ]) {
       expect(parseInteraction(bodyWith(url)).kind, url).toBe('refused');
     }
+    // The URL parser's own normal form: the host in capitals and an explicit :443 are Slack's host.
+    expect(parseInteraction(bodyWith('https://HOOKS.Slack.COM/actions/T1/1/x')).kind).toBe('click');
+    expect(parseInteraction(bodyWith('https://hooks.slack.com:443/actions/T1/1/x')).kind).toBe('click');
     expect(parseInteraction(bodyWith('https://hooks.slack-gov.com/actions/T1/1/x')).kind).toBe('click');
     expect(
       parseInteraction(bodyWith('http://127.0.0.1:4567/response/T1/1/abc'), ['http://127.0.0.1:4567']).kind,
