@@ -270,6 +270,8 @@ export class CentralStack extends Stack {
           }),
         );
       }
+      // The marker read (GetItem) and closing the stage lock item (UpdateItem): no Put, no Delete.
+      if (needs.includes('locksTableClose')) locks.grant(role, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
       if (needs.includes('securityHub')) {
         // Findings are updated through the hub of the stage's Region (any Region), and own
         // findings of home-account stages imported there too (no assume in the home account).

@@ -12,6 +12,8 @@
  * - memberRole: sts:AssumeRole on the member role in every account (API Gateway, WAF, Logs calls there).
  * - locksTable: read/write on the locks table (stage locks and per-account deployment slots); the
  *   table name reaches the function in its input (`${LocksTableName}`), not through the environment.
+ * - locksTableClose: GetItem and UpdateItem only on that table (the record task reads a stage's
+ *   "recently remediated" marker and closes the stage lock item; it never puts or deletes items).
  * - securityHub: securityhub:BatchUpdateFindings in the central account; the member role must allow
  *   securityhub:BatchImportFindings (the service's own findings are imported in the stage's account).
  * - notifyTopic: sns:Publish on the topic in env NOTIFY_TOPIC_ARN.
@@ -19,7 +21,14 @@
  * - approvals: whatever the Slack approvals package declares for its request-approval function.
  */
 export type TaskNeed =
-  'config' | 'memberRole' | 'locksTable' | 'securityHub' | 'notifyTopic' | 'approvals' | 'killSwitch';
+  | 'config'
+  | 'memberRole'
+  | 'locksTable'
+  | 'locksTableClose'
+  | 'securityHub'
+  | 'notifyTopic'
+  | 'approvals'
+  | 'killSwitch';
 
 export interface TaskDefinition {
   readonly substitution: string;
@@ -117,8 +126,7 @@ export const TASKS = [
     entry: 'remediators/handlers/record.ts',
     description: 'Records the outcome in Security Hub (finding workflow, note, user-defined fields)',
     // BatchImportFindings only accepts findings of the calling account: own findings are imported as the member role.
-    // locksTable: the "recently remediated" marker (GetItem) and closing the stage lock item (UpdateItem).
-    needs: ['memberRole', 'securityHub', 'locksTable'],
+    needs: ['memberRole', 'securityHub', 'locksTableClose'],
   },
   {
     substitution: 'NotifyFunctionArn',

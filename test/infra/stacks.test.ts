@@ -151,9 +151,11 @@ describe('central stack', () => {
       expect.arrayContaining(['securityhub:BatchUpdateFindings', 'securityhub:BatchImportFindings']),
     );
     expect(recordActions).not.toContain('apigateway:GET');
-    // The record task reads the stage's "recently remediated" marker; it never writes the locks table.
-    expect(recordActions).toContain('dynamodb:GetItem');
+    // The record task reads the stage's "recently remediated" marker and closes the stage lock item
+    // (UpdateItem); it never puts or deletes locks-table items.
+    expect(recordActions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem']));
     expect(recordActions).not.toContain('dynamodb:PutItem');
+    expect(recordActions).not.toContain('dynamodb:DeleteItem');
   });
 
   it('lets the finding-updating roles change only status (In Progress, Resolved) and comment through BatchUpdateFindingsV2', () => {

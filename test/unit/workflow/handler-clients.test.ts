@@ -42,6 +42,7 @@ const ALLOWED_BY_NEED: Readonly<Record<TaskNeed, readonly string[]>> = {
   config: [],
   memberRole: CORE,
   locksTable: ['@aws-sdk/client-dynamodb'],
+  locksTableClose: ['@aws-sdk/client-dynamodb'],
   securityHub: ['@aws-sdk/client-securityhub'],
   notifyTopic: ['@aws-sdk/client-sns'],
   approvals: [],
