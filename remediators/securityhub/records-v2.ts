@@ -15,12 +15,12 @@ import {
   type OcsfFindingIdentifier,
   type SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fullJitterDelay, type RetryTuning } from '../core/clients.js';
+import type { RetryTuning } from '../core/clients.js';
 import type { OutcomeRecord } from '../workflow/outcome.js';
 import type { RequestFailureRecord } from '../workflow/request-failure.js';
 import { ocsfFindingIdentifier, outcomeUpdatesV2, ownershipUpdatesV2 } from './findings-v2.js';
 import { SecurityHubWriteError, UNPROCESSED_RETRY, type RecordResult } from './records.js';
+import { sendUntilProcessed } from './unprocessed.js';
 
 /**
  * BatchUpdateFindingsV2UnprocessedFinding.ErrorCode (Security Hub API Reference): ConflictException
@@ -41,36 +41,34 @@ async function batchUpdateV2(
 ): Promise<number> {
   let processed = 0;
   for (const input of inputs) {
-    let pending = input.FindingIdentifiers;
-    for (let attempt = 1; ; attempt += 1) {
-      const response = await client.send(
-        new BatchUpdateFindingsV2Command({ ...input, FindingIdentifiers: pending }),
-      );
-      processed += response.ProcessedFindings?.length ?? 0;
-      const unprocessed = response.UnprocessedFindings ?? [];
-      if (unprocessed.length === 0) break;
-      const passing = unprocessed.every(
-        (finding) =>
-          finding.FindingIdentifier !== undefined && RETRYABLE_UNPROCESSED_V2.has(finding.ErrorCode ?? ''),
-      );
-      if (!passing || attempt >= retry.maxAttempts) {
-        throw new SecurityHubWriteError(
-          `BatchUpdateFindingsV2 left ${unprocessed.length} finding(s) unprocessed` +
-            (attempt > 1 ? ` after ${attempt} attempts` : '') +
-            ': ' +
-            unprocessed
-              .map(
-                (finding) =>
-                  `${describeIdentifier(finding.FindingIdentifier, finding.MetadataUid)} (${finding.ErrorCode ?? 'no code'}: ${finding.ErrorMessage ?? 'no message'})`,
-              )
-              .join('; '),
+    processed += await sendUntilProcessed(
+      input.FindingIdentifiers,
+      async (FindingIdentifiers) => {
+        const response = await client.send(
+          new BatchUpdateFindingsV2Command({ ...input, FindingIdentifiers }),
         );
-      }
-      pending = unprocessed.flatMap((finding) =>
-        finding.FindingIdentifier === undefined ? [] : [finding.FindingIdentifier],
-      );
-      await sleep(fullJitterDelay(attempt, retry));
-    }
+        return {
+          processed: response.ProcessedFindings?.length ?? 0,
+          unprocessed: response.UnprocessedFindings ?? [],
+        };
+      },
+      {
+        retryable: RETRYABLE_UNPROCESSED_V2,
+        retry,
+        failure: (unprocessed, attempts) =>
+          new SecurityHubWriteError(
+            `BatchUpdateFindingsV2 left ${unprocessed.length} finding(s) unprocessed` +
+              (attempts > 1 ? ` after ${attempts} attempts` : '') +
+              ': ' +
+              unprocessed
+                .map(
+                  (finding) =>
+                    `${describeIdentifier(finding.FindingIdentifier, finding.MetadataUid)} (${finding.ErrorCode ?? 'no code'}: ${finding.ErrorMessage ?? 'no message'})`,
+                )
+                .join('; '),
+          ),
+      },
+    );
   }
   return processed;
 }

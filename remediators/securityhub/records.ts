@@ -10,8 +10,7 @@ import {
   type AwsSecurityFindingIdentifier,
   type SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fullJitterDelay, type RetryTuning } from '../core/clients.js';
+import type { RetryTuning } from '../core/clients.js';
 import type { ControlId } from '../core/types.js';
 import type { OutcomeRecord } from '../workflow/outcome.js';
 import type { RequestFailureRecord } from '../workflow/request-failure.js';
@@ -33,6 +32,7 @@ import {
   type FirstSeen,
   type NoteSource,
 } from './findings.js';
+import { sendUntilProcessed } from './unprocessed.js';
 
 export class SecurityHubWriteError extends Error {
   override readonly name = 'SecurityHubWriteError';
@@ -85,21 +85,17 @@ async function batchUpdate(
 ): Promise<number> {
   let processed = 0;
   for (const input of inputs) {
-    let pending = input.FindingIdentifiers;
-    for (let attempt = 1; ; attempt += 1) {
-      const response = await client.send(
-        new BatchUpdateFindingsCommand({ ...input, FindingIdentifiers: pending }),
-      );
-      processed += response.ProcessedFindings?.length ?? 0;
-      const unprocessed = response.UnprocessedFindings ?? [];
-      if (unprocessed.length === 0) break;
-      const passing = unprocessed.every((finding) => RETRYABLE_UNPROCESSED.has(finding.ErrorCode ?? ''));
-      if (!passing || attempt >= retry.maxAttempts) throw unprocessedError(unprocessed, attempt);
-      pending = unprocessed.flatMap((finding) =>
-        finding.FindingIdentifier === undefined ? [] : [finding.FindingIdentifier],
-      );
-      await sleep(fullJitterDelay(attempt, retry));
-    }
+    processed += await sendUntilProcessed(
+      input.FindingIdentifiers,
+      async (FindingIdentifiers) => {
+        const response = await client.send(new BatchUpdateFindingsCommand({ ...input, FindingIdentifiers }));
+        return {
+          processed: response.ProcessedFindings?.length ?? 0,
+          unprocessed: response.UnprocessedFindings ?? [],
+        };
+      },
+      { retryable: RETRYABLE_UNPROCESSED, retry, failure: unprocessedError },
+    );
   }
   return processed;
 }
