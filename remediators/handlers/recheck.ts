@@ -8,6 +8,7 @@ import { getControl, snapshotPartsFor } from '../controls/catalog.js';
 import { planStage } from '../core/plan.js';
 import { readStageSnapshot } from '../core/snapshot.js';
 import { PlannedItemSchema } from '../workflow/handler-input.js';
+import { goneSummary } from '../workflow/plan-summary.js';
 import { recheckApprovedPlan } from '../workflow/recheck.js';
 import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
@@ -28,16 +29,7 @@ export function createRecheckHandler(deps: ConfigDeps & CoreClientsDeps) {
       { cache: deps.coreCache },
     );
     if (snapshot.status === 'GONE') {
-      return {
-        status: 'GONE',
-        apiName: approved.apiName,
-        evaluations: [],
-        toApply: [],
-        notApplied: [],
-        applyControls: [],
-        next: 'GONE',
-        reason: snapshot.reason,
-      };
+      return goneSummary(approved.apiName, snapshot.reason);
     }
     const fresh = planStage(snapshot, ids, config.baseline);
     const summary = recheckApprovedPlan({

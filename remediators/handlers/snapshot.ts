@@ -7,7 +7,7 @@ import { getControl, snapshotPartsFor } from '../controls/catalog.js';
 import { planStage, type StagePlan } from '../core/plan.js';
 import { readStageSnapshot } from '../core/snapshot.js';
 import { DecidedItemSchema } from '../workflow/handler-input.js';
-import { summarizePlan } from '../workflow/plan-summary.js';
+import { goneSummary, summarizePlan } from '../workflow/plan-summary.js';
 import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
 import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
@@ -27,16 +27,7 @@ export function createSnapshotHandler(deps: ConfigDeps & CoreClientsDeps & Pick<
       cache: deps.coreCache,
     });
     if (snapshot.status === 'GONE') {
-      return {
-        status: 'GONE',
-        apiName: '',
-        evaluations: [],
-        toApply: [],
-        notApplied: [],
-        applyControls: [],
-        next: 'GONE',
-        reason: snapshot.reason,
-      };
+      return goneSummary('', snapshot.reason);
     }
     const plan = planStage(snapshot, ids, config.baseline);
     const summary = summarizePlan({

@@ -28,6 +28,20 @@ function changesOf(plan: ControlPlan | undefined): ControlChange[] {
   return plan.changes.map(({ change }) => ({ controlId: plan.controlId, ...change }));
 }
 
+/** The stage or its API vanished before it could be planned (snapshot) or re-read (recheck). */
+export function goneSummary(apiName: string, reason: string): PlanSummary {
+  return {
+    status: 'GONE',
+    apiName,
+    evaluations: [],
+    toApply: [],
+    notApplied: [],
+    applyControls: [],
+    next: 'GONE',
+    reason,
+  };
+}
+
 /**
  * Controls in mode `off` are ignored; a non-compliant control is applied when its mode is auto or
  * approve and it is not in dry-run, otherwise its changes are listed as not applied (and why).
