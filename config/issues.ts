@@ -4,7 +4,7 @@
  * Used for the configuration file and for incoming events, so every validation error in the service
  * reads the same way, e.g. `controls."APIGateway.1": got "sometimes"; allowed: auto, approve, notify, off`.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 type PathSegment = PropertyKey;
 

@@ -4,7 +4,7 @@
  * Owned by config/; `config/remediation.json` is the deployed instance and
  * `config/remediation.schema.json` is exported from this schema for editors.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { REMEDIABLE_CONTROL_IDS, REPORT_ONLY_CONTROL_IDS } from '../remediators/core/types.js';
 
 export const CONTROL_MODES = ['auto', 'approve', 'notify', 'off'] as const;

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigSchema } from '../config/schema.js';
 
 export const CONFIG_SCHEMA_PATH = fileURLToPath(

@@ -22,7 +22,7 @@ import {
   type HistoryEvent,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
-import { z } from 'zod';
+import * as z from 'zod';
 import { logger } from '../shared/powertools.js';
 import { APPROVAL_REJECTED_ERROR, type ApprovalDecision } from './contract.js';
 import { ApprovalDecisionSchema, type ApprovalRecord, type Delivery } from './record.js';

@@ -2,7 +2,7 @@
  * The environment variables the approval Lambdas read, validated once per cold start with
  * errors that name the variable, quote its value and say what was expected.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SLACK_CHANNEL_ID_PATTERN } from '../../config/schema.js';
 
 const common = {

@@ -3,7 +3,7 @@
  * what crosses a boundary: the workflow's request and the record read back from DynamoDB.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CONTROL_IDS } from '../core/types.js';
 import type { ApprovalDecision, ApprovalRequest } from './contract.js';
 

@@ -4,7 +4,7 @@
  * Slack answers HTTP 200 with `{"ok": false, "error": "channel_not_found"}` for most failures,
  * so every answer is checked for `ok` and turned into a {@link SlackApiError} naming the method.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const SLACK_API_BASE_URL = 'https://slack.com/api';
 

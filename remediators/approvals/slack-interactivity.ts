@@ -3,7 +3,7 @@
  * holding JSON. Only `block_actions` on our two buttons matter; everything else is acknowledged
  * and ignored. Pure.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ApprovalDecision, Approver } from './contract.js';
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from './messages.js';
 import { APPROVAL_ID_PATTERN } from './signed-link.js';

@@ -4,7 +4,7 @@
  * Read once per Lambda container and kept for a few minutes, so a rotation is picked up soon.
  */
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const SlackSecretSchema = z.object({
   botToken: z.string().startsWith('xoxb-', 'a Slack bot token starts with xoxb-'),

@@ -12,7 +12,7 @@
  */
 import { AssumeRoleCommand, GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RemediationConfig } from '../../config/schema.js';
 import { partitionOfRegion } from './arn.js';
 import { createCoreClients, type ClientOptions, type CoreClients } from './clients.js';

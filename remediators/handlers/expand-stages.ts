@@ -5,7 +5,7 @@
  */
 import { GetStagesCommand } from '@aws-sdk/client-api-gateway';
 import { GetStagesCommand as GetV2StagesCommand } from '@aws-sdk/client-apigatewayv2';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { StageRef } from '../core/types.js';
 import { logger } from '../shared/powertools.js';
 import { createMemberAccountDeps } from '../workflow/deps/member-account.js';

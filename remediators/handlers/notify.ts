@@ -5,7 +5,7 @@
  * counts it in the `RecordFailures` metric, which an alarm watches.
  */
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { z } from 'zod';
+import * as z from 'zod';
 import { RECORD_FAILURES_METRIC } from '../workflow/metrics.js';
 import { buildNotification, shouldNotify } from '../workflow/notification.js';
 import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';

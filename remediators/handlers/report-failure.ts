@@ -14,7 +14,7 @@
  * which the WorkflowFailed alarm reports).
  */
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatApiArn } from '../core/arn.js';
 import { stagesUnlistedFindingId } from '../securityhub/findings.js';
 import { recordRequestFailure } from '../securityhub/records.js';

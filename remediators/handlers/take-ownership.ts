@@ -3,7 +3,7 @@
  * (OCSF, BatchUpdateFindingsV2) before anything else happens, so the Security Hub rule (which
  * matches Workflow NEW / status New only) does not start a second execution.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ocsfFindingIdentifier } from '../securityhub/findings-v2.js';
 import { findingIdentifier, takeOwnership } from '../securityhub/records.js';
 import { takeOwnershipV2 } from '../securityhub/records-v2.js';

@@ -3,7 +3,7 @@
  * there is one), then the baseline web ACL association when the plan asks for it, with the web
  * ACL the apply task found or created (no second lookup).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { associateWebAcl, updateStage, type ActionTaken } from '../core/apply.js';
 import { AppliedItemSchema, stagePlanOf } from '../workflow/handler-input.js';
 import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';

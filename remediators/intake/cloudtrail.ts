@@ -13,7 +13,7 @@
  * bodies in `<operation>Input`, v2 names it `apiId` and keeps bodies flat (and URL-encodes
  * `$default` as `%24default` in `stageName`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeIssues, describeValue } from '../../config/issues.js';
 import { AccountIdSchema } from '../../config/schema.js';
 import { baselineControlIds } from '../controls/catalog.js';

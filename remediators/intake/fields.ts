@@ -1,5 +1,5 @@
 /** The Region format the event schemas check, with the wording an error message shows. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Commercial, China (cn-*) and GovCloud (us-gov-*) Regions. */
 export const RegionSchema = z

@@ -2,7 +2,7 @@
  * Intake (pure): one EventBridge event in, requests / ignored / rejected out. Never throws: an
  * unexpected failure on one item is that item's rejection, so one bad finding cannot hide the others.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeIssues, describeValue } from '../../config/issues.js';
 import { AccountIdSchema } from '../../config/schema.js';
 import { cloudTrailOutcome } from './cloudtrail.js';

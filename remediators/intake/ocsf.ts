@@ -22,7 +22,7 @@
  * ownership (status In Progress, see remediators/securityhub/findings-v2.ts) the next event for the
  * finding is ignored, which is what stops it from triggering itself.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeIssues, describeValue } from '../../config/issues.js';
 import { AccountIdSchema } from '../../config/schema.js';
 import { CATALOG } from '../controls/catalog.js';

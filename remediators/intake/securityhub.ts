@@ -12,7 +12,7 @@
  * remediators/securityhub/findings.ts) never start work from an Imported event (a loop), but a custom
  * action on one of them is a person asking for a run, so the manual path accepts them too.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeIssues, describeValue } from '../../config/issues.js';
 import { AccountIdSchema } from '../../config/schema.js';
 import { InvalidStageArnError, parseStageArn } from '../core/arn.js';

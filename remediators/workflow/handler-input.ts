@@ -2,7 +2,7 @@
  * The shapes each Task receives: the per-stage work item with the results its Task needs
  * made mandatory, so a handler fails with a clear message when the state machine skipped a step.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { StagePlan } from '../core/plan.js';
 import {
   ApplyResultSchema,

@@ -14,7 +14,7 @@
  * (so the holder's outcome answers this finding), and while the holder has not closed the item
  * (closing is the first thing the holder's record does: a later joiner would never be recorded).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ControlId } from '../core/types.js';
 import { ControlIdSchema, type JoinedRun } from './state.js';
 

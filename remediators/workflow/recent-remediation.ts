@@ -14,7 +14,7 @@
  * it did itself (ALREADY_COMPLIANT). Full per-stage coalescing (one execution for both events) is
  * out of scope here.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ControlId } from '../core/types.js';
 import { toOutcomeRecord, type OutcomeRecord } from './outcome.js';
 import { ControlChangeSchema, ControlIdSchema, type StageWorkItem } from './state.js';

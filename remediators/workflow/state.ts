@@ -6,7 +6,7 @@
  * result under its own key (ResultPath), so the final state holds the whole story that the
  * record and notify tasks turn into an {@link Outcome}.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CONTROL_MODES } from '../../config/schema.js';
 import { ApprovalDecisionSchema } from '../approvals/record.js';
 import { CONTROL_IDS, PARTITIONS } from '../core/types.js';

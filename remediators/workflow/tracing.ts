@@ -5,7 +5,7 @@
  * Lambda's own segment cannot take annotations, hence the subsegment (as Powertools'
  * captureLambdaHandler does). With tracing off (outside Lambda) the task runs as is.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { tracer } from '../shared/tracing.js';
 
 const StageFieldsSchema = z.looseObject({
