@@ -6,7 +6,8 @@
  *   and exponential backoff with full jitter, so concurrent remediations spread out instead
  *   of retrying in lock step;
  * - a call counter (reads vs writes by operation) that the results and the bench report;
- * - X-Ray tracing of every call (shared/powertools.ts traceClient; off outside Lambda).
+ * - no X-Ray SDK: traces come from Lambda active tracing and Step Functions tracing
+ *   (docs/decisions/0018), and the call counts from the counter above.
  */
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
@@ -14,7 +15,6 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { WAFV2Client } from '@aws-sdk/client-wafv2';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
-import { traceClient } from '../shared/tracing.js';
 import type {
   AwsCredentialIdentity,
   AwsCredentialIdentityProvider,
@@ -178,10 +178,10 @@ function baseConfig(options: Omit<ClientOptions, 'counter'>) {
 export function createCoreClients(options: ClientOptions): CoreClients {
   const counter = options.counter ?? new ApiCallCounter();
   const config = baseConfig(options);
-  const apiGateway = traceClient(new APIGatewayClient(config));
-  const apiGatewayV2 = traceClient(new ApiGatewayV2Client(config));
-  const wafv2 = traceClient(new WAFV2Client(config));
-  const logs = traceClient(new CloudWatchLogsClient(config));
+  const apiGateway = new APIGatewayClient(config);
+  const apiGatewayV2 = new ApiGatewayV2Client(config);
+  const wafv2 = new WAFV2Client(config);
+  const logs = new CloudWatchLogsClient(config);
   apiGateway.middlewareStack.use(countingPlugin(counter, 'APIGateway'));
   apiGatewayV2.middlewareStack.use(countingPlugin(counter, 'ApiGatewayV2'));
   wafv2.middlewareStack.use(countingPlugin(counter, 'WAFV2'));
@@ -191,5 +191,5 @@ export function createCoreClients(options: ClientOptions): CoreClients {
 
 /** STS for the home account (AssumeRole, GetCallerIdentity); not counted: it is not the member account's quota. */
 export function createStsClient(options: Omit<ClientOptions, 'counter'>): STSClient {
-  return traceClient(new STSClient(baseConfig(options)));
+  return new STSClient(baseConfig(options));
 }

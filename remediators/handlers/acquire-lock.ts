@@ -9,7 +9,6 @@ import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
 import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
 import { DecidedItemSchema } from '../workflow/handler-input.js';
 import { parseTaskInput, type Lock } from '../workflow/state.js';
-import { tracedTask } from '../workflow/tracing.js';
 
 export function createAcquireLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'>) {
   return async (event: unknown): Promise<Lock> => {
@@ -38,7 +37,4 @@ export function createAcquireLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'
   };
 }
 
-export const handler = tracedTask(
-  'acquire-lock',
-  createAcquireLockHandler({ ...createLocksDeps(), ...createClockDeps() }),
-);
+export const handler = createAcquireLockHandler({ ...createLocksDeps(), ...createClockDeps() });

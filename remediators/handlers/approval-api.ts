@@ -46,7 +46,6 @@ import { createApprovalStore, type ApprovalStore } from '../approvals/store.js';
 import type { ApprovalDecision } from '../approvals/contract.js';
 import type { ApprovalRecord, Delivery } from '../approvals/record.js';
 import { logger, metrics } from '../shared/powertools.js';
-import { traceClient } from '../shared/tracing.js';
 
 export const CSRF_COOKIE = 'approval_csrf';
 
@@ -436,15 +435,9 @@ let configured: Handler | undefined;
 function fromEnvironment(): Handler {
   const env = readEnvironment(ApprovalApiEnvironmentSchema, process.env, 'approval-api');
   return createApprovalApiHandler({
-    store: createApprovalStore(
-      traceClient(new DynamoDBClient(approvalClientOptions(2))),
-      env.APPROVALS_TABLE_NAME,
-    ),
-    sfn: traceClient(new SFNClient(approvalClientOptions(1))),
-    slackSecret: slackSecretLoader(
-      traceClient(new SecretsManagerClient(approvalClientOptions(2))),
-      env.SLACK_SECRET_ARN,
-    ),
+    store: createApprovalStore(new DynamoDBClient(approvalClientOptions(2)), env.APPROVALS_TABLE_NAME),
+    sfn: new SFNClient(approvalClientOptions(1)),
+    slackSecret: slackSecretLoader(new SecretsManagerClient(approvalClientOptions(2)), env.SLACK_SECRET_ARN),
     // Slack acknowledges only within 3 s: keep each Slack call short, and all within the deadline.
     slackApi: (secret, signal) =>
       createSlackApi({

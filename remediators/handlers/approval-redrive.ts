@@ -14,7 +14,6 @@ import { redrive, type RedriveDeps, type RedriveReport } from '../approvals/redr
 import { createSlackApi } from '../approvals/slack-api.js';
 import { slackSecretLoader } from '../approvals/slack-secret.js';
 import { createApprovalStore } from '../approvals/store.js';
-import { traceClient } from '../shared/tracing.js';
 
 /** Time kept back from the Lambda timeout so the last approval's notes are written. */
 const SAFETY_MS = 10_000;
@@ -23,10 +22,10 @@ let configured: Omit<RedriveDeps, 'stopAt'> | undefined;
 
 function fromEnvironment(): Omit<RedriveDeps, 'stopAt'> {
   const env = readEnvironment(ApprovalApiEnvironmentSchema, process.env, 'approval-redrive');
-  const slackSecret = slackSecretLoader(traceClient(new SecretsManagerClient({})), env.SLACK_SECRET_ARN);
+  const slackSecret = slackSecretLoader(new SecretsManagerClient({}), env.SLACK_SECRET_ARN);
   return {
-    store: createApprovalStore(traceClient(new DynamoDBClient({})), env.APPROVALS_TABLE_NAME),
-    sfn: traceClient(new SFNClient(approvalClientOptions(1))),
+    store: createApprovalStore(new DynamoDBClient({}), env.APPROVALS_TABLE_NAME),
+    sfn: new SFNClient(approvalClientOptions(1)),
     slack: async () =>
       createSlackApi({ botToken: (await slackSecret()).botToken, baseUrl: env.SLACK_API_BASE_URL }),
     now: () => new Date(),

@@ -14,7 +14,6 @@ import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/membe
 import { brakeControls } from '../workflow/kill-switch.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput, StageWorkItemSchema, type Decision } from '../workflow/state.js';
-import { tracedTask } from '../workflow/tracing.js';
 
 export function createDecideHandler(
   deps: ConfigDeps & CoreClientsDeps & KillSwitchDeps & Pick<ClockDeps, 'newId'>,
@@ -78,12 +77,9 @@ export function createDecideHandler(
 }
 
 const account = createMemberAccountDeps();
-export const handler = tracedTask(
-  'decide',
-  createDecideHandler({
-    ...account,
-    ...createCoreClientsDeps(account),
-    ...createKillSwitchDeps(),
-    ...createClockDeps(),
-  }),
-);
+export const handler = createDecideHandler({
+  ...account,
+  ...createCoreClientsDeps(account),
+  ...createKillSwitchDeps(),
+  ...createClockDeps(),
+});

@@ -7,7 +7,6 @@ import { LockedItemSchema } from '../workflow/handler-input.js';
 import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
 import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
 import { parseTaskInput } from '../workflow/state.js';
-import { tracedTask } from '../workflow/tracing.js';
 
 export function createDeploySlotHandler(deps: LocksDeps & Pick<ClockDeps, 'now'>) {
   return async (event: unknown): Promise<SlotClaim> => {
@@ -16,7 +15,4 @@ export function createDeploySlotHandler(deps: LocksDeps & Pick<ClockDeps, 'now'>
   };
 }
 
-export const handler = tracedTask(
-  'deploy-slot',
-  createDeploySlotHandler({ ...createLocksDeps(), ...createClockDeps() }),
-);
+export const handler = createDeploySlotHandler({ ...createLocksDeps(), ...createClockDeps() });

@@ -11,7 +11,6 @@ import { logger } from '../shared/powertools.js';
 import { createMemberAccountDeps } from '../workflow/deps/member-account.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput, RemediationRequestSchema, type RemediationRequest } from '../workflow/state.js';
-import { tracedTask } from '../workflow/tracing.js';
 
 const InputSchema = z.object({ request: RemediationRequestSchema });
 
@@ -56,7 +55,4 @@ export function createExpandStagesHandler(deps: CoreClientsDeps) {
   };
 }
 
-export const handler = tracedTask(
-  'expand-stages',
-  createExpandStagesHandler(createCoreClientsDeps(createMemberAccountDeps())),
-);
+export const handler = createExpandStagesHandler(createCoreClientsDeps(createMemberAccountDeps()));

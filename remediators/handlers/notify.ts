@@ -13,7 +13,6 @@ import { createNotificationDeps, type NotificationDeps } from '../workflow/deps/
 import { createReportingDeps, type ReportingDeps } from '../workflow/deps/reporting.js';
 import { causeMessage, toOutcomeRecord } from '../workflow/outcome.js';
 import { CaughtErrorSchema, parseTaskInput, StageWorkItemSchema, TerminalSchema } from '../workflow/state.js';
-import { tracedTask } from '../workflow/tracing.js';
 
 const InputSchema = StageWorkItemSchema.extend({
   terminal: TerminalSchema,
@@ -47,11 +46,8 @@ export function createNotifyHandler(deps: NotificationDeps & ReportingDeps & Pic
   };
 }
 
-export const handler = tracedTask(
-  'notify',
-  createNotifyHandler({
-    ...createNotificationDeps(),
-    ...createReportingDeps(),
-    ...createClockDeps(),
-  }),
-);
+export const handler = createNotifyHandler({
+  ...createNotificationDeps(),
+  ...createReportingDeps(),
+  ...createClockDeps(),
+});

@@ -13,7 +13,6 @@ import { recheckApprovedPlan } from '../workflow/recheck.js';
 import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput } from '../workflow/state.js';
-import { tracedTask } from '../workflow/tracing.js';
 import type { SnapshotOutput } from './snapshot.js';
 
 export function createRecheckHandler(deps: ConfigDeps & CoreClientsDeps) {
@@ -45,7 +44,4 @@ export function createRecheckHandler(deps: ConfigDeps & CoreClientsDeps) {
 }
 
 const account = createMemberAccountDeps();
-export const handler = tracedTask(
-  'recheck',
-  createRecheckHandler({ ...account, ...createCoreClientsDeps(account) }),
-);
+export const handler = createRecheckHandler({ ...account, ...createCoreClientsDeps(account) });

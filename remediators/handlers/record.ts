@@ -34,7 +34,6 @@ import {
   type MemberSecurityHubDeps,
 } from '../workflow/deps/security-hub.js';
 import { parseTaskInput, StageWorkItemSchema, TerminalSchema } from '../workflow/state.js';
-import { tracedTask } from '../workflow/tracing.js';
 
 const InputSchema = StageWorkItemSchema.extend({ terminal: TerminalSchema });
 
@@ -137,13 +136,10 @@ function onJoinedFinding(
   };
 }
 
-export const handler = tracedTask(
-  'record',
-  createRecordHandler({
-    ...createHomeSecurityHubDeps(),
-    ...createMemberSecurityHubDeps(createMemberAccountDeps()),
-    ...createLocksDeps(),
-    ...createReportingDeps(),
-    ...createClockDeps(),
-  }),
-);
+export const handler = createRecordHandler({
+  ...createHomeSecurityHubDeps(),
+  ...createMemberSecurityHubDeps(createMemberAccountDeps()),
+  ...createLocksDeps(),
+  ...createReportingDeps(),
+  ...createClockDeps(),
+});

@@ -7,7 +7,6 @@ import { PlannedItemSchema, stagePlanOf } from '../workflow/handler-input.js';
 import { createMemberAccountDeps } from '../workflow/deps/member-account.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput } from '../workflow/state.js';
-import { tracedTask } from '../workflow/tracing.js';
 
 export function createRedeployHandler(deps: CoreClientsDeps) {
   return async (event: unknown): Promise<DeploymentResult> => {
@@ -16,7 +15,4 @@ export function createRedeployHandler(deps: CoreClientsDeps) {
   };
 }
 
-export const handler = tracedTask(
-  'redeploy',
-  createRedeployHandler(createCoreClientsDeps(createMemberAccountDeps())),
-);
+export const handler = createRedeployHandler(createCoreClientsDeps(createMemberAccountDeps()));

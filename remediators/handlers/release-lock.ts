@@ -10,7 +10,6 @@ import { recentRemediationOf } from '../workflow/recent-remediation.js';
 import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
 import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
 import { parseTaskInput, StageWorkItemSchema } from '../workflow/state.js';
-import { tracedTask } from '../workflow/tracing.js';
 
 export function createReleaseLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'>) {
   return async (
@@ -28,7 +27,4 @@ export function createReleaseLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'
   };
 }
 
-export const handler = tracedTask(
-  'release-lock',
-  createReleaseLockHandler({ ...createLocksDeps(), ...createClockDeps() }),
-);
+export const handler = createReleaseLockHandler({ ...createLocksDeps(), ...createClockDeps() });

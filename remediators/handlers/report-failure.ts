@@ -39,7 +39,6 @@ import {
   type MemberSecurityHubDeps,
 } from '../workflow/deps/security-hub.js';
 import { CaughtErrorSchema, parseTaskInput, RemediationRequestSchema } from '../workflow/state.js';
-import { tracedTask } from '../workflow/tracing.js';
 
 const RequestFailureInput = {
   executionArn: z.string().min(1),
@@ -144,13 +143,10 @@ export function createReportFailureHandler(
   };
 }
 
-export const handler = tracedTask(
-  'report-failure',
-  createReportFailureHandler({
-    ...createHomeSecurityHubDeps(),
-    ...createMemberSecurityHubDeps(createMemberAccountDeps()),
-    ...createNotificationDeps(),
-    ...createReportingDeps(),
-    ...createClockDeps(),
-  }),
-);
+export const handler = createReportFailureHandler({
+  ...createHomeSecurityHubDeps(),
+  ...createMemberSecurityHubDeps(createMemberAccountDeps()),
+  ...createNotificationDeps(),
+  ...createReportingDeps(),
+  ...createClockDeps(),
+});

@@ -36,8 +36,6 @@ import { createSlackApi, type SlackApi, type SlackMessage } from '../approvals/s
 import { slackSecretLoader, type SlackSecret } from '../approvals/slack-secret.js';
 import { createApprovalStore, type ApprovalStore } from '../approvals/store.js';
 import { logger, metrics } from '../shared/powertools.js';
-import { traceClient } from '../shared/tracing.js';
-import { tracedTask } from '../workflow/tracing.js';
 
 export interface RequestApprovalDeps {
   readonly store: ApprovalStore;
@@ -364,10 +362,10 @@ let configured: Configured | undefined;
 
 function fromEnvironment(): Configured {
   const env = readEnvironment(RequestApprovalEnvironmentSchema, process.env, 'request-approval');
-  const store = createApprovalStore(traceClient(new DynamoDBClient({})), env.APPROVALS_TABLE_NAME);
+  const store = createApprovalStore(new DynamoDBClient({}), env.APPROVALS_TABLE_NAME);
   const requestDeps: RequestApprovalDeps = {
     store,
-    slackSecret: slackSecretLoader(traceClient(new SecretsManagerClient({})), env.SLACK_SECRET_ARN),
+    slackSecret: slackSecretLoader(new SecretsManagerClient({}), env.SLACK_SECRET_ARN),
     slackApi: (secret) => createSlackApi({ botToken: secret.botToken, baseUrl: env.SLACK_API_BASE_URL }),
     approval: withChannel(deployedConfig().approval, env.SLACK_CHANNEL_ID),
     baseUrl: env.APPROVAL_BASE_URL,
@@ -383,10 +381,7 @@ function isSettlement(event: unknown): boolean {
   return typeof event === 'object' && event !== null && 'settle' in event;
 }
 
-export const handler = tracedTask(
-  'request-approval',
-  async (event: unknown): Promise<RequestApprovalResult | TimeoutSettlementResult> => {
-    configured ??= fromEnvironment();
-    return isSettlement(event) ? configured.settle(event) : configured.request(event);
-  },
-);
+export const handler = async (event: unknown): Promise<RequestApprovalResult | TimeoutSettlementResult> => {
+  configured ??= fromEnvironment();
+  return isSettlement(event) ? configured.settle(event) : configured.request(event);
+};

@@ -10,7 +10,6 @@ import { takeOwnershipV2 } from '../securityhub/records-v2.js';
 import { logger } from '../shared/powertools.js';
 import { createHomeSecurityHubDeps, type HomeSecurityHubDeps } from '../workflow/deps/security-hub.js';
 import { parseTaskInput, RemediationRequestSchema } from '../workflow/state.js';
-import { tracedTask } from '../workflow/tracing.js';
 
 const InputSchema = z.object({
   executionArn: z.string().min(1),
@@ -37,4 +36,4 @@ export function createTakeOwnershipHandler(deps: HomeSecurityHubDeps) {
   };
 }
 
-export const handler = tracedTask('take-ownership', createTakeOwnershipHandler(createHomeSecurityHubDeps()));
+export const handler = createTakeOwnershipHandler(createHomeSecurityHubDeps());

@@ -8,7 +8,6 @@ import { PlannedItemSchema } from '../workflow/handler-input.js';
 import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput, type Verification } from '../workflow/state.js';
-import { tracedTask } from '../workflow/tracing.js';
 
 export class VerificationPendingError extends Error {
   override readonly name = 'VerificationPending';
@@ -36,7 +35,4 @@ export function createVerifyHandler(deps: ConfigDeps & CoreClientsDeps) {
 }
 
 const account = createMemberAccountDeps();
-export const handler = tracedTask(
-  'verify',
-  createVerifyHandler({ ...account, ...createCoreClientsDeps(account) }),
-);
+export const handler = createVerifyHandler({ ...account, ...createCoreClientsDeps(account) });

@@ -1,7 +1,7 @@
 /**
  * The one place the service's Powertools logger and metrics are created, so every Lambda logs
- * structured JSON with the same service name and publishes metrics to one namespace. The tracer
- * is in ./tracing.ts.
+ * structured JSON with the same service name and publishes metrics to one namespace. There is no
+ * tracer: Lambda active tracing and Step Functions tracing give the traces (docs/decisions/0018).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';

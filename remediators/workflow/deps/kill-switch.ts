@@ -5,7 +5,6 @@
  */
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { traceClient } from '../../shared/tracing.js';
 import {
   KILL_SWITCH_CACHE_SECONDS,
   KILL_SWITCH_PARAMETER_ENV,
@@ -41,7 +40,7 @@ export function createKillSwitchDeps(options: KillSwitchOptions = {}): KillSwitc
         );
       }
       provider ??= new SSMProvider({
-        awsSdkV3Client: traceClient(new SSMClient({ ...options.clientConfig, ...endpointConfig(options) })),
+        awsSdkV3Client: new SSMClient({ ...options.clientConfig, ...endpointConfig(options) }),
       });
       try {
         const value = await provider.get(parameterName, { maxAge: KILL_SWITCH_CACHE_SECONDS });

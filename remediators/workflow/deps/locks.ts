@@ -1,7 +1,6 @@
 /** The locks table's client (stage locks and per-account deployment slots): DynamoDB only. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { traceClient } from '../../shared/tracing.js';
 import { endpointConfig, type EndpointOptions } from './endpoint.js';
 
 export interface LocksDeps {
@@ -12,7 +11,7 @@ export function createLocksDeps(options: EndpointOptions = {}): LocksDeps {
   let dynamo: DynamoDBDocumentClient | undefined;
   return {
     dynamo: () => {
-      dynamo ??= DynamoDBDocumentClient.from(traceClient(new DynamoDBClient(endpointConfig(options))));
+      dynamo ??= DynamoDBDocumentClient.from(new DynamoDBClient(endpointConfig(options)));
       return dynamo;
     },
   };

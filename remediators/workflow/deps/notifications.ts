@@ -1,6 +1,5 @@
 /** The notification topic (Slack through AWS Chatbot): SNS only. */
 import { SNSClient } from '@aws-sdk/client-sns';
-import { traceClient } from '../../shared/tracing.js';
 import { endpointConfig, type EndpointOptions } from './endpoint.js';
 
 export interface NotificationDeps {
@@ -21,7 +20,7 @@ export function createNotificationDeps(options: NotificationOptions = {}): Notif
   let sns: SNSClient | undefined;
   return {
     sns: () => {
-      sns ??= traceClient(new SNSClient(endpointConfig(options)));
+      sns ??= new SNSClient(endpointConfig(options));
       return sns;
     },
     notifyTopicArn: () => {

@@ -5,7 +5,6 @@
  */
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { CredentialTarget } from '../../core/credentials.js';
-import { traceClient } from '../../shared/tracing.js';
 import { endpointConfig, type EndpointOptions } from './endpoint.js';
 import type { MemberAccountDeps } from './member-account.js';
 
@@ -25,7 +24,7 @@ export function createHomeSecurityHubDeps(options: EndpointOptions = {}): HomeSe
     homeSecurityHub: (region) => {
       let client = clients.get(region);
       if (client === undefined) {
-        client = traceClient(new SecurityHubClient({ region, ...endpointConfig(options) }));
+        client = new SecurityHubClient({ region, ...endpointConfig(options) });
         clients.set(region, client);
       }
       return client;
@@ -40,13 +39,11 @@ export function createMemberSecurityHubDeps(
   return {
     memberSecurityHub: async (target) => {
       const assumed = await account.credentials(target);
-      return traceClient(
-        new SecurityHubClient({
-          region: target.region,
-          ...endpointConfig(options),
-          ...(assumed === undefined ? {} : { credentials: assumed }),
-        }),
-      );
+      return new SecurityHubClient({
+        region: target.region,
+        ...endpointConfig(options),
+        ...(assumed === undefined ? {} : { credentials: assumed }),
+      });
     },
   };
 }
