@@ -17,7 +17,7 @@ import { basename, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { APPROVAL_API_ENTRY } from '../infra/approval-api.js';
+import { APPROVAL_API_ENTRY, APPROVAL_REDRIVE_ENTRY } from '../infra/approval-api.js';
 import { SERVICE_BUNDLING } from '../infra/functions.js';
 import { TASKS } from '../state-machines/tasks.js';
 
@@ -41,9 +41,9 @@ export interface LambdaEntry {
   readonly entry: string;
 }
 
-/** Every Lambda the CDK app creates: the state machine's tasks plus the approval API handler. */
+/** Every Lambda the CDK app creates: the state machine's tasks, the approval API handler and its re-drive sweep. */
 export function lambdaEntries(): LambdaEntry[] {
-  const entries = [...TASKS.map((task) => task.entry), APPROVAL_API_ENTRY];
+  const entries = [...TASKS.map((task) => task.entry), APPROVAL_API_ENTRY, APPROVAL_REDRIVE_ENTRY];
   return [...new Set<string>(entries)].map((entry) => ({ name: basename(entry, '.ts'), entry }));
 }
 

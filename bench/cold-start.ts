@@ -1,8 +1,12 @@
 /**
- * Module init time of every Lambda bundle: bundles each function as bench/bundle-size.ts does, then
- * starts N fresh `node` processes per bundle (the project's Node 24, node_modules/.bin/node), each
- * timing `await import(bundle)` with performance.now() and checking that it exports `handler`.
- * Reports the median and p90 over the N runs.
+ * Module init time of every Lambda bundle, today's side by side with a baseline commit's (by
+ * default 8761bb0, the last before issue 9's lean-Lambda work), in one run: bundles each function
+ * as bench/bundle-size.ts does, builds the baseline's bundles with that commit's own bench and
+ * bundling options (bench/baseline.ts), then starts fresh `node` processes (the project's Node 24,
+ * node_modules/.bin/node), one at a time, alternating baseline and current run by run so that a
+ * drift of the shared machine's speed hits both alike. Each process times `await import(bundle)`
+ * with performance.now() and checks that it exports `handler`; the parent also times the whole
+ * process. `node -e 0`, timed the same way, is the floor: what starting Node alone costs.
  *
  * What this is NOT: Lambda's cold start. It leaves out the sandbox and runtime start, downloading
  * and unpacking the code, the runtime client's own init and the first invocation (where the SDK
@@ -10,19 +14,22 @@
  * machine's CPU and disk cache, which is the part the code controls. Compare runs, not absolutes.
  *
  * The child processes get a minimal environment: the variables the CDK app sets (dummy values),
- * the ones Lambda sets, and NODE_OPTIONS=--enable-source-maps as infra/functions.ts sets it.
+ * the ones Lambda sets, and the NODE_OPTIONS each tree's infra/functions.ts deploys (the baseline's
+ * `--enable-source-maps`; none today, docs/decisions/0018).
  *
- *   npm run bench:cold-start                       a table, 5 runs per function
- *   npm run bench:cold-start -- --runs 10          10 runs per function
- *   npm run bench:cold-start -- --no-source-maps   without NODE_OPTIONS=--enable-source-maps (to see its cost)
- *   npm run bench:cold-start -- --json             a JSON array of {name, bundleBytes, runs, medianMs, p90Ms, samplesMs}
+ *   npm run bench:cold-start                        a table, 5 runs per function and tree
+ *   npm run bench:cold-start -- --runs 10           10 runs per function and tree
+ *   npm run bench:cold-start -- --baseline abc1234  against another commit of this clone's history
+ *   npm run bench:cold-start -- --json              {baselineCommit, node, runs, floor, functions: [...]}
  */
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { HOME_ACCOUNT_ENV } from '../remediators/core/credentials.js';
 import { SERVICE_NAME } from '../remediators/shared/powertools.js';
+import { BASELINE_COMMIT, buildBaselineBundles, checkCommit, nodeOptionsIn } from './baseline.js';
 import { bundleLambdas, formatTable, PROJECT_ROOT } from './bundle-size.js';
 
 const run = promisify(execFile);
@@ -30,12 +37,15 @@ const run = promisify(execFile);
 export const NODE_BIN = join(PROJECT_ROOT, 'node_modules', '.bin', 'node');
 export const DEFAULT_RUNS = 5;
 
-/** Dummy values for every variable the CDK app and Lambda set; none is used to reach AWS here. */
-export function childEnvironment(functionName: string, sourceMaps = true): Record<string, string> {
+/**
+ * Dummy values for every variable the CDK app and Lambda set; none is used to reach AWS here.
+ * `nodeOptions`: the NODE_OPTIONS the bundle's tree deploys (the baseline's `--enable-source-maps`
+ * makes Node load the source map when the bundle is compiled); none today.
+ */
+export function childEnvironment(functionName: string, nodeOptions?: string): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '',
-    // As infra/functions.ts sets it: Node then loads the source map when the bundle is compiled.
-    ...(sourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
+    ...(nodeOptions === undefined ? {} : { NODE_OPTIONS: nodeOptions }),
     POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
     LOG_LEVEL: 'INFO',
     [HOME_ACCOUNT_ENV]: '111111111111',
@@ -61,32 +71,66 @@ export function childEnvironment(functionName: string, sourceMaps = true): Recor
   };
 }
 
-/** The child's program: one timed dynamic import, the result as one JSON line. */
+/** The child's program: one timed dynamic import (wall and CPU time), the result as one JSON line. */
 const CHILD_SCRIPT = `
 const url = process.env.BENCH_BUNDLE_URL;
+const cpuStart = process.cpuUsage();
 const start = performance.now();
 const mod = await import(url);
 const ms = performance.now() - start;
+const cpu = process.cpuUsage(cpuStart);
 if (typeof mod.handler !== 'function') throw new Error('bundle does not export handler: ' + url);
-process.stdout.write(JSON.stringify({ ms }) + '\\n');
+process.stdout.write(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000 }) + '\\n');
 `;
 
-/** Starts one fresh process that imports the bundle; returns its module init time in ms. */
+export interface InitSample {
+  /** `await import(bundle)` inside the child, wall time. */
+  readonly initMs: number;
+  /** The CPU time (user + system) of that import: steadier than wall time on a busy machine. */
+  readonly initCpuMs: number;
+  /** The whole child process, timed by the parent: Node's start, the import, the exit. */
+  readonly processMs: number;
+}
+
+/** Starts one fresh process that imports the bundle; returns its module init and whole-process times. */
 export async function measureInit(
   bundleFile: string,
   functionName: string,
-  sourceMaps = true,
-): Promise<number> {
+  nodeOptions?: string,
+): Promise<InitSample> {
+  const started = performance.now();
   const { stdout } = await run(NODE_BIN, ['--input-type=module', '--eval', CHILD_SCRIPT], {
-    env: { ...childEnvironment(functionName, sourceMaps), BENCH_BUNDLE_URL: pathToFileURL(bundleFile).href },
+    env: { ...childEnvironment(functionName, nodeOptions), BENCH_BUNDLE_URL: pathToFileURL(bundleFile).href },
     timeout: 60_000,
   });
+  const processMs = performance.now() - started;
   const lines = stdout.trim().split('\n');
-  const parsed: unknown = JSON.parse(lines[lines.length - 1] ?? '');
-  if (typeof parsed !== 'object' || parsed === null || typeof (parsed as { ms?: unknown }).ms !== 'number') {
-    throw new Error(`unexpected output from the child for ${functionName}: ${stdout}`);
+  return { ...parseChildLine(lines[lines.length - 1] ?? '', functionName), processMs };
+}
+
+/** The child's JSON line: `{ms, cpuMs}`, both numbers. */
+export function parseChildLine(line: string, functionName: string): Omit<InitSample, 'processMs'> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    throw new Error(`unexpected output from the child for ${functionName}: ${line}`);
   }
-  return (parsed as { ms: number }).ms;
+  const { ms, cpuMs } = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<
+    string,
+    unknown
+  >;
+  if (typeof ms !== 'number' || typeof cpuMs !== 'number') {
+    throw new Error(`unexpected output from the child for ${functionName}: ${line}`);
+  }
+  return { initMs: ms, initCpuMs: cpuMs };
+}
+
+/** The floor: one fresh `node -e 0` (same binary, same environment), timed by the parent. */
+export async function measureFloor(): Promise<number> {
+  const started = performance.now();
+  await run(NODE_BIN, ['-e', '0'], { env: childEnvironment('floor'), timeout: 60_000 });
+  return performance.now() - started;
 }
 
 /** Nearest-rank percentile (p in (0, 100]) of a non-empty sample. */
@@ -128,62 +172,235 @@ export function parseRuns(argv: readonly string[]): number {
   return runs;
 }
 
-export interface ColdStartRow {
-  readonly name: string;
-  readonly bundleBytes: number;
+/** `--baseline COMMIT` (or `--baseline=COMMIT`); BASELINE_COMMIT without it. */
+export function parseBaseline(argv: readonly string[]): string {
+  let value: string | undefined = BASELINE_COMMIT;
+  argv.forEach((arg, index) => {
+    if (arg === '--baseline') value = argv[index + 1];
+    else if (arg.startsWith('--baseline=')) value = arg.slice('--baseline='.length);
+  });
+  if (value === undefined) throw new Error('--baseline needs a commit');
+  return checkCommit(value);
+}
+
+export interface Timing {
   readonly runs: number;
   readonly medianMs: number;
   readonly p90Ms: number;
   readonly samplesMs: readonly number[];
 }
 
+export function timing(samplesMs: readonly number[]): Timing {
+  return {
+    runs: samplesMs.length,
+    medianMs: median(samplesMs),
+    p90Ms: percentile(samplesMs, 90),
+    samplesMs,
+  };
+}
+
+/** One tree's figures for one function. */
+export interface TreeTimings {
+  readonly bundleBytes: number;
+  /** Module init: `await import(bundle)` in the child, wall time. */
+  readonly init: Timing;
+  /** The CPU time of the same imports. */
+  readonly initCpu: Timing;
+  /** The whole process, to hold against the floor. */
+  readonly process: Timing;
+}
+
+export interface ColdStartRow {
+  readonly name: string;
+  /** Absent: the function does not exist in that tree. */
+  readonly baseline?: TreeTimings;
+  readonly current?: TreeTimings;
+  /** current init median / baseline init median; absent unless both exist. */
+  readonly initRatio?: number;
+}
+
+export interface ColdStartReport {
+  readonly baselineCommit: string;
+  readonly node: string;
+  readonly runs: number;
+  readonly baselineNodeOptions: string | null;
+  readonly currentNodeOptions: string | null;
+  /** `node -e 0`, whole process. */
+  readonly floor: Timing;
+  readonly functions: readonly ColdStartRow[];
+}
+
+export interface Sampled {
+  readonly bundleBytes: number;
+  readonly init: number[];
+  readonly initCpu: number[];
+  readonly process: number[];
+}
+
+function treeTimings(sampled: Sampled | undefined): TreeTimings | undefined {
+  if (sampled === undefined) return undefined;
+  return {
+    bundleBytes: sampled.bundleBytes,
+    init: timing(sampled.init),
+    initCpu: timing(sampled.initCpu),
+    process: timing(sampled.process),
+  };
+}
+
+/** One row per function of either tree, in today's order, then the baseline's functions that are gone. */
+export function compareRows(
+  current: ReadonlyMap<string, Sampled>,
+  baseline: ReadonlyMap<string, Sampled>,
+): ColdStartRow[] {
+  const names = [...current.keys(), ...[...baseline.keys()].filter((name) => !current.has(name))];
+  return names.map((name) => {
+    const before = treeTimings(baseline.get(name));
+    const after = treeTimings(current.get(name));
+    return {
+      name,
+      ...(before === undefined ? {} : { baseline: before }),
+      ...(after === undefined ? {} : { current: after }),
+      ...(before === undefined || after === undefined
+        ? {}
+        : { initRatio: after.init.medianMs / before.init.medianMs }),
+    };
+  });
+}
+
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const kibOf = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+
+/** The report as a table: bytes, init median and p90 of each tree, the ratio, then the floor. */
+export function formatReport(report: ColdStartReport): string {
+  const dash = '-';
+  const body = report.functions.map((row) => [
+    row.name,
+    row.baseline ? kibOf(row.baseline.bundleBytes) : dash,
+    row.current ? kibOf(row.current.bundleBytes) : dash,
+    row.baseline ? ms(row.baseline.init.medianMs) : dash,
+    row.baseline ? ms(row.baseline.init.p90Ms) : dash,
+    row.current ? ms(row.current.init.medianMs) : dash,
+    row.current ? ms(row.current.init.p90Ms) : dash,
+    row.initRatio === undefined ? dash : row.initRatio.toFixed(2),
+    row.baseline ? ms(row.baseline.initCpu.medianMs) : dash,
+    row.current ? ms(row.current.initCpu.medianMs) : dash,
+    row.baseline ? ms(row.baseline.process.medianMs) : dash,
+    row.current ? ms(row.current.process.medianMs) : dash,
+  ]);
+  const table = formatTable(
+    [
+      'function',
+      'bytes before',
+      'bytes now',
+      'init before',
+      'p90 before',
+      'init now',
+      'p90 now',
+      'now/before',
+      'cpu before',
+      'cpu now',
+      'process before',
+      'process now',
+    ],
+    body,
+  );
+  const options = (value: string | null) => (value === null ? 'no NODE_OPTIONS' : `NODE_OPTIONS=${value}`);
+  return [
+    table,
+    '',
+    `Floor: node -e 0, whole process: median ${ms(report.floor.medianMs)}, p90 ${ms(report.floor.p90Ms)} (${report.floor.runs} runs).`,
+    `"before" = the bundles of ${report.baselineCommit} (${options(report.baselineNodeOptions)}), "now" = this checkout's (${options(report.currentNodeOptions)}), as each deploys them.`,
+    `init = median / p90 of await import(bundle) over ${report.runs} fresh node ${report.node} processes each, baseline and current alternating;`,
+    'cpu = median CPU time (user + system) of the same imports; process = the whole process as the parent timed it (compare with the floor).',
+    "Not Lambda's full cold start (no sandbox, runtime or code download, no first invocation).",
+  ].join('\n');
+}
+
 async function main(): Promise<void> {
-  const json = process.argv.includes('--json');
-  const runs = parseRuns(process.argv.slice(2));
-  const sourceMaps = !process.argv.includes('--no-source-maps');
-  const bundled = await bundleLambdas();
+  const argv = process.argv.slice(2);
+  const json = argv.includes('--json');
+  const runs = parseRuns(argv);
+  const baselineCommit = parseBaseline(argv);
+  const currentNodeOptions = nodeOptionsIn(
+    await readFile(join(PROJECT_ROOT, 'infra', 'functions.ts'), 'utf8'),
+  );
+  const current = await bundleLambdas();
   try {
-    const rows: ColdStartRow[] = [];
-    for (const bundle of bundled.rows) {
-      const samplesMs: number[] = [];
-      // One process at a time: parallel children would measure each other.
-      for (let index = 0; index < runs; index++)
-        samplesMs.push(await measureInit(bundle.outfile, bundle.name, sourceMaps));
-      rows.push({
-        name: bundle.name,
-        bundleBytes: bundle.bundleBytes,
-        runs,
-        medianMs: median(samplesMs),
-        p90Ms: percentile(samplesMs, 90),
-        samplesMs,
-      });
-    }
-    if (json) {
-      console.log(JSON.stringify(rows, null, 2));
-    } else {
+    const baseline = await buildBaselineBundles(baselineCommit);
+    try {
+      const currentSamples = new Map<string, Sampled>(
+        current.rows.map((row) => [
+          row.name,
+          { bundleBytes: row.bundleBytes, init: [], initCpu: [], process: [] },
+        ]),
+      );
+      const baselineSamples = new Map<string, Sampled>(
+        baseline.bundles.map((row) => [
+          row.name,
+          { bundleBytes: row.bundleBytes, init: [], initCpu: [], process: [] },
+        ]),
+      );
+      const floorSamples: number[] = [];
+      const sample = async (
+        into: Sampled,
+        outfile: string,
+        name: string,
+        nodeOptions: string | undefined,
+      ) => {
+        const { initMs, initCpuMs, processMs } = await measureInit(outfile, name, nodeOptions);
+        into.init.push(initMs);
+        into.initCpu.push(initCpuMs);
+        into.process.push(processMs);
+      };
+      // One process at a time (parallel children would measure each other); the order of the two
+      // trees flips every run so neither always goes first.
+      for (let index = 0; index < runs; index++) {
+        floorSamples.push(await measureFloor());
+        for (const row of current.rows) {
+          const after = currentSamples.get(row.name) as Sampled;
+          const previous = baseline.bundles.find((bundle) => bundle.name === row.name);
+          const measureAfter = () => sample(after, row.outfile, row.name, currentNodeOptions);
+          const measureBefore = () =>
+            previous === undefined
+              ? Promise.resolve()
+              : sample(
+                  baselineSamples.get(row.name) as Sampled,
+                  previous.outfile,
+                  row.name,
+                  baseline.nodeOptions,
+                );
+          if (index % 2 === 0) {
+            await measureBefore();
+            await measureAfter();
+          } else {
+            await measureAfter();
+            await measureBefore();
+          }
+        }
+        for (const previous of baseline.bundles.filter((bundle) => !currentSamples.has(bundle.name)))
+          await sample(
+            baselineSamples.get(previous.name) as Sampled,
+            previous.outfile,
+            previous.name,
+            baseline.nodeOptions,
+          );
+      }
       const { stdout: version } = await run(NODE_BIN, ['--version']);
-      console.log(
-        formatTable(
-          ['function', 'bundle', 'runs', 'median', 'p90'],
-          rows.map((row) => [
-            row.name,
-            `${(row.bundleBytes / 1024).toFixed(0)} KiB`,
-            String(row.runs),
-            `${row.medianMs.toFixed(1)} ms`,
-            `${row.p90Ms.toFixed(1)} ms`,
-          ]),
-        ),
-      );
-      console.log(
-        `\nModule init (await import of the bundle) in fresh node ${version.trim()} processes on this machine,` +
-          (sourceMaps
-            ? ' NODE_OPTIONS=--enable-source-maps as deployed;'
-            : ' WITHOUT --enable-source-maps;') +
-          "\nnot Lambda's full cold start (no sandbox, runtime or code download, no first invocation).",
-      );
+      const report: ColdStartReport = {
+        baselineCommit,
+        node: version.trim(),
+        runs,
+        baselineNodeOptions: baseline.nodeOptions ?? null,
+        currentNodeOptions: currentNodeOptions ?? null,
+        floor: timing(floorSamples),
+        functions: compareRows(currentSamples, baselineSamples),
+      };
+      console.log(json ? JSON.stringify(report, null, 2) : formatReport(report));
+    } finally {
+      await baseline.cleanup();
     }
   } finally {
-    await bundled.cleanup();
+    await current.cleanup();
   }
 }
 

@@ -1,8 +1,9 @@
 /**
  * One Lambda function of the service: bundled locally with esbuild (never Docker) into a
- * minified ESM file with source maps, Node 24 on arm64, X-Ray active, Powertools settings in
- * the environment, its own log group with retention and its own role holding only what the
- * caller grants it.
+ * minified ESM file with its source map beside it (deployed, not loaded at start: no
+ * `--enable-source-maps`, docs/decisions/0018), Node 24 on arm64, X-Ray active tracing (Lambda's
+ * own segments; no X-Ray SDK in the code), Powertools settings in the environment, its own log
+ * group with retention and its own role holding only what the caller grants it.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -100,7 +101,6 @@ export class ServiceFunction extends Construct {
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         LOG_LEVEL: props.logLevel,
-        NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
       bundling: SERVICE_BUNDLING,

@@ -8,7 +8,7 @@ import {
   shortInputPath,
   topInputs,
 } from '../../../bench/bundle-size.js';
-import { APPROVAL_API_ENTRY } from '../../../infra/approval-api.js';
+import { APPROVAL_API_ENTRY, APPROVAL_REDRIVE_ENTRY } from '../../../infra/approval-api.js';
 import { SERVICE_BUNDLING } from '../../../infra/functions.js';
 import { TASKS } from '../../../state-machines/tasks.js';
 
@@ -96,11 +96,12 @@ describe('esbuildOptionsFor', () => {
 });
 
 describe('lambdaEntries', () => {
-  it('lists every task function once plus the approval API handler', () => {
+  it('lists every task function once plus the approval API handler and its re-drive sweep', () => {
     const entries = lambdaEntries();
     expect(entries.map((entry) => entry.entry)).toEqual([
       ...TASKS.map((task) => task.entry),
       APPROVAL_API_ENTRY,
+      APPROVAL_REDRIVE_ENTRY,
     ]);
     expect(entries).toContainEqual({ name: 'intake', entry: 'remediators/handlers/intake.ts' });
     expect(entries).toContainEqual({

@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { childEnvironment, DEFAULT_RUNS, median, parseRuns, percentile } from '../../../bench/cold-start.js';
+import {
+  childEnvironment,
+  compareRows,
+  DEFAULT_RUNS,
+  formatReport,
+  median,
+  parseBaseline,
+  parseChildLine,
+  parseRuns,
+  percentile,
+  timing,
+  type ColdStartReport,
+  type Sampled,
+} from '../../../bench/cold-start.js';
+import { BASELINE_COMMIT } from '../../../bench/baseline.js';
 import { HOME_ACCOUNT_ENV } from '../../../remediators/core/credentials.js';
 
 describe('percentile (nearest rank)', () => {
@@ -40,8 +54,8 @@ describe('parseRuns', () => {
 });
 
 describe('childEnvironment', () => {
-  it('sets what the handlers and infra set, with source maps enabled as deployed, and no real credentials', () => {
-    const env = childEnvironment('apply');
+  it('sets what the handlers and infra set, the NODE_OPTIONS given, and no real credentials', () => {
+    const env = childEnvironment('apply', '--enable-source-maps');
     expect(env).toMatchObject({
       NODE_OPTIONS: '--enable-source-maps',
       AWS_LAMBDA_FUNCTION_NAME: 'apply',
@@ -62,7 +76,97 @@ describe('childEnvironment', () => {
     expect(Object.keys(env)).not.toContain('AWS_ENDPOINT_URL');
   });
 
-  it('leaves NODE_OPTIONS out when source maps are off', () => {
-    expect(childEnvironment('apply', false)).not.toHaveProperty('NODE_OPTIONS');
+  it('leaves NODE_OPTIONS out when the tree deploys none', () => {
+    expect(childEnvironment('apply')).not.toHaveProperty('NODE_OPTIONS');
+  });
+});
+
+describe('parseBaseline', () => {
+  it('defaults to the issue 9 baseline and reads --baseline C and --baseline=C', () => {
+    expect(parseBaseline([])).toBe(BASELINE_COMMIT);
+    expect(parseBaseline(['--baseline', 'abc1234'])).toBe('abc1234');
+    expect(parseBaseline(['--runs', '3', '--baseline=0123456789abcdef'])).toBe('0123456789abcdef');
+  });
+
+  it('refuses a missing value or anything git could read as an option or a ref name', () => {
+    expect(() => parseBaseline(['--baseline'])).toThrow(/needs a commit/);
+    expect(() => parseBaseline(['--baseline', '--upload-pack=x'])).toThrow(/hex digits/);
+    expect(() => parseBaseline(['--baseline=main'])).toThrow(/hex digits/);
+  });
+});
+
+describe('parseChildLine', () => {
+  it('reads the wall and CPU milliseconds of the import', () => {
+    expect(parseChildLine('{"ms":12.5,"cpuMs":10}', 'apply')).toEqual({ initMs: 12.5, initCpuMs: 10 });
+  });
+
+  it('names the function when the child printed something else', () => {
+    expect(() => parseChildLine('Error: boom', 'apply')).toThrow(/apply: Error: boom/);
+    expect(() => parseChildLine('{"ms":1}', 'notify')).toThrow(/notify/);
+    expect(() => parseChildLine('null', 'notify')).toThrow(/notify/);
+  });
+});
+
+const sampled = (bundleBytes: number, init: number[]): Sampled => ({
+  bundleBytes,
+  init,
+  initCpu: init.map((value) => value / 2),
+  process: init.map((value) => value + 40),
+});
+
+describe('compareRows', () => {
+  it("pairs the trees by function name, today's order first, and gives the ratio of the init medians", () => {
+    const rows = compareRows(
+      new Map([
+        ['intake', sampled(170_000, [20, 30, 25])],
+        ['recheck', sampled(600_000, [60])],
+      ]),
+      new Map([
+        ['intake', sampled(520_000, [100, 50, 60])],
+        ['retired', sampled(900_000, [90])],
+      ]),
+    );
+    expect(rows.map((row) => row.name)).toEqual(['intake', 'recheck', 'retired']);
+    const [intake, recheck, retired] = rows;
+    expect(intake?.baseline?.init.medianMs).toBe(60);
+    expect(intake?.current?.init).toEqual({ runs: 3, medianMs: 25, p90Ms: 30, samplesMs: [20, 30, 25] });
+    expect(intake?.current?.initCpu.medianMs).toBe(12.5);
+    expect(intake?.current?.process.medianMs).toBe(65);
+    expect(intake?.initRatio).toBeCloseTo(25 / 60);
+    expect(recheck).not.toHaveProperty('baseline');
+    expect(recheck).not.toHaveProperty('initRatio');
+    expect(retired).not.toHaveProperty('current');
+  });
+});
+
+describe('formatReport', () => {
+  it('shows both trees, the ratio, the floor and what each tree ran with', () => {
+    const report: ColdStartReport = {
+      baselineCommit: '8761bb0',
+      node: 'v24.0.0',
+      runs: 3,
+      baselineNodeOptions: '--enable-source-maps',
+      currentNodeOptions: null,
+      floor: timing([40, 42, 41]),
+      functions: compareRows(
+        new Map([
+          ['intake', sampled(170_000, [20, 30, 25])],
+          ['recheck', sampled(600_000, [60])],
+        ]),
+        new Map([['intake', sampled(520_000, [100, 50, 60])]]),
+      ),
+    };
+    const text = formatReport(report);
+    const [header, , intake, recheck] = text.split('\n');
+    expect(header).toMatch(
+      /^function\s+bytes before\s+bytes now\s+init before\s+p90 before\s+init now\s+p90 now\s+now\/before/,
+    );
+    expect(intake).toMatch(
+      /^intake\s+508 KiB\s+166 KiB\s+60\.0 ms\s+100\.0 ms\s+25\.0 ms\s+30\.0 ms\s+0\.42\s/,
+    );
+    expect(recheck).toMatch(/^recheck\s+-\s+586 KiB\s+-\s+-\s+60\.0 ms/);
+    expect(text).toContain('Floor: node -e 0, whole process: median 41.0 ms, p90 42.0 ms (3 runs).');
+    expect(text).toContain('8761bb0 (NODE_OPTIONS=--enable-source-maps)');
+    expect(text).toContain("this checkout's (no NODE_OPTIONS)");
   });
 });
