@@ -4,8 +4,10 @@
  * translates it to esbuild CLI flags) into a temporary directory, and reports per function the
  * bundle, gzip and source map bytes and the five input modules that put the most bytes in it.
  *
- * Budget: a function whose bundle exceeds BUNDLE_BUDGET_BYTES (set from the measurements in
- * docs/benchmarks.md, with headroom) gets a warning row; the process exits 1 when one does.
+ * Budget: a function whose bundle exceeds its budget (budgetBytesFor: INTAKE_BUDGET_BYTES for the
+ * intake, TARGET_BUNDLE_BYTES for the TARGET_MET functions, BUNDLE_BUDGET_BYTES for the others, set from the measurements in docs/benchmarks.md with
+ * a small margin) gets a warning row; the process exits 1 when one does. test/unit/bench/
+ * bundle-budget.test.ts holds every bundle to the same budgets.
  *
  *   npm run bench:bundle            a table
  *   npm run bench:bundle -- --json  a JSON array of {name, entry, bundleBytes, gzipBytes, sourceMapBytes, topInputs}
@@ -24,15 +26,41 @@ import { TASKS } from '../state-machines/tasks.js';
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
 /**
- * Budget per bundle (minified bytes, before gzip). Measured on 2026-11-21, once each workflow task
- * composed only the clients it uses (remediators/workflow/deps/): 510 KiB (intake) to 994 KiB
- * (report-failure, 1,017,804 bytes). The budget leaves ~20 % headroom over the largest, so that a
- * task that goes back to carrying every SDK client (~1.2 MB) or a heavy dependency shows up as a
- * warning, while SDK patch updates do not. Kept when every function gained the X-Ray tracer
- * (2026-11-21, about 124 KiB each): the largest is now 1,145,196 bytes (report-failure), about
- * 7 % under, and a task with every SDK client (~1.3 MB with the tracer) still crosses it.
+ * Budget per bundle (minified bytes, before gzip). Measured on 2026-12-01 after issue 9's lean
+ * Lambdas (docs/decisions/0018: `import * as z from 'zod'`, no X-Ray SDK): the largest is `apply`,
+ * 786,403 bytes (it carries the most SDK clients: API Gateway v1 and v2, WAF, Logs, STS, DynamoDB
+ * and SSM). The budget leaves about 5 % over it, so a bundle that takes zod's whole namespace back
+ * (+355 KiB) or the X-Ray SDK (+124 KiB) crosses it, an SDK patch update does not. It was
+ * 1,225,000 bytes before. Issue 9's target of 500,000 bytes is met by the functions with at most
+ * one SDK client; the others carry the SDK they use, bundled on purpose (decision 0018).
  */
-export const BUNDLE_BUDGET_BYTES = 1_225_000;
+export const BUNDLE_BUDGET_BYTES = 825_000;
+
+/**
+ * The intake's budget: it makes no AWS call and sits on the hot path of every finding. Measured
+ * 176,647 bytes on 2026-12-01 (zod about 97 KiB of it); issue 9's target is 200,000.
+ */
+export const INTAKE_BUDGET_BYTES = 200_000;
+
+/** Issue 9's target for every bundle; held as the budget of the functions that meet it (TARGET_MET). */
+export const TARGET_BUNDLE_BYTES = 500_000;
+
+/**
+ * The functions whose bundle meets TARGET_BUNDLE_BYTES (2026-12-01: 455,734 to 491,742 bytes):
+ * each carries at most one SDK client (DynamoDB, or SNS for notify), so the target is their budget.
+ */
+export const TARGET_MET: ReadonlySet<string> = new Set([
+  'acquire-lock',
+  'deploy-slot',
+  'release-lock',
+  'notify',
+]);
+
+/** The budget of one function's bundle, by its name (lambdaEntries). */
+export function budgetBytesFor(name: string): number {
+  if (name === 'intake') return INTAKE_BUDGET_BYTES;
+  return TARGET_MET.has(name) ? TARGET_BUNDLE_BYTES : BUNDLE_BUDGET_BYTES;
+}
 
 export interface LambdaEntry {
   /** Short name: the handler file name without extension (e.g. `update-stage`). */
@@ -164,6 +192,7 @@ export interface BundleRow {
   readonly topInputs: readonly InputShare[];
   /** The bundle file, still on disk until the caller's cleanup runs. */
   readonly outfile: string;
+  readonly budgetBytes: number;
   readonly overBudget: boolean;
 }
 
@@ -176,7 +205,7 @@ export interface BundledLambdas {
 /** Bundles every Lambda into its own subdirectory of a fresh temporary directory. */
 export async function bundleLambdas(
   bundling: BundlingOptions = SERVICE_BUNDLING,
-  budgetBytes = BUNDLE_BUDGET_BYTES,
+  budgetOf: (name: string) => number = budgetBytesFor,
 ): Promise<BundledLambdas> {
   const dir = await mkdtemp(join(tmpdir(), 'apigw-remediation-bundles-'));
   const rows: BundleRow[] = [];
@@ -198,7 +227,8 @@ export async function bundleLambdas(
         sourceMapBytes: map?.byteLength ?? 0,
         topInputs: topInputs(result.metafile, outfileKey),
         outfile: options.outfile,
-        overBudget: code.byteLength > budgetBytes,
+        budgetBytes: budgetOf(lambda.name),
+        overBudget: code.byteLength > budgetOf(lambda.name),
       });
     }
   } catch (error) {
@@ -227,14 +257,14 @@ export function formatTable(header: readonly string[], body: readonly (readonly 
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...body.map(line)].join('\n');
 }
 
-function table(rows: readonly BundleRow[], budgetBytes: number): string {
+function table(rows: readonly BundleRow[]): string {
   const header = ['function', 'bundle', 'gzip', 'source map', 'budget'];
   const body = rows.map((row) => [
     row.name,
     kib(row.bundleBytes),
     kib(row.gzipBytes),
     kib(row.sourceMapBytes),
-    row.overBudget ? `WARNING > ${kib(budgetBytes)}` : 'ok',
+    row.overBudget ? `WARNING > ${kib(row.budgetBytes)}` : `ok (${kib(row.budgetBytes)})`,
   ]);
   const details = rows.map(
     (row) =>
@@ -245,7 +275,7 @@ function table(rows: readonly BundleRow[], budgetBytes: number): string {
   return [
     formatTable(header, body),
     '',
-    `Budget: ${kib(budgetBytes)} per bundle (minified, before gzip).`,
+    `Budget (minified, before gzip): ${kib(INTAKE_BUDGET_BYTES)} for the intake, ${kib(TARGET_BUNDLE_BYTES)} for ${[...TARGET_MET].join(', ')}, ${kib(BUNDLE_BUDGET_BYTES)} for every other bundle.`,
     '',
     'Top 5 inputs by bytes in the bundle:',
     ...details,
@@ -268,12 +298,12 @@ async function main(): Promise<void> {
       }));
       console.log(JSON.stringify(summary, null, 2));
     } else {
-      console.log(table(rows, BUNDLE_BUDGET_BYTES));
+      console.log(table(rows));
     }
     const over = rows.filter((row) => row.overBudget);
     if (over.length > 0) {
       console.error(
-        `Budget exceeded (${BUNDLE_BUDGET_BYTES} bytes):\n${over.map((row) => `${row.name}: ${row.bundleBytes} bytes`).join('\n')}`,
+        `Budget exceeded:\n${over.map((row) => `${row.name}: ${row.bundleBytes} bytes > ${row.budgetBytes}`).join('\n')}`,
       );
       process.exitCode = 1;
     }

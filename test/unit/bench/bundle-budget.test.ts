@@ -1,0 +1,62 @@
+/**
+ * Every Lambda bundle, built as the CDK app builds it (bench/bundle-size.ts bundleLambdas with
+ * infra's SERVICE_BUNDLING), within its budget: the intake ≤ 200,000 bytes, the functions that
+ * meet issue 9's 500,000-byte target held to it, every other ≤ BUNDLE_BUDGET_BYTES. A change that
+ * brings back zod's whole namespace (`import { z } from 'zod'`, +355 KiB) or the X-Ray SDK
+ * (+124 KiB) fails here (docs/decisions/0018).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  budgetBytesFor,
+  BUNDLE_BUDGET_BYTES,
+  bundleLambdas,
+  INTAKE_BUDGET_BYTES,
+  lambdaEntries,
+  TARGET_BUNDLE_BYTES,
+  TARGET_MET,
+  type BundledLambdas,
+} from '../../../bench/bundle-size.js';
+
+let bundled: BundledLambdas;
+beforeAll(async () => {
+  bundled = await bundleLambdas();
+}, 240_000);
+afterAll(async () => {
+  await bundled?.cleanup();
+});
+
+describe('bundle budgets', () => {
+  it('are the issue 9 targets where met, and close over the largest bundle elsewhere', () => {
+    expect(INTAKE_BUDGET_BYTES).toBe(200_000);
+    expect(TARGET_BUNDLE_BYTES).toBe(500_000);
+    expect(budgetBytesFor('intake')).toBe(200_000);
+    for (const name of TARGET_MET) expect(budgetBytesFor(name), name).toBe(500_000);
+    expect(budgetBytesFor('apply')).toBe(BUNDLE_BUDGET_BYTES);
+    const names = lambdaEntries().map((entry) => entry.name);
+    for (const name of TARGET_MET) expect(names, name).toContain(name);
+  });
+
+  it('every bundle is within its budget; no budget is more than 10 % over what it holds', () => {
+    const rows = bundled.rows.map((row) => ({
+      name: row.name,
+      bytes: row.bundleBytes,
+      budget: budgetBytesFor(row.name),
+    }));
+    expect(rows.map((row) => row.name)).toEqual(lambdaEntries().map((entry) => entry.name));
+    for (const row of rows)
+      expect(row.bytes, `${row.name}: ${row.bytes} bytes > ${row.budget}`).toBeLessThanOrEqual(row.budget);
+    // A budget far over what it holds would let a large regression through unnoticed.
+    const largest = Math.max(
+      ...rows.filter((row) => row.budget === BUNDLE_BUDGET_BYTES).map((row) => row.bytes),
+    );
+    expect(BUNDLE_BUDGET_BYTES / largest).toBeLessThan(1.1);
+    const intake = rows.find((row) => row.name === 'intake');
+    expect(intake?.bytes).toBeLessThanOrEqual(200_000);
+  });
+
+  it('bundles and source maps are separate files: the map is deployed beside the bundle, not inlined', () => {
+    for (const row of bundled.rows) {
+      expect(row.sourceMapBytes, row.name).toBeGreaterThan(0);
+    }
+  });
+});
