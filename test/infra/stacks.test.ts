@@ -72,6 +72,8 @@ describe('central stack', () => {
       expect(fn['MemorySize']).toBeGreaterThan(128);
       expect(fn['Timeout']).toBeGreaterThan(3);
       expect(fn['LoggingConfig']).toMatchObject({ LogGroup: { Ref: expect.any(String) } });
+      // The source map is deployed beside the bundle but not loaded at start (docs/decisions/0018).
+      expect((fn['Environment'] as { Variables: Json }).Variables).not.toHaveProperty('NODE_OPTIONS');
     }
     const roles = new Set(functions.map(([, fn]) => JSON.stringify(fn['Role'])));
     expect(roles.size).toBe(functions.length);
