@@ -35,7 +35,6 @@ import {
 import {
   AssociateWebACLCommand,
   CreateWebACLCommand,
-  ListWebACLsCommand,
   type Rule,
   type VisibilityConfig,
 } from '@aws-sdk/client-wafv2';
@@ -50,6 +49,7 @@ import { logger } from '../shared/powertools.js';
 import { formatStageArn } from './arn.js';
 import { accountRegionKey, createCoreCache, type CoreCache } from './cache.js';
 import { callsBetween, type ApiCallCounts, type CoreClients } from './clients.js';
+import { paginateListWebACLs } from './paginators.js';
 import { orderControlIds, PlanOperationError, planStage, settingChanges, type StagePlan } from './plan.js';
 import { readStageSnapshot } from './snapshot.js';
 import type { ControlId, Evaluation, SettingChange, StageRef } from './types.js';
@@ -194,15 +194,15 @@ async function ensureAccountCloudWatchRole(
 }
 
 async function findWebAclArn(name: string, clients: CoreClients): Promise<string | undefined> {
-  let marker: string | undefined;
-  do {
-    const page = await clients.wafv2.send(
-      new ListWebACLsCommand({ Scope: 'REGIONAL', Limit: 100, NextMarker: marker }),
-    );
+  for await (const page of paginateListWebACLs(
+    { client: clients.wafv2, pageSize: 100 },
+    { Scope: 'REGIONAL' },
+  )) {
     const found = page.WebACLs?.find((acl) => acl.Name === name);
     if (found?.ARN !== undefined) return found.ARN;
-    marker = page.WebACLs?.length ? page.NextMarker : undefined;
-  } while (marker !== undefined);
+    // An empty page ends the listing even if it carries a marker.
+    if (!page.WebACLs?.length) break;
+  }
   return undefined;
 }
 
