@@ -46,6 +46,7 @@ import {
   ruleGroupAction,
 } from '../controls/baseline-web-acl.js';
 import { logger } from '../shared/powertools.js';
+import { doublingDelay, retrying } from '../shared/retry.js';
 import { formatStageArn } from './arn.js';
 import { accountRegionKey, createCoreCache, type CoreCache } from './cache.js';
 import { callsBetween, type ApiCallCounts, type CoreClients } from './clients.js';
@@ -438,24 +439,18 @@ async function associateWhenAvailable(
   input: { readonly WebACLArn: string; readonly ResourceArn: string },
   options: AssociateRetryOptions,
 ): Promise<void> {
-  const attempts = options.attempts ?? 6;
-  const sleep = options.sleep ?? sleepFor;
-  let delay = options.initialDelayMs ?? 2_000;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await clients.wafv2.send(new AssociateWebACLCommand(input));
-      return;
-    } catch (error) {
-      if (errorName(error) !== 'WAFUnavailableEntityException' || attempt >= attempts) throw error;
+  await retrying(() => clients.wafv2.send(new AssociateWebACLCommand(input)), {
+    maxAttempts: options.attempts ?? 6,
+    delayMs: doublingDelay(options.initialDelayMs ?? 2_000),
+    retryable: (error) => errorName(error) === 'WAFUnavailableEntityException',
+    onRetry: (_error, attempt) =>
       logger.info('web ACL not yet available for association; retrying', {
         webAclArn: input.WebACLArn,
         resourceArn: input.ResourceArn,
         attempt,
-      });
-      await sleep(delay);
-      delay *= 2;
-    }
-  }
+      }),
+    sleep: options.sleep ?? sleepFor,
+  });
 }
 
 export async function associateWebAcl(

@@ -294,10 +294,13 @@ describe('readStageSnapshot (V2)', () => {
       .rejectsOnce(new V2NotFoundException({ message: 'Invalid API identifier specified', $metadata: {} }));
 
     const routesOnly = await readStageSnapshot(V2_REF, ['routes'], clients);
-    expect(routesOnly.status === 'FOUND' && routesOnly.routes).toEqual([
-      { routeKey: 'GET /pets', authorizationType: 'JWT' },
-      { routeKey: 'POST /pets', authorizationType: 'NONE' },
-    ]);
+    expect(routesOnly).toMatchObject({
+      status: 'FOUND',
+      routes: [
+        { routeKey: 'GET /pets', authorizationType: 'JWT' },
+        { routeKey: 'POST /pets', authorizationType: 'NONE' },
+      ],
+    });
     expect(v2).toHaveReceivedCommandTimes(GetRoutesCommand, 2);
     expect(v2).toHaveReceivedNthCommandWith(GetRoutesCommand, 2, {
       ApiId: V2_REF.apiId,
