@@ -9,6 +9,7 @@ import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
 import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
 import { DecidedItemSchema } from '../workflow/handler-input.js';
 import { parseTaskInput, type Lock } from '../workflow/state.js';
+import { lambdaHandler } from '../shared/handler.js';
 import { tracedTask } from '../workflow/tracing.js';
 
 export function createAcquireLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'>) {
@@ -38,7 +39,6 @@ export function createAcquireLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'
   };
 }
 
-export const handler = tracedTask(
-  'acquire-lock',
-  createAcquireLockHandler({ ...createLocksDeps(), ...createClockDeps() }),
+export const handler = lambdaHandler(
+  tracedTask('acquire-lock', createAcquireLockHandler({ ...createLocksDeps(), ...createClockDeps() })),
 );

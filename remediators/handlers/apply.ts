@@ -17,6 +17,7 @@ import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
 import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput, type ControlChange } from '../workflow/state.js';
+import { lambdaHandler } from '../shared/handler.js';
 import { tracedTask } from '../workflow/tracing.js';
 
 export interface ApplyOutput {
@@ -62,13 +63,15 @@ export function createApplyHandler(
 }
 
 const account = createMemberAccountDeps();
-export const handler = tracedTask(
-  'apply',
-  createApplyHandler({
-    ...account,
-    ...createCoreClientsDeps(account),
-    ...createLocksDeps(),
-    ...createKillSwitchDeps(),
-    ...createClockDeps(),
-  }),
+export const handler = lambdaHandler(
+  tracedTask(
+    'apply',
+    createApplyHandler({
+      ...account,
+      ...createCoreClientsDeps(account),
+      ...createLocksDeps(),
+      ...createKillSwitchDeps(),
+      ...createClockDeps(),
+    }),
+  ),
 );

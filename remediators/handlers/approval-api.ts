@@ -45,6 +45,7 @@ import { verifySlackSignature } from '../approvals/slack-signature.js';
 import { createApprovalStore, type ApprovalStore } from '../approvals/store.js';
 import type { ApprovalDecision } from '../approvals/contract.js';
 import type { ApprovalRecord, Delivery } from '../approvals/record.js';
+import { lambdaHandler } from '../shared/handler.js';
 import { logger, metrics } from '../shared/powertools.js';
 import { traceClient } from '../shared/tracing.js';
 
@@ -461,7 +462,7 @@ function fromEnvironment(): Handler {
   });
 }
 
-export const handler: Handler = async (event) => {
+export const handler = lambdaHandler(async (event: ApprovalApiEvent) => {
   configured ??= fromEnvironment();
   return configured(event);
-};
+});

@@ -14,6 +14,7 @@ import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/membe
 import { brakeControls } from '../workflow/kill-switch.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput, StageWorkItemSchema, type Decision } from '../workflow/state.js';
+import { lambdaHandler } from '../shared/handler.js';
 import { tracedTask } from '../workflow/tracing.js';
 
 export function createDecideHandler(
@@ -78,12 +79,14 @@ export function createDecideHandler(
 }
 
 const account = createMemberAccountDeps();
-export const handler = tracedTask(
-  'decide',
-  createDecideHandler({
-    ...account,
-    ...createCoreClientsDeps(account),
-    ...createKillSwitchDeps(),
-    ...createClockDeps(),
-  }),
+export const handler = lambdaHandler(
+  tracedTask(
+    'decide',
+    createDecideHandler({
+      ...account,
+      ...createCoreClientsDeps(account),
+      ...createKillSwitchDeps(),
+      ...createClockDeps(),
+    }),
+  ),
 );

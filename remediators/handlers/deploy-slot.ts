@@ -7,6 +7,7 @@ import { LockedItemSchema } from '../workflow/handler-input.js';
 import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
 import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
 import { parseTaskInput } from '../workflow/state.js';
+import { lambdaHandler } from '../shared/handler.js';
 import { tracedTask } from '../workflow/tracing.js';
 
 export function createDeploySlotHandler(deps: LocksDeps & Pick<ClockDeps, 'now'>) {
@@ -16,7 +17,6 @@ export function createDeploySlotHandler(deps: LocksDeps & Pick<ClockDeps, 'now'>
   };
 }
 
-export const handler = tracedTask(
-  'deploy-slot',
-  createDeploySlotHandler({ ...createLocksDeps(), ...createClockDeps() }),
+export const handler = lambdaHandler(
+  tracedTask('deploy-slot', createDeploySlotHandler({ ...createLocksDeps(), ...createClockDeps() })),
 );

@@ -11,6 +11,7 @@ import { logger } from '../shared/powertools.js';
 import { createMemberAccountDeps } from '../workflow/deps/member-account.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput, RemediationRequestSchema, type RemediationRequest } from '../workflow/state.js';
+import { lambdaHandler } from '../shared/handler.js';
 import { tracedTask } from '../workflow/tracing.js';
 
 const InputSchema = z.object({ request: RemediationRequestSchema });
@@ -56,7 +57,6 @@ export function createExpandStagesHandler(deps: CoreClientsDeps) {
   };
 }
 
-export const handler = tracedTask(
-  'expand-stages',
-  createExpandStagesHandler(createCoreClientsDeps(createMemberAccountDeps())),
+export const handler = lambdaHandler(
+  tracedTask('expand-stages', createExpandStagesHandler(createCoreClientsDeps(createMemberAccountDeps()))),
 );

@@ -13,6 +13,7 @@ import { createNotificationDeps, type NotificationDeps } from '../workflow/deps/
 import { createReportingDeps, type ReportingDeps } from '../workflow/deps/reporting.js';
 import { causeMessage, toOutcomeRecord } from '../workflow/outcome.js';
 import { CaughtErrorSchema, parseTaskInput, StageWorkItemSchema, TerminalSchema } from '../workflow/state.js';
+import { lambdaHandler } from '../shared/handler.js';
 import { tracedTask } from '../workflow/tracing.js';
 
 const InputSchema = StageWorkItemSchema.extend({
@@ -47,11 +48,13 @@ export function createNotifyHandler(deps: NotificationDeps & ReportingDeps & Pic
   };
 }
 
-export const handler = tracedTask(
-  'notify',
-  createNotifyHandler({
-    ...createNotificationDeps(),
-    ...createReportingDeps(),
-    ...createClockDeps(),
-  }),
+export const handler = lambdaHandler(
+  tracedTask(
+    'notify',
+    createNotifyHandler({
+      ...createNotificationDeps(),
+      ...createReportingDeps(),
+      ...createClockDeps(),
+    }),
+  ),
 );

@@ -13,6 +13,7 @@ import { recheckApprovedPlan } from '../workflow/recheck.js';
 import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput } from '../workflow/state.js';
+import { lambdaHandler } from '../shared/handler.js';
 import { tracedTask } from '../workflow/tracing.js';
 import type { SnapshotOutput } from './snapshot.js';
 
@@ -45,7 +46,6 @@ export function createRecheckHandler(deps: ConfigDeps & CoreClientsDeps) {
 }
 
 const account = createMemberAccountDeps();
-export const handler = tracedTask(
-  'recheck',
-  createRecheckHandler({ ...account, ...createCoreClientsDeps(account) }),
+export const handler = lambdaHandler(
+  tracedTask('recheck', createRecheckHandler({ ...account, ...createCoreClientsDeps(account) })),
 );

@@ -34,6 +34,7 @@ import {
   type MemberSecurityHubDeps,
 } from '../workflow/deps/security-hub.js';
 import { parseTaskInput, StageWorkItemSchema, TerminalSchema } from '../workflow/state.js';
+import { lambdaHandler } from '../shared/handler.js';
 import { tracedTask } from '../workflow/tracing.js';
 
 const InputSchema = StageWorkItemSchema.extend({ terminal: TerminalSchema });
@@ -137,13 +138,15 @@ function onJoinedFinding(
   };
 }
 
-export const handler = tracedTask(
-  'record',
-  createRecordHandler({
-    ...createHomeSecurityHubDeps(),
-    ...createMemberSecurityHubDeps(createMemberAccountDeps()),
-    ...createLocksDeps(),
-    ...createReportingDeps(),
-    ...createClockDeps(),
-  }),
+export const handler = lambdaHandler(
+  tracedTask(
+    'record',
+    createRecordHandler({
+      ...createHomeSecurityHubDeps(),
+      ...createMemberSecurityHubDeps(createMemberAccountDeps()),
+      ...createLocksDeps(),
+      ...createReportingDeps(),
+      ...createClockDeps(),
+    }),
+  ),
 );

@@ -7,6 +7,7 @@ import { PlannedItemSchema, stagePlanOf } from '../workflow/handler-input.js';
 import { createMemberAccountDeps } from '../workflow/deps/member-account.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput } from '../workflow/state.js';
+import { lambdaHandler } from '../shared/handler.js';
 import { tracedTask } from '../workflow/tracing.js';
 
 export function createRedeployHandler(deps: CoreClientsDeps) {
@@ -16,7 +17,6 @@ export function createRedeployHandler(deps: CoreClientsDeps) {
   };
 }
 
-export const handler = tracedTask(
-  'redeploy',
-  createRedeployHandler(createCoreClientsDeps(createMemberAccountDeps())),
+export const handler = lambdaHandler(
+  tracedTask('redeploy', createRedeployHandler(createCoreClientsDeps(createMemberAccountDeps()))),
 );

@@ -10,6 +10,7 @@ import { recentRemediationOf } from '../workflow/recent-remediation.js';
 import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
 import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
 import { parseTaskInput, StageWorkItemSchema } from '../workflow/state.js';
+import { lambdaHandler } from '../shared/handler.js';
 import { tracedTask } from '../workflow/tracing.js';
 
 export function createReleaseLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'>) {
@@ -28,7 +29,6 @@ export function createReleaseLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'
   };
 }
 
-export const handler = tracedTask(
-  'release-lock',
-  createReleaseLockHandler({ ...createLocksDeps(), ...createClockDeps() }),
+export const handler = lambdaHandler(
+  tracedTask('release-lock', createReleaseLockHandler({ ...createLocksDeps(), ...createClockDeps() })),
 );

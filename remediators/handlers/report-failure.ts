@@ -39,6 +39,7 @@ import {
   type MemberSecurityHubDeps,
 } from '../workflow/deps/security-hub.js';
 import { CaughtErrorSchema, parseTaskInput, RemediationRequestSchema } from '../workflow/state.js';
+import { lambdaHandler } from '../shared/handler.js';
 import { tracedTask } from '../workflow/tracing.js';
 
 const RequestFailureInput = {
@@ -144,13 +145,15 @@ export function createReportFailureHandler(
   };
 }
 
-export const handler = tracedTask(
-  'report-failure',
-  createReportFailureHandler({
-    ...createHomeSecurityHubDeps(),
-    ...createMemberSecurityHubDeps(createMemberAccountDeps()),
-    ...createNotificationDeps(),
-    ...createReportingDeps(),
-    ...createClockDeps(),
-  }),
+export const handler = lambdaHandler(
+  tracedTask(
+    'report-failure',
+    createReportFailureHandler({
+      ...createHomeSecurityHubDeps(),
+      ...createMemberSecurityHubDeps(createMemberAccountDeps()),
+      ...createNotificationDeps(),
+      ...createReportingDeps(),
+      ...createClockDeps(),
+    }),
+  ),
 );

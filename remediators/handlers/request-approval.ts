@@ -37,6 +37,7 @@ import { slackSecretLoader, type SlackSecret } from '../approvals/slack-secret.j
 import { createApprovalStore, type ApprovalStore } from '../approvals/store.js';
 import { logger, metrics } from '../shared/powertools.js';
 import { traceClient } from '../shared/tracing.js';
+import { lambdaHandler } from '../shared/handler.js';
 import { tracedTask } from '../workflow/tracing.js';
 
 export interface RequestApprovalDeps {
@@ -383,10 +384,12 @@ function isSettlement(event: unknown): boolean {
   return typeof event === 'object' && event !== null && 'settle' in event;
 }
 
-export const handler = tracedTask(
-  'request-approval',
-  async (event: unknown): Promise<RequestApprovalResult | TimeoutSettlementResult> => {
-    configured ??= fromEnvironment();
-    return isSettlement(event) ? configured.settle(event) : configured.request(event);
-  },
+export const handler = lambdaHandler(
+  tracedTask(
+    'request-approval',
+    async (event: unknown): Promise<RequestApprovalResult | TimeoutSettlementResult> => {
+      configured ??= fromEnvironment();
+      return isSettlement(event) ? configured.settle(event) : configured.request(event);
+    },
+  ),
 );

@@ -10,6 +10,7 @@ import { takeOwnershipV2 } from '../securityhub/records-v2.js';
 import { logger } from '../shared/powertools.js';
 import { createHomeSecurityHubDeps, type HomeSecurityHubDeps } from '../workflow/deps/security-hub.js';
 import { parseTaskInput, RemediationRequestSchema } from '../workflow/state.js';
+import { lambdaHandler } from '../shared/handler.js';
 import { tracedTask } from '../workflow/tracing.js';
 
 const InputSchema = z.object({
@@ -37,4 +38,6 @@ export function createTakeOwnershipHandler(deps: HomeSecurityHubDeps) {
   };
 }
 
-export const handler = tracedTask('take-ownership', createTakeOwnershipHandler(createHomeSecurityHubDeps()));
+export const handler = lambdaHandler(
+  tracedTask('take-ownership', createTakeOwnershipHandler(createHomeSecurityHubDeps())),
+);

@@ -9,6 +9,7 @@ import { AppliedItemSchema, stagePlanOf } from '../workflow/handler-input.js';
 import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput } from '../workflow/state.js';
+import { lambdaHandler } from '../shared/handler.js';
 import { tracedTask } from '../workflow/tracing.js';
 
 const InputSchema = AppliedItemSchema.extend({
@@ -36,7 +37,6 @@ export function createUpdateStageHandler(deps: ConfigDeps & CoreClientsDeps) {
 }
 
 const account = createMemberAccountDeps();
-export const handler = tracedTask(
-  'update-stage',
-  createUpdateStageHandler({ ...account, ...createCoreClientsDeps(account) }),
+export const handler = lambdaHandler(
+  tracedTask('update-stage', createUpdateStageHandler({ ...account, ...createCoreClientsDeps(account) })),
 );

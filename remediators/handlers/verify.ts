@@ -8,6 +8,7 @@ import { PlannedItemSchema } from '../workflow/handler-input.js';
 import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput, type Verification } from '../workflow/state.js';
+import { lambdaHandler } from '../shared/handler.js';
 import { tracedTask } from '../workflow/tracing.js';
 
 export class VerificationPendingError extends Error {
@@ -36,7 +37,6 @@ export function createVerifyHandler(deps: ConfigDeps & CoreClientsDeps) {
 }
 
 const account = createMemberAccountDeps();
-export const handler = tracedTask(
-  'verify',
-  createVerifyHandler({ ...account, ...createCoreClientsDeps(account) }),
+export const handler = lambdaHandler(
+  tracedTask('verify', createVerifyHandler({ ...account, ...createCoreClientsDeps(account) })),
 );
