@@ -41,30 +41,36 @@ interface WAFV2PaginationConfiguration extends PaginationConfiguration {
   readonly client: WAFV2Client;
 }
 
-/** GetRoutes: NextToken in, NextToken out, MaxResults as page size (API Gateway V2 API reference). */
-export const paginateGetRoutes = createPaginator<
-  ApiGatewayV2PaginationConfiguration,
-  GetRoutesCommandInput,
-  GetRoutesCommandOutput
->(ApiGatewayV2Client, GetRoutesCommand, 'NextToken', 'NextToken', 'MaxResults');
+/**
+ * Every V2 listing the service reads pages the same way: NextToken in, NextToken out, MaxResults
+ * as the page size (API Gateway V2 API reference: GetRoutes, GetIntegrations, GetDomainNames,
+ * GetApiMappings).
+ */
+function apiGatewayV2Paginator<Input extends object, Output extends object>(command: unknown) {
+  return createPaginator<ApiGatewayV2PaginationConfiguration, Input, Output>(
+    ApiGatewayV2Client,
+    command,
+    'NextToken',
+    'NextToken',
+    'MaxResults',
+  );
+}
 
-export const paginateGetIntegrations = createPaginator<
-  ApiGatewayV2PaginationConfiguration,
+export const paginateGetRoutes = apiGatewayV2Paginator<GetRoutesCommandInput, GetRoutesCommandOutput>(
+  GetRoutesCommand,
+);
+export const paginateGetIntegrations = apiGatewayV2Paginator<
   GetIntegrationsCommandInput,
   GetIntegrationsCommandOutput
->(ApiGatewayV2Client, GetIntegrationsCommand, 'NextToken', 'NextToken', 'MaxResults');
-
-export const paginateGetV2DomainNames = createPaginator<
-  ApiGatewayV2PaginationConfiguration,
+>(GetIntegrationsCommand);
+export const paginateGetV2DomainNames = apiGatewayV2Paginator<
   GetDomainNamesCommandInput,
   GetDomainNamesCommandOutput
->(ApiGatewayV2Client, GetDomainNamesCommand, 'NextToken', 'NextToken', 'MaxResults');
-
-export const paginateGetApiMappings = createPaginator<
-  ApiGatewayV2PaginationConfiguration,
+>(GetDomainNamesCommand);
+export const paginateGetApiMappings = apiGatewayV2Paginator<
   GetApiMappingsCommandInput,
   GetApiMappingsCommandOutput
->(ApiGatewayV2Client, GetApiMappingsCommand, 'NextToken', 'NextToken', 'MaxResults');
+>(GetApiMappingsCommand);
 
 /** ListWebACLs: NextMarker in and out, Limit (1–100) as page size (WAFV2 API reference, ListWebACLs). */
 export const paginateListWebACLs = createPaginator<
