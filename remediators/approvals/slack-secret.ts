@@ -1,9 +1,15 @@
 /**
  * The Slack app's secrets, one Secrets Manager secret (env `SLACK_SECRET_ARN`) holding JSON:
  * `{"botToken": "xoxb-…", "signingSecret": "…", "linkSigningKey": "…"}`.
- * Read once per Lambda container and kept for a few minutes, so a rotation is picked up soon.
+ * Read through Powertools Parameters' SecretsProvider (@aws-lambda-powertools/parameters), which
+ * keeps the value per Lambda container for {@link SLACK_SECRET_CACHE_SECONDS} and does not cache a
+ * failed read: a rotation is picked up within five minutes, and a container reads the secret at
+ * most once per five minutes (Secrets Manager bills per call). The JSON is parsed here, not by the
+ * provider's `transform: 'json'`, so a bad secret gets an error that names its fields.
+ * https://docs.powertools.aws.dev/lambda/typescript/latest/features/parameters/#adjusting-cache-ttl
  */
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import * as z from 'zod';
 
 export const SlackSecretSchema = z.object({
@@ -13,7 +19,8 @@ export const SlackSecretSchema = z.object({
 });
 export type SlackSecret = z.infer<typeof SlackSecretSchema>;
 
-export const SLACK_SECRET_CACHE_MS = 5 * 60 * 1000;
+/** How long a container keeps the secret (Powertools' `maxAge`, in seconds). */
+export const SLACK_SECRET_CACHE_SECONDS = 5 * 60;
 
 export function parseSlackSecret(secretArn: string, secretString: string | undefined): SlackSecret {
   if (secretString === undefined)
@@ -37,24 +44,14 @@ export function parseSlackSecret(secretArn: string, secretString: string | undef
   return parsed.data;
 }
 
-/** Returns a loader that caches the parsed secret for {@link SLACK_SECRET_CACHE_MS}. */
+/** Returns a loader that caches the secret's value for {@link SLACK_SECRET_CACHE_SECONDS}. */
 export function slackSecretLoader(
   client: SecretsManagerClient,
   secretArn: string,
-  clock: () => number = Date.now,
 ): () => Promise<SlackSecret> {
-  let cached: { readonly value: Promise<SlackSecret>; readonly until: number } | undefined;
-  return () => {
-    if (cached === undefined || clock() >= cached.until) {
-      const value = client
-        .send(new GetSecretValueCommand({ SecretId: secretArn }))
-        .then((answer) => parseSlackSecret(secretArn, answer.SecretString));
-      // A failed read is not cached: the next request tries again.
-      value.catch(() => {
-        cached = undefined;
-      });
-      cached = { value, until: clock() + SLACK_SECRET_CACHE_MS };
-    }
-    return cached.value;
+  const secrets = new SecretsProvider({ awsSdkV3Client: client });
+  return async () => {
+    const value = await secrets.get(secretArn, { maxAge: SLACK_SECRET_CACHE_SECONDS });
+    return parseSlackSecret(secretArn, typeof value === 'string' ? value : undefined);
   };
 }

@@ -22,6 +22,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { retrying } from '../shared/retry.js';
 import type { ApprovalDecision } from './contract.js';
 import { ApprovalRecordSchema, type ApprovalRecord, type Delivery } from './record.js';
 
@@ -104,6 +105,13 @@ export interface ApprovalStore {
   unsettled(): AsyncIterable<ApprovalRecord>;
 }
 
+/** The transaction lost to a concurrent creator whose guard item is not readable yet. */
+class GuardNotYetReadable extends Error {
+  constructor(requestKey: string, options: { cause: unknown }) {
+    super(`approval request guard ${requestKey} is not readable yet`, options);
+  }
+}
+
 function parseRecord(item: Record<string, unknown>): ApprovalRecord {
   const parsed = ApprovalRecordSchema.safeParse(item);
   if (!parsed.success) {
@@ -180,47 +188,56 @@ export function createApprovalStore(client: DynamoDBClient, tableName: string): 
 
     async createOrRenew(record, requestKey) {
       // A concurrent creator can make our transaction fail before its guard is readable: retry.
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          await documents.send(
-            new TransactWriteCommand({
-              TransactItems: [
-                {
-                  Put: {
-                    TableName: tableName,
-                    Item: {
-                      approvalId: requestKey,
-                      kind: 'REQUEST_GUARD',
-                      targetApprovalId: record.approvalId,
-                      remediationId: record.subject.remediationId,
-                      executionArn: record.subject.executionArn,
-                      ttl: record.ttl,
+      return retrying<RequestOutcome>(
+        async () => {
+          try {
+            await documents.send(
+              new TransactWriteCommand({
+                TransactItems: [
+                  {
+                    Put: {
+                      TableName: tableName,
+                      Item: {
+                        approvalId: requestKey,
+                        kind: 'REQUEST_GUARD',
+                        targetApprovalId: record.approvalId,
+                        remediationId: record.subject.remediationId,
+                        executionArn: record.subject.executionArn,
+                        ttl: record.ttl,
+                      },
+                      ConditionExpression: 'attribute_not_exists(approvalId)',
                     },
-                    ConditionExpression: 'attribute_not_exists(approvalId)',
                   },
-                },
-                {
-                  Put: {
-                    TableName: tableName,
-                    Item: { ...record, requests: 1 },
-                    ConditionExpression: 'attribute_not_exists(approvalId)',
+                  {
+                    Put: {
+                      TableName: tableName,
+                      Item: { ...record, requests: 1 },
+                      ConditionExpression: 'attribute_not_exists(approvalId)',
+                    },
                   },
-                },
-              ],
-            }),
-          );
-          return { outcome: 'created', record: { ...record, requests: 1 } };
-        } catch (error) {
-          if (!(error instanceof TransactionCanceledException)) throw error;
-          const { Item: guard } = await documents.send(
-            new GetCommand({ TableName: tableName, Key: { approvalId: requestKey }, ConsistentRead: true }),
-          );
-          const target: unknown = guard?.['targetApprovalId'];
-          if (typeof target === 'string') return renew(target, record);
-          if (attempt >= 5) throw error;
-          await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-        }
-      }
+                ],
+              }),
+            );
+            return { outcome: 'created', record: { ...record, requests: 1 } };
+          } catch (error) {
+            if (!(error instanceof TransactionCanceledException)) throw error;
+            const { Item: guard } = await documents.send(
+              new GetCommand({ TableName: tableName, Key: { approvalId: requestKey }, ConsistentRead: true }),
+            );
+            const target: unknown = guard?.['targetApprovalId'];
+            if (typeof target === 'string') return renew(target, record);
+            throw new GuardNotYetReadable(requestKey, { cause: error });
+          }
+        },
+        {
+          maxAttempts: 5,
+          delayMs: (attempt) => 50 * attempt,
+          retryable: (error) => error instanceof GuardNotYetReadable,
+        },
+      ).catch((error: unknown) => {
+        // After the last attempt, what DynamoDB said.
+        throw error instanceof GuardNotYetReadable ? error.cause : error;
+      });
     },
 
     get,

@@ -35,7 +35,6 @@ import {
 import {
   AssociateWebACLCommand,
   CreateWebACLCommand,
-  ListWebACLsCommand,
   type Rule,
   type VisibilityConfig,
 } from '@aws-sdk/client-wafv2';
@@ -47,9 +46,11 @@ import {
   ruleGroupAction,
 } from '../controls/baseline-web-acl.js';
 import { logger } from '../shared/powertools.js';
+import { doublingDelay, retrying } from '../shared/retry.js';
 import { formatStageArn } from './arn.js';
 import { accountRegionKey, createCoreCache, type CoreCache } from './cache.js';
 import { callsBetween, type ApiCallCounts, type CoreClients } from './clients.js';
+import { paginateListWebACLs } from './paginators.js';
 import { orderControlIds, PlanOperationError, planStage, settingChanges, type StagePlan } from './plan.js';
 import { readStageSnapshot } from './snapshot.js';
 import type { ControlId, Evaluation, SettingChange, StageRef } from './types.js';
@@ -194,15 +195,15 @@ async function ensureAccountCloudWatchRole(
 }
 
 async function findWebAclArn(name: string, clients: CoreClients): Promise<string | undefined> {
-  let marker: string | undefined;
-  do {
-    const page = await clients.wafv2.send(
-      new ListWebACLsCommand({ Scope: 'REGIONAL', Limit: 100, NextMarker: marker }),
-    );
+  for await (const page of paginateListWebACLs(
+    { client: clients.wafv2, pageSize: 100 },
+    { Scope: 'REGIONAL' },
+  )) {
     const found = page.WebACLs?.find((acl) => acl.Name === name);
     if (found?.ARN !== undefined) return found.ARN;
-    marker = page.WebACLs?.length ? page.NextMarker : undefined;
-  } while (marker !== undefined);
+    // An empty page ends the listing even if it carries a marker.
+    if (!page.WebACLs?.length) break;
+  }
   return undefined;
 }
 
@@ -438,24 +439,18 @@ async function associateWhenAvailable(
   input: { readonly WebACLArn: string; readonly ResourceArn: string },
   options: AssociateRetryOptions,
 ): Promise<void> {
-  const attempts = options.attempts ?? 6;
-  const sleep = options.sleep ?? sleepFor;
-  let delay = options.initialDelayMs ?? 2_000;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await clients.wafv2.send(new AssociateWebACLCommand(input));
-      return;
-    } catch (error) {
-      if (errorName(error) !== 'WAFUnavailableEntityException' || attempt >= attempts) throw error;
+  await retrying(() => clients.wafv2.send(new AssociateWebACLCommand(input)), {
+    maxAttempts: options.attempts ?? 6,
+    delayMs: doublingDelay(options.initialDelayMs ?? 2_000),
+    retryable: (error) => errorName(error) === 'WAFUnavailableEntityException',
+    onRetry: (_error, attempt) =>
       logger.info('web ACL not yet available for association; retrying', {
         webAclArn: input.WebACLArn,
         resourceArn: input.ResourceArn,
         attempt,
-      });
-      await sleep(delay);
-      delay *= 2;
-    }
-  }
+      }),
+    sleep: options.sleep ?? sleepFor,
+  });
 }
 
 export async function associateWebAcl(

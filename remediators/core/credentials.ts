@@ -7,22 +7,33 @@
  * `assumed-role/{memberRoleName}/{sessionName}` and the intake can ignore them (no loops).
  * For the home account itself they use their own credentials: nothing to assume.
  *
- * Assumed credentials are cached per partition + account and reused until 5 minutes before
- * they expire, so a warm Lambda remediating many stages of one account assumes once.
+ * The AssumeRole itself is the SDK's `fromTemporaryCredentials` (@aws-sdk/credential-providers),
+ * one provider per partition + account, memoized with the SDK's own `memoizeIdentityProvider`
+ * (@smithy/core): concurrent stages of one account share one AssumeRole, and the credentials are
+ * reused until 5 minutes before they expire (`EXPIRATION_MS`, the window every SDK client uses),
+ * so a warm Lambda remediating many stages of one account assumes once per hour or so. What stays
+ * here: the role ARN per partition, the home-account shortcut, and errors that name the role.
  */
-import { AssumeRoleCommand, GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
-import type { AwsCredentialIdentity } from '@smithy/types';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+import {
+  doesIdentityRequireRefresh,
+  EXPIRATION_MS,
+  isIdentityExpired,
+  memoizeIdentityProvider,
+} from '@smithy/core';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import * as z from 'zod';
 import type { RemediationConfig } from '../../config/schema.js';
 import { partitionOfRegion } from './arn.js';
-import { createCoreClients, type ClientOptions, type CoreClients } from './clients.js';
+import { createCoreClients, createRetryStrategy, type ClientOptions, type CoreClients } from './clients.js';
 import type { Partition, StageRef } from './types.js';
 
 /** Env var the deployment sets to the home account id; without it STS GetCallerIdentity is asked once. */
 export const HOME_ACCOUNT_ENV = 'HOME_ACCOUNT_ID';
 
 /** Refresh this long before expiry, so a credential never expires in the middle of a remediation. */
-export const REFRESH_BEFORE_EXPIRY_MS = 5 * 60_000;
+export const REFRESH_BEFORE_EXPIRY_MS = EXPIRATION_MS;
 
 const ACCOUNT_ID = /^\d{12}$/;
 
@@ -34,11 +45,16 @@ export function memberRoleArn(partition: Partition, account: string, roleName: s
   return `arn:${partition}:iam::${account}:role/${roleName}`;
 }
 
+/**
+ * What a usable AssumeRole answer carries. `fromTemporaryCredentials` checks only the key pair;
+ * without a session token the calls fail to sign as the role, and without an expiry the memo
+ * would keep the credentials forever.
+ */
 const AssumedCredentialsSchema = z.object({
-  AccessKeyId: z.string().min(1),
-  SecretAccessKey: z.string().min(1),
-  SessionToken: z.string().min(1),
-  Expiration: z.date(),
+  accessKeyId: z.string().min(1),
+  secretAccessKey: z.string().min(1),
+  sessionToken: z.string().min(1),
+  expiration: z.date(),
 });
 
 export interface CredentialTarget {
@@ -48,8 +64,11 @@ export interface CredentialTarget {
 }
 
 export interface CredentialResolver {
-  /** Undefined means "the Lambda's own credentials" (the stage is in the home account). */
-  credentialsFor(target: CredentialTarget): Promise<AwsCredentialIdentity | undefined>;
+  /**
+   * The member role's credentials for the target's account, as a provider the SDK clients call
+   * (and refresh) themselves. Undefined means "the Lambda's own credentials" (the home account).
+   */
+  credentialsFor(target: CredentialTarget): Promise<AwsCredentialIdentityProvider | undefined>;
   homeAccount(): Promise<string>;
 }
 
@@ -57,11 +76,14 @@ export type StsLocation = Pick<CredentialTarget, 'partition' | 'region'>;
 
 export interface CredentialResolverOptions {
   readonly crossAccount: RemediationConfig['crossAccount'];
-  /** STS client with the Lambda's own credentials, in the stage's partition and Region. */
+  /** STS client with the Lambda's own credentials, for GetCallerIdentity (the home account). */
   readonly sts: (location: StsLocation) => STSClient;
+  /** Overrides env AWS_ENDPOINT_URL for the AssumeRole calls (moto in tests). */
+  readonly endpoint?: string;
+  /** The credentials that assume the member role; default the Lambda's own (the default chain). */
+  readonly sourceCredentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /** Defaults to env HOME_ACCOUNT_ID, else STS GetCallerIdentity (asked once). */
   readonly homeAccount?: string;
-  readonly now?: () => Date;
 }
 
 /** Where the Lambda itself runs (its Region is in AWS_REGION; its partition follows from the Region). */
@@ -71,8 +93,8 @@ function lambdaLocation(): StsLocation {
 }
 
 export function createCredentialResolver(options: CredentialResolverOptions): CredentialResolver {
-  const now = options.now ?? (() => new Date());
-  const cache = new Map<string, Promise<AwsCredentialIdentity & { expiration: Date }>>();
+  /** One memoized provider per partition + account. */
+  const providers = new Map<string, AwsCredentialIdentityProvider>();
   let homeAccountId: Promise<string> | undefined;
 
   function homeAccount(location: StsLocation = lambdaLocation()): Promise<string> {
@@ -101,63 +123,61 @@ export function createCredentialResolver(options: CredentialResolverOptions): Cr
     return identity.Account;
   }
 
-  async function assume(target: CredentialTarget) {
-    const roleArn = memberRoleArn(target.partition, target.account, options.crossAccount.memberRoleName);
-    let response;
-    try {
-      response = await options
-        .sts(target)
-        .send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: options.crossAccount.sessionName }));
-    } catch (error) {
-      throw new CrossAccountCredentialsError(
-        `could not assume ${roleArn} as session ${options.crossAccount.sessionName}: ${(error as Error).message}`,
-        { cause: error },
-      );
-    }
-    const parsed = AssumedCredentialsSchema.safeParse(response.Credentials);
-    if (!parsed.success) {
-      throw new CrossAccountCredentialsError(
-        `STS AssumeRole of ${roleArn} returned unusable credentials (expected AccessKeyId, SecretAccessKey, ` +
-          `SessionToken and Expiration): ${parsed.error.message}`,
-      );
-    }
-    const { AccessKeyId, SecretAccessKey, SessionToken, Expiration } = parsed.data;
-    return {
-      accessKeyId: AccessKeyId,
-      secretAccessKey: SecretAccessKey,
-      sessionToken: SessionToken,
-      expiration: Expiration,
+  function memberRoleProvider(target: CredentialTarget): AwsCredentialIdentityProvider {
+    const { memberRoleName, sessionName } = options.crossAccount;
+    const roleArn = memberRoleArn(target.partition, target.account, memberRoleName);
+    const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL;
+    // STS in the stage's Region: a regional endpoint in the stage's partition (aws-cn and
+    // aws-us-gov have no global one), with the same retry strategy as the core's clients.
+    const assumeRole = fromTemporaryCredentials({
+      params: { RoleArn: roleArn, RoleSessionName: sessionName },
+      ...(options.sourceCredentials === undefined ? {} : { masterCredentials: options.sourceCredentials }),
+      clientConfig: {
+        region: target.region,
+        ...(endpoint === undefined || endpoint === '' ? {} : { endpoint }),
+        retryStrategy: createRetryStrategy(),
+      },
+    });
+    const checked: AwsCredentialIdentityProvider = async (properties) => {
+      let identity: AwsCredentialIdentity;
+      try {
+        identity = await assumeRole(properties);
+      } catch (error) {
+        throw new CrossAccountCredentialsError(
+          `could not assume ${roleArn} as session ${sessionName}: ${(error as Error).message}`,
+          { cause: error },
+        );
+      }
+      const parsed = AssumedCredentialsSchema.safeParse(identity);
+      if (!parsed.success) {
+        throw new CrossAccountCredentialsError(
+          `STS AssumeRole of ${roleArn} returned unusable credentials (expected AccessKeyId, SecretAccessKey, ` +
+            `SessionToken and Expiration): ${parsed.error.message}`,
+        );
+      }
+      return parsed.data;
     };
+    // A failed assume is not memoized: the next call asks STS again. (The memo is undefined only
+    // for an undefined provider.)
+    return memoizeIdentityProvider(checked, isIdentityExpired, doesIdentityRequireRefresh) ?? checked;
   }
 
-  async function credentialsFor(target: CredentialTarget): Promise<AwsCredentialIdentity | undefined> {
+  async function credentialsFor(
+    target: CredentialTarget,
+  ): Promise<AwsCredentialIdentityProvider | undefined> {
     if (!ACCOUNT_ID.test(target.account)) {
       throw new CrossAccountCredentialsError(
         `${JSON.stringify(target.account)} is not a 12-digit AWS account id: cannot choose credentials for it`,
       );
     }
     if (target.account === (await homeAccount(target))) return undefined;
-
     const key = `${target.partition}:${target.account}`;
-    const cached = cache.get(key);
-    if (cached !== undefined) {
-      const credentials = await cached.catch(() => undefined);
-      if (
-        credentials !== undefined &&
-        credentials.expiration.getTime() - now().getTime() > REFRESH_BEFORE_EXPIRY_MS
-      ) {
-        return credentials;
-      }
+    let provider = providers.get(key);
+    if (provider === undefined) {
+      provider = memberRoleProvider(target);
+      providers.set(key, provider);
     }
-    // Store the promise, not the result: concurrent stages of one account share one AssumeRole.
-    const pending = assume(target);
-    cache.set(key, pending);
-    try {
-      return await pending;
-    } catch (error) {
-      cache.delete(key);
-      throw error;
-    }
+    return provider;
   }
 
   return { credentialsFor, homeAccount: () => homeAccount() };

@@ -14,23 +14,25 @@
  */
 import {
   GetAccountCommand,
-  GetBasePathMappingsCommand,
-  GetDomainNamesCommand as GetRestDomainNamesCommand,
   GetRestApiCommand,
   GetStageCommand as GetRestStageCommand,
+  paginateGetBasePathMappings,
+  paginateGetDomainNames as paginateGetRestDomainNames,
   type MethodSetting,
 } from '@aws-sdk/client-api-gateway';
 import {
   GetApiCommand,
-  GetApiMappingsCommand,
-  GetDomainNamesCommand as GetV2DomainNamesCommand,
-  GetIntegrationsCommand,
-  GetRoutesCommand,
   GetStageCommand as GetV2StageCommand,
   type RouteSettings,
 } from '@aws-sdk/client-apigatewayv2';
 import { accountRegionKey, createCoreCache, type CoreCache, type DomainMappingEntry } from './cache.js';
 import type { CoreClients } from './clients.js';
+import {
+  paginateGetApiMappings,
+  paginateGetIntegrations,
+  paginateGetRoutes,
+  paginateGetV2DomainNames,
+} from './paginators.js';
 import {
   SNAPSHOT_PARTS,
   type AccessLogSettings,
@@ -196,70 +198,57 @@ const ROOT_BASE_PATH = '(none)';
 
 async function listRestDomainMappings(clients: CoreClients): Promise<DomainMappingEntry[]> {
   const mappings: DomainMappingEntry[] = [];
-  let position: string | undefined;
-  do {
-    const page = await clients.apiGateway.send(new GetRestDomainNamesCommand({ position, limit: 500 }));
+  const client = clients.apiGateway;
+  for await (const page of paginateGetRestDomainNames({ client, pageSize: 500 }, {})) {
     for (const domain of page.items ?? []) {
       if (domain.domainName === undefined) continue;
-      let mappingPosition: string | undefined;
-      do {
-        const mappingPage = await clients.apiGateway.send(
-          new GetBasePathMappingsCommand({
-            domainName: domain.domainName,
-            position: mappingPosition,
-            limit: 500,
-          }),
-        );
+      const domainName = domain.domainName;
+      for await (const mappingPage of paginateGetBasePathMappings(
+        { client, pageSize: 500 },
+        { domainName },
+      )) {
         for (const mapping of mappingPage.items ?? []) {
           if (mapping.restApiId === undefined) continue;
           mappings.push(
             definedOnly({
               apiId: mapping.restApiId,
-              domainName: domain.domainName,
+              domainName,
               basePath: mapping.basePath || ROOT_BASE_PATH,
               stage: mapping.stage,
               securityPolicy: domain.securityPolicy,
             }),
           );
         }
-        mappingPosition = mappingPage.position;
-      } while (mappingPosition !== undefined);
+      }
     }
-    position = page.position;
-  } while (position !== undefined);
+  }
   return mappings;
 }
 
 async function listV2DomainMappings(clients: CoreClients): Promise<DomainMappingEntry[]> {
   const mappings: DomainMappingEntry[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await clients.apiGatewayV2.send(new GetV2DomainNamesCommand({ NextToken: nextToken }));
+  const client = clients.apiGatewayV2;
+  for await (const page of paginateGetV2DomainNames({ client }, {})) {
     for (const domain of page.Items ?? []) {
       if (domain.DomainName === undefined) continue;
+      const domainName = domain.DomainName;
       const securityPolicy = domain.DomainNameConfigurations?.[0]?.SecurityPolicy;
-      let mappingToken: string | undefined;
-      do {
-        const mappingPage = await clients.apiGatewayV2.send(
-          new GetApiMappingsCommand({ DomainName: domain.DomainName, NextToken: mappingToken }),
-        );
+      for await (const mappingPage of paginateGetApiMappings({ client }, { DomainName: domainName })) {
         for (const mapping of mappingPage.Items ?? []) {
           if (mapping.ApiId === undefined) continue;
           mappings.push(
             definedOnly({
               apiId: mapping.ApiId,
-              domainName: domain.DomainName,
+              domainName,
               basePath: mapping.ApiMappingKey || ROOT_BASE_PATH,
               stage: mapping.Stage,
               securityPolicy,
             }),
           );
         }
-        mappingToken = mappingPage.NextToken;
-      } while (mappingToken !== undefined);
+      }
     }
-    nextToken = page.NextToken;
-  } while (nextToken !== undefined);
+  }
   return mappings;
 }
 
@@ -275,42 +264,44 @@ async function readCustomDomains(
   return all.filter((mapping) => mapping.apiId === ref.apiId).map(({ apiId: _apiId, ...mapping }) => mapping);
 }
 
+/** Every page of a per-API V2 listing; a NotFoundException on any page means the API is gone. */
+async function allPages<Page>(what: string, pages: AsyncIterable<Page>): Promise<Page[]> {
+  return orGone(what, async () => {
+    const all: Page[] = [];
+    for await (const page of pages) all.push(page);
+    return all;
+  });
+}
+
 async function readRoutes(ref: StageRef, clients: CoreClients): Promise<V2Route[]> {
-  const routes: V2Route[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await orGone(`routes of API ${ref.apiId}`, () =>
-      clients.apiGatewayV2.send(new GetRoutesCommand({ ApiId: ref.apiId, NextToken: nextToken })),
-    );
-    for (const route of page.Items ?? []) {
-      routes.push({ routeKey: route.RouteKey ?? '', authorizationType: route.AuthorizationType ?? 'NONE' });
-    }
-    nextToken = page.NextToken;
-  } while (nextToken !== undefined);
-  return routes;
+  const pages = await allPages(
+    `routes of API ${ref.apiId}`,
+    paginateGetRoutes({ client: clients.apiGatewayV2 }, { ApiId: ref.apiId }),
+  );
+  return pages.flatMap((page) =>
+    (page.Items ?? []).map((route) => ({
+      routeKey: route.RouteKey ?? '',
+      authorizationType: route.AuthorizationType ?? 'NONE',
+    })),
+  );
 }
 
 async function readIntegrations(ref: StageRef, clients: CoreClients): Promise<V2Integration[]> {
-  const integrations: V2Integration[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await orGone(`integrations of API ${ref.apiId}`, () =>
-      clients.apiGatewayV2.send(new GetIntegrationsCommand({ ApiId: ref.apiId, NextToken: nextToken })),
-    );
-    for (const integration of page.Items ?? []) {
-      integrations.push(
-        definedOnly({
-          integrationId: integration.IntegrationId ?? '',
-          connectionType: integration.ConnectionType ?? 'INTERNET',
-          integrationUri: integration.IntegrationUri,
-          tlsConfigured: integration.TlsConfig !== undefined,
-          tlsServerNameToVerify: integration.TlsConfig?.ServerNameToVerify,
-        }),
-      );
-    }
-    nextToken = page.NextToken;
-  } while (nextToken !== undefined);
-  return integrations;
+  const pages = await allPages(
+    `integrations of API ${ref.apiId}`,
+    paginateGetIntegrations({ client: clients.apiGatewayV2 }, { ApiId: ref.apiId }),
+  );
+  return pages.flatMap((page) =>
+    (page.Items ?? []).map((integration) =>
+      definedOnly({
+        integrationId: integration.IntegrationId ?? '',
+        connectionType: integration.ConnectionType ?? 'INTERNET',
+        integrationUri: integration.IntegrationUri,
+        tlsConfigured: integration.TlsConfig !== undefined,
+        tlsServerNameToVerify: integration.TlsConfig?.ServerNameToVerify,
+      }),
+    ),
+  );
 }
 
 /**

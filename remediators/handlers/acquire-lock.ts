@@ -9,6 +9,7 @@ import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
 import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
 import { DecidedItemSchema } from '../workflow/handler-input.js';
 import { parseTaskInput, type Lock } from '../workflow/state.js';
+import { lambdaHandler } from '../shared/handler.js';
 
 export function createAcquireLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'>) {
   return async (event: unknown): Promise<Lock> => {
@@ -37,4 +38,6 @@ export function createAcquireLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'
   };
 }
 
-export const handler = createAcquireLockHandler({ ...createLocksDeps(), ...createClockDeps() });
+export const handler = lambdaHandler(
+  createAcquireLockHandler({ ...createLocksDeps(), ...createClockDeps() }),
+);

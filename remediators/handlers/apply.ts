@@ -17,6 +17,7 @@ import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
 import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput, type ControlChange } from '../workflow/state.js';
+import { lambdaHandler } from '../shared/handler.js';
 
 export interface ApplyOutput {
   readonly redeploy: boolean;
@@ -61,10 +62,12 @@ export function createApplyHandler(
 }
 
 const account = createMemberAccountDeps();
-export const handler = createApplyHandler({
-  ...account,
-  ...createCoreClientsDeps(account),
-  ...createLocksDeps(),
-  ...createKillSwitchDeps(),
-  ...createClockDeps(),
-});
+export const handler = lambdaHandler(
+  createApplyHandler({
+    ...account,
+    ...createCoreClientsDeps(account),
+    ...createLocksDeps(),
+    ...createKillSwitchDeps(),
+    ...createClockDeps(),
+  }),
+);

@@ -45,6 +45,7 @@ import { verifySlackSignature } from '../approvals/slack-signature.js';
 import { createApprovalStore, type ApprovalStore } from '../approvals/store.js';
 import type { ApprovalDecision } from '../approvals/contract.js';
 import type { ApprovalRecord, Delivery } from '../approvals/record.js';
+import { lambdaHandler } from '../shared/handler.js';
 import { logger, metrics } from '../shared/powertools.js';
 
 export const CSRF_COOKIE = 'approval_csrf';
@@ -454,7 +455,7 @@ function fromEnvironment(): Handler {
   });
 }
 
-export const handler: Handler = async (event) => {
+export const handler = lambdaHandler(async (event: ApprovalApiEvent) => {
   configured ??= fromEnvironment();
   return configured(event);
-};
+});

@@ -14,6 +14,7 @@ import { redrive, type RedriveDeps, type RedriveReport } from '../approvals/redr
 import { createSlackApi } from '../approvals/slack-api.js';
 import { slackSecretLoader } from '../approvals/slack-secret.js';
 import { createApprovalStore } from '../approvals/store.js';
+import { lambdaHandler } from '../shared/handler.js';
 
 /** Time kept back from the Lambda timeout so the last approval's notes are written. */
 const SAFETY_MS = 10_000;
@@ -33,8 +34,8 @@ function fromEnvironment(): Omit<RedriveDeps, 'stopAt'> {
   };
 }
 
-export const handler = async (_event: unknown, context: Context): Promise<RedriveReport> => {
+export const handler = lambdaHandler(async (_event: unknown, context: Context): Promise<RedriveReport> => {
   configured ??= fromEnvironment();
   const stopAt = Date.now() + context.getRemainingTimeInMillis() - SAFETY_MS;
   return redrive({ ...configured, stopAt: () => stopAt });
-};
+});

@@ -14,6 +14,7 @@ import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/membe
 import { brakeControls } from '../workflow/kill-switch.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput, StageWorkItemSchema, type Decision } from '../workflow/state.js';
+import { lambdaHandler } from '../shared/handler.js';
 
 export function createDecideHandler(
   deps: ConfigDeps & CoreClientsDeps & KillSwitchDeps & Pick<ClockDeps, 'newId'>,
@@ -77,9 +78,11 @@ export function createDecideHandler(
 }
 
 const account = createMemberAccountDeps();
-export const handler = createDecideHandler({
-  ...account,
-  ...createCoreClientsDeps(account),
-  ...createKillSwitchDeps(),
-  ...createClockDeps(),
-});
+export const handler = lambdaHandler(
+  createDecideHandler({
+    ...account,
+    ...createCoreClientsDeps(account),
+    ...createKillSwitchDeps(),
+    ...createClockDeps(),
+  }),
+);

@@ -7,6 +7,7 @@ import { LockedItemSchema } from '../workflow/handler-input.js';
 import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
 import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
 import { parseTaskInput } from '../workflow/state.js';
+import { lambdaHandler } from '../shared/handler.js';
 
 export function createDeploySlotHandler(deps: LocksDeps & Pick<ClockDeps, 'now'>) {
   return async (event: unknown): Promise<SlotClaim> => {
@@ -15,4 +16,4 @@ export function createDeploySlotHandler(deps: LocksDeps & Pick<ClockDeps, 'now'>
   };
 }
 
-export const handler = createDeploySlotHandler({ ...createLocksDeps(), ...createClockDeps() });
+export const handler = lambdaHandler(createDeploySlotHandler({ ...createLocksDeps(), ...createClockDeps() }));

@@ -11,6 +11,7 @@ import { logger } from '../shared/powertools.js';
 import { createMemberAccountDeps } from '../workflow/deps/member-account.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput, RemediationRequestSchema, type RemediationRequest } from '../workflow/state.js';
+import { lambdaHandler } from '../shared/handler.js';
 
 const InputSchema = z.object({ request: RemediationRequestSchema });
 
@@ -55,4 +56,6 @@ export function createExpandStagesHandler(deps: CoreClientsDeps) {
   };
 }
 
-export const handler = createExpandStagesHandler(createCoreClientsDeps(createMemberAccountDeps()));
+export const handler = lambdaHandler(
+  createExpandStagesHandler(createCoreClientsDeps(createMemberAccountDeps())),
+);

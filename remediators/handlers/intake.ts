@@ -11,6 +11,7 @@ import { deployedConfig } from '../../config/deployed.js';
 import { intake } from '../intake/intake.js';
 import { intakeSettings } from '../intake/settings.js';
 import type { IntakeResult } from '../intake/types.js';
+import { lambdaHandler } from '../shared/handler.js';
 import { logger, metrics } from '../shared/powertools.js';
 
 function run(event: unknown): IntakeResult {
@@ -22,7 +23,7 @@ function run(event: unknown): IntakeResult {
   }
 }
 
-export async function handler(event: unknown): Promise<IntakeResult> {
+async function handleEvent(event: unknown): Promise<IntakeResult> {
   const result = run(event);
   for (const request of result.requests) {
     logger.info('remediation requested', { request });
@@ -36,6 +37,8 @@ export async function handler(event: unknown): Promise<IntakeResult> {
   metrics.addMetric('Requests', MetricUnit.Count, result.requests.length);
   metrics.addMetric('Ignored', MetricUnit.Count, result.ignored.length);
   metrics.addMetric('Rejected', MetricUnit.Count, result.rejected.length);
-  metrics.publishStoredMetrics();
   return result;
 }
+
+/** The metrics are flushed by the handler plumbing (shared/handler.ts), also if a log line throws. */
+export const handler = lambdaHandler(handleEvent, { flushMetrics: true });

@@ -13,6 +13,7 @@ import { createNotificationDeps, type NotificationDeps } from '../workflow/deps/
 import { createReportingDeps, type ReportingDeps } from '../workflow/deps/reporting.js';
 import { causeMessage, toOutcomeRecord } from '../workflow/outcome.js';
 import { CaughtErrorSchema, parseTaskInput, StageWorkItemSchema, TerminalSchema } from '../workflow/state.js';
+import { lambdaHandler } from '../shared/handler.js';
 
 const InputSchema = StageWorkItemSchema.extend({
   terminal: TerminalSchema,
@@ -46,8 +47,10 @@ export function createNotifyHandler(deps: NotificationDeps & ReportingDeps & Pic
   };
 }
 
-export const handler = createNotifyHandler({
-  ...createNotificationDeps(),
-  ...createReportingDeps(),
-  ...createClockDeps(),
-});
+export const handler = lambdaHandler(
+  createNotifyHandler({
+    ...createNotificationDeps(),
+    ...createReportingDeps(),
+    ...createClockDeps(),
+  }),
+);

@@ -14,6 +14,7 @@ import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/membe
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput } from '../workflow/state.js';
 import type { SnapshotOutput } from './snapshot.js';
+import { lambdaHandler } from '../shared/handler.js';
 
 export function createRecheckHandler(deps: ConfigDeps & CoreClientsDeps) {
   return async (event: unknown): Promise<SnapshotOutput> => {
@@ -44,4 +45,4 @@ export function createRecheckHandler(deps: ConfigDeps & CoreClientsDeps) {
 }
 
 const account = createMemberAccountDeps();
-export const handler = createRecheckHandler({ ...account, ...createCoreClientsDeps(account) });
+export const handler = lambdaHandler(createRecheckHandler({ ...account, ...createCoreClientsDeps(account) }));

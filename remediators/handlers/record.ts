@@ -34,6 +34,7 @@ import {
   type MemberSecurityHubDeps,
 } from '../workflow/deps/security-hub.js';
 import { parseTaskInput, StageWorkItemSchema, TerminalSchema } from '../workflow/state.js';
+import { lambdaHandler } from '../shared/handler.js';
 
 const InputSchema = StageWorkItemSchema.extend({ terminal: TerminalSchema });
 
@@ -136,10 +137,12 @@ function onJoinedFinding(
   };
 }
 
-export const handler = createRecordHandler({
-  ...createHomeSecurityHubDeps(),
-  ...createMemberSecurityHubDeps(createMemberAccountDeps()),
-  ...createLocksDeps(),
-  ...createReportingDeps(),
-  ...createClockDeps(),
-});
+export const handler = lambdaHandler(
+  createRecordHandler({
+    ...createHomeSecurityHubDeps(),
+    ...createMemberSecurityHubDeps(createMemberAccountDeps()),
+    ...createLocksDeps(),
+    ...createReportingDeps(),
+    ...createClockDeps(),
+  }),
+);

@@ -7,6 +7,7 @@ import { PlannedItemSchema, stagePlanOf } from '../workflow/handler-input.js';
 import { createMemberAccountDeps } from '../workflow/deps/member-account.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput } from '../workflow/state.js';
+import { lambdaHandler } from '../shared/handler.js';
 
 export function createRedeployHandler(deps: CoreClientsDeps) {
   return async (event: unknown): Promise<DeploymentResult> => {
@@ -15,4 +16,4 @@ export function createRedeployHandler(deps: CoreClientsDeps) {
   };
 }
 
-export const handler = createRedeployHandler(createCoreClientsDeps(createMemberAccountDeps()));
+export const handler = lambdaHandler(createRedeployHandler(createCoreClientsDeps(createMemberAccountDeps())));

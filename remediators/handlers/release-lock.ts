@@ -10,6 +10,7 @@ import { recentRemediationOf } from '../workflow/recent-remediation.js';
 import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
 import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
 import { parseTaskInput, StageWorkItemSchema } from '../workflow/state.js';
+import { lambdaHandler } from '../shared/handler.js';
 
 export function createReleaseLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'>) {
   return async (
@@ -27,4 +28,6 @@ export function createReleaseLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'
   };
 }
 
-export const handler = createReleaseLockHandler({ ...createLocksDeps(), ...createClockDeps() });
+export const handler = lambdaHandler(
+  createReleaseLockHandler({ ...createLocksDeps(), ...createClockDeps() }),
+);

@@ -39,6 +39,7 @@ import {
   type MemberSecurityHubDeps,
 } from '../workflow/deps/security-hub.js';
 import { CaughtErrorSchema, parseTaskInput, RemediationRequestSchema } from '../workflow/state.js';
+import { lambdaHandler } from '../shared/handler.js';
 
 const RequestFailureInput = {
   executionArn: z.string().min(1),
@@ -143,10 +144,12 @@ export function createReportFailureHandler(
   };
 }
 
-export const handler = createReportFailureHandler({
-  ...createHomeSecurityHubDeps(),
-  ...createMemberSecurityHubDeps(createMemberAccountDeps()),
-  ...createNotificationDeps(),
-  ...createReportingDeps(),
-  ...createClockDeps(),
-});
+export const handler = lambdaHandler(
+  createReportFailureHandler({
+    ...createHomeSecurityHubDeps(),
+    ...createMemberSecurityHubDeps(createMemberAccountDeps()),
+    ...createNotificationDeps(),
+    ...createReportingDeps(),
+    ...createClockDeps(),
+  }),
+);

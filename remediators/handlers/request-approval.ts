@@ -36,6 +36,7 @@ import { createSlackApi, type SlackApi, type SlackMessage } from '../approvals/s
 import { slackSecretLoader, type SlackSecret } from '../approvals/slack-secret.js';
 import { createApprovalStore, type ApprovalStore } from '../approvals/store.js';
 import { logger, metrics } from '../shared/powertools.js';
+import { lambdaHandler } from '../shared/handler.js';
 
 export interface RequestApprovalDeps {
   readonly store: ApprovalStore;
@@ -381,7 +382,9 @@ function isSettlement(event: unknown): boolean {
   return typeof event === 'object' && event !== null && 'settle' in event;
 }
 
-export const handler = async (event: unknown): Promise<RequestApprovalResult | TimeoutSettlementResult> => {
-  configured ??= fromEnvironment();
-  return isSettlement(event) ? configured.settle(event) : configured.request(event);
-};
+export const handler = lambdaHandler(
+  async (event: unknown): Promise<RequestApprovalResult | TimeoutSettlementResult> => {
+    configured ??= fromEnvironment();
+    return isSettlement(event) ? configured.settle(event) : configured.request(event);
+  },
+);

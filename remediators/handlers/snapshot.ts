@@ -12,6 +12,7 @@ import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
 import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput, type PlanSummary } from '../workflow/state.js';
+import { lambdaHandler } from '../shared/handler.js';
 
 export type SnapshotOutput = PlanSummary & { readonly stagePlan?: StagePlan };
 
@@ -50,8 +51,10 @@ export function createSnapshotHandler(deps: ConfigDeps & CoreClientsDeps & Pick<
 }
 
 const account = createMemberAccountDeps();
-export const handler = createSnapshotHandler({
-  ...account,
-  ...createCoreClientsDeps(account),
-  ...createClockDeps(),
-});
+export const handler = lambdaHandler(
+  createSnapshotHandler({
+    ...account,
+    ...createCoreClientsDeps(account),
+    ...createClockDeps(),
+  }),
+);

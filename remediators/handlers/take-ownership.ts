@@ -10,6 +10,7 @@ import { takeOwnershipV2 } from '../securityhub/records-v2.js';
 import { logger } from '../shared/powertools.js';
 import { createHomeSecurityHubDeps, type HomeSecurityHubDeps } from '../workflow/deps/security-hub.js';
 import { parseTaskInput, RemediationRequestSchema } from '../workflow/state.js';
+import { lambdaHandler } from '../shared/handler.js';
 
 const InputSchema = z.object({
   executionArn: z.string().min(1),
@@ -36,4 +37,4 @@ export function createTakeOwnershipHandler(deps: HomeSecurityHubDeps) {
   };
 }
 
-export const handler = createTakeOwnershipHandler(createHomeSecurityHubDeps());
+export const handler = lambdaHandler(createTakeOwnershipHandler(createHomeSecurityHubDeps()));

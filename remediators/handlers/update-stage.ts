@@ -9,6 +9,7 @@ import { AppliedItemSchema, stagePlanOf } from '../workflow/handler-input.js';
 import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput } from '../workflow/state.js';
+import { lambdaHandler } from '../shared/handler.js';
 
 const InputSchema = AppliedItemSchema.extend({
   deployment: z
@@ -35,4 +36,6 @@ export function createUpdateStageHandler(deps: ConfigDeps & CoreClientsDeps) {
 }
 
 const account = createMemberAccountDeps();
-export const handler = createUpdateStageHandler({ ...account, ...createCoreClientsDeps(account) });
+export const handler = lambdaHandler(
+  createUpdateStageHandler({ ...account, ...createCoreClientsDeps(account) }),
+);

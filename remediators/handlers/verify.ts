@@ -8,6 +8,7 @@ import { PlannedItemSchema } from '../workflow/handler-input.js';
 import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput, type Verification } from '../workflow/state.js';
+import { lambdaHandler } from '../shared/handler.js';
 
 export class VerificationPendingError extends Error {
   override readonly name = 'VerificationPending';
@@ -35,4 +36,4 @@ export function createVerifyHandler(deps: ConfigDeps & CoreClientsDeps) {
 }
 
 const account = createMemberAccountDeps();
-export const handler = createVerifyHandler({ ...account, ...createCoreClientsDeps(account) });
+export const handler = lambdaHandler(createVerifyHandler({ ...account, ...createCoreClientsDeps(account) }));

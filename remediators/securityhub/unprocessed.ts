@@ -4,8 +4,8 @@
  * reason, with full-jitter backoff, until none is left or the attempts run out; anything else
  * left unprocessed fails loudly (a partial update would leave the audit trail silently incomplete).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fullJitterDelay, type RetryTuning } from '../core/clients.js';
+import { retrying } from '../shared/retry.js';
 
 /** What every Security Hub batch update answers for a finding it did not process. */
 export interface UnprocessedFinding<Identifier> {
@@ -21,6 +21,16 @@ export interface UnprocessedPolicy<Identifier, Unprocessed extends UnprocessedFi
   readonly failure: (unprocessed: readonly Unprocessed[], attempts: number) => Error;
 }
 
+/** Findings left unprocessed for a passing reason: worth sending again. */
+class LeftUnprocessed<Unprocessed> extends Error {
+  constructor(
+    readonly unprocessed: readonly Unprocessed[],
+    readonly attempt: number,
+  ) {
+    super(`${unprocessed.length} finding(s) left unprocessed`);
+  }
+}
+
 /** Sends `identifiers` (and then only the retryable leftovers); returns how many were processed. */
 export async function sendUntilProcessed<Identifier, Unprocessed extends UnprocessedFinding<Identifier>>(
   identifiers: Identifier[] | undefined,
@@ -31,18 +41,31 @@ export async function sendUntilProcessed<Identifier, Unprocessed extends Unproce
 ): Promise<number> {
   let processed = 0;
   let pending = identifiers;
-  for (let attempt = 1; ; attempt += 1) {
-    const response = await send(pending);
-    processed += response.processed;
-    const { unprocessed } = response;
-    if (unprocessed.length === 0) return processed;
-    const passing = unprocessed.every(
-      (finding) => finding.FindingIdentifier !== undefined && policy.retryable.has(finding.ErrorCode ?? ''),
+  try {
+    return await retrying(
+      async (attempt) => {
+        const response = await send(pending);
+        processed += response.processed;
+        const { unprocessed } = response;
+        if (unprocessed.length === 0) return processed;
+        const passing = unprocessed.every(
+          (finding) =>
+            finding.FindingIdentifier !== undefined && policy.retryable.has(finding.ErrorCode ?? ''),
+        );
+        if (!passing) throw policy.failure(unprocessed, attempt);
+        pending = unprocessed.flatMap((finding) =>
+          finding.FindingIdentifier === undefined ? [] : [finding.FindingIdentifier],
+        );
+        throw new LeftUnprocessed(unprocessed, attempt);
+      },
+      {
+        maxAttempts: policy.retry.maxAttempts,
+        delayMs: (attempt) => fullJitterDelay(attempt, policy.retry),
+        retryable: (error) => error instanceof LeftUnprocessed,
+      },
     );
-    if (!passing || attempt >= policy.retry.maxAttempts) throw policy.failure(unprocessed, attempt);
-    pending = unprocessed.flatMap((finding) =>
-      finding.FindingIdentifier === undefined ? [] : [finding.FindingIdentifier],
-    );
-    await sleep(fullJitterDelay(attempt, policy.retry));
+  } catch (error) {
+    if (error instanceof LeftUnprocessed) throw policy.failure(error.unprocessed, error.attempt);
+    throw error;
   }
 }

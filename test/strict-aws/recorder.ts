@@ -70,6 +70,11 @@ export function startRecording(): void {
   sink = [];
 }
 
+/** The calls collected so far in this test (a copy), for tests that count what production code sent. */
+export function recordedCalls(): RecordedCall[] {
+  return [...(sink ?? [])];
+}
+
 export function stopRecording(): RecordedCall[] {
   const calls = sink ?? [];
   sink = undefined;

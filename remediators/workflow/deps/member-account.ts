@@ -1,10 +1,10 @@
 /**
  * Reaching a stage's account: the configuration (it names the member role) and the credentials
- * for the account (assumed-role credentials, or the Lambda's own in the home account; see
+ * for the account (a provider of assumed-role credentials, or the Lambda's own in the home account; see
  * core/credentials.ts). The clients built on them are in ./core-clients.ts and ./security-hub.ts,
  * so a function carries only the SDK clients it uses.
  */
-import type { AwsCredentialIdentity } from '@smithy/types';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { deployedConfig } from '../../../config/deployed.js';
 import type { RemediationConfig } from '../../../config/schema.js';
 import { createStsClient } from '../../core/clients.js';
@@ -21,7 +21,7 @@ export interface ConfigDeps {
 
 export interface MemberAccountDeps extends ConfigDeps {
   /** Undefined means the Lambda's own credentials (the stage is in the home account). */
-  readonly credentials: (target: CredentialTarget) => Promise<AwsCredentialIdentity | undefined>;
+  readonly credentials: (target: CredentialTarget) => Promise<AwsCredentialIdentityProvider | undefined>;
 }
 
 export interface MemberAccountOptions extends EndpointOptions {
@@ -39,6 +39,7 @@ export function createMemberAccountDeps(options: MemberAccountOptions = {}): Mem
       resolver ??= createCredentialResolver({
         crossAccount: config().crossAccount,
         sts: (at) => createStsClient({ region: at.region, ...endpointConfig(options) }),
+        ...endpointConfig(options),
         ...(options.homeAccount === undefined ? {} : { homeAccount: options.homeAccount }),
       });
       return resolver.credentialsFor(target);

@@ -7,7 +7,7 @@ import { createStsClient } from '../../../remediators/core/clients.js';
 import { clientsForStage, createCredentialResolver } from '../../../remediators/core/credentials.js';
 import { seedInsecureRestStage } from '../../helpers/insecure-apis.js';
 import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials, useMoto } from '../../helpers/moto.js';
-import { asTask } from '../../strict-aws/recorder.js';
+import { asTask, recordedCalls } from '../../strict-aws/recorder.js';
 
 const moto = useMoto();
 const MEMBER_ACCOUNT = '111111111111';
@@ -37,19 +37,19 @@ describe('cross-account remediation through moto STS', () => {
       credentials: member,
       account: MEMBER_ACCOUNT,
     });
-    let stsCalls = 0;
     const resolver = createCredentialResolver({
       crossAccount: config.crossAccount,
       homeAccount: MOTO_ACCOUNT,
-      sts: ({ region }) => {
-        stsCalls += 1;
-        return createStsClient({ region, endpoint: moto.endpoint, credentials: motoCredentials });
-      },
+      endpoint: moto.endpoint,
+      sourceCredentials: motoCredentials,
+      sts: ({ region }) => createStsClient({ region, endpoint: moto.endpoint, credentials: motoCredentials }),
     });
+    const assumeRoles = () => recordedCalls().filter((call) => call.operation === 'AssumeRole').length;
 
     // The service's calls are the update-stage task's (its central role assumes the member role;
     // the calls made with the assumed credentials are the member role's), checked by test/strict-aws.
-    const credentials = await asTask('update-stage', () => resolver.credentialsFor(ref));
+    // The provider assumes the role when first resolved, as an SDK client does before its first call.
+    const credentials = await asTask('update-stage', async () => (await resolver.credentialsFor(ref))?.());
     const whoAmI = await new STSClient({ region: MOTO_REGION, endpoint: moto.endpoint, credentials }).send(
       new GetCallerIdentityCommand({}),
     );
@@ -63,7 +63,8 @@ describe('cross-account remediation through moto STS', () => {
     });
 
     expect(result.outcome).toBe('REMEDIATED');
-    expect(stsCalls).toBe(1);
+    // One AssumeRole for the whole test: the provider is memoized per account.
+    expect(assumeRoles()).toBe(1);
     const memberGateway = new APIGatewayClient({
       region: MOTO_REGION,
       endpoint: moto.endpoint,

@@ -1,12 +1,13 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import 'aws-sdk-client-mock-vitest/extend';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { approverGate } from '../../../remediators/approvals/approvers.js';
 import { createSlackApi, SlackApiError } from '../../../remediators/approvals/slack-api.js';
 import {
   parseSlackSecret,
   slackSecretLoader,
-  SLACK_SECRET_CACHE_MS,
+  SLACK_SECRET_CACHE_SECONDS,
 } from '../../../remediators/approvals/slack-secret.js';
 import { startFakeSlack, type FakeSlack } from './support/fake-slack.js';
 import { SLACK_SECRET } from './support/fixtures.js';
@@ -102,14 +103,43 @@ describe('the Slack secret', () => {
   it('is read once and cached until the cache time passes', async () => {
     const secrets = mockClient(SecretsManagerClient);
     secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(SLACK_SECRET) });
-    let now = 0;
-    const load = slackSecretLoader(new SecretsManagerClient({}), ARN, () => now);
-    await load();
-    await load();
-    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
-    now = SLACK_SECRET_CACHE_MS;
-    await load();
-    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
-    secrets.restore();
+    // Powertools' cache compares with the system clock.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(0);
+    try {
+      const load = slackSecretLoader(new SecretsManagerClient({}), ARN);
+      expect(await load()).toEqual(SLACK_SECRET);
+      await load();
+      expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+      expect(secrets).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: ARN });
+      vi.setSystemTime(SLACK_SECRET_CACHE_SECONDS * 1000 - 1);
+      await load();
+      expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+      vi.setSystemTime(SLACK_SECRET_CACHE_SECONDS * 1000 + 1);
+      await load();
+      expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+      secrets.restore();
+    }
+  });
+
+  it('does not cache a failed read, and names a binary secret as unsupported', async () => {
+    const secrets = mockClient(SecretsManagerClient);
+    secrets
+      .on(GetSecretValueCommand)
+      .rejectsOnce(new Error('Rate exceeded'))
+      .resolvesOnce({ SecretBinary: new Uint8Array([1, 2, 3]) })
+      .resolves({ SecretString: JSON.stringify(SLACK_SECRET) });
+    try {
+      const load = slackSecretLoader(new SecretsManagerClient({}), ARN);
+      await expect(load()).rejects.toThrow('Rate exceeded');
+      await expect(load()).rejects.toThrow(
+        `secret ${ARN} has no SecretString (binary secrets are not supported)`,
+      );
+      expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+    } finally {
+      secrets.restore();
+    }
   });
 });

@@ -326,7 +326,11 @@ describe('ensurePrerequisites', () => {
 
     expect(result.webAclArn).toBe(ACL_ARN);
     expect(waf).not.toHaveReceivedCommand(CreateWebACLCommand);
-    expect(waf).toHaveReceivedNthCommandWith(ListWebACLsCommand, 2, { NextMarker: 'page2' });
+    expect(waf).toHaveReceivedNthCommandWith(ListWebACLsCommand, 2, {
+      Scope: 'REGIONAL',
+      Limit: 100,
+      NextMarker: 'page2',
+    });
   });
 
   it('uses the web ACL a concurrent execution created between the lookup and the create', async () => {

@@ -1,4 +1,7 @@
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+// The STS client fromTemporaryCredentials (@aws-sdk/credential-providers) creates for itself.
+import { AssumeRoleCommand, STSClient as NestedSTSClient } from '@aws-sdk/nested-clients/sts';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -15,19 +18,36 @@ const MEMBER = '111122223333';
 const crossAccount = ConfigSchema.parse({}).crossAccount;
 const sts = new STSClient({ region: 'us-east-1' });
 const stsMock = mockClient(sts);
+/** Every STS client fromTemporaryCredentials creates (it makes its own, one per provider). */
+const assumeRoleMock = mockClient(NestedSTSClient);
 
 let clock: Date;
 let issued: number;
 beforeEach(() => {
   stsMock.reset();
+  assumeRoleMock.reset();
   clock = new Date('2026-11-21T10:00:00Z');
+  // The SDK's memo compares expiry with Date.now().
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(clock);
   issued = 0;
-  stsMock.on(AssumeRoleCommand).callsFake(issueCredentials);
+  assumeRoleMock.on(AssumeRoleCommand).callsFake(issueCredentials);
 });
 
 afterEach(() => {
+  vi.useRealTimers();
   vi.unstubAllEnvs();
 });
+
+function advanceClockTo(time: Date) {
+  clock = time;
+  vi.setSystemTime(clock);
+}
+
+/** What an SDK client does with the provider before each call: resolve it. */
+async function resolve(provider: AwsCredentialIdentityProvider | undefined) {
+  return provider === undefined ? undefined : provider();
+}
 
 /** What STS answers: fresh credentials valid for an hour from the test clock. */
 function issueCredentials() {
@@ -48,7 +68,6 @@ function resolver({ homeAccount = HOME as string | null } = {}) {
     crossAccount,
     sts: () => sts,
     ...(homeAccount === null ? {} : { homeAccount }),
-    now: () => clock,
   });
 }
 
@@ -56,66 +75,71 @@ const member = { account: MEMBER, partition: 'aws', region: 'us-east-1' } as con
 
 describe('cross-account credentials', () => {
   it('assumes the configured member role with the fixed session name', async () => {
-    const credentials = await resolver().credentialsFor(member);
+    const credentials = await resolve(await resolver().credentialsFor(member));
 
     expect(credentials).toMatchObject({
       accessKeyId: 'ASIA1',
       secretAccessKey: 'secret',
       sessionToken: 'token',
     });
-    expect(stsMock).toHaveReceivedCommandWith(AssumeRoleCommand, {
+    expect(assumeRoleMock).toHaveReceivedCommandWith(AssumeRoleCommand, {
       RoleArn: `arn:aws:iam::${MEMBER}:role/${crossAccount.memberRoleName}`,
       RoleSessionName: crossAccount.sessionName,
     });
   });
 
   it('uses the partition of the stage in the role ARN', async () => {
-    await resolver().credentialsFor({ account: MEMBER, partition: 'aws-cn', region: 'cn-north-1' });
+    await resolve(
+      await resolver().credentialsFor({ account: MEMBER, partition: 'aws-cn', region: 'cn-north-1' }),
+    );
 
-    expect(stsMock).toHaveReceivedCommandWith(AssumeRoleCommand, {
+    expect(assumeRoleMock).toHaveReceivedCommandWith(AssumeRoleCommand, {
       RoleArn: `arn:aws-cn:iam::${MEMBER}:role/${crossAccount.memberRoleName}`,
     });
+    // STS in the stage's own partition and Region (aws-cn has no global endpoint).
+    expect(await assumeRoleMock.call(0).thisValue.config.region()).toBe('cn-north-1');
   });
 
   it('assumes once per account and reuses the credentials, also for concurrent stages', async () => {
     const credentials = resolver();
 
     const [first, second] = await Promise.all([
-      credentials.credentialsFor(member),
-      credentials.credentialsFor(member),
+      resolve(await credentials.credentialsFor(member)),
+      resolve(await credentials.credentialsFor(member)),
     ]);
-    const third = await credentials.credentialsFor({ ...member, region: 'eu-west-1' });
+    const third = await resolve(await credentials.credentialsFor({ ...member, region: 'eu-west-1' }));
 
-    expect(stsMock).toHaveReceivedCommandTimes(AssumeRoleCommand, 1);
+    expect(assumeRoleMock).toHaveReceivedCommandTimes(AssumeRoleCommand, 1);
+    expect(first?.accessKeyId).toBe('ASIA1');
     expect(second).toBe(first);
     expect(third).toBe(first);
   });
 
   it('assumes again when the cached credentials are within 5 minutes of expiry', async () => {
     const credentials = resolver();
-    const first = await credentials.credentialsFor(member);
+    const first = await resolve(await credentials.credentialsFor(member));
 
-    clock = new Date(clock.getTime() + 60 * 60_000 - REFRESH_BEFORE_EXPIRY_MS - 1_000);
-    expect(await credentials.credentialsFor(member)).toBe(first);
+    advanceClockTo(new Date(clock.getTime() + 60 * 60_000 - REFRESH_BEFORE_EXPIRY_MS - 1_000));
+    expect(await resolve(await credentials.credentialsFor(member))).toBe(first);
 
-    clock = new Date(clock.getTime() + 2_000);
-    const refreshed = await credentials.credentialsFor(member);
+    advanceClockTo(new Date(clock.getTime() + 2_000));
+    const refreshed = await resolve(await credentials.credentialsFor(member));
     expect(refreshed?.accessKeyId).toBe('ASIA2');
-    expect(stsMock).toHaveReceivedCommandTimes(AssumeRoleCommand, 2);
+    expect(assumeRoleMock).toHaveReceivedCommandTimes(AssumeRoleCommand, 2);
   });
 
   it('keeps separate credentials per account', async () => {
     const credentials = resolver();
-    const first = await credentials.credentialsFor(member);
-    const other = await credentials.credentialsFor({ ...member, account: '444455556666' });
+    const first = await resolve(await credentials.credentialsFor(member));
+    const other = await resolve(await credentials.credentialsFor({ ...member, account: '444455556666' }));
 
     expect(other?.accessKeyId).not.toBe(first?.accessKeyId);
-    expect(stsMock).toHaveReceivedCommandTimes(AssumeRoleCommand, 2);
+    expect(assumeRoleMock).toHaveReceivedCommandTimes(AssumeRoleCommand, 2);
   });
 
   it('does not assume anything for the home account', async () => {
     expect(await resolver().credentialsFor({ ...member, account: HOME })).toBeUndefined();
-    expect(stsMock).not.toHaveReceivedCommand(AssumeRoleCommand);
+    expect(assumeRoleMock).not.toHaveReceivedCommand(AssumeRoleCommand);
   });
 
   it('asks STS for the home account once when none is configured', async () => {
@@ -139,16 +163,20 @@ describe('cross-account credentials', () => {
   });
 
   it('names the role and the session when the assume fails, and tries again next time', async () => {
-    stsMock
+    assumeRoleMock
       .on(AssumeRoleCommand)
       .rejectsOnce(new Error('User is not authorized to perform: sts:AssumeRole'))
       .callsFake(issueCredentials);
     const credentials = resolver();
 
-    await expect(credentials.credentialsFor(member)).rejects.toThrow(
-      `could not assume arn:aws:iam::${MEMBER}:role/${crossAccount.memberRoleName} as session ${crossAccount.sessionName}: User is not authorized`,
+    const provider = await credentials.credentialsFor(member);
+    await expect(resolve(provider)).rejects.toThrow(
+      new CrossAccountCredentialsError(
+        `could not assume arn:aws:iam::${MEMBER}:role/${crossAccount.memberRoleName} as session ${crossAccount.sessionName}: User is not authorized to perform: sts:AssumeRole`,
+      ),
     );
-    await expect(credentials.credentialsFor(member)).resolves.toBeDefined();
+    await expect(resolve(provider)).resolves.toMatchObject({ accessKeyId: 'ASIA1' });
+    expect(assumeRoleMock).toHaveReceivedCommandTimes(AssumeRoleCommand, 2);
   });
 
   it('rejects an account id that is not 12 digits, quoting it', async () => {
@@ -160,7 +188,7 @@ describe('cross-account credentials', () => {
   });
 
   it('rejects credentials STS returned without a session token', async () => {
-    stsMock.on(AssumeRoleCommand).resolves({
+    assumeRoleMock.on(AssumeRoleCommand).resolves({
       Credentials: {
         AccessKeyId: 'ASIA',
         SecretAccessKey: 'secret',
@@ -169,6 +197,8 @@ describe('cross-account credentials', () => {
       },
     });
 
-    await expect(resolver().credentialsFor(member)).rejects.toThrow(/returned unusable credentials/);
+    await expect(resolve(await resolver().credentialsFor(member))).rejects.toThrow(
+      /returned unusable credentials/,
+    );
   });
 });

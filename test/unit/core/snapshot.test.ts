@@ -151,7 +151,9 @@ describe('readStageSnapshot (REST)', () => {
       { domainName: 'b.example.com', basePath: 'v2', stage: 'prod', securityPolicy: 'TLS_1_2' },
     ]);
     expect(rest).toHaveReceivedCommandTimes(GetDomainNamesCommand, 2);
+    expect(rest).toHaveReceivedNthCommandWith(GetDomainNamesCommand, 2, { position: 'next', limit: 500 });
     expect(rest).toHaveReceivedCommandTimes(GetBasePathMappingsCommand, 2);
+    expect(rest).toHaveReceivedCommandWith(GetBasePathMappingsCommand, { limit: 500 });
   });
 
   it('answers GONE, quoting AWS, when the stage or the API no longer exists', async () => {
@@ -281,6 +283,33 @@ describe('readStageSnapshot (V2)', () => {
     expect(webSocket.status === 'FOUND' && webSocket.account).toEqual({
       cloudwatchRoleArn: 'arn:aws:iam::111122223333:role/cw',
     });
+  });
+
+  it('follows NextToken through every page of routes and integrations, and answers GONE when a later page is', async () => {
+    v2.on(GetRoutesCommand)
+      .resolvesOnce({ Items: [{ RouteKey: 'GET /pets', AuthorizationType: 'JWT' }], NextToken: 'routes2' })
+      .resolvesOnce({ Items: [{ RouteKey: 'POST /pets' }] });
+    v2.on(GetIntegrationsCommand)
+      .resolvesOnce({ Items: [{ IntegrationId: 'int1' }], NextToken: 'integrations2' })
+      .rejectsOnce(new V2NotFoundException({ message: 'Invalid API identifier specified', $metadata: {} }));
+
+    const routesOnly = await readStageSnapshot(V2_REF, ['routes'], clients);
+    expect(routesOnly).toMatchObject({
+      status: 'FOUND',
+      routes: [
+        { routeKey: 'GET /pets', authorizationType: 'JWT' },
+        { routeKey: 'POST /pets', authorizationType: 'NONE' },
+      ],
+    });
+    expect(v2).toHaveReceivedCommandTimes(GetRoutesCommand, 2);
+    expect(v2).toHaveReceivedNthCommandWith(GetRoutesCommand, 2, {
+      ApiId: V2_REF.apiId,
+      NextToken: 'routes2',
+    });
+
+    const gone = await readStageSnapshot(V2_REF, ['integrations'], clients);
+    expect(gone.status).toBe('GONE');
+    expect(v2).toHaveReceivedCommandTimes(GetIntegrationsCommand, 2);
   });
 
   it('answers GONE when the API was deleted', async () => {

@@ -1,0 +1,42 @@
+/**
+ * Powertools' handler plumbing for every Lambda of the service, as the Middy middlewares
+ * Powertools documents for function handlers (the class-method decorators would need every
+ * handler to be a class):
+ * - `injectLambdaContext` (@aws-lambda-powertools/logger/middleware): every log line of the
+ *   invocation carries the request id, function name and version, memory and cold start;
+ * - `logMetrics` (@aws-lambda-powertools/metrics/middleware), for handlers that buffer metrics
+ *   (the intake): the buffer is flushed when the handler returns or throws, never lost. Handlers
+ *   that publish each metric with its own dimensions use `metrics.singleMetric()`, which flushes
+ *   at once, and do not take it (the middleware would warn of an empty buffer on every call).
+ * https://docs.powertools.aws.dev/lambda/typescript/latest/features/logger/#capturing-lambda-context-info
+ * https://docs.powertools.aws.dev/lambda/typescript/latest/features/metrics/#middy-middleware
+ *
+ * Middy changes nothing else: the handler's result and error reach the caller (the state
+ * machine reads error names such as StageLocked in its Retry and Catch) as they are. Its early
+ * timeout is off (`timeoutEarlyInMillis: 0`): each handler keeps its own deadline handling.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { logger, metrics } from './powertools.js';
+
+/** A Lambda handler; the context is optional for callers outside Lambda (tests, `npm run intake`). */
+export type LambdaHandler<Event, Result> = (event: Event, context?: Context) => Promise<Result>;
+
+export interface LambdaHandlerOptions {
+  /** Flush the buffered metrics after each invocation (handlers that call `metrics.addMetric`). */
+  readonly flushMetrics?: boolean;
+}
+
+export function lambdaHandler<Event, Result>(
+  handler: (event: Event, context: Context) => Promise<Result>,
+  options: LambdaHandlerOptions = {},
+): LambdaHandler<Event, Result> {
+  const wrapped = middy<Event, Result, Error, Context>(handler, { timeoutEarlyInMillis: 0 }).use(
+    injectLambdaContext(logger),
+  );
+  if (options.flushMetrics === true) wrapped.use(logMetrics(metrics));
+  // Middy itself stands in an empty context when none is given.
+  return wrapped as LambdaHandler<Event, Result>;
+}
