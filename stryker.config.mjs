@@ -9,7 +9,7 @@
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 const config = {
   testRunner: 'vitest',
-  vitest: { configFile: 'vitest.mutation.config.ts', pool: 'forks' },
+  vitest: { configFile: 'vitest.mutation.config.ts', pool: 'threads' },
   coverageAnalysis: 'perTest',
   mutate: [
     'remediators/controls/**/*.ts',
