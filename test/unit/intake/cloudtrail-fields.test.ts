@@ -9,6 +9,8 @@ import { DEFAULT_SETTINGS, cloudTrailEvent, objectAt, type Json, type JsonObject
 
 const run = (event: Json) => intake(event, DEFAULT_SETTINGS);
 
+const STAGE_ARN = 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod';
+
 /** The `dev-alice` event as `eventName`, with these request parameters and response elements. */
 function call(eventName: string, requestParameters: Json, responseElements: Json = null): JsonObject {
   return cloudTrailEvent((detail) => {
@@ -376,5 +378,93 @@ describe('UpdateAccount', () => {
     event['account'] = '777788889999';
     event['region'] = 'ap-south-1';
     expect(run(event).rejected[0]?.error).toContain('CloudWatch role of 777788889999/ap-south-1 was removed');
+  });
+});
+
+describe('CloudTrail calls intake reads no further', () => {
+  it('a call with sessionContext but no sessionIssuer (an IAM user in the console) is a person’s call', () => {
+    const event = cloudTrailEvent((detail) => {
+      objectAt(detail, 'userIdentity')['sessionContext'] = {
+        attributes: { creationDate: '2026-03-14T09:00:00Z', mfaAuthenticated: 'true' },
+      };
+    });
+
+    expect(run(event).requests[0]?.actor).toBe('arn:aws:iam::111122223333:user/dev-alice');
+  });
+
+  it('a request parameter literally named "undefined" is never read as a wrapped body', () => {
+    const event = call('UpdateStage', { restApiId: 'a1b2c3d4e5', undefined: { stageName: 'wrapped' } }, null);
+
+    expect(run(event).rejected[0]?.error).toContain('no stage name in requestParameters or responseElements');
+  });
+
+  it('a call from another event source is rejected, naming the sources handled', () => {
+    const event = cloudTrailEvent((detail) => (detail['eventSource'] = 's3.amazonaws.com'));
+
+    expect(run(event).rejected).toEqual([
+      {
+        error:
+          'CloudTrail UpdateStage 2abdcb20-540e-4a8d-b790-93800548f584: eventSource "s3.amazonaws.com" is not handled; expected apigateway.amazonaws.com or wafv2.amazonaws.com',
+      },
+    ]);
+  });
+
+  it('an UpdateAccount that removed the role says what stops, that no run started, and how to set it again', () => {
+    const event = call('UpdateAccount', { patchOperations: [] }, { throttleSettings: {} });
+
+    expect(run(event).rejected[0]?.error).toBe(
+      'CloudTrail UpdateAccount 2abdcb20-540e-4a8d-b790-93800548f584: the API Gateway CloudWatch role of 111122223333/us-east-1 was removed by arn:aws:iam::111122223333:user/dev-alice: ' +
+        'execution logs (REST, WebSocket) and WebSocket access logs of every stage in the Region stop. ' +
+        'No run was started (the setting is one per Region, not per stage): set it again ' +
+        '(aws apigateway update-account --patch-operations op=replace,path=/cloudwatchRoleArn,value=<role ARN>), ' +
+        'or the next execution-logging fix of a stage there restores the baseline role',
+    );
+  });
+});
+
+describe('WAF DisassociateWebACL', () => {
+  /** The `dev-alice` event as a WAF DisassociateWebACL with these request parameters. */
+  const disassociate = (requestParameters: Json) =>
+    cloudTrailEvent((detail) => {
+      detail['eventSource'] = 'wafv2.amazonaws.com';
+      detail['eventName'] = 'DisassociateWebACL';
+      detail['requestParameters'] = requestParameters;
+      detail['responseElements'] = null;
+    });
+
+  it('takes the stage from requestParameters.resourceArn', () => {
+    expect(run(disassociate({ resourceArn: STAGE_ARN })).requests[0]).toMatchObject({
+      apiType: 'REST',
+      apiId: 'a1b2c3d4e5',
+      stageName: 'prod',
+      eventName: 'DisassociateWebACL',
+    });
+  });
+
+  it('without requestParameters is rejected, saying the resource ARN is missing', () => {
+    expect(run(disassociate(null)).rejected).toEqual([
+      {
+        error:
+          'CloudTrail DisassociateWebACL 2abdcb20-540e-4a8d-b790-93800548f584: requestParameters.resourceArn: got nothing; expected the ARN of the resource the web ACL was taken off',
+      },
+    ]);
+  });
+
+  it('a resource ARN that only contains an API Gateway ARN after another prefix is not an API Gateway stage', () => {
+    const resourceArn = `urn:${STAGE_ARN}`;
+
+    expect(run(disassociate({ resourceArn })).ignored).toEqual([
+      {
+        reason: `CloudTrail DisassociateWebACL 2abdcb20-540e-4a8d-b790-93800548f584: the web ACL was taken off ${resourceArn}, not an API Gateway stage`,
+      },
+    ]);
+  });
+
+  it('an API Gateway ARN that is not a stage ARN is rejected with the ARN parser’s reason', () => {
+    const resourceArn = 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5';
+
+    expect(run(disassociate({ resourceArn })).rejected[0]?.error).toMatch(
+      /^CloudTrail DisassociateWebACL 2abdcb20-540e-4a8d-b790-93800548f584: requestParameters\.resourceArn: Invalid API Gateway stage ARN "arn:aws:apigateway:us-east-1::\/restapis\/a1b2c3d4e5": it does not have the shape of a stage ARN/,
+    );
   });
 });

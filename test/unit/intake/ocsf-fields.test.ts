@@ -49,6 +49,43 @@ describe('the class and product of an OCSF finding', () => {
     expect(run(event).ignored[0]?.reason).toMatch(/^OCSF finding detail\.findings\[0\]: class_uid 2004/);
   });
 
+  it.each([
+    ['without finding_info', (finding: JsonObject) => delete finding['finding_info']],
+    [
+      'with a finding_info.uid that is not a string',
+      (finding: JsonObject) => (objectAt(finding, 'finding_info')['uid'] = 5),
+    ],
+  ])('a finding %s is labelled by its position', (_label, edit) => {
+    const event = ocsfEvent((finding) => {
+      finding['class_uid'] = 2004;
+      edit(finding);
+    });
+
+    expect(run(event).ignored[0]?.reason).toMatch(/^OCSF finding detail\.findings\[0\]: class_uid 2004/);
+  });
+
+  it('a finding without class or product names both problems, joined by "; "', () => {
+    const event = ocsfEvent((finding) => {
+      delete finding['class_uid'];
+      delete finding['metadata'];
+    });
+
+    expect(run(event).rejected[0]?.error).toMatch(
+      /^OCSF finding detail\.findings\[0\]: detail\.findings\[0\]\.class_uid: got nothing; .*detail\.findings\[0\]\.metadata: got nothing/,
+    );
+  });
+
+  it('a compliance finding missing two fields names both, joined by "; "', () => {
+    const event = ocsfEvent((finding) => {
+      delete finding['status_id'];
+      delete finding['activity_id'];
+    });
+
+    expect(run(event).rejected[0]?.error).toMatch(
+      /: detail\.findings\[0\]\.activity_id: got nothing; .*detail\.findings\[0\]\.status_id: got nothing/,
+    );
+  });
+
   it.each(['aws-cn', 'aws-us-gov'])(
     "reads Security Hub's controls product in the %s partition",
     (partition) => {
@@ -171,12 +208,15 @@ describe('the stage an OCSF finding names', () => {
 
   it('ignores a finding without a stage resource, listing the resource types', () => {
     const event = ocsfEvent((finding) => {
-      finding['resources'] = [{ type: 'AWS::ApiGateway::RestApi', uid: 'a1b2c3d4e5' }];
+      finding['resources'] = [
+        { type: 'AWS::ApiGateway::RestApi', uid: 'a1b2c3d4e5' },
+        { type: 'AWS::S3::Bucket', uid: 'logs' },
+      ];
     });
 
     expect(run(event).ignored).toEqual([
       {
-        reason: `${LABEL}: no API Gateway stage among its resources (resources[].type: AWS::ApiGateway::RestApi; expected AWS::ApiGateway::Stage or AWS::ApiGatewayV2::Stage).`,
+        reason: `${LABEL}: no API Gateway stage among its resources (resources[].type: AWS::ApiGateway::RestApi, AWS::S3::Bucket; expected AWS::ApiGateway::Stage or AWS::ApiGatewayV2::Stage).`,
       },
     ]);
   });

@@ -343,6 +343,13 @@ describe("what makes a finding the service's own", () => {
     expect(run(customAction(finding)).requests[0]?.controls).toEqual(['APIGateway.1']);
   });
 
+  it('an own finding without ProductFields takes its control from GeneratorId', () => {
+    const finding = ownFinding();
+    delete finding['ProductFields'];
+
+    expect(run(customAction(finding)).requests[0]?.controls).toEqual(['APIGateway.3']);
+  });
+
   it('a default-product finding whose GeneratorId lacks the service prefix is another tool’s', () => {
     const finding = ownFinding();
     finding['GeneratorId'] = 'APIGateway.3';

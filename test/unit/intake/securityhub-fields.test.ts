@@ -68,6 +68,16 @@ describe('the control a Security Hub finding is for', () => {
     expect(run(event).requests[0]?.controls).toEqual(['APIGateway.3']);
   });
 
+  it('a finding without ProductFields or SecurityControlId takes the control from GeneratorId', () => {
+    const event = securityHubEvent((finding) => {
+      finding['Compliance'] = { Status: 'FAILED' };
+      delete finding['ProductFields'];
+      finding['GeneratorId'] = 'aws-foundational-security-best-practices/v/1.0.0/APIGateway.3';
+    });
+
+    expect(run(event).requests[0]?.controls).toEqual(['APIGateway.3']);
+  });
+
   it('a GeneratorId without a slash is the control id as a whole', () => {
     const event = legacyFinding({}, 'APIGateway.3');
 
