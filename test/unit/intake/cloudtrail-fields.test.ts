@@ -108,6 +108,16 @@ describe('the stage a CloudTrail call names', () => {
     expect(run(event).rejected[0]?.error).toContain('no stage name in requestParameters or responseElements');
   });
 
+  it('a wrapped body of another operation is not read: UpdateStage ignores createDeploymentInput', () => {
+    const event = call(
+      'UpdateStage',
+      { restApiId: 'a1b2c3d4e5', createDeploymentInput: { stageName: 'wrapped' } },
+      null,
+    );
+
+    expect(run(event).rejected[0]?.error).toContain('no stage name in requestParameters or responseElements');
+  });
+
   it('the rejection of a malformed wrapped stage name names the wrapped field', () => {
     const event = call('CreateStage', { restApiId: 'a1b2c3d4e5', createStageInput: { stageName: 'a b' } });
 
@@ -382,6 +392,20 @@ describe('UpdateAccount', () => {
 });
 
 describe('CloudTrail calls intake reads no further', () => {
+  it('a detail with two problems names both, joined by "; "', () => {
+    const event = cloudTrailEvent((detail) => {
+      delete detail['eventName'];
+      delete detail['eventTime'];
+    });
+
+    expect(run(event).rejected).toEqual([
+      {
+        error:
+          'CloudTrail event 11cc6ebf-f933-4c4d-8a01-d103d9e46641: detail.eventName: got nothing; expected string; detail.eventTime: got nothing; expected string',
+      },
+    ]);
+  });
+
   it('a call with sessionContext but no sessionIssuer (an IAM user in the console) is a person’s call', () => {
     const event = cloudTrailEvent((detail) => {
       objectAt(detail, 'userIdentity')['sessionContext'] = {
@@ -448,6 +472,12 @@ describe('WAF DisassociateWebACL', () => {
           'CloudTrail DisassociateWebACL 2abdcb20-540e-4a8d-b790-93800548f584: requestParameters.resourceArn: got nothing; expected the ARN of the resource the web ACL was taken off',
       },
     ]);
+  });
+
+  it('a resource ARN that is not a string is rejected, quoting it', () => {
+    expect(run(disassociate({ resourceArn: 5 })).rejected[0]?.error).toContain(
+      'requestParameters.resourceArn: got 5; expected the ARN of the resource the web ACL was taken off',
+    );
   });
 
   it('a resource ARN that only contains an API Gateway ARN after another prefix is not an API Gateway stage', () => {

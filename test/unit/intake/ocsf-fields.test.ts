@@ -71,7 +71,7 @@ describe('the class and product of an OCSF finding', () => {
     });
 
     expect(run(event).rejected[0]?.error).toMatch(
-      /^OCSF finding detail\.findings\[0\]: detail\.findings\[0\]\.class_uid: got nothing; .*detail\.findings\[0\]\.metadata: got nothing/,
+      /^OCSF finding detail\.findings\[0\]: detail\.findings\[0\]\.class_uid: got nothing; expected number; detail\.findings\[0\]\.metadata: got nothing/,
     );
   });
 
@@ -82,7 +82,7 @@ describe('the class and product of an OCSF finding', () => {
     });
 
     expect(run(event).rejected[0]?.error).toMatch(
-      /: detail\.findings\[0\]\.activity_id: got nothing; .*detail\.findings\[0\]\.status_id: got nothing/,
+      /: detail\.findings\[0\]\.activity_id: got nothing; expected number; detail\.findings\[0\]\.status_id: got nothing/,
     );
   });
 
