@@ -97,7 +97,8 @@ export function parseInteraction(
     };
   }
   const payload = parsed.data;
-  const action = payload.actions.find((candidate) => candidate.action_id in DECISION_BY_ACTION);
+  // Own keys only: `in` would also find "toString" or "constructor" on the object's prototype.
+  const action = payload.actions.find((candidate) => Object.hasOwn(DECISION_BY_ACTION, candidate.action_id));
   const decision = action === undefined ? undefined : DECISION_BY_ACTION[action.action_id];
   if (action === undefined || decision === undefined) {
     return {
