@@ -118,6 +118,16 @@ describe('a Slack button click', () => {
 });
 
 describe('response_url', () => {
+  it('is refused over plain http, on another port, or with credentials, even on Slack’s host', () => {
+    expect(isSlackResponseUrl('https://hooks.slack.com/actions/T0001/1/a')).toBe(true);
+    expect(isSlackResponseUrl('https://hooks.slack-gov.com/actions/T0001/1/a')).toBe(true);
+    expect(isSlackResponseUrl('http://hooks.slack.com/actions/T0001/1/a')).toBe(false);
+    expect(isSlackResponseUrl('https://hooks.slack.com:8443/actions/T0001/1/a')).toBe(false);
+    expect(isSlackResponseUrl('https://user@hooks.slack.com/actions/T0001/1/a')).toBe(false);
+    expect(isSlackResponseUrl('https://:secret@hooks.slack.com/actions/T0001/1/a')).toBe(false);
+    expect(isSlackResponseUrl('https://hooks.slack.com.evil.example/actions')).toBe(false);
+  });
+
   it('is not a URL at all: refused', () => {
     expect(isSlackResponseUrl('not a url')).toBe(false);
   });

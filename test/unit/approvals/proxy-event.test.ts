@@ -41,6 +41,10 @@ describe('cookies', () => {
     expect(cookie(withCookie('xapproval_csrf=1; approval_csrfx=2'), 'approval_csrf')).toBeUndefined();
   });
 
+  it('an event without a Cookie header has no cookie', () => {
+    expect(cookie({ headers: { Accept: 'text/html' } }, 'approval_csrf')).toBeUndefined();
+  });
+
   it('the first cookie of a name wins', () => {
     expect(cookie(withCookie('id=first; id=second'), 'id')).toBe('first');
   });
