@@ -5,8 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ControlChange, StageWorkItem } from '../../../remediators/workflow/state.js';
-import { causeMessage, describeChange, toOutcomeRecord } from '../../../remediators/workflow/outcome.js';
-import { EXECUTION_ARN, workItem } from './fixtures.js';
+import {
+  causeMessage,
+  controlRecord,
+  describeChange,
+  toOutcomeRecord,
+  type OutcomeRecord,
+} from '../../../remediators/workflow/outcome.js';
+import { EXECUTION_ARN, outcomeRecord, workItem } from './fixtures.js';
 
 const NOW = new Date('2026-11-21T10:00:00Z');
 const DANA = { id: 'U024BE7LH', name: 'Dana' };
@@ -23,6 +29,8 @@ const HELD: ControlChange = {
   after: true,
 };
 
+const outcomeRecordOf = (outcome: OutcomeRecord['outcome'], overrides: Partial<OutcomeRecord> = {}) =>
+  outcomeRecord({ outcome, ...overrides });
 const record = (item: StageWorkItem, outcome: Parameters<typeof toOutcomeRecord>[1]) =>
   toOutcomeRecord(item, outcome, '1.0.0', NOW);
 function defined<T>(value: T | undefined): T {
@@ -355,5 +363,86 @@ describe('describeChange', () => {
       }),
     ).toBe('APIGateway.9 accessLogSettings: (unset) → arn:x');
     expect(describeChange({ ...HELD, after: null })).toBe('APIGateway.3 tracingEnabled: false → (unset)');
+  });
+});
+
+describe('more of what an end means', () => {
+  it('a fix after the approval timed out lists the controls fixed, and none without a plan', () => {
+    const timedOut = { approvalError: { Error: 'States.Timeout', Cause: 'timed out' } };
+
+    expect(
+      record(withPlan({ applyControls: ['APIGateway.1', 'APIGateway.3'] }, timedOut), 'REMEDIATED').reason,
+    ).toBe('fixed APIGateway.1, APIGateway.3 after the approval timed out (approval.onTimeout apply)');
+    expect(record(workItem({ plan: undefined, ...timedOut }), 'REMEDIATED').reason).toBe(
+      'fixed  after the approval timed out (approval.onTimeout apply)',
+    );
+  });
+
+  it('a brake error on an outcome other than SKIPPED does not add what was held back', () => {
+    const item = withPlan(
+      { notApplied: [{ ...HELD, why: 'notify' }] },
+      { error: { Error: 'KillSwitchOn', Cause: 'on' } },
+    );
+
+    expect(record(item, 'FAILED').changes).toEqual([CHANGE]);
+  });
+
+  it('each control held back is handled for its own reason', () => {
+    const item = withPlan({
+      evaluations: [
+        { controlId: 'APIGateway.3', status: 'NON_COMPLIANT', reason: 'tracing off' },
+        { controlId: 'APIGateway.5', status: 'NON_COMPLIANT', reason: 'not encrypted' },
+      ],
+      applyControls: [],
+      notApplied: [
+        { ...HELD, why: 'notify' },
+        { ...HELD, controlId: 'APIGateway.5', why: 'dry-run' },
+      ],
+    });
+
+    expect(
+      record(item, 'SKIPPED').evaluations.map((evaluation) => [evaluation.controlId, evaluation.handling]),
+    ).toEqual([
+      ['APIGateway.3', 'notify'],
+      ['APIGateway.5', 'dry-run'],
+    ]);
+  });
+});
+
+describe('one control’s share of a record', () => {
+  const failing = {
+    controlId: 'APIGateway.1' as const,
+    compliance: 'FAILED' as const,
+    reason: 'still off',
+    before: 'NON_COMPLIANT' as const,
+  };
+
+  it('an applied control of a run that did not remediate keeps the run’s reason', () => {
+    const run = outcomeRecordOf('FAILED', { reason: 'UpdateStage failed' });
+
+    expect(controlRecord(run, { ...failing, handling: 'applied' }).reason).toBe('UpdateStage failed');
+  });
+
+  it('a dry-run control says dry run even when the run had a brake', () => {
+    const run = outcomeRecordOf('DRY_RUN', { brake: 'kill switch on' });
+
+    expect(controlRecord(run, { ...failing, handling: 'dry-run' }).reason).toBe(
+      'APIGateway.1 fails, not changed (dry run): still off',
+    );
+  });
+
+  it('a control in mode notify because of a brake names the brake', () => {
+    const run = outcomeRecordOf('SKIPPED', { brake: 'kill switch on' });
+
+    expect(controlRecord(run, { ...failing, handling: 'notify' }).reason).toBe(
+      'APIGateway.1 fails, not changed (kill switch on): still off',
+    );
+  });
+
+  it('a control held back because the stage changed keeps the approver who decided', () => {
+    const run = outcomeRecordOf('SKIPPED', { approver: 'Dana (U024BE7LH)' });
+
+    expect(controlRecord(run, { ...failing, handling: 'stage-changed' }).approver).toBe('Dana (U024BE7LH)');
+    expect(controlRecord(run, { ...failing, handling: 'notify' }).approver).toBe('nobody (notify)');
   });
 });
