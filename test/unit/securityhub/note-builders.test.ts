@@ -68,6 +68,21 @@ describe('the note', () => {
     expect(note.endsWith('…')).toBe(true);
   });
 
+  it('an approver that leaves no room at all gives exactly outcome, approver and execution', () => {
+    const tail = ` Execution: ${EXECUTION_ARN}`;
+    const approver = 'x'.repeat(MAX_NOTE_LENGTH - 'REMEDIATED ('.length - '): '.length - tail.length);
+    const note = buildNote(outcomeRecord({ approver }));
+
+    expect(note).toBe(`REMEDIATED (${approver}): ${tail}`);
+    expect(note).toHaveLength(MAX_NOTE_LENGTH);
+  });
+
+  it('lists several changes joined by "; "', () => {
+    expect(buildNote(outcomeRecord({ changes: [CHANGE, { ...CHANGE, setting: 'b' }] }))).toContain(
+      'Changed: APIGateway.1 loggingLevel: OFF → ERROR; APIGateway.1 b: OFF → ERROR.',
+    );
+  });
+
   it('a remediation says Changed, any other outcome Would change', () => {
     expect(buildNote(outcomeRecord({ changes: [CHANGE] }))).toContain(
       ' Changed: APIGateway.1 loggingLevel: OFF → ERROR.',
