@@ -4,15 +4,17 @@ import { confirmationPage, escapeHtml } from '../../../remediators/approvals/pag
 import { newApprovalRecord } from '../../../remediators/approvals/record.js';
 import { approvalRequest, EXPIRES_AT, REQUESTED_AT } from './support/fixtures.js';
 
-const html = confirmationPage(
-  newApprovalRecord('AbCdEfGhIjKlMnOpQrStUv', approvalRequest(), new Date(REQUESTED_AT)).subject,
-  'csrf-token-value',
-);
+/** Built in each test, so that the code under test runs inside it. */
+const page = () =>
+  confirmationPage(
+    newApprovalRecord('AbCdEfGhIjKlMnOpQrStUv', approvalRequest(), new Date(REQUESTED_AT)).subject,
+    'csrf-token-value',
+  );
 
 describe('the confirmation page', () => {
   it('is titled as a question, in the tab and the heading', () => {
-    expect(html).toContain('<title>Approve this API Gateway remediation?</title>');
-    expect(html).toContain('<h1>Approve this API Gateway remediation?</h1>');
+    expect(page()).toContain('<title>Approve this API Gateway remediation?</title>');
+    expect(page()).toContain('<h1>Approve this API Gateway remediation?</h1>');
   });
 
   it.each([
@@ -25,11 +27,11 @@ describe('the confirmation page', () => {
     ['Requested at', REQUESTED_AT],
     ['Expires at', EXPIRES_AT],
   ])('shows %s as a labelled row', (label, value) => {
-    expect(html).toContain(`<tr><th>${escapeHtml(label)}</th><td>${value}</td></tr>`);
+    expect(page()).toContain(`<tr><th>${escapeHtml(label)}</th><td>${value}</td></tr>`);
   });
 
   it('lists one row per change, each on its own line', () => {
-    expect(html).toContain(
+    expect(page()).toContain(
       '<td class="after"><code>ERROR</code></td></tr>\n<tr><td>APIGateway.3</td><td><code>tracingEnabled</code></td>',
     );
   });
