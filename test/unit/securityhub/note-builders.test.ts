@@ -15,7 +15,7 @@ import {
 } from '../../../remediators/securityhub/findings.js';
 import { toRequestFailureRecord } from '../../../remediators/workflow/request-failure.js';
 import type { RemediationRequest } from '../../../remediators/workflow/state.js';
-import { EXECUTION_ARN, outcomeRecord } from '../workflow/fixtures.js';
+import { EXECUTION_ARN, STAGE, outcomeRecord } from '../workflow/fixtures.js';
 
 const CHANGE = { controlId: 'APIGateway.1', setting: 'loggingLevel', before: 'OFF', after: 'ERROR' } as const;
 
@@ -176,11 +176,7 @@ describe('own findings', () => {
 describe('the stages-unlisted finding', () => {
   const request: RemediationRequest = {
     trigger: 'cloudtrail',
-    account: '111122223333',
-    region: 'us-east-1',
-    partition: 'aws',
-    apiType: 'REST',
-    apiId: 'a1b2c3d4e5',
+    ...STAGE,
     stageName: null,
     controls: ['APIGateway.1'],
   };
