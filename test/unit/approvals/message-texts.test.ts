@@ -8,7 +8,9 @@ import type { DecisionOutcome } from '../../../remediators/approvals/decide.js';
 import {
   approvalRequestMessage,
   approverLabel,
+  changeListReplies,
   decidedMessage,
+  DEPLOYMENT_WARNING,
   deliverySentence,
   escapeMrkdwn,
   expiredMessage,
@@ -226,5 +228,62 @@ describe('sentences', () => {
 
   it('mrkdwn escapes &, <, > and turns backticks into quotes', () => {
     expect(escapeMrkdwn('a&b<c>d`e')).toBe("a&amp;b&lt;c&gt;d'e");
+  });
+});
+
+describe('long change lists', () => {
+  /** `count` changes, each long enough (about 2,950 characters) to fill a section of its own. */
+  const longSubject = (count: number) => ({
+    ...subject,
+    changes: Array.from({ length: count }, () => ({
+      controlId: 'APIGateway.3' as const,
+      setting: 'tracingEnabled',
+      before: false,
+      after: 'x'.repeat(2_900),
+    })),
+  });
+
+  it('a message holds 44 change sections and says how many more parts are in the replies', () => {
+    const message = approvalRequestMessage(longSubject(50), APPROVAL_ID, undefined);
+    const sections = message.blocks.filter((block) => block['type'] === 'section');
+
+    expect(sections).toHaveLength(1 + 44 + 1);
+    expect(sections.at(-1)).toEqual({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: '*6 more part(s) of the change list are in the replies to this message.* Read them all before deciding: a decision covers every change.',
+      },
+    });
+  });
+
+  it('the replies hold the rest, each saying which approval it continues', () => {
+    const replies = changeListReplies(longSubject(50));
+
+    expect(replies).toHaveLength(1);
+    expect(replies[0]?.text).toBe(
+      'Changes awaiting approval, continued: APIGateway.1, APIGateway.3 on orders-api/prod (account 111122223333, us-east-1)',
+    );
+    expect(replies[0]?.blocks).toHaveLength(6);
+    expect(JSON.stringify(replies[0]?.blocks[0])).toContain('45/50 • APIGateway.3');
+  });
+
+  it('a change list with a deployment ends with the warning that the API’s current definition is published', () => {
+    const withDeployment = {
+      ...subject,
+      changes: [
+        ...subject.changes,
+        { controlId: 'APIGateway.9' as const, setting: 'deployment', before: null, after: 'new' },
+      ],
+    };
+
+    expect(approvalRequestMessage(withDeployment, APPROVAL_ID, undefined).blocks.at(-2)).toEqual({
+      type: 'section',
+      text: { type: 'mrkdwn', text: DEPLOYMENT_WARNING },
+    });
+    expect(approvalRequestMessage(subject, APPROVAL_ID, undefined).blocks).not.toContainEqual({
+      type: 'section',
+      text: { type: 'mrkdwn', text: DEPLOYMENT_WARNING },
+    });
   });
 });
