@@ -65,6 +65,7 @@ function findingsOutcomes(envelope: Envelope, trigger: FindingContext['trigger']
     trigger,
     eventId: envelope.id,
     eventTime: envelope.time,
+    // Stryker disable next-line ConditionalExpression: equivalent, findingOutcome copies actionName only when it is defined
     ...(parsed.data.actionName === undefined ? {} : { actionName: parsed.data.actionName }),
   };
   return parsed.data.findings.map((finding, index) =>
@@ -88,6 +89,7 @@ function formatDisabled(
   const findings = Array.isArray(envelope.detail['findings']) ? envelope.detail['findings'].length : 0;
   const reason =
     `event ${envelope.id}: ${format.toUpperCase()} findings ("${envelope['detail-type']}") are not enabled ` +
+    // Stryker disable next-line StringLiteral: equivalent, formats are unique (config/schema.ts), so a list without this format has at most one
     `(config securityHub.formats: ${settings.securityHubFormats.join(', ')})`;
   return Array.from({ length: Math.max(findings, 1) }, () => ({ kind: 'ignored' as const, reason }));
 }

@@ -230,6 +230,7 @@ export function ocsfFindingOutcome(raw: unknown, index: number, context: OcsfFin
   try {
     locator = parseStageArn(address.arn);
   } catch (error) {
+    // Stryker disable next-line ConditionalExpression: equivalent, parseStageArn throws only InvalidStageArnError
     if (error instanceof InvalidStageArnError) {
       return { kind: 'rejected', error: `${label}: ${field}.${address.field}: ${error.message}` };
     }
@@ -257,6 +258,7 @@ export function ocsfFindingOutcome(raw: unknown, index: number, context: OcsfFin
   }
   // The write-back names the finding by this product (MetadataProductUid) in the stage's partition:
   // a product of another partition cannot be the one that reported this stage.
+  // Stryker disable next-line OptionalChaining,Regex: equivalent, the uid matched SECURITY_HUB_V2_PRODUCT_UID, which starts with arn:{partition}:
   const productPartition = /^arn:([^:]+):/.exec(finding.metadata.product.uid)?.[1];
   if (productPartition !== locator.partition) {
     return {

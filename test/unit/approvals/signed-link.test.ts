@@ -4,6 +4,7 @@ import {
   APPROVAL_ID_PATTERN,
   approvalLink,
   csrfToken,
+  isCsrfNonce,
   newApprovalId,
   newCsrfNonce,
   linkSignature,
@@ -98,6 +99,57 @@ describe('signed links', () => {
     ).toEqual({ status: 'forbidden' });
   });
 
+  it('are forbidden for an approval id of the wrong shape, even when the signature is right for it', () => {
+    for (const malformed of [
+      'short',
+      `${approvalId}x`,
+      `${approvalId.slice(1)}=`,
+      '../../etc/passwd0000000',
+    ]) {
+      const sig = linkSignature(KEY, { approvalId: malformed, expiresAtEpoch: EXPIRES });
+      expect(
+        verifyApprovalLink(KEY, { approvalId: malformed, exp: String(EXPIRES), sig }, EXPIRES - 1),
+        malformed,
+      ).toEqual({ status: 'forbidden' });
+    }
+  });
+
+  it('accept an expiry of one to twelve digits and refuse a thirteen-digit one, even signed', () => {
+    const check = (expiresAtEpoch: number, now: number) =>
+      verifyApprovalLink(
+        KEY,
+        linkParts(approvalLink('https://example.com/prod', KEY, { approvalId, expiresAtEpoch })),
+        now,
+      );
+    expect(check(9, 8)).toEqual({ status: 'valid', link: { approvalId, expiresAtEpoch: 9 } });
+    expect(check(999_999_999_999, EXPIRES)).toEqual({
+      status: 'valid',
+      link: { approvalId, expiresAtEpoch: 999_999_999_999 },
+    });
+    expect(check(1_000_000_000_000, EXPIRES)).toEqual({ status: 'forbidden' });
+  });
+
+  it('refuse an expiry with anything before or after its digits, even signed with that value', () => {
+    for (const exp of [`x${EXPIRES}`, `${EXPIRES}x`, `${EXPIRES}\n`]) {
+      // The signer only signs numbers; sign the message a tampered value would produce.
+      const sig = linkSignature(KEY, { approvalId, expiresAtEpoch: exp as unknown as number });
+      expect(verifyApprovalLink(KEY, { approvalId, exp, sig }, EXPIRES - 1), exp).toEqual({
+        status: 'forbidden',
+      });
+    }
+  });
+
+  it('sit under the base URL with or without trailing slashes, never doubling one', () => {
+    for (const base of [
+      'https://example.com/prod',
+      'https://example.com/prod/',
+      'https://example.com/prod//',
+    ]) {
+      const url = new URL(approvalLink(base, KEY, { approvalId, expiresAtEpoch: EXPIRES }));
+      expect(url.origin + url.pathname, base).toBe(`https://example.com/prod/approvals/${approvalId}`);
+    }
+  });
+
   it('are forbidden for any one-character change of the signature', () => {
     const parts = linkParts(link);
     const sig = parts.sig ?? '';
@@ -131,5 +183,38 @@ describe('CSRF tokens', () => {
     expect(verifyCsrfToken(KEY, approvalId, 'not a nonce', csrfToken(KEY, approvalId, 'not a nonce'))).toBe(
       false,
     );
+  });
+
+  it('refuse a token of the wrong length instead of throwing', () => {
+    expect(verifyCsrfToken(KEY, approvalId, nonce, token.slice(1))).toBe(false);
+    expect(verifyCsrfToken(KEY, approvalId, nonce, `${token}A`)).toBe(false);
+    expect(verifyCsrfToken(KEY, approvalId, nonce, '')).toBe(false);
+    // As many characters as a token but more bytes: the comparison is over bytes.
+    expect(verifyCsrfToken(KEY, approvalId, nonce, 'é'.repeat(token.length))).toBe(false);
+  });
+
+  it('refuse a token made with another key', () => {
+    expect(verifyCsrfToken(KEY, approvalId, nonce, csrfToken(`${KEY}x`, approvalId, nonce))).toBe(false);
+  });
+});
+
+describe('CSRF nonces', () => {
+  it('are 22 base64url characters (128 bits), fresh each time', () => {
+    const nonces = new Set(Array.from({ length: 100 }, newCsrfNonce));
+    expect(nonces.size).toBe(100);
+    for (const nonce of nonces) {
+      expect(isCsrfNonce(nonce)).toBe(true);
+      expect(Buffer.from(nonce, 'base64url')).toHaveLength(16);
+    }
+  });
+
+  it('are told apart from a missing cookie and from a value of another length or alphabet', () => {
+    const nonce = newCsrfNonce();
+    expect(isCsrfNonce(undefined)).toBe(false);
+    expect(isCsrfNonce('')).toBe(false);
+    expect(isCsrfNonce(nonce.slice(1))).toBe(false);
+    expect(isCsrfNonce(`${nonce}A`)).toBe(false);
+    expect(isCsrfNonce(`${nonce.slice(1)}=`)).toBe(false);
+    expect(isCsrfNonce(`${nonce.slice(1)}/`)).toBe(false);
   });
 });

@@ -92,4 +92,40 @@ describe('Slack request signature (v0)', () => {
       reason: 'bad-signature',
     });
   });
+
+  it('accepts a timestamp exactly 5 minutes away either way and refuses one a second further', () => {
+    expect(verifySlackSignature(DOC_SECRET, docRequest, SENT_AT - 300)).toEqual({ valid: true });
+    expect(verifySlackSignature(DOC_SECRET, docRequest, SENT_AT + 301)).toEqual({
+      valid: false,
+      reason: 'stale-timestamp',
+    });
+    expect(verifySlackSignature(DOC_SECRET, docRequest, SENT_AT - 301)).toEqual({
+      valid: false,
+      reason: 'stale-timestamp',
+    });
+  });
+
+  it.each(['', `x${DOC_TIMESTAMP}`, `${DOC_TIMESTAMP}x`, ` ${DOC_TIMESTAMP}`, '1'.repeat(13), '-1531420618'])(
+    'refuses the timestamp %j as malformed',
+    (timestamp) => {
+      expect(verifySlackSignature(DOC_SECRET, { ...docRequest, timestamp }, SENT_AT)).toEqual({
+        valid: false,
+        reason: 'malformed-timestamp',
+      });
+    },
+  );
+
+  it('refuses a signature as long as a real one but of other bytes, instead of throwing', () => {
+    const sameLength = 'é'.repeat(DOC_SIGNATURE.length);
+    expect(verifySlackSignature(DOC_SECRET, { ...docRequest, signature: sameLength }, SENT_AT)).toEqual({
+      valid: false,
+      reason: 'bad-signature',
+    });
+    expect(
+      verifySlackSignature(DOC_SECRET, { ...docRequest, signature: `${DOC_SIGNATURE}0` }, SENT_AT),
+    ).toEqual({
+      valid: false,
+      reason: 'bad-signature',
+    });
+  });
 });

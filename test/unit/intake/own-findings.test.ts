@@ -314,3 +314,48 @@ describe('products and triggers (fast-check)', () => {
     );
   });
 });
+
+describe("what makes a finding the service's own", () => {
+  it('a default product whose ARN account differs from its product owner is not the own product', () => {
+    const finding = ownFinding();
+    finding['ProductArn'] = `arn:aws:securityhub:eu-west-1:777788889999:product/${ACCOUNT}/default`;
+
+    const result = run(customAction(finding));
+    expect(result.requests).toEqual([]);
+    expect(result.ignored[0]?.reason).toContain(
+      `ProductArn arn:aws:securityhub:eu-west-1:777788889999:product/${ACCOUNT}/default is not the default product of the finding's account ${ACCOUNT}`,
+    );
+  });
+
+  it('an own finding whose product is in another partition than its stage is rejected, even in the same Region name', () => {
+    const finding = ownFinding();
+    finding['ProductArn'] = `arn:aws-cn:securityhub:eu-west-1:${ACCOUNT}:product/${ACCOUNT}/default`;
+
+    expect(run(customAction(finding)).rejected[0]?.error).toContain(
+      `is not in the partition and Region of its stage ${formatStageArn(STAGE)} (aws, eu-west-1)`,
+    );
+  });
+
+  it('an own finding naming its control in ProductFields the same as its GeneratorId is read as that control', () => {
+    const finding = ownFinding(STAGE, 'APIGateway.1');
+    expect(objectAt(finding, 'ProductFields')['apigw-remediation/ControlId']).toBe('APIGateway.1');
+
+    expect(run(customAction(finding)).requests[0]?.controls).toEqual(['APIGateway.1']);
+  });
+
+  it('an own finding without ProductFields takes its control from GeneratorId', () => {
+    const finding = ownFinding();
+    delete finding['ProductFields'];
+
+    expect(run(customAction(finding)).requests[0]?.controls).toEqual(['APIGateway.3']);
+  });
+
+  it('a default-product finding whose GeneratorId lacks the service prefix is another tool’s', () => {
+    const finding = ownFinding();
+    finding['GeneratorId'] = 'APIGateway.3';
+
+    expect(run(customAction(finding)).ignored[0]?.reason).toContain(
+      "nor a finding of apigw-remediation's own (product/{account}/default, GeneratorId apigw-remediation/…)",
+    );
+  });
+});
