@@ -3,17 +3,12 @@
  * write execution and access logs through it. Set only when the account has none.
  */
 import { apiGatewayArn, type IamScope, type IamStatement } from '../iam.js';
-import type { StageRef } from '../types.js';
 import { sameEffect, type EffectModule } from './effect.js';
 
 export interface AccountCloudWatchRoleEffect {
   readonly kind: 'accountCloudWatchRole';
   /** The role the member stack creates in every account (in the stage's account). */
   readonly roleName: string;
-}
-
-export function cloudWatchRoleArn(ref: StageRef, roleName: string): string {
-  return `arn:${ref.partition}:iam::${ref.account}:role/${roleName}`;
 }
 
 export const accountCloudWatchRole: EffectModule<AccountCloudWatchRoleEffect, { readonly roleName: string }> =

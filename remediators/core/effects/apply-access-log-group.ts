@@ -7,7 +7,7 @@ import {
 import { errorName, type ActionTaken } from '../actions.js';
 import type { CoreClients } from '../clients.js';
 import type { AccessLogGroupEffect } from './access-log-group.js';
-import type { ApplyEffect } from './effect.js';
+import type { ApplyEffect } from './context.js';
 
 async function ensureAccessLogGroup(
   { name: logGroupName, retentionDays, tags }: AccessLogGroupEffect,

@@ -3,7 +3,7 @@ import { CreateWebACLCommand, ListWebACLsCommand } from '@aws-sdk/client-wafv2';
 import { errorName } from '../actions.js';
 import { accountRegionKey } from '../cache.js';
 import type { CoreClients } from '../clients.js';
-import type { ApplyEffect } from './effect.js';
+import type { ApplyEffect } from './context.js';
 import { webAclVisibility, type WebAclEffect } from './web-acl.js';
 
 async function findWebAclArn(name: string, clients: CoreClients): Promise<string | undefined> {

@@ -3,7 +3,7 @@ import type { ActionTaken } from '../actions.js';
 import { applyAccessLogGroup } from './apply-access-log-group.js';
 import { applyAccountCloudWatchRole } from './apply-account-cloudwatch-role.js';
 import { applyWebAcl } from './apply-web-acl.js';
-import type { EffectContext, EffectResult } from './effect.js';
+import type { EffectContext, EffectResult } from './context.js';
 import type { Effect } from './index.js';
 
 function applyOne(effect: Effect, context: EffectContext): Promise<EffectResult> {

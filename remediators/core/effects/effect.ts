@@ -3,23 +3,7 @@
  * carrying its own inputs (the plan travels between state machine tasks as JSON): created once
  * and only when absent, and never changed once it exists.
  */
-import type { ActionTaken } from '../actions.js';
-import type { CoreCache } from '../cache.js';
-import type { CoreClients } from '../clients.js';
 import type { IamScope, IamStatement } from '../iam.js';
-import type { StageRef } from '../types.js';
-
-export interface EffectContext {
-  readonly ref: StageRef;
-  readonly clients: CoreClients;
-  readonly cache: CoreCache;
-}
-
-export interface EffectResult {
-  readonly actions: readonly ActionTaken[];
-  /** The ARN of what the effect found or created, when a later phase needs it (the web ACL). */
-  readonly arn?: string;
-}
 
 /** Two controls asking for one effect with different inputs: the catalog contradicts itself. */
 export class EffectConflictError extends Error {
@@ -39,9 +23,6 @@ export interface EffectModule<Effect extends { readonly kind: string }, IamInput
   /** What the apply half calls, for any resource the input allows (e.g. every log group under a prefix). */
   iam(scope: IamScope, input: IamInput): IamStatement[];
 }
-
-/** The I/O half of an effect kind (core/effects/apply-*.ts): find, or create when absent. */
-export type ApplyEffect<Effect> = (effect: Effect, context: EffectContext) => Promise<EffectResult>;
 
 /** The merge of effects that must be identical: the same resource asked for twice. */
 export function sameEffect<Effect extends { readonly kind: string }>(first: Effect, second: Effect): Effect {
