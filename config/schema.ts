@@ -15,7 +15,7 @@ import {
   REPORT_ONLY_MODES,
   type ControlMode,
 } from '../remediators/controls/define-control.js';
-import { ResourceSettingsSchema } from '../remediators/controls/resources.js';
+import { ResourceSettingsSchema, iamRoleName } from '../remediators/controls/resources.js';
 
 export { CONTROL_MODES, REPORT_ONLY_MODES, type ControlMode };
 export { DEFAULT_ACCESS_LOG_FORMAT } from '../remediators/controls/baseline-rest-access-logging.js';
@@ -141,10 +141,7 @@ export const ApprovalSchema = z
 export const CrossAccountSchema = z
   .object({
     /** Role the member stack creates in every account; the remediators assume it. */
-    memberRoleName: z
-      .string()
-      .regex(/^[\w+=,.@-]{1,64}$/)
-      .default('apigw-remediation-member'),
+    memberRoleName: iamRoleName('apigw-remediation-member'),
     /** Fixed session name so CloudTrail tells the service's own calls apart. */
     sessionName: z
       .string()

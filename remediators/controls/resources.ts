@@ -82,13 +82,17 @@ export const WebAclSchema = z
   })
   .strict();
 
+/** An IAM role name (1-64 of letters, digits and `+=,.@_-`), with its default. */
+export const iamRoleName = (fallback: string) =>
+  z
+    .string()
+    .regex(/^[\w+=,.@-]{1,64}$/)
+    .default(fallback);
+
 export const CloudWatchRoleSchema = z
   .object({
     /** Name of the API Gateway CloudWatch Logs role the member stack creates in every account. */
-    name: z
-      .string()
-      .regex(/^[\w+=,.@-]{1,64}$/)
-      .default('apigw-remediation-apigateway-cloudwatch'),
+    name: iamRoleName('apigw-remediation-apigateway-cloudwatch'),
   })
   .strict();
 

@@ -8,7 +8,13 @@ import {
   planStage,
   settingChanges,
 } from '../../../remediators/core/plan.js';
-import type { ControlId, ControlPlan, Operation, PlannedChange } from '../../../remediators/core/types.js';
+import type {
+  ControlId,
+  ControlPlan,
+  Operation,
+  PlannedChange,
+  Prerequisite,
+} from '../../../remediators/core/types.js';
 import {
   BASELINE,
   CLOUDWATCH_ROLE_EFFECT,
@@ -354,21 +360,26 @@ describe('mergeControlPlans', () => {
     ).toThrow('APIGateway.4 planned a associateBaselineWebAcl operation for V2 stage');
   });
 
+  /** APIGateway.1 needs the account role; Baseline.RestAccessLogging the log group and this role. */
+  const loggingPlans = (roleOfSecond: Prerequisite) => [
+    controlPlan('APIGateway.1', [restPatch('/*/*/logging/loglevel', 'ERROR')], {
+      prerequisites: [CLOUDWATCH_ROLE_EFFECT],
+    }),
+    controlPlan(
+      'Baseline.RestAccessLogging',
+      [restPatch('/accessLogSettings/format', '$context.requestId')],
+      {
+        prerequisites: [logGroupEffect(LOG_GROUP_ARN), roleOfSecond],
+      },
+    ),
+  ];
+
   it('asks for a deployment only when a control with changes needs one, and dedupes prerequisites', () => {
     const plan = mergeControlPlans(
       snapshot,
       [],
       [
-        controlPlan('APIGateway.1', [restPatch('/*/*/logging/loglevel', 'ERROR')], {
-          prerequisites: [CLOUDWATCH_ROLE_EFFECT],
-        }),
-        controlPlan(
-          'Baseline.RestAccessLogging',
-          [restPatch('/accessLogSettings/format', '$context.requestId')],
-          {
-            prerequisites: [logGroupEffect(LOG_GROUP_ARN), CLOUDWATCH_ROLE_EFFECT],
-          },
-        ),
+        ...loggingPlans(CLOUDWATCH_ROLE_EFFECT),
         controlPlan('Baseline.DefaultEndpoint', [], { redeploy: true }),
       ],
     );
@@ -383,18 +394,7 @@ describe('mergeControlPlans', () => {
       mergeControlPlans(
         snapshot,
         [],
-        [
-          controlPlan('APIGateway.1', [restPatch('/*/*/logging/loglevel', 'ERROR')], {
-            prerequisites: [CLOUDWATCH_ROLE_EFFECT],
-          }),
-          controlPlan(
-            'Baseline.RestAccessLogging',
-            [restPatch('/accessLogSettings/format', '$context.requestId')],
-            {
-              prerequisites: [{ kind: 'accountCloudWatchRole', roleName: 'another-role' }],
-            },
-          ),
-        ],
+        loggingPlans({ kind: 'accountCloudWatchRole', roleName: 'another-role' }),
       ),
     ).toThrow(EffectConflictError);
   });
