@@ -1,12 +1,13 @@
 /**
  * The IAM permissions of the remediation itself (API Gateway, WAFv2, CloudWatch Logs,
- * iam:PassRole), in one place: the member role holds them in every account, and the central
- * functions hold the same ones for the home account, where they act without assuming a role.
+ * iam:PassRole): the member role holds them in every account, and the central functions hold the
+ * same ones for the home account, where they act without assuming a role. What changing a stage
+ * needs is derived from the control catalog (each control's `iam` and its effects',
+ * remediators/controls/catalog.ts remediationIamStatements, docs/decisions/0016); this module
+ * turns that plain data into CDK PolicyStatements.
  *
  * API Gateway ARNs carry no account (`arn:aws:apigateway:{region}::/restapis/{id}`), so
- * resources are narrowed by path. An API id is always 10 characters: `??????????` keeps
- * UpdateRestApi / UpdateApi on the API itself, where `*` would also match every method,
- * integration and authorizer below it.
+ * resources are narrowed by path (remediators/core/iam.ts).
  */
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { CATALOG, remediationIamStatements, type Catalog } from '../remediators/controls/catalog.js';
