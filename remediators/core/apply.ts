@@ -39,7 +39,7 @@ import { PlanOperationError, planStage, settingChanges, type StagePlan } from '.
 import { ensurePrerequisites } from './prerequisites.js';
 import { readStageSnapshot } from './snapshot.js';
 import type { Control, ControlId, Evaluation, SettingChange, StageRef } from './types.js';
-import { sleepFor, stageLabel, verifyStage, type VerifyOptions } from './verify.js';
+import { sleepFor, stageLabel, verifyStage, type VerifyOptions, type VerifyResult } from './verify.js';
 
 export type { ActionName, ActionTaken } from './actions.js';
 
@@ -262,6 +262,12 @@ export interface RemediationDeps {
   readonly verify?: Omit<VerifyOptions, 'cache'>;
 }
 
+const OUTCOME_OF: Readonly<Record<VerifyResult['status'], RemediationOutcome>> = {
+  VERIFIED: 'REMEDIATED',
+  FAILING: 'UNVERIFIED',
+  GONE: 'RESOURCE_GONE',
+};
+
 /**
  * Plans, applies and verifies one stage with the given controls (bound to their parameters, in
  * catalog order: remediators/controls/catalog.ts bindControls).
@@ -349,11 +355,11 @@ export async function remediateStage(
   const changedControls = controls.filter((control) => changed.has(control.id));
   const verification = await verifyStage(ref, changedControls, clients, { ...deps.verify, cache });
   return finish({
-    outcome: verification.gone ? 'RESOURCE_GONE' : verification.verified ? 'REMEDIATED' : 'UNVERIFIED',
+    outcome: OUTCOME_OF[verification.status],
     evaluations: plan.evaluations,
-    evaluationsAfter: verification.evaluations,
+    evaluationsAfter: verification.status === 'GONE' ? [] : verification.evaluations,
     actions,
     changes,
-    verified: verification.verified,
+    verified: verification.status === 'VERIFIED',
   });
 }

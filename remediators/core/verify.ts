@@ -24,14 +24,17 @@ export interface VerifyOptions {
   readonly cache?: CoreCache;
 }
 
-export interface VerifyResult {
-  readonly verified: boolean;
-  readonly gone: boolean;
-  readonly evaluations: readonly Evaluation[];
-  /** Controls still failing after the last read. */
-  readonly failing: readonly ControlId[];
-  readonly reads: number;
-}
+/** What the last read showed: every control passing, some still failing, or the stage gone. */
+export type VerifyResult =
+  | { readonly status: 'VERIFIED'; readonly evaluations: readonly Evaluation[]; readonly reads: number }
+  | {
+      readonly status: 'FAILING';
+      readonly evaluations: readonly Evaluation[];
+      /** Controls still failing after the last read. */
+      readonly failing: readonly ControlId[];
+      readonly reads: number;
+    }
+  | { readonly status: 'GONE'; readonly reads: number };
 
 /**
  * Re-reads the stage and re-evaluates the controls. The account settings come from the cache
@@ -50,21 +53,20 @@ export async function verifyStage(
   let delay = options.initialDelayMs ?? 2_000;
   const ids = controls.map((control) => control.id);
   const parts = snapshotPartsFor(controls);
-  let last: VerifyResult = { verified: false, gone: false, evaluations: [], failing: ids, reads: 0 };
+  let last: VerifyResult = { status: 'FAILING', evaluations: [], failing: ids, reads: 0 };
   for (let read = 1; read <= attempts; read++) {
     if (read > 1) {
       await sleep(delay);
       delay *= 2;
     }
     const snapshot = await readStageSnapshot(ref, parts, clients, { cache: options.cache });
-    if (snapshot.status === 'GONE')
-      return { verified: false, gone: true, evaluations: [], failing: ids, reads: read };
+    if (snapshot.status === 'GONE') return { status: 'GONE', reads: read };
     const evaluations = controls.map((control) => control.evaluate(snapshot));
     const failing = evaluations
       .filter((evaluation) => evaluation.status === 'NON_COMPLIANT')
       .map((e) => e.controlId);
-    last = { verified: failing.length === 0, gone: false, evaluations, failing, reads: read };
-    if (last.verified) return last;
+    if (failing.length === 0) return { status: 'VERIFIED', evaluations, reads: read };
+    last = { status: 'FAILING', evaluations, failing, reads: read };
     logger.info('stage not yet verified; reading again', { stage: formatStageArn(ref), failing, read });
   }
   return last;

@@ -24,8 +24,8 @@ export function createVerifyHandler(deps: ConfigDeps & CoreClientsDeps) {
       await deps.coreClients(item.stage),
       { attempts: 1, cache: deps.coreCache },
     );
-    if (result.gone) return { status: 'GONE', evaluations: [] };
-    if (!result.verified) {
+    if (result.status === 'GONE') return { status: 'GONE', evaluations: [] };
+    if (result.status === 'FAILING') {
       const reasons = result.evaluations
         .filter((evaluation) => evaluation.status === 'NON_COMPLIANT')
         .map((evaluation) => `${evaluation.controlId}: ${evaluation.reason}`);

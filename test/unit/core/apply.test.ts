@@ -436,7 +436,7 @@ describe('verifyStage', () => {
       cache: createCoreCache(),
     });
 
-    expect(result).toMatchObject({ verified: true, gone: false, failing: [], reads: 3 });
+    expect(result).toMatchObject({ status: 'VERIFIED', reads: 3 });
     expect(waits).toEqual([100, 200]);
   });
 
@@ -450,8 +450,7 @@ describe('verifyStage', () => {
     });
 
     expect(result).toMatchObject({
-      verified: false,
-      gone: false,
+      status: 'FAILING',
       failing: ['APIGateway.3', 'APIGateway.4'],
       reads: 3,
     });
