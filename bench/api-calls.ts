@@ -15,7 +15,7 @@
 import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import { pathToFileURL } from 'node:url';
 import { ConfigSchema } from '../config/schema.js';
-import { baselineControlIds } from '../remediators/controls/catalog.js';
+import { baselineControlIds, bindControls } from '../remediators/controls/catalog.js';
 import { remediateStage, type RemediationResult } from '../remediators/core/apply.js';
 import { logger } from '../remediators/shared/powertools.js';
 import { createCoreCache } from '../remediators/core/cache.js';
@@ -59,12 +59,12 @@ async function measure(
   await moto.reset();
   const ref = await seed();
   for (let run = 0; run < runsBefore; run++) {
-    await remediateStage(ref, controlIds, config, {
+    await remediateStage(ref, bindControls(controlIds, config), config, {
       clients: motoClients(moto.endpoint),
       verify: { attempts: 1 },
     });
   }
-  const result = await remediateStage(ref, controlIds, config, {
+  const result = await remediateStage(ref, bindControls(controlIds, config), config, {
     clients: motoClients(moto.endpoint),
     cache: createCoreCache(),
     verify: { attempts: 1 },

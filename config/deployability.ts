@@ -22,7 +22,8 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { DEFAULT_CONTROL_MODES } from './defaults.js';
 import { formatPath } from './issues.js';
 import { SLACK_CHANNEL_ID_PATTERN, type RemediationConfig } from './schema.js';
-import { PARTITIONS, REMEDIABLE_CONTROL_IDS, type Partition } from '../remediators/core/types.js';
+import { FIXING_CONTROL_IDS } from '../remediators/controls/catalog.js';
+import { PARTITIONS, type Partition } from '../remediators/core/types.js';
 
 /** The CDK context keys a deployment reads (`-c key=value` or the `context` of cdk.json). */
 export const CONTEXT_KEYS = {
@@ -75,7 +76,7 @@ const contextKey = (key: string) => `context "${key}"`;
 /** Every place the configuration itself turns on `approve`, as `field=approve (why)`. */
 export function approveModeSources(config: RemediationConfig): string[] {
   const sources: string[] = [];
-  for (const controlId of REMEDIABLE_CONTROL_IDS) {
+  for (const controlId of FIXING_CONTROL_IDS) {
     const configured = config.controls[controlId];
     if (configured === 'approve') sources.push(`${formatPath(['controls', controlId])}=approve`);
     else if (configured === undefined && DEFAULT_CONTROL_MODES[controlId] === 'approve') {

@@ -10,7 +10,7 @@ type PathSegment = PropertyKey;
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
-/** `controls."APIGateway.1"`, `baseline.webAcl.managedRuleGroups[0]`, `(top level)` for the root. */
+/** `controls."APIGateway.1"`, `resources.webAcl.managedRuleGroups[0]`, `(top level)` for the root. */
 export function formatPath(path: readonly PathSegment[]): string {
   if (path.length === 0) return '(top level)';
   return path

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describeIssues } from './issues.js';
+import { baselineSectionProblem } from './moved-fields.js';
 import { ConfigSchema, type RemediationConfig } from './schema.js';
 
 /** The deployed configuration file, next to this module. */
@@ -25,6 +26,8 @@ export class ConfigError extends Error {
 
 /** Validates an already-parsed JSON value; `sourceName` (usually the file path) prefixes every error. */
 export function parseConfig(raw: unknown, sourceName: string): RemediationConfig {
+  const moved = baselineSectionProblem(raw);
+  if (moved !== undefined) throw new ConfigError(sourceName, [moved]);
   const result = ConfigSchema.safeParse(raw);
   if (!result.success) {
     throw new ConfigError(sourceName, describeIssues(ConfigSchema, result.error.issues, raw));

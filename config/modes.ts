@@ -10,9 +10,9 @@
  * the service does. Report-only controls are never changed: auto or approve on them means notify.
  * Dry run: `accounts.<id>.dryRun` when set, else the global `dryRun`.
  */
-import { DEFAULT_CONTROL_MODES } from './defaults.js';
 import { CONTROL_MODES, type ControlMode, type RemediationConfig } from './schema.js';
-import { REPORT_ONLY_CONTROL_IDS, type ControlId } from '../remediators/core/types.js';
+import { REPORTING_CONTROL_IDS, getControl } from '../remediators/controls/catalog.js';
+import type { ControlId } from '../remediators/core/types.js';
 
 export type ModeSource = 'stageTag' | 'apiTag' | 'account' | 'config' | 'default';
 
@@ -41,7 +41,7 @@ interface Candidate {
   readonly value: string | undefined;
 }
 
-const REPORT_ONLY: ReadonlySet<ControlId> = new Set(REPORT_ONLY_CONTROL_IDS);
+const REPORT_ONLY: ReadonlySet<string> = new Set(REPORTING_CONTROL_IDS);
 
 function isControlMode(value: string): value is ControlMode {
   return (CONTROL_MODES as readonly string[]).includes(value);
@@ -64,16 +64,19 @@ function tagCandidates(
 /** Every rule that may override the built-in default, highest precedence first. */
 function overridesFor(config: RemediationConfig, target: ModeTarget, controlId: ControlId): Candidate[] {
   const account = config.accounts[target.account];
+  // Keyed by the catalog's ids; an id the catalog does not know has no entry (getControl rejects it).
+  const accountModes: Readonly<Record<string, ControlMode | undefined>> = account?.controls ?? {};
+  const configModes: Readonly<Record<string, ControlMode | undefined>> = config.controls;
   return [
     ...tagCandidates('stageTag', target.stageTags, config.tags.modeKey, controlId),
     ...tagCandidates('apiTag', target.apiTags, config.tags.modeKey, controlId),
     {
       source: 'account',
       rule: `accounts."${target.account}".controls."${controlId}"`,
-      value: account?.controls?.[controlId],
+      value: accountModes[controlId],
     },
     { source: 'account', rule: `accounts."${target.account}".mode`, value: account?.mode },
-    { source: 'config', rule: `controls."${controlId}"`, value: config.controls[controlId] },
+    { source: 'config', rule: `controls."${controlId}"`, value: configModes[controlId] },
   ];
 }
 
@@ -100,12 +103,21 @@ function resolveOne(
     return { mode: value, source: candidate.source, rule: candidate.rule, dryRun, notes };
   }
   return {
-    mode: DEFAULT_CONTROL_MODES[controlId],
+    mode: getControl(controlId).defaultMode,
     source: 'default',
     rule: 'built-in default',
     dryRun,
     notes,
   };
+}
+
+/** The mode of one control for one stage. */
+export function resolveMode(
+  config: RemediationConfig,
+  target: ModeTarget,
+  controlId: ControlId,
+): ResolvedMode {
+  return resolveOne(config, target, controlId, config.accounts[target.account]?.dryRun ?? config.dryRun);
 }
 
 /** The mode of each requested control for one stage. */

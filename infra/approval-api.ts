@@ -80,19 +80,21 @@ export const APPROVAL_API_STAGE = 'prod';
  * Humans click a few buttons a day: a low stage limit, always within the baseline the
  * service enforces (Baseline.StageThrottling), so a flood is throttled before it costs anything.
  */
-export function approvalApiThrottling(baseline: RemediationConfig['baseline']): {
+export function approvalApiThrottling(
+  throttling: RemediationConfig['parameters']['Baseline.StageThrottling'],
+): {
   rateLimit: number;
   burstLimit: number;
 } {
   return {
-    rateLimit: Math.min(10, baseline.throttling.rateLimit),
-    burstLimit: Math.min(20, baseline.throttling.burstLimit),
+    rateLimit: Math.min(10, throttling.rateLimit),
+    burstLimit: Math.min(20, throttling.burstLimit),
   };
 }
 
-/** The baseline web ACL rules (config.baseline.webAcl): AWS managed rule groups plus a per-IP rate rule. */
+/** The baseline web ACL rules (config.resources.webAcl): AWS managed rule groups plus a per-IP rate rule. */
 export function baselineWebAclRules(
-  webAcl: RemediationConfig['baseline']['webAcl'],
+  webAcl: RemediationConfig['resources']['webAcl'],
 ): CfnWebACL.RuleProperty[] {
   const visibility = (metricName: string): CfnWebACL.VisibilityConfigProperty => ({
     cloudWatchMetricsEnabled: true,
@@ -129,7 +131,7 @@ export const APPROVAL_API_COUNTED_CRS_RULES = ['SizeRestrictions_BODY'] as const
 
 /** The baseline rules as the approval API uses them: Slack's large interactivity bodies pass the CRS. */
 export function approvalWebAclRules(
-  webAcl: RemediationConfig['baseline']['webAcl'],
+  webAcl: RemediationConfig['resources']['webAcl'],
 ): CfnWebACL.RuleProperty[] {
   return baselineWebAclRules(webAcl).map((rule) =>
     rule.name === 'AWSManagedRulesCommonRuleSet'
@@ -177,7 +179,7 @@ export class ApprovalApi extends Construct {
   constructor(scope: Construct, id: string, props: ApprovalApiProps) {
     super(scope, id);
     const { config } = props;
-    const throttling = approvalApiThrottling(config.baseline);
+    const throttling = approvalApiThrottling(config.parameters['Baseline.StageThrottling']);
 
     this.accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: props.retention,
@@ -193,7 +195,9 @@ export class ApprovalApi extends Construct {
       deployOptions: {
         stageName: APPROVAL_API_STAGE,
         loggingLevel:
-          config.baseline.executionLogLevel === 'INFO' ? MethodLoggingLevel.INFO : MethodLoggingLevel.ERROR,
+          config.parameters['APIGateway.1'].executionLogLevel === 'INFO'
+            ? MethodLoggingLevel.INFO
+            : MethodLoggingLevel.ERROR,
         // Request bodies carry Slack payloads and link signatures: never in the logs.
         dataTraceEnabled: false,
         metricsEnabled: true,
@@ -201,13 +205,13 @@ export class ApprovalApi extends Construct {
         throttlingRateLimit: throttling.rateLimit,
         throttlingBurstLimit: throttling.burstLimit,
         accessLogDestination: new LogGroupLogDestination(this.accessLogs),
-        accessLogFormat: AccessLogFormat.custom(config.baseline.accessLogs.format),
+        accessLogFormat: AccessLogFormat.custom(config.parameters['Baseline.RestAccessLogging'].format),
       },
     });
     this.baseUrl = `https://${this.api.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}/${APPROVAL_API_STAGE}`;
 
     this.webAcl = new CfnWebACL(this, 'WebAcl', {
-      name: `${config.baseline.webAcl.name}-approvals`,
+      name: `${config.resources.webAcl.name}-approvals`,
       description: 'The apigw-remediation baseline rules, protecting its own approval API',
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
@@ -216,7 +220,7 @@ export class ApprovalApi extends Construct {
         metricName: 'apigw-remediation-approvals',
         sampledRequestsEnabled: true,
       },
-      rules: approvalWebAclRules(config.baseline.webAcl),
+      rules: approvalWebAclRules(config.resources.webAcl),
     });
     new CfnWebACLAssociation(this, 'WebAclAssociation', {
       resourceArn: this.api.deploymentStage.stageArn,

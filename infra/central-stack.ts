@@ -99,7 +99,7 @@ export class CentralStack extends Stack {
     super(scope, id, { ...props, env: { ...props.env, region: props.region } });
     const { config, projectRoot, region } = props;
     // One retention for every log the service keeps (the configured access-log retention).
-    const retention = logRetention(config.baseline.accessLogs.retentionDays);
+    const retention = logRetention(config.resources.accessLogGroups.retentionDays);
 
     for (const writer of API_GATEWAY_WRITER_TASKS) {
       if (!TASKS.some((task) => task.substitution === writer)) {
@@ -244,7 +244,7 @@ export class CentralStack extends Stack {
       }
       if (readsApiGateway) {
         const statementsFor = (partition: string, account: string) => {
-          const scope = { partition, account, baseline: config.baseline };
+          const scope = { partition, account, resources: config.resources };
           return [...remediationReadStatements(scope), ...(writer ? remediationWriteStatements(scope) : [])];
         };
         for (const statement of statementsFor(Aws.PARTITION, Aws.ACCOUNT_ID)) {

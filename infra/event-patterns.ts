@@ -5,7 +5,7 @@
  * Shapes: ../shared/fixtures/events and design.md §4.
  */
 import type { EventPattern } from 'aws-cdk-lib/aws-events';
-import { CONTROL_IDS } from '../remediators/core/types.js';
+import { CONTROL_IDS } from '../remediators/controls/catalog.js';
 
 /** An EventBridge pattern: nested objects whose leaves are arrays of values or filters. */
 export interface EventPatternJson {

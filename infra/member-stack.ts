@@ -91,7 +91,7 @@ export class MemberStack extends Stack {
         `arn:${Aws.PARTITION}:iam::${centralAccountId.valueAsString}:role/${centralTaskRoleNamePattern(task)}`,
     );
 
-    const homeAccount = { partition: Aws.PARTITION, account: Aws.ACCOUNT_ID, baseline: config.baseline };
+    const homeAccount = { partition: Aws.PARTITION, account: Aws.ACCOUNT_ID, resources: config.resources };
     this.memberRole = new Role(this, 'MemberRole', {
       roleName: config.crossAccount.memberRoleName,
       description: 'Assumed by the apigw-remediation central functions to read and fix API Gateway stages',
@@ -114,7 +114,7 @@ export class MemberStack extends Stack {
         }),
       },
     });
-    const nagScope = { partition: NAG_PARTITION, account: NAG_ACCOUNT, baseline: config.baseline };
+    const nagScope = { partition: NAG_PARTITION, account: NAG_ACCOUNT, resources: config.resources };
     acknowledgeAll(
       this.memberRole,
       wildcardFindings([
@@ -126,7 +126,7 @@ export class MemberStack extends Stack {
     );
 
     this.cloudWatchRole = new Role(this, 'ApiGatewayCloudWatchRole', {
-      roleName: config.baseline.cloudWatchRoleName,
+      roleName: config.resources.cloudWatchRole.name,
       description: 'Lets API Gateway write execution and access logs to CloudWatch Logs (account setting)',
       assumedBy: new ServicePrincipal('apigateway.amazonaws.com'),
       managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName(PUSH_TO_CLOUDWATCH_LOGS_POLICY)],

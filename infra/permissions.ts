@@ -1,23 +1,25 @@
 /**
  * The IAM permissions of the remediation itself (API Gateway, WAFv2, CloudWatch Logs,
- * iam:PassRole), in one place: the member role holds them in every account, and the central
- * functions hold the same ones for the home account, where they act without assuming a role.
+ * iam:PassRole): the member role holds them in every account, and the central functions hold the
+ * same ones for the home account, where they act without assuming a role. What changing a stage
+ * needs is derived from the control catalog (each control's `iam` and its effects',
+ * remediators/controls/catalog.ts remediationIamStatements, docs/decisions/0016); this module
+ * turns that plain data into CDK PolicyStatements.
  *
  * API Gateway ARNs carry no account (`arn:aws:apigateway:{region}::/restapis/{id}`), so
- * resources are narrowed by path. An API id is always 10 characters: `??????????` keeps
- * UpdateRestApi / UpdateApi on the API itself, where `*` would also match every method,
- * integration and authorizer below it.
+ * resources are narrowed by path (remediators/core/iam.ts).
  */
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { BaselineConfig } from '../config/schema.js';
+import { CATALOG, remediationIamStatements, type Catalog } from '../remediators/controls/catalog.js';
+import type { ResourceSettings } from '../remediators/controls/resources.js';
+import { apiGatewayArn, type IamStatement } from '../remediators/core/iam.js';
 
 export interface RemediationScope {
   readonly partition: string;
   readonly account: string;
-  readonly baseline: Pick<BaselineConfig, 'accessLogs' | 'webAcl' | 'cloudWatchRoleName'>;
+  /** The configuration's `resources`: the names the statements are scoped to. */
+  readonly resources: ResourceSettings;
 }
-
-const API_ID = '??????????';
 
 /** Why the wildcards left in these statements are acceptable (cdk-nag AwsSolutions-IAM5). */
 export const REMEDIATION_WILDCARDS_REASON =
@@ -30,142 +32,45 @@ export const REMEDIATION_WILDCARDS_REASON =
   'stage may be in.';
 
 /**
- * What a web ACL may reference, in the account's regional scope (SAR ARN formats
- * `{scope}/managedruleset/{name}/{id}`, `{scope}/rulegroup/…`, `{scope}/ipset/…`,
- * `{scope}/regexpatternset/…`). `managedruleset/*` also matches the name-less ARN AWS checks.
- */
-export function wafReferencedResourceArns(partition: string, account: string): string[] {
-  return ['managedruleset/*', 'rulegroup/*/*', 'ipset/*/*', 'regexpatternset/*/*'].map(
-    (path) => `arn:${partition}:wafv2:*:${account}:regional/${path}`,
-  );
-}
-
-function apiGateway(partition: string, path: string): string {
-  return `arn:${partition}:apigateway:*::${path}`;
-}
-
-/**
  * What reading a stage (snapshot, expand, decide, verify) needs: GET only. The stage's web ACL
  * (`webAclArn`) and tags come with GetStage / GetRestApi / GetApi, so neither WAF read actions nor
  * the `/tags` resource are needed.
  */
 export function remediationReadStatements({
   partition,
-}: Omit<RemediationScope, 'baseline' | 'account'>): PolicyStatement[] {
+}: Omit<RemediationScope, 'resources' | 'account'>): PolicyStatement[] {
   return [
     new PolicyStatement({
       sid: 'ReadApiGateway',
       effect: Effect.ALLOW,
       actions: ['apigateway:GET'],
       resources: ['/restapis/*', '/apis/*', '/account', '/domainnames', '/domainnames/*'].map((path) =>
-        apiGateway(partition, path),
+        apiGatewayArn(partition, path),
       ),
     }),
   ];
 }
 
-/** What changing a stage needs, on top of {@link remediationReadStatements}. */
-export function remediationWriteStatements({
-  partition,
-  account,
-  baseline,
-}: RemediationScope): PolicyStatement[] {
-  const webAclArn = `arn:${partition}:wafv2:*:${account}:regional/webacl/${baseline.webAcl.name}/*`;
-  const logGroupArns = [
-    baseline.accessLogs.logGroupNamePrefix,
-    // HTTP stages' access log groups live under /aws/vendedlogs/ (remediators/controls/stage-settings.ts).
-    baseline.accessLogs.httpLogGroupNamePrefix,
-  ].map((prefix) => `arn:${partition}:logs:*:${account}:log-group:${prefix}/*`);
-  return [
-    new PolicyStatement({
-      sid: 'UpdateStagesAndApis',
-      effect: Effect.ALLOW,
-      actions: ['apigateway:PATCH'],
-      resources: [
-        `/restapis/${API_ID}`,
-        `/restapis/${API_ID}/stages/*`,
-        `/apis/${API_ID}`,
-        `/apis/${API_ID}/stages/*`,
-        '/account',
-      ].map((path) => apiGateway(partition, path)),
-    }),
-    new PolicyStatement({
-      // V2 stages without autoDeploy only: REST stages take API-level changes with the stage update
-      // and are never redeployed (remediators/core/apply.ts createDeployment).
-      sid: 'Redeploy',
-      effect: Effect.ALLOW,
-      actions: ['apigateway:POST'],
-      resources: [apiGateway(partition, `/apis/${API_ID}/deployments`)],
-    }),
-    new PolicyStatement({
-      sid: 'AssociateBaselineWebAcl',
-      effect: Effect.ALLOW,
-      actions: ['wafv2:AssociateWebACL', 'apigateway:SetWebACL'],
-      resources: [webAclArn, apiGateway(partition, `/restapis/${API_ID}/stages/*`)],
-    }),
-    new PolicyStatement({
-      // CreateWebACL is authorized on the web ACL and on every rule set, rule group, IP set and regex
-      // pattern set it references (IAM service authorization reference, AWS WAF V2 actions table:
-      // webacl*, managedruleset, rulegroup, ipset, regexpatternset). The baseline's AWS managed rule
-      // groups are checked as `…:regional/managedruleset/…` in the web ACL's account (AWS's
-      // AccessDenied names `…:regional/managedruleset/`, aws-samples/amazon-cloudfront-waf-secretsmanager#3),
-      // so the references are granted for the account's regional scope only.
-      sid: 'CreateBaselineWebAcl',
-      effect: Effect.ALLOW,
-      actions: ['wafv2:CreateWebACL'],
-      resources: [webAclArn, ...wafReferencedResourceArns(partition, account)],
-    }),
-    new PolicyStatement({
-      sid: 'TagBaselineWebAcl',
-      effect: Effect.ALLOW,
-      actions: ['wafv2:TagResource'],
-      resources: [webAclArn],
-    }),
-    new PolicyStatement({
-      // ListWebACLs has no resource type in the IAM service authorization reference.
-      sid: 'FindBaselineWebAcl',
-      effect: Effect.ALLOW,
-      actions: ['wafv2:ListWebACLs'],
-      resources: ['*'],
-    }),
-    new PolicyStatement({
-      sid: 'AccessLogGroups',
-      effect: Effect.ALLOW,
-      actions: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy', 'logs:TagResource', 'logs:TagLogGroup'],
-      resources: logGroupArns,
-    }),
-    new PolicyStatement({
-      // DescribeLogGroups has no resource type in the IAM service authorization reference: a
-      // statement naming log groups does not match it; only `*` does.
-      sid: 'FindAccessLogGroups',
-      effect: Effect.ALLOW,
-      actions: ['logs:DescribeLogGroups'],
-      resources: ['*'],
-    }),
-    new PolicyStatement({
-      // The caller of a V2 UpdateStage with AccessLogSettings needs these (API Gateway developer
-      // guide, "Permissions to activate logging" for HTTP APIs); they have no resource type.
-      sid: 'V2AccessLogDelivery',
-      effect: Effect.ALLOW,
-      actions: [
-        'logs:CreateLogDelivery',
-        'logs:GetLogDelivery',
-        'logs:UpdateLogDelivery',
-        'logs:DeleteLogDelivery',
-        'logs:ListLogDeliveries',
-        'logs:PutResourcePolicy',
-        'logs:DescribeResourcePolicies',
-      ],
-      resources: ['*'],
-    }),
-    new PolicyStatement({
-      sid: 'PassApiGatewayCloudWatchRole',
-      effect: Effect.ALLOW,
-      actions: ['iam:PassRole'],
-      resources: [`arn:${partition}:iam::${account}:role/${baseline.cloudWatchRoleName}`],
-      conditions: { StringEquals: { 'iam:PassedToService': 'apigateway.amazonaws.com' } },
-    }),
-  ];
+/** A statement of the catalog (plain data) as a CDK PolicyStatement. */
+export function toPolicyStatement(statement: IamStatement): PolicyStatement {
+  return new PolicyStatement({
+    sid: statement.sid,
+    effect: Effect.ALLOW,
+    actions: [...statement.actions],
+    resources: [...statement.resources],
+    ...(statement.conditions === undefined ? {} : { conditions: statement.conditions }),
+  });
+}
+
+/**
+ * What changing a stage needs, on top of {@link remediationReadStatements}: derived from the
+ * control catalog (each control's `iam` and its effects', remediators/controls/catalog.ts).
+ */
+export function remediationWriteStatements(
+  scope: RemediationScope,
+  catalog: Catalog = CATALOG,
+): PolicyStatement[] {
+  return remediationIamStatements(scope, catalog).map(toPolicyStatement);
 }
 
 /**
@@ -177,7 +82,7 @@ export function remediationWriteStatements({
 export function securityHubImportStatement({
   partition,
   account,
-}: Omit<RemediationScope, 'baseline'>): PolicyStatement {
+}: Omit<RemediationScope, 'resources'>): PolicyStatement {
   return new PolicyStatement({
     sid: 'ImportOwnFindings',
     effect: Effect.ALLOW,

@@ -8,7 +8,8 @@
  * emulate: those calls are captured (see test/workflow/harness.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { CONTROL_IDS, REMEDIABLE_CONTROL_IDS, type StageRef } from '../remediators/core/types.js';
+import { CATALOG } from '../remediators/controls/catalog.js';
+import type { StageRef } from '../remediators/core/types.js';
 import { describeChange, driftEvaluations } from '../remediators/workflow/outcome.js';
 import { seedInsecureHttpStage, seedInsecureRestStage } from '../test/helpers/insecure-apis.js';
 import { startMoto } from '../test/helpers/moto.js';
@@ -17,10 +18,7 @@ import { createWorkflowHarness } from '../test/workflow/harness.js';
 /** Every remediable control automatic, report-only ones notify: the demo shows the fixes. */
 const DEMO_CONFIG = {
   controls: Object.fromEntries(
-    CONTROL_IDS.map((id) => [
-      id,
-      (REMEDIABLE_CONTROL_IDS as readonly string[]).includes(id) ? 'auto' : 'notify',
-    ]),
+    CATALOG.map((control) => [control.id, control.kind === 'fixing' ? 'auto' : 'notify']),
   ),
 };
 

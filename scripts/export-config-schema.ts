@@ -6,16 +6,22 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
 import * as z from 'zod';
-import { ConfigSchema } from '../config/schema.js';
+import { ConfigSchema, configSchemaOf } from '../config/schema.js';
+import type { Catalog } from '../remediators/controls/catalog.js';
 
 export const CONFIG_SCHEMA_PATH = fileURLToPath(
   new URL('../config/remediation.schema.json', import.meta.url),
 );
 
-/** The JSON Schema text, formatted with the project's Prettier settings as the committed file is. */
-export async function configJsonSchemaText(): Promise<string> {
+/**
+ * The JSON Schema text, formatted with the project's Prettier settings as the committed file is;
+ * for the production catalog unless another is given (its controls and parameters come from it).
+ */
+export async function configJsonSchemaText(catalog?: Catalog): Promise<string> {
   // io 'input': the file is what people write, so fields with defaults are optional.
-  const schema = z.toJSONSchema(ConfigSchema, { io: 'input' });
+  const schema = z.toJSONSchema(catalog === undefined ? ConfigSchema : configSchemaOf(catalog), {
+    io: 'input',
+  });
   const text = JSON.stringify({ ...schema, title: 'apigw-remediation configuration' });
   return format(text, { ...(await resolveConfig(CONFIG_SCHEMA_PATH)), parser: 'json' });
 }

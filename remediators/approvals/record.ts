@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { CONTROL_IDS } from '../core/types.js';
+import { ControlIdSchema } from '../controls/catalog.js';
 import type { ApprovalDecision, ApprovalRequest } from './contract.js';
 
 const isoTime = z.iso.datetime({ offset: true });
@@ -21,11 +21,11 @@ export const ApprovalRequestSchema = z.object({
   apiId: z.string().min(1),
   apiName: z.string(),
   stageName: z.string().min(1),
-  controls: z.array(z.enum(CONTROL_IDS)).min(1).readonly(),
+  controls: z.array(ControlIdSchema).min(1).readonly(),
   changes: z
     .array(
       z.object({
-        controlId: z.enum(CONTROL_IDS),
+        controlId: ControlIdSchema,
         setting: z.string().min(1),
         before: settingValue,
         after: settingValue,

@@ -3,10 +3,11 @@
  * every method (AWS Config rule api-gw-execution-logging-enabled). HTTP APIs have no
  * execution logs, so the control does not apply to them.
  */
-import type { BaselineConfig } from '../../config/schema.js';
+import * as z from 'zod';
 import type { PlannedChange, RestStageSnapshot, V2StageSnapshot } from '../core/types.js';
 import { defineControl, inspectionOf } from './define-control.js';
-import type { Inspection } from './define-control.js';
+import type { ControlContext, Inspection } from './define-control.js';
+import { restStagePatchStatement, v2StagePatchStatement } from './iam.js';
 import {
   PASSING_LOG_LEVELS,
   STAGE_WIDE_KEY,
@@ -25,7 +26,15 @@ function passes(level: string): boolean {
   return PASSING_LOG_LEVELS.includes(level);
 }
 
-function inspectRest(snapshot: RestStageSnapshot, baseline: BaselineConfig): Inspection {
+const Params = z
+  .object({
+    /** The execution log level to set (ERROR or INFO both pass the control). */
+    executionLogLevel: z.enum(['ERROR', 'INFO']).default('ERROR'),
+  })
+  .strict();
+type Context = ControlContext<z.output<typeof Params>>;
+
+function inspectRest(snapshot: RestStageSnapshot, { params }: Context): Inspection {
   const { methodSettings } = snapshot.stage;
   const stageWideLevel = methodSettings[STAGE_WIDE_KEY]?.loggingLevel;
   const problems: string[] = [];
@@ -36,13 +45,13 @@ function inspectRest(snapshot: RestStageSnapshot, baseline: BaselineConfig): Ins
       change: {
         setting: methodSettingName(key, 'loggingLevel'),
         before: before ?? null,
-        after: baseline.executionLogLevel,
+        after: params.executionLogLevel,
       },
       operation: {
         kind: 'restStagePatch',
         op: 'replace',
         path: methodSettingPatchPath(key, 'logging/loglevel'),
-        value: baseline.executionLogLevel,
+        value: params.executionLogLevel,
       },
     });
   };
@@ -73,7 +82,7 @@ function inspectRest(snapshot: RestStageSnapshot, baseline: BaselineConfig): Ins
   );
 }
 
-function inspectWebSocket(snapshot: V2StageSnapshot, baseline: BaselineConfig): Inspection {
+function inspectWebSocket(snapshot: V2StageSnapshot, { params }: Context): Inspection {
   const { defaultRouteSettings, routeSettings } = snapshot.stage;
   const defaultLevel = defaultRouteSettings.loggingLevel;
   const problems: string[] = [];
@@ -89,13 +98,13 @@ function inspectWebSocket(snapshot: V2StageSnapshot, baseline: BaselineConfig): 
       change: {
         setting: 'defaultRouteSettings.loggingLevel',
         before: defaultLevel ?? null,
-        after: baseline.executionLogLevel,
+        after: params.executionLogLevel,
       },
       operation: {
         kind: 'v2RouteSetting',
         scope: 'default',
         field: 'LoggingLevel',
-        value: baseline.executionLogLevel,
+        value: params.executionLogLevel,
       },
     });
   }
@@ -110,13 +119,13 @@ function inspectWebSocket(snapshot: V2StageSnapshot, baseline: BaselineConfig): 
       change: {
         setting: `routeSettings[${routeKey}].loggingLevel`,
         before: ownLevel,
-        after: baseline.executionLogLevel,
+        after: params.executionLogLevel,
       },
       operation: {
         kind: 'v2RouteSetting',
         scope: { routeKey },
         field: 'LoggingLevel',
-        value: baseline.executionLogLevel,
+        value: params.executionLogLevel,
       },
     });
   }
@@ -133,10 +142,15 @@ export const apiGateway1ExecutionLogging = defineControl({
   id: 'APIGateway.1',
   title: 'API Gateway REST and WebSocket API execution logging should be enabled',
   appliesTo: ['REST', 'WEBSOCKET'],
-  remediation: 'auto-fixable',
+  kind: 'fixing',
+  defaultMode: 'auto',
+  params: Params,
   needs: ['stage', 'api', 'account'],
   inspectRest,
   inspectV2: inspectWebSocket,
-  prerequisites: cloudWatchRolePrerequisite,
+  effects: ['accountCloudWatchRole'],
+  prerequisites: (snapshot, { resources }) => cloudWatchRolePrerequisite(snapshot, resources),
   redeploy: () => false,
+  iam: (scope) => [restStagePatchStatement(scope), v2StagePatchStatement(scope)],
+  docs: { redeploy: 'no', prerequisites: 'account CloudWatch role' },
 });

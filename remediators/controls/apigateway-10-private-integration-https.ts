@@ -7,7 +7,7 @@
  * the VPC link serves TLS with a certificate for that name.
  */
 import type { V2StageSnapshot } from '../core/types.js';
-import { defineControl, inspectionOf, requirePart } from './define-control.js';
+import { NO_PARAMS, defineControl, inspectionOf, requirePart } from './define-control.js';
 import type { Inspection } from './define-control.js';
 import { compareCodePoints } from './stage-settings.js';
 
@@ -38,7 +38,9 @@ export const apiGateway10PrivateIntegrationHttps = defineControl({
   id: CONTROL_ID,
   title: 'API Gateway V2 integrations should use HTTPS for private connections',
   appliesTo: ['HTTP'],
-  remediation: 'report',
+  kind: 'reporting',
+  defaultMode: 'notify',
+  params: NO_PARAMS,
   needs: ['stage', 'api', 'integrations'],
   inspectV2,
 });

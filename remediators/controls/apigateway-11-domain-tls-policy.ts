@@ -7,7 +7,7 @@
  * clients that only speak TLS 1.0/1.1, so the domain owner must decide.
  */
 import type { StageSnapshot } from '../core/types.js';
-import { defineControl, inspectionOf, requirePart } from './define-control.js';
+import { NO_PARAMS, defineControl, inspectionOf, requirePart } from './define-control.js';
 import type { Inspection } from './define-control.js';
 import { compareCodePoints } from './stage-settings.js';
 
@@ -38,7 +38,9 @@ export const apiGateway11DomainTlsPolicy = defineControl({
   id: CONTROL_ID,
   title: 'API Gateway domain names should use recommended security policies',
   appliesTo: ['REST', 'HTTP', 'WEBSOCKET'],
-  remediation: 'report',
+  kind: 'reporting',
+  defaultMode: 'notify',
+  params: NO_PARAMS,
   needs: ['stage', 'api', 'customDomains'],
   inspectRest: inspect,
   inspectV2: inspect,

@@ -4,7 +4,7 @@
  * is set up to verify it, and the certificate API is a write the backend owner must plan.
  */
 import type { RestStageSnapshot } from '../core/types.js';
-import { defineControl } from './define-control.js';
+import { NO_PARAMS, defineControl } from './define-control.js';
 import type { Inspection } from './define-control.js';
 
 function inspectRest(snapshot: RestStageSnapshot): Inspection {
@@ -30,7 +30,9 @@ export const apiGateway2ClientCertificate = defineControl({
   title:
     'API Gateway REST API stages should be configured to use SSL certificates for backend authentication',
   appliesTo: ['REST'],
-  remediation: 'report',
+  kind: 'reporting',
+  defaultMode: 'notify',
+  params: NO_PARAMS,
   needs: ['stage', 'api'],
   inspectRest,
 });

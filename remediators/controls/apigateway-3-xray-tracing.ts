@@ -1,6 +1,7 @@
 /** APIGateway.3: REST stages must have AWS X-Ray active tracing (AWS Config rule api-gw-xray-enabled). */
 import type { RestStageSnapshot } from '../core/types.js';
-import { defineControl } from './define-control.js';
+import { restStagePatchStatement } from './iam.js';
+import { NO_PARAMS, defineControl } from './define-control.js';
 import type { Inspection } from './define-control.js';
 
 function inspectRest(snapshot: RestStageSnapshot): Inspection {
@@ -23,7 +24,11 @@ export const apiGateway3XRayTracing = defineControl({
   id: 'APIGateway.3',
   title: 'API Gateway REST API stages should have AWS X-Ray tracing enabled',
   appliesTo: ['REST'],
-  remediation: 'auto-fixable',
+  kind: 'fixing',
+  defaultMode: 'auto',
+  params: NO_PARAMS,
   needs: ['stage', 'api'],
   inspectRest,
+  iam: (scope) => [restStagePatchStatement(scope)],
+  docs: { redeploy: 'no', prerequisites: '—' },
 });

@@ -5,13 +5,14 @@
  * groups count before they block (baseline-web-acl.ts), and the planned change says which rules
  * block and which only count.
  */
-import type { BaselineConfig } from '../../config/schema.js';
+import { webAclArnPattern } from '../core/effects/web-acl.js';
+import { API_ID_PATTERN, apiGatewayArn } from '../core/iam.js';
 import type { RestStageSnapshot } from '../core/types.js';
-import { describeBaselineWebAcl } from './baseline-web-acl.js';
-import { defineControl } from './define-control.js';
-import type { Inspection } from './define-control.js';
+import { baselineWebAclEffect, describeBaselineWebAcl } from './baseline-web-acl.js';
+import { NO_PARAMS, defineControl } from './define-control.js';
+import type { ControlContext, Inspection } from './define-control.js';
 
-function inspectRest(snapshot: RestStageSnapshot, baseline: BaselineConfig): Inspection {
+function inspectRest(snapshot: RestStageSnapshot, { resources }: ControlContext<unknown>): Inspection {
   const { webAclArn } = snapshot.stage;
   if (webAclArn) {
     return { compliant: true, reason: `the stage is protected by web ACL ${webAclArn}` };
@@ -24,7 +25,7 @@ function inspectRest(snapshot: RestStageSnapshot, baseline: BaselineConfig): Ins
     changes: [
       {
         // The approver reads which rules block and which only count (baseline-web-acl.ts).
-        change: { setting: 'webAclArn', before: null, after: describeBaselineWebAcl(baseline) },
+        change: { setting: 'webAclArn', before: null, after: describeBaselineWebAcl(resources.webAcl) },
         operation: { kind: 'associateBaselineWebAcl' },
       },
     ],
@@ -35,8 +36,23 @@ export const apiGateway4Waf = defineControl({
   id: 'APIGateway.4',
   title: 'API Gateway should be associated with a WAF Web ACL',
   appliesTo: ['REST'],
-  remediation: 'auto-fixable',
+  kind: 'fixing',
+  // A web ACL can block a client's traffic: a human decides.
+  defaultMode: 'approve',
+  params: NO_PARAMS,
   needs: ['stage', 'api'],
   inspectRest,
-  prerequisites: () => ['baselineWebAcl'],
+  effects: ['webAcl'],
+  prerequisites: (_snapshot, { resources }) => [baselineWebAclEffect(resources)],
+  iam: (scope) => [
+    {
+      sid: 'AssociateBaselineWebAcl',
+      actions: ['wafv2:AssociateWebACL', 'apigateway:SetWebACL'],
+      resources: [
+        webAclArnPattern(scope, scope.resources.webAcl.name),
+        apiGatewayArn(scope.partition, `/restapis/${API_ID_PATTERN}/stages/*`),
+      ],
+    },
+  ],
+  docs: { redeploy: 'no', prerequisites: 'baseline web ACL' },
 });

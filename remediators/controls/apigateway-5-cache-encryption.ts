@@ -11,7 +11,8 @@
  * fixed, which also covers every other method inheriting from it.
  */
 import type { PlannedChange, RestMethodSettings, RestStageSnapshot } from '../core/types.js';
-import { defineControl, inspectionOf } from './define-control.js';
+import { restStagePatchStatement } from './iam.js';
+import { NO_PARAMS, defineControl, inspectionOf } from './define-control.js';
 import type { Inspection } from './define-control.js';
 import {
   STAGE_WIDE_KEY,
@@ -87,7 +88,11 @@ export const apiGateway5CacheEncryption = defineControl({
   id: 'APIGateway.5',
   title: 'API Gateway REST API cache data should be encrypted at rest',
   appliesTo: ['REST'],
-  remediation: 'auto-fixable',
+  kind: 'fixing',
+  defaultMode: 'auto',
+  params: NO_PARAMS,
   needs: ['stage', 'api'],
   inspectRest,
+  iam: (scope) => [restStagePatchStatement(scope)],
+  docs: { redeploy: 'no', prerequisites: '—' },
 });

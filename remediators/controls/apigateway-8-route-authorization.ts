@@ -9,14 +9,14 @@
  * Report only: adding authorization to a route breaks every client that calls it today.
  */
 import type { Protocol, V2StageSnapshot } from '../core/types.js';
-import { defineControl, inspectionOf, requirePart } from './define-control.js';
+import { NO_PARAMS, defineControl, inspectionOf, requirePart } from './define-control.js';
 import type { Inspection } from './define-control.js';
 import { compareCodePoints } from './stage-settings.js';
 
 const CONTROL_ID = 'APIGateway.8';
 const WEBSOCKET_CONNECT_ROUTE = '$connect';
 
-function inspectV2(snapshot: V2StageSnapshot, _baseline: unknown, protocol: Protocol): Inspection {
+function inspectV2(snapshot: V2StageSnapshot, _context: unknown, protocol: Protocol): Inspection {
   const routes = requirePart(CONTROL_ID, snapshot, 'routes', snapshot.routes);
   const checked = routes
     .filter((route) => protocol !== 'WEBSOCKET' || route.routeKey === WEBSOCKET_CONNECT_ROUTE)
@@ -44,7 +44,9 @@ export const apiGateway8RouteAuthorization = defineControl({
   id: CONTROL_ID,
   title: 'API Gateway routes should specify an authorization type',
   appliesTo: ['HTTP', 'WEBSOCKET'],
-  remediation: 'report',
+  kind: 'reporting',
+  defaultMode: 'notify',
+  params: NO_PARAMS,
   needs: ['stage', 'api', 'routes'],
   inspectV2,
 });

@@ -3,24 +3,67 @@
  * rule api-gwv2-access-logs-enabled), and the baseline asks for a format that carries
  * `$context.requestId`. An existing destination is kept when only the format is wrong.
  */
-import type { BaselineConfig } from '../../config/schema.js';
-import type { PlannedChange, Prerequisite, StageSnapshot, V2StageSnapshot } from '../core/types.js';
+import * as z from 'zod';
+import type { Effect } from '../core/effects/index.js';
+import type { PlannedChange, StageSnapshot, V2StageSnapshot } from '../core/types.js';
 import { defineControl, protocolOf } from './define-control.js';
-import type { Inspection } from './define-control.js';
+import type { ControlContext, Inspection } from './define-control.js';
+import { v2StagePatchStatement } from './iam.js';
 import {
   REQUIRED_ACCESS_LOG_FIELD,
+  accessLogFormat,
   accessLogGroupArn,
+  accessLogGroupEffect,
   cloudWatchRolePrerequisite,
 } from './stage-settings.js';
 
+/**
+ * HTTP and WebSocket APIs accept only their own context variables in an access log format and
+ * refuse the stage update otherwise ("The following context variables are not supported"):
+ * `$context.resourcePath`, for one, exists only for REST APIs. These are the API Gateway console's
+ * JSON defaults for each API type, plus the error message.
+ */
+export const DEFAULT_HTTP_ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  requestTime: '$context.requestTime',
+  httpMethod: '$context.httpMethod',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  errorMessage: '$context.error.message',
+});
+
+export const DEFAULT_WEBSOCKET_ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  caller: '$context.identity.caller',
+  user: '$context.identity.user',
+  requestTime: '$context.requestTime',
+  eventType: '$context.eventType',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  connectionId: '$context.connectionId',
+  errorMessage: '$context.error.message',
+});
+
+const Params = z
+  .object({
+    /** HTTP API stages: only HTTP API context variables. */
+    httpFormat: accessLogFormat(DEFAULT_HTTP_ACCESS_LOG_FORMAT),
+    /** WebSocket API stages: only WebSocket API context variables. */
+    webSocketFormat: accessLogFormat(DEFAULT_WEBSOCKET_ACCESS_LOG_FORMAT),
+  })
+  .strict();
+type Context = ControlContext<z.output<typeof Params>>;
+
 /** The baseline format for the stage's API type: HTTP and WebSocket APIs each refuse the other's (and REST's) variables. */
-function baselineFormat(snapshot: V2StageSnapshot, baseline: BaselineConfig): string {
-  return protocolOf(snapshot) === 'WEBSOCKET'
-    ? baseline.accessLogs.webSocketFormat
-    : baseline.accessLogs.httpFormat;
+function baselineFormat(snapshot: V2StageSnapshot, { params }: Context): string {
+  return protocolOf(snapshot) === 'WEBSOCKET' ? params.webSocketFormat : params.httpFormat;
 }
 
-function inspectV2(snapshot: V2StageSnapshot, baseline: BaselineConfig): Inspection {
+function inspectV2(snapshot: V2StageSnapshot, context: Context): Inspection {
   const { destinationArn, format } = snapshot.stage.accessLogSettings ?? {};
   const formatPasses = format?.includes(REQUIRED_ACCESS_LOG_FIELD) ?? false;
   if (destinationArn && formatPasses) {
@@ -34,8 +77,9 @@ function inspectV2(snapshot: V2StageSnapshot, baseline: BaselineConfig): Inspect
   // each changed field is still shown to the approver as its own before → after.
   const operation = {
     kind: 'v2AccessLog',
-    destinationArn: destinationArn || accessLogGroupArn(baseline, snapshot.ref, protocolOf(snapshot)),
-    format: formatPasses && format ? format : baselineFormat(snapshot, baseline),
+    destinationArn:
+      destinationArn || accessLogGroupArn(context.resources, snapshot.ref, protocolOf(snapshot)),
+    format: formatPasses && format ? format : baselineFormat(snapshot, context),
   } as const;
   const problems: string[] = [];
   const changes: PlannedChange[] = [];
@@ -71,10 +115,13 @@ function inspectV2(snapshot: V2StageSnapshot, baseline: BaselineConfig): Inspect
  * nothing. 'account' is not in `needs` so HTTP stages skip GetAccount: without that part the role
  * is listed, and the shell reads the account setting fresh and sets it only when it is missing.
  */
-function prerequisites(snapshot: StageSnapshot): Prerequisite[] {
-  const logGroup: Prerequisite[] = snapshot.stage.accessLogSettings?.destinationArn ? [] : ['accessLogGroup'];
-  return protocolOf(snapshot) === 'WEBSOCKET'
-    ? [...logGroup, ...cloudWatchRolePrerequisite(snapshot)]
+function prerequisites(snapshot: StageSnapshot, { resources }: Context): Effect[] {
+  const protocol = protocolOf(snapshot);
+  const logGroup: Effect[] = snapshot.stage.accessLogSettings?.destinationArn
+    ? []
+    : [accessLogGroupEffect(resources, snapshot.ref, protocol)];
+  return protocol === 'WEBSOCKET'
+    ? [...logGroup, ...cloudWatchRolePrerequisite(snapshot, resources)]
     : logGroup;
 }
 
@@ -82,8 +129,30 @@ export const apiGateway9V2AccessLogging = defineControl({
   id: 'APIGateway.9',
   title: 'Access logging should be configured for API Gateway V2 Stages',
   appliesTo: ['HTTP', 'WEBSOCKET'],
-  remediation: 'auto-fixable',
+  kind: 'fixing',
+  defaultMode: 'auto',
+  params: Params,
   needs: ['stage', 'api'],
   inspectV2,
+  effects: ['accessLogGroup', 'accountCloudWatchRole'],
   prerequisites,
+  iam: (scope) => [
+    v2StagePatchStatement(scope),
+    {
+      // The caller of a V2 UpdateStage with AccessLogSettings needs these (API Gateway developer
+      // guide, "Permissions to activate logging" for HTTP APIs); they have no resource type.
+      sid: 'V2AccessLogDelivery',
+      actions: [
+        'logs:CreateLogDelivery',
+        'logs:GetLogDelivery',
+        'logs:UpdateLogDelivery',
+        'logs:DeleteLogDelivery',
+        'logs:ListLogDeliveries',
+        'logs:PutResourcePolicy',
+        'logs:DescribeResourcePolicies',
+      ],
+      resources: ['*'],
+    },
+  ],
+  docs: { redeploy: 'no', prerequisites: 'access log group (+ account CloudWatch role for WebSocket)' },
 });

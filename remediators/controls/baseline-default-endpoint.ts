@@ -16,7 +16,9 @@
  *   deployment, which the plan lists as a change of its own (define-control.ts deploymentChange).
  */
 import type { ApiState, PlannedChange, StageSnapshot } from '../core/types.js';
-import { defineControl, requirePart } from './define-control.js';
+import { API_ID_PATTERN, apiGatewayArn } from '../core/iam.js';
+import { NO_PARAMS, defineControl, requirePart } from './define-control.js';
+import { apiPatchStatement, restStagePatchStatement, v2StagePatchStatement } from './iam.js';
 import type { Inspection } from './define-control.js';
 import { compareCodePoints } from './stage-settings.js';
 
@@ -73,9 +75,27 @@ export const baselineDefaultEndpoint = defineControl({
   id: CONTROL_ID,
   title: 'API Gateway APIs reachable through a custom domain should disable the default execute-api endpoint',
   appliesTo: ['REST', 'HTTP', 'WEBSOCKET'],
-  remediation: 'auto-fixable',
+  kind: 'fixing',
+  // Disabling the execute-api endpoint cuts clients that still use it: a human decides.
+  defaultMode: 'approve',
+  params: NO_PARAMS,
   needs: ['stage', 'api', 'customDomains'],
   inspectRest: inspect,
   inspectV2: inspect,
   redeploy,
+  iam: (scope) => [
+    apiPatchStatement(scope),
+    // REST: the stage update that makes the API change take effect (core/plan.ts); V2: the stage
+    // update pointing at the new deployment.
+    restStagePatchStatement(scope),
+    v2StagePatchStatement(scope),
+    {
+      // V2 stages without autoDeploy only: REST stages take API-level changes with the stage update
+      // and are never redeployed (remediators/core/apply.ts createDeployment).
+      sid: 'Redeploy',
+      actions: ['apigateway:POST'],
+      resources: [apiGatewayArn(scope.partition, `/apis/${API_ID_PATTERN}/deployments`)],
+    },
+  ],
+  docs: { redeploy: 'REST never; V2 without auto-deploy', prerequisites: '—' },
 });

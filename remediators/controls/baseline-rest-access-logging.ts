@@ -3,23 +3,50 @@
  * `$context.requestId` so every line can be tied to a request. An existing destination
  * (CloudWatch Logs or Firehose) is kept; only a missing one is set to the stage's log group.
  */
-import type { BaselineConfig } from '../../config/schema.js';
-import type { PlannedChange, Prerequisite, RestStageSnapshot, StageSnapshot } from '../core/types.js';
+import * as z from 'zod';
+import type { Effect } from '../core/effects/index.js';
+import type { PlannedChange, RestStageSnapshot, StageSnapshot } from '../core/types.js';
 import { defineControl, inspectionOf } from './define-control.js';
-import type { Inspection } from './define-control.js';
+import type { ControlContext, Inspection } from './define-control.js';
+import { restStagePatchStatement } from './iam.js';
 import {
   REQUIRED_ACCESS_LOG_FIELD,
+  accessLogFormat,
   accessLogGroupArn,
+  accessLogGroupEffect,
   cloudWatchRolePrerequisite,
 } from './stage-settings.js';
 
-function inspectRest(snapshot: RestStageSnapshot, baseline: BaselineConfig): Inspection {
+/** The seeds' JSON access log format; `$context.requestId` is mandatory. */
+export const DEFAULT_ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  caller: '$context.identity.caller',
+  user: '$context.identity.user',
+  requestTime: '$context.requestTime',
+  httpMethod: '$context.httpMethod',
+  resourcePath: '$context.resourcePath',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  errorMessage: '$context.error.message',
+});
+
+const Params = z
+  .object({
+    /** The access log format of REST stages (and of the service's own approval API). */
+    format: accessLogFormat(DEFAULT_ACCESS_LOG_FORMAT),
+  })
+  .strict();
+type Context = ControlContext<z.output<typeof Params>>;
+
+function inspectRest(snapshot: RestStageSnapshot, { params, resources }: Context): Inspection {
   const { destinationArn, format } = snapshot.stage.accessLogSettings ?? {};
   const problems: string[] = [];
   const changes: PlannedChange[] = [];
 
   if (!destinationArn) {
-    const destination = accessLogGroupArn(baseline, snapshot.ref, 'REST');
+    const destination = accessLogGroupArn(resources, snapshot.ref, 'REST');
     problems.push(
       'accessLogSettings.destinationArn is not set, so the stage writes no access logs; expected a destination',
     );
@@ -43,13 +70,13 @@ function inspectRest(snapshot: RestStageSnapshot, baseline: BaselineConfig): Ins
       change: {
         setting: 'accessLogSettings.format',
         before: format ?? null,
-        after: baseline.accessLogs.format,
+        after: params.format,
       },
       operation: {
         kind: 'restStagePatch',
         op: 'replace',
         path: '/accessLogSettings/format',
-        value: baseline.accessLogs.format,
+        value: params.format,
       },
     });
   }
@@ -65,17 +92,25 @@ function inspectRest(snapshot: RestStageSnapshot, baseline: BaselineConfig): Ins
  * Only a stage that gets the service's destination needs the log group, and the Region's
  * CloudWatch role through which API Gateway writes to it. A kept destination already works.
  */
-function prerequisites(snapshot: StageSnapshot): Prerequisite[] {
+function prerequisites(snapshot: StageSnapshot, { resources }: Context): Effect[] {
   if (snapshot.stage.accessLogSettings?.destinationArn) return [];
-  return ['accessLogGroup', ...cloudWatchRolePrerequisite(snapshot)];
+  return [
+    accessLogGroupEffect(resources, snapshot.ref, 'REST'),
+    ...cloudWatchRolePrerequisite(snapshot, resources),
+  ];
 }
 
 export const baselineRestAccessLogging = defineControl({
   id: 'Baseline.RestAccessLogging',
   title: 'API Gateway REST API stages should write access logs that identify each request',
   appliesTo: ['REST'],
-  remediation: 'auto-fixable',
+  kind: 'fixing',
+  defaultMode: 'auto',
+  params: Params,
   needs: ['stage', 'api', 'account'],
   inspectRest,
+  effects: ['accessLogGroup', 'accountCloudWatchRole'],
   prerequisites,
+  iam: (scope) => [restStagePatchStatement(scope)],
+  docs: { redeploy: 'no', prerequisites: 'access log group, account CloudWatch role' },
 });

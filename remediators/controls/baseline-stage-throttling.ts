@@ -21,10 +21,11 @@
  * The text an approver or auditor reads says what a value means: 0 "blocks every request", -1 "is
  * not set"; it never calls either "no limit".
  */
-import type { BaselineConfig } from '../../config/schema.js';
+import * as z from 'zod';
 import type { PlannedChange, RestStageSnapshot, V2StageSnapshot } from '../core/types.js';
 import { defineControl, inspectionOf } from './define-control.js';
-import type { Inspection } from './define-control.js';
+import type { ControlContext, Inspection } from './define-control.js';
+import { restStagePatchStatement, v2StagePatchStatement } from './iam.js';
 import {
   STAGE_WIDE_KEY,
   compareCodePoints,
@@ -41,8 +42,17 @@ const REST_PATH_OF = { rate: 'throttling/rateLimit', burst: 'throttling/burstLim
 const V2_FIELD_OF = { rate: 'ThrottlingRateLimit', burst: 'ThrottlingBurstLimit' } as const;
 const UNIT_OF = { rate: 'requests per second', burst: 'requests' } as const;
 
-function maximumOf(kind: LimitKind, baseline: BaselineConfig): number {
-  return kind === 'rate' ? baseline.throttling.rateLimit : baseline.throttling.burstLimit;
+const Params = z
+  .object({
+    /** Requests per second; a stage or method above this (or unset) fails. */
+    rateLimit: z.number().positive().max(10_000).default(1000),
+    burstLimit: z.number().int().positive().max(5_000).default(2000),
+  })
+  .strict();
+type Throttling = z.output<typeof Params>;
+
+function maximumOf(kind: LimitKind, baseline: Throttling): number {
+  return kind === 'rate' ? baseline.rateLimit : baseline.burstLimit;
 }
 
 /**
@@ -53,7 +63,7 @@ function limitProblem(
   setting: string,
   value: number | undefined,
   kind: LimitKind,
-  baseline: BaselineConfig,
+  baseline: Throttling,
   inherits: boolean,
 ): string | undefined {
   const maximum = maximumOf(kind, baseline);
@@ -74,8 +84,8 @@ function limitProblem(
 }
 
 /** Limits of 0 pass, and the pass reason names them so nobody mistakes a switched-off method for an oversight. */
-function passReason(baseline: BaselineConfig, blocked: readonly string[]): string {
-  const { rateLimit, burstLimit } = baseline.throttling;
+function passReason(baseline: Throttling, blocked: readonly string[]): string {
+  const { rateLimit, burstLimit } = baseline;
   const blocking =
     blocked.length === 0
       ? ''
@@ -83,7 +93,10 @@ function passReason(baseline: BaselineConfig, blocked: readonly string[]): strin
   return `the stage-wide throttle and every override are at most ${rateLimit} requests per second with bursts of at most ${burstLimit}${blocking}`;
 }
 
-function inspectRest(snapshot: RestStageSnapshot, baseline: BaselineConfig): Inspection {
+function inspectRest(
+  snapshot: RestStageSnapshot,
+  { params: baseline }: ControlContext<Throttling>,
+): Inspection {
   const { methodSettings } = snapshot.stage;
   const problems: string[] = [];
   const changes: PlannedChange[] = [];
@@ -113,7 +126,7 @@ function inspectRest(snapshot: RestStageSnapshot, baseline: BaselineConfig): Ins
   return inspectionOf(problems, changes, passReason(baseline, blocked));
 }
 
-function inspectV2(snapshot: V2StageSnapshot, baseline: BaselineConfig): Inspection {
+function inspectV2(snapshot: V2StageSnapshot, { params: baseline }: ControlContext<Throttling>): Inspection {
   const { defaultRouteSettings, routeSettings } = snapshot.stage;
   const scopes = [
     {
@@ -157,8 +170,13 @@ export const baselineStageThrottling = defineControl({
   id: 'Baseline.StageThrottling',
   title: 'API Gateway stages should throttle requests at or below the baseline',
   appliesTo: ['REST', 'HTTP', 'WEBSOCKET'],
-  remediation: 'auto-fixable',
+  kind: 'fixing',
+  // A throttle may reject a client's requests: a human decides.
+  defaultMode: 'approve',
+  params: Params,
   needs: ['stage', 'api'],
   inspectRest,
   inspectV2,
+  iam: (scope) => [restStagePatchStatement(scope), v2StagePatchStatement(scope)],
+  docs: { redeploy: 'no', prerequisites: '—' },
 });

@@ -1,15 +1,18 @@
 /**
  * The control catalog: every control of the baseline, in one stable order (the order plans
  * are merged and reported in), and the questions the shell and the workflow ask about it.
+ *
+ * It is the single source of what a control is: the control ids, the default modes, the
+ * configuration's `parameters` section, the member role's remediation statements and the
+ * controls table of docs/controls.md are all derived from it (docs/decisions/0016). Every
+ * derivation takes a catalog argument, this one by default, so a test can derive from its own.
  */
-import {
-  SNAPSHOT_PARTS,
-  type ApiType,
-  type Control,
-  type ControlId,
-  type Protocol,
-  type SnapshotPart,
-} from '../core/types.js';
+import * as z from 'zod';
+import { EFFECT_KINDS } from '../core/effects/index.js';
+import { mergeIamStatements, type IamStatement } from '../core/iam.js';
+import type { ControlKind, Control, ApiType, Protocol } from '../core/types.js';
+import type { CatalogControl, ControlIamScope, ControlMode } from './define-control.js';
+import { effectIamStatements, type ResourceSettings } from './resources.js';
 import { apiGateway1ExecutionLogging } from './apigateway-1-execution-logging.js';
 import { apiGateway10PrivateIntegrationHttps } from './apigateway-10-private-integration-https.js';
 import { apiGateway11DomainTlsPolicy } from './apigateway-11-domain-tls-policy.js';
@@ -23,8 +26,8 @@ import { baselineDefaultEndpoint } from './baseline-default-endpoint.js';
 import { baselineRestAccessLogging } from './baseline-rest-access-logging.js';
 import { baselineStageThrottling } from './baseline-stage-throttling.js';
 
-/** In the order of CONTROL_IDS (remediable controls first, then report-only ones). */
-export const CATALOG: readonly Control[] = [
+/** Fixing controls first, then reporting ones; this order is the order of every derived artefact. */
+export const CATALOG = [
   apiGateway1ExecutionLogging,
   apiGateway3XRayTracing,
   apiGateway4Waf,
@@ -37,13 +40,69 @@ export const CATALOG: readonly Control[] = [
   apiGateway8RouteAuthorization,
   apiGateway10PrivateIntegrationHttps,
   apiGateway11DomainTlsPolicy,
-];
+] as const satisfies readonly CatalogControl[];
 
-const CONTROLS_BY_ID: ReadonlyMap<ControlId, Control> = new Map(
+export type Catalog = readonly CatalogControl[];
+type ProductionControl = (typeof CATALOG)[number];
+
+/** The id of a control of the production catalog. */
+export type ControlId = ProductionControl['id'];
+
+/** The ids in catalog order, typed as a non-empty tuple for z.enum. */
+function idsOf<const C extends readonly [CatalogControl, ...CatalogControl[]]>(
+  catalog: C,
+): { readonly [K in keyof C]: C[K]['id'] } {
+  return catalog.map((control) => control.id) as { readonly [K in keyof C]: C[K]['id'] };
+}
+
+export const CONTROL_IDS = idsOf(CATALOG);
+/**
+ * A control id as the workflow's state and the core hold it: a string, checked against the
+ * catalog (an unknown id fails with the list of known ones).
+ */
+export const ControlIdSchema: z.ZodType<string> = z.enum(CONTROL_IDS);
+
+/** The ids of one kind of control, in catalog order. */
+export function controlIdsOf<C extends Catalog>(kind: ControlKind, catalog: C): C[number]['id'][] {
+  return catalog.filter((control) => control.kind === kind).map((control) => control.id);
+}
+
+export const FIXING_CONTROL_IDS: readonly ControlId[] = controlIdsOf('fixing', CATALOG);
+export const REPORTING_CONTROL_IDS: readonly ControlId[] = controlIdsOf('reporting', CATALOG);
+
+/** Each control's built-in mode, used when neither the configuration nor a tag says otherwise. */
+export function defaultControlModes(catalog: Catalog = CATALOG): Record<string, ControlMode> {
+  return Object.fromEntries(catalog.map((control) => [control.id, control.defaultMode]));
+}
+
+/**
+ * What the fixing controls of a catalog call, as plain data: each control's own statements, then
+ * those of every effect kind one of them may ask for, merged by sid. The member role (and the
+ * central functions acting in their own account) hold exactly these (infra/permissions.ts).
+ */
+export function remediationIamStatements(scope: ControlIamScope, catalog: Catalog = CATALOG): IamStatement[] {
+  const fixing = catalog.filter((control) => control.kind === 'fixing');
+  const effects = EFFECT_KINDS.filter((kind) => fixing.some((control) => control.effects.includes(kind)));
+  return mergeIamStatements([
+    ...fixing.flatMap((control) => control.iam(scope)),
+    ...effects.flatMap((kind) => effectIamStatements(kind, scope, scope.resources)),
+  ]);
+}
+
+/** The resolved `parameters` of every control, by id (the configuration's `parameters` section). */
+export type ControlParameters = { readonly [C in ProductionControl as C['id']]: z.output<C['params']> };
+
+/** What binding the controls reads from the configuration. */
+export interface ControlSettings {
+  readonly parameters: Readonly<Record<string, unknown>>;
+  readonly resources: ResourceSettings;
+}
+
+const CONTROLS_BY_ID: ReadonlyMap<string, ProductionControl> = new Map(
   CATALOG.map((control) => [control.id, control]),
 );
 
-export function getControl(id: ControlId): Control {
+export function getControl(id: string): ProductionControl {
   const control = CONTROLS_BY_ID.get(id);
   if (control === undefined) {
     throw new Error(
@@ -53,8 +112,42 @@ export function getControl(id: ControlId): Control {
   return control;
 }
 
+/**
+ * The given controls as core runs them: in catalog order, each once, bound to its parameters
+ * (parsed by the configuration; a control absent from `parameters` takes its defaults) and the
+ * shared resource settings.
+ */
+export function bindControls(
+  ids: readonly string[],
+  settings: ControlSettings,
+  catalog: Catalog = CATALOG,
+): Control[] {
+  const wanted = new Set(ids);
+  for (const id of wanted) {
+    if (!catalog.some((control) => control.id === id)) {
+      throw new Error(
+        `unknown control id "${id}"; expected one of ${catalog.map((known) => known.id).join(', ')}`,
+      );
+    }
+  }
+  return catalog
+    .filter((control) => wanted.has(control.id))
+    .map((control) =>
+      control.bind(control.params.parse(settings.parameters[control.id] ?? {}), settings.resources),
+    );
+}
+
+/** Every control of the catalog, bound (for tests, benches and the whole-baseline checks). */
+export function bindCatalog(settings: ControlSettings, catalog: Catalog = CATALOG): Control[] {
+  return bindControls(
+    catalog.map((control) => control.id),
+    settings,
+    catalog,
+  );
+}
+
 /** The whole baseline for one protocol, in catalog order. */
-export function controlsFor(protocol: Protocol): readonly Control[] {
+export function controlsFor(protocol: Protocol): readonly ProductionControl[] {
   return CATALOG.filter((control) => control.appliesTo.includes(protocol));
 }
 
@@ -73,13 +166,4 @@ export function baselineControlIds(apiType: ApiType): readonly ControlId[] {
   return CATALOG.filter((control) => control.appliesTo.some((protocol) => protocols.includes(protocol))).map(
     (control) => control.id,
   );
-}
-
-/** Always 'stage' and 'api' (the protocol of a V2 API comes from the API), then what the controls need. */
-const ALWAYS_READ: readonly SnapshotPart[] = ['stage', 'api'];
-
-/** The union of the controls' `needs`, in a fixed order. */
-export function snapshotPartsFor(controls: readonly Control[]): SnapshotPart[] {
-  const wanted = new Set<SnapshotPart>([...ALWAYS_READ, ...controls.flatMap((control) => control.needs)]);
-  return SNAPSHOT_PARTS.filter((part) => wanted.has(part));
 }

@@ -1,23 +1,37 @@
 /**
- * Builds a {@link Control} from what differs between controls: which stages it applies to and
- * how it inspects one. Applicability, reasons, report-only and empty plans are decided here,
- * once, so every control behaves the same way at those edges.
+ * Builds a catalog entry from what differs between controls: which stages it applies to, how it
+ * inspects one, its parameters, default mode, IAM and docs. Applicability, reasons, reporting and
+ * empty plans are decided here, once, so every control behaves the same way at those edges.
+ *
+ * A catalog entry is everything derived from it needs (the config schema and defaults, the member
+ * role's statements, the docs table); `bind` turns it into the core's {@link Control}, a control
+ * bound to its resolved parameters, which is all core ever sees.
  */
-import type { BaselineConfig } from '../../config/schema.js';
+import * as z from 'zod';
+import type { Effect, EffectKind } from '../core/effects/index.js';
+import type { IamScope, IamStatement } from '../core/iam.js';
 import { DEPLOYMENT_AFTER, DEPLOYMENT_SETTING } from '../core/types.js';
 import type {
   Control,
   ControlId,
+  ControlKind,
   ControlPlan,
   Evaluation,
   PlannedChange,
-  Prerequisite,
   Protocol,
   RestStageSnapshot,
   SnapshotPart,
   StageSnapshot,
   V2StageSnapshot,
 } from '../core/types.js';
+import type { ResourceSettings } from './resources.js';
+
+export const CONTROL_MODES = ['auto', 'approve', 'notify', 'off'] as const;
+export type ControlMode = (typeof CONTROL_MODES)[number];
+
+/** Reporting controls are evaluated and reported, never changed: only these modes make sense for them. */
+export const REPORT_ONLY_MODES = ['notify', 'off'] as const satisfies readonly ControlMode[];
+export type ReportingMode = (typeof REPORT_ONLY_MODES)[number];
 
 /** What a control found on a stage it applies to. */
 export type Inspection =
@@ -41,28 +55,104 @@ export function inspectionOf(
     : { compliant: false, problems, changes };
 }
 
-export interface ControlDefinition {
-  readonly id: ControlId;
+/** What a control's inspection and prerequisites read besides the snapshot. */
+export interface ControlContext<Params> {
+  /** The control's own parameters (configuration `parameters.<id>`, defaults from its `params`). */
+  readonly params: Params;
+  /** The shared settings of the resources the effects create (configuration `resources`). */
+  readonly resources: ResourceSettings;
+}
+
+/** The scope a control's IAM statements are for: the account, and the resources' names. */
+export interface ControlIamScope extends IamScope {
+  readonly resources: ResourceSettings;
+}
+
+/** A control's parameters: a zod object whose every field has a default (the whole object may be omitted). */
+export type ParamsSchema = z.ZodObject;
+
+/** The parameters of a control that has none: its configuration section must stay empty. */
+export const NO_PARAMS = z.object({}).strict();
+
+interface CommonDefinition<Id extends string, Params extends ParamsSchema> {
+  readonly id: Id;
   readonly title: string;
   readonly appliesTo: readonly Protocol[];
-  readonly remediation: 'auto-fixable' | 'report';
   readonly needs: readonly SnapshotPart[];
+  readonly params: Params;
   /** Required when appliesTo contains REST. */
-  readonly inspectRest?: (snapshot: RestStageSnapshot, baseline: BaselineConfig) => Inspection;
+  readonly inspectRest?: (
+    snapshot: RestStageSnapshot,
+    context: ControlContext<z.output<Params>>,
+  ) => Inspection;
   /** Required when appliesTo contains HTTP or WEBSOCKET. */
   readonly inspectV2?: (
     snapshot: V2StageSnapshot,
-    baseline: BaselineConfig,
+    context: ControlContext<z.output<Params>>,
     protocol: Protocol,
   ) => Inspection;
+}
+
+/** The text of a fixing control's row in docs/controls.md (scripts/generate-catalog-artefacts.ts). */
+export interface ControlDocs {
+  /** When the fix needs a deployment, e.g. `no` or `REST never; V2 without auto-deploy`. */
+  readonly redeploy: string;
+  /** What must exist first, e.g. `access log group, account CloudWatch role`; `—` for nothing. */
+  readonly prerequisites: string;
+}
+
+export interface FixingDefinition<Id extends string, Params extends ParamsSchema> extends CommonDefinition<
+  Id,
+  Params
+> {
+  readonly kind: 'fixing';
+  readonly defaultMode: ControlMode;
+  /** The effect kinds {@link prerequisites} may return: their IAM joins the control's. */
+  readonly effects?: readonly EffectKind[];
   /** Resources the changes depend on (only asked when there are changes). */
-  readonly prerequisites?: (snapshot: StageSnapshot) => readonly Prerequisite[];
+  readonly prerequisites?: (
+    snapshot: StageSnapshot,
+    context: ControlContext<z.output<Params>>,
+  ) => readonly Effect[];
   /**
    * Whether the changes take effect only after a deployment (only asked when there are changes).
    * Only a V2 stage without autoDeploy can need one: REST stages take API-level changes with the
    * stage update (see baseline-default-endpoint.ts).
    */
   readonly redeploy?: (snapshot: StageSnapshot) => boolean;
+  /** What the control's own operations call (the effects' IAM is added from {@link effects}). */
+  readonly iam: (scope: ControlIamScope) => readonly IamStatement[];
+  readonly docs: ControlDocs;
+}
+
+export interface ReportingDefinition<Id extends string, Params extends ParamsSchema> extends CommonDefinition<
+  Id,
+  Params
+> {
+  readonly kind: 'reporting';
+  readonly defaultMode: ReportingMode;
+}
+
+export type ControlDefinition<Id extends string, Params extends ParamsSchema> =
+  FixingDefinition<Id, Params> | ReportingDefinition<Id, Params>;
+
+/** One control of the catalog: everything the derived artefacts read, and `bind` for core. */
+export interface CatalogControl<Id extends string = string, Params extends ParamsSchema = ParamsSchema> {
+  readonly id: Id;
+  readonly title: string;
+  readonly appliesTo: readonly Protocol[];
+  readonly kind: ControlKind;
+  readonly defaultMode: ControlMode;
+  readonly needs: readonly SnapshotPart[];
+  readonly params: Params;
+  /** Effect kinds the fix may ask for; empty for reporting controls. */
+  readonly effects: readonly EffectKind[];
+  /** The control's own IAM statements; empty for reporting controls. */
+  iam(scope: ControlIamScope): readonly IamStatement[];
+  /** Undefined for reporting controls (their row reads `—`). */
+  readonly docs: ControlDocs | undefined;
+  /** The control as core runs it, with its parameters resolved (parsed by the configuration). */
+  bind(params: z.output<Params>, resources: ResourceSettings): Control;
 }
 
 /**
@@ -123,53 +213,84 @@ function deploymentChange(snapshot: StageSnapshot): PlannedChange {
   };
 }
 
-export function defineControl(definition: ControlDefinition): Control {
-  const { id, title, appliesTo, remediation, needs } = definition;
+export function defineControl<const Id extends string, Params extends ParamsSchema>(
+  definition: ControlDefinition<Id, Params>,
+): CatalogControl<Id, Params> {
+  const { id, title, appliesTo, kind, defaultMode, needs, params } = definition;
   const needsRest = appliesTo.includes('REST');
   const needsV2 = appliesTo.some((protocol) => protocol !== 'REST');
   if ((needsRest && !definition.inspectRest) || (needsV2 && !definition.inspectV2)) {
     throw new Error(`${id} applies to [${appliesTo.join(', ')}] but lacks an inspector for one of them`);
   }
+  const effects = definition.kind === 'fixing' ? (definition.effects ?? []) : [];
 
-  /** Undefined when the control does not apply to the snapshot's protocol. */
-  function inspect(snapshot: StageSnapshot, baseline: BaselineConfig): Inspection | undefined {
-    const protocol = protocolOf(snapshot);
-    if (!appliesTo.includes(protocol)) return undefined;
-    return snapshot.apiType === 'REST'
-      ? definition.inspectRest?.(snapshot, baseline)
-      : definition.inspectV2?.(snapshot, baseline, protocol);
-  }
+  function bind(resolved: z.output<Params>, resources: ResourceSettings): Control {
+    const context: ControlContext<z.output<Params>> = { params: resolved, resources };
 
-  function evaluate(snapshot: StageSnapshot, baseline: BaselineConfig): Evaluation {
-    const inspection = inspect(snapshot, baseline);
-    if (inspection === undefined) {
+    /** Undefined when the control does not apply to the snapshot's protocol. */
+    function inspect(snapshot: StageSnapshot): Inspection | undefined {
+      const protocol = protocolOf(snapshot);
+      if (!appliesTo.includes(protocol)) return undefined;
+      return snapshot.apiType === 'REST'
+        ? definition.inspectRest?.(snapshot, context)
+        : definition.inspectV2?.(snapshot, context, protocol);
+    }
+
+    function evaluate(snapshot: StageSnapshot): Evaluation {
+      const inspection = inspect(snapshot);
+      if (inspection === undefined) {
+        return {
+          controlId: id,
+          status: 'NOT_APPLICABLE',
+          reason: `${id} applies only to ${describeProtocols(appliesTo)} stages; this stage's API protocol is ${protocolOf(snapshot)}`,
+        };
+      }
+      if (inspection.compliant) {
+        return { controlId: id, status: 'COMPLIANT', reason: inspection.reason };
+      }
+      return { controlId: id, status: 'NON_COMPLIANT', reason: inspection.problems.join('; ') };
+    }
+
+    function plan(snapshot: StageSnapshot): ControlPlan {
+      const inspection = inspect(snapshot);
+      if (definition.kind === 'reporting' || inspection === undefined || inspection.compliant) {
+        return { controlId: id, changes: [], prerequisites: [], redeploy: false };
+      }
+      const { changes } = inspection;
+      if (changes.length === 0) {
+        return { controlId: id, changes: [], prerequisites: [], redeploy: false };
+      }
+      const redeploy = definition.redeploy?.(snapshot) ?? false;
+      const prerequisites = definition.prerequisites?.(snapshot, context) ?? [];
+      const undeclared = prerequisites.filter((effect) => !effects.includes(effect.kind));
+      if (undeclared.length > 0) {
+        // The member role is derived from `effects`: an undeclared effect would be denied by IAM.
+        throw new Error(
+          `${id} asked for ${undeclared.map((effect) => effect.kind).join(', ')} but declares only the effects [${effects.join(', ')}]`,
+        );
+      }
       return {
         controlId: id,
-        status: 'NOT_APPLICABLE',
-        reason: `${id} applies only to ${describeProtocols(appliesTo)} stages; this stage's API protocol is ${protocolOf(snapshot)}`,
+        changes: redeploy ? [...changes, deploymentChange(snapshot)] : changes,
+        prerequisites,
+        redeploy,
       };
     }
-    if (inspection.compliant) {
-      return { controlId: id, status: 'COMPLIANT', reason: inspection.reason };
-    }
-    return { controlId: id, status: 'NON_COMPLIANT', reason: inspection.problems.join('; ') };
+
+    return { id, title, appliesTo, kind, needs, evaluate, plan };
   }
 
-  function plan(snapshot: StageSnapshot, baseline: BaselineConfig): ControlPlan {
-    const inspection = inspect(snapshot, baseline);
-    const changes =
-      inspection === undefined || inspection.compliant || remediation === 'report' ? [] : inspection.changes;
-    if (changes.length === 0) {
-      return { controlId: id, changes: [], prerequisites: [], redeploy: false };
-    }
-    const redeploy = definition.redeploy?.(snapshot) ?? false;
-    return {
-      controlId: id,
-      changes: redeploy ? [...changes, deploymentChange(snapshot)] : changes,
-      prerequisites: definition.prerequisites?.(snapshot) ?? [],
-      redeploy,
-    };
-  }
-
-  return { id, title, appliesTo, remediation, needs, evaluate, plan };
+  return {
+    id,
+    title,
+    appliesTo,
+    kind,
+    defaultMode,
+    needs,
+    params,
+    effects,
+    iam: (scope) => (definition.kind === 'fixing' ? definition.iam(scope) : []),
+    docs: definition.kind === 'fixing' ? definition.docs : undefined,
+    bind,
+  };
 }

@@ -2,8 +2,10 @@
  * Pure helpers shared by the controls: method-settings keys and patch paths, the effective
  * value of a setting that a per-method key may inherit from `*\/*`, and access log naming.
  */
-import type { BaselineConfig } from '../../config/schema.js';
-import type { Prerequisite, Protocol, StageRef, StageSnapshot } from '../core/types.js';
+import * as z from 'zod';
+import type { AccessLogGroupEffect, AccountCloudWatchRoleEffect } from '../core/effects/index.js';
+import type { Protocol, StageRef, StageSnapshot } from '../core/types.js';
+import type { ResourceSettings } from './resources.js';
 
 /** The method-settings key that applies to every method of a REST stage. */
 export const STAGE_WIDE_KEY = '*/*';
@@ -69,22 +71,36 @@ function logGroupSegment(name: string): string {
  * /aws/vendedlogs"). So HTTP access log groups live under `accessLogs.httpLogGroupNamePrefix`
  * (default `/aws/vendedlogs/apigateway/access-logs`): thousands of HTTP stages in one account do
  * not fill the policy. REST and WebSocket stages write through the Region's API Gateway CloudWatch
- * role instead, with no resource policy involved, and keep `accessLogs.logGroupNamePrefix`.
+ * role instead, with no resource policy involved, and keep `resources.accessLogGroups.namePrefix`.
  */
-function accessLogGroupPrefix(baseline: BaselineConfig, protocol: Protocol): string {
+function accessLogGroupPrefix(resources: ResourceSettings, protocol: Protocol): string {
   return protocol === 'HTTP'
-    ? baseline.accessLogs.httpLogGroupNamePrefix
-    : baseline.accessLogs.logGroupNamePrefix;
+    ? resources.accessLogGroups.httpNamePrefix
+    : resources.accessLogGroups.namePrefix;
 }
 
 /** The access log group of one stage: `{prefix for the protocol}/{apiId}/{stageName}`. */
-export function accessLogGroupName(baseline: BaselineConfig, ref: StageRef, protocol: Protocol): string {
-  return `${accessLogGroupPrefix(baseline, protocol)}/${ref.apiId}/${logGroupSegment(ref.stageName)}`;
+export function accessLogGroupName(resources: ResourceSettings, ref: StageRef, protocol: Protocol): string {
+  return `${accessLogGroupPrefix(resources, protocol)}/${ref.apiId}/${logGroupSegment(ref.stageName)}`;
 }
 
 /** The log group ARN API Gateway expects as access log destination (no trailing `:*`). */
-export function accessLogGroupArn(baseline: BaselineConfig, ref: StageRef, protocol: Protocol): string {
-  return `arn:${ref.partition}:logs:${ref.region}:${ref.account}:log-group:${accessLogGroupName(baseline, ref, protocol)}`;
+export function accessLogGroupArn(resources: ResourceSettings, ref: StageRef, protocol: Protocol): string {
+  return `arn:${ref.partition}:logs:${ref.region}:${ref.account}:log-group:${accessLogGroupName(resources, ref, protocol)}`;
+}
+
+/** The stage's access log group as an effect: created with the configured retention and tags. */
+export function accessLogGroupEffect(
+  resources: ResourceSettings,
+  ref: StageRef,
+  protocol: Protocol,
+): AccessLogGroupEffect {
+  return {
+    kind: 'accessLogGroup',
+    name: accessLogGroupName(resources, ref, protocol),
+    retentionDays: resources.accessLogGroups.retentionDays,
+    tags: resources.tags,
+  };
 }
 
 /** The field every access log format must contain so a log line can be tied to a request. */
@@ -95,6 +111,20 @@ export const REQUIRED_ACCESS_LOG_FIELD = '$context.requestId';
  * Region's API Gateway CloudWatch role (an account setting; HTTP APIs use log delivery instead).
  * It is a prerequisite unless the snapshot's 'account' part shows it is already set.
  */
-export function cloudWatchRolePrerequisite(snapshot: StageSnapshot): Prerequisite[] {
-  return snapshot.account?.cloudwatchRoleArn ? [] : ['accountCloudWatchRole'];
+export function cloudWatchRolePrerequisite(
+  snapshot: StageSnapshot,
+  resources: ResourceSettings,
+): AccountCloudWatchRoleEffect[] {
+  return snapshot.account?.cloudwatchRoleArn
+    ? []
+    : [{ kind: 'accountCloudWatchRole', roleName: resources.cloudWatchRole.name }];
 }
+
+/** An access log format parameter: it must carry `$context.requestId` (APIGateway.9, REST access logging). */
+export const accessLogFormat = (fallback: string) =>
+  z
+    .string()
+    .refine((format) => format.includes(REQUIRED_ACCESS_LOG_FIELD), {
+      message: `the access log format must contain ${REQUIRED_ACCESS_LOG_FIELD}`,
+    })
+    .default(fallback);

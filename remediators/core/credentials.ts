@@ -24,7 +24,6 @@ import {
 } from '@smithy/core';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import * as z from 'zod';
-import type { RemediationConfig } from '../../config/schema.js';
 import { partitionOfRegion } from './arn.js';
 import { createCoreClients, createRetryStrategy, type ClientOptions, type CoreClients } from './clients.js';
 import type { Partition, StageRef } from './types.js';
@@ -74,8 +73,14 @@ export interface CredentialResolver {
 
 export type StsLocation = Pick<CredentialTarget, 'partition' | 'region'>;
 
+/** The role the member stack creates in every account and the fixed session name (config `crossAccount`). */
+export interface CrossAccountSettings {
+  readonly memberRoleName: string;
+  readonly sessionName: string;
+}
+
 export interface CredentialResolverOptions {
-  readonly crossAccount: RemediationConfig['crossAccount'];
+  readonly crossAccount: CrossAccountSettings;
   /** STS client with the Lambda's own credentials, for GetCallerIdentity (the home account). */
   readonly sts: (location: StsLocation) => STSClient;
   /** Overrides env AWS_ENDPOINT_URL for the AssumeRole calls (moto in tests). */

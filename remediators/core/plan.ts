@@ -9,9 +9,9 @@
  * control silently win.
  */
 import type { RouteSettings } from '@aws-sdk/client-apigatewayv2';
-import type { BaselineConfig } from '../../config/schema.js';
-import { CATALOG, getControl } from '../controls/catalog.js';
+import { mergeEffects } from './effects/index.js';
 import type {
+  Control,
   ControlId,
   ControlPlan,
   Evaluation,
@@ -218,7 +218,7 @@ export function mergeControlPlans(
     }
   }
 
-  const prerequisites = [...new Set(plans.flatMap((plan) => plan.prerequisites))];
+  const prerequisites = mergeEffects(plans.flatMap((plan) => plan.prerequisites));
 
   const restStagePatchOperations: RestPatchOperation[] = restStagePatches
     .entries()
@@ -309,21 +309,12 @@ function buildV2StageUpdate(
   };
 }
 
-/** Catalog order, each control once: plans merge and report in a stable order whatever the trigger's order. */
-export function orderControlIds(controlIds: readonly ControlId[]): ControlId[] {
-  const wanted = new Set(controlIds);
-  for (const id of wanted) getControl(id);
-  return CATALOG.filter((control) => wanted.has(control.id)).map((control) => control.id);
-}
-
-/** Evaluates and plans the given controls on a snapshot, then merges the plans. */
-export function planStage(
-  snapshot: StageSnapshot,
-  controlIds: readonly ControlId[],
-  baseline: BaselineConfig,
-): StagePlan {
-  const controls = orderControlIds(controlIds).map(getControl);
-  const evaluations = controls.map((control) => control.evaluate(snapshot, baseline));
-  const plans = controls.map((control) => control.plan(snapshot, baseline));
+/**
+ * Evaluates and plans the given controls on a snapshot, then merges the plans, in the order the
+ * controls are given (the catalog's: plans merge and report in a stable order).
+ */
+export function planStage(snapshot: StageSnapshot, controls: readonly Control[]): StagePlan {
+  const evaluations = controls.map((control) => control.evaluate(snapshot));
+  const plans = controls.map((control) => control.plan(snapshot));
   return mergeControlPlans(snapshot, evaluations, plans);
 }

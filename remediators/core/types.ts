@@ -5,7 +5,7 @@
  * (pure) evaluate it and produce {@link ControlPlan}s, the shell merges the plans and
  * applies them (one UpdateStage call per stage), then re-reads and re-evaluates.
  */
-import type { BaselineConfig } from '../../config/schema.js';
+import type { Effect } from './effects/index.js';
 
 export const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov'] as const;
 export type Partition = (typeof PARTITIONS)[number];
@@ -162,24 +162,14 @@ export type SnapshotResult = StageSnapshot | GoneSnapshot;
 // ---------------------------------------------------------------------------------------
 // Controls
 
-export const REMEDIABLE_CONTROL_IDS = [
-  'APIGateway.1',
-  'APIGateway.3',
-  'APIGateway.4',
-  'APIGateway.5',
-  'APIGateway.9',
-  'Baseline.RestAccessLogging',
-  'Baseline.StageThrottling',
-  'Baseline.DefaultEndpoint',
-] as const;
-export const REPORT_ONLY_CONTROL_IDS = [
-  'APIGateway.2',
-  'APIGateway.8',
-  'APIGateway.10',
-  'APIGateway.11',
-] as const;
-export const CONTROL_IDS = [...REMEDIABLE_CONTROL_IDS, ...REPORT_ONLY_CONTROL_IDS] as const;
-export type ControlId = (typeof CONTROL_IDS)[number];
+/**
+ * A control's id, e.g. `APIGateway.1`. Core knows no control: the catalog (remediators/controls)
+ * owns the list and hands core the controls it runs.
+ */
+export type ControlId = string;
+
+/** A control that changes what fails, or one that only reports it (never changed, modes notify/off). */
+export type ControlKind = 'fixing' | 'reporting';
 
 export type EvaluationStatus = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
 
@@ -190,8 +180,8 @@ export interface Evaluation {
   readonly reason: string;
 }
 
-/** Resources a change depends on, created once and only if absent. */
-export type Prerequisite = 'accessLogGroup' | 'accountCloudWatchRole' | 'baselineWebAcl';
+/** Resources a change depends on (effects as data), created once and only if absent. */
+export type Prerequisite = Effect;
 
 /** What a human (approver, auditor) reads: one setting, before and after. */
 export interface SettingChange {
@@ -251,16 +241,20 @@ export interface ControlPlan {
   readonly redeploy: boolean;
 }
 
+/**
+ * A control as core runs it: bound to its parameters and the shared resource settings by the
+ * catalog (remediators/controls), so core needs neither the catalog nor the configuration.
+ */
 export interface Control {
   readonly id: ControlId;
   readonly title: string;
   /** Protocols the control applies to; other stages evaluate NOT_APPLICABLE. */
   readonly appliesTo: readonly Protocol[];
-  /** 'report' controls are evaluated and reported, never changed. */
-  readonly remediation: 'auto-fixable' | 'report';
+  /** 'reporting' controls are evaluated and reported, never changed. */
+  readonly kind: ControlKind;
   /** Snapshot parts evaluate() and plan() read. */
   readonly needs: readonly SnapshotPart[];
-  evaluate(snapshot: StageSnapshot, baseline: BaselineConfig): Evaluation;
-  /** Empty changes when compliant or report-only. Must be pure and deterministic. */
-  plan(snapshot: StageSnapshot, baseline: BaselineConfig): ControlPlan;
+  evaluate(snapshot: StageSnapshot): Evaluation;
+  /** Empty changes when compliant or reporting. Must be pure and deterministic. */
+  plan(snapshot: StageSnapshot): ControlPlan;
 }

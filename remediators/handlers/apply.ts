@@ -5,13 +5,14 @@
  * what the changes depend on (log group, web ACL, the Region's CloudWatch role) and makes the
  * API-level changes. Says whether a deployment is needed before the stage update.
  */
-import { applyApiChanges, ensurePrerequisites, type ActionTaken } from '../core/apply.js';
+import { applyApiChanges, type ActionTaken } from '../core/apply.js';
+import { ensurePrerequisites } from '../core/prerequisites.js';
 import { settingChanges } from '../core/plan.js';
 import { logger } from '../shared/powertools.js';
 import { BlastRadiusCapError, capReachedReason, claimChangeBudget } from '../workflow/change-budget.js';
 import { createKillSwitchDeps, type KillSwitchDeps } from '../workflow/deps/kill-switch.js';
 import { KillSwitchOnError } from '../workflow/kill-switch.js';
-import { PlannedItemSchema, stagePlanOf } from '../workflow/handler-input.js';
+import { AppliedChangesSchema, PlannedItemSchema, stagePlanOf } from '../workflow/handler-input.js';
 import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
 import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
 import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
@@ -48,13 +49,14 @@ export function createApplyHandler(
       throw new BlastRadiusCapError(capReachedReason(item.stage, budget.changed, cap, nowMs));
     }
     const clients = await deps.coreClients(item.stage);
-    const prerequisites = await ensurePrerequisites(plan, deps.config().baseline, clients, deps.coreCache);
+    const prerequisites = await ensurePrerequisites(plan, clients, deps.coreCache);
     const apiActions = await applyApiChanges(plan, clients);
     const actions = [...prerequisites.actions, ...apiActions];
     logger.info('prerequisites and API changes applied', { stage: item.stage, actions });
     return {
       redeploy: plan.redeploy,
-      applied: settingChanges(plan),
+      // The core's ids are plain strings; the workflow's state holds the catalog's.
+      applied: AppliedChangesSchema.parse(settingChanges(plan)),
       actions,
       ...(prerequisites.webAclArn === undefined ? {} : { webAclArn: prerequisites.webAclArn }),
     };

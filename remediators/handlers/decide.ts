@@ -5,7 +5,7 @@
  * The kill switch is read first: when it is on, every control that would change the stage
  * notifies instead, and the decision says why (workflow/kill-switch.ts).
  */
-import { resolveModes } from '../../config/modes.js';
+import { resolveMode } from '../../config/modes.js';
 import { readStageSnapshot } from '../core/snapshot.js';
 import { logger } from '../shared/powertools.js';
 import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
@@ -37,22 +37,26 @@ export function createDecideHandler(
     if (snapshot.status === 'GONE') {
       return { ...common, route: 'GONE', controls: [], reason: snapshot.reason };
     }
-    const modes = resolveModes(
-      config,
-      { account: item.stage.account, apiTags: snapshot.api?.tags ?? {}, stageTags: snapshot.stage.tags },
-      item.request.controls,
-    );
-    const configured = item.request.controls.map((controlId) => ({
+    const target = {
+      account: item.stage.account,
+      apiTags: snapshot.api?.tags ?? {},
+      stageTags: snapshot.stage.tags,
+    };
+    const modes = item.request.controls.map((controlId) => ({
       controlId,
-      mode: modes[controlId].mode,
-      source: modes[controlId].rule,
-      dryRun: modes[controlId].dryRun,
+      resolved: resolveMode(config, target, controlId),
+    }));
+    const configured = modes.map(({ controlId, resolved }) => ({
+      controlId,
+      mode: resolved.mode,
+      source: resolved.rule,
+      dryRun: resolved.dryRun,
     }));
     const controls = killSwitch.state === 'on' ? brakeControls(configured, killSwitch) : configured;
     if (killSwitch.state === 'on')
       logger.warn('kill switch on', { reason: killSwitch.reason, stage: item.stage });
     const brake = killSwitch.state === 'on' ? { brake: killSwitch.reason } : {};
-    for (const note of Object.values(modes).flatMap((mode) => mode.notes)) {
+    for (const note of modes.flatMap(({ resolved }) => resolved.notes)) {
       logger.warn('configuration note', { note, stage: item.stage });
     }
     const off = controls.filter((control) => control.mode === 'off');

@@ -4,7 +4,8 @@
  * Its output replaces `plan`, so what the later tasks apply (and verify) is the fresh plan of the
  * controls that may still be applied, never the snapshot of up to a day ago.
  */
-import { getControl, snapshotPartsFor } from '../controls/catalog.js';
+import { bindControls } from '../controls/catalog.js';
+import { snapshotPartsFor } from '../core/parts.js';
 import { planStage } from '../core/plan.js';
 import { readStageSnapshot } from '../core/snapshot.js';
 import { PlannedItemSchema } from '../workflow/handler-input.js';
@@ -21,17 +22,17 @@ export function createRecheckHandler(deps: ConfigDeps & CoreClientsDeps) {
     const item = parseTaskInput('recheck', PlannedItemSchema, event);
     const config = deps.config();
     const approved = item.plan;
-    const ids = approved.applyControls;
+    const controls = bindControls(approved.applyControls, config);
     const snapshot = await readStageSnapshot(
       item.stage,
-      snapshotPartsFor(ids.map(getControl)),
+      snapshotPartsFor(controls),
       await deps.coreClients(item.stage),
       { cache: deps.coreCache },
     );
     if (snapshot.status === 'GONE') {
       return goneSummary(approved.apiName, snapshot.reason);
     }
-    const fresh = planStage(snapshot, ids, config.baseline);
+    const fresh = planStage(snapshot, controls);
     const summary = recheckApprovedPlan({
       approved,
       fresh,
@@ -40,7 +41,7 @@ export function createRecheckHandler(deps: ConfigDeps & CoreClientsDeps) {
       allowUnattendedDeployments: config.allowUnattendedDeployments,
     });
     if (summary.next !== 'APPLY') return summary;
-    return { ...summary, stagePlan: planStage(snapshot, summary.applyControls, config.baseline) };
+    return { ...summary, stagePlan: planStage(snapshot, bindControls(summary.applyControls, config)) };
   };
 }
 

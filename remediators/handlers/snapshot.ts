@@ -3,7 +3,8 @@
  * plans, and says what comes next. The plan of the controls the workflow will change travels
  * on in the state (`stagePlan`), so what is applied is exactly what was shown to the approver.
  */
-import { getControl, snapshotPartsFor } from '../controls/catalog.js';
+import { bindControls } from '../controls/catalog.js';
+import { snapshotPartsFor } from '../core/parts.js';
 import { planStage, type StagePlan } from '../core/plan.js';
 import { readStageSnapshot } from '../core/snapshot.js';
 import { DecidedItemSchema } from '../workflow/handler-input.js';
@@ -21,15 +22,18 @@ export function createSnapshotHandler(deps: ConfigDeps & CoreClientsDeps & Pick<
     const item = parseTaskInput('snapshot', DecidedItemSchema, event);
     const config = deps.config();
     const active = item.decision.controls.filter((control) => control.mode !== 'off');
-    const ids = active.map((control) => control.controlId);
-    const parts = snapshotPartsFor(ids.map(getControl));
+    const controls = bindControls(
+      active.map((control) => control.controlId),
+      config,
+    );
+    const parts = snapshotPartsFor(controls);
     const snapshot = await readStageSnapshot(item.stage, parts, await deps.coreClients(item.stage), {
       cache: deps.coreCache,
     });
     if (snapshot.status === 'GONE') {
       return goneSummary('', snapshot.reason);
     }
-    const plan = planStage(snapshot, ids, config.baseline);
+    const plan = planStage(snapshot, controls);
     const summary = summarizePlan({
       apiName: snapshot.api?.name ?? '',
       decisions: item.decision.controls,
@@ -38,7 +42,7 @@ export function createSnapshotHandler(deps: ConfigDeps & CoreClientsDeps & Pick<
       allowUnattendedDeployments: config.allowUnattendedDeployments,
     });
     if (summary.next !== 'APPLY' && summary.next !== 'APPROVE') return summary;
-    const stagePlan = planStage(snapshot, summary.applyControls, config.baseline);
+    const stagePlan = planStage(snapshot, bindControls(summary.applyControls, config));
     if (summary.next === 'APPLY') return { ...summary, stagePlan };
     const requestedAt = deps.now();
     const expiresAt = new Date(requestedAt.getTime() + item.decision.approvalTimeoutSeconds * 1000);

@@ -24,13 +24,7 @@ export function createUpdateStageHandler(deps: ConfigDeps & CoreClientsDeps) {
     const plan = stagePlanOf(item);
     const clients = await deps.coreClients(item.stage);
     const stageActions = await updateStage(plan, clients, item.deployment?.deploymentId);
-    const webAclActions = await associateWebAcl(
-      plan,
-      deps.config().baseline,
-      clients,
-      item.applied.webAclArn,
-      deps.coreCache,
-    );
+    const webAclActions = await associateWebAcl(plan, clients, item.applied.webAclArn, deps.coreCache);
     return { actions: [...stageActions, ...webAclActions] };
   };
 }

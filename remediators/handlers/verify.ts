@@ -3,7 +3,8 @@
  * throws VerificationPending, which the state machine retries with backoff (a WAF association
  * can take minutes to show) instead of keeping a Lambda asleep.
  */
-import { verifyStage } from '../core/apply.js';
+import { bindControls } from '../controls/catalog.js';
+import { verifyStage } from '../core/verify.js';
 import { PlannedItemSchema } from '../workflow/handler-input.js';
 import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
@@ -19,13 +20,12 @@ export function createVerifyHandler(deps: ConfigDeps & CoreClientsDeps) {
     const item = parseTaskInput('verify', PlannedItemSchema, event);
     const result = await verifyStage(
       item.stage,
-      item.plan.applyControls,
-      deps.config().baseline,
+      bindControls(item.plan.applyControls, deps.config()),
       await deps.coreClients(item.stage),
       { attempts: 1, cache: deps.coreCache },
     );
-    if (result.gone) return { status: 'GONE', evaluations: [] };
-    if (!result.verified) {
+    if (result.status === 'GONE') return { status: 'GONE', evaluations: [] };
+    if (result.status === 'FAILING') {
       const reasons = result.evaluations
         .filter((evaluation) => evaluation.status === 'NON_COMPLIANT')
         .map((evaluation) => `${evaluation.controlId}: ${evaluation.reason}`);

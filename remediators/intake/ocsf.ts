@@ -25,9 +25,9 @@
 import * as z from 'zod';
 import { describeIssues, describeValue } from '../../config/issues.js';
 import { AccountIdSchema } from '../../config/schema.js';
-import { CATALOG } from '../controls/catalog.js';
+import { CATALOG, CONTROL_IDS, type ControlId } from '../controls/catalog.js';
 import { InvalidStageArnError, parseStageArn } from '../core/arn.js';
-import { CONTROL_IDS, type ApiType, type ControlId } from '../core/types.js';
+import type { ApiType } from '../core/types.js';
 import { RegionSchema } from './fields.js';
 import type { Outcome } from './types.js';
 
@@ -77,7 +77,7 @@ const STAGE_RESOURCE_TYPES: ReadonlyMap<string, ApiType> = new Map([
 
 const KNOWN_CONTROLS: ReadonlySet<string> = new Set(CONTROL_IDS);
 const REPORT_ONLY: ReadonlySet<string> = new Set(
-  CATALOG.filter((control) => control.remediation === 'report').map((control) => control.id),
+  CATALOG.filter((control) => control.kind === 'reporting').map((control) => control.id),
 );
 
 function isKnownControl(id: string): id is ControlId {

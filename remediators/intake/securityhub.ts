@@ -16,7 +16,8 @@ import * as z from 'zod';
 import { describeIssues, describeValue } from '../../config/issues.js';
 import { AccountIdSchema } from '../../config/schema.js';
 import { InvalidStageArnError, parseStageArn } from '../core/arn.js';
-import { CONTROL_IDS, type ApiType, type ControlId } from '../core/types.js';
+import { CONTROL_IDS, type ControlId } from '../controls/catalog.js';
+import type { ApiType } from '../core/types.js';
 import type { Outcome, Trigger } from './types.js';
 
 /** Only the fields intake reads; everything else in a finding is passed over. */

@@ -17,7 +17,7 @@ import {
 export const StagePlanSchema = z.looseObject({
   ref: z.looseObject({ apiId: z.string(), stageName: z.string() }),
   changes: z.array(z.looseObject({ controlId: z.string(), change: z.looseObject({ setting: z.string() }) })),
-  prerequisites: z.array(z.string()),
+  prerequisites: z.array(z.looseObject({ kind: z.string() })),
   redeploy: z.boolean(),
   restStagePatchOperations: z.array(z.looseObject({ op: z.string(), path: z.string(), value: z.string() })),
   associateWebAcl: z.boolean(),

@@ -9,9 +9,10 @@
 import * as z from 'zod';
 import { CONTROL_MODES } from '../../config/schema.js';
 import { ApprovalDecisionSchema } from '../approvals/record.js';
-import { CONTROL_IDS, PARTITIONS } from '../core/types.js';
+import { ControlIdSchema } from '../controls/catalog.js';
+import { PARTITIONS } from '../core/types.js';
 
-export const ControlIdSchema = z.enum(CONTROL_IDS);
+export { ControlIdSchema };
 export const PartitionSchema = z.enum(PARTITIONS);
 export const ApiTypeSchema = z.enum(['REST', 'V2']);
 

@@ -172,10 +172,10 @@ describe('cdk synth refuses a deployment that cannot work, with one message and 
   }, 120_000);
 
   it('a bad configuration file, with the loader’s message', () => {
-    const file = configFile({ baseline: { executionLogLevel: 'DEBUG' } });
+    const file = configFile({ parameters: { 'APIGateway.1': { executionLogLevel: 'DEBUG' } } });
     expectRefused(
       synth(['-c', `config=${file}`, ...EXAMPLE_CHANNEL]),
-      `${file}: baseline.executionLogLevel: got "DEBUG"; allowed: ERROR, INFO`,
+      `${file}: parameters."APIGateway.1".executionLogLevel: got "DEBUG"; allowed: ERROR, INFO`,
     );
   }, 120_000);
 

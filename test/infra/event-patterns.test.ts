@@ -23,7 +23,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CONTROL_IDS } from '../../remediators/core/types.js';
+import { CONTROL_IDS } from '../../remediators/controls/catalog.js';
 import { TASKS } from '../../state-machines/tasks.js';
 import {
   CUSTOM_ACTION_ID,

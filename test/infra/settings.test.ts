@@ -84,9 +84,17 @@ describe('logRetention', () => {
 
 describe('approval API settings', () => {
   it('throttles low, never above the baseline the service enforces', () => {
-    expect(approvalApiThrottling(defaults.baseline)).toEqual({ rateLimit: 10, burstLimit: 20 });
-    const strict = ConfigSchema.parse({ baseline: { throttling: { rateLimit: 2, burstLimit: 4 } } });
-    expect(approvalApiThrottling(strict.baseline)).toEqual({ rateLimit: 2, burstLimit: 4 });
+    expect(approvalApiThrottling(defaults.parameters['Baseline.StageThrottling'])).toEqual({
+      rateLimit: 10,
+      burstLimit: 20,
+    });
+    const strict = ConfigSchema.parse({
+      parameters: { 'Baseline.StageThrottling': { rateLimit: 2, burstLimit: 4 } },
+    });
+    expect(approvalApiThrottling(strict.parameters['Baseline.StageThrottling'])).toEqual({
+      rateLimit: 2,
+      burstLimit: 4,
+    });
   });
 
   it('builds the baseline web ACL rules: each managed group in order, then the per-IP rate rule', () => {
@@ -215,7 +223,7 @@ describe('the approval API web ACL', () => {
     // AWS WAF's core rule set blocks bodies over 8 KB (SizeRestrictions_BODY).
     expect(Buffer.byteLength(slackClickBody(subject, link))).toBeGreaterThan(8 * 1024);
 
-    const rules = approvalWebAclRules(defaults.baseline.webAcl);
+    const rules = approvalWebAclRules(defaults.resources.webAcl);
     const crs = rules.find((rule) => rule.name === 'AWSManagedRulesCommonRuleSet');
     expect(crs?.statement).toEqual({
       managedRuleGroupStatement: {
@@ -228,8 +236,8 @@ describe('the approval API web ACL', () => {
   });
 
   it('keeps every other rule of the baseline as it is', () => {
-    const baseline = baselineWebAclRules(defaults.baseline.webAcl);
-    const approval = approvalWebAclRules(defaults.baseline.webAcl);
+    const baseline = baselineWebAclRules(defaults.resources.webAcl);
+    const approval = approvalWebAclRules(defaults.resources.webAcl);
     expect(approval.map((rule) => rule.name)).toEqual(baseline.map((rule) => rule.name));
     expect(approval.filter((rule) => rule.name !== 'AWSManagedRulesCommonRuleSet')).toEqual(
       baseline.filter((rule) => rule.name !== 'AWSManagedRulesCommonRuleSet'),
@@ -319,7 +327,7 @@ describe('wildcardFindings', () => {
       remediationWriteStatements({
         partition: NAG_PARTITION,
         account: NAG_ACCOUNT,
-        baseline: defaults.baseline,
+        resources: defaults.resources,
       }),
     );
     expect(findings).toContain(

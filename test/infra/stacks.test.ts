@@ -12,8 +12,11 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_SLACK_CHANNEL_ID } from '../../config/deployability.js';
-import { controlsFor } from '../../remediators/controls/catalog.js';
-import { REMEDIABLE_CONTROL_IDS } from '../../remediators/core/types.js';
+import {
+  FIXING_CONTROL_IDS as REMEDIABLE_CONTROL_IDS,
+  bindControls,
+  controlsFor,
+} from '../../remediators/controls/catalog.js';
 import type { RestStageSnapshot } from '../../remediators/core/types.js';
 import { TASKS } from '../../state-machines/tasks.js';
 import { STATE_MACHINE_DEFINITION } from '../../infra/central-stack.js';
@@ -80,7 +83,7 @@ describe('central stack', () => {
   });
 
   it('gives every function its own log group with the configured retention', () => {
-    const retention = synthesized.config.baseline.accessLogs.retentionDays;
+    const retention = synthesized.config.resources.accessLogGroups.retentionDays;
     const functions = resources(synthesized.central, 'AWS::Lambda::Function');
     const logGroups = synthesized.central.findResources('AWS::Logs::LogGroup');
     for (const [, fn] of functions) {
@@ -443,7 +446,8 @@ describe('approval API (the service eats its own cooking)', () => {
   }
 
   it('logs executions and JSON access logs with $context.requestId, traces, and throttles within the baseline', () => {
-    const { throttling, executionLogLevel } = synthesized.config.baseline;
+    const throttling = synthesized.config.parameters['Baseline.StageThrottling'];
+    const { executionLogLevel } = synthesized.config.parameters['APIGateway.1'];
     expect(stage()).toMatchObject({
       StageName: 'prod',
       TracingEnabled: true,
@@ -481,7 +485,7 @@ describe('approval API (the service eats its own cooking)', () => {
   });
 
   it('is protected by a regional web ACL with the baseline rules, associated with its stage', () => {
-    const { managedRuleGroups, rateLimitPer5Minutes } = synthesized.config.baseline.webAcl;
+    const { managedRuleGroups, rateLimitPer5Minutes } = synthesized.config.resources.webAcl;
     const acl = resourceByPrefix(synthesized.central, 'AWS::WAFv2::WebACL', 'ApprovalApiWebAcl').properties;
     expect(acl['Scope']).toBe('REGIONAL');
     const rules = acl['Rules'] as Json[];
@@ -556,11 +560,12 @@ describe('approval API (the service eats its own cooking)', () => {
     );
     expect(remediable.length).toBeGreaterThanOrEqual(7);
     for (const control of remediable) {
-      const evaluation = control.evaluate(snapshot, synthesized.config.baseline);
-      expect({ control: control.id, status: evaluation.status, reason: evaluation.reason }).toEqual({
+      const [bound] = bindControls([control.id], synthesized.config);
+      const evaluation = bound?.evaluate(snapshot);
+      expect({ control: control.id, status: evaluation?.status, reason: evaluation?.reason }).toEqual({
         control: control.id,
         status: expect.stringMatching(/^(COMPLIANT|NOT_APPLICABLE)$/),
-        reason: evaluation.reason,
+        reason: evaluation?.reason,
       });
     }
   });
@@ -633,7 +638,7 @@ describe('member stack (StackSet)', () => {
     );
     // The SAR's resource types of CreateWebACL: webacl, managedruleset, rulegroup, ipset, regexpatternset.
     const paths = [
-      `regional/webacl/${synthesized.config.baseline.webAcl.name}/*`,
+      `regional/webacl/${synthesized.config.resources.webAcl.name}/*`,
       'regional/managedruleset/*',
       'regional/rulegroup/*/*',
       'regional/ipset/*/*',
@@ -669,7 +674,7 @@ describe('member stack (StackSet)', () => {
               { Ref: 'AWS::Partition' },
               ':iam::',
               { Ref: 'AWS::AccountId' },
-              `:role/${synthesized.config.baseline.cloudWatchRoleName}`,
+              `:role/${synthesized.config.resources.cloudWatchRole.name}`,
             ],
           ],
         },
@@ -697,7 +702,7 @@ describe('member stack (StackSet)', () => {
 
   it('creates the API Gateway CloudWatch Logs role with the AWS managed push policy', () => {
     synthesized.member.hasResourceProperties('AWS::IAM::Role', {
-      RoleName: synthesized.config.baseline.cloudWatchRoleName,
+      RoleName: synthesized.config.resources.cloudWatchRole.name,
       AssumeRolePolicyDocument: Match.objectLike({
         Statement: [Match.objectLike({ Principal: { Service: 'apigateway.amazonaws.com' } })],
       }),

@@ -8,6 +8,7 @@ import { clientsForStage, createCredentialResolver } from '../../../remediators/
 import { seedInsecureRestStage } from '../../helpers/insecure-apis.js';
 import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials, useMoto } from '../../helpers/moto.js';
 import { asTask, recordedCalls } from '../../strict-aws/recorder.js';
+import { bindControls } from '../../../remediators/controls/catalog.js';
 
 const moto = useMoto();
 const MEMBER_ACCOUNT = '111111111111';
@@ -59,7 +60,10 @@ describe('cross-account remediation through moto STS', () => {
 
     const result = await asTask('update-stage', async () => {
       const clients = await clientsForStage(ref, resolver, { endpoint: moto.endpoint });
-      return remediateStage(ref, ['APIGateway.3'], config, { clients, verify: { attempts: 1 } });
+      return remediateStage(ref, bindControls(['APIGateway.3'], config), config, {
+        clients,
+        verify: { attempts: 1 },
+      });
     });
 
     expect(result.outcome).toBe('REMEDIATED');

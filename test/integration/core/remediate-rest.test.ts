@@ -17,13 +17,17 @@ import {
 import { GetWebACLCommand, GetWebACLForResourceCommand, WAFV2Client } from '@aws-sdk/client-wafv2';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConfigSchema, DEFAULT_ACCESS_LOG_FORMAT } from '../../../config/schema.js';
-import { baselineControlIds } from '../../../remediators/controls/catalog.js';
+import {
+  FIXING_CONTROL_IDS,
+  baselineControlIds,
+  bindControls,
+} from '../../../remediators/controls/catalog.js';
 import { accessLogGroupArn, accessLogGroupName } from '../../../remediators/controls/stage-settings.js';
 import { remediateStage as remediateStageUnchecked } from '../../../remediators/core/apply.js';
 import { formatStageArn } from '../../../remediators/core/arn.js';
 import { createCoreCache } from '../../../remediators/core/cache.js';
 import { createCoreClients, type CoreClients } from '../../../remediators/core/clients.js';
-import { REMEDIABLE_CONTROL_IDS, type ControlId } from '../../../remediators/core/types.js';
+import type { ControlId } from '../../../remediators/core/types.js';
 import { seedInsecureRestStage } from '../../helpers/insecure-apis.js';
 import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials, useMoto } from '../../helpers/moto.js';
 import { asMemberRole } from '../../strict-aws/scopes.js';
@@ -32,9 +36,9 @@ const moto = useMoto();
 /** The core's calls, checked as the member role's (test/strict-aws). */
 const remediateStage = asMemberRole(MOTO_ACCOUNT, remediateStageUnchecked);
 const config = ConfigSchema.parse({});
-const { baseline } = config;
+const { resources, parameters } = config;
 const REST_REMEDIABLE: readonly ControlId[] = baselineControlIds('REST').filter((id) =>
-  (REMEDIABLE_CONTROL_IDS as readonly string[]).includes(id),
+  (FIXING_CONTROL_IDS as readonly string[]).includes(id),
 );
 const FAST_RETRY = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
 
@@ -55,7 +59,7 @@ beforeEach(() => {
 });
 
 function remediate(ref: Parameters<typeof remediateStage>[0], controlIds: readonly ControlId[]) {
-  return remediateStage(ref, controlIds, config, {
+  return remediateStage(ref, bindControls(controlIds, config), config, {
     clients,
     cache: createCoreCache(),
     verify: { attempts: 1 },
@@ -98,10 +102,10 @@ describe('remediateStage on an insecure REST stage (moto)', () => {
     expect(method?.loggingLevel ?? stageWide?.loggingLevel).toBe('ERROR');
     expect(stage.tracingEnabled).toBe(true);
     expect(method?.cacheDataEncrypted).toBe(true);
-    expect(stageWide?.throttlingRateLimit).toBe(baseline.throttling.rateLimit);
-    expect(stageWide?.throttlingBurstLimit).toBe(baseline.throttling.burstLimit);
+    expect(stageWide?.throttlingRateLimit).toBe(parameters['Baseline.StageThrottling'].rateLimit);
+    expect(stageWide?.throttlingBurstLimit).toBe(parameters['Baseline.StageThrottling'].burstLimit);
     expect(stage.accessLogSettings).toEqual({
-      destinationArn: accessLogGroupArn(baseline, ref, 'REST'),
+      destinationArn: accessLogGroupArn(resources, ref, 'REST'),
       format: DEFAULT_ACCESS_LOG_FORMAT,
     });
     // No deployment: the stage still serves the deployment it had (nothing unreleased was published).
@@ -114,10 +118,10 @@ describe('remediateStage on an insecure REST stage (moto)', () => {
       credentials: motoCredentials,
     });
     const association = await waf.send(new GetWebACLForResourceCommand({ ResourceArn: formatStageArn(ref) }));
-    expect(association.WebACL?.Name).toBe(baseline.webAcl.name);
+    expect(association.WebACL?.Name).toBe(resources.webAcl.name);
     expect(stage.webAclArn).toBe(association.WebACL?.ARN);
     const webAcl = await waf.send(
-      new GetWebACLCommand({ Name: baseline.webAcl.name, Scope: 'REGIONAL', Id: association.WebACL?.Id }),
+      new GetWebACLCommand({ Name: resources.webAcl.name, Scope: 'REGIONAL', Id: association.WebACL?.Id }),
     );
     const rules = webAcl.WebACL?.Rules ?? [];
     expect(rules.map((rule) => rule.Statement?.ManagedRuleGroupStatement?.Name).filter(Boolean)).toEqual([
@@ -128,7 +132,7 @@ describe('remediateStage on an insecure REST stage (moto)', () => {
     expect(
       rules.find((rule) => rule.Statement?.RateBasedStatement)?.Statement?.RateBasedStatement,
     ).toMatchObject({
-      Limit: baseline.webAcl.rateLimitPer5Minutes,
+      Limit: resources.webAcl.rateLimitPer5Minutes,
       AggregateKeyType: 'IP',
     });
     expect(rules.find((rule) => rule.Statement?.RateBasedStatement)?.Action).toEqual({ Block: {} });
@@ -142,18 +146,20 @@ describe('remediateStage on an insecure REST stage (moto)', () => {
       endpoint: moto.endpoint,
       credentials: motoCredentials,
     });
-    const groupName = accessLogGroupName(baseline, ref, 'REST');
+    const groupName = accessLogGroupName(resources, ref, 'REST');
     const groups = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: groupName }));
     expect(groups.logGroups?.map((group) => [group.logGroupName, group.retentionInDays])).toEqual([
-      [groupName, baseline.accessLogs.retentionDays],
+      [groupName, resources.accessLogGroups.retentionDays],
     ]);
     const groupTags = await logs.send(
-      new ListTagsForResourceCommand({ resourceArn: accessLogGroupArn(baseline, ref, 'REST') }),
+      new ListTagsForResourceCommand({ resourceArn: accessLogGroupArn(resources, ref, 'REST') }),
     );
-    expect(groupTags.tags).toEqual(baseline.resourceTags);
+    expect(groupTags.tags).toEqual(resources.tags);
 
     const account = await apiGateway.send(new GetAccountCommand({}));
-    expect(account.cloudwatchRoleArn).toBe(`arn:aws:iam::${ref.account}:role/${baseline.cloudWatchRoleName}`);
+    expect(account.cloudwatchRoleArn).toBe(
+      `arn:aws:iam::${ref.account}:role/${resources.cloudWatchRole.name}`,
+    );
     const api = await apiGateway.send(new GetRestApiCommand({ restApiId: ref.apiId }));
     expect(api.disableExecuteApiEndpoint).toBe(true);
   });
@@ -238,7 +244,7 @@ describe('remediateStage on an insecure REST stage (moto)', () => {
       endpoint: moto.endpoint,
       credentials: motoCredentials,
     });
-    const logGroupName = accessLogGroupName(baseline, ref, 'REST');
+    const logGroupName = accessLogGroupName(resources, ref, 'REST');
     await logs.send(new CreateLogGroupCommand({ logGroupName }));
     await logs.send(new PutRetentionPolicyCommand({ logGroupName, retentionInDays: 30 }));
 
@@ -260,7 +266,7 @@ describe('remediateStage on an insecure REST stage (moto)', () => {
       endpoint: moto.endpoint,
       credentials: motoCredentials,
     });
-    const logGroupName = accessLogGroupName(baseline, ref, 'REST');
+    const logGroupName = accessLogGroupName(resources, ref, 'REST');
     // Created, then the run stopped before PutRetentionPolicy.
     await logs.send(new CreateLogGroupCommand({ logGroupName }));
 
@@ -273,7 +279,7 @@ describe('remediateStage on an insecure REST stage (moto)', () => {
     expect(result.actions.map((action) => action.action)).not.toContain('CreateLogGroup');
     const [group] =
       (await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: logGroupName }))).logGroups ?? [];
-    expect(group?.retentionInDays).toBe(baseline.accessLogs.retentionDays);
+    expect(group?.retentionInDays).toBe(resources.accessLogGroups.retentionDays);
   });
 
   it('creates the baseline web ACL once and associates it with every stage of the account', async () => {
@@ -281,12 +287,12 @@ describe('remediateStage on an insecure REST stage (moto)', () => {
     const second = await seedInsecureRestStage({ endpoint: moto.endpoint, apiName: 'second' });
     const cache = createCoreCache();
 
-    const one = await remediateStage(first.ref, ['APIGateway.4'], config, {
+    const one = await remediateStage(first.ref, bindControls(['APIGateway.4'], config), config, {
       clients,
       cache,
       verify: { attempts: 1 },
     });
-    const two = await remediateStage(second.ref, ['APIGateway.4'], config, {
+    const two = await remediateStage(second.ref, bindControls(['APIGateway.4'], config), config, {
       clients,
       cache,
       verify: { attempts: 1 },
@@ -348,7 +354,12 @@ describe('remediateStage on an insecure REST stage (moto)', () => {
   it('plans without writing in dry-run mode', async () => {
     const { ref } = await seedInsecureRestStage({ endpoint: moto.endpoint });
 
-    const result = await remediateStage(ref, REST_REMEDIABLE, { ...config, dryRun: true }, { clients });
+    const result = await remediateStage(
+      ref,
+      bindControls(REST_REMEDIABLE, config),
+      { dryRun: true },
+      { clients },
+    );
 
     expect(result.outcome).toBe('DRY_RUN');
     expect(result.changes.length).toBeGreaterThan(0);

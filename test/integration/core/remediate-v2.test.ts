@@ -7,12 +7,16 @@ import {
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../../config/schema.js';
-import { baselineControlIds } from '../../../remediators/controls/catalog.js';
+import {
+  FIXING_CONTROL_IDS,
+  baselineControlIds,
+  bindControls,
+} from '../../../remediators/controls/catalog.js';
 import { accessLogGroupArn, accessLogGroupName } from '../../../remediators/controls/stage-settings.js';
 import { remediateStage as remediateStageUnchecked } from '../../../remediators/core/apply.js';
 import { createCoreCache } from '../../../remediators/core/cache.js';
 import { createCoreClients, type CoreClients } from '../../../remediators/core/clients.js';
-import { REMEDIABLE_CONTROL_IDS, type ControlId, type StageRef } from '../../../remediators/core/types.js';
+import type { ControlId, StageRef } from '../../../remediators/core/types.js';
 import { seedInsecureHttpStage, seedInsecureWebSocketStage } from '../../helpers/insecure-apis.js';
 import { emulateMotoV2StageWrites } from '../../helpers/moto-gaps.js';
 import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials, useMoto } from '../../helpers/moto.js';
@@ -22,9 +26,9 @@ const moto = useMoto();
 /** The core's calls, checked as the member role's (test/strict-aws). */
 const remediateStage = asMemberRole(MOTO_ACCOUNT, remediateStageUnchecked);
 const config = ConfigSchema.parse({});
-const { baseline } = config;
+const { resources, parameters } = config;
 const V2_REMEDIABLE: readonly ControlId[] = baselineControlIds('V2').filter((id) =>
-  (REMEDIABLE_CONTROL_IDS as readonly string[]).includes(id),
+  (FIXING_CONTROL_IDS as readonly string[]).includes(id),
 );
 
 let clients: CoreClients;
@@ -37,7 +41,7 @@ beforeEach(() => {
 });
 
 function remediate(ref: StageRef, controlIds: readonly ControlId[]) {
-  return remediateStage(ref, controlIds, config, {
+  return remediateStage(ref, bindControls(controlIds, config), config, {
     clients,
     cache: createCoreCache(),
     verify: { attempts: 1 },
@@ -77,12 +81,12 @@ describe('remediateStage on insecure API Gateway V2 stages (moto)', () => {
 
     const stage = await readStage(ref);
     expect(stage.AccessLogSettings).toEqual({
-      DestinationArn: accessLogGroupArn(baseline, ref, 'HTTP'),
-      Format: baseline.accessLogs.httpFormat,
+      DestinationArn: accessLogGroupArn(resources, ref, 'HTTP'),
+      Format: parameters['APIGateway.9'].httpFormat,
     });
     expect(stage.DefaultRouteSettings).toMatchObject({
-      ThrottlingRateLimit: baseline.throttling.rateLimit,
-      ThrottlingBurstLimit: baseline.throttling.burstLimit,
+      ThrottlingRateLimit: parameters['Baseline.StageThrottling'].rateLimit,
+      ThrottlingBurstLimit: parameters['Baseline.StageThrottling'].burstLimit,
       // Settings the service did not touch survive the update.
       DetailedMetricsEnabled: false,
     });
@@ -95,9 +99,9 @@ describe('remediateStage on insecure API Gateway V2 stages (moto)', () => {
       credentials: motoCredentials,
     });
     const groups = await logs.send(
-      new DescribeLogGroupsCommand({ logGroupNamePrefix: accessLogGroupName(baseline, ref, 'HTTP') }),
+      new DescribeLogGroupsCommand({ logGroupNamePrefix: accessLogGroupName(resources, ref, 'HTTP') }),
     );
-    expect(groups.logGroups?.[0]?.retentionInDays).toBe(baseline.accessLogs.retentionDays);
+    expect(groups.logGroups?.[0]?.retentionInDays).toBe(resources.accessLogGroups.retentionDays);
   });
 
   it('HTTP API: zero writes when run again', async () => {
@@ -121,11 +125,11 @@ describe('remediateStage on insecure API Gateway V2 stages (moto)', () => {
     const result = await remediate(ref, ['APIGateway.9']);
 
     expect(result.outcome).toBe('REMEDIATED');
-    expect(accessLogGroupName(baseline, ref, 'HTTP')).toBe(
+    expect(accessLogGroupName(resources, ref, 'HTTP')).toBe(
       `/aws/vendedlogs/apigateway/access-logs/${ref.apiId}/#default`,
     );
     const stage = await readStage(ref);
-    expect(stage.AccessLogSettings?.DestinationArn).toBe(accessLogGroupArn(baseline, ref, 'HTTP'));
+    expect(stage.AccessLogSettings?.DestinationArn).toBe(accessLogGroupArn(resources, ref, 'HTTP'));
   });
 
   it('WebSocket API: execution logging with the account CloudWatch role, access logs, throttling', async () => {
@@ -144,12 +148,12 @@ describe('remediateStage on insecure API Gateway V2 stages (moto)', () => {
     ]);
     const stage = await readStage(ref);
     expect(stage.DefaultRouteSettings).toMatchObject({
-      LoggingLevel: baseline.executionLogLevel,
-      ThrottlingRateLimit: baseline.throttling.rateLimit,
-      ThrottlingBurstLimit: baseline.throttling.burstLimit,
+      LoggingLevel: parameters['APIGateway.1'].executionLogLevel,
+      ThrottlingRateLimit: parameters['Baseline.StageThrottling'].rateLimit,
+      ThrottlingBurstLimit: parameters['Baseline.StageThrottling'].burstLimit,
       DataTraceEnabled: false,
     });
-    expect(stage.AccessLogSettings?.DestinationArn).toBe(accessLogGroupArn(baseline, ref, 'WEBSOCKET'));
+    expect(stage.AccessLogSettings?.DestinationArn).toBe(accessLogGroupArn(resources, ref, 'WEBSOCKET'));
 
     const again = await remediate(ref, V2_REMEDIABLE);
     expect(again.apiCalls.writes).toBe(0);

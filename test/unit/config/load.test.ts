@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONTROL_MODES } from '../../../config/defaults.js';
 import { deployedConfig } from '../../../config/deployed.js';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig, parseConfig } from '../../../config/load.js';
-import { CONTROL_IDS, REPORT_ONLY_CONTROL_IDS } from '../../../remediators/core/types.js';
+import {
+  CONTROL_IDS,
+  REPORTING_CONTROL_IDS as REPORT_ONLY_CONTROL_IDS,
+} from '../../../remediators/controls/catalog.js';
 
 const FILE = 'config/remediation.json';
 
@@ -33,9 +36,9 @@ describe('parseConfig defaults', () => {
     expect(config.controls).toEqual({});
     expect(config.accounts).toEqual({});
     expect(config.tags.modeKey).toBe('apigw-remediation:mode');
-    expect(config.baseline.executionLogLevel).toBe('ERROR');
-    expect(config.baseline.throttling).toEqual({ rateLimit: 1000, burstLimit: 2000 });
-    expect(config.baseline.accessLogs.retentionDays).toBe(365);
+    expect(config.parameters['APIGateway.1'].executionLogLevel).toBe('ERROR');
+    expect(config.parameters['Baseline.StageThrottling']).toEqual({ rateLimit: 1000, burstLimit: 2000 });
+    expect(config.resources.accessLogGroups.retentionDays).toBe(365);
     expect(config.approval).toMatchObject({ timeoutSeconds: 86_400, onTimeout: 'skip' });
     expect(config.crossAccount.memberRoleName).toBe('apigw-remediation-member');
   });
@@ -97,7 +100,7 @@ describe('parseConfig errors name the file, the field and what is allowed', () =
     [
       'a misspelt top-level field',
       { dryrun: true },
-      'config/remediation.json: dryrun: unknown field; allowed: $schema, dryRun, controls, accounts, tags, baseline, approval, crossAccount, allowUnattendedDeployments, limits, securityHub',
+      'config/remediation.json: dryrun: unknown field; allowed: $schema, dryRun, controls, parameters, resources, accounts, tags, approval, crossAccount, allowUnattendedDeployments, limits, securityHub',
     ],
     [
       'a Security Hub format that does not exist',
@@ -116,18 +119,18 @@ describe('parseConfig errors name the file, the field and what is allowed', () =
     ],
     [
       'a log level the control does not accept',
-      { baseline: { executionLogLevel: 'DEBUG' } },
-      'config/remediation.json: baseline.executionLogLevel: got "DEBUG"; allowed: ERROR, INFO',
+      { parameters: { 'APIGateway.1': { executionLogLevel: 'DEBUG' } } },
+      'config/remediation.json: parameters."APIGateway.1".executionLogLevel: got "DEBUG"; allowed: ERROR, INFO',
     ],
     [
       'a retention CloudWatch Logs does not offer',
-      { baseline: { accessLogs: { retentionDays: 42 } } },
-      'config/remediation.json: baseline.accessLogs.retentionDays: got 42; retentionDays must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653',
+      { resources: { accessLogGroups: { retentionDays: 42 } } },
+      'config/remediation.json: resources.accessLogGroups.retentionDays: got 42; retentionDays must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653',
     ],
     [
       'an unknown managed rule group',
-      { baseline: { webAcl: { managedRuleGroups: ['AWSManagedRulesEverything'] } } },
-      'config/remediation.json: baseline.webAcl.managedRuleGroups[0]: got "AWSManagedRulesEverything"; allowed: AWSManagedRulesCommonRuleSet, AWSManagedRulesKnownBadInputsRuleSet, AWSManagedRulesAmazonIpReputationList, AWSManagedRulesAnonymousIpList, AWSManagedRulesSQLiRuleSet',
+      { resources: { webAcl: { managedRuleGroups: ['AWSManagedRulesEverything'] } } },
+      'config/remediation.json: resources.webAcl.managedRuleGroups[0]: got "AWSManagedRulesEverything"; allowed: AWSManagedRulesCommonRuleSet, AWSManagedRulesKnownBadInputsRuleSet, AWSManagedRulesAmazonIpReputationList, AWSManagedRulesAnonymousIpList, AWSManagedRulesSQLiRuleSet',
     ],
     [
       'an unknown action on approval timeout',
@@ -155,21 +158,19 @@ describe('parseConfig errors name the file, the field and what is allowed', () =
 
   it('rejects resource tags CloudWatch Logs or WAF would refuse when the service creates a resource', () => {
     const tooMany = Object.fromEntries(Array.from({ length: 51 }, (_, index) => [`team${index}`, 'x']));
-    expect(problemsOf({ baseline: { resourceTags: tooMany } }).join('\n')).toMatch(
-      /baseline\.resourceTags.*at most 50 resource tags/,
+    expect(problemsOf({ resources: { tags: tooMany } }).join('\n')).toMatch(
+      /resources\.tags.*at most 50 resource tags/,
     );
-    expect(problemsOf({ baseline: { resourceTags: { 'aws:owner': 'me' } } }).join('\n')).toMatch(
-      /reserved for AWS/,
-    );
-    expect(problemsOf({ baseline: { resourceTags: { 'cost#center': 'x' } } }).join('\n')).toMatch(
+    expect(problemsOf({ resources: { tags: { 'aws:owner': 'me' } } }).join('\n')).toMatch(/reserved for AWS/);
+    expect(problemsOf({ resources: { tags: { 'cost#center': 'x' } } }).join('\n')).toMatch(
       /a tag key of 1-128 letters/,
     );
-    expect(problemsOf({ baseline: { resourceTags: { team: 'a,b' } } }).join('\n')).toMatch(
+    expect(problemsOf({ resources: { tags: { team: 'a,b' } } }).join('\n')).toMatch(
       /a tag value of at most 256/,
     );
     expect(
-      parseConfig({ baseline: { resourceTags: { 'cost-center': '4711', team: '' } } }, FILE).baseline,
-    ).toMatchObject({ resourceTags: { 'cost-center': '4711', team: '' } });
+      parseConfig({ resources: { tags: { 'cost-center': '4711', team: '' } } }, FILE).resources,
+    ).toMatchObject({ tags: { 'cost-center': '4711', team: '' } });
   });
 
   it('lists the known control ids when a control id is misspelt', () => {

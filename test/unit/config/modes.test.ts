@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONTROL_MODES } from '../../../config/defaults.js';
 import { parseConfig } from '../../../config/load.js';
 import { resolveModes } from '../../../config/modes.js';
-import { CONTROL_IDS } from '../../../remediators/core/types.js';
+import { CONTROL_IDS } from '../../../remediators/controls/catalog.js';
 
 const ACCOUNT = '111122223333';
 const KEY = 'apigw-remediation:mode';

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { apiGateway1ExecutionLogging as control } from '../../../remediators/controls/apigateway-1-execution-logging.js';
+import { apiGateway1ExecutionLogging } from '../../../remediators/controls/apigateway-1-execution-logging.js';
 import { expectPlanFixes } from './apply-plan.js';
+
+const control = testable(apiGateway1ExecutionLogging);
 import {
   BASELINE,
   CLOUDWATCH_ROLE_ARN,
@@ -8,6 +10,8 @@ import {
   restSnapshot,
   snapshotOf,
   v2Snapshot,
+  testable,
+  CLOUDWATCH_ROLE_EFFECT,
 } from './snapshots.js';
 
 describe('APIGateway.1 execution logging', () => {
@@ -61,7 +65,7 @@ describe('APIGateway.1 execution logging', () => {
             },
           },
         ],
-        prerequisites: ['accountCloudWatchRole'],
+        prerequisites: [CLOUDWATCH_ROLE_EFFECT],
         redeploy: false,
       });
       expectPlanFixes(control, snapshot, BASELINE);
@@ -115,7 +119,10 @@ describe('APIGateway.1 execution logging', () => {
 
     it('sets the level the baseline configures', () => {
       const snapshot = restSnapshot({ stage: { methodSettings: { '*/*': { loggingLevel: 'OFF' } } } });
-      const [change] = control.plan(snapshot, baselineWith({ executionLogLevel: 'INFO' })).changes;
+      const [change] = control.plan(
+        snapshot,
+        baselineWith({ parameters: { 'APIGateway.1': { executionLogLevel: 'INFO' } } }),
+      ).changes;
       expect(change?.operation).toEqual({
         kind: 'restStagePatch',
         op: 'replace',
@@ -173,7 +180,7 @@ describe('APIGateway.1 execution logging', () => {
         },
       ]);
       // No account part was read: the shell must make sure the Region's CloudWatch role exists.
-      expect(plan.prerequisites).toEqual(['accountCloudWatchRole']);
+      expect(plan.prerequisites).toEqual([CLOUDWATCH_ROLE_EFFECT]);
       expectPlanFixes(control, snapshot, BASELINE);
     });
   });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { apiGateway10PrivateIntegrationHttps as control } from '../../../remediators/controls/apigateway-10-private-integration-https.js';
+import { apiGateway10PrivateIntegrationHttps } from '../../../remediators/controls/apigateway-10-private-integration-https.js';
 import { expectReportedNotChanged } from './apply-plan.js';
-import { BASELINE, snapshotOf, v2Snapshot } from './snapshots.js';
+import { BASELINE, snapshotOf, v2Snapshot, testable } from './snapshots.js';
+
+const control = testable(apiGateway10PrivateIntegrationHttps);
 
 describe('APIGateway.10 private integrations over HTTPS (report only)', () => {
   const listener =

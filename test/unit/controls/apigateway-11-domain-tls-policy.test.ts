@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { apiGateway11DomainTlsPolicy as control } from '../../../remediators/controls/apigateway-11-domain-tls-policy.js';
+import { apiGateway11DomainTlsPolicy } from '../../../remediators/controls/apigateway-11-domain-tls-policy.js';
 import { expectReportedNotChanged } from './apply-plan.js';
-import { BASELINE, mapping, restSnapshot, v2Snapshot } from './snapshots.js';
+import { BASELINE, mapping, restSnapshot, v2Snapshot, testable } from './snapshots.js';
+
+const control = testable(apiGateway11DomainTlsPolicy);
 
 describe('APIGateway.11 custom domain TLS policy (report only)', () => {
   it('passes when no custom domain maps the API', () => {

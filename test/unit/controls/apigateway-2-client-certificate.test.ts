@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { apiGateway2ClientCertificate as control } from '../../../remediators/controls/apigateway-2-client-certificate.js';
+import { apiGateway2ClientCertificate } from '../../../remediators/controls/apigateway-2-client-certificate.js';
 import { expectReportedNotChanged } from './apply-plan.js';
-import { BASELINE, restSnapshot, snapshotOf } from './snapshots.js';
+import { BASELINE, restSnapshot, snapshotOf, testable } from './snapshots.js';
+
+const control = testable(apiGateway2ClientCertificate);
 
 describe('APIGateway.2 client certificate (report only)', () => {
   it.each(['HTTP', 'WEBSOCKET'] as const)('does not apply to %s APIs', (protocol) => {

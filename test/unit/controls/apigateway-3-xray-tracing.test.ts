@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { apiGateway3XRayTracing as control } from '../../../remediators/controls/apigateway-3-xray-tracing.js';
+import { apiGateway3XRayTracing } from '../../../remediators/controls/apigateway-3-xray-tracing.js';
 import { expectPlanFixes } from './apply-plan.js';
-import { BASELINE, restSnapshot, snapshotOf } from './snapshots.js';
+import { BASELINE, restSnapshot, snapshotOf, testable } from './snapshots.js';
+
+const control = testable(apiGateway3XRayTracing);
 
 describe('APIGateway.3 X-Ray tracing', () => {
   it.each(['HTTP', 'WEBSOCKET'] as const)('does not apply to %s APIs', (protocol) => {

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { apiGateway4Waf as control } from '../../../remediators/controls/apigateway-4-waf.js';
+import { baselineWebAclEffect } from '../../../remediators/controls/baseline-web-acl.js';
+import { apiGateway4Waf } from '../../../remediators/controls/apigateway-4-waf.js';
 import { ASSOCIATED_WEB_ACL_ARN, expectPlanFixes } from './apply-plan.js';
-import { BASELINE, EXISTING_WEB_ACL_ARN, baselineWith, restSnapshot, snapshotOf } from './snapshots.js';
+import {
+  BASELINE,
+  EXISTING_WEB_ACL_ARN,
+  baselineWith,
+  restSnapshot,
+  snapshotOf,
+  testable,
+} from './snapshots.js';
+
+const control = testable(apiGateway4Waf);
 
 describe('APIGateway.4 WAF web ACL', () => {
   it.each(['HTTP', 'WEBSOCKET'] as const)(
@@ -30,7 +40,7 @@ describe('APIGateway.4 WAF web ACL', () => {
 
   it('associates the configured baseline web ACL with a stage that has none', () => {
     const snapshot = restSnapshot();
-    const baseline = baselineWith({ webAcl: { name: 'org-api-baseline' } });
+    const baseline = baselineWith({ resources: { webAcl: { name: 'org-api-baseline' } } });
     expect(control.evaluate(snapshot, baseline).reason).toBe(
       'webAclArn is not set, so no AWS WAF web ACL filters requests to this stage; expected a web ACL',
     );
@@ -49,7 +59,7 @@ describe('APIGateway.4 WAF web ACL', () => {
           operation: { kind: 'associateBaselineWebAcl' },
         },
       ],
-      prerequisites: ['baselineWebAcl'],
+      prerequisites: [baselineWebAclEffect(baseline.resources)],
       redeploy: false,
     });
     const after = expectPlanFixes(control, snapshot, baseline);
@@ -58,7 +68,9 @@ describe('APIGateway.4 WAF web ACL', () => {
 
   it('names the managed groups configured to block among the rules that block', () => {
     const baseline = baselineWith({
-      webAcl: { ruleGroupActions: { AWSManagedRulesCommonRuleSet: 'block' }, rateLimitPer5Minutes: 500 },
+      resources: {
+        webAcl: { ruleGroupActions: { AWSManagedRulesCommonRuleSet: 'block' }, rateLimitPer5Minutes: 500 },
+      },
     });
     const [planned] = control.plan(restSnapshot(), baseline).changes;
     expect(planned?.change.after).toBe(

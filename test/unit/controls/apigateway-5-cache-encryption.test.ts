@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { apiGateway5CacheEncryption as control } from '../../../remediators/controls/apigateway-5-cache-encryption.js';
+import { apiGateway5CacheEncryption } from '../../../remediators/controls/apigateway-5-cache-encryption.js';
 import { expectPlanFixes } from './apply-plan.js';
-import { BASELINE, restSnapshot, snapshotOf } from './snapshots.js';
+import { BASELINE, restSnapshot, snapshotOf, testable } from './snapshots.js';
+
+const control = testable(apiGateway5CacheEncryption);
 
 const encryptPatch = (key: string) => ({
   kind: 'restStagePatch',

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { apiGateway8RouteAuthorization as control } from '../../../remediators/controls/apigateway-8-route-authorization.js';
+import { apiGateway8RouteAuthorization } from '../../../remediators/controls/apigateway-8-route-authorization.js';
 import { expectReportedNotChanged } from './apply-plan.js';
-import { BASELINE, snapshotOf, v2Snapshot } from './snapshots.js';
+import { BASELINE, snapshotOf, v2Snapshot, testable } from './snapshots.js';
+
+const control = testable(apiGateway8RouteAuthorization);
 
 describe('APIGateway.8 route authorization (report only)', () => {
   it('does not apply to REST APIs (their methods are not V2 routes)', () => {

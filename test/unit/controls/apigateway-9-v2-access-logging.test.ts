@@ -4,8 +4,10 @@ import {
   DEFAULT_HTTP_ACCESS_LOG_FORMAT,
   DEFAULT_WEBSOCKET_ACCESS_LOG_FORMAT,
 } from '../../../config/schema.js';
-import { apiGateway9V2AccessLogging as control } from '../../../remediators/controls/apigateway-9-v2-access-logging.js';
+import { apiGateway9V2AccessLogging } from '../../../remediators/controls/apigateway-9-v2-access-logging.js';
 import { expectPlanFixes } from './apply-plan.js';
+
+const control = testable(apiGateway9V2AccessLogging);
 import {
   BASELINE,
   CLOUDWATCH_ROLE_ARN,
@@ -13,6 +15,9 @@ import {
   baselineWith,
   snapshotOf,
   v2Snapshot,
+  testable,
+  CLOUDWATCH_ROLE_EFFECT,
+  logGroupEffect,
 } from './snapshots.js';
 
 /** HTTP access logs go through log delivery: their log group lives under /aws/vendedlogs/. */
@@ -78,7 +83,9 @@ describe('APIGateway.9 V2 access logging', () => {
         ],
         // WebSocket APIs write through the Region's CloudWatch role (not read here); HTTP APIs use log delivery.
         prerequisites:
-          protocol === 'WEBSOCKET' ? ['accessLogGroup', 'accountCloudWatchRole'] : ['accessLogGroup'],
+          protocol === 'WEBSOCKET'
+            ? [logGroupEffect(STAGE_LOG_GROUP_ARN.WEBSOCKET), CLOUDWATCH_ROLE_EFFECT]
+            : [logGroupEffect(STAGE_LOG_GROUP_ARN.HTTP)],
         redeploy: false,
       });
       expectPlanFixes(control, snapshot, BASELINE);
@@ -121,7 +128,9 @@ describe('APIGateway.9 V2 access logging', () => {
       ref: { stageName: '$default' },
       stage: { accessLogSettings: { format } },
     });
-    const baseline = baselineWith({ accessLogs: { httpLogGroupNamePrefix: '/aws/vendedlogs/org/apigw' } });
+    const baseline = baselineWith({
+      resources: { accessLogGroups: { httpNamePrefix: '/aws/vendedlogs/org/apigw' } },
+    });
     const destinationArn =
       'arn:aws:logs:us-east-1:111122223333:log-group:/aws/vendedlogs/org/apigw/z9y8x7w6v5/#default';
     expect(control.plan(snapshot, baseline).changes).toEqual([
@@ -142,7 +151,7 @@ describe('APIGateway.9 V2 access logging', () => {
   });
 
   it.each([
-    ['WEBSOCKET', ['accountCloudWatchRole']],
+    ['WEBSOCKET', [CLOUDWATCH_ROLE_EFFECT]],
     ['HTTP', []],
   ] as const)(
     'a %s stage that keeps its destination and gets a new format needs %j (WebSocket logs through the account role)',
@@ -158,7 +167,9 @@ describe('APIGateway.9 V2 access logging', () => {
 
   it('does not ask for the CloudWatch role of a WebSocket stage whose account already has one', () => {
     const snapshot = v2Snapshot('WEBSOCKET', { account: { cloudwatchRoleArn: CLOUDWATCH_ROLE_ARN } });
-    expect(control.plan(snapshot, BASELINE).prerequisites).toEqual(['accessLogGroup']);
+    expect(control.plan(snapshot, BASELINE).prerequisites).toEqual([
+      logGroupEffect(STAGE_LOG_GROUP_ARN.WEBSOCKET),
+    ]);
   });
 
   /**
@@ -211,7 +222,9 @@ describe('APIGateway.9 V2 access logging', () => {
 
   it('takes the configured per-type formats', () => {
     const baseline = baselineWith({
-      accessLogs: { httpFormat: '$context.requestId http', webSocketFormat: '$context.requestId ws' },
+      parameters: {
+        'APIGateway.9': { httpFormat: '$context.requestId http', webSocketFormat: '$context.requestId ws' },
+      },
     });
     const formatFor = (protocol: 'HTTP' | 'WEBSOCKET') =>
       control

@@ -4,9 +4,9 @@
  * levels other than OFF/ERROR/INFO, booleans other than "true"/"false", non-numeric limits.
  */
 import { expect } from 'vitest';
-import type { BaselineConfig } from '../../../config/schema.js';
+import type { ControlSettings } from '../../../remediators/controls/catalog.js';
+import type { TestableControl } from './snapshots.js';
 import type {
-  Control,
   ControlPlan,
   Operation,
   RestMethodSettings,
@@ -157,9 +157,9 @@ export function applyPlan(snapshot: StageSnapshot, plan: ControlPlan): StageSnap
 
 /** Plans, applies, re-evaluates: the after-state must be compliant and need no further change. */
 export function expectPlanFixes(
-  control: Control,
+  control: TestableControl,
   snapshot: StageSnapshot,
-  baseline: BaselineConfig,
+  baseline: ControlSettings,
 ): StageSnapshot {
   const plan = control.plan(snapshot, baseline);
   expect(plan.changes.length).toBeGreaterThan(0);
@@ -176,9 +176,9 @@ export function expectPlanFixes(
 
 /** Report-only: a failing stage is reported, and the plan stays empty whatever the findings. */
 export function expectReportedNotChanged(
-  control: Control,
+  control: TestableControl,
   snapshot: StageSnapshot,
-  baseline: BaselineConfig,
+  baseline: ControlSettings,
   reason: string,
 ): void {
   expect(control.evaluate(snapshot, baseline)).toEqual({

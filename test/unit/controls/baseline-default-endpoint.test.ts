@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { baselineDefaultEndpoint as control } from '../../../remediators/controls/baseline-default-endpoint.js';
+import { baselineDefaultEndpoint } from '../../../remediators/controls/baseline-default-endpoint.js';
 import { expectPlanFixes } from './apply-plan.js';
-import { BASELINE, mapping, restSnapshot, v2Snapshot } from './snapshots.js';
+import { BASELINE, mapping, restSnapshot, v2Snapshot, testable } from './snapshots.js';
+
+const control = testable(baselineDefaultEndpoint);
 
 describe('Baseline.DefaultEndpoint', () => {
   it('leaves the default endpoint enabled when no custom domain maps the API: it is the only way in', () => {

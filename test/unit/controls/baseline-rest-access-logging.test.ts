@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ACCESS_LOG_FORMAT } from '../../../config/schema.js';
-import { baselineRestAccessLogging as control } from '../../../remediators/controls/baseline-rest-access-logging.js';
+import { baselineRestAccessLogging } from '../../../remediators/controls/baseline-rest-access-logging.js';
 import { expectPlanFixes } from './apply-plan.js';
+
+const control = testable(baselineRestAccessLogging);
 import {
   BASELINE,
   CLOUDWATCH_ROLE_ARN,
   EXISTING_FIREHOSE_ARN,
   restSnapshot,
   snapshotOf,
+  testable,
+  CLOUDWATCH_ROLE_EFFECT,
+  logGroupEffect,
 } from './snapshots.js';
 
 const STAGE_LOG_GROUP_ARN =
@@ -62,7 +67,7 @@ describe('Baseline.RestAccessLogging', () => {
         },
       ],
       // REST access logs reach CloudWatch Logs through the Region's CloudWatch role (not read here).
-      prerequisites: ['accessLogGroup', 'accountCloudWatchRole'],
+      prerequisites: [logGroupEffect(STAGE_LOG_GROUP_ARN), CLOUDWATCH_ROLE_EFFECT],
       redeploy: false,
     });
     expectPlanFixes(control, snapshot, BASELINE);
@@ -92,6 +97,6 @@ describe('Baseline.RestAccessLogging', () => {
 
   it('needs only the log group when the account already has its CloudWatch role', () => {
     const snapshot = restSnapshot({ account: { cloudwatchRoleArn: CLOUDWATCH_ROLE_ARN } });
-    expect(control.plan(snapshot, BASELINE).prerequisites).toEqual(['accessLogGroup']);
+    expect(control.plan(snapshot, BASELINE).prerequisites).toEqual([logGroupEffect(STAGE_LOG_GROUP_ARN)]);
   });
 });

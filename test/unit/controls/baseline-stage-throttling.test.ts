@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { baselineStageThrottling as control } from '../../../remediators/controls/baseline-stage-throttling.js';
+import { baselineStageThrottling } from '../../../remediators/controls/baseline-stage-throttling.js';
 import { expectPlanFixes } from './apply-plan.js';
-import { BASELINE, baselineWith, restSnapshot, v2Snapshot } from './snapshots.js';
+import { BASELINE, baselineWith, restSnapshot, v2Snapshot, testable } from './snapshots.js';
+
+const control = testable(baselineStageThrottling);
 
 const restPatch = (path: string, value: string) => ({ kind: 'restStagePatch', op: 'replace', path, value });
 
@@ -110,7 +112,9 @@ describe('Baseline.StageThrottling', () => {
           },
         },
       });
-      const baseline = baselineWith({ throttling: { rateLimit: 250.5, burstLimit: 3000 } });
+      const baseline = baselineWith({
+        parameters: { 'Baseline.StageThrottling': { rateLimit: 250.5, burstLimit: 3000 } },
+      });
       expect(control.evaluate(snapshot, baseline).reason).toBe(
         'methodSettings[*/*].throttlingRateLimit is 10000, above the baseline; expected at most 250.5 requests per second; ' +
           'methodSettings[~1pets/GET].throttlingRateLimit is 500, above the baseline; expected at most 250.5 requests per second; ' +

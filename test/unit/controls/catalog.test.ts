@@ -4,11 +4,11 @@ import {
   CATALOG,
   baselineControlIds,
   controlsFor,
+  CONTROL_IDS,
   getControl,
-  snapshotPartsFor,
 } from '../../../remediators/controls/catalog.js';
-import { defineControl, protocolOf } from '../../../remediators/controls/define-control.js';
-import { CONTROL_IDS, REPORT_ONLY_CONTROL_IDS } from '../../../remediators/core/types.js';
+import { snapshotPartsFor } from '../../../remediators/core/parts.js';
+import { NO_PARAMS, defineControl, protocolOf } from '../../../remediators/controls/define-control.js';
 import type {
   ControlId,
   Protocol,
@@ -17,7 +17,9 @@ import type {
   V2RouteSettings,
 } from '../../../remediators/core/types.js';
 import { applyPlan } from './apply-plan.js';
-import { BASELINE, PROTOCOLS, mapping, restSnapshot, snapshotOf, v2Snapshot } from './snapshots.js';
+import { BASELINE, PROTOCOLS, mapping, restSnapshot, snapshotOf, testable, v2Snapshot } from './snapshots.js';
+
+const CONTROLS = CATALOG.map(testable);
 
 const REST_BASELINE: ControlId[] = [
   'APIGateway.1',
@@ -53,11 +55,11 @@ function idsOf(controls: readonly { readonly id: ControlId }[]): ControlId[] {
 
 /** What the shell does for one stage: plan every control, apply all changes, re-evaluate. */
 function remediateAll(snapshot: StageSnapshot): StageSnapshot {
-  return CATALOG.reduce((current, control) => applyPlan(current, control.plan(current, BASELINE)), snapshot);
+  return CONTROLS.reduce((current, control) => applyPlan(current, control.plan(current, BASELINE)), snapshot);
 }
 
 function expectBaselineMet(snapshot: StageSnapshot): void {
-  for (const control of CATALOG.filter((candidate) => candidate.remediation === 'auto-fixable')) {
+  for (const control of CONTROLS.filter((candidate) => candidate.kind === 'fixing')) {
     expect(control.evaluate(snapshot, BASELINE).status, control.id).not.toBe('NON_COMPLIANT');
     expect(control.plan(snapshot, BASELINE).changes, control.id).toEqual([]);
   }
@@ -69,10 +71,8 @@ describe('catalog', () => {
   });
 
   it('marks exactly the report-only controls as report', () => {
-    const reportOnly = CATALOG.filter((control) => control.remediation === 'report').map(
-      (control) => control.id,
-    );
-    expect(reportOnly).toEqual([...REPORT_ONLY_CONTROL_IDS]);
+    const reportOnly = CATALOG.filter((control) => control.kind === 'reporting').map((control) => control.id);
+    expect(reportOnly).toEqual(['APIGateway.2', 'APIGateway.8', 'APIGateway.10', 'APIGateway.11']);
   });
 
   it('finds every control by id and names the known ids for an unknown one', () => {
@@ -124,7 +124,7 @@ describe('catalog', () => {
     'evaluates every control that does not apply to %s as NOT_APPLICABLE with an empty plan',
     (protocol) => {
       const snapshot = snapshotOf(protocol);
-      for (const control of CATALOG.filter((candidate) => !candidate.appliesTo.includes(protocol))) {
+      for (const control of CONTROLS.filter((candidate) => !candidate.appliesTo.includes(protocol))) {
         expect(control.evaluate(snapshot, BASELINE).status, control.id).toBe('NOT_APPLICABLE');
         expect(control.plan(snapshot, BASELINE), control.id).toEqual({
           controlId: control.id,
@@ -151,13 +151,12 @@ describe('catalog', () => {
               },
             })
           : v2Snapshot(protocol, { ...parts, routes: [], integrations: [] });
-      const failing = CATALOG.filter(
+      const failing = CONTROLS.filter(
         (control) =>
-          control.remediation === 'auto-fixable' &&
-          control.evaluate(insecure, BASELINE).status === 'NON_COMPLIANT',
+          control.kind === 'fixing' && control.evaluate(insecure, BASELINE).status === 'NON_COMPLIANT',
       );
       expect(idsOf(failing)).toEqual(
-        idsOf(controlsFor(protocol).filter((control) => control.remediation === 'auto-fixable')),
+        idsOf(controlsFor(protocol).filter((control) => control.kind === 'fixing')),
       );
       expectBaselineMet(remediateAll(insecure));
     },
@@ -169,8 +168,8 @@ describe('catalog', () => {
       stage: { methodSettings: { '*/*': { loggingLevel: 'OFF', cachingEnabled: true } } },
     });
     const before = structuredClone(snapshot);
-    const plans = CATALOG.map((control) => control.plan(snapshot, BASELINE));
-    expect(CATALOG.map((control) => control.plan(snapshot, BASELINE))).toEqual(plans);
+    const plans = CONTROLS.map((control) => control.plan(snapshot, BASELINE));
+    expect(CONTROLS.map((control) => control.plan(snapshot, BASELINE))).toEqual(plans);
     expect(snapshot).toEqual(before);
   });
 });
@@ -190,7 +189,9 @@ describe('define-control', () => {
         id: 'APIGateway.3',
         title: 'incomplete',
         appliesTo: ['REST', 'HTTP'],
-        remediation: 'auto-fixable',
+        kind: 'reporting',
+        defaultMode: 'notify',
+        params: NO_PARAMS,
         needs: ['stage'],
         inspectRest: () => ({ compliant: true, reason: 'ok' }),
       }),
@@ -225,7 +226,7 @@ describe('any stage settings (property)', () => {
   const routeKey = fc.constantFrom('$connect', '$default', 'GET /orders', 'sendmessage');
 
   it('never plans a throttle of 0 away and never calls 0 "no limit" (Baseline.StageThrottling)', () => {
-    const throttling = getControl('Baseline.StageThrottling');
+    const throttling = testable(getControl('Baseline.StageThrottling'));
     fc.assert(
       fc.property(
         fc.dictionary(methodKey, methodSettings),

@@ -4,9 +4,13 @@
  * mappings. Every builder starts from a stage as API Gateway creates it (nothing configured)
  * and takes the parts a test cares about.
  */
-import { BaselineSchema } from '../../../config/schema.js';
-import type { BaselineConfig } from '../../../config/schema.js';
+import { ConfigSchema } from '../../../config/schema.js';
+import type { ControlSettings } from '../../../remediators/controls/catalog.js';
+import type { CatalogControl } from '../../../remediators/controls/define-control.js';
 import type {
+  Control,
+  ControlPlan,
+  Evaluation,
   AccountState,
   ApiState,
   CustomDomainMapping,
@@ -15,17 +19,40 @@ import type {
   RestStageState,
   SnapshotPart,
   StageRef,
+  StageSnapshot,
   V2Integration,
   V2Route,
   V2StageSnapshot,
   V2StageState,
 } from '../../../remediators/core/types.js';
 
-/** The baseline with every default, as config/remediation.json gives it when nothing is overridden. */
-export const BASELINE: BaselineConfig = BaselineSchema.parse({});
+/** Every control's parameters and the resources with every default, as a configuration without overrides gives them. */
+export const BASELINE: ControlSettings = ConfigSchema.parse({});
 
-export function baselineWith(overrides: Record<string, unknown>): BaselineConfig {
-  return BaselineSchema.parse(overrides);
+/** The settings of a configuration with these `parameters` / `resources` overrides. */
+export function baselineWith(overrides: {
+  readonly parameters?: Record<string, unknown>;
+  readonly resources?: Record<string, unknown>;
+}): ControlSettings {
+  return ConfigSchema.parse(overrides);
+}
+
+/** A catalog entry a test can evaluate and plan with any settings: bound anew on each call. */
+export interface TestableControl extends Omit<CatalogControl, 'bind'> {
+  evaluate(snapshot: StageSnapshot, settings: ControlSettings): Evaluation;
+  plan(snapshot: StageSnapshot, settings: ControlSettings): ControlPlan;
+  bound(settings: ControlSettings): Control;
+}
+
+export function testable(entry: CatalogControl): TestableControl {
+  const bound = (settings: ControlSettings) =>
+    entry.bind(entry.params.parse(settings.parameters[entry.id] ?? {}), settings.resources);
+  return {
+    ...entry,
+    bound,
+    evaluate: (snapshot, settings) => bound(settings).evaluate(snapshot),
+    plan: (snapshot, settings) => bound(settings).plan(snapshot),
+  };
 }
 
 export const ACCOUNT = '111122223333';
@@ -42,6 +69,22 @@ export const V2_REF: StageRef = { ...REST_REF, apiType: 'V2', apiId: 'z9y8x7w6v5
 export const EXISTING_WEB_ACL_ARN = `arn:aws:wafv2:us-east-1:${ACCOUNT}:regional/webacl/team-acl/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d`;
 export const EXISTING_FIREHOSE_ARN = `arn:aws:firehose:us-east-1:${ACCOUNT}:deliverystream/amazon-apigateway-team-logs`;
 export const CLOUDWATCH_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/apigw-remediation-apigateway-cloudwatch`;
+
+/** The account CloudWatch role effect with the default role name. */
+export const CLOUDWATCH_ROLE_EFFECT = {
+  kind: 'accountCloudWatchRole',
+  roleName: 'apigw-remediation-apigateway-cloudwatch',
+} as const;
+
+/** The access log group effect of a stage, with the default retention and tags. */
+export function logGroupEffect(logGroupArn: string) {
+  return {
+    kind: 'accessLogGroup',
+    name: logGroupArn.split(':log-group:')[1] ?? logGroupArn,
+    retentionDays: 365,
+    tags: { 'managed-by': 'apigw-remediation' },
+  } as const;
+}
 
 interface SharedParts {
   readonly api?: Partial<ApiState>;

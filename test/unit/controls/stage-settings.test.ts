@@ -33,24 +33,29 @@ describe('method-settings keys', () => {
 
 describe('access log group naming', () => {
   it('names one log group per stage under the configured prefix', () => {
-    expect(accessLogGroupName(BASELINE, REST_REF, 'REST')).toBe(
+    expect(accessLogGroupName(BASELINE.resources, REST_REF, 'REST')).toBe(
       '/aws/apigateway/access-logs/a1b2c3d4e5/prod',
     );
     expect(
-      accessLogGroupArn(baselineWith({ accessLogs: { logGroupNamePrefix: '/org/apigw' } }), REST_REF, 'REST'),
+      accessLogGroupArn(
+        baselineWith({ resources: { accessLogGroups: { namePrefix: '/org/apigw' } } }).resources,
+        REST_REF,
+        'REST',
+      ),
     ).toBe('arn:aws:logs:us-east-1:111122223333:log-group:/org/apigw/a1b2c3d4e5/prod');
   });
 
   it('puts HTTP API access log groups under /aws/vendedlogs/ (log delivery), WebSocket ones with REST', () => {
-    expect(accessLogGroupName(BASELINE, V2_REF, 'HTTP')).toBe(
+    expect(accessLogGroupName(BASELINE.resources, V2_REF, 'HTTP')).toBe(
       '/aws/vendedlogs/apigateway/access-logs/z9y8x7w6v5/live',
     );
-    expect(accessLogGroupName(BASELINE, V2_REF, 'WEBSOCKET')).toBe(
+    expect(accessLogGroupName(BASELINE.resources, V2_REF, 'WEBSOCKET')).toBe(
       '/aws/apigateway/access-logs/z9y8x7w6v5/live',
     );
     expect(
       accessLogGroupArn(
-        baselineWith({ accessLogs: { httpLogGroupNamePrefix: '/aws/vendedlogs/org/http' } }),
+        baselineWith({ resources: { accessLogGroups: { httpNamePrefix: '/aws/vendedlogs/org/http' } } })
+          .resources,
         V2_REF,
         'HTTP',
       ),
@@ -58,13 +63,13 @@ describe('access log group naming', () => {
   });
 
   it('refuses an HTTP access log prefix outside /aws/vendedlogs/', () => {
-    expect(() => baselineWith({ accessLogs: { httpLogGroupNamePrefix: '/org/http' } })).toThrow(
+    expect(() => baselineWith({ resources: { accessLogGroups: { httpNamePrefix: '/org/http' } } })).toThrow(
       /must be under \/aws\/vendedlogs\//,
     );
   });
 
   it('maps the V2 $default stage to a valid log group name no other stage can have', () => {
-    const name = accessLogGroupName(BASELINE, { ...V2_REF, stageName: '$default' }, 'HTTP');
+    const name = accessLogGroupName(BASELINE.resources, { ...V2_REF, stageName: '$default' }, 'HTTP');
     expect(name).toBe('/aws/vendedlogs/apigateway/access-logs/z9y8x7w6v5/#default');
     // CloudWatch Logs: log group names allow only letters, digits and _ - / . #
     expect(name).toMatch(/^[\w\-/.#]+$/);
@@ -72,7 +77,11 @@ describe('access log group naming', () => {
 
   it('uses the partition of the stage', () => {
     expect(
-      accessLogGroupArn(BASELINE, { ...REST_REF, partition: 'aws-cn', region: 'cn-north-1' }, 'REST'),
+      accessLogGroupArn(
+        BASELINE.resources,
+        { ...REST_REF, partition: 'aws-cn', region: 'cn-north-1' },
+        'REST',
+      ),
     ).toBe('arn:aws-cn:logs:cn-north-1:111122223333:log-group:/aws/apigateway/access-logs/a1b2c3d4e5/prod');
   });
 });

@@ -26,20 +26,28 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { BaselineSchema } from '../../../config/schema.js';
+import { ConfigSchema } from '../../../config/schema.js';
 import {
-  associateWebAcl,
   BASELINE_WEB_ACL_DESCRIPTION,
+  baselineWebAclEffect,
   baselineWebAclRules,
-  ensurePrerequisites,
-  verifyStage,
-} from '../../../remediators/core/apply.js';
+} from '../../../remediators/controls/baseline-web-acl.js';
+import { bindControls } from '../../../remediators/controls/catalog.js';
+import type { ResourceSettings } from '../../../remediators/controls/resources.js';
+import { accessLogGroupEffect } from '../../../remediators/controls/stage-settings.js';
+import { associateWebAcl } from '../../../remediators/core/apply.js';
+import { ensurePrerequisites } from '../../../remediators/core/prerequisites.js';
+import { verifyStage } from '../../../remediators/core/verify.js';
 import { createCoreCache } from '../../../remediators/core/cache.js';
 import { createCoreClients } from '../../../remediators/core/clients.js';
 import type { StagePlan } from '../../../remediators/core/plan.js';
 import type { StageRef } from '../../../remediators/core/types.js';
 
-const baseline = BaselineSchema.parse({});
+const settings = ConfigSchema.parse({});
+const { resources } = settings;
+/** The resources of a configuration with these `resources` overrides. */
+const resourcesWith = (overrides: Record<string, unknown>): ResourceSettings =>
+  ConfigSchema.parse({ resources: overrides }).resources;
 const clients = createCoreClients({
   region: 'us-east-1',
   credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
@@ -57,6 +65,9 @@ const ref: StageRef = {
   stageName: 'prod',
 };
 const ACL_ARN = 'arn:aws:wafv2:us-east-1:111122223333:regional/webacl/apigw-remediation-baseline/1';
+const LOG_GROUP = accessLogGroupEffect(resources, ref, 'REST');
+const ROLE = { kind: 'accountCloudWatchRole', roleName: resources.cloudWatchRole.name } as const;
+const WEB_ACL = baselineWebAclEffect(resources);
 
 function plan(overrides: Partial<StagePlan>): StagePlan {
   return {
@@ -75,7 +86,7 @@ function plan(overrides: Partial<StagePlan>): StagePlan {
 /** A REST plan that points the stage at the service's access log group (which it must create). */
 function withAccessLogGroup(otherPrerequisites: StagePlan['prerequisites'] = []): Partial<StagePlan> {
   return {
-    prerequisites: ['accessLogGroup', ...otherPrerequisites],
+    prerequisites: [LOG_GROUP, ...otherPrerequisites],
     restStagePatchOperations: [
       {
         op: 'replace',
@@ -98,12 +109,12 @@ describe('ensurePrerequisites', () => {
       .on(DescribeLogGroupsCommand)
       .resolves({ logGroups: [{ logGroupName: '/aws/apigateway/access-logs/a1b2c3d4e5/prod-old' }] });
 
-    const result = await ensurePrerequisites(plan(withAccessLogGroup()), baseline, clients);
+    const result = await ensurePrerequisites(plan(withAccessLogGroup()), clients);
 
     const logGroupName = '/aws/apigateway/access-logs/a1b2c3d4e5/prod';
     expect(logs).toHaveReceivedCommandWith(CreateLogGroupCommand, {
       logGroupName,
-      tags: baseline.resourceTags,
+      tags: resources.tags,
     });
     expect(logs).toHaveReceivedCommandWith(PutRetentionPolicyCommand, { logGroupName, retentionInDays: 365 });
     expect(result.actions.map((action) => action.action)).toEqual(['CreateLogGroup', 'PutRetentionPolicy']);
@@ -113,7 +124,7 @@ describe('ensurePrerequisites', () => {
     const logGroupName = '/aws/apigateway/access-logs/a1b2c3d4e5/prod';
     logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [{ logGroupName, retentionInDays: 30 }] });
 
-    const result = await ensurePrerequisites(plan(withAccessLogGroup()), baseline, clients);
+    const result = await ensurePrerequisites(plan(withAccessLogGroup()), clients);
 
     expect(result.actions).toEqual([]);
     expect(logs).not.toHaveReceivedCommand(CreateLogGroupCommand);
@@ -129,13 +140,11 @@ describe('ensurePrerequisites', () => {
       .on(PutRetentionPolicyCommand)
       .rejectsOnce(new Error('Task timed out after 120.00 seconds'))
       .resolves({});
-    await expect(ensurePrerequisites(plan(withAccessLogGroup()), baseline, clients)).rejects.toThrow(
-      'Task timed out',
-    );
+    await expect(ensurePrerequisites(plan(withAccessLogGroup()), clients)).rejects.toThrow('Task timed out');
 
     // The retry finds the group, without retention.
     logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [{ logGroupName }] });
-    const result = await ensurePrerequisites(plan(withAccessLogGroup()), baseline, clients);
+    const result = await ensurePrerequisites(plan(withAccessLogGroup()), clients);
 
     expect(logs).toHaveReceivedCommandTimes(CreateLogGroupCommand, 1);
     expect(logs).toHaveReceivedNthCommandWith(PutRetentionPolicyCommand, 2, {
@@ -151,7 +160,7 @@ describe('ensurePrerequisites', () => {
       .on(CreateLogGroupCommand)
       .rejects(new ResourceAlreadyExistsException({ message: 'exists', $metadata: {} }));
 
-    const result = await ensurePrerequisites(plan(withAccessLogGroup()), baseline, clients);
+    const result = await ensurePrerequisites(plan(withAccessLogGroup()), clients);
 
     expect(result.actions).toEqual([]);
     expect(logs).not.toHaveReceivedCommand(PutRetentionPolicyCommand);
@@ -160,9 +169,10 @@ describe('ensurePrerequisites', () => {
   it('creates the HTTP stage log group under /aws/vendedlogs/, the name the plan points the stage at', async () => {
     const logGroupName = '/aws/vendedlogs/apigateway/access-logs/z9y8x7w6v5/live';
     logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [] });
+    const httpRef: StageRef = { ...ref, apiType: 'V2', apiId: 'z9y8x7w6v5', stageName: 'live' };
     const httpPlan = plan({
-      ref: { ...ref, apiType: 'V2', apiId: 'z9y8x7w6v5', stageName: 'live' },
-      prerequisites: ['accessLogGroup'],
+      ref: httpRef,
+      prerequisites: [accessLogGroupEffect(resources, httpRef, 'HTTP')],
       v2StageUpdate: {
         AccessLogSettings: {
           DestinationArn: `arn:aws:logs:us-east-1:111122223333:log-group:${logGroupName}`,
@@ -171,29 +181,29 @@ describe('ensurePrerequisites', () => {
       },
     });
 
-    await ensurePrerequisites(httpPlan, baseline, clients);
+    await ensurePrerequisites(httpPlan, clients);
 
     expect(logs).toHaveReceivedCommandWith(CreateLogGroupCommand, { logGroupName });
   });
 
-  it('refuses to guess a log group when the plan sets no log group destination', async () => {
-    await expect(
-      ensurePrerequisites(plan({ prerequisites: ['accessLogGroup'] }), baseline, clients),
-    ).rejects.toThrow('the plan needs an access log group but sets no log group destination');
-    expect(logs).not.toHaveReceivedCommand(CreateLogGroupCommand);
+  it('refuses to associate a web ACL the plan does not name', async () => {
+    await expect(associateWebAcl(plan({ associateWebAcl: true }), clients)).rejects.toThrow(
+      'the plan associates a web ACL but has no webAcl prerequisite naming it',
+    );
+    expect(waf).not.toHaveReceivedCommand(AssociateWebACLCommand);
   });
 
   it('leaves a CloudWatch role set since the plan alone, and sets the baseline role when none is set', async () => {
     apiGateway
       .on(GetAccountCommand)
       .resolvesOnce({ cloudwatchRoleArn: 'arn:aws:iam::111122223333:role/theirs' });
-    const prerequisites = plan({ prerequisites: ['accountCloudWatchRole'] });
+    const prerequisites = plan({ prerequisites: [ROLE] });
 
-    expect((await ensurePrerequisites(prerequisites, baseline, clients)).actions).toEqual([]);
+    expect((await ensurePrerequisites(prerequisites, clients)).actions).toEqual([]);
     expect(apiGateway).not.toHaveReceivedCommand(UpdateAccountCommand);
 
     apiGateway.on(GetAccountCommand).resolves({});
-    await ensurePrerequisites(prerequisites, baseline, clients);
+    await ensurePrerequisites(prerequisites, clients);
     expect(apiGateway).toHaveReceivedCommandWith(UpdateAccountCommand, {
       patchOperations: [
         {
@@ -209,19 +219,19 @@ describe('ensurePrerequisites', () => {
     waf.on(ListWebACLsCommand).resolves({ WebACLs: [{ Name: 'someone-else', ARN: 'arn:other' }] });
     waf.on(CreateWebACLCommand).resolves({ Summary: { ARN: ACL_ARN } });
 
-    const result = await ensurePrerequisites(plan({ prerequisites: ['baselineWebAcl'] }), baseline, clients);
+    const result = await ensurePrerequisites(plan({ prerequisites: [WEB_ACL] }), clients);
 
     expect(result.webAclArn).toBe(ACL_ARN);
     expect(waf).toHaveReceivedCommandWith(CreateWebACLCommand, {
       Name: 'apigw-remediation-baseline',
       Scope: 'REGIONAL',
       DefaultAction: { Allow: {} },
-      Rules: baselineWebAclRules(baseline),
+      Rules: baselineWebAclRules(resources.webAcl),
       Tags: [{ Key: 'managed-by', Value: 'apigw-remediation' }],
     });
     // Managed groups start in Count mode (nothing blocked until observed); only the rate rule blocks.
     expect(
-      baselineWebAclRules(baseline).map((rule) => [
+      baselineWebAclRules(resources.webAcl).map((rule) => [
         rule.Name,
         rule.Priority,
         rule.OverrideAction,
@@ -236,9 +246,9 @@ describe('ensurePrerequisites', () => {
   });
 
   it('lets a managed group block once the configuration moves it out of Count mode', () => {
-    const blocking = BaselineSchema.parse({
+    const blocking = resourcesWith({
       webAcl: { ruleGroupActions: { AWSManagedRulesKnownBadInputsRuleSet: 'block' } },
-    });
+    }).webAcl;
 
     const actions = Object.fromEntries(
       baselineWebAclRules(blocking).map((rule) => [rule.Name, rule.OverrideAction ?? rule.Action]),
@@ -260,7 +270,7 @@ describe('ensurePrerequisites', () => {
     const METRIC_NAME = /^[\w#:.\-/]{1,255}$/;
     waf.on(ListWebACLsCommand).resolves({ WebACLs: [] });
     waf.on(CreateWebACLCommand).resolves({ Summary: { ARN: ACL_ARN } });
-    const everyGroup = BaselineSchema.parse({
+    const everyGroup = resourcesWith({
       webAcl: {
         name: 'a'.repeat(128),
         managedRuleGroups: [
@@ -273,11 +283,10 @@ describe('ensurePrerequisites', () => {
       },
     });
 
-    for (const config of [baseline, everyGroup]) {
+    for (const config of [resources, everyGroup]) {
       waf.resetHistory();
       await ensurePrerequisites(
-        plan({ prerequisites: ['baselineWebAcl'] }),
-        config,
+        plan({ prerequisites: [baselineWebAclEffect(config)] }),
         clients,
         createCoreCache(),
       );
@@ -295,7 +304,7 @@ describe('ensurePrerequisites', () => {
   });
 
   it('sends no Tags and no tags when no resource tags are configured (WAF rejects an empty Tags list)', async () => {
-    const untagged = BaselineSchema.parse({ resourceTags: {} });
+    const untagged = resourcesWith({ tags: {} });
     waf.on(ListWebACLsCommand).resolves({ WebACLs: [] });
     waf.on(CreateWebACLCommand).resolves({ Summary: { ARN: ACL_ARN } });
     logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [] });
@@ -303,8 +312,9 @@ describe('ensurePrerequisites', () => {
     logs.on(PutRetentionPolicyCommand).resolves({});
 
     await ensurePrerequisites(
-      plan(withAccessLogGroup(['baselineWebAcl'])),
-      untagged,
+      plan({
+        prerequisites: [accessLogGroupEffect(untagged, ref, 'REST'), baselineWebAclEffect(untagged)],
+      }),
       clients,
       createCoreCache(),
     );
@@ -322,7 +332,7 @@ describe('ensurePrerequisites', () => {
       .resolvesOnce({ WebACLs: [{ Name: 'a', ARN: 'arn:a' }], NextMarker: 'page2' })
       .resolvesOnce({ WebACLs: [{ Name: 'apigw-remediation-baseline', ARN: ACL_ARN }], NextMarker: 'page3' });
 
-    const result = await ensurePrerequisites(plan({ prerequisites: ['baselineWebAcl'] }), baseline, clients);
+    const result = await ensurePrerequisites(plan({ prerequisites: [WEB_ACL] }), clients);
 
     expect(result.webAclArn).toBe(ACL_ARN);
     expect(waf).not.toHaveReceivedCommand(CreateWebACLCommand);
@@ -340,7 +350,7 @@ describe('ensurePrerequisites', () => {
       .resolves({ WebACLs: [{ Name: 'apigw-remediation-baseline', ARN: ACL_ARN }] });
     waf.on(CreateWebACLCommand).rejects(new WAFDuplicateItemException({ message: 'exists', $metadata: {} }));
 
-    const result = await ensurePrerequisites(plan({ prerequisites: ['baselineWebAcl'] }), baseline, clients);
+    const result = await ensurePrerequisites(plan({ prerequisites: [WEB_ACL] }), clients);
 
     expect(result).toEqual({ actions: [], webAclArn: ACL_ARN });
   });
@@ -348,7 +358,7 @@ describe('ensurePrerequisites', () => {
 
 describe('associateWebAcl', () => {
   it('associates the given web ACL with the REST stage ARN', async () => {
-    const actions = await associateWebAcl(plan({ associateWebAcl: true }), baseline, clients, ACL_ARN);
+    const actions = await associateWebAcl(plan({ associateWebAcl: true }), clients, ACL_ARN);
 
     expect(waf).toHaveReceivedCommandWith(AssociateWebACLCommand, {
       WebACLArn: ACL_ARN,
@@ -366,7 +376,6 @@ describe('associateWebAcl', () => {
 
     const actions = await associateWebAcl(
       plan({ associateWebAcl: true }),
-      baseline,
       clients,
       ACL_ARN,
       createCoreCache(),
@@ -384,7 +393,7 @@ describe('associateWebAcl', () => {
       .on(AssociateWebACLCommand)
       .rejects(new WAFUnavailableEntityException({ message: 'still propagating', $metadata: {} }));
     await expect(
-      associateWebAcl(plan({ associateWebAcl: true }), baseline, clients, ACL_ARN, createCoreCache(), {
+      associateWebAcl(plan({ associateWebAcl: true }), clients, ACL_ARN, createCoreCache(), {
         attempts: 3,
         sleep,
       }),
@@ -396,7 +405,7 @@ describe('associateWebAcl', () => {
       .on(AssociateWebACLCommand)
       .rejects(new WAFInvalidParameterException({ message: 'bad ARN', $metadata: {} }));
     await expect(
-      associateWebAcl(plan({ associateWebAcl: true }), baseline, clients, ACL_ARN, createCoreCache(), {
+      associateWebAcl(plan({ associateWebAcl: true }), clients, ACL_ARN, createCoreCache(), {
         sleep,
       }),
     ).rejects.toThrow('bad ARN');
@@ -404,7 +413,7 @@ describe('associateWebAcl', () => {
   });
 
   it('does nothing when the plan does not associate', async () => {
-    expect(await associateWebAcl(plan({}), baseline, clients, ACL_ARN)).toEqual([]);
+    expect(await associateWebAcl(plan({}), clients, ACL_ARN)).toEqual([]);
     expect(waf).not.toHaveReceivedAnyCommand();
   });
 });
@@ -422,7 +431,7 @@ describe('verifyStage', () => {
       .resolves({ stageName: 'prod', webAclArn: ACL_ARN });
     const waits: number[] = [];
 
-    const result = await verifyStage(ref, ['APIGateway.4'], baseline, clients, {
+    const result = await verifyStage(ref, bindControls(['APIGateway.4'], settings), clients, {
       attempts: 5,
       initialDelayMs: 100,
       sleep: async (ms) => {
@@ -431,22 +440,21 @@ describe('verifyStage', () => {
       cache: createCoreCache(),
     });
 
-    expect(result).toMatchObject({ verified: true, gone: false, failing: [], reads: 3 });
+    expect(result).toMatchObject({ status: 'VERIFIED', reads: 3 });
     expect(waits).toEqual([100, 200]);
   });
 
   it('gives up after the configured reads and names the controls still failing', async () => {
     apiGateway.on(GetStageCommand).resolves({ stageName: 'prod' });
 
-    const result = await verifyStage(ref, ['APIGateway.3', 'APIGateway.4'], baseline, clients, {
+    const result = await verifyStage(ref, bindControls(['APIGateway.3', 'APIGateway.4'], settings), clients, {
       attempts: 3,
       initialDelayMs: 1,
       sleep: async () => undefined,
     });
 
     expect(result).toMatchObject({
-      verified: false,
-      gone: false,
+      status: 'FAILING',
       failing: ['APIGateway.3', 'APIGateway.4'],
       reads: 3,
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOG } from '../../../remediators/controls/catalog.js';
+import { CATALOG, bindControls, type ControlSettings } from '../../../remediators/controls/catalog.js';
 import { accessLogGroupArn } from '../../../remediators/controls/stage-settings.js';
 import {
   mergeControlPlans,
@@ -8,9 +8,37 @@ import {
   planStage,
   settingChanges,
 } from '../../../remediators/core/plan.js';
-import type { ControlId, ControlPlan, Operation, PlannedChange } from '../../../remediators/core/types.js';
-import { BASELINE, mapping, restSnapshot, v2Snapshot } from '../controls/snapshots.js';
+import type {
+  ControlId,
+  ControlPlan,
+  Operation,
+  PlannedChange,
+  Prerequisite,
+} from '../../../remediators/core/types.js';
+import {
+  BASELINE,
+  CLOUDWATCH_ROLE_EFFECT,
+  logGroupEffect,
+  mapping,
+  restSnapshot,
+  v2Snapshot,
+} from '../controls/snapshots.js';
+import type { StageSnapshot } from '../../../remediators/core/types.js';
+import { EffectConflictError } from '../../../remediators/core/effects/effect.js';
 
+/** Plans with the production catalog's controls, bound to these settings. */
+function planWith(snapshot: StageSnapshot, ids: readonly ControlId[], settings: ControlSettings) {
+  return planStage(snapshot, bindControls(ids, settings));
+}
+
+const THROTTLING = BASELINE.parameters['Baseline.StageThrottling'] as {
+  rateLimit: number;
+  burstLimit: number;
+};
+const WEBSOCKET_FORMAT = (BASELINE.parameters['APIGateway.9'] as { webSocketFormat: string }).webSocketFormat;
+
+const LOG_GROUP_ARN =
+  'arn:aws:logs:us-east-1:111122223333:log-group:/aws/apigateway/access-logs/a1b2c3d4e5/prod';
 const ALL_CONTROLS: readonly ControlId[] = CATALOG.map((control) => control.id);
 
 /** A REST stage that fails every remediable control, with a per-method override. */
@@ -52,7 +80,7 @@ const restPatch = (path: string, value: string): Operation => ({
 });
 
 describe('planStage (REST, every control)', () => {
-  const plan = planStage(insecureRest, ALL_CONTROLS, BASELINE);
+  const plan = planWith(insecureRest, ALL_CONTROLS, BASELINE);
 
   it('puts every stage change of every control into one list of patch operations, each path once', () => {
     const paths = plan.restStagePatchOperations.map((operation) => operation.path);
@@ -66,10 +94,10 @@ describe('planStage (REST, every control)', () => {
         {
           op: 'replace',
           path: '/accessLogSettings/destinationArn',
-          value: accessLogGroupArn(BASELINE, insecureRest.ref, 'REST'),
+          value: accessLogGroupArn(BASELINE.resources, insecureRest.ref, 'REST'),
         },
-        { op: 'replace', path: '/*/*/throttling/rateLimit', value: String(BASELINE.throttling.rateLimit) },
-        { op: 'replace', path: '/*/*/throttling/burstLimit', value: String(BASELINE.throttling.burstLimit) },
+        { op: 'replace', path: '/*/*/throttling/rateLimit', value: String(THROTTLING.rateLimit) },
+        { op: 'replace', path: '/*/*/throttling/burstLimit', value: String(THROTTLING.burstLimit) },
       ]),
     );
     const stageChanges = plan.changes.filter((planned) => planned.operation.kind === 'restStagePatch');
@@ -81,10 +109,10 @@ describe('planStage (REST, every control)', () => {
       apiType: 'REST',
       patchOperations: [{ op: 'replace', path: '/disableExecuteApiEndpoint', value: 'true' }],
     });
-    expect([...plan.prerequisites].sort()).toEqual([
+    expect(plan.prerequisites.map((effect) => effect.kind)).toEqual([
       'accessLogGroup',
       'accountCloudWatchRole',
-      'baselineWebAcl',
+      'webAcl',
     ]);
     expect(plan.redeploy).toBe(false);
     expect(plan.associateWebAcl).toBe(true);
@@ -114,12 +142,12 @@ describe('planStage (REST, every control)', () => {
   });
 
   it('orders controls by the catalog whatever order the trigger gave', () => {
-    const reversed = planStage(insecureRest, [...ALL_CONTROLS].reverse(), BASELINE);
+    const reversed = planWith(insecureRest, [...ALL_CONTROLS].reverse(), BASELINE);
     expect(reversed).toEqual(plan);
   });
 
   it('rejects an unknown control id', () => {
-    expect(() => planStage(insecureRest, ['APIGateway.99' as ControlId], BASELINE)).toThrow(/APIGateway\.99/);
+    expect(() => planWith(insecureRest, ['APIGateway.99' as ControlId], BASELINE)).toThrow(/APIGateway\.99/);
   });
 });
 
@@ -132,7 +160,7 @@ describe('planStage (REST default endpoint: the stage update applies it, no depl
         stage: { tracingEnabled },
       });
 
-      const plan = planStage(snapshot, ['Baseline.DefaultEndpoint'], BASELINE);
+      const plan = planWith(snapshot, ['Baseline.DefaultEndpoint'], BASELINE);
 
       expect(plan.redeploy).toBe(false);
       expect(plan.apiUpdate).toEqual({
@@ -157,7 +185,7 @@ describe('planStage (REST default endpoint: the stage update applies it, no depl
   it('adds nothing when another control already updates the stage', () => {
     const snapshot = restSnapshot({ customDomains: [mapping('api.example.com')] });
 
-    const plan = planStage(snapshot, ['APIGateway.3', 'Baseline.DefaultEndpoint'], BASELINE);
+    const plan = planWith(snapshot, ['APIGateway.3', 'Baseline.DefaultEndpoint'], BASELINE);
 
     expect(plan.restStagePatchOperations).toEqual([
       { op: 'replace', path: '/tracingEnabled', value: 'true' },
@@ -179,7 +207,7 @@ describe('planStage (REST default endpoint: the stage update applies it, no depl
 
 describe('planStage on a compliant stage', () => {
   it('plans nothing', () => {
-    const plan = planStage(restSnapshot({ stage: { tracingEnabled: true } }), ['APIGateway.3'], BASELINE);
+    const plan = planWith(restSnapshot({ stage: { tracingEnabled: true } }), ['APIGateway.3'], BASELINE);
     expect(plan.changes).toEqual([]);
     expect(plan.restStagePatchOperations).toEqual([]);
     expect(plan.prerequisites).toEqual([]);
@@ -201,15 +229,15 @@ describe('planStage (V2)', () => {
       },
     });
 
-    const plan = planStage(snapshot, ALL_CONTROLS, BASELINE);
+    const plan = planWith(snapshot, ALL_CONTROLS, BASELINE);
 
     expect(plan.restStagePatchOperations).toEqual([]);
     expect(plan.v2StageUpdate?.DefaultRouteSettings).toEqual({
       LoggingLevel: 'ERROR',
       DataTraceEnabled: false,
       DetailedMetricsEnabled: true,
-      ThrottlingRateLimit: BASELINE.throttling.rateLimit,
-      ThrottlingBurstLimit: BASELINE.throttling.burstLimit,
+      ThrottlingRateLimit: THROTTLING.rateLimit,
+      ThrottlingBurstLimit: THROTTLING.burstLimit,
     });
     // The whole map is sent: the untouched route keeps its settings whether AWS merges or replaces.
     expect(plan.v2StageUpdate?.RouteSettings).toEqual({
@@ -217,15 +245,15 @@ describe('planStage (V2)', () => {
       sendMessage: { ThrottlingRateLimit: 5 },
     });
     expect(plan.v2StageUpdate?.AccessLogSettings).toEqual({
-      DestinationArn: accessLogGroupArn(BASELINE, snapshot.ref, 'WEBSOCKET'),
-      Format: BASELINE.accessLogs.webSocketFormat,
+      DestinationArn: accessLogGroupArn(BASELINE.resources, snapshot.ref, 'WEBSOCKET'),
+      Format: WEBSOCKET_FORMAT,
     });
   });
 
   it('turns the default endpoint fix into an UpdateApi field', () => {
     const snapshot = v2Snapshot('HTTP', { customDomains: [mapping('api.example.com')] });
 
-    const plan = planStage(snapshot, ['Baseline.DefaultEndpoint'], BASELINE);
+    const plan = planWith(snapshot, ['Baseline.DefaultEndpoint'], BASELINE);
 
     expect(plan.apiUpdate).toEqual({ apiType: 'V2', fields: { DisableExecuteApiEndpoint: true } });
     expect(plan.v2StageUpdate).toBeUndefined();
@@ -332,26 +360,42 @@ describe('mergeControlPlans', () => {
     ).toThrow('APIGateway.4 planned a associateBaselineWebAcl operation for V2 stage');
   });
 
+  /** APIGateway.1 needs the account role; Baseline.RestAccessLogging the log group and this role. */
+  const loggingPlans = (roleOfSecond: Prerequisite) => [
+    controlPlan('APIGateway.1', [restPatch('/*/*/logging/loglevel', 'ERROR')], {
+      prerequisites: [CLOUDWATCH_ROLE_EFFECT],
+    }),
+    controlPlan(
+      'Baseline.RestAccessLogging',
+      [restPatch('/accessLogSettings/format', '$context.requestId')],
+      {
+        prerequisites: [logGroupEffect(LOG_GROUP_ARN), roleOfSecond],
+      },
+    ),
+  ];
+
   it('asks for a deployment only when a control with changes needs one, and dedupes prerequisites', () => {
     const plan = mergeControlPlans(
       snapshot,
       [],
       [
-        controlPlan('APIGateway.1', [restPatch('/*/*/logging/loglevel', 'ERROR')], {
-          prerequisites: ['accountCloudWatchRole'],
-        }),
-        controlPlan(
-          'Baseline.RestAccessLogging',
-          [restPatch('/accessLogSettings/format', '$context.requestId')],
-          {
-            prerequisites: ['accessLogGroup', 'accountCloudWatchRole'],
-          },
-        ),
+        ...loggingPlans(CLOUDWATCH_ROLE_EFFECT),
         controlPlan('Baseline.DefaultEndpoint', [], { redeploy: true }),
       ],
     );
 
-    expect(plan.prerequisites).toEqual(['accountCloudWatchRole', 'accessLogGroup']);
+    // Each resource once, in the order they are applied (the log group before the account setting).
+    expect(plan.prerequisites).toEqual([logGroupEffect(LOG_GROUP_ARN), CLOUDWATCH_ROLE_EFFECT]);
     expect(plan.redeploy).toBe(false);
+  });
+
+  it('fails the plan when two controls ask for one resource with different inputs', () => {
+    expect(() =>
+      mergeControlPlans(
+        snapshot,
+        [],
+        loggingPlans({ kind: 'accountCloudWatchRole', roleName: 'another-role' }),
+      ),
+    ).toThrow(EffectConflictError);
   });
 });

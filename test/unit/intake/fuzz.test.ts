@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CONTROL_IDS } from '../../../remediators/core/types.js';
+import { CONTROL_IDS } from '../../../remediators/controls/catalog.js';
 import { intake } from '../../../remediators/intake/intake.js';
 import type { IntakeResult } from '../../../remediators/intake/types.js';
 import { RemediationRequestSchema } from '../../../remediators/workflow/state.js';

@@ -1,0 +1,97 @@
+/**
+ * The artefacts derived from the control catalog that are committed as text: the controls table
+ * and the member role's remediation statements in docs/controls.md, and the default configuration
+ * in docs/configuration.md, each between `<!-- catalog:NAME -->` markers. The JSON Schema of the
+ * configuration is scripts/export-config-schema.ts. Every function takes a catalog (the production
+ * one by default), so a test can derive from its own (test/unit/architecture/).
+ *
+ * Run: `npx tsx scripts/catalog-artefacts.ts` rewrites the blocks; test/unit/architecture/derived.test.ts
+ * fails when a committed block differs from what the catalog gives.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { format, resolveConfig } from 'prettier';
+import { configSchemaOf } from '../config/schema.js';
+import { CATALOG, remediationIamStatements, type Catalog } from '../remediators/controls/catalog.js';
+import type { IamStatement } from '../remediators/core/iam.js';
+import type { Protocol } from '../remediators/core/types.js';
+
+export const CONTROLS_DOC_PATH = fileURLToPath(new URL('../docs/controls.md', import.meta.url));
+export const CONFIGURATION_DOC_PATH = fileURLToPath(new URL('../docs/configuration.md', import.meta.url));
+
+const PROTOCOL_NAMES: Readonly<Record<Protocol, string>> = {
+  REST: 'REST',
+  HTTP: 'HTTP',
+  WEBSOCKET: 'WebSocket',
+};
+
+/** One row per control, in catalog order. */
+export function controlsTable(catalog: Catalog = CATALOG): string {
+  const rows = catalog.map((control) => {
+    const fixing = control.kind === 'fixing';
+    return [
+      control.id,
+      control.appliesTo.map((protocol) => PROTOCOL_NAMES[protocol]).join(', '),
+      fixing ? 'auto-fix' : 'report only',
+      control.defaultMode,
+      control.docs?.redeploy ?? '—',
+      control.docs?.prerequisites ?? '—',
+    ];
+  });
+  const header = ['Control', 'Applies to', 'Remediation', 'Default mode', 'Redeploy', 'Prerequisites'];
+  return [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+/**
+ * The member role's remediation statements for the default resources, with `{partition}` and
+ * `{account}` standing for the account's own (infra/permissions.ts fills them in).
+ */
+export function memberRoleStatements(catalog: Catalog = CATALOG): IamStatement[] {
+  const { resources } = configSchemaOf(catalog).parse({});
+  return remediationIamStatements({ partition: '{partition}', account: '{account}', resources }, catalog);
+}
+
+/** The configuration with every default, as the service reads an empty file. */
+export function defaultConfiguration(catalog: Catalog = CATALOG): unknown {
+  return configSchemaOf(catalog).parse({});
+}
+
+const fenced = (language: string, text: string) => `\`\`\`${language}\n${text}\n\`\`\``;
+
+/** The blocks of each document, by marker name. */
+export function derivedBlocks(catalog: Catalog = CATALOG): Record<string, Record<string, string>> {
+  return {
+    [CONTROLS_DOC_PATH]: {
+      table: controlsTable(catalog),
+      'member-role': fenced('json', JSON.stringify(memberRoleStatements(catalog), null, 2)),
+    },
+    [CONFIGURATION_DOC_PATH]: {
+      defaults: fenced('json', JSON.stringify(defaultConfiguration(catalog), null, 2)),
+    },
+  };
+}
+
+/** The document with each `<!-- catalog:NAME -->` … `<!-- /catalog:NAME -->` block replaced, formatted. */
+export async function withBlocks(
+  path: string,
+  text: string,
+  blocks: Record<string, string>,
+): Promise<string> {
+  let result = text;
+  for (const [name, block] of Object.entries(blocks)) {
+    const start = `<!-- catalog:${name} -->`;
+    const end = `<!-- /catalog:${name} -->`;
+    const from = result.indexOf(start);
+    const to = result.indexOf(end);
+    if (from === -1 || to < from) throw new Error(`${path}: no ${start} … ${end} block`);
+    result = `${result.slice(0, from + start.length)}\n\n${block}\n\n${result.slice(to)}`;
+  }
+  return format(result, { ...(await resolveConfig(path)), parser: 'markdown' });
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  for (const [path, blocks] of Object.entries(derivedBlocks())) {
+    writeFileSync(path, await withBlocks(path, readFileSync(path, 'utf8'), blocks));
+    console.log(`wrote ${path}`);
+  }
+}
