@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { ControlIdSchema } from '../controls/catalog.js';
+import { ControlIdSchema } from '../core/control-id.js';
 import type { ApprovalDecision, ApprovalRequest } from './contract.js';
 
 const isoTime = z.iso.datetime({ offset: true });

@@ -7,9 +7,9 @@
  * record and notify tasks turn into an {@link Outcome}.
  */
 import * as z from 'zod';
-import { CONTROL_MODES } from '../../config/schema.js';
+import { CONTROL_MODES } from '../controls/define-control.js';
 import { ApprovalDecisionSchema } from '../approvals/record.js';
-import { ControlIdSchema } from '../controls/catalog.js';
+import { ControlIdSchema } from '../core/control-id.js';
 import { PARTITIONS } from '../core/types.js';
 
 export { ControlIdSchema };
