@@ -8,72 +8,33 @@
  * baseline and fail the plan with {@link PlanConflictError} instead of letting the last
  * control silently win.
  */
-import type { RouteSettings } from '@aws-sdk/client-apigatewayv2';
 import { mergeEffects } from './effects/index.js';
+import type {
+  ApiUpdate,
+  RestPatchOperation,
+  StageChange,
+  StagePlan,
+  V2RouteSettingsInput,
+  V2StageUpdate,
+} from './stage-plan.js';
 import type {
   Control,
   ControlId,
   ControlPlan,
   Evaluation,
   Operation,
-  PlannedChange,
-  Prerequisite,
   SettingChange,
-  StageRef,
   StageSnapshot,
   V2RouteSettings,
 } from './types.js';
 
-export interface RestPatchOperation {
-  readonly op: 'replace';
-  readonly path: string;
-  readonly value: string;
-}
-
-/** V2 route settings as UpdateStage takes them. */
-export type V2RouteSettingsInput = RouteSettings;
-
-/**
- * The fields of one V2 UpdateStage (without ApiId/StageName/DeploymentId). Route settings
- * are sent whole — current values with the changes applied — so the result is the same
- * whether API Gateway replaces or merges the object.
- */
-export interface V2StageUpdate {
-  readonly DefaultRouteSettings?: V2RouteSettingsInput;
-  readonly RouteSettings?: Readonly<Record<string, V2RouteSettingsInput>>;
-  readonly AccessLogSettings?: { readonly DestinationArn: string; readonly Format: string };
-}
-
-export type ApiUpdate =
-  | { readonly apiType: 'REST'; readonly patchOperations: readonly RestPatchOperation[] }
-  | { readonly apiType: 'V2'; readonly fields: { readonly DisableExecuteApiEndpoint: boolean } };
+export type { ApiUpdate, RestPatchOperation, StageChange, StagePlan, V2RouteSettingsInput, V2StageUpdate };
 
 interface RouteSettingChange {
   /** Undefined for the stage's DefaultRouteSettings. */
   readonly routeKey: string | undefined;
   readonly field: keyof V2RouteSettingsInput;
   readonly value: string | number;
-}
-
-export type StageChange = PlannedChange & { readonly controlId: ControlId };
-
-/** Everything the apply phases need, as plain data (it travels between state machine states). */
-export interface StagePlan {
-  readonly ref: StageRef;
-  readonly evaluations: readonly Evaluation[];
-  readonly plans: readonly ControlPlan[];
-  /** Every change of every control, in catalog order, with the control that wants it. */
-  readonly changes: readonly StageChange[];
-  readonly prerequisites: readonly Prerequisite[];
-  /** A deployment is needed (V2 stages without autoDeploy only; never REST): a control planned one. */
-  readonly redeploy: boolean;
-  /** REST: every stage operation, for ONE UpdateStage call. Empty for V2. */
-  readonly restStagePatchOperations: readonly RestPatchOperation[];
-  /** V2: the ONE UpdateStage input; undefined when nothing on the stage changes (or REST). */
-  readonly v2StageUpdate?: V2StageUpdate;
-  /** UpdateRestApi / UpdateApi; undefined when the API does not change. */
-  readonly apiUpdate?: ApiUpdate;
-  readonly associateWebAcl: boolean;
 }
 
 export class PlanConflictError extends Error {
@@ -301,8 +262,8 @@ function buildV2StageUpdate(
   return {
     ...(defaultRouteSettings === undefined
       ? {}
-      : { DefaultRouteSettings: defaultRouteSettings as RouteSettings }),
-    ...(routeSettingsChanged ? { RouteSettings: routeSettings as Record<string, RouteSettings> } : {}),
+      : { DefaultRouteSettings: defaultRouteSettings as V2RouteSettingsInput }),
+    ...(routeSettingsChanged ? { RouteSettings: routeSettings as Record<string, V2RouteSettingsInput> } : {}),
     ...(accessLog === undefined
       ? {}
       : { AccessLogSettings: { DestinationArn: accessLog.destinationArn, Format: accessLog.format } }),
