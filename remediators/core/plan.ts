@@ -10,10 +10,11 @@
  */
 import { mergeEffects } from './effects/index.js';
 import type {
-  ApiUpdate,
   RestPatchOperation,
+  RestPlan,
   StageChange,
   StagePlan,
+  V2Plan,
   V2RouteSettingsInput,
   V2StageUpdate,
 } from './stage-plan.js';
@@ -28,7 +29,15 @@ import type {
   V2RouteSettings,
 } from './types.js';
 
-export type { ApiUpdate, RestPatchOperation, StageChange, StagePlan, V2RouteSettingsInput, V2StageUpdate };
+export type {
+  RestPatchOperation,
+  RestPlan,
+  StageChange,
+  StagePlan,
+  V2Plan,
+  V2RouteSettingsInput,
+  V2StageUpdate,
+};
 
 interface RouteSettingChange {
   /** Undefined for the stage's DefaultRouteSettings. */
@@ -179,42 +188,41 @@ export function mergeControlPlans(
     }
   }
 
-  const prerequisites = mergeEffects(plans.flatMap((plan) => plan.prerequisites));
-
-  const restStagePatchOperations: RestPatchOperation[] = restStagePatches
-    .entries()
-    .map(([path, value]) => ({ op: 'replace', path, value }));
-  if (snapshot.apiType === 'REST' && restApiPatches.size > 0 && restStagePatchOperations.length === 0) {
-    restStagePatchOperations.push(stageUpdateThatChangesNothing(snapshot));
-  }
-
-  let apiUpdate: ApiUpdate | undefined;
-  if (restApiPatches.size > 0) {
-    apiUpdate = {
-      apiType: 'REST',
-      patchOperations: restApiPatches.entries().map(([path, value]) => ({ op: 'replace', path, value })),
-    };
-  }
-  const disableEndpoint = v2ApiFields.entries().find(([field]) => field === 'DisableExecuteApiEndpoint');
-  if (disableEndpoint !== undefined) {
-    apiUpdate = { apiType: 'V2', fields: { DisableExecuteApiEndpoint: disableEndpoint[1] } };
-  }
-
-  const v2StageUpdate =
-    snapshot.apiType === 'V2' ? buildV2StageUpdate(snapshot, v2RouteSettings, v2AccessLogs) : undefined;
-
-  return {
+  const common = {
     ref: snapshot.ref,
     evaluations,
     plans,
     changes,
-    prerequisites,
-    redeploy,
-    restStagePatchOperations,
-    ...(v2StageUpdate === undefined ? {} : { v2StageUpdate }),
-    ...(apiUpdate === undefined ? {} : { apiUpdate }),
-    associateWebAcl,
+    prerequisites: mergeEffects(plans.flatMap((plan) => plan.prerequisites)),
   };
+  const patches = (set: OperationSet<string>): RestPatchOperation[] =>
+    set.entries().map(([path, value]) => ({ op: 'replace', path, value }));
+
+  if (snapshot.apiType === 'REST') {
+    const stagePatchOperations = patches(restStagePatches);
+    if (restApiPatches.size > 0 && stagePatchOperations.length === 0) {
+      stagePatchOperations.push(stageUpdateThatChangesNothing(snapshot));
+    }
+    return {
+      apiType: 'REST',
+      ...common,
+      stagePatchOperations,
+      apiPatchOperations: patches(restApiPatches),
+      associateWebAcl,
+    } satisfies RestPlan;
+  }
+
+  const stageUpdate = buildV2StageUpdate(snapshot, v2RouteSettings, v2AccessLogs);
+  const disableEndpoint = v2ApiFields.entries().find(([field]) => field === 'DisableExecuteApiEndpoint');
+  return {
+    apiType: 'V2',
+    ...common,
+    ...(stageUpdate === undefined ? {} : { stageUpdate }),
+    ...(disableEndpoint === undefined
+      ? {}
+      : { apiUpdate: { DisableExecuteApiEndpoint: disableEndpoint[1] } }),
+    redeploy,
+  } satisfies V2Plan;
 }
 
 /**

@@ -164,37 +164,51 @@ const V2StageUpdateSchema = z
   .readonly();
 export type V2StageUpdate = z.infer<typeof V2StageUpdateSchema>;
 
-const ApiUpdateSchema = z.discriminatedUnion('apiType', [
-  z
-    .object({ apiType: z.literal('REST'), patchOperations: z.array(RestPatchOperationSchema).readonly() })
-    .readonly(),
-  z
-    .object({
-      apiType: z.literal('V2'),
-      fields: z.object({ DisableExecuteApiEndpoint: z.boolean() }).readonly(),
-    })
-    .readonly(),
-]);
-export type ApiUpdate = z.infer<typeof ApiUpdateSchema>;
+const PlanBaseShape = {
+  ref: StageRefSchema,
+  evaluations: z.array(EvaluationSchema).readonly(),
+  plans: z.array(ControlPlanSchema).readonly(),
+  /** Every change of every control, in catalog order, with the control that wants it. */
+  changes: z.array(StageChangeSchema).readonly(),
+  prerequisites: z.array(EffectSchema).readonly(),
+};
 
-/** Everything the apply phases need, as plain data (it travels between state machine states). */
-export const StagePlanSchema = z
+/**
+ * A REST stage's calls. REST stages never get a deployment: they take API-level changes with the
+ * stage update (docs/decisions/0009).
+ */
+export const RestPlanSchema = z
   .object({
-    ref: StageRefSchema,
-    evaluations: z.array(EvaluationSchema).readonly(),
-    plans: z.array(ControlPlanSchema).readonly(),
-    /** Every change of every control, in catalog order, with the control that wants it. */
-    changes: z.array(StageChangeSchema).readonly(),
-    prerequisites: z.array(EffectSchema).readonly(),
-    /** A deployment is needed (V2 stages without autoDeploy only; never REST): a control planned one. */
-    redeploy: z.boolean(),
-    /** REST: every stage operation, for ONE UpdateStage call. Empty for V2. */
-    restStagePatchOperations: z.array(RestPatchOperationSchema).readonly(),
-    /** V2: the ONE UpdateStage input; undefined when nothing on the stage changes (or REST). */
-    v2StageUpdate: V2StageUpdateSchema.optional(),
-    /** UpdateRestApi / UpdateApi; undefined when the API does not change. */
-    apiUpdate: ApiUpdateSchema.optional(),
+    apiType: z.literal('REST'),
+    ...PlanBaseShape,
+    /** Every stage operation, for ONE UpdateStage call; empty when the stage does not change. */
+    stagePatchOperations: z.array(RestPatchOperationSchema).readonly(),
+    /** The UpdateRestApi operations; empty when the API does not change. */
+    apiPatchOperations: z.array(RestPatchOperationSchema).readonly(),
+    /** wafv2 AssociateWebACL with the plan's webAcl prerequisite. */
     associateWebAcl: z.boolean(),
   })
   .readonly();
+export type RestPlan = z.infer<typeof RestPlanSchema>;
+
+/**
+ * An HTTP or WebSocket stage's calls. No web ACL association: plan.ts refuses that operation on
+ * a V2 stage (APIGateway.4 applies to REST stages).
+ */
+export const V2PlanSchema = z
+  .object({
+    apiType: z.literal('V2'),
+    ...PlanBaseShape,
+    /** The ONE UpdateStage input; absent when nothing on the stage changes. */
+    stageUpdate: V2StageUpdateSchema.optional(),
+    /** The UpdateApi fields; absent when the API does not change. */
+    apiUpdate: z.object({ DisableExecuteApiEndpoint: z.boolean() }).readonly().optional(),
+    /** A deployment is needed (stages without autoDeploy only): a control planned one. */
+    redeploy: z.boolean(),
+  })
+  .readonly();
+export type V2Plan = z.infer<typeof V2PlanSchema>;
+
+/** Everything the apply phases need, as plain data (it travels between state machine states). */
+export const StagePlanSchema = z.discriminatedUnion('apiType', [RestPlanSchema, V2PlanSchema]);
 export type StagePlan = z.infer<typeof StagePlanSchema>;

@@ -55,7 +55,8 @@ export function createApplyHandler(
     const actions = [...prerequisites.actions, ...apiActions];
     logger.info('prerequisites and API changes applied', { stage: item.stage, actions });
     return {
-      redeploy: plan.redeploy,
+      // Only a V2 stage without autoDeploy ever needs a deployment; a REST plan has none to make.
+      redeploy: plan.apiType === 'V2' && plan.redeploy,
       // The core's ids are plain strings; the workflow's state holds the catalog's.
       applied: AppliedChangesSchema.parse(settingChanges(plan)),
       actions,
