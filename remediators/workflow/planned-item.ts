@@ -6,10 +6,10 @@
 import type * as z from 'zod';
 import { StagePlanSchema, type StagePlan } from '../core/stage-plan.js';
 import { LockedItemSchema } from './handler-input.js';
-import { ApplyResultSchema, PlanSummarySchema } from './state.js';
+import { ApplyResultSchema, FoundPlanSummarySchema } from './state.js';
 
 export const PlannedItemSchema = LockedItemSchema.extend({
-  plan: PlanSummarySchema.extend({ stagePlan: StagePlanSchema }),
+  plan: FoundPlanSummarySchema.extend({ stagePlan: StagePlanSchema }),
 });
 export const AppliedItemSchema = PlannedItemSchema.extend({ applied: ApplyResultSchema });
 
