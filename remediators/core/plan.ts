@@ -29,15 +29,8 @@ import type {
   V2RouteSettings,
 } from './types.js';
 
-export type {
-  RestPatchOperation,
-  RestPlan,
-  StageChange,
-  StagePlan,
-  V2Plan,
-  V2RouteSettingsInput,
-  V2StageUpdate,
-};
+/** The plan types are the schema's (stage-plan.ts); plan.ts is where they are made. */
+export type { RestPlan, StagePlan, V2Plan } from './stage-plan.js';
 
 interface RouteSettingChange {
   /** Undefined for the stage's DefaultRouteSettings. */
