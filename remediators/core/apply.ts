@@ -36,7 +36,7 @@ import { callsBetween, type ApiCallCounts, type CoreClients } from './clients.js
 import { applyEffects } from './effects/apply.js';
 import type { WebAclEffect } from './effects/index.js';
 import { snapshotPartsFor } from './parts.js';
-import { PlanOperationError, planStage, settingChanges, type StagePlan } from './plan.js';
+import { PlanOperationError, planStage, settingChanges, type RestPlan, type StagePlan } from './plan.js';
 import { ensurePrerequisites } from './prerequisites.js';
 import { readStageSnapshot } from './snapshot.js';
 import type { Control, ControlId, Evaluation, SettingChange, StageRef } from './types.js';
@@ -45,7 +45,7 @@ import { sleepFor, stageLabel, verifyStage, type VerifyOptions, type VerifyResul
 export type { ActionName, ActionTaken } from './actions.js';
 
 /** The web ACL a plan that associates one depends on (the control that associates it asks for it). */
-function webAclEffectOf(plan: StagePlan): WebAclEffect {
+function webAclEffectOf(plan: RestPlan): WebAclEffect {
   const effect = plan.prerequisites.find((prerequisite) => prerequisite.kind === 'webAcl');
   if (effect === undefined) {
     throw new PlanOperationError(
@@ -59,22 +59,29 @@ function webAclEffectOf(plan: StagePlan): WebAclEffect {
 // 2. API-level changes
 
 export async function applyApiChanges(plan: StagePlan, clients: CoreClients): Promise<ActionTaken[]> {
-  const { ref, apiUpdate } = plan;
-  if (apiUpdate === undefined) return [];
-  if (apiUpdate.apiType === 'REST') {
-    await clients.apiGateway.send(
-      new UpdateRestApiCommand({ restApiId: ref.apiId, patchOperations: [...apiUpdate.patchOperations] }),
-    );
-    return [
-      {
-        action: 'UpdateRestApi',
-        resource: ref.apiId,
-        detail: apiUpdate.patchOperations.map((op) => `${op.op} ${op.path} ${op.value}`).join('; '),
-      },
-    ];
+  const { ref } = plan;
+  switch (plan.apiType) {
+    case 'REST': {
+      const operations = plan.apiPatchOperations;
+      if (operations.length === 0) return [];
+      await clients.apiGateway.send(
+        new UpdateRestApiCommand({ restApiId: ref.apiId, patchOperations: [...operations] }),
+      );
+      return [
+        {
+          action: 'UpdateRestApi',
+          resource: ref.apiId,
+          detail: operations.map((op) => `${op.op} ${op.path} ${op.value}`).join('; '),
+        },
+      ];
+    }
+    case 'V2': {
+      const fields = plan.apiUpdate;
+      if (fields === undefined) return [];
+      await clients.apiGatewayV2.send(new UpdateApiCommand({ ApiId: ref.apiId, ...fields }));
+      return [{ action: 'UpdateApi', resource: ref.apiId, detail: JSON.stringify(fields) }];
+    }
   }
-  await clients.apiGatewayV2.send(new UpdateApiCommand({ ApiId: ref.apiId, ...apiUpdate.fields }));
-  return [{ action: 'UpdateApi', resource: ref.apiId, detail: JSON.stringify(apiUpdate.fields) }];
 }
 
 // ---------------------------------------------------------------------------------------
@@ -92,14 +99,9 @@ export interface DeploymentResult {
  * released, so REST stages take their API-level change with the stage update instead.
  */
 export async function createDeployment(plan: StagePlan, clients: CoreClients): Promise<DeploymentResult> {
+  // A REST plan has no deployment to make: its type has no redeploy (plan.ts refuses the operation).
+  if (plan.apiType === 'REST' || !plan.redeploy) return { actions: [] };
   const { ref } = plan;
-  if (!plan.redeploy) return { actions: [] };
-  if (ref.apiType === 'REST') {
-    throw new PlanOperationError(
-      `refusing CreateDeployment for REST API ${ref.apiId}: REST stages take every change with the stage update, ` +
-        "and a deployment would publish the API's current definition",
-    );
-  }
   const description = `apigw-remediation: ${plan.plans
     .filter((control) => control.redeploy && control.changes.length > 0)
     .map((control) => control.controlId)
@@ -124,38 +126,42 @@ export async function updateStage(
   deploymentId?: string,
 ): Promise<ActionTaken[]> {
   const { ref } = plan;
-  if (ref.apiType === 'REST') {
-    const operations = [
-      ...plan.restStagePatchOperations,
-      ...(deploymentId === undefined
-        ? []
-        : [{ op: 'replace' as const, path: '/deploymentId', value: deploymentId }]),
-    ];
-    if (operations.length === 0) return [];
-    await clients.apiGateway.send(
-      new UpdateRestStageCommand({
-        restApiId: ref.apiId,
-        stageName: ref.stageName,
-        patchOperations: operations,
-      }),
-    );
-    return [
-      {
-        action: 'UpdateStage',
-        resource: stageLabel(ref),
-        detail: operations.map((op) => `${op.op} ${op.path} ${op.value}`).join('; '),
-      },
-    ];
+  switch (plan.apiType) {
+    case 'REST': {
+      const operations = [
+        ...plan.stagePatchOperations,
+        ...(deploymentId === undefined
+          ? []
+          : [{ op: 'replace' as const, path: '/deploymentId', value: deploymentId }]),
+      ];
+      if (operations.length === 0) return [];
+      await clients.apiGateway.send(
+        new UpdateRestStageCommand({
+          restApiId: ref.apiId,
+          stageName: ref.stageName,
+          patchOperations: operations,
+        }),
+      );
+      return [
+        {
+          action: 'UpdateStage',
+          resource: stageLabel(ref),
+          detail: operations.map((op) => `${op.op} ${op.path} ${op.value}`).join('; '),
+        },
+      ];
+    }
+    case 'V2': {
+      const update = {
+        ...plan.stageUpdate,
+        ...(deploymentId === undefined ? {} : { DeploymentId: deploymentId }),
+      };
+      if (Object.keys(update).length === 0) return [];
+      await clients.apiGatewayV2.send(
+        new UpdateV2StageCommand({ ApiId: ref.apiId, StageName: ref.stageName, ...update }),
+      );
+      return [{ action: 'UpdateStage', resource: stageLabel(ref), detail: JSON.stringify(update) }];
+    }
   }
-  const update = {
-    ...plan.v2StageUpdate,
-    ...(deploymentId === undefined ? {} : { DeploymentId: deploymentId }),
-  };
-  if (Object.keys(update).length === 0) return [];
-  await clients.apiGatewayV2.send(
-    new UpdateV2StageCommand({ ApiId: ref.apiId, StageName: ref.stageName, ...update }),
-  );
-  return [{ action: 'UpdateStage', resource: stageLabel(ref), detail: JSON.stringify(update) }];
 }
 
 // ---------------------------------------------------------------------------------------
@@ -202,7 +208,8 @@ export async function associateWebAcl(
   cache: CoreCache = createCoreCache(),
   retry: AssociateRetryOptions = {},
 ): Promise<ActionTaken[]> {
-  if (!plan.associateWebAcl) return [];
+  // Only REST plans associate a web ACL (plan.ts refuses the operation on a V2 stage).
+  if (plan.apiType !== 'REST' || !plan.associateWebAcl) return [];
   const { ref } = plan;
   const actions: ActionTaken[] = [];
   let arn = webAclArn;

@@ -8,72 +8,35 @@
  * baseline and fail the plan with {@link PlanConflictError} instead of letting the last
  * control silently win.
  */
-import type { RouteSettings } from '@aws-sdk/client-apigatewayv2';
 import { mergeEffects } from './effects/index.js';
+import type {
+  RestPatchOperation,
+  RestPlan,
+  StageChange,
+  StagePlan,
+  V2Plan,
+  V2RouteSettingsInput,
+  V2StageUpdate,
+} from './stage-plan.js';
 import type {
   Control,
   ControlId,
   ControlPlan,
   Evaluation,
   Operation,
-  PlannedChange,
-  Prerequisite,
   SettingChange,
-  StageRef,
   StageSnapshot,
   V2RouteSettings,
 } from './types.js';
 
-export interface RestPatchOperation {
-  readonly op: 'replace';
-  readonly path: string;
-  readonly value: string;
-}
-
-/** V2 route settings as UpdateStage takes them. */
-export type V2RouteSettingsInput = RouteSettings;
-
-/**
- * The fields of one V2 UpdateStage (without ApiId/StageName/DeploymentId). Route settings
- * are sent whole — current values with the changes applied — so the result is the same
- * whether API Gateway replaces or merges the object.
- */
-export interface V2StageUpdate {
-  readonly DefaultRouteSettings?: V2RouteSettingsInput;
-  readonly RouteSettings?: Readonly<Record<string, V2RouteSettingsInput>>;
-  readonly AccessLogSettings?: { readonly DestinationArn: string; readonly Format: string };
-}
-
-export type ApiUpdate =
-  | { readonly apiType: 'REST'; readonly patchOperations: readonly RestPatchOperation[] }
-  | { readonly apiType: 'V2'; readonly fields: { readonly DisableExecuteApiEndpoint: boolean } };
+/** The plan types are the schema's (stage-plan.ts); plan.ts is where they are made. */
+export type { RestPlan, StagePlan, V2Plan } from './stage-plan.js';
 
 interface RouteSettingChange {
   /** Undefined for the stage's DefaultRouteSettings. */
   readonly routeKey: string | undefined;
   readonly field: keyof V2RouteSettingsInput;
   readonly value: string | number;
-}
-
-export type StageChange = PlannedChange & { readonly controlId: ControlId };
-
-/** Everything the apply phases need, as plain data (it travels between state machine states). */
-export interface StagePlan {
-  readonly ref: StageRef;
-  readonly evaluations: readonly Evaluation[];
-  readonly plans: readonly ControlPlan[];
-  /** Every change of every control, in catalog order, with the control that wants it. */
-  readonly changes: readonly StageChange[];
-  readonly prerequisites: readonly Prerequisite[];
-  /** A deployment is needed (V2 stages without autoDeploy only; never REST): a control planned one. */
-  readonly redeploy: boolean;
-  /** REST: every stage operation, for ONE UpdateStage call. Empty for V2. */
-  readonly restStagePatchOperations: readonly RestPatchOperation[];
-  /** V2: the ONE UpdateStage input; undefined when nothing on the stage changes (or REST). */
-  readonly v2StageUpdate?: V2StageUpdate;
-  /** UpdateRestApi / UpdateApi; undefined when the API does not change. */
-  readonly apiUpdate?: ApiUpdate;
-  readonly associateWebAcl: boolean;
 }
 
 export class PlanConflictError extends Error {
@@ -218,42 +181,41 @@ export function mergeControlPlans(
     }
   }
 
-  const prerequisites = mergeEffects(plans.flatMap((plan) => plan.prerequisites));
-
-  const restStagePatchOperations: RestPatchOperation[] = restStagePatches
-    .entries()
-    .map(([path, value]) => ({ op: 'replace', path, value }));
-  if (snapshot.apiType === 'REST' && restApiPatches.size > 0 && restStagePatchOperations.length === 0) {
-    restStagePatchOperations.push(stageUpdateThatChangesNothing(snapshot));
-  }
-
-  let apiUpdate: ApiUpdate | undefined;
-  if (restApiPatches.size > 0) {
-    apiUpdate = {
-      apiType: 'REST',
-      patchOperations: restApiPatches.entries().map(([path, value]) => ({ op: 'replace', path, value })),
-    };
-  }
-  const disableEndpoint = v2ApiFields.entries().find(([field]) => field === 'DisableExecuteApiEndpoint');
-  if (disableEndpoint !== undefined) {
-    apiUpdate = { apiType: 'V2', fields: { DisableExecuteApiEndpoint: disableEndpoint[1] } };
-  }
-
-  const v2StageUpdate =
-    snapshot.apiType === 'V2' ? buildV2StageUpdate(snapshot, v2RouteSettings, v2AccessLogs) : undefined;
-
-  return {
+  const common = {
     ref: snapshot.ref,
     evaluations,
     plans,
     changes,
-    prerequisites,
-    redeploy,
-    restStagePatchOperations,
-    ...(v2StageUpdate === undefined ? {} : { v2StageUpdate }),
-    ...(apiUpdate === undefined ? {} : { apiUpdate }),
-    associateWebAcl,
+    prerequisites: mergeEffects(plans.flatMap((plan) => plan.prerequisites)),
   };
+  const patches = (set: OperationSet<string>): RestPatchOperation[] =>
+    set.entries().map(([path, value]) => ({ op: 'replace', path, value }));
+
+  if (snapshot.apiType === 'REST') {
+    const stagePatchOperations = patches(restStagePatches);
+    if (restApiPatches.size > 0 && stagePatchOperations.length === 0) {
+      stagePatchOperations.push(stageUpdateThatChangesNothing(snapshot));
+    }
+    return {
+      apiType: 'REST',
+      ...common,
+      stagePatchOperations,
+      apiPatchOperations: patches(restApiPatches),
+      associateWebAcl,
+    } satisfies RestPlan;
+  }
+
+  const stageUpdate = buildV2StageUpdate(snapshot, v2RouteSettings, v2AccessLogs);
+  const disableEndpoint = v2ApiFields.entries().find(([field]) => field === 'DisableExecuteApiEndpoint');
+  return {
+    apiType: 'V2',
+    ...common,
+    ...(stageUpdate === undefined ? {} : { stageUpdate }),
+    ...(disableEndpoint === undefined
+      ? {}
+      : { apiUpdate: { DisableExecuteApiEndpoint: disableEndpoint[1] } }),
+    redeploy,
+  } satisfies V2Plan;
 }
 
 /**
@@ -301,8 +263,8 @@ function buildV2StageUpdate(
   return {
     ...(defaultRouteSettings === undefined
       ? {}
-      : { DefaultRouteSettings: defaultRouteSettings as RouteSettings }),
-    ...(routeSettingsChanged ? { RouteSettings: routeSettings as Record<string, RouteSettings> } : {}),
+      : { DefaultRouteSettings: defaultRouteSettings as V2RouteSettingsInput }),
+    ...(routeSettingsChanged ? { RouteSettings: routeSettings as Record<string, V2RouteSettingsInput> } : {}),
     ...(accessLog === undefined
       ? {}
       : { AccessLogSettings: { DestinationArn: accessLog.destinationArn, Format: accessLog.format } }),

@@ -12,7 +12,8 @@ import { logger } from '../shared/powertools.js';
 import { BlastRadiusCapError, capReachedReason, claimChangeBudget } from '../workflow/change-budget.js';
 import { createKillSwitchDeps, type KillSwitchDeps } from '../workflow/deps/kill-switch.js';
 import { KillSwitchOnError } from '../workflow/kill-switch.js';
-import { AppliedChangesSchema, PlannedItemSchema, stagePlanOf } from '../workflow/handler-input.js';
+import { AppliedChangesSchema } from '../workflow/handler-input.js';
+import { PlannedItemSchema, stagePlanOf } from '../workflow/planned-item.js';
 import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
 import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
 import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
@@ -54,7 +55,8 @@ export function createApplyHandler(
     const actions = [...prerequisites.actions, ...apiActions];
     logger.info('prerequisites and API changes applied', { stage: item.stage, actions });
     return {
-      redeploy: plan.redeploy,
+      // Only a V2 stage without autoDeploy ever needs a deployment; a REST plan has none to make.
+      redeploy: plan.apiType === 'V2' && plan.redeploy,
       // The core's ids are plain strings; the workflow's state holds the catalog's.
       applied: AppliedChangesSchema.parse(settingChanges(plan)),
       actions,

@@ -8,7 +8,7 @@ import { bindControls } from '../controls/catalog.js';
 import { snapshotPartsFor } from '../core/parts.js';
 import { planStage } from '../core/plan.js';
 import { readStageSnapshot } from '../core/snapshot.js';
-import { PlannedItemSchema } from '../workflow/handler-input.js';
+import { PlannedItemSchema } from '../workflow/planned-item.js';
 import { goneSummary } from '../workflow/plan-summary.js';
 import { recheckApprovedPlan } from '../workflow/recheck.js';
 import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';

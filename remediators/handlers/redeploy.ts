@@ -3,7 +3,7 @@
  * the stage update then points the stage at it.
  */
 import { createDeployment, type DeploymentResult } from '../core/apply.js';
-import { PlannedItemSchema, stagePlanOf } from '../workflow/handler-input.js';
+import { PlannedItemSchema, stagePlanOf } from '../workflow/planned-item.js';
 import { createMemberAccountDeps } from '../workflow/deps/member-account.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput } from '../workflow/state.js';

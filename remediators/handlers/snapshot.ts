@@ -31,7 +31,7 @@ export function createSnapshotHandler(deps: ConfigDeps & CoreClientsDeps & Pick<
       cache: deps.coreCache,
     });
     if (snapshot.status === 'GONE') {
-      return goneSummary('', snapshot.reason);
+      return goneSummary(undefined, snapshot.reason);
     }
     const plan = planStage(snapshot, controls);
     const summary = summarizePlan({

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { associateWebAcl, updateStage, type ActionTaken } from '../core/apply.js';
-import { AppliedItemSchema, stagePlanOf } from '../workflow/handler-input.js';
+import { AppliedItemSchema, stagePlanOf } from '../workflow/planned-item.js';
 import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput } from '../workflow/state.js';

@@ -5,7 +5,7 @@
  */
 import { bindControls } from '../controls/catalog.js';
 import { verifyStage } from '../core/verify.js';
-import { PlannedItemSchema } from '../workflow/handler-input.js';
+import { PlannedItemSchema } from '../workflow/planned-item.js';
 import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput, type Verification } from '../workflow/state.js';

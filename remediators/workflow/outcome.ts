@@ -5,7 +5,13 @@
  */
 import type { ControlId, StageRef } from '../core/types.js';
 import { ApprovalDecisionSchema } from '../approvals/record.js';
-import type { ControlChange, NotAppliedReason, OutcomeStatus, StageWorkItem } from './state.js';
+import {
+  foundPlanOf,
+  type ControlChange,
+  type NotAppliedReason,
+  type OutcomeStatus,
+  type StageWorkItem,
+} from './state.js';
 import { UNATTENDED_DEPLOYMENT_REASON } from './plan-summary.js';
 
 /** What the plan did with a control that failed when the stage was read. */
@@ -123,14 +129,15 @@ function reasonOf(item: StageWorkItem, outcome: OutcomeStatus): string {
   const timeout = item.decision?.approvalTimeoutSeconds;
   switch (outcome) {
     case 'REMEDIATED': {
+      const plan = foundPlanOf(item.plan);
       const fixed =
         // A decision that won over the timeout (SettleApprovalTimeout) is an approval, not the policy.
         item.approvalError?.Error === 'States.Timeout' && item.approval === undefined
-          ? `fixed ${item.plan?.applyControls.join(', ') ?? ''} after the approval timed out (approval.onTimeout apply)`
-          : `fixed ${item.plan?.applyControls.join(', ') ?? ''}`;
-      return item.plan?.recheck === undefined
+          ? `fixed ${plan?.applyControls.join(', ') ?? ''} after the approval timed out (approval.onTimeout apply)`
+          : `fixed ${plan?.applyControls.join(', ') ?? ''}`;
+      return plan?.recheck === undefined
         ? fixed
-        : `${fixed}; re-read after the approval wait: ${item.plan.recheck}`;
+        : `${fixed}; re-read after the approval wait: ${plan.recheck}`;
     }
     case 'ALREADY_COMPLIANT':
     case 'DRY_RUN':
@@ -171,18 +178,18 @@ function reasonOf(item: StageWorkItem, outcome: OutcomeStatus): string {
 function changesOf(item: StageWorkItem, outcome: OutcomeStatus): readonly ControlChange[] {
   // A joined run neither read nor planned the stage: the run it joined records what changes.
   if (outcome === 'JOINED') return [];
-  if (outcome === 'REMEDIATED') return item.applied?.applied ?? item.plan?.toApply ?? [];
+  if (outcome === 'REMEDIATED') return item.applied?.applied ?? foundPlanOf(item.plan)?.toApply ?? [];
   if (outcome === 'SKIPPED' && brakeError(item) !== undefined) {
     // Stopped by a brake at the apply step: what would have changed is the whole plan.
     return [
-      ...(item.plan?.toApply ?? []),
-      ...(item.plan?.notApplied.map(({ why: _why, ...change }) => change) ?? []),
+      ...(foundPlanOf(item.plan)?.toApply ?? []),
+      ...(foundPlanOf(item.plan)?.notApplied.map(({ why: _why, ...change }) => change) ?? []),
     ];
   }
   if (outcome === 'DRY_RUN' || outcome === 'SKIPPED') {
-    return item.plan?.notApplied.map(({ why: _why, ...change }) => change) ?? [];
+    return foundPlanOf(item.plan)?.notApplied.map(({ why: _why, ...change }) => change) ?? [];
   }
-  return item.plan?.toApply ?? [];
+  return foundPlanOf(item.plan)?.toApply ?? [];
 }
 
 function evaluationsOf(item: StageWorkItem): readonly OutcomeEvaluation[] {

@@ -3,7 +3,7 @@
  * one stage, what the workflow does next and what it will (and will not) change.
  */
 import type { ControlPlan, Evaluation } from '../core/types.js';
-import type { ControlChange, ControlDecision, PlanSummary } from './state.js';
+import type { ControlChange, ControlDecision, FoundPlanSummary, GonePlanSummary } from './state.js';
 
 export interface PlanInput {
   readonly apiName: string;
@@ -29,17 +29,8 @@ function changesOf(plan: ControlPlan | undefined): ControlChange[] {
 }
 
 /** The stage or its API vanished before it could be planned (snapshot) or re-read (recheck). */
-export function goneSummary(apiName: string, reason: string): PlanSummary {
-  return {
-    status: 'GONE',
-    apiName,
-    evaluations: [],
-    toApply: [],
-    notApplied: [],
-    applyControls: [],
-    next: 'GONE',
-    reason,
-  };
+export function goneSummary(apiName: string | undefined, reason: string): GonePlanSummary {
+  return { status: 'GONE', next: 'GONE', ...(apiName === undefined ? {} : { apiName }), reason };
 }
 
 /**
@@ -51,7 +42,7 @@ export function goneSummary(apiName: string, reason: string): PlanSummary {
  * definition is now and nobody would have seen that.
  * A non-compliant control without changes (report-only, or unsafe to fix here) is reported only.
  */
-export function summarizePlan(input: PlanInput): PlanSummary {
+export function summarizePlan(input: PlanInput): FoundPlanSummary {
   const active = input.decisions.filter((decision) => decision.mode !== 'off');
   const activeIds = new Set(active.map((decision) => decision.controlId));
   const evaluations = input.evaluations.filter((evaluation) => activeIds.has(evaluation.controlId));
@@ -60,11 +51,11 @@ export function summarizePlan(input: PlanInput): PlanSummary {
   const decisionsById = new Map(active.map((decision) => [decision.controlId, decision]));
 
   const toApply: ControlChange[] = [];
-  const notApplied: PlanSummary['notApplied'] = [];
-  const applyControls: PlanSummary['applyControls'] = [];
+  const notApplied: FoundPlanSummary['notApplied'] = [];
+  const applyControls: FoundPlanSummary['applyControls'] = [];
   let needsApproval = false;
   const heldForDeployment: ControlChange[] = [];
-  const heldForDeploymentIds: PlanSummary['applyControls'] = [];
+  const heldForDeploymentIds: FoundPlanSummary['applyControls'] = [];
   for (const evaluation of failing) {
     const decision = decisionsById.get(evaluation.controlId);
     const controlPlan = plansById.get(evaluation.controlId);

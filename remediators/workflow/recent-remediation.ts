@@ -17,7 +17,7 @@
 import * as z from 'zod';
 import type { ControlId } from '../core/types.js';
 import { toOutcomeRecord, type OutcomeRecord } from './outcome.js';
-import { ControlChangeSchema, ControlIdSchema, type StageWorkItem } from './state.js';
+import { ControlChangeSchema, ControlIdSchema, foundPlanOf, type StageWorkItem } from './state.js';
 
 /**
  * How long a marker credits later runs: long enough for the twin event (delivered within seconds
@@ -47,13 +47,14 @@ export type RecentRemediation = z.infer<typeof RecentRemediationSchema>;
 /** The marker a run leaves when it releases the stage: only after REMEDIATED, else none. */
 export function recentRemediationOf(item: StageWorkItem, now: Date): RecentRemediation | undefined {
   const remediated = item.terminal?.outcome === 'REMEDIATED' && item.decision !== undefined;
-  if (!remediated || item.plan === undefined || item.plan.applyControls.length === 0) return undefined;
+  const plan = foundPlanOf(item.plan);
+  if (!remediated || plan === undefined || plan.applyControls.length === 0) return undefined;
   // The same remediation id, changes and approver as this run's own record says.
   const record = toOutcomeRecord(item, 'REMEDIATED', '', now);
   return {
     remediationId: record.remediationId,
     executionArn: record.executionArn,
-    controls: [...item.plan.applyControls],
+    controls: [...plan.applyControls],
     changes: [...record.changes],
     approver: record.approver,
     remediatedAt: now.toISOString(),

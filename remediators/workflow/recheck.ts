@@ -19,11 +19,11 @@
  */
 import type { ControlId, ControlPlan, Evaluation } from '../core/types.js';
 import { UNATTENDED_DEPLOYMENT_REASON } from './plan-summary.js';
-import type { ControlChange, PlanSummary } from './state.js';
+import type { ControlChange, FoundPlanSummary } from './state.js';
 
 export interface RecheckInput {
   /** The plan the approval was asked for (the snapshot task's output). */
-  readonly approved: PlanSummary;
+  readonly approved: FoundPlanSummary;
   /** The approved controls evaluated and planned again on a fresh read of the stage. */
   readonly fresh: { readonly evaluations: readonly Evaluation[]; readonly plans: readonly ControlPlan[] };
   /** True when nobody approved: the approval timed out and approval.onTimeout is apply. */
@@ -80,7 +80,7 @@ export function recheckControls(input: RecheckInput): ControlRecheck[] {
 }
 
 /** The snapshot task's summary, redone for the approved controls on the fresh read. */
-export function recheckApprovedPlan(input: RecheckInput): PlanSummary {
+export function recheckApprovedPlan(input: RecheckInput): FoundPlanSummary {
   const rechecks = recheckControls(input);
   const plansById = new Map(input.fresh.plans.map((plan) => [plan.controlId, plan]));
   const freshById = new Map(input.fresh.evaluations.map((evaluation) => [evaluation.controlId, evaluation]));
@@ -91,7 +91,7 @@ export function recheckApprovedPlan(input: RecheckInput): PlanSummary {
   const applying = rechecks.filter((recheck) => recheck.kind === 'unchanged' || recheck.kind === 'shrunk');
   const applyControls = applying.map((recheck) => recheck.controlId);
   const toApply = applyControls.flatMap((controlId) => changesOf(plansById.get(controlId)));
-  const notApplied: PlanSummary['notApplied'] = [...input.approved.notApplied];
+  const notApplied: FoundPlanSummary['notApplied'] = [...input.approved.notApplied];
   const sentences: string[] = [];
   for (const recheck of rechecks) {
     const fresh = changesOf(plansById.get(recheck.controlId));

@@ -108,9 +108,9 @@ export const NOT_APPLIED_REASONS = [
 ] as const;
 export type NotAppliedReason = (typeof NOT_APPLIED_REASONS)[number];
 
-/** Output of the snapshot task: what is wrong and what the workflow will do about it. */
-export const PlanSummarySchema = z.object({
-  status: z.enum(['FOUND', 'GONE']),
+/** Output of the snapshot task when the stage was read: what is wrong and what the workflow will do about it. */
+export const FoundPlanSummarySchema = z.object({
+  status: z.literal('FOUND'),
   apiName: z.string(),
   evaluations: z.array(EvaluationSchema),
   /** Changes the workflow will make (controls in auto or approve mode, not dry-run). */
@@ -124,14 +124,40 @@ export const PlanSummarySchema = z.object({
   /** Controls whose fix the workflow applies (after an approval wait, re-planned from a fresh read by the recheck task). */
   applyControls: z.array(ControlIdSchema),
   /** Next step; DRY_RUN and SKIPPED: something fails but configuration says not to change it. */
-  next: z.enum(['ALREADY_COMPLIANT', 'DRY_RUN', 'SKIPPED', 'APPLY', 'APPROVE', 'GONE']),
+  next: z.enum(['ALREADY_COMPLIANT', 'DRY_RUN', 'SKIPPED', 'APPLY', 'APPROVE']),
   reason: z.string(),
   /** When next is APPROVE: the approval request's times (ISO-8601). */
   approvalWindow: z.object({ requestedAt: z.string(), expiresAt: z.string() }).optional(),
   /** Set by the recheck task after the approval wait: how the stage compared with what was approved. */
   recheck: z.string().optional(),
 });
+export type FoundPlanSummary = z.infer<typeof FoundPlanSummarySchema>;
+
+/**
+ * The stage or its API vanished before it could be planned (snapshot) or re-read (recheck):
+ * nothing was evaluated or planned, so there is nothing else to carry. The state machine's
+ * Choice states read `next` on every branch.
+ */
+export const GonePlanSummarySchema = z.object({
+  status: z.literal('GONE'),
+  next: z.literal('GONE'),
+  /** The API's name when it was read before it vanished (the recheck task's approved plan). */
+  apiName: z.string().min(1).optional(),
+  reason: z.string(),
+});
+export type GonePlanSummary = z.infer<typeof GonePlanSummarySchema>;
+
+/** Output of the snapshot and recheck tasks, by what the workflow does next. */
+export const PlanSummarySchema = z.discriminatedUnion('next', [
+  FoundPlanSummarySchema,
+  GonePlanSummarySchema,
+]);
 export type PlanSummary = z.infer<typeof PlanSummarySchema>;
+
+/** The plan summary when the stage was read; undefined when there is none or the stage is gone. */
+export function foundPlanOf(plan: PlanSummary | undefined): FoundPlanSummary | undefined {
+  return plan === undefined || plan.next === 'GONE' ? undefined : plan;
+}
 
 /** A caught Step Functions error: `{Error, Cause}`. */
 export const CaughtErrorSchema = z.object({ Error: z.string(), Cause: z.string().optional() });

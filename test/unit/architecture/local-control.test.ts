@@ -156,7 +156,7 @@ describe('a control added in a test catalog', () => {
       restSnapshot(),
       bindControls(['Fixture.Tracing', 'Fixture.RateRule'], settings, TEST_CATALOG),
     );
-    expect(plan.restStagePatchOperations).toEqual([
+    expect(plan.apiType === 'REST' && plan.stagePatchOperations).toEqual([
       { op: 'replace', path: '/tracingEnabled', value: 'true' },
     ]);
     expect(plan.prerequisites).toEqual([

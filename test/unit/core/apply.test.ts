@@ -8,6 +8,7 @@ import {
   GetRestApiCommand,
   GetStageCommand,
   UpdateAccountCommand,
+  UpdateRestApiCommand,
 } from '@aws-sdk/client-api-gateway';
 import {
   CreateLogGroupCommand,
@@ -35,12 +36,12 @@ import {
 import { bindControls } from '../../../remediators/controls/catalog.js';
 import type { ResourceSettings } from '../../../remediators/controls/resources.js';
 import { accessLogGroupEffect } from '../../../remediators/controls/stage-settings.js';
-import { associateWebAcl } from '../../../remediators/core/apply.js';
+import { applyApiChanges, associateWebAcl, createDeployment } from '../../../remediators/core/apply.js';
 import { ensurePrerequisites } from '../../../remediators/core/prerequisites.js';
 import { verifyStage } from '../../../remediators/core/verify.js';
 import { createCoreCache } from '../../../remediators/core/cache.js';
 import { createCoreClients } from '../../../remediators/core/clients.js';
-import type { StagePlan } from '../../../remediators/core/plan.js';
+import type { RestPlan, V2Plan } from '../../../remediators/core/plan.js';
 import type { StageRef } from '../../../remediators/core/types.js';
 
 const settings = ConfigSchema.parse({});
@@ -69,25 +70,39 @@ const LOG_GROUP = accessLogGroupEffect(resources, ref, 'REST');
 const ROLE = { kind: 'accountCloudWatchRole', roleName: resources.cloudWatchRole.name } as const;
 const WEB_ACL = baselineWebAclEffect(resources);
 
-function plan(overrides: Partial<StagePlan>): StagePlan {
+function plan(overrides: Partial<RestPlan>): RestPlan {
   return {
+    apiType: 'REST',
     ref,
     evaluations: [],
     plans: [],
     changes: [],
     prerequisites: [],
-    redeploy: false,
-    restStagePatchOperations: [],
+    stagePatchOperations: [],
+    apiPatchOperations: [],
     associateWebAcl: false,
     ...overrides,
   };
 }
 
+function v2Plan(overrides: Partial<V2Plan>): V2Plan {
+  return {
+    apiType: 'V2',
+    ref: { ...ref, apiType: 'V2' },
+    evaluations: [],
+    plans: [],
+    changes: [],
+    prerequisites: [],
+    redeploy: false,
+    ...overrides,
+  };
+}
+
 /** A REST plan that points the stage at the service's access log group (which it must create). */
-function withAccessLogGroup(otherPrerequisites: StagePlan['prerequisites'] = []): Partial<StagePlan> {
+function withAccessLogGroup(otherPrerequisites: RestPlan['prerequisites'] = []): Partial<RestPlan> {
   return {
     prerequisites: [LOG_GROUP, ...otherPrerequisites],
-    restStagePatchOperations: [
+    stagePatchOperations: [
       {
         op: 'replace',
         path: '/accessLogSettings/destinationArn',
@@ -170,10 +185,10 @@ describe('ensurePrerequisites', () => {
     const logGroupName = '/aws/vendedlogs/apigateway/access-logs/z9y8x7w6v5/live';
     logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [] });
     const httpRef: StageRef = { ...ref, apiType: 'V2', apiId: 'z9y8x7w6v5', stageName: 'live' };
-    const httpPlan = plan({
+    const httpPlan = v2Plan({
       ref: httpRef,
       prerequisites: [accessLogGroupEffect(resources, httpRef, 'HTTP')],
-      v2StageUpdate: {
+      stageUpdate: {
         AccessLogSettings: {
           DestinationArn: `arn:aws:logs:us-east-1:111122223333:log-group:${logGroupName}`,
           Format: '$context.requestId',
@@ -414,6 +429,28 @@ describe('associateWebAcl', () => {
 
   it('does nothing when the plan does not associate', async () => {
     expect(await associateWebAcl(plan({}), clients, ACL_ARN)).toEqual([]);
+    expect(waf).not.toHaveReceivedAnyCommand();
+  });
+});
+
+describe('the phases by API type', () => {
+  it("sends one UpdateRestApi with the REST plan's API patch operations, none when it has none", async () => {
+    apiGateway.on(UpdateRestApiCommand).resolves({});
+    const disable = { op: 'replace', path: '/disableExecuteApiEndpoint', value: 'true' } as const;
+    expect(await applyApiChanges(plan({}), clients)).toEqual([]);
+    expect(apiGateway).not.toHaveReceivedCommand(UpdateRestApiCommand);
+    const actions = await applyApiChanges(plan({ apiPatchOperations: [disable] }), clients);
+    expect(apiGateway).toHaveReceivedCommandWith(UpdateRestApiCommand, {
+      restApiId: ref.apiId,
+      patchOperations: [disable],
+    });
+    expect(actions.map((action) => action.action)).toEqual(['UpdateRestApi']);
+  });
+
+  it('never deploys for a REST plan and never associates a web ACL for a V2 plan', async () => {
+    expect(await createDeployment(plan({}), clients)).toEqual({ actions: [] });
+    expect(await associateWebAcl(v2Plan({ prerequisites: [WEB_ACL] }), clients, ACL_ARN)).toEqual([]);
+    expect(apiGateway).not.toHaveReceivedAnyCommand();
     expect(waf).not.toHaveReceivedAnyCommand();
   });
 });

@@ -7,6 +7,9 @@ import {
   PlanOperationError,
   planStage,
   settingChanges,
+  type RestPlan,
+  type StagePlan,
+  type V2Plan,
 } from '../../../remediators/core/plan.js';
 import type {
   ControlId,
@@ -27,6 +30,18 @@ import type { StageSnapshot } from '../../../remediators/core/types.js';
 import { EffectConflictError } from '../../../remediators/core/effects/effect.js';
 
 /** Plans with the production catalog's controls, bound to these settings. */
+/** The plan of a REST stage, or the test fails: only REST plans have patch operations and a web ACL. */
+function rest(plan: StagePlan): RestPlan {
+  if (plan.apiType !== 'REST') throw new Error(`expected a REST plan, got a ${plan.apiType} one`);
+  return plan;
+}
+
+/** The plan of a V2 stage, or the test fails: only V2 plans have an UpdateStage input and a deployment. */
+function v2(plan: StagePlan): V2Plan {
+  if (plan.apiType !== 'V2') throw new Error(`expected a V2 plan, got a ${plan.apiType} one`);
+  return plan;
+}
+
 function planWith(snapshot: StageSnapshot, ids: readonly ControlId[], settings: ControlSettings) {
   return planStage(snapshot, bindControls(ids, settings));
 }
@@ -83,9 +98,9 @@ describe('planStage (REST, every control)', () => {
   const plan = planWith(insecureRest, ALL_CONTROLS, BASELINE);
 
   it('puts every stage change of every control into one list of patch operations, each path once', () => {
-    const paths = plan.restStagePatchOperations.map((operation) => operation.path);
+    const paths = rest(plan).stagePatchOperations.map((operation) => operation.path);
     expect(new Set(paths).size).toBe(paths.length);
-    expect(plan.restStagePatchOperations).toEqual(
+    expect(rest(plan).stagePatchOperations).toEqual(
       expect.arrayContaining([
         { op: 'replace', path: '/*/*/logging/loglevel', value: 'ERROR' },
         { op: 'replace', path: '/~1pets/GET/logging/loglevel', value: 'ERROR' },
@@ -101,22 +116,21 @@ describe('planStage (REST, every control)', () => {
       ]),
     );
     const stageChanges = plan.changes.filter((planned) => planned.operation.kind === 'restStagePatch');
-    expect(plan.restStagePatchOperations).toHaveLength(new Set(stageChanges.map((c) => c.operation)).size);
+    expect(rest(plan).stagePatchOperations).toHaveLength(new Set(stageChanges.map((c) => c.operation)).size);
   });
 
   it('collects API changes, prerequisites (once each) and the web ACL association; REST never redeploys', () => {
-    expect(plan.apiUpdate).toEqual({
-      apiType: 'REST',
-      patchOperations: [{ op: 'replace', path: '/disableExecuteApiEndpoint', value: 'true' }],
-    });
+    expect(rest(plan).apiPatchOperations).toEqual([
+      { op: 'replace', path: '/disableExecuteApiEndpoint', value: 'true' },
+    ]);
     expect(plan.prerequisites.map((effect) => effect.kind)).toEqual([
       'accessLogGroup',
       'accountCloudWatchRole',
       'webAcl',
     ]);
-    expect(plan.redeploy).toBe(false);
-    expect(plan.associateWebAcl).toBe(true);
-    expect(plan.v2StageUpdate).toBeUndefined();
+    expect(plan).not.toHaveProperty('redeploy');
+    expect(rest(plan).associateWebAcl).toBe(true);
+    expect(plan).not.toHaveProperty('stageUpdate');
   });
 
   it('keeps every change with its control, in catalog order, for the approver and the auditor', () => {
@@ -162,12 +176,11 @@ describe('planStage (REST default endpoint: the stage update applies it, no depl
 
       const plan = planWith(snapshot, ['Baseline.DefaultEndpoint'], BASELINE);
 
-      expect(plan.redeploy).toBe(false);
-      expect(plan.apiUpdate).toEqual({
-        apiType: 'REST',
-        patchOperations: [{ op: 'replace', path: '/disableExecuteApiEndpoint', value: 'true' }],
-      });
-      expect(plan.restStagePatchOperations).toEqual([
+      expect(plan).not.toHaveProperty('redeploy');
+      expect(rest(plan).apiPatchOperations).toEqual([
+        { op: 'replace', path: '/disableExecuteApiEndpoint', value: 'true' },
+      ]);
+      expect(rest(plan).stagePatchOperations).toEqual([
         { op: 'replace', path: '/tracingEnabled', value: String(tracingEnabled) },
       ]);
       // The approver reads only the real change: the rewrite changes nothing.
@@ -187,10 +200,10 @@ describe('planStage (REST default endpoint: the stage update applies it, no depl
 
     const plan = planWith(snapshot, ['APIGateway.3', 'Baseline.DefaultEndpoint'], BASELINE);
 
-    expect(plan.restStagePatchOperations).toEqual([
+    expect(rest(plan).stagePatchOperations).toEqual([
       { op: 'replace', path: '/tracingEnabled', value: 'true' },
     ]);
-    expect(plan.redeploy).toBe(false);
+    expect(plan).not.toHaveProperty('redeploy');
   });
 
   it('refuses a deployment planned for a REST stage or an auto-deploy V2 stage', () => {
@@ -200,7 +213,7 @@ describe('planStage (REST default endpoint: the stage update applies it, no depl
       mergeControlPlans(v2Snapshot('HTTP', { stage: { autoDeploy: true } }), [], [deployment]),
     ).toThrow(PlanOperationError);
     expect(
-      mergeControlPlans(v2Snapshot('HTTP', { stage: { autoDeploy: false } }), [], [deployment]).redeploy,
+      v2(mergeControlPlans(v2Snapshot('HTTP', { stage: { autoDeploy: false } }), [], [deployment])).redeploy,
     ).toBe(true);
   });
 });
@@ -209,10 +222,10 @@ describe('planStage on a compliant stage', () => {
   it('plans nothing', () => {
     const plan = planWith(restSnapshot({ stage: { tracingEnabled: true } }), ['APIGateway.3'], BASELINE);
     expect(plan.changes).toEqual([]);
-    expect(plan.restStagePatchOperations).toEqual([]);
+    expect(rest(plan).stagePatchOperations).toEqual([]);
+    expect(rest(plan).apiPatchOperations).toEqual([]);
+    expect(rest(plan).associateWebAcl).toBe(false);
     expect(plan.prerequisites).toEqual([]);
-    expect(plan.redeploy).toBe(false);
-    expect(plan.apiUpdate).toBeUndefined();
   });
 });
 
@@ -231,8 +244,8 @@ describe('planStage (V2)', () => {
 
     const plan = planWith(snapshot, ALL_CONTROLS, BASELINE);
 
-    expect(plan.restStagePatchOperations).toEqual([]);
-    expect(plan.v2StageUpdate?.DefaultRouteSettings).toEqual({
+    expect(plan).not.toHaveProperty('stagePatchOperations');
+    expect(v2(plan).stageUpdate?.DefaultRouteSettings).toEqual({
       LoggingLevel: 'ERROR',
       DataTraceEnabled: false,
       DetailedMetricsEnabled: true,
@@ -240,11 +253,11 @@ describe('planStage (V2)', () => {
       ThrottlingBurstLimit: THROTTLING.burstLimit,
     });
     // The whole map is sent: the untouched route keeps its settings whether AWS merges or replaces.
-    expect(plan.v2StageUpdate?.RouteSettings).toEqual({
+    expect(v2(plan).stageUpdate?.RouteSettings).toEqual({
       $connect: { LoggingLevel: 'ERROR' },
       sendMessage: { ThrottlingRateLimit: 5 },
     });
-    expect(plan.v2StageUpdate?.AccessLogSettings).toEqual({
+    expect(v2(plan).stageUpdate?.AccessLogSettings).toEqual({
       DestinationArn: accessLogGroupArn(BASELINE.resources, snapshot.ref, 'WEBSOCKET'),
       Format: WEBSOCKET_FORMAT,
     });
@@ -255,9 +268,9 @@ describe('planStage (V2)', () => {
 
     const plan = planWith(snapshot, ['Baseline.DefaultEndpoint'], BASELINE);
 
-    expect(plan.apiUpdate).toEqual({ apiType: 'V2', fields: { DisableExecuteApiEndpoint: true } });
-    expect(plan.v2StageUpdate).toBeUndefined();
-    expect(plan.redeploy).toBe(true);
+    expect(v2(plan).apiUpdate).toEqual({ DisableExecuteApiEndpoint: true });
+    expect(v2(plan).stageUpdate).toBeUndefined();
+    expect(v2(plan).redeploy).toBe(true);
     expect(settingChanges(plan)).toContainEqual({
       controlId: 'Baseline.DefaultEndpoint',
       setting: 'deployment',
@@ -280,7 +293,7 @@ describe('mergeControlPlans', () => {
       ],
     );
 
-    expect(plan.restStagePatchOperations).toEqual([
+    expect(rest(plan).stagePatchOperations).toEqual([
       { op: 'replace', path: '/*/*/logging/loglevel', value: 'ERROR' },
     ]);
     expect(plan.changes.map((planned) => planned.controlId)).toEqual([
@@ -386,7 +399,12 @@ describe('mergeControlPlans', () => {
 
     // Each resource once, in the order they are applied (the log group before the account setting).
     expect(plan.prerequisites).toEqual([logGroupEffect(LOG_GROUP_ARN), CLOUDWATCH_ROLE_EFFECT]);
-    expect(plan.redeploy).toBe(false);
+    expect(plan).not.toHaveProperty('redeploy');
+    // A V2 stage without autoDeploy: a control that asks for a deployment but changes nothing gets none.
+    const idle = controlPlan('Baseline.DefaultEndpoint', [], { redeploy: true });
+    expect(
+      v2(mergeControlPlans(v2Snapshot('HTTP', { stage: { autoDeploy: false } }), [], [idle])).redeploy,
+    ).toBe(false);
   });
 
   it('fails the plan when two controls ask for one resource with different inputs', () => {

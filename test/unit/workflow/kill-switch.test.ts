@@ -6,6 +6,7 @@ import {
 } from '../../../remediators/workflow/kill-switch.js';
 import { controlRecord, toOutcomeRecord } from '../../../remediators/workflow/outcome.js';
 import { workItem } from './fixtures.js';
+import type { FoundPlanSummary } from '../../../remediators/workflow/state.js';
 
 const NAME = '/apigw-remediation/kill-switch';
 
@@ -73,7 +74,7 @@ describe('what the records say when a brake stopped the stage', () => {
         controls: [{ controlId: 'APIGateway.1', mode: 'notify', source: killSwitchOn, dryRun: false }],
       },
       plan: {
-        ...(base.plan as NonNullable<typeof base.plan>),
+        ...(base.plan as FoundPlanSummary),
         toApply: [],
         applyControls: [],
         notApplied: [

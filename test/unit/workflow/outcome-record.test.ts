@@ -4,7 +4,13 @@
  * test, each from the fixture work item (an automatic APIGateway.1 fix of orders/prod).
  */
 import { describe, expect, it } from 'vitest';
-import type { ControlChange, StageWorkItem } from '../../../remediators/workflow/state.js';
+import {
+  foundPlanOf,
+  type ControlChange,
+  type FoundPlanSummary,
+  type StageWorkItem,
+} from '../../../remediators/workflow/state.js';
+import { goneSummary } from '../../../remediators/workflow/plan-summary.js';
 import {
   causeMessage,
   controlRecord,
@@ -37,12 +43,10 @@ function defined<T>(value: T | undefined): T {
   if (value === undefined) throw new Error('the fixture work item lacks this part');
   return value;
 }
-const basePlan = defined(workItem().plan);
+const basePlan = defined(foundPlanOf(workItem().plan));
 const baseDecision = defined(workItem().decision);
-const withPlan = (
-  plan: Partial<NonNullable<StageWorkItem['plan']>>,
-  overrides: Partial<StageWorkItem> = {},
-) => workItem({ plan: { ...basePlan, ...plan }, ...overrides });
+const withPlan = (plan: Partial<FoundPlanSummary>, overrides: Partial<StageWorkItem> = {}) =>
+  workItem({ plan: { ...basePlan, ...plan }, ...overrides });
 const approval = (approver = DANA) => ({
   decision: 'APPROVED' as const,
   approver,
@@ -267,7 +271,7 @@ describe('the changes a record lists', () => {
 
 describe('the evaluations a record lists', () => {
   it('a stage found gone lists every requested control as not checked', () => {
-    const item = withPlan({ status: 'GONE' });
+    const item = workItem({ plan: goneSummary(undefined, 'GetStage: NotFoundException') });
 
     expect(record(item, 'RESOURCE_GONE').evaluations).toEqual([
       {

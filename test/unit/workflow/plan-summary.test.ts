@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ControlPlan, Evaluation } from '../../../remediators/core/types.js';
-import { summarizePlan } from '../../../remediators/workflow/plan-summary.js';
-import type { ControlDecision } from '../../../remediators/workflow/state.js';
+import { goneSummary, summarizePlan } from '../../../remediators/workflow/plan-summary.js';
+import { PlanSummarySchema, type ControlDecision } from '../../../remediators/workflow/state.js';
 
 const failing = (controlId: Evaluation['controlId']): Evaluation => ({
   controlId,
@@ -253,5 +253,29 @@ describe('summarizePlan invariants', () => {
         },
       ),
     );
+  });
+});
+
+describe('the summary of a stage that is gone', () => {
+  it('carries what happened and nothing padded: no evaluations, changes or controls, and a name only when known', () => {
+    expect(goneSummary(undefined, 'GetStage: NotFoundException')).toEqual({
+      status: 'GONE',
+      next: 'GONE',
+      reason: 'GetStage: NotFoundException',
+    });
+    expect(goneSummary('orders', 'GetRestApi: NotFoundException')).toEqual({
+      status: 'GONE',
+      next: 'GONE',
+      apiName: 'orders',
+      reason: 'GetRestApi: NotFoundException',
+    });
+    expect(PlanSummarySchema.parse(goneSummary(undefined, 'gone'))).toEqual(goneSummary(undefined, 'gone'));
+  });
+
+  it('is told apart by next: a summary that goes on must carry its evaluations and changes', () => {
+    expect(
+      PlanSummarySchema.safeParse({ status: 'FOUND', apiName: 'orders', next: 'APPLY', reason: 'x' }).success,
+    ).toBe(false);
+    expect(PlanSummarySchema.safeParse({ status: 'FOUND', next: 'GONE', reason: 'x' }).success).toBe(false);
   });
 });
