@@ -16,6 +16,14 @@ const config = {
     'remediators/core/**/*.ts',
     // I/O shell: UpdateStage/CreateDeployment/WAF calls, Get* reads, SDK client factory, STS.
     '!remediators/core/{apply,snapshot,clients,credentials}.ts',
+    // I/O shell of the redesign (issue 9): the effects' appliers (CloudWatch Logs, GetAccount and
+    // UpdateAccount, WAF ListWebACLs/CreateWebACL) and the loop that awaits them one by one
+    // (effects/apply.ts, prerequisites.ts); verify.ts re-reads the stage with back-off; paginators.ts
+    // only wires SDK commands into smithy paginators. The effects as data (effects/{access-log-group,
+    // account-cloudwatch-role,web-acl,effect,index,context}.ts), plan.ts, stage-plan.ts and arn.ts
+    // stay mutated.
+    '!remediators/core/effects/apply{,-*}.ts',
+    '!remediators/core/{prerequisites,verify,paginators}.ts',
     'remediators/intake/**/*.ts',
     'remediators/approvals/**/*.ts',
     // I/O: DynamoDB, Slack Web API, Step Functions, Secrets Manager, and the handlers' orchestration of them.
