@@ -222,6 +222,7 @@ export function defineControl<const Id extends string, Params extends ParamsSche
   if ((needsRest && !definition.inspectRest) || (needsV2 && !definition.inspectV2)) {
     throw new Error(`${id} applies to [${appliesTo.join(', ')}] but lacks an inspector for one of them`);
   }
+  // Stryker disable next-line ConditionalExpression: equivalent, a ReportingDefinition has no effects field
   const effects = definition.kind === 'fixing' ? (definition.effects ?? []) : [];
 
   function bind(resolved: z.output<Params>, resources: ResourceSettings): Control {
@@ -231,9 +232,11 @@ export function defineControl<const Id extends string, Params extends ParamsSche
     function inspect(snapshot: StageSnapshot): Inspection | undefined {
       const protocol = protocolOf(snapshot);
       if (!appliesTo.includes(protocol)) return undefined;
+      // Stryker disable OptionalChaining: equivalent, defineControl refuses a definition without the inspector for a protocol it applies to
       return snapshot.apiType === 'REST'
         ? definition.inspectRest?.(snapshot, context)
         : definition.inspectV2?.(snapshot, context, protocol);
+      // Stryker restore OptionalChaining
     }
 
     function evaluate(snapshot: StageSnapshot): Evaluation {
@@ -290,6 +293,7 @@ export function defineControl<const Id extends string, Params extends ParamsSche
     params,
     effects,
     iam: (scope) => (definition.kind === 'fixing' ? definition.iam(scope) : []),
+    // Stryker disable next-line ConditionalExpression: equivalent, a ReportingDefinition has no docs field
     docs: definition.kind === 'fixing' ? definition.docs : undefined,
     bind,
   };

@@ -151,6 +151,7 @@ export function mergeControlPlans(
           break;
         case 'v2RouteSetting': {
           if (isRest) wrongApiType(plan.controlId, operation, snapshot);
+          // Stryker disable next-line ConditionalExpression,StringLiteral: equivalent, ('default' as any).routeKey is undefined too
           const routeKey = operation.scope === 'default' ? undefined : operation.scope.routeKey;
           const scope = routeKey === undefined ? 'DefaultRouteSettings' : `RouteSettings[${routeKey}]`;
           v2RouteSettings.add(`${scope}.${operation.field}`, plan.controlId, {
@@ -206,6 +207,7 @@ export function mergeControlPlans(
   }
 
   const stageUpdate = buildV2StageUpdate(snapshot, v2RouteSettings, v2AccessLogs);
+  // Stryker disable next-line ConditionalExpression: equivalent, DisableExecuteApiEndpoint is the only v2ApiUpdate field
   const disableEndpoint = v2ApiFields.entries().find(([field]) => field === 'DisableExecuteApiEndpoint');
   return {
     apiType: 'V2',

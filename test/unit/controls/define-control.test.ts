@@ -12,6 +12,7 @@ import {
   requirePart,
   type Inspection,
 } from '../../../remediators/controls/define-control.js';
+import type { EffectKind } from '../../../remediators/core/effects/index.js';
 import { planStage } from '../../../remediators/core/plan.js';
 import type { PlannedChange, StageSnapshot } from '../../../remediators/core/types.js';
 import { BASELINE, CLOUDWATCH_ROLE_EFFECT, restSnapshot, v2Snapshot } from './snapshots.js';
@@ -34,7 +35,7 @@ function fixing(
     redeploy?: (snapshot: StageSnapshot) => boolean;
     prerequisites?: () => (typeof CLOUDWATCH_ROLE_EFFECT)[];
   } = {},
-  effects: readonly 'accountCloudWatchRole'[] = [],
+  effects: readonly EffectKind[] = [],
 ) {
   return defineControl({
     id: 'APIGateway.3',
@@ -53,22 +54,25 @@ function fixing(
   });
 }
 
-const reporting = defineControl({
-  id: 'APIGateway.11',
-  title: 'report only',
-  appliesTo: ['REST'],
-  kind: 'reporting',
-  defaultMode: 'notify',
-  params: NO_PARAMS,
-  needs: ['stage'],
-  inspectRest: () => FAILING,
-});
+/** Made inside each test: Stryker credits a mutant only to the tests during which its code ran. */
+const reporting = () =>
+  defineControl({
+    id: 'APIGateway.11',
+    title: 'report only',
+    appliesTo: ['REST'],
+    kind: 'reporting',
+    defaultMode: 'notify',
+    params: NO_PARAMS,
+    needs: ['stage'],
+    inspectRest: () => FAILING,
+  });
 
-const bound = (entry: ReturnType<typeof fixing> | typeof reporting) => entry.bind({}, BASELINE.resources);
+const bound = (entry: ReturnType<typeof fixing> | ReturnType<typeof reporting>) =>
+  entry.bind({}, BASELINE.resources);
 
 describe('defineControl: report-only controls', () => {
   it('a report-only control never plans a change, even when its inspection lists one', () => {
-    expect(bound(reporting).plan(restSnapshot())).toStrictEqual({
+    expect(bound(reporting()).plan(restSnapshot())).toStrictEqual({
       controlId: 'APIGateway.11',
       changes: [],
       prerequisites: [],
@@ -77,14 +81,14 @@ describe('defineControl: report-only controls', () => {
   });
 
   it('a report-only control adds nothing to the stage plan', () => {
-    const plan = planStage(restSnapshot(), [bound(reporting)]);
+    const plan = planStage(restSnapshot(), [bound(reporting())]);
 
     expect(plan.changes).toStrictEqual([]);
     expect(plan).toMatchObject({ stagePatchOperations: [], apiPatchOperations: [], associateWebAcl: false });
   });
 
   it('a report-only control still reports the stage as NON_COMPLIANT with its problems', () => {
-    expect(bound(reporting).evaluate(restSnapshot())).toStrictEqual({
+    expect(bound(reporting()).evaluate(restSnapshot())).toStrictEqual({
       controlId: 'APIGateway.11',
       status: 'NON_COMPLIANT',
       reason: 'tracing is off; it should be on',
@@ -93,10 +97,10 @@ describe('defineControl: report-only controls', () => {
 
   it('a report-only control has no IAM statements, effects or docs row', () => {
     expect(
-      reporting.iam({ partition: 'aws', account: '111122223333', resources: BASELINE.resources }),
+      reporting().iam({ partition: 'aws', account: '111122223333', resources: BASELINE.resources }),
     ).toStrictEqual([]);
-    expect(reporting.effects).toStrictEqual([]);
-    expect(reporting.docs).toBeUndefined();
+    expect(reporting().effects).toStrictEqual([]);
+    expect(reporting().docs).toBeUndefined();
   });
 });
 
@@ -198,6 +202,21 @@ describe('defineControl: fixing controls', () => {
     );
   });
 
+  it('lists every undeclared effect and every declared one when it refuses', () => {
+    const control = bound(
+      fixing(FAILING, { prerequisites: () => [CLOUDWATCH_ROLE_EFFECT, CLOUDWATCH_ROLE_EFFECT] }, [
+        'accessLogGroup',
+        'webAcl',
+      ]),
+    );
+
+    expect(() => control.plan(restSnapshot())).toThrow(
+      new Error(
+        'APIGateway.3 asked for accountCloudWatchRole, accountCloudWatchRole but declares only the effects [accessLogGroup, webAcl]',
+      ),
+    );
+  });
+
   it('exposes its IAM statements, declared effects and docs row', () => {
     const entry = fixing(FAILING, {}, ['accountCloudWatchRole']);
 
@@ -227,7 +246,7 @@ describe('defineControl: fixing controls', () => {
 
 describe('defineControl: applicability', () => {
   it('a control is NOT_APPLICABLE on a protocol it does not apply to, naming the one it applies to', () => {
-    expect(bound(reporting).evaluate(v2Snapshot('WEBSOCKET'))).toStrictEqual({
+    expect(bound(reporting()).evaluate(v2Snapshot('WEBSOCKET'))).toStrictEqual({
       controlId: 'APIGateway.11',
       status: 'NOT_APPLICABLE',
       reason: "APIGateway.11 applies only to REST stages; this stage's API protocol is WEBSOCKET",
@@ -332,6 +351,7 @@ describe('define-control helpers', () => {
 
   it('protocolOf reads REST from the API type and HTTP or WEBSOCKET from the api part', () => {
     expect(protocolOf(restSnapshot())).toBe('REST');
+    expect(protocolOf({ ...restSnapshot(), api: undefined } as unknown as StageSnapshot)).toBe('REST');
     expect(protocolOf(v2Snapshot('WEBSOCKET'))).toBe('WEBSOCKET');
   });
 

@@ -340,3 +340,70 @@ describe('mergeControlPlans: the V2 stage update', () => {
     expect(plan).not.toHaveProperty('stageUpdate');
   });
 });
+
+describe('mergeControlPlans: more than one V2 route-setting change', () => {
+  it('keeps every route change when controls change two routes of the stage', () => {
+    const snapshot = v2Snapshot('WEBSOCKET', {
+      stage: { routeSettings: { $connect: { loggingLevel: 'OFF' } } },
+    });
+    const plan = v2(
+      mergeControlPlans(
+        snapshot,
+        [],
+        [
+          controlPlan('APIGateway.1', [
+            {
+              kind: 'v2RouteSetting',
+              scope: { routeKey: '$connect' },
+              field: 'LoggingLevel',
+              value: 'ERROR',
+            },
+          ]),
+          controlPlan('Baseline.StageThrottling', [
+            {
+              kind: 'v2RouteSetting',
+              scope: { routeKey: '$default' },
+              field: 'ThrottlingBurstLimit',
+              value: 5,
+            },
+          ]),
+        ],
+      ),
+    );
+
+    expect(plan.stageUpdate).toStrictEqual({
+      RouteSettings: { $connect: { LoggingLevel: 'ERROR' }, $default: { ThrottlingBurstLimit: 5 } },
+    });
+  });
+
+  it('names the default route settings in a conflict over them', () => {
+    expect(() =>
+      mergeControlPlans(
+        v2Snapshot('HTTP'),
+        [],
+        [
+          controlPlan('APIGateway.1', [defaultRouteSetting('ERROR')]),
+          controlPlan('APIGateway.9', [defaultRouteSetting('INFO')]),
+        ],
+      ),
+    ).toThrow(
+      'APIGateway.1 and APIGateway.9 both change DefaultRouteSettings.LoggingLevel on the same stage, to "ERROR" and "INFO"',
+    );
+  });
+
+  it('starts the default route settings from nothing when the stage has none', () => {
+    const snapshot = v2Snapshot('HTTP', { stage: { defaultRouteSettings: undefined } });
+    const plan = v2(
+      mergeControlPlans(snapshot, [], [controlPlan('APIGateway.1', [defaultRouteSetting('ERROR')])]),
+    );
+
+    expect(plan.stageUpdate).toStrictEqual({ DefaultRouteSettings: { LoggingLevel: 'ERROR' } });
+  });
+});
+
+describe('plan errors', () => {
+  it('name themselves, so a log or a Step Functions catch can tell a conflict from a control bug', () => {
+    expect(new PlanConflictError('x').name).toBe('PlanConflictError');
+    expect(new PlanOperationError('x').name).toBe('PlanOperationError');
+  });
+});
