@@ -1,0 +1,34 @@
+/**
+ * The order of what a report-only control lists is part of its contract (issue 16): the reason is
+ * written into notes and notifications, so it lists in code-point order, not in the order AWS
+ * returned the items.
+ */
+import { describe, expect, it } from 'vitest';
+import { apiGateway10PrivateIntegrationHttps } from '../../../remediators/controls/apigateway-10-private-integration-https.js';
+import { apiGateway11DomainTlsPolicy } from '../../../remediators/controls/apigateway-11-domain-tls-policy.js';
+import { BASELINE, mapping, restSnapshot, testable, v2Snapshot } from './snapshots.js';
+
+describe('report-only controls list in a stable order', () => {
+  it('APIGateway.10 lists private integrations by integration id whatever order they were read in', () => {
+    const integration = (integrationId: string) => ({
+      integrationId,
+      connectionType: 'VPC_LINK' as const,
+      tlsConfigured: true,
+    });
+    const snapshot = v2Snapshot('HTTP', { integrations: [integration('zz99'), integration('aa11')] });
+
+    expect(testable(apiGateway10PrivateIntegrationHttps).evaluate(snapshot, BASELINE).reason).toBe(
+      'every private integration uses HTTPS (aa11 uses TLS, zz99 uses TLS)',
+    );
+  });
+
+  it('APIGateway.11 lists custom domains by name whatever order they were read in', () => {
+    const snapshot = restSnapshot({
+      customDomains: [mapping('z.example.com'), mapping('a.example.com', 'TLS_1_3')],
+    });
+
+    expect(testable(apiGateway11DomainTlsPolicy).evaluate(snapshot, BASELINE).reason).toBe(
+      'every custom domain mapping this API uses TLS 1.2 or later (a.example.com: TLS_1_3, z.example.com: TLS_1_2)',
+    );
+  });
+});
