@@ -4,6 +4,7 @@
  * returned the items.
  */
 import { describe, expect, it } from 'vitest';
+import { apiGateway8RouteAuthorization } from '../../../remediators/controls/apigateway-8-route-authorization.js';
 import { apiGateway10PrivateIntegrationHttps } from '../../../remediators/controls/apigateway-10-private-integration-https.js';
 import { apiGateway11DomainTlsPolicy } from '../../../remediators/controls/apigateway-11-domain-tls-policy.js';
 import { BASELINE, mapping, restSnapshot, testable, v2Snapshot } from './snapshots.js';
@@ -30,5 +31,25 @@ describe('report-only controls list in a stable order', () => {
     expect(testable(apiGateway11DomainTlsPolicy).evaluate(snapshot, BASELINE).reason).toBe(
       'every custom domain mapping this API uses TLS 1.2 or later (a.example.com: TLS_1_3, z.example.com: TLS_1_2)',
     );
+  });
+});
+
+describe('APIGateway.8 with nothing to check', () => {
+  it('passes an HTTP API without routes, saying there is no route to check', () => {
+    expect(
+      testable(apiGateway8RouteAuthorization).evaluate(v2Snapshot('HTTP', { routes: [] }), BASELINE),
+    ).toStrictEqual({ controlId: 'APIGateway.8', status: 'COMPLIANT', reason: 'no route to check' });
+  });
+
+  it('passes a WebSocket API without a $connect route, naming the route it looks for', () => {
+    const snapshot = v2Snapshot('WEBSOCKET', {
+      routes: [{ routeKey: 'sendMessage', authorizationType: 'NONE' }],
+    });
+
+    expect(testable(apiGateway8RouteAuthorization).evaluate(snapshot, BASELINE)).toStrictEqual({
+      controlId: 'APIGateway.8',
+      status: 'COMPLIANT',
+      reason: 'no $connect route to check',
+    });
   });
 });
