@@ -53,3 +53,35 @@ describe('APIGateway.8 with nothing to check', () => {
     });
   });
 });
+
+describe('report-only controls: what a reason or problem says when a value is missing', () => {
+  it('APIGateway.10 names a private integration without a URI by its id alone', () => {
+    const snapshot = v2Snapshot('HTTP', {
+      integrations: [{ integrationId: 'aa11', connectionType: 'VPC_LINK', tlsConfigured: false }],
+    });
+
+    expect(testable(apiGateway10PrivateIntegrationHttps).evaluate(snapshot, BASELINE).reason).toBe(
+      'private integration aa11 has no TLS configuration, so traffic over the VPC link is plain HTTP; expected a tlsConfig',
+    );
+  });
+
+  it('APIGateway.10 refuses a snapshot without the integrations part, naming it', () => {
+    expect(() =>
+      testable(apiGateway10PrivateIntegrationHttps).evaluate(v2Snapshot('HTTP'), BASELINE),
+    ).toThrow("APIGateway.10 needs the 'integrations' part");
+  });
+
+  it('APIGateway.11 says when a domain has no recorded security policy', () => {
+    const snapshot = restSnapshot({ customDomains: [{ domainName: 'a.example.com', basePath: '(none)' }] });
+
+    expect(testable(apiGateway11DomainTlsPolicy).evaluate(snapshot, BASELINE).reason).toBe(
+      'every custom domain mapping this API uses TLS 1.2 or later (a.example.com: policy not recorded)',
+    );
+  });
+
+  it('APIGateway.11 refuses a snapshot without the customDomains part, naming it', () => {
+    expect(() => testable(apiGateway11DomainTlsPolicy).evaluate(restSnapshot(), BASELINE)).toThrow(
+      "APIGateway.11 needs the 'customDomains' part",
+    );
+  });
+});
