@@ -4,26 +4,10 @@
  * Plans are compared whole (toStrictEqual) where a key that is absent must not be present as undefined.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  mergeControlPlans,
-  PlanConflictError,
-  PlanOperationError,
-  type RestPlan,
-  type StagePlan,
-  type V2Plan,
-} from '../../../remediators/core/plan.js';
+import { mergeControlPlans, PlanConflictError, PlanOperationError } from '../../../remediators/core/plan.js';
 import type { ControlId, ControlPlan, Operation } from '../../../remediators/core/types.js';
 import { restSnapshot, v2Snapshot } from '../controls/snapshots.js';
-
-function rest(plan: StagePlan): RestPlan {
-  if (plan.apiType !== 'REST') throw new Error(`expected a REST plan, got a ${plan.apiType} one`);
-  return plan;
-}
-
-function v2(plan: StagePlan): V2Plan {
-  if (plan.apiType !== 'V2') throw new Error(`expected a V2 plan, got a ${plan.apiType} one`);
-  return plan;
-}
+import { rest, v2 } from './plan-kinds.js';
 
 function controlPlan(controlId: ControlId, operations: readonly Operation[]): ControlPlan {
   return {

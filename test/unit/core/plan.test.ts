@@ -7,9 +7,6 @@ import {
   PlanOperationError,
   planStage,
   settingChanges,
-  type RestPlan,
-  type StagePlan,
-  type V2Plan,
 } from '../../../remediators/core/plan.js';
 import type {
   ControlId,
@@ -28,20 +25,9 @@ import {
 } from '../controls/snapshots.js';
 import type { StageSnapshot } from '../../../remediators/core/types.js';
 import { EffectConflictError } from '../../../remediators/core/effects/effect.js';
+import { rest, v2 } from './plan-kinds.js';
 
 /** Plans with the production catalog's controls, bound to these settings. */
-/** The plan of a REST stage, or the test fails: only REST plans have patch operations and a web ACL. */
-function rest(plan: StagePlan): RestPlan {
-  if (plan.apiType !== 'REST') throw new Error(`expected a REST plan, got a ${plan.apiType} one`);
-  return plan;
-}
-
-/** The plan of a V2 stage, or the test fails: only V2 plans have an UpdateStage input and a deployment. */
-function v2(plan: StagePlan): V2Plan {
-  if (plan.apiType !== 'V2') throw new Error(`expected a V2 plan, got a ${plan.apiType} one`);
-  return plan;
-}
-
 function planWith(snapshot: StageSnapshot, ids: readonly ControlId[], settings: ControlSettings) {
   return planStage(snapshot, bindControls(ids, settings));
 }
