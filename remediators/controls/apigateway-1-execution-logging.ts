@@ -69,6 +69,7 @@ function inspectRest(snapshot: RestStageSnapshot, { params }: Context): Inspecti
   // A per-method key without its own level inherits `*/*`, which is fixed above when it fails.
   const perMethodKeys = perMethodSettingKeys(methodSettings);
   for (const key of perMethodKeys) {
+    // Stryker disable next-line OptionalChaining: equivalent, the key is one of methodSettings' own keys and every value is an object
     const ownLevel = methodSettings[key]?.loggingLevel;
     if (ownLevel === undefined || passes(ownLevel)) continue;
     problems.push(`${methodSettingName(key, 'loggingLevel')} is ${ownLevel}; ${EXPECTED}`);
@@ -111,6 +112,7 @@ function inspectWebSocket(snapshot: V2StageSnapshot, { params }: Context): Inspe
 
   const routeKeys = Object.keys(routeSettings).sort(compareCodePoints);
   for (const routeKey of routeKeys) {
+    // Stryker disable next-line OptionalChaining: equivalent, the key is one of routeSettings' own keys and every value is an object
     const ownLevel = routeSettings[routeKey]?.loggingLevel;
     // A route without its own level inherits the default route settings, which are fixed above when they fail.
     if (ownLevel === undefined || passes(ownLevel)) continue;

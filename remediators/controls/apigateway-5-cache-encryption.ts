@@ -61,7 +61,12 @@ function inspectRest(snapshot: RestStageSnapshot): Inspection {
 
   // `*/*` sorts first whichever method revealed it, so plans do not depend on discovery order.
   const orderedKeys = [...keysToFix.keys()].sort((left, right) =>
-    left === STAGE_WIDE_KEY ? -1 : right === STAGE_WIDE_KEY ? 1 : 0,
+    left === STAGE_WIDE_KEY
+      ? -1
+      : // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, V8's sort (TimSort) only asks whether the result is negative, and 1 and 0 both keep */* first
+        right === STAGE_WIDE_KEY
+        ? 1
+        : 0,
   );
   const changes: PlannedChange[] = orderedKeys.map((key) => ({
     change: {
