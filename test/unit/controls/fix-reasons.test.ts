@@ -55,6 +55,18 @@ describe('APIGateway.5 reasons', () => {
     );
   });
 
+  it('passes a method that sets no caching under a */* that sets none: only caching methods are evaluated', () => {
+    const snapshot = restSnapshot({
+      stage: { methodSettings: { '*/*': {}, '~1pets/GET': { cacheDataEncrypted: false } } },
+    });
+
+    expect(control.evaluate(snapshot, BASELINE)).toStrictEqual({
+      controlId: 'APIGateway.5',
+      status: 'COMPLIANT',
+      reason: 'every method with caching enabled encrypts its cache (or none caches)',
+    });
+  });
+
   it('fails a caching method when neither it nor */* sets encryption, and fixes it at */*', () => {
     const snapshot = restSnapshot({ stage: { methodSettings: { '~1pets/GET': { cachingEnabled: true } } } });
 
