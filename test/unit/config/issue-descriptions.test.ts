@@ -75,11 +75,11 @@ describe('describeIssues', () => {
   it('names an unknown key without a list when the keys cannot be read from the schema (a union)', () => {
     const schema = z.object({
       effect: z.discriminatedUnion('kind', [
-        z.object({ kind: z.literal('a'), inner: z.object({}).strict() }),
+        z.object({ kind: z.literal('a'), inner: z.object({ deeper: z.object({}).strict() }) }),
       ]),
     });
-    expect(problemsOf(schema, { effect: { kind: 'a', inner: { zzz: 1 } } })).toStrictEqual([
-      'effect.inner.zzz: unknown field',
+    expect(problemsOf(schema, { effect: { kind: 'a', inner: { deeper: { zzz: 1 } } } })).toStrictEqual([
+      'effect.inner.deeper.zzz: unknown field',
     ]);
   });
 
