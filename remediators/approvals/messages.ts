@@ -73,7 +73,7 @@ export function changeSections(subject: ApprovalSubject): string[] {
     }
     sections.push(current);
     // One change longer than a section (a very long value) is split over sections, never cut.
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, pieces() returns a line that fits as it is, so skipping this branch (false, <) changes nothing; `true`, disabled with them, is pinned by test/unit/approvals/change-sections.test.ts
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, pieces() returns a line that fits as it is, so skipping this branch (false, <) changes nothing; `true` and `>`, disabled with them, are pinned by test/unit/approvals/change-sections.test.ts
     if (line.length <= SECTION_TEXT_LIMIT) current = line;
     else {
       const parts = pieces(line, SECTION_TEXT_LIMIT);
