@@ -63,6 +63,7 @@ function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
   let current = schema;
   for (;;) {
     const def = defOf(current);
+    // Stryker disable next-line ConditionalExpression: equivalent for `true`, only a pipe's def has `in`; `false` is pinned by issue-descriptions.test.ts (an object behind a transform)
     const inner = def.innerType ?? (def.type === 'pipe' ? def.in : undefined);
     if (inner === undefined) return current;
     current = inner;
@@ -76,10 +77,12 @@ function schemaAt(schema: z.core.$ZodType, path: readonly PathSegment[]): z.core
     const def = defOf(current);
     const next: z.core.$ZodType | undefined =
       def.type === 'object'
-        ? def.shape?.[String(segment)]
+        ? // Stryker disable next-line OptionalChaining: equivalent, a zod object's def always has a shape; the ? is for SchemaDef's type
+          def.shape?.[String(segment)]
         : def.type === 'record'
           ? def.valueType
-          : def.type === 'array'
+          : // Stryker disable next-line ConditionalExpression: equivalent for `true`, only an array's def has `element`; `false` is pinned by issue-descriptions.test.ts
+            def.type === 'array'
             ? def.element
             : undefined;
     current = next === undefined ? undefined : unwrap(next);

@@ -52,6 +52,7 @@ export function loadConfig(path: string = DEFAULT_CONFIG_PATH): RemediationConfi
 export function loadConfigFile(path: string = DEFAULT_CONFIG_PATH): LoadedConfigFile {
   let text: string;
   try {
+    // Stryker disable next-line StringLiteral: equivalent, without an encoding readFileSync returns a Buffer, which JSON.parse reads as UTF-8 text too
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

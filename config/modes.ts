@@ -56,6 +56,7 @@ function tagCandidates(
   const label = source === 'stageTag' ? 'stage tag' : 'API tag';
   return [`${modeKey}:${controlId}`, modeKey].map((key) => ({
     source,
+    // Stryker disable next-line StringLiteral: equivalent, a rule is shown only for a tag that is set (resolveOne skips an undefined value)
     rule: `${label} ${key}=${tags?.[key] ?? ''}`,
     value: tags?.[key],
   }));

@@ -60,6 +60,7 @@ export function parseStageArn(arn: string): StageLocator {
   if (!match) {
     throw new InvalidStageArnError(arn, 'it does not have the shape of a stage ARN');
   }
+  // Stryker disable next-line StringLiteral: equivalent, every group of STAGE_ARN takes part in any match, so no default is used (they are for noUncheckedIndexedAccess)
   const [, partition = '', region = '', account = '', collection, apiId = '', encodedStage = ''] = match;
   if (!isPartition(partition)) {
     throw new InvalidStageArnError(arn, `unknown partition ${JSON.stringify(partition)}`);
