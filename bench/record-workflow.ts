@@ -177,7 +177,7 @@ async function execute(
   };
 }
 
-function scenario(name: string, executions: readonly RecordedExecution[]): RecordedScenario {
+function scenario(name: string, executions: RecordedExecution[]): RecordedScenario {
   return {
     scenario: name,
     transitions: executions.reduce((sum, execution) => sum + execution.transitions, 0),
@@ -204,7 +204,11 @@ function updateApiEvent(apiId: string): unknown {
   }) as { detail: Record<string, unknown> };
   return {
     ...event,
-    detail: { ...event.detail, eventName: 'UpdateApi', requestParameters: { apiId, disableExecuteApiEndpoint: false } },
+    detail: {
+      ...event.detail,
+      eventName: 'UpdateApi',
+      requestParameters: { apiId, disableExecuteApiEndpoint: false },
+    },
   };
 }
 
@@ -263,9 +267,18 @@ async function main(): Promise<void> {
       await moto.reset();
       const seeded = await seedInsecureRestStage({ endpoint });
       // Every REST control of the catalog with a Security Hub finding, each fixed unattended.
-      const harness = await createWorkflowHarness({ endpoint, config: { controls: { 'APIGateway.4': 'auto' } } });
+      const harness = await createWorkflowHarness({
+        endpoint,
+        config: { controls: { 'APIGateway.4': 'auto' } },
+      });
       const executions: RecordedExecution[] = [];
-      for (const controlId of ['APIGateway.1', 'APIGateway.2', 'APIGateway.3', 'APIGateway.4', 'APIGateway.5']) {
+      for (const controlId of [
+        'APIGateway.1',
+        'APIGateway.2',
+        'APIGateway.3',
+        'APIGateway.4',
+        'APIGateway.5',
+      ]) {
         executions.push(await execute(harness, restFinding(seeded.ref.apiId, controlId)));
       }
       scenarios.push(scenario('five-findings-one-stage', executions));
@@ -278,7 +291,9 @@ async function main(): Promise<void> {
         [FIXTURE_API_ID]: seeded.ref.apiId,
         [FIXTURE_ACCOUNT]: MOTO_ACCOUNT,
       });
-      scenarios.push(scenario('drift-whole-baseline', [await execute(harness, drift, { approval: APPROVED })]));
+      scenarios.push(
+        scenario('drift-whole-baseline', [await execute(harness, drift, { approval: APPROVED })]),
+      );
     }
     stopRecording();
   } finally {

@@ -60,7 +60,8 @@ function retrierOf(block: unknown, state: string): Retrier {
     throw new Error(`state ${state}: a Retry block without ErrorEquals`);
   }
   const jitter = block.JitterStrategy ?? 'NONE';
-  if (jitter !== 'FULL' && jitter !== 'NONE') throw new Error(`state ${state}: JitterStrategy ${String(jitter)}`);
+  if (jitter !== 'FULL' && jitter !== 'NONE')
+    throw new Error(`state ${state}: JitterStrategy ${String(jitter)}`);
   const maxDelay = block.MaxDelaySeconds;
   return {
     errorEquals: block.ErrorEquals.map(String),

@@ -34,7 +34,8 @@ export class ExecutionEnvironment {
 }
 
 export class LambdaPool {
-  private readonly environments = new Map<string, ExecutionEnvironment[]>();
+  /** Idle environments per function (a stack: the most recently used is warmest). */
+  private readonly idle = new Map<string, ExecutionEnvironment[]>();
   private readonly running = new Map<string, number>();
   private unreservedRunning = 0;
   private readonly unreservedLimit: number;
@@ -53,12 +54,9 @@ export class LambdaPool {
     if (reserved !== undefined ? running >= reserved : this.unreservedRunning >= this.unreservedLimit) {
       return undefined;
     }
-    const pool = this.environments.get(functionSubstitution) ?? [];
-    this.environments.set(functionSubstitution, pool);
-    let environment = pool.find((candidate) => !candidate.busy);
+    let environment = this.idle.get(functionSubstitution)?.pop();
     if (environment === undefined) {
       environment = new ExecutionEnvironment();
-      pool.push(environment);
       this.coldStarts += 1;
     }
     environment.busy = true;
@@ -69,6 +67,9 @@ export class LambdaPool {
 
   release(functionSubstitution: string, environment: ExecutionEnvironment): void {
     environment.busy = false;
+    const idle = this.idle.get(functionSubstitution) ?? [];
+    idle.push(environment);
+    this.idle.set(functionSubstitution, idle);
     this.running.set(functionSubstitution, (this.running.get(functionSubstitution) ?? 1) - 1);
     if (this.model.reserved[functionSubstitution] === undefined) this.unreservedRunning -= 1;
   }

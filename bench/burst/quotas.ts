@@ -111,9 +111,19 @@ export const CALL_QUOTAS: readonly CallQuota[] = [
   },
 ];
 
+/**
+ * Operations that set an account-level property (UpdateAccount sets the Region's CloudWatch role
+ * for API Gateway): once it is set, a later run reads it back (GetAccount) and does not call it
+ * again, so the simulation skips such a call in an account where one already succeeded (runs that
+ * reach it before then still make it), and the minimum counts one per account.
+ */
+export const ONCE_PER_ACCOUNT: ReadonlySet<string> = new Set(['apigateway.UpdateAccount']);
+
 export function quotaCounts(quota: CallQuota, service: string, operation: string): boolean {
   const services = [quota.service, ...(quota.alsoServices ?? [])];
-  return services.includes(service) && (quota.operations === undefined || quota.operations.includes(operation));
+  return (
+    services.includes(service) && (quota.operations === undefined || quota.operations.includes(operation))
+  );
 }
 
 /**

@@ -14,7 +14,12 @@ import {
   Retry,
   StandardRetryStrategy,
 } from '@smithy/core/retry';
-import { API_GATEWAY_RETRY, createCoreClients, createStsClient, fullJitterDelay } from '../../remediators/core/clients.js';
+import {
+  API_GATEWAY_RETRY,
+  createCoreClients,
+  createStsClient,
+  fullJitterDelay,
+} from '../../remediators/core/clients.js';
 import { createLocksDeps } from '../../remediators/workflow/deps/locks.js';
 import { createNotificationDeps } from '../../remediators/workflow/deps/notifications.js';
 import { createHomeSecurityHubDeps } from '../../remediators/workflow/deps/security-hub.js';

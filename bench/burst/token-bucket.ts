@@ -42,10 +42,15 @@ export class TokenBucket {
     return true;
   }
 
-  /** The earliest time at or after `nowMs` a token is there, for a caller that waits instead of failing. */
-  nextAvailable(nowMs: number): number {
+  /**
+   * For a caller that queues instead of failing (first come, first served): takes a token now,
+   * into debt when the bucket is empty, and returns when that token is really there. A bucket is
+   * used either this way or with tryTake, never both.
+   */
+  reserve(nowMs: number): number {
     this.refill(nowMs);
-    if (this.tokens >= 1 - 1e-9) return nowMs;
-    return nowMs + Math.ceil(((1 - this.tokens) * 1000) / this.limit.ratePerSecond);
+    this.tokens -= 1;
+    if (this.tokens >= -1e-9) return nowMs;
+    return nowMs + Math.ceil((-this.tokens * 1000) / this.limit.ratePerSecond);
   }
 }
