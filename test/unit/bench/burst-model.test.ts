@@ -1,0 +1,105 @@
+/**
+ * The burst simulation's properties, on the production model (the real definition, the SDK
+ * policies of the production clients, the committed recording) and a small burst: 200 findings
+ * over 40 stages in 4 accounts, so that it runs in about a second. No timing assertions.
+ */
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BURST_SCENARIO, DEFINITION_FILE, productionModel } from '../../../bench/burst.js';
+import { parseMachine, withoutRetries } from '../../../bench/burst/asl.js';
+import { simulateBurst, type BurstModel, type StageWork } from '../../../bench/burst/model.js';
+import { quotaBounds } from '../../../bench/burst/minimum.js';
+import { RECORDING_PATH, readRecording, scenarioNamed } from '../../../bench/burst/recording.js';
+import { withoutSdkRetries } from '../../../bench/burst/sdk-retry.js';
+import { buildWork } from '../../../bench/burst/workload.js';
+
+const ROOT = new URL('../../../', import.meta.url);
+
+describe('bench:burst simulation', () => {
+  let model: BurstModel;
+  let work: StageWork[];
+
+  beforeAll(async () => {
+    model = await productionModel();
+    const scenario = scenarioNamed(readRecording(new URL(RECORDING_PATH, ROOT)), BURST_SCENARIO);
+    work = buildWork({ accounts: 4, stages: 40, arrivalWindowMs: 10_000 }, scenario, 1);
+  });
+
+  const halve = (operation: string): BurstModel => ({
+    ...model,
+    quotas: model.quotas.map((quota) =>
+      quota.operations?.includes(operation) ? { ...quota, ratePerSecond: quota.ratePerSecond / 2 } : quota,
+    ),
+  });
+
+  it('completes every run of the small burst, and takes at least the quota-bound minimum', () => {
+    const result = simulateBurst(work, model, 1);
+    expect(result.runs).toBe(200);
+    expect(result.outcomes.FAILED ?? 0).toBe(0);
+    const [slowest] = quotaBounds(work, model.quotas, model.stepFunctions);
+    expect(slowest?.bucket).toBe('Security Hub BatchUpdateFindings (home account)');
+    expect(result.makespanMs / 1000).toBeGreaterThanOrEqual(slowest?.seconds ?? Number.POSITIVE_INFINITY);
+  });
+
+  it('takes longer when the quota that bounds it is halved', () => {
+    const base = simulateBurst(work, model, 1);
+    const halved = simulateBurst(work, halve('BatchUpdateFindings'), 1);
+    expect(halved.outcomes.FAILED ?? 0).toBe(0);
+    expect(halved.makespanMs).toBeGreaterThan(base.makespanMs);
+    expect(
+      quotaBounds(work, halve('BatchUpdateFindings').quotas, model.stepFunctions)[0]?.seconds,
+    ).toBeGreaterThan(quotaBounds(work, model.quotas, model.stepFunctions)[0]?.seconds ?? 0);
+  });
+
+  it('produces FAILED runs when the retries are removed (the ASL Retry blocks and the SDK retries)', () => {
+    const withRetries = simulateBurst(work, model, 1);
+    const noRetries: BurstModel = {
+      ...model,
+      machine: withoutRetries(model.machine),
+      sdk: Object.fromEntries(
+        Object.entries(model.sdk).map(([service, policy]) => [service, withoutSdkRetries(policy)]),
+      ),
+    };
+    const result = simulateBurst(work, noRetries, 1);
+    expect(withRetries.outcomes.FAILED ?? 0).toBe(0);
+    expect(result.outcomes.FAILED ?? 0).toBeGreaterThan(0);
+    expect(Object.keys(result.aslRetries)).toEqual([]);
+  });
+
+  it("follows the definition's Retry blocks: a copy with Security Hub's throttling retried once fails runs", () => {
+    const copy = JSON.parse(readFileSync(DEFINITION_FILE, 'utf8')) as Record<string, unknown>;
+    const visit = (node: unknown): void => {
+      const states = (node as { States?: Record<string, Record<string, unknown>> }).States ?? {};
+      for (const state of Object.values(states)) {
+        for (const block of (state.Retry ?? []) as Record<string, unknown>[]) {
+          if ((block.ErrorEquals as string[]).includes('LimitExceededException')) block.MaxAttempts = 1;
+        }
+        visit(state.ItemProcessor ?? {});
+      }
+    };
+    visit(copy);
+    const changed = simulateBurst(work, { ...model, machine: parseMachine(copy) }, 1);
+    const original = simulateBurst(work, model, 1);
+    expect(original.outcomes.FAILED ?? 0).toBe(0);
+    expect(changed.outcomes.FAILED ?? 0).toBeGreaterThan(0);
+    expect(Object.keys(changed.failures).some((reason) => reason.endsWith('LimitExceededException'))).toBe(
+      true,
+    );
+  });
+
+  it('gives the same result for the same seed and another for another seed', () => {
+    const first = simulateBurst(work, model, 1);
+    expect(simulateBurst(work, model, 1)).toEqual(first);
+    expect(simulateBurst(work, model, 2).makespanMs).not.toBe(first.makespanMs);
+  });
+
+  it('counts every attempt by service, throttled ones included', () => {
+    const result = simulateBurst(work, model, 1);
+    const recorded = work
+      .flatMap((stage) => stage.executions)
+      .flatMap((execution) => execution.run.tasks)
+      .flatMap((task) => task.calls)
+      .filter((call) => call.service === 'securityhub').length;
+    expect(result.callsByService.securityhub).toBe(recorded + (result.throttledByService.securityhub ?? 0));
+  });
+});
