@@ -8,6 +8,7 @@
  *
  *   npm run bench:burst                  1,000 findings / 200 stages / 10 accounts, and 10,000 / 2,000 / 100
  *   npm run bench:burst -- --seed 7      another seed (arrival times and jitter)
+ *   npm run bench:burst -- --scenario auto-redeploy   each stage receives another recorded scenario
  *   npm run bench:burst -- --json        a JSON array of the rows
  */
 import { readFileSync } from 'node:fs';
@@ -37,6 +38,8 @@ export const BURSTS: readonly (BurstShape & { readonly name: string })[] = [
 
 export interface BurstRow {
   readonly burst: string;
+  /** The recorded scenario each stage receives. */
+  readonly scenario: string;
   readonly findings: number;
   readonly stages: number;
   readonly accounts: number;
@@ -68,6 +71,14 @@ export async function productionModel(): Promise<BurstModel> {
   };
 }
 
+function stringArgument(argv: readonly string[], name: string, fallback: string): string {
+  const index = argv.indexOf(name);
+  if (index < 0) return fallback;
+  const value = argv[index + 1];
+  if (value === undefined || value.startsWith('--')) throw new Error(`${name} needs a value`);
+  return value;
+}
+
 function numberArgument(argv: readonly string[], name: string, fallback: number): number {
   const index = argv.indexOf(name);
   if (index < 0) return fallback;
@@ -86,7 +97,8 @@ async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const seed = numberArgument(process.argv, '--seed', 1);
   const model = await productionModel();
-  const scenario = scenarioNamed(readRecording(new URL(RECORDING_PATH, ROOT)), BURST_SCENARIO);
+  const scenarioName = stringArgument(process.argv, '--scenario', BURST_SCENARIO);
+  const scenario = scenarioNamed(readRecording(new URL(RECORDING_PATH, ROOT)), scenarioName);
   const rows: BurstRow[] = BURSTS.map((shape) => {
     const work = buildWork(shape, scenario, seed);
     const result = simulateBurst(work, model, seed);
@@ -95,6 +107,7 @@ async function main(): Promise<void> {
     const makespanSeconds = result.makespanMs / 1000;
     return {
       burst: shape.name,
+      scenario: scenarioName,
       findings: findingsOf(work),
       stages: shape.stages,
       accounts: shape.accounts,
@@ -111,9 +124,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(rows, null, 2));
     return;
   }
-  console.log(
-    `Each stage receives the recorded scenario ${BURST_SCENARIO} (${RECORDING_PATH}); seed ${seed}.`,
-  );
+  console.log(`Each stage receives the recorded scenario ${scenarioName} (${RECORDING_PATH}); seed ${seed}.`);
   for (const [service, policy] of Object.entries(model.sdk))
     console.log(`  SDK ${service}: ${policy.source}`);
   for (const row of rows) {
