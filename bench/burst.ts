@@ -138,6 +138,7 @@ async function main(): Promise<void> {
     console.log(`  calls by service   ${format(r.callsByService)}`);
     console.log(`  throttled          ${format(r.throttledByService)}`);
     console.log(`  ASL task retries   ${format(r.aslRetries)}`);
+    console.log(`  Lambda throttled   ${format(r.lambdaThrottles)}`);
     console.log(
       `  transitions ${r.stateTransitions}, Lambda invocations ${r.lambdaInvocations}, cold starts ${r.coldStarts}`,
     );

@@ -61,6 +61,8 @@ export interface BurstResult {
   readonly throttledByService: Readonly<Record<string, number>>;
   /** Task retries the ASL made, by error. */
   readonly aslRetries: Readonly<Record<string, number>>;
+  /** Invocations Lambda throttled, by function (the definition's substitution). */
+  readonly lambdaThrottles: Readonly<Record<string, number>>;
   readonly stateTransitions: number;
   readonly lambdaInvocations: number;
   readonly coldStarts: number;
@@ -88,6 +90,7 @@ export function simulateBurst(work: readonly StageWork[], model: BurstModel, see
   const callsByService: Record<string, number> = {};
   const throttledByService: Record<string, number> = {};
   const aslRetries: Record<string, number> = {};
+  const lambdaThrottles: Record<string, number> = {};
   let stateTransitions = 0;
   let lambdaInvocations = 0;
   let runs = 0;
@@ -168,6 +171,7 @@ export function simulateBurst(work: readonly StageWork[], model: BurstModel, see
     lambdaInvocations += 1;
     const environment = lambda.acquire(fn);
     if (environment === undefined) {
+      increment(lambdaThrottles, fn);
       yield model.lambda.invokeOverheadMs;
       return 'Lambda.TooManyRequestsException';
     }
@@ -266,6 +270,7 @@ export function simulateBurst(work: readonly StageWork[], model: BurstModel, see
     callsByService,
     throttledByService,
     aslRetries,
+    lambdaThrottles,
     stateTransitions,
     lambdaInvocations,
     coldStarts: lambda.coldStarts,
