@@ -23,6 +23,7 @@ import { CALL_QUOTAS, LAMBDA_ACCOUNT_CONCURRENCY, STEP_FUNCTIONS_QUOTAS } from '
 import { RECORDING_PATH, readRecording, scenarioNamed } from './burst/recording.js';
 import { readSdkRetryPolicies } from './burst/sdk-config.js';
 import { buildWork, findingsOf, type BurstShape } from './burst/workload.js';
+import { whatBounds } from './burst/explain.js';
 
 const ROOT = new URL('../', import.meta.url);
 export const DEFINITION_FILE = new URL('state-machines/remediation.asl.json', ROOT);
@@ -50,6 +51,8 @@ export interface BurstRow {
   readonly ratio: number | null;
   /** The bucket whose bound is the minimum. */
   readonly boundedBy: string;
+  /** What bounds the makespan (explain.ts). */
+  readonly makespanBoundedBy: string;
   readonly topBounds: readonly BucketBound[];
   readonly result: BurstResult;
 }
@@ -116,6 +119,7 @@ async function main(): Promise<void> {
       minimumSeconds,
       ratio: minimumSeconds > 0 ? makespanSeconds / minimumSeconds : null,
       boundedBy: bounds[0]?.bucket ?? '-',
+      makespanBoundedBy: whatBounds(result, bounds[0]),
       topBounds: bounds.slice(0, 3),
       result,
     };
@@ -133,6 +137,7 @@ async function main(): Promise<void> {
     console.log(`  makespan           ${row.makespanSeconds.toFixed(1)} s`);
     console.log(`  quota-bound min.   ${row.minimumSeconds.toFixed(1)} s  (bounded by ${row.boundedBy})`);
     console.log(`  ratio              ${row.ratio === null ? '-' : row.ratio.toFixed(2)}`);
+    console.log(`  bounded by         ${row.makespanBoundedBy}`);
     console.log(`  runs               ${r.runs}: ${format(r.outcomes)}`);
     console.log(`  failed because     ${format(r.failures)}`);
     console.log(`  calls by service   ${format(r.callsByService)}`);

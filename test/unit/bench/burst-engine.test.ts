@@ -10,10 +10,11 @@ import {
   type Retrier,
 } from '../../../bench/burst/asl.js';
 import { EventQueue } from '../../../bench/burst/event-queue.js';
+import { whatBounds } from '../../../bench/burst/explain.js';
 import { coldStartOnLambda, functionNameOf, parseInitTimes } from '../../../bench/burst/init-times.js';
 import { LambdaPool } from '../../../bench/burst/lambda.js';
 import { quotaBounds } from '../../../bench/burst/minimum.js';
-import type { StageWork } from '../../../bench/burst/model.js';
+import type { BurstResult, StageWork } from '../../../bench/burst/model.js';
 import { CALL_QUOTAS, STEP_FUNCTIONS_QUOTAS, quotaCounts } from '../../../bench/burst/quotas.js';
 import { seededRandom } from '../../../bench/burst/random.js';
 import {
@@ -352,5 +353,43 @@ describe('the burst workload', () => {
     const draws = (seed: number) => Array.from({ length: 5 }, seededRandom(seed));
     expect(draws(7)).toEqual(draws(7));
     expect(draws(7)).not.toEqual(draws(8));
+  });
+});
+
+describe('what bounds the makespan', () => {
+  const result = (overrides: Partial<BurstResult>): BurstResult => ({
+    makespanMs: 12_000,
+    runs: 10,
+    outcomes: { REMEDIATED: 10 },
+    failures: {},
+    callsByService: {},
+    throttledByService: {},
+    aslRetries: {},
+    lambdaThrottles: {},
+    stateTransitions: 0,
+    lambdaInvocations: 0,
+    coldStarts: 0,
+    ...overrides,
+  });
+  const slowest = { bucket: 'Security Hub BatchUpdateFindings (home account)', calls: 130, seconds: 10 };
+
+  it('names FAILED runs first, with their most frequent reason', () => {
+    const failed = result({
+      outcomes: { FAILED: 3, REMEDIATED: 7 },
+      failures: { 'Record: LimitExceededException': 1, 'TakeOwnership: LimitExceededException': 2 },
+    });
+    expect(whatBounds(failed, slowest)).toMatch(
+      /^3 of 10 runs FAILED \(most often TakeOwnership: LimitExceededException, 2\)/,
+    );
+  });
+
+  it('names the slowest bucket within 1.5 × the minimum, and what was retried beyond it', () => {
+    expect(whatBounds(result({ makespanMs: 15_000 }), slowest)).toBe(
+      'the quotas: Security Hub BatchUpdateFindings (home account) (130 calls)',
+    );
+    expect(whatBounds(result({ makespanMs: 15_001, aslRetries: { StageLocked: 9, X: 1 } }), slowest)).toBe(
+      'not the quotas alone: the ASL retried StageLocked 9 times',
+    );
+    expect(whatBounds(result({}), undefined)).toBe('not the quotas: latency and cold starts');
   });
 });
