@@ -29,6 +29,12 @@ export interface StateModel {
   readonly kind: StateKind;
   /** The definition's substitution of the function a Task invokes, e.g. `ApplyFunctionArn`. */
   readonly functionSubstitution?: string;
+  /**
+   * `lambda` for a Task that invokes a function; `service` for a direct service integration
+   * (`arn:aws:states:::dynamodb:putItem`, `sns:publish` …), which Step Functions calls itself: no
+   * Lambda concurrency, no cold start, no SDK retries (only the state's Retry).
+   */
+  readonly integration?: 'lambda' | 'service';
   readonly retriers: readonly Retrier[];
   /** A Wait's fixed Seconds; 0 for SecondsPath/TimestampPath (decided at run time, not recorded). */
   readonly waitSeconds: number;
@@ -92,10 +98,13 @@ export function parseMachine(definition: unknown): MachineModel {
       const functionSubstitution =
         substitutionIn(state.Resource) ?? substitutionIn(parameters.FunctionName) ?? undefined;
       const kind: StateKind = state.Type === 'Task' ? 'Task' : state.Type === 'Wait' ? 'Wait' : 'Other';
+      const resource = typeof state.Resource === 'string' ? state.Resource : '';
+      const direct = /:states:::(?!lambda:)/.test(resource) && functionSubstitution === undefined;
       states.set(name, {
         name,
         kind,
         ...(functionSubstitution === undefined ? {} : { functionSubstitution }),
+        ...(kind === 'Task' ? { integration: direct ? ('service' as const) : ('lambda' as const) } : {}),
         retriers,
         waitSeconds: typeof state.Seconds === 'number' ? state.Seconds : 0,
       });

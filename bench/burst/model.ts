@@ -13,7 +13,7 @@
  */
 import { STAGE_LOCKED, retrierFor, retryDelayMs, type MachineModel, type StateModel } from './asl.js';
 import { EventQueue } from './event-queue.js';
-import { LambdaPool, type ExecutionEnvironment, type LambdaModel } from './lambda.js';
+import { ExecutionEnvironment, LambdaPool, type LambdaModel } from './lambda.js';
 import { seededRandom } from './random.js';
 import type { RecordedCall, RecordedExecution, RecordedTask } from './recording.js';
 import { RetryQuota, type SdkRetryPolicy } from './sdk-retry.js';
@@ -124,6 +124,7 @@ export function simulateBurst(work: readonly StageWork[], model: BurstModel, see
     account: number,
     environment: ExecutionEnvironment,
     perInvocation: Map<string, RetryQuota>,
+    sdkRetries = true,
   ): Process<string | undefined> {
     const accountLevel = `${call.service}.${call.operation}`;
     if (ONCE_PER_ACCOUNT.has(accountLevel) && accountSettings.has(`${account}/${accountLevel}`))
@@ -133,7 +134,7 @@ export function simulateBurst(work: readonly StageWork[], model: BurstModel, see
         ? [{ quota, bucket: bucketFor(index, quota, account) }]
         : [],
     );
-    const policy = model.sdk[call.service];
+    const policy = sdkRetries ? model.sdk[call.service] : undefined;
     let retryQuota: RetryQuota | undefined;
     if (policy !== undefined) {
       if (policy.clientLifetime === 'container') retryQuota = environment.quota(call.service, policy);
@@ -157,6 +158,31 @@ export function simulateBurst(work: readonly StageWork[], model: BurstModel, see
       if (retries + 1 >= policy.maxAttempts || !retryQuota.takeRetry()) return refused.quota.error;
       yield policy.backoffMs(retries, random);
     }
+  }
+
+  /** After a lock state's calls: StageLocked while another run of the stage holds the lock. */
+  const takeLock = (state: StateModel, lockKey: string, runId: number): string | undefined => {
+    if (!model.machine.lockStates.has(state.name)) return undefined;
+    const holder = locks.get(lockKey);
+    if (holder !== undefined && holder !== runId) return STAGE_LOCKED;
+    locks.set(lockKey, runId);
+    return undefined;
+  };
+
+  /** A direct service integration: Step Functions makes the calls itself, once each (no SDK retries). */
+  function* integrate(
+    state: StateModel,
+    task: RecordedTask,
+    account: number,
+    lockKey: string,
+    runId: number,
+  ): Process<string | undefined> {
+    const noClient = new ExecutionEnvironment();
+    for (const call of task.calls) {
+      const error = yield* sdkCall(call, account, noClient, new Map(), false);
+      if (error !== undefined) return error;
+    }
+    return takeLock(state, lockKey, runId);
   }
 
   /** One invocation of a task's function; the error it ends with, if any. */
@@ -186,12 +212,7 @@ export function simulateBurst(work: readonly StageWork[], model: BurstModel, see
         const error = yield* sdkCall(call, account, environment, perInvocation);
         if (error !== undefined) return error;
       }
-      if (model.machine.lockStates.has(state.name)) {
-        const holder = locks.get(lockKey);
-        if (holder !== undefined && holder !== runId) return STAGE_LOCKED;
-        locks.set(lockKey, runId);
-      }
-      return undefined;
+      return takeLock(state, lockKey, runId);
     } finally {
       lambda.release(fn, environment);
     }
@@ -222,7 +243,10 @@ export function simulateBurst(work: readonly StageWork[], model: BurstModel, see
       const attempts = state.retriers.map(() => 0);
       let failed: string | undefined;
       for (;;) {
-        const error = yield* invoke(state, task, account, lockKey, runId);
+        const error =
+          state.integration === 'service'
+            ? yield* integrate(state, task, account, lockKey, runId)
+            : yield* invoke(state, task, account, lockKey, runId);
         if (error === undefined) break;
         const index = retrierFor(state.retriers, error);
         const retrier = state.retriers[index];

@@ -393,3 +393,27 @@ describe('what bounds the makespan', () => {
     expect(whatBounds(result({}), undefined)).toBe('not the quotas: latency and cold starts');
   });
 });
+
+describe('direct service integrations', () => {
+  it('are told apart from Lambda tasks by their Resource', () => {
+    const machine = parseMachine({
+      States: {
+        Put: { Type: 'Task', Resource: 'arn:aws:states:::dynamodb:putItem', End: true },
+        Invoke: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Parameters: { FunctionName: '${ApplyFunctionArn}' },
+        },
+        Plain: { Type: 'Task', Resource: '${VerifyFunctionArn}' },
+        Choose: { Type: 'Choice' },
+      },
+    });
+    expect(machine.states.get('Put')?.integration).toBe('service');
+    expect(machine.states.get('Invoke')).toMatchObject({
+      integration: 'lambda',
+      functionSubstitution: 'ApplyFunctionArn',
+    });
+    expect(machine.states.get('Plain')?.integration).toBe('lambda');
+    expect(machine.states.get('Choose')?.integration).toBeUndefined();
+  });
+});

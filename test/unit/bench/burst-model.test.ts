@@ -103,3 +103,29 @@ describe('bench:burst simulation', () => {
     expect(result.callsByService.securityhub).toBe(recorded + (result.throttledByService.securityhub ?? 0));
   });
 });
+
+describe('a direct service integration in the simulation', () => {
+  it('makes its calls without a Lambda invocation and without SDK retries', async () => {
+    const model = await productionModel();
+    const machine = parseMachine({
+      States: {
+        Read: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:securityhub:getFindings', End: true },
+      },
+    });
+    const calls = Array.from({ length: 20 }, () => ({ service: 'securityhub', operation: 'GetFindings' }));
+    const run = { transitions: 1, states: ['Read'], tasks: [{ state: 'Read', calls }] };
+    const result = simulateBurst(
+      [{ account: 0, stage: 0, executions: [{ arrivalMs: 0, run }] }],
+      { ...model, machine },
+      1,
+    );
+    expect(result.lambdaInvocations).toBe(0);
+    expect(result.coldStarts).toBe(0);
+    // 20 GetFindings in a row spend the burst of 6 (3/s): the first throttled call is not retried
+    // by an SDK and the state has no Retry, so the run fails there.
+    expect(result.throttledByService.securityhub).toBe(1);
+    expect(result.callsByService.securityhub).toBeLessThan(20);
+    expect(result.outcomes).toEqual({ FAILED: 1 });
+    expect(result.failures).toEqual({ 'Read: LimitExceededException': 1 });
+  });
+});
