@@ -20,7 +20,13 @@ import { coldStartOnLambda, parseInitTimes } from './burst/init-times.js';
 import { quotaBounds, type BucketBound } from './burst/minimum.js';
 import { simulateBurst, type BurstModel, type BurstResult } from './burst/model.js';
 import { CALL_QUOTAS, LAMBDA_ACCOUNT_CONCURRENCY, STEP_FUNCTIONS_QUOTAS } from './burst/quotas.js';
-import { RECORDING_PATH, readRecording, scenarioNamed } from './burst/recording.js';
+import {
+  RECORDING_PATH,
+  catchPathsOf,
+  readRecording,
+  scenarioNamed,
+  type Recording,
+} from './burst/recording.js';
 import { readSdkRetryPolicies } from './burst/sdk-config.js';
 import { buildWork, findingsOf, type BurstShape } from './burst/workload.js';
 import { whatBounds } from './burst/explain.js';
@@ -57,7 +63,8 @@ export interface BurstRow {
   readonly result: BurstResult;
 }
 
-export async function productionModel(): Promise<BurstModel> {
+/** The model of production: this tree's definition, quotas, SDK clients, concurrency and init times, and the recording's catch paths. */
+export async function productionModel(recording?: Recording): Promise<BurstModel> {
   const initTimes = parseInitTimes(readFileSync(new URL('docs/benchmarks.md', ROOT), 'utf8'));
   return {
     machine: parseMachine(JSON.parse(readFileSync(DEFINITION_FILE, 'utf8')) as unknown),
@@ -71,6 +78,7 @@ export async function productionModel(): Promise<BurstModel> {
       invokeOverheadMs: INVOKE_OVERHEAD_MS,
     },
     latency: ASSUMED_LATENCY,
+    catchPaths: recording === undefined ? {} : catchPathsOf(recording),
   };
 }
 
@@ -99,9 +107,10 @@ const format = (counts: Readonly<Record<string, number>>): string =>
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const seed = numberArgument(process.argv, '--seed', 1);
-  const model = await productionModel();
+  const recording = readRecording(new URL(RECORDING_PATH, ROOT));
+  const model = await productionModel(recording);
   const scenarioName = stringArgument(process.argv, '--scenario', BURST_SCENARIO);
-  const scenario = scenarioNamed(readRecording(new URL(RECORDING_PATH, ROOT)), scenarioName);
+  const scenario = scenarioNamed(recording, scenarioName);
   const rows: BurstRow[] = BURSTS.map((shape) => {
     const work = buildWork(shape, scenario, seed);
     const result = simulateBurst(work, model, seed);
@@ -145,7 +154,7 @@ async function main(): Promise<void> {
     console.log(`  ASL task retries   ${format(r.aslRetries)}`);
     console.log(`  Lambda throttled   ${format(r.lambdaThrottles)}`);
     console.log(
-      `  transitions ${r.stateTransitions}, Lambda invocations ${r.lambdaInvocations}, cold starts ${r.coldStarts}`,
+      `  transitions ${r.stateTransitions}, Lambda invocations ${r.lambdaInvocations}, cold starts ${r.coldStarts}, catch paths replayed ${r.catchPathsReplayed}`,
     );
     console.log(
       `  slowest buckets    ${row.topBounds.map((b) => `${b.bucket}: ${b.calls} calls → ${b.seconds.toFixed(1)} s`).join('; ')}`,

@@ -10,6 +10,9 @@
  *   mutex around each handler) so that every call is attributed to the task that made it, even
  *   when a Map runs iterations side by side.
  *
+ * `catchPaths`: for every task of the automatic paths, what the machine does after that task failed
+ * for good (it is made to throw an error every Catch takes and no Retry names).
+ *
  * Scenarios that deliver several findings (five-findings-one-stage) run one execution per finding,
  * as EventBridge starts them; each execution is kept under `executions`, and the scenario's own
  * `states`, `transitions` and `tasks` are their concatenation. bench:workflow (issue 10) replaces
@@ -37,7 +40,12 @@ import {
   type TaskName,
   type WorkflowHarness,
 } from '../test/workflow/harness.js';
-import type { RecordedExecution, RecordedScenario, RecordedTask } from './burst/recording.js';
+import type {
+  RecordedCatchPath,
+  RecordedExecution,
+  RecordedScenario,
+  RecordedTask,
+} from './burst/recording.js';
 import { RECORDING_PATH } from './burst/recording.js';
 
 /** The SDK clients' class names (without `Client`) → the lower-case SDK service names of the recording. */
@@ -155,16 +163,34 @@ function outcomesOf(output: unknown): string[] {
   return [...JSON.stringify(output).matchAll(/"outcome":"([A-Z_]+)"/g)].map((match) => match[1] ?? '');
 }
 
+/** An error no Retry block names and every Catch (States.ALL) takes: the task fails for good at once. */
+class InjectedFailure extends Error {
+  override readonly name = 'InjectedFailure';
+}
+
 async function execute(
   harness: WorkflowHarness,
   event: unknown,
   options: RunOptions = {},
+  failing?: TaskName,
 ): Promise<RecordedExecution> {
   taskCalls.length = 0;
   const logsBefore = stateLogs.length;
+  const wrap: RunOptions['wrap'] =
+    failing === undefined
+      ? serializedAll
+      : {
+          ...serializedAll,
+          [failing]: () =>
+            serialized(failing)(() => Promise.reject(new InjectedFailure(`${failing} fails (recording)`))),
+        };
   // The harness calls `run` before its first await: this flag is the execution's, not a Map's.
   observeNextRun = true;
-  const output = await harness.run(event, { ...options, wrap: serializedAll });
+  // An execution that ends in a Fail state (the intake's catch) rejects: its path is still recorded.
+  const output = await harness.run(event, { ...options, wrap }).catch((error: unknown) => {
+    if (failing === undefined) throw error;
+    return { outcome: 'FAILED' };
+  });
   // The event log generator may still be draining the last events: let it finish.
   await new Promise((resolve) => setTimeout(resolve, 50));
   const states = [...(stateLogs[logsBefore] ?? [])];
@@ -212,6 +238,26 @@ function updateApiEvent(apiId: string): unknown {
   };
 }
 
+/**
+ * What the state machine does after `state` failed for good: the states and tasks after its last
+ * attempt, from one run of `setup`'s scenario with that task failing.
+ */
+async function catchPathOf(
+  state: TaskName,
+  setup: () => Promise<{ harness: WorkflowHarness; event: unknown; options?: RunOptions }>,
+): Promise<RecordedCatchPath> {
+  const { harness, event, options } = await setup();
+  const run = await execute(harness, event, options, state);
+  const lastState = run.states.lastIndexOf(state);
+  const lastTask = run.tasks.map((task) => task.state).lastIndexOf(state);
+  if (lastState < 0 || lastTask < 0) throw new Error(`the run never reached ${state}`);
+  return {
+    failedState: state,
+    states: run.states.slice(lastState + 1),
+    tasks: run.tasks.slice(lastTask + 1),
+  };
+}
+
 async function main(): Promise<void> {
   logger.setLogLevel('SILENT');
   installRecorder();
@@ -225,6 +271,7 @@ async function main(): Promise<void> {
       }),
     );
   const scenarios: RecordedScenario[] = [];
+  const catchPaths: RecordedCatchPath[] = [];
   try {
     startRecording();
     {
@@ -295,16 +342,49 @@ async function main(): Promise<void> {
         scenario('drift-whole-baseline', [await execute(harness, drift, { approval: APPROVED })]),
       );
     }
+    // The catch path of every task the automatic paths run (REST, and V2 with a deployment).
+    const restSetup = async () => {
+      await moto.reset();
+      const seeded = await seedInsecureRestStage({ endpoint });
+      return { harness: await createWorkflowHarness({ endpoint }), event: restFinding(seeded.ref.apiId) };
+    };
+    const v2Setup = async () => {
+      await moto.reset();
+      const seeded = await seedInsecureHttpStage({ endpoint });
+      const harness = await createWorkflowHarness({
+        endpoint,
+        emulateV2Writes: true,
+        config: {
+          controls: { 'Baseline.DefaultEndpoint': 'auto', 'Baseline.StageThrottling': 'auto' },
+          allowUnattendedDeployments: true,
+        },
+      });
+      return { harness, event: updateApiEvent(seeded.ref.apiId) };
+    };
+    const tasksOf = (name: string) => [
+      ...new Set(scenarios.find((recorded) => recorded.scenario === name)?.tasks.map((task) => task.state)),
+    ];
+    for (const [name, setup] of [
+      ['auto', restSetup],
+      ['auto-redeploy', v2Setup],
+    ] as const) {
+      for (const state of tasksOf(name) as TaskName[]) {
+        if (catchPaths.some((path) => path.failedState === state)) continue;
+        catchPaths.push(await catchPathOf(state, setup));
+      }
+    }
     stopRecording();
   } finally {
     await moto.stop();
   }
   const path = new URL(`../${RECORDING_PATH}`, import.meta.url);
   mkdirSync(new URL('.', path), { recursive: true });
-  writeFileSync(path, `${JSON.stringify({ scenarios }, null, 2)}\n`);
+  writeFileSync(path, `${JSON.stringify({ scenarios, catchPaths }, null, 2)}\n`);
   for (const recorded of scenarios) {
     console.log(`${recorded.scenario}: ${recorded.transitions} transitions, ${recorded.tasks.length} tasks`);
   }
+  for (const path of catchPaths)
+    console.log(`after ${path.failedState} fails: ${path.states.join(' → ') || '(ends)'}`);
 }
 
 await main();

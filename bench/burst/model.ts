@@ -15,7 +15,7 @@ import { STAGE_LOCKED, retrierFor, retryDelayMs, type MachineModel, type StateMo
 import { EventQueue } from './event-queue.js';
 import { ExecutionEnvironment, LambdaPool, type LambdaModel } from './lambda.js';
 import { seededRandom } from './random.js';
-import type { RecordedCall, RecordedExecution, RecordedTask } from './recording.js';
+import type { RecordedCall, RecordedExecution, RecordedPath, RecordedTask } from './recording.js';
 import { RetryQuota, type SdkRetryPolicy } from './sdk-retry.js';
 import { TokenBucket } from './token-bucket.js';
 import { ONCE_PER_ACCOUNT, quotaCounts, type CallQuota, type StepFunctionsQuotas } from './quotas.js';
@@ -35,6 +35,11 @@ export interface BurstModel {
   readonly sdk: Readonly<Record<string, SdkRetryPolicy>>;
   readonly lambda: LambdaModel;
   readonly latency: Latency;
+  /**
+   * Failing state → the path its Catch leads to (recording.ts catchPaths). A state without one
+   * ends the run where it failed.
+   */
+  readonly catchPaths?: Readonly<Record<string, RecordedPath>>;
 }
 
 export interface PlannedExecution {
@@ -66,6 +71,8 @@ export interface BurstResult {
   readonly stateTransitions: number;
   readonly lambdaInvocations: number;
   readonly coldStarts: number;
+  /** FAILED runs whose catch path was replayed. */
+  readonly catchPathsReplayed: number;
 }
 
 /** What a coroutine yields: milliseconds to sleep. */
@@ -93,6 +100,7 @@ export function simulateBurst(work: readonly StageWork[], model: BurstModel, see
   const lambdaThrottles: Record<string, number> = {};
   let stateTransitions = 0;
   let lambdaInvocations = 0;
+  let catchPathsReplayed = 0;
   let runs = 0;
   let lastEnd = 0;
 
@@ -218,17 +226,20 @@ export function simulateBurst(work: readonly StageWork[], model: BurstModel, see
     }
   }
 
-  function* execute(
-    planned: PlannedExecution,
+  interface Failure {
+    readonly state: string;
+    readonly error: string;
+  }
+
+  /** Replays a recorded path (states and their tasks' calls); the failure that ended it, if any. */
+  function* replay(
+    path: RecordedPath,
     account: number,
     lockKey: string,
     runId: number,
-  ): Process<void> {
-    yield* paced(starts);
-    const tasks = planned.run.tasks;
+  ): Process<Failure | undefined> {
     let next = 0;
-    let outcome = planned.run.outcome ?? 'COMPLETED';
-    for (const name of planned.run.states) {
+    for (const name of path.states) {
       yield* enterState();
       const state = model.machine.states.get(name);
       if (state === undefined) continue;
@@ -236,12 +247,11 @@ export function simulateBurst(work: readonly StageWork[], model: BurstModel, see
         if (state.waitSeconds > 0) yield state.waitSeconds * 1000;
         continue;
       }
-      const task = tasks[next];
+      const task = path.tasks[next];
       // A Task without recorded calls (the approval's, which the harness answers) is only a transition.
       if (state.kind !== 'Task' || task === undefined || task.state !== name) continue;
       next += 1;
       const attempts = state.retriers.map(() => 0);
-      let failed: string | undefined;
       for (;;) {
         const error =
           state.integration === 'service'
@@ -250,19 +260,35 @@ export function simulateBurst(work: readonly StageWork[], model: BurstModel, see
         if (error === undefined) break;
         const index = retrierFor(state.retriers, error);
         const retrier = state.retriers[index];
-        if (retrier === undefined || (attempts[index] ?? 0) >= retrier.maxAttempts) {
-          failed = error;
-          break;
-        }
+        if (retrier === undefined || (attempts[index] ?? 0) >= retrier.maxAttempts)
+          return { state: name, error };
         attempts[index] = (attempts[index] ?? 0) + 1;
         increment(aslRetries, error);
         yield retryDelayMs(retrier, attempts[index] ?? 1, random);
         yield* enterState();
       }
-      if (failed !== undefined) {
-        outcome = 'FAILED';
-        increment(failures, `${name}: ${failed}`);
-        break;
+    }
+    return undefined;
+  }
+
+  function* execute(
+    planned: PlannedExecution,
+    account: number,
+    lockKey: string,
+    runId: number,
+  ): Process<void> {
+    yield* paced(starts);
+    let outcome = planned.run.outcome ?? 'COMPLETED';
+    const failure = yield* replay(planned.run, account, lockKey, runId);
+    if (failure !== undefined) {
+      outcome = 'FAILED';
+      increment(failures, `${failure.state}: ${failure.error}`);
+      // The state's Catch: the recorded path after a failure there (SetFailed, Record, Notify,
+      // ReleaseLock …), when the recording has one. A failure on that path ends the run.
+      const caught = model.catchPaths?.[failure.state];
+      if (caught !== undefined) {
+        catchPathsReplayed += 1;
+        yield* replay(caught, account, lockKey, runId);
       }
     }
     if (locks.get(lockKey) === runId) locks.delete(lockKey);
@@ -298,5 +324,6 @@ export function simulateBurst(work: readonly StageWork[], model: BurstModel, see
     stateTransitions,
     lambdaInvocations,
     coldStarts: lambda.coldStarts,
+    catchPathsReplayed,
   };
 }

@@ -6,6 +6,7 @@
  *
  * A scenario is one execution unless it carries `executions` (one per finding delivered, as the
  * current workflow starts one execution per EventBridge event): then each is replayed on its own.
+ * `catchPaths`, when present, say what a run does after a task failed for good (its Catch).
  */
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
@@ -26,13 +27,33 @@ const ScenarioSchema = ExecutionSchema.extend({
   scenario: z.string().min(1),
   executions: z.array(ExecutionSchema).min(1).optional(),
 });
-export const RecordingSchema = z.looseObject({ scenarios: z.array(ScenarioSchema).min(1) });
+/** What the state machine does after a task failed for good: the states its Catch leads to, and their tasks. */
+const CatchPathSchema = z.looseObject({
+  failedState: z.string().min(1),
+  states: z.array(z.string().min(1)),
+  tasks: z.array(TaskSchema),
+});
+export const RecordingSchema = z.looseObject({
+  scenarios: z.array(ScenarioSchema).min(1),
+  /** Optional: without it, bench:burst ends a FAILED run where it failed (docs/decisions/0024). */
+  catchPaths: z.array(CatchPathSchema).optional(),
+});
 
 export type RecordedCall = z.infer<typeof CallSchema>;
 export type RecordedTask = z.infer<typeof TaskSchema>;
 export type RecordedExecution = z.infer<typeof ExecutionSchema>;
 export type RecordedScenario = z.infer<typeof ScenarioSchema>;
 export type Recording = z.infer<typeof RecordingSchema>;
+export type RecordedCatchPath = z.infer<typeof CatchPathSchema>;
+/** A path to replay: states entered and the calls of their tasks. */
+export type RecordedPath = Pick<RecordedExecution, 'states' | 'tasks'>;
+
+/** Failing state → its recorded catch path (the first recorded for a state wins). */
+export function catchPathsOf(recording: Recording): Record<string, RecordedPath> {
+  const paths: Record<string, RecordedPath> = {};
+  for (const path of recording.catchPaths ?? []) paths[path.failedState] ??= path;
+  return paths;
+}
 
 export function parseRecording(data: unknown): Recording {
   const parsed = RecordingSchema.safeParse(data);

@@ -369,6 +369,7 @@ describe('what bounds the makespan', () => {
     stateTransitions: 0,
     lambdaInvocations: 0,
     coldStarts: 0,
+    catchPathsReplayed: 0,
     ...overrides,
   });
   const slowest = { bucket: 'Security Hub BatchUpdateFindings (home account)', calls: 130, seconds: 10 };

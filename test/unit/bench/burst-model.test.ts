@@ -20,8 +20,9 @@ describe('bench:burst simulation', () => {
   let work: StageWork[];
 
   beforeAll(async () => {
-    model = await productionModel();
-    const scenario = scenarioNamed(readRecording(new URL(RECORDING_PATH, ROOT)), BURST_SCENARIO);
+    const recording = readRecording(new URL(RECORDING_PATH, ROOT));
+    model = await productionModel(recording);
+    const scenario = scenarioNamed(recording, BURST_SCENARIO);
     work = buildWork({ accounts: 4, stages: 40, arrivalWindowMs: 10_000 }, scenario, 1);
   });
 
@@ -64,6 +65,25 @@ describe('bench:burst simulation', () => {
     expect(withRetries.outcomes.FAILED ?? 0).toBe(0);
     expect(result.outcomes.FAILED ?? 0).toBeGreaterThan(0);
     expect(Object.keys(result.aslRetries)).toEqual([]);
+  });
+
+  it("replays a FAILED run's recorded catch path (Record, Notify, ReleaseLock …), or ends it where it failed without one", () => {
+    const noRetries: BurstModel = {
+      ...model,
+      machine: withoutRetries(model.machine),
+      sdk: Object.fromEntries(
+        Object.entries(model.sdk).map(([service, policy]) => [service, withoutSdkRetries(policy)]),
+      ),
+    };
+    const caught = simulateBurst(work, noRetries, 1);
+    const ended = simulateBurst(work, { ...noRetries, catchPaths: {} }, 1);
+    expect(Object.keys(model.catchPaths ?? {})).toEqual(
+      expect.arrayContaining(['TakeOwnership', 'Apply', 'Record']),
+    );
+    expect(caught.catchPathsReplayed).toBe(caught.outcomes.FAILED);
+    expect(ended.catchPathsReplayed).toBe(0);
+    // The catch paths notify (SNS) what failed; without them nothing is published for those runs.
+    expect(caught.callsByService.sns ?? 0).toBeGreaterThan(ended.callsByService.sns ?? 0);
   });
 
   it("follows the definition's Retry blocks: a copy with Security Hub's throttling retried once fails runs", () => {
