@@ -19,7 +19,6 @@ export interface LambdaModel {
 
 export class ExecutionEnvironment {
   cold = true;
-  busy = false;
   private readonly quotas = new Map<string, RetryQuota>();
 
   /** The retry quota of the client this environment keeps for `service`. */
@@ -59,14 +58,12 @@ export class LambdaPool {
       environment = new ExecutionEnvironment();
       this.coldStarts += 1;
     }
-    environment.busy = true;
     this.running.set(functionSubstitution, running + 1);
     if (reserved === undefined) this.unreservedRunning += 1;
     return environment;
   }
 
   release(functionSubstitution: string, environment: ExecutionEnvironment): void {
-    environment.busy = false;
     const idle = this.idle.get(functionSubstitution) ?? [];
     idle.push(environment);
     this.idle.set(functionSubstitution, idle);
