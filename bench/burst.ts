@@ -1,0 +1,167 @@
+/**
+ * `npm run bench:burst`: a discrete-event simulation of an organization's burst of findings
+ * (docs/benchmarks.md "Burst", docs/decisions/0024). It replays the calls the real handlers make
+ * (bench/recordings/workflow.json) through the AWS quotas, Lambda concurrency and cold starts,
+ * the SDK's retries (read from the clients production builds) and the ASL's Retry blocks (read from
+ * state-machines/remediation.asl.json), and prints, per burst, the makespan, the quota-bound minimum
+ * of the same work, their ratio, runs by outcome and calls by service. Deterministic for a seed.
+ *
+ *   npm run bench:burst                  1,000 findings / 200 stages / 10 accounts, and 10,000 / 2,000 / 100
+ *   npm run bench:burst -- --seed 7      another seed (arrival times and jitter)
+ *   npm run bench:burst -- --scenario auto-redeploy   each stage receives another recorded scenario
+ *   npm run bench:burst -- --json        a JSON array of the rows
+ */
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { RESERVED_CONCURRENCY } from '../infra/central-stack.js';
+import { parseMachine } from './burst/asl.js';
+import { ASSUMED_LATENCY, INVOKE_OVERHEAD_MS } from './burst/assumptions.js';
+import { coldStartOnLambda, parseInitTimes } from './burst/init-times.js';
+import { quotaBounds, type BucketBound } from './burst/minimum.js';
+import { simulateBurst, type BurstModel, type BurstResult } from './burst/model.js';
+import { CALL_QUOTAS, LAMBDA_ACCOUNT_CONCURRENCY, STEP_FUNCTIONS_QUOTAS } from './burst/quotas.js';
+import {
+  RECORDING_PATH,
+  catchPathsOf,
+  readRecording,
+  scenarioNamed,
+  type Recording,
+} from './burst/recording.js';
+import { readSdkRetryPolicies } from './burst/sdk-config.js';
+import { buildWork, findingsOf, type BurstShape } from './burst/workload.js';
+import { whatBounds } from './burst/explain.js';
+
+const ROOT = new URL('../', import.meta.url);
+export const DEFINITION_FILE = new URL('state-machines/remediation.asl.json', ROOT);
+/** The scenario each stage of the burst receives: several findings, every REST control. */
+export const BURST_SCENARIO = 'five-findings-one-stage';
+/** Lambda memory of every task (infra/functions.ts default). */
+const MEMORY_MB = 512;
+
+export const BURSTS: readonly (BurstShape & { readonly name: string })[] = [
+  { name: '1k', accounts: 10, stages: 200, arrivalWindowMs: 10_000 },
+  { name: '10k', accounts: 100, stages: 2_000, arrivalWindowMs: 10_000 },
+];
+
+export interface BurstRow {
+  readonly burst: string;
+  /** The recorded scenario each stage receives. */
+  readonly scenario: string;
+  readonly findings: number;
+  readonly stages: number;
+  readonly accounts: number;
+  readonly seed: number;
+  readonly makespanSeconds: number;
+  readonly minimumSeconds: number;
+  /** makespan ÷ minimum; null when the minimum is 0 (everything fits in the bursts). */
+  readonly ratio: number | null;
+  /** The bucket whose bound is the minimum. */
+  readonly boundedBy: string;
+  /** What bounds the makespan (explain.ts). */
+  readonly makespanBoundedBy: string;
+  readonly topBounds: readonly BucketBound[];
+  readonly result: BurstResult;
+}
+
+/** The model of production: this tree's definition, quotas, SDK clients, concurrency and init times, and the recording's catch paths. */
+export async function productionModel(recording?: Recording): Promise<BurstModel> {
+  const initTimes = parseInitTimes(readFileSync(new URL('docs/benchmarks.md', ROOT), 'utf8'));
+  return {
+    machine: parseMachine(JSON.parse(readFileSync(DEFINITION_FILE, 'utf8')) as unknown),
+    quotas: CALL_QUOTAS,
+    stepFunctions: STEP_FUNCTIONS_QUOTAS,
+    sdk: await readSdkRetryPolicies(),
+    lambda: {
+      accountConcurrency: LAMBDA_ACCOUNT_CONCURRENCY,
+      reserved: RESERVED_CONCURRENCY,
+      coldStartMs: coldStartOnLambda(initTimes, MEMORY_MB),
+      invokeOverheadMs: INVOKE_OVERHEAD_MS,
+    },
+    latency: ASSUMED_LATENCY,
+    catchPaths: recording === undefined ? {} : catchPathsOf(recording),
+  };
+}
+
+function stringArgument(argv: readonly string[], name: string, fallback: string): string {
+  const index = argv.indexOf(name);
+  if (index < 0) return fallback;
+  const value = argv[index + 1];
+  if (value === undefined || value.startsWith('--')) throw new Error(`${name} needs a value`);
+  return value;
+}
+
+function numberArgument(argv: readonly string[], name: string, fallback: number): number {
+  const index = argv.indexOf(name);
+  if (index < 0) return fallback;
+  const value = Number(argv[index + 1]);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer`);
+  return value;
+}
+
+const format = (counts: Readonly<Record<string, number>>): string =>
+  Object.entries(counts)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, count]) => `${key} ${count}`)
+    .join(', ') || '-';
+
+async function main(): Promise<void> {
+  const json = process.argv.includes('--json');
+  const seed = numberArgument(process.argv, '--seed', 1);
+  const recording = readRecording(new URL(RECORDING_PATH, ROOT));
+  const model = await productionModel(recording);
+  const scenarioName = stringArgument(process.argv, '--scenario', BURST_SCENARIO);
+  const scenario = scenarioNamed(recording, scenarioName);
+  const rows: BurstRow[] = BURSTS.map((shape) => {
+    const work = buildWork(shape, scenario, seed);
+    const result = simulateBurst(work, model, seed);
+    const bounds = quotaBounds(work, model.quotas, model.stepFunctions);
+    const minimumSeconds = bounds[0]?.seconds ?? 0;
+    const makespanSeconds = result.makespanMs / 1000;
+    return {
+      burst: shape.name,
+      scenario: scenarioName,
+      findings: findingsOf(work),
+      stages: shape.stages,
+      accounts: shape.accounts,
+      seed,
+      makespanSeconds,
+      minimumSeconds,
+      ratio: minimumSeconds > 0 ? makespanSeconds / minimumSeconds : null,
+      boundedBy: bounds[0]?.bucket ?? '-',
+      makespanBoundedBy: whatBounds(result, bounds[0]),
+      topBounds: bounds.slice(0, 3),
+      result,
+    };
+  });
+  if (json) {
+    console.log(JSON.stringify(rows, null, 2));
+    return;
+  }
+  console.log(`Each stage receives the recorded scenario ${scenarioName} (${RECORDING_PATH}); seed ${seed}.`);
+  for (const [service, policy] of Object.entries(model.sdk))
+    console.log(`  SDK ${service}: ${policy.source}`);
+  for (const row of rows) {
+    const r = row.result;
+    console.log(`\n${row.findings} findings, ${row.stages} stages, ${row.accounts} accounts`);
+    console.log(`  makespan           ${row.makespanSeconds.toFixed(1)} s`);
+    console.log(`  quota-bound min.   ${row.minimumSeconds.toFixed(1)} s  (bounded by ${row.boundedBy})`);
+    console.log(`  ratio              ${row.ratio === null ? '-' : row.ratio.toFixed(2)}`);
+    console.log(`  bounded by         ${row.makespanBoundedBy}`);
+    console.log(`  runs               ${r.runs}: ${format(r.outcomes)}`);
+    console.log(`  failed because     ${format(r.failures)}`);
+    console.log(`  calls by service   ${format(r.callsByService)}`);
+    console.log(`  throttled          ${format(r.throttledByService)}`);
+    console.log(`  ASL task retries   ${format(r.aslRetries)}`);
+    console.log(`  Lambda throttled   ${format(r.lambdaThrottles)}`);
+    console.log(
+      `  transitions ${r.stateTransitions}, Lambda invocations ${r.lambdaInvocations}, cold starts ${r.coldStarts}, catch paths replayed ${r.catchPathsReplayed}`,
+    );
+    console.log(
+      `  slowest buckets    ${row.topBounds.map((b) => `${b.bucket}: ${b.calls} calls → ${b.seconds.toFixed(1)} s`).join('; ')}`,
+    );
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main();
+}

@@ -1,0 +1,29 @@
+/**
+ * What bounds a burst's makespan, in one sentence, from the result and the minimum: FAILED runs
+ * first (their work is missing, so the makespan says little), then the quotas when the makespan is
+ * within the target of the minimum, else what the simulation spent its time on beyond the quotas.
+ */
+import type { BucketBound } from './minimum.js';
+import type { BurstResult } from './model.js';
+
+/** Issue 10's target: the makespan at most this many times the quota-bound minimum. */
+export const TARGET_RATIO = 1.5;
+
+const largest = (counts: Readonly<Record<string, number>>): [string, number] | undefined =>
+  Object.entries(counts).sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0];
+
+export function whatBounds(result: BurstResult, slowest: BucketBound | undefined): string {
+  const failed = result.outcomes.FAILED ?? 0;
+  if (failed > 0) {
+    const [reason, count] = largest(result.failures) ?? ['-', 0];
+    return `${failed} of ${result.runs} runs FAILED (most often ${reason}, ${count}): their work is undone, so the makespan understates the burst`;
+  }
+  const minimumMs = (slowest?.seconds ?? 0) * 1000;
+  if (slowest !== undefined && minimumMs > 0 && result.makespanMs <= TARGET_RATIO * minimumMs) {
+    return `the quotas: ${slowest.bucket} (${slowest.calls} calls)`;
+  }
+  const retried = largest(result.aslRetries);
+  return retried === undefined
+    ? 'not the quotas: latency and cold starts'
+    : `not the quotas alone: the ASL retried ${retried[0]} ${retried[1]} times`;
+}

@@ -1,0 +1,68 @@
+/**
+ * The quota-bound minimum of a burst: for every bucket (each quota in each account it applies to,
+ * Step Functions' state transitions and StartExecution), the time its calls need when every call
+ * succeeds at once and nothing else limits them: max(0, calls − burst) ÷ rate. The slowest bucket
+ * wins. It counts the work the recording says (one attempt per call, no retries), so no schedule
+ * of that work can finish sooner; Lambda concurrency, latency and the stage lock are left out on
+ * purpose (they bound how well the workflow uses the quotas, not the quotas themselves).
+ */
+import type { StageWork } from './model.js';
+import { ONCE_PER_ACCOUNT, quotaCounts, type CallQuota, type StepFunctionsQuotas } from './quotas.js';
+import type { BucketLimit } from './token-bucket.js';
+
+export interface BucketBound {
+  readonly bucket: string;
+  readonly calls: number;
+  readonly seconds: number;
+}
+
+const bound = (calls: number, limit: BucketLimit): number =>
+  Math.max(0, calls - limit.burst) / limit.ratePerSecond;
+
+/** Every bucket's bound, the slowest first. */
+export function quotaBounds(
+  work: readonly StageWork[],
+  quotas: readonly CallQuota[],
+  stepFunctions: StepFunctionsQuotas,
+): BucketBound[] {
+  const counts = new Map<string, { quota: CallQuota; calls: number }>();
+  let transitions = 0;
+  let executions = 0;
+  const accountSettings = new Set<string>();
+  for (const stage of work) {
+    for (const { run } of stage.executions) {
+      executions += 1;
+      transitions += run.states.length;
+      for (const call of run.tasks.flatMap((task) => task.calls)) {
+        const accountLevel = `${call.service}.${call.operation}`;
+        if (ONCE_PER_ACCOUNT.has(accountLevel)) {
+          if (accountSettings.has(`${stage.account}/${accountLevel}`)) continue;
+          accountSettings.add(`${stage.account}/${accountLevel}`);
+        }
+        for (const quota of quotas) {
+          if (!quotaCounts(quota, call.service, call.operation)) continue;
+          const key = quota.scope === 'home' ? quota.name : `${quota.name} #${stage.account}`;
+          const entry = counts.get(key) ?? { quota, calls: 0 };
+          entry.calls += 1;
+          counts.set(key, entry);
+        }
+      }
+    }
+  }
+  const bounds: BucketBound[] = [...counts.entries()].map(([bucket, { quota, calls }]) => ({
+    bucket,
+    calls,
+    seconds: bound(calls, quota),
+  }));
+  bounds.push({
+    bucket: 'Step Functions state transitions (home account)',
+    calls: transitions,
+    seconds: bound(transitions, stepFunctions.stateTransitions),
+  });
+  bounds.push({
+    bucket: 'Step Functions StartExecution (home account)',
+    calls: executions,
+    seconds: bound(executions, stepFunctions.startExecution),
+  });
+  return bounds.sort((a, b) => b.seconds - a.seconds || a.bucket.localeCompare(b.bucket));
+}
