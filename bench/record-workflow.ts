@@ -1,5 +1,5 @@
 /**
- * Writes bench/recordings/workflow.json: what each scenario of the CURRENT state machine does,
+ * Writes bench/recordings/burst.json: what each scenario of the CURRENT state machine does,
  * state by state and call by call, for bench:burst to replay (docs/decisions/0024).
  *
  * It runs the real ASL with the real handlers against moto_server through the workflow harness
@@ -15,8 +15,8 @@
  *
  * Scenarios that deliver several findings (five-findings-one-stage) run one execution per finding,
  * as EventBridge starts them; each execution is kept under `executions`, and the scenario's own
- * `states`, `transitions` and `tasks` are their concatenation. bench:workflow (issue 10) replaces
- * this file with its own recording of the redesigned workflow; bench/burst/recording.ts reads both.
+ * `states`, `transitions` and `tasks` are their concatenation. bench:workflow (bench/recordings/workflow.json) records the
+ * same runs without `executions` and `catchPaths`; once it records them, this script goes (issue 10).
  *
  *   npm run bench:burst:record     (needs moto_server; the script sets moto's dummy credentials)
  */

@@ -328,7 +328,18 @@ export class CentralStack extends Stack {
       [DEFINITION_SUBSTITUTIONS.LocksTableName]: locks.tableName,
       [DEFINITION_SUBSTITUTIONS.Partition]: Aws.PARTITION,
     };
-    for (const [substitution, fn] of functions) substitutions[substitution] = fn.function.functionArn;
+    // Each Task names the version of its function this deployment published, not $LATEST. An
+    // execution keeps the definition it started with ("Running executions will continue to use
+    // the previous definition and roleArn", Step Functions API Reference, UpdateStateMachine), so
+    // an execution in flight (an approval waits up to a day) keeps calling the code it started
+    // with. The versions are retained: a running execution's version must outlive the next
+    // deployment; the role may invoke every version (grantInvoke below: "<function ARN>:*").
+    // docs/decisions/0023.
+    for (const [substitution, fn] of functions) {
+      const version = fn.function.currentVersion;
+      version.applyRemovalPolicy(RemovalPolicy.RETAIN);
+      substitutions[substitution] = version.functionArn;
+    }
     this.stateMachine = new StateMachine(this, 'Workflow', {
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromFile(resolve(projectRoot, STATE_MACHINE_DEFINITION)),

@@ -1,8 +1,10 @@
 /**
  * The recording bench:burst replays: per scenario, the states one execution enters and the AWS
  * calls each of its tasks makes, as the real handlers made them in the real ASL
- * (bench/recordings/workflow.json, written by bench:workflow, or by bench/record-workflow.ts until
- * it lands). Read with zod; extra fields are allowed (passthrough), so either writer's output fits.
+ * (bench/recordings/burst.json, written by `npm run bench:burst:record`, bench/record-workflow.ts).
+ * Read with zod; extra fields are allowed, so bench:workflow's bench/recordings/workflow.json fits
+ * too, but it carries neither `executions` nor `catchPaths` yet: until it does (issue 10), the burst
+ * replays its own recording, made through the same harness.
  *
  * A scenario is one execution unless it carries `executions` (one per finding delivered, as the
  * current workflow starts one execution per EventBridge event): then each is replayed on its own.
@@ -12,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 
 /** Relative to the repository root. */
-export const RECORDING_PATH = 'bench/recordings/workflow.json';
+export const RECORDING_PATH = 'bench/recordings/burst.json';
 
 // Any service name is read (a call to a service with no modelled quota is counted, never throttled).
 const CallSchema = z.looseObject({ service: z.string().min(1), operation: z.string().min(1) });

@@ -40,15 +40,18 @@ function logicalIdsOfType(template: TemplateJson, type: string): string[] {
     .map(([logicalId]) => logicalId);
 }
 
-/** The functions the state machine's definition substitutions point at: its task functions. */
+/** The functions the state machine's definition substitutions point at (through their versions): its task functions. */
 function taskFunctionIds(template: TemplateJson): Set<string> {
   const functions = new Set(logicalIdsOfType(template, 'AWS::Lambda::Function'));
   const referenced = new Set<string>();
   for (const machine of logicalIdsOfType(template, 'AWS::StepFunctions::StateMachine')) {
     const substitutions = template.Resources[machine]?.Properties?.['DefinitionSubstitutions'] ?? {};
     for (const value of Object.values(substitutions as Record<string, unknown>)) {
-      const target = (value as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt']?.[0];
-      if (target !== undefined && functions.has(target)) referenced.add(target);
+      const version = template.Resources[(value as { Ref?: string }).Ref ?? ''];
+      const target = (version?.Properties?.['FunctionName'] as { Ref?: string } | undefined)?.Ref;
+      if (version?.Type === 'AWS::Lambda::Version' && target !== undefined && functions.has(target)) {
+        referenced.add(target);
+      }
     }
   }
   return referenced;

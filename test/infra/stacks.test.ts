@@ -213,6 +213,40 @@ describe('central stack', () => {
     expect((properties['DefinitionSubstitutions'] as Json)['Partition']).toEqual({ Ref: 'AWS::Partition' });
   });
 
+  it('pins every Task to a retained version of its function, which the workflow role may invoke', () => {
+    const { properties } = resourceByPrefix(
+      synthesized.central,
+      'AWS::StepFunctions::StateMachine',
+      'Workflow',
+    );
+    const substitutions = properties['DefinitionSubstitutions'] as Record<string, unknown>;
+    const versions = synthesized.central.findResources('AWS::Lambda::Version') as Record<
+      string,
+      { Properties: Json; DeletionPolicy?: string; UpdateReplacePolicy?: string }
+    >;
+    const functions = synthesized.central.findResources('AWS::Lambda::Function');
+    for (const task of TASKS) {
+      // A version's Ref is its version ARN (arn:…:function:name:N), never $LATEST.
+      const versionId = (substitutions[task.substitution] as { Ref?: string }).Ref ?? '';
+      const version = versions[versionId];
+      expect(version, `${task.substitution} names a function version`).toBeDefined();
+      expect(version?.DeletionPolicy).toBe('Retain');
+      expect(version?.UpdateReplacePolicy).toBe('Retain');
+      const functionId = (version?.Properties['FunctionName'] as { Ref?: string }).Ref ?? '';
+      expect(functions[functionId], `${task.substitution}'s version belongs to a function`).toBeDefined();
+      // The role may invoke the versions of an older deployment too (an execution in flight keeps them).
+      const invoke = statementsOfRole(
+        synthesized.central,
+        (properties['RoleArn'] as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0],
+      ).find(
+        (statement) =>
+          statement['Action'] === 'lambda:InvokeFunction' &&
+          JSON.stringify(statement['Resource']).includes(`"${functionId}"`),
+      );
+      expect(JSON.stringify(invoke?.['Resource'])).toContain(':*');
+    }
+  });
+
   it('keeps locks and approvals in encrypted tables with point-in-time recovery and TTL', () => {
     const tables = resources(synthesized.central, 'AWS::DynamoDB::Table').map(([, table]) => table);
     expect(tables).toHaveLength(2);

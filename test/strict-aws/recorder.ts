@@ -35,10 +35,13 @@ export interface RecordedCall {
   readonly http?: { readonly method: string; readonly path: string };
   actor: Actor;
   accessKeyId?: string;
+  /** The invocation of a state machine step that made the call, when the runner labelled it (bench:workflow). */
+  readonly step?: number;
 }
 
 interface Scope {
   readonly actor: Actor;
+  readonly step?: number;
 }
 
 const scopes = new AsyncLocalStorage<Scope>();
@@ -47,9 +50,12 @@ let sink: RecordedCall[] | undefined;
 /** Access key id → the role an AssumeRole in a production scope handed it out for. */
 const assumedKeys = new Map<string, string>();
 
-/** Runs production code as a workflow task (state-machines/tasks.ts short name, e.g. `update-stage`). */
-export function asTask<T>(task: string, fn: () => T): T {
-  return scopes.run({ actor: { kind: 'task', task } }, fn);
+/**
+ * Runs production code as a workflow task (state-machines/tasks.ts short name, e.g. `update-stage`);
+ * `step` labels the calls with the invocation that made them (the harness's index in `calls`).
+ */
+export function asTask<T>(task: string, fn: () => T, step?: number): T {
+  return scopes.run({ actor: { kind: 'task', task }, ...(step === undefined ? {} : { step }) }, fn);
 }
 
 /** Runs production code as a role, e.g. core code that runs under the member role. */
@@ -136,6 +142,7 @@ export function recording(original: Send): Send {
       region: await regionOf(this),
       ...(http === undefined ? {} : { http }),
       actor: scope.actor,
+      ...(scope.step === undefined ? {} : { step: scope.step }),
     };
     collecting.push(call);
     const identify = async () => {

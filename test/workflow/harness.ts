@@ -122,6 +122,9 @@ function withoutApprovalTimeoutPath(definition: Record<string, unknown>): Record
 }
 
 export type TaskHandler = (input: unknown) => Promise<unknown>;
+/** One entry of aws-local-stepfunctions' event log (StateEntered, StateRetried, MapIterationStarted …). */
+export type ExecutionEvent =
+  ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer Event> ? Event : never;
 export type ApprovalBehaviour = (request: Record<string, unknown>) => Promise<unknown>;
 
 /** Task state name → the handler that runs it (approval excluded: the test decides). */
@@ -182,6 +185,8 @@ export interface RunOptions {
   /** Wrap a task's real handler, e.g. to throw before calling it. */
   readonly wrap?: Partial<Record<TaskName, (real: TaskHandler) => TaskHandler>>;
   readonly executionName?: string;
+  /** Receives every event of the execution's log, in order (bench:workflow counts the states entered). */
+  readonly onEvent?: (event: ExecutionEvent) => void;
 }
 
 export interface WorkflowHarness {
@@ -190,6 +195,12 @@ export interface WorkflowHarness {
   readonly published: PublishCommandInput[];
   /** Every task invocation, in order, across runs. */
   readonly calls: TaskName[];
+  /**
+   * Every Task state invocation (the approval's included) with its execution's name, in order,
+   * across runs; the AWS calls an invocation makes are recorded (test/strict-aws/recorder.ts) with
+   * its index here as their `step`.
+   */
+  readonly invocations: { readonly state: string; readonly execution: string }[];
   readonly approvalRequests: Record<string, unknown>[];
   /** What the Record task wrote, per stage, across runs. */
   readonly records: OutcomeRecord[];
@@ -397,6 +408,7 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
     ReportRequestFailure: reportFailure,
   };
   const calls: TaskName[] = [];
+  const invocations: { state: string; execution: string }[] = [];
   const approvalRequests: Record<string, unknown>[] = [];
   const stateMachine = new StateMachine(withoutApprovalTimeoutPath(substitutedDefinition()) as never);
 
@@ -405,6 +417,7 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
     securityHub,
     published,
     calls,
+    invocations,
     approvalRequests,
     records,
     metrics,
@@ -422,16 +435,20 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
       const name = runOptions.executionName ?? `test-${process.pid}-${executionCounter}`;
       const overrides: Record<string, TaskHandler> = {};
       for (const [taskName, real] of Object.entries(handlers) as [TaskName, TaskHandler][]) {
-        // The real handler's calls are made by the task's own central role (test/strict-aws checks
-        // them); what a test wraps around it (an injected fault) is the test's own.
-        const scoped: TaskHandler = (input) => asTask(TASK_FUNCTIONS[taskName], () => real(input));
-        const wrapped = runOptions.wrap?.[taskName]?.(scoped) ?? scoped;
+        const wrap = runOptions.wrap?.[taskName];
         overrides[taskName] = async (input) => {
           calls.push(taskName);
+          const step = invocations.push({ state: taskName, execution: name }) - 1;
+          // The real handler's calls are made by the task's own central role (test/strict-aws checks
+          // them); what a test wraps around it (an injected fault) is the test's own.
+          const scoped: TaskHandler = (taskInput) =>
+            asTask(TASK_FUNCTIONS[taskName], () => real(taskInput), step);
+          const wrapped = wrap?.(scoped) ?? scoped;
           return asTestHarness(() => wrapped(input));
         };
       }
       overrides.RequestApproval = async (input) => {
+        invocations.push({ state: 'RequestApproval', execution: name });
         // What the request-approval Lambda receives (lambda:invoke Payload), checked against its own schema.
         const { Payload: payload } = input as { Payload: unknown };
         ApprovalRequestSchema.parse(payload);
@@ -442,6 +459,7 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
         return runOptions.approval(request);
       };
       overrides.SettleApprovalTimeout = async (input) => {
+        invocations.push({ state: 'SettleApprovalTimeout', execution: name });
         // What request-approval receives for a settlement, checked against its own schema.
         const settle = SettleTimeoutEventSchema.parse(input);
         return runOptions.timeoutSettlement?.(settle) ?? { outcome: 'EXPIRED' };
@@ -476,7 +494,13 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
           Task: { Token: `local-task-token-${name}` },
         } as never,
       });
-      return execution.result;
+      const onEvent = runOptions.onEvent;
+      if (onEvent === undefined) return execution.result;
+      const logged = (async () => {
+        for await (const event of execution.eventLogs) onEvent(event);
+      })();
+      const [result] = await Promise.all([execution.result, logged]);
+      return result;
     },
     batchUpdates() {
       return securityHub.commandCalls(BatchUpdateFindingsCommand).map((call) => call.args[0].input);

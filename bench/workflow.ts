@@ -1,0 +1,480 @@
+/**
+ * What one remediation costs in the state machine production runs: the REAL definition
+ * (state-machines/remediation.asl.json) with the REAL task handlers against moto_server, through
+ * the workflow harness (test/workflow/harness.ts), one orchestration.
+ *
+ * Per scenario it counts, from aws-local-stepfunctions' event log, every state entered as AWS bills
+ * state transitions (Standard workflows: "each time a step of your workflow is executed", retries
+ * included: https://aws.amazon.com/step-functions/pricing/), and from the recorded SDK calls
+ * (test/strict-aws/recorder.ts) the AWS calls each task invocation made.
+ *
+ *   npm run bench:workflow                a table, then the path of states per scenario
+ *   npm run bench:workflow -- --json      the JSON array of rows
+ *   npm run bench:workflow -- --record    also writes bench/recordings/workflow.json (kept fresh by test/workflow/bench-workflow.test.ts)
+ *
+ * The approval task's own Lambda (request-approval: Slack, the approvals table) is played by the
+ * scenario, as in the workflow tests: its invocation is counted, its calls are not.
+ */
+import './workflow-env.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { APIGatewayClient, UpdateStageCommand, TagResourceCommand } from '@aws-sdk/client-api-gateway';
+import { logger } from '../remediators/shared/powertools.js';
+import { seedInsecureHttpStage, seedInsecureRestStage } from '../test/helpers/insecure-apis.js';
+import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials, startMoto } from '../test/helpers/moto.js';
+import {
+  installRecorder,
+  recordedCalls,
+  startRecording,
+  type RecordedCall,
+} from '../test/strict-aws/recorder.js';
+import {
+  createWorkflowHarness,
+  DEFINITION_PATH,
+  fixtureEvent,
+  type ExecutionEvent,
+  type RunOptions,
+  type TaskHandler,
+  type WorkflowHarness,
+} from '../test/workflow/harness.js';
+
+export const RECORDING_PATH = new URL('./recordings/workflow.json', import.meta.url);
+
+export interface WorkflowRow {
+  readonly scenario: string;
+  readonly transitions: number;
+  readonly lambdaInvocations: number;
+  readonly apiGatewayCalls: number;
+  readonly updateStageCalls: number;
+  readonly deployments: number;
+  readonly securityHubCalls: number;
+  readonly dynamodbCalls: number;
+  /** Outcomes the executions ended with (from their output), in execution order. */
+  readonly outcomes: readonly string[];
+}
+
+export interface RecordedTask {
+  readonly state: string;
+  readonly calls: readonly { readonly service: string; readonly operation: string }[];
+}
+
+export interface RecordedScenario {
+  readonly scenario: string;
+  readonly transitions: number;
+  /** The states entered, per execution in start order; a retried Task appears once per attempt. */
+  readonly states: readonly string[];
+  readonly tasks: readonly RecordedTask[];
+}
+
+export interface WorkflowMeasurement {
+  readonly row: WorkflowRow;
+  readonly recording: RecordedScenario;
+}
+
+/** SDK v3 client class (without `Client`) → the lower-case service name the recording uses. */
+const SERVICE_NAMES: Readonly<Record<string, string>> = {
+  APIGateway: 'apigateway',
+  ApiGatewayV2: 'apigatewayv2',
+  WAFV2: 'wafv2',
+  CloudWatchLogs: 'logs',
+  DynamoDB: 'dynamodb',
+  DynamoDBDocument: 'dynamodb',
+  SecurityHub: 'securityhub',
+  SNS: 'sns',
+  SSM: 'ssm',
+  STS: 'sts',
+};
+
+export function serviceName(client: string): string {
+  const name = SERVICE_NAMES[client];
+  if (name === undefined) throw new Error(`bench:workflow has no service name for the SDK client ${client}`);
+  return name;
+}
+
+interface StateNode {
+  readonly Type?: string;
+  readonly Resource?: string;
+  readonly States?: Record<string, StateNode>;
+  readonly ItemProcessor?: StateNode;
+}
+
+/**
+ * The Task states of a definition that invoke a Lambda function: a `${…FunctionArn}` resource or
+ * the lambda:invoke service integrations (a direct DynamoDB or SNS integration is not one).
+ */
+export function lambdaTaskStates(definition: unknown): Set<string> {
+  const names = new Set<string>();
+  const visit = (node: StateNode | undefined): void => {
+    for (const [name, state] of Object.entries(node?.States ?? {})) {
+      const resource = state.Resource ?? '';
+      if (state.Type === 'Task' && (/FunctionArn\}$/.test(resource) || /:states:::lambda:/.test(resource))) {
+        names.add(name);
+      }
+      visit(state.ItemProcessor);
+    }
+  };
+  visit(definition as StateNode);
+  return names;
+}
+
+/** What the event log of one execution says: the states entered (with each retry), billed transitions. */
+export function statesOf(events: readonly ExecutionEvent[]): { states: string[]; retried: string[] } {
+  const states: string[] = [];
+  const retried: string[] = [];
+  for (const event of events) {
+    if (event.type === 'StateEntered') states.push(event.state.name);
+    // A retry executes the step again: AWS bills it as one more transition.
+    if (event.type === 'StateRetried') {
+      states.push(event.state.name);
+      retried.push(event.state.name);
+    }
+  }
+  return { states, retried };
+}
+
+function outcomesOf(output: unknown): string[] {
+  return [...JSON.stringify(output).matchAll(/"outcome":"([A-Z_]+)"/g)].map((match) => match[1] ?? '');
+}
+
+/** One measured scenario: the executions it starts, with their event logs collected. */
+interface Runner {
+  readonly harness: WorkflowHarness;
+  run(event: unknown, options?: RunOptions): Promise<unknown>;
+}
+
+interface Scenario {
+  readonly name: string;
+  readonly description: string;
+  readonly harness?: { readonly config?: unknown; readonly emulateV2Writes?: boolean };
+  /** Seeds moto, then starts the measured executions through `runner`. */
+  exercise(endpoint: string, runner: Runner): Promise<void>;
+}
+
+const FIXTURE_API_ID = 'a1b2c3d4e5';
+const FIXTURE_ACCOUNT = '111122223333';
+const FIXTURE_FINDING_UUID = '2d99225c-c35e-42d7-8d61-a916c5209351';
+const FIXTURE_EVENT_ID = 'cbb1e618-4f4e-4ca4-9622-ec1a51ad51e6';
+const APPROVED = async () => ({
+  decision: 'APPROVED',
+  approver: { id: 'U024BE7LH', name: 'Dana Approver' },
+  decidedAt: new Date().toISOString(),
+  channel: 'slack',
+});
+
+/** The APIGateway.1 REST finding of the fixtures, for `controlId` (its own finding and event id). */
+function restFinding(apiId: string, controlId = 'APIGateway.1', index = 0): unknown {
+  const suffix = String(index).padStart(4, '0');
+  return fixtureEvent('securityhub-apigateway1-rest-consolidated.json', {
+    [FIXTURE_API_ID]: apiId,
+    [FIXTURE_ACCOUNT]: MOTO_ACCOUNT,
+    '"APIGateway.1"': `"${controlId}"`,
+    'APIGateway.1/': `${controlId}/`,
+    'security-control/APIGateway.1"': `security-control/${controlId}"`,
+    [FIXTURE_FINDING_UUID]: `${FIXTURE_FINDING_UUID.slice(0, -4)}${suffix}`,
+    [FIXTURE_EVENT_ID]: `${FIXTURE_EVENT_ID.slice(0, -4)}${suffix}`,
+  });
+}
+
+/** A person's UpdateApi on an HTTP API, as CloudTrail reports it (every stage, the V2 baseline). */
+function updateApiEvent(apiId: string): unknown {
+  const event = fixtureEvent('cloudtrail-updaterestapi-enable-endpoint.json', {
+    [FIXTURE_ACCOUNT]: MOTO_ACCOUNT,
+  }) as { detail: Record<string, unknown> };
+  return {
+    ...event,
+    detail: {
+      ...event.detail,
+      eventName: 'UpdateApi',
+      requestParameters: { apiId, disableExecuteApiEndpoint: false },
+    },
+  };
+}
+
+const apiGateway = (endpoint: string) =>
+  new APIGatewayClient({ region: MOTO_REGION, endpoint, credentials: motoCredentials });
+
+/** A promise and the function that settles it. */
+function signal(): { readonly done: Promise<void>; readonly give: () => void } {
+  let give: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => {
+    give = resolve;
+  });
+  return { done, give };
+}
+
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'auto-redeploy',
+    description:
+      'HTTP API stage without autoDeploy, UpdateApi drift, DefaultEndpoint + StageThrottling auto, unattended deployments allowed',
+    harness: {
+      emulateV2Writes: true,
+      config: {
+        controls: { 'Baseline.DefaultEndpoint': 'auto', 'Baseline.StageThrottling': 'auto' },
+        allowUnattendedDeployments: true,
+      },
+    },
+    async exercise(endpoint, runner) {
+      const seeded = await seedInsecureHttpStage({ endpoint });
+      await runner.run(updateApiEvent(seeded.ref.apiId));
+    },
+  },
+  {
+    name: 'auto',
+    description: 'REST stage, APIGateway.1 finding, mode auto (default config)',
+    async exercise(endpoint, runner) {
+      const seeded = await seedInsecureRestStage({ endpoint });
+      await runner.run(restFinding(seeded.ref.apiId));
+    },
+  },
+  {
+    name: 'already-compliant',
+    description: 'REST stage whose execution logging a person already turned on, APIGateway.1 finding',
+    async exercise(endpoint, runner) {
+      const seeded = await seedInsecureRestStage({ endpoint });
+      await apiGateway(endpoint).send(
+        new UpdateStageCommand({
+          restApiId: seeded.ref.apiId,
+          stageName: seeded.ref.stageName,
+          patchOperations: [{ op: 'replace', path: '/*/*/logging/loglevel', value: 'ERROR' }],
+        }),
+      );
+      await runner.run(restFinding(seeded.ref.apiId));
+    },
+  },
+  {
+    name: 'approval',
+    description: 'REST stage tagged approve for APIGateway.1, approved in Slack',
+    async exercise(endpoint, runner) {
+      const seeded = await seedInsecureRestStage({ endpoint });
+      await apiGateway(endpoint).send(
+        new TagResourceCommand({
+          resourceArn: `arn:aws:apigateway:${MOTO_REGION}::/restapis/${seeded.ref.apiId}/stages/${seeded.ref.stageName}`,
+          tags: { 'apigw-remediation:mode:APIGateway.1': 'approve' },
+        }),
+      );
+      await runner.run(restFinding(seeded.ref.apiId), { approval: APPROVED });
+    },
+  },
+  {
+    name: 'five-findings-one-stage',
+    description:
+      'REST stage, findings APIGateway.1 to .5 (.2 notify only, the others auto) arriving while the first run is running',
+    harness: { config: { controls: { 'APIGateway.4': 'auto' } } },
+    async exercise(endpoint, runner) {
+      const seeded = await seedInsecureRestStage({ endpoint });
+      const controls = [
+        'APIGateway.1',
+        'APIGateway.2',
+        'APIGateway.3',
+        'APIGateway.4',
+        'APIGateway.5',
+      ] as const;
+      // Finding k+1 arrives while run k holds the stage: run k starts it once it holds the lock and
+      // plans only after it was refused the lock. The waiter tries again only when run k has ended,
+      // so the counts do not depend on timing: one StageLocked retry per waiter, a lower bound (in
+      // AWS a waiter retries every 5 s × 1.5ⁿ, with jitter, until the holder is done).
+      const runs: Promise<unknown>[] = [];
+      const start = (index: number, previousEnded: Promise<unknown> | undefined): Promise<void> => {
+        const refused = signal();
+        let attempts = 0;
+        const waitForTurn = (real: TaskHandler) => async (input: unknown) => {
+          attempts += 1;
+          if (attempts > 1) await previousEnded;
+          try {
+            return await real(input);
+          } catch (error) {
+            refused.give();
+            throw error;
+          }
+        };
+        const startNextBeforePlanning = (real: TaskHandler) => async (input: unknown) => {
+          if (index + 1 < controls.length) await start(index + 1, run);
+          return real(input);
+        };
+        const run = runner.run(restFinding(seeded.ref.apiId, controls[index] ?? controls[0], index), {
+          wrap: {
+            ...(previousEnded === undefined ? {} : { AcquireLock: waitForTurn }),
+            Snapshot: startNextBeforePlanning,
+          },
+        });
+        runs.push(run);
+        return previousEnded === undefined ? Promise.resolve() : refused.done;
+      };
+      await start(0, undefined);
+      // Runs are added while earlier ones run: wait until the last has been started and all ended.
+      for (let ended = 0; ended < runs.length; ended += 1) await runs[ended];
+    },
+  },
+  {
+    name: 'drift-whole-baseline',
+    description: "a person's UpdateStage on a REST stage (CloudTrail): the whole baseline, approved in Slack",
+    async exercise(endpoint, runner) {
+      const seeded = await seedInsecureRestStage({ endpoint });
+      const event = fixtureEvent('cloudtrail-updatestage-by-user.json', {
+        [FIXTURE_API_ID]: seeded.ref.apiId,
+        [FIXTURE_ACCOUNT]: MOTO_ACCOUNT,
+      });
+      await runner.run(event, { approval: APPROVED });
+    },
+  },
+];
+
+/** lib-dynamodb's commands → the DynamoDB API operation each one sends (what is billed and throttled). */
+const DOCUMENT_OPERATIONS: Readonly<Record<string, string>> = {
+  Put: 'PutItem',
+  Get: 'GetItem',
+  Update: 'UpdateItem',
+  Delete: 'DeleteItem',
+  Query: 'Query',
+  Scan: 'Scan',
+  BatchGet: 'BatchGetItem',
+  BatchWrite: 'BatchWriteItem',
+  TransactGet: 'TransactGetItems',
+  TransactWrite: 'TransactWriteItems',
+};
+
+/** The API operation of a recorded call (a lib-dynamodb command named by the operation it sends). */
+export function operationOf(call: Pick<RecordedCall, 'service' | 'operation'>): string {
+  if (call.service !== 'DynamoDBDocument') return call.operation;
+  const operation = DOCUMENT_OPERATIONS[call.operation];
+  if (operation === undefined)
+    throw new Error(`bench:workflow does not know lib-dynamodb's ${call.operation}`);
+  return operation;
+}
+
+function callsOf(calls: readonly RecordedCall[], step: number): RecordedTask['calls'] {
+  return calls
+    .filter((call) => call.step === step)
+    .sort((a, b) => a.sequence - b.sequence)
+    .map((call) => ({ service: serviceName(call.service), operation: operationOf(call) }));
+}
+
+/** Runs one scenario on an emptied moto_server and measures it. */
+export async function measureScenario(
+  scenario: Scenario,
+  moto: { readonly endpoint: string; reset(): Promise<void> },
+): Promise<WorkflowMeasurement> {
+  await moto.reset();
+  installRecorder();
+  const harness = await createWorkflowHarness({ endpoint: moto.endpoint, ...scenario.harness });
+  const lambdaStates = lambdaTaskStates(JSON.parse(readFileSync(DEFINITION_PATH, 'utf8')));
+  const firstCall = recordedCalls().length;
+  const executions: ExecutionEvent[][] = [];
+  const executionNames: string[] = [];
+  const outputs: unknown[] = [];
+  await scenario.exercise(moto.endpoint, {
+    harness,
+    async run(event, options = {}) {
+      const events: ExecutionEvent[] = [];
+      executions.push(events);
+      const executionName = `bench-${scenario.name}-${executionNames.length + 1}`;
+      executionNames.push(executionName);
+      const output = await harness.run(event, {
+        ...options,
+        executionName,
+        onEvent: (logged) => events.push(logged),
+      });
+      outputs.push(output);
+      return output;
+    },
+  });
+  const calls = recordedCalls().slice(firstCall);
+  const states = executions.flatMap((events) => statesOf(events).states);
+  const count = (predicate: (call: RecordedCall) => boolean) => calls.filter(predicate).length;
+  const row: WorkflowRow = {
+    scenario: scenario.name,
+    transitions: states.length,
+    lambdaInvocations: states.filter((state) => lambdaStates.has(state)).length,
+    apiGatewayCalls: count((call) => call.service === 'APIGateway' || call.service === 'ApiGatewayV2'),
+    updateStageCalls: count((call) => call.operation === 'UpdateStage'),
+    deployments: count((call) => call.operation === 'CreateDeployment'),
+    securityHubCalls: count((call) => call.service === 'SecurityHub'),
+    dynamodbCalls: count((call) => serviceName(call.service) === 'dynamodb'),
+    outcomes: outputs.flatMap(outcomesOf),
+  };
+  // Per execution in start order (their invocations interleave when they overlap), each in order.
+  const tasks = executionNames.flatMap((execution) =>
+    harness.invocations.flatMap((invocation, step) =>
+      invocation.execution === execution ? [{ state: invocation.state, calls: callsOf(calls, step) }] : [],
+    ),
+  );
+  return { row, recording: { scenario: scenario.name, transitions: row.transitions, states, tasks } };
+}
+
+/** Every scenario on one moto_server (the caller's). */
+export async function measureWorkflow(moto: {
+  readonly endpoint: string;
+  reset(): Promise<void>;
+}): Promise<WorkflowMeasurement[]> {
+  const measurements: WorkflowMeasurement[] = [];
+  for (const scenario of SCENARIOS) measurements.push(await measureScenario(scenario, moto));
+  return measurements;
+}
+
+/** The recording of every scenario (bench/recordings/workflow.json), as written; bench:burst replays bench/recordings/burst.json until this one carries executions and catch paths. */
+export function recordingText(measurements: readonly WorkflowMeasurement[]): string {
+  return `${JSON.stringify({ scenarios: measurements.map((measurement) => measurement.recording) }, null, 2)}\n`;
+}
+
+const COLUMNS: readonly (keyof WorkflowRow)[] = [
+  'scenario',
+  'transitions',
+  'lambdaInvocations',
+  'apiGatewayCalls',
+  'updateStageCalls',
+  'deployments',
+  'securityHubCalls',
+  'dynamodbCalls',
+  'outcomes',
+];
+
+export function table(rows: readonly WorkflowRow[]): string {
+  const cells = rows.map((row) =>
+    COLUMNS.map((column) => {
+      const value = row[column];
+      return Array.isArray(value) ? value.join(' ') : String(value);
+    }),
+  );
+  const widths = COLUMNS.map((column, index) =>
+    Math.max(column.length, ...cells.map((line) => line[index]?.length ?? 0)),
+  );
+  const line = (values: readonly string[]) =>
+    `| ${values.map((value, index) => value.padEnd(widths[index] ?? 0)).join(' | ')} |`;
+  return [
+    line(COLUMNS),
+    line(widths.map((width) => '-'.repeat(width))),
+    ...cells.map((values) => line(values)),
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const json = process.argv.includes('--json');
+  const record = process.argv.includes('--record');
+  logger.setLogLevel('SILENT');
+  installRecorder();
+  startRecording();
+  const moto = await startMoto();
+  let measurements: WorkflowMeasurement[];
+  try {
+    measurements = await measureWorkflow(moto);
+  } finally {
+    await moto.stop();
+  }
+  if (record) writeFileSync(RECORDING_PATH, recordingText(measurements));
+  const rows = measurements.map((measurement) => measurement.row);
+  if (json) {
+    console.log(JSON.stringify(rows, null, 2));
+    return;
+  }
+  console.log(table(rows));
+  console.log('\nPath of states per scenario (a retried Task appears once per attempt):');
+  for (const { recording } of measurements) {
+    console.log(`\n${recording.scenario} (${recording.transitions}):\n  ${recording.states.join(' → ')}`);
+  }
+  if (record) console.log(`\nwrote ${RECORDING_PATH.pathname}`);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main();
+}
