@@ -1,9 +1,10 @@
 /**
- * One Lambda function of the service: bundled locally with esbuild (never Docker) into a
- * minified ESM file with its source map beside it (deployed, not loaded at start: no
- * `--enable-source-maps`, docs/decisions/0018), Node 24 on arm64, X-Ray active tracing (Lambda's
- * own segments; no X-Ray SDK in the code), Powertools settings in the environment, its own log
- * group with retention and its own role holding only what the caller grants it.
+ * One Lambda function of the service: bundled locally with esbuild (never Docker), the AWS SDK
+ * included (docs/decisions/0021), into a minified ESM file with its source map beside it
+ * (deployed, not loaded at start: no `--enable-source-maps`, docs/decisions/0018), Node 24 on
+ * arm64, X-Ray active tracing (Lambda's own segments; no X-Ray SDK in the code), Powertools
+ * settings in the environment, its own log group with retention and its own role holding only
+ * what the caller grants it.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -38,10 +39,12 @@ export const RUNTIME_SDK_MODULES: readonly string[] = ['@aws-sdk/*'];
  * before it found nothing; Lambda always puts the execution role's credentials in
  * `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` (Lambda Developer Guide,
  * "Defined runtime environment variables"), so these are never imported there. Were one ever
- * reached, it would load from the runtime's own SDK (/var/runtime/node_modules). Bundled, they cost
- * 76 to 133 KiB per function (SSO, SSO-OIDC and sign-in clients, the ini file's role assumer).
- * test/unit/bench/bundle-budget.test.ts fails if a bundle imports any of them, or anything else
- * it does not contain, at module load.
+ * reached, it would load from the runtime's own SDK (/var/runtime/node_modules; the guide's
+ * "Runtime-included SDK versions" imports it from an ES module handler). Bundled, they cost 76 to
+ * 133 KiB and 60 to 110 ms of module-init CPU per function (SSO, SSO-OIDC and sign-in clients, the
+ * ini file's role assumer). test/unit/bench/bundle-budget.test.ts fails if a bundle imports any of
+ * them, or anything else it does not contain, at module load; never-reached-credentials.test.ts
+ * shows a bundle gets the environment's credentials without them.
  */
 export const NEVER_REACHED_CREDENTIAL_PROVIDERS: readonly string[] = [
   '@aws-sdk/credential-provider-ini',
