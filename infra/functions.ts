@@ -41,7 +41,7 @@ export const RUNTIME_SDK_MODULES: readonly string[] = ['@aws-sdk/*'];
  * "Defined runtime environment variables"), so these are never imported there. Were one ever
  * reached, it would load from the runtime's own SDK (/var/runtime/node_modules; the guide's
  * "Runtime-included SDK versions" imports it from an ES module handler). Bundled, they cost 76 to
- * 133 KiB and 60 to 110 ms of module-init CPU per function (SSO, SSO-OIDC and sign-in clients, the
+ * 133 KiB and 40 to 130 ms of module-init CPU per function (SSO, SSO-OIDC and sign-in clients, the
  * ini file's role assumer). test/unit/bench/bundle-budget.test.ts fails if a bundle imports any of
  * them, or anything else it does not contain, at module load; never-reached-credentials.test.ts
  * shows a bundle gets the environment's credentials without them.
