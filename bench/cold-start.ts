@@ -2,9 +2,11 @@
  * Module init time of every Lambda bundle, today's side by side with a baseline commit's (by
  * default 8761bb0, the last before issue 9's lean-Lambda work), in one run: bundles each function
  * as bench/bundle-size.ts does, builds the baseline's bundles with that commit's own bench and
- * bundling options (bench/baseline.ts), then starts fresh `node` processes (the project's Node 24,
- * node_modules/.bin/node), one at a time, alternating baseline and current run by run so that a
- * drift of the shared machine's speed hits both alike. Each process times `await import(bundle)`
+ * bundling options (bench/baseline.ts), and this checkout's again with the AWS SDK packaged the
+ * other ways decision 0021 weighed (alternativeBundlings: all of it bundled, and left to the
+ * runtime's copy, resolved from a node_modules linked beside the bundles), then starts fresh `node`
+ * processes (the project's Node 24, node_modules/.bin/node), one at a time, rotating the order of
+ * the trees run by run so that a drift of the shared machine's speed hits all alike. Each process times `await import(bundle)`
  * with performance.now() and checks that it exports `handler`; the parent also times the whole
  * process. `node -e 0`, timed the same way, is the floor: what starting Node alone costs.
  *
