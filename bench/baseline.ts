@@ -95,7 +95,12 @@ export async function prepareBaselineTree(commit: string, log: (line: string) =>
   }
   for (const name of BUILD_TIME_PACKAGES) {
     const link = join(dir, 'node_modules', name);
-    if (!existsSync(link)) await symlink(join(PROJECT_ROOT, 'node_modules', name), link, 'dir');
+    // The tree is shared by every checkout on the machine: a link made by one that is gone
+    // dangles (existsSync follows it), so it is replaced by one into this checkout.
+    if (!existsSync(link)) {
+      await rm(link, { force: true });
+      await symlink(join(PROJECT_ROOT, 'node_modules', name), link, 'dir');
+    }
   }
   return dir;
 }

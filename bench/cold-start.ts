@@ -2,9 +2,11 @@
  * Module init time of every Lambda bundle, today's side by side with a baseline commit's (by
  * default 8761bb0, the last before issue 9's lean-Lambda work), in one run: bundles each function
  * as bench/bundle-size.ts does, builds the baseline's bundles with that commit's own bench and
- * bundling options (bench/baseline.ts), then starts fresh `node` processes (the project's Node 24,
- * node_modules/.bin/node), one at a time, alternating baseline and current run by run so that a
- * drift of the shared machine's speed hits both alike. Each process times `await import(bundle)`
+ * bundling options (bench/baseline.ts), and this checkout's again with the AWS SDK packaged the
+ * other ways decision 0021 weighed (alternativeBundlings: all of it bundled, and left to the
+ * runtime's copy, resolved from a node_modules linked beside the bundles), then starts fresh `node`
+ * processes (the project's Node 24, node_modules/.bin/node), one at a time, rotating the order of
+ * the trees run by run so that a drift of the shared machine's speed hits all alike. Each process times `await import(bundle)`
  * with performance.now() and checks that it exports `handler`; the parent also times the whole
  * process. `node -e 0`, timed the same way, is the floor: what starting Node alone costs.
  *
@@ -23,14 +25,16 @@
  *   npm run bench:cold-start -- --json              {baselineCommit, node, runs, floor, functions: [...]}
  */
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { HOME_ACCOUNT_ENV } from '../remediators/core/credentials.js';
 import { SERVICE_NAME } from '../remediators/shared/powertools.js';
+import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { RUNTIME_SDK_MODULES, SERVICE_BUNDLING } from '../infra/functions.js';
 import { BASELINE_COMMIT, buildBaselineBundles, checkCommit, nodeOptionsIn } from './baseline.js';
-import { bundleLambdas, formatTable, PROJECT_ROOT } from './bundle-size.js';
+import { bundleLambdas, formatTable, PROJECT_ROOT, type BundledLambdas } from './bundle-size.js';
 
 const run = promisify(execFile);
 
@@ -69,6 +73,40 @@ export function childEnvironment(functionName: string, nodeOptions?: string): Re
     AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
     TZ: ':UTC',
   };
+}
+
+/** Another way to package the AWS SDK, timed beside the deployed one (docs/decisions/0021). */
+export interface AlternativeBundling {
+  /** `SDK bundled` or `SDK from the runtime`. */
+  readonly label: string;
+  readonly bundling: BundlingOptions;
+}
+
+/**
+ * Today's bundling with the AWS SDK packaged the two other ways decision 0021 weighed: all of it
+ * bundled (`externalModules: []`, main's build before 0021) and left to the runtime
+ * (RUNTIME_SDK_MODULES external); either is left out when it is what `bundling` already does.
+ */
+export function alternativeBundlings(bundling: BundlingOptions): AlternativeBundling[] {
+  const same = (externals: readonly string[]) =>
+    JSON.stringify([...(bundling.externalModules ?? ['@aws-sdk/*'])].sort()) ===
+    JSON.stringify([...externals].sort());
+  const candidates: AlternativeBundling[] = [
+    { label: 'SDK bundled', bundling: { ...bundling, externalModules: [] } },
+    { label: 'SDK from the runtime', bundling: { ...bundling, externalModules: [...RUNTIME_SDK_MODULES] } },
+  ];
+  return candidates.filter((candidate) => !same(candidate.bundling.externalModules ?? []));
+}
+
+/**
+ * Lets the bundles of `bundled` resolve what they leave external the way Lambda resolves it from
+ * /var/runtime/node_modules: a `node_modules` beside the bundle directories, linked to this
+ * checkout's (flat, npm-installed, the SDK's `dist-cjs` entry points like the runtime's copy; its
+ * versions are this lock file's, not the runtime's). Nothing to do for self-contained bundles.
+ */
+export async function linkRuntimeModules(bundled: BundledLambdas): Promise<void> {
+  if (bundled.rows.every((row) => row.runtimeModules.length === 0)) return;
+  await symlink(join(PROJECT_ROOT, 'node_modules'), join(bundled.dir, 'node_modules'), 'dir');
 }
 
 /** The child's program: one timed dynamic import (wall and CPU time), the result as one JSON line. */
@@ -215,8 +253,14 @@ export interface ColdStartRow {
   /** Absent: the function does not exist in that tree. */
   readonly baseline?: TreeTimings;
   readonly current?: TreeTimings;
+  /** This checkout with the SDK packaged another way (alternativeBundlings), by label. */
+  readonly alternatives: Readonly<Record<string, TreeTimings>>;
   /** current init median / baseline init median; absent unless both exist. */
   readonly initRatio?: number;
+  /** The same ratio of the CPU medians (steadier than wall time on a busy machine). */
+  readonly cpuRatio?: number;
+  /** Each alternative's CPU median / the baseline's, by label; only where both exist. */
+  readonly alternativeCpuRatios: Readonly<Record<string, number>>;
 }
 
 export interface ColdStartReport {
@@ -225,6 +269,8 @@ export interface ColdStartReport {
   readonly runs: number;
   readonly baselineNodeOptions: string | null;
   readonly currentNodeOptions: string | null;
+  /** The alternative trees timed (alternativeBundlings), in column order. */
+  readonly alternativeLabels: readonly string[];
   /** `node -e 0`, whole process. */
   readonly floor: Timing;
   readonly functions: readonly ColdStartRow[];
@@ -251,18 +297,32 @@ function treeTimings(sampled: Sampled | undefined): TreeTimings | undefined {
 export function compareRows(
   current: ReadonlyMap<string, Sampled>,
   baseline: ReadonlyMap<string, Sampled>,
+  alternatives: ReadonlyMap<string, ReadonlyMap<string, Sampled>> = new Map(),
 ): ColdStartRow[] {
   const names = [...current.keys(), ...[...baseline.keys()].filter((name) => !current.has(name))];
   return names.map((name) => {
     const before = treeTimings(baseline.get(name));
     const after = treeTimings(current.get(name));
+    const others = [...alternatives]
+      .map(([label, samples]) => [label, treeTimings(samples.get(name))] as const)
+      .filter((entry): entry is readonly [string, TreeTimings] => entry[1] !== undefined);
     return {
       name,
       ...(before === undefined ? {} : { baseline: before }),
       ...(after === undefined ? {} : { current: after }),
+      alternatives: Object.fromEntries(others),
       ...(before === undefined || after === undefined
         ? {}
-        : { initRatio: after.init.medianMs / before.init.medianMs }),
+        : {
+            initRatio: after.init.medianMs / before.init.medianMs,
+            cpuRatio: after.initCpu.medianMs / before.initCpu.medianMs,
+          }),
+      alternativeCpuRatios:
+        before === undefined
+          ? {}
+          : Object.fromEntries(
+              others.map(([label, timings]) => [label, timings.initCpu.medianMs / before.initCpu.medianMs]),
+            ),
     };
   });
 }
@@ -286,6 +346,17 @@ export function formatReport(report: ColdStartReport): string {
     row.current ? ms(row.current.initCpu.medianMs) : dash,
     row.baseline ? ms(row.baseline.process.medianMs) : dash,
     row.current ? ms(row.current.process.medianMs) : dash,
+    row.cpuRatio === undefined ? dash : row.cpuRatio.toFixed(2),
+    ...report.alternativeLabels.flatMap((label) => {
+      const other = row.alternatives[label];
+      const ratio = row.alternativeCpuRatios[label];
+      return [
+        other ? kibOf(other.bundleBytes) : dash,
+        other ? ms(other.init.medianMs) : dash,
+        other ? ms(other.initCpu.medianMs) : dash,
+        ratio === undefined ? dash : ratio.toFixed(2),
+      ];
+    }),
   ]);
   const table = formatTable(
     [
@@ -301,6 +372,13 @@ export function formatReport(report: ColdStartReport): string {
       'cpu now',
       'process before',
       'process now',
+      'cpu now/before',
+      ...report.alternativeLabels.flatMap((_label, index) => [
+        `bytes alt${index + 1}`,
+        `init alt${index + 1}`,
+        `cpu alt${index + 1}`,
+        `cpu alt${index + 1}/before`,
+      ]),
     ],
     body,
   );
@@ -312,6 +390,15 @@ export function formatReport(report: ColdStartReport): string {
     `"before" = the bundles of ${report.baselineCommit} (${options(report.baselineNodeOptions)}), "now" = this checkout's (${options(report.currentNodeOptions)}), as each deploys them.`,
     `init = median / p90 of await import(bundle) over ${report.runs} fresh node ${report.node} processes each, baseline and current alternating;`,
     'cpu = median CPU time (user + system) of the same imports; process = the whole process as the parent timed it (compare with the floor).',
+    ...report.alternativeLabels.map(
+      (label, index) =>
+        `alt${index + 1} = this checkout with the AWS SDK packaged another way (${label}), timed in the same rotation.`,
+    ),
+    ...(report.alternativeLabels.length === 0
+      ? []
+      : [
+          "A bundle that leaves modules external resolves them from this checkout's node_modules, linked beside it as Lambda lays out /var/runtime/node_modules.",
+        ]),
     "Not Lambda's full cold start (no sandbox, runtime or code download, no first invocation).",
   ].join('\n');
 }
@@ -325,61 +412,61 @@ async function main(): Promise<void> {
     await readFile(join(PROJECT_ROOT, 'infra', 'functions.ts'), 'utf8'),
   );
   const current = await bundleLambdas();
+  const alternatives: { label: string; bundled: BundledLambdas }[] = [];
   try {
+    for (const { label, bundling } of alternativeBundlings(SERVICE_BUNDLING))
+      alternatives.push({ label, bundled: await bundleLambdas(bundling, () => Number.POSITIVE_INFINITY) });
+    await linkRuntimeModules(current);
+    for (const { bundled } of alternatives) await linkRuntimeModules(bundled);
     const baseline = await buildBaselineBundles(baselineCommit);
     try {
-      const currentSamples = new Map<string, Sampled>(
-        current.rows.map((row) => [
-          row.name,
-          { bundleBytes: row.bundleBytes, init: [], initCpu: [], process: [] },
-        ]),
+      const samplesOf = (rows: readonly { name: string; bundleBytes: number }[]) =>
+        new Map<string, Sampled>(
+          rows.map((row) => [row.name, { bundleBytes: row.bundleBytes, init: [], initCpu: [], process: [] }]),
+        );
+      const currentSamples = samplesOf(current.rows);
+      const alternativeSamples = new Map(
+        alternatives.map(({ label, bundled }) => [label, samplesOf(bundled.rows)] as const),
       );
-      const baselineSamples = new Map<string, Sampled>(
-        baseline.bundles.map((row) => [
-          row.name,
-          { bundleBytes: row.bundleBytes, init: [], initCpu: [], process: [] },
-        ]),
-      );
+      const baselineSamples = samplesOf(baseline.bundles);
       const floorSamples: number[] = [];
       const sample = async (
-        into: Sampled,
-        outfile: string,
+        into: Sampled | undefined,
+        outfile: string | undefined,
         name: string,
         nodeOptions: string | undefined,
       ) => {
+        if (into === undefined || outfile === undefined) return;
         const { initMs, initCpuMs, processMs } = await measureInit(outfile, name, nodeOptions);
         into.init.push(initMs);
         into.initCpu.push(initCpuMs);
         into.process.push(processMs);
       };
-      // One process at a time (parallel children would measure each other); the order of the two
-      // trees flips every run so neither always goes first.
+      // One process at a time (parallel children would measure each other); the order of the
+      // three trees rotates every run so none always goes first.
       for (let index = 0; index < runs; index++) {
         floorSamples.push(await measureFloor());
         for (const row of current.rows) {
-          const after = currentSamples.get(row.name) as Sampled;
           const previous = baseline.bundles.find((bundle) => bundle.name === row.name);
-          const measureAfter = () => sample(after, row.outfile, row.name, currentNodeOptions);
-          const measureBefore = () =>
-            previous === undefined
-              ? Promise.resolve()
-              : sample(
-                  baselineSamples.get(row.name) as Sampled,
-                  previous.outfile,
-                  row.name,
-                  baseline.nodeOptions,
-                );
-          if (index % 2 === 0) {
-            await measureBefore();
-            await measureAfter();
-          } else {
-            await measureAfter();
-            await measureBefore();
-          }
+          const trees = [
+            () => sample(baselineSamples.get(row.name), previous?.outfile, row.name, baseline.nodeOptions),
+            () => sample(currentSamples.get(row.name), row.outfile, row.name, currentNodeOptions),
+            ...alternatives.map(
+              ({ label, bundled }) =>
+                () =>
+                  sample(
+                    alternativeSamples.get(label)?.get(row.name),
+                    bundled.rows.find((bundle) => bundle.name === row.name)?.outfile,
+                    row.name,
+                    currentNodeOptions,
+                  ),
+            ),
+          ];
+          for (let turn = 0; turn < trees.length; turn++) await trees[(index + turn) % trees.length]?.();
         }
         for (const previous of baseline.bundles.filter((bundle) => !currentSamples.has(bundle.name)))
           await sample(
-            baselineSamples.get(previous.name) as Sampled,
+            baselineSamples.get(previous.name),
             previous.outfile,
             previous.name,
             baseline.nodeOptions,
@@ -392,14 +479,16 @@ async function main(): Promise<void> {
         runs,
         baselineNodeOptions: baseline.nodeOptions ?? null,
         currentNodeOptions: currentNodeOptions ?? null,
+        alternativeLabels: alternatives.map(({ label }) => label),
         floor: timing(floorSamples),
-        functions: compareRows(currentSamples, baselineSamples),
+        functions: compareRows(currentSamples, baselineSamples, alternativeSamples),
       };
       console.log(json ? JSON.stringify(report, null, 2) : formatReport(report));
     } finally {
       await baseline.cleanup();
     }
   } finally {
+    for (const { bundled } of alternatives) await bundled.cleanup();
     await current.cleanup();
   }
 }

@@ -1,9 +1,10 @@
 /**
- * One Lambda function of the service: bundled locally with esbuild (never Docker) into a
- * minified ESM file with its source map beside it (deployed, not loaded at start: no
- * `--enable-source-maps`, docs/decisions/0018), Node 24 on arm64, X-Ray active tracing (Lambda's
- * own segments; no X-Ray SDK in the code), Powertools settings in the environment, its own log
- * group with retention and its own role holding only what the caller grants it.
+ * One Lambda function of the service: bundled locally with esbuild (never Docker), the AWS SDK
+ * included (docs/decisions/0021), into a minified ESM file with its source map beside it
+ * (deployed, not loaded at start: no `--enable-source-maps`, docs/decisions/0018), Node 24 on
+ * arm64, X-Ray active tracing (Lambda's own segments; no X-Ray SDK in the code), Powertools
+ * settings in the environment, its own log group with retention and its own role holding only
+ * what the caller grants it.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -23,6 +24,37 @@ import { acknowledge } from './nag.js';
 const ESM_REQUIRE_BANNER =
   "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
+/**
+ * What a function would leave to the nodejs24.x runtime's own copy of the AWS SDK if it did not
+ * bundle it: the option decision 0021 measured and did not take (bench:cold-start times it beside
+ * the deployed bundles). `@smithy/*` is not in it: the code imports `@smithy/core` subpaths
+ * (`@smithy/core/retry`) that an older runtime copy may not have.
+ */
+export const RUNTIME_SDK_MODULES: readonly string[] = ['@aws-sdk/*'];
+
+/**
+ * The credential providers of the SDK's default chain that a Lambda function never reaches, left
+ * out of the bundle (docs/decisions/0021). The chain (`@aws-sdk/credential-provider-node`) tries the
+ * environment first and loads every later provider with a dynamic `import()` only when the ones
+ * before it found nothing; Lambda always puts the execution role's credentials in
+ * `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` (Lambda Developer Guide,
+ * "Defined runtime environment variables"), so these are never imported there. Were one ever
+ * reached, it would load from the runtime's own SDK (/var/runtime/node_modules; the guide's
+ * "Runtime-included SDK versions" imports it from an ES module handler). Bundled, they cost 76 to
+ * 133 KiB and 40 to 130 ms of module-init CPU per function (SSO, SSO-OIDC and sign-in clients, the
+ * ini file's role assumer). test/unit/bench/bundle-budget.test.ts fails if a bundle imports any of
+ * them, or anything else it does not contain, at module load; never-reached-credentials.test.ts
+ * shows a bundle gets the environment's credentials without them.
+ */
+export const NEVER_REACHED_CREDENTIAL_PROVIDERS: readonly string[] = [
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-web-identity',
+  '@aws-sdk/credential-provider-http',
+  '@smithy/credential-provider-imds',
+];
+
 /** How every function is bundled (exported so bench/bundle-size.ts bundles exactly the same way). */
 export const SERVICE_BUNDLING: BundlingOptions = {
   forceDockerBundling: false,
@@ -33,8 +65,10 @@ export const SERVICE_BUNDLING: BundlingOptions = {
   mainFields: ['module', 'main'],
   banner: ESM_REQUIRE_BANNER,
   logLevel: LogLevel.ERROR,
-  // The runtime's SDK may lag the one the code was tested with: bundle the project's own.
-  externalModules: [],
+  // The SDK the code was tested with is bundled: the runtime's copy is a minor version that
+  // varies by Region, lags the latest and changes without a deployment, and it loads slower
+  // (docs/decisions/0021). Only the credential providers Lambda never reaches are left out.
+  externalModules: [...NEVER_REACHED_CREDENTIAL_PROVIDERS],
 };
 
 export interface ServiceFunctionProps {

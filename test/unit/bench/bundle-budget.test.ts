@@ -2,10 +2,13 @@
  * Every Lambda bundle, built as the CDK app builds it (bench/bundle-size.ts bundleLambdas with
  * infra's SERVICE_BUNDLING), within its budget: the intake ≤ 200,000 bytes, the functions that
  * meet issue 9's 500,000-byte target held to it, every other ≤ BUNDLE_BUDGET_BYTES. A change that
- * brings back zod's whole namespace (`import { z } from 'zod'`, +355 KiB) or the X-Ray SDK
- * (+124 KiB) fails here (docs/decisions/0018).
+ * brings back zod's whole namespace (`import { z } from 'zod'`, +355 KiB), the X-Ray SDK
+ * (+124 KiB) or the credential providers Lambda never reaches (+76 to 133 KiB) fails here
+ * (docs/decisions/0018, 0021). The bytes counted are the bundle's: what is deployed. What a bundle
+ * leaves to the runtime is only those providers, imported lazily, never at load (decision 0021).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NEVER_REACHED_CREDENTIAL_PROVIDERS } from '../../../infra/functions.js';
 import {
   budgetBytesFor,
   BUNDLE_BUDGET_BYTES,
@@ -58,5 +61,18 @@ describe('bundle budgets', () => {
     for (const row of bundled.rows) {
       expect(row.sourceMapBytes, row.name).toBeGreaterThan(0);
     }
+  });
+
+  it('leave to the runtime only the credential providers Lambda never reaches, and import none of them at load', () => {
+    for (const row of bundled.rows) {
+      // Loading the bundle must not need anything from outside it: the SDK the tests ran with is in it.
+      expect(row.runtimeModulesAtLoad, row.name).toEqual([]);
+      for (const left of row.runtimeModules)
+        expect(NEVER_REACHED_CREDENTIAL_PROVIDERS, row.name).toContain(left);
+    }
+    // Every function with an SDK client has the default credential chain, so all of them are left out there.
+    for (const row of bundled.rows.filter((each) => each.name !== 'intake'))
+      expect(row.runtimeModules, row.name).toEqual([...NEVER_REACHED_CREDENTIAL_PROVIDERS].sort());
+    expect(bundled.rows.find((row) => row.name === 'intake')?.runtimeModules).toEqual([]);
   });
 });

@@ -5,11 +5,12 @@ import {
   esbuildOptionsFor,
   formatTable,
   lambdaEntries,
+  runtimeModules,
   shortInputPath,
   topInputs,
 } from '../../../bench/bundle-size.js';
 import { APPROVAL_API_ENTRY, APPROVAL_REDRIVE_ENTRY } from '../../../infra/approval-api.js';
-import { SERVICE_BUNDLING } from '../../../infra/functions.js';
+import { NEVER_REACHED_CREDENTIAL_PROVIDERS, SERVICE_BUNDLING } from '../../../infra/functions.js';
 import { TASKS } from '../../../state-machines/tasks.js';
 
 function metafile(inputs: Record<string, number>): Metafile {
@@ -46,7 +47,7 @@ describe('esbuildOptionsFor', () => {
       outfile: '/tmp/out/apply/index.mjs',
       minify: true,
       sourcemap: true,
-      external: [],
+      external: [...NEVER_REACHED_CREDENTIAL_PROVIDERS],
       logLevel: 'error',
       banner: { js: SERVICE_BUNDLING.banner },
       mainFields: ['module', 'main'],
@@ -135,6 +136,52 @@ describe('topInputs', () => {
 
   it('names the outputs it has when asked for another', () => {
     expect(() => topInputs(metafile({}), 'other.mjs')).toThrow(/out\/index\.mjs/);
+  });
+});
+
+describe('runtimeModules', () => {
+  it("lists what the bundle imports from outside itself, once each and sorted, without Node's own modules", () => {
+    const meta: Metafile = {
+      inputs: {},
+      outputs: {
+        'out/index.mjs': {
+          bytes: 1,
+          inputs: {},
+          imports: [
+            { path: '@aws-sdk/client-sns', kind: 'import-statement', external: true },
+            { path: 'node:module', kind: 'import-statement', external: true },
+            { path: 'crypto', kind: 'require-call', external: true },
+            { path: '@aws-sdk/client-dynamodb', kind: 'import-statement', external: true },
+            { path: '@aws-sdk/client-sns', kind: 'dynamic-import', external: true },
+            { path: 'out/chunk.mjs', kind: 'import-statement' },
+          ],
+          exports: [],
+        },
+      },
+    };
+    expect(runtimeModules(meta, 'out/index.mjs')).toEqual([
+      '@aws-sdk/client-dynamodb',
+      '@aws-sdk/client-sns',
+    ]);
+    expect(runtimeModules(meta, 'out/index.mjs', 'atLoad')).toEqual([
+      '@aws-sdk/client-dynamodb',
+      '@aws-sdk/client-sns',
+    ]);
+    const lazyOnly: Metafile = {
+      inputs: {},
+      outputs: {
+        'out/index.mjs': {
+          bytes: 1,
+          inputs: {},
+          imports: [{ path: '@aws-sdk/credential-provider-sso', kind: 'dynamic-import', external: true }],
+          exports: [],
+        },
+      },
+    };
+    expect(runtimeModules(lazyOnly, 'out/index.mjs')).toEqual(['@aws-sdk/credential-provider-sso']);
+    expect(runtimeModules(lazyOnly, 'out/index.mjs', 'atLoad')).toEqual([]);
+    expect(runtimeModules(metafile({}), 'out/index.mjs')).toEqual([]);
+    expect(() => runtimeModules(meta, 'other.mjs')).toThrow(/other\.mjs/);
   });
 });
 

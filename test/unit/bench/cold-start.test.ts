@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  alternativeBundlings,
   childEnvironment,
   compareRows,
   DEFAULT_RUNS,
@@ -14,6 +15,7 @@ import {
   type Sampled,
 } from '../../../bench/cold-start.js';
 import { BASELINE_COMMIT } from '../../../bench/baseline.js';
+import { RUNTIME_SDK_MODULES, SERVICE_BUNDLING } from '../../../infra/functions.js';
 import { HOME_ACCOUNT_ENV } from '../../../remediators/core/credentials.js';
 
 describe('percentile (nearest rank)', () => {
@@ -139,6 +141,51 @@ describe('compareRows', () => {
   });
 });
 
+describe('alternativeBundlings', () => {
+  it('times the SDK all bundled and left to the runtime, whichever the deployed bundling is not', () => {
+    const deployed = alternativeBundlings(SERVICE_BUNDLING);
+    expect(deployed.map((alternative) => alternative.label)).toEqual(['SDK bundled', 'SDK from the runtime']);
+    expect(deployed[0]?.bundling.externalModules).toEqual([]);
+    expect(deployed[1]?.bundling.externalModules).toEqual([...RUNTIME_SDK_MODULES]);
+    const allBundled = alternativeBundlings({ ...SERVICE_BUNDLING, externalModules: [] });
+    expect(allBundled.map((alternative) => alternative.label)).toEqual(['SDK from the runtime']);
+    // CDK's default (no externalModules) already leaves @aws-sdk/* to the runtime.
+    const cdkDefault = { ...SERVICE_BUNDLING, externalModules: undefined };
+    expect(alternativeBundlings(cdkDefault).map((alternative) => alternative.label)).toEqual(['SDK bundled']);
+  });
+
+  it('changes nothing but the externals', () => {
+    for (const { bundling } of alternativeBundlings(SERVICE_BUNDLING)) {
+      expect({ ...bundling, externalModules: undefined }).toEqual({
+        ...SERVICE_BUNDLING,
+        externalModules: undefined,
+      });
+    }
+  });
+});
+
+describe('compareRows with the SDK packaged other ways', () => {
+  it('adds each alternative tree and its CPU ratio against the baseline', () => {
+    const [intake, recheck] = compareRows(
+      new Map([
+        ['intake', sampled(170_000, [20, 30, 25])],
+        ['recheck', sampled(200_000, [60])],
+      ]),
+      new Map([['intake', sampled(520_000, [100, 50, 60])]]),
+      new Map([
+        ['SDK bundled', new Map([['intake', sampled(160_000, [40, 50, 45])]])],
+        ['SDK from the runtime', new Map([['recheck', sampled(100_000, [90])]])],
+      ]),
+    );
+    expect(intake?.alternatives['SDK bundled']?.init.medianMs).toBe(45);
+    expect(intake?.alternatives).not.toHaveProperty('SDK from the runtime');
+    expect(intake?.cpuRatio).toBeCloseTo(12.5 / 30);
+    expect(intake?.alternativeCpuRatios['SDK bundled']).toBeCloseTo(22.5 / 30);
+    expect(recheck?.alternatives['SDK from the runtime']?.initCpu.medianMs).toBe(45);
+    expect(recheck?.alternativeCpuRatios).toEqual({});
+  });
+});
+
 describe('formatReport', () => {
   it('shows both trees, the ratio, the floor and what each tree ran with', () => {
     const report: ColdStartReport = {
@@ -147,6 +194,7 @@ describe('formatReport', () => {
       runs: 3,
       baselineNodeOptions: '--enable-source-maps',
       currentNodeOptions: null,
+      alternativeLabels: [],
       floor: timing([40, 42, 41]),
       functions: compareRows(
         new Map([
@@ -168,5 +216,39 @@ describe('formatReport', () => {
     expect(text).toContain('Floor: node -e 0, whole process: median 41.0 ms, p90 42.0 ms (3 runs).');
     expect(text).toContain('8761bb0 (NODE_OPTIONS=--enable-source-maps)');
     expect(text).toContain("this checkout's (no NODE_OPTIONS)");
+  });
+});
+
+describe('formatReport with the SDK packaged other ways', () => {
+  it("adds each alternative's bytes, init, CPU and CPU ratio columns and says what it is", () => {
+    const report: ColdStartReport = {
+      baselineCommit: '8761bb0',
+      node: 'v24.0.0',
+      runs: 3,
+      baselineNodeOptions: '--enable-source-maps',
+      currentNodeOptions: null,
+      alternativeLabels: ['SDK bundled', 'SDK from the runtime'],
+      floor: timing([40, 42, 41]),
+      functions: compareRows(
+        new Map([['apply', sampled(200_000, [100, 110, 120])]]),
+        new Map([['apply', sampled(1_100_000, [300, 310, 320])]]),
+        new Map([
+          ['SDK bundled', new Map([['apply', sampled(800_000, [80, 90, 100])]])],
+          ['SDK from the runtime', new Map([['apply', sampled(100_000, [400, 410, 420])]])],
+        ]),
+      ),
+    };
+    const text = formatReport(report);
+    const [header, , apply] = text.split('\n');
+    expect(header).toMatch(
+      /process now\s+cpu now\/before\s+bytes alt1\s+init alt1\s+cpu alt1\s+cpu alt1\/before\s+bytes alt2\s+init alt2\s+cpu alt2\s+cpu alt2\/before$/,
+    );
+    expect(apply).toMatch(
+      /\s0\.35\s+781 KiB\s+90\.0 ms\s+45\.0 ms\s+0\.29\s+98 KiB\s+410\.0 ms\s+205\.0 ms\s+1\.32$/,
+    );
+    expect(text).toContain('alt1 = this checkout with the AWS SDK packaged another way (SDK bundled)');
+    expect(text).toContain(
+      'alt2 = this checkout with the AWS SDK packaged another way (SDK from the runtime)',
+    );
   });
 });
