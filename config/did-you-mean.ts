@@ -2,23 +2,32 @@
  * "Did you mean": the known word nearest to a near miss, for error messages about a field name,
  * an enum value, a command, a flag or a control id (pure).
  *
- * Near means an edit distance (Levenshtein: insertions, deletions, substitutions, compared without
- * case) of at most a third of the word's length, and at least 1, so `dryrun` finds `dryRun`,
- * `APIGateway.99` finds `APIGateway.9` and `aut` finds `auto`, while a word with nothing close gets
+ * Near means an edit distance (insertions, deletions, substitutions and swaps of two neighbouring
+ * letters, the optimal string alignment distance, compared without case) of at most a third of the word's length, and at least 1, so `dryrun` finds `dryRun`,
+ * `APIGateway.99` finds `APIGateway.9`, `aut` finds `auto` and `scna` finds `scan`, while a word with nothing close gets
  * no suggestion rather than a random one.
  */
 
 function editDistance(left: string, right: string): number {
-  let previous = Array.from({ length: right.length + 1 }, (_, index) => index);
+  const rows: number[][] = [Array.from({ length: right.length + 1 }, (_, index) => index)];
   for (let row = 1; row <= left.length; row += 1) {
     const current = [row];
+    const above = rows[row - 1] ?? [];
     for (let column = 1; column <= right.length; column += 1) {
-      const substitution = (previous[column - 1] ?? 0) + (left[row - 1] === right[column - 1] ? 0 : 1);
-      current.push(Math.min((previous[column] ?? 0) + 1, (current[column - 1] ?? 0) + 1, substitution));
+      const same = left[row - 1] === right[column - 1];
+      let distance = Math.min(
+        (above[column] ?? 0) + 1,
+        (current[column - 1] ?? 0) + 1,
+        (above[column - 1] ?? 0) + (same ? 0 : 1),
+      );
+      const swapped =
+        row > 1 && column > 1 && left[row - 1] === right[column - 2] && left[row - 2] === right[column - 1];
+      if (swapped) distance = Math.min(distance, (rows[row - 2]?.[column - 2] ?? 0) + 1);
+      current.push(distance);
     }
-    previous = current;
+    rows.push(current);
   }
-  return previous[right.length] ?? 0;
+  return rows[left.length]?.[right.length] ?? 0;
 }
 
 /** The candidate nearest to `input` (first in the list on a tie), or undefined when none is near. */

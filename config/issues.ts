@@ -114,7 +114,9 @@ export function describeIssues(
     switch (issue.code) {
       case 'invalid_value': {
         const allowed = issue.values.map((value) => String(value));
-        return [`${field}: got ${got}; allowed: ${allowed.join(', ')}${didYouMean(valueAt(input, path), allowed)}`];
+        return [
+          `${field}: got ${got}; allowed: ${allowed.join(', ')}${didYouMean(valueAt(input, path), allowed)}`,
+        ];
       }
       case 'invalid_type':
         return [`${field}: got ${got}; expected ${issue.expected}`];
