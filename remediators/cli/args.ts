@@ -135,7 +135,11 @@ const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 /** Named profiles: what the shared config file's section names may hold (no brackets or spaces). */
 const PROFILE_NAME = /^[\w+=,.@:/-]{1,128}$/;
 
-function suggestion(input: string, candidates: readonly string[], render = (word: string) => word): string {
+function suggestion(
+  input: string,
+  candidates: readonly string[],
+  render = (word: string) => JSON.stringify(word),
+): string {
   const match = nearestMatch(input, candidates);
   return match === undefined ? '' : `; did you mean ${render(match)}?`;
 }
@@ -146,7 +150,10 @@ function parseFailure(error: unknown, command: CommandName): UsageError {
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const option = /'([^']+)'/.exec(message)?.[1] ?? message;
     const names = Object.keys(OPTIONS).map((name) => `--${name}`);
-    return new UsageError(`unknown option ${option} for "${command}"${suggestion(option, names)}`, command);
+    return new UsageError(
+      `unknown option ${option} for "${command}"${suggestion(option, names, (name) => name)}`,
+      command,
+    );
   }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     const option = /'(--?[\w-]+)/.exec(message)?.[1];
@@ -283,9 +290,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       );
     }
     const what = first.startsWith('-') ? `option ${first} before a command` : `unknown command "${first}"`;
-    throw new UsageError(
-      `${what}; commands: ${COMMANDS.join(', ')}${suggestion(first, COMMANDS, (word) => `"${word}"`)}`,
-    );
+    throw new UsageError(`${what}; commands: ${COMMANDS.join(', ')}${suggestion(first, COMMANDS)}`);
   }
   const command = first as CommandName;
   const values = parseCommand(command, rest);

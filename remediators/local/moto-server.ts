@@ -59,13 +59,22 @@ async function waitUntilUp(endpoint: string, child: ChildProcess, output: () => 
   throw new MotoStartError(`moto_server did not answer on ${endpoint} within 30 s:\n${output()}`);
 }
 
+/**
+ * The emulator's environment: the caller's without its AWS settings. moto runs boto3 inside, which
+ * fails every request (HTTP 500) when AWS_PROFILE names a profile the machine does not have.
+ */
+function emulatorEnvironment(): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
+  return { ...env, MOTO_ALLOW_NONEXISTENT_REGION: 'true' };
+}
+
 export async function startMoto(): Promise<MotoServer> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   let log = '';
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: 'true' },
+    env: emulatorEnvironment(),
   });
   const keep = (chunk: Buffer) => {
     log = (log + chunk.toString()).slice(-20_000);
