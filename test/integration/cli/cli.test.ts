@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { APIGatewayClient, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import { seedInsecureHttpStage, seedInsecureRestStage } from '../../helpers/insecure-apis.js';
 import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials, useMoto } from '../../helpers/moto.js';
@@ -238,6 +239,57 @@ describe('apigw-remediation scan', () => {
       '',
       '1 stage(s) scanned, 1 with a failing control.',
       '',
+    ]);
+  });
+});
+
+describe('apigw-remediation scan --account', () => {
+  const MEMBER_ACCOUNT = '111111111111';
+
+  it('reads each account through the role it names, and the caller’s own account with its own keys', async () => {
+    // A person in the member account seeds its API (moto keys credentials by the account they belong to).
+    const sts = new STSClient({ region: MOTO_REGION, endpoint: moto.endpoint, credentials: motoCredentials });
+    const assumed = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: `arn:aws:iam::${MEMBER_ACCOUNT}:role/seeder`,
+        RoleSessionName: 'seeder',
+      }),
+    );
+    const member = await seedInsecureRestStage({
+      endpoint: moto.endpoint,
+      account: MEMBER_ACCOUNT,
+      customDomain: false,
+      credentials: {
+        accessKeyId: assumed.Credentials?.AccessKeyId ?? '',
+        secretAccessKey: assumed.Credentials?.SecretAccessKey ?? '',
+        sessionToken: assumed.Credentials?.SessionToken ?? '',
+      },
+    });
+    const home = await seedInsecureRestStage({ endpoint: moto.endpoint, customDomain: false });
+
+    const run = await cli(
+      [
+        'scan',
+        '--account',
+        MEMBER_ACCOUNT,
+        '--account',
+        MOTO_ACCOUNT,
+        '--role-name',
+        'security-audit',
+        '--control',
+        'APIGateway.3',
+        '--output',
+        'json',
+      ],
+      against(),
+    );
+
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(1);
+    const document = JSON.parse(run.stdout) as { stages: { account: string; apiId: string }[] };
+    expect(document.stages.map(({ account, apiId }) => ({ account, apiId }))).toEqual([
+      { account: MEMBER_ACCOUNT, apiId: member.ref.apiId },
+      { account: MOTO_ACCOUNT, apiId: home.ref.apiId },
     ]);
   });
 });
