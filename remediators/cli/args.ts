@@ -118,13 +118,14 @@ export function commandHelp(command: CommandName): string {
   return [
     `Usage: ${PROGRAM} ${command} [options]`,
     '',
-    `${COMMAND_SUMMARY[command]}.`,
+    `${COMMAND_SUMMARY[command].charAt(0).toUpperCase()}${COMMAND_SUMMARY[command].slice(1)}.`,
     '',
     'Options:',
     ...OPTION_HELP.map(([, flag, text]) => `  ${flag.padEnd(18)}${text}`),
     '',
     exits,
     'AWS access: the SDK default credential chain and Region; AWS_ENDPOINT_URL (and AWS_ENDPOINT_URL_<SERVICE>) are honoured.',
+    'Documentation: docs/cli.md',
   ].join('\n');
 }
 

@@ -34,6 +34,7 @@ export interface Progress {
 
 interface Inspected {
   readonly snapshot: StageSnapshot;
+  readonly modes: ReturnType<typeof stageModes>;
   readonly report: StageReport;
 }
 
@@ -69,7 +70,7 @@ async function inspectAll(
     if (snapshot.status === 'GONE') continue;
     const evaluations = controls.map((control) => control.evaluate(snapshot));
     const modes = stageModes(config, snapshot, controlIds);
-    inspected.push({ snapshot, report: stageReport(snapshot, evaluations, modes) });
+    inspected.push({ snapshot, modes, report: stageReport(snapshot, evaluations, modes) });
   }
   return inspected;
 }
@@ -99,8 +100,7 @@ export async function planStages(
     expiresAt: new Date(now.getTime() + config.approval.timeoutSeconds * 1000).toISOString(),
   };
   const controlIds = selection.controls.length > 0 ? selection.controls : [...CONTROL_IDS];
-  return (await inspectAll(targets, selection, config, progress)).map(({ snapshot, report }) => {
-    const modes = stageModes(config, snapshot, controlIds);
+  return (await inspectAll(targets, selection, config, progress)).map(({ snapshot, modes, report }) => {
     const plan = planStage(snapshot, bindControls(fixingControlIds(controlIds, modes), config));
     return stagePlanDetail({ report, plan, modes, window });
   });
