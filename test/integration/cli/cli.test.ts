@@ -230,6 +230,39 @@ describe('apigw-remediation scan', () => {
     ]);
   });
 
+  it('takes credentials and Region from --profile, as the SDK reads the shared files', async () => {
+    const http = await seedInsecureHttpStage({ endpoint: moto.endpoint, customDomain: false });
+    const dir = mkdtempSync(join(tmpdir(), 'cli-profile-'));
+    writeFileSync(
+      join(dir, 'credentials'),
+      `[audit]\naws_access_key_id = ${motoCredentials.accessKeyId}\naws_secret_access_key = ${motoCredentials.secretAccessKey}\n`,
+    );
+    writeFileSync(join(dir, 'config'), `[profile audit]\nregion = ${MOTO_REGION}\n`);
+    const env = against({
+      AWS_CONFIG_FILE: join(dir, 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+      AWS_EC2_METADATA_DISABLED: 'true',
+    });
+    delete env.AWS_ACCESS_KEY_ID;
+    delete env.AWS_SECRET_ACCESS_KEY;
+    delete env.AWS_REGION;
+
+    const withProfile = await cli(
+      ['scan', '--profile', 'audit', '--control', 'APIGateway.9', '--output', 'json'],
+      env,
+    );
+    const without = await cli(['scan', '--control', 'APIGateway.9', '--output', 'json'], env);
+
+    expect(withProfile.stderr).toBe('');
+    expect(withProfile.code).toBe(1);
+    expect(JSON.parse(withProfile.stdout)).toMatchObject({
+      stages: [{ region: MOTO_REGION, apiId: http.ref.apiId }],
+    });
+    // The same environment without the profile has neither a Region nor keys.
+    expect(without.code).toBe(2);
+    expect(without.stderr).toMatch(/^apigw-remediation: no AWS Region: pass --region R/);
+  });
+
   it('prints a table on stdout, and no progress bar when stderr is not a terminal', async () => {
     const rest = await seedInsecureRestStage({
       endpoint: moto.endpoint,
