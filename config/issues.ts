@@ -2,9 +2,12 @@
  * Turns zod issues into sentences a person can act on: which field, what it holds, what is allowed.
  *
  * Used for the configuration file and for incoming events, so every validation error in the service
- * reads the same way, e.g. `controls."APIGateway.1": got "sometimes"; allowed: auto, approve, notify, off`.
+ * reads the same way, e.g. `controls."APIGateway.1": got "sometimes"; allowed: auto, approve, notify, off`,
+ * with a "did you mean" for a near miss of a field name or an allowed value (did-you-mean.ts), e.g.
+ * `dryrun: unknown field; allowed: …; did you mean "dryRun"?`.
  */
 import type * as z from 'zod';
+import { didYouMean } from './did-you-mean.js';
 
 type PathSegment = PropertyKey;
 
@@ -112,8 +115,12 @@ export function describeIssues(
     const field = formatPath([...basePath, ...path]);
     const got = describeValue(valueAt(input, path));
     switch (issue.code) {
-      case 'invalid_value':
-        return [`${field}: got ${got}; allowed: ${issue.values.map((value) => String(value)).join(', ')}`];
+      case 'invalid_value': {
+        const allowed = issue.values.map((value) => String(value));
+        return [
+          `${field}: got ${got}; allowed: ${allowed.join(', ')}${didYouMean(valueAt(input, path), allowed)}`,
+        ];
+      }
       case 'invalid_type':
         return [`${field}: got ${got}; expected ${issue.expected}`];
       case 'unrecognized_keys': {
@@ -121,7 +128,7 @@ export function describeIssues(
         return issue.keys.map(
           (key) =>
             `${formatPath([...basePath, ...path, key])}: unknown field` +
-            (allowed.length > 0 ? `; allowed: ${allowed.join(', ')}` : ''),
+            (allowed.length > 0 ? `; allowed: ${allowed.join(', ')}${didYouMean(key, allowed)}` : ''),
         );
       }
       case 'invalid_key': {

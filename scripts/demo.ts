@@ -11,8 +11,8 @@ import { randomUUID } from 'node:crypto';
 import { CATALOG } from '../remediators/controls/catalog.js';
 import type { StageRef } from '../remediators/core/types.js';
 import { describeChange, driftEvaluations } from '../remediators/workflow/outcome.js';
-import { seedInsecureHttpStage, seedInsecureRestStage } from '../test/helpers/insecure-apis.js';
-import { startMoto } from '../test/helpers/moto.js';
+import { seedInsecureHttpStage, seedInsecureRestStage } from '../remediators/local/insecure-apis.js';
+import { startMoto } from '../remediators/local/moto-server.js';
 import { createWorkflowHarness } from '../test/workflow/harness.js';
 
 /** Every remediable control automatic, report-only ones notify: the demo shows the fixes. */

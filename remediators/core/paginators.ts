@@ -12,17 +12,23 @@
 import {
   ApiGatewayV2Client,
   GetApiMappingsCommand,
+  GetApisCommand,
   GetDomainNamesCommand,
   GetIntegrationsCommand,
   GetRoutesCommand,
+  GetStagesCommand,
   type GetApiMappingsCommandInput,
   type GetApiMappingsCommandOutput,
+  type GetApisCommandInput,
+  type GetApisCommandOutput,
   type GetDomainNamesCommandInput,
   type GetDomainNamesCommandOutput,
   type GetIntegrationsCommandInput,
   type GetIntegrationsCommandOutput,
   type GetRoutesCommandInput,
   type GetRoutesCommandOutput,
+  type GetStagesCommandInput,
+  type GetStagesCommandOutput,
 } from '@aws-sdk/client-apigatewayv2';
 import {
   ListWebACLsCommand,
@@ -44,7 +50,7 @@ interface WAFV2PaginationConfiguration extends PaginationConfiguration {
 /**
  * Every V2 listing the service reads pages the same way: NextToken in, NextToken out, MaxResults
  * as the page size (API Gateway V2 API reference: GetRoutes, GetIntegrations, GetDomainNames,
- * GetApiMappings).
+ * GetApiMappings, GetApis, GetStages).
  */
 function apiGatewayV2Paginator<Input extends object, Output extends object>(command: unknown) {
   return createPaginator<ApiGatewayV2PaginationConfiguration, Input, Output>(
@@ -71,6 +77,15 @@ export const paginateGetApiMappings = apiGatewayV2Paginator<
   GetApiMappingsCommandInput,
   GetApiMappingsCommandOutput
 >(GetApiMappingsCommand);
+
+/** Every HTTP and WebSocket API of the Region (the CLI's inventory). */
+export const paginateGetApis = apiGatewayV2Paginator<GetApisCommandInput, GetApisCommandOutput>(
+  GetApisCommand,
+);
+/** Every stage of one HTTP or WebSocket API (the CLI's inventory). */
+export const paginateGetV2Stages = apiGatewayV2Paginator<GetStagesCommandInput, GetStagesCommandOutput>(
+  GetStagesCommand,
+);
 
 /** ListWebACLs: NextMarker in and out, Limit (1–100) as page size (WAFV2 API reference, ListWebACLs). */
 export const paginateListWebACLs = createPaginator<

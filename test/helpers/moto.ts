@@ -1,93 +1,21 @@
 /**
- * Starts a private `moto_server` (the local AWS emulator) for one test file.
+ * A private `moto_server` (the local AWS emulator) for one test file
+ * (remediators/local/moto-server.ts starts it).
  *
  * Each integration test file gets its own server on a free port so files can run in
  * parallel without sharing state; `reset()` wipes the emulator between tests.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { startMoto, type MotoServer } from '../../remediators/local/moto-server.js';
 
-export interface MotoServer {
-  /** Base URL, e.g. http://127.0.0.1:51234 */
-  readonly endpoint: string;
-  /** Wipes every resource in the emulator (POST /moto-api/reset). */
-  reset(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-/** Dummy credentials: moto accepts any; the account it reports is 123456789012. */
-export const MOTO_ACCOUNT = '123456789012';
-export const MOTO_REGION = 'us-east-1';
-export const motoCredentials = { accessKeyId: 'testing', secretAccessKey: 'testing' } as const;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      if (address === null || typeof address === 'string') {
-        server.close();
-        reject(new Error('could not read the port of a probe socket'));
-        return;
-      }
-      server.close(() => resolve(address.port));
-    });
-  });
-}
-
-async function waitUntilUp(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      throw new Error(`moto_server exited with code ${child.exitCode}:\n${output()}`);
-    }
-    try {
-      const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`moto_server did not answer on ${endpoint} within 30 s:\n${output()}`);
-}
-
-export async function startMoto(): Promise<MotoServer> {
-  const port = await freePort();
-  const endpoint = `http://127.0.0.1:${port}`;
-  let log = '';
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: 'true' },
-  });
-  const keep = (chunk: Buffer) => {
-    log = (log + chunk.toString()).slice(-20_000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  child.on('error', (error) => {
-    log += `\nspawn error: ${error.message} (is moto_server installed? pip install -r requirements-dev.txt)`;
-  });
-  await waitUntilUp(endpoint, child, () => log);
-  return {
-    endpoint,
-    async reset() {
-      const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
-      if (!response.ok) throw new Error(`moto reset failed: HTTP ${response.status}`);
-    },
-    async stop() {
-      if (child.exitCode !== null) return;
-      await new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
-      });
-    },
-  };
-}
+// The starter is product code (the CLI's --local and the demo use it); tests take it from there.
+export {
+  MOTO_ACCOUNT,
+  MOTO_REGION,
+  motoCredentials,
+  startMoto,
+  type MotoServer,
+} from '../../remediators/local/moto-server.js';
 
 /**
  * Vitest wiring: one moto_server for the calling test file, reset before every test.

@@ -100,7 +100,7 @@ describe('parseConfig errors name the file, the field and what is allowed', () =
     [
       'a misspelt top-level field',
       { dryrun: true },
-      'config/remediation.json: dryrun: unknown field; allowed: $schema, dryRun, controls, parameters, resources, accounts, tags, approval, crossAccount, allowUnattendedDeployments, limits, securityHub',
+      'config/remediation.json: dryrun: unknown field; allowed: $schema, dryRun, controls, parameters, resources, accounts, tags, approval, crossAccount, allowUnattendedDeployments, limits, securityHub; did you mean "dryRun"?',
     ],
     [
       'a Security Hub format that does not exist',
@@ -175,7 +175,7 @@ describe('parseConfig errors name the file, the field and what is allowed', () =
 
   it('lists the known control ids when a control id is misspelt', () => {
     expect(problemsOf({ controls: { 'APIGateway.99': 'auto' } })).toEqual([
-      `config/remediation.json: controls."APIGateway.99": unknown field; allowed: ${CONTROL_IDS.join(', ')}`,
+      `config/remediation.json: controls."APIGateway.99": unknown field; allowed: ${CONTROL_IDS.join(', ')}; did you mean "APIGateway.9"?`,
     ]);
   });
 

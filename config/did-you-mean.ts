@@ -1,0 +1,51 @@
+/**
+ * "Did you mean": the known word nearest to a near miss, for error messages about a field name,
+ * an enum value, a command, a flag or a control id (pure).
+ *
+ * Near means an edit distance (insertions, deletions, substitutions and swaps of two neighbouring
+ * letters, the optimal string alignment distance, compared without case) of at most a third of the word's length, and at least 1, so `dryrun` finds `dryRun`,
+ * `APIGateway.99` finds `APIGateway.9`, `aut` finds `auto` and `scna` finds `scan`, while a word with nothing close gets
+ * no suggestion rather than a random one.
+ */
+
+function editDistance(left: string, right: string): number {
+  const rows: number[][] = [Array.from({ length: right.length + 1 }, (_, index) => index)];
+  for (let row = 1; row <= left.length; row += 1) {
+    const current = [row];
+    const above = rows[row - 1] ?? [];
+    for (let column = 1; column <= right.length; column += 1) {
+      const same = left[row - 1] === right[column - 1];
+      let distance = Math.min(
+        (above[column] ?? 0) + 1,
+        (current[column - 1] ?? 0) + 1,
+        (above[column - 1] ?? 0) + (same ? 0 : 1),
+      );
+      const swapped =
+        row > 1 && column > 1 && left[row - 1] === right[column - 2] && left[row - 2] === right[column - 1];
+      if (swapped) distance = Math.min(distance, (rows[row - 2]?.[column - 2] ?? 0) + 1);
+      current.push(distance);
+    }
+    rows.push(current);
+  }
+  return rows[left.length]?.[right.length] ?? 0;
+}
+
+/** The candidate nearest to `input` (first in the list on a tie), or undefined when none is near. */
+export function nearestMatch(input: string, candidates: readonly string[]): string | undefined {
+  const wanted = input.toLowerCase();
+  const limit = Math.max(1, Math.floor(input.length / 3));
+  let best: { readonly candidate: string; readonly distance: number } | undefined;
+  for (const candidate of candidates) {
+    if (candidate === input) continue;
+    const distance = editDistance(wanted, candidate.toLowerCase());
+    if (distance <= limit && (best === undefined || distance < best.distance)) best = { candidate, distance };
+  }
+  return best?.candidate;
+}
+
+/** `; did you mean "dryRun"?`, or '' when nothing is near: appended to a message that lists what is allowed. */
+export function didYouMean(input: unknown, candidates: readonly string[]): string {
+  if (typeof input !== 'string' || input === '') return '';
+  const match = nearestMatch(input, candidates);
+  return match === undefined ? '' : `; did you mean ${JSON.stringify(match)}?`;
+}
