@@ -1,7 +1,7 @@
 /**
  * `npm run bench:burst`: a discrete-event simulation of an organization's burst of findings
  * (docs/benchmarks.md "Burst", docs/decisions/0024). It replays the calls the real handlers make
- * (bench/recordings/burst.json) through the AWS quotas, Lambda concurrency and cold starts,
+ * (bench/recordings/workflow.json, recorded by bench:workflow) through the AWS quotas, Lambda concurrency and cold starts,
  * the SDK's retries (read from the clients production builds) and the ASL's Retry blocks (read from
  * state-machines/remediation.asl.json), and prints, per burst, the makespan, the quota-bound minimum
  * of the same work, their ratio, runs by outcome and calls by service. Deterministic for a seed.

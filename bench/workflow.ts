@@ -14,10 +14,18 @@
  *
  * The approval task's own Lambda (request-approval: Slack, the approvals table) is played by the
  * scenario, as in the workflow tests: its invocation is counted, its calls are not.
+ *
+ * The recording is also what bench:burst replays (bench/burst/recording.ts reads it, docs/decisions/0024):
+ * - `executions`, for a scenario that starts several executions (or retried a task): each
+ *   execution's path on its first attempts, its retried attempts listed apart under `retried`,
+ *   since the simulation makes its own retries (StageLocked, throttling) from what it models;
+ * - `catchPaths`: for every task of the automatic paths (auto, auto-redeploy), what the machine
+ *   does after that task failed for good (made to throw an error every Catch takes and no Retry names).
  */
 import './workflow-env.js';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { format, resolveConfig } from 'prettier';
 import { APIGatewayClient, UpdateStageCommand, TagResourceCommand } from '@aws-sdk/client-api-gateway';
 import { logger } from '../remediators/shared/powertools.js';
 import { seedInsecureHttpStage, seedInsecureRestStage } from '../test/helpers/insecure-apis.js';
@@ -32,13 +40,16 @@ import {
   createWorkflowHarness,
   DEFINITION_PATH,
   fixtureEvent,
+  TASK_FUNCTIONS,
   type ExecutionEvent,
   type RunOptions,
   type TaskHandler,
+  type TaskName,
   type WorkflowHarness,
 } from '../test/workflow/harness.js';
+import { RECORDING_PATH as RECORDING_FILE } from './burst/recording.js';
 
-export const RECORDING_PATH = new URL('./recordings/workflow.json', import.meta.url);
+export const RECORDING_PATH = new URL(`../${RECORDING_FILE}`, import.meta.url);
 
 export interface WorkflowRow {
   readonly scenario: string;
@@ -58,10 +69,40 @@ export interface RecordedTask {
   readonly calls: readonly { readonly service: string; readonly operation: string }[];
 }
 
+/** An attempt the recorded run retried, and the error it failed with. */
+export interface RecordedRetry {
+  readonly state: string;
+  readonly error: string;
+}
+
+/** One execution, as bench:burst replays it. */
+export interface RecordedExecution {
+  /** Billed: `states` plus the retried attempts. */
+  readonly transitions: number;
+  /** The states entered, each once per visit (its retries are in `retried`). */
+  readonly states: readonly string[];
+  /** Its task invocations in order, less the attempts in `retried`. */
+  readonly tasks: readonly RecordedTask[];
+  readonly retried: readonly RecordedRetry[];
+  /** The outcomes its output names, joined with `+` (NONE when it names none). */
+  readonly outcome: string;
+}
+
 export interface RecordedScenario {
   readonly scenario: string;
   readonly transitions: number;
   /** The states entered, per execution in start order; a retried Task appears once per attempt. */
+  readonly states: readonly string[];
+  readonly tasks: readonly RecordedTask[];
+  /** A scenario of one execution without retries: its outcome (it is replayed as it stands). */
+  readonly outcome?: string;
+  /** Several executions, or one that retried: each execution, in start order. */
+  readonly executions?: readonly RecordedExecution[];
+}
+
+/** What the state machine does after `failedState` failed for good: the states and tasks after its last attempt. */
+export interface RecordedCatchPath {
+  readonly failedState: string;
   readonly states: readonly string[];
   readonly tasks: readonly RecordedTask[];
 }
@@ -350,37 +391,126 @@ function callsOf(calls: readonly RecordedCall[], step: number): RecordedTask['ca
     .map((call) => ({ service: serviceName(call.service), operation: operationOf(call) }));
 }
 
+/** An error no Retry block names and every Catch (States.ALL) takes: the task fails for good at once. */
+class InjectedFailure extends Error {
+  override readonly name = 'InjectedFailure';
+}
+
+/** What one run of a scenario left behind: its executions' event logs, task invocations and calls. */
+interface ScenarioRun {
+  readonly harness: WorkflowHarness;
+  readonly calls: readonly RecordedCall[];
+  readonly executions: readonly {
+    readonly name: string;
+    readonly events: readonly ExecutionEvent[];
+    /** Undefined when the execution ended in a Fail state (only when a task was made to fail). */
+    readonly output: unknown;
+  }[];
+  /** Invocation index (harness.invocations) → the error name its handler threw. */
+  readonly failedInvocations: ReadonlyMap<number, string>;
+}
+
+/**
+ * Runs one scenario on an emptied moto_server, every task's handler observed (which invocation
+ * threw what). With `failing`, that task throws an {@link InjectedFailure} instead of running.
+ */
+async function runScenario(
+  scenario: Scenario,
+  moto: { readonly endpoint: string; reset(): Promise<void> },
+  failing?: TaskName,
+): Promise<ScenarioRun> {
+  await moto.reset();
+  installRecorder();
+  const harness = await createWorkflowHarness({ endpoint: moto.endpoint, ...scenario.harness });
+  const firstCall = recordedCalls().length;
+  const executions: { name: string; events: ExecutionEvent[]; output: unknown }[] = [];
+  const failedInvocations = new Map<number, string>();
+  await scenario.exercise(moto.endpoint, {
+    harness,
+    async run(event, options = {}) {
+      const execution = {
+        name: `bench-${scenario.name}-${executions.length + 1}`,
+        events: [] as ExecutionEvent[],
+        output: undefined as unknown,
+      };
+      executions.push(execution);
+      // The harness calls a task's wrap right after it listed the invocation: its index is the last.
+      const observed = (task: TaskName) => (real: TaskHandler) => {
+        const step = harness.invocations.length - 1;
+        const inner =
+          task === failing
+            ? () => Promise.reject(new InjectedFailure(`${task} fails (recording its catch path)`))
+            : (options.wrap?.[task]?.(real) ?? real);
+        return async (input: unknown) => {
+          try {
+            return await inner(input);
+          } catch (error) {
+            failedInvocations.set(step, error instanceof Error ? error.name : 'Error');
+            throw error;
+          }
+        };
+      };
+      const wrap = Object.fromEntries(
+        (Object.keys(TASK_FUNCTIONS) as TaskName[]).map((task) => [task, observed(task)]),
+      );
+      const run = harness.run(event, {
+        ...options,
+        wrap,
+        executionName: execution.name,
+        onEvent: (logged) => execution.events.push(logged),
+      });
+      // An execution that ends in a Fail state (the intake's Catch) rejects: its path is still recorded.
+      execution.output = await (failing === undefined ? run : run.catch(() => undefined));
+      return execution.output;
+    },
+  });
+  return { harness, calls: recordedCalls().slice(firstCall), executions, failedInvocations };
+}
+
+/** One execution's path: its states on their first attempts, its tasks less the retried attempts. */
+function executionOf(run: ScenarioRun, execution: ScenarioRun['executions'][number]): RecordedExecution {
+  const { states: attempts } = statesOf(execution.events);
+  const states = execution.events.flatMap((event) =>
+    event.type === 'StateEntered' ? [event.state.name] : [],
+  );
+  const toRetry = new Map<string, number>();
+  for (const event of execution.events) {
+    if (event.type === 'StateRetried')
+      toRetry.set(event.state.name, (toRetry.get(event.state.name) ?? 0) + 1);
+  }
+  const tasks: RecordedTask[] = [];
+  const retried: RecordedRetry[] = [];
+  run.harness.invocations.forEach((invocation, step) => {
+    if (invocation.execution !== execution.name) return;
+    const error = run.failedInvocations.get(step);
+    const left = toRetry.get(invocation.state) ?? 0;
+    // A retried attempt is one that threw; the state's last attempt (or a loop's next visit) stays.
+    if (error !== undefined && left > 0) {
+      toRetry.set(invocation.state, left - 1);
+      retried.push({ state: invocation.state, error });
+      return;
+    }
+    tasks.push({ state: invocation.state, calls: callsOf(run.calls, step) });
+  });
+  const outcomes = outcomesOf(execution.output ?? {});
+  return {
+    transitions: attempts.length,
+    states,
+    tasks,
+    retried,
+    outcome: outcomes.length === 0 ? 'NONE' : outcomes.join('+'),
+  };
+}
+
 /** Runs one scenario on an emptied moto_server and measures it. */
 export async function measureScenario(
   scenario: Scenario,
   moto: { readonly endpoint: string; reset(): Promise<void> },
 ): Promise<WorkflowMeasurement> {
-  await moto.reset();
-  installRecorder();
-  const harness = await createWorkflowHarness({ endpoint: moto.endpoint, ...scenario.harness });
   const lambdaStates = lambdaTaskStates(JSON.parse(readFileSync(DEFINITION_PATH, 'utf8')));
-  const firstCall = recordedCalls().length;
-  const executions: ExecutionEvent[][] = [];
-  const executionNames: string[] = [];
-  const outputs: unknown[] = [];
-  await scenario.exercise(moto.endpoint, {
-    harness,
-    async run(event, options = {}) {
-      const events: ExecutionEvent[] = [];
-      executions.push(events);
-      const executionName = `bench-${scenario.name}-${executionNames.length + 1}`;
-      executionNames.push(executionName);
-      const output = await harness.run(event, {
-        ...options,
-        executionName,
-        onEvent: (logged) => events.push(logged),
-      });
-      outputs.push(output);
-      return output;
-    },
-  });
-  const calls = recordedCalls().slice(firstCall);
-  const states = executions.flatMap((events) => statesOf(events).states);
+  const run = await runScenario(scenario, moto);
+  const { calls, harness } = run;
+  const states = run.executions.flatMap(({ events }) => statesOf(events).states);
   const count = (predicate: (call: RecordedCall) => boolean) => calls.filter(predicate).length;
   const row: WorkflowRow = {
     scenario: scenario.name,
@@ -391,15 +521,29 @@ export async function measureScenario(
     deployments: count((call) => call.operation === 'CreateDeployment'),
     securityHubCalls: count((call) => call.service === 'SecurityHub'),
     dynamodbCalls: count((call) => serviceName(call.service) === 'dynamodb'),
-    outcomes: outputs.flatMap(outcomesOf),
+    outcomes: run.executions.flatMap(({ output }) => outcomesOf(output)),
   };
   // Per execution in start order (their invocations interleave when they overlap), each in order.
-  const tasks = executionNames.flatMap((execution) =>
+  const tasks = run.executions.flatMap((execution) =>
     harness.invocations.flatMap((invocation, step) =>
-      invocation.execution === execution ? [{ state: invocation.state, calls: callsOf(calls, step) }] : [],
+      invocation.execution === execution.name
+        ? [{ state: invocation.state, calls: callsOf(calls, step) }]
+        : [],
     ),
   );
-  return { row, recording: { scenario: scenario.name, transitions: row.transitions, states, tasks } };
+  const executions = run.executions.map((execution) => executionOf(run, execution));
+  const [only] = executions;
+  const asItStands = executions.length === 1 && only !== undefined && only.retried.length === 0;
+  return {
+    row,
+    recording: {
+      scenario: scenario.name,
+      transitions: row.transitions,
+      states,
+      tasks,
+      ...(asItStands ? { outcome: only.outcome } : { executions }),
+    },
+  };
 }
 
 /** Every scenario on one moto_server (the caller's). */
@@ -412,9 +556,51 @@ export async function measureWorkflow(moto: {
   return measurements;
 }
 
-/** The recording of every scenario (bench/recordings/workflow.json), as written; bench:burst replays bench/recordings/burst.json until this one carries executions and catch paths. */
-export function recordingText(measurements: readonly WorkflowMeasurement[]): string {
-  return `${JSON.stringify({ scenarios: measurements.map((measurement) => measurement.recording) }, null, 2)}\n`;
+/** The scenarios whose tasks' catch paths are recorded: the automatic paths, REST and V2 with a deployment. */
+export const CATCH_PATH_SCENARIOS = ['auto', 'auto-redeploy'] as const;
+
+/**
+ * What the machine does after each task of the automatic paths failed for good: per task (the
+ * first scenario that runs it), one run of that scenario with the task failing, and what follows
+ * its last attempt.
+ */
+export async function measureCatchPaths(
+  measurements: readonly WorkflowMeasurement[],
+  moto: { readonly endpoint: string; reset(): Promise<void> },
+): Promise<RecordedCatchPath[]> {
+  const paths: RecordedCatchPath[] = [];
+  for (const name of CATCH_PATH_SCENARIOS) {
+    const scenario = SCENARIOS.find((candidate) => candidate.name === name);
+    const measured = measurements.find(({ recording }) => recording.scenario === name);
+    if (scenario === undefined || measured === undefined) throw new Error(`no scenario ${name} measured`);
+    const taskStates = new Set(measured.recording.tasks.map((task) => task.state));
+    for (const state of taskStates) {
+      if (!(state in TASK_FUNCTIONS) || paths.some((path) => path.failedState === state)) continue;
+      const run = await runScenario(scenario, moto, state as TaskName);
+      const [execution] = run.executions;
+      if (execution === undefined) throw new Error(`${name} started no execution`);
+      const { states, tasks } = executionOf(run, execution);
+      const lastState = states.lastIndexOf(state);
+      const lastTask = tasks.map((task) => task.state).lastIndexOf(state);
+      if (lastState < 0 || lastTask < 0) throw new Error(`${name} never reached ${state}`);
+      paths.push({
+        failedState: state,
+        states: states.slice(lastState + 1),
+        tasks: tasks.slice(lastTask + 1),
+      });
+    }
+  }
+  return paths;
+}
+
+/** The recording (bench/recordings/workflow.json), as written (in the repository's Prettier style): what bench:burst replays. */
+export async function recordingText(
+  measurements: readonly WorkflowMeasurement[],
+  catchPaths: readonly RecordedCatchPath[],
+): Promise<string> {
+  const scenarios = measurements.map((measurement) => measurement.recording);
+  const options = await resolveConfig(fileURLToPath(RECORDING_PATH));
+  return format(JSON.stringify({ scenarios, catchPaths }), { ...options, parser: 'json' });
 }
 
 const COLUMNS: readonly (keyof WorkflowRow)[] = [
@@ -456,12 +642,15 @@ async function main(): Promise<void> {
   startRecording();
   const moto = await startMoto();
   let measurements: WorkflowMeasurement[];
+  let catchPaths: RecordedCatchPath[] = [];
   try {
     measurements = await measureWorkflow(moto);
+    // Only the recording carries them: they cost a run per task.
+    if (record) catchPaths = await measureCatchPaths(measurements, moto);
   } finally {
     await moto.stop();
   }
-  if (record) writeFileSync(RECORDING_PATH, recordingText(measurements));
+  if (record) writeFileSync(RECORDING_PATH, await recordingText(measurements, catchPaths));
   const rows = measurements.map((measurement) => measurement.row);
   if (json) {
     console.log(JSON.stringify(rows, null, 2));

@@ -1,20 +1,22 @@
 /**
  * The recording bench:burst replays: per scenario, the states one execution enters and the AWS
  * calls each of its tasks makes, as the real handlers made them in the real ASL
- * (bench/recordings/burst.json, written by `npm run bench:burst:record`, bench/record-workflow.ts).
- * Read with zod; extra fields are allowed, so bench:workflow's bench/recordings/workflow.json fits
- * too, but it carries neither `executions` nor `catchPaths` yet: until it does (issue 10), the burst
- * replays its own recording, made through the same harness.
+ * (bench/recordings/workflow.json, written by `npm run bench:workflow -- --record`, bench/workflow.ts,
+ * and kept fresh by test/workflow/bench-workflow.test.ts). Read with zod; extra fields are allowed.
  *
  * A scenario is one execution unless it carries `executions` (one per finding delivered, as the
- * current workflow starts one execution per EventBridge event): then each is replayed on its own.
- * `catchPaths`, when present, say what a run does after a task failed for good (its Catch).
+ * current workflow starts one execution per EventBridge event, or one execution that retried a
+ * task): then each is replayed on its own. An execution's `states` and `tasks` are its first
+ * attempts; the attempts the recorded run retried (StageLocked while another run held the stage)
+ * are listed apart under `retried` and not replayed, since the simulation makes its own retries
+ * from the lock and the quotas it models. `catchPaths` say what a run does after a task failed
+ * for good (its Catch).
  */
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 
 /** Relative to the repository root. */
-export const RECORDING_PATH = 'bench/recordings/burst.json';
+export const RECORDING_PATH = 'bench/recordings/workflow.json';
 
 // Any service name is read (a call to a service with no modelled quota is counted, never throttled).
 const CallSchema = z.looseObject({ service: z.string().min(1), operation: z.string().min(1) });
@@ -24,6 +26,8 @@ const ExecutionSchema = z.looseObject({
   states: z.array(z.string().min(1)),
   tasks: z.array(TaskSchema),
   outcome: z.string().optional(),
+  /** Attempts the recorded run retried (not replayed): the state and the error it failed with. */
+  retried: z.array(z.looseObject({ state: z.string().min(1), error: z.string().min(1) })).optional(),
 });
 const ScenarioSchema = ExecutionSchema.extend({
   scenario: z.string().min(1),

@@ -5,7 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseRecording } from '../../bench/burst/recording.js';
 import {
+  measureCatchPaths,
   measureWorkflow,
   RECORDING_PATH,
   recordingText,
@@ -18,8 +20,12 @@ describe('bench:workflow', () => {
 
   it('measures every scenario as the committed recording says (regenerate: npm run bench:workflow -- --record)', async () => {
     const measurements: WorkflowMeasurement[] = await measureWorkflow(moto.server);
+    const catchPaths = await measureCatchPaths(measurements, moto.server);
 
-    expect(recordingText(measurements)).toBe(readFileSync(RECORDING_PATH, 'utf8'));
+    const committed = readFileSync(RECORDING_PATH, 'utf8');
+    expect(await recordingText(measurements, catchPaths)).toBe(committed);
+    // What bench:burst reads (bench/burst/recording.ts) fits what bench:workflow writes.
+    expect(() => parseRecording(JSON.parse(committed))).not.toThrow();
     const rows = Object.fromEntries(measurements.map(({ row }) => [row.scenario, row]));
     expect(rows['auto']?.outcomes).toEqual(['REMEDIATED']);
     expect(rows['auto']?.updateStageCalls).toBe(1);
@@ -33,5 +39,20 @@ describe('bench:workflow', () => {
       // Every billed transition is a state entered (or a Task retried), listed once each.
       expect(recording.states).toHaveLength(recording.transitions);
     }
-  }, 300_000);
+    // The five runs overlap: each waiter's refused AcquireLock is listed apart, not in its path.
+    const five = measurements.find(({ recording }) => recording.scenario === 'five-findings-one-stage');
+    expect(five?.recording.executions?.map((execution) => execution.retried)).toEqual([
+      [],
+      ...Array.from({ length: 4 }, () => [{ state: 'AcquireLock', error: 'StageLocked' }]),
+    ]);
+    for (const execution of five?.recording.executions ?? []) {
+      expect(execution.transitions).toBe(execution.states.length + execution.retried.length);
+    }
+    // A failed Apply is recorded FAILED in Security Hub, notified, and the stage's lock released.
+    expect(catchPaths.find((path) => path.failedState === 'Apply')?.tasks.map((task) => task.state)).toEqual([
+      'Record',
+      'Notify',
+      'ReleaseLock',
+    ]);
+  }, 600_000);
 });

@@ -148,7 +148,7 @@ export type TaskName =
   | 'ReportRequestFailure';
 
 /** Task state → its function (state-machines/tasks.ts entry basename), whose role makes its calls. */
-const TASK_FUNCTIONS: Readonly<Record<TaskName, string>> = {
+export const TASK_FUNCTIONS: Readonly<Record<TaskName, string>> = {
   Normalize: 'intake',
   TakeOwnership: 'take-ownership',
   ExpandStages: 'expand-stages',
