@@ -1,9 +1,10 @@
 /**
  * The CDK app. Offline and without credentials: no lookups. The configuration is read from
- * config/remediation.json (`-c config=path` must say the same, since the functions bundle
- * config/remediation.json), the Slack channel from the file or `-c slackChannelId=...`, the
- * Regions from context (`-c regions=...`, default in cdk.json) and the account, if any, from
- * `-c account=...` or the CLI's CDK_DEFAULT_ACCOUNT. A deployment that cannot work stops here
+ * `-c config=path` (default config/remediation.json; the functions bundle the same file), the
+ * Slack channel from the file or `-c slackChannelId=...`, the Regions from context
+ * (`-c regions=...`, default in cdk.json), the account, if any, from `-c account=...` or the CLI's
+ * CDK_DEFAULT_ACCOUNT, and the member StackSet's OUs and Regions from `-c memberOus=...` and
+ * `-c memberRegions=...` (infra/member-stackset.ts). A deployment that cannot work stops here
  * with one message naming every problem and how to fix it, and a non-zero exit, no stack trace.
  */
 import { fileURLToPath } from 'node:url';

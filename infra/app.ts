@@ -3,34 +3,47 @@
  * (synthesized once; deployed through a service-managed StackSet). Shared by bin/app.ts and the
  * tests, so the tests check exactly what `cdk synth` produces.
  */
-import { isDeepStrictEqual } from 'node:util';
 import type { App } from 'aws-cdk-lib';
-import { deployedConfig } from '../config/deployed.js';
 import {
   CONTEXT_KEYS,
   checkDeployability,
   DeployabilityError,
-  type DeployabilityProblem,
   type Deployment,
 } from '../config/deployability.js';
 import { ConfigError, loadConfigFile, type LoadedConfigFile } from '../config/load.js';
-import type { RemediationConfig } from '../config/schema.js';
+import { CONFIG_CONTEXT_KEY } from './bundled-config.js';
 import { CentralStack } from './central-stack.js';
 import { MemberStack } from './member-stack.js';
+import {
+  MEMBER_STACKSET_NAME,
+  MEMBER_STACKSET_STACK_ID,
+  MemberStackSetStack,
+  memberStackSetFromContext,
+  type MemberStackSetSettings,
+} from './member-stackset.js';
 import { addNagPacks } from './nag.js';
 
-export interface AppSettings extends Deployment {
+/** The checked deployment, and the member StackSet's settings when the context asks for it. */
+export interface AppDeployment extends Deployment {
+  readonly memberStackSet?: MemberStackSetSettings;
+}
+
+export interface AppSettings extends AppDeployment {
   readonly projectRoot: string;
 }
 
 export interface ServiceStacks {
   readonly central: readonly CentralStack[];
   readonly member: MemberStack;
+  /** Present when `-c memberOus=...` is given (infra/member-stackset.ts). */
+  readonly memberStackSet?: MemberStackSetStack;
 }
 
 /**
  * The configuration file to synthesize with: config/remediation.json, or the file named by
- * `-c config=path` (see {@link differsFromBundled}).
+ * `-c config=path`. The same file is bundled into the Lambda functions (infra/bundled-config.ts),
+ * so the stacks and the functions run with one configuration; it is validated here, with the
+ * schema and messages of config/load.ts, before anything is built.
  */
 export function configForSynth(
   contextPath: unknown,
@@ -38,37 +51,11 @@ export function configForSynth(
 ): LoadedConfigFile {
   if (contextPath === undefined || contextPath === '') return load();
   if (typeof contextPath !== 'string') {
-    throw new ConfigError('context "config"', [
+    throw new ConfigError(`context "${CONFIG_CONTEXT_KEY}"`, [
       `got ${JSON.stringify(contextPath)}; expected a path to a configuration file`,
     ]);
   }
   return load(contextPath);
-}
-
-/**
- * The Lambdas always run with config/remediation.json (bundled into their code,
- * config/deployed.ts), so a file named by `-c config=path` can be deployed only when it says the
- * same: otherwise the stacks (role names, IAM resources, event patterns, web ACL and log names,
- * approval settings) and the functions would silently disagree.
- */
-export function differsFromBundled(
-  file: LoadedConfigFile,
-  contextPath: unknown,
-  bundled: () => RemediationConfig = deployedConfig,
-): DeployabilityProblem[] {
-  if (contextPath === undefined || contextPath === '') return [];
-  // The $schema pointer is for editors only: a copy elsewhere may point at the schema differently.
-  const settingsOf = ({ $schema: _schema, ...settings }: RemediationConfig) => settings;
-  if (isDeepStrictEqual(settingsOf(file.config), settingsOf(bundled()))) return [];
-  return [
-    {
-      where: 'context "config"',
-      problem:
-        `names ${file.name}, which differs from config/remediation.json; the Lambda functions bundle ` +
-        'config/remediation.json and would run with it, not with the file the stacks were built from',
-      fix: `copy ${file.name} to config/remediation.json and synthesize again`,
-    },
-  ];
 }
 
 /**
@@ -81,8 +68,8 @@ export function differsFromBundled(
 export function deploymentFromContext(
   context: (key: string) => unknown,
   env: Readonly<Record<string, string | undefined>> = {},
-): Deployment {
-  const file = configForSynth(context('config'));
+): AppDeployment {
+  const file = configForSynth(context(CONFIG_CONTEXT_KEY));
   const result = checkDeployability({
     file,
     context: {
@@ -91,9 +78,13 @@ export function deploymentFromContext(
       account: context(CONTEXT_KEYS.account) ?? env['CDK_DEFAULT_ACCOUNT'],
     },
   });
-  const problems = [...differsFromBundled(file, context('config')), ...(result.ok ? [] : result.problems)];
-  if (!result.ok || problems.length > 0) throw new DeployabilityError(problems);
-  return result.deployment;
+  if (!result.ok) throw new DeployabilityError(result.problems);
+  const stackSet = memberStackSetFromContext(context, result.deployment);
+  if (!stackSet.ok) throw new DeployabilityError(stackSet.problems);
+  return {
+    ...result.deployment,
+    ...(stackSet.settings === undefined ? {} : { memberStackSet: stackSet.settings }),
+  };
 }
 
 export function buildApp(app: App, settings: AppSettings): ServiceStacks {
@@ -113,8 +104,21 @@ export function buildApp(app: App, settings: AppSettings): ServiceStacks {
       'apigw-remediation member account role, API Gateway CloudWatch role and event forwarding (StackSet)',
     config: settings.config,
   });
+  const stackSet = settings.memberStackSet;
+  const memberStackSet =
+    stackSet === undefined
+      ? undefined
+      : new MemberStackSetStack(app, MEMBER_STACKSET_STACK_ID, {
+          description: `apigw-remediation member StackSet (${MEMBER_STACKSET_NAME}), for the management or delegated StackSets administrator account`,
+          member,
+          settings: stackSet,
+          env: {
+            region: settings.regions[0],
+            ...(stackSet.stackSetAccount === undefined ? {} : { account: stackSet.stackSetAccount }),
+          },
+        });
   addNagPacks(app);
-  return { central, member };
+  return { central, member, ...(memberStackSet === undefined ? {} : { memberStackSet }) };
 }
 
 /**

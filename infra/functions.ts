@@ -18,6 +18,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { SERVICE_NAME } from '../remediators/shared/powertools.js';
+import { withBundledConfig } from './bundled-config.js';
 import { acknowledge } from './nag.js';
 
 /** Lets the ESM bundle load the CommonJS dependencies esbuild leaves as `require` calls. */
@@ -137,7 +138,8 @@ export class ServiceFunction extends Construct {
         LOG_LEVEL: props.logLevel,
         ...props.environment,
       },
-      bundling: SERVICE_BUNDLING,
+      // The configuration the stacks were built from (`-c config=path`), not always config/remediation.json.
+      bundling: withBundledConfig(this, SERVICE_BUNDLING),
     });
 
     acknowledge(

@@ -179,4 +179,12 @@ export class MemberStack extends Stack {
       ],
     });
   }
+
+  /**
+   * This stack's template, for the member StackSet's TemplateBody (infra/member-stackset.ts): the
+   * same template `cdk synth` writes for this stack. Called while the app synthesizes.
+   */
+  templateForStackSet(): unknown {
+    return this._toCloudFormation();
+  }
 }

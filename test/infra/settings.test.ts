@@ -9,13 +9,13 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
 import { deployedConfig } from '../../config/deployed.js';
-import { DEFAULT_CONFIG_PATH } from '../../config/load.js';
+import { ConfigError, DEFAULT_CONFIG_PATH } from '../../config/load.js';
 import { ConfigSchema } from '../../config/schema.js';
 import { TASKS } from '../../state-machines/tasks.js';
 import { approvalApiThrottling, approvalWebAclRules, baselineWebAclRules } from '../../infra/approval-api.js';
 import { approvalRequestMessage } from '../../remediators/approvals/messages.js';
 import type { ApprovalSubject } from '../../remediators/approvals/record.js';
-import { configForSynth, differsFromBundled } from '../../infra/app.js';
+import { configForSynth } from '../../infra/app.js';
 import { logRetention } from '../../infra/log-retention.js';
 import { NAG_ACCOUNT, NAG_PARTITION, wildcardFindings } from '../../infra/nag.js';
 import { centralTaskRoleName, taskShortName } from '../../infra/names.js';
@@ -30,37 +30,36 @@ const defaults = ConfigSchema.parse({});
 describe('configForSynth', () => {
   const dir = mkdtempSync(join(tmpdir(), 'apigw-config-'));
 
-  it('synthesizes with config/remediation.json, the file the functions bundle', () => {
+  it('synthesizes with config/remediation.json when no file is named', () => {
     expect(configForSynth(undefined).config).toEqual(deployedConfig());
     expect(configForSynth('').config).toEqual(deployedConfig());
     expect(configForSynth(undefined).name).toBe(DEFAULT_CONFIG_PATH);
-    expect(differsFromBundled(configForSynth(undefined), undefined)).toEqual([]);
   });
 
-  it('accepts -c config=path when the file says the same as the bundled one', () => {
+  it('synthesizes with the file -c config=path names, even when it differs from config/remediation.json', () => {
     const copy = join(dir, 'same.json');
     copyFileSync(DEFAULT_CONFIG_PATH, copy);
     expect(configForSynth(copy)).toMatchObject({ name: copy, config: deployedConfig() });
-    expect(differsFromBundled(configForSynth(copy), copy)).toEqual([]);
-    const withoutSchemaPointer = join(dir, 'no-schema.json');
-    const settings = Object.fromEntries(
-      Object.entries(deployedConfig()).filter(([key]) => key !== '$schema'),
-    );
-    writeFileSync(withoutSchemaPointer, JSON.stringify(settings));
-    expect(configForSynth(withoutSchemaPointer).config).toMatchObject(settings);
-    expect(differsFromBundled(configForSynth(withoutSchemaPointer), withoutSchemaPointer)).toEqual([]);
-  });
-
-  it('refuses a different file: the stacks and the functions would disagree', () => {
     const other = join(dir, 'other.json');
     writeFileSync(other, JSON.stringify({ crossAccount: { memberRoleName: 'another-member-role' } }));
-    expect(differsFromBundled(configForSynth(other), other)).toEqual([
-      {
-        where: 'context "config"',
-        problem: `names ${other}, which differs from config/remediation.json; the Lambda functions bundle config/remediation.json and would run with it, not with the file the stacks were built from`,
-        fix: `copy ${other} to config/remediation.json and synthesize again`,
-      },
-    ]);
+    expect(configForSynth(other)).toMatchObject({
+      name: other,
+      config: { crossAccount: { memberRoleName: 'another-member-role' } },
+    });
+  });
+
+  it("refuses a bad file with the schema's message, naming the file and the field", () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ dryRun: 'yes' }));
+    let error: unknown;
+    try {
+      configForSynth(bad);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain(bad);
+    expect((error as ConfigError).message).toContain('dryRun');
   });
 
   it('refuses a context value that is not a path', () => {

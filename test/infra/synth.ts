@@ -40,7 +40,11 @@ export interface SynthesizedApp {
   readonly member: Template;
 }
 
-export function synthesizeApp(regions: readonly string[]): SynthesizedApp {
+/** `extraContext`: more `-c key=value` context, e.g. the member StackSet's (infra/member-stackset.ts). */
+export function synthesizeApp(
+  regions: readonly string[],
+  extraContext: Readonly<Record<string, string>> = {},
+): SynthesizedApp {
   const outdir = mkdtempSync(join(tmpdir(), 'apigw-remediation-cdk-'));
   const app = new App({
     outdir,
@@ -49,6 +53,7 @@ export function synthesizeApp(regions: readonly string[]): SynthesizedApp {
       'aws:cdk:bundling-stacks': [],
       regions: regions.join(','),
       slackChannelId: EXAMPLE_SLACK_CHANNEL_ID,
+      ...extraContext,
     },
   });
   const deployment = deploymentFromContext((key) => app.node.tryGetContext(key));
