@@ -3,9 +3,11 @@
  * an enum value, a command, a flag or a control id (pure).
  *
  * Near means an edit distance (insertions, deletions, substitutions and swaps of two neighbouring
- * letters, the optimal string alignment distance, compared without case) of at most a third of the word's length, and at least 1, so `dryrun` finds `dryRun`,
- * `APIGateway.99` finds `APIGateway.9`, `aut` finds `auto` and `scna` finds `scan`, while a word with nothing close gets
- * no suggestion rather than a random one.
+ * letters, the optimal string alignment distance, compared without case) of at most a third of the
+ * word's length, and at least 1, but less than the whole word, so `dryrun` finds `dryRun`,
+ * `APIGateway.99` finds `APIGateway.9`, `aut` finds `auto` and `scna` finds `scan`, while a word with
+ * nothing close gets no suggestion rather than a random one (one letter is never a near miss of
+ * another: `b` does not suggest `a`).
  */
 
 function editDistance(left: string, right: string): number {
@@ -38,7 +40,8 @@ export function nearestMatch(input: string, candidates: readonly string[]): stri
   for (const candidate of candidates) {
     if (candidate === input) continue;
     const distance = editDistance(wanted, candidate.toLowerCase());
-    if (distance <= limit && (best === undefined || distance < best.distance)) best = { candidate, distance };
+    if (distance <= limit && distance < input.length && (best === undefined || distance < best.distance))
+      best = { candidate, distance };
   }
   return best?.candidate;
 }

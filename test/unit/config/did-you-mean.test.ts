@@ -17,6 +17,8 @@ describe('nearestMatch', () => {
     ['json', ['asff', 'ocsf']],
     ['retry', ['skip', 'apply']],
     ['x', ['table', 'json']],
+    ['b', ['a']],
+    ['y', ['x', 'z']],
   ])('suggests nothing for %s, which is near none of %j', (input, candidates) => {
     expect(nearestMatch(input, candidates)).toBeUndefined();
   });
