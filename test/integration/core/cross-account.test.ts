@@ -68,12 +68,9 @@ describe('cross-account remediation through moto STS', () => {
     const assumed = recordedCalls()
       .slice(before)
       .filter((call) => call.operation === 'AssumeRole');
-    console.log(
-      'ASSUMED',
-      assumed.length,
-      assumed.map((c) => JSON.stringify(c.actor)),
-    );
-    expect(assumed.length).toBeGreaterThan(0);
+    // One AssumeRole for the whole run: the member account's credentials are memoized per account (the
+    // harness's tasks share one resolver; in AWS each function's warm resolver assumes the role once).
+    expect(assumed).toHaveLength(1);
     for (const call of assumed) {
       expect(call.input).toMatchObject({
         RoleArn: `arn:aws:iam::${MEMBER_ACCOUNT}:role/${config.crossAccount.memberRoleName}`,
@@ -85,7 +82,8 @@ describe('cross-account remediation through moto STS', () => {
       .slice(before)
       .filter((call) => call.service === 'APIGateway');
     expect(stageCalls.map((call) => call.operation)).toContain('UpdateStage');
-    expect(stageCalls.filter((call) => call.accessKeyId === motoCredentials.accessKeyId)).toEqual([]);
+    const homeKeys = new Set<string | undefined>([undefined, motoCredentials.accessKeyId]);
+    expect(stageCalls.filter((call) => homeKeys.has(call.accessKeyId))).toEqual([]);
     const memberGateway = new APIGatewayClient({
       region: MOTO_REGION,
       endpoint: moto.endpoint,
