@@ -1,8 +1,14 @@
 /**
- * Counts the AWS calls one stage remediation makes, against a private moto_server:
+ * Counts the AWS calls one stage remediation makes in production's path: the REAL state machine
+ * (state-machines/remediation.asl.json) with the REAL task handlers against a private moto_server,
+ * through the workflow harness (test/workflow/harness.ts), started by a person's change to the stage
+ * as CloudTrail reports it, with exactly the scenario's controls on (mode auto, every other off):
  *   (a) one control on one REST stage, (b) every control on one REST stage,
  *   (c) an already-compliant REST stage, (d) every control on one HTTP API stage.
- * Each scenario starts from an emptied emulator and a cold cache (a fresh Lambda).
+ * Each scenario starts from an emptied emulator and cold functions (a fresh harness). The counts
+ * are the core's calls (API Gateway, WAF, CloudWatch Logs) across the run's tasks, the workflow's
+ * own reads included (snapshot, the re-read before applying, verify); Security Hub, DynamoDB and
+ * the state machine's costs are bench:workflow's.
  *
  * Targets: at most ONE UpdateStage per stage whatever the number of controls; zero writes
  * on a compliant stage; zero deployments on a REST stage (a deployment publishes the API's
@@ -12,18 +18,20 @@
  *   npm run bench:api-calls            a table
  *   npm run bench:api-calls -- --json  a JSON array of {scenario, reads, writes, updateStageCalls, deployments}
  */
-import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
+import './workflow-env.js';
 import { pathToFileURL } from 'node:url';
-import { ConfigSchema } from '../config/schema.js';
-import { baselineControlIds, bindControls } from '../remediators/controls/catalog.js';
-import { remediateStage, type RemediationResult } from '../remediators/core/apply.js';
+import { baselineControlIds } from '../remediators/controls/catalog.js';
 import { logger } from '../remediators/shared/powertools.js';
-import { createCoreCache } from '../remediators/core/cache.js';
-import { createCoreClients, type CoreClients } from '../remediators/core/clients.js';
 import type { ControlId, StageRef } from '../remediators/core/types.js';
+import type { OutcomeStatus } from '../remediators/workflow/state.js';
 import { seedInsecureHttpStage, seedInsecureRestStage } from '../test/helpers/insecure-apis.js';
-import { emulateMotoV2StageWrites } from '../test/helpers/moto-gaps.js';
-import { MOTO_REGION, motoCredentials, startMoto, type MotoServer } from '../test/helpers/moto.js';
+import { startMoto, type MotoServer } from '../test/helpers/moto.js';
+import {
+  coreCallCounts,
+  createWorkflowHarness,
+  onlyControls,
+  stageDriftEvent,
+} from '../test/workflow/harness.js';
 
 export interface BenchRow {
   readonly scenario: string;
@@ -32,21 +40,31 @@ export interface BenchRow {
   readonly writes: number;
   readonly updateStageCalls: number;
   readonly deployments: number;
-  readonly outcome: RemediationResult['outcome'];
+  /** What the measured run recorded for the stage. */
+  readonly outcome: OutcomeStatus;
   /** The stage was remediated before the measured run, so it must cost zero writes. */
   readonly compliantBefore: boolean;
   readonly byOperation: Readonly<Record<string, number>>;
 }
 
-const config = ConfigSchema.parse({});
-
-function motoClients(endpoint: string): CoreClients {
-  const clients = createCoreClients({ region: MOTO_REGION, endpoint, credentials: motoCredentials });
-  emulateMotoV2StageWrites(
-    clients.apiGatewayV2,
-    new ApiGatewayV2Client({ region: MOTO_REGION, endpoint, credentials: motoCredentials }),
-  );
-  return clients;
+/** One run of the state machine for the stage, by cold functions; what it recorded and the core's calls. */
+async function runOnce(endpoint: string, ref: StageRef, controlIds: readonly ControlId[]) {
+  const harness = await createWorkflowHarness({
+    endpoint,
+    emulateV2Writes: true,
+    config: {
+      controls: onlyControls(controlIds),
+      // The HTTP API stage does not auto-deploy: its default-endpoint fix is applied only with a
+      // deployment, which the workflow makes after an approval or, as here, unattended when allowed.
+      allowUnattendedDeployments: true,
+    },
+  });
+  await harness.run(stageDriftEvent(ref));
+  const [record, ...others] = harness.records;
+  if (record === undefined || others.length > 0) {
+    throw new Error(`bench:api-calls expected one recorded outcome, got ${harness.records.length}`);
+  }
+  return { outcome: record.outcome, calls: coreCallCounts(harness) };
 }
 
 async function measure(
@@ -58,18 +76,9 @@ async function measure(
 ): Promise<BenchRow> {
   await moto.reset();
   const ref = await seed();
-  for (let run = 0; run < runsBefore; run++) {
-    await remediateStage(ref, bindControls(controlIds, config), config, {
-      clients: motoClients(moto.endpoint),
-      verify: { attempts: 1 },
-    });
-  }
-  const result = await remediateStage(ref, bindControls(controlIds, config), config, {
-    clients: motoClients(moto.endpoint),
-    cache: createCoreCache(),
-    verify: { attempts: 1 },
-  });
-  const { reads, writes, updateStageCalls, deployments, byOperation } = result.apiCalls;
+  for (let run = 0; run < runsBefore; run++) await runOnce(moto.endpoint, ref, controlIds);
+  const { outcome, calls } = await runOnce(moto.endpoint, ref, controlIds);
+  const { reads, writes, updateStageCalls, deployments, byOperation } = calls;
   return {
     scenario,
     apiType: ref.apiType,
@@ -77,7 +86,7 @@ async function measure(
     writes,
     updateStageCalls,
     deployments,
-    outcome: result.outcome,
+    outcome,
     compliantBefore: runsBefore > 0,
     byOperation,
   };

@@ -14,8 +14,8 @@
  * Then verifyStage (core/verify.ts) re-reads and re-evaluates.
  *
  * The phases are exported one by one because the state machine runs them as separate
- * states (approval and the per-account deployment slot sit between them); remediateStage
- * runs them all for one stage, with the controls it is given.
+ * states (approval and the per-account deployment slot sit between them); the state machine
+ * is the one orchestration (state-machines/remediation.asl.json, docs/workflow.md).
  */
 import {
   UpdateRestApiCommand,
@@ -32,15 +32,11 @@ import { doublingDelay, retrying } from '../shared/retry.js';
 import { errorName, type ActionTaken } from './actions.js';
 import { formatStageArn } from './arn.js';
 import { createCoreCache, type CoreCache } from './cache.js';
-import { callsBetween, type ApiCallCounts, type CoreClients } from './clients.js';
+import type { CoreClients } from './clients.js';
 import { applyEffects } from './effects/apply.js';
 import type { WebAclEffect } from './effects/index.js';
-import { snapshotPartsFor } from './parts.js';
-import { PlanOperationError, planStage, settingChanges, type RestPlan, type StagePlan } from './plan.js';
-import { ensurePrerequisites } from './prerequisites.js';
-import { readStageSnapshot } from './snapshot.js';
-import type { Control, ControlId, Evaluation, SettingChange, StageRef } from './types.js';
-import { sleepFor, stageLabel, verifyStage, type VerifyOptions, type VerifyResult } from './verify.js';
+import { PlanOperationError, type RestPlan, type StagePlan } from './plan.js';
+import { sleepFor, stageLabel } from './verify.js';
 
 export type { ActionName, ActionTaken } from './actions.js';
 
@@ -223,145 +219,4 @@ export async function associateWebAcl(
   await associateWhenAvailable(clients, { WebACLArn: arn, ResourceArn: resourceArn }, retry);
   actions.push({ action: 'AssociateWebACL', resource: resourceArn, detail: `web ACL ${arn}` });
   return actions;
-}
-
-// ---------------------------------------------------------------------------------------
-// The whole remediation of one stage
-
-export type RemediationOutcome =
-  /** Every change applied and the re-read shows the controls passing. */
-  | 'REMEDIATED'
-  /** Nothing to change: every selected control passes (or does not apply). */
-  | 'ALREADY_COMPLIANT'
-  /** Only report-only controls fail: reported, nothing changed. */
-  | 'REPORTED_ONLY'
-  /** config.dryRun: the changes were planned, not applied. */
-  | 'DRY_RUN'
-  /** The stage or API no longer exists. */
-  | 'RESOURCE_GONE'
-  /** Changes applied, but the re-read still shows failing controls. */
-  | 'UNVERIFIED';
-
-export interface RemediationResult {
-  readonly ref: StageRef;
-  readonly outcome: RemediationOutcome;
-  /** Before the changes. */
-  readonly evaluations: readonly Evaluation[];
-  /** After the changes (the last verification read); empty when nothing was applied. */
-  readonly evaluationsAfter: readonly Evaluation[];
-  readonly actions: readonly ActionTaken[];
-  readonly changes: readonly (SettingChange & { readonly controlId: ControlId })[];
-  readonly verified: boolean;
-  readonly goneReason?: string;
-  readonly apiCalls: ApiCallCounts;
-}
-
-export interface RemediationDeps {
-  /** Clients for the stage's account and Region (see clientsForStage in credentials.ts). */
-  readonly clients: CoreClients;
-  /** Keep one per warm Lambda; a fresh one per call when omitted. */
-  readonly cache?: CoreCache;
-  readonly verify?: Omit<VerifyOptions, 'cache'>;
-}
-
-const OUTCOME_OF: Readonly<Record<VerifyResult['status'], RemediationOutcome>> = {
-  VERIFIED: 'REMEDIATED',
-  FAILING: 'UNVERIFIED',
-  GONE: 'RESOURCE_GONE',
-};
-
-/**
- * Plans, applies and verifies one stage with the given controls (bound to their parameters, in
- * catalog order: remediators/controls/catalog.ts bindControls).
- */
-export async function remediateStage(
-  ref: StageRef,
-  controls: readonly Control[],
-  options: { readonly dryRun: boolean },
-  deps: RemediationDeps,
-): Promise<RemediationResult> {
-  const { clients } = deps;
-  const cache = deps.cache ?? createCoreCache();
-  const before = clients.counter.counts();
-  const finish = (
-    result: Omit<RemediationResult, 'ref' | 'apiCalls' | 'evaluationsAfter'> & {
-      evaluationsAfter?: readonly Evaluation[];
-    },
-  ): RemediationResult => {
-    const done: RemediationResult = {
-      ref,
-      evaluationsAfter: [],
-      ...result,
-      apiCalls: callsBetween(before, clients.counter.counts()),
-    };
-    logger.info('stage remediation finished', {
-      stage: formatStageArn(ref),
-      account: ref.account,
-      outcome: done.outcome,
-      actions: done.actions.map((action) => action.action),
-      apiCalls: done.apiCalls,
-    });
-    return done;
-  };
-
-  const snapshot = await readStageSnapshot(ref, snapshotPartsFor(controls), clients, { cache });
-  if (snapshot.status === 'GONE') {
-    return finish({
-      outcome: 'RESOURCE_GONE',
-      evaluations: [],
-      actions: [],
-      changes: [],
-      verified: false,
-      goneReason: snapshot.reason,
-    });
-  }
-
-  const plan = planStage(snapshot, controls);
-  const changes = settingChanges(plan);
-  if (changes.length === 0) {
-    const anyFailing = plan.evaluations.some((evaluation) => evaluation.status === 'NON_COMPLIANT');
-    return finish({
-      outcome: anyFailing ? 'REPORTED_ONLY' : 'ALREADY_COMPLIANT',
-      evaluations: plan.evaluations,
-      actions: [],
-      changes: [],
-      verified: !anyFailing,
-    });
-  }
-  if (options.dryRun) {
-    return finish({
-      outcome: 'DRY_RUN',
-      evaluations: plan.evaluations,
-      actions: [],
-      changes,
-      verified: false,
-    });
-  }
-
-  const prerequisites = await ensurePrerequisites(plan, clients, cache);
-  const apiActions = await applyApiChanges(plan, clients);
-  const deployment = await createDeployment(plan, clients);
-  const stageActions = await updateStage(plan, clients, deployment.deploymentId);
-  const wafActions = await associateWebAcl(plan, clients, prerequisites.webAclArn, cache, {
-    ...(deps.verify?.sleep === undefined ? {} : { sleep: deps.verify.sleep }),
-  });
-  const actions = [
-    ...prerequisites.actions,
-    ...apiActions,
-    ...deployment.actions,
-    ...stageActions,
-    ...wafActions,
-  ];
-
-  const changed = new Set(plan.plans.filter((control) => control.changes.length > 0).map((c) => c.controlId));
-  const changedControls = controls.filter((control) => changed.has(control.id));
-  const verification = await verifyStage(ref, changedControls, clients, { ...deps.verify, cache });
-  return finish({
-    outcome: OUTCOME_OF[verification.status],
-    evaluations: plan.evaluations,
-    evaluationsAfter: verification.status === 'GONE' ? [] : verification.evaluations,
-    actions,
-    changes,
-    verified: verification.status === 'VERIFIED',
-  });
 }

@@ -22,7 +22,7 @@ export function createVerifyHandler(deps: ConfigDeps & CoreClientsDeps) {
       item.stage,
       bindControls(item.plan.applyControls, deps.config()),
       await deps.coreClients(item.stage),
-      { attempts: 1, cache: deps.coreCache },
+      { cache: deps.coreCache },
     );
     if (result.status === 'GONE') return { status: 'GONE', evaluations: [] };
     if (result.status === 'FAILING') {

@@ -6,9 +6,9 @@
  * core gets a `ConfiguredRetryStrategy` (core/clients.ts createRetryStrategy), so a call is
  * retried there and counted once.
  *
- * Not retries, and deliberately not run through here: waits for a state to read back (the verify
- * re-reads of core/apply.ts verifyStage, the Slack-post lease poll of handlers/request-approval.ts,
- * the state machine's own Retry on StageLocked / VerificationPending / DeploySlotBusy), and the
+ * Not retries, and deliberately not run through here: waits for a state to read back (the
+ * Slack-post lease poll of handlers/request-approval.ts, the state machine's own Retry on
+ * StageLocked / VerificationPending (the verify re-reads) / DeploySlotBusy), and the
  * deadline-bounded decision delivery of approvals/delivery.ts, which stops on its caller's
  * AbortSignal rather than after a number of attempts.
  */

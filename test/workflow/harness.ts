@@ -13,7 +13,12 @@
  *   approval behaviour simulates the timeout) and definition.test.ts checks it separately.
  */
 import { readFileSync } from 'node:fs';
-import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
 import {
   BatchImportFindingsCommand,
   GetFindingsCommand,
@@ -50,7 +55,10 @@ import { createSnapshotHandler } from '../../remediators/handlers/snapshot.js';
 import { createTakeOwnershipHandler } from '../../remediators/handlers/take-ownership.js';
 import { createUpdateStageHandler } from '../../remediators/handlers/update-stage.js';
 import { createVerifyHandler } from '../../remediators/handlers/verify.js';
-import type { ApiCallCounter } from '../../remediators/core/clients.js';
+import { CATALOG } from '../../remediators/controls/catalog.js';
+import type { ControlMode } from '../../remediators/controls/define-control.js';
+import { ApiCallCounter, type ApiCallCounts, type CountedService } from '../../remediators/core/clients.js';
+import type { ControlId, StageRef } from '../../remediators/core/types.js';
 import type { OutcomeRecord } from '../../remediators/workflow/outcome.js';
 import { createClockDeps, type ClockDeps } from '../../remediators/workflow/deps/clock.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../../remediators/workflow/deps/core-clients.js';
@@ -289,14 +297,19 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
     endpoint: options.endpoint,
     credentials: motoCredentials,
   });
-  await dynamo.send(
-    new CreateTableCommand({
-      TableName: LOCKS_TABLE,
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  try {
+    await dynamo.send(
+      new CreateTableCommand({
+        TableName: LOCKS_TABLE,
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+  } catch (error) {
+    // A second harness on the same moto_server (every function cold again) shares the first one's table.
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
   // The central stack creates the kill switch with the value `off`.
   await new SSMClient({ region: MOTO_REGION, endpoint: options.endpoint, credentials: motoCredentials }).send(
     new PutParameterCommand({
@@ -525,4 +538,62 @@ export function fixtureEvent(file: string, replacements: Readonly<Record<string,
   let text = readFileSync(new URL(`../../../shared/fixtures/events/${file}`, import.meta.url), 'utf8');
   for (const [from, to] of Object.entries(replacements)) text = text.split(from).join(to);
   return JSON.parse(text) as unknown;
+}
+
+/**
+ * Config `controls` that check only `controlIds` (fixing controls in mode auto, reporting controls
+ * in notify, the only modes they take) and turn every other control off: a drift event then runs
+ * exactly these controls on the stage.
+ */
+export function onlyControls(controlIds: readonly ControlId[]): Record<string, ControlMode> {
+  return Object.fromEntries(
+    CATALOG.map((control) => [
+      control.id,
+      controlIds.includes(control.id) ? (control.kind === 'fixing' ? 'auto' : 'notify') : 'off',
+    ]),
+  );
+}
+
+/**
+ * A person's change to the stage's API as CloudTrail reports it (UpdateStage on a REST stage, UpdateApi
+ * on a V2 API, which covers its every stage): the workflow checks every control not off on the stage.
+ */
+export function stageDriftEvent(ref: StageRef): unknown {
+  const event = fixtureEvent('cloudtrail-updatestage-by-user.json', { '111122223333': ref.account }) as {
+    detail: Record<string, unknown>;
+  };
+  return {
+    ...event,
+    detail: {
+      ...event.detail,
+      ...(ref.apiType === 'REST'
+        ? {
+            requestParameters: {
+              restApiId: ref.apiId,
+              stageName: ref.stageName,
+              updateStageInput: {
+                patchOperations: [{ op: 'replace', path: '/*/*/logging/loglevel', value: 'OFF' }],
+              },
+            },
+          }
+        : {
+            eventSource: 'apigateway.amazonaws.com',
+            eventName: 'UpdateApi',
+            requestParameters: { apiId: ref.apiId, disableExecuteApiEndpoint: false },
+          }),
+      responseElements: null,
+    },
+  };
+}
+
+/** The core's calls across runs (WorkflowHarness.coreCalls) counted as reads, writes, stage updates and deployments. */
+export function coreCallCounts(harness: Pick<WorkflowHarness, 'coreCalls'>): ApiCallCounts {
+  const total = new ApiCallCounter();
+  for (const [key, count] of Object.entries(harness.coreCalls())) {
+    const dot = key.indexOf('.');
+    for (let call = 0; call < count; call += 1) {
+      total.record(key.slice(0, dot) as CountedService, key.slice(dot + 1));
+    }
+  }
+  return total.counts();
 }

@@ -2,13 +2,12 @@ import { APIGatewayClient, GetRestApisCommand, GetStageCommand } from '@aws-sdk/
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../../config/schema.js';
-import { remediateStage } from '../../../remediators/core/apply.js';
 import { createStsClient } from '../../../remediators/core/clients.js';
-import { clientsForStage, createCredentialResolver } from '../../../remediators/core/credentials.js';
+import { createCredentialResolver } from '../../../remediators/core/credentials.js';
 import { seedInsecureRestStage } from '../../helpers/insecure-apis.js';
 import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials, useMoto } from '../../helpers/moto.js';
 import { asTask, recordedCalls } from '../../strict-aws/recorder.js';
-import { bindControls } from '../../../remediators/controls/catalog.js';
+import { createWorkflowHarness, onlyControls, stageDriftEvent } from '../../workflow/harness.js';
 
 const moto = useMoto();
 const MEMBER_ACCOUNT = '111111111111';
@@ -45,7 +44,6 @@ describe('cross-account remediation through moto STS', () => {
       sourceCredentials: motoCredentials,
       sts: ({ region }) => createStsClient({ region, endpoint: moto.endpoint, credentials: motoCredentials }),
     });
-    const assumeRoles = () => recordedCalls().filter((call) => call.operation === 'AssumeRole').length;
 
     // The service's calls are the update-stage task's (its central role assumes the member role;
     // the calls made with the assumed credentials are the member role's), checked by test/strict-aws.
@@ -58,17 +56,34 @@ describe('cross-account remediation through moto STS', () => {
       `arn:aws:sts::${MEMBER_ACCOUNT}:assumed-role/${config.crossAccount.memberRoleName}/${config.crossAccount.sessionName}`,
     );
 
-    const result = await asTask('update-stage', async () => {
-      const clients = await clientsForStage(ref, resolver, { endpoint: moto.endpoint });
-      return remediateStage(ref, bindControls(['APIGateway.3'], config), config, {
-        clients,
-        verify: { attempts: 1 },
-      });
+    // The real state machine, its tasks' central roles assuming the member role for the stage's account.
+    const harness = await createWorkflowHarness({
+      endpoint: moto.endpoint,
+      config: { controls: onlyControls(['APIGateway.3']) },
     });
+    const before = recordedCalls().length;
+    await harness.run(stageDriftEvent(ref));
 
-    expect(result.outcome).toBe('REMEDIATED');
-    // One AssumeRole for the whole test: the provider is memoized per account.
-    expect(assumeRoles()).toBe(1);
+    expect(harness.records.map((record) => record.outcome)).toEqual(['REMEDIATED']);
+    const assumed = recordedCalls()
+      .slice(before)
+      .filter((call) => call.operation === 'AssumeRole');
+    // One AssumeRole for the whole run: the member account's credentials are memoized per account (the
+    // harness's tasks share one resolver; in AWS each function's warm resolver assumes the role once).
+    expect(assumed).toHaveLength(1);
+    for (const call of assumed) {
+      expect(call.input).toMatchObject({
+        RoleArn: `arn:aws:iam::${MEMBER_ACCOUNT}:role/${config.crossAccount.memberRoleName}`,
+        RoleSessionName: config.crossAccount.sessionName,
+      });
+    }
+    // The stage's API Gateway calls were made with the member role's credentials, none with the home account's.
+    const stageCalls = recordedCalls()
+      .slice(before)
+      .filter((call) => call.service === 'APIGateway');
+    expect(stageCalls.map((call) => call.operation)).toContain('UpdateStage');
+    const homeKeys = new Set<string | undefined>([undefined, motoCredentials.accessKeyId]);
+    expect(stageCalls.filter((call) => homeKeys.has(call.accessKeyId))).toEqual([]);
     const memberGateway = new APIGatewayClient({
       region: MOTO_REGION,
       endpoint: moto.endpoint,

@@ -17,40 +17,31 @@ import {
 import { GetWebACLCommand, GetWebACLForResourceCommand, WAFV2Client } from '@aws-sdk/client-wafv2';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConfigSchema, DEFAULT_ACCESS_LOG_FORMAT } from '../../../config/schema.js';
-import {
-  FIXING_CONTROL_IDS,
-  baselineControlIds,
-  bindControls,
-} from '../../../remediators/controls/catalog.js';
+import { FIXING_CONTROL_IDS, baselineControlIds } from '../../../remediators/controls/catalog.js';
 import { accessLogGroupArn, accessLogGroupName } from '../../../remediators/controls/stage-settings.js';
-import { remediateStage as remediateStageUnchecked } from '../../../remediators/core/apply.js';
 import { formatStageArn } from '../../../remediators/core/arn.js';
-import { createCoreCache } from '../../../remediators/core/cache.js';
-import { createCoreClients, type CoreClients } from '../../../remediators/core/clients.js';
-import type { ControlId } from '../../../remediators/core/types.js';
+import { callsBetween } from '../../../remediators/core/clients.js';
+import type { ControlId, StageRef } from '../../../remediators/core/types.js';
+import type { OutcomeRecord } from '../../../remediators/workflow/outcome.js';
 import { seedInsecureRestStage } from '../../helpers/insecure-apis.js';
-import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials, useMoto } from '../../helpers/moto.js';
-import { asMemberRole } from '../../strict-aws/scopes.js';
+import { MOTO_REGION, motoCredentials, useMoto } from '../../helpers/moto.js';
+import {
+  coreCallCounts,
+  createWorkflowHarness,
+  onlyControls,
+  stageDriftEvent,
+  type WorkflowHarness,
+} from '../../workflow/harness.js';
 
 const moto = useMoto();
-/** The core's calls, checked as the member role's (test/strict-aws). */
-const remediateStage = asMemberRole(MOTO_ACCOUNT, remediateStageUnchecked);
 const config = ConfigSchema.parse({});
 const { resources, parameters } = config;
 const REST_REMEDIABLE: readonly ControlId[] = baselineControlIds('REST').filter((id) =>
   (FIXING_CONTROL_IDS as readonly string[]).includes(id),
 );
-const FAST_RETRY = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
 
-let clients: CoreClients;
 let apiGateway: APIGatewayClient;
 beforeEach(() => {
-  clients = createCoreClients({
-    region: MOTO_REGION,
-    endpoint: moto.endpoint,
-    credentials: motoCredentials,
-    retry: FAST_RETRY,
-  });
   apiGateway = new APIGatewayClient({
     region: MOTO_REGION,
     endpoint: moto.endpoint,
@@ -58,38 +49,53 @@ beforeEach(() => {
   });
 });
 
-function remediate(ref: Parameters<typeof remediateStage>[0], controlIds: readonly ControlId[]) {
-  return remediateStage(ref, bindControls(controlIds, config), config, {
-    clients,
-    cache: createCoreCache(),
-    verify: { attempts: 1 },
+/** A harness whose drift events check exactly `controlIds` on the stage (each in mode auto). */
+function harnessFor(controlIds: readonly ControlId[], config: Record<string, unknown> = {}) {
+  return createWorkflowHarness({
+    endpoint: moto.endpoint,
+    config: { ...config, controls: onlyControls(controlIds) },
   });
 }
 
-describe('remediateStage on an insecure REST stage (moto)', () => {
+/**
+ * Runs the real state machine once for the stage (a person's UpdateStage, as CloudTrail reports it)
+ * and returns the one outcome it recorded with the core's calls this run made.
+ */
+async function remediate(harness: WorkflowHarness, ref: StageRef) {
+  const before = harness.records.length;
+  const callsBefore = coreCallCounts(harness);
+  await harness.run(stageDriftEvent(ref));
+  const records = harness.records.slice(before);
+  expect(records).toHaveLength(1);
+  return { record: records[0] as OutcomeRecord, calls: callsBetween(callsBefore, coreCallCounts(harness)) };
+}
+
+const failing = (record: OutcomeRecord) =>
+  record.evaluations.filter((evaluation) => evaluation.compliance === 'FAILED');
+
+describe('the state machine on an insecure REST stage (moto)', () => {
   it('fixes every remediable control with one UpdateStage and the prerequisites, without a deployment', async () => {
     const { ref, methodKey } = await seedInsecureRestStage({ endpoint: moto.endpoint });
     const seededStage = await apiGateway.send(
       new GetStageCommand({ restApiId: ref.apiId, stageName: ref.stageName }),
     );
 
-    const result = await remediate(ref, REST_REMEDIABLE);
+    const { record, calls } = await remediate(await harnessFor(REST_REMEDIABLE), ref);
 
-    expect(result.outcome).toBe('REMEDIATED');
-    expect(result.verified).toBe(true);
-    expect(result.evaluationsAfter.filter((evaluation) => evaluation.status === 'NON_COMPLIANT')).toEqual([]);
-    expect(result.apiCalls.updateStageCalls).toBe(1);
-    expect(result.apiCalls.deployments).toBe(0);
-    expect(result.actions.map((action) => action.action)).toEqual([
-      'CreateLogGroup',
-      'PutRetentionPolicy',
-      'UpdateAccount',
-      'CreateWebACL',
-      'UpdateRestApi',
-      'UpdateStage',
-      'AssociateWebACL',
-    ]);
-    const changedControls = new Set(result.changes.map((change) => change.controlId));
+    expect(record.outcome).toBe('REMEDIATED');
+    expect(failing(record)).toEqual([]);
+    expect(calls.updateStageCalls).toBe(1);
+    expect(calls.deployments).toBe(0);
+    expect(calls.byOperation).toMatchObject({
+      'CloudWatchLogs.CreateLogGroup': 1,
+      'CloudWatchLogs.PutRetentionPolicy': 1,
+      'APIGateway.UpdateAccount': 1,
+      'WAFV2.CreateWebACL': 1,
+      'APIGateway.UpdateRestApi': 1,
+      'APIGateway.UpdateStage': 1,
+      'WAFV2.AssociateWebACL': 1,
+    });
+    const changedControls = new Set(record.changes.map((change) => change.controlId));
     expect([...changedControls].sort()).toEqual([...REST_REMEDIABLE].sort());
 
     const stage = await apiGateway.send(
@@ -166,31 +172,30 @@ describe('remediateStage on an insecure REST stage (moto)', () => {
 
   it('makes zero writes when run again on the fixed stage', async () => {
     const { ref } = await seedInsecureRestStage({ endpoint: moto.endpoint });
-    await remediate(ref, REST_REMEDIABLE);
+    const harness = await harnessFor(REST_REMEDIABLE);
+    await remediate(harness, ref);
 
-    const again = await remediate(ref, REST_REMEDIABLE);
+    const again = await remediate(harness, ref);
 
-    expect(again.outcome).toBe('ALREADY_COMPLIANT');
-    expect(again.verified).toBe(true);
-    expect(again.actions).toEqual([]);
-    expect(again.changes).toEqual([]);
-    expect(again.apiCalls.writes).toBe(0);
-    expect(again.apiCalls.updateStageCalls).toBe(0);
-    expect(again.apiCalls.reads).toBeGreaterThan(0);
-    expect(again.evaluations.every((evaluation) => evaluation.status === 'COMPLIANT')).toBe(true);
+    expect(again.record.outcome).toBe('ALREADY_COMPLIANT');
+    expect(again.record.changes).toEqual([]);
+    expect(again.calls.writes).toBe(0);
+    expect(again.calls.updateStageCalls).toBe(0);
+    expect(again.calls.reads).toBeGreaterThan(0);
+    expect(again.record.evaluations.every((evaluation) => evaluation.compliance === 'PASSED')).toBe(true);
   });
 
   it('fixes one control with exactly its own change and no unrelated writes', async () => {
     const { ref } = await seedInsecureRestStage({ endpoint: moto.endpoint });
 
-    const result = await remediate(ref, ['APIGateway.3']);
+    const { record, calls } = await remediate(await harnessFor(['APIGateway.3']), ref);
 
-    expect(result.outcome).toBe('REMEDIATED');
-    expect(result.changes).toEqual([
+    expect(record.outcome).toBe('REMEDIATED');
+    expect(record.changes).toEqual([
       { controlId: 'APIGateway.3', setting: 'tracingEnabled', before: false, after: true },
     ]);
-    expect(result.apiCalls.byOperation).toMatchObject({ 'APIGateway.UpdateStage': 1 });
-    expect(result.apiCalls.writes).toBe(1);
+    expect(calls.byOperation).toMatchObject({ 'APIGateway.UpdateStage': 1 });
+    expect(calls.writes).toBe(1);
     const stage = await apiGateway.send(
       new GetStageCommand({ restApiId: ref.apiId, stageName: ref.stageName }),
     );
@@ -204,10 +209,10 @@ describe('remediateStage on an insecure REST stage (moto)', () => {
       new GetStageCommand({ restApiId: ref.apiId, stageName: ref.stageName }),
     );
 
-    const result = await remediate(ref, ['Baseline.DefaultEndpoint']);
+    const { record, calls } = await remediate(await harnessFor(['Baseline.DefaultEndpoint']), ref);
 
-    expect(result.outcome).toBe('REMEDIATED');
-    expect(result.changes).toEqual([
+    expect(record.outcome).toBe('REMEDIATED');
+    expect(record.changes).toEqual([
       {
         controlId: 'Baseline.DefaultEndpoint',
         setting: 'disableExecuteApiEndpoint',
@@ -215,12 +220,10 @@ describe('remediateStage on an insecure REST stage (moto)', () => {
         after: true,
       },
     ]);
-    expect(result.apiCalls.deployments).toBe(0);
-    expect(result.actions.map(({ action, detail }) => `${action}: ${detail}`)).toEqual([
-      'UpdateRestApi: replace /disableExecuteApiEndpoint true',
-      // The API-level change takes effect with this update of a stage setting (its current value).
-      'UpdateStage: replace /tracingEnabled false',
-    ]);
+    expect(calls.deployments).toBe(0);
+    // The API-level change takes effect with one update of a stage setting (its current value).
+    expect(calls.byOperation).toMatchObject({ 'APIGateway.UpdateRestApi': 1, 'APIGateway.UpdateStage': 1 });
+    expect(calls.writes).toBe(2);
     const api = await apiGateway.send(new GetRestApiCommand({ restApiId: ref.apiId }));
     expect(api.disableExecuteApiEndpoint).toBe(true);
     const after = await apiGateway.send(
@@ -248,10 +251,15 @@ describe('remediateStage on an insecure REST stage (moto)', () => {
     await logs.send(new CreateLogGroupCommand({ logGroupName }));
     await logs.send(new PutRetentionPolicyCommand({ logGroupName, retentionInDays: 30 }));
 
-    const result = await remediate(ref, ['APIGateway.1', 'Baseline.RestAccessLogging']);
+    const { record, calls } = await remediate(
+      await harnessFor(['APIGateway.1', 'Baseline.RestAccessLogging']),
+      ref,
+    );
 
-    expect(result.outcome).toBe('REMEDIATED');
-    expect(result.actions.map((action) => action.action)).toEqual(['UpdateStage']);
+    expect(record.outcome).toBe('REMEDIATED');
+    expect(
+      Object.keys(calls.byOperation).filter((operation) => !/\.(Get|List|Describe)/.test(operation)),
+    ).toEqual(['APIGateway.UpdateStage']);
     const account = await apiGateway.send(new GetAccountCommand({}));
     expect(account.cloudwatchRoleArn).toBe(existingRole);
     const [group] =
@@ -270,13 +278,14 @@ describe('remediateStage on an insecure REST stage (moto)', () => {
     // Created, then the run stopped before PutRetentionPolicy.
     await logs.send(new CreateLogGroupCommand({ logGroupName }));
 
-    const result = await remediate(ref, ['Baseline.RestAccessLogging']);
+    const { record, calls } = await remediate(await harnessFor(['Baseline.RestAccessLogging']), ref);
 
-    expect(result.outcome).toBe('REMEDIATED');
-    expect(result.actions.map((action) => action.action)).toEqual(
-      expect.arrayContaining(['PutRetentionPolicy', 'UpdateStage']),
-    );
-    expect(result.actions.map((action) => action.action)).not.toContain('CreateLogGroup');
+    expect(record.outcome).toBe('REMEDIATED');
+    expect(calls.byOperation).toMatchObject({
+      'CloudWatchLogs.PutRetentionPolicy': 1,
+      'APIGateway.UpdateStage': 1,
+    });
+    expect(calls.byOperation['CloudWatchLogs.CreateLogGroup']).toBeUndefined();
     const [group] =
       (await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: logGroupName }))).logGroups ?? [];
     expect(group?.retentionInDays).toBe(resources.accessLogGroups.retentionDays);
@@ -285,21 +294,15 @@ describe('remediateStage on an insecure REST stage (moto)', () => {
   it('creates the baseline web ACL once and associates it with every stage of the account', async () => {
     const first = await seedInsecureRestStage({ endpoint: moto.endpoint, apiName: 'first' });
     const second = await seedInsecureRestStage({ endpoint: moto.endpoint, apiName: 'second' });
-    const cache = createCoreCache();
+    const harness = await harnessFor(['APIGateway.4']);
 
-    const one = await remediateStage(first.ref, bindControls(['APIGateway.4'], config), config, {
-      clients,
-      cache,
-      verify: { attempts: 1 },
-    });
-    const two = await remediateStage(second.ref, bindControls(['APIGateway.4'], config), config, {
-      clients,
-      cache,
-      verify: { attempts: 1 },
-    });
+    const one = await remediate(harness, first.ref);
+    const two = await remediate(harness, second.ref);
 
-    expect(one.actions.map((action) => action.action)).toEqual(['CreateWebACL', 'AssociateWebACL']);
-    expect(two.actions.map((action) => action.action)).toEqual(['AssociateWebACL']);
+    expect([one.record.outcome, two.record.outcome]).toEqual(['REMEDIATED', 'REMEDIATED']);
+    expect(one.calls.byOperation).toMatchObject({ 'WAFV2.CreateWebACL': 1, 'WAFV2.AssociateWebACL': 1 });
+    expect(two.calls.byOperation['WAFV2.CreateWebACL']).toBeUndefined();
+    expect(two.calls.byOperation['WAFV2.AssociateWebACL']).toBe(1);
     const waf = new WAFV2Client({
       region: MOTO_REGION,
       endpoint: moto.endpoint,
@@ -314,56 +317,56 @@ describe('remediateStage on an insecure REST stage (moto)', () => {
     expect(secondAcl?.WebACL?.ARN).toBe(firstAcl?.WebACL?.ARN);
   });
 
-  it('finds a baseline web ACL created earlier by name (a cold Lambda has no cache)', async () => {
+  it('finds a baseline web ACL created earlier by name (cold Lambdas have no cache)', async () => {
     const first = await seedInsecureRestStage({ endpoint: moto.endpoint, apiName: 'first' });
     const second = await seedInsecureRestStage({ endpoint: moto.endpoint, apiName: 'second' });
-    await remediate(first.ref, ['APIGateway.4']);
+    await remediate(await harnessFor(['APIGateway.4']), first.ref);
 
-    const result = await remediate(second.ref, ['APIGateway.4']);
+    const { record, calls } = await remediate(await harnessFor(['APIGateway.4']), second.ref);
 
-    expect(result.actions.map((action) => action.action)).toEqual(['AssociateWebACL']);
-    expect(result.apiCalls.byOperation['WAFV2.ListWebACLs']).toBe(1);
+    expect(record.outcome).toBe('REMEDIATED');
+    expect(calls.byOperation['WAFV2.CreateWebACL']).toBeUndefined();
+    expect(calls.byOperation['WAFV2.AssociateWebACL']).toBe(1);
+    expect(calls.byOperation['WAFV2.ListWebACLs']).toBe(1);
   });
 
-  it('reports RESOURCE_GONE for a deleted stage and for a deleted API, with no writes', async () => {
+  it('records RESOURCE_GONE for a deleted stage and for a deleted API, with no writes', async () => {
     const { ref } = await seedInsecureRestStage({ endpoint: moto.endpoint });
+    const harness = await harnessFor(REST_REMEDIABLE);
     await apiGateway.send(new DeleteStageCommand({ restApiId: ref.apiId, stageName: ref.stageName }));
 
-    const stageGone = await remediate(ref, REST_REMEDIABLE);
+    const stageGone = await remediate(harness, ref);
 
-    expect(stageGone.outcome).toBe('RESOURCE_GONE');
-    expect(stageGone.goneReason).toContain(`stage ${ref.stageName} of REST API ${ref.apiId}`);
-    expect(stageGone.apiCalls.writes).toBe(0);
+    expect(stageGone.record.outcome).toBe('RESOURCE_GONE');
+    expect(stageGone.record.reason).toContain('no longer exists');
+    expect(stageGone.calls.writes).toBe(0);
 
     await apiGateway.send(new DeleteRestApiCommand({ restApiId: ref.apiId }));
-    const apiGone = await remediate(ref, REST_REMEDIABLE);
-    expect(apiGone.outcome).toBe('RESOURCE_GONE');
-    expect(apiGone.apiCalls.writes).toBe(0);
+    const apiGone = await remediate(harness, ref);
+    expect(apiGone.record.outcome).toBe('RESOURCE_GONE');
+    expect(apiGone.calls.writes).toBe(0);
   });
 
   it('reports report-only failures without changing anything', async () => {
     const { ref } = await seedInsecureRestStage({ endpoint: moto.endpoint });
 
-    const result = await remediate(ref, ['APIGateway.2']);
+    const { record, calls } = await remediate(await harnessFor(['APIGateway.2']), ref);
 
-    expect(result.outcome).toBe('REPORTED_ONLY');
-    expect(result.evaluations.map((evaluation) => evaluation.status)).toEqual(['NON_COMPLIANT']);
-    expect(result.apiCalls.writes).toBe(0);
+    expect(record.outcome).toBe('SKIPPED');
+    expect(record.evaluations.map(({ controlId, compliance }) => [controlId, compliance])).toEqual([
+      ['APIGateway.2', 'FAILED'],
+    ]);
+    expect(calls.writes).toBe(0);
   });
 
   it('plans without writing in dry-run mode', async () => {
     const { ref } = await seedInsecureRestStage({ endpoint: moto.endpoint });
 
-    const result = await remediateStage(
-      ref,
-      bindControls(REST_REMEDIABLE, config),
-      { dryRun: true },
-      { clients },
-    );
+    const { record, calls } = await remediate(await harnessFor(REST_REMEDIABLE, { dryRun: true }), ref);
 
-    expect(result.outcome).toBe('DRY_RUN');
-    expect(result.changes.length).toBeGreaterThan(0);
-    expect(result.apiCalls.writes).toBe(0);
+    expect(record.outcome).toBe('DRY_RUN');
+    expect(record.changes.length).toBeGreaterThan(0);
+    expect(calls.writes).toBe(0);
     const stage = await apiGateway.send(
       new GetStageCommand({ restApiId: ref.apiId, stageName: ref.stageName }),
     );

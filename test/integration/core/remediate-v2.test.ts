@@ -7,77 +7,91 @@ import {
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../../config/schema.js';
-import {
-  FIXING_CONTROL_IDS,
-  baselineControlIds,
-  bindControls,
-} from '../../../remediators/controls/catalog.js';
+import { FIXING_CONTROL_IDS, baselineControlIds } from '../../../remediators/controls/catalog.js';
 import { accessLogGroupArn, accessLogGroupName } from '../../../remediators/controls/stage-settings.js';
-import { remediateStage as remediateStageUnchecked } from '../../../remediators/core/apply.js';
-import { createCoreCache } from '../../../remediators/core/cache.js';
-import { createCoreClients, type CoreClients } from '../../../remediators/core/clients.js';
+import { callsBetween } from '../../../remediators/core/clients.js';
 import type { ControlId, StageRef } from '../../../remediators/core/types.js';
+import type { OutcomeRecord } from '../../../remediators/workflow/outcome.js';
 import { seedInsecureHttpStage, seedInsecureWebSocketStage } from '../../helpers/insecure-apis.js';
-import { emulateMotoV2StageWrites } from '../../helpers/moto-gaps.js';
-import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials, useMoto } from '../../helpers/moto.js';
-import { asMemberRole } from '../../strict-aws/scopes.js';
+import { MOTO_REGION, motoCredentials, useMoto } from '../../helpers/moto.js';
+import {
+  coreCallCounts,
+  createWorkflowHarness,
+  onlyControls,
+  stageDriftEvent,
+  type WorkflowHarness,
+} from '../../workflow/harness.js';
 
 const moto = useMoto();
-/** The core's calls, checked as the member role's (test/strict-aws). */
-const remediateStage = asMemberRole(MOTO_ACCOUNT, remediateStageUnchecked);
 const config = ConfigSchema.parse({});
 const { resources, parameters } = config;
 const V2_REMEDIABLE: readonly ControlId[] = baselineControlIds('V2').filter((id) =>
   (FIXING_CONTROL_IDS as readonly string[]).includes(id),
 );
 
-let clients: CoreClients;
 let apiGatewayV2: ApiGatewayV2Client;
 beforeEach(() => {
-  const motoConfig = { region: MOTO_REGION, endpoint: moto.endpoint, credentials: motoCredentials };
-  clients = createCoreClients({ ...motoConfig, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 } });
-  apiGatewayV2 = new ApiGatewayV2Client(motoConfig);
-  emulateMotoV2StageWrites(clients.apiGatewayV2, apiGatewayV2);
+  apiGatewayV2 = new ApiGatewayV2Client({
+    region: MOTO_REGION,
+    endpoint: moto.endpoint,
+    credentials: motoCredentials,
+  });
 });
 
-function remediate(ref: StageRef, controlIds: readonly ControlId[]) {
-  return remediateStage(ref, bindControls(controlIds, config), config, {
-    clients,
-    cache: createCoreCache(),
-    verify: { attempts: 1 },
+/**
+ * A harness whose drift events check exactly `controlIds` (each in mode auto). The seeded HTTP API
+ * stage does not auto-deploy: its default-endpoint fix needs a deployment, made here unattended.
+ */
+function harnessFor(controlIds: readonly ControlId[]) {
+  return createWorkflowHarness({
+    endpoint: moto.endpoint,
+    emulateV2Writes: true,
+    config: { controls: onlyControls(controlIds), allowUnattendedDeployments: true },
   });
+}
+
+/** One run of the real state machine for a person's UpdateApi: the one outcome recorded, the core's calls. */
+async function remediate(harness: WorkflowHarness, ref: StageRef) {
+  const before = harness.records.length;
+  const callsBefore = coreCallCounts(harness);
+  await harness.run(stageDriftEvent(ref));
+  const records = harness.records.slice(before);
+  expect(records).toHaveLength(1);
+  return { record: records[0] as OutcomeRecord, calls: callsBetween(callsBefore, coreCallCounts(harness)) };
 }
 
 async function readStage(ref: StageRef) {
   return apiGatewayV2.send(new GetStageCommand({ ApiId: ref.apiId, StageName: ref.stageName }));
 }
 
-describe('remediateStage on insecure API Gateway V2 stages (moto)', () => {
+describe('the state machine on insecure API Gateway V2 stages (moto)', () => {
   it('HTTP API: access logs, throttling and the default endpoint in one UpdateStage and one UpdateApi', async () => {
     const { ref } = await seedInsecureHttpStage({ endpoint: moto.endpoint });
 
-    const result = await remediate(ref, V2_REMEDIABLE);
+    const { record, calls } = await remediate(await harnessFor(V2_REMEDIABLE), ref);
 
-    expect(result.outcome).toBe('REMEDIATED');
-    expect(result.verified).toBe(true);
-    expect(result.apiCalls.updateStageCalls).toBe(1);
-    expect(result.apiCalls.deployments).toBe(1);
-    expect([...new Set(result.changes.map((change) => change.controlId))]).toEqual([
+    expect(record.outcome).toBe('REMEDIATED');
+    expect(record.evaluations.filter((evaluation) => evaluation.compliance === 'FAILED')).toEqual([]);
+    expect(calls.updateStageCalls).toBe(1);
+    expect(calls.deployments).toBe(1);
+    expect([...new Set(record.changes.map((change) => change.controlId))]).toEqual([
       'APIGateway.9',
       'Baseline.StageThrottling',
       'Baseline.DefaultEndpoint',
     ]);
-    // Execution logging (APIGateway.1) does not exist for HTTP APIs.
-    expect(result.evaluations.find((evaluation) => evaluation.controlId === 'APIGateway.1')?.status).toBe(
-      'NOT_APPLICABLE',
+    // Execution logging (APIGateway.1) does not exist for HTTP APIs: the record leaves it out.
+    expect(record.evaluations.map((evaluation) => evaluation.controlId)).not.toContain('APIGateway.1');
+    const writes = Object.keys(calls.byOperation).filter(
+      (operation) => !/\.(Get|List|Describe)/.test(operation),
     );
-    expect(result.actions.map((action) => action.action)).toEqual([
-      'CreateLogGroup',
-      'PutRetentionPolicy',
-      'UpdateApi',
-      'CreateDeployment',
-      'UpdateStage',
+    expect(writes.sort()).toEqual([
+      'ApiGatewayV2.CreateDeployment',
+      'ApiGatewayV2.UpdateApi',
+      'ApiGatewayV2.UpdateStage',
+      'CloudWatchLogs.CreateLogGroup',
+      'CloudWatchLogs.PutRetentionPolicy',
     ]);
+    expect(calls.writes).toBe(5);
 
     const stage = await readStage(ref);
     expect(stage.AccessLogSettings).toEqual({
@@ -106,13 +120,14 @@ describe('remediateStage on insecure API Gateway V2 stages (moto)', () => {
 
   it('HTTP API: zero writes when run again', async () => {
     const { ref } = await seedInsecureHttpStage({ endpoint: moto.endpoint });
-    await remediate(ref, V2_REMEDIABLE);
+    const harness = await harnessFor(V2_REMEDIABLE);
+    await remediate(harness, ref);
 
-    const again = await remediate(ref, V2_REMEDIABLE);
+    const again = await remediate(harness, ref);
 
-    expect(again.outcome).toBe('ALREADY_COMPLIANT');
-    expect(again.apiCalls.writes).toBe(0);
-    expect(again.actions).toEqual([]);
+    expect(again.record.outcome).toBe('ALREADY_COMPLIANT');
+    expect(again.calls.writes).toBe(0);
+    expect(again.record.changes).toEqual([]);
   });
 
   it('HTTP $default stage: the log group name replaces $ and the stage is found by its real name', async () => {
@@ -122,9 +137,9 @@ describe('remediateStage on insecure API Gateway V2 stages (moto)', () => {
       customDomain: false,
     });
 
-    const result = await remediate(ref, ['APIGateway.9']);
+    const { record } = await remediate(await harnessFor(['APIGateway.9']), ref);
 
-    expect(result.outcome).toBe('REMEDIATED');
+    expect(record.outcome).toBe('REMEDIATED');
     expect(accessLogGroupName(resources, ref, 'HTTP')).toBe(
       `/aws/vendedlogs/apigateway/access-logs/${ref.apiId}/#default`,
     );
@@ -135,16 +150,21 @@ describe('remediateStage on insecure API Gateway V2 stages (moto)', () => {
   it('WebSocket API: execution logging with the account CloudWatch role, access logs, throttling', async () => {
     const { ref } = await seedInsecureWebSocketStage({ endpoint: moto.endpoint, customDomain: false });
 
-    const result = await remediate(ref, V2_REMEDIABLE);
+    const harness = await harnessFor(V2_REMEDIABLE);
 
-    expect(result.outcome).toBe('REMEDIATED');
-    expect(result.apiCalls.updateStageCalls).toBe(1);
-    expect(result.apiCalls.deployments).toBe(0);
-    expect(result.actions.map((action) => action.action)).toEqual([
-      'CreateLogGroup',
-      'PutRetentionPolicy',
-      'UpdateAccount',
-      'UpdateStage',
+    const { record, calls } = await remediate(harness, ref);
+
+    expect(record.outcome).toBe('REMEDIATED');
+    expect(calls.updateStageCalls).toBe(1);
+    expect(calls.deployments).toBe(0);
+    const writes = Object.keys(calls.byOperation).filter(
+      (operation) => !/\.(Get|List|Describe)/.test(operation),
+    );
+    expect(writes.sort()).toEqual([
+      'APIGateway.UpdateAccount',
+      'ApiGatewayV2.UpdateStage',
+      'CloudWatchLogs.CreateLogGroup',
+      'CloudWatchLogs.PutRetentionPolicy',
     ]);
     const stage = await readStage(ref);
     expect(stage.DefaultRouteSettings).toMatchObject({
@@ -155,17 +175,23 @@ describe('remediateStage on insecure API Gateway V2 stages (moto)', () => {
     });
     expect(stage.AccessLogSettings?.DestinationArn).toBe(accessLogGroupArn(resources, ref, 'WEBSOCKET'));
 
-    const again = await remediate(ref, V2_REMEDIABLE);
-    expect(again.apiCalls.writes).toBe(0);
+    const again = await remediate(harness, ref);
+    expect(again.record.outcome).toBe('ALREADY_COMPLIANT');
+    expect(again.calls.writes).toBe(0);
   });
 
-  it('reports RESOURCE_GONE for a deleted V2 stage', async () => {
+  it('records RESOURCE_GONE for a V2 stage deleted before the stage is read', async () => {
     const { ref } = await seedInsecureHttpStage({ endpoint: moto.endpoint });
-    await apiGatewayV2.send(new DeleteStageCommand({ ApiId: ref.apiId, StageName: ref.stageName }));
+    const harness = await harnessFor(V2_REMEDIABLE);
+    const deleteFirst = (real: (input: unknown) => Promise<unknown>) => async (input: unknown) => {
+      await apiGatewayV2.send(new DeleteStageCommand({ ApiId: ref.apiId, StageName: ref.stageName }));
+      return real(input);
+    };
 
-    const result = await remediate(ref, V2_REMEDIABLE);
+    const callsBefore = coreCallCounts(harness);
+    await harness.run(stageDriftEvent(ref), { wrap: { Snapshot: deleteFirst } });
 
-    expect(result.outcome).toBe('RESOURCE_GONE');
-    expect(result.apiCalls.writes).toBe(0);
+    expect(harness.records.map((record) => record.outcome)).toEqual(['RESOURCE_GONE']);
+    expect(callsBetween(callsBefore, coreCallCounts(harness)).writes).toBe(0);
   });
 });
