@@ -22,6 +22,7 @@ import { createApprovalApiHandler } from '../../remediators/handlers/approval-ap
 import { createRequestApprovalHandler } from '../../remediators/handlers/request-approval.js';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { MOTO_REGION, motoCredentials, useMoto } from '../helpers/moto.js';
+import { serializeItemWrites } from '../helpers/serialized-item-writes.js';
 import { startFakeSlack, type FakeSlack } from '../unit/approvals/support/fake-slack.js';
 import { approvalRequest, DURING, SLACK_SECRET } from '../unit/approvals/support/fixtures.js';
 
@@ -65,7 +66,7 @@ export function createHarness(
   baseUrl: string = BASE_URL,
 ): ApprovalHarness {
   const aws = { region: MOTO_REGION, endpoint, credentials: motoCredentials };
-  const store = createApprovalStore(new DynamoDBClient(aws), TABLE_NAME);
+  const store = createApprovalStore(serializeItemWrites(new DynamoDBClient(aws)), TABLE_NAME);
   const sfnClient = new SFNClient({ region: MOTO_REGION, credentials: motoCredentials });
   const sfn = mockClient(sfnClient);
   sfn.on(SendTaskSuccessCommand).resolves({});
