@@ -10,10 +10,12 @@
  * another: `b` does not suggest `a`).
  */
 
-function editDistance(left: string, right: string): number {
+/** The optimal string alignment distance between two words (exported for its tests). */
+export function editDistance(left: string, right: string): number {
   const rows: number[][] = [Array.from({ length: right.length + 1 }, (_, index) => index)];
   for (let row = 1; row <= left.length; row += 1) {
     const current = [row];
+    // Stryker disable next-line ArrayDeclaration: equivalent, rows[row - 1] always exists (pushed by the row before)
     const above = rows[row - 1] ?? [];
     for (let column = 1; column <= right.length; column += 1) {
       const same = left[row - 1] === right[column - 1];
@@ -22,13 +24,16 @@ function editDistance(left: string, right: string): number {
         (current[column - 1] ?? 0) + 1,
         (above[column - 1] ?? 0) + (same ? 0 : 1),
       );
-      const swapped =
-        row > 1 && column > 1 && left[row - 1] === right[column - 2] && left[row - 2] === right[column - 1];
+      // Two neighbouring letters swapped. At the first row or column one side reads index -1,
+      // which is undefined and equals no letter, so no bounds check is needed.
+      const swapped = left[row - 1] === right[column - 2] && left[row - 2] === right[column - 1];
+      // Stryker disable next-line OptionalChaining: equivalent, a swap needs row ≥ 2, so rows[row - 2] exists
       if (swapped) distance = Math.min(distance, (rows[row - 2]?.[column - 2] ?? 0) + 1);
       current.push(distance);
     }
     rows.push(current);
   }
+  // Stryker disable next-line OptionalChaining: equivalent, rows holds left.length + 1 rows
   return rows[left.length]?.[right.length] ?? 0;
 }
 
@@ -48,7 +53,7 @@ export function nearestMatch(input: string, candidates: readonly string[]): stri
 
 /** `; did you mean "dryRun"?`, or '' when nothing is near: appended to a message that lists what is allowed. */
 export function didYouMean(input: unknown, candidates: readonly string[]): string {
-  if (typeof input !== 'string' || input === '') return '';
+  if (typeof input !== 'string') return '';
   const match = nearestMatch(input, candidates);
   return match === undefined ? '' : `; did you mean ${JSON.stringify(match)}?`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { didYouMean, nearestMatch } from '../../../config/did-you-mean.js';
+import { didYouMean, editDistance, nearestMatch } from '../../../config/did-you-mean.js';
 
 describe('nearestMatch', () => {
   it.each([
@@ -36,5 +36,35 @@ describe('didYouMean', () => {
     expect(didYouMean('dryrun', ['dryRun'])).toBe('; did you mean "dryRun"?');
     expect(didYouMean('zzz', ['dryRun'])).toBe('');
     expect(didYouMean(3, ['dryRun'])).toBe('');
+  });
+});
+
+describe('editDistance (optimal string alignment, the measure of "near")', () => {
+  it.each([
+    ['', 'abc', 3],
+    ['abc', '', 3],
+    ['a', 'abc', 2],
+    ['kitten', 'sitting', 3],
+    ['ab', 'ba', 1],
+    ['abcd', 'badc', 2],
+    ['ax', 'ya', 2],
+    ['xa', 'ay', 2],
+    ['ca', 'abc', 3],
+  ])('from %j to %j is %i', (left, right, expected) => {
+    expect(editDistance(left, right)).toBe(expected);
+  });
+});
+
+describe('nearestMatch limits', () => {
+  it('allows a third of the word: two swaps in an eight-letter word are still near', () => {
+    expect(nearestMatch('cnotrlos', ['controls'])).toBe('controls');
+  });
+
+  it('never suggests the word itself, only another candidate', () => {
+    expect(nearestMatch('scan', ['scan', 'scam'])).toBe('scam');
+  });
+
+  it('suggests nothing for an empty word', () => {
+    expect(didYouMean('', ['a', 'auto'])).toBe('');
   });
 });
