@@ -36,10 +36,12 @@ import {
   startRecording,
   type RecordedCall,
 } from '../test/strict-aws/recorder.js';
+import { DOCUMENT_OPERATIONS } from '../test/strict-aws/iam.js';
 import {
   createWorkflowHarness,
   DEFINITION_PATH,
   fixtureEvent,
+  stageDriftEvent,
   TASK_FUNCTIONS,
   type ExecutionEvent,
   type RunOptions,
@@ -216,21 +218,6 @@ function restFinding(apiId: string, controlId = 'APIGateway.1', index = 0): unkn
   });
 }
 
-/** A person's UpdateApi on an HTTP API, as CloudTrail reports it (every stage, the V2 baseline). */
-function updateApiEvent(apiId: string): unknown {
-  const event = fixtureEvent('cloudtrail-updaterestapi-enable-endpoint.json', {
-    [FIXTURE_ACCOUNT]: MOTO_ACCOUNT,
-  }) as { detail: Record<string, unknown> };
-  return {
-    ...event,
-    detail: {
-      ...event.detail,
-      eventName: 'UpdateApi',
-      requestParameters: { apiId, disableExecuteApiEndpoint: false },
-    },
-  };
-}
-
 const apiGateway = (endpoint: string) =>
   new APIGatewayClient({ region: MOTO_REGION, endpoint, credentials: motoCredentials });
 
@@ -257,7 +244,7 @@ export const SCENARIOS: readonly Scenario[] = [
     },
     async exercise(endpoint, runner) {
       const seeded = await seedInsecureHttpStage({ endpoint });
-      await runner.run(updateApiEvent(seeded.ref.apiId));
+      await runner.run(stageDriftEvent(seeded.ref));
     },
   },
   {
@@ -360,20 +347,6 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
 ];
-
-/** lib-dynamodb's commands → the DynamoDB API operation each one sends (what is billed and throttled). */
-const DOCUMENT_OPERATIONS: Readonly<Record<string, string>> = {
-  Put: 'PutItem',
-  Get: 'GetItem',
-  Update: 'UpdateItem',
-  Delete: 'DeleteItem',
-  Query: 'Query',
-  Scan: 'Scan',
-  BatchGet: 'BatchGetItem',
-  BatchWrite: 'BatchWriteItem',
-  TransactGet: 'TransactGetItems',
-  TransactWrite: 'TransactWriteItems',
-};
 
 /** The API operation of a recorded call (a lib-dynamodb command named by the operation it sends). */
 export function operationOf(call: Pick<RecordedCall, 'service' | 'operation'>): string {

@@ -78,7 +78,7 @@ export const IAM_PREFIX: Readonly<Record<string, string>> = {
  * lib-dynamodb's document commands are the DynamoDB operations with marshalling
  * (@aws-sdk/lib-dynamodb README: PutCommand wraps PutItem, …).
  */
-const DOCUMENT_OPERATIONS: Readonly<Record<string, string>> = {
+export const DOCUMENT_OPERATIONS: Readonly<Record<string, string>> = {
   Get: 'GetItem',
   Put: 'PutItem',
   Update: 'UpdateItem',
