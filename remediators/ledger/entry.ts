@@ -1,0 +1,118 @@
+/**
+ * The remediation ledger's item shapes (issue 12): the machine-readable history that the CLI's
+ * `history` and `undo` read, written by the workflow's Record task and by the CLI. Security Hub
+ * stays the auditors' view; the ledger keeps every setting's before and after, so that a change
+ * can be taken back exactly. Kept without TTL: history is not pruned.
+ *
+ * One item per entry, keyed by `entryId`; the `byStage` index (stageArn, recordedAt) serves
+ * `history --stage`. Entries are a discriminated union by `kind`:
+ * - REMEDIATION: one run of the workflow (or of `fix`) for one stage, whatever its outcome;
+ *   `entryId` is the run's remediation id.
+ * - UNDO: an undo of a REMEDIATION entry, naming it, with what it restored and what it refused.
+ * - EXEMPTION: the stage and control are left alone (after an undo, a rejection or an opt-out).
+ */
+import * as z from 'zod';
+import {
+  ApiTypeSchema,
+  ControlChangeSchema,
+  ControlIdSchema,
+  OUTCOMES,
+  PartitionSchema,
+} from '../workflow/state.js';
+
+/** The ledger table's key and its stage index (the central stack creates them with these names). */
+export const LEDGER_TABLE_KEY = 'entryId';
+export const LEDGER_STAGE_INDEX = 'byStage';
+export const LEDGER_STAGE_INDEX_KEY = 'stageArn';
+export const LEDGER_STAGE_INDEX_SORT_KEY = 'recordedAt';
+
+const IsoTimestampSchema = z.iso.datetime({ offset: true });
+
+/** Who caused an entry: the workflow (an execution) or an operator at a terminal (the CLI). */
+export const LedgerActorSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('execution'), executionArn: z.string().min(1) }),
+  /** The caller's ARN from STS GetCallerIdentity, and the CLI run's id. */
+  z.object({ kind: z.literal('cli'), callerArn: z.string().min(1), runId: z.string().min(1) }),
+]);
+export type LedgerActor = z.infer<typeof LedgerActorSchema>;
+
+const StageFieldsSchema = z.object({
+  stageArn: z.string().min(1),
+  account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
+  region: z.string().min(1),
+  partition: PartitionSchema,
+  apiType: ApiTypeSchema,
+  apiId: z.string().min(1),
+  stageName: z.string().min(1),
+  /** ISO-8601; the byStage index's sort key. */
+  recordedAt: IsoTimestampSchema,
+  actor: LedgerActorSchema,
+});
+
+/** A prerequisite a remediation created (an undo keeps it and lists it). */
+export const CreatedPrerequisiteSchema = z.object({
+  /** The effect kind, e.g. accessLogGroup, webAcl, accountCloudWatchRole. */
+  kind: z.string().min(1),
+  /** The ARN or name that identifies it. */
+  id: z.string().min(1),
+});
+export type CreatedPrerequisite = z.infer<typeof CreatedPrerequisiteSchema>;
+
+export const RemediationEntrySchema = StageFieldsSchema.extend({
+  kind: z.literal('REMEDIATION'),
+  entryId: z.string().min(1),
+  outcome: z.enum(OUTCOMES),
+  controls: z.array(ControlIdSchema),
+  /** Every setting's before and after: applied (REMEDIATED) or that would have been (any other outcome). */
+  changes: z.array(ControlChangeSchema),
+  prerequisitesCreated: z.array(CreatedPrerequisiteSchema),
+  /** "automatic", the approver as "Name (id)", the CLI caller, or why nobody approved. */
+  approver: z.string().min(1),
+  reason: z.string(),
+  /** The findings this run recorded its outcome on. */
+  findingIds: z.array(z.string().min(1)),
+  trigger: z.string(),
+});
+export type RemediationEntry = z.infer<typeof RemediationEntrySchema>;
+
+/** A setting an undo could not restore: someone changed it after the remediation. */
+export const RefusedSettingSchema = ControlChangeSchema.extend({
+  /** The value the stage held when the undo read it (not the remediation's after value). */
+  current: ControlChangeSchema.shape.after,
+});
+
+export const UndoEntrySchema = StageFieldsSchema.extend({
+  kind: z.literal('UNDO'),
+  entryId: z.string().min(1),
+  /** The REMEDIATION entry this undoes. */
+  undoes: z.string().min(1),
+  outcome: z.enum(['UNDONE', 'PARTIALLY_UNDONE', 'REFUSED', 'FAILED']),
+  /** Settings set back to their before value (before/after as the undo changed them). */
+  restored: z.array(ControlChangeSchema),
+  refused: z.array(RefusedSettingSchema),
+  /** Prerequisites the remediation created, kept. */
+  kept: z.array(CreatedPrerequisiteSchema),
+  reason: z.string(),
+});
+export type UndoEntry = z.infer<typeof UndoEntrySchema>;
+
+export const ExemptionEntrySchema = StageFieldsSchema.extend({
+  kind: z.literal('EXEMPTION'),
+  entryId: z.string().min(1),
+  controlId: ControlIdSchema,
+  reason: z.string().min(1),
+  /** ISO-8601; absent for an exemption without end. */
+  until: IsoTimestampSchema.optional(),
+  /** What made it: an undo, a rejected approval, or an operator's `exempt`. */
+  cause: z.enum(['UNDO', 'REJECTED', 'OPERATOR']),
+  /** Set when `unexempt` ended it early (ISO-8601). */
+  endedAt: IsoTimestampSchema.optional(),
+});
+export type ExemptionEntry = z.infer<typeof ExemptionEntrySchema>;
+
+export const LedgerEntrySchema = z.discriminatedUnion('kind', [
+  RemediationEntrySchema,
+  UndoEntrySchema,
+  ExemptionEntrySchema,
+]);
+export type LedgerEntry = z.infer<typeof LedgerEntrySchema>;
