@@ -26,7 +26,8 @@ export const LEDGER_STAGE_INDEX = 'byStage';
 export const LEDGER_STAGE_INDEX_KEY = 'stageArn';
 export const LEDGER_STAGE_INDEX_SORT_KEY = 'recordedAt';
 
-const IsoTimestampSchema = z.iso.datetime({ offset: true });
+/** UTC only (`…Z`): the byStage index sorts and `since` filters compare these as strings. */
+const IsoTimestampSchema = z.iso.datetime();
 
 /** Who caused an entry: the workflow (an execution) or an operator at a terminal (the CLI). */
 export const LedgerActorSchema = z.discriminatedUnion('kind', [
