@@ -157,10 +157,15 @@ describe('central stack', () => {
     );
     expect(recordActions).not.toContain('apigateway:GET');
     // The record task reads the stage's "recently remediated" marker and closes the stage lock item
-    // (UpdateItem); it never puts or deletes locks-table items.
+    // (UpdateItem); it never puts or deletes locks-table items. It puts ledger entries, on the ledger only.
     expect(recordActions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem']));
-    expect(recordActions).not.toContain('dynamodb:PutItem');
     expect(recordActions).not.toContain('dynamodb:DeleteItem');
+    const puts = statementsOfRole(synthesized.central, roleIdOf('RecordFunction')).filter((statement) =>
+      [statement['Action']].flat().includes('dynamodb:PutItem'),
+    );
+    expect(puts.map((statement) => JSON.stringify(statement['Resource']))).toEqual([
+      expect.stringMatching(/^\{"Fn::GetAtt":\["LedgerTable[0-9A-F]+","Arn"\]\}$/),
+    ]);
   });
 
   it('lets the finding-updating roles change only status (In Progress, Resolved) and comment through BatchUpdateFindingsV2', () => {
@@ -310,7 +315,7 @@ describe('central stack', () => {
     expect(ledgerStatements).toEqual([
       expect.objectContaining({
         Sid: 'WriteLedger',
-        Action: ['dynamodb:PutItem', 'dynamodb:GetItem'],
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
         Resource: { 'Fn::GetAtt': [logicalId, 'Arn'] },
       }),
     ]);
