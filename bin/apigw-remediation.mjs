@@ -7,4 +7,8 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../remediators/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
+process.exitCode = await main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+});

@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import { Aws, CfnOutput, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
@@ -25,6 +25,13 @@ import type { Construct } from 'constructs';
 import type { RemediationConfig } from '../config/schema.js';
 import { HOME_ACCOUNT_ENV } from '../remediators/core/credentials.js';
 import { KILL_SWITCH_PARAMETER_ENV } from '../remediators/workflow/kill-switch.js';
+import { LEDGER_TABLE_ENV } from '../remediators/ledger/deps.js';
+import {
+  LEDGER_STAGE_INDEX,
+  LEDGER_STAGE_INDEX_KEY,
+  LEDGER_STAGE_INDEX_SORT_KEY,
+  LEDGER_TABLE_KEY,
+} from '../remediators/ledger/entry.js';
 import {
   DEFINITION_SUBSTITUTIONS,
   LOCKS_TABLE_KEY,
@@ -134,6 +141,22 @@ export class CentralStack extends Stack {
       // Approvals are evidence (who approved what): keep them if the stack goes.
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // The remediation ledger (remediators/ledger/entry.ts, docs/decisions/0027): one item per
+    // remediation, undo and exemption, read by the CLI's history and undo. History is evidence, like
+    // the approvals: no TTL (nothing expires), kept if the stack goes, point-in-time recovery on.
+    const ledger = new Table(this, 'LedgerTable', {
+      partitionKey: { name: LEDGER_TABLE_KEY, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    ledger.addGlobalSecondaryIndex({
+      indexName: LEDGER_STAGE_INDEX,
+      partitionKey: { name: LEDGER_STAGE_INDEX_KEY, type: AttributeType.STRING },
+      sortKey: { name: LEDGER_STAGE_INDEX_SORT_KEY, type: AttributeType.STRING },
+      projectionType: ProjectionType.ALL,
+    });
 
     const slackSecret = new Secret(this, 'SlackSecret', {
       description:
@@ -208,6 +231,8 @@ export class CentralStack extends Stack {
       if (task.substitution === 'IntakeFunctionArn') {
         environment.SERVICE_ROLE_ARNS = serviceRoleArns.join(',');
       }
+      const writesLedger = task.substitution === 'RecordFunctionArn';
+      if (writesLedger) environment[LEDGER_TABLE_ENV] = ledger.tableName;
 
       const reserved = RESERVED_CONCURRENCY[task.substitution];
       const fn = new ServiceFunction(this, pascal(taskShortName(task)), {
@@ -272,6 +297,18 @@ export class CentralStack extends Stack {
       }
       // The marker read (GetItem) and closing the stage lock item (UpdateItem): no Put, no Delete.
       if (needs.includes('locksTableClose')) locks.grant(role, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+      if (writesLedger) {
+        // The ledger's idempotent put (remediators/ledger/store.ts): a conditional PutItem, and on a
+        // ConditionalCheckFailed a consistent GetItem to tell a retry's own earlier write from a
+        // conflict. On the table only: the Record task never queries the byStage index.
+        role.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'WriteLedger',
+            actions: ['dynamodb:PutItem', 'dynamodb:GetItem'],
+            resources: [ledger.tableArn],
+          }),
+        );
+      }
       if (needs.includes('securityHub')) {
         // Findings are updated through the hub of the stage's Region (any Region), and own
         // findings of home-account stages imported there too (no assume in the home account).
@@ -475,6 +512,14 @@ export class CentralStack extends Stack {
     new CfnOutput(this, 'CentralEventBusArn', {
       description: 'Member stacks forward API Gateway CloudTrail events here',
       value: this.eventBus.eventBusArn,
+    });
+    new CfnOutput(this, 'StateMachineArn', {
+      description: 'The remediation workflow: apigw-remediation fix starts its executions here',
+      value: this.stateMachine.stateMachineArn,
+    });
+    new CfnOutput(this, 'LedgerTableName', {
+      description: 'The remediation ledger: apigw-remediation history and undo read it',
+      value: ledger.tableName,
     });
     new CfnOutput(this, 'NotificationsTopicArn', {
       description: 'Outcomes and alarms: subscribe the team (e-mail, AWS Chatbot)',

@@ -6,14 +6,16 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { nearestMatch } from '../../config/did-you-mean.js';
 import { CONTROL_IDS } from '../controls/catalog.js';
+import { parseStageArn } from '../core/arn.js';
+import { sinceTimestamp } from './history.js';
 
 export const PROGRAM = 'apigw-remediation';
 
-export const COMMANDS = ['scan', 'plan'] as const;
+export const COMMANDS = ['scan', 'plan', 'fix', 'history'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** Commands of the issue that build on the redesigned workflow and arrive with it (docs/cli.md). */
-const LATER_COMMANDS = ['fix', 'history', 'undo'] as const;
+const LATER_COMMANDS = ['undo'] as const;
 
 export const OUTPUT_FORMATS = ['table', 'json'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -50,8 +52,28 @@ export interface SelectionOptions {
   readonly controls: readonly string[];
 }
 
+/** `fix`'s own options. */
+export interface FixOptions {
+  /** `--yes`: the changes of controls in mode approve are confirmed (the caller approves them). */
+  readonly yes: boolean;
+  readonly stackName?: string;
+  readonly ledgerTable?: string;
+  readonly createLedgerTable: boolean;
+}
+
+/** `history`'s own options. */
+export interface HistoryOptions {
+  readonly stageArn?: string;
+  /** `--since` in the ledger's UTC form. */
+  readonly since?: string;
+  readonly stackName?: string;
+  readonly ledgerTable?: string;
+}
+
 export interface RunOptions {
   readonly command: CommandName;
+  readonly fix?: FixOptions;
+  readonly history?: HistoryOptions;
   readonly access: AccessOptions;
   readonly selection: SelectionOptions;
   readonly output: OutputFormat;
@@ -75,6 +97,11 @@ const OPTIONS = {
   stage: { type: 'string' },
   control: { type: 'string', multiple: true },
   output: { type: 'string' },
+  yes: { type: 'boolean' },
+  'stack-name': { type: 'string' },
+  'ledger-table': { type: 'string' },
+  'create-ledger-table': { type: 'boolean' },
+  since: { type: 'string' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 type OptionName = keyof typeof OPTIONS;
@@ -91,37 +118,63 @@ export const OPTION_HELP: readonly (readonly [OptionName, string, string])[] = [
   ['account', '--account ID', 'a member account to read through the member role (repeatable)'],
   ['role-name', '--role-name NAME', 'the member role to assume (default crossAccount.memberRoleName)'],
   ['local', '--local', 'start the embedded moto_server with insecure APIs and read those'],
+  ['yes', '--yes', 'fix: confirm the changes of controls in mode approve (you are the approver)'],
+  ['since', '--since ISO', 'history: only entries recorded at or after this time (ISO-8601)'],
+  ['stack-name', '--stack-name NAME', 'the deployed central stack (default ApigwRemediation-<region>)'],
+  ['ledger-table', '--ledger-table NAME', 'the ledger table (default the stack output LedgerTableName)'],
+  ['create-ledger-table', '--create-ledger-table', 'fix on an emulator: create the ledger table if absent'],
   ['help', '--help, -h', 'this help'],
 ];
+
+const SHARED_OPTIONS: readonly OptionName[] = ['help', 'profile', 'region', 'config'];
+const SELECTION_OPTIONS: readonly OptionName[] = ['api', 'stage', 'control', 'account', 'role-name', 'local'];
+/** The options each command takes; any other is refused with the command's help. */
+const COMMAND_OPTIONS: Readonly<Record<CommandName, readonly OptionName[]>> = {
+  scan: [...SHARED_OPTIONS, ...SELECTION_OPTIONS, 'output'],
+  plan: [...SHARED_OPTIONS, ...SELECTION_OPTIONS, 'output'],
+  fix: [...SHARED_OPTIONS, ...SELECTION_OPTIONS, 'yes', 'stack-name', 'ledger-table', 'create-ledger-table'],
+  history: [...SHARED_OPTIONS, 'stage', 'since', 'output', 'stack-name', 'ledger-table'],
+};
 
 const COMMAND_SUMMARY: Readonly<Record<CommandName, string>> = {
   scan: 'every control of every stage: PASSED, FAILED or NOT_APPLICABLE, with the reason and the mode',
   plan: 'the changes the service would make per stage (before → after), its prerequisites and deployments',
+  fix: "runs the service's state machine on the selected stages (deployed, or in-process on an emulator)",
+  history: 'the remediation ledger: when, control, before → after, approver, outcome, execution or CLI run',
+};
+
+const COMMAND_EXITS: Readonly<Record<CommandName, string>> = {
+  scan: 'Exit status: 0 nothing fails, 1 a control fails, 2 a usage, configuration or access error.',
+  plan: 'Exit status: 0 the plan was made, 2 a usage, configuration or access error.',
+  fix: 'Exit status: 0 every stage ends compliant, 1 otherwise, 2 a usage, configuration or access error.',
+  history: 'Exit status: 0 the history was printed, 2 a usage, configuration or access error.',
 };
 
 export function programHelp(): string {
   return [
     `Usage: ${PROGRAM} <command> [options]`,
     '',
-    'Commands (read-only):',
-    ...COMMANDS.map((command) => `  ${command.padEnd(6)}${COMMAND_SUMMARY[command]}`),
+    'Commands:',
+    ...COMMANDS.map((command) => `  ${command.padEnd(8)}${COMMAND_SUMMARY[command]}`),
     '',
     `Run "${PROGRAM} <command> --help" for a command's options. Documentation: docs/cli.md`,
   ].join('\n');
 }
 
 export function commandHelp(command: CommandName): string {
-  const exits =
-    command === 'scan'
-      ? 'Exit status: 0 nothing fails, 1 a control fails, 2 a usage, configuration or access error.'
-      : 'Exit status: 0 the plan was made, 2 a usage, configuration or access error.';
+  const exits = COMMAND_EXITS[command];
   return [
     `Usage: ${PROGRAM} ${command} [options]`,
     '',
     `${COMMAND_SUMMARY[command].charAt(0).toUpperCase()}${COMMAND_SUMMARY[command].slice(1)}.`,
     '',
     'Options:',
-    ...OPTION_HELP.map(([, flag, text]) => `  ${flag.padEnd(18)}${text}`),
+    ...OPTION_HELP.filter(([name]) => COMMAND_OPTIONS[command].includes(name)).map(
+      ([name, flag, text]) =>
+        `  ${(command === 'history' && name === 'stage' ? '--stage ARN' : flag).padEnd(22)}${
+          command === 'history' && name === 'stage' ? 'only this stage (its ARN)' : text
+        }`,
+    ),
     '',
     exits,
     'AWS access: the SDK default credential chain and Region; AWS_ENDPOINT_URL (and AWS_ENDPOINT_URL_<SERVICE>) are honoured.',
@@ -184,7 +237,67 @@ function checkEach(
   for (const value of values) if (!pattern.test(value)) throw new UsageError(describe(value), command);
 }
 
+/** Table names: 3-255 of letters, digits, _ - . (DynamoDB Developer Guide, naming rules). */
+const TABLE_NAME = /^[\w.-]{3,255}$/;
+/** Stack names: a letter, then letters, digits and hyphens, up to 128 (CloudFormation CreateStack). */
+const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
+
+function ledgerOptions(command: CommandName, values: ReturnType<typeof parseCommand>) {
+  const stackName = values['stack-name'];
+  if (stackName !== undefined && !STACK_NAME.test(stackName)) {
+    throw new UsageError(
+      `--stack-name ${JSON.stringify(stackName)} is not a CloudFormation stack name`,
+      command,
+    );
+  }
+  const ledgerTable = values['ledger-table'];
+  if (ledgerTable !== undefined && !TABLE_NAME.test(ledgerTable)) {
+    throw new UsageError(
+      `--ledger-table ${JSON.stringify(ledgerTable)} is not a DynamoDB table name (3-255 letters, digits, _ - .)`,
+      command,
+    );
+  }
+  return {
+    ...(stackName === undefined ? {} : { stackName }),
+    ...(ledgerTable === undefined ? {} : { ledgerTable }),
+  };
+}
+
+function historyOptions(values: ReturnType<typeof parseCommand>): HistoryOptions {
+  const since = values.since;
+  const sinceUtc = since === undefined ? undefined : sinceTimestamp(since);
+  if (since !== undefined && sinceUtc === undefined) {
+    throw new UsageError(
+      `--since ${JSON.stringify(since)} is not an ISO-8601 date or time, e.g. 2026-12-01 or 2026-12-01T10:00:00Z`,
+      'history',
+    );
+  }
+  const stageArn = values.stage;
+  if (stageArn !== undefined) {
+    try {
+      parseStageArn(stageArn);
+    } catch (error) {
+      throw new UsageError(
+        `--stage takes a stage ARN for "history" (arn:aws:apigateway:us-east-1::/restapis/ID/stages/NAME): ${
+          error instanceof Error ? error.message : String(error)
+        }`,
+        'history',
+      );
+    }
+  }
+  return {
+    ...(stageArn === undefined ? {} : { stageArn }),
+    ...(sinceUtc === undefined ? {} : { since: sinceUtc }),
+    ...ledgerOptions('history', values),
+  };
+}
+
 function checkedOptions(command: CommandName, values: ReturnType<typeof parseCommand>): RunOptions {
+  for (const [name, value] of Object.entries(values)) {
+    if (value !== undefined && !COMMAND_OPTIONS[command].includes(name as OptionName)) {
+      throw new UsageError(`--${name} is not an option of "${command}"`, command);
+    }
+  }
   const regions = values.region ?? [];
   const accounts = values.account ?? [];
   const controls = values.control ?? [];
@@ -248,6 +361,16 @@ function checkedOptions(command: CommandName, values: ReturnType<typeof parseCom
   if (values.stage === '') throw new UsageError('--stage needs a stage name', command);
   return {
     command,
+    ...(command === 'fix'
+      ? {
+          fix: {
+            yes: values.yes ?? false,
+            createLedgerTable: values['create-ledger-table'] ?? false,
+            ...ledgerOptions(command, values),
+          },
+        }
+      : {}),
+    ...(command === 'history' ? { history: historyOptions(values) } : {}),
     access: {
       ...(profile === undefined ? {} : { profile }),
       regions: [...new Set(regions)],
@@ -257,7 +380,7 @@ function checkedOptions(command: CommandName, values: ReturnType<typeof parseCom
     },
     selection: {
       ...(values.api === undefined ? {} : { apiId: values.api }),
-      ...(values.stage === undefined ? {} : { stageName: values.stage }),
+      ...(values.stage === undefined || command === 'history' ? {} : { stageName: values.stage }),
       controls: [...new Set(controls)],
     },
     output: output as OutputFormat,

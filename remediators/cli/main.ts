@@ -1,18 +1,27 @@
 /**
  * `apigw-remediation`: the operator's command line (docs/cli.md). Read-only commands `scan` and
- * `plan`, built on the same core, controls and configuration as the Lambdas.
+ * `plan`, `fix` (the service's own state machine) and `history` (the ledger), built on the same
+ * core, controls and configuration as the Lambdas.
  *
- * Exit status: 0 done (scan: nothing fails), 1 scan found a failing control, 2 a usage,
+ * Exit status: 0 done (scan: nothing fails; fix: every stage compliant), 1 scan found a failing
+ * control or fix left a stage not compliant, 2 a usage,
  * configuration or AWS access error, printed as one message on stderr, never a stack trace.
  * With `--output json`, stdout holds the JSON document only and stderr stays empty unless the run
  * ends with status 2.
  */
+import { createInterface } from 'node:readline/promises';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_CONFIG_PATH, ConfigError, loadConfigFile } from '../../config/load.js';
+import { ledgerStore, MalformedLedgerItemError } from '../ledger/store.js';
 import { MotoStartError } from '../local/moto-server.js';
 import { startLocalSession, type LocalSession } from '../local/session.js';
 import { resolveAccess } from './access.js';
 import { commandHelp, parseCommandLine, programHelp, PROGRAM, UsageError, type RunOptions } from './args.js';
-import { AwsAccessError } from './aws-errors.js';
+import { AwsAccessError, withContext } from './aws-errors.js';
+import { runFix } from './fix.js';
+import { historyJson, readHistory, renderHistoryTable } from './history.js';
+import { ledgerTableOf } from './stack.js';
 import { planStages, scanStages, type Progress } from './inspect.js';
 import { planJson, progressBar, renderPlanTable, renderScanTable, scanJson } from './render.js';
 import { scanResult } from './report.js';
@@ -24,6 +33,22 @@ export const EXIT_ERROR = 2;
 export interface Terminal {
   readonly stdout: { write(text: string): unknown };
   readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
+  /** Where `fix` asks for a confirmation; only a terminal (isTTY) is asked. */
+  readonly stdin?: NodeJS.ReadableStream & { readonly isTTY?: boolean };
+}
+
+/** A y/N question on the terminal, when stdin is one; `fix` without --yes asks it. */
+function confirmOn(terminal: Terminal): ((question: string) => Promise<boolean>) | undefined {
+  const { stdin } = terminal;
+  if (stdin?.isTTY !== true) return undefined;
+  return async (question) => {
+    const prompt = createInterface({ input: stdin, output: terminal.stderr as NodeJS.WritableStream });
+    try {
+      return /^y(es)?$/i.test((await prompt.question(question)).trim());
+    } finally {
+      prompt.close();
+    }
+  };
 }
 
 function progressOn(terminal: Terminal, options: RunOptions): Progress {
@@ -47,7 +72,39 @@ async function run(options: RunOptions, terminal: Terminal): Promise<number> {
         terminal.stderr.write(`local: moto_server at ${local.endpoint}, insecure stages seeded: ${stages}\n`);
       }
     }
-    const { targets } = await resolveAccess(options.access, config);
+    const access = await resolveAccess(options.access, config);
+    const { targets } = access;
+    if (options.command === 'fix') {
+      const result = await runFix(
+        {
+          access,
+          selection: options.selection,
+          config,
+          fix: options.fix ?? { yes: false, createLedgerTable: false },
+          local: options.access.local,
+          now: () => new Date(),
+        },
+        { stdout: terminal.stdout, stderr: terminal.stderr, ...optional('confirm', confirmOn(terminal)) },
+      );
+      return result.compliant ? EXIT_OK : EXIT_FAILING;
+    }
+    if (options.command === 'history') {
+      const history = options.history ?? {};
+      const region = targets[0]?.region ?? '';
+      const table = await ledgerTableOf(region, history);
+      const store = ledgerStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region })), table);
+      const entries = await withContext(
+        {
+          operation: history.stageArn === undefined ? 'DynamoDB.Scan' : 'DynamoDB.Query',
+          iamAction: history.stageArn === undefined ? 'dynamodb:Scan' : 'dynamodb:Query',
+          resource: `table ${table}${history.stageArn === undefined ? '' : '/index/byStage'}`,
+          region,
+        },
+        () => readHistory(store, history),
+      );
+      terminal.stdout.write(options.output === 'json' ? historyJson(entries) : renderHistoryTable(entries));
+      return EXIT_OK;
+    }
     const progress = progressOn(terminal, options);
     if (options.command === 'scan') {
       const result = scanResult(await scanStages(targets, options.selection, config, progress));
@@ -62,6 +119,10 @@ async function run(options: RunOptions, terminal: Terminal): Promise<number> {
   } finally {
     await local?.stop();
   }
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
 /** Runs one command line; returns the exit status. Errors the operator can fix are one message on stderr. */
@@ -87,7 +148,11 @@ export async function main(argv: readonly string[], terminal: Terminal): Promise
       );
       return EXIT_ERROR;
     }
-    if (error instanceof AwsAccessError || error instanceof MotoStartError) {
+    if (
+      error instanceof AwsAccessError ||
+      error instanceof MotoStartError ||
+      error instanceof MalformedLedgerItemError
+    ) {
       terminal.stderr.write(`${PROGRAM}: ${error.message}\n`);
       return EXIT_ERROR;
     }

@@ -184,6 +184,8 @@ export interface StagePlanDetail {
   readonly dryRun: boolean;
   /** The text of the Slack approval request, when a control with changes is in mode approve. */
   readonly approval?: readonly string[];
+  /** The mode of each control with changes (`fix` asks for a confirmation of those in approve). */
+  readonly plannedModes?: Readonly<Partial<Record<ControlId, ControlMode>>>;
 }
 
 export interface ApprovalWindow {
@@ -253,5 +255,11 @@ export function stagePlanDetail(input: {
     notPlanned,
     dryRun,
     ...(needsApproval ? { approval: approvalText(stage, [...planned], changes, input.window) } : {}),
+    plannedModes: Object.fromEntries(
+      [...planned].flatMap((id) => {
+        const mode = input.modes[id]?.mode;
+        return mode === undefined ? [] : [[id, mode]];
+      }),
+    ),
   };
 }

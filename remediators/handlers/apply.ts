@@ -8,6 +8,7 @@
 import { applyApiChanges, type ActionTaken } from '../core/apply.js';
 import { ensurePrerequisites } from '../core/prerequisites.js';
 import { settingChanges } from '../core/plan.js';
+import { createdPrerequisites } from '../ledger/created-prerequisites.js';
 import { logger } from '../shared/powertools.js';
 import { BlastRadiusCapError, capReachedReason, claimChangeBudget } from '../workflow/change-budget.js';
 import { createKillSwitchDeps, type KillSwitchDeps } from '../workflow/deps/kill-switch.js';
@@ -18,7 +19,7 @@ import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
 import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
 import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
-import { parseTaskInput, type ControlChange } from '../workflow/state.js';
+import { parseTaskInput, type ControlChange, type CreatedPrerequisite } from '../workflow/state.js';
 import { lambdaHandler } from '../shared/handler.js';
 
 export interface ApplyOutput {
@@ -28,6 +29,8 @@ export interface ApplyOutput {
   readonly actions: readonly ActionTaken[];
   /** The baseline web ACL when the plan associates it, so update-stage does not look it up again. */
   readonly webAclArn?: string;
+  /** What this apply created (log group, web ACL, the account's CloudWatch role), for the ledger. */
+  readonly prerequisitesCreated: readonly CreatedPrerequisite[];
 }
 
 export function createApplyHandler(
@@ -61,6 +64,7 @@ export function createApplyHandler(
       applied: AppliedChangesSchema.parse(settingChanges(plan)),
       actions,
       ...(prerequisites.webAclArn === undefined ? {} : { webAclArn: prerequisites.webAclArn }),
+      prerequisitesCreated: createdPrerequisites(prerequisites.actions, plan.prerequisites, item.stage),
     };
   };
 }

@@ -13,6 +13,7 @@ import { createKillSwitchDeps, type KillSwitchDeps } from '../workflow/deps/kill
 import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
 import { brakeControls } from '../workflow/kill-switch.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
+import { confirmedAtCli } from '../workflow/cli-approval.js';
 import { parseTaskInput, StageWorkItemSchema, type Decision } from '../workflow/state.js';
 import { lambdaHandler } from '../shared/handler.js';
 
@@ -46,12 +47,14 @@ export function createDecideHandler(
       controlId,
       resolved: resolveMode(config, target, controlId),
     }));
-    const configured = modes.map(({ controlId, resolved }) => ({
-      controlId,
-      mode: resolved.mode,
-      source: resolved.rule,
-      dryRun: resolved.dryRun,
-    }));
+    const configured = modes.map(({ controlId, resolved }) =>
+      confirmedAtCli(item.request, {
+        controlId,
+        mode: resolved.mode,
+        source: resolved.rule,
+        dryRun: resolved.dryRun,
+      }),
+    );
     const controls = killSwitch.state === 'on' ? brakeControls(configured, killSwitch) : configured;
     if (killSwitch.state === 'on')
       logger.warn('kill switch on', { reason: killSwitch.reason, stage: item.stage });

@@ -13,8 +13,24 @@
  * joins after that) and records its outcome on every finding that joined it as well as on its own.
  * A run that joined records JOINED on its finding only while the holder's item is still open:
  * once closed, the holder's outcome is (or is about to be) on that finding and must stay there.
+ *
+ * The ledger (remediators/ledger/, docs/decisions/0027): one REMEDIATION entry per run, keyed by
+ * its remediation id, listing every finding recorded (joined ones included); a run that joined
+ * writes none (the holder's entry names its finding). Security Hub is written first and the ledger
+ * after it, whatever Security Hub answered, so neither loses the other:
+ * - Security Hub fails: the entry is still written, then the error is thrown as before (the state
+ *   machine retries throttling, else RecordFailed: "Security Hub: NOT recorded"); a retried task
+ *   finds its entry there and writes nothing twice (an idempotent put; only its time differs).
+ * - the ledger fails (after the SDK's own retries): Security Hub already holds the record, so the
+ *   task does not fail (a retry would write the findings again and RecordFailed would say they were
+ *   not recorded); the error is logged, counted in `RecordFailures` (alarmed) and returned in
+ *   `ledger`, which the execution history keeps.
  */
+import * as z from 'zod';
 import { CATALOG } from '../controls/catalog.js';
+import { createLedgerDeps, type LedgerDeps } from '../ledger/deps.js';
+import { remediationEntry } from '../ledger/from-outcome.js';
+import { writeOnce, type LedgerWrite } from '../ledger/write-once.js';
 import { recordOutcome } from '../securityhub/records.js';
 import { recordOutcomeV2 } from '../securityhub/records-v2.js';
 import { closeStageLock, joinStillOpen, readRecentRemediation } from '../workflow/lock.js';
@@ -22,7 +38,7 @@ import { findingsToRecord, type JoinedFinding } from '../workflow/join.js';
 import { creditRecentRemediation } from '../workflow/recent-remediation.js';
 import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
 import { logger } from '../shared/powertools.js';
-import { REMEDIATIONS_METRIC } from '../workflow/metrics.js';
+import { RECORD_FAILURES_METRIC, REMEDIATIONS_METRIC } from '../workflow/metrics.js';
 import { controlRecord, toOutcomeRecord, type OutcomeRecord } from '../workflow/outcome.js';
 import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
 import { createMemberAccountDeps } from '../workflow/deps/member-account.js';
@@ -36,7 +52,11 @@ import {
 import { parseTaskInput, StageWorkItemSchema, TerminalSchema } from '../workflow/state.js';
 import { lambdaHandler } from '../shared/handler.js';
 
-const InputSchema = StageWorkItemSchema.extend({ terminal: TerminalSchema });
+const InputSchema = StageWorkItemSchema.extend({
+  terminal: TerminalSchema,
+  /** The Redeploy task's result, when the run made a deployment: its id is the ledger's exact after value. */
+  deployment: z.object({ deploymentId: z.string().min(1).optional() }).optional(),
+});
 
 const CONTROL_TITLES = Object.fromEntries(CATALOG.map((control) => [control.id, control.title]));
 
@@ -53,10 +73,17 @@ export interface RecordOutput {
   readonly joinedRecorded?: readonly string[];
   /** A joiner whose holder had already closed: its finding gets the holder's record instead. */
   readonly leftToHolder?: true;
+  /** What became of this run's ledger entry (absent for a run that joined another: that run writes it). */
+  readonly ledger?: LedgerWrite;
 }
 
 export function createRecordHandler(
-  deps: HomeSecurityHubDeps & MemberSecurityHubDeps & LocksDeps & ReportingDeps & Pick<ClockDeps, 'now'>,
+  deps: HomeSecurityHubDeps &
+    MemberSecurityHubDeps &
+    LocksDeps &
+    LedgerDeps &
+    ReportingDeps &
+    Pick<ClockDeps, 'now'>,
 ) {
   return async (event: unknown): Promise<RecordOutput> => {
     const item = parseTaskInput('record', InputSchema, event);
@@ -99,11 +126,40 @@ export function createRecordHandler(
             target,
             CONTROL_TITLES,
           );
-    const own = await recordOn(written, item.request.findingFormat);
-    let { updated } = own;
-    for (const finding of joined) {
-      updated += (await recordOn(onJoinedFinding(written, finding), finding.findingFormat)).updated;
+    const writeLedger = async (): Promise<LedgerWrite | undefined> => {
+      if (record.outcome === 'JOINED') return undefined;
+      const entry = remediationEntry({
+        record,
+        item,
+        ...(item.deployment?.deploymentId === undefined
+          ? {}
+          : { deploymentId: item.deployment.deploymentId }),
+        findingIds: [
+          ...(item.request.findingId === undefined ? [] : [item.request.findingId]),
+          ...joined.map((finding) => finding.findingId),
+        ],
+      });
+      const ledgerWrite = await writeOnce(deps.ledger(), entry);
+      if (ledgerWrite.status === 'failed') {
+        logger.error('ledger entry not written', { entryId: entry.entryId, error: ledgerWrite.error });
+        deps.metric(RECORD_FAILURES_METRIC, {});
+      }
+      return ledgerWrite;
+    };
+    let own: Awaited<ReturnType<typeof recordOn>>;
+    let updated: number;
+    try {
+      own = await recordOn(written, item.request.findingFormat);
+      updated = own.updated;
+      for (const finding of joined) {
+        updated += (await recordOn(onJoinedFinding(written, finding), finding.findingFormat)).updated;
+      }
+    } catch (error) {
+      // The ledger keeps the run even when Security Hub refused it; the task still fails as before.
+      await writeLedger();
+      throw error;
     }
+    const ledger = await writeLedger();
     const result = { imported: own.imported, updated };
     const creditedTo = written === record ? undefined : written.remediationId;
     logger.info('remediation outcome recorded', { record: written, ...result, creditedTo });
@@ -121,6 +177,7 @@ export function createRecordHandler(
       record: written,
       ...(creditedTo === undefined ? {} : { creditedTo }),
       ...(joined.length === 0 ? {} : { joinedRecorded: joined.map((finding) => finding.findingId) }),
+      ...(ledger === undefined ? {} : { ledger }),
     };
   };
 }
@@ -137,11 +194,13 @@ function onJoinedFinding(
   };
 }
 
+const locks = createLocksDeps();
 export const handler = lambdaHandler(
   createRecordHandler({
     ...createHomeSecurityHubDeps(),
     ...createMemberSecurityHubDeps(createMemberAccountDeps()),
-    ...createLocksDeps(),
+    ...locks,
+    ...createLedgerDeps(locks),
     ...createReportingDeps(),
     ...createClockDeps(),
   }),

@@ -5,6 +5,8 @@
 import * as z from 'zod';
 import { describeIssues, describeValue } from '../../config/issues.js';
 import { AccountIdSchema } from '../../config/schema.js';
+import { CONTROL_IDS } from '../controls/catalog.js';
+import { CLI_REQUEST, CLI_SOURCE, cliRequestOutcome } from './cli.js';
 import { cloudTrailOutcome } from './cloudtrail.js';
 import { RegionSchema } from './fields.js';
 import { ocsfFindingOutcome } from './ocsf.js';
@@ -23,6 +25,7 @@ const HANDLED: Readonly<Record<string, readonly string[]>> = {
   [SECURITY_HUB_CUSTOM_ACTION]: ['aws.securityhub'],
   [CLOUDTRAIL_API_CALL]: ['aws.apigateway', 'aws.wafv2'],
   [FINDINGS_IMPORTED_V2]: ['aws.securityhub'],
+  [CLI_REQUEST]: [CLI_SOURCE],
 };
 
 const EnvelopeSchema = z.object({
@@ -135,6 +138,8 @@ function eventOutcomes(event: unknown, settings: IntakeSettings): Outcome[] {
       return formatDisabled(envelope, 'ocsf', settings) ?? ocsfFindingsOutcomes(envelope);
     case SECURITY_HUB_CUSTOM_ACTION:
       return findingsOutcomes(envelope, 'manual');
+    case CLI_REQUEST:
+      return [guarded(`CLI request ${envelope.id}`, () => cliRequestOutcome(envelope, CONTROL_IDS))];
     default:
       return [guarded(`CloudTrail event ${envelope.id}`, () => cloudTrailOutcome(envelope, settings))];
   }

@@ -10,9 +10,10 @@ import type { ApiType, ControlId, Partition } from '../core/types.js';
 /**
  * securityhub: a Security Hub "Findings - Imported" event (FAILED + ACTIVE + Workflow NEW);
  * manual: a Security Hub custom action a person chose on findings;
- * cloudtrail: a change to an API or stage seen in CloudTrail (drift).
+ * cloudtrail: a change to an API or stage seen in CloudTrail (drift);
+ * cli: an operator's `apigw-remediation fix` (./cli.ts).
  */
-export type Trigger = 'securityhub' | 'manual' | 'cloudtrail';
+export type Trigger = 'securityhub' | 'manual' | 'cloudtrail' | 'cli';
 
 export interface RemediationRequest {
   readonly trigger: Trigger;
@@ -47,6 +48,10 @@ export interface RemediationRequest {
   readonly findingFormat?: 'ocsf';
   /** OCSF: the finding's `metadata.uid`, to trace the request back to the finding. */
   readonly metadataUid?: string;
+  /** CLI: the caller's ARN (STS GetCallerIdentity). */
+  readonly requestedBy?: string;
+  /** CLI: the operator confirmed the changes, which approves the controls in mode approve. */
+  readonly confirmedApproval?: true;
 }
 
 export interface IgnoredItem {

@@ -16,8 +16,10 @@ import {
   ApiTypeSchema,
   ControlChangeSchema,
   ControlIdSchema,
+  CreatedPrerequisiteSchema,
   OUTCOMES,
   PartitionSchema,
+  type CreatedPrerequisite,
 } from '../workflow/state.js';
 
 /** The ledger table's key and its stage index (the central stack creates them with these names). */
@@ -50,14 +52,11 @@ const StageFieldsSchema = z.object({
   actor: LedgerActorSchema,
 });
 
-/** A prerequisite a remediation created (an undo keeps it and lists it). */
-export const CreatedPrerequisiteSchema = z.object({
-  /** The effect kind, e.g. accessLogGroup, webAcl, accountCloudWatchRole. */
-  kind: z.string().min(1),
-  /** The ARN or name that identifies it. */
-  id: z.string().min(1),
-});
-export type CreatedPrerequisite = z.infer<typeof CreatedPrerequisiteSchema>;
+/**
+ * A prerequisite a remediation created (an undo keeps it and lists it): the apply task's own
+ * shape (workflow/state.ts), so what the apply result says is what the entry holds.
+ */
+export { CreatedPrerequisiteSchema, type CreatedPrerequisite };
 
 export const RemediationEntrySchema = StageFieldsSchema.extend({
   kind: z.literal('REMEDIATION'),

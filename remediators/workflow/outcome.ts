@@ -13,6 +13,7 @@ import {
   type StageWorkItem,
 } from './state.js';
 import { UNATTENDED_DEPLOYMENT_REASON } from './plan-summary.js';
+import { cliApproverOf } from './cli-approval.js';
 
 /** What the plan did with a control that failed when the stage was read. */
 export type ControlHandling = 'applied' | NotAppliedReason;
@@ -93,6 +94,8 @@ function approverOf(item: StageWorkItem, outcome: OutcomeStatus): string {
   // The joined run asks for (and records) the approval; this run decided nothing.
   if (outcome === 'JOINED') return 'nobody (joined)';
   if (item.approval !== undefined) return approverName(item.approval.approver);
+  const cliApprover = cliApproverOf(item);
+  if (cliApprover !== undefined) return cliApprover;
   if (outcome === 'REJECTED') {
     const decision = rejectionDecision(item);
     return decision === undefined ? 'unknown approver' : approverName(decision.approver);

@@ -163,12 +163,23 @@ export function foundPlanOf(plan: PlanSummary | undefined): FoundPlanSummary | u
 export const CaughtErrorSchema = z.object({ Error: z.string(), Cause: z.string().optional() });
 export type CaughtError = z.infer<typeof CaughtErrorSchema>;
 
+/** A prerequisite the apply task created (the ledger lists it; an undo keeps it). */
+export const CreatedPrerequisiteSchema = z.object({
+  /** The effect kind: accessLogGroup, accountCloudWatchRole or webAcl (core/effects/). */
+  kind: z.string().min(1),
+  /** What identifies it: the log group's name, the role ARN set on the account, the web ACL's ARN. */
+  id: z.string().min(1),
+});
+export type CreatedPrerequisite = z.infer<typeof CreatedPrerequisiteSchema>;
+
 /** Output of the apply task. */
 export const ApplyResultSchema = z.object({
   redeploy: z.boolean(),
   applied: z.array(ControlChangeSchema),
   /** The baseline web ACL apply found or created, when the plan associates it: update-stage uses it as is. */
   webAclArn: z.string().min(1).optional(),
+  /** What this apply created (not what it found): absent from an apply of an older version. */
+  prerequisitesCreated: z.array(CreatedPrerequisiteSchema).optional(),
 });
 
 export const VerificationSchema = z.object({

@@ -157,10 +157,15 @@ describe('central stack', () => {
     );
     expect(recordActions).not.toContain('apigateway:GET');
     // The record task reads the stage's "recently remediated" marker and closes the stage lock item
-    // (UpdateItem); it never puts or deletes locks-table items.
+    // (UpdateItem); it never puts or deletes locks-table items. It puts ledger entries, on the ledger only.
     expect(recordActions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem']));
-    expect(recordActions).not.toContain('dynamodb:PutItem');
     expect(recordActions).not.toContain('dynamodb:DeleteItem');
+    const puts = statementsOfRole(synthesized.central, roleIdOf('RecordFunction')).filter((statement) =>
+      [statement['Action']].flat().includes('dynamodb:PutItem'),
+    );
+    expect(puts.map((statement) => JSON.stringify(statement['Resource']))).toEqual([
+      expect.stringMatching(/^\{"Fn::GetAtt":\["LedgerTable[0-9A-F]+","Arn"\]\}$/),
+    ]);
   });
 
   it('lets the finding-updating roles change only status (In Progress, Resolved) and comment through BatchUpdateFindingsV2', () => {
@@ -247,9 +252,9 @@ describe('central stack', () => {
     }
   });
 
-  it('keeps locks and approvals in encrypted tables with point-in-time recovery and TTL', () => {
+  it('keeps locks, approvals and the ledger in encrypted tables with point-in-time recovery', () => {
     const tables = resources(synthesized.central, 'AWS::DynamoDB::Table').map(([, table]) => table);
-    expect(tables).toHaveLength(2);
+    expect(tables).toHaveLength(3);
     for (const table of tables) {
       expect(table).toMatchObject({
         SSESpecification: { SSEEnabled: true },
@@ -268,6 +273,52 @@ describe('central stack', () => {
         }),
       ]),
     );
+  });
+
+  it('keeps the ledger: entryId key, byStage index (stageArn, recordedAt, ALL), no TTL, retained, named to the Record task', () => {
+    const ledgers = resources(synthesized.central, 'AWS::DynamoDB::Table').filter(([id]) =>
+      id.startsWith('LedgerTable'),
+    );
+    expect(ledgers).toHaveLength(1);
+    const [logicalId, ledger] = ledgers[0] ?? ['', {}];
+    expect(ledger).toMatchObject({
+      KeySchema: [{ AttributeName: 'entryId', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: { SSEEnabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'byStage',
+          KeySchema: [
+            { AttributeName: 'stageArn', KeyType: 'HASH' },
+            { AttributeName: 'recordedAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    });
+    expect(ledger).not.toHaveProperty('TimeToLiveSpecification');
+    const resource = synthesized.central.findResources('AWS::DynamoDB::Table')[logicalId] as Json;
+    expect(resource).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    synthesized.central.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ LEDGER_TABLE_NAME: { Ref: logicalId } }) },
+    });
+    expect(synthesized.central.findOutputs('LedgerTableName')['LedgerTableName']).toMatchObject({
+      Value: { Ref: logicalId },
+    });
+    // Only the Record task's role reaches the ledger, with PutItem and GetItem on the table alone.
+    const ledgerStatements = resources(synthesized.central, 'AWS::IAM::Policy').flatMap(([, policy]) =>
+      ((policy['PolicyDocument'] as Json)['Statement'] as Json[]).filter((statement) =>
+        JSON.stringify(statement['Resource']).includes(`"${logicalId}"`),
+      ),
+    );
+    expect(ledgerStatements).toEqual([
+      expect.objectContaining({
+        Sid: 'WriteLedger',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        Resource: { 'Fn::GetAtt': [logicalId, 'Arn'] },
+      }),
+    ]);
   });
 
   it('holds the Slack credentials in one secret with the three keys the approvals read', () => {
@@ -358,6 +409,8 @@ describe('central stack', () => {
         'SlackSecretArn',
         'CentralEventBusArn',
         'NotificationsTopicArn',
+        'StateMachineArn',
+        'LedgerTableName',
       ]),
     );
   });

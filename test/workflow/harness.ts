@@ -1,6 +1,8 @@
 /**
  * Runs the REAL state machine definition (state-machines/remediation.asl.json) with
- * aws-local-stepfunctions, every Task overridden by the REAL handler talking to moto_server.
+ * aws-local-stepfunctions, every Task overridden by the REAL handler talking to moto_server, on
+ * the product's in-process runner (remediators/local/workflow-runner.ts), which the CLI's `fix`
+ * uses too. What the harness adds is for tests:
  *
  * - Security Hub is not in moto: its client is stubbed with aws-sdk-client-mock and every
  *   call is kept for assertions.
@@ -13,12 +15,8 @@
  *   approval behaviour simulates the timeout) and definition.test.ts checks it separately.
  */
 import { readFileSync } from 'node:fs';
-import {
-  CreateTableCommand,
-  DynamoDBClient,
-  ResourceInUseException,
-  ScanCommand,
-} from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   BatchImportFindingsCommand,
   GetFindingsCommand,
@@ -34,126 +32,62 @@ import {
 import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import { CreateTopicCommand, SNSClient, type PublishCommandInput } from '@aws-sdk/client-sns';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { StateMachine } from 'aws-local-stepfunctions';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { ConfigSchema, type RemediationConfig } from '../../config/schema.js';
 import { ApprovalRequestSchema } from '../../remediators/approvals/record.js';
 import { SettleTimeoutEventSchema } from '../../remediators/handlers/request-approval.js';
-import { handler as intakeHandler } from '../../remediators/handlers/intake.js';
-import { createAcquireLockHandler } from '../../remediators/handlers/acquire-lock.js';
-import { createApplyHandler } from '../../remediators/handlers/apply.js';
-import { createDecideHandler } from '../../remediators/handlers/decide.js';
-import { createDeploySlotHandler } from '../../remediators/handlers/deploy-slot.js';
-import { createExpandStagesHandler } from '../../remediators/handlers/expand-stages.js';
-import { createNotifyHandler } from '../../remediators/handlers/notify.js';
-import { createRecordHandler } from '../../remediators/handlers/record.js';
-import { createRecheckHandler } from '../../remediators/handlers/recheck.js';
-import { createRedeployHandler } from '../../remediators/handlers/redeploy.js';
-import { createReleaseLockHandler } from '../../remediators/handlers/release-lock.js';
-import { createReportFailureHandler } from '../../remediators/handlers/report-failure.js';
-import { createSnapshotHandler } from '../../remediators/handlers/snapshot.js';
-import { createTakeOwnershipHandler } from '../../remediators/handlers/take-ownership.js';
-import { createUpdateStageHandler } from '../../remediators/handlers/update-stage.js';
-import { createVerifyHandler } from '../../remediators/handlers/verify.js';
+import type { RecordOutput } from '../../remediators/handlers/record.js';
 import { CATALOG } from '../../remediators/controls/catalog.js';
 import type { ControlMode } from '../../remediators/controls/define-control.js';
 import { ApiCallCounter, type ApiCallCounts, type CountedService } from '../../remediators/core/clients.js';
 import type { ControlId, StageRef } from '../../remediators/core/types.js';
+import { ledgerStore, type LedgerStore } from '../../remediators/ledger/store.js';
+import { createLedgerTable } from '../../remediators/ledger/table.js';
+import { createLocksTable } from '../../remediators/local/local-service.js';
+import {
+  createLocalStateMachine,
+  createTaskHandlers,
+  createWorkflowDeps as createLocalWorkflowDeps,
+  DEFINITION_PATH,
+  LOCAL_KILL_SWITCH_PARAMETER,
+  LOCAL_LEDGER_TABLE,
+  LOCAL_LOCKS_TABLE,
+  substitutedDefinition as localSubstitutedDefinition,
+  type ExecutionEvent,
+  type TaskHandler,
+  type TaskName,
+  type WorkflowDeps,
+} from '../../remediators/local/workflow-runner.js';
 import type { OutcomeRecord } from '../../remediators/workflow/outcome.js';
-import { createClockDeps, type ClockDeps } from '../../remediators/workflow/deps/clock.js';
-import { createCoreClientsDeps, type CoreClientsDeps } from '../../remediators/workflow/deps/core-clients.js';
-import { createKillSwitchDeps, type KillSwitchDeps } from '../../remediators/workflow/deps/kill-switch.js';
-import { createLocksDeps, type LocksDeps } from '../../remediators/workflow/deps/locks.js';
-import {
-  createMemberAccountDeps,
-  type MemberAccountDeps,
-} from '../../remediators/workflow/deps/member-account.js';
-import {
-  createNotificationDeps,
-  type NotificationDeps,
-} from '../../remediators/workflow/deps/notifications.js';
-import { createReportingDeps, type ReportingDeps } from '../../remediators/workflow/deps/reporting.js';
-import {
-  createHomeSecurityHubDeps,
-  createMemberSecurityHubDeps,
-  type HomeSecurityHubDeps,
-  type MemberSecurityHubDeps,
-} from '../../remediators/workflow/deps/security-hub.js';
-import { TASKS, type DEFINITION_SUBSTITUTIONS } from '../../state-machines/tasks.js';
+import type { ReportingDeps } from '../../remediators/workflow/deps/reporting.js';
 import { emulateMotoV2StageWrites } from '../helpers/moto-gaps.js';
 import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials } from '../helpers/moto.js';
 import { mockClientUnderStrictModel } from '../strict-aws/mock-client.js';
 import { asTask, asTestHarness } from '../strict-aws/recorder.js';
 
-export const DEFINITION_PATH = new URL('../../state-machines/remediation.asl.json', import.meta.url);
-export const LOCKS_TABLE = 'apigw-remediation-locks';
+// The in-process runner is product code (remediators/local/workflow-runner.ts); the tests build on it.
+export { DEFINITION_PATH };
+export type { ExecutionEvent, TaskHandler, TaskName, WorkflowDeps };
+export const LOCKS_TABLE = LOCAL_LOCKS_TABLE;
+/** The ledger table the harness creates; the Record task writes it (LEDGER_TABLE_NAME in AWS). */
+export const LEDGER_TABLE = LOCAL_LEDGER_TABLE;
 /** The kill switch parameter the harness creates (value `off` unless a test says otherwise). */
-export const KILL_SWITCH_PARAMETER = '/apigw-remediation/kill-switch';
-
-/** Values of the definition's non-function substitutions in tests (the CDK app passes the stack's). */
-const TEST_SUBSTITUTIONS: Readonly<Record<keyof typeof DEFINITION_SUBSTITUTIONS, string>> = {
-  LocksTableName: LOCKS_TABLE,
-  Partition: 'aws',
-};
+export const KILL_SWITCH_PARAMETER = LOCAL_KILL_SWITCH_PARAMETER;
 
 /**
  * The definition with every `${...}` substitution filled in, as the CDK app would; `partition`
  * stands for the stack's `Aws.PARTITION` (moto and the local runner are `aws`).
  */
-export function substitutedDefinition(partition = TEST_SUBSTITUTIONS.Partition): Record<string, unknown> {
-  const values: Record<string, string> = { ...TEST_SUBSTITUTIONS, Partition: partition };
-  const text = readFileSync(DEFINITION_PATH, 'utf8').replace(/\$\{(\w+)\}/g, (_match, name: string) => {
-    const value = values[name];
-    if (value !== undefined) return value;
-    if (TASKS.some((task) => task.substitution === name)) {
-      return `arn:${partition}:lambda:${MOTO_REGION}:${MOTO_ACCOUNT}:function:apigw-remediation-${name.replace(/FunctionArn$/, '')}`;
-    }
-    throw new Error(`the definition uses an unknown substitution \${${name}}`);
+export function substitutedDefinition(partition = 'aws'): Record<string, unknown> {
+  return localSubstitutedDefinition({
+    partition,
+    region: MOTO_REGION,
+    account: MOTO_ACCOUNT,
+    locksTable: LOCKS_TABLE,
   });
-  return JSON.parse(text) as Record<string, unknown>;
 }
 
-interface StatesNode {
-  States?: Record<string, StatesNode & { TimeoutSecondsPath?: string }>;
-  ItemProcessor?: StatesNode;
-}
-
-function withoutApprovalTimeoutPath(definition: Record<string, unknown>): Record<string, unknown> {
-  const visit = (node: StatesNode | undefined): void => {
-    for (const [name, state] of Object.entries(node?.States ?? {})) {
-      if (name === 'RequestApproval') delete state.TimeoutSecondsPath;
-      visit(state.ItemProcessor);
-    }
-  };
-  visit(definition as StatesNode);
-  return definition;
-}
-
-export type TaskHandler = (input: unknown) => Promise<unknown>;
-/** One entry of aws-local-stepfunctions' event log (StateEntered, StateRetried, MapIterationStarted …). */
-export type ExecutionEvent =
-  ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer Event> ? Event : never;
 export type ApprovalBehaviour = (request: Record<string, unknown>) => Promise<unknown>;
-
-/** Task state name → the handler that runs it (approval excluded: the test decides). */
-export type TaskName =
-  | 'Normalize'
-  | 'TakeOwnership'
-  | 'ExpandStages'
-  | 'Decide'
-  | 'AcquireLock'
-  | 'Snapshot'
-  | 'Recheck'
-  | 'Apply'
-  | 'ClaimDeploySlot'
-  | 'Redeploy'
-  | 'UpdateStage'
-  | 'Verify'
-  | 'Record'
-  | 'Notify'
-  | 'ReleaseLock'
-  | 'ReportRejected'
-  | 'ReportRequestFailure';
 
 /** Task state → its function (state-machines/tasks.ts entry basename), whose role makes its calls. */
 export const TASK_FUNCTIONS: Readonly<Record<TaskName, string>> = {
@@ -226,6 +160,8 @@ export interface WorkflowHarness {
   batchImports(): BatchImportFindingsCommandInput[];
   /** Items left in the locks table whose key starts with `prefix`. */
   lockItems(prefix: string): Promise<Record<string, unknown>[]>;
+  /** The ledger table the Record task writes (read back from moto). */
+  readonly ledger: LedgerStore;
 }
 
 export interface HarnessOptions {
@@ -237,52 +173,23 @@ export interface HarnessOptions {
   readonly killSwitch?: string;
 }
 
-/** Every dependency of the workflow's task handlers (each deployed function composes only its own). */
-export type WorkflowDeps = ClockDeps &
-  ReportingDeps &
-  MemberAccountDeps &
-  CoreClientsDeps &
-  HomeSecurityHubDeps &
-  MemberSecurityHubDeps &
-  LocksDeps &
-  KillSwitchDeps &
-  NotificationDeps;
-
 export interface WorkflowDepsOptions {
   readonly endpoint: string;
   readonly config: RemediationConfig;
   readonly homeAccount: string;
   readonly notifyTopicArn?: string;
   readonly metric?: ReportingDeps['metric'];
+  /** The ledger table the Record task writes; default none (a test that does not look at it). */
+  readonly ledgerTable?: string;
 }
 
-/** The deployed functions' factories, all composed, against moto_server. */
+/** The deployed functions' factories, all composed, against moto_server (the kill switch as the harness creates it). */
 export function createWorkflowDeps(options: WorkflowDepsOptions): WorkflowDeps {
-  const endpoint = { endpoint: options.endpoint };
-  const account = createMemberAccountDeps({
-    ...endpoint,
-    config: options.config,
-    homeAccount: options.homeAccount,
+  return createLocalWorkflowDeps({
+    ...options,
+    killSwitchParameter: KILL_SWITCH_PARAMETER,
+    killSwitchClientConfig: { region: MOTO_REGION, credentials: motoCredentials },
   });
-  return {
-    ...createClockDeps(),
-    ...createReportingDeps(options.metric === undefined ? {} : { metric: options.metric }),
-    ...account,
-    ...createCoreClientsDeps(account, endpoint),
-    ...createHomeSecurityHubDeps(endpoint),
-    ...createMemberSecurityHubDeps(account, endpoint),
-    ...createLocksDeps(endpoint),
-    ...createKillSwitchDeps({
-      ...endpoint,
-      parameterName: KILL_SWITCH_PARAMETER,
-      clientConfig: { region: MOTO_REGION, credentials: motoCredentials },
-    }),
-    ...createNotificationDeps(
-      options.notifyTopicArn === undefined
-        ? endpoint
-        : { ...endpoint, notifyTopicArn: options.notifyTopicArn },
-    ),
-  };
 }
 
 export function testConfig(overrides: unknown = {}): RemediationConfig {
@@ -297,19 +204,10 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
     endpoint: options.endpoint,
     credentials: motoCredentials,
   });
-  try {
-    await dynamo.send(
-      new CreateTableCommand({
-        TableName: LOCKS_TABLE,
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-  } catch (error) {
-    // A second harness on the same moto_server (every function cold again) shares the first one's table.
-    if (!(error instanceof ResourceInUseException)) throw error;
-  }
+  // A second harness on the same moto_server (every function cold again) shares the first one's tables.
+  await createLocksTable(dynamo, LOCKS_TABLE);
+  await createLedgerTable(dynamo, LEDGER_TABLE);
+  const ledger = ledgerStore(DynamoDBDocumentClient.from(dynamo), LEDGER_TABLE);
   // The central stack creates the kill switch with the value `off`.
   await new SSMClient({ region: MOTO_REGION, endpoint: options.endpoint, credentials: motoCredentials }).send(
     new PutParameterCommand({
@@ -368,6 +266,7 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
     notifyTopicArn: topic.TopicArn ?? '',
     // The seeded APIs live in moto's default account: the stage account is the home account.
     homeAccount: MOTO_ACCOUNT,
+    ledgerTable: LEDGER_TABLE,
   });
   const plainV2 = new ApiGatewayV2Client({
     region: MOTO_REGION,
@@ -386,44 +285,28 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
     },
   };
   const records: OutcomeRecord[] = [];
-  const record = createRecordHandler(deps);
-  const reportFailure = createReportFailureHandler(deps);
-
+  const real = createTaskHandlers(deps, {
+    endpoint: options.endpoint,
+    killSwitchParameter: KILL_SWITCH_PARAMETER,
+    killSwitchClientConfig: { region: MOTO_REGION, credentials: motoCredentials },
+  });
   const handlers: Record<TaskName, TaskHandler> = {
-    Normalize: intakeHandler,
-    TakeOwnership: createTakeOwnershipHandler(deps),
-    ExpandStages: createExpandStagesHandler(deps),
-    Decide: createDecideHandler(deps),
-    AcquireLock: createAcquireLockHandler(deps),
-    Snapshot: createSnapshotHandler(deps),
-    Recheck: createRecheckHandler(deps),
-    // Its own cache of the kill switch, as the apply function has in AWS (it reads it again after an approval wait).
-    Apply: createApplyHandler({
-      ...deps,
-      ...createKillSwitchDeps({
-        endpoint: options.endpoint,
-        parameterName: KILL_SWITCH_PARAMETER,
-        clientConfig: { region: MOTO_REGION, credentials: motoCredentials },
-      }),
-    }),
-    ClaimDeploySlot: createDeploySlotHandler(deps),
-    Redeploy: createRedeployHandler(deps),
-    UpdateStage: createUpdateStageHandler(deps),
-    Verify: createVerifyHandler(deps),
+    ...real,
     Record: async (input) => {
-      const output = await record(input);
+      const output = (await real.Record(input)) as RecordOutput;
       records.push(output.record);
       return output;
     },
-    Notify: createNotifyHandler(deps),
-    ReleaseLock: createReleaseLockHandler(deps),
-    ReportRejected: reportFailure,
-    ReportRequestFailure: reportFailure,
   };
   const calls: TaskName[] = [];
   const invocations: { state: string; execution: string }[] = [];
   const approvalRequests: Record<string, unknown>[] = [];
-  const stateMachine = new StateMachine(withoutApprovalTimeoutPath(substitutedDefinition()) as never);
+  const stateMachine = createLocalStateMachine({
+    partition: 'aws',
+    region: MOTO_REGION,
+    account: MOTO_ACCOUNT,
+    locksTable: LOCKS_TABLE,
+  });
 
   return {
     deps,
@@ -434,6 +317,7 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
     approvalRequests,
     records,
     metrics,
+    ledger,
     coreCalls() {
       const total: Record<string, number> = {};
       for (const counter of counters) {
@@ -477,43 +361,29 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
         const settle = SettleTimeoutEventSchema.parse(input);
         return runOptions.timeoutSettlement?.(settle) ?? { outcome: 'EXPIRED' };
       };
-      const execution = stateMachine.run(event as never, {
-        overrides: {
-          taskResourceLocalHandlers: overrides as never,
-          retryIntervalOverrides: {
-            AcquireLock: 50,
-            Verify: 0,
-            Snapshot: 0,
-            Recheck: 0,
-            Apply: 0,
-            UpdateStage: 0,
-            Record: 0,
-            Notify: 0,
-            ReleaseLock: 0,
-            Decide: 0,
-            TakeOwnership: 0,
-            ExpandStages: 0,
-            ReportRejected: 0,
-            ReportRequestFailure: 0,
-          },
-          waitTimeOverrides: { WaitForDeploySlot: 250 },
+      return stateMachine.run(event, {
+        executionArn: `arn:aws:states:${MOTO_REGION}:${MOTO_ACCOUNT}:execution:apigw-remediation:${name}`,
+        name,
+        handlers: overrides,
+        retryIntervalOverrides: {
+          AcquireLock: 50,
+          Verify: 0,
+          Snapshot: 0,
+          Recheck: 0,
+          Apply: 0,
+          UpdateStage: 0,
+          Record: 0,
+          Notify: 0,
+          ReleaseLock: 0,
+          Decide: 0,
+          TakeOwnership: 0,
+          ExpandStages: 0,
+          ReportRejected: 0,
+          ReportRequestFailure: 0,
         },
-        context: {
-          Execution: {
-            Id: `arn:aws:states:${MOTO_REGION}:${MOTO_ACCOUNT}:execution:apigw-remediation:${name}`,
-            Name: name,
-          },
-          // aws-local-stepfunctions has no task tokens; the approval override receives this one.
-          Task: { Token: `local-task-token-${name}` },
-        } as never,
+        waitTimeOverrides: { WaitForDeploySlot: 250 },
+        ...(runOptions.onEvent === undefined ? {} : { onEvent: runOptions.onEvent }),
       });
-      const onEvent = runOptions.onEvent;
-      if (onEvent === undefined) return execution.result;
-      const logged = (async () => {
-        for await (const event of execution.eventLogs) onEvent(event);
-      })();
-      const [result] = await Promise.all([execution.result, logged]);
-      return result;
     },
     batchUpdates() {
       return securityHub.commandCalls(BatchUpdateFindingsCommand).map((call) => call.args[0].input);

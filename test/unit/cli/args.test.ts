@@ -82,14 +82,37 @@ describe('parseCommandLine', () => {
 
   it.each([
     [[], 'no command given', undefined],
-    [['scna'], 'unknown command "scna"; commands: scan, plan; did you mean "scan"?', undefined],
-    [['deploy'], 'unknown command "deploy"; commands: scan, plan', undefined],
-    [['--region', 'eu-west-1'], 'option --region before a command; commands: scan, plan', undefined],
+    [['scna'], 'unknown command "scna"; commands: scan, plan, fix, history; did you mean "scan"?', undefined],
+    [['deploy'], 'unknown command "deploy"; commands: scan, plan, fix, history', undefined],
     [
-      ['fix'],
-      '"fix" is not part of this version (it comes with the ledger, docs/cli.md); commands: scan, plan',
+      ['--region', 'eu-west-1'],
+      'option --region before a command; commands: scan, plan, fix, history',
       undefined,
     ],
+    [
+      ['undo'],
+      '"undo" is not part of this version (it comes with the ledger, docs/cli.md); commands: scan, plan, fix, history',
+      undefined,
+    ],
+    [['scan', '--yes'], '--yes is not an option of "scan"', 'scan'],
+    [['fix', '--output', 'json'], '--output is not an option of "fix"', 'fix'],
+    [['history', '--api', 'a1b2c3d4e5'], '--api is not an option of "history"', 'history'],
+    [
+      ['history', '--since', '2026-02-30'],
+      '--since "2026-02-30" is not an ISO-8601 date or time, e.g. 2026-12-01 or 2026-12-01T10:00:00Z',
+      'history',
+    ],
+    [
+      ['history', '--since', 'last week'],
+      '--since "last week" is not an ISO-8601 date or time, e.g. 2026-12-01 or 2026-12-01T10:00:00Z',
+      'history',
+    ],
+    [
+      ['history', '--ledger-table', 'x'],
+      '--ledger-table "x" is not a DynamoDB table name (3-255 letters, digits, _ - .)',
+      'history',
+    ],
+    [['fix', '--stack-name', '1stack'], '--stack-name "1stack" is not a CloudFormation stack name', 'fix'],
     [['scan', '--stgae', 'prod'], 'unknown option --stgae for "scan"; did you mean --stage?', 'scan'],
     [['scan', '--verbose'], 'unknown option --verbose for "scan"', 'scan'],
     [['plan', '--region'], '--region needs a value (e.g. --region R)', 'plan'],
