@@ -26,6 +26,13 @@ import type { RemediationConfig } from '../config/schema.js';
 import { HOME_ACCOUNT_ENV } from '../remediators/core/credentials.js';
 import { KILL_SWITCH_PARAMETER_ENV } from '../remediators/workflow/kill-switch.js';
 import {
+  LEDGER_STAGE_INDEX,
+  LEDGER_STAGE_INDEX_KEY,
+  LEDGER_STAGE_INDEX_SORT_KEY,
+  LEDGER_TABLE_KEY,
+} from '../remediators/ledger/entry.js';
+import { LEDGER_TABLE_ENV } from '../remediators/ledger/exemption-deps.js';
+import {
   DEFINITION_SUBSTITUTIONS,
   LOCKS_TABLE_KEY,
   LOCKS_TABLE_TTL_ATTRIBUTE,
@@ -135,6 +142,21 @@ export class CentralStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    // The remediation ledger (issue 12, remediators/ledger/entry.ts): history is kept (no TTL), PITR on.
+    const ledger = new Table(this, 'LedgerTable', {
+      partitionKey: { name: LEDGER_TABLE_KEY, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // The auditors' machine-readable history: keep it if the stack goes.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    ledger.addGlobalSecondaryIndex({
+      indexName: LEDGER_STAGE_INDEX,
+      partitionKey: { name: LEDGER_STAGE_INDEX_KEY, type: AttributeType.STRING },
+      sortKey: { name: LEDGER_STAGE_INDEX_SORT_KEY, type: AttributeType.STRING },
+    });
+
     const slackSecret = new Secret(this, 'SlackSecret', {
       description:
         'Slack app credentials for apigw-remediation approvals: set botToken and signingSecret from the Slack app; linkSigningKey is generated',
@@ -199,6 +221,7 @@ export class CentralStack extends Stack {
       if (needs.includes('memberRole')) environment[HOME_ACCOUNT_ENV] = Aws.ACCOUNT_ID;
       if (needs.includes('notifyTopic')) environment.NOTIFY_TOPIC_ARN = notifications.topicArn;
       if (needs.includes('killSwitch')) environment[KILL_SWITCH_PARAMETER_ENV] = killSwitch.parameterName;
+      if (needs.includes('ledgerExemptions')) environment[LEDGER_TABLE_ENV] = ledger.tableName;
       if (needs.includes('approvals')) {
         environment.APPROVALS_TABLE_NAME = approvals.tableName;
         environment.SLACK_SECRET_ARN = slackSecret.secretArn;
@@ -267,6 +290,16 @@ export class CentralStack extends Stack {
             sid: 'ReadKillSwitch',
             actions: ['ssm:GetParameter'],
             resources: [killSwitch.parameterArn],
+          }),
+        );
+      }
+      // A stage's exemptions: one BatchGetItem of known keys (ledger/exemption.ts); no query, no write.
+      if (needs.includes('ledgerExemptions')) {
+        role.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'ReadExemptions',
+            actions: ['dynamodb:BatchGetItem'],
+            resources: [ledger.tableArn],
           }),
         );
       }

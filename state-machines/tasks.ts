@@ -19,6 +19,8 @@
  * - notifyTopic: sns:Publish on the topic in env NOTIFY_TOPIC_ARN.
  * - killSwitch: ssm:GetParameter on the kill switch parameter in env KILL_SWITCH_PARAMETER only.
  * - approvals: whatever the Slack approvals package declares for its request-approval function.
+ * - ledgerExemptions: dynamodb:BatchGetItem only, on the ledger table in env LEDGER_TABLE (the decide
+ *   task reads a stage's exemptions, remediators/ledger/exemption.ts).
  */
 export type TaskNeed =
   | 'config'
@@ -28,7 +30,8 @@ export type TaskNeed =
   | 'securityHub'
   | 'notifyTopic'
   | 'approvals'
-  | 'killSwitch';
+  | 'killSwitch'
+  | 'ledgerExemptions';
 
 export interface TaskDefinition {
   readonly substitution: string;
@@ -62,7 +65,7 @@ export const TASKS = [
     entry: 'remediators/handlers/decide.ts',
     description:
       'Resolves the mode of every requested control from config, account and API/stage tags, and the kill switch',
-    needs: ['config', 'memberRole', 'killSwitch'],
+    needs: ['config', 'memberRole', 'killSwitch', 'ledgerExemptions'],
   },
   {
     substitution: 'AcquireLockFunctionArn',

@@ -13,7 +13,7 @@ export const COMMANDS = ['scan', 'plan'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** Commands of the issue that build on the redesigned workflow and arrive with it (docs/cli.md). */
-const LATER_COMMANDS = ['fix', 'history', 'undo'] as const;
+const LATER_COMMANDS = ['fix', 'history'] as const;
 
 export const OUTPUT_FORMATS = ['table', 'json'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -23,8 +23,8 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
   constructor(
     message: string,
-    /** The help to point at: a command's, or the program's. */
-    readonly command?: CommandName,
+    /** The help to point at: a command's (scan, plan, or a ledger command, cli/undo-args.ts), or the program's. */
+    readonly command?: string,
   ) {
     super(message);
   }
@@ -129,14 +129,14 @@ export function commandHelp(command: CommandName): string {
   ].join('\n');
 }
 
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
-const ACCOUNT_ID = /^\d{12}$/;
+export const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+export const ACCOUNT_ID = /^\d{12}$/;
 /** IAM role names: 1-64 of letters, digits and + = , . @ _ - (IAM API reference, CreateRole RoleName). */
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+export const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 /** Named profiles: what the shared config file's section names may hold (no brackets or spaces). */
-const PROFILE_NAME = /^[\w+=,.@:/-]{1,128}$/;
+export const PROFILE_NAME = /^[\w+=,.@:/-]{1,128}$/;
 
-function suggestion(
+export function suggestion(
   input: string,
   candidates: readonly string[],
   render = (word: string) => JSON.stringify(word),

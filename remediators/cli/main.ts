@@ -16,6 +16,15 @@ import { AwsAccessError } from './aws-errors.js';
 import { planStages, scanStages, type Progress } from './inspect.js';
 import { planJson, progressBar, renderPlanTable, renderScanTable, scanJson } from './render.js';
 import { scanResult } from './report.js';
+import { runExempt, runExemptions, runUnexempt } from './exempt.js';
+import { runUndo, terminalConfirm, UndoRefusedError } from './undo.js';
+import {
+  isLedgerCommand,
+  ledgerCommandHelp,
+  ledgerCommandsHelp,
+  parseLedgerCommandLine,
+  type LedgerCommandOptions,
+} from './undo-args.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILING = 1;
@@ -24,6 +33,8 @@ export const EXIT_ERROR = 2;
 export interface Terminal {
   readonly stdout: { write(text: string): unknown };
   readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
+  /** y/N for `undo` (tests answer it); default: the process's terminal when stdin is one. */
+  readonly confirm?: (question: string) => Promise<boolean>;
 }
 
 function progressOn(terminal: Terminal, options: RunOptions): Progress {
@@ -64,13 +75,41 @@ async function run(options: RunOptions, terminal: Terminal): Promise<number> {
   }
 }
 
+/** The ledger's write commands (undo and the exemptions, cli/undo-args.ts). */
+async function runLedgerCommand(options: LedgerCommandOptions, terminal: Terminal): Promise<number> {
+  const { config } = loadConfigFile(options.configPath ?? DEFAULT_CONFIG_PATH);
+  const local = options.access.local ? await startLocalSession() : undefined;
+  try {
+    if (options.command === 'undo') {
+      const confirm = terminal.confirm ?? terminalConfirm();
+      return await runUndo(options, config, { ...terminal, ...(confirm === undefined ? {} : { confirm }) });
+    }
+    if (options.command === 'exempt') return await runExempt(options, config, terminal);
+    if (options.command === 'unexempt') return await runUnexempt(options, config, terminal);
+    return await runExemptions(options, terminal);
+  } finally {
+    await local?.stop();
+  }
+}
+
 /** Runs one command line; returns the exit status. Errors the operator can fix are one message on stderr. */
 export async function main(argv: readonly string[], terminal: Terminal): Promise<number> {
   let options: RunOptions | undefined;
   try {
+    const [first, ...rest] = argv;
+    if (isLedgerCommand(first)) {
+      const ledgerLine = parseLedgerCommandLine(first, rest, new Date());
+      if (ledgerLine.kind === 'help') {
+        terminal.stdout.write(`${ledgerCommandHelp(ledgerLine.command)}\n`);
+        return EXIT_OK;
+      }
+      return await runLedgerCommand(ledgerLine.options, terminal);
+    }
     const line = parseCommandLine(argv);
     if (line.kind === 'help') {
-      terminal.stdout.write(`${line.command === undefined ? programHelp() : commandHelp(line.command)}\n`);
+      terminal.stdout.write(
+        `${line.command === undefined ? `${programHelp()}\n\n${ledgerCommandsHelp()}` : commandHelp(line.command)}\n`,
+      );
       return EXIT_OK;
     }
     options = line.options;
@@ -87,7 +126,11 @@ export async function main(argv: readonly string[], terminal: Terminal): Promise
       );
       return EXIT_ERROR;
     }
-    if (error instanceof AwsAccessError || error instanceof MotoStartError) {
+    if (
+      error instanceof AwsAccessError ||
+      error instanceof MotoStartError ||
+      error instanceof UndoRefusedError
+    ) {
       terminal.stderr.write(`${PROGRAM}: ${error.message}\n`);
       return EXIT_ERROR;
     }

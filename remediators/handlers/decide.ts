@@ -15,9 +15,16 @@ import { brakeControls } from '../workflow/kill-switch.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput, StageWorkItemSchema, type Decision } from '../workflow/state.js';
 import { lambdaHandler } from '../shared/handler.js';
+import { exemptControls } from '../ledger/exemption-decide.js';
+import { createExemptionsDeps, type ExemptionsDeps } from '../ledger/exemption-deps.js';
 
 export function createDecideHandler(
-  deps: ConfigDeps & CoreClientsDeps & KillSwitchDeps & Pick<ClockDeps, 'newId'>,
+  deps: ConfigDeps &
+    CoreClientsDeps &
+    KillSwitchDeps &
+    Pick<ClockDeps, 'newId'> &
+    Partial<ExemptionsDeps> &
+    Partial<Pick<ClockDeps, 'now'>>,
 ) {
   return async (event: unknown): Promise<Decision> => {
     const item = parseTaskInput('decide', StageWorkItemSchema, event);
@@ -52,7 +59,12 @@ export function createDecideHandler(
       source: resolved.rule,
       dryRun: resolved.dryRun,
     }));
-    const controls = killSwitch.state === 'on' ? brakeControls(configured, killSwitch) : configured;
+    // Exemptions of the ledger (after an undo, a rejection, an operator's `exempt`): one BatchGetItem.
+    const exemptions = await deps.exemptions?.(item.stage, item.request.controls);
+    if (exemptions === undefined)
+      logger.info('no ledger table configured: no exemption read', { stage: item.stage });
+    const exempted = exemptControls(configured, exemptions ?? [], deps.now?.() ?? new Date());
+    const controls = killSwitch.state === 'on' ? brakeControls(exempted, killSwitch) : exempted;
     if (killSwitch.state === 'on')
       logger.warn('kill switch on', { reason: killSwitch.reason, stage: item.stage });
     const brake = killSwitch.state === 'on' ? { brake: killSwitch.reason } : {};
@@ -88,5 +100,6 @@ export const handler = lambdaHandler(
     ...createCoreClientsDeps(account),
     ...createKillSwitchDeps(),
     ...createClockDeps(),
+    ...createExemptionsDeps(),
   }),
 );

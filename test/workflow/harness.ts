@@ -56,6 +56,7 @@ import { createTakeOwnershipHandler } from '../../remediators/handlers/take-owne
 import { createUpdateStageHandler } from '../../remediators/handlers/update-stage.js';
 import { createVerifyHandler } from '../../remediators/handlers/verify.js';
 import { CATALOG } from '../../remediators/controls/catalog.js';
+import { createExemptionsDeps } from '../../remediators/ledger/exemption-deps.js';
 import type { ControlMode } from '../../remediators/controls/define-control.js';
 import { ApiCallCounter, type ApiCallCounts, type CountedService } from '../../remediators/core/clients.js';
 import type { ControlId, StageRef } from '../../remediators/core/types.js';
@@ -235,6 +236,8 @@ export interface HarnessOptions {
   readonly emulateV2Writes?: boolean;
   /** The kill switch parameter's value (default `off`). */
   readonly killSwitch?: string;
+  /** The ledger table the decide task reads exemptions from (env LEDGER_TABLE in AWS); none by default. */
+  readonly ledgerTable?: string;
 }
 
 /** Every dependency of the workflow's task handlers (each deployed function composes only its own). */
@@ -393,7 +396,16 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
     Normalize: intakeHandler,
     TakeOwnership: createTakeOwnershipHandler(deps),
     ExpandStages: createExpandStagesHandler(deps),
-    Decide: createDecideHandler(deps),
+    Decide: createDecideHandler({
+      ...deps,
+      ...(options.ledgerTable === undefined
+        ? {}
+        : createExemptionsDeps({
+            endpoint: options.endpoint,
+            table: options.ledgerTable,
+            clientConfig: { region: MOTO_REGION, credentials: motoCredentials },
+          })),
+    }),
     AcquireLock: createAcquireLockHandler(deps),
     Snapshot: createSnapshotHandler(deps),
     Recheck: createRecheckHandler(deps),

@@ -1,0 +1,72 @@
+/**
+ * The workflow honours exemptions (issue 12), through the real state machine: the decide task reads
+ * the stage's exemptions from the ledger (one BatchGetItem), an exempt control is left alone like a
+ * control in mode notify, and the record says why (who, until when); once the exemption has ended,
+ * the next run fixes it.
+ */
+import { APIGatewayClient, GetStageCommand } from '@aws-sdk/client-api-gateway';
+import { describe, expect, it } from 'vitest';
+import { formatStageArn } from '../../remediators/core/arn.js';
+import { buildExemption, describeExemption, endExemption } from '../../remediators/ledger/exemption.js';
+import { ledgerStore } from '../../remediators/ledger/store.js';
+import { controlRecord, type OutcomeRecord } from '../../remediators/workflow/outcome.js';
+import { seedInsecureRestStage } from '../helpers/insecure-apis.js';
+import { MOTO_REGION, motoCredentials, useMoto } from '../helpers/moto.js';
+import { createUndoLedgerTable } from '../helpers/undo-ledger-table.js';
+import { createWorkflowHarness, onlyControls, stageDriftEvent } from './harness.js';
+
+const moto = useMoto();
+
+describe('exemptions in the workflow', () => {
+  it('leaves an exempt control alone with the exemption in the record, and fixes it once the exemption ended', async () => {
+    // The central stack's ledger table as the strict AWS model names it (test/strict-aws/check.ts).
+    const table = 'apigw-remediation-ledger';
+    const store = ledgerStore(await createUndoLedgerTable(moto.endpoint, table), table);
+    const { ref } = await seedInsecureRestStage({ endpoint: moto.endpoint });
+    const exemption = buildExemption({
+      stage: { stageArn: formatStageArn(ref), ...ref },
+      controlId: 'APIGateway.3',
+      reason: 'tracing breaks the legacy client',
+      until: '2099-01-01T00:00:00.000Z',
+      cause: 'OPERATOR',
+      actor: { kind: 'cli', callerArn: 'arn:aws:iam::123456789012:user/ana', runId: 'r1' },
+      now: new Date(),
+    });
+    await store.put(exemption);
+    const harness = await createWorkflowHarness({
+      endpoint: moto.endpoint,
+      config: { controls: onlyControls(['APIGateway.1', 'APIGateway.3']) },
+      ledgerTable: table,
+    });
+    const apiGateway = new APIGatewayClient({
+      region: MOTO_REGION,
+      endpoint: moto.endpoint,
+      credentials: motoCredentials,
+    });
+    const stage = () =>
+      apiGateway.send(new GetStageCommand({ restApiId: ref.apiId, stageName: ref.stageName }));
+
+    await harness.run(stageDriftEvent(ref));
+    const first = harness.records.at(-1) as OutcomeRecord;
+    expect(first.outcome).toBe('REMEDIATED');
+    expect(first.changes.map((change) => change.controlId)).toEqual(['APIGateway.1']);
+    // moto leaves tracingEnabled out until it is set: absent is off.
+    expect((await stage()).tracingEnabled ?? false).toBe(false);
+    expect((await stage()).methodSettings?.['*/*']?.loggingLevel).toBe('ERROR');
+    const tracing = first.evaluations.find((evaluation) => evaluation.controlId === 'APIGateway.3');
+    expect(tracing).toMatchObject({ compliance: 'FAILED', handling: 'exempt' });
+    if (tracing === undefined) throw new Error('the record has no APIGateway.3 evaluation');
+    const own = controlRecord(first, tracing);
+    expect(own.outcome).toBe('SKIPPED');
+    expect(own.reason).toContain(`not changed (${describeExemption(exemption)})`);
+    expect(own.reason).toContain('until 2099-01-01T00:00:00.000Z');
+    expect(own.reason).toContain('arn:aws:iam::123456789012:user/ana');
+
+    await store.replace(endExemption(exemption, new Date()));
+    await harness.run(stageDriftEvent(ref));
+    const second = harness.records.at(-1) as OutcomeRecord;
+    expect(second.outcome).toBe('REMEDIATED');
+    expect(second.changes.map((change) => change.controlId)).toEqual(['APIGateway.3']);
+    expect((await stage()).tracingEnabled).toBe(true);
+  });
+});
