@@ -221,7 +221,9 @@ export class CentralStack extends Stack {
       if (needs.includes('memberRole')) environment[HOME_ACCOUNT_ENV] = Aws.ACCOUNT_ID;
       if (needs.includes('notifyTopic')) environment.NOTIFY_TOPIC_ARN = notifications.topicArn;
       if (needs.includes('killSwitch')) environment[KILL_SWITCH_PARAMETER_ENV] = killSwitch.parameterName;
-      if (needs.includes('ledgerExemptions')) environment[LEDGER_TABLE_ENV] = ledger.tableName;
+      if (needs.includes('ledgerExemptions') || needs.includes('ledgerExemptionsWrite')) {
+        environment[LEDGER_TABLE_ENV] = ledger.tableName;
+      }
       if (needs.includes('approvals')) {
         environment.APPROVALS_TABLE_NAME = approvals.tableName;
         environment.SLACK_SECRET_ARN = slackSecret.secretArn;
@@ -299,6 +301,16 @@ export class CentralStack extends Stack {
           new PolicyStatement({
             sid: 'ReadExemptions',
             actions: ['dynamodb:BatchGetItem'],
+            resources: [ledger.tableArn],
+          }),
+        );
+      }
+      // The exemption a rejected approval leaves: PutItem (a replace) only.
+      if (needs.includes('ledgerExemptionsWrite')) {
+        role.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'WriteRejectionExemptions',
+            actions: ['dynamodb:PutItem'],
             resources: [ledger.tableArn],
           }),
         );

@@ -21,6 +21,8 @@
  * - approvals: whatever the Slack approvals package declares for its request-approval function.
  * - ledgerExemptions: dynamodb:BatchGetItem only, on the ledger table in env LEDGER_TABLE (the decide
  *   task reads a stage's exemptions, remediators/ledger/exemption.ts).
+ * - ledgerExemptionsWrite: dynamodb:PutItem only, on that table (the record task writes the exemption
+ *   a rejected approval leaves, remediators/ledger/exemption-rejection.ts).
  */
 export type TaskNeed =
   | 'config'
@@ -31,7 +33,8 @@ export type TaskNeed =
   | 'notifyTopic'
   | 'approvals'
   | 'killSwitch'
-  | 'ledgerExemptions';
+  | 'ledgerExemptions'
+  | 'ledgerExemptionsWrite';
 
 export interface TaskDefinition {
   readonly substitution: string;
@@ -129,7 +132,7 @@ export const TASKS = [
     entry: 'remediators/handlers/record.ts',
     description: 'Records the outcome in Security Hub (finding workflow, note, user-defined fields)',
     // BatchImportFindings only accepts findings of the calling account: own findings are imported as the member role.
-    needs: ['memberRole', 'securityHub', 'locksTableClose'],
+    needs: ['memberRole', 'securityHub', 'locksTableClose', 'ledgerExemptionsWrite'],
   },
   {
     substitution: 'NotifyFunctionArn',

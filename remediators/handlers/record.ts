@@ -35,6 +35,8 @@ import {
 } from '../workflow/deps/security-hub.js';
 import { parseTaskInput, StageWorkItemSchema, TerminalSchema } from '../workflow/state.js';
 import { lambdaHandler } from '../shared/handler.js';
+import { rejectionExemptions, writeRejectionExemptions } from '../ledger/exemption-rejection.js';
+import { createLedgerWriterDeps, type LedgerWriterDeps } from '../ledger/exemption-deps.js';
 
 const InputSchema = StageWorkItemSchema.extend({ terminal: TerminalSchema });
 
@@ -56,7 +58,12 @@ export interface RecordOutput {
 }
 
 export function createRecordHandler(
-  deps: HomeSecurityHubDeps & MemberSecurityHubDeps & LocksDeps & ReportingDeps & Pick<ClockDeps, 'now'>,
+  deps: HomeSecurityHubDeps &
+    MemberSecurityHubDeps &
+    LocksDeps &
+    ReportingDeps &
+    Pick<ClockDeps, 'now'> &
+    Partial<LedgerWriterDeps>,
 ) {
   return async (event: unknown): Promise<RecordOutput> => {
     const item = parseTaskInput('record', InputSchema, event);
@@ -104,6 +111,11 @@ export function createRecordHandler(
     for (const finding of joined) {
       updated += (await recordOn(onJoinedFinding(written, finding), finding.findingFormat)).updated;
     }
+    // A rejection leaves an exemption, so the finding reset to NEW does not ask again (ledger/exemption-rejection.ts).
+    await writeRejectionExemptions(
+      deps.ledger?.(),
+      rejectionExemptions(item, record, deps.exemptionDays?.() ?? 30, now),
+    );
     const result = { imported: own.imported, updated };
     const creditedTo = written === record ? undefined : written.remediationId;
     logger.info('remediation outcome recorded', { record: written, ...result, creditedTo });
@@ -144,5 +156,6 @@ export const handler = lambdaHandler(
     ...createLocksDeps(),
     ...createReportingDeps(),
     ...createClockDeps(),
+    ...createLedgerWriterDeps(),
   }),
 );

@@ -9,8 +9,10 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { formatStageArn } from '../core/arn.js';
 import type { StageRef } from '../core/types.js';
 import { endpointConfig, type EndpointOptions } from '../workflow/deps/endpoint.js';
+import { deployedConfig } from '../../config/deployed.js';
 import type { ExemptionEntry } from './entry.js';
 import { readStageExemptions } from './exemption.js';
+import { ledgerStore, type LedgerStore } from './store.js';
 
 export const LEDGER_TABLE_ENV = 'LEDGER_TABLE';
 
@@ -42,5 +44,33 @@ export function createExemptionsDeps(options: ExemptionsOptions = {}): Exemption
       );
       return readStageExemptions(dynamo, table, stage.account, formatStageArn(stage), controlIds);
     },
+  };
+}
+
+/** The Record task's writes of exemptions (a rejection): PutItem on the ledger table in env LEDGER_TABLE. */
+export interface LedgerWriterDeps {
+  /** Undefined when no ledger table is configured. */
+  readonly ledger: () => LedgerStore | undefined;
+  /** The configuration's exemptions.defaultDays. */
+  readonly exemptionDays: () => number;
+}
+
+export function createLedgerWriterDeps(
+  options: ExemptionsOptions & { readonly defaultDays?: number } = {},
+): LedgerWriterDeps {
+  let store: LedgerStore | undefined;
+  return {
+    ledger: () => {
+      const table = options.table ?? process.env[LEDGER_TABLE_ENV];
+      if (table === undefined || table === '') return undefined;
+      store ??= ledgerStore(
+        DynamoDBDocumentClient.from(
+          new DynamoDBClient({ ...options.clientConfig, ...endpointConfig(options) }),
+        ),
+        table,
+      );
+      return store;
+    },
+    exemptionDays: () => options.defaultDays ?? deployedConfig().exemptions.defaultDays,
   };
 }

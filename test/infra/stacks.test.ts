@@ -157,9 +157,15 @@ describe('central stack', () => {
     );
     expect(recordActions).not.toContain('apigateway:GET');
     // The record task reads the stage's "recently remediated" marker and closes the stage lock item
-    // (UpdateItem); it never puts or deletes locks-table items.
+    // (UpdateItem); it never puts or deletes locks-table items. Its one PutItem is on the ledger
+    // table (the exemption a rejected approval leaves, remediators/ledger/exemption-rejection.ts).
     expect(recordActions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem']));
-    expect(recordActions).not.toContain('dynamodb:PutItem');
+    const puts = statementsOfRole(synthesized.central, roleIdOf('RecordFunction')).filter((statement) =>
+      [statement['Action']].flat().includes('dynamodb:PutItem'),
+    );
+    expect(puts.map((statement) => JSON.stringify(statement['Resource']))).toEqual([
+      expect.stringMatching(/^\{"Fn::GetAtt":\["LedgerTable[0-9A-F]+","Arn"\]\}$/),
+    ]);
     expect(recordActions).not.toContain('dynamodb:DeleteItem');
   });
 
@@ -247,9 +253,26 @@ describe('central stack', () => {
     }
   });
 
-  it('keeps locks and approvals in encrypted tables with point-in-time recovery and TTL', () => {
+  it('keeps locks and approvals in encrypted tables with point-in-time recovery and TTL, the ledger without TTL', () => {
     const tables = resources(synthesized.central, 'AWS::DynamoDB::Table').map(([, table]) => table);
-    expect(tables).toHaveLength(2);
+    expect(tables).toHaveLength(3);
+    // The remediation ledger (issue 12): history is kept, so no TTL; the byStage index serves history --stage.
+    const ledger = tables.find((table) =>
+      JSON.stringify((table as { KeySchema?: unknown }).KeySchema).includes('"entryId"'),
+    );
+    expect(ledger).toMatchObject({
+      KeySchema: [{ AttributeName: 'entryId', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'byStage',
+          KeySchema: [
+            { AttributeName: 'stageArn', KeyType: 'HASH' },
+            { AttributeName: 'recordedAt', KeyType: 'RANGE' },
+          ],
+        },
+      ],
+    });
+    expect(ledger).not.toHaveProperty('TimeToLiveSpecification');
     for (const table of tables) {
       expect(table).toMatchObject({
         SSESpecification: { SSEEnabled: true },

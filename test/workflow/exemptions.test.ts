@@ -7,7 +7,12 @@
 import { APIGatewayClient, GetStageCommand } from '@aws-sdk/client-api-gateway';
 import { describe, expect, it } from 'vitest';
 import { formatStageArn } from '../../remediators/core/arn.js';
-import { buildExemption, describeExemption, endExemption } from '../../remediators/ledger/exemption.js';
+import {
+  buildExemption,
+  describeExemption,
+  endExemption,
+  exemptionEntryId,
+} from '../../remediators/ledger/exemption.js';
 import { ledgerStore } from '../../remediators/ledger/store.js';
 import { controlRecord, type OutcomeRecord } from '../../remediators/workflow/outcome.js';
 import { seedInsecureRestStage } from '../helpers/insecure-apis.js';
@@ -68,5 +73,46 @@ describe('exemptions in the workflow', () => {
     expect(second.outcome).toBe('REMEDIATED');
     expect(second.changes.map((change) => change.controlId)).toEqual(['APIGateway.3']);
     expect((await stage()).tracingEnabled).toBe(true);
+  });
+
+  it('a rejected approval leaves an exemption (cause REJECTED), and the next run asks nobody', async () => {
+    const table = 'apigw-remediation-ledger';
+    const store = ledgerStore(await createUndoLedgerTable(moto.endpoint, table), table);
+    const { ref } = await seedInsecureRestStage({ endpoint: moto.endpoint });
+    const harness = await createWorkflowHarness({
+      endpoint: moto.endpoint,
+      config: { controls: { ...onlyControls(['APIGateway.3']), 'APIGateway.3': 'approve' } },
+      ledgerTable: table,
+    });
+    const reject = async () => {
+      const rejection = new Error(
+        JSON.stringify({
+          decision: 'REJECTED',
+          approver: { id: 'U024BE7LH', name: 'Dana Approver' },
+          decidedAt: new Date().toISOString(),
+          comment: 'change freeze',
+          channel: 'slack',
+        }),
+      );
+      rejection.name = 'ApprovalRejected';
+      throw rejection;
+    };
+
+    await harness.run(stageDriftEvent(ref), { approval: reject });
+    expect(harness.records.at(-1)?.outcome).toBe('REJECTED');
+    const exemption = await store.get(exemptionEntryId(ref.account, formatStageArn(ref), 'APIGateway.3'));
+    expect(exemption).toMatchObject({
+      kind: 'EXEMPTION',
+      cause: 'REJECTED',
+      controlId: 'APIGateway.3',
+      reason: expect.stringContaining('Dana Approver (U024BE7LH) rejected the change'),
+    });
+    expect(exemption?.kind === 'EXEMPTION' ? exemption.reason : '').toContain('rejected: change freeze');
+
+    const requests = harness.approvalRequests.length;
+    await harness.run(stageDriftEvent(ref));
+    expect(harness.approvalRequests).toHaveLength(requests);
+    expect(harness.records.at(-1)?.outcome).toBe('SKIPPED');
+    expect(harness.records.at(-1)?.reason).toContain('after a rejected approval');
   });
 });

@@ -56,7 +56,7 @@ import { createTakeOwnershipHandler } from '../../remediators/handlers/take-owne
 import { createUpdateStageHandler } from '../../remediators/handlers/update-stage.js';
 import { createVerifyHandler } from '../../remediators/handlers/verify.js';
 import { CATALOG } from '../../remediators/controls/catalog.js';
-import { createExemptionsDeps } from '../../remediators/ledger/exemption-deps.js';
+import { createExemptionsDeps, createLedgerWriterDeps } from '../../remediators/ledger/exemption-deps.js';
 import type { ControlMode } from '../../remediators/controls/define-control.js';
 import { ApiCallCounter, type ApiCallCounts, type CountedService } from '../../remediators/core/clients.js';
 import type { ControlId, StageRef } from '../../remediators/core/types.js';
@@ -389,7 +389,17 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
     },
   };
   const records: OutcomeRecord[] = [];
-  const record = createRecordHandler(deps);
+  const record = createRecordHandler({
+    ...deps,
+    ...(options.ledgerTable === undefined
+      ? {}
+      : createLedgerWriterDeps({
+          endpoint: options.endpoint,
+          table: options.ledgerTable,
+          clientConfig: { region: MOTO_REGION, credentials: motoCredentials },
+          defaultDays: testConfig(options.config).exemptions.defaultDays,
+        })),
+  });
   const reportFailure = createReportFailureHandler(deps);
 
   const handlers: Record<TaskName, TaskHandler> = {

@@ -48,6 +48,7 @@ const ALLOWED_BY_NEED: Readonly<Record<TaskNeed, readonly string[]>> = {
   approvals: [],
   killSwitch: ['@aws-sdk/client-ssm'],
   ledgerExemptions: ['@aws-sdk/client-dynamodb'],
+  ledgerExemptionsWrite: ['@aws-sdk/client-dynamodb'],
 };
 
 const nameOf = (entry: string) => entry.replace(/^.*\//, '').replace(/\.ts$/, '');
