@@ -1,6 +1,7 @@
 /**
  * `apigw-remediation`: the operator's command line (docs/cli.md). Read-only commands `scan` and
- * `plan`, built on the same core, controls and configuration as the Lambdas.
+ * `plan`, and the ledger commands `undo`, `exempt`, `unexempt`, `exemptions` (cli/undo-args.ts),
+ * built on the same core, controls and configuration as the Lambdas.
  *
  * Exit status: 0 done (scan: nothing fails), 1 scan found a failing control, 2 a usage,
  * configuration or AWS access error, printed as one message on stderr, never a stack trace.
