@@ -163,6 +163,18 @@ export const LimitsSchema = z
   })
   .strict();
 
+/** Exemptions (issue 12): a stage and control the workflow and `fix` leave alone for a while. */
+export const ExemptionsSchema = z
+  .object({
+    /**
+     * How long an exemption lasts when nobody says (`undo` and `exempt` without `--until`, a
+     * rejected approval): long enough to fix the application the remediation broke, short enough
+     * that nobody forgets the stage fails. 1 to 3,650 days.
+     */
+    defaultDays: z.number().int().min(1).max(3650).default(30),
+  })
+  .strict();
+
 /**
  * Which Security Hub a finding comes from: `asff`, Security Hub CSPM ("Security Hub Findings -
  * Imported", written back with BatchUpdateFindings); `ocsf`, the new Security Hub ("Findings
@@ -217,6 +229,7 @@ export function configSchemaOf<const C extends Catalog>(catalog: C) {
       allowUnattendedDeployments: z.boolean().default(false),
       limits: LimitsSchema.prefault({}),
       securityHub: SecurityHubSchema.prefault({}),
+      exemptions: ExemptionsSchema.prefault({}),
     })
     .strict();
 }

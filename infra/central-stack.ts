@@ -222,6 +222,9 @@ export class CentralStack extends Stack {
       if (needs.includes('memberRole')) environment[HOME_ACCOUNT_ENV] = Aws.ACCOUNT_ID;
       if (needs.includes('notifyTopic')) environment.NOTIFY_TOPIC_ARN = notifications.topicArn;
       if (needs.includes('killSwitch')) environment[KILL_SWITCH_PARAMETER_ENV] = killSwitch.parameterName;
+      if (needs.includes('ledgerExemptions') || needs.includes('ledgerWrite')) {
+        environment[LEDGER_TABLE_ENV] = ledger.tableName;
+      }
       if (needs.includes('approvals')) {
         environment.APPROVALS_TABLE_NAME = approvals.tableName;
         environment.SLACK_SECRET_ARN = slackSecret.secretArn;
@@ -231,8 +234,6 @@ export class CentralStack extends Stack {
       if (task.substitution === 'IntakeFunctionArn') {
         environment.SERVICE_ROLE_ARNS = serviceRoleArns.join(',');
       }
-      const writesLedger = task.substitution === 'RecordFunctionArn';
-      if (writesLedger) environment[LEDGER_TABLE_ENV] = ledger.tableName;
 
       const reserved = RESERVED_CONCURRENCY[task.substitution];
       const fn = new ServiceFunction(this, pascal(taskShortName(task)), {
@@ -295,12 +296,23 @@ export class CentralStack extends Stack {
           }),
         );
       }
+      // A stage's exemptions: one BatchGetItem of known keys (ledger/exemption.ts); no query, no write.
+      if (needs.includes('ledgerExemptions')) {
+        role.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'ReadExemptions',
+            actions: ['dynamodb:BatchGetItem'],
+            resources: [ledger.tableArn],
+          }),
+        );
+      }
       // The marker read (GetItem) and closing the stage lock item (UpdateItem): no Put, no Delete.
       if (needs.includes('locksTableClose')) locks.grant(role, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
-      if (writesLedger) {
+      if (needs.includes('ledgerWrite')) {
         // The ledger's idempotent put (remediators/ledger/store.ts): a conditional PutItem, and on a
         // ConditionalCheckFailed a consistent GetItem to tell a retry's own earlier write from a
-        // conflict. On the table only: the Record task never queries the byStage index.
+        // conflict; the exemption a rejected approval leaves is a PutItem too. On the table only:
+        // the Record task never queries the byStage index.
         role.addToPrincipalPolicy(
           new PolicyStatement({
             sid: 'WriteLedger',

@@ -19,6 +19,11 @@
  * - notifyTopic: sns:Publish on the topic in env NOTIFY_TOPIC_ARN.
  * - killSwitch: ssm:GetParameter on the kill switch parameter in env KILL_SWITCH_PARAMETER only.
  * - approvals: whatever the Slack approvals package declares for its request-approval function.
+ * - ledgerExemptions: dynamodb:BatchGetItem only, on the ledger table in env LEDGER_TABLE_NAME (the
+ *   decide task reads a stage's exemptions, remediators/ledger/exemption.ts).
+ * - ledgerWrite: dynamodb:PutItem and GetItem only, on that table (the record task writes the run's
+ *   REMEDIATION entry with the store's idempotent put, which reads back on a conditional failure,
+ *   and the exemption a rejected approval leaves, remediators/ledger/exemption-rejection.ts).
  */
 export type TaskNeed =
   | 'config'
@@ -28,7 +33,9 @@ export type TaskNeed =
   | 'securityHub'
   | 'notifyTopic'
   | 'approvals'
-  | 'killSwitch';
+  | 'killSwitch'
+  | 'ledgerExemptions'
+  | 'ledgerWrite';
 
 export interface TaskDefinition {
   readonly substitution: string;
@@ -62,7 +69,7 @@ export const TASKS = [
     entry: 'remediators/handlers/decide.ts',
     description:
       'Resolves the mode of every requested control from config, account and API/stage tags, and the kill switch',
-    needs: ['config', 'memberRole', 'killSwitch'],
+    needs: ['config', 'memberRole', 'killSwitch', 'ledgerExemptions'],
   },
   {
     substitution: 'AcquireLockFunctionArn',
@@ -126,7 +133,7 @@ export const TASKS = [
     entry: 'remediators/handlers/record.ts',
     description: 'Records the outcome in Security Hub (finding workflow, note, user-defined fields)',
     // BatchImportFindings only accepts findings of the calling account: own findings are imported as the member role.
-    needs: ['memberRole', 'securityHub', 'locksTableClose'],
+    needs: ['memberRole', 'securityHub', 'locksTableClose', 'ledgerWrite'],
   },
   {
     substitution: 'NotifyFunctionArn',

@@ -14,8 +14,9 @@ export const PROGRAM = 'apigw-remediation';
 export const COMMANDS = ['scan', 'plan', 'fix', 'history'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
-/** Commands of the issue that build on the redesigned workflow and arrive with it (docs/cli.md). */
-const LATER_COMMANDS = ['undo'] as const;
+/** The ledger's write commands, parsed by cli/undo-args.ts; listed here for the usage messages. */
+export const LEDGER_COMMANDS = ['undo', 'exempt', 'unexempt', 'exemptions'] as const;
+const ALL_COMMANDS = [...COMMANDS, ...LEDGER_COMMANDS];
 
 export const OUTPUT_FORMATS = ['table', 'json'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -25,8 +26,8 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
   constructor(
     message: string,
-    /** The help to point at: a command's, or the program's. */
-    readonly command?: CommandName,
+    /** The help to point at: a command's (scan, plan, or a ledger command, cli/undo-args.ts), or the program's. */
+    readonly command?: string,
   ) {
     super(message);
   }
@@ -182,14 +183,14 @@ export function commandHelp(command: CommandName): string {
   ].join('\n');
 }
 
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
-const ACCOUNT_ID = /^\d{12}$/;
+export const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+export const ACCOUNT_ID = /^\d{12}$/;
 /** IAM role names: 1-64 of letters, digits and + = , . @ _ - (IAM API reference, CreateRole RoleName). */
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+export const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 /** Named profiles: what the shared config file's section names may hold (no brackets or spaces). */
-const PROFILE_NAME = /^[\w+=,.@:/-]{1,128}$/;
+export const PROFILE_NAME = /^[\w+=,.@:/-]{1,128}$/;
 
-function suggestion(
+export function suggestion(
   input: string,
   candidates: readonly string[],
   render = (word: string) => JSON.stringify(word),
@@ -408,13 +409,8 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     return { kind: 'help' };
   }
   if (!(COMMANDS as readonly string[]).includes(first)) {
-    if ((LATER_COMMANDS as readonly string[]).includes(first)) {
-      throw new UsageError(
-        `"${first}" is not part of this version (it comes with the ledger, docs/cli.md); commands: ${COMMANDS.join(', ')}`,
-      );
-    }
     const what = first.startsWith('-') ? `option ${first} before a command` : `unknown command "${first}"`;
-    throw new UsageError(`${what}; commands: ${COMMANDS.join(', ')}${suggestion(first, COMMANDS)}`);
+    throw new UsageError(`${what}; commands: ${ALL_COMMANDS.join(', ')}${suggestion(first, ALL_COMMANDS)}`);
   }
   const command = first as CommandName;
   const values = parseCommand(command, rest);

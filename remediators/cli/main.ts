@@ -1,7 +1,8 @@
 /**
  * `apigw-remediation`: the operator's command line (docs/cli.md). Read-only commands `scan` and
- * `plan`, `fix` (the service's own state machine) and `history` (the ledger), built on the same
- * core, controls and configuration as the Lambdas.
+ * `plan`, `fix` (the service's own state machine), `history` (the ledger), and the ledger's write
+ * commands `undo`, `exempt`, `unexempt`, `exemptions` (cli/undo-args.ts), built on the same core,
+ * controls and configuration as the Lambdas.
  *
  * Exit status: 0 done (scan: nothing fails; fix: every stage compliant), 1 scan found a failing
  * control or fix left a stage not compliant, 2 a usage,
@@ -25,6 +26,15 @@ import { ledgerTableOf } from './stack.js';
 import { planStages, scanStages, type Progress } from './inspect.js';
 import { planJson, progressBar, renderPlanTable, renderScanTable, scanJson } from './render.js';
 import { scanResult } from './report.js';
+import { runExempt, runExemptions, runUnexempt } from './exempt.js';
+import { runUndo, UndoRefusedError } from './undo.js';
+import {
+  isLedgerCommand,
+  ledgerCommandHelp,
+  ledgerCommandsHelp,
+  parseLedgerCommandLine,
+  type LedgerCommandOptions,
+} from './undo-args.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILING = 1;
@@ -33,12 +43,15 @@ export const EXIT_ERROR = 2;
 export interface Terminal {
   readonly stdout: { write(text: string): unknown };
   readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
-  /** Where `fix` asks for a confirmation; only a terminal (isTTY) is asked. */
+  /** Where `fix` and `undo` ask for a confirmation; only a terminal (isTTY) is asked. */
   readonly stdin?: NodeJS.ReadableStream & { readonly isTTY?: boolean };
+  /** Answers the y/N question instead of the terminal (tests). */
+  readonly confirm?: (question: string) => Promise<boolean>;
 }
 
-/** A y/N question on the terminal, when stdin is one; `fix` without --yes asks it. */
+/** A y/N question on the terminal, when stdin is one; `fix` and `undo` without --yes ask it. */
 function confirmOn(terminal: Terminal): ((question: string) => Promise<boolean>) | undefined {
+  if (terminal.confirm !== undefined) return terminal.confirm;
   const { stdin } = terminal;
   if (stdin?.isTTY !== true) return undefined;
   return async (question) => {
@@ -125,13 +138,45 @@ function optional<K extends string, V>(key: K, value: V | undefined): Partial<Re
   return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
+/** The ledger's write commands (undo and the exemptions, cli/undo-args.ts). */
+async function runLedgerCommand(options: LedgerCommandOptions, terminal: Terminal): Promise<number> {
+  const { config } = loadConfigFile(options.configPath ?? DEFAULT_CONFIG_PATH);
+  const local = options.access.local ? await startLocalSession() : undefined;
+  try {
+    if (options.command === 'undo') {
+      const confirm = confirmOn(terminal);
+      return await runUndo(options, config, {
+        stdout: terminal.stdout,
+        stderr: terminal.stderr,
+        ...optional('confirm', confirm),
+      });
+    }
+    if (options.command === 'exempt') return await runExempt(options, config, terminal);
+    if (options.command === 'unexempt') return await runUnexempt(options, config, terminal);
+    return await runExemptions(options, terminal);
+  } finally {
+    await local?.stop();
+  }
+}
+
 /** Runs one command line; returns the exit status. Errors the operator can fix are one message on stderr. */
 export async function main(argv: readonly string[], terminal: Terminal): Promise<number> {
   let options: RunOptions | undefined;
   try {
+    const [first, ...rest] = argv;
+    if (isLedgerCommand(first)) {
+      const ledgerLine = parseLedgerCommandLine(first, rest, new Date());
+      if (ledgerLine.kind === 'help') {
+        terminal.stdout.write(`${ledgerCommandHelp(ledgerLine.command)}\n`);
+        return EXIT_OK;
+      }
+      return await runLedgerCommand(ledgerLine.options, terminal);
+    }
     const line = parseCommandLine(argv);
     if (line.kind === 'help') {
-      terminal.stdout.write(`${line.command === undefined ? programHelp() : commandHelp(line.command)}\n`);
+      terminal.stdout.write(
+        `${line.command === undefined ? `${programHelp()}\n\n${ledgerCommandsHelp()}` : commandHelp(line.command)}\n`,
+      );
       return EXIT_OK;
     }
     options = line.options;
@@ -151,7 +196,8 @@ export async function main(argv: readonly string[], terminal: Terminal): Promise
     if (
       error instanceof AwsAccessError ||
       error instanceof MotoStartError ||
-      error instanceof MalformedLedgerItemError
+      error instanceof MalformedLedgerItemError ||
+      error instanceof UndoRefusedError
     ) {
       terminal.stderr.write(`${PROGRAM}: ${error.message}\n`);
       return EXIT_ERROR;

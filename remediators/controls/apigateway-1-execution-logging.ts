@@ -4,7 +4,7 @@
  * execution logs, so the control does not apply to them.
  */
 import * as z from 'zod';
-import type { PlannedChange, RestStageSnapshot, V2StageSnapshot } from '../core/types.js';
+import type { PlannedChange, RestStageSnapshot, StageSnapshot, V2StageSnapshot } from '../core/types.js';
 import { defineControl, inspectionOf } from './define-control.js';
 import type { ControlContext, Inspection } from './define-control.js';
 import { restStagePatchStatement, v2StagePatchStatement } from './iam.js';
@@ -17,6 +17,15 @@ import {
   methodSettingPatchPath,
   perMethodSettingKeys,
 } from './stage-settings.js';
+import {
+  notRestorable,
+  parseMethodSetting,
+  parseRouteSetting,
+  restored,
+  step,
+  type SettingValue,
+  type UndoStep,
+} from './undo.js';
 
 const EXPECTED = 'expected ERROR or INFO';
 /** What API Gateway does when no level is set anywhere: no execution logs. */
@@ -140,6 +149,47 @@ function inspectWebSocket(snapshot: V2StageSnapshot, { params }: Context): Inspe
   );
 }
 
+// Undo: a level that was not set is restored as OFF, which is what API Gateway does without one.
+
+function levelOf(before: SettingValue): string | undefined {
+  const level = before ?? UNSET_LEVEL;
+  return typeof level === 'string' ? level : undefined;
+}
+
+function undo(setting: string, snapshot: StageSnapshot): UndoStep | undefined {
+  if (snapshot.apiType === 'REST') {
+    const method = parseMethodSetting(setting);
+    if (method?.field !== 'loggingLevel') return undefined;
+    return step(snapshot.stage.methodSettings[method.key]?.loggingLevel, (before) => {
+      const level = levelOf(before);
+      if (level === undefined) return notRestorable(`${JSON.stringify(before)} is not a log level`);
+      return restored(
+        [
+          {
+            kind: 'restStagePatch',
+            op: 'replace',
+            path: methodSettingPatchPath(method.key, 'logging/loglevel'),
+            value: level,
+          },
+        ],
+        level,
+      );
+    });
+  }
+  const route = parseRouteSetting(setting);
+  if (route?.field !== 'loggingLevel') return undefined;
+  const { scope } = route;
+  const current =
+    scope === 'default'
+      ? snapshot.stage.defaultRouteSettings.loggingLevel
+      : snapshot.stage.routeSettings[scope.routeKey]?.loggingLevel;
+  return step(current, (before) => {
+    const level = levelOf(before);
+    if (level === undefined) return notRestorable(`${JSON.stringify(before)} is not a log level`);
+    return restored([{ kind: 'v2RouteSetting', scope, field: 'LoggingLevel', value: level }], level);
+  });
+}
+
 export const apiGateway1ExecutionLogging = defineControl({
   id: 'APIGateway.1',
   title: 'API Gateway REST and WebSocket API execution logging should be enabled',
@@ -155,4 +205,5 @@ export const apiGateway1ExecutionLogging = defineControl({
   redeploy: () => false,
   iam: (scope) => [restStagePatchStatement(scope), v2StagePatchStatement(scope)],
   docs: { redeploy: 'no', prerequisites: 'account CloudWatch role' },
+  undo,
 });

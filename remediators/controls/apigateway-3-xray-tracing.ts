@@ -1,8 +1,9 @@
 /** APIGateway.3: REST stages must have AWS X-Ray active tracing (AWS Config rule api-gw-xray-enabled). */
-import type { RestStageSnapshot } from '../core/types.js';
+import type { RestStageSnapshot, StageSnapshot } from '../core/types.js';
 import { restStagePatchStatement } from './iam.js';
 import { NO_PARAMS, defineControl } from './define-control.js';
 import type { Inspection } from './define-control.js';
+import { notRestorable, restored, step, type UndoStep } from './undo.js';
 
 function inspectRest(snapshot: RestStageSnapshot): Inspection {
   if (snapshot.stage.tracingEnabled) {
@@ -20,6 +21,19 @@ function inspectRest(snapshot: RestStageSnapshot): Inspection {
   };
 }
 
+/** Undo: tracing back to the recorded value (not set reads as false, as GetStage omits it). */
+function undo(setting: string, snapshot: StageSnapshot): UndoStep | undefined {
+  if (setting !== 'tracingEnabled' || snapshot.apiType !== 'REST') return undefined;
+  return step(snapshot.stage.tracingEnabled, (before) => {
+    const value = before ?? false;
+    if (typeof value !== 'boolean') return notRestorable(`${JSON.stringify(before)} is not true or false`);
+    return restored(
+      [{ kind: 'restStagePatch', op: 'replace', path: '/tracingEnabled', value: String(value) }],
+      value,
+    );
+  });
+}
+
 export const apiGateway3XRayTracing = defineControl({
   id: 'APIGateway.3',
   title: 'API Gateway REST API stages should have AWS X-Ray tracing enabled',
@@ -31,4 +45,5 @@ export const apiGateway3XRayTracing = defineControl({
   inspectRest,
   iam: (scope) => [restStagePatchStatement(scope)],
   docs: { redeploy: 'no', prerequisites: '—' },
+  undo,
 });

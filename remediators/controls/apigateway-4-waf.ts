@@ -7,10 +7,11 @@
  */
 import { webAclArnPattern } from '../core/effects/web-acl.js';
 import { API_ID_PATTERN, apiGatewayArn } from '../core/iam.js';
-import type { RestStageSnapshot } from '../core/types.js';
+import type { RestStageSnapshot, StageSnapshot } from '../core/types.js';
 import { baselineWebAclEffect, describeBaselineWebAcl } from './baseline-web-acl.js';
 import { NO_PARAMS, defineControl } from './define-control.js';
 import type { ControlContext, Inspection } from './define-control.js';
+import { notRestorable, restored, type UndoStep } from './undo.js';
 
 function inspectRest(snapshot: RestStageSnapshot, { resources }: ControlContext<unknown>): Inspection {
   const { webAclArn } = snapshot.stage;
@@ -29,6 +30,34 @@ function inspectRest(snapshot: RestStageSnapshot, { resources }: ControlContext<
         operation: { kind: 'associateBaselineWebAcl' },
       },
     ],
+  };
+}
+
+/**
+ * Undo: the plan's after value describes the baseline web ACL (its rules), while the stage holds
+ * the ACL's ARN; the stage still holds the remediation's change when that ARN is the baseline web
+ * ACL's (`arn:{partition}:wafv2:{region}:{account}:regional/webacl/{name}/{id}`, the name from the
+ * configuration). The fix only ever associates a stage that had none, so the undo disassociates
+ * (wafv2 DisassociateWebACL, "Disassociates the specified resource from its web ACL association").
+ */
+function undo(
+  setting: string,
+  snapshot: StageSnapshot,
+  { resources }: ControlContext<unknown>,
+): UndoStep | undefined {
+  if (setting !== 'webAclArn' || snapshot.apiType !== 'REST') return undefined;
+  const current = snapshot.stage.webAclArn ?? null;
+  const { partition, region, account } = snapshot.ref;
+  const baselinePrefix = `arn:${partition}:wafv2:${region}:${account}:regional/webacl/${resources.webAcl.name}/`;
+  return {
+    current,
+    holds: () => current?.startsWith(baselinePrefix) === true,
+    restore: (before) =>
+      before === null
+        ? restored([{ kind: 'disassociateWebAcl' }], null)
+        : notRestorable(
+            `the stage had web ACL ${String(before)} before, and this control never replaces one; associate it by hand`,
+          ),
   };
 }
 
@@ -55,4 +84,5 @@ export const apiGateway4Waf = defineControl({
     },
   ],
   docs: { redeploy: 'no', prerequisites: 'baseline web ACL' },
+  undo,
 });

@@ -10,7 +10,7 @@
  * on its own but inherits `cacheDataEncrypted: false` from a non-caching `*\/*` gets `*\/*`
  * fixed, which also covers every other method inheriting from it.
  */
-import type { PlannedChange, RestMethodSettings, RestStageSnapshot } from '../core/types.js';
+import type { PlannedChange, RestMethodSettings, RestStageSnapshot, StageSnapshot } from '../core/types.js';
 import { restStagePatchStatement } from './iam.js';
 import { NO_PARAMS, defineControl, inspectionOf } from './define-control.js';
 import type { Inspection } from './define-control.js';
@@ -20,6 +20,7 @@ import {
   methodSettingPatchPath,
   perMethodSettingKeys,
 } from './stage-settings.js';
+import { notRestorable, parseMethodSetting, restored, step, type UndoStep } from './undo.js';
 
 const EXPECTED = 'expected true for every method with caching enabled';
 
@@ -89,6 +90,27 @@ function inspectRest(snapshot: RestStageSnapshot): Inspection {
   );
 }
 
+/** Undo: the key's own cacheDataEncrypted back to the recorded value (not set: false, unencrypted). */
+function undo(setting: string, snapshot: StageSnapshot): UndoStep | undefined {
+  const method = parseMethodSetting(setting);
+  if (method?.field !== 'cacheDataEncrypted' || snapshot.apiType !== 'REST') return undefined;
+  return step(snapshot.stage.methodSettings[method.key]?.cacheDataEncrypted, (before) => {
+    const value = before ?? false;
+    if (typeof value !== 'boolean') return notRestorable(`${JSON.stringify(before)} is not true or false`);
+    return restored(
+      [
+        {
+          kind: 'restStagePatch',
+          op: 'replace',
+          path: methodSettingPatchPath(method.key, 'caching/dataEncrypted'),
+          value: String(value),
+        },
+      ],
+      value,
+    );
+  });
+}
+
 export const apiGateway5CacheEncryption = defineControl({
   id: 'APIGateway.5',
   title: 'API Gateway REST API cache data should be encrypted at rest',
@@ -100,4 +122,5 @@ export const apiGateway5CacheEncryption = defineControl({
   inspectRest,
   iam: (scope) => [restStagePatchStatement(scope)],
   docs: { redeploy: 'no', prerequisites: '—' },
+  undo,
 });

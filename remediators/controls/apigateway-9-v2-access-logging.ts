@@ -16,6 +16,7 @@ import {
   accessLogGroupEffect,
   cloudWatchRolePrerequisite,
 } from './stage-settings.js';
+import { notRestorable, restored, step, type Restoration, type UndoStep } from './undo.js';
 
 /**
  * HTTP and WebSocket APIs accept only their own context variables in an access log format and
@@ -125,6 +126,48 @@ function prerequisites(snapshot: StageSnapshot, { resources }: Context): Effect[
     : logGroup;
 }
 
+/**
+ * Undo: a destination the fix set (none before) is taken back with apigatewayv2
+ * DeleteAccessLogSettings ("To disable access logging for a Stage, delete its AccessLogSettings");
+ * a format the fix replaced goes back in the AccessLogSettings object of the one UpdateStage, with
+ * the destination the stage holds. A format that was not set while the stage's own destination
+ * stays cannot be unset on its own.
+ */
+function undo(setting: string, snapshot: StageSnapshot, context: Context): UndoStep | undefined {
+  if (snapshot.apiType !== 'V2') return undefined;
+  const settings = snapshot.stage.accessLogSettings;
+  const accessLoggingOff: Restoration = restored([{ kind: 'v2AccessLogDelete' }], null);
+  if (setting === 'accessLogSettings.destinationArn') {
+    return step(settings?.destinationArn, (before) =>
+      before === null
+        ? accessLoggingOff
+        : restored(
+            [
+              {
+                kind: 'v2AccessLog',
+                destinationArn: String(before),
+                format: settings?.format ?? baselineFormat(snapshot, context),
+              },
+            ],
+            before,
+          ),
+    );
+  }
+  if (setting !== 'accessLogSettings.format') return undefined;
+  const ownDestination = accessLogGroupArn(context.resources, snapshot.ref, protocolOf(snapshot));
+  return step(settings?.format, (before) => {
+    const destination = settings?.destinationArn;
+    if (before !== null && destination !== undefined) {
+      return restored([{ kind: 'v2AccessLog', destinationArn: destination, format: String(before) }], before);
+    }
+    return destination === ownDestination || destination === undefined
+      ? accessLoggingOff
+      : notRestorable(
+          `the stage's own destination ${destination} stays, and a format cannot be unset while it does`,
+        );
+  });
+}
+
 export const apiGateway9V2AccessLogging = defineControl({
   id: 'APIGateway.9',
   title: 'Access logging should be configured for API Gateway V2 Stages',
@@ -155,4 +198,7 @@ export const apiGateway9V2AccessLogging = defineControl({
     },
   ],
   docs: { redeploy: 'no', prerequisites: 'access log group (+ account CloudWatch role for WebSocket)' },
+  undo,
+  // The format's destination and the baseline format (HTTP or WebSocket) come from GetApi.
+  undoNeeds: ['api'],
 });

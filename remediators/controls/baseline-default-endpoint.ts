@@ -21,6 +21,7 @@ import { NO_PARAMS, defineControl, requirePart } from './define-control.js';
 import { apiPatchStatement, restStagePatchStatement, v2StagePatchStatement } from './iam.js';
 import type { Inspection } from './define-control.js';
 import { compareCodePoints } from './stage-settings.js';
+import { notRestorable, restored, step, type UndoStep } from './undo.js';
 
 const CONTROL_ID = 'Baseline.DefaultEndpoint';
 
@@ -71,6 +72,34 @@ function redeploy(snapshot: StageSnapshot): boolean {
   return snapshot.apiType === 'V2' && !snapshot.stage.autoDeploy;
 }
 
+/**
+ * Undo: the endpoint enabled again. REST: UpdateRestApi `replace /disableExecuteApiEndpoint false`,
+ * which takes effect with the undo's own UpdateStage (as the fix's did). V2: UpdateApi, which a stage
+ * without autoDeploy only serves after a deployment; an undo never deploys (a deployment publishes
+ * the API's current definition), so there it is refused and the reason says so.
+ */
+function undo(setting: string, snapshot: StageSnapshot): UndoStep | undefined {
+  if (setting !== 'disableExecuteApiEndpoint') return undefined;
+  const api = requirePart(CONTROL_ID, snapshot, 'api', snapshot.api);
+  return step(api.disableExecuteApiEndpoint, (before) => {
+    const value = before ?? false;
+    if (typeof value !== 'boolean') return notRestorable(`${JSON.stringify(before)} is not true or false`);
+    if (snapshot.apiType === 'REST') {
+      return restored(
+        [{ kind: 'restApiPatch', op: 'replace', path: '/disableExecuteApiEndpoint', value: String(value) }],
+        value,
+      );
+    }
+    if (!snapshot.stage.autoDeploy) {
+      return notRestorable(
+        "the stage does not deploy automatically, so the API's endpoint setting would take effect only with a deployment, " +
+          "which publishes the API's current definition and which an undo never makes",
+      );
+    }
+    return restored([{ kind: 'v2ApiUpdate', field: 'DisableExecuteApiEndpoint', value }], value);
+  });
+}
+
 export const baselineDefaultEndpoint = defineControl({
   id: CONTROL_ID,
   title: 'API Gateway APIs reachable through a custom domain should disable the default execute-api endpoint',
@@ -98,4 +127,6 @@ export const baselineDefaultEndpoint = defineControl({
     },
   ],
   docs: { redeploy: 'REST never; V2 without auto-deploy', prerequisites: '—' },
+  undo,
+  undoNeeds: ['api'],
 });

@@ -16,6 +16,7 @@ import {
   accessLogGroupEffect,
   cloudWatchRolePrerequisite,
 } from './stage-settings.js';
+import { notRestorable, restored, step, type Restoration, type UndoStep } from './undo.js';
 
 /** The seeds' JSON access log format; `$context.requestId` is mandatory. */
 export const DEFAULT_ACCESS_LOG_FORMAT = JSON.stringify({
@@ -102,6 +103,54 @@ function prerequisites(snapshot: StageSnapshot, { resources }: Context): Effect[
   ];
 }
 
+/**
+ * Undo: a destination the fix set (none before) is taken back with `remove /accessLogSettings`,
+ * which turns access logging off (the format goes with it); a format the fix replaced goes back
+ * with `replace /accessLogSettings/format`. A format that was not set while the stage's own
+ * destination stays cannot be unset on its own.
+ */
+function undo(setting: string, snapshot: StageSnapshot, { resources }: Context): UndoStep | undefined {
+  if (snapshot.apiType !== 'REST') return undefined;
+  const settings = snapshot.stage.accessLogSettings;
+  const accessLoggingOff: Restoration = restored(
+    [{ kind: 'restStagePatch', op: 'remove', path: '/accessLogSettings' }],
+    null,
+  );
+  if (setting === 'accessLogSettings.destinationArn') {
+    return step(settings?.destinationArn, (before) =>
+      before === null
+        ? accessLoggingOff
+        : restored(
+            [
+              {
+                kind: 'restStagePatch',
+                op: 'replace',
+                path: '/accessLogSettings/destinationArn',
+                value: String(before),
+              },
+            ],
+            before,
+          ),
+    );
+  }
+  if (setting !== 'accessLogSettings.format') return undefined;
+  // Stryker disable next-line StringLiteral: equivalent, every protocol but HTTP takes the REST log group prefix (stage-settings.ts)
+  const ownDestination = accessLogGroupArn(resources, snapshot.ref, 'REST');
+  return step(settings?.format, (before) => {
+    if (before !== null) {
+      return restored(
+        [{ kind: 'restStagePatch', op: 'replace', path: '/accessLogSettings/format', value: String(before) }],
+        before,
+      );
+    }
+    return settings?.destinationArn === ownDestination
+      ? accessLoggingOff
+      : notRestorable(
+          `the stage's own destination ${settings?.destinationArn ?? '(none)'} stays, and a format cannot be unset while it does`,
+        );
+  });
+}
+
 export const baselineRestAccessLogging = defineControl({
   id: 'Baseline.RestAccessLogging',
   title: 'API Gateway REST API stages should write access logs that identify each request',
@@ -115,4 +164,5 @@ export const baselineRestAccessLogging = defineControl({
   prerequisites,
   iam: (scope) => [restStagePatchStatement(scope)],
   docs: { redeploy: 'no', prerequisites: 'access log group, account CloudWatch role' },
+  undo,
 });

@@ -22,7 +22,7 @@
  * not set"; it never calls either "no limit".
  */
 import * as z from 'zod';
-import type { PlannedChange, RestStageSnapshot, V2StageSnapshot } from '../core/types.js';
+import type { PlannedChange, RestStageSnapshot, StageSnapshot, V2StageSnapshot } from '../core/types.js';
 import { defineControl, inspectionOf } from './define-control.js';
 import type { ControlContext, Inspection } from './define-control.js';
 import { restStagePatchStatement, v2StagePatchStatement } from './iam.js';
@@ -33,6 +33,16 @@ import {
   methodSettingPatchPath,
   perMethodSettingKeys,
 } from './stage-settings.js';
+import {
+  UNSET_LIMIT_NOT_RESTORABLE,
+  notRestorable,
+  parseMethodSetting,
+  parseRouteSetting,
+  restored,
+  step,
+  type SettingValue,
+  type UndoStep,
+} from './undo.js';
 
 type LimitKind = 'rate' | 'burst';
 
@@ -166,6 +176,51 @@ function inspectV2(snapshot: V2StageSnapshot, { params: baseline }: ControlConte
   return inspectionOf(problems, changes, passReason(baseline, blocked));
 }
 
+function kindOfField(field: string): LimitKind | undefined {
+  return LIMITS.find((kind) => FIELD_OF[kind] === field);
+}
+
+/** A recorded limit that can be set again: a number (a limit that was not set cannot, see undo.ts). */
+function limitBefore(before: SettingValue): number | string {
+  if (before === null) return UNSET_LIMIT_NOT_RESTORABLE;
+  return typeof before === 'number' ? before : `${JSON.stringify(before)} is not a limit`;
+}
+
+/** Undo: each limit the fix lowered back to its recorded value (an explicit -1 included). */
+function undo(setting: string, snapshot: StageSnapshot): UndoStep | undefined {
+  if (snapshot.apiType === 'REST') {
+    const method = parseMethodSetting(setting);
+    const kind = method === undefined ? undefined : kindOfField(method.field);
+    if (method === undefined || kind === undefined) return undefined;
+    return step(snapshot.stage.methodSettings[method.key]?.[FIELD_OF[kind]], (before) => {
+      const value = limitBefore(before);
+      if (typeof value === 'string') return notRestorable(value);
+      return restored(
+        [
+          {
+            kind: 'restStagePatch',
+            op: 'replace',
+            path: methodSettingPatchPath(method.key, REST_PATH_OF[kind]),
+            value: String(value),
+          },
+        ],
+        value,
+      );
+    });
+  }
+  const route = parseRouteSetting(setting);
+  const kind = route === undefined ? undefined : kindOfField(route.field);
+  if (route === undefined || kind === undefined) return undefined;
+  const { scope } = route;
+  const settings =
+    scope === 'default' ? snapshot.stage.defaultRouteSettings : snapshot.stage.routeSettings[scope.routeKey];
+  return step(settings?.[FIELD_OF[kind]], (before) => {
+    const value = limitBefore(before);
+    if (typeof value === 'string') return notRestorable(value);
+    return restored([{ kind: 'v2RouteSetting', scope, field: V2_FIELD_OF[kind], value }], value);
+  });
+}
+
 export const baselineStageThrottling = defineControl({
   id: 'Baseline.StageThrottling',
   title: 'API Gateway stages should throttle requests at or below the baseline',
@@ -179,4 +234,5 @@ export const baselineStageThrottling = defineControl({
   inspectV2,
   iam: (scope) => [restStagePatchStatement(scope), v2StagePatchStatement(scope)],
   docs: { redeploy: 'no', prerequisites: '—' },
+  undo,
 });

@@ -25,6 +25,7 @@ import type {
   V2StageSnapshot,
 } from '../core/types.js';
 import type { ResourceSettings } from './resources.js';
+import type { BoundUndo, UndoDeclaration } from './undo.js';
 
 export const CONTROL_MODES = ['auto', 'approve', 'notify', 'off'] as const;
 export type ControlMode = (typeof CONTROL_MODES)[number];
@@ -123,6 +124,12 @@ export interface FixingDefinition<Id extends string, Params extends ParamsSchema
   /** What the control's own operations call (the effects' IAM is added from {@link effects}). */
   readonly iam: (scope: ControlIamScope) => readonly IamStatement[];
   readonly docs: ControlDocs;
+
+  // Undo (issue 12, controls/undo.ts): how each change the plan makes is taken back.
+  /** The step that reads a setting this control changes and restores its ledger `before`. */
+  readonly undo: UndoDeclaration<ControlContext<z.output<Params>>>;
+  /** Snapshot parts the undo reads besides the stage (e.g. 'api' for an API-level setting). */
+  readonly undoNeeds?: readonly SnapshotPart[];
 }
 
 export interface ReportingDefinition<Id extends string, Params extends ParamsSchema> extends CommonDefinition<
@@ -153,6 +160,12 @@ export interface CatalogControl<Id extends string = string, Params extends Param
   readonly docs: ControlDocs | undefined;
   /** The control as core runs it, with its parameters resolved (parsed by the configuration). */
   bind(params: z.output<Params>, resources: ResourceSettings): Control;
+
+  // Undo (issue 12, controls/undo.ts).
+  /** Snapshot parts the undo reads; empty for reporting controls. */
+  readonly undoNeeds: readonly SnapshotPart[];
+  /** The control's undo bound to its parameters; undefined for reporting controls (they change nothing). */
+  bindUndo(params: z.output<Params>, resources: ResourceSettings): BoundUndo | undefined;
 }
 
 /**
@@ -296,5 +309,11 @@ export function defineControl<const Id extends string, Params extends ParamsSche
     // Stryker disable next-line ConditionalExpression: equivalent, a ReportingDefinition has no docs field
     docs: definition.kind === 'fixing' ? definition.docs : undefined,
     bind,
+    undoNeeds: definition.kind === 'fixing' ? ['stage', ...(definition.undoNeeds ?? [])] : [],
+    bindUndo: (resolved, resources) => {
+      if (definition.kind !== 'fixing') return undefined;
+      const context: ControlContext<z.output<Params>> = { params: resolved, resources };
+      return (setting, snapshot) => definition.undo(setting, snapshot, context);
+    },
   };
 }

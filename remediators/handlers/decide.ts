@@ -16,9 +16,12 @@ import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/co
 import { confirmedAtCli } from '../workflow/cli-approval.js';
 import { parseTaskInput, StageWorkItemSchema, type Decision } from '../workflow/state.js';
 import { lambdaHandler } from '../shared/handler.js';
+import { createLocksDeps } from '../workflow/deps/locks.js';
+import { exemptControls } from '../ledger/exemption-decide.js';
+import { createExemptionsDeps, type ExemptionsDeps } from '../ledger/exemption-deps.js';
 
 export function createDecideHandler(
-  deps: ConfigDeps & CoreClientsDeps & KillSwitchDeps & Pick<ClockDeps, 'newId'>,
+  deps: ConfigDeps & CoreClientsDeps & KillSwitchDeps & Pick<ClockDeps, 'newId' | 'now'> & ExemptionsDeps,
 ) {
   return async (event: unknown): Promise<Decision> => {
     const item = parseTaskInput('decide', StageWorkItemSchema, event);
@@ -55,7 +58,13 @@ export function createDecideHandler(
         dryRun: resolved.dryRun,
       }),
     );
-    const controls = killSwitch.state === 'on' ? brakeControls(configured, killSwitch) : configured;
+    // Exemptions of the ledger (after an undo, a rejection, an operator's `exempt`): one BatchGetItem.
+    // They hold against a confirmed `fix` too: an exemption is ended by `unexempt`, not by a fix.
+    const exemptions = await deps.exemptions(item.stage, item.request.controls);
+    if (exemptions === undefined)
+      logger.info('no ledger table configured: no exemption read', { stage: item.stage });
+    const exempted = exemptControls(configured, exemptions ?? [], deps.now());
+    const controls = killSwitch.state === 'on' ? brakeControls(exempted, killSwitch) : exempted;
     if (killSwitch.state === 'on')
       logger.warn('kill switch on', { reason: killSwitch.reason, stage: item.stage });
     const brake = killSwitch.state === 'on' ? { brake: killSwitch.reason } : {};
@@ -91,5 +100,6 @@ export const handler = lambdaHandler(
     ...createCoreClientsDeps(account),
     ...createKillSwitchDeps(),
     ...createClockDeps(),
+    ...createExemptionsDeps(createLocksDeps()),
   }),
 );

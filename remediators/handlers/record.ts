@@ -51,6 +51,8 @@ import {
 } from '../workflow/deps/security-hub.js';
 import { parseTaskInput, StageWorkItemSchema, TerminalSchema } from '../workflow/state.js';
 import { lambdaHandler } from '../shared/handler.js';
+import { rejectionExemptions, writeRejectionExemptions } from '../ledger/exemption-rejection.js';
+import { createExemptionDaysDeps, type ExemptionDaysDeps } from '../ledger/exemption-deps.js';
 
 const InputSchema = StageWorkItemSchema.extend({
   terminal: TerminalSchema,
@@ -83,7 +85,8 @@ export function createRecordHandler(
     LocksDeps &
     LedgerDeps &
     ReportingDeps &
-    Pick<ClockDeps, 'now'>,
+    Pick<ClockDeps, 'now'> &
+    ExemptionDaysDeps,
 ) {
   return async (event: unknown): Promise<RecordOutput> => {
     const item = parseTaskInput('record', InputSchema, event);
@@ -160,6 +163,11 @@ export function createRecordHandler(
       throw error;
     }
     const ledger = await writeLedger();
+    // A rejection leaves an exemption, so the finding reset to NEW does not ask again (ledger/exemption-rejection.ts).
+    await writeRejectionExemptions(
+      deps.ledger(),
+      rejectionExemptions(item, record, deps.exemptionDays(), now),
+    );
     const result = { imported: own.imported, updated };
     const creditedTo = written === record ? undefined : written.remediationId;
     logger.info('remediation outcome recorded', { record: written, ...result, creditedTo });
@@ -203,5 +211,6 @@ export const handler = lambdaHandler(
     ...createLedgerDeps(locks),
     ...createReportingDeps(),
     ...createClockDeps(),
+    ...createExemptionDaysDeps(),
   }),
 );

@@ -79,7 +79,10 @@ export type RemediationEntry = z.infer<typeof RemediationEntrySchema>;
 export const RefusedSettingSchema = ControlChangeSchema.extend({
   /** The value the stage held when the undo read it (not the remediation's after value). */
   current: ControlChangeSchema.shape.after,
+  /** Why it was not restored: changed since, or no operation takes it back (added for undo, optional). */
+  why: z.string().optional(),
 });
+export type RefusedSetting = z.infer<typeof RefusedSettingSchema>;
 
 export const UndoEntrySchema = StageFieldsSchema.extend({
   kind: z.literal('UNDO'),

@@ -44,6 +44,12 @@ import { createTakeOwnershipHandler } from '../handlers/take-ownership.js';
 import { createUpdateStageHandler } from '../handlers/update-stage.js';
 import { createVerifyHandler } from '../handlers/verify.js';
 import { createLedgerDeps, type LedgerDeps } from '../ledger/deps.js';
+import {
+  createExemptionDaysDeps,
+  createExemptionsDeps,
+  type ExemptionDaysDeps,
+  type ExemptionsDeps,
+} from '../ledger/exemption-deps.js';
 import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import {
@@ -149,6 +155,8 @@ export type WorkflowDeps = ClockDeps &
   MemberSecurityHubDeps &
   LocksDeps &
   LedgerDeps &
+  ExemptionsDeps &
+  ExemptionDaysDeps &
   KillSwitchDeps &
   NotificationDeps;
 
@@ -198,6 +206,8 @@ export function createWorkflowDeps(options: WorkflowDepsOptions): WorkflowDeps {
     ...createMemberSecurityHubDeps(account, endpoint),
     ...locks,
     ...createLedgerDeps(locks, options.ledgerTable ?? ''),
+    ...createExemptionsDeps(locks, options.ledgerTable ?? ''),
+    ...createExemptionDaysDeps({ defaultDays: options.config.exemptions.defaultDays }),
     ...killSwitchDeps(options),
     ...createNotificationDeps(
       options.notifyTopicArn === undefined

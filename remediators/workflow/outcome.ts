@@ -46,6 +46,8 @@ export interface OutcomeRecord {
   readonly reason: string;
   /** The brake that kept the stage from being changed (kill switch, blast-radius cap), when one did. */
   readonly brake?: string;
+  /** Per exempt control, the exemption that left it alone (who, why, until when; ledger/exemption.ts). */
+  readonly exemptions?: Readonly<Record<string, string>>;
   /** Per checked control, the compliance after the workflow (NOT_APPLICABLE controls omitted). */
   readonly evaluations: readonly OutcomeEvaluation[];
   readonly serviceVersion: string;
@@ -245,6 +247,7 @@ const LEFT_UNDONE: Readonly<
   notify: { outcome: 'SKIPPED', why: 'reported only (mode notify)' },
   'dry-run': { outcome: 'DRY_RUN', why: 'not changed (dry run)' },
   'unattended-deployment': { outcome: 'SKIPPED', why: `reported only: ${UNATTENDED_DEPLOYMENT_REASON}` },
+  exempt: { outcome: 'SKIPPED', why: 'not changed (exempt)' },
   'stage-changed': {
     outcome: 'SKIPPED',
     why: 'not changed: the stage changed while waiting for approval, so the approved change is not what would be applied now',
@@ -277,8 +280,13 @@ export function controlRecord(record: OutcomeRecord, evaluation: OutcomeEvaluati
   }
   const undone = LEFT_UNDONE[handling];
   // Notify because the kill switch said so, not because of its configured mode: say which.
+  const exemption = handling === 'exempt' ? record.exemptions?.[controlId] : undefined;
   const why =
-    handling === 'notify' && record.brake !== undefined ? `not changed (${record.brake})` : undone.why;
+    exemption !== undefined
+      ? `not changed (${exemption})`
+      : handling === 'notify' && record.brake !== undefined
+        ? `not changed (${record.brake})`
+        : undone.why;
   return {
     ...own,
     outcome: undone.outcome,
@@ -286,6 +294,13 @@ export function controlRecord(record: OutcomeRecord, evaluation: OutcomeEvaluati
     approver: handling === 'stage-changed' ? record.approver : `nobody (${handling})`,
     reason: `${controlId} fails, ${why}: ${evaluation.reason}`,
   };
+}
+
+function exemptionsOf(item: StageWorkItem): { readonly exemptions?: Record<string, string> } {
+  const exempt = (item.decision?.controls ?? []).flatMap((control) =>
+    control.exemption === undefined ? [] : [[control.controlId, control.exemption] as const],
+  );
+  return exempt.length === 0 ? {} : { exemptions: Object.fromEntries(exempt) };
 }
 
 export function toOutcomeRecord(
@@ -307,6 +322,7 @@ export function toOutcomeRecord(
     approver: approverOf(item, outcome),
     reason: reasonOf(item, outcome),
     ...brakeOf(item, outcome),
+    ...exemptionsOf(item),
     evaluations: evaluationsOf(item),
     serviceVersion,
     recordedAt: now.toISOString(),

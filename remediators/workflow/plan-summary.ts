@@ -61,7 +61,9 @@ export function summarizePlan(input: PlanInput): FoundPlanSummary {
     const controlPlan = plansById.get(evaluation.controlId);
     const changes = changesOf(controlPlan);
     if (decision === undefined || changes.length === 0) continue;
-    if (decision.dryRun) {
+    if (decision.exemption !== undefined) {
+      notApplied.push(...changes.map((change) => ({ ...change, why: 'exempt' as const })));
+    } else if (decision.dryRun) {
       notApplied.push(...changes.map((change) => ({ ...change, why: 'dry-run' as const })));
     } else if (decision.mode === 'notify') {
       notApplied.push(...changes.map((change) => ({ ...change, why: 'notify' as const })));
@@ -112,8 +114,14 @@ export function summarizePlan(input: PlanInput): FoundPlanSummary {
           .map((change) => change.controlId),
       ),
     ];
+    const exempt = active.flatMap((decision) =>
+      decision.exemption !== undefined && notApplied.some((change) => change.controlId === decision.controlId)
+        ? [`${decision.controlId}: ${decision.exemption}`]
+        : [],
+    );
     const why = [
       ...notApplied.map((change) => `${change.controlId} ${change.setting} (${change.why})`),
+      ...exempt,
       ...reportOnly,
       ...(heldBack.length === 0 ? [] : [`${heldBack.join(', ')}: ${UNATTENDED_DEPLOYMENT_REASON}`]),
     ].join('; ');

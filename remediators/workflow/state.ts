@@ -50,6 +50,8 @@ export const ControlDecisionSchema = z.object({
   /** Where the mode came from (default, account override, tag ...), for the audit note. */
   source: z.string(),
   dryRun: z.boolean(),
+  /** Set when an exemption of the ledger leaves the control alone (mode notify): who, why, until when. */
+  exemption: z.string().optional(),
 });
 export type ControlDecision = z.infer<typeof ControlDecisionSchema>;
 
@@ -105,6 +107,7 @@ export const NOT_APPLIED_REASONS = [
   'report-only',
   'unattended-deployment',
   'stage-changed',
+  'exempt',
 ] as const;
 export type NotAppliedReason = (typeof NOT_APPLIED_REASONS)[number];
 
@@ -118,7 +121,8 @@ export const FoundPlanSummarySchema = z.object({
   /**
    * Changes left undone: dry-run, notify mode or report-only controls; a control in mode auto
    * whose fix needs a deployment nobody approved (`unattended-deployment`); a change that was not
-   * what the approver saw because the stage changed during the approval wait (`stage-changed`).
+   * what the approver saw because the stage changed during the approval wait (`stage-changed`); a
+   * control exempt on the stage (`exempt`, ledger/exemption-decide.ts).
    */
   notApplied: z.array(ControlChangeSchema.extend({ why: z.enum(NOT_APPLIED_REASONS) })),
   /** Controls whose fix the workflow applies (after an approval wait, re-planned from a fresh read by the recheck task). */

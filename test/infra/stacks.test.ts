@@ -157,7 +157,8 @@ describe('central stack', () => {
     );
     expect(recordActions).not.toContain('apigateway:GET');
     // The record task reads the stage's "recently remediated" marker and closes the stage lock item
-    // (UpdateItem); it never puts or deletes locks-table items. It puts ledger entries, on the ledger only.
+    // (UpdateItem); it never puts or deletes locks-table items. It puts ledger entries (its run's
+    // REMEDIATION entry, the exemption a rejected approval leaves), on the ledger only.
     expect(recordActions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem']));
     expect(recordActions).not.toContain('dynamodb:DeleteItem');
     const puts = statementsOfRole(synthesized.central, roleIdOf('RecordFunction')).filter((statement) =>

@@ -173,6 +173,12 @@ export const RESOURCE_ARNS: Readonly<Record<string, (call: RecordedCall, account
   'sns:Publish': (call) => [str(call.input.TopicArn)],
   'sts:AssumeRole': (call) => [str(call.input.RoleArn)],
   dynamodb: (call, account) => [arn(call, account, 'dynamodb', `table/${str(call.input.TableName)}`)],
+  // BatchGetItem names its tables as the keys of RequestItems and is authorized on each (DynamoDB
+  // API reference, BatchGetItem; SAR: dynamodb:BatchGetItem on the table resource type).
+  'dynamodb:BatchGetItem': (call, account) =>
+    Object.keys((call.input.RequestItems ?? {}) as Record<string, unknown>).map((table) =>
+      arn(call, account, 'dynamodb', `table/${table}`),
+    ),
   'ssm:GetParameter': (call, account) => [
     arn(call, account, 'ssm', `parameter/${str(call.input.Name).replace(/^\//, '')}`),
   ],

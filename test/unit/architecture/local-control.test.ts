@@ -77,6 +77,7 @@ const tracingFixed = defineControl({
     },
   ],
   docs: { redeploy: 'no', prerequisites: 'account CloudWatch role' },
+  undo: () => undefined,
 });
 
 const TEST_CATALOG = [...CATALOG, tracingFixed, rateRuleReported] as const;

@@ -48,6 +48,7 @@ function fixing(
     effects,
     iam: () => [STATEMENT],
     docs: DOCS,
+    undo: () => undefined,
     inspectRest: () => inspection,
     inspectV2: () => inspection,
     ...extra,
@@ -238,6 +239,7 @@ describe('defineControl: fixing controls', () => {
       needs: ['stage'],
       iam: () => [],
       docs: DOCS,
+      undo: () => undefined,
       inspectRest: () => FAILING,
     });
     expect(entry.effects).toStrictEqual([]);

@@ -23,7 +23,7 @@ const CORE = [
 const EXPECTED_CLIENTS: Readonly<Record<string, readonly string[]>> = {
   'take-ownership': ['@aws-sdk/client-securityhub'],
   'expand-stages': CORE,
-  decide: [...CORE, '@aws-sdk/client-ssm'],
+  decide: [...CORE, '@aws-sdk/client-dynamodb', '@aws-sdk/client-ssm'],
   'acquire-lock': ['@aws-sdk/client-dynamodb'],
   snapshot: CORE,
   apply: [...CORE, '@aws-sdk/client-dynamodb', '@aws-sdk/client-ssm'],
@@ -47,6 +47,8 @@ const ALLOWED_BY_NEED: Readonly<Record<TaskNeed, readonly string[]>> = {
   notifyTopic: ['@aws-sdk/client-sns'],
   approvals: [],
   killSwitch: ['@aws-sdk/client-ssm'],
+  ledgerExemptions: ['@aws-sdk/client-dynamodb'],
+  ledgerWrite: ['@aws-sdk/client-dynamodb'],
 };
 
 const nameOf = (entry: string) => entry.replace(/^.*\//, '').replace(/\.ts$/, '');
