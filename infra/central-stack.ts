@@ -25,6 +25,7 @@ import type { Construct } from 'constructs';
 import type { RemediationConfig } from '../config/schema.js';
 import { HOME_ACCOUNT_ENV } from '../remediators/core/credentials.js';
 import { KILL_SWITCH_PARAMETER_ENV } from '../remediators/workflow/kill-switch.js';
+import { FLAP_TABLE_ENV, FLAP_TABLE_KEY, FLAP_TABLE_TTL_ATTRIBUTE } from '../remediators/iac/flap-store.js';
 import {
   DEFINITION_SUBSTITUTIONS,
   LOCKS_TABLE_KEY,
@@ -125,6 +126,16 @@ export class CentralStack extends Stack {
       // Locks and deployment slots live minutes; nothing in them outlives the stack.
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // The flap guard's counts (docs/decisions/0029): they age out with the TTL; a deferral has none.
+    const flapGuard = new Table(this, 'IacFlapTable', {
+      partitionKey: { name: FLAP_TABLE_KEY, type: AttributeType.STRING },
+      timeToLiveAttribute: FLAP_TABLE_TTL_ATTRIBUTE,
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Counts and deferrals are working state, not evidence (the ledger keeps the deferrals).
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     const approvals = new Table(this, 'ApprovalsTable', {
       partitionKey: { name: 'approvalId', type: AttributeType.STRING },
       timeToLiveAttribute: 'ttl',
@@ -199,6 +210,9 @@ export class CentralStack extends Stack {
       if (needs.includes('memberRole')) environment[HOME_ACCOUNT_ENV] = Aws.ACCOUNT_ID;
       if (needs.includes('notifyTopic')) environment.NOTIFY_TOPIC_ARN = notifications.topicArn;
       if (needs.includes('killSwitch')) environment[KILL_SWITCH_PARAMETER_ENV] = killSwitch.parameterName;
+      if (needs.includes('flapTableRead') || needs.includes('flapTableWrite')) {
+        environment[FLAP_TABLE_ENV] = flapGuard.tableName;
+      }
       if (needs.includes('approvals')) {
         environment.APPROVALS_TABLE_NAME = approvals.tableName;
         environment.SLACK_SECRET_ARN = slackSecret.secretArn;
@@ -272,6 +286,10 @@ export class CentralStack extends Stack {
       }
       // The marker read (GetItem) and closing the stage lock item (UpdateItem): no Put, no Delete.
       if (needs.includes('locksTableClose')) locks.grant(role, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+      // The snapshot task only reads; the record task reads and puts (iac/flap-store.ts). No Delete:
+      // clearing a deferral is the operator's CLI, with the operator's own credentials.
+      if (needs.includes('flapTableRead')) flapGuard.grant(role, 'dynamodb:GetItem');
+      if (needs.includes('flapTableWrite')) flapGuard.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem');
       if (needs.includes('securityHub')) {
         // Findings are updated through the hub of the stage's Region (any Region), and own
         // findings of home-account stages imported there too (no assume in the home account).

@@ -19,6 +19,9 @@
  * - notifyTopic: sns:Publish on the topic in env NOTIFY_TOPIC_ARN.
  * - killSwitch: ssm:GetParameter on the kill switch parameter in env KILL_SWITCH_PARAMETER only.
  * - approvals: whatever the Slack approvals package declares for its request-approval function.
+ * - flapTableRead: dynamodb:GetItem on the flap guard's table (env IAC_FLAP_TABLE_NAME), the snapshot
+ *   task's read of each stage-control's revert count and deferral (docs/decisions/0029).
+ * - flapTableWrite: dynamodb:GetItem and PutItem on that table: the record task writes the state.
  */
 export type TaskNeed =
   | 'config'
@@ -28,7 +31,9 @@ export type TaskNeed =
   | 'securityHub'
   | 'notifyTopic'
   | 'approvals'
-  | 'killSwitch';
+  | 'killSwitch'
+  | 'flapTableRead'
+  | 'flapTableWrite';
 
 export interface TaskDefinition {
   readonly substitution: string;
@@ -74,7 +79,7 @@ export const TASKS = [
     substitution: 'SnapshotFunctionArn',
     entry: 'remediators/handlers/snapshot.ts',
     description: 'Reads the stage and plans the changes of the controls that may change it',
-    needs: ['config', 'memberRole'],
+    needs: ['config', 'memberRole', 'flapTableRead'],
   },
   {
     substitution: 'RequestApprovalFunctionArn',
@@ -126,7 +131,7 @@ export const TASKS = [
     entry: 'remediators/handlers/record.ts',
     description: 'Records the outcome in Security Hub (finding workflow, note, user-defined fields)',
     // BatchImportFindings only accepts findings of the calling account: own findings are imported as the member role.
-    needs: ['memberRole', 'securityHub', 'locksTableClose'],
+    needs: ['memberRole', 'securityHub', 'locksTableClose', 'flapTableWrite'],
   },
   {
     substitution: 'NotifyFunctionArn',

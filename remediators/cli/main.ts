@@ -13,6 +13,7 @@ import { startLocalSession, type LocalSession } from '../local/session.js';
 import { resolveAccess } from './access.js';
 import { commandHelp, parseCommandLine, programHelp, PROGRAM, UsageError, type RunOptions } from './args.js';
 import { AwsAccessError } from './aws-errors.js';
+import { CLEAR_DEFERRAL_COMMAND, ClearDeferralUsageError, runClearDeferral } from './clear-deferral.js';
 import { planStages, scanStages, type Progress } from './inspect.js';
 import { planJson, progressBar, renderPlanTable, renderScanTable, scanJson } from './render.js';
 import { scanResult } from './report.js';
@@ -68,6 +69,8 @@ async function run(options: RunOptions, terminal: Terminal): Promise<number> {
 export async function main(argv: readonly string[], terminal: Terminal): Promise<number> {
   let options: RunOptions | undefined;
   try {
+    // The flap guard's operator command (docs/decisions/0029) parses its own arguments.
+    if (argv[0] === CLEAR_DEFERRAL_COMMAND) return await runClearDeferral(argv.slice(1), terminal);
     const line = parseCommandLine(argv);
     if (line.kind === 'help') {
       terminal.stdout.write(`${line.command === undefined ? programHelp() : commandHelp(line.command)}\n`);
@@ -76,6 +79,12 @@ export async function main(argv: readonly string[], terminal: Terminal): Promise
     options = line.options;
     return await run(options, terminal);
   } catch (error) {
+    if (error instanceof ClearDeferralUsageError) {
+      terminal.stderr.write(
+        `${PROGRAM}: ${error.message} (see ${PROGRAM} ${CLEAR_DEFERRAL_COMMAND} --help)\n`,
+      );
+      return EXIT_ERROR;
+    }
     if (error instanceof UsageError) {
       const help = error.command === undefined ? `${PROGRAM} --help` : `${PROGRAM} ${error.command} --help`;
       terminal.stderr.write(`${PROGRAM}: ${error.message} (see ${help})\n`);

@@ -101,6 +101,24 @@ export interface ControlDocs {
   readonly prerequisites: string;
 }
 
+/**
+ * The template change that makes a fixing control's fix permanent (docs/decisions/0029): a stage
+ * that CloudFormation (CDK, SAM, Serverless Framework) or Terraform deploys gets its old value back
+ * on the next deployment, so the approver, the Security Hub note and the CLI's `plan` name the
+ * change to make at the source. One sentence per tool, checked against each tool's reference.
+ */
+export interface SourceFix {
+  /** The resource type and property, e.g. `AWS::ApiGateway::Stage TracingEnabled: true`. */
+  readonly cloudFormation: string;
+  /** The CDK (aws-cdk-lib v2) construct option, e.g. `RestApi deployOptions.tracingEnabled: true`. */
+  readonly cdk: string;
+  /** The Terraform AWS provider resource argument, e.g. `aws_api_gateway_stage.xray_tracing_enabled = true`. */
+  readonly terraform: string;
+}
+
+/** A source fix per protocol the control applies to: REST, HTTP and WebSocket stages are different resources. */
+export type SourceFixes = Partial<Readonly<Record<Protocol, SourceFix>>>;
+
 export interface FixingDefinition<Id extends string, Params extends ParamsSchema> extends CommonDefinition<
   Id,
   Params
@@ -123,6 +141,8 @@ export interface FixingDefinition<Id extends string, Params extends ParamsSchema
   /** What the control's own operations call (the effects' IAM is added from {@link effects}). */
   readonly iam: (scope: ControlIamScope) => readonly IamStatement[];
   readonly docs: ControlDocs;
+  /** The template change per protocol of `appliesTo` (each must have one). */
+  readonly sourceFix: SourceFixes;
 }
 
 export interface ReportingDefinition<Id extends string, Params extends ParamsSchema> extends CommonDefinition<
@@ -151,6 +171,8 @@ export interface CatalogControl<Id extends string = string, Params extends Param
   iam(scope: ControlIamScope): readonly IamStatement[];
   /** Undefined for reporting controls (their row reads `—`). */
   readonly docs: ControlDocs | undefined;
+  /** The template change that makes the fix permanent, per protocol; undefined for reporting controls. */
+  readonly sourceFix: SourceFixes | undefined;
   /** The control as core runs it, with its parameters resolved (parsed by the configuration). */
   bind(params: z.output<Params>, resources: ResourceSettings): Control;
 }
@@ -221,6 +243,14 @@ export function defineControl<const Id extends string, Params extends ParamsSche
   const needsV2 = appliesTo.some((protocol) => protocol !== 'REST');
   if ((needsRest && !definition.inspectRest) || (needsV2 && !definition.inspectV2)) {
     throw new Error(`${id} applies to [${appliesTo.join(', ')}] but lacks an inspector for one of them`);
+  }
+  if (definition.kind === 'fixing') {
+    const missing = appliesTo.filter((protocol) => definition.sourceFix[protocol] === undefined);
+    if (missing.length > 0) {
+      throw new Error(
+        `${id} applies to [${appliesTo.join(', ')}] but declares no source fix for ${missing.join(', ')}`,
+      );
+    }
   }
   // Stryker disable next-line ConditionalExpression: equivalent, a ReportingDefinition has no effects field
   const effects = definition.kind === 'fixing' ? (definition.effects ?? []) : [];
@@ -295,6 +325,7 @@ export function defineControl<const Id extends string, Params extends ParamsSche
     iam: (scope) => (definition.kind === 'fixing' ? definition.iam(scope) : []),
     // Stryker disable next-line ConditionalExpression: equivalent, a ReportingDefinition has no docs field
     docs: definition.kind === 'fixing' ? definition.docs : undefined,
+    sourceFix: definition.kind === 'fixing' ? definition.sourceFix : undefined,
     bind,
   };
 }

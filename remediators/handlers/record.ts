@@ -15,6 +15,8 @@
  * once closed, the holder's outcome is (or is about to be) on that finding and must stay there.
  */
 import { CATALOG } from '../controls/catalog.js';
+import { createFlapGuardDeps, type FlapGuardDeps } from '../iac/deps.js';
+import { recordFlapGuard, type DeferralLedger } from '../iac/record.js';
 import { recordOutcome } from '../securityhub/records.js';
 import { recordOutcomeV2 } from '../securityhub/records-v2.js';
 import { closeStageLock, joinStillOpen, readRecentRemediation } from '../workflow/lock.js';
@@ -55,8 +57,18 @@ export interface RecordOutput {
   readonly leftToHolder?: true;
 }
 
+/** The ledger for DEFERRAL entries (docs/decisions/0029); absent: no ledger table wired yet. */
+export interface DeferralLedgerDeps {
+  readonly deferralLedger: () => DeferralLedger | undefined;
+}
+
 export function createRecordHandler(
-  deps: HomeSecurityHubDeps & MemberSecurityHubDeps & LocksDeps & ReportingDeps & Pick<ClockDeps, 'now'>,
+  deps: HomeSecurityHubDeps &
+    MemberSecurityHubDeps &
+    LocksDeps &
+    ReportingDeps &
+    Pick<ClockDeps, 'now'> &
+    Partial<FlapGuardDeps & DeferralLedgerDeps>,
 ) {
   return async (event: unknown): Promise<RecordOutput> => {
     const item = parseTaskInput('record', InputSchema, event);
@@ -105,6 +117,8 @@ export function createRecordHandler(
       updated += (await recordOn(onJoinedFinding(written, finding), finding.findingFormat)).updated;
     }
     const result = { imported: own.imported, updated };
+    // The flap guard's state and deferrals (docs/decisions/0029), after Security Hub has the record.
+    await recordFlapGuard({ store: deps.flapGuard?.(), ledger: deps.deferralLedger?.() }, item, record, now);
     const creditedTo = written === record ? undefined : written.remediationId;
     logger.info('remediation outcome recorded', { record: written, ...result, creditedTo });
     deps.metric(REMEDIATIONS_METRIC, { Outcome: record.outcome });
@@ -144,5 +158,6 @@ export const handler = lambdaHandler(
     ...createLocksDeps(),
     ...createReportingDeps(),
     ...createClockDeps(),
+    ...createFlapGuardDeps(),
   }),
 );

@@ -25,6 +25,7 @@ export const CENTRAL_ACCOUNT = '123456789012';
 /** Physical names the tests give the resources the templates leave unnamed. */
 export const TEST_PHYSICAL_NAMES: Readonly<Record<string, string>> = {
   LocksTable: 'apigw-remediation-locks',
+  IacFlapTable: 'apigw-remediation-iac-flap',
   Notifications: 'apigw-remediation-notifications',
 };
 

@@ -52,6 +52,9 @@ import { createRedeployHandler } from '../../remediators/handlers/redeploy.js';
 import { createReleaseLockHandler } from '../../remediators/handlers/release-lock.js';
 import { createReportFailureHandler } from '../../remediators/handlers/report-failure.js';
 import { createSnapshotHandler } from '../../remediators/handlers/snapshot.js';
+import { createFlapGuardDeps } from '../../remediators/iac/deps.js';
+import { FLAP_TABLE_ENV, FLAP_TABLE_KEY } from '../../remediators/iac/flap-store.js';
+import type { DeferralEntry } from '../../remediators/ledger/entry.js';
 import { createTakeOwnershipHandler } from '../../remediators/handlers/take-ownership.js';
 import { createUpdateStageHandler } from '../../remediators/handlers/update-stage.js';
 import { createVerifyHandler } from '../../remediators/handlers/verify.js';
@@ -87,6 +90,7 @@ import { asTask, asTestHarness } from '../strict-aws/recorder.js';
 
 export const DEFINITION_PATH = new URL('../../state-machines/remediation.asl.json', import.meta.url);
 export const LOCKS_TABLE = 'apigw-remediation-locks';
+export const FLAP_TABLE = 'apigw-remediation-iac-flap';
 /** The kill switch parameter the harness creates (value `off` unless a test says otherwise). */
 export const KILL_SWITCH_PARAMETER = '/apigw-remediation/kill-switch';
 
@@ -226,6 +230,8 @@ export interface WorkflowHarness {
   batchImports(): BatchImportFindingsCommandInput[];
   /** Items left in the locks table whose key starts with `prefix`. */
   lockItems(prefix: string): Promise<Record<string, unknown>[]>;
+  /** The DEFERRAL ledger entries the Record task wrote (flapGuard only), in order. */
+  readonly deferrals: DeferralEntry[];
 }
 
 export interface HarnessOptions {
@@ -235,6 +241,8 @@ export interface HarnessOptions {
   readonly emulateV2Writes?: boolean;
   /** The kill switch parameter's value (default `off`). */
   readonly killSwitch?: string;
+  /** Create the flap guard's table and give it to the snapshot and record tasks (docs/decisions/0029). */
+  readonly flapGuard?: boolean;
 }
 
 /** Every dependency of the workflow's task handlers (each deployed function composes only its own). */
@@ -385,6 +393,30 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
       return clients;
     },
   };
+  const deferrals: DeferralEntry[] = [];
+  if (options.flapGuard === true) {
+    try {
+      await dynamo.send(
+        new CreateTableCommand({
+          TableName: FLAP_TABLE,
+          AttributeDefinitions: [{ AttributeName: FLAP_TABLE_KEY, AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: FLAP_TABLE_KEY, KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+    const store = createFlapGuardDeps({ [FLAP_TABLE_ENV]: FLAP_TABLE }, { endpoint: options.endpoint });
+    Object.assign(deps, store, {
+      deferralLedger: () => ({
+        put: (entry: DeferralEntry) => {
+          if (!deferrals.some((known) => known.entryId === entry.entryId)) deferrals.push(entry);
+          return Promise.resolve('written');
+        },
+      }),
+    });
+  }
   const records: OutcomeRecord[] = [];
   const record = createRecordHandler(deps);
   const reportFailure = createReportFailureHandler(deps);
@@ -530,6 +562,7 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
         .filter((item) => item.pk?.S?.startsWith(prefix) === true)
         .map((item) => ({ pk: item.pk?.S, owner: item.owner?.S }));
     },
+    deferrals,
   };
 }
 

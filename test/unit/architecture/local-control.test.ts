@@ -77,6 +77,13 @@ const tracingFixed = defineControl({
     },
   ],
   docs: { redeploy: 'no', prerequisites: 'account CloudWatch role' },
+  sourceFix: {
+    REST: {
+      cloudFormation: 'Fixture TracingEnabled: true',
+      cdk: 'fixture: true',
+      terraform: 'fixture = true',
+    },
+  },
 });
 
 const TEST_CATALOG = [...CATALOG, tracingFixed, rateRuleReported] as const;
