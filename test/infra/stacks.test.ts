@@ -159,8 +159,18 @@ describe('central stack', () => {
     // The record task reads the stage's "recently remediated" marker and closes the stage lock item
     // (UpdateItem); it never puts or deletes locks-table items.
     expect(recordActions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem']));
-    expect(recordActions).not.toContain('dynamodb:PutItem');
     expect(recordActions).not.toContain('dynamodb:DeleteItem');
+    // PutItem only on the flap guard's table (docs/decisions/0029), never on the locks table.
+    const recordStatements = statementsOfRole(synthesized.central, roleIdOf('RecordFunction'));
+    const puts = recordStatements.filter((statement) => actionsOf([statement]).includes('dynamodb:PutItem'));
+    expect(puts).toHaveLength(1);
+    expect(JSON.stringify(puts)).toContain('IacFlapTable');
+    expect(JSON.stringify(puts)).not.toContain('LocksTable');
+    // The snapshot task only reads the flap guard's state.
+    const snapshotStatements = statementsOfRole(synthesized.central, roleIdOf('SnapshotFunction'));
+    const snapshotDynamo = actionsOf(snapshotStatements).filter((action) => action.startsWith('dynamodb:'));
+    expect(snapshotDynamo).toEqual(['dynamodb:GetItem']);
+    expect(JSON.stringify(snapshotStatements)).toContain('IacFlapTable');
   });
 
   it('lets the finding-updating roles change only status (In Progress, Resolved) and comment through BatchUpdateFindingsV2', () => {
@@ -247,9 +257,10 @@ describe('central stack', () => {
     }
   });
 
-  it('keeps locks and approvals in encrypted tables with point-in-time recovery and TTL', () => {
+  it('keeps locks, approvals and the flap guard in encrypted tables with point-in-time recovery and TTL', () => {
     const tables = resources(synthesized.central, 'AWS::DynamoDB::Table').map(([, table]) => table);
-    expect(tables).toHaveLength(2);
+    // The locks table and the flap guard's (docs/decisions/0029) share the key and TTL names.
+    expect(tables).toHaveLength(3);
     for (const table of tables) {
       expect(table).toMatchObject({
         SSESpecification: { SSEEnabled: true },
