@@ -213,6 +213,25 @@ function iacSchemaOf<const C extends Catalog>(catalog: C) {
       fight: z.boolean().default(false),
       /** The policy of a control without its own entry. */
       defaultPolicy: z.enum(IAC_POLICIES).default('notify-only'),
+      /**
+       * The owners' own channels: a DEFERRED_TO_OWNER notification also goes to the SNS topic of the
+       * first entry whose tag the stage (else its API) carries (`tagValue` absent: any value), e.g. a
+       * team's topic that AWS Chatbot posts to its Slack channel. The topic's policy (and its KMS key's,
+       * if encrypted) must let the notify function publish.
+       */
+      ownerChannels: z
+        .array(
+          z
+            .object({
+              tagKey: z.string().min(1),
+              tagValue: z.string().min(1).optional(),
+              topicArn: z
+                .string()
+                .regex(/^arn:aws(?:-cn|-us-gov)?:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, 'an SNS topic ARN'),
+            })
+            .strict(),
+        )
+        .default([]),
       /** Per fixing control id. */
       policies: z
         .record(z.string(), z.enum(IAC_POLICIES))

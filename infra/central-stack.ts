@@ -317,6 +317,17 @@ export class CentralStack extends Stack {
             'findings are updated and imported in the Region of the stage, which may be any Region.',
         );
       }
+      // The owners' own topics (iac.ownerChannels, docs/decisions/0029): only the notify task, only those topics.
+      const ownerTopics = [...new Set(config.iac.ownerChannels.map((channel) => channel.topicArn))];
+      if (task.substitution === 'NotifyFunctionArn' && ownerTopics.length > 0) {
+        role.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'PublishToOwnerChannels',
+            actions: ['sns:Publish'],
+            resources: ownerTopics,
+          }),
+        );
+      }
       if (needs.includes('notifyTopic')) {
         notifications.grantPublish(role);
         acknowledge(

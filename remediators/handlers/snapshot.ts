@@ -8,7 +8,7 @@ import { protocolOf } from '../controls/define-control.js';
 import { guardDecisions, type GuardControl } from '../iac/flap-guard.js';
 import { applyGuard } from '../iac/guard-plan.js';
 import { createFlapGuardDeps, type FlapGuardDeps } from '../iac/deps.js';
-import { detectOwner } from '../iac/owner.js';
+import { detectOwner, ownerTopicFor } from '../iac/owner.js';
 import { iacSummary } from '../iac/summary.js';
 import { snapshotPartsFor } from '../core/parts.js';
 import { planStage, type StagePlan } from '../core/plan.js';
@@ -60,7 +60,14 @@ export function createSnapshotHandler(
     const failing = [
       ...new Set([...planned.toApply, ...planned.notApplied].map((change) => change.controlId)),
     ];
-    const iac = iacSummary(owner, protocolOf(snapshot), failing);
+    const ownerTopicArn =
+      owner.kind === 'unmanaged'
+        ? undefined
+        : ownerTopicFor(snapshot.stage.tags, snapshot.api?.tags ?? {}, config.iac.ownerChannels);
+    const iac = {
+      ...iacSummary(owner, protocolOf(snapshot), failing),
+      ...(ownerTopicArn === undefined ? {} : { ownerTopicArn }),
+    };
     // The flap guard (docs/decisions/0029): read under the stage lock, written by the Record task.
     const store = deps.flapGuard?.();
     const guarded: GuardControl[] = [];

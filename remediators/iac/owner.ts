@@ -227,3 +227,26 @@ export function callerIsOwner(owner: Owner, caller: CallerInfo | undefined): boo
       return false;
   }
 }
+
+/** One entry of configuration `iac.ownerChannels`. */
+export interface OwnerChannel {
+  readonly tagKey: string;
+  readonly tagValue?: string;
+  readonly topicArn: string;
+}
+
+/** The topic of the first channel whose tag the stage, else its API, carries. Pure. */
+export function ownerTopicFor(
+  stageTags: Readonly<Record<string, string>>,
+  apiTags: Readonly<Record<string, string>>,
+  channels: readonly OwnerChannel[],
+): string | undefined {
+  const matches = (tags: Readonly<Record<string, string>>, channel: OwnerChannel) => {
+    const value = tags[channel.tagKey];
+    return value !== undefined && (channel.tagValue === undefined || channel.tagValue === value);
+  };
+  return (
+    channels.find((channel) => matches(stageTags, channel)) ??
+    channels.find((channel) => matches(apiTags, channel))
+  )?.topicArn;
+}

@@ -28,6 +28,8 @@ export const IacSummarySchema = z.object({
   drift: z.string().min(1).optional(),
   /** The flap guard's decisions (flap-guard.ts), written by the Record task. */
   guard: z.array(GuardDecisionSchema).optional(),
+  /** The owner's own SNS topic (`iac.ownerChannels`), told of a deferral by the notify task. */
+  ownerTopicArn: z.string().min(1).optional(),
   /** `iac.flapWindowHours` when the plan was made: the TTL of what the Record task writes. */
   flapWindowHours: z.number().int().min(1).optional(),
 });
