@@ -198,6 +198,63 @@ export const SecurityHubSchema = z
   })
   .strict();
 
+/**
+ * What the flap guard does once a stage-control's owner has put the setting back `maxReverts` times
+ * within the window (docs/decisions/0029): `notify-only` stops fixing it (DEFERRED_TO_OWNER) until
+ * a compliant read or an operator clears it; `fix-and-notify` keeps fixing and says, in the record,
+ * who keeps reverting it and the template change; `fight` fixes every time and counts nothing.
+ */
+export const IAC_POLICIES = ['fix-and-notify', 'notify-only', 'fight'] as const;
+export type IacPolicy = (typeof IAC_POLICIES)[number];
+
+/** Infrastructure-as-code owners (docs/decisions/0029, docs/configuration.md "iac"). */
+function iacSchemaOf<const C extends Catalog>(catalog: C) {
+  const ids = catalog.filter((control) => control.kind === 'fixing').map((control) => control.id);
+  return z
+    .object({
+      /**
+       * Tags that mark a resource Terraform manages (Terraform tags nothing by itself; teams add
+       * e.g. `managed-by = terraform` through default_tags). `*` matches any value.
+       */
+      ownerTags: z.record(z.string().min(1), z.string().min(1)).default({}),
+      /** How long an owner's revert of a fix counts. */
+      flapWindowHours: z.number().int().min(1).max(720).default(24),
+      /** Owner reverts within the window after which the policy applies. */
+      maxReverts: z.number().int().min(1).max(100).default(1),
+      /** True: the service wins, every control is `fight` (and existing deferrals are ignored). */
+      fight: z.boolean().default(false),
+      /** The policy of a control without its own entry. */
+      defaultPolicy: z.enum(IAC_POLICIES).default('notify-only'),
+      /**
+       * The owners' own channels: a DEFERRED_TO_OWNER notification also goes to the SNS topic of the
+       * first entry whose tag the stage (else its API) carries (`tagValue` absent: any value), e.g. a
+       * team's topic that AWS Chatbot posts to its Slack channel. The topic's policy (and its KMS key's,
+       * if encrypted) must let the notify function publish.
+       */
+      ownerChannels: z
+        .array(
+          z
+            .object({
+              tagKey: z.string().min(1),
+              tagValue: z.string().min(1).optional(),
+              topicArn: z
+                .string()
+                .regex(/^arn:aws(?:-cn|-us-gov)?:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, 'an SNS topic ARN'),
+            })
+            .strict(),
+        )
+        .default([]),
+      /** Per fixing control id. */
+      policies: z
+        .record(z.string(), z.enum(IAC_POLICIES))
+        .refine((policies) => Object.keys(policies).every((id) => ids.includes(id)), {
+          message: `iac.policies: keys must be fixing control ids (${ids.join(', ')})`,
+        })
+        .default({}),
+    })
+    .strict();
+}
+
 /** The whole configuration schema for a catalog (the production one: {@link ConfigSchema}). */
 export function configSchemaOf<const C extends Catalog>(catalog: C) {
   const modes = controlModesSchemaOf(catalog);
@@ -230,6 +287,7 @@ export function configSchemaOf<const C extends Catalog>(catalog: C) {
       limits: LimitsSchema.prefault({}),
       securityHub: SecurityHubSchema.prefault({}),
       exemptions: ExemptionsSchema.prefault({}),
+      iac: iacSchemaOf(catalog).prefault({}),
     })
     .strict();
 }

@@ -32,6 +32,7 @@ import {
   LEDGER_STAGE_INDEX_SORT_KEY,
   LEDGER_TABLE_KEY,
 } from '../remediators/ledger/entry.js';
+import { FLAP_TABLE_ENV, FLAP_TABLE_KEY, FLAP_TABLE_TTL_ATTRIBUTE } from '../remediators/iac/flap-store.js';
 import {
   DEFINITION_SUBSTITUTIONS,
   LOCKS_TABLE_KEY,
@@ -132,6 +133,16 @@ export class CentralStack extends Stack {
       // Locks and deployment slots live minutes; nothing in them outlives the stack.
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // The flap guard's counts (docs/decisions/0029): they age out with the TTL; a deferral has none.
+    const flapGuard = new Table(this, 'IacFlapTable', {
+      partitionKey: { name: FLAP_TABLE_KEY, type: AttributeType.STRING },
+      timeToLiveAttribute: FLAP_TABLE_TTL_ATTRIBUTE,
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Counts and deferrals are working state, not evidence (the ledger keeps the deferrals).
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     const approvals = new Table(this, 'ApprovalsTable', {
       partitionKey: { name: 'approvalId', type: AttributeType.STRING },
       timeToLiveAttribute: 'ttl',
@@ -224,6 +235,9 @@ export class CentralStack extends Stack {
       if (needs.includes('killSwitch')) environment[KILL_SWITCH_PARAMETER_ENV] = killSwitch.parameterName;
       if (needs.includes('ledgerExemptions') || needs.includes('ledgerWrite')) {
         environment[LEDGER_TABLE_ENV] = ledger.tableName;
+      }
+      if (needs.includes('flapTableRead') || needs.includes('flapTableWrite')) {
+        environment[FLAP_TABLE_ENV] = flapGuard.tableName;
       }
       if (needs.includes('approvals')) {
         environment.APPROVALS_TABLE_NAME = approvals.tableName;
@@ -321,6 +335,10 @@ export class CentralStack extends Stack {
           }),
         );
       }
+      // The snapshot task only reads; the record task reads and puts (iac/flap-store.ts). No Delete:
+      // clearing a deferral is the operator's CLI, with the operator's own credentials.
+      if (needs.includes('flapTableRead')) flapGuard.grant(role, 'dynamodb:GetItem');
+      if (needs.includes('flapTableWrite')) flapGuard.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem');
       if (needs.includes('securityHub')) {
         // Findings are updated through the hub of the stage's Region (any Region), and own
         // findings of home-account stages imported there too (no assume in the home account).
@@ -346,6 +364,17 @@ export class CentralStack extends Stack {
           ]),
           'Security Hub actions name this account’s own hub and default product; the Region is a wildcard because ' +
             'findings are updated and imported in the Region of the stage, which may be any Region.',
+        );
+      }
+      // The owners' own topics (iac.ownerChannels, docs/decisions/0029): only the notify task, only those topics.
+      const ownerTopics = [...new Set(config.iac.ownerChannels.map((channel) => channel.topicArn))];
+      if (task.substitution === 'NotifyFunctionArn' && ownerTopics.length > 0) {
+        role.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'PublishToOwnerChannels',
+            actions: ['sns:Publish'],
+            resources: ownerTopics,
+          }),
         );
       }
       if (needs.includes('notifyTopic')) {

@@ -43,6 +43,33 @@ export function controlsTable(catalog: Catalog = CATALOG): string {
 }
 
 /**
+ * For every fixing control and protocol, the template change that makes the fix permanent in
+ * CloudFormation, the CDK and Terraform (the controls' `sourceFix`, docs/decisions/0029). Cells are
+ * code spans: the texts hold `<placeholders>` that Markdown would otherwise read as HTML.
+ */
+export function sourceFixTable(catalog: Catalog = CATALOG): string {
+  const cell = (text: string) => `\`${text.replaceAll('|', '\\|')}\``;
+  const rows = catalog.flatMap((control) =>
+    control.appliesTo.flatMap((protocol) => {
+      const fix = control.sourceFix?.[protocol];
+      return fix === undefined
+        ? []
+        : [
+            [
+              control.id,
+              PROTOCOL_NAMES[protocol],
+              cell(fix.cloudFormation),
+              cell(fix.cdk),
+              cell(fix.terraform),
+            ],
+          ];
+    }),
+  );
+  const header = ['Control', 'Stage', 'CloudFormation', 'CDK', 'Terraform'];
+  return [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+/**
  * The member role's remediation statements for the default resources, with `{partition}` and
  * `{account}` standing for the account's own (infra/permissions.ts fills them in).
  */
@@ -63,6 +90,7 @@ export function derivedBlocks(catalog: Catalog = CATALOG): Record<string, Record
   return {
     [CONTROLS_DOC_PATH]: {
       table: controlsTable(catalog),
+      'source-fix': sourceFixTable(catalog),
       'member-role': fenced('json', JSON.stringify(memberRoleStatements(catalog), null, 2)),
     },
     [CONFIGURATION_DOC_PATH]: {

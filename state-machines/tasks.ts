@@ -24,6 +24,9 @@
  * - ledgerWrite: dynamodb:PutItem and GetItem only, on that table (the record task writes the run's
  *   REMEDIATION entry with the store's idempotent put, which reads back on a conditional failure,
  *   and the exemption a rejected approval leaves, remediators/ledger/exemption-rejection.ts).
+ * - flapTableRead: dynamodb:GetItem on the flap guard's table (env IAC_FLAP_TABLE_NAME), the snapshot
+ *   task's read of each stage-control's revert count and deferral (docs/decisions/0029).
+ * - flapTableWrite: dynamodb:GetItem and PutItem on that table: the record task writes the state.
  */
 export type TaskNeed =
   | 'config'
@@ -35,7 +38,9 @@ export type TaskNeed =
   | 'approvals'
   | 'killSwitch'
   | 'ledgerExemptions'
-  | 'ledgerWrite';
+  | 'ledgerWrite'
+  | 'flapTableRead'
+  | 'flapTableWrite';
 
 export interface TaskDefinition {
   readonly substitution: string;
@@ -81,7 +86,7 @@ export const TASKS = [
     substitution: 'SnapshotFunctionArn',
     entry: 'remediators/handlers/snapshot.ts',
     description: 'Reads the stage and plans the changes of the controls that may change it',
-    needs: ['config', 'memberRole'],
+    needs: ['config', 'memberRole', 'flapTableRead'],
   },
   {
     substitution: 'RequestApprovalFunctionArn',
@@ -133,7 +138,7 @@ export const TASKS = [
     entry: 'remediators/handlers/record.ts',
     description: 'Records the outcome in Security Hub (finding workflow, note, user-defined fields)',
     // BatchImportFindings only accepts findings of the calling account: own findings are imported as the member role.
-    needs: ['memberRole', 'securityHub', 'locksTableClose', 'ledgerWrite'],
+    needs: ['memberRole', 'securityHub', 'locksTableClose', 'ledgerWrite', 'flapTableWrite'],
   },
   {
     substitution: 'NotifyFunctionArn',

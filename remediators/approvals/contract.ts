@@ -33,6 +33,22 @@ export interface ApprovalRequest {
   /** ISO-8601 times. */
   readonly requestedAt: string;
   readonly expiresAt: string;
+  /**
+   * Who deploys the stage and the template change that makes each fix permanent
+   * (docs/decisions/0029): an approver should know the fix lasts only until the next deployment.
+   */
+  readonly iac?: ApprovalIac;
+}
+
+export interface ApprovalIac {
+  readonly ownerText: string;
+  /** CloudFormation: the in-place fix makes the stack drift. */
+  readonly drift?: string;
+  readonly sourceFixes: readonly {
+    readonly controlId: ControlId;
+    readonly tool: string;
+    readonly change: string;
+  }[];
 }
 
 export interface Approver {

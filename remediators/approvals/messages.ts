@@ -140,9 +140,36 @@ function subjectBlocks(subject: ApprovalSubject): Record<string, unknown>[] {
       ],
     },
     ...changeBlocks(subject),
-    ...(subject.changes.some((change) => change.setting === DEPLOYMENT_SETTING)
-      ? [{ type: 'section', text: { type: 'mrkdwn', text: DEPLOYMENT_WARNING } }]
-      : []),
+    ...noteBlocks(subject),
+  ];
+}
+
+/**
+ * One section (the block budget's "note") for what the approver must know besides the changes:
+ * the deployment warning, and the stage's infrastructure-as-code owner with the template change.
+ */
+function noteBlocks(subject: ApprovalSubject): Record<string, unknown>[] {
+  const notes = [
+    ...(subject.changes.some((change) => change.setting === DEPLOYMENT_SETTING) ? [DEPLOYMENT_WARNING] : []),
+    ...ownerLines(subject),
+  ];
+  if (notes.length === 0) return [];
+  return [section(pieces(notes.join('\n'), SECTION_TEXT_LIMIT)[0] ?? '')];
+}
+
+/**
+ * The stage's infrastructure-as-code owner and the template change per control
+ * (docs/decisions/0029): the fix approved here lasts until the owner's next deployment unless the
+ * template changes too. Nothing for an unmanaged stage.
+ */
+export function ownerLines(subject: ApprovalSubject): string[] {
+  const { iac } = subject;
+  if (iac === undefined || iac.sourceFixes.length === 0) return [];
+  return [
+    `*Deployed by ${escapeMrkdwn(iac.ownerText)}*`,
+    ...(iac.drift === undefined ? [] : [escapeMrkdwn(`Note: ${iac.drift}.`)]),
+    '*Fix at the source (so the next deployment keeps it):*',
+    ...iac.sourceFixes.map((fix) => `• ${escapeMrkdwn(fix.controlId)}: ${code(fix.change)}`),
   ];
 }
 

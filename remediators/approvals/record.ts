@@ -35,6 +35,15 @@ export const ApprovalRequestSchema = z.object({
     .readonly(),
   requestedAt: isoTime,
   expiresAt: isoTime,
+  iac: z
+    .object({
+      ownerText: z.string().min(1),
+      drift: z.string().min(1).optional(),
+      sourceFixes: z
+        .array(z.object({ controlId: ControlIdSchema, tool: z.string().min(1), change: z.string().min(1) }))
+        .readonly(),
+    })
+    .optional(),
 }) satisfies z.ZodType<ApprovalRequest>;
 
 /** The request as shown to approvers: everything but the task token, which never leaves the table. */

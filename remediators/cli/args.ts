@@ -16,7 +16,9 @@ export type CommandName = (typeof COMMANDS)[number];
 
 /** The ledger's write commands, parsed by cli/undo-args.ts; listed here for the usage messages. */
 export const LEDGER_COMMANDS = ['undo', 'exempt', 'unexempt', 'exemptions'] as const;
-const ALL_COMMANDS = [...COMMANDS, ...LEDGER_COMMANDS];
+/** The flap guard's operator command, parsed by cli/clear-deferral.ts (docs/decisions/0029). */
+export const CLEAR_DEFERRAL_COMMAND = 'clear-deferral';
+const ALL_COMMANDS = [...COMMANDS, ...LEDGER_COMMANDS, CLEAR_DEFERRAL_COMMAND];
 
 export const OUTPUT_FORMATS = ['table', 'json'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];

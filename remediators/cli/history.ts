@@ -71,6 +71,14 @@ function lines(entry: LedgerEntry): string[] {
         `  reason: ${entry.reason}`,
         `  run: ${run(entry.actor)}`,
       ];
+    case 'DEFERRAL':
+      return [
+        `${head}  DEFERRED_TO_OWNER ${entry.controlId} after ${entry.reverts} revert(s)  deferral ${entry.entryId}`,
+        `  owner: ${entry.owner}`,
+        ...(entry.sourceFix === undefined ? [] : [`  fix at the source: ${entry.sourceFix}`]),
+        ...(entry.reason === '' ? [] : [`  reason: ${entry.reason}`]),
+        `  run: ${run(entry.actor)}`,
+      ];
   }
 }
 

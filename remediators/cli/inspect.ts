@@ -13,6 +13,8 @@ import { planStage } from '../core/plan.js';
 import { readStageSnapshot } from '../core/snapshot.js';
 import { formatStageArn } from '../core/arn.js';
 import type { StageSnapshot } from '../core/types.js';
+import { detectOwner } from '../iac/owner.js';
+import { iacSummary } from '../iac/summary.js';
 import type { Target } from './access.js';
 import type { SelectionOptions } from './args.js';
 import { withContext } from './aws-errors.js';
@@ -102,6 +104,17 @@ export async function planStages(
   const controlIds = selection.controls.length > 0 ? selection.controls : [...CONTROL_IDS];
   return (await inspectAll(targets, selection, config, progress)).map(({ snapshot, modes, report }) => {
     const plan = planStage(snapshot, bindControls(fixingControlIds(controlIds, modes), config));
-    return stagePlanDetail({ report, plan, modes, window });
+    // A plan run has no drift call, so only the tags tell the owner (docs/decisions/0029).
+    const owner = detectOwner({
+      stageName: snapshot.ref.stageName,
+      stageTags: snapshot.stage.tags,
+      apiTags: snapshot.api?.tags ?? {},
+      ownerTags: config.iac.ownerTags,
+    });
+    const failing = report.controls
+      .filter((control) => control.status === 'FAILED')
+      .map((control) => control.controlId);
+    const iac = iacSummary(owner, report.apiType, failing);
+    return stagePlanDetail({ report, plan, modes, window, iac });
   });
 }

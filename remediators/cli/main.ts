@@ -18,11 +18,20 @@ import { ledgerStore, MalformedLedgerItemError } from '../ledger/store.js';
 import { MotoStartError } from '../local/moto-server.js';
 import { startLocalSession, type LocalSession } from '../local/session.js';
 import { resolveAccess } from './access.js';
-import { commandHelp, parseCommandLine, programHelp, PROGRAM, UsageError, type RunOptions } from './args.js';
+import {
+  CLEAR_DEFERRAL_COMMAND,
+  commandHelp,
+  parseCommandLine,
+  programHelp,
+  PROGRAM,
+  UsageError,
+  type RunOptions,
+} from './args.js';
 import { AwsAccessError, withContext } from './aws-errors.js';
 import { runFix } from './fix.js';
 import { historyJson, readHistory, renderHistoryTable } from './history.js';
 import { ledgerTableOf } from './stack.js';
+import { ClearDeferralUsageError, runClearDeferral } from './clear-deferral.js';
 import { planStages, scanStages, type Progress } from './inspect.js';
 import { planJson, progressBar, renderPlanTable, renderScanTable, scanJson } from './render.js';
 import { scanResult } from './report.js';
@@ -172,6 +181,8 @@ export async function main(argv: readonly string[], terminal: Terminal): Promise
       }
       return await runLedgerCommand(ledgerLine.options, terminal);
     }
+    // The flap guard's operator command (docs/decisions/0029) parses its own arguments.
+    if (argv[0] === CLEAR_DEFERRAL_COMMAND) return await runClearDeferral(argv.slice(1), terminal);
     const line = parseCommandLine(argv);
     if (line.kind === 'help') {
       terminal.stdout.write(
@@ -182,6 +193,12 @@ export async function main(argv: readonly string[], terminal: Terminal): Promise
     options = line.options;
     return await run(options, terminal);
   } catch (error) {
+    if (error instanceof ClearDeferralUsageError) {
+      terminal.stderr.write(
+        `${PROGRAM}: ${error.message} (see ${PROGRAM} ${CLEAR_DEFERRAL_COMMAND} --help)\n`,
+      );
+      return EXIT_ERROR;
+    }
     if (error instanceof UsageError) {
       const help = error.command === undefined ? `${PROGRAM} --help` : `${PROGRAM} ${error.command} --help`;
       terminal.stderr.write(`${PROGRAM}: ${error.message} (see ${help})\n`);

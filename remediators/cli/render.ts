@@ -3,6 +3,7 @@
  * reads, and the progress bar shown on a terminal's stderr.
  */
 import { formatValue } from '../approvals/messages.js';
+import { describeSourceFix } from '../iac/schema.js';
 import type { ScanResult, StagePlanDetail, StagePlanReport, StageReport } from './report.js';
 
 /** Columns padded to the widest cell, two spaces apart; the last column is not padded. */
@@ -83,8 +84,24 @@ export function planJson(details: readonly StagePlanDetail[]): string {
     })),
     prerequisites: plan.prerequisites.map(({ kind, name, detail }) => ({ kind, name, detail })),
     deployment: plan.deployment,
+    owner: plan.owner,
   }));
   return `${JSON.stringify({ plans }, null, 2)}\n`;
+}
+
+/** `  Owner: CloudFormation stack … ` and, for a managed stage, the template change per failing control. */
+function ownerLines(owner: StagePlanReport['owner']): string[] {
+  if (owner.kind === 'unmanaged') return [`  Owner: ${owner.description}`];
+  return [
+    `  Owner: ${owner.description}`,
+    ...(owner.drift === undefined ? [] : [`  Note: ${owner.drift}.`]),
+    ...(owner.sourceFixes.length === 0
+      ? []
+      : [
+          `  Fix at the source (${owner.sourceFixes[0]?.tool ?? ''}):`,
+          ...owner.sourceFixes.map((fix) => `    ${describeSourceFix(fix)}`),
+        ]),
+  ];
 }
 
 export function renderPlanTable(details: readonly StagePlanDetail[]): string {
@@ -121,6 +138,7 @@ export function renderPlanTable(details: readonly StagePlanDetail[]): string {
         }
       }
     }
+    lines.push(...ownerLines(plan.owner));
     if (detail.notPlanned.length > 0) {
       lines.push(
         `  Failing but not planned (mode): ${detail.notPlanned

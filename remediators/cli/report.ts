@@ -11,7 +11,9 @@
  */
 import { resolveModes, type ResolvedMode } from '../../config/modes.js';
 import type { ControlMode, RemediationConfig } from '../../config/schema.js';
-import { subjectSummary, changeSections, DEPLOYMENT_WARNING } from '../approvals/messages.js';
+import { subjectSummary, changeSections, DEPLOYMENT_WARNING, ownerLines } from '../approvals/messages.js';
+import type { Owner } from '../iac/owner.js';
+import type { IacSummary, SourceFixLine } from '../iac/schema.js';
 import { formatStageArn } from '../core/arn.js';
 import { settingChanges, type StagePlan } from '../core/plan.js';
 import type {
@@ -161,12 +163,33 @@ export interface SettingChangeReport {
   readonly after: string | number | boolean | null;
 }
 
+/**
+ * Who deploys the stage and the template change per failing fixing control, in the owner's tool
+ * (docs/decisions/0029): `kind` cloudformation (with `tool`, `stackName`, `logicalId`), terraform
+ * (with `evidence`) or unmanaged (no source fixes).
+ */
+export type OwnerReport = Owner & {
+  readonly description: string;
+  readonly drift?: string;
+  readonly sourceFixes: readonly SourceFixLine[];
+};
+
 /** A stage's plan as `plan --output json` prints it. */
 export interface StagePlanReport {
   readonly stageArn: string;
   readonly changes: readonly SettingChangeReport[];
   readonly prerequisites: readonly PrerequisiteReport[];
   readonly deployment: boolean;
+  readonly owner: OwnerReport;
+}
+
+export function ownerReport(iac: IacSummary): OwnerReport {
+  return {
+    ...iac.owner,
+    description: iac.ownerText,
+    ...(iac.drift === undefined ? {} : { drift: iac.drift }),
+    sourceFixes: iac.sourceFixes,
+  };
 }
 
 /** A control not planned because of its mode, while it fails: what the table says about it. */
@@ -205,6 +228,7 @@ function approvalText(
   controls: readonly ControlId[],
   changes: readonly SettingChangeReport[],
   window: ApprovalWindow,
+  iac: IacSummary,
 ): string[] {
   const subject = {
     remediationId: PLAN_REMEDIATION_ID,
@@ -220,12 +244,15 @@ function approvalText(
     changes,
     requestedAt: window.requestedAt,
     expiresAt: window.expiresAt,
+    iac,
   };
   const deployment = changes.some((change) => change.setting === 'deployment');
+  const owner = ownerLines(subject);
   return [
     `Approval needed: ${subjectSummary(subject)}`,
     ...changeSections(subject),
     ...(deployment ? [DEPLOYMENT_WARNING] : []),
+    ...(owner.length === 0 ? [] : [owner.join('\n')]),
   ];
 }
 
@@ -234,6 +261,7 @@ export function stagePlanDetail(input: {
   readonly plan: StagePlan;
   readonly modes: Readonly<Record<ControlId, ResolvedMode>>;
   readonly window: ApprovalWindow;
+  readonly iac: IacSummary;
 }): StagePlanDetail {
   const { controls, ...stage } = input.report;
   const changes = settingChanges(input.plan);
@@ -251,10 +279,13 @@ export function stagePlanDetail(input: {
       changes,
       prerequisites: input.plan.prerequisites.map(prerequisiteReport),
       deployment,
+      owner: ownerReport(input.iac),
     },
     notPlanned,
     dryRun,
-    ...(needsApproval ? { approval: approvalText(stage, [...planned], changes, input.window) } : {}),
+    ...(needsApproval
+      ? { approval: approvalText(stage, [...planned], changes, input.window, input.iac) }
+      : {}),
     plannedModes: Object.fromEntries(
       [...planned].flatMap((id) => {
         const mode = input.modes[id]?.mode;

@@ -206,4 +206,26 @@ export const apiGateway1ExecutionLogging = defineControl({
   iam: (scope) => [restStagePatchStatement(scope), v2StagePatchStatement(scope)],
   docs: { redeploy: 'no', prerequisites: 'account CloudWatch role' },
   undo,
+  // CloudFormation AWS::ApiGateway::Stage MethodSetting (ResourcePath "/*" and HttpMethod "*"
+  // address every method; LoggingLevel OFF | ERROR | INFO) and AWS::ApiGatewayV2::Stage
+  // RouteSettings LoggingLevel ("Supported only for WebSocket APIs"); aws-cdk-lib aws_apigateway
+  // StageOptions.loggingLevel (MethodLoggingLevel) — the aws_apigatewayv2 WebSocketStage has no
+  // logging option, so its CfnStage (node.defaultChild) takes defaultRouteSettings; Terraform
+  // aws_api_gateway_method_settings settings.logging_level with method_path "*/*", and
+  // aws_apigatewayv2_stage default_route_settings.logging_level.
+  sourceFix: {
+    REST: {
+      cloudFormation:
+        'AWS::ApiGateway::Stage MethodSettings: [{ ResourcePath: "/*", HttpMethod: "*", LoggingLevel: ERROR }] (ERROR or INFO; also on every per-method entry that sets its own level)',
+      cdk: 'RestApi deployOptions: { loggingLevel: apigateway.MethodLoggingLevel.ERROR } (and in every methodOptions entry that sets its own level)',
+      terraform:
+        'aws_api_gateway_method_settings { method_path = "*/*", settings { logging_level = "ERROR" } }',
+    },
+    WEBSOCKET: {
+      cloudFormation:
+        'AWS::ApiGatewayV2::Stage DefaultRouteSettings: { LoggingLevel: ERROR } (ERROR or INFO; also on every RouteSettings entry that sets its own level)',
+      cdk: "(webSocketStage.node.defaultChild as apigatewayv2.CfnStage).defaultRouteSettings = { loggingLevel: 'ERROR' } (WebSocketStage has no logging option)",
+      terraform: 'aws_apigatewayv2_stage default_route_settings { logging_level = "ERROR" }',
+    },
+  },
 });

@@ -46,4 +46,14 @@ export const apiGateway3XRayTracing = defineControl({
   iam: (scope) => [restStagePatchStatement(scope)],
   docs: { redeploy: 'no', prerequisites: '—' },
   undo,
+  // CloudFormation AWS::ApiGateway::Stage TracingEnabled ("Specifies whether active tracing with
+  // X-ray is enabled for the Stage"); aws-cdk-lib aws_apigateway StageOptions.tracingEnabled
+  // (RestApi deployOptions); Terraform aws_api_gateway_stage xray_tracing_enabled.
+  sourceFix: {
+    REST: {
+      cloudFormation: 'AWS::ApiGateway::Stage TracingEnabled: true',
+      cdk: 'RestApi deployOptions: { tracingEnabled: true } (or Stage tracingEnabled: true)',
+      terraform: 'aws_api_gateway_stage xray_tracing_enabled = true',
+    },
+  },
 });

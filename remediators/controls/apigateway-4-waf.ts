@@ -85,4 +85,17 @@ export const apiGateway4Waf = defineControl({
   ],
   docs: { redeploy: 'no', prerequisites: 'baseline web ACL' },
   undo,
+  // CloudFormation AWS::WAFv2::WebACLAssociation (ResourceArn: for an API Gateway stage
+  // "arn:partition:apigateway:region::/restapis/api-id/stages/stage-name"; WebACLArn); aws-cdk-lib
+  // aws_wafv2 CfnWebACLAssociation (there is no L2); Terraform aws_wafv2_web_acl_association
+  // resource_arn / web_acl_arn (aws_api_gateway_stage exports arn).
+  sourceFix: {
+    REST: {
+      cloudFormation:
+        'AWS::WAFv2::WebACLAssociation { ResourceArn: arn:{partition}:apigateway:{region}::/restapis/{apiId}/stages/{stage}, WebACLArn: <your web ACL ARN> }',
+      cdk: "new wafv2.CfnWebACLAssociation(this, 'StageWebAcl', { resourceArn: api.deploymentStage.stageArn, webAclArn: <your web ACL ARN> })",
+      terraform:
+        'aws_wafv2_web_acl_association { resource_arn = aws_api_gateway_stage.<stage>.arn, web_acl_arn = <your web ACL ARN> }',
+    },
+  },
 });

@@ -123,4 +123,16 @@ export const apiGateway5CacheEncryption = defineControl({
   iam: (scope) => [restStagePatchStatement(scope)],
   docs: { redeploy: 'no', prerequisites: '—' },
   undo,
+  // CloudFormation AWS::ApiGateway::Stage MethodSetting CacheDataEncrypted; aws-cdk-lib
+  // aws_apigateway StageOptions.cacheDataEncrypted (MethodDeploymentOptions, also per methodOptions
+  // entry); Terraform aws_api_gateway_method_settings settings.cache_data_encrypted.
+  sourceFix: {
+    REST: {
+      cloudFormation:
+        'AWS::ApiGateway::Stage MethodSettings: [{ ResourcePath: "/*", HttpMethod: "*", CacheDataEncrypted: true }] (and on every per-method entry with CachingEnabled: true)',
+      cdk: 'RestApi deployOptions: { cacheDataEncrypted: true } (and in every methodOptions entry with cachingEnabled: true)',
+      terraform:
+        'aws_api_gateway_method_settings { method_path = "*/*", settings { cache_data_encrypted = true } }',
+    },
+  },
 });

@@ -201,4 +201,24 @@ export const apiGateway9V2AccessLogging = defineControl({
   undo,
   // The format's destination and the baseline format (HTTP or WebSocket) come from GetApi.
   undoNeeds: ['api'],
+  // CloudFormation AWS::ApiGatewayV2::Stage AccessLogSettings (DestinationArn, Format); aws-cdk-lib
+  // aws_apigatewayv2 StageOptions.accessLogSettings (HttpStage, WebSocketStage: IAccessLogSettings
+  // destination + format); Terraform aws_apigatewayv2_stage access_log_settings (destination_arn,
+  // format).
+  sourceFix: {
+    HTTP: {
+      cloudFormation:
+        'AWS::ApiGatewayV2::Stage AccessLogSettings: { DestinationArn: <log group ARN>, Format: <HTTP API format containing $context.requestId> }',
+      cdk: 'HttpStage accessLogSettings: { destination: new apigatewayv2.LogGroupLogDestination(logGroup), format: apigateway.AccessLogFormat.custom(<format containing $context.requestId>) }',
+      terraform:
+        'aws_apigatewayv2_stage access_log_settings { destination_arn = aws_cloudwatch_log_group.<group>.arn, format = <format containing $context.requestId> }',
+    },
+    WEBSOCKET: {
+      cloudFormation:
+        'AWS::ApiGatewayV2::Stage AccessLogSettings: { DestinationArn: <log group ARN>, Format: <WebSocket API format containing $context.requestId> }',
+      cdk: 'WebSocketStage accessLogSettings: { destination: new apigatewayv2.LogGroupLogDestination(logGroup), format: apigateway.AccessLogFormat.custom(<format containing $context.requestId>) }',
+      terraform:
+        'aws_apigatewayv2_stage access_log_settings { destination_arn = aws_cloudwatch_log_group.<group>.arn, format = <format containing $context.requestId> }',
+    },
+  },
 });

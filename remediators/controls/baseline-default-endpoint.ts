@@ -129,4 +129,25 @@ export const baselineDefaultEndpoint = defineControl({
   docs: { redeploy: 'REST never; V2 without auto-deploy', prerequisites: '—' },
   undo,
   undoNeeds: ['api'],
+  // CloudFormation AWS::ApiGateway::RestApi and AWS::ApiGatewayV2::Api DisableExecuteApiEndpoint;
+  // aws-cdk-lib aws_apigateway RestApiBaseProps.disableExecuteApiEndpoint and aws_apigatewayv2
+  // HttpApiProps.disableExecuteApiEndpoint (a WebSocketApi through its CfnApi); Terraform
+  // aws_api_gateway_rest_api and aws_apigatewayv2_api disable_execute_api_endpoint.
+  sourceFix: {
+    REST: {
+      cloudFormation: 'AWS::ApiGateway::RestApi DisableExecuteApiEndpoint: true',
+      cdk: 'RestApi disableExecuteApiEndpoint: true',
+      terraform: 'aws_api_gateway_rest_api disable_execute_api_endpoint = true',
+    },
+    HTTP: {
+      cloudFormation: 'AWS::ApiGatewayV2::Api DisableExecuteApiEndpoint: true',
+      cdk: 'HttpApi disableExecuteApiEndpoint: true',
+      terraform: 'aws_apigatewayv2_api disable_execute_api_endpoint = true',
+    },
+    WEBSOCKET: {
+      cloudFormation: 'AWS::ApiGatewayV2::Api DisableExecuteApiEndpoint: true',
+      cdk: '(webSocketApi.node.defaultChild as apigatewayv2.CfnApi).disableExecuteApiEndpoint = true',
+      terraform: 'aws_apigatewayv2_api disable_execute_api_endpoint = true',
+    },
+  },
 });

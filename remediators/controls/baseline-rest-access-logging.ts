@@ -165,4 +165,17 @@ export const baselineRestAccessLogging = defineControl({
   iam: (scope) => [restStagePatchStatement(scope)],
   docs: { redeploy: 'no', prerequisites: 'access log group, account CloudWatch role' },
   undo,
+  // CloudFormation AWS::ApiGateway::Stage AccessLogSetting (DestinationArn, Format); aws-cdk-lib
+  // aws_apigateway StageOptions.accessLogDestination + accessLogFormat ("The format must include
+  // either AccessLogFormat.contextRequestId() or AccessLogFormat.contextExtendedRequestId()");
+  // Terraform aws_api_gateway_stage access_log_settings (destination_arn, format).
+  sourceFix: {
+    REST: {
+      cloudFormation:
+        'AWS::ApiGateway::Stage AccessLogSetting: { DestinationArn: <log group ARN>, Format: <format containing $context.requestId> }',
+      cdk: 'RestApi deployOptions: { accessLogDestination: new apigateway.LogGroupLogDestination(logGroup), accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields() }',
+      terraform:
+        'aws_api_gateway_stage access_log_settings { destination_arn = aws_cloudwatch_log_group.<group>.arn, format = <format containing $context.requestId> }',
+    },
+  },
 });

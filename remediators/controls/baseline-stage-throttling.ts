@@ -235,4 +235,33 @@ export const baselineStageThrottling = defineControl({
   iam: (scope) => [restStagePatchStatement(scope), v2StagePatchStatement(scope)],
   docs: { redeploy: 'no', prerequisites: '—' },
   undo,
+  // CloudFormation AWS::ApiGateway::Stage MethodSetting ThrottlingRateLimit / ThrottlingBurstLimit
+  // and AWS::ApiGatewayV2::Stage RouteSettings (DefaultRouteSettings) ThrottlingRateLimit /
+  // ThrottlingBurstLimit; aws-cdk-lib aws_apigateway StageOptions.throttlingRateLimit /
+  // throttlingBurstLimit and aws_apigatewayv2 StageOptions.throttle (ThrottleSettings rateLimit,
+  // burstLimit); Terraform aws_api_gateway_method_settings settings.throttling_rate_limit /
+  // throttling_burst_limit and aws_apigatewayv2_stage default_route_settings.
+  sourceFix: {
+    REST: {
+      cloudFormation:
+        'AWS::ApiGateway::Stage MethodSettings: [{ ResourcePath: "/*", HttpMethod: "*", ThrottlingRateLimit: <at most the baseline rate>, ThrottlingBurstLimit: <at most the baseline burst> }] (and no per-method entry above them)',
+      cdk: 'RestApi deployOptions: { throttlingRateLimit: <at most the baseline rate>, throttlingBurstLimit: <at most the baseline burst> }',
+      terraform:
+        'aws_api_gateway_method_settings { method_path = "*/*", settings { throttling_rate_limit = <at most the baseline rate>, throttling_burst_limit = <at most the baseline burst> } }',
+    },
+    HTTP: {
+      cloudFormation:
+        'AWS::ApiGatewayV2::Stage DefaultRouteSettings: { ThrottlingRateLimit: <at most the baseline rate>, ThrottlingBurstLimit: <at most the baseline burst> } (and no RouteSettings entry above them)',
+      cdk: 'HttpStage throttle: { rateLimit: <at most the baseline rate>, burstLimit: <at most the baseline burst> }',
+      terraform:
+        'aws_apigatewayv2_stage default_route_settings { throttling_rate_limit = <at most the baseline rate>, throttling_burst_limit = <at most the baseline burst> }',
+    },
+    WEBSOCKET: {
+      cloudFormation:
+        'AWS::ApiGatewayV2::Stage DefaultRouteSettings: { ThrottlingRateLimit: <at most the baseline rate>, ThrottlingBurstLimit: <at most the baseline burst> } (and no RouteSettings entry above them)',
+      cdk: 'WebSocketStage throttle: { rateLimit: <at most the baseline rate>, burstLimit: <at most the baseline burst> }',
+      terraform:
+        'aws_apigatewayv2_stage default_route_settings { throttling_rate_limit = <at most the baseline rate>, throttling_burst_limit = <at most the baseline burst> }',
+    },
+  },
 });

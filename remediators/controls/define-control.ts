@@ -102,6 +102,24 @@ export interface ControlDocs {
   readonly prerequisites: string;
 }
 
+/**
+ * The template change that makes a fixing control's fix permanent (docs/decisions/0029): a stage
+ * that CloudFormation (CDK, SAM, Serverless Framework) or Terraform deploys gets its old value back
+ * on the next deployment, so the approver, the Security Hub note and the CLI's `plan` name the
+ * change to make at the source. One sentence per tool, checked against each tool's reference.
+ */
+export interface SourceFix {
+  /** The resource type and property, e.g. `AWS::ApiGateway::Stage TracingEnabled: true`. */
+  readonly cloudFormation: string;
+  /** The CDK (aws-cdk-lib v2) construct option, e.g. `RestApi deployOptions.tracingEnabled: true`. */
+  readonly cdk: string;
+  /** The Terraform AWS provider resource argument, e.g. `aws_api_gateway_stage.xray_tracing_enabled = true`. */
+  readonly terraform: string;
+}
+
+/** A source fix per protocol the control applies to: REST, HTTP and WebSocket stages are different resources. */
+export type SourceFixes = Partial<Readonly<Record<Protocol, SourceFix>>>;
+
 export interface FixingDefinition<Id extends string, Params extends ParamsSchema> extends CommonDefinition<
   Id,
   Params
@@ -130,6 +148,8 @@ export interface FixingDefinition<Id extends string, Params extends ParamsSchema
   readonly undo: UndoDeclaration<ControlContext<z.output<Params>>>;
   /** Snapshot parts the undo reads besides the stage (e.g. 'api' for an API-level setting). */
   readonly undoNeeds?: readonly SnapshotPart[];
+  /** The template change per protocol of `appliesTo` (each must have one). */
+  readonly sourceFix: SourceFixes;
 }
 
 export interface ReportingDefinition<Id extends string, Params extends ParamsSchema> extends CommonDefinition<
@@ -158,6 +178,8 @@ export interface CatalogControl<Id extends string = string, Params extends Param
   iam(scope: ControlIamScope): readonly IamStatement[];
   /** Undefined for reporting controls (their row reads `—`). */
   readonly docs: ControlDocs | undefined;
+  /** The template change that makes the fix permanent, per protocol; undefined for reporting controls. */
+  readonly sourceFix: SourceFixes | undefined;
   /** The control as core runs it, with its parameters resolved (parsed by the configuration). */
   bind(params: z.output<Params>, resources: ResourceSettings): Control;
 
@@ -235,6 +257,14 @@ export function defineControl<const Id extends string, Params extends ParamsSche
   if ((needsRest && !definition.inspectRest) || (needsV2 && !definition.inspectV2)) {
     throw new Error(`${id} applies to [${appliesTo.join(', ')}] but lacks an inspector for one of them`);
   }
+  if (definition.kind === 'fixing') {
+    const missing = appliesTo.filter((protocol) => definition.sourceFix[protocol] === undefined);
+    if (missing.length > 0) {
+      throw new Error(
+        `${id} applies to [${appliesTo.join(', ')}] but declares no source fix for ${missing.join(', ')}`,
+      );
+    }
+  }
   // Stryker disable next-line ConditionalExpression: equivalent, a ReportingDefinition has no effects field
   const effects = definition.kind === 'fixing' ? (definition.effects ?? []) : [];
 
@@ -308,6 +338,7 @@ export function defineControl<const Id extends string, Params extends ParamsSche
     iam: (scope) => (definition.kind === 'fixing' ? definition.iam(scope) : []),
     // Stryker disable next-line ConditionalExpression: equivalent, a ReportingDefinition has no docs field
     docs: definition.kind === 'fixing' ? definition.docs : undefined,
+    sourceFix: definition.kind === 'fixing' ? definition.sourceFix : undefined,
     bind,
     undoNeeds: definition.kind === 'fixing' ? ['stage', ...(definition.undoNeeds ?? [])] : [],
     bindUndo: (resolved, resources) => {

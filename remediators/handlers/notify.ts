@@ -23,7 +23,13 @@ const InputSchema = StageWorkItemSchema.extend({
 });
 
 export function createNotifyHandler(deps: NotificationDeps & ReportingDeps & Pick<ClockDeps, 'now'>) {
-  return async (event: unknown): Promise<{ readonly published: boolean; readonly messageId?: string }> => {
+  return async (
+    event: unknown,
+  ): Promise<{
+    readonly published: boolean;
+    readonly messageId?: string;
+    readonly ownerMessageId?: string;
+  }> => {
     const item = parseTaskInput('notify', InputSchema, event);
     const record = toOutcomeRecord(item, item.terminal.outcome, deps.serviceVersion, deps.now());
     const notRecorded =
@@ -40,9 +46,18 @@ export function createNotifyHandler(deps: NotificationDeps & ReportingDeps & Pic
     const response = await deps
       .sns()
       .send(new PublishCommand({ TopicArn: deps.notifyTopicArn(), Subject: subject, Message: message }));
+    // A deferral is the owner's turn: their own channel hears of it too (iac.ownerChannels, docs/decisions/0029).
+    const ownerTopicArn = record.outcome === 'DEFERRED_TO_OWNER' ? record.iac?.ownerTopicArn : undefined;
+    const owner =
+      ownerTopicArn === undefined
+        ? undefined
+        : await deps
+            .sns()
+            .send(new PublishCommand({ TopicArn: ownerTopicArn, Subject: subject, Message: message }));
     return {
       published: true,
       ...(response.MessageId === undefined ? {} : { messageId: response.MessageId }),
+      ...(owner?.MessageId === undefined ? {} : { ownerMessageId: owner.MessageId }),
     };
   };
 }

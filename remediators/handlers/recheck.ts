@@ -33,13 +33,15 @@ export function createRecheckHandler(deps: ConfigDeps & CoreClientsDeps) {
       return goneSummary(approved.apiName, snapshot.reason);
     }
     const fresh = planStage(snapshot, controls);
-    const summary = recheckApprovedPlan({
+    const rechecked = recheckApprovedPlan({
       approved,
       fresh,
       // No approval decision here means the wait timed out and approval.onTimeout said apply.
       unattended: item.approval === undefined,
       allowUnattendedDeployments: config.allowUnattendedDeployments,
     });
+    // The owner does not change during the wait: the record keeps what the approver was shown.
+    const summary = approved.iac === undefined ? rechecked : { ...rechecked, iac: approved.iac };
     if (summary.next !== 'APPLY') return summary;
     return { ...summary, stagePlan: planStage(snapshot, bindControls(summary.applyControls, config)) };
   };

@@ -31,6 +31,8 @@ import { CATALOG } from '../controls/catalog.js';
 import { createLedgerDeps, type LedgerDeps } from '../ledger/deps.js';
 import { remediationEntry } from '../ledger/from-outcome.js';
 import { writeOnce, type LedgerWrite } from '../ledger/write-once.js';
+import { createFlapGuardDeps, type FlapGuardDeps } from '../iac/deps.js';
+import { recordFlapGuard } from '../iac/record.js';
 import { recordOutcome } from '../securityhub/records.js';
 import { recordOutcomeV2 } from '../securityhub/records-v2.js';
 import { closeStageLock, joinStillOpen, readRecentRemediation } from '../workflow/lock.js';
@@ -79,6 +81,7 @@ export interface RecordOutput {
   readonly ledger?: LedgerWrite;
 }
 
+/** The ledger for DEFERRAL entries (docs/decisions/0029); absent: no ledger table wired yet. */
 export function createRecordHandler(
   deps: HomeSecurityHubDeps &
     MemberSecurityHubDeps &
@@ -86,7 +89,8 @@ export function createRecordHandler(
     LedgerDeps &
     ReportingDeps &
     Pick<ClockDeps, 'now'> &
-    ExemptionDaysDeps,
+    ExemptionDaysDeps &
+    Partial<FlapGuardDeps>,
 ) {
   return async (event: unknown): Promise<RecordOutput> => {
     const item = parseTaskInput('record', InputSchema, event);
@@ -169,6 +173,8 @@ export function createRecordHandler(
       rejectionExemptions(item, record, deps.exemptionDays(), now),
     );
     const result = { imported: own.imported, updated };
+    // The flap guard's state and deferrals (docs/decisions/0029), after Security Hub has the record.
+    await recordFlapGuard({ store: deps.flapGuard?.(), ledger: deps.ledger() }, item, record, now);
     const creditedTo = written === record ? undefined : written.remediationId;
     logger.info('remediation outcome recorded', { record: written, ...result, creditedTo });
     deps.metric(REMEDIATIONS_METRIC, { Outcome: record.outcome });
@@ -212,5 +218,6 @@ export const handler = lambdaHandler(
     ...createReportingDeps(),
     ...createClockDeps(),
     ...createExemptionDaysDeps(),
+    ...createFlapGuardDeps(),
   }),
 );

@@ -19,6 +19,7 @@ import { AccountIdSchema } from '../../config/schema.js';
 import { baselineControlIds } from '../controls/catalog.js';
 import { parseStageArn, partitionOfRegion } from '../core/arn.js';
 import type { ApiType } from '../core/types.js';
+import type { CallerInfo } from '../iac/owner.js';
 import { RegionSchema } from './fields.js';
 import type { IntakeSettings, Outcome } from './types.js';
 
@@ -34,8 +35,14 @@ const DetailSchema = z.object({
   awsRegion: RegionSchema.optional(),
   recipientAccountId: AccountIdSchema.optional(),
   errorCode: z.string().nullish(),
+  // Who made the call for the principal (docs/decisions/0029): a deployment by CloudFormation shows
+  // `userIdentity.invokedBy` and `sourceIPAddress` cloudformation.amazonaws.com, Terraform its
+  // user agent (CloudTrail user guide, "CloudTrail record contents", "CloudTrail userIdentity element").
+  sourceIPAddress: z.string().optional(),
+  userAgent: z.string().optional(),
   userIdentity: z.object({
     type: z.string().optional(),
+    invokedBy: z.string().optional(),
     arn: z.string().optional(),
     principalId: z.string().optional(),
     sessionContext: z
@@ -201,8 +208,23 @@ function requestOf(
       eventName: detail.eventName,
       actor:
         detail.userIdentity.arn ?? detail.userIdentity.principalId ?? detail.userIdentity.type ?? 'unknown',
+      ...callerOf(detail),
     },
   };
+}
+
+/** The caller fields the owner detection and the flap guard read, when the event has any. */
+function callerOf(detail: Detail): { readonly caller?: CallerInfo } {
+  const caller: CallerInfo = {
+    ...(nonEmpty(detail.userIdentity.invokedBy) ? { invokedBy: detail.userIdentity.invokedBy } : {}),
+    ...(nonEmpty(detail.sourceIPAddress) ? { sourceIPAddress: detail.sourceIPAddress } : {}),
+    ...(nonEmpty(detail.userAgent) ? { userAgent: detail.userAgent } : {}),
+  };
+  return Object.keys(caller).length === 0 ? {} : { caller };
+}
+
+function nonEmpty(value: string | undefined): value is string {
+  return value !== undefined && value !== '';
 }
 
 /**

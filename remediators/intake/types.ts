@@ -6,6 +6,7 @@
  */
 import type { FindingFormat } from '../../config/schema.js';
 import type { ApiType, ControlId, Partition } from '../core/types.js';
+import type { CallerInfo } from '../iac/owner.js';
 
 /**
  * securityhub: a Security Hub "Findings - Imported" event (FAILED + ACTIVE + Workflow NEW);
@@ -38,6 +39,8 @@ export interface RemediationRequest {
   readonly eventName?: string;
   /** CloudTrail: who made the call (IAM ARN, else principal id). */
   readonly actor?: string;
+  /** CloudTrail: the service that made the call for the principal and the user agent (docs/decisions/0029). */
+  readonly caller?: CallerInfo;
   /** Custom action: the name of the Security Hub action a person chose. */
   readonly actionName?: string;
   /**

@@ -113,9 +113,34 @@ export const ExemptionEntrySchema = StageFieldsSchema.extend({
 });
 export type ExemptionEntry = z.infer<typeof ExemptionEntrySchema>;
 
+// ---- issue 14 (docs/decisions/0029): the flap guard's deferrals ----------------------------
+
+/**
+ * DEFERRAL: the flap guard stopped fixing a stage-control because its infrastructure-as-code owner
+ * kept reverting the fix. `entryId` is `{remediationId}/deferral/{controlId}` (one per run and
+ * control, so a retried Record task writes the same entry again).
+ */
+export const DeferralEntrySchema = StageFieldsSchema.extend({
+  kind: z.literal('DEFERRAL'),
+  entryId: z.string().min(1),
+  remediationId: z.string().min(1),
+  controlId: ControlIdSchema,
+  /** The owner as people read it, e.g. `CloudFormation stack orders (AWS CDK), logical id …`. */
+  owner: z.string().min(1),
+  /** CloudFormation: the stack named by the stage's tags. */
+  stackName: z.string().min(1).optional(),
+  /** Owner reverts within the window that led to it. */
+  reverts: z.number().int().min(1),
+  /** The template change that makes the fix permanent, in the owner's tool. */
+  sourceFix: z.string().min(1).optional(),
+  reason: z.string(),
+});
+export type DeferralEntry = z.infer<typeof DeferralEntrySchema>;
+
 export const LedgerEntrySchema = z.discriminatedUnion('kind', [
   RemediationEntrySchema,
   UndoEntrySchema,
   ExemptionEntrySchema,
+  DeferralEntrySchema,
 ]);
 export type LedgerEntry = z.infer<typeof LedgerEntrySchema>;

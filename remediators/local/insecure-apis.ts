@@ -46,6 +46,9 @@ export interface SeedOptions {
   readonly stageName?: string;
   /** Map the API on a custom domain (so the default-endpoint baseline fails). Default true. */
   readonly customDomain?: boolean;
+  /** Tags added to the REST API's and the stage's own, e.g. CloudFormation's stack tags (docs/decisions/0029). */
+  readonly apiTags?: Readonly<Record<string, string>>;
+  readonly stageTags?: Readonly<Record<string, string>>;
 }
 
 export interface SeededStage {
@@ -92,7 +95,7 @@ export async function seedInsecureRestStage(options: SeedOptions): Promise<Seede
     new CreateRestApiCommand({
       name: options.apiName ?? 'insecure-rest',
       endpointConfiguration: { types: ['REGIONAL'] },
-      tags: { team: 'payments' },
+      tags: { team: 'payments', ...options.apiTags },
     }),
   );
   const restApiId = api.id ?? '';
@@ -122,7 +125,7 @@ export async function seedInsecureRestStage(options: SeedOptions): Promise<Seede
       deploymentId: deployment.id ?? '',
       cacheClusterEnabled: true,
       cacheClusterSize: '0.5',
-      tags: { env: stageName },
+      tags: { env: stageName, ...options.stageTags },
     }),
   );
   const methodKey = '~1pets/GET';

@@ -17,12 +17,15 @@ import { formatApiArn, formatStageArn } from '../core/arn.js';
 import type { OutcomeStatus } from '../workflow/state.js';
 import { controlRecord, describeChange, driftEvaluations, type OutcomeRecord } from '../workflow/outcome.js';
 import type { RequestFailureRecord } from '../workflow/request-failure.js';
+import { describeOwner } from '../iac/owner.js';
+import { describeSourceFix, type IacSummary } from '../iac/schema.js';
 
 /** What a note and the user-defined fields are made of: a stage's record, one control's, or a request's failure. */
 export type NoteSource = Pick<
   OutcomeRecord,
   'outcome' | 'approver' | 'reason' | 'changes' | 'executionArn' | 'remediationId' | 'serviceVersion'
->;
+> &
+  Partial<Pick<OutcomeRecord, 'iac'>>;
 
 export const MAX_FINDINGS_PER_CALL = 100;
 export const MAX_NOTE_LENGTH = 512;
@@ -47,6 +50,8 @@ const WORKFLOW_STATUS: Readonly<Record<OutcomeStatus, 'RESOLVED' | 'NOTIFIED'>> 
   FAILED: 'NOTIFIED',
   // The joined run (workflow/join.ts) records the final outcome on this finding when it ends.
   JOINED: 'NOTIFIED',
+  // The owner has to make the template change (docs/decisions/0029): a human's turn.
+  DEFERRED_TO_OWNER: 'NOTIFIED',
 };
 
 export function chunk<T>(items: readonly T[], size: number = MAX_FINDINGS_PER_CALL): T[][] {
@@ -137,8 +142,12 @@ export function ownershipUpdates(
 export function buildNote(record: NoteSource): string {
   const head = `${record.outcome} (${record.approver}): `;
   const tail = ` Execution: ${record.executionArn}`;
-  const budget = MAX_NOTE_LENGTH - head.length - tail.length;
-  if (budget <= 0) return truncate(`${head}${tail}`, MAX_NOTE_LENGTH);
+  const room = MAX_NOTE_LENGTH - head.length - tail.length;
+  if (room <= 0) return truncate(`${head}${tail}`, MAX_NOTE_LENGTH);
+  // The owner and the template change come before the change list: the reason keeps at least
+  // REASON_ROOM characters, the changes give way first.
+  const owner = ownerSentence(record.iac, room - REASON_ROOM);
+  const budget = room - owner.length;
 
   const reason = truncate(`${record.reason}.`, Math.max(1, Math.floor(budget / 2)));
   let changes = '';
@@ -153,7 +162,26 @@ export function buildNote(record: NoteSource): string {
       break;
     }
   }
-  return `${head}${reason}${changes}${tail}`;
+  return `${head}${reason}${changes}${owner}${tail}`;
+}
+
+/**
+ * ` Owner: CloudFormation stack orders (AWS CDK), logical id …; an in-place fix makes the stack
+ * drift …; fix at the source: APIGateway.3: RestApi deployOptions: { tracingEnabled: true }.`,
+ * at most `max` characters; empty for an unmanaged stage (there is no source to fix).
+ */
+const REASON_ROOM = 120;
+
+function ownerSentence(iac: IacSummary | undefined, max: number): string {
+  if (iac === undefined || iac.owner.kind === 'unmanaged' || max <= 1) return '';
+  // The note names the stack; the logical id is in the plan, the approval and the CLI.
+  const owner = describeOwner(iac.owner, { logicalId: false });
+  const fixes =
+    iac.sourceFixes.length === 0
+      ? ''
+      : `; fix at the source: ${iac.sourceFixes.map(describeSourceFix).join('; ')}`;
+  const drift = iac.drift === undefined ? '' : `; ${iac.drift}`;
+  return truncate(` Owner: ${owner}${drift}${fixes}.`, max);
 }
 
 /** Remediation id, execution, actions, approver, outcome, service version: within the UDF limits. */

@@ -14,6 +14,7 @@ import {
 } from './state.js';
 import { UNATTENDED_DEPLOYMENT_REASON } from './plan-summary.js';
 import { cliApproverOf } from './cli-approval.js';
+import type { IacSummary } from '../iac/schema.js';
 
 /** What the plan did with a control that failed when the stage was read. */
 export type ControlHandling = 'applied' | NotAppliedReason;
@@ -50,6 +51,8 @@ export interface OutcomeRecord {
   readonly exemptions?: Readonly<Record<string, string>>;
   /** Per checked control, the compliance after the workflow (NOT_APPLICABLE controls omitted). */
   readonly evaluations: readonly OutcomeEvaluation[];
+  /** The stage's infrastructure-as-code owner and the template changes, when the stage was read (docs/decisions/0029). */
+  readonly iac?: IacSummary;
   readonly serviceVersion: string;
   /** ISO-8601 */
   readonly recordedAt: string;
@@ -95,6 +98,7 @@ function rejectionDecision(item: StageWorkItem) {
 function approverOf(item: StageWorkItem, outcome: OutcomeStatus): string {
   // The joined run asks for (and records) the approval; this run decided nothing.
   if (outcome === 'JOINED') return 'nobody (joined)';
+  if (outcome === 'DEFERRED_TO_OWNER') return 'nobody (deferred to owner)';
   if (item.approval !== undefined) return approverName(item.approval.approver);
   const cliApprover = cliApproverOf(item);
   if (cliApprover !== undefined) return cliApprover;
@@ -140,9 +144,13 @@ function reasonOf(item: StageWorkItem, outcome: OutcomeStatus): string {
         item.approvalError?.Error === 'States.Timeout' && item.approval === undefined
           ? `fixed ${plan?.applyControls.join(', ') ?? ''} after the approval timed out (approval.onTimeout apply)`
           : `fixed ${plan?.applyControls.join(', ') ?? ''}`;
+      // The flap guard's count when the owner reverted this fix before (docs/decisions/0029).
+      const reverted = (plan?.iac?.guard ?? []).filter((decision) => decision.action === 'fix');
+      const withGuard =
+        reverted.length === 0 ? fixed : `${fixed}; ${reverted.map((decision) => decision.reason).join('; ')}`;
       return plan?.recheck === undefined
-        ? fixed
-        : `${fixed}; re-read after the approval wait: ${plan.recheck}`;
+        ? withGuard
+        : `${withGuard}; re-read after the approval wait: ${plan.recheck}`;
     }
     case 'ALREADY_COMPLIANT':
     case 'DRY_RUN':
@@ -170,6 +178,8 @@ function reasonOf(item: StageWorkItem, outcome: OutcomeStatus): string {
       return item.error === undefined
         ? 'failed without an error'
         : `${item.error.Error}: ${causeMessage(item.error.Cause)}`;
+    case 'DEFERRED_TO_OWNER':
+      return item.plan?.reason ?? 'deferred to the stage owner';
     case 'JOINED': {
       const joined = item.lock?.joined;
       return joined === undefined
@@ -191,7 +201,7 @@ function changesOf(item: StageWorkItem, outcome: OutcomeStatus): readonly Contro
       ...(foundPlanOf(item.plan)?.notApplied.map(({ why: _why, ...change }) => change) ?? []),
     ];
   }
-  if (outcome === 'DRY_RUN' || outcome === 'SKIPPED') {
+  if (outcome === 'DRY_RUN' || outcome === 'SKIPPED' || outcome === 'DEFERRED_TO_OWNER') {
     return foundPlanOf(item.plan)?.notApplied.map(({ why: _why, ...change }) => change) ?? [];
   }
   return foundPlanOf(item.plan)?.toApply ?? [];
@@ -248,6 +258,10 @@ const LEFT_UNDONE: Readonly<
   'dry-run': { outcome: 'DRY_RUN', why: 'not changed (dry run)' },
   'unattended-deployment': { outcome: 'SKIPPED', why: `reported only: ${UNATTENDED_DEPLOYMENT_REASON}` },
   exempt: { outcome: 'SKIPPED', why: 'not changed (exempt)' },
+  'deferred-to-owner': {
+    outcome: 'DEFERRED_TO_OWNER',
+    why: "not changed: deferred to the stage's owner, whose deployments keep reverting the fix (make the template change, or clear-deferral)",
+  },
   'stage-changed': {
     outcome: 'SKIPPED',
     why: 'not changed: the stage changed while waiting for approval, so the approved change is not what would be applied now',
@@ -267,6 +281,14 @@ export function controlRecord(record: OutcomeRecord, evaluation: OutcomeEvaluati
     ...record,
     changes: record.changes.filter((change) => change.controlId === controlId),
     evaluations: [evaluation],
+    ...(record.iac === undefined
+      ? {}
+      : {
+          iac: {
+            ...record.iac,
+            sourceFixes: record.iac.sourceFixes.filter((fix) => fix.controlId === controlId),
+          },
+        }),
   };
   if (evaluation.before === undefined) return own;
   if (evaluation.before === 'COMPLIANT') {
@@ -303,6 +325,12 @@ function exemptionsOf(item: StageWorkItem): { readonly exemptions?: Record<strin
   return exempt.length === 0 ? {} : { exemptions: Object.fromEntries(exempt) };
 }
 
+/** A joined run read nothing: the run it joined records the owner. */
+function iacOf(item: StageWorkItem, outcome: OutcomeStatus): { readonly iac?: IacSummary } {
+  const iac = outcome === 'JOINED' ? undefined : foundPlanOf(item.plan)?.iac;
+  return iac === undefined ? {} : { iac };
+}
+
 export function toOutcomeRecord(
   item: StageWorkItem,
   outcome: OutcomeStatus,
@@ -324,6 +352,7 @@ export function toOutcomeRecord(
     ...brakeOf(item, outcome),
     ...exemptionsOf(item),
     evaluations: evaluationsOf(item),
+    ...iacOf(item, outcome),
     serviceVersion,
     recordedAt: now.toISOString(),
   };

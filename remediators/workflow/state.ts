@@ -11,6 +11,7 @@ import { CONTROL_MODES } from '../controls/define-control.js';
 import { ApprovalDecisionSchema } from '../approvals/record.js';
 import { ControlIdSchema } from '../core/control-id.js';
 import { PARTITIONS } from '../core/types.js';
+import { CallerSchema, IacSummarySchema } from '../iac/schema.js';
 
 export { ControlIdSchema };
 export const PartitionSchema = z.enum(PARTITIONS);
@@ -32,6 +33,10 @@ export const RemediationRequestSchema = z.looseObject({
   /** `ocsf`: a finding of the new Security Hub, written back with BatchUpdateFindingsV2 (absent: ASFF). */
   findingFormat: z.literal('ocsf').optional(),
   metadataUid: z.string().min(1).optional(),
+  /** The EventBridge event id or CloudTrail eventID (intake sets it): the flap guard counts a revert once per event. */
+  eventId: z.string().min(1).optional(),
+  /** CloudTrail: who made the drift call (invokedBy, sourceIPAddress, userAgent), for the owner and the flap guard. */
+  caller: CallerSchema.optional(),
 });
 export type RemediationRequest = z.infer<typeof RemediationRequestSchema>;
 
@@ -108,6 +113,7 @@ export const NOT_APPLIED_REASONS = [
   'unattended-deployment',
   'stage-changed',
   'exempt',
+  'deferred-to-owner',
 ] as const;
 export type NotAppliedReason = (typeof NOT_APPLIED_REASONS)[number];
 
@@ -128,12 +134,15 @@ export const FoundPlanSummarySchema = z.object({
   /** Controls whose fix the workflow applies (after an approval wait, re-planned from a fresh read by the recheck task). */
   applyControls: z.array(ControlIdSchema),
   /** Next step; DRY_RUN and SKIPPED: something fails but configuration says not to change it. */
-  next: z.enum(['ALREADY_COMPLIANT', 'DRY_RUN', 'SKIPPED', 'APPLY', 'APPROVE']),
+  /** DEFERRED: every control to change is deferred to the stage's owner (the flap guard, docs/decisions/0029). */
+  next: z.enum(['ALREADY_COMPLIANT', 'DRY_RUN', 'SKIPPED', 'APPLY', 'APPROVE', 'DEFERRED']),
   reason: z.string(),
   /** When next is APPROVE: the approval request's times (ISO-8601). */
   approvalWindow: z.object({ requestedAt: z.string(), expiresAt: z.string() }).optional(),
   /** Set by the recheck task after the approval wait: how the stage compared with what was approved. */
   recheck: z.string().optional(),
+  /** The stage's infrastructure-as-code owner and the template change per failing control (docs/decisions/0029). */
+  iac: IacSummarySchema.optional(),
 });
 export type FoundPlanSummary = z.infer<typeof FoundPlanSummarySchema>;
 
@@ -202,6 +211,7 @@ export const OUTCOMES = [
   'RESOURCE_GONE',
   'FAILED',
   'JOINED',
+  'DEFERRED_TO_OWNER',
 ] as const;
 export type OutcomeStatus = (typeof OUTCOMES)[number];
 

@@ -161,12 +161,20 @@ describe('central stack', () => {
     // REMEDIATION entry, the exemption a rejected approval leaves), on the ledger only.
     expect(recordActions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem']));
     expect(recordActions).not.toContain('dynamodb:DeleteItem');
-    const puts = statementsOfRole(synthesized.central, roleIdOf('RecordFunction')).filter((statement) =>
-      [statement['Action']].flat().includes('dynamodb:PutItem'),
-    );
-    expect(puts.map((statement) => JSON.stringify(statement['Resource']))).toEqual([
+    // PutItem on the ledger (its run's entry, a rejection's exemption) and on the flap guard's table
+    // (docs/decisions/0029), never on the locks table.
+    const recordStatements = statementsOfRole(synthesized.central, roleIdOf('RecordFunction'));
+    const puts = recordStatements.filter((statement) => actionsOf([statement]).includes('dynamodb:PutItem'));
+    expect(puts.map((statement) => JSON.stringify(statement['Resource'])).sort()).toEqual([
+      expect.stringMatching(/^\{"Fn::GetAtt":\["IacFlapTable[0-9A-F]+","Arn"\]\}$/),
       expect.stringMatching(/^\{"Fn::GetAtt":\["LedgerTable[0-9A-F]+","Arn"\]\}$/),
     ]);
+    expect(JSON.stringify(puts)).not.toContain('LocksTable');
+    // The snapshot task only reads the flap guard's state.
+    const snapshotStatements = statementsOfRole(synthesized.central, roleIdOf('SnapshotFunction'));
+    const snapshotDynamo = actionsOf(snapshotStatements).filter((action) => action.startsWith('dynamodb:'));
+    expect(snapshotDynamo).toEqual(['dynamodb:GetItem']);
+    expect(JSON.stringify(snapshotStatements)).toContain('IacFlapTable');
   });
 
   it('lets the finding-updating roles change only status (In Progress, Resolved) and comment through BatchUpdateFindingsV2', () => {
@@ -253,9 +261,10 @@ describe('central stack', () => {
     }
   });
 
-  it('keeps locks, approvals and the ledger in encrypted tables with point-in-time recovery', () => {
+  it('keeps locks, approvals, the ledger and the flap guard in encrypted tables with point-in-time recovery', () => {
     const tables = resources(synthesized.central, 'AWS::DynamoDB::Table').map(([, table]) => table);
-    expect(tables).toHaveLength(3);
+    // The locks table and the flap guard's (docs/decisions/0029) share the key and TTL names.
+    expect(tables).toHaveLength(4);
     for (const table of tables) {
       expect(table).toMatchObject({
         SSESpecification: { SSEEnabled: true },

@@ -26,6 +26,7 @@ export const CENTRAL_ACCOUNT = '123456789012';
 export const TEST_PHYSICAL_NAMES: Readonly<Record<string, string>> = {
   LocksTable: 'apigw-remediation-locks',
   LedgerTable: 'apigw-remediation-ledger',
+  IacFlapTable: 'apigw-remediation-iac-flap',
   Notifications: 'apigw-remediation-notifications',
 };
 

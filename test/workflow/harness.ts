@@ -15,7 +15,12 @@
  *   approval behaviour simulates the timeout) and definition.test.ts checks it separately.
  */
 import { readFileSync } from 'node:fs';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   BatchImportFindingsCommand,
@@ -37,6 +42,9 @@ import { ConfigSchema, type RemediationConfig } from '../../config/schema.js';
 import { ApprovalRequestSchema } from '../../remediators/approvals/record.js';
 import { SettleTimeoutEventSchema } from '../../remediators/handlers/request-approval.js';
 import type { RecordOutput } from '../../remediators/handlers/record.js';
+import { createFlapGuardDeps } from '../../remediators/iac/deps.js';
+import { FLAP_TABLE_ENV, FLAP_TABLE_KEY } from '../../remediators/iac/flap-store.js';
+import type { DeferralEntry } from '../../remediators/ledger/entry.js';
 import { CATALOG } from '../../remediators/controls/catalog.js';
 import type { ControlMode } from '../../remediators/controls/define-control.js';
 import { ApiCallCounter, type ApiCallCounts, type CountedService } from '../../remediators/core/clients.js';
@@ -71,6 +79,7 @@ export type { ExecutionEvent, TaskHandler, TaskName, WorkflowDeps };
 export const LOCKS_TABLE = LOCAL_LOCKS_TABLE;
 /** The ledger table the harness creates; the Record task writes it (LEDGER_TABLE_NAME in AWS). */
 export const LEDGER_TABLE = LOCAL_LEDGER_TABLE;
+export const FLAP_TABLE = 'apigw-remediation-iac-flap';
 /** The kill switch parameter the harness creates (value `off` unless a test says otherwise). */
 export const KILL_SWITCH_PARAMETER = LOCAL_KILL_SWITCH_PARAMETER;
 
@@ -162,6 +171,8 @@ export interface WorkflowHarness {
   lockItems(prefix: string): Promise<Record<string, unknown>[]>;
   /** The ledger table the Record task writes (read back from moto). */
   readonly ledger: LedgerStore;
+  /** The DEFERRAL entries the Record task wrote in the ledger, oldest first. */
+  readonly deferrals: () => Promise<DeferralEntry[]>;
 }
 
 export interface HarnessOptions {
@@ -171,6 +182,8 @@ export interface HarnessOptions {
   readonly emulateV2Writes?: boolean;
   /** The kill switch parameter's value (default `off`). */
   readonly killSwitch?: string;
+  /** Create the flap guard's table and give it to the snapshot and record tasks (docs/decisions/0029). */
+  readonly flapGuard?: boolean;
 }
 
 export interface WorkflowDepsOptions {
@@ -284,6 +297,24 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
       return clients;
     },
   };
+  if (options.flapGuard === true) {
+    try {
+      await dynamo.send(
+        new CreateTableCommand({
+          TableName: FLAP_TABLE,
+          AttributeDefinitions: [{ AttributeName: FLAP_TABLE_KEY, AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: FLAP_TABLE_KEY, KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+    Object.assign(
+      deps,
+      createFlapGuardDeps({ [FLAP_TABLE_ENV]: FLAP_TABLE }, { endpoint: options.endpoint }),
+    );
+  }
   const records: OutcomeRecord[] = [];
   const real = createTaskHandlers(deps, {
     endpoint: options.endpoint,
@@ -400,6 +431,8 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
         .filter((item) => item.pk?.S?.startsWith(prefix) === true)
         .map((item) => ({ pk: item.pk?.S, owner: item.owner?.S }));
     },
+    deferrals: async () =>
+      (await ledger.list()).filter((entry): entry is DeferralEntry => entry.kind === 'DEFERRAL'),
   };
 }
 

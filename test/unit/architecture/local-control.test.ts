@@ -78,6 +78,13 @@ const tracingFixed = defineControl({
   ],
   docs: { redeploy: 'no', prerequisites: 'account CloudWatch role' },
   undo: () => undefined,
+  sourceFix: {
+    REST: {
+      cloudFormation: 'Fixture TracingEnabled: true',
+      cdk: 'fixture: true',
+      terraform: 'fixture = true',
+    },
+  },
 });
 
 const TEST_CATALOG = [...CATALOG, tracingFixed, rateRuleReported] as const;

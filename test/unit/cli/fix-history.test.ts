@@ -31,6 +31,7 @@ const detail: StagePlanDetail = {
     ],
     prerequisites: [],
     deployment: false,
+    owner: { kind: 'unmanaged', description: 'no infrastructure as code found', sourceFixes: [] },
   },
   notPlanned: [{ controlId: 'APIGateway.2', mode: 'notify' }],
   dryRun: false,

@@ -76,13 +76,29 @@ describe('plan output', () => {
       ],
       prerequisites: [{ kind: 'accessLogGroup', name: '/logs/h1', detail: 'created if absent' }],
       deployment: true,
+      owner: {
+        kind: 'cloudformation',
+        tool: 'cdk',
+        stackName: 'OrdersStack',
+        logicalId: 'OrdersHttpApiDefaultStage4F2E1A9C',
+        description:
+          'CloudFormation stack OrdersStack (AWS CDK), logical id OrdersHttpApiDefaultStage4F2E1A9C',
+        drift: 'an in-place fix makes stack OrdersStack drift and its next deployment reverts it',
+        sourceFixes: [
+          {
+            controlId: 'Baseline.StageThrottling',
+            tool: 'cdk',
+            change: 'HttpStage throttle: { rateLimit: 1000 }',
+          },
+        ],
+      },
     },
     notPlanned: [{ controlId: 'APIGateway.8', mode: 'notify' }],
     dryRun: true,
     approval: ['Approval needed: x', '*Changes (before → after): 1*\n1/1 • change'],
   };
 
-  it('writes only stageArn, changes, prerequisites and deployment per stage', () => {
+  it('writes only stageArn, changes, prerequisites, deployment and owner per stage', () => {
     expect(JSON.parse(planJson([detail]))).toEqual({ plans: [detail.plan] });
   });
 
@@ -96,6 +112,10 @@ describe('plan output', () => {
       "  Deployment: yes (publishes the API's current definition, including undeployed changes)",
       '  Prerequisites:',
       '    accessLogGroup /logs/h1: created if absent',
+      '  Owner: CloudFormation stack OrdersStack (AWS CDK), logical id OrdersHttpApiDefaultStage4F2E1A9C',
+      '  Note: an in-place fix makes stack OrdersStack drift and its next deployment reverts it.',
+      '  Fix at the source (cdk):',
+      '    Baseline.StageThrottling: HttpStage throttle: { rateLimit: 1000 }',
       '  Failing but not planned (mode): APIGateway.8 (notify)',
       '  The approver would read (Slack):',
       '    Approval needed: x',
@@ -105,6 +125,17 @@ describe('plan output', () => {
       '1 stage(s), 1 with changes planned.',
       '',
     ]);
+  });
+
+  it('an unmanaged stage says only who owns it: nobody', () => {
+    const unmanaged = {
+      ...detail,
+      plan: {
+        ...detail.plan,
+        owner: { kind: 'unmanaged' as const, description: 'no owner', sourceFixes: [] },
+      },
+    };
+    expect(renderPlanTable([unmanaged])).toContain('  Owner: no owner\n  Failing but not planned');
   });
 
   it('says when nothing matched', () => {

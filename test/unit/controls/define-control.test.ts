@@ -28,6 +28,8 @@ const FAILING: Inspection = {
 };
 const STATEMENT = { sid: 'Tracing', actions: ['apigateway:PATCH'], resources: ['*'] };
 const DOCS = { redeploy: 'no', prerequisites: '—' };
+const FIX = { cloudFormation: 'TracingEnabled: true', cdk: 'tracingEnabled: true', terraform: 'xray = true' };
+const SOURCE_FIX = { REST: FIX, HTTP: FIX };
 
 function fixing(
   inspection: Inspection,
@@ -49,6 +51,7 @@ function fixing(
     iam: () => [STATEMENT],
     docs: DOCS,
     undo: () => undefined,
+    sourceFix: SOURCE_FIX,
     inspectRest: () => inspection,
     inspectV2: () => inspection,
     ...extra,
@@ -240,9 +243,37 @@ describe('defineControl: fixing controls', () => {
       iam: () => [],
       docs: DOCS,
       undo: () => undefined,
+      sourceFix: { REST: FIX },
       inspectRest: () => FAILING,
     });
     expect(entry.effects).toStrictEqual([]);
+  });
+});
+
+describe('defineControl: the source fix (docs/decisions/0029)', () => {
+  it('refuses a fixing control without a source fix for a protocol it applies to, naming it', () => {
+    expect(() =>
+      defineControl({
+        id: 'APIGateway.3',
+        title: 't',
+        appliesTo: ['REST', 'HTTP'],
+        kind: 'fixing',
+        defaultMode: 'auto',
+        params: NO_PARAMS,
+        needs: ['stage'],
+        iam: () => [],
+        docs: DOCS,
+        undo: () => undefined,
+        sourceFix: { REST: FIX },
+        inspectRest: () => FAILING,
+        inspectV2: () => FAILING,
+      }),
+    ).toThrow('APIGateway.3 applies to [REST, HTTP] but declares no source fix for HTTP');
+  });
+
+  it('keeps the source fix of a fixing control and has none for a reporting one', () => {
+    expect(fixing(FAILING).sourceFix).toStrictEqual(SOURCE_FIX);
+    expect(reporting().sourceFix).toBeUndefined();
   });
 });
 

@@ -254,6 +254,32 @@ describe('who, where and when a CloudTrail call says', () => {
       eventTime: '2026-03-14T09:12:03Z',
       eventName: 'UpdateStage',
       actor: 'arn:aws:iam::111122223333:user/dev-alice',
+      caller: {
+        sourceIPAddress: '203.0.113.42',
+        userAgent: expect.stringMatching(/^aws-cli\/2\.24\.6 /) as unknown,
+      },
+    });
+  });
+
+  it("a deployment by CloudFormation is the owner's drift, not the service's own call: kept, with invokedBy (docs/decisions/0005, 0029)", () => {
+    const role = 'cdk-hnb659fds-cfn-exec-role-111122223333-us-east-1';
+    const event = cloudTrailEvent((detail) => {
+      detail['userIdentity'] = {
+        type: 'AssumedRole',
+        arn: `arn:aws:sts::111122223333:assumed-role/${role}/AWSCloudFormation`,
+        sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::111122223333:role/${role}` } },
+        invokedBy: 'cloudformation.amazonaws.com',
+      };
+      detail['sourceIPAddress'] = 'cloudformation.amazonaws.com';
+      detail['userAgent'] = 'cloudformation.amazonaws.com';
+    });
+
+    const result = run(event);
+    expect(result.ignored).toEqual([]);
+    expect(result.requests[0]?.caller).toEqual({
+      invokedBy: 'cloudformation.amazonaws.com',
+      sourceIPAddress: 'cloudformation.amazonaws.com',
+      userAgent: 'cloudformation.amazonaws.com',
     });
   });
 

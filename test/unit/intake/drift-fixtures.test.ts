@@ -51,6 +51,18 @@ const GIST: Readonly<Record<string, readonly RegExp[]>> = {
   ],
 };
 
+/** The caller fields intake keeps (docs/decisions/0029): the ones the fixture has. */
+function callerOf(detail: JsonObject): { caller?: Record<string, unknown> } {
+  const caller = {
+    ...(objectAt(detail, 'userIdentity')['invokedBy'] === undefined
+      ? {}
+      : { invokedBy: objectAt(detail, 'userIdentity')['invokedBy'] }),
+    ...(detail['sourceIPAddress'] === undefined ? {} : { sourceIPAddress: detail['sourceIPAddress'] }),
+    ...(detail['userAgent'] === undefined ? {} : { userAgent: detail['userAgent'] }),
+  };
+  return Object.keys(caller).length === 0 ? {} : { caller };
+}
+
 describe('intake over the drift fixtures (test/fixtures/events/expected.json)', () => {
   it('covers every fixture file with an expectation', () => {
     const files = readdirSync(DRIFT_FIXTURES)
@@ -77,6 +89,7 @@ describe('intake over the drift fixtures (test/fixtures/events/expected.json)', 
         eventTime: detail['eventTime'],
         eventName: detail['eventName'],
         actor: objectAt(detail, 'userIdentity')['arn'],
+        ...callerOf(detail),
       })),
     );
     for (const request of result.requests) {

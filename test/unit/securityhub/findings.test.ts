@@ -52,6 +52,7 @@ describe('outcomeUpdates', () => {
       EXPIRED: 'NOTIFIED',
       FAILED: 'NOTIFIED',
       JOINED: 'NOTIFIED',
+      DEFERRED_TO_OWNER: 'NOTIFIED',
     });
   });
 });

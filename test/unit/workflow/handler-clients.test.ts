@@ -25,7 +25,8 @@ const EXPECTED_CLIENTS: Readonly<Record<string, readonly string[]>> = {
   'expand-stages': CORE,
   decide: [...CORE, '@aws-sdk/client-dynamodb', '@aws-sdk/client-ssm'],
   'acquire-lock': ['@aws-sdk/client-dynamodb'],
-  snapshot: CORE,
+  // The flap guard's table (docs/decisions/0029).
+  snapshot: [...CORE, '@aws-sdk/client-dynamodb'],
   apply: [...CORE, '@aws-sdk/client-dynamodb', '@aws-sdk/client-ssm'],
   'deploy-slot': ['@aws-sdk/client-dynamodb'],
   redeploy: CORE,
@@ -49,6 +50,8 @@ const ALLOWED_BY_NEED: Readonly<Record<TaskNeed, readonly string[]>> = {
   killSwitch: ['@aws-sdk/client-ssm'],
   ledgerExemptions: ['@aws-sdk/client-dynamodb'],
   ledgerWrite: ['@aws-sdk/client-dynamodb'],
+  flapTableRead: ['@aws-sdk/client-dynamodb'],
+  flapTableWrite: ['@aws-sdk/client-dynamodb'],
 };
 
 const nameOf = (entry: string) => entry.replace(/^.*\//, '').replace(/\.ts$/, '');
