@@ -10,7 +10,7 @@
  * taken back with one DisassociateWebACL. Prerequisites the remediation created (log group, web ACL,
  * the account's CloudWatch role) are kept: other stages may use them, and they change nothing alone.
  */
-import { CATALOG, type ControlSettings } from '../controls/catalog.js';
+import { CATALOG, type Catalog, type ControlSettings } from '../controls/catalog.js';
 import type { BoundUndo, UndoOperation } from '../controls/undo.js';
 import { DEPLOYMENT_SETTING } from '../core/types.js';
 import type { SnapshotPart, StageRef, StageSnapshot, V2RouteSettings } from '../core/types.js';
@@ -66,9 +66,10 @@ export type UndoDeclarations = ReadonlyMap<string, BoundUndo>;
 
 export function bindUndoDeclarations(settings: ControlSettings): UndoDeclarations {
   const bound = new Map<string, BoundUndo>();
-  for (const control of CATALOG) {
+  const catalog: Catalog = CATALOG;
+  for (const control of catalog) {
     const undo = control.bindUndo(
-      control.params.parse(settings.parameters[control.id] ?? {}) as never,
+      control.params.parse(settings.parameters[control.id] ?? {}),
       settings.resources,
     );
     if (undo !== undefined) bound.set(control.id, undo);
