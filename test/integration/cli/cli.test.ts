@@ -396,6 +396,12 @@ describe('apigw-remediation plan', () => {
             },
           ],
           deployment: true,
+          owner: {
+            kind: 'unmanaged',
+            description:
+              'no infrastructure-as-code owner found (no CloudFormation stack tags, no Terraform marker)',
+            sourceFixes: [],
+          },
         },
       ],
     });
@@ -428,6 +434,12 @@ describe('apigw-remediation plan', () => {
           changes: [{ controlId: 'APIGateway.3', setting: 'tracingEnabled', before: false, after: true }],
           prerequisites: [],
           deployment: false,
+          owner: {
+            kind: 'unmanaged',
+            description:
+              'no infrastructure-as-code owner found (no CloudFormation stack tags, no Terraform marker)',
+            sourceFixes: [],
+          },
         },
       ],
     });
@@ -443,6 +455,42 @@ describe('apigw-remediation plan', () => {
 });
 
 describe('apigw-remediation errors', () => {
+  it('plan names a CloudFormation owner and the template change in its tool (docs/decisions/0029)', async () => {
+    const stack = { 'aws:cloudformation:stack-name': 'OrdersStack' };
+    const rest = await seedInsecureRestStage({
+      endpoint: moto.endpoint,
+      customDomain: false,
+      apiTags: { ...stack, 'aws:cloudformation:logical-id': 'OrdersApi5B1C9D2F' },
+      stageTags: { ...stack, 'aws:cloudformation:logical-id': 'OrdersApiDeploymentStageprod3EB9684E' },
+    });
+    const selection = ['--control', 'APIGateway.3', '--api', rest.ref.apiId];
+
+    const json = await cli(['plan', ...selection, '--output', 'json'], against());
+    const table = await cli(['plan', ...selection], against());
+
+    expect(json.code).toBe(0);
+    const [plan] = (JSON.parse(json.stdout) as { plans: { owner: unknown }[] }).plans;
+    expect(plan?.owner).toEqual({
+      kind: 'cloudformation',
+      tool: 'cdk',
+      stackName: 'OrdersStack',
+      logicalId: 'OrdersApiDeploymentStageprod3EB9684E',
+      description:
+        'CloudFormation stack OrdersStack (AWS CDK), logical id OrdersApiDeploymentStageprod3EB9684E',
+      drift: 'an in-place fix makes stack OrdersStack drift and its next deployment reverts it',
+      sourceFixes: [
+        {
+          controlId: 'APIGateway.3',
+          tool: 'cdk',
+          change: 'RestApi deployOptions: { tracingEnabled: true } (or Stage tracingEnabled: true)',
+        },
+      ],
+    });
+    expect(table.stdout).toContain(
+      '  Fix at the source (cdk):\n    APIGateway.3: RestApi deployOptions: { tracingEnabled: true } (or Stage tracingEnabled: true)\n',
+    );
+  });
+
   it('refuses an unknown option with exit 2 and the option it meant, before any AWS call', async () => {
     const run = await cli(['scan', '--stgae', 'prod'], against({ AWS_ENDPOINT_URL: 'http://127.0.0.1:9' }));
 
