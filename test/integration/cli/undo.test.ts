@@ -1,9 +1,8 @@
 /**
  * `undo`, `exempt`, `unexempt` and `exemptions` through the spawned binary (bin/apigw-remediation.mjs
  * under Node 24) against a private moto_server. The remediation is made by the real state machine
- * (test/workflow/harness.ts, the core apply path the service uses) on a seeded insecure REST stage,
- * and its REMEDIATION entry written with the ledger store, shaped as the Record task writes it (the
- * run's own changes), until that task writes it itself. Read back with the SDK.
+ * (test/workflow/harness.ts) on a seeded insecure REST stage, whose Record task writes the
+ * REMEDIATION entry undo reads. Read back with the SDK.
  *
  * Left out here: Baseline.DefaultEndpoint (moto's UpdateRestApi stores the string "false" as true,
  * design notes §7, so enabling the endpoint again cannot be read back; test/unit/ledger covers it).
@@ -12,16 +11,15 @@ import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { APIGatewayClient, GetStageCommand, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { formatStageArn } from '../../../remediators/core/arn.js';
 import type { StageRef } from '../../../remediators/core/types.js';
 import type { RemediationEntry } from '../../../remediators/ledger/entry.js';
-import { ledgerStore } from '../../../remediators/ledger/store.js';
+import { createLedgerTable } from '../../../remediators/ledger/table.js';
 import type { OutcomeRecord } from '../../../remediators/workflow/outcome.js';
 import { seedInsecureRestStage } from '../../helpers/insecure-apis.js';
 import { MOTO_REGION, motoCredentials, useMoto } from '../../helpers/moto.js';
-import { createUndoLedgerTable } from '../../helpers/undo-ledger-table.js';
-import { createWorkflowHarness, onlyControls, stageDriftEvent } from '../../workflow/harness.js';
+import { createWorkflowHarness, LEDGER_TABLE, onlyControls, stageDriftEvent } from '../../workflow/harness.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const BIN = join(ROOT, 'bin', 'apigw-remediation.mjs');
@@ -73,11 +71,8 @@ const CONTROLS = [
 
 let tableCounter = 0;
 
-/** A seeded insecure REST stage fixed by the real state machine, and its REMEDIATION entry in a fresh ledger. */
+/** A seeded insecure REST stage fixed by the real state machine, and the REMEDIATION entry its Record task wrote. */
 async function remediatedStage() {
-  tableCounter += 1;
-  const table = `ledger-${process.pid}-${tableCounter}`;
-  const dynamo = await createUndoLedgerTable(moto.endpoint, table);
   const { ref, methodKey } = await seedInsecureRestStage({ endpoint: moto.endpoint });
   const harness = await createWorkflowHarness({
     endpoint: moto.endpoint,
@@ -86,26 +81,17 @@ async function remediatedStage() {
   await harness.run(stageDriftEvent(ref));
   const record = harness.records.at(-1) as OutcomeRecord;
   expect(record.outcome).toBe('REMEDIATED');
+  const written = await harness.ledger.get(record.remediationId);
+  if (written?.kind !== 'REMEDIATION') throw new Error(`no REMEDIATION entry ${record.remediationId}`);
+  // A drift run records on no finding; the entry names one so that undo's Security Hub step runs.
   const entry: RemediationEntry = {
-    kind: 'REMEDIATION',
-    entryId: record.remediationId,
-    stageArn: formatStageArn(ref),
-    ...ref,
-    recordedAt: record.recordedAt,
-    actor: { kind: 'execution', executionArn: record.executionArn },
-    outcome: 'REMEDIATED',
-    controls: [...new Set(record.changes.map((change) => change.controlId))],
-    changes: [...record.changes],
-    prerequisitesCreated: [],
-    approver: record.approver,
-    reason: record.reason,
+    ...written,
     findingIds: [
       'arn:aws:securityhub:us-east-1:123456789012:subscription/aws-foundational-security-best-practices/v/1.0.0/APIGateway.3/finding/1',
     ],
-    trigger: record.trigger,
   };
-  await ledgerStore(dynamo, table).put(entry);
-  return { table, ref, methodKey, entry, store: ledgerStore(dynamo, table) };
+  await harness.ledger.replace(entry);
+  return { table: LEDGER_TABLE, ref, methodKey, entry, store: harness.ledger };
 }
 
 function apiGateway() {
@@ -211,7 +197,10 @@ describe('apigw-remediation exempt / exemptions / unexempt (spawned, moto)', () 
   it('records, lists and ends an exemption', async () => {
     tableCounter += 1;
     const table = `ledger-${process.pid}-${tableCounter}`;
-    await createUndoLedgerTable(moto.endpoint, table);
+    await createLedgerTable(
+      new DynamoDBClient({ region: MOTO_REGION, endpoint: moto.endpoint, credentials: motoCredentials }),
+      table,
+    );
     const stageArn = `arn:aws:apigateway:${MOTO_REGION}::/restapis/a1b2c3d4e5/stages/prod`;
 
     const exempt = await cli([

@@ -82,16 +82,30 @@ describe('parseCommandLine', () => {
 
   it.each([
     [[], 'no command given', undefined],
-    [['scna'], 'unknown command "scna"; commands: scan, plan, fix, history; did you mean "scan"?', undefined],
-    [['deploy'], 'unknown command "deploy"; commands: scan, plan, fix, history', undefined],
     [
-      ['--region', 'eu-west-1'],
-      'option --region before a command; commands: scan, plan, fix, history',
+      ['scna'],
+      'unknown command "scna"; commands: scan, plan, fix, history, undo, exempt, unexempt, exemptions, clear-deferral; did you mean "scan"?',
       undefined,
     ],
     [
-      ['undo'],
-      '"undo" is not part of this version (it comes with the ledger, docs/cli.md); commands: scan, plan, fix, history',
+      ['deploy'],
+      'unknown command "deploy"; commands: scan, plan, fix, history, undo, exempt, unexempt, exemptions, clear-deferral',
+      undefined,
+    ],
+    [
+      ['--region', 'eu-west-1'],
+      'option --region before a command; commands: scan, plan, fix, history, undo, exempt, unexempt, exemptions, clear-deferral',
+      undefined,
+    ],
+    // The ledger's commands and clear-deferral have their own parsers; their near misses are named too.
+    [
+      ['exemptoins'],
+      'unknown command "exemptoins"; commands: scan, plan, fix, history, undo, exempt, unexempt, exemptions, clear-deferral; did you mean "exemptions"?',
+      undefined,
+    ],
+    [
+      ['clear-defferal'],
+      'unknown command "clear-defferal"; commands: scan, plan, fix, history, undo, exempt, unexempt, exemptions, clear-deferral; did you mean "clear-deferral"?',
       undefined,
     ],
     [['scan', '--yes'], '--yes is not an option of "scan"', 'scan'],
