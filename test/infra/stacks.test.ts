@@ -316,13 +316,20 @@ describe('central stack', () => {
     expect(synthesized.central.findOutputs('LedgerTableName')['LedgerTableName']).toMatchObject({
       Value: { Ref: logicalId },
     });
-    // Only the Record task's role reaches the ledger, with PutItem and GetItem on the table alone.
+    // Two roles reach the ledger, on the table alone (never its index): the decide task reads a
+    // stage's exemptions (BatchGetItem), the Record task puts entries (PutItem, and GetItem to tell
+    // a retry's own write from a conflict).
     const ledgerStatements = resources(synthesized.central, 'AWS::IAM::Policy').flatMap(([, policy]) =>
       ((policy['PolicyDocument'] as Json)['Statement'] as Json[]).filter((statement) =>
         JSON.stringify(statement['Resource']).includes(`"${logicalId}"`),
       ),
     );
     expect(ledgerStatements).toEqual([
+      expect.objectContaining({
+        Sid: 'ReadExemptions',
+        Action: 'dynamodb:BatchGetItem',
+        Resource: { 'Fn::GetAtt': [logicalId, 'Arn'] },
+      }),
       expect.objectContaining({
         Sid: 'WriteLedger',
         Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
