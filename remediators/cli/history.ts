@@ -5,6 +5,7 @@
  * beside the remediations. JSON prints the entries exactly as the ledger holds them
  * (remediators/ledger/entry.ts), so a script reads the same shape undo does.
  */
+import { describeOwner } from '../iac/owner.js';
 import type { LedgerActor, LedgerEntry } from '../ledger/entry.js';
 import type { LedgerStore } from '../ledger/store.js';
 
@@ -39,6 +40,9 @@ function lines(entry: LedgerEntry): string[] {
       return [
         `${head}  ${entry.outcome}  remediation ${entry.entryId}`,
         `  approver: ${entry.approver}`,
+        ...(entry.owner === undefined || entry.owner.kind === 'unmanaged'
+          ? []
+          : [`  owner: ${describeOwner(entry.owner)}`]),
         ...(entry.changes.length === 0
           ? [`  controls: ${entry.controls.join(', ')} (no change)`]
           : entry.changes.map(

@@ -12,6 +12,7 @@
  * - EXEMPTION: the stage and control are left alone (after an undo, a rejection or an opt-out).
  */
 import * as z from 'zod';
+import { OwnerSchema } from '../iac/owner.js';
 import {
   ApiTypeSchema,
   ControlChangeSchema,
@@ -72,6 +73,11 @@ export const RemediationEntrySchema = StageFieldsSchema.extend({
   /** The findings this run recorded its outcome on. */
   findingIds: z.array(z.string().min(1)),
   trigger: z.string(),
+  /**
+   * Who deploys the stage (issue 14, iac/owner.ts): the CloudFormation stack and logical id, or
+   * Terraform, or unmanaged; absent when the stage was never read (or the run joined another).
+   */
+  owner: OwnerSchema.optional(),
 });
 export type RemediationEntry = z.infer<typeof RemediationEntrySchema>;
 

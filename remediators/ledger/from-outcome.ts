@@ -76,5 +76,6 @@ export function remediationEntry({
     reason: record.reason,
     findingIds: [...findingIds],
     trigger: record.trigger,
+    ...(record.iac === undefined ? {} : { owner: record.iac.owner }),
   });
 }

@@ -110,6 +110,12 @@ describe('flap guard: a CloudFormation stack keeps reverting a fix', () => {
     expect(fixedNote).toContain(`Owner: CloudFormation stack ${STACK} (AWS CDK)`);
     expect(fixedNote).toContain(`an in-place fix makes stack ${STACK} drift`);
     expect(fixedNote).toContain(`fix at the source: APIGateway.3: ${CDK_FIX}`);
+    // The ledger's entry of the run names the owner too.
+    const fixedEntry = await harness.ledger.get(harness.records.at(-1)?.remediationId ?? '');
+    expect(fixedEntry).toMatchObject({
+      kind: 'REMEDIATION',
+      owner: { kind: 'cloudformation', tool: 'cdk', stackName: STACK },
+    });
 
     // 2. The stack's deployment reverts it: one revert, under maxReverts, so fixed again.
     await setTracing(false);

@@ -73,6 +73,26 @@ describe('remediationEntry', () => {
     });
   });
 
+  it('names the stage’s owner (the CloudFormation stack and logical id) when the run read it, and no owner when it did not', () => {
+    const owner = {
+      kind: 'cloudformation',
+      tool: 'cdk',
+      stackName: 'OrdersStack',
+      logicalId: 'OrdersApiDeploymentStageprod3EB9684E',
+    } as const;
+    const withOwner = remediationEntry({
+      record: record({
+        iac: { owner, ownerText: 'CloudFormation stack OrdersStack (AWS CDK)', sourceFixes: [] },
+      }),
+      item: { request: REQUEST },
+      findingIds: [],
+    });
+    expect(withOwner.owner).toEqual(owner);
+    expect(
+      remediationEntry({ record: record(), item: { request: REQUEST }, findingIds: [] }),
+    ).not.toHaveProperty('owner');
+  });
+
   it('holds the deployment id created as the deployment’s after; keeps planned values when nothing was applied', () => {
     const deployment = record({
       stage: { ...STAGE, apiType: 'V2' },
