@@ -241,9 +241,9 @@ function checkEach(
 }
 
 /** Table names: 3-255 of letters, digits, _ - . (DynamoDB Developer Guide, naming rules). */
-const TABLE_NAME = /^[\w.-]{3,255}$/;
+export const TABLE_NAME = /^[\w.-]{3,255}$/;
 /** Stack names: a letter, then letters, digits and hyphens, up to 128 (CloudFormation CreateStack). */
-const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
+export const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 
 function ledgerOptions(command: CommandName, values: ReturnType<typeof parseCommand>) {
   const stackName = values['stack-name'];

@@ -85,7 +85,7 @@ export async function runExempt(
   out: Output,
   now: () => Date = () => new Date(),
 ): Promise<number> {
-  const ledger = await ledgerAccess(options.access, options.ledgerTable);
+  const ledger = await ledgerAccess(options.access, options);
   const { caller, stage } = await callerAndStage(options, config);
   const at = now();
   const exemption = buildExemption({
@@ -113,7 +113,7 @@ export async function runUnexempt(
   out: Output,
   now: () => Date = () => new Date(),
 ): Promise<number> {
-  const ledger = await ledgerAccess(options.access, options.ledgerTable);
+  const ledger = await ledgerAccess(options.access, options);
   const { stage } = await callerAndStage(options, config);
   const id = exemptionEntryId(stage.account, stage.stageArn, options.controlId);
   const existing = await withContext(ledgerCall(ledger, 'GetItem', 'dynamodb:GetItem'), () =>
@@ -143,7 +143,7 @@ export async function runExemptions(
   out: Output,
   now: () => Date = () => new Date(),
 ): Promise<number> {
-  const ledger = await ledgerAccess(options.access, options.ledgerTable);
+  const ledger = await ledgerAccess(options.access, options);
   const { stageArn } = options;
   const entries = await withContext(
     stageArn === undefined

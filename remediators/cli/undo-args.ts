@@ -11,6 +11,8 @@ import {
   LEDGER_COMMANDS,
   OUTPUT_FORMATS,
   PROFILE_NAME,
+  STACK_NAME,
+  TABLE_NAME,
   PROGRAM,
   REGION,
   ROLE_NAME,
@@ -30,8 +32,12 @@ interface Common {
   readonly access: AccessOptions;
   readonly output: OutputFormat;
   readonly configPath?: string;
-  /** The ledger table (central account, the caller's Region or the first --region). */
-  readonly ledgerTable: string;
+  /**
+   * The ledger table (central account, the caller's Region or the first --region); absent: the
+   * deployed stack's LedgerTableName output (cli/stack.ts), as `history` and `fix` find it.
+   */
+  readonly ledgerTable?: string;
+  readonly stackName?: string;
 }
 
 export type LedgerCommandOptions =
@@ -66,6 +72,7 @@ const OPTIONS = {
   local: { type: 'boolean' },
   output: { type: 'string' },
   'ledger-table': { type: 'string' },
+  'stack-name': { type: 'string' },
   yes: { type: 'boolean', short: 'y' },
   until: { type: 'string' },
   control: { type: 'string' },
@@ -84,6 +91,7 @@ const TAKES: Readonly<Record<LedgerCommandName, readonly OptionName[]>> = {
 const ACCESS: readonly OptionName[] = [
   'output',
   'ledger-table',
+  'stack-name',
   'config',
   'region',
   'profile',
@@ -102,7 +110,11 @@ const OPTION_HELP: Readonly<Record<OptionName, readonly [string, string]>> = {
   reason: ['--reason TEXT', 'why the control is left alone (read in the plan, the record and Security Hub)'],
   stage: ['--stage ARN', 'only this stage'],
   output: ['--output FORMAT', 'table (default) or json'],
-  'ledger-table': ['--ledger-table NAME', 'the ledger table (the central stack output LedgerTableName)'],
+  'ledger-table': [
+    '--ledger-table NAME',
+    "the ledger table; default the central stack's LedgerTableName output",
+  ],
+  'stack-name': ['--stack-name NAME', 'the deployed central stack (default ApigwRemediation-<region>)'],
   config: ['--config PATH', 'the configuration file (default config/remediation.json, as the Lambdas)'],
   region: ['--region R', "the ledger's Region; default the SDK default Region"],
   profile: ['--profile NAME', 'a named profile of ~/.aws/config and ~/.aws/credentials'],
@@ -290,11 +302,16 @@ export function parseLedgerCommandLine(
   }
   const ledgerTable = values['ledger-table'];
   // A DynamoDB table name: 3-255 of letters, digits, _ - . (DynamoDB API reference, CreateTable TableName).
-  if (ledgerTable === undefined || !/^[\w.-]{3,255}$/.test(ledgerTable)) {
+  if (ledgerTable !== undefined && !TABLE_NAME.test(ledgerTable)) {
     throw new UsageError(
-      ledgerTable === undefined
-        ? '--ledger-table NAME is required: the central stack output LedgerTableName'
-        : `--ledger-table ${JSON.stringify(ledgerTable)} is not a DynamoDB table name (3-255 letters, digits, _ - .)`,
+      `--ledger-table ${JSON.stringify(ledgerTable)} is not a DynamoDB table name (3-255 letters, digits, _ - .)`,
+      command,
+    );
+  }
+  const stackName = values['stack-name'];
+  if (stackName !== undefined && !STACK_NAME.test(stackName)) {
+    throw new UsageError(
+      `--stack-name ${JSON.stringify(stackName)} is not a CloudFormation stack name`,
       command,
     );
   }
@@ -308,7 +325,8 @@ export function parseLedgerCommandLine(
     },
     output: output as OutputFormat,
     ...(values.config === undefined ? {} : { configPath: values.config }),
-    ledgerTable,
+    ...(ledgerTable === undefined ? {} : { ledgerTable }),
+    ...(stackName === undefined ? {} : { stackName }),
   };
   const until = values.until === undefined ? {} : { until: parseUntil(values.until, command, now) };
   switch (command) {

@@ -11,6 +11,7 @@ import { fromIni } from '@aws-sdk/credential-providers';
 import { ledgerStore, type LedgerStore } from '../ledger/store.js';
 import type { AccessOptions } from './args.js';
 import { AwsAccessError } from './aws-errors.js';
+import { ledgerTableOf } from './stack.js';
 
 export interface LedgerAccess {
   readonly store: LedgerStore;
@@ -20,7 +21,10 @@ export interface LedgerAccess {
   securityHub(region: string): SecurityHubClient;
 }
 
-export async function ledgerAccess(access: AccessOptions, table: string): Promise<LedgerAccess> {
+export async function ledgerAccess(
+  access: AccessOptions,
+  table: { readonly ledgerTable?: string; readonly stackName?: string },
+): Promise<LedgerAccess> {
   const credentials =
     access.profile === undefined ? {} : { credentials: fromIni({ profile: access.profile }) };
   let region = access.regions[0];
@@ -36,11 +40,13 @@ export async function ledgerAccess(access: AccessOptions, table: string): Promis
       'no AWS Region for the ledger table: pass --region R, set AWS_REGION, or set `region` in the profile',
     );
   }
+  // --ledger-table, else the deployed stack's LedgerTableName output, as history and fix find it.
+  const name = await ledgerTableOf(region, table);
   const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ region, ...credentials }));
   const ledgerRegion = region;
   return {
-    store: ledgerStore(dynamo, table),
-    table,
+    store: ledgerStore(dynamo, name),
+    table: name,
     region: ledgerRegion,
     securityHub: (findingsRegion) => new SecurityHubClient({ region: findingsRegion, ...credentials }),
   };

@@ -234,7 +234,7 @@ export async function runUndo(
   terminal: UndoTerminal,
   now: () => Date = () => new Date(),
 ): Promise<number> {
-  const ledger: LedgerAccess = await ledgerAccess(options.access, options.ledgerTable);
+  const ledger: LedgerAccess = await ledgerAccess(options.access, options);
   const id = options.remediationId;
   const entry = remediationToUndo(
     id,

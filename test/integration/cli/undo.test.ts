@@ -200,6 +200,14 @@ describe('apigw-remediation undo (spawned, moto)', () => {
 });
 
 describe('apigw-remediation exempt / exemptions / unexempt (spawned, moto)', () => {
+  it('finds the ledger from the deployed stack without --ledger-table, and names what is missing when there is none', async () => {
+    const run = await cli(['exemptions', '--stack-name', 'NoSuchStack']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      `no ledger table: stack NoSuchStack does not exist in ${MOTO_REGION}; pass --ledger-table NAME (or --stack-name NAME)`,
+    );
+  });
+
   it('records, lists and ends an exemption', async () => {
     tableCounter += 1;
     const table = `ledger-${process.pid}-${tableCounter}`;

@@ -56,8 +56,11 @@ describe('ledger command lines', () => {
     expect(usage('undo', ['--yes', '--ledger-table', 'ledger'])).toBe(
       'usage: apigw-remediation undo REMEDIATION_ID [--yes] [--until ISO]',
     );
-    expect(usage('undo', ['rem-1'])).toBe(
-      '--ledger-table NAME is required: the central stack output LedgerTableName',
+    expect(usage('undo', ['rem-1', '--ledger-table', 'a'])).toBe(
+      '--ledger-table "a" is not a DynamoDB table name (3-255 letters, digits, _ - .)',
+    );
+    expect(usage('undo', ['rem-1', '--stack-name', '1stack'])).toBe(
+      '--stack-name "1stack" is not a CloudFormation stack name',
     );
     expect(usage('undo', ['rem-1', '--ledger-table', 'ledger', '--until', '2027-01-01'])).toMatch(
       /not an ISO-8601 UTC time/,
