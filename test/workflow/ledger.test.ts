@@ -79,6 +79,8 @@ describe('the ledger written by the workflow', () => {
       reason: record?.reason,
       findingIds: [FINDING_ID],
       trigger: 'securityhub',
+      // The seeded stage carries no CloudFormation tags and no Terraform marker (issue 14).
+      owner: { kind: 'unmanaged' },
     });
     expect(entry?.recordedAt).toMatch(/Z$/);
   });
