@@ -93,7 +93,8 @@ const ROUTE_SETTING_FIELDS = {
   throttlingBurstLimit: 'ThrottlingBurstLimit',
 } as const satisfies Record<keyof V2RouteSettings, keyof V2RouteSettingsInput>;
 
-function routeSettingsInput(
+/** Route settings as UpdateStage takes them (apigatewayv2 RouteSettings), the fields the stage has set. */
+export function routeSettingsInput(
   settings: V2RouteSettings | undefined,
 ): Record<string, string | number | boolean> {
   const input: Record<string, string | number | boolean> = {};

@@ -13,7 +13,8 @@
 import { CATALOG, type Catalog, type ControlSettings } from '../controls/catalog.js';
 import type { BoundUndo, UndoOperation } from '../controls/undo.js';
 import { DEPLOYMENT_SETTING } from '../core/types.js';
-import type { SnapshotPart, StageRef, StageSnapshot, V2RouteSettings } from '../core/types.js';
+import { routeSettingsInput } from '../core/plan.js';
+import type { SnapshotPart, StageRef, StageSnapshot } from '../core/types.js';
 import type { V2RouteSettingsInput, V2StageUpdate } from '../core/stage-plan.js';
 import type { ControlChange } from '../workflow/state.js';
 import type { CreatedPrerequisite, RefusedSetting, RemediationEntry } from './entry.js';
@@ -88,26 +89,6 @@ export function undoSnapshotParts(controlIds: readonly string[]): SnapshotPart[]
 
 function show(value: ControlChange['before']): string {
   return value === null ? '(unset)' : JSON.stringify(value);
-}
-
-const ROUTE_SETTING_FIELDS = {
-  loggingLevel: 'LoggingLevel',
-  dataTraceEnabled: 'DataTraceEnabled',
-  detailedMetricsEnabled: 'DetailedMetricsEnabled',
-  throttlingRateLimit: 'ThrottlingRateLimit',
-  throttlingBurstLimit: 'ThrottlingBurstLimit',
-} as const satisfies Record<keyof V2RouteSettings, keyof V2RouteSettingsInput>;
-
-/** Route settings as UpdateStage takes them: the stage's current ones, sent whole (as core/plan.ts does). */
-function routeSettingsInput(
-  settings: V2RouteSettings | undefined,
-): Record<string, string | number | boolean> {
-  const input: Record<string, string | number | boolean> = {};
-  for (const [field, inputField] of Object.entries(ROUTE_SETTING_FIELDS)) {
-    const value = settings?.[field as keyof V2RouteSettings];
-    if (value !== undefined) input[inputField] = value;
-  }
-  return input;
 }
 
 /** One value per key; the same value twice is one operation, different values are a contradiction. */

@@ -3,67 +3,19 @@
  * the project's Node 24), against a private moto_server: AWS_ENDPOINT_URL and the keys in its
  * environment, as a user points the SDK at an emulator.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { APIGatewayClient, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import { seedInsecureHttpStage, seedInsecureRestStage } from '../../helpers/insecure-apis.js';
 import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials, useMoto } from '../../helpers/moto.js';
-
-const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
-const BIN = join(ROOT, 'bin', 'apigw-remediation.mjs');
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Environment of a user with keys and a Region, and nothing of the test runner's AWS settings. */
-function userEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (!name.startsWith('AWS_') && !name.startsWith('VITEST') && value !== undefined) env[name] = value;
-  }
-  return {
-    ...env,
-    AWS_ACCESS_KEY_ID: motoCredentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: motoCredentials.secretAccessKey,
-    AWS_REGION: MOTO_REGION,
-    // No shared config or credentials file of the machine's user may change what the test sees.
-    AWS_CONFIG_FILE: join(ROOT, 'node_modules', '.cache', 'no-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(ROOT, 'node_modules', '.cache', 'no-aws-credentials'),
-    ...extra,
-  };
-}
-
-function cli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return spawned(process.execPath, [BIN, ...args], env);
-}
+import { cli, spawned, userEnvironment, type Run } from '../../helpers/spawn-cli.js';
 
 /** `npx apigw-remediation …` from the checkout, as docs/cli.md tells a user (`--no`: never the registry). */
 function npx(args: readonly string[], env: NodeJS.ProcessEnv): Promise<Run> {
   return spawned('npx', ['--no', 'apigw-remediation', ...args], env);
-}
-
-function spawned(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-  });
 }
 
 const moto = useMoto();

@@ -4,51 +4,11 @@
  * service's state machine in-process against it (remediators/local/workflow-runner.ts) with the
  * stage lock and the ledger in moto's DynamoDB; what it changed is read back with the SDK.
  */
-import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { APIGatewayClient, GetStageCommand } from '@aws-sdk/client-api-gateway';
 import { describe, expect, it } from 'vitest';
 import { seedInsecureRestStage } from '../../helpers/insecure-apis.js';
 import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials, useMoto } from '../../helpers/moto.js';
-
-const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
-const BIN = join(ROOT, 'bin', 'apigw-remediation.mjs');
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function cli(args: readonly string[], endpoint: string): Promise<Run> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (!name.startsWith('AWS_') && !name.startsWith('VITEST') && value !== undefined) env[name] = value;
-  }
-  Object.assign(env, {
-    AWS_ACCESS_KEY_ID: motoCredentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: motoCredentials.secretAccessKey,
-    AWS_REGION: MOTO_REGION,
-    AWS_ENDPOINT_URL: endpoint,
-    AWS_CONFIG_FILE: join(ROOT, 'node_modules', '.cache', 'no-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(ROOT, 'node_modules', '.cache', 'no-aws-credentials'),
-  });
-  return new Promise((resolvePromise, reject) => {
-    // stdin is not a terminal (ignored): fix cannot ask for a confirmation.
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-  });
-}
+import { cliAgainst } from '../../helpers/spawn-cli.js';
 
 const moto = useMoto();
 const apiGateway = () =>
@@ -61,7 +21,7 @@ describe('apigw-remediation fix and history', () => {
     const stageArn = `arn:aws:apigateway:${MOTO_REGION}::/restapis/${apiId}/stages/prod`;
     const selection = ['--api', apiId, '--control', 'APIGateway.3', '--control', 'APIGateway.4'];
 
-    const fix = await cli(['fix', ...selection, '--yes', '--create-ledger-table'], moto.endpoint);
+    const fix = await cliAgainst(moto.endpoint, ['fix', ...selection, '--yes', '--create-ledger-table']);
 
     expect(fix.stderr).toContain('running the state machine in-process');
     expect(fix.code).toBe(0);
@@ -73,14 +33,19 @@ describe('apigw-remediation fix and history', () => {
     expect(stage.tracingEnabled).toBe(true);
     expect(stage.webAclArn).toMatch(/webacl\/apigw-remediation-baseline\//);
 
-    const scan = await cli(['scan', ...selection, '--output', 'json'], moto.endpoint);
+    const scan = await cliAgainst(moto.endpoint, ['scan', ...selection, '--output', 'json']);
     expect(scan.stderr).toBe('');
     expect(scan.code).toBe(0);
 
-    const history = await cli(
-      ['history', '--stage', stageArn, '--output', 'json', '--ledger-table', 'apigw-remediation-ledger'],
-      moto.endpoint,
-    );
+    const history = await cliAgainst(moto.endpoint, [
+      'history',
+      '--stage',
+      stageArn,
+      '--output',
+      'json',
+      '--ledger-table',
+      'apigw-remediation-ledger',
+    ]);
     expect(history.stderr).toBe('');
     expect(history.code).toBe(0);
     const { entries } = JSON.parse(history.stdout) as { entries: Record<string, unknown>[] };
@@ -106,7 +71,7 @@ describe('apigw-remediation fix and history', () => {
       },
     });
 
-    const table = await cli(['history', '--ledger-table', 'apigw-remediation-ledger'], moto.endpoint);
+    const table = await cliAgainst(moto.endpoint, ['history', '--ledger-table', 'apigw-remediation-ledger']);
     expect(table.code).toBe(0);
     expect(table.stdout).toContain(`REMEDIATION  ${stageArn}  REMEDIATED  remediation ${remediationId}`);
     expect(table.stdout).toContain('APIGateway.3 tracingEnabled: false → true');
@@ -118,10 +83,14 @@ describe('apigw-remediation fix and history', () => {
     const rest = await seedInsecureRestStage({ endpoint: moto.endpoint, customDomain: false });
     const { apiId } = rest.ref;
 
-    const fix = await cli(
-      ['fix', '--api', apiId, '--control', 'APIGateway.4', '--create-ledger-table'],
-      moto.endpoint,
-    );
+    const fix = await cliAgainst(moto.endpoint, [
+      'fix',
+      '--api',
+      apiId,
+      '--control',
+      'APIGateway.4',
+      '--create-ledger-table',
+    ]);
 
     expect(fix.code).toBe(1);
     expect(fix.stderr).toContain(
@@ -133,10 +102,13 @@ describe('apigw-remediation fix and history', () => {
   });
 
   it('refuses a --since that is no ISO-8601 time, naming it: exit 2', async () => {
-    const run = await cli(
-      ['history', '--since', 'yesterday', '--ledger-table', 'apigw-remediation-ledger'],
-      moto.endpoint,
-    );
+    const run = await cliAgainst(moto.endpoint, [
+      'history',
+      '--since',
+      'yesterday',
+      '--ledger-table',
+      'apigw-remediation-ledger',
+    ]);
 
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
@@ -144,7 +116,7 @@ describe('apigw-remediation fix and history', () => {
   });
 
   it('history without a ledger table or stack says how to name one: exit 2', async () => {
-    const run = await cli(['history'], moto.endpoint);
+    const run = await cliAgainst(moto.endpoint, ['history']);
 
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(

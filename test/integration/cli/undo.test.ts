@@ -7,9 +7,6 @@
  * Left out here: Baseline.DefaultEndpoint (moto's UpdateRestApi stores the string "false" as true,
  * design notes §7, so enabling the endpoint again cannot be read back; test/unit/ledger covers it).
  */
-import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { APIGatewayClient, GetStageCommand, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +16,7 @@ import { createLedgerTable } from '../../../remediators/ledger/table.js';
 import type { OutcomeRecord } from '../../../remediators/workflow/outcome.js';
 import { seedInsecureRestStage } from '../../helpers/insecure-apis.js';
 import { MOTO_REGION, motoCredentials, useMoto } from '../../helpers/moto.js';
+import { cliAgainst, type Run } from '../../helpers/spawn-cli.js';
 import {
   createWorkflowHarness,
   LEDGER_TABLE,
@@ -26,43 +24,10 @@ import {
   stageDriftEvent,
 } from '../../workflow/harness.js';
 
-const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
-const BIN = join(ROOT, 'bin', 'apigw-remediation.mjs');
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 const moto = useMoto();
 
 function cli(args: readonly string[]): Promise<Run> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (!name.startsWith('AWS_') && !name.startsWith('VITEST') && value !== undefined) env[name] = value;
-  }
-  Object.assign(env, {
-    AWS_ACCESS_KEY_ID: motoCredentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: motoCredentials.secretAccessKey,
-    AWS_REGION: MOTO_REGION,
-    AWS_ENDPOINT_URL: moto.endpoint,
-    AWS_CONFIG_FILE: join(ROOT, 'node_modules', '.cache', 'no-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(ROOT, 'node_modules', '.cache', 'no-aws-credentials'),
-  });
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-  });
+  return cliAgainst(moto.endpoint, args);
 }
 
 const CONTROLS = [
