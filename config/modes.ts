@@ -11,7 +11,7 @@
  * Dry run: `accounts.<id>.dryRun` when set, else the global `dryRun`.
  */
 import { CONTROL_MODES, type ControlMode, type RemediationConfig } from './schema.js';
-import { REPORTING_CONTROL_IDS, getControl } from '../remediators/controls/catalog.js';
+import { REPORTING_CONTROL_IDS, getControlMeta } from '../remediators/controls/catalog.js';
 import type { ControlId } from '../remediators/core/types.js';
 
 export type ModeSource = 'stageTag' | 'apiTag' | 'account' | 'config' | 'default';
@@ -65,7 +65,7 @@ function tagCandidates(
 /** Every rule that may override the built-in default, highest precedence first. */
 function overridesFor(config: RemediationConfig, target: ModeTarget, controlId: ControlId): Candidate[] {
   const account = config.accounts[target.account];
-  // Keyed by the catalog's ids; an id the catalog does not know has no entry (getControl rejects it).
+  // Keyed by the catalog's ids; an id the catalog does not know has no entry (getControlMeta rejects it).
   const accountModes: Readonly<Record<string, ControlMode | undefined>> = account?.controls ?? {};
   const configModes: Readonly<Record<string, ControlMode | undefined>> = config.controls;
   return [
@@ -104,7 +104,7 @@ function resolveOne(
     return { mode: value, source: candidate.source, rule: candidate.rule, dryRun, notes };
   }
   return {
-    mode: getControl(controlId).defaultMode,
+    mode: getControlMeta(controlId).defaultMode,
     source: 'default',
     rule: 'built-in default',
     dryRun,

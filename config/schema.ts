@@ -3,17 +3,19 @@
  *
  * Owned by config/; `config/remediation.json` is the deployed instance and
  * `config/remediation.schema.json` is exported from this schema for editors. The control-specific
- * sections are built from the control catalog (remediators/controls/catalog.ts): `controls` (a
+ * sections are built from the controls' metadata (remediators/controls/catalog-meta.ts, what the
+ * catalog's controls are, without what they do, so a bundle of the configuration leaves that out): `controls` (a
  * mode per control, notify/off only for reporting controls) and `parameters` (each control's own
  * `params`); `resources` holds the settings of what the effects create, shared by the controls
  * that need them (docs/decisions/0016).
  */
 import * as z from 'zod';
-import { CATALOG, type Catalog } from '../remediators/controls/catalog.js';
+import { CATALOG_META } from '../remediators/controls/catalog-meta.js';
 import {
   CONTROL_MODES,
   REPORT_ONLY_MODES,
   type ControlMode,
+  type MetaCatalog,
 } from '../remediators/controls/define-control.js';
 import { ResourceSettingsSchema, iamRoleName } from '../remediators/controls/resources.js';
 
@@ -33,14 +35,14 @@ const ControlModeSchema = z.enum(CONTROL_MODES);
 const ReportOnlyModeSchema = z.enum(REPORT_ONLY_MODES);
 
 type ModeSchema = z.ZodOptional<typeof ControlModeSchema> | z.ZodOptional<typeof ReportOnlyModeSchema>;
-type ControlModesShape<C extends Catalog> = { [K in C[number] as K['id']]: ModeSchema };
-type ParametersShape<C extends Catalog> = { [K in C[number] as K['id']]: z.ZodPrefault<K['params']> };
+type ControlModesShape<C extends MetaCatalog> = { [K in C[number] as K['id']]: ModeSchema };
+type ParametersShape<C extends MetaCatalog> = { [K in C[number] as K['id']]: z.ZodPrefault<K['params']> };
 
 /**
  * One optional key per control, so a typo in a control id is an "unknown key" error that lists the
  * known ids, and a reporting control set to auto or approve is rejected with its allowed modes.
  */
-function controlModesSchemaOf<const C extends Catalog>(catalog: C) {
+function controlModesSchemaOf<const C extends MetaCatalog>(catalog: C) {
   const shape = Object.fromEntries(
     catalog.map((control) => [
       control.id,
@@ -51,7 +53,7 @@ function controlModesSchemaOf<const C extends Catalog>(catalog: C) {
 }
 
 /** One key per control, its own `params` (every field has a default, so each section may be omitted). */
-function parametersSchemaOf<const C extends Catalog>(catalog: C) {
+function parametersSchemaOf<const C extends MetaCatalog>(catalog: C) {
   const shape = Object.fromEntries(
     catalog.map((control) => [control.id, control.params.prefault({})]),
   ) as ParametersShape<C>;
@@ -60,7 +62,7 @@ function parametersSchemaOf<const C extends Catalog>(catalog: C) {
 
 export const AccountIdSchema = z.string().regex(/^\d{12}$/, 'an AWS account id of 12 digits');
 
-function accountOverrideSchemaOf<const C extends Catalog>(catalog: C) {
+function accountOverrideSchemaOf<const C extends MetaCatalog>(catalog: C) {
   return z
     .object({
       /** Mode for every control in this account (reporting controls take notify instead of auto/approve). */
@@ -73,7 +75,7 @@ function accountOverrideSchemaOf<const C extends Catalog>(catalog: C) {
     .strict();
 }
 
-export const AccountOverrideSchema = accountOverrideSchemaOf(CATALOG);
+export const AccountOverrideSchema = accountOverrideSchemaOf(CATALOG_META);
 export type AccountOverride = z.infer<typeof AccountOverrideSchema>;
 
 /** API Gateway tag keys: 1-128 letters, digits, spaces and `_ . : / = + - @`. */
@@ -208,7 +210,7 @@ export const IAC_POLICIES = ['fix-and-notify', 'notify-only', 'fight'] as const;
 export type IacPolicy = (typeof IAC_POLICIES)[number];
 
 /** Infrastructure-as-code owners (docs/decisions/0029, docs/configuration.md "iac"). */
-function iacSchemaOf<const C extends Catalog>(catalog: C) {
+function iacSchemaOf<const C extends MetaCatalog>(catalog: C) {
   const ids = catalog.filter((control) => control.kind === 'fixing').map((control) => control.id);
   return z
     .object({
@@ -256,7 +258,7 @@ function iacSchemaOf<const C extends Catalog>(catalog: C) {
 }
 
 /** The whole configuration schema for a catalog (the production one: {@link ConfigSchema}). */
-export function configSchemaOf<const C extends Catalog>(catalog: C) {
+export function configSchemaOf<const C extends MetaCatalog>(catalog: C) {
   const modes = controlModesSchemaOf(catalog);
   const parameters = parametersSchemaOf(catalog);
   return z
@@ -292,5 +294,5 @@ export function configSchemaOf<const C extends Catalog>(catalog: C) {
     .strict();
 }
 
-export const ConfigSchema = configSchemaOf(CATALOG);
+export const ConfigSchema = configSchemaOf(CATALOG_META);
 export type RemediationConfig = z.infer<typeof ConfigSchema>;

@@ -1,15 +1,18 @@
 /**
  * The artefacts derived from the control catalog that are committed as text: the controls table
  * and the member role's remediation statements in docs/controls.md, and the default configuration
- * in docs/configuration.md, each between `<!-- catalog:NAME -->` markers. The JSON Schema of the
- * configuration is scripts/export-config-schema.ts. Every function takes a catalog (the production
+ * in docs/configuration.md, each between `<!-- catalog:NAME -->` markers; and
+ * remediators/controls/catalog-meta.ts, the list of the controls' metadata in catalog order (what
+ * the configuration and the intake read, so their bundles leave the controls' behaviour out). The
+ * JSON Schema of the configuration is scripts/export-config-schema.ts. Every function takes a catalog (the production
  * one by default), so a test can derive from its own (test/unit/architecture/).
  *
  * Run: `npx tsx scripts/catalog-artefacts.ts` rewrites the blocks; test/unit/architecture/derived.test.ts
  * fails when a committed block differs from what the catalog gives.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { format, resolveConfig } from 'prettier';
 import { configSchemaOf } from '../config/schema.js';
 import { CATALOG, remediationIamStatements, type Catalog } from '../remediators/controls/catalog.js';
@@ -18,6 +21,78 @@ import type { Protocol } from '../remediators/core/types.js';
 
 export const CONTROLS_DOC_PATH = fileURLToPath(new URL('../docs/controls.md', import.meta.url));
 export const CONFIGURATION_DOC_PATH = fileURLToPath(new URL('../docs/configuration.md', import.meta.url));
+export const CATALOG_META_PATH = fileURLToPath(
+  new URL('../remediators/controls/catalog-meta.ts', import.meta.url),
+);
+const CONTROLS_DIR = fileURLToPath(new URL('../remediators/controls/', import.meta.url));
+
+/** The fields of a control that its metadata holds (define-control.ts ControlMeta), compared by identity. */
+const META_FIELDS = ['id', 'title', 'appliesTo', 'kind', 'defaultMode', 'params'] as const;
+
+interface MetaExport {
+  readonly file: string;
+  readonly name: string;
+}
+
+/**
+ * For each control of the production catalog, in order, the module under remediators/controls/
+ * that exports it and the name of its metadata export there: the export whose every metadata
+ * field is the control's own (defineControl(meta, behaviour) keeps them by reference).
+ */
+async function metaExports(): Promise<MetaExport[]> {
+  const modules = await Promise.all(
+    readdirSync(CONTROLS_DIR)
+      .filter((file) => file.endsWith('.ts') && file !== 'catalog-meta.ts')
+      .sort()
+      .map(async (file) => ({
+        file,
+        exports: Object.entries(
+          (await import(pathToFileURL(`${CONTROLS_DIR}${file}`).href)) as Record<string, unknown>,
+        ),
+      })),
+  );
+  return CATALOG.map((control) => {
+    const home = modules.find(({ exports }) => exports.some(([, value]) => value === control));
+    const meta = home?.exports.find(
+      ([, value]) =>
+        value !== control &&
+        typeof value === 'object' &&
+        value !== null &&
+        META_FIELDS.every((field) => (value as Record<string, unknown>)[field] === control[field]),
+    );
+    if (home === undefined || meta === undefined) {
+      throw new Error(
+        `${control.id}: no module under remediators/controls/ exports both the control and its metadata ` +
+          '(export const xMeta = {...} as const satisfies ControlMeta; defineControl(xMeta, {...}))',
+      );
+    }
+    return { file: home.file, name: meta[0] };
+  });
+}
+
+/** The text of remediators/controls/catalog-meta.ts, formatted. */
+export async function catalogMetaSource(): Promise<string> {
+  const entries = await metaExports();
+  const text = [
+    '/**',
+    " * Every control's metadata (define-control.ts ControlMeta: id, title, protocols, kind, default",
+    ' * mode, parameters), in catalog order. The configuration, the intake and the id lists read this',
+    " * instead of the catalog, so their bundles leave the controls' inspections, plans, undo and texts",
+    ' * out (docs/decisions/0021).',
+    ' *',
+    ' * Generated from catalog.ts: run `npx tsx scripts/catalog-artefacts.ts` after adding a control there.',
+    ' * test/unit/architecture/derived.test.ts fails when this file differs from what the catalog gives.',
+    ' */',
+    "import type { ControlMeta } from './define-control.js';",
+    ...entries.map(({ file, name }) => `import { ${name} } from './${basename(file, '.ts')}.js';`),
+    '',
+    'export const CATALOG_META = [',
+    ...entries.map(({ name }) => `  ${name},`),
+    '] as const satisfies readonly ControlMeta[];',
+    '',
+  ].join('\n');
+  return format(text, { ...(await resolveConfig(CATALOG_META_PATH)), parser: 'typescript' });
+}
 
 const PROTOCOL_NAMES: Readonly<Record<Protocol, string>> = {
   REST: 'REST',
@@ -122,4 +197,6 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
     writeFileSync(path, await withBlocks(path, readFileSync(path, 'utf8'), blocks));
     console.log(`wrote ${path}`);
   }
+  writeFileSync(CATALOG_META_PATH, await catalogMetaSource());
+  console.log(`wrote ${CATALOG_META_PATH}`);
 }

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
 import * as z from 'zod';
 import { ConfigSchema, configSchemaOf } from '../config/schema.js';
-import type { Catalog } from '../remediators/controls/catalog.js';
+import type { MetaCatalog } from '../remediators/controls/define-control.js';
 
 export const CONFIG_SCHEMA_PATH = fileURLToPath(
   new URL('../config/remediation.schema.json', import.meta.url),
@@ -17,7 +17,7 @@ export const CONFIG_SCHEMA_PATH = fileURLToPath(
  * The JSON Schema text, formatted with the project's Prettier settings as the committed file is;
  * for the production catalog unless another is given (its controls and parameters come from it).
  */
-export async function configJsonSchemaText(catalog?: Catalog): Promise<string> {
+export async function configJsonSchemaText(catalog?: MetaCatalog): Promise<string> {
   // io 'input': the file is what people write, so fields with defaults are optional.
   const schema = z.toJSONSchema(catalog === undefined ? ConfigSchema : configSchemaOf(catalog), {
     io: 'input',

@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import type { PlannedChange, RestStageSnapshot, StageSnapshot, V2StageSnapshot } from '../core/types.js';
 import { defineControl, inspectionOf } from './define-control.js';
-import type { ControlContext, Inspection } from './define-control.js';
+import type { ControlContext, ControlMeta, Inspection } from './define-control.js';
 import { restStagePatchStatement, v2StagePatchStatement } from './iam.js';
 import {
   PASSING_LOG_LEVELS,
@@ -190,13 +190,17 @@ function undo(setting: string, snapshot: StageSnapshot): UndoStep | undefined {
   });
 }
 
-export const apiGateway1ExecutionLogging = defineControl({
+/** What the control is (catalog-meta.ts lists it); the control below adds what it does. */
+export const apiGateway1ExecutionLoggingMeta = {
   id: 'APIGateway.1',
   title: 'API Gateway REST and WebSocket API execution logging should be enabled',
   appliesTo: ['REST', 'WEBSOCKET'],
   kind: 'fixing',
   defaultMode: 'auto',
   params: Params,
+} as const satisfies ControlMeta;
+
+export const apiGateway1ExecutionLogging = /* @__PURE__ */ defineControl(apiGateway1ExecutionLoggingMeta, {
   needs: ['stage', 'api', 'account'],
   inspectRest,
   inspectV2: inspectWebSocket,

@@ -8,7 +8,7 @@
  */
 import type { V2StageSnapshot } from '../core/types.js';
 import { NO_PARAMS, defineControl, inspectionOf, requirePart } from './define-control.js';
-import type { Inspection } from './define-control.js';
+import type { ControlMeta, Inspection } from './define-control.js';
 import { compareCodePoints } from './stage-settings.js';
 
 const CONTROL_ID = 'APIGateway.10';
@@ -35,13 +35,20 @@ function inspectV2(snapshot: V2StageSnapshot): Inspection {
   );
 }
 
-export const apiGateway10PrivateIntegrationHttps = defineControl({
+/** What the control is (catalog-meta.ts lists it); the control below adds what it does. */
+export const apiGateway10PrivateIntegrationHttpsMeta = {
   id: CONTROL_ID,
   title: 'API Gateway V2 integrations should use HTTPS for private connections',
   appliesTo: ['HTTP'],
   kind: 'reporting',
   defaultMode: 'notify',
   params: NO_PARAMS,
-  needs: ['stage', 'api', 'integrations'],
-  inspectV2,
-});
+} as const satisfies ControlMeta;
+
+export const apiGateway10PrivateIntegrationHttps = /* @__PURE__ */ defineControl(
+  apiGateway10PrivateIntegrationHttpsMeta,
+  {
+    needs: ['stage', 'api', 'integrations'],
+    inspectV2,
+  },
+);

@@ -8,7 +8,7 @@
  */
 import type { StageSnapshot } from '../core/types.js';
 import { NO_PARAMS, defineControl, inspectionOf, requirePart } from './define-control.js';
-import type { Inspection } from './define-control.js';
+import type { ControlMeta, Inspection } from './define-control.js';
 import { compareCodePoints } from './stage-settings.js';
 
 const CONTROL_ID = 'APIGateway.11';
@@ -35,13 +35,17 @@ function inspect(snapshot: StageSnapshot): Inspection {
   );
 }
 
-export const apiGateway11DomainTlsPolicy = defineControl({
+/** What the control is (catalog-meta.ts lists it); the control below adds what it does. */
+export const apiGateway11DomainTlsPolicyMeta = {
   id: CONTROL_ID,
   title: 'API Gateway domain names should use recommended security policies',
   appliesTo: ['REST', 'HTTP', 'WEBSOCKET'],
   kind: 'reporting',
   defaultMode: 'notify',
   params: NO_PARAMS,
+} as const satisfies ControlMeta;
+
+export const apiGateway11DomainTlsPolicy = /* @__PURE__ */ defineControl(apiGateway11DomainTlsPolicyMeta, {
   needs: ['stage', 'api', 'customDomains'],
   inspectRest: inspect,
   inspectV2: inspect,

@@ -5,7 +5,7 @@
  */
 import type { RestStageSnapshot } from '../core/types.js';
 import { NO_PARAMS, defineControl } from './define-control.js';
-import type { Inspection } from './define-control.js';
+import type { ControlMeta, Inspection } from './define-control.js';
 
 function inspectRest(snapshot: RestStageSnapshot): Inspection {
   const { clientCertificateId } = snapshot.stage;
@@ -26,7 +26,8 @@ function inspectRest(snapshot: RestStageSnapshot): Inspection {
   };
 }
 
-export const apiGateway2ClientCertificate = defineControl({
+/** What the control is (catalog-meta.ts lists it); the control below adds what it does. */
+export const apiGateway2ClientCertificateMeta = {
   id: 'APIGateway.2',
   title:
     'API Gateway REST API stages should be configured to use SSL certificates for backend authentication',
@@ -34,6 +35,9 @@ export const apiGateway2ClientCertificate = defineControl({
   kind: 'reporting',
   defaultMode: 'notify',
   params: NO_PARAMS,
+} as const satisfies ControlMeta;
+
+export const apiGateway2ClientCertificate = /* @__PURE__ */ defineControl(apiGateway2ClientCertificateMeta, {
   needs: ['stage', 'api'],
   inspectRest,
 });

@@ -2,7 +2,7 @@
 import type { RestStageSnapshot, StageSnapshot } from '../core/types.js';
 import { restStagePatchStatement } from './iam.js';
 import { NO_PARAMS, defineControl } from './define-control.js';
-import type { Inspection } from './define-control.js';
+import type { ControlMeta, Inspection } from './define-control.js';
 import { notRestorable, restored, step, type UndoStep } from './undo.js';
 
 function inspectRest(snapshot: RestStageSnapshot): Inspection {
@@ -34,13 +34,17 @@ function undo(setting: string, snapshot: StageSnapshot): UndoStep | undefined {
   });
 }
 
-export const apiGateway3XRayTracing = defineControl({
+/** What the control is (catalog-meta.ts lists it); the control below adds what it does. */
+export const apiGateway3XRayTracingMeta = {
   id: 'APIGateway.3',
   title: 'API Gateway REST API stages should have AWS X-Ray tracing enabled',
   appliesTo: ['REST'],
   kind: 'fixing',
   defaultMode: 'auto',
   params: NO_PARAMS,
+} as const satisfies ControlMeta;
+
+export const apiGateway3XRayTracing = /* @__PURE__ */ defineControl(apiGateway3XRayTracingMeta, {
   needs: ['stage', 'api'],
   inspectRest,
   iam: (scope) => [restStagePatchStatement(scope)],

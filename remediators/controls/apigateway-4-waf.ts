@@ -10,7 +10,7 @@ import { API_ID_PATTERN, apiGatewayArn } from '../core/iam.js';
 import type { RestStageSnapshot, StageSnapshot } from '../core/types.js';
 import { baselineWebAclEffect, describeBaselineWebAcl } from './baseline-web-acl.js';
 import { NO_PARAMS, defineControl } from './define-control.js';
-import type { ControlContext, Inspection } from './define-control.js';
+import type { ControlContext, ControlMeta, Inspection } from './define-control.js';
 import { notRestorable, restored, type UndoStep } from './undo.js';
 
 function inspectRest(snapshot: RestStageSnapshot, { resources }: ControlContext<unknown>): Inspection {
@@ -61,7 +61,8 @@ function undo(
   };
 }
 
-export const apiGateway4Waf = defineControl({
+/** What the control is (catalog-meta.ts lists it); the control below adds what it does. */
+export const apiGateway4WafMeta = {
   id: 'APIGateway.4',
   title: 'API Gateway should be associated with a WAF Web ACL',
   appliesTo: ['REST'],
@@ -69,6 +70,9 @@ export const apiGateway4Waf = defineControl({
   // A web ACL can block a client's traffic: a human decides.
   defaultMode: 'approve',
   params: NO_PARAMS,
+} as const satisfies ControlMeta;
+
+export const apiGateway4Waf = /* @__PURE__ */ defineControl(apiGateway4WafMeta, {
   needs: ['stage', 'api'],
   inspectRest,
   effects: ['webAcl'],

@@ -13,7 +13,7 @@
 import type { PlannedChange, RestMethodSettings, RestStageSnapshot, StageSnapshot } from '../core/types.js';
 import { restStagePatchStatement } from './iam.js';
 import { NO_PARAMS, defineControl, inspectionOf } from './define-control.js';
-import type { Inspection } from './define-control.js';
+import type { ControlMeta, Inspection } from './define-control.js';
 import {
   STAGE_WIDE_KEY,
   methodSettingName,
@@ -111,13 +111,17 @@ function undo(setting: string, snapshot: StageSnapshot): UndoStep | undefined {
   });
 }
 
-export const apiGateway5CacheEncryption = defineControl({
+/** What the control is (catalog-meta.ts lists it); the control below adds what it does. */
+export const apiGateway5CacheEncryptionMeta = {
   id: 'APIGateway.5',
   title: 'API Gateway REST API cache data should be encrypted at rest',
   appliesTo: ['REST'],
   kind: 'fixing',
   defaultMode: 'auto',
   params: NO_PARAMS,
+} as const satisfies ControlMeta;
+
+export const apiGateway5CacheEncryption = /* @__PURE__ */ defineControl(apiGateway5CacheEncryptionMeta, {
   needs: ['stage', 'api'],
   inspectRest,
   iam: (scope) => [restStagePatchStatement(scope)],

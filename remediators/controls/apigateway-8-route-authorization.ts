@@ -10,7 +10,7 @@
  */
 import type { Protocol, V2StageSnapshot } from '../core/types.js';
 import { NO_PARAMS, defineControl, inspectionOf, requirePart } from './define-control.js';
-import type { Inspection } from './define-control.js';
+import type { ControlMeta, Inspection } from './define-control.js';
 import { compareCodePoints } from './stage-settings.js';
 
 const CONTROL_ID = 'APIGateway.8';
@@ -41,13 +41,20 @@ function inspectV2(snapshot: V2StageSnapshot, _context: unknown, protocol: Proto
   );
 }
 
-export const apiGateway8RouteAuthorization = defineControl({
+/** What the control is (catalog-meta.ts lists it); the control below adds what it does. */
+export const apiGateway8RouteAuthorizationMeta = {
   id: CONTROL_ID,
   title: 'API Gateway routes should specify an authorization type',
   appliesTo: ['HTTP', 'WEBSOCKET'],
   kind: 'reporting',
   defaultMode: 'notify',
   params: NO_PARAMS,
-  needs: ['stage', 'api', 'routes'],
-  inspectV2,
-});
+} as const satisfies ControlMeta;
+
+export const apiGateway8RouteAuthorization = /* @__PURE__ */ defineControl(
+  apiGateway8RouteAuthorizationMeta,
+  {
+    needs: ['stage', 'api', 'routes'],
+    inspectV2,
+  },
+);

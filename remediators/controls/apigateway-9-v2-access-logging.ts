@@ -7,7 +7,7 @@ import * as z from 'zod';
 import type { Effect } from '../core/effects/index.js';
 import type { PlannedChange, StageSnapshot, V2StageSnapshot } from '../core/types.js';
 import { defineControl, protocolOf } from './define-control.js';
-import type { ControlContext, Inspection } from './define-control.js';
+import type { ControlContext, ControlMeta, Inspection } from './define-control.js';
 import { v2StagePatchStatement } from './iam.js';
 import {
   REQUIRED_ACCESS_LOG_FIELD,
@@ -168,13 +168,17 @@ function undo(setting: string, snapshot: StageSnapshot, context: Context): UndoS
   });
 }
 
-export const apiGateway9V2AccessLogging = defineControl({
+/** What the control is (catalog-meta.ts lists it); the control below adds what it does. */
+export const apiGateway9V2AccessLoggingMeta = {
   id: 'APIGateway.9',
   title: 'Access logging should be configured for API Gateway V2 Stages',
   appliesTo: ['HTTP', 'WEBSOCKET'],
   kind: 'fixing',
   defaultMode: 'auto',
   params: Params,
+} as const satisfies ControlMeta;
+
+export const apiGateway9V2AccessLogging = /* @__PURE__ */ defineControl(apiGateway9V2AccessLoggingMeta, {
   needs: ['stage', 'api'],
   inspectV2,
   effects: ['accessLogGroup', 'accountCloudWatchRole'],

@@ -19,7 +19,7 @@ import type { ApiState, PlannedChange, StageSnapshot } from '../core/types.js';
 import { API_ID_PATTERN, apiGatewayArn } from '../core/iam.js';
 import { NO_PARAMS, defineControl, requirePart } from './define-control.js';
 import { apiPatchStatement, restStagePatchStatement, v2StagePatchStatement } from './iam.js';
-import type { Inspection } from './define-control.js';
+import type { ControlMeta, Inspection } from './define-control.js';
 import { compareCodePoints } from './stage-settings.js';
 import { notRestorable, restored, step, type UndoStep } from './undo.js';
 
@@ -100,7 +100,8 @@ function undo(setting: string, snapshot: StageSnapshot): UndoStep | undefined {
   });
 }
 
-export const baselineDefaultEndpoint = defineControl({
+/** What the control is (catalog-meta.ts lists it); the control below adds what it does. */
+export const baselineDefaultEndpointMeta = {
   id: CONTROL_ID,
   title: 'API Gateway APIs reachable through a custom domain should disable the default execute-api endpoint',
   appliesTo: ['REST', 'HTTP', 'WEBSOCKET'],
@@ -108,6 +109,9 @@ export const baselineDefaultEndpoint = defineControl({
   // Disabling the execute-api endpoint cuts clients that still use it: a human decides.
   defaultMode: 'approve',
   params: NO_PARAMS,
+} as const satisfies ControlMeta;
+
+export const baselineDefaultEndpoint = /* @__PURE__ */ defineControl(baselineDefaultEndpointMeta, {
   needs: ['stage', 'api', 'customDomains'],
   inspectRest: inspect,
   inspectV2: inspect,

@@ -7,7 +7,7 @@ import * as z from 'zod';
 import type { Effect } from '../core/effects/index.js';
 import type { PlannedChange, RestStageSnapshot, StageSnapshot } from '../core/types.js';
 import { defineControl, inspectionOf } from './define-control.js';
-import type { ControlContext, Inspection } from './define-control.js';
+import type { ControlContext, ControlMeta, Inspection } from './define-control.js';
 import { restStagePatchStatement } from './iam.js';
 import {
   REQUIRED_ACCESS_LOG_FIELD,
@@ -151,13 +151,17 @@ function undo(setting: string, snapshot: StageSnapshot, { resources }: Context):
   });
 }
 
-export const baselineRestAccessLogging = defineControl({
+/** What the control is (catalog-meta.ts lists it); the control below adds what it does. */
+export const baselineRestAccessLoggingMeta = {
   id: 'Baseline.RestAccessLogging',
   title: 'API Gateway REST API stages should write access logs that identify each request',
   appliesTo: ['REST'],
   kind: 'fixing',
   defaultMode: 'auto',
   params: Params,
+} as const satisfies ControlMeta;
+
+export const baselineRestAccessLogging = /* @__PURE__ */ defineControl(baselineRestAccessLoggingMeta, {
   needs: ['stage', 'api', 'account'],
   inspectRest,
   effects: ['accessLogGroup', 'accountCloudWatchRole'],

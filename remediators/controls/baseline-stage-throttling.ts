@@ -24,7 +24,7 @@
 import * as z from 'zod';
 import type { PlannedChange, RestStageSnapshot, StageSnapshot, V2StageSnapshot } from '../core/types.js';
 import { defineControl, inspectionOf } from './define-control.js';
-import type { ControlContext, Inspection } from './define-control.js';
+import type { ControlContext, ControlMeta, Inspection } from './define-control.js';
 import { restStagePatchStatement, v2StagePatchStatement } from './iam.js';
 import {
   STAGE_WIDE_KEY,
@@ -221,7 +221,8 @@ function undo(setting: string, snapshot: StageSnapshot): UndoStep | undefined {
   });
 }
 
-export const baselineStageThrottling = defineControl({
+/** What the control is (catalog-meta.ts lists it); the control below adds what it does. */
+export const baselineStageThrottlingMeta = {
   id: 'Baseline.StageThrottling',
   title: 'API Gateway stages should throttle requests at or below the baseline',
   appliesTo: ['REST', 'HTTP', 'WEBSOCKET'],
@@ -229,6 +230,9 @@ export const baselineStageThrottling = defineControl({
   // A throttle may reject a client's requests: a human decides.
   defaultMode: 'approve',
   params: Params,
+} as const satisfies ControlMeta;
+
+export const baselineStageThrottling = /* @__PURE__ */ defineControl(baselineStageThrottlingMeta, {
   needs: ['stage', 'api'],
   inspectRest,
   inspectV2,

@@ -6,12 +6,17 @@
  * configuration's `parameters` section, the member role's remediation statements and the
  * controls table of docs/controls.md are all derived from it (docs/decisions/0016). Every
  * derivation takes a catalog argument, this one by default, so a test can derive from its own.
+ *
+ * What needs only what a control is (ids, kinds, default modes, protocols: the configuration, the
+ * intake, the event rules) reads CATALOG_META (catalog-meta.ts, generated from this list), so a
+ * bundle that uses only those leaves every control's behaviour out (docs/decisions/0021).
  */
 import type * as z from 'zod';
 import { EFFECT_KINDS } from '../core/effects/index.js';
 import { mergeIamStatements, type IamStatement } from '../core/iam.js';
 import type { ControlKind, Control, ApiType, Protocol } from '../core/types.js';
-import type { CatalogControl, ControlIamScope, ControlMode } from './define-control.js';
+import { CATALOG_META } from './catalog-meta.js';
+import type { CatalogControl, ControlIamScope, ControlMode, MetaCatalog } from './define-control.js';
 import { effectIamStatements, type ResourceSettings } from './resources.js';
 import { apiGateway1ExecutionLogging } from './apigateway-1-execution-logging.js';
 import { apiGateway10PrivateIntegrationHttps } from './apigateway-10-private-integration-https.js';
@@ -49,24 +54,24 @@ type ProductionControl = (typeof CATALOG)[number];
 export type ControlId = ProductionControl['id'];
 
 /** The ids in catalog order, typed as a tuple (the `ControlId` union is its element type). */
-function idsOf<const C extends readonly [CatalogControl, ...CatalogControl[]]>(
+function idsOf<const C extends readonly [MetaCatalog[number], ...MetaCatalog]>(
   catalog: C,
 ): { readonly [K in keyof C]: C[K]['id'] } {
   return catalog.map((control) => control.id) as { readonly [K in keyof C]: C[K]['id'] };
 }
 
-export const CONTROL_IDS = idsOf(CATALOG);
+export const CONTROL_IDS = idsOf(CATALOG_META);
 
 /** The ids of one kind of control, in catalog order. */
-export function controlIdsOf<C extends Catalog>(kind: ControlKind, catalog: C): C[number]['id'][] {
+export function controlIdsOf<C extends MetaCatalog>(kind: ControlKind, catalog: C): C[number]['id'][] {
   return catalog.filter((control) => control.kind === kind).map((control) => control.id);
 }
 
-export const FIXING_CONTROL_IDS: readonly ControlId[] = controlIdsOf('fixing', CATALOG);
-export const REPORTING_CONTROL_IDS: readonly ControlId[] = controlIdsOf('reporting', CATALOG);
+export const FIXING_CONTROL_IDS: readonly ControlId[] = controlIdsOf('fixing', CATALOG_META);
+export const REPORTING_CONTROL_IDS: readonly ControlId[] = controlIdsOf('reporting', CATALOG_META);
 
 /** Each control's built-in mode, used when neither the configuration nor a tag says otherwise. */
-export function defaultControlModes(catalog: Catalog = CATALOG): Record<string, ControlMode> {
+export function defaultControlModes(catalog: MetaCatalog = CATALOG_META): Record<string, ControlMode> {
   return Object.fromEntries(catalog.map((control) => [control.id, control.defaultMode]));
 }
 
@@ -93,18 +98,25 @@ export interface ControlSettings {
   readonly resources: ResourceSettings;
 }
 
-const CONTROLS_BY_ID: ReadonlyMap<string, ProductionControl> = new Map(
-  CATALOG.map((control) => [control.id, control]),
-);
-
-export function getControl(id: string): ProductionControl {
-  const control = CONTROLS_BY_ID.get(id);
+// Searches, not a map built at load: a module-level `new Map(CATALOG…)` would keep every
+// control's behaviour in bundles that never call getControl.
+function find<C extends MetaCatalog>(catalog: C, id: string): C[number] {
+  const control = catalog.find((known) => known.id === id);
   if (control === undefined) {
     throw new Error(
-      `unknown control id "${id}"; expected one of ${CATALOG.map((known) => known.id).join(', ')}`,
+      `unknown control id "${id}"; expected one of ${catalog.map((known) => known.id).join(', ')}`,
     );
   }
   return control;
+}
+
+export function getControl(id: string): ProductionControl {
+  return find(CATALOG, id);
+}
+
+/** What one control is (its metadata), for code that needs no more: its bundle leaves the behaviour out. */
+export function getControlMeta(id: string): (typeof CATALOG_META)[number] {
+  return find(CATALOG_META, id);
 }
 
 /**
@@ -158,7 +170,7 @@ const PROTOCOLS_OF: Readonly<Record<ApiType, readonly Protocol[]>> = {
  */
 export function baselineControlIds(apiType: ApiType): readonly ControlId[] {
   const protocols = PROTOCOLS_OF[apiType];
-  return CATALOG.filter((control) => control.appliesTo.some((protocol) => protocols.includes(protocol))).map(
-    (control) => control.id,
-  );
+  return CATALOG_META.filter((control) =>
+    control.appliesTo.some((protocol) => protocols.includes(protocol)),
+  ).map((control) => control.id);
 }

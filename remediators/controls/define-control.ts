@@ -163,6 +163,28 @@ export interface ReportingDefinition<Id extends string, Params extends ParamsSch
 export type ControlDefinition<Id extends string, Params extends ParamsSchema> =
   FixingDefinition<Id, Params> | ReportingDefinition<Id, Params>;
 
+/** The fields of a definition that say what a control is, not what it does. */
+type MetaKey = 'id' | 'title' | 'appliesTo' | 'kind' | 'defaultMode' | 'params';
+
+/**
+ * What a control is, apart from what it does: all the configuration (its schema, defaults and
+ * modes), the intake and the event rules read. Each control file exports it beside the control
+ * built from it (`defineControl(meta, behaviour)`), and catalog-meta.ts lists them, so a bundle
+ * that reads only this (the intake) leaves the inspections, plans, undo and texts out
+ * (docs/decisions/0021).
+ */
+export type ControlMeta<Id extends string = string, Params extends ParamsSchema = ParamsSchema> =
+  Pick<FixingDefinition<Id, Params>, MetaKey> | Pick<ReportingDefinition<Id, Params>, MetaKey>;
+
+/** What a fixing control does: the rest of its {@link FixingDefinition}. */
+export type FixingBehaviour<Params extends ParamsSchema> = Omit<FixingDefinition<string, Params>, MetaKey>;
+
+/** What a reporting control does: the rest of its {@link ReportingDefinition}. */
+export type ReportingBehaviour<Params extends ParamsSchema> = Omit<
+  ReportingDefinition<string, Params>,
+  MetaKey
+>;
+
 /** One control of the catalog: everything the derived artefacts read, and `bind` for core. */
 export interface CatalogControl<Id extends string = string, Params extends ParamsSchema = ParamsSchema> {
   readonly id: Id;
@@ -189,6 +211,12 @@ export interface CatalogControl<Id extends string = string, Params extends Param
   /** The control's undo bound to its parameters; undefined for reporting controls (they change nothing). */
   bindUndo(params: z.output<Params>, resources: ResourceSettings): BoundUndo | undefined;
 }
+
+/**
+ * A catalog as far as what its controls are: CATALOG_META, or any catalog of whole controls. The
+ * configuration schema, the default modes and the id lists are derived from one.
+ */
+export type MetaCatalog = readonly Pick<CatalogControl, MetaKey>[];
 
 /**
  * The protocol of the snapshot's API. A V2 stage ARN does not say HTTP or WEBSOCKET, so V2
@@ -248,9 +276,31 @@ function deploymentChange(snapshot: StageSnapshot): PlannedChange {
   };
 }
 
+/**
+ * A catalog entry from its definition; or from its metadata and its behaviour, the same as from
+ * `{ ...meta, ...behaviour }`. Control files use the second form, called `/* @__PURE__ *\/`: the
+ * call takes the metadata by reference (a spread is an access esbuild must keep), so a bundle that
+ * uses only the metadata drops the call and with it every function and text of the behaviour.
+ */
 export function defineControl<const Id extends string, Params extends ParamsSchema>(
   definition: ControlDefinition<Id, Params>,
+): CatalogControl<Id, Params>;
+export function defineControl<const Id extends string, Params extends ParamsSchema>(
+  meta: Pick<FixingDefinition<Id, Params>, MetaKey>,
+  behaviour: FixingBehaviour<Params>,
+): CatalogControl<Id, Params>;
+export function defineControl<const Id extends string, Params extends ParamsSchema>(
+  meta: Pick<ReportingDefinition<Id, Params>, MetaKey>,
+  behaviour: ReportingBehaviour<Params>,
+): CatalogControl<Id, Params>;
+export function defineControl<const Id extends string, Params extends ParamsSchema>(
+  metaOrDefinition: ControlDefinition<Id, Params> | ControlMeta<Id, Params>,
+  behaviour?: FixingBehaviour<Params> | ReportingBehaviour<Params>,
 ): CatalogControl<Id, Params> {
+  // The overloads pair fixing metadata with fixing behaviour and reporting with reporting.
+  const definition = (
+    behaviour === undefined ? metaOrDefinition : { ...metaOrDefinition, ...behaviour }
+  ) as ControlDefinition<Id, Params>;
   const { id, title, appliesTo, kind, defaultMode, needs, params } = definition;
   const needsRest = appliesTo.includes('REST');
   const needsV2 = appliesTo.some((protocol) => protocol !== 'REST');

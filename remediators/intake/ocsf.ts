@@ -25,7 +25,7 @@
 import * as z from 'zod';
 import { describeIssues, describeValue } from '../../config/issues.js';
 import { AccountIdSchema } from '../../config/schema.js';
-import { CATALOG, CONTROL_IDS, type ControlId } from '../controls/catalog.js';
+import { CONTROL_IDS, REPORTING_CONTROL_IDS, type ControlId } from '../controls/catalog.js';
 import { InvalidStageArnError, parseStageArn } from '../core/arn.js';
 import type { ApiType } from '../core/types.js';
 import { RegionSchema } from './fields.js';
@@ -76,9 +76,7 @@ const STAGE_RESOURCE_TYPES: ReadonlyMap<string, ApiType> = new Map([
 ]);
 
 const KNOWN_CONTROLS: ReadonlySet<string> = new Set(CONTROL_IDS);
-const REPORT_ONLY: ReadonlySet<string> = new Set(
-  CATALOG.filter((control) => control.kind === 'reporting').map((control) => control.id),
-);
+const REPORT_ONLY: ReadonlySet<string> = new Set(REPORTING_CONTROL_IDS);
 
 function isKnownControl(id: string): id is ControlId {
   return KNOWN_CONTROLS.has(id);

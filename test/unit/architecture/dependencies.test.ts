@@ -71,7 +71,7 @@ describe('import graph', () => {
   it('reads the graph (a parser that finds nothing would pass every rule)', () => {
     expect(GRAPH.size).toBeGreaterThan(100);
     expect(GRAPH.get('remediators/core/plan.ts')).toContain('remediators/core/effects/index.ts');
-    expect(GRAPH.get('config/schema.ts')).toContain('remediators/controls/catalog.ts');
+    expect(GRAPH.get('config/schema.ts')).toContain('remediators/controls/catalog-meta.ts');
   });
 
   it('core imports nothing from controls, config, workflow, handlers or infra', () => {

@@ -1,6 +1,6 @@
 /**
  * Every Lambda bundle, built as the CDK app builds it (bench/bundle-size.ts bundleLambdas with
- * infra's SERVICE_BUNDLING), within its budget: the intake ≤ 210,000 bytes, the functions that
+ * infra's SERVICE_BUNDLING), within its budget: the intake ≤ 180,000 bytes, the functions that
  * meet issue 9's 500,000-byte target held to it, every other ≤ BUNDLE_BUDGET_BYTES. A change that
  * brings back zod's whole namespace (`import { z } from 'zod'`, +355 KiB), the X-Ray SDK
  * (+124 KiB) or the credential providers Lambda never reaches (+76 to 133 KiB) fails here
@@ -30,7 +30,8 @@ afterAll(async () => {
 
 describe('bundle budgets', () => {
   it('are the issue 9 targets where met, and close over the largest bundle elsewhere', () => {
-    expect(INTAKE_BUDGET_BYTES).toBe(210_000);
+    expect(INTAKE_BUDGET_BYTES).toBe(180_000);
+    expect(INTAKE_BUDGET_BYTES).toBeLessThanOrEqual(200_000);
     expect(TARGET_BUNDLE_BYTES).toBe(500_000);
     expect(budgetBytesFor('intake')).toBe(INTAKE_BUDGET_BYTES);
     for (const name of TARGET_MET) expect(budgetBytesFor(name), name).toBe(500_000);
