@@ -120,7 +120,34 @@ export function stageResults(output: unknown): StageResult[] {
   return results;
 }
 
-/** A stage that ends compliant: changed and verified, or found passing. */
+/**
+ * The CLI's outcome for a stage the workflow recorded REMEDIATED while some of its writes were
+ * emulated in-process because moto lacks them (remediators/local/moto-gaps.ts, `fix --local` only):
+ * the stage holds the after values when read back, but the emulator's API did not take them.
+ */
+export const EMULATED_OUTCOME = 'EMULATED';
+
+/** A stage that ends compliant: changed and verified (on the emulator: partly by emulated writes), or found passing. */
 export function endsCompliant(result: StageResult): boolean {
-  return result.outcome === 'REMEDIATED' || result.outcome === 'ALREADY_COMPLIANT';
+  return (
+    result.outcome === 'REMEDIATED' ||
+    result.outcome === 'ALREADY_COMPLIANT' ||
+    result.outcome === EMULATED_OUTCOME
+  );
+}
+
+/**
+ * What the CLI reports for a stage, given how many of its writes were emulated in-process: a
+ * REMEDIATED run with emulated writes is EMULATED (docs/cli.md, "fix"), never presented as the
+ * emulator's own; any other outcome stays what the workflow recorded. Pure.
+ */
+export function withEmulatedWrites(result: StageResult, emulatedWrites: number): StageResult {
+  if (emulatedWrites === 0 || result.outcome !== 'REMEDIATED') return result;
+  return {
+    ...result,
+    outcome: EMULATED_OUTCOME,
+    reason:
+      `the workflow recorded REMEDIATED; ${emulatedWrites} of its write(s) moto lacks ` +
+      'were emulated in-process (skipped above), and the stage holds the after values when read back',
+  };
 }

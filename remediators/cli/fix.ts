@@ -15,13 +15,21 @@
  *   approver = the caller (intake/cli.ts, decision 0027).
  */
 import { DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { randomUUID } from 'node:crypto';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RemediationConfig } from '../../config/schema.js';
+import { parseStageArn } from '../core/arn.js';
 import type { RemediationEntry } from '../ledger/entry.js';
 import { ledgerStore, type LedgerStore } from '../ledger/store.js';
 import { LOCAL_LEDGER_TABLE, prepareLocalService } from '../local/local-service.js';
+import {
+  describeEmulatedWrite,
+  emulatedWritesOf,
+  emulateMotoV2StageWrites,
+  type EmulatedWrite,
+} from '../local/moto-gaps.js';
 import {
   createLocalStateMachine,
   createTaskHandlers,
@@ -35,7 +43,9 @@ import { AwsAccessError, withContext } from './aws-errors.js';
 import {
   cliRequestEvent,
   controlsToFix,
+  EMULATED_OUTCOME,
   endsCompliant,
+  withEmulatedWrites,
   needsConfirmation,
   stageResults,
   type StageRequestPlan,
@@ -78,6 +88,8 @@ interface Runner {
   run(event: unknown, name: string): Promise<{ readonly executionArn: string; readonly output: unknown }>;
   /** Security Hub writes an in-process run answered itself. */
   readonly skipped?: readonly SkippedWrite[];
+  /** API Gateway V2 writes moto lacks that a `--local` run emulated (remediators/local/moto-gaps.ts). */
+  readonly emulated?: readonly EmulatedWrite[];
 }
 
 /** Full jitter-free exponential backoff, 1 s doubling to 20 s: DescribeExecution is 200 per second per account. */
@@ -183,10 +195,23 @@ async function inProcessRunner(
     ledgerTable,
     killSwitchParameter: service.killSwitchParameter,
   });
+  // The V2 writes moto lacks are emulated on the embedded emulator only (`--local`): an endpoint
+  // someone else started may implement them, and an AWS account never gets here.
+  const emulated: EmulatedWrite[] = [];
+  const plainV2 = new ApiGatewayV2Client({ region, endpoint });
   const deps = {
     ...base,
     homeSecurityHub: (hubRegion: string) => recorder.client(hubRegion),
     memberSecurityHub: async (target: { region: string }) => recorder.client(target.region),
+    ...(context.local
+      ? {
+          coreClients: async (target: Parameters<typeof base.coreClients>[0]) => {
+            const clients = await base.coreClients(target);
+            emulateMotoV2StageWrites(clients.apiGatewayV2, plainV2, { emulated });
+            return clients;
+          },
+        }
+      : {}),
   };
   const handlers = {
     ...createTaskHandlers(deps, { endpoint, killSwitchParameter: service.killSwitchParameter }),
@@ -211,6 +236,7 @@ async function inProcessRunner(
     ledgerTable,
     ledger: ledgerStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region, endpoint })), ledgerTable),
     skipped: recorder.skipped,
+    emulated,
     async run(event, name) {
       const executionArn = `arn:aws:states:${region}:${account}:execution:apigw-remediation-local:${name}`;
       return { executionArn, output: await stateMachine.run(event, { executionArn, name, handlers }) };
@@ -319,13 +345,25 @@ export async function runFix(context: FixContext, terminal: FixTerminal): Promis
     });
     // Five minutes early: the Record task stamps the entry with its own clock, not this one.
     const startedAt = new Date(context.now().getTime() - 300_000).toISOString();
+    const emulatedBefore = runner.emulated?.length ?? 0;
     const { executionArn, output } = await runner.run(event, name);
     const [result] = stageResults(output);
     const entry = await remediationOf(runner.ledger, plan.stageArn, startedAt, executionArn);
-    const stageResult: StageResult = {
-      ...(result ?? { outcome: 'FAILED', reason: `execution ${executionArn}: ${JSON.stringify(output)}` }),
-      ...(entry === undefined ? {} : { remediationId: entry.entryId, reason: entry.reason }),
-    };
+    const locator = parseStageArn(plan.stageArn);
+    const emulated = emulatedWritesOf(
+      runner.emulated?.slice(emulatedBefore) ?? [],
+      locator.apiId,
+      locator.stageName,
+    );
+    for (const write of emulated)
+      terminal.stdout.write(`${plan.stageArn}\n  ${describeEmulatedWrite(write)}\n`);
+    const stageResult: StageResult = withEmulatedWrites(
+      {
+        ...(result ?? { outcome: 'FAILED', reason: `execution ${executionArn}: ${JSON.stringify(output)}` }),
+        ...(entry === undefined ? {} : { remediationId: entry.entryId, reason: entry.reason }),
+      },
+      emulated.length,
+    );
     results.push({
       ...stageResult,
       stageArn: plan.stageArn,
@@ -356,8 +394,12 @@ export async function runFix(context: FixContext, terminal: FixTerminal): Promis
       (plans[index]?.unconfirmed.length ?? 0) === 0 &&
       (plans[index]?.leftAlone.length ?? 0) === 0,
   );
+  const emulatedStages = results.filter((result) => result.outcome === EMULATED_OUTCOME).length;
   terminal.stdout.write(
-    `fix ${runId}: ${results.length} stage(s), ${compliant ? 'every stage compliant' : 'not every stage compliant'}\n`,
+    `fix ${runId}: ${results.length} stage(s), ${compliant ? 'every stage compliant' : 'not every stage compliant'}` +
+      (emulatedStages === 0
+        ? '\n'
+        : ` (${emulatedStages} ${EMULATED_OUTCOME}: by writes moto lacks, emulated in-process)\n`),
   );
   return { runId, stages: results, compliant };
 }

@@ -66,9 +66,9 @@ import {
   type TaskName,
   type WorkflowDeps,
 } from '../../remediators/local/workflow-runner.js';
+import { emulateMotoV2StageWrites } from '../../remediators/local/moto-gaps.js';
 import type { OutcomeRecord } from '../../remediators/workflow/outcome.js';
 import type { ReportingDeps } from '../../remediators/workflow/deps/reporting.js';
-import { emulateMotoV2StageWrites } from '../helpers/moto-gaps.js';
 import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials } from '../helpers/moto.js';
 import { mockClientUnderStrictModel } from '../strict-aws/mock-client.js';
 import { asTask, asTestHarness } from '../strict-aws/recorder.js';
@@ -178,7 +178,7 @@ export interface WorkflowHarness {
 export interface HarnessOptions {
   readonly endpoint: string;
   readonly config?: unknown;
-  /** Answer the V2 UpdateStage/CreateDeployment moto lacks (test/helpers/moto-gaps.ts). */
+  /** Answer the V2 UpdateStage/CreateDeployment moto lacks (remediators/local/moto-gaps.ts). */
   readonly emulateV2Writes?: boolean;
   /** The kill switch parameter's value (default `off`). */
   readonly killSwitch?: string;
@@ -293,7 +293,8 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
     coreClients: async (target) => {
       const clients = await base.coreClients(target);
       counters.push(clients.counter);
-      if (options.emulateV2Writes === true) emulateMotoV2StageWrites(clients.apiGatewayV2, plainV2);
+      if (options.emulateV2Writes === true)
+        emulateMotoV2StageWrites(clients.apiGatewayV2, plainV2, { outsideService: asTestHarness });
       return clients;
     },
   };

@@ -6,7 +6,9 @@ import {
   controlsToFix,
   endsCompliant,
   stageResults,
+  withEmulatedWrites,
 } from '../../../remediators/cli/fix-request.js';
+import { describeEmulatedWrite, emulatedWritesOf } from '../../../remediators/local/moto-gaps.js';
 import { historyJson, renderHistoryTable, sinceTimestamp } from '../../../remediators/cli/history.js';
 import type { StagePlanDetail } from '../../../remediators/cli/report.js';
 import type { LedgerEntry } from '../../../remediators/ledger/entry.js';
@@ -124,6 +126,53 @@ describe('fix', () => {
     expect(stageResults({ results: [] })).toEqual([]);
     expect(endsCompliant({ outcome: 'ALREADY_COMPLIANT' })).toBe(true);
     expect(endsCompliant({ outcome: 'SKIPPED' })).toBe(false);
+  });
+
+  it('reports a REMEDIATED stage with writes moto lacks as EMULATED; any other outcome as the workflow recorded it', () => {
+    const emulated = withEmulatedWrites({ outcome: 'REMEDIATED', remediationId: 'r-1' }, 2);
+    expect(emulated).toEqual({
+      outcome: 'EMULATED',
+      remediationId: 'r-1',
+      reason:
+        'the workflow recorded REMEDIATED; 2 of its write(s) moto lacks were emulated in-process (skipped above), ' +
+        'and the stage holds the after values when read back',
+    });
+    expect(endsCompliant(emulated)).toBe(true);
+    expect(withEmulatedWrites({ outcome: 'REMEDIATED' }, 0)).toEqual({ outcome: 'REMEDIATED' });
+    expect(withEmulatedWrites({ outcome: 'FAILED', reason: 'x' }, 1)).toEqual({
+      outcome: 'FAILED',
+      reason: 'x',
+    });
+  });
+
+  it('names each emulated write with the reason, per stage (a deployment belongs to every stage of its API)', () => {
+    const writes = [
+      {
+        operation: 'UpdateStage' as const,
+        apiId: 'a1',
+        stageName: 'live',
+        fields: ['AccessLogSettings', 'DeploymentId'],
+        reason: 'moto has no apigatewayv2 UpdateStage',
+      },
+      {
+        operation: 'UpdateStage' as const,
+        apiId: 'a1',
+        stageName: 'dev',
+        fields: ['AccessLogSettings'],
+        reason: 'moto has no apigatewayv2 UpdateStage',
+      },
+      {
+        operation: 'CreateDeployment' as const,
+        apiId: 'a1',
+        deploymentId: 'abc123',
+        reason: 'moto has no apigatewayv2 CreateDeployment',
+      },
+    ];
+    expect(emulatedWritesOf(writes, 'a1', 'live').map(describeEmulatedWrite)).toEqual([
+      'skipped: moto has no apigatewayv2 UpdateStage (AccessLogSettings, DeploymentId of stage live written in-process instead: GetStage, DeleteStage, CreateStage)',
+      'skipped: moto has no apigatewayv2 CreateDeployment (no deployment of API a1 was created; the run went on with the in-process id abc123)',
+    ]);
+    expect(emulatedWritesOf(writes, 'b2', 'live')).toEqual([]);
   });
 });
 
