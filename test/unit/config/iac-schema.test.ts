@@ -27,7 +27,10 @@ describe('iac.policies', () => {
   it('refuses a reporting control (APIGateway.2, .8) as a key and names the fixing ids', () => {
     for (const reporting of ['APIGateway.2', 'APIGateway.8']) {
       expect(iacIssues({ policies: { [reporting]: 'notify-only' } })).toStrictEqual([
-        { path: ['iac', 'policies'], message: `iac.policies: keys must be fixing control ids (${FIXING_IDS})` },
+        {
+          path: ['iac', 'policies'],
+          message: `iac.policies: keys must be fixing control ids (${FIXING_IDS})`,
+        },
       ]);
     }
   });
