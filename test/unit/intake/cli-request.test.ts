@@ -72,6 +72,17 @@ describe('a CLI request through intake', () => {
     );
     expect(arn.rejected[0]?.error).toMatch(/^CLI request cli-20261201T1000-1: detail\.stageArn: /);
   });
+  it('names every problem of a bad request, separated by "; "', () => {
+    const result = intake(
+      event({ account: '1234', stageArn: 'arn:aws:apigateway:eu-west-1::/restapis/a1b2c3d4e5/stages/prod' }),
+      SETTINGS,
+    );
+    expect(result.requests).toEqual([]);
+    expect(result.rejected.map((rejected) => rejected.error)).toStrictEqual([
+      'CLI request cli-20261201T1000-1: detail.account: got "1234"; an AWS account id of 12 digits; ' +
+        'detail.requestedBy: got nothing; expected string',
+    ]);
+  });
 });
 
 describe('the confirmation as the approval', () => {

@@ -283,6 +283,34 @@ describe('who, where and when a CloudTrail call says', () => {
     });
   });
 
+  it('a call without invokedBy, sourceIPAddress and userAgent carries no caller', () => {
+    const event = cloudTrailEvent((detail) => {
+      delete detail['sourceIPAddress'];
+      delete detail['userAgent'];
+    });
+
+    const request = run(event).requests[0];
+    expect(request?.stageName).toBe('prod');
+    expect(request).not.toHaveProperty('caller');
+  });
+
+  it('an empty caller field is left out, and a caller of only empty fields is none', () => {
+    const partly = cloudTrailEvent((detail) => {
+      objectAt(detail, 'userIdentity')['invokedBy'] = '';
+      detail['sourceIPAddress'] = '';
+    });
+    expect(run(partly).requests[0]?.caller).toStrictEqual({
+      userAgent: expect.stringMatching(/^aws-cli\/2\.24\.6 /) as unknown,
+    });
+
+    const empty = cloudTrailEvent((detail) => {
+      objectAt(detail, 'userIdentity')['invokedBy'] = '';
+      detail['sourceIPAddress'] = '';
+      detail['userAgent'] = '';
+    });
+    expect(run(empty).requests[0]).not.toHaveProperty('caller');
+  });
+
   it('without detail.eventID the request is traced by the EventBridge event id', () => {
     const event = cloudTrailEvent((detail) => {
       delete detail['eventID'];
