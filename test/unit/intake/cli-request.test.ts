@@ -83,6 +83,29 @@ describe('a CLI request through intake', () => {
         'detail.requestedBy: got nothing; expected string',
     ]);
   });
+  it('is rejected, naming the request and the error, when reading it throws unexpectedly', () => {
+    // Below the detail's own keys: the envelope's check copies those, so a getter there would break it first.
+    const controls: string[] = [];
+    Object.defineProperty(controls, 0, {
+      enumerable: true,
+      get() {
+        throw new Error('controls broke');
+      },
+    });
+    const result = intake(
+      event({
+        account: '111122223333',
+        stageArn: 'arn:aws:apigateway:eu-west-1::/restapis/a1b2c3d4e5/stages/prod',
+        controls,
+        requestedBy: CALLER,
+      }),
+      SETTINGS,
+    );
+
+    expect(result.rejected).toStrictEqual([
+      { error: 'CLI request cli-20261201T1000-1: unexpected error while reading it: controls broke' },
+    ]);
+  });
 });
 
 describe('the confirmation as the approval', () => {

@@ -66,34 +66,4 @@ describe('an unexpected error while reading one item', () => {
       },
     ]);
   });
-
-  it('rejects a CLI request it happened on, naming the request and the error', () => {
-    // Below the detail's own keys: the envelope's check copies those, so a getter there would break it first.
-    const controls: string[] = [];
-    Object.defineProperty(controls, 0, {
-      enumerable: true,
-      get() {
-        throw new Error('controls broke');
-      },
-    });
-    const detail = {
-      account: '111122223333',
-      stageArn: 'arn:aws:apigateway:eu-west-1::/restapis/a1b2c3d4e5/stages/prod',
-      controls,
-      requestedBy: 'arn:aws:iam::111122223333:user/alice',
-    };
-    const event = {
-      id: 'cli-20261201T1000-1',
-      'detail-type': 'Remediation Requested by CLI',
-      source: 'apigw-remediation.cli',
-      account: '111122223333',
-      time: '2026-12-01T10:00:00Z',
-      region: 'eu-west-1',
-      detail,
-    };
-
-    expect(intake(event, DEFAULT_SETTINGS).rejected).toStrictEqual([
-      { error: 'CLI request cli-20261201T1000-1: unexpected error while reading it: controls broke' },
-    ]);
-  });
 });
