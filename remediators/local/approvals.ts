@@ -34,10 +34,7 @@ import { createSlackApi } from '../approvals/slack-api.js';
 import { slackSecretLoader, type SlackSecret } from '../approvals/slack-secret.js';
 import { createApprovalStore } from '../approvals/store.js';
 import { createApprovalApiHandler } from '../handlers/approval-api.js';
-import {
-  createRequestApprovalHandler,
-  createSettleTimeoutHandler,
-} from '../handlers/request-approval.js';
+import { createRequestApprovalHandler, createSettleTimeoutHandler } from '../handlers/request-approval.js';
 import type { InProcessApproval } from './in-process-workflow.js';
 
 export const LOCAL_APPROVALS_TABLE = 'apigw-remediation-approvals';
@@ -74,13 +71,19 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     request.on('end', () => {
       const method = new URL(request.url ?? '/', 'http://localhost').pathname.replace(/^\/api\//, '');
       const text = Buffer.concat(chunks).toString('utf8');
-      const body = (request.headers['content-type']?.startsWith('application/json') === true
-        ? JSON.parse(text)
-        : Object.fromEntries(new URLSearchParams(text))) as Record<string, unknown>;
+      const body = (
+        request.headers['content-type']?.startsWith('application/json') === true
+          ? JSON.parse(text)
+          : Object.fromEntries(new URLSearchParams(text))
+      ) as Record<string, unknown>;
       calls.push({ method, body });
       const answer =
         method === 'chat.postMessage'
-          ? { ok: true, channel: body['channel'], ts: `1700000000.${String((messages += 1)).padStart(6, '0')}` }
+          ? {
+              ok: true,
+              channel: body['channel'],
+              ts: `1700000000.${String((messages += 1)).padStart(6, '0')}`,
+            }
           : method === 'chat.update'
             ? { ok: true, channel: body['channel'], ts: body['ts'] }
             : { ok: false, error: 'unknown_method' };
