@@ -39,7 +39,7 @@ import { LOCAL_LEDGER_TABLE } from '../remediators/local/local-service.js';
 import { describeEmulatedWrite } from '../remediators/local/moto-gaps.js';
 import { MOTO_ACCOUNT, MOTO_REGION, startMoto } from '../remediators/local/moto-server.js';
 import type { OutcomeRecord } from '../remediators/workflow/outcome.js';
-import { startApprovalServer } from './approval-server.js';
+import { startApprovalServer, type ApprovalApiHandler } from './approval-server.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'apigw-remediation.mjs');
@@ -302,7 +302,15 @@ function cli(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: ROOT,
-      env: { ...process.env, AWS_ENDPOINT_URL: endpoint },
+      // The demo's emulator only: no profile or service-specific endpoint of the caller's may redirect a call.
+      env: {
+        ...Object.fromEntries(
+          Object.entries(process.env).filter(
+            ([name]) => !name.startsWith('AWS_ENDPOINT_URL_') && !name.startsWith('AWS_PROFILE'),
+          ),
+        ),
+        AWS_ENDPOINT_URL: endpoint,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -319,11 +327,7 @@ async function main(): Promise<void> {
   const moto = await startMoto();
   const slack = await startFakeSlack();
   const configDir = mkdtempSync(join(tmpdir(), 'apigw-remediation-demo-'));
-  let api:
-    | ((
-        event: Parameters<Parameters<typeof startApprovalServer>[0]>[0],
-      ) => ReturnType<Parameters<typeof startApprovalServer>[0]>)
-    | undefined;
+  let api: ApprovalApiHandler | undefined;
   const approvalServer = await startApprovalServer((event) => {
     if (api === undefined) throw new Error('the approval API is not composed yet');
     return api(event);
