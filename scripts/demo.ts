@@ -346,6 +346,7 @@ async function main(): Promise<void> {
     writeFileSync(configPath, `${JSON.stringify(DEMO_CONFIG, null, 2)}\n`);
     const config = loadConfig(configPath);
     section(`Configuration: ${configPath} (validated like config/remediation.json; defaults for the rest)`);
+    console.log('  DEMO_CONFIG of scripts/demo.ts, not config/remediation.json; the mode of each control:');
     for (const control of CATALOG) console.log(`  ${control.id.padEnd(28)} ${config.controls[control.id]}`);
     console.log(
       `  approval: Slack channel ${SLACK_CHANNEL}, no approver allow-list (a signed link may decide), timeout ${config.approval.timeoutSeconds} s`,
