@@ -8,24 +8,20 @@
  * `--seed` first creates the table and a local secret when missing and stores one sample pending
  * approval, then prints its signed link to open in a browser.
  */
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import {
-  CreateSecretCommand,
-  ResourceExistsException,
-  SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { ApprovalRequest } from '../remediators/approvals/contract.js';
 import { ApprovalApiEnvironmentSchema, readEnvironment } from '../remediators/approvals/environment.js';
 import type { ApprovalApiEvent } from '../remediators/approvals/http.js';
 import { newApprovalRecord } from '../remediators/approvals/record.js';
 import { approvalLink, newApprovalId } from '../remediators/approvals/signed-link.js';
 import { slackSecretLoader } from '../remediators/approvals/slack-secret.js';
 import { createApprovalStore } from '../remediators/approvals/store.js';
-import { approvalRequest } from '../test/unit/approvals/support/fixtures.js';
+import { createApprovalResources } from '../remediators/local/approvals.js';
 
 export type ApprovalApiHandler = (event: ApprovalApiEvent) => Promise<APIGatewayProxyResult>;
 
@@ -100,51 +96,51 @@ export async function startApprovalServer(
   };
 }
 
+/**
+ * A pending approval as the workflow would request it: a REST stage's execution logging and
+ * tracing, a one-hour window from `now`. Built here from the approvals contract, so the server
+ * needs nothing from test/.
+ */
+export function sampleApprovalRequest(approvalId: string, now: Date): ApprovalRequest {
+  return {
+    taskToken: `local-sample-token-${approvalId}`,
+    remediationId: `local-${approvalId.slice(0, 8)}`,
+    executionArn: 'arn:aws:states:us-east-1:123456789012:execution:apigw-remediation:local-sample',
+    account: '123456789012',
+    region: 'us-east-1',
+    partition: 'aws',
+    apiType: 'REST',
+    apiId: 'a1b2c3d4e5',
+    apiName: 'orders-api',
+    stageName: 'prod',
+    controls: ['APIGateway.1', 'APIGateway.3'],
+    changes: [
+      {
+        controlId: 'APIGateway.1',
+        setting: 'methodSettings[*/*].loggingLevel',
+        before: 'OFF',
+        after: 'ERROR',
+      },
+      { controlId: 'APIGateway.3', setting: 'tracingEnabled', before: false, after: true },
+    ],
+    requestedAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + 3600_000).toISOString(),
+  };
+}
+
 /** Creates the table and secret when missing and stores one pending sample approval; returns its link. */
 async function seed(serverUrl: string): Promise<string> {
   const env = readEnvironment(ApprovalApiEnvironmentSchema, process.env, 'approval-server --seed');
   const dynamodb = new DynamoDBClient({});
   const secrets = new SecretsManagerClient({});
-  try {
-    await dynamodb.send(
-      new CreateTableCommand({
-        TableName: env.APPROVALS_TABLE_NAME,
-        KeySchema: [{ AttributeName: 'approvalId', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'approvalId', AttributeType: 'S' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-  } catch (error) {
-    if (!(error instanceof ResourceInUseException)) throw error;
-  }
-  try {
-    const localSecret = {
-      botToken: 'xoxb-local-only',
-      signingSecret: randomBytes(16).toString('hex'),
-      linkSigningKey: randomBytes(32).toString('base64url'),
-    };
-    await secrets.send(
-      new CreateSecretCommand({ Name: env.SLACK_SECRET_ARN, SecretString: JSON.stringify(localSecret) }),
-    );
-  } catch (error) {
-    if (!(error instanceof ResourceExistsException)) throw error;
-  }
+  await createApprovalResources(process.env.AWS_ENDPOINT_URL, await dynamodb.config.region(), {
+    table: env.APPROVALS_TABLE_NAME,
+    secret: env.SLACK_SECRET_ARN,
+  });
   const secret = await slackSecretLoader(secrets, env.SLACK_SECRET_ARN)();
   const now = new Date();
   const approvalId = newApprovalId();
-  // The same real-shaped request the tests use, with its own token and a one-hour window from now.
-  const record = newApprovalRecord(
-    approvalId,
-    approvalRequest({
-      taskToken: `local-sample-token-${approvalId}`,
-      remediationId: `local-${approvalId.slice(0, 8)}`,
-      executionArn: 'arn:aws:states:us-east-1:123456789012:execution:apigw-remediation:local-sample',
-      account: '123456789012',
-      requestedAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + 3600_000).toISOString(),
-    }),
-    now,
-  );
+  const record = newApprovalRecord(approvalId, sampleApprovalRequest(approvalId, now), now);
   await createApprovalStore(dynamodb, env.APPROVALS_TABLE_NAME).create(record);
   return approvalLink(serverUrl, secret.linkSigningKey, {
     approvalId,

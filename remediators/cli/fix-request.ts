@@ -5,7 +5,7 @@
  */
 import { CLI_REQUEST, CLI_SOURCE, type CliRequestDetail } from '../intake/cli.js';
 import { formatStageArn } from '../core/arn.js';
-import type { ControlId } from '../core/types.js';
+import { DEPLOYMENT_SETTING, type ControlId } from '../core/types.js';
 import { StageRefSchema } from '../workflow/state.js';
 import type { StagePlanDetail } from './report.js';
 
@@ -19,20 +19,50 @@ export interface StageRequestPlan {
   readonly unconfirmed: readonly ControlId[];
   /** Failing controls the configuration leaves alone (notify, off): never sent, never changed. */
   readonly leftAlone: readonly { readonly controlId: ControlId; readonly mode: string }[];
+  /**
+   * Controls whose fix needs a deployment that the workflow would hold (allowUnattendedDeployments
+   * false): not sent, and said so, instead of being sent and silently left failing. Absent when none.
+   */
+  readonly heldForDeployment?: readonly ControlId[];
 }
 
-/** The controls with changes, by their mode on the stage. */
-export function controlsToFix(detail: StagePlanDetail, confirmed: boolean): StageRequestPlan {
+export interface ControlsToFixOptions {
+  /** config.allowUnattendedDeployments: whether the workflow may create a deployment nobody approved in Slack. */
+  readonly allowUnattendedDeployments?: boolean;
+}
+
+/**
+ * The controls with changes, by their mode on the stage. A control whose plan has the `deployment`
+ * change (a V2 stage without auto-deploy) is held back unless the configuration allows unattended
+ * deployments: the workflow treats a CLI-confirmed control like an `auto` one, and mode auto never
+ * creates a deployment unattended (workflow/plan-summary.ts, docs/decisions/0027 and 0034).
+ */
+export function controlsToFix(
+  detail: StagePlanDetail,
+  confirmed: boolean,
+  options: ControlsToFixOptions = {},
+): StageRequestPlan {
   const changed = [...new Set(detail.plan.changes.map((change) => change.controlId))];
   const modeOf = (controlId: ControlId) => detail.plannedModes?.[controlId];
   const approve = changed.filter((controlId) => modeOf(controlId) === 'approve');
+  const sendable = changed.filter((controlId) => modeOf(controlId) !== 'approve' || confirmed);
+  const deploying = new Set(
+    detail.plan.changes
+      .filter((change) => change.setting === DEPLOYMENT_SETTING)
+      .map((change) => change.controlId),
+  );
+  const held =
+    options.allowUnattendedDeployments === true
+      ? []
+      : sendable.filter((controlId) => deploying.has(controlId));
   return {
     stageArn: detail.plan.stageArn,
     account: detail.stage.account,
     region: detail.stage.region,
-    controls: changed.filter((controlId) => modeOf(controlId) !== 'approve' || confirmed),
+    controls: sendable.filter((controlId) => !held.includes(controlId)),
     unconfirmed: confirmed ? [] : approve,
     leftAlone: detail.notPlanned,
+    ...(held.length === 0 ? {} : { heldForDeployment: held }),
   };
 }
 

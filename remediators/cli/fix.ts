@@ -15,7 +15,6 @@
  *   approver = the caller (intake/cli.ts, decision 0027).
  */
 import { DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { randomUUID } from 'node:crypto';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -23,20 +22,10 @@ import type { RemediationConfig } from '../../config/schema.js';
 import { parseStageArn } from '../core/arn.js';
 import type { RemediationEntry } from '../ledger/entry.js';
 import { ledgerStore, type LedgerStore } from '../ledger/store.js';
-import { LOCAL_LEDGER_TABLE, prepareLocalService } from '../local/local-service.js';
-import {
-  describeEmulatedWrite,
-  emulatedWritesOf,
-  emulateMotoV2StageWrites,
-  type EmulatedWrite,
-} from '../local/moto-gaps.js';
-import {
-  createLocalStateMachine,
-  createTaskHandlers,
-  createWorkflowDeps,
-  securityHubRecorder,
-  type SkippedWrite,
-} from '../local/workflow-runner.js';
+import { createInProcessWorkflow } from '../local/in-process-workflow.js';
+import { LOCAL_LEDGER_TABLE } from '../local/local-service.js';
+import { describeEmulatedWrite, emulatedWritesOf, type EmulatedWrite } from '../local/moto-gaps.js';
+import type { SkippedWrite } from '../local/workflow-runner.js';
 import type { Access } from './access.js';
 import type { FixOptions, SelectionOptions } from './args.js';
 import { AwsAccessError, withContext } from './aws-errors.js';
@@ -176,72 +165,23 @@ async function inProcessRunner(
   const ledgerTable = context.fix.ledgerTable ?? LOCAL_LEDGER_TABLE;
   // The embedded emulator is this run's own: its ledger is created with it.
   const create = context.fix.createLedgerTable || context.local;
-  const service = await prepareLocalService({
-    endpoint,
-    region,
-    ...(create ? { createLedgerTable: ledgerTable } : {}),
-  });
   if (!create && !(await ledgerTableReady(new DynamoDBClient({ region, endpoint }), ledgerTable))) {
     throw new AwsAccessError(
       `ledger table ${ledgerTable} does not exist at ${endpoint}: pass --create-ledger-table to create it, or --ledger-table NAME`,
     );
   }
-  const recorder = securityHubRecorder();
-  const base = createWorkflowDeps({
-    endpoint,
-    config: context.config,
-    homeAccount: context.access.caller.account,
-    notifyTopicArn: service.notifyTopicArn,
-    ledgerTable,
-    killSwitchParameter: service.killSwitchParameter,
-  });
   // The V2 writes moto lacks are emulated on the embedded emulator only (`--local`): an endpoint
   // someone else started may implement them, and an AWS account never gets here.
-  const emulated: EmulatedWrite[] = [];
-  const plainV2 = new ApiGatewayV2Client({ region, endpoint });
-  const deps = {
-    ...base,
-    homeSecurityHub: (hubRegion: string) => recorder.client(hubRegion),
-    memberSecurityHub: async (target: { region: string }) => recorder.client(target.region),
-    ...(context.local
-      ? {
-          coreClients: async (target: Parameters<typeof base.coreClients>[0]) => {
-            const clients = await base.coreClients(target);
-            emulateMotoV2StageWrites(clients.apiGatewayV2, plainV2, { emulated });
-            return clients;
-          },
-        }
-      : {}),
-  };
-  const handlers = {
-    ...createTaskHandlers(deps, { endpoint, killSwitchParameter: service.killSwitchParameter }),
-    RequestApproval: async () => {
-      const error = new Error(
-        'an in-process run has no Slack approver: the CLI sends a control in mode approve only once confirmed',
-      );
-      error.name = 'NoApproverInProcess';
-      throw error;
-    },
-    SettleApprovalTimeout: async () => ({ outcome: 'EXPIRED' }),
-  };
-  const account = context.access.caller.account;
-  const stateMachine = createLocalStateMachine({
-    partition: 'aws',
+  const workflow = await createInProcessWorkflow({
+    endpoint,
     region,
-    account,
-    locksTable: service.locksTable,
-  });
-  return {
-    kind: 'in-process',
+    config: context.config,
+    account: context.access.caller.account,
     ledgerTable,
-    ledger: ledgerStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region, endpoint })), ledgerTable),
-    skipped: recorder.skipped,
-    emulated,
-    async run(event, name) {
-      const executionArn = `arn:aws:states:${region}:${account}:execution:apigw-remediation-local:${name}`;
-      return { executionArn, output: await stateMachine.run(event, { executionArn, name, handlers }) };
-    },
-  };
+    createLedgerTable: create,
+    emulateMotoGaps: context.local,
+  });
+  return { kind: 'in-process', ...workflow, run: (event, name) => workflow.run(event, name) };
 }
 
 async function chooseRunner(region: string, context: FixContext, terminal: FixTerminal): Promise<Runner> {
@@ -288,10 +228,16 @@ async function remediationOf(
 }
 
 function describePlan(plan: StageRequestPlan): string[] {
+  const held = plan.heldForDeployment ?? [];
   return [
     ...(plan.unconfirmed.length === 0
       ? []
       : [`  not changed (mode approve, not confirmed): ${plan.unconfirmed.join(', ')}`]),
+    ...(held.length === 0
+      ? []
+      : [
+          `  not changed (needs a deployment; allowUnattendedDeployments is false, so the workflow creates none for a CLI run): ${held.join(', ')}`,
+        ]),
     ...plan.leftAlone.map(({ controlId, mode }) => `  not changed (mode ${mode}): ${controlId}`),
   ];
 }
@@ -317,12 +263,17 @@ export async function runFix(context: FixContext, terminal: FixTerminal): Promis
       confirmed = await terminal.confirm('Apply the changes of the controls in mode approve? [y/N] ');
     }
   }
-  const plans = details.map((detail) => controlsToFix(detail, confirmed));
+  const plans = details.map((detail) =>
+    controlsToFix(detail, confirmed, {
+      allowUnattendedDeployments: context.config.allowUnattendedDeployments,
+    }),
+  );
   const byRegion = new Map<string, Runner>();
   const results: (StageResult & { stageArn: string })[] = [];
   for (const [index, plan] of plans.entries()) {
     for (const line of describePlan(plan)) terminal.stdout.write(`${plan.stageArn}\n${line}\n`);
-    const unchangedFailing = plan.unconfirmed.length + plan.leftAlone.length > 0;
+    const unchangedFailing =
+      plan.unconfirmed.length + plan.leftAlone.length + (plan.heldForDeployment?.length ?? 0) > 0;
     if (plan.controls.length === 0) {
       results.push({
         stageArn: plan.stageArn,
@@ -392,7 +343,8 @@ export async function runFix(context: FixContext, terminal: FixTerminal): Promis
     (result, index) =>
       endsCompliant(result) &&
       (plans[index]?.unconfirmed.length ?? 0) === 0 &&
-      (plans[index]?.leftAlone.length ?? 0) === 0,
+      (plans[index]?.leftAlone.length ?? 0) === 0 &&
+      (plans[index]?.heldForDeployment?.length ?? 0) === 0,
   );
   const emulatedStages = results.filter((result) => result.outcome === EMULATED_OUTCOME).length;
   terminal.stdout.write(

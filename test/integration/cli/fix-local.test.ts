@@ -4,8 +4,21 @@
  * (remediators/local/moto-gaps.ts), says so per write, and reports the HTTP stage EMULATED, never
  * REMEDIATED as if moto had taken it, nor FAILED with the SDK's deserialization error (docs/cli.md).
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { spawned, userEnvironment } from '../../helpers/spawn-cli.js';
+import { ROOT, spawned, userEnvironment } from '../../helpers/spawn-cli.js';
+
+function fixLocal(args: readonly string[]) {
+  return spawned(
+    'npx',
+    ['--no', 'apigw-remediation', 'fix', '--local', '--yes', ...args],
+    userEnvironment({}),
+  );
+}
+
+const HTTP_STAGE = /(arn:aws:apigateway:us-east-1::\/apis\/\w+\/stages\/live)/;
 
 describe('apigw-remediation fix --local', () => {
   it('reports the V2 UpdateStage moto lacks as skipped with the reason, the HTTP stage EMULATED, exit 0', async () => {
@@ -30,5 +43,46 @@ describe('apigw-remediation fix --local', () => {
       /fix cli-\S+: 2 stage\(s\), every stage compliant \(1 EMULATED: by writes moto lacks, emulated in-process\)\n/,
     );
     expect(run.code).toBe(0);
+  }, 240_000);
+
+  // Issue 12: a full run's plan said "Deployment: yes" for the HTTP stage, and no CreateDeployment
+  // was made. The plan is right (Baseline.DefaultEndpoint needs one); the workflow holds a
+  // deployment nobody approved in Slack, and a CLI confirmation counts as mode auto for that rule
+  // (docs/decisions/0027, 0034). fix now says so before it runs and does not count the stage compliant.
+  it('says which control it holds because its deployment would be unattended, and deploys once configuration allows it', async () => {
+    const held = await fixLocal([]);
+
+    const http = HTTP_STAGE.exec(held.stdout)?.[1] ?? '';
+    expect(http).not.toBe('');
+    // The plan (the HTTP stage's; the REST stage needs none) says the deployment is needed.
+    expect(held.stdout).toContain("\n  Deployment: yes (publishes the API's current definition");
+    expect(held.stdout).toContain(
+      `${http}\n  not changed (needs a deployment; allowUnattendedDeployments is false, so the workflow creates none for a CLI run): Baseline.DefaultEndpoint\n`,
+    );
+    expect(held.stdout).not.toContain('CreateDeployment');
+    expect(held.code).toBe(1);
+
+    const dir = mkdtempSync(join(tmpdir(), 'fix-local-'));
+    try {
+      const config = join(dir, 'allow-unattended.json');
+      const defaults = JSON.parse(readFileSync(join(ROOT, 'config', 'remediation.json'), 'utf8')) as object;
+      writeFileSync(
+        config,
+        JSON.stringify({ ...defaults, $schema: undefined, allowUnattendedDeployments: true }),
+      );
+
+      const deployed = await fixLocal(['--config', config]);
+
+      const stage = HTTP_STAGE.exec(deployed.stdout)?.[1] ?? '';
+      expect(deployed.stdout).not.toContain('needs a deployment; allowUnattendedDeployments is false');
+      expect(deployed.stdout).toMatch(
+        new RegExp(
+          `${stage.replace(/[/.]/g, '\\$&')}\n  skipped: moto has no apigatewayv2 CreateDeployment \\(no deployment of API \\w+ was created; the run went on with the in-process id [0-9a-f]{6}\\)\n`,
+        ),
+      );
+      expect(deployed.stdout).toContain('DeploymentId of stage live written in-process instead');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 240_000);
 });
