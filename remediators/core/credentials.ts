@@ -81,8 +81,13 @@ export interface CrossAccountSettings {
 
 export interface CredentialResolverOptions {
   readonly crossAccount: CrossAccountSettings;
-  /** STS client with the Lambda's own credentials, for GetCallerIdentity (the home account). */
-  readonly sts: (location: StsLocation) => STSClient;
+  /**
+   * STS client with the caller's own credentials, for GetCallerIdentity when the home account is
+   * not configured (the CLI). The Lambda functions pass none: the central stack sets
+   * HOME_ACCOUNT_ID on every function that reaches member accounts, so their bundles leave the STS
+   * client out (its GetCallerIdentity command aside); without either, the resolver says so.
+   */
+  readonly sts?: (location: StsLocation) => STSClient;
   /** Overrides env AWS_ENDPOINT_URL for the AssumeRole calls (moto in tests). */
   readonly endpoint?: string;
   /** The credentials that assume the member role; default the Lambda's own (the default chain). */
@@ -120,6 +125,11 @@ export function createCredentialResolver(options: CredentialResolverOptions): Cr
         );
       }
       return configured;
+    }
+    if (options.sts === undefined) {
+      throw new CrossAccountCredentialsError(
+        `env ${HOME_ACCOUNT_ENV} is not set and no STS client was given to ask GetCallerIdentity: cannot tell the home account`,
+      );
     }
     const identity = await options.sts(location).send(new GetCallerIdentityCommand({}));
     if (identity.Account === undefined) {
