@@ -156,8 +156,9 @@ export interface ClientOptions {
 }
 
 /**
- * The API Gateway clients (REST and V2) for one account and Region, counted by one counter: all a
- * task needs that only lists stages or deploys (expand-stages, redeploy).
+ * The API Gateway clients (REST and V2) for one account and Region, counted by one counter: all
+ * the tasks that read stages, list them or deploy need (decide, expand-stages, snapshot, recheck,
+ * redeploy, verify).
  */
 export interface ApiClients {
   readonly region: string;
@@ -166,7 +167,7 @@ export interface ApiClients {
   readonly counter: ApiCallCounter;
 }
 
-/** Plus WAF: what reading a stage whole (its web ACL) and associating the baseline web ACL need. */
+/** Plus WAF: what finding, creating and associating the baseline web ACL need (update-stage; apply). */
 export interface StageClients extends ApiClients {
   readonly wafv2: WAFV2Client;
 }

@@ -28,7 +28,7 @@ import { partitionOfRegion } from './arn.js';
 import { createCoreClients, createRetryStrategy, type ClientOptions, type CoreClients } from './clients.js';
 import type { Partition, StageRef } from './types.js';
 
-/** Env var the deployment sets to the home account id; without it STS GetCallerIdentity is asked once. */
+/** Env var the deployment sets to the home account id; without it STS GetCallerIdentity is asked once (with an `sts` client: the CLI). */
 export const HOME_ACCOUNT_ENV = 'HOME_ACCOUNT_ID';
 
 /** Refresh this long before expiry, so a credential never expires in the middle of a remediation. */
@@ -92,7 +92,7 @@ export interface CredentialResolverOptions {
   readonly endpoint?: string;
   /** The credentials that assume the member role; default the Lambda's own (the default chain). */
   readonly sourceCredentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
-  /** Defaults to env HOME_ACCOUNT_ID, else STS GetCallerIdentity (asked once). */
+  /** Defaults to env HOME_ACCOUNT_ID, else STS GetCallerIdentity (asked once, through `sts`). */
   readonly homeAccount?: string;
 }
 

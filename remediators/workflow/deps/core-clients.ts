@@ -4,8 +4,9 @@
  * per account and Region, not once per stage.
  *
  * One factory per client set (core/clients.ts): a task takes the smallest set its core calls
- * need, so its bundle carries no SDK client it never calls (API Gateway only for expand-stages
- * and redeploy; plus WAF to read or associate web ACLs; plus CloudWatch Logs for apply).
+ * need, so its bundle carries no SDK client it never calls (API Gateway only for the tasks that
+ * read, list or deploy stages; plus WAF to associate the baseline web ACL, in update-stage; plus
+ * CloudWatch Logs for apply's prerequisites).
  */
 import { createCoreCache, type CoreCache } from '../../core/cache.js';
 import {
