@@ -33,8 +33,8 @@ export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)
  * about 5 % over what it measured on 2026-12-02 after each task got only the SDK clients its core
  * calls need and the kill switch was read without the SSM client (docs/decisions/0033;
  * docs/benchmarks.md, "Bundles: each task's own clients, the kill switch without the SSM
- * client"): so a bundle that takes back the SSM client (+88 KiB), CloudWatch Logs' or WAF's client
- * (+18 and +14 KiB), zod's whole namespace (+355 KiB), the X-Ray SDK (+124 KiB) or the unused
+ * client"): so a bundle that takes back the SSM client (+87 KiB), CloudWatch Logs' or WAF's client
+ * (+18 and +14 KB), zod's whole namespace (+355 KiB), the X-Ray SDK (+124 KiB) or the unused
  * credential providers (+76 KiB) crosses its own, and an SDK patch update does not. One budget for
  * all of them (745,000 until then, 5 % over `apply`) would let every smaller one grow by a client
  * unnoticed. What keeps these over 500,000 is the SDK base and zod (about 330 KiB) plus Security

@@ -3,7 +3,7 @@
  *
  * Why not `@aws-sdk/client-ssm` (with Powertools Parameters), as before: the decide and apply
  * functions read one String parameter, and the client's schema registry binds every SSM operation
- * and all of its ~300 error classes (80 KiB of the bundle, 88 KiB with Powertools Parameters;
+ * and all of its 140 error classes (80 KB of the bundle, 90 KB with Powertools Parameters;
  * docs/decisions/0033). This is the same request the client sends, built from the parts of the SDK
  * every function already bundles: the default credential chain, SigV4 (`@smithy/signature-v4`,
  * the client's own signer) and its SHA-256.
@@ -18,8 +18,9 @@
  * What the client did that is kept: `AWS_ENDPOINT_URL_SSM`, else `AWS_ENDPOINT_URL`, overrides the
  * endpoint (moto in tests and the demo); what the SDK's standard retry strategy retries (its own
  * classifiers: throttling, transient and 5xx errors) is retried with its policy (3 calls,
- * full-jitter backoff from 100 ms); any other error is thrown at once, named by its error code. What is not: FIPS and dual-stack endpoints (the stacks set neither
- * `AWS_USE_FIPS_ENDPOINT` nor `AWS_USE_DUALSTACK_ENDPOINT`).
+ * full-jitter backoff from 100 ms); any other error is thrown at once, named by its error code.
+ * What is not: FIPS and dual-stack endpoints (the stacks set neither `AWS_USE_FIPS_ENDPOINT` nor
+ * `AWS_USE_DUALSTACK_ENDPOINT`).
  */
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { Sha256 } from '@smithy/core/checksum';

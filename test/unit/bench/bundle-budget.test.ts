@@ -4,7 +4,7 @@
  * meet issue 9's 500,000-byte target held to it, every other to its own budget about 5 % over what
  * it holds (OVER_TARGET_BUDGETS). A change that brings back zod's whole namespace (`import { z }
  * from 'zod'`, +355 KiB), the X-Ray SDK (+124 KiB), the credential providers Lambda never reaches
- * (+76 to 133 KiB), the SSM client (+88 KiB) or an SDK client a task does not call fails here
+ * (+76 to 133 KiB), the SSM client (+87 KiB) or an SDK client a task does not call fails here
  * (docs/decisions/0018, 0021, 0033). The bytes counted are the bundle's: what is deployed. What a bundle
  * leaves to the runtime is only those providers, imported lazily, never at load (decision 0021).
  */
@@ -55,7 +55,7 @@ describe('bundle budgets', () => {
     for (const row of rows)
       expect(row.bytes, `${row.name}: ${row.bytes} bytes > ${row.budget}`).toBeLessThanOrEqual(row.budget);
     // A budget far over what it holds would let a large regression through unnoticed (an SDK
-    // client a task does not call is 14 KiB or more): each over-target budget and the intake's
+    // client a task does not call is 14 KB or more): each over-target budget and the intake's
     // stay within 10 % of their bundle, so the 200,000 and 500,000 targets are not lost sight of.
     for (const row of rows.filter((each) => each.name === 'intake' || each.name in OVER_TARGET_BUDGETS))
       expect(row.budget / row.bytes, `${row.name}: budget ${row.budget} for ${row.bytes} bytes`).toBeLessThan(
