@@ -5,8 +5,8 @@
  * bundle, gzip and source map bytes and the five input modules that put the most bytes in it.
  *
  * Budget: a function whose bundle exceeds its budget (budgetBytesFor: INTAKE_BUDGET_BYTES for the
- * intake, TARGET_BUNDLE_BYTES for the TARGET_MET functions, BUNDLE_BUDGET_BYTES for the others, set
- * from the measurements in docs/benchmarks.md with a small margin) gets a warning row; the process
+ * intake, TARGET_BUNDLE_BYTES for the TARGET_MET functions, its own OVER_TARGET_BUDGETS entry for
+ * the others, set from the measurements in docs/benchmarks.md with a small margin) gets a warning row; the process
  * exits 1 when one does. test/unit/bench/bundle-budget.test.ts holds every bundle to the same
  * budgets. "Left to the runtime" lists what a bundle imports from outside itself (not deployed with
  * it; SERVICE_BUNDLING's externalModules) and how much of it loading the bundle imports.
@@ -29,18 +29,28 @@ import { TASKS } from '../state-machines/tasks.js';
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
 /**
- * Budget per bundle (minified bytes, before gzip) of the functions that miss issue 9's target.
- * Measured on 2026-12-02 (docs/decisions/0021: the SDK bundled, the credential providers Lambda
- * never reaches left out): the largest is `apply`, 722,950 bytes (it carries the most SDK clients:
- * API Gateway v1 and v2, WAF, Logs, STS, DynamoDB and SSM); 708,494 since the configuration reads
- * only the controls' metadata (catalog-meta.ts). The budget leaves about 5 % over it, so
- * a bundle that takes zod's whole namespace back (+355 KiB), the X-Ray SDK (+124 KiB) or the unused
- * credential providers (+76 KiB) crosses it, an SDK patch update does not. It was 825,000 bytes
- * (decision 0018) and 1,225,000 before issue 9. What keeps these over 500,000 is the SDK clients
- * they use, bundled on purpose (decision 0021: the runtime's copy would meet the target and load
- * slower).
+ * The budget of each function that still misses issue 9's target (minified bytes, before gzip),
+ * about 5 % over what it measured on 2026-12-02 after each task got only the SDK clients its core
+ * calls need and the kill switch was read without the SSM client (docs/decisions/0033;
+ * docs/benchmarks.md, "Bundles: each task's own clients, the kill switch without the SSM
+ * client"): so a bundle that takes back the SSM client (+87 KiB), CloudWatch Logs' or WAF's client
+ * (+18 and +14 KB), zod's whole namespace (+355 KiB), the X-Ray SDK (+124 KiB) or the unused
+ * credential providers (+76 KiB) crosses its own, and an SDK patch update does not. One budget for
+ * all of them (745,000 until then, 5 % over `apply`) would let every smaller one grow by a client
+ * unnoticed. What keeps these over 500,000 is the SDK base and zod (about 330 KiB) plus Security
+ * Hub's client (record, report-failure) or two API Gateway clients with DynamoDB, WAF or the
+ * controls' code (decision 0021 keeps the SDK bundled; 0033 says what is left).
  */
-export const BUNDLE_BUDGET_BYTES = 745_000;
+export const OVER_TARGET_BUDGETS: Readonly<Record<string, number>> = {
+  decide: 591_000, // 562,119
+  snapshot: 631_000, // 600,747
+  recheck: 567_000, // 539,836
+  apply: 639_000, // 607,630
+  'update-stage': 553_000, // 526,367
+  verify: 558_000, // 531,372
+  record: 712_000, // 677,159
+  'report-failure': 626_000, // 595,876
+};
 
 /**
  * The intake's budget: it makes no AWS call and sits on the hot path of every finding. Measured
@@ -53,18 +63,21 @@ export const BUNDLE_BUDGET_BYTES = 745_000;
  */
 export const INTAKE_BUDGET_BYTES = 180_000;
 
-/** Issue 9's target for every bundle; held as the budget of the functions that meet it (TARGET_MET). */
+/** Issue 9's target for every bundle; the budget of every function not over it (TARGET_MET, and any new one). */
 export const TARGET_BUNDLE_BYTES = 500_000;
 
 /**
- * The functions whose bundle meets TARGET_BUNDLE_BYTES (2026-12-02: 322,374 for `notify` to
- * 486,952 for `take-ownership`): the ones that reach no member account (no API Gateway, WAF, Logs
- * or STS client) and carry at most one large client (Security Hub's, in `take-ownership`).
+ * The functions whose bundle meets TARGET_BUNDLE_BYTES (2026-12-02: 325,337 for `notify` to
+ * 493,489 for `redeploy`): the ones that reach no member account (no API Gateway, WAF, Logs or STS
+ * client) and carry at most one large client (Security Hub's, in `take-ownership`), and, since
+ * they build only the API Gateway clients, `expand-stages` (491,271) and `redeploy`.
  */
 export const TARGET_MET: ReadonlySet<string> = new Set([
   'take-ownership',
+  'expand-stages',
   'acquire-lock',
   'request-approval',
+  'redeploy',
   'deploy-slot',
   'notify',
   'release-lock',
@@ -72,10 +85,11 @@ export const TARGET_MET: ReadonlySet<string> = new Set([
   'approval-redrive',
 ]);
 
-/** The budget of one function's bundle, by its name (lambdaEntries). */
+/** The budget of one function's bundle, by its name (lambdaEntries); a function not listed is held to the target. */
 export function budgetBytesFor(name: string): number {
   if (name === 'intake') return INTAKE_BUDGET_BYTES;
-  return TARGET_MET.has(name) ? TARGET_BUNDLE_BYTES : BUNDLE_BUDGET_BYTES;
+  if (TARGET_MET.has(name)) return TARGET_BUNDLE_BYTES;
+  return OVER_TARGET_BUDGETS[name] ?? TARGET_BUNDLE_BYTES;
 }
 
 export interface LambdaEntry {
@@ -319,7 +333,11 @@ function table(rows: readonly BundleRow[]): string {
   return [
     formatTable(header, body),
     '',
-    `Budget (minified, before gzip): ${kib(INTAKE_BUDGET_BYTES)} for the intake, ${kib(TARGET_BUNDLE_BYTES)} for ${[...TARGET_MET].join(', ')}, ${kib(BUNDLE_BUDGET_BYTES)} for every other bundle.`,
+    `Budget (minified, before gzip): ${kib(INTAKE_BUDGET_BYTES)} for the intake, ${kib(TARGET_BUNDLE_BYTES)} for ${[...TARGET_MET].join(', ')}; ${Object.entries(
+      OVER_TARGET_BUDGETS,
+    )
+      .map(([name, bytes]) => `${kib(bytes)} for ${name}`)
+      .join(', ')}.`,
     '',
     'Top 5 inputs by bytes in the bundle:',
     ...details,

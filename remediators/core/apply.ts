@@ -32,8 +32,8 @@ import { doublingDelay, retrying } from '../shared/retry.js';
 import { errorName, type ActionTaken } from './actions.js';
 import { formatStageArn } from './arn.js';
 import { createCoreCache, type CoreCache } from './cache.js';
-import type { CoreClients } from './clients.js';
-import { applyEffects } from './effects/apply.js';
+import type { ApiClients, StageClients } from './clients.js';
+import { applyWebAcl } from './effects/apply-web-acl.js';
 import type { WebAclEffect } from './effects/index.js';
 import { PlanOperationError, type RestPlan, type StagePlan } from './plan.js';
 import { sleepFor, stageLabel } from './verify.js';
@@ -54,7 +54,7 @@ function webAclEffectOf(plan: RestPlan): WebAclEffect {
 // ---------------------------------------------------------------------------------------
 // 2. API-level changes
 
-export async function applyApiChanges(plan: StagePlan, clients: CoreClients): Promise<ActionTaken[]> {
+export async function applyApiChanges(plan: StagePlan, clients: ApiClients): Promise<ActionTaken[]> {
   const { ref } = plan;
   switch (plan.apiType) {
     case 'REST': {
@@ -94,7 +94,7 @@ export interface DeploymentResult {
  * anywhere else): a deployment publishes the API's current definition, including work nobody has
  * released, so REST stages take their API-level change with the stage update instead.
  */
-export async function createDeployment(plan: StagePlan, clients: CoreClients): Promise<DeploymentResult> {
+export async function createDeployment(plan: StagePlan, clients: ApiClients): Promise<DeploymentResult> {
   // A REST plan has no deployment to make: its type has no redeploy (plan.ts refuses the operation).
   if (plan.apiType === 'REST' || !plan.redeploy) return { actions: [] };
   const { ref } = plan;
@@ -118,7 +118,7 @@ export async function createDeployment(plan: StagePlan, clients: CoreClients): P
 
 export async function updateStage(
   plan: StagePlan,
-  clients: CoreClients,
+  clients: ApiClients,
   deploymentId?: string,
 ): Promise<ActionTaken[]> {
   const { ref } = plan;
@@ -179,7 +179,7 @@ export interface AssociateRetryOptions {
  * (6 calls over about a minute by default) instead of failing.
  */
 async function associateWhenAvailable(
-  clients: CoreClients,
+  clients: StageClients,
   input: { readonly WebACLArn: string; readonly ResourceArn: string },
   options: AssociateRetryOptions,
 ): Promise<void> {
@@ -199,7 +199,7 @@ async function associateWhenAvailable(
 
 export async function associateWebAcl(
   plan: StagePlan,
-  clients: CoreClients,
+  clients: StageClients,
   webAclArn?: string,
   cache: CoreCache = createCoreCache(),
   retry: AssociateRetryOptions = {},
@@ -210,9 +210,10 @@ export async function associateWebAcl(
   const actions: ActionTaken[] = [];
   let arn = webAclArn;
   if (arn === undefined) {
-    const found = await applyEffects([webAclEffectOf(plan)], { ref, clients, cache });
+    // The web ACL effect alone (not applyEffects, which dispatches every kind and so needs Logs).
+    const found = await applyWebAcl(webAclEffectOf(plan), { ref, clients, cache });
     actions.push(...found.actions);
-    arn = found.webAclArn;
+    arn = found.arn;
   }
   if (arn === undefined) throw new Error(`stage ${stageLabel(ref)}: no web ACL to associate`);
   const resourceArn = formatStageArn(ref);

@@ -155,14 +155,35 @@ export interface ClientOptions {
   readonly counter?: ApiCallCounter;
 }
 
-/** Every client the core uses for one account and Region, counted by one counter. */
-export interface CoreClients {
+/**
+ * The API Gateway clients (REST and V2) for one account and Region, counted by one counter: all
+ * the tasks that read stages, list them or deploy need (decide, expand-stages, snapshot, recheck,
+ * redeploy, verify).
+ */
+export interface ApiClients {
   readonly region: string;
   readonly apiGateway: APIGatewayClient;
   readonly apiGatewayV2: ApiGatewayV2Client;
-  readonly wafv2: WAFV2Client;
-  readonly logs: CloudWatchLogsClient;
   readonly counter: ApiCallCounter;
+}
+
+/** Plus WAF: what finding, creating and associating the baseline web ACL need (update-stage; apply). */
+export interface StageClients extends ApiClients {
+  readonly wafv2: WAFV2Client;
+}
+
+/**
+ * Every client the core uses for one account and Region (plus CloudWatch Logs, which only the
+ * apply task's prerequisites call), counted by one counter.
+ *
+ * Three factories, not one with options: a task's bundle carries the SDK clients of the factory
+ * it calls and no other (esbuild drops an SDK client class nobody constructs; the SDK's packages
+ * declare no side effects), so a task that never creates a log group does not load CloudWatch
+ * Logs' client at init (docs/benchmarks.md, "Bundles: each task's own clients"). The types make
+ * a task that calls a core function needing WAF or Logs use the factory that has them.
+ */
+export interface CoreClients extends StageClients {
+  readonly logs: CloudWatchLogsClient;
 }
 
 function baseConfig(options: Omit<ClientOptions, 'counter'>) {
@@ -175,18 +196,43 @@ function baseConfig(options: Omit<ClientOptions, 'counter'>) {
   };
 }
 
-export function createCoreClients(options: ClientOptions): CoreClients {
+type BaseConfig = ReturnType<typeof baseConfig>;
+
+function counted<
+  Client extends { middlewareStack: { use(plugin: Pluggable<object, MetadataBearer>): void } },
+>(client: Client, counter: ApiCallCounter, service: CountedService): Client {
+  client.middlewareStack.use(countingPlugin(counter, service));
+  return client;
+}
+
+/** One config (and so one retry strategy and its retry quota) shared by every client of the set, as before. */
+function apiClients(options: ClientOptions, config: BaseConfig): ApiClients {
   const counter = options.counter ?? new ApiCallCounter();
+  return {
+    region: options.region,
+    apiGateway: counted(new APIGatewayClient(config), counter, 'APIGateway'),
+    apiGatewayV2: counted(new ApiGatewayV2Client(config), counter, 'ApiGatewayV2'),
+    counter,
+  };
+}
+
+function stageClients(options: ClientOptions, config: BaseConfig): StageClients {
+  const api = apiClients(options, config);
+  return { ...api, wafv2: counted(new WAFV2Client(config), api.counter, 'WAFV2') };
+}
+
+export function createApiClients(options: ClientOptions): ApiClients {
+  return apiClients(options, baseConfig(options));
+}
+
+export function createStageClients(options: ClientOptions): StageClients {
+  return stageClients(options, baseConfig(options));
+}
+
+export function createCoreClients(options: ClientOptions): CoreClients {
   const config = baseConfig(options);
-  const apiGateway = new APIGatewayClient(config);
-  const apiGatewayV2 = new ApiGatewayV2Client(config);
-  const wafv2 = new WAFV2Client(config);
-  const logs = new CloudWatchLogsClient(config);
-  apiGateway.middlewareStack.use(countingPlugin(counter, 'APIGateway'));
-  apiGatewayV2.middlewareStack.use(countingPlugin(counter, 'ApiGatewayV2'));
-  wafv2.middlewareStack.use(countingPlugin(counter, 'WAFV2'));
-  logs.middlewareStack.use(countingPlugin(counter, 'CloudWatchLogs'));
-  return { region: options.region, apiGateway, apiGatewayV2, wafv2, logs, counter };
+  const stage = stageClients(options, config);
+  return { ...stage, logs: counted(new CloudWatchLogsClient(config), stage.counter, 'CloudWatchLogs') };
 }
 
 /** STS for the home account (AssumeRole, GetCallerIdentity); not counted: it is not the member account's quota. */

@@ -28,7 +28,7 @@ import { partitionOfRegion } from './arn.js';
 import { createCoreClients, createRetryStrategy, type ClientOptions, type CoreClients } from './clients.js';
 import type { Partition, StageRef } from './types.js';
 
-/** Env var the deployment sets to the home account id; without it STS GetCallerIdentity is asked once. */
+/** Env var the deployment sets to the home account id; without it STS GetCallerIdentity is asked once (with an `sts` client: the CLI). */
 export const HOME_ACCOUNT_ENV = 'HOME_ACCOUNT_ID';
 
 /** Refresh this long before expiry, so a credential never expires in the middle of a remediation. */
@@ -81,13 +81,18 @@ export interface CrossAccountSettings {
 
 export interface CredentialResolverOptions {
   readonly crossAccount: CrossAccountSettings;
-  /** STS client with the Lambda's own credentials, for GetCallerIdentity (the home account). */
-  readonly sts: (location: StsLocation) => STSClient;
+  /**
+   * STS client with the caller's own credentials, for GetCallerIdentity when the home account is
+   * not configured (the CLI). The Lambda functions pass none: the central stack sets
+   * HOME_ACCOUNT_ID on every function that reaches member accounts, so their bundles leave the STS
+   * client out (its GetCallerIdentity command aside); without either, the resolver says so.
+   */
+  readonly sts?: (location: StsLocation) => STSClient;
   /** Overrides env AWS_ENDPOINT_URL for the AssumeRole calls (moto in tests). */
   readonly endpoint?: string;
   /** The credentials that assume the member role; default the Lambda's own (the default chain). */
   readonly sourceCredentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
-  /** Defaults to env HOME_ACCOUNT_ID, else STS GetCallerIdentity (asked once). */
+  /** Defaults to env HOME_ACCOUNT_ID, else STS GetCallerIdentity (asked once, through `sts`). */
   readonly homeAccount?: string;
 }
 
@@ -120,6 +125,11 @@ export function createCredentialResolver(options: CredentialResolverOptions): Cr
         );
       }
       return configured;
+    }
+    if (options.sts === undefined) {
+      throw new CrossAccountCredentialsError(
+        `env ${HOME_ACCOUNT_ENV} is not set and no STS client was given to ask GetCallerIdentity: cannot tell the home account`,
+      );
     }
     const identity = await options.sts(location).send(new GetCallerIdentityCommand({}));
     if (identity.Account === undefined) {

@@ -8,6 +8,10 @@
  * of the service has one shape: `for await (const page of paginateX({ client, pageSize }, input))`,
  * stopping when the service returns no token. Page sizes are the caller's (`pageSize`); without
  * one the request carries none and the service's default applies, as before.
+ *
+ * Each is built `/* @__PURE__ *\/` (createPaginator only returns a generator function), so a
+ * bundle keeps only the paginators it calls and, with them, only those SDK clients: the tasks
+ * that read stages do not carry WAF's client for the web ACL listing only apply makes.
  */
 import {
   ApiGatewayV2Client,
@@ -62,33 +66,36 @@ function apiGatewayV2Paginator<Input extends object, Output extends object>(comm
   );
 }
 
-export const paginateGetRoutes = apiGatewayV2Paginator<GetRoutesCommandInput, GetRoutesCommandOutput>(
-  GetRoutesCommand,
-);
-export const paginateGetIntegrations = apiGatewayV2Paginator<
+export const paginateGetRoutes = /* @__PURE__ */ apiGatewayV2Paginator<
+  GetRoutesCommandInput,
+  GetRoutesCommandOutput
+>(GetRoutesCommand);
+export const paginateGetIntegrations = /* @__PURE__ */ apiGatewayV2Paginator<
   GetIntegrationsCommandInput,
   GetIntegrationsCommandOutput
 >(GetIntegrationsCommand);
-export const paginateGetV2DomainNames = apiGatewayV2Paginator<
+export const paginateGetV2DomainNames = /* @__PURE__ */ apiGatewayV2Paginator<
   GetDomainNamesCommandInput,
   GetDomainNamesCommandOutput
 >(GetDomainNamesCommand);
-export const paginateGetApiMappings = apiGatewayV2Paginator<
+export const paginateGetApiMappings = /* @__PURE__ */ apiGatewayV2Paginator<
   GetApiMappingsCommandInput,
   GetApiMappingsCommandOutput
 >(GetApiMappingsCommand);
 
 /** Every HTTP and WebSocket API of the Region (the CLI's inventory). */
-export const paginateGetApis = apiGatewayV2Paginator<GetApisCommandInput, GetApisCommandOutput>(
-  GetApisCommand,
-);
+export const paginateGetApis = /* @__PURE__ */ apiGatewayV2Paginator<
+  GetApisCommandInput,
+  GetApisCommandOutput
+>(GetApisCommand);
 /** Every stage of one HTTP or WebSocket API (the CLI's inventory). */
-export const paginateGetV2Stages = apiGatewayV2Paginator<GetStagesCommandInput, GetStagesCommandOutput>(
-  GetStagesCommand,
-);
+export const paginateGetV2Stages = /* @__PURE__ */ apiGatewayV2Paginator<
+  GetStagesCommandInput,
+  GetStagesCommandOutput
+>(GetStagesCommand);
 
 /** ListWebACLs: NextMarker in and out, Limit (1–100) as page size (WAFV2 API reference, ListWebACLs). */
-export const paginateListWebACLs = createPaginator<
+export const paginateListWebACLs = /* @__PURE__ */ createPaginator<
   WAFV2PaginationConfiguration,
   ListWebACLsCommandInput,
   ListWebACLsCommandOutput

@@ -26,7 +26,7 @@ import {
   type RouteSettings,
 } from '@aws-sdk/client-apigatewayv2';
 import { accountRegionKey, createCoreCache, type CoreCache, type DomainMappingEntry } from './cache.js';
-import type { CoreClients } from './clients.js';
+import type { ApiClients } from './clients.js';
 import {
   paginateGetApiMappings,
   paginateGetIntegrations,
@@ -106,7 +106,7 @@ function v2RouteSettingsOf(settings: RouteSettings | undefined): V2RouteSettings
   });
 }
 
-async function readRestStage(ref: StageRef, clients: CoreClients): Promise<RestStageState> {
+async function readRestStage(ref: StageRef, clients: ApiClients): Promise<RestStageState> {
   const stage = await orGone(`stage ${ref.stageName} of REST API ${ref.apiId}`, () =>
     clients.apiGateway.send(new GetRestStageCommand({ restApiId: ref.apiId, stageName: ref.stageName })),
   );
@@ -128,7 +128,7 @@ async function readRestStage(ref: StageRef, clients: CoreClients): Promise<RestS
   });
 }
 
-async function readV2Stage(ref: StageRef, clients: CoreClients): Promise<V2StageState> {
+async function readV2Stage(ref: StageRef, clients: ApiClients): Promise<V2StageState> {
   const stage = await orGone(`stage ${ref.stageName} of API ${ref.apiId}`, () =>
     clients.apiGatewayV2.send(new GetV2StageCommand({ ApiId: ref.apiId, StageName: ref.stageName })),
   );
@@ -154,7 +154,7 @@ async function readV2Stage(ref: StageRef, clients: CoreClients): Promise<V2Stage
   });
 }
 
-async function readRestApi(ref: StageRef, clients: CoreClients): Promise<ApiState> {
+async function readRestApi(ref: StageRef, clients: ApiClients): Promise<ApiState> {
   const api = await orGone(`REST API ${ref.apiId}`, () =>
     clients.apiGateway.send(new GetRestApiCommand({ restApiId: ref.apiId })),
   );
@@ -174,7 +174,7 @@ function v2Protocol(ref: StageRef, protocolType: string | undefined): Protocol {
   );
 }
 
-async function readV2Api(ref: StageRef, clients: CoreClients): Promise<ApiState> {
+async function readV2Api(ref: StageRef, clients: ApiClients): Promise<ApiState> {
   const api = await orGone(`API ${ref.apiId}`, () =>
     clients.apiGatewayV2.send(new GetApiCommand({ ApiId: ref.apiId })),
   );
@@ -187,7 +187,7 @@ async function readV2Api(ref: StageRef, clients: CoreClients): Promise<ApiState>
   };
 }
 
-async function readAccount(ref: StageRef, clients: CoreClients, cache: CoreCache): Promise<AccountState> {
+async function readAccount(ref: StageRef, clients: ApiClients, cache: CoreCache): Promise<AccountState> {
   return cache.accountSettings.getOrLoad(accountRegionKey(ref), async () => {
     const account = await clients.apiGateway.send(new GetAccountCommand({}));
     return definedOnly({ cloudwatchRoleArn: account.cloudwatchRoleArn || undefined });
@@ -196,7 +196,7 @@ async function readAccount(ref: StageRef, clients: CoreClients, cache: CoreCache
 
 const ROOT_BASE_PATH = '(none)';
 
-async function listRestDomainMappings(clients: CoreClients): Promise<DomainMappingEntry[]> {
+async function listRestDomainMappings(clients: ApiClients): Promise<DomainMappingEntry[]> {
   const mappings: DomainMappingEntry[] = [];
   const client = clients.apiGateway;
   for await (const page of paginateGetRestDomainNames({ client, pageSize: 500 }, {})) {
@@ -225,7 +225,7 @@ async function listRestDomainMappings(clients: CoreClients): Promise<DomainMappi
   return mappings;
 }
 
-async function listV2DomainMappings(clients: CoreClients): Promise<DomainMappingEntry[]> {
+async function listV2DomainMappings(clients: ApiClients): Promise<DomainMappingEntry[]> {
   const mappings: DomainMappingEntry[] = [];
   const client = clients.apiGatewayV2;
   for await (const page of paginateGetV2DomainNames({ client }, {})) {
@@ -254,7 +254,7 @@ async function listV2DomainMappings(clients: CoreClients): Promise<DomainMapping
 
 async function readCustomDomains(
   ref: StageRef,
-  clients: CoreClients,
+  clients: ApiClients,
   cache: CoreCache,
 ): Promise<CustomDomainMapping[]> {
   const key = `${accountRegionKey(ref)}:${ref.apiType}`;
@@ -273,7 +273,7 @@ async function allPages<Page>(what: string, pages: AsyncIterable<Page>): Promise
   });
 }
 
-async function readRoutes(ref: StageRef, clients: CoreClients): Promise<V2Route[]> {
+async function readRoutes(ref: StageRef, clients: ApiClients): Promise<V2Route[]> {
   const pages = await allPages(
     `routes of API ${ref.apiId}`,
     paginateGetRoutes({ client: clients.apiGatewayV2 }, { ApiId: ref.apiId }),
@@ -286,7 +286,7 @@ async function readRoutes(ref: StageRef, clients: CoreClients): Promise<V2Route[
   );
 }
 
-async function readIntegrations(ref: StageRef, clients: CoreClients): Promise<V2Integration[]> {
+async function readIntegrations(ref: StageRef, clients: ApiClients): Promise<V2Integration[]> {
   const pages = await allPages(
     `integrations of API ${ref.apiId}`,
     paginateGetIntegrations({ client: clients.apiGatewayV2 }, { ApiId: ref.apiId }),
@@ -321,7 +321,7 @@ export function partsToRead(ref: StageRef, requested: readonly SnapshotPart[]): 
 export async function readStageSnapshot(
   ref: StageRef,
   parts: readonly SnapshotPart[],
-  clients: CoreClients,
+  clients: ApiClients,
   options: SnapshotOptions = {},
 ): Promise<SnapshotResult> {
   const cache = options.cache ?? createCoreCache();

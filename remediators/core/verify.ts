@@ -2,7 +2,7 @@
  * Verification: re-reads the stage and re-evaluates the controls that changed it.
  */
 import type { CoreCache } from './cache.js';
-import type { CoreClients } from './clients.js';
+import type { ApiClients } from './clients.js';
 import { snapshotPartsFor } from './parts.js';
 import { readStageSnapshot } from './snapshot.js';
 import type { Control, Evaluation, StageRef } from './types.js';
@@ -34,7 +34,7 @@ export type VerifyResult =
 export async function verifyStage(
   ref: StageRef,
   controls: readonly Control[],
-  clients: CoreClients,
+  clients: ApiClients,
   options: VerifyOptions = {},
 ): Promise<VerifyResult> {
   const snapshot = await readStageSnapshot(ref, snapshotPartsFor(controls), clients, {

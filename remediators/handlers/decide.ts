@@ -12,7 +12,7 @@ import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
 import { createKillSwitchDeps, type KillSwitchDeps } from '../workflow/deps/kill-switch.js';
 import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
 import { brakeControls } from '../workflow/kill-switch.js';
-import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
+import { createApiClientsDeps, type ApiClientsDeps } from '../workflow/deps/core-clients.js';
 import { confirmedAtCli } from '../workflow/cli-approval.js';
 import { parseTaskInput, StageWorkItemSchema, type Decision } from '../workflow/state.js';
 import { lambdaHandler } from '../shared/handler.js';
@@ -21,7 +21,7 @@ import { exemptControls } from '../ledger/exemption-decide.js';
 import { createExemptionsDeps, type ExemptionsDeps } from '../ledger/exemption-deps.js';
 
 export function createDecideHandler(
-  deps: ConfigDeps & CoreClientsDeps & KillSwitchDeps & Pick<ClockDeps, 'newId' | 'now'> & ExemptionsDeps,
+  deps: ConfigDeps & ApiClientsDeps & KillSwitchDeps & Pick<ClockDeps, 'newId' | 'now'> & ExemptionsDeps,
 ) {
   return async (event: unknown): Promise<Decision> => {
     const item = parseTaskInput('decide', StageWorkItemSchema, event);
@@ -97,7 +97,7 @@ const account = createMemberAccountDeps();
 export const handler = lambdaHandler(
   createDecideHandler({
     ...account,
-    ...createCoreClientsDeps(account),
+    ...createApiClientsDeps(account),
     ...createKillSwitchDeps(),
     ...createClockDeps(),
     ...createExemptionsDeps(createLocksDeps()),

@@ -9,7 +9,7 @@ import * as z from 'zod';
 import type { StageRef } from '../core/types.js';
 import { logger } from '../shared/powertools.js';
 import { createMemberAccountDeps } from '../workflow/deps/member-account.js';
-import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
+import { createApiClientsDeps, type ApiClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput, RemediationRequestSchema, type RemediationRequest } from '../workflow/state.js';
 import { lambdaHandler } from '../shared/handler.js';
 
@@ -29,7 +29,7 @@ function isNotFound(error: unknown): boolean {
   return error instanceof Error && error.name === 'NotFoundException';
 }
 
-export function createExpandStagesHandler(deps: CoreClientsDeps) {
+export function createExpandStagesHandler(deps: ApiClientsDeps) {
   return async (event: unknown): Promise<Expansion> => {
     const { request } = parseTaskInput('expand-stages', InputSchema, event);
     if (request.stageName !== null) {
@@ -57,5 +57,5 @@ export function createExpandStagesHandler(deps: CoreClientsDeps) {
 }
 
 export const handler = lambdaHandler(
-  createExpandStagesHandler(createCoreClientsDeps(createMemberAccountDeps())),
+  createExpandStagesHandler(createApiClientsDeps(createMemberAccountDeps())),
 );

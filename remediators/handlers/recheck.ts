@@ -12,12 +12,12 @@ import { PlannedItemSchema } from '../workflow/planned-item.js';
 import { goneSummary } from '../workflow/plan-summary.js';
 import { recheckApprovedPlan } from '../workflow/recheck.js';
 import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
-import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
+import { createApiClientsDeps, type ApiClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput } from '../workflow/state.js';
 import type { SnapshotOutput } from './snapshot.js';
 import { lambdaHandler } from '../shared/handler.js';
 
-export function createRecheckHandler(deps: ConfigDeps & CoreClientsDeps) {
+export function createRecheckHandler(deps: ConfigDeps & ApiClientsDeps) {
   return async (event: unknown): Promise<SnapshotOutput> => {
     const item = parseTaskInput('recheck', PlannedItemSchema, event);
     const config = deps.config();
@@ -48,4 +48,4 @@ export function createRecheckHandler(deps: ConfigDeps & CoreClientsDeps) {
 }
 
 const account = createMemberAccountDeps();
-export const handler = lambdaHandler(createRecheckHandler({ ...account, ...createCoreClientsDeps(account) }));
+export const handler = lambdaHandler(createRecheckHandler({ ...account, ...createApiClientsDeps(account) }));

@@ -17,14 +17,14 @@ import { DecidedItemSchema } from '../workflow/handler-input.js';
 import { goneSummary, summarizePlan } from '../workflow/plan-summary.js';
 import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
 import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
-import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
+import { createApiClientsDeps, type ApiClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput, type PlanSummary } from '../workflow/state.js';
 import { lambdaHandler } from '../shared/handler.js';
 
 export type SnapshotOutput = PlanSummary & { readonly stagePlan?: StagePlan };
 
 export function createSnapshotHandler(
-  deps: ConfigDeps & CoreClientsDeps & Pick<ClockDeps, 'now'> & Partial<FlapGuardDeps>,
+  deps: ConfigDeps & ApiClientsDeps & Pick<ClockDeps, 'now'> & Partial<FlapGuardDeps>,
 ) {
   return async (event: unknown): Promise<SnapshotOutput> => {
     const item = parseTaskInput('snapshot', DecidedItemSchema, event);
@@ -113,7 +113,7 @@ const account = createMemberAccountDeps();
 export const handler = lambdaHandler(
   createSnapshotHandler({
     ...account,
-    ...createCoreClientsDeps(account),
+    ...createApiClientsDeps(account),
     ...createClockDeps(),
     ...createFlapGuardDeps(),
   }),

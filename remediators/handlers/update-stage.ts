@@ -7,7 +7,7 @@ import * as z from 'zod';
 import { associateWebAcl, updateStage, type ActionTaken } from '../core/apply.js';
 import { AppliedItemSchema, stagePlanOf } from '../workflow/planned-item.js';
 import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
-import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
+import { createStageClientsDeps, type StageClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput } from '../workflow/state.js';
 import { lambdaHandler } from '../shared/handler.js';
 
@@ -18,7 +18,7 @@ const InputSchema = AppliedItemSchema.extend({
     .optional(),
 });
 
-export function createUpdateStageHandler(deps: ConfigDeps & CoreClientsDeps) {
+export function createUpdateStageHandler(deps: ConfigDeps & StageClientsDeps) {
   return async (event: unknown): Promise<{ readonly actions: readonly ActionTaken[] }> => {
     const item = parseTaskInput('update-stage', InputSchema, event);
     const plan = stagePlanOf(item);
@@ -31,5 +31,5 @@ export function createUpdateStageHandler(deps: ConfigDeps & CoreClientsDeps) {
 
 const account = createMemberAccountDeps();
 export const handler = lambdaHandler(
-  createUpdateStageHandler({ ...account, ...createCoreClientsDeps(account) }),
+  createUpdateStageHandler({ ...account, ...createStageClientsDeps(account) }),
 );

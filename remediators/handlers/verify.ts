@@ -7,7 +7,7 @@ import { bindControls } from '../controls/catalog.js';
 import { verifyStage } from '../core/verify.js';
 import { PlannedItemSchema } from '../workflow/planned-item.js';
 import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
-import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
+import { createApiClientsDeps, type ApiClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput, type Verification } from '../workflow/state.js';
 import { lambdaHandler } from '../shared/handler.js';
 
@@ -15,7 +15,7 @@ export class VerificationPendingError extends Error {
   override readonly name = 'VerificationPending';
 }
 
-export function createVerifyHandler(deps: ConfigDeps & CoreClientsDeps) {
+export function createVerifyHandler(deps: ConfigDeps & ApiClientsDeps) {
   return async (event: unknown): Promise<Verification> => {
     const item = parseTaskInput('verify', PlannedItemSchema, event);
     const result = await verifyStage(
@@ -36,4 +36,4 @@ export function createVerifyHandler(deps: ConfigDeps & CoreClientsDeps) {
 }
 
 const account = createMemberAccountDeps();
-export const handler = lambdaHandler(createVerifyHandler({ ...account, ...createCoreClientsDeps(account) }));
+export const handler = lambdaHandler(createVerifyHandler({ ...account, ...createApiClientsDeps(account) }));

@@ -1,6 +1,7 @@
 /** The I/O half of the accountCloudWatchRole effect: read the account setting now, set it only when unset. */
 import { GetAccountCommand, UpdateAccountCommand } from '@aws-sdk/client-api-gateway';
 import { accountRegionKey } from '../cache.js';
+import type { ApiClients } from '../clients.js';
 import type { StageRef } from '../types.js';
 import type { AccountCloudWatchRoleEffect } from './account-cloudwatch-role.js';
 import type { ApplyEffect } from './context.js';
@@ -9,7 +10,7 @@ export function cloudWatchRoleArn(ref: StageRef, roleName: string): string {
   return `arn:${ref.partition}:iam::${ref.account}:role/${roleName}`;
 }
 
-export const applyAccountCloudWatchRole: ApplyEffect<AccountCloudWatchRoleEffect> = async (
+export const applyAccountCloudWatchRole: ApplyEffect<AccountCloudWatchRoleEffect, ApiClients> = async (
   { roleName },
   { ref, clients, cache },
 ) => {

@@ -2,12 +2,12 @@
 import { CreateWebACLCommand } from '@aws-sdk/client-wafv2';
 import { errorName } from '../actions.js';
 import { accountRegionKey } from '../cache.js';
-import type { CoreClients } from '../clients.js';
+import type { StageClients } from '../clients.js';
 import { paginateListWebACLs } from '../paginators.js';
 import type { ApplyEffect } from './context.js';
 import { webAclVisibility, type WebAclEffect } from './web-acl.js';
 
-async function findWebAclArn(name: string, clients: CoreClients): Promise<string | undefined> {
+async function findWebAclArn(name: string, clients: StageClients): Promise<string | undefined> {
   for await (const page of paginateListWebACLs(
     { client: clients.wafv2, pageSize: 100 },
     { Scope: 'REGIONAL' },
@@ -20,7 +20,10 @@ async function findWebAclArn(name: string, clients: CoreClients): Promise<string
   return undefined;
 }
 
-export const applyWebAcl: ApplyEffect<WebAclEffect> = async (effect, { ref, clients, cache }) => {
+export const applyWebAcl: ApplyEffect<WebAclEffect, StageClients> = async (
+  effect,
+  { ref, clients, cache },
+) => {
   const { name } = effect;
   const key = `${accountRegionKey(ref)}:${name}`;
   const cached = cache.webAclArns.get(key);

@@ -1,12 +1,13 @@
 /** What the I/O half of an effect (core/effects/apply-*.ts) works with, and what it reports. */
 import type { ActionTaken } from '../actions.js';
 import type { CoreCache } from '../cache.js';
-import type { CoreClients } from '../clients.js';
+import type { ApiClients, CoreClients } from '../clients.js';
 import type { StageRef } from '../types.js';
 
-export interface EffectContext {
+/** `Clients`: the client set the effect kind calls (core/clients.ts); the dispatcher holds them all. */
+export interface EffectContext<Clients extends ApiClients = CoreClients> {
   readonly ref: StageRef;
-  readonly clients: CoreClients;
+  readonly clients: Clients;
   readonly cache: CoreCache;
 }
 
@@ -17,4 +18,7 @@ export interface EffectResult {
 }
 
 /** The I/O half of an effect kind (core/effects/apply-*.ts): find, or create when absent. */
-export type ApplyEffect<Effect> = (effect: Effect, context: EffectContext) => Promise<EffectResult>;
+export type ApplyEffect<Effect, Clients extends ApiClients = CoreClients> = (
+  effect: Effect,
+  context: EffectContext<Clients>,
+) => Promise<EffectResult>;

@@ -1,32 +1,76 @@
 /**
- * The core's clients (API Gateway v1/v2, WAF, Logs) in the stage's account and Region, and the
- * core's cache, kept for the life of the warm Lambda: the Region's CloudWatch role setting and the
- * baseline web ACL are then read once per account and Region, not once per stage.
+ * The core's clients in the stage's account and Region, and the core's cache, kept for the life of
+ * the warm Lambda: the Region's CloudWatch role setting and the baseline web ACL are then read once
+ * per account and Region, not once per stage.
+ *
+ * One factory per client set (core/clients.ts): a task takes the smallest set its core calls
+ * need, so its bundle carries no SDK client it never calls (API Gateway only for the tasks that
+ * read, list or deploy stages; plus WAF to associate the baseline web ACL, in update-stage; plus
+ * CloudWatch Logs for apply's prerequisites).
  */
 import { createCoreCache, type CoreCache } from '../../core/cache.js';
-import { createCoreClients, type CoreClients } from '../../core/clients.js';
+import {
+  createApiClients,
+  createCoreClients,
+  createStageClients,
+  type ApiClients,
+  type ClientOptions,
+  type CoreClients,
+  type StageClients,
+} from '../../core/clients.js';
 import type { CredentialTarget } from '../../core/credentials.js';
 import { endpointConfig, type EndpointOptions } from './endpoint.js';
 import type { MemberAccountDeps } from './member-account.js';
 
-export interface CoreClientsDeps {
-  readonly coreClients: (target: CredentialTarget) => Promise<CoreClients>;
+export interface ClientsDeps<Clients extends ApiClients> {
+  readonly coreClients: (target: CredentialTarget) => Promise<Clients>;
   readonly coreCache: CoreCache;
 }
 
-export function createCoreClientsDeps(
-  account: Pick<MemberAccountDeps, 'credentials'>,
-  options: EndpointOptions = {},
-): CoreClientsDeps {
+/** Every client the core has (API Gateway v1/v2, WAF, Logs). */
+export type CoreClientsDeps = ClientsDeps<CoreClients>;
+/** API Gateway v1/v2 and WAF. */
+export type StageClientsDeps = ClientsDeps<StageClients>;
+/** API Gateway v1/v2 only. */
+export type ApiClientsDeps = ClientsDeps<ApiClients>;
+
+type AccountCredentials = Pick<MemberAccountDeps, 'credentials'>;
+
+function clientsDeps<Clients extends ApiClients>(
+  account: AccountCredentials,
+  options: EndpointOptions,
+  create: (options: ClientOptions) => Clients,
+): ClientsDeps<Clients> {
   return {
     coreCache: createCoreCache(),
     coreClients: async (target) => {
       const assumed = await account.credentials(target);
-      return createCoreClients({
+      return create({
         region: target.region,
         ...endpointConfig(options),
         ...(assumed === undefined ? {} : { credentials: assumed }),
       });
     },
   };
+}
+
+export function createCoreClientsDeps(
+  account: AccountCredentials,
+  options: EndpointOptions = {},
+): CoreClientsDeps {
+  return clientsDeps(account, options, createCoreClients);
+}
+
+export function createStageClientsDeps(
+  account: AccountCredentials,
+  options: EndpointOptions = {},
+): StageClientsDeps {
+  return clientsDeps(account, options, createStageClients);
+}
+
+export function createApiClientsDeps(
+  account: AccountCredentials,
+  options: EndpointOptions = {},
+): ApiClientsDeps {
+  return clientsDeps(account, options, createApiClients);
 }

@@ -1,10 +1,10 @@
 /**
- * Reads the kill switch with Powertools Parameters (SSMProvider: GetParameter, cached
- * KILL_SWITCH_CACHE_SECONDS per warm Lambda), so flipping it stops new changes within seconds
- * without a call per stage.
+ * Reads the kill switch: one SSM GetParameter (./ssm-parameter.ts), its value kept
+ * KILL_SWITCH_CACHE_SECONDS per warm Lambda, so flipping it stops new changes within seconds
+ * without a call per stage. (Until 2026-12-02 this was Powertools Parameters' SSMProvider over the
+ * SSM client, with the same maxAge; docs/decisions/0033 says why it is not any more.) Only a value
+ * read is kept: a failed read is asked again next time, and counts as on until then.
  */
-import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import {
   KILL_SWITCH_CACHE_SECONDS,
   KILL_SWITCH_PARAMETER_ENV,
@@ -12,7 +12,8 @@ import {
   unreadableKillSwitch,
   type KillSwitch,
 } from '../kill-switch.js';
-import { endpointConfig, type EndpointOptions } from './endpoint.js';
+import type { EndpointOptions } from './endpoint.js';
+import { createSsmParameterReader } from './ssm-parameter.js';
 
 export interface KillSwitchDeps {
   readonly killSwitch: () => Promise<KillSwitch>;
@@ -26,10 +27,14 @@ export interface KillSwitchOptions extends EndpointOptions {
     readonly region?: string;
     readonly credentials?: { accessKeyId: string; secretAccessKey: string };
   };
+  /** Default Date.now: when a kept value is too old. */
+  readonly nowMs?: () => number;
 }
 
 export function createKillSwitchDeps(options: KillSwitchOptions = {}): KillSwitchDeps {
-  let provider: SSMProvider | undefined;
+  let read: ((name: string) => Promise<string>) | undefined;
+  let kept: { readonly name: string; readonly value: string; readonly atMs: number } | undefined;
+  const nowMs = options.nowMs ?? Date.now;
   return {
     killSwitch: async () => {
       const parameterName = options.parameterName ?? process.env[KILL_SWITCH_PARAMETER_ENV];
@@ -39,14 +44,21 @@ export function createKillSwitchDeps(options: KillSwitchOptions = {}): KillSwitc
           '(none)',
         );
       }
-      provider ??= new SSMProvider({
-        awsSdkV3Client: new SSMClient({ ...options.clientConfig, ...endpointConfig(options) }),
+      if (kept?.name === parameterName && nowMs() - kept.atMs < KILL_SWITCH_CACHE_SECONDS * 1000) {
+        return parseKillSwitch(kept.value, parameterName);
+      }
+      read ??= createSsmParameterReader({
+        ...(options.clientConfig?.region === undefined ? {} : { region: options.clientConfig.region }),
+        ...(options.clientConfig?.credentials === undefined
+          ? {}
+          : { credentials: options.clientConfig.credentials }),
+        // Only an explicit endpoint: the reader itself prefers AWS_ENDPOINT_URL_SSM to AWS_ENDPOINT_URL.
+        ...(options.endpoint === undefined || options.endpoint === '' ? {} : { endpoint: options.endpoint }),
       });
       try {
-        const value = await provider.get(parameterName, { maxAge: KILL_SWITCH_CACHE_SECONDS });
-        return typeof value === 'string'
-          ? parseKillSwitch(value, parameterName)
-          : unreadableKillSwitch(new Error('no value'), parameterName);
+        const value = await read(parameterName);
+        kept = { name: parameterName, value, atMs: nowMs() };
+        return parseKillSwitch(value, parameterName);
       } catch (error) {
         return unreadableKillSwitch(error, parameterName);
       }

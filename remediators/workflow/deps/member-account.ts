@@ -7,7 +7,6 @@
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { deployedConfig } from '../../../config/deployed.js';
 import type { RemediationConfig } from '../../../config/schema.js';
-import { createStsClient } from '../../core/clients.js';
 import {
   createCredentialResolver,
   type CredentialResolver,
@@ -26,7 +25,11 @@ export interface MemberAccountDeps extends ConfigDeps {
 
 export interface MemberAccountOptions extends EndpointOptions {
   readonly config?: RemediationConfig;
-  /** The home account; default env HOME_ACCOUNT_ID, else STS GetCallerIdentity (see core/credentials.ts). */
+  /**
+   * The home account; default env HOME_ACCOUNT_ID, which the central stack sets on every function
+   * that reaches member accounts. No STS GetCallerIdentity fallback here: it would bundle the STS
+   * client into every such function for a call Lambda never makes (core/credentials.ts).
+   */
   readonly homeAccount?: string;
 }
 
@@ -38,7 +41,6 @@ export function createMemberAccountDeps(options: MemberAccountOptions = {}): Mem
     credentials: (target) => {
       resolver ??= createCredentialResolver({
         crossAccount: config().crossAccount,
-        sts: (at) => createStsClient({ region: at.region, ...endpointConfig(options) }),
         ...endpointConfig(options),
         ...(options.homeAccount === undefined ? {} : { homeAccount: options.homeAccount }),
       });

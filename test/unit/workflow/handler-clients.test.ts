@@ -10,7 +10,11 @@ import { esbuildOptionsFor, PROJECT_ROOT } from '../../../bench/bundle-size.js';
 import { SERVICE_BUNDLING } from '../../../infra/functions.js';
 import { TASKS, type TaskNeed } from '../../../state-machines/tasks.js';
 
-/** API Gateway v1/v2, WAF and Logs in the stage's account, reached through STS (core/clients.ts). */
+/**
+ * API Gateway v1/v2, WAF and Logs in the stage's account (core/clients.ts), reached through STS:
+ * only its GetCallerIdentity command's schema and errors, for the resolver the CLI also uses
+ * (core/credentials.ts); the functions build no STS client (HOME_ACCOUNT_ID is set).
+ */
 const CORE = [
   '@aws-sdk/client-api-gateway',
   '@aws-sdk/client-apigatewayv2',
@@ -18,20 +22,28 @@ const CORE = [
   '@aws-sdk/client-sts',
   '@aws-sdk/client-wafv2',
 ];
+/** What a task that only reads stages, lists them or deploys builds (core/clients.ts createApiClients). */
+const API = ['@aws-sdk/client-api-gateway', '@aws-sdk/client-apigatewayv2', '@aws-sdk/client-sts'];
+/** Plus WAF, to associate the baseline web ACL (createStageClients). */
+const STAGE = [...API, '@aws-sdk/client-wafv2'];
 
-/** The SDK clients each workflow task's bundle holds (intake and request-approval belong to other packages). */
+/**
+ * The SDK clients each workflow task's bundle holds (intake and request-approval belong to other
+ * packages). The kill switch (decide, apply) is read without the SSM client
+ * (workflow/deps/ssm-parameter.ts, docs/decisions/0033).
+ */
 const EXPECTED_CLIENTS: Readonly<Record<string, readonly string[]>> = {
   'take-ownership': ['@aws-sdk/client-securityhub'],
-  'expand-stages': CORE,
-  decide: [...CORE, '@aws-sdk/client-dynamodb', '@aws-sdk/client-ssm'],
+  'expand-stages': API,
+  decide: [...API, '@aws-sdk/client-dynamodb'],
   'acquire-lock': ['@aws-sdk/client-dynamodb'],
   // The flap guard's table (docs/decisions/0029).
-  snapshot: [...CORE, '@aws-sdk/client-dynamodb'],
-  apply: [...CORE, '@aws-sdk/client-dynamodb', '@aws-sdk/client-ssm'],
+  snapshot: [...API, '@aws-sdk/client-dynamodb'],
+  apply: [...CORE, '@aws-sdk/client-dynamodb'],
   'deploy-slot': ['@aws-sdk/client-dynamodb'],
-  redeploy: CORE,
-  'update-stage': CORE,
-  verify: CORE,
+  redeploy: API,
+  'update-stage': STAGE,
+  verify: API,
   record: ['@aws-sdk/client-dynamodb', '@aws-sdk/client-securityhub', '@aws-sdk/client-sts'],
   notify: ['@aws-sdk/client-sns'],
   'report-failure': ['@aws-sdk/client-securityhub', '@aws-sdk/client-sns', '@aws-sdk/client-sts'],
@@ -47,7 +59,8 @@ const ALLOWED_BY_NEED: Readonly<Record<TaskNeed, readonly string[]>> = {
   securityHub: ['@aws-sdk/client-securityhub'],
   notifyTopic: ['@aws-sdk/client-sns'],
   approvals: [],
-  killSwitch: ['@aws-sdk/client-ssm'],
+  // One signed GetParameter over fetch, no SDK client.
+  killSwitch: [],
   ledgerExemptions: ['@aws-sdk/client-dynamodb'],
   ledgerWrite: ['@aws-sdk/client-dynamodb'],
   flapTableRead: ['@aws-sdk/client-dynamodb'],
