@@ -408,3 +408,57 @@ describe('define-control helpers', () => {
     );
   });
 });
+
+describe('defineControl: undo (controls/undo.ts)', () => {
+  const STEP = { current: null, holds: () => true, restore: () => ({ possible: false, why: 'no' }) } as const;
+
+  it('an undo reads the stage, then the parts its control declares', () => {
+    expect(fixing(FAILING).undoNeeds).toStrictEqual(['stage']);
+    const withApi = defineControl({
+      id: 'APIGateway.3',
+      title: 't',
+      appliesTo: ['REST'],
+      kind: 'fixing',
+      defaultMode: 'auto',
+      params: NO_PARAMS,
+      needs: ['stage'],
+      iam: () => [],
+      docs: DOCS,
+      undo: () => undefined,
+      undoNeeds: ['api'],
+      sourceFix: { REST: FIX },
+      inspectRest: () => FAILING,
+    });
+    expect(withApi.undoNeeds).toStrictEqual(['stage', 'api']);
+  });
+
+  it('a report-only control reads nothing to undo and has no undo (it changes nothing)', () => {
+    expect(reporting().undoNeeds).toStrictEqual([]);
+    expect(reporting().bindUndo({}, BASELINE.resources)).toBeUndefined();
+  });
+
+  it('the bound undo passes the setting, the snapshot and the control’s parameters and resources', () => {
+    const calls: unknown[][] = [];
+    const entry = defineControl({
+      id: 'APIGateway.3',
+      title: 't',
+      appliesTo: ['REST'],
+      kind: 'fixing',
+      defaultMode: 'auto',
+      params: NO_PARAMS,
+      needs: ['stage'],
+      iam: () => [],
+      docs: DOCS,
+      undo: (...args) => {
+        calls.push(args);
+        return STEP;
+      },
+      sourceFix: { REST: FIX },
+      inspectRest: () => FAILING,
+    });
+    const snapshot = restSnapshot();
+    const undo = entry.bindUndo({}, BASELINE.resources);
+    expect(undo?.('tracingEnabled', snapshot)).toBe(STEP);
+    expect(calls).toStrictEqual([['tracingEnabled', snapshot, { params: {}, resources: BASELINE.resources }]]);
+  });
+});
