@@ -16,21 +16,21 @@ import { approvalRequest, REQUESTED_AT } from './support/fixtures.js';
 const APPROVAL_ID = 'AbCdEfGhIjKlMnOpQrStUv';
 const SUBJECT = newApprovalRecord(APPROVAL_ID, approvalRequest(), new Date(REQUESTED_AT)).subject;
 
-const IAC: IacSummary = {
+const NO_DRIFT: IacSummary = {
   owner: { kind: 'cloudformation', tool: 'cdk', stackName: 'Orders<Stack>' },
   ownerText: 'CloudFormation stack Orders<Stack> & co (AWS CDK)',
   sourceFixes: [
     { controlId: 'APIGateway.3', tool: 'cdk', change: 'deployOptions: { tracingEnabled: `true` }' },
     { controlId: 'APIGateway.1', tool: 'cdk', change: 'loggingLevel: ERROR' },
   ],
-  drift: 'an in-place fix makes stack Orders<Stack> drift',
 };
+const IAC: IacSummary = { ...NO_DRIFT, drift: 'an in-place fix makes stack Orders<Stack> drift' };
 
 const DEPLOYMENT = { controlId: 'APIGateway.9' as const, setting: 'deployment', before: null, after: 'new' };
 
 function withIac(iac: IacSummary | undefined, changes = SUBJECT.changes): ApprovalSubject {
-  const { iac: _none, ...rest } = SUBJECT;
-  return iac === undefined ? { ...rest, changes } : { ...rest, changes, iac };
+  // The fixture's subject has no owner.
+  return iac === undefined ? { ...SUBJECT, changes } : { ...SUBJECT, changes, iac };
 }
 
 /** The section right before the actions block: the note when there is one, else the last change section. */
@@ -54,8 +54,7 @@ describe('ownerLines', () => {
   });
 
   it('leaves the drift line out when the owner’s deployments do not drift', () => {
-    const { drift: _drift, ...noDrift } = IAC;
-    expect(ownerLines(withIac(noDrift))).toStrictEqual([
+    expect(ownerLines(withIac(NO_DRIFT))).toStrictEqual([
       '*Deployed by CloudFormation stack Orders&lt;Stack&gt; &amp; co (AWS CDK)*',
       '*Fix at the source (so the next deployment keeps it):*',
       "• APIGateway.3: `deployOptions: { tracingEnabled: 'true' }`",

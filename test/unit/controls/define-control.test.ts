@@ -12,6 +12,7 @@ import {
   requirePart,
   type Inspection,
 } from '../../../remediators/controls/define-control.js';
+import type { UndoStep } from '../../../remediators/controls/undo.js';
 import type { EffectKind } from '../../../remediators/core/effects/index.js';
 import { planStage } from '../../../remediators/core/plan.js';
 import type { PlannedChange, StageSnapshot } from '../../../remediators/core/types.js';
@@ -410,7 +411,11 @@ describe('define-control helpers', () => {
 });
 
 describe('defineControl: undo (controls/undo.ts)', () => {
-  const STEP = { current: null, holds: () => true, restore: () => ({ possible: false, why: 'no' }) } as const;
+  const STEP: UndoStep = {
+    current: null,
+    holds: () => true,
+    restore: () => ({ possible: false, why: 'no' }),
+  };
 
   it('an undo reads the stage, then the parts its control declares', () => {
     expect(fixing(FAILING).undoNeeds).toStrictEqual(['stage']);
@@ -459,6 +464,8 @@ describe('defineControl: undo (controls/undo.ts)', () => {
     const snapshot = restSnapshot();
     const undo = entry.bindUndo({}, BASELINE.resources);
     expect(undo?.('tracingEnabled', snapshot)).toBe(STEP);
-    expect(calls).toStrictEqual([['tracingEnabled', snapshot, { params: {}, resources: BASELINE.resources }]]);
+    expect(calls).toStrictEqual([
+      ['tracingEnabled', snapshot, { params: {}, resources: BASELINE.resources }],
+    ]);
   });
 });

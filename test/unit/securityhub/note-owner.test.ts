@@ -38,8 +38,8 @@ describe('the owner in the note', () => {
   });
 
   it('leaves out the drift and the template changes when there are none', () => {
-    const { drift: _drift, ...noDrift } = IAC;
-    expect(buildNote(outcomeRecord({ iac: { ...noDrift, sourceFixes: [] } }))).toBe(
+    const { owner, ownerText } = IAC;
+    expect(buildNote(outcomeRecord({ iac: { owner, ownerText, sourceFixes: [] } }))).toBe(
       `REMEDIATED (automatic): ${BODY} Owner: CloudFormation stack OrdersStack (AWS CDK).${TAIL}`,
     );
   });

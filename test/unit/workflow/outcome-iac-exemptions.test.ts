@@ -5,7 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { IacSummary } from '../../../remediators/iac/schema.js';
-import { controlRecord, toOutcomeRecord } from '../../../remediators/workflow/outcome.js';
+import {
+  controlRecord,
+  toOutcomeRecord,
+  type OutcomeEvaluation,
+  type OutcomeRecord,
+} from '../../../remediators/workflow/outcome.js';
 import type { FoundPlanSummary, StageWorkItem } from '../../../remediators/workflow/state.js';
 import { outcomeRecord, workItem } from './fixtures.js';
 
@@ -47,6 +52,12 @@ function foundPlan(overrides: Partial<FoundPlanSummary> = {}): FoundPlanSummary 
 
 function guard(controlId: string, action: 'fix' | 'defer' | 'clear', reason: string) {
   return { controlId, action, reverts: 1, newlyDeferred: false, record: null, reason } as const;
+}
+
+function onlyEvaluation(record: OutcomeRecord): OutcomeEvaluation {
+  const [evaluation] = record.evaluations;
+  if (evaluation === undefined) throw new Error('a control record without its evaluation');
+  return evaluation;
 }
 
 function item(overrides: Partial<StageWorkItem> = {}): StageWorkItem {
@@ -110,7 +121,7 @@ describe('exemptions in the outcome record', () => {
       handling: 'exempt',
     });
     expect(own.reason).toBe('APIGateway.3 fails, not changed (exempt): tracing is off');
-    expect(controlRecord(outcomeRecord(), { ...own.evaluations[0]!, handling: 'exempt' }).reason).toBe(
+    expect(controlRecord(outcomeRecord(), { ...onlyEvaluation(own), handling: 'exempt' }).reason).toBe(
       'APIGateway.3 fails, not changed (exempt): tracing is off',
     );
   });
@@ -169,7 +180,7 @@ describe('the stage owner in the outcome record', () => {
         { controlId: 'APIGateway.3', tool: 'cdk', change: 'deployOptions: { tracingEnabled: true }' },
       ],
     });
-    expect(controlRecord(outcomeRecord(), own.evaluations[0]!)).not.toHaveProperty('iac');
+    expect(controlRecord(outcomeRecord(), onlyEvaluation(own))).not.toHaveProperty('iac');
   });
 
   it('a fix the owner reverted before says so with the flap guard’s reasons, only those of fixes', () => {
