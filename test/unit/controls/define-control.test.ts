@@ -272,6 +272,28 @@ describe('defineControl: the source fix (docs/decisions/0029)', () => {
     ).toThrow('APIGateway.3 applies to [REST, HTTP] but declares no source fix for HTTP');
   });
 
+  it('names every protocol without a source fix, joined by commas', () => {
+    expect(() =>
+      defineControl({
+        id: 'Baseline.StageThrottling',
+        title: 't',
+        appliesTo: ['REST', 'HTTP', 'WEBSOCKET'],
+        kind: 'fixing',
+        defaultMode: 'auto',
+        params: NO_PARAMS,
+        needs: ['stage'],
+        iam: () => [],
+        docs: DOCS,
+        undo: () => undefined,
+        sourceFix: { REST: FIX },
+        inspectRest: () => FAILING,
+        inspectV2: () => FAILING,
+      }),
+    ).toThrow(
+      'Baseline.StageThrottling applies to [REST, HTTP, WEBSOCKET] but declares no source fix for HTTP, WEBSOCKET',
+    );
+  });
+
   it('keeps the source fix of a fixing control and has none for a reporting one', () => {
     expect(fixing(FAILING).sourceFix).toStrictEqual(SOURCE_FIX);
     expect(reporting().sourceFix).toBeUndefined();

@@ -69,6 +69,28 @@ describe('the owner in the note', () => {
     expect(note.length).toBeLessThanOrEqual(MAX_NOTE_LENGTH);
   });
 
+  it('beside a long owner sentence, the reason and the change list share the 120 characters left', () => {
+    const iac: IacSummary = {
+      ...IAC,
+      sourceFixes: [{ controlId: 'APIGateway.3', tool: 'cdk', change: 'x'.repeat(600) }],
+    };
+    const change = (path: string) => ({
+      controlId: 'APIGateway.1',
+      setting: `methodSettings[${path}].loggingLevel`,
+      before: 'OFF',
+      after: 'ERROR',
+    });
+    const changes = [change('~1p1/GET'), change('~1p2/GET'), change('~1p3/GET')];
+    const room = MAX_NOTE_LENGTH - 'REMEDIATED (automatic): '.length - TAIL.length;
+    const owner =
+      ' Owner: CloudFormation stack OrdersStack (AWS CDK); an in-place fix makes stack OrdersStack drift; ' +
+      `fix at the source: APIGateway.3: ${'x'.repeat(600)}.`;
+    expect(buildNote(outcomeRecord({ iac, changes }))).toBe(
+      'REMEDIATED (automatic): fixed APIGateway.1. Changed: APIGateway.1 methodSettings[~1p1/GET].loggingLevel: ' +
+        `OFF → ERROR (+2 more).${owner.slice(0, room - 120 - 1)}…${TAIL}`,
+    );
+  });
+
   it('with 121 characters of room the owner gets none: the reason keeps its 120', () => {
     const approver = approverLeaving(121);
     expect(buildNote(outcomeRecord({ iac: IAC, approver }))).toBe(`REMEDIATED (${approver}): ${BODY}${TAIL}`);
