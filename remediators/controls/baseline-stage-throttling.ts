@@ -191,7 +191,12 @@ function undo(setting: string, snapshot: StageSnapshot): UndoStep | undefined {
   if (snapshot.apiType === 'REST') {
     const method = parseMethodSetting(setting);
     const kind = method === undefined ? undefined : kindOfField(method.field);
-    if (method === undefined || kind === undefined) return undefined;
+    if (
+      kind === undefined ||
+      // Stryker disable next-line ConditionalExpression: equivalent, kind is undefined whenever method is (the line above); the check narrows the type
+      method === undefined
+    )
+      return undefined;
     return step(snapshot.stage.methodSettings[method.key]?.[FIELD_OF[kind]], (before) => {
       const value = limitBefore(before);
       if (typeof value === 'string') return notRestorable(value);
@@ -210,7 +215,12 @@ function undo(setting: string, snapshot: StageSnapshot): UndoStep | undefined {
   }
   const route = parseRouteSetting(setting);
   const kind = route === undefined ? undefined : kindOfField(route.field);
-  if (route === undefined || kind === undefined) return undefined;
+  if (
+    kind === undefined ||
+    // Stryker disable next-line ConditionalExpression: equivalent, kind is undefined whenever route is (the line above); the check narrows the type
+    route === undefined
+  )
+    return undefined;
   const { scope } = route;
   const settings =
     scope === 'default' ? snapshot.stage.defaultRouteSettings : snapshot.stage.routeSettings[scope.routeKey];

@@ -388,6 +388,7 @@ export function defineControl<const Id extends string, Params extends ParamsSche
     iam: (scope) => (definition.kind === 'fixing' ? definition.iam(scope) : []),
     // Stryker disable next-line ConditionalExpression: equivalent, a ReportingDefinition has no docs field
     docs: definition.kind === 'fixing' ? definition.docs : undefined,
+    // Stryker disable next-line ConditionalExpression: equivalent for `true`, a ReportingDefinition has no sourceFix field; `false` is pinned by define-control.test.ts (a fixing control keeps its source fix)
     sourceFix: definition.kind === 'fixing' ? definition.sourceFix : undefined,
     bind,
     undoNeeds: definition.kind === 'fixing' ? ['stage', ...(definition.undoNeeds ?? [])] : [],

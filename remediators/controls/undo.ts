@@ -105,7 +105,12 @@ export function step(current: SettingValue | undefined, restore: UndoStep['resto
 /** `methodSettings[~1pets/GET].loggingLevel` → key `~1pets/GET`, field `loggingLevel`. */
 export function parseMethodSetting(setting: string): { key: string; field: string } | undefined {
   const match = /^methodSettings\[(.+)\]\.(\w+)$/.exec(setting);
-  if (match?.[1] === undefined || match[2] === undefined) return undefined;
+  if (
+    match?.[1] === undefined ||
+    // Stryker disable next-line ConditionalExpression: equivalent, both groups take part in every match of the expression, so group 2 is defined whenever group 1 is (the check narrows the type)
+    match[2] === undefined
+  )
+    return undefined;
   return { key: match[1], field: match[2] };
 }
 
@@ -116,7 +121,12 @@ export function parseRouteSetting(
   const defaults = /^defaultRouteSettings\.(\w+)$/.exec(setting);
   if (defaults?.[1] !== undefined) return { scope: 'default', field: defaults[1] };
   const route = /^routeSettings\[(.+)\]\.(\w+)$/.exec(setting);
-  if (route?.[1] === undefined || route[2] === undefined) return undefined;
+  if (
+    route?.[1] === undefined ||
+    // Stryker disable next-line ConditionalExpression: equivalent, both groups take part in every match of the expression, so group 2 is defined whenever group 1 is (the check narrows the type)
+    route[2] === undefined
+  )
+    return undefined;
   return { scope: { routeKey: route[1] }, field: route[2] };
 }
 

@@ -12,6 +12,7 @@ import {
   requirePart,
   type Inspection,
 } from '../../../remediators/controls/define-control.js';
+import type { UndoStep } from '../../../remediators/controls/undo.js';
 import type { EffectKind } from '../../../remediators/core/effects/index.js';
 import { planStage } from '../../../remediators/core/plan.js';
 import type { PlannedChange, StageSnapshot } from '../../../remediators/core/types.js';
@@ -271,6 +272,28 @@ describe('defineControl: the source fix (docs/decisions/0029)', () => {
     ).toThrow('APIGateway.3 applies to [REST, HTTP] but declares no source fix for HTTP');
   });
 
+  it('names every protocol without a source fix, joined by commas', () => {
+    expect(() =>
+      defineControl({
+        id: 'Baseline.StageThrottling',
+        title: 't',
+        appliesTo: ['REST', 'HTTP', 'WEBSOCKET'],
+        kind: 'fixing',
+        defaultMode: 'auto',
+        params: NO_PARAMS,
+        needs: ['stage'],
+        iam: () => [],
+        docs: DOCS,
+        undo: () => undefined,
+        sourceFix: { REST: FIX },
+        inspectRest: () => FAILING,
+        inspectV2: () => FAILING,
+      }),
+    ).toThrow(
+      'Baseline.StageThrottling applies to [REST, HTTP, WEBSOCKET] but declares no source fix for HTTP, WEBSOCKET',
+    );
+  });
+
   it('keeps the source fix of a fixing control and has none for a reporting one', () => {
     expect(fixing(FAILING).sourceFix).toStrictEqual(SOURCE_FIX);
     expect(reporting().sourceFix).toBeUndefined();
@@ -406,5 +429,65 @@ describe('define-control helpers', () => {
         `APIGateway.3 needs the 'account' part of stage ${snapshot.ref.apiId}/${snapshot.ref.stageName}, but the snapshot has only [${snapshot.parts.join(', ')}]`,
       ),
     );
+  });
+});
+
+describe('defineControl: undo (controls/undo.ts)', () => {
+  const STEP: UndoStep = {
+    current: null,
+    holds: () => true,
+    restore: () => ({ possible: false, why: 'no' }),
+  };
+
+  it('an undo reads the stage, then the parts its control declares', () => {
+    expect(fixing(FAILING).undoNeeds).toStrictEqual(['stage']);
+    const withApi = defineControl({
+      id: 'APIGateway.3',
+      title: 't',
+      appliesTo: ['REST'],
+      kind: 'fixing',
+      defaultMode: 'auto',
+      params: NO_PARAMS,
+      needs: ['stage'],
+      iam: () => [],
+      docs: DOCS,
+      undo: () => undefined,
+      undoNeeds: ['api'],
+      sourceFix: { REST: FIX },
+      inspectRest: () => FAILING,
+    });
+    expect(withApi.undoNeeds).toStrictEqual(['stage', 'api']);
+  });
+
+  it('a report-only control reads nothing to undo and has no undo (it changes nothing)', () => {
+    expect(reporting().undoNeeds).toStrictEqual([]);
+    expect(reporting().bindUndo({}, BASELINE.resources)).toBeUndefined();
+  });
+
+  it('the bound undo passes the setting, the snapshot and the control’s parameters and resources', () => {
+    const calls: unknown[][] = [];
+    const entry = defineControl({
+      id: 'APIGateway.3',
+      title: 't',
+      appliesTo: ['REST'],
+      kind: 'fixing',
+      defaultMode: 'auto',
+      params: NO_PARAMS,
+      needs: ['stage'],
+      iam: () => [],
+      docs: DOCS,
+      undo: (...args) => {
+        calls.push(args);
+        return STEP;
+      },
+      sourceFix: { REST: FIX },
+      inspectRest: () => FAILING,
+    });
+    const snapshot = restSnapshot();
+    const undo = entry.bindUndo({}, BASELINE.resources);
+    expect(undo?.('tracingEnabled', snapshot)).toBe(STEP);
+    expect(calls).toStrictEqual([
+      ['tracingEnabled', snapshot, { params: {}, resources: BASELINE.resources }],
+    ]);
   });
 });
