@@ -180,6 +180,8 @@ export function undoEntryOf(input: {
   readonly recordedAt: Date;
   readonly plan: Pick<UndoPlan, 'kept'>;
   readonly applied: UndoApplied;
+  /** Set when the undo was refused before anything was read or changed (already undone, turned off). */
+  readonly refusal?: string;
 }): UndoEntry {
   const { remediation, applied } = input;
   const { restored, refused, failure } = applied;
@@ -190,11 +192,13 @@ export function undoEntryOf(input: {
     recordedAt: input.recordedAt.toISOString(),
     actor: input.actor,
     undoes: remediation.entryId,
-    outcome: failure === undefined ? undoOutcome(restored, refused) : 'FAILED',
+    outcome:
+      input.refusal !== undefined ? 'REFUSED' : failure === undefined ? undoOutcome(restored, refused) : 'FAILED',
     restored: [...restored],
     refused: [...refused],
     kept: [...input.plan.kept],
     reason:
+      input.refusal ??
       failure ??
       (restored.length === 0
         ? 'nothing restored: every setting was refused'

@@ -37,6 +37,7 @@ import { createNotifyHandler } from '../handlers/notify.js';
 import { createRecordHandler } from '../handlers/record.js';
 import { createRecheckHandler } from '../handlers/recheck.js';
 import { createRedeployHandler } from '../handlers/redeploy.js';
+import { createUndoHandler } from '../handlers/undo.js';
 import { createReleaseLockHandler } from '../handlers/release-lock.js';
 import { createReportFailureHandler } from '../handlers/report-failure.js';
 import { createSnapshotHandler } from '../handlers/snapshot.js';
@@ -144,7 +145,11 @@ export type TaskName =
   | 'Notify'
   | 'ReleaseLock'
   | 'ReportRejected'
-  | 'ReportRequestFailure';
+  | 'ReportRequestFailure'
+  | 'DecideUndo'
+  | 'AcquireUndoLock'
+  | 'Undo'
+  | 'RecordUndoFailure';
 
 /** Every dependency of the workflow's task handlers (each deployed function composes only its own). */
 export type WorkflowDeps = ClockDeps &
@@ -223,6 +228,8 @@ export function createTaskHandlers(
   options: KillSwitchOptions,
 ): Record<TaskName, TaskHandler> {
   const reportFailure = createReportFailureHandler(deps);
+  // One function, three states (docs/decisions/0030): the state's Parameters name the phase.
+  const undo = createUndoHandler(deps);
   return {
     Normalize: intakeHandler,
     TakeOwnership: createTakeOwnershipHandler(deps),
@@ -242,6 +249,10 @@ export function createTaskHandlers(
     ReleaseLock: createReleaseLockHandler(deps),
     ReportRejected: reportFailure,
     ReportRequestFailure: reportFailure,
+    DecideUndo: undo,
+    AcquireUndoLock: createAcquireLockHandler(deps),
+    Undo: undo,
+    RecordUndoFailure: undo,
   };
 }
 

@@ -117,6 +117,10 @@ export const TASK_FUNCTIONS: Readonly<Record<TaskName, string>> = {
   ReleaseLock: 'release-lock',
   ReportRejected: 'report-failure',
   ReportRequestFailure: 'report-failure',
+  DecideUndo: 'undo',
+  AcquireUndoLock: 'acquire-lock',
+  Undo: 'undo',
+  RecordUndoFailure: 'undo',
 };
 
 /** One count the handlers published (WorkflowDeps.metric). */
@@ -399,6 +403,8 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
         handlers: overrides,
         retryIntervalOverrides: {
           AcquireLock: 50,
+          AcquireUndoLock: 50,
+          Undo: 0,
           Verify: 0,
           Snapshot: 0,
           Recheck: 0,

@@ -1,0 +1,365 @@
+/**
+ * Undo task (docs/decisions/0030): the workflow's way back, for the Security Hub custom action
+ * "Undo API remediation" and the Slack Undo button. One function, three phases the state machine
+ * names in its Parameters:
+ * - DECIDE: the undo's own id (its UNDO ledger entry's) and the lock lease, like the decide task's.
+ * - UNDO: the remediation (the request's, or the stage's newest REMEDIATED entry of the finding's
+ *   control), then the CLI's undo (remediators/ledger/undo.ts, the same functions): refused when
+ *   undone already or when `undo.mode` is off; else planned from a fresh read, applied in one
+ *   UpdateStage (plus UpdateRestApi / UpdateApi / DeleteAccessLogSettings / DisassociateWebACL
+ *   where that was the change), read back, recorded (UNDO entry, exemptions, findings noted and
+ *   SUPPRESSED) and published to the notification topic.
+ * - FAILED: what the state machine caught (`error`), recorded as a FAILED UNDO entry when the
+ *   remediation can be found, and published; the lock is released after it either way.
+ * A retried UNDO finds its own UNDO entry and changes nothing twice.
+ */
+import { PublishCommand } from '@aws-sdk/client-sns';
+import * as z from 'zod';
+import { formatValue } from '../approvals/messages.js';
+import { formatStageArn } from '../core/arn.js';
+import type { CoreClients } from '../core/clients.js';
+import { readStageSnapshot } from '../core/snapshot.js';
+import type { StageRef } from '../core/types.js';
+import { createLedgerDeps, type LedgerDeps } from '../ledger/deps.js';
+import type { RemediationEntry, UndoEntry } from '../ledger/entry.js';
+import { defaultUntil } from '../ledger/exemption.js';
+import type { LedgerStore } from '../ledger/store.js';
+import {
+  alreadyUndone,
+  applyAndReadBack,
+  earlierUndo,
+  newestRemediationOf,
+  recordUndo,
+  remediationToUndo,
+  stageRefOf,
+  undoEntryOf,
+  UndoRefusedError,
+  type UndoApplied,
+} from '../ledger/undo.js';
+import { applyUndoCalls } from '../ledger/undo-apply.js';
+import { suppressFindings, type SuppressResult } from '../ledger/undo-findings.js';
+import { bindUndoDeclarations, planUndo, undoSnapshotParts } from '../ledger/undo-plan.js';
+import { lambdaHandler } from '../shared/handler.js';
+import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
+import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
+import { createLocksDeps } from '../workflow/deps/locks.js';
+import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
+import { createNotificationDeps, type NotificationDeps } from '../workflow/deps/notifications.js';
+import { createHomeSecurityHubDeps, type HomeSecurityHubDeps } from '../workflow/deps/security-hub.js';
+import { causeMessage } from '../workflow/outcome.js';
+import {
+  CaughtErrorSchema,
+  parseTaskInput,
+  RemediationRequestSchema,
+  StageWorkItemSchema,
+  type Decision,
+} from '../workflow/state.js';
+
+const UndoItemSchema = StageWorkItemSchema.extend({
+  request: RemediationRequestSchema.extend({
+    trigger: z.literal('undo'),
+    undoSource: z.enum(['securityhub-action', 'slack']).optional(),
+    remediationId: z.string().min(1).optional(),
+    requestedBy: z.string().min(1).optional(),
+  }),
+  error: CaughtErrorSchema.optional(),
+});
+type UndoItem = z.infer<typeof UndoItemSchema>;
+
+const UndoEventSchema = z.object({
+  phase: z.enum(['DECIDE', 'UNDO', 'FAILED']),
+  item: UndoItemSchema,
+});
+
+/** What the UNDO and FAILED phases return (the execution history keeps it). */
+export interface UndoResult {
+  /** NOTHING_TO_UNDO: no remediation could be found, so no UNDO entry could name one. */
+  readonly outcome: UndoEntry['outcome'] | 'NOTHING_TO_UNDO';
+  readonly reason: string;
+  readonly undoId?: string;
+  readonly undoes?: string;
+  readonly restored: UndoEntry['restored'];
+  readonly refused: UndoEntry['refused'];
+  readonly exemptions: readonly string[];
+  readonly securityHub?: SuppressResult;
+  readonly published: boolean;
+}
+
+export type UndoDeps = ConfigDeps &
+  CoreClientsDeps &
+  LedgerDeps &
+  HomeSecurityHubDeps &
+  NotificationDeps &
+  Pick<ClockDeps, 'now' | 'newId'>;
+
+/** Who asked, as people read it: the Slack user, else the custom action. */
+function requester(item: UndoItem): string {
+  return (
+    item.request.requestedBy ??
+    `the Security Hub custom action "Undo API remediation" (event ${item.request.eventId ?? 'unknown'})`
+  );
+}
+
+function requireLedger(deps: LedgerDeps): LedgerStore {
+  const store = deps.ledger();
+  if (store === undefined) {
+    throw new Error('no ledger table configured (LEDGER_TABLE_NAME): an undo reads the remediation there');
+  }
+  return store;
+}
+
+/** The remediation to take back, or why there is none. */
+async function findRemediation(
+  item: UndoItem,
+  store: LedgerStore,
+): Promise<{ remediation: RemediationEntry } | { nothing: string }> {
+  const stageArn = formatStageArn(item.stage);
+  const id = item.request.remediationId;
+  if (id !== undefined) {
+    try {
+      const remediation = remediationToUndo(id, await store.get(id), 'ledger');
+      if (remediation.stageArn !== stageArn) {
+        return { nothing: `remediation ${id} changed ${remediation.stageArn}, not ${stageArn}` };
+      }
+      return { remediation };
+    } catch (error) {
+      if (error instanceof UndoRefusedError) return { nothing: error.message };
+      throw error;
+    }
+  }
+  const remediation = newestRemediationOf(await store.listByStage(stageArn), item.request.controls);
+  return remediation === undefined
+    ? {
+        nothing: `no REMEDIATED ledger entry of ${item.request.controls.join(', ')} on ${stageArn}: nothing to undo`,
+      }
+    : { remediation };
+}
+
+const NOTHING_APPLIED: UndoApplied = { calls: [], restored: [], refused: [] };
+
+async function snapshotOf(ref: StageRef, remediation: RemediationEntry, clients: CoreClients) {
+  const snapshot = await readStageSnapshot(ref, undoSnapshotParts(remediation.controls), clients);
+  if (snapshot.status === 'GONE') throw new UndoRefusedError(`stage no longer exists: ${snapshot.reason}`);
+  return snapshot;
+}
+
+function notification(item: UndoItem, result: Omit<UndoResult, 'published'>) {
+  const stage = `${item.stage.apiId}/${item.stage.stageName}`;
+  // SNS: a subject is ASCII, without line breaks, under 100 characters (SNS API reference, Publish).
+  const subject = `apigw-remediation: undo ${result.outcome} on ${stage}`.slice(0, 99);
+  const lines = [
+    `Undo ${result.outcome} on ${formatStageArn(item.stage)} (account ${item.stage.account}), asked by ${requester(item)}.`,
+    ...(result.undoes === undefined ? [] : [`Remediation: ${result.undoes}; undo: ${result.undoId ?? ''}`]),
+    result.reason,
+    ...result.restored.map(
+      (change) =>
+        `Restored ${change.controlId} ${change.setting}: ${formatValue(change.before)} -> ${formatValue(change.after)}`,
+    ),
+    ...result.refused.map(
+      (setting) => `Refused ${setting.controlId} ${setting.setting}: ${setting.why ?? 'changed since'}`,
+    ),
+    ...result.exemptions.map((exemption) => `Exempt: ${exemption}`),
+    ...(result.securityHub === undefined
+      ? []
+      : [
+          result.securityHub.status === 'updated'
+            ? `Security Hub: ${result.securityHub.updated} finding(s) noted and SUPPRESSED`
+            : `Security Hub: skipped: ${result.securityHub.reason}`,
+        ]),
+    `Execution: ${item.executionArn}`,
+  ];
+  return { subject, message: lines.join('\n') };
+}
+
+async function publish(deps: UndoDeps, item: UndoItem, result: Omit<UndoResult, 'published'>) {
+  const { subject, message } = notification(item, result);
+  await deps
+    .sns()
+    .send(new PublishCommand({ TopicArn: deps.notifyTopicArn(), Subject: subject, Message: message }));
+  return { ...result, published: true };
+}
+
+function undoIdOf(item: UndoItem): string {
+  if (item.decision === undefined) throw new Error('undo: the item carries no decision (DecideUndo)');
+  return item.decision.remediationId;
+}
+
+async function undo(deps: UndoDeps, item: UndoItem): Promise<UndoResult> {
+  const store = requireLedger(deps);
+  const undoId = undoIdOf(item);
+  const existing = await store.get(undoId);
+  if (existing?.kind === 'UNDO') {
+    // A retried task: its undo is recorded already (and was published then).
+    return {
+      outcome: existing.outcome,
+      reason: `recorded already: ${existing.reason}`,
+      undoId,
+      undoes: existing.undoes,
+      restored: existing.restored,
+      refused: existing.refused,
+      exemptions: [],
+      published: false,
+    };
+  }
+  const found = await findRemediation(item, store);
+  if ('nothing' in found) {
+    return publish(deps, item, {
+      outcome: 'NOTHING_TO_UNDO',
+      reason: found.nothing,
+      restored: [],
+      refused: [],
+      exemptions: [],
+    });
+  }
+  const { remediation } = found;
+  const config = deps.config();
+  const actor = { kind: 'execution' as const, executionArn: item.executionArn };
+  const by = requester(item);
+  const earlier = earlierUndo(remediation.entryId, await store.listByStage(remediation.stageArn));
+  const refusal =
+    earlier !== undefined
+      ? alreadyUndone(remediation.entryId, earlier)
+      : config.undo.mode === 'off'
+        ? 'undo.mode is off in the configuration: the service does not undo (the CLI `undo` still can)'
+        : undefined;
+
+  let applied = NOTHING_APPLIED;
+  let kept: RemediationEntry['prerequisitesCreated'] = [];
+  let gone: string | undefined;
+  if (refusal === undefined) {
+    const ref = stageRefOf(remediation);
+    const clients = await deps.coreClients(ref);
+    const declarations = bindUndoDeclarations(config);
+    try {
+      const plan = planUndo(remediation, await snapshotOf(ref, remediation, clients), declarations);
+      kept = [...plan.kept];
+      applied = await applyAndReadBack(plan, declarations, {
+        apply: () => applyUndoCalls(ref, plan.calls, clients),
+        reread: () => snapshotOf(ref, remediation, clients),
+      });
+    } catch (error) {
+      if (!(error instanceof UndoRefusedError)) throw error;
+      gone = error.message;
+    }
+  }
+  const recordedAt = deps.now();
+  const entry = undoEntryOf({
+    remediation,
+    entryId: undoId,
+    actor,
+    recordedAt,
+    plan: { kept },
+    applied,
+    ...(refusal ?? gone) === undefined ? {} : { refusal: (refusal ?? gone) as string },
+  });
+  const until = defaultUntil(recordedAt, config.exemptions.defaultDays);
+  const findingIds = [
+    ...new Set([
+      ...remediation.findingIds,
+      ...(item.request.findingId === undefined || item.request.findingFormat === 'ocsf'
+        ? []
+        : [item.request.findingId]),
+    ]),
+  ];
+  const recorded = await recordUndo(
+    {
+      put: (undoEntry) => store.put(undoEntry),
+      replace: (exemption) => store.replace(exemption),
+      suppress: (note) =>
+        suppressFindings(deps.homeSecurityHub(remediation.region), {
+          findingIds,
+          partition: remediation.partition,
+          region: remediation.region,
+          note,
+        }),
+    },
+    { remediation, undo: entry, by, until },
+  );
+  return publish(deps, item, {
+    outcome: entry.outcome,
+    reason: entry.reason,
+    undoId,
+    undoes: remediation.entryId,
+    restored: entry.restored,
+    refused: entry.refused,
+    exemptions: recorded.exemptions.map(
+      (exemption) => `${exemption.controlId} until ${exemption.until ?? 'no end'} (${exemption.entryId})`,
+    ),
+    securityHub: recorded.securityHub,
+  });
+}
+
+/** The caught error as a FAILED UNDO entry (when the remediation is known), then published. */
+async function failed(deps: UndoDeps, item: UndoItem): Promise<UndoResult> {
+  const why =
+    item.error === undefined
+      ? 'the undo failed'
+      : `${item.error.Error}: ${causeMessage(item.error.Cause)}`.slice(0, 1000);
+  const store = deps.ledger();
+  let found: Awaited<ReturnType<typeof findRemediation>> | undefined;
+  try {
+    found = store === undefined ? undefined : await findRemediation(item, store);
+  } catch {
+    found = undefined;
+  }
+  if (store === undefined || found === undefined || 'nothing' in found) {
+    return publish(deps, item, { outcome: 'FAILED', reason: why, restored: [], refused: [], exemptions: [] });
+  }
+  const entry = undoEntryOf({
+    remediation: found.remediation,
+    entryId: item.decision?.remediationId ?? `undo-${deps.newId()}`,
+    actor: { kind: 'execution', executionArn: item.executionArn },
+    recordedAt: deps.now(),
+    plan: { kept: [] },
+    applied: { ...NOTHING_APPLIED, failure: why },
+  });
+  await store.put(entry);
+  return publish(deps, item, {
+    outcome: 'FAILED',
+    reason: why,
+    undoId: entry.entryId,
+    undoes: entry.undoes,
+    restored: [],
+    refused: [],
+    exemptions: [],
+  });
+}
+
+function decide(deps: UndoDeps, item: UndoItem): Decision {
+  const config = deps.config();
+  return {
+    remediationId: `undo-${deps.newId()}`,
+    route: 'PROCEED',
+    // An undo covers no control in the lock: no finding joins it (acquire-lock.ts).
+    controls: [],
+    approvalTimeoutSeconds: config.approval.timeoutSeconds,
+    onApprovalTimeout: config.approval.onTimeout,
+    reason: `undo asked by ${requester(item)} (undo.mode ${config.undo.mode})`,
+  };
+}
+
+export function createUndoHandler(deps: UndoDeps) {
+  return async (event: unknown): Promise<Decision | UndoResult> => {
+    const { phase, item } = parseTaskInput('undo', UndoEventSchema, event);
+    switch (phase) {
+      case 'DECIDE':
+        return decide(deps, item);
+      case 'UNDO':
+        return undo(deps, item);
+      case 'FAILED':
+        return failed(deps, item);
+    }
+  };
+}
+
+const account = createMemberAccountDeps();
+export const handler = lambdaHandler(
+  createUndoHandler({
+    ...account,
+    ...createCoreClientsDeps(account),
+    ...createLedgerDeps(createLocksDeps()),
+    ...createHomeSecurityHubDeps(),
+    ...createNotificationDeps(),
+    ...createClockDeps(),
+  }),
+);
