@@ -237,7 +237,11 @@ export class CentralStack extends Stack {
       if (needs.includes('memberRole')) environment[HOME_ACCOUNT_ENV] = Aws.ACCOUNT_ID;
       if (needs.includes('notifyTopic')) environment.NOTIFY_TOPIC_ARN = notifications.topicArn;
       if (needs.includes('killSwitch')) environment[KILL_SWITCH_PARAMETER_ENV] = killSwitch.parameterName;
-      if (needs.includes('ledgerExemptions') || needs.includes('ledgerWrite') || needs.includes('ledgerUndo')) {
+      if (
+        needs.includes('ledgerExemptions') ||
+        needs.includes('ledgerWrite') ||
+        needs.includes('ledgerUndo')
+      ) {
         environment[LEDGER_TABLE_ENV] = ledger.tableName;
       }
       if (needs.includes('flapTableRead') || needs.includes('flapTableWrite')) {

@@ -250,7 +250,7 @@ async function undo(deps: UndoDeps, item: UndoItem): Promise<UndoResult> {
     recordedAt,
     plan: { kept },
     applied,
-    ...(refusal ?? gone) === undefined ? {} : { refusal: (refusal ?? gone) as string },
+    ...((refusal ?? gone) === undefined ? {} : { refusal: (refusal ?? gone) as string }),
   });
   const until = defaultUntil(recordedAt, config.exemptions.defaultDays);
   const findingIds = [

@@ -104,10 +104,9 @@ function originOf(finding: Finding, trigger: FindingContext['trigger']): Origin 
   if (product === null || !finding.GeneratorId.startsWith(OWN_PREFIX)) {
     return {
       kind: 'other',
-      reason:
-        chosen(trigger)
-          ? `${notAws} nor a finding of apigw-remediation's own (product/{account}/default, GeneratorId ${OWN_PREFIX}…): findings of other products are not remediated`
-          : notAws,
+      reason: chosen(trigger)
+        ? `${notAws} nor a finding of apigw-remediation's own (product/{account}/default, GeneratorId ${OWN_PREFIX}…): findings of other products are not remediated`
+        : notAws,
     };
   }
   if (!chosen(trigger)) {

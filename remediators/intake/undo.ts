@@ -90,6 +90,9 @@ export function slackUndoOutcome(envelope: {
     };
   } catch (error) {
     if (!(error instanceof InvalidStageArnError)) throw error;
-    return { kind: 'rejected', error: `Slack undo request ${envelope.id}: detail.stageArn: ${error.message}` };
+    return {
+      kind: 'rejected',
+      error: `Slack undo request ${envelope.id}: detail.stageArn: ${error.message}`,
+    };
   }
 }

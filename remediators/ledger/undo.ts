@@ -193,7 +193,11 @@ export function undoEntryOf(input: {
     actor: input.actor,
     undoes: remediation.entryId,
     outcome:
-      input.refusal !== undefined ? 'REFUSED' : failure === undefined ? undoOutcome(restored, refused) : 'FAILED',
+      input.refusal !== undefined
+        ? 'REFUSED'
+        : failure === undefined
+          ? undoOutcome(restored, refused)
+          : 'FAILED',
     restored: [...restored],
     refused: [...refused],
     kept: [...input.plan.kept],

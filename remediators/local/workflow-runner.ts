@@ -149,7 +149,8 @@ export type TaskName =
   | 'DecideUndo'
   | 'AcquireUndoLock'
   | 'Undo'
-  | 'RecordUndoFailure';
+  | 'RecordUndoFailure'
+  | 'ReleaseUndoLock';
 
 /** Every dependency of the workflow's task handlers (each deployed function composes only its own). */
 export type WorkflowDeps = ClockDeps &
@@ -253,6 +254,7 @@ export function createTaskHandlers(
     AcquireUndoLock: createAcquireLockHandler(deps),
     Undo: undo,
     RecordUndoFailure: undo,
+    ReleaseUndoLock: createReleaseLockHandler(deps),
   };
 }
 

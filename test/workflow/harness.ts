@@ -121,6 +121,7 @@ export const TASK_FUNCTIONS: Readonly<Record<TaskName, string>> = {
   AcquireUndoLock: 'acquire-lock',
   Undo: 'undo',
   RecordUndoFailure: 'undo',
+  ReleaseUndoLock: 'release-lock',
 };
 
 /** One count the handlers published (WorkflowDeps.metric). */
@@ -405,6 +406,8 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
           AcquireLock: 50,
           AcquireUndoLock: 50,
           Undo: 0,
+          RecordUndoFailure: 0,
+          ReleaseUndoLock: 0,
           Verify: 0,
           Snapshot: 0,
           Recheck: 0,
