@@ -333,6 +333,11 @@ describe('central stack', () => {
         Resource: { 'Fn::GetAtt': [logicalId, 'Arn'] },
       }),
       expect.objectContaining({
+        Sid: 'WriteLedger',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        Resource: { 'Fn::GetAtt': [logicalId, 'Arn'] },
+      }),
+      expect.objectContaining({
         Sid: 'UndoLedger',
         Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
         Resource: { 'Fn::GetAtt': [logicalId, 'Arn'] },
@@ -343,11 +348,6 @@ describe('central stack', () => {
         Resource: {
           'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId, 'Arn'] }, `/index/${LEDGER_STAGE_INDEX}`]],
         },
-      }),
-      expect.objectContaining({
-        Sid: 'WriteLedger',
-        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
-        Resource: { 'Fn::GetAtt': [logicalId, 'Arn'] },
       }),
     ]);
   });
@@ -833,7 +833,7 @@ describe('member stack (StackSet)', () => {
     // The undo's DisassociateWebACL (wafv2 on the protected stage, and the stage's SetWebACL).
     expect(bySid('UndoWebAclAssociation')).toEqual([
       expect.objectContaining({
-        Action: ['wafv2:DisassociateWebACL', 'apigateway:SetWebACL'],
+        Action: ['apigateway:SetWebACL', 'wafv2:DisassociateWebACL'],
         Resource: arn('/restapis/??????????/stages/*'),
       }),
     ]);
