@@ -243,6 +243,7 @@ async function undo(deps: UndoDeps, item: UndoItem): Promise<UndoResult> {
     }
   }
   const recordedAt = deps.now();
+  const notDone = refusal ?? gone;
   const entry = undoEntryOf({
     remediation,
     entryId: undoId,
@@ -250,7 +251,7 @@ async function undo(deps: UndoDeps, item: UndoItem): Promise<UndoResult> {
     recordedAt,
     plan: { kept },
     applied,
-    ...((refusal ?? gone) === undefined ? {} : { refusal: (refusal ?? gone) as string }),
+    ...(notDone === undefined ? {} : { refusal: notDone }),
   });
   const until = defaultUntil(recordedAt, config.exemptions.defaultDays);
   const findingIds = [
@@ -305,9 +306,23 @@ async function failed(deps: UndoDeps, item: UndoItem): Promise<UndoResult> {
   if (store === undefined || found === undefined || 'nothing' in found) {
     return publish(deps, item, { outcome: 'FAILED', reason: why, restored: [], refused: [], exemptions: [] });
   }
+  const entryId = item.decision?.remediationId ?? `undo-${deps.newId()}`;
+  // The Undo task recorded its entry before it failed (publishing, say): that record stands.
+  const recorded = await store.get(entryId).catch(() => undefined);
+  if (recorded?.kind === 'UNDO') {
+    return publish(deps, item, {
+      outcome: recorded.outcome,
+      reason: `${recorded.reason} (then: ${why})`,
+      undoId: entryId,
+      undoes: recorded.undoes,
+      restored: recorded.restored,
+      refused: recorded.refused,
+      exemptions: [],
+    });
+  }
   const entry = undoEntryOf({
     remediation: found.remediation,
-    entryId: item.decision?.remediationId ?? `undo-${deps.newId()}`,
+    entryId,
     actor: { kind: 'execution', executionArn: item.executionArn },
     recordedAt: deps.now(),
     plan: { kept: [] },

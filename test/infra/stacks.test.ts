@@ -846,7 +846,7 @@ describe('member stack (StackSet)', () => {
     ]);
     // `scan --role-name`: GetRestApis and GetApis on the collections themselves.
     expect(bySid('ListApis')).toEqual([
-      expect.objectContaining({ Action: 'apigateway:GET', Resource: [arn('/restapis'), arn('/apis')] }),
+      expect.objectContaining({ Action: 'apigateway:GET', Resource: [arn('/apis'), arn('/restapis')] }),
     ]);
   });
 

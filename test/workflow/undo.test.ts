@@ -207,6 +207,26 @@ describe('Undo through the workflow', () => {
     expect(await harness.lockItems('stage#')).toEqual([]);
   });
 
+  it('a failure after the undo was recorded keeps that record: no second entry, the failure notified', async () => {
+    await remediate();
+
+    await harness.run(undoAction(), {
+      wrap: {
+        Undo: (real) => async (input) => {
+          await real(input);
+          throw new Error('injected: crashed after recording');
+        },
+      },
+    });
+
+    expect(await loggingLevel()).toBe('OFF');
+    const [undo, ...more] = await undos();
+    expect(more).toEqual([]);
+    expect(undo).toMatchObject({ outcome: 'UNDONE' });
+    expect(harness.published.at(-1)?.Message).toContain('injected: crashed after recording');
+    expect(await harness.lockItems('stage#')).toEqual([]);
+  });
+
   it('undo.mode off: refused and recorded, nothing changed', async () => {
     harness = await createWorkflowHarness({ endpoint: moto.endpoint, config: { undo: { mode: 'off' } } });
     await remediate();
