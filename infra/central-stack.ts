@@ -290,8 +290,8 @@ export class CentralStack extends Stack {
             'stage to fix; aws:ResourceOrgID limits sts:AssumeRole to accounts of this organization.',
         );
       }
-      // The undo task is not among API_GATEWAY_TASKS (it holds securityHub, for the findings' note),
-      // yet it reads and takes back stages of the home account directly, as the readers do.
+      // The undo task reads stages like the readers and takes back what a remediation changed
+      // (remediators/ledger/undo-iam.ts), in the home account directly.
       const undoes = task.substitution === 'UndoFunctionArn';
       if (readsApiGateway || undoes) {
         const statementsFor = (partition: string, account: string) => {

@@ -162,8 +162,14 @@ export const TASKS = [
     substitution: 'UndoFunctionArn',
     entry: 'remediators/handlers/undo.ts',
     description:
-      'Takes a remediation back (Security Hub action Undo API remediation, Slack Undo): restores, reads back, records',
-    needs: ['config', 'memberRole', 'securityHub', 'notifyTopic', 'ledgerUndo'],
+      'Takes a remediation back (Security Hub action Undo API remediation, Slack undo): restores, reads back, records',
+    needs: ['config', 'memberRole', 'ledgerUndo'],
+  },
+  {
+    substitution: 'ReportUndoFunctionArn',
+    entry: 'remediators/handlers/report-undo.ts',
+    description: 'Notes the undone remediation on its findings (SUPPRESSED) and publishes the outcome of the undo',
+    needs: ['securityHub', 'notifyTopic'],
   },
   {
     substitution: 'ReleaseLockFunctionArn',

@@ -1,21 +1,20 @@
 /**
  * Undo task (docs/decisions/0030): the workflow's way back, for the Security Hub custom action
- * "Undo API remediation" and the Slack Undo button. One function, three phases the state machine
- * names in its Parameters:
+ * "Undo API remediation" and the Slack undo request. One function, three phases the state machine
+ * names in its Parameters (the findings' note and the notification are the ReportUndo task's,
+ * report-undo.ts, so this function carries no Security Hub or SNS client):
  * - DECIDE: the undo's own id (its UNDO ledger entry's) and the lock lease, like the decide task's.
  * - UNDO: the remediation (the request's, or the stage's newest REMEDIATED entry of the finding's
  *   control), then the CLI's undo (remediators/ledger/undo.ts, the same functions): refused when
  *   undone already or when `undo.mode` is off; else planned from a fresh read, applied in one
  *   UpdateStage (plus UpdateRestApi / UpdateApi / DeleteAccessLogSettings / DisassociateWebACL
- *   where that was the change), read back, recorded (UNDO entry, exemptions, findings noted and
- *   SUPPRESSED) and published to the notification topic.
+ *   where that was the change), read back, and recorded in the ledger (UNDO entry, exemptions);
+ *   it returns the note the findings get.
  * - FAILED: what the state machine caught (`error`), recorded as a FAILED UNDO entry when the
- *   remediation can be found, and published; the lock is released after it either way.
+ *   remediation can be found; ReportUndo notifies it, and the lock is released after it either way.
  * A retried UNDO finds its own UNDO entry and changes nothing twice.
  */
-import { PublishCommand } from '@aws-sdk/client-sns';
 import * as z from 'zod';
-import { formatValue } from '../approvals/messages.js';
 import { formatStageArn } from '../core/arn.js';
 import type { CoreClients } from '../core/clients.js';
 import { readStageSnapshot } from '../core/snapshot.js';
@@ -29,7 +28,7 @@ import {
   applyAndReadBack,
   earlierUndo,
   newestRemediationOf,
-  recordUndo,
+  recordUndoLedger,
   remediationToUndo,
   stageRefOf,
   undoEntryOf,
@@ -37,15 +36,12 @@ import {
   type UndoApplied,
 } from '../ledger/undo.js';
 import { applyUndoCalls } from '../ledger/undo-apply.js';
-import { suppressFindings, type SuppressResult } from '../ledger/undo-findings.js';
 import { bindUndoDeclarations, planUndo, undoSnapshotParts } from '../ledger/undo-plan.js';
 import { lambdaHandler } from '../shared/handler.js';
 import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
 import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { createLocksDeps } from '../workflow/deps/locks.js';
 import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
-import { createNotificationDeps, type NotificationDeps } from '../workflow/deps/notifications.js';
-import { createHomeSecurityHubDeps, type HomeSecurityHubDeps } from '../workflow/deps/security-hub.js';
 import { causeMessage } from '../workflow/outcome.js';
 import {
   CaughtErrorSchema,
@@ -71,26 +67,28 @@ const UndoEventSchema = z.object({
   item: UndoItemSchema,
 });
 
-/** What the UNDO and FAILED phases return (the execution history keeps it). */
+/** What the UNDO and FAILED phases return: what ReportUndo notes and notifies (the execution history keeps it). */
 export interface UndoResult {
   /** NOTHING_TO_UNDO: no remediation could be found, so no UNDO entry could name one. */
   readonly outcome: UndoEntry['outcome'] | 'NOTHING_TO_UNDO';
   readonly reason: string;
+  /** Who asked, as people read it. */
+  readonly by: string;
   readonly undoId?: string;
   readonly undoes?: string;
   readonly restored: UndoEntry['restored'];
   readonly refused: UndoEntry['refused'];
   readonly exemptions: readonly string[];
-  readonly securityHub?: SuppressResult;
-  readonly published: boolean;
+  /** The findings' note (Workflow SUPPRESSED with it), in the remediation's partition and Region. */
+  readonly findings?: {
+    readonly ids: readonly string[];
+    readonly partition: RemediationEntry['partition'];
+    readonly region: string;
+    readonly note: { readonly text: string } | { readonly skipped: string };
+  };
 }
 
-export type UndoDeps = ConfigDeps &
-  CoreClientsDeps &
-  LedgerDeps &
-  HomeSecurityHubDeps &
-  NotificationDeps &
-  Pick<ClockDeps, 'now' | 'newId'>;
+export type UndoDeps = ConfigDeps & CoreClientsDeps & LedgerDeps & Pick<ClockDeps, 'now' | 'newId'>;
 
 /** Who asked, as people read it: the Slack user, else the custom action. */
 function requester(item: UndoItem): string {
@@ -143,42 +141,6 @@ async function snapshotOf(ref: StageRef, remediation: RemediationEntry, clients:
   return snapshot;
 }
 
-function notification(item: UndoItem, result: Omit<UndoResult, 'published'>) {
-  const stage = `${item.stage.apiId}/${item.stage.stageName}`;
-  // SNS: a subject is ASCII, without line breaks, under 100 characters (SNS API reference, Publish).
-  const subject = `apigw-remediation: undo ${result.outcome} on ${stage}`.slice(0, 99);
-  const lines = [
-    `Undo ${result.outcome} on ${formatStageArn(item.stage)} (account ${item.stage.account}), asked by ${requester(item)}.`,
-    ...(result.undoes === undefined ? [] : [`Remediation: ${result.undoes}; undo: ${result.undoId ?? ''}`]),
-    result.reason,
-    ...result.restored.map(
-      (change) =>
-        `Restored ${change.controlId} ${change.setting}: ${formatValue(change.before)} -> ${formatValue(change.after)}`,
-    ),
-    ...result.refused.map(
-      (setting) => `Refused ${setting.controlId} ${setting.setting}: ${setting.why ?? 'changed since'}`,
-    ),
-    ...result.exemptions.map((exemption) => `Exempt: ${exemption}`),
-    ...(result.securityHub === undefined
-      ? []
-      : [
-          result.securityHub.status === 'updated'
-            ? `Security Hub: ${result.securityHub.updated} finding(s) noted and SUPPRESSED`
-            : `Security Hub: skipped: ${result.securityHub.reason}`,
-        ]),
-    `Execution: ${item.executionArn}`,
-  ];
-  return { subject, message: lines.join('\n') };
-}
-
-async function publish(deps: UndoDeps, item: UndoItem, result: Omit<UndoResult, 'published'>) {
-  const { subject, message } = notification(item, result);
-  await deps
-    .sns()
-    .send(new PublishCommand({ TopicArn: deps.notifyTopicArn(), Subject: subject, Message: message }));
-  return { ...result, published: true };
-}
-
 function undoIdOf(item: UndoItem): string {
   if (item.decision === undefined) throw new Error('undo: the item carries no decision (DecideUndo)');
   return item.decision.remediationId;
@@ -189,7 +151,7 @@ async function undo(deps: UndoDeps, item: UndoItem): Promise<UndoResult> {
   const undoId = undoIdOf(item);
   const existing = await store.get(undoId);
   if (existing?.kind === 'UNDO') {
-    // A retried task: its undo is recorded already (and was published then).
+    // A retried task: its undo is recorded already (and ReportUndo notes it again, idempotently).
     return {
       outcome: existing.outcome,
       reason: `recorded already: ${existing.reason}`,
@@ -198,18 +160,19 @@ async function undo(deps: UndoDeps, item: UndoItem): Promise<UndoResult> {
       restored: existing.restored,
       refused: existing.refused,
       exemptions: [],
-      published: false,
+      by: requester(item),
     };
   }
   const found = await findRemediation(item, store);
   if ('nothing' in found) {
-    return publish(deps, item, {
+    return {
       outcome: 'NOTHING_TO_UNDO',
       reason: found.nothing,
+      by: requester(item),
       restored: [],
       refused: [],
       exemptions: [],
-    });
+    };
   }
   const { remediation } = found;
   const config = deps.config();
@@ -262,23 +225,14 @@ async function undo(deps: UndoDeps, item: UndoItem): Promise<UndoResult> {
         : [item.request.findingId]),
     ]),
   ];
-  const recorded = await recordUndo(
-    {
-      put: (undoEntry) => store.put(undoEntry),
-      replace: (exemption) => store.replace(exemption),
-      suppress: (note) =>
-        suppressFindings(deps.homeSecurityHub(remediation.region), {
-          findingIds,
-          partition: remediation.partition,
-          region: remediation.region,
-          note,
-        }),
-    },
+  const recorded = await recordUndoLedger(
+    { put: (undoEntry) => store.put(undoEntry), replace: (exemption) => store.replace(exemption) },
     { remediation, undo: entry, by, until },
   );
-  return publish(deps, item, {
+  return {
     outcome: entry.outcome,
     reason: entry.reason,
+    by,
     undoId,
     undoes: remediation.entryId,
     restored: entry.restored,
@@ -286,11 +240,16 @@ async function undo(deps: UndoDeps, item: UndoItem): Promise<UndoResult> {
     exemptions: recorded.exemptions.map(
       (exemption) => `${exemption.controlId} until ${exemption.until ?? 'no end'} (${exemption.entryId})`,
     ),
-    securityHub: recorded.securityHub,
-  });
+    findings: {
+      ids: findingIds,
+      partition: remediation.partition,
+      region: remediation.region,
+      note: recorded.note,
+    },
+  };
 }
 
-/** The caught error as a FAILED UNDO entry (when the remediation is known), then published. */
+/** The caught error as a FAILED UNDO entry (when the remediation is known), for ReportUndo to notify. */
 async function failed(deps: UndoDeps, item: UndoItem): Promise<UndoResult> {
   const why =
     item.error === undefined
@@ -304,21 +263,22 @@ async function failed(deps: UndoDeps, item: UndoItem): Promise<UndoResult> {
     found = undefined;
   }
   if (store === undefined || found === undefined || 'nothing' in found) {
-    return publish(deps, item, { outcome: 'FAILED', reason: why, restored: [], refused: [], exemptions: [] });
+    return { outcome: 'FAILED', reason: why, by: requester(item), restored: [], refused: [], exemptions: [] };
   }
   const entryId = item.decision?.remediationId ?? `undo-${deps.newId()}`;
-  // The Undo task recorded its entry before it failed (publishing, say): that record stands.
+  // The Undo task recorded its entry before it failed (a timeout, say): that record stands.
   const recorded = await store.get(entryId).catch(() => undefined);
   if (recorded?.kind === 'UNDO') {
-    return publish(deps, item, {
+    return {
       outcome: recorded.outcome,
       reason: `${recorded.reason} (then: ${why})`,
+      by: requester(item),
       undoId: entryId,
       undoes: recorded.undoes,
       restored: recorded.restored,
       refused: recorded.refused,
       exemptions: [],
-    });
+    };
   }
   const entry = undoEntryOf({
     remediation: found.remediation,
@@ -329,15 +289,16 @@ async function failed(deps: UndoDeps, item: UndoItem): Promise<UndoResult> {
     applied: { ...NOTHING_APPLIED, failure: why },
   });
   await store.put(entry);
-  return publish(deps, item, {
+  return {
     outcome: 'FAILED',
     reason: why,
+    by: requester(item),
     undoId: entry.entryId,
     undoes: entry.undoes,
     restored: [],
     refused: [],
     exemptions: [],
-  });
+  };
 }
 
 function decide(deps: UndoDeps, item: UndoItem): Decision {
@@ -373,8 +334,6 @@ export const handler = lambdaHandler(
     ...account,
     ...createCoreClientsDeps(account),
     ...createLedgerDeps(createLocksDeps()),
-    ...createHomeSecurityHubDeps(),
-    ...createNotificationDeps(),
     ...createClockDeps(),
   }),
 );

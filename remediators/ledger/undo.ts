@@ -243,12 +243,22 @@ export function undoNote(undo: UndoEntry, by: string, until: string): string {
   );
 }
 
-/** The ledger and Security Hub writes of an undo, each wrapped by its caller. */
-export interface UndoRecordIo {
+/** The ledger writes of an undo, each wrapped by its caller. */
+export interface UndoLedgerIo {
   readonly put: (entry: UndoEntry) => Promise<unknown>;
   /** A newer exemption of the same stage and control replaces the earlier one (exemption.ts). */
   readonly replace: (exemption: ExemptionEntry) => Promise<unknown>;
+}
+
+/** The ledger and Security Hub writes of an undo, each wrapped by its caller. */
+export interface UndoRecordIo extends UndoLedgerIo {
   readonly suppress: (note: string) => Promise<SuppressResult>;
+}
+
+export interface UndoLedgerRecorded {
+  readonly exemptions: readonly ExemptionEntry[];
+  /** The note for the findings (with Workflow SUPPRESSED); undefined: nothing to note, and why. */
+  readonly note: { readonly text: string } | { readonly skipped: string };
 }
 
 export interface UndoRecorded {
@@ -257,10 +267,33 @@ export interface UndoRecorded {
 }
 
 /**
- * Records an undo: the UNDO entry first (whatever the outcome), then, for what was restored, the
- * exemptions and the findings' note with Workflow SUPPRESSED. A FAILED undo records its entry only
- * (nothing is known to be restored).
+ * Records an undo in the ledger: the UNDO entry first (whatever the outcome), then, for what was
+ * restored, the exemptions; returns the findings' note to write. A FAILED undo records its entry
+ * only (nothing is known to be restored).
  */
+export async function recordUndoLedger(
+  io: UndoLedgerIo,
+  input: {
+    readonly remediation: RemediationEntry;
+    readonly undo: UndoEntry;
+    readonly by: string;
+    readonly until: string;
+  },
+): Promise<UndoLedgerRecorded> {
+  await io.put(input.undo);
+  if (input.undo.outcome === 'FAILED') return { exemptions: [], note: { skipped: 'the undo failed' } };
+  const exemptions = undoExemptions(input);
+  for (const exemption of exemptions) await io.replace(exemption);
+  return {
+    exemptions,
+    note:
+      input.undo.restored.length === 0
+        ? { skipped: 'nothing was restored' }
+        : { text: undoNote(input.undo, input.by, input.until) },
+  };
+}
+
+/** {@link recordUndoLedger}, then the note with Workflow SUPPRESSED on the findings. */
 export async function recordUndo(
   io: UndoRecordIo,
   input: {
@@ -270,15 +303,8 @@ export async function recordUndo(
     readonly until: string;
   },
 ): Promise<UndoRecorded> {
-  await io.put(input.undo);
-  if (input.undo.outcome === 'FAILED') {
-    return { exemptions: [], securityHub: { status: 'skipped', reason: 'the undo failed' } };
-  }
-  const exemptions = undoExemptions(input);
-  for (const exemption of exemptions) await io.replace(exemption);
+  const { exemptions, note } = await recordUndoLedger(io, input);
   const securityHub =
-    input.undo.restored.length === 0
-      ? ({ status: 'skipped', reason: 'nothing was restored' } as const)
-      : await io.suppress(undoNote(input.undo, input.by, input.until));
+    'text' in note ? await io.suppress(note.text) : ({ status: 'skipped', reason: note.skipped } as const);
   return { exemptions, securityHub };
 }

@@ -37,6 +37,7 @@ import { createNotifyHandler } from '../handlers/notify.js';
 import { createRecordHandler } from '../handlers/record.js';
 import { createRecheckHandler } from '../handlers/recheck.js';
 import { createRedeployHandler } from '../handlers/redeploy.js';
+import { createReportUndoHandler } from '../handlers/report-undo.js';
 import { createUndoHandler } from '../handlers/undo.js';
 import { createReleaseLockHandler } from '../handlers/release-lock.js';
 import { createReportFailureHandler } from '../handlers/report-failure.js';
@@ -150,7 +151,8 @@ export type TaskName =
   | 'AcquireUndoLock'
   | 'Undo'
   | 'RecordUndoFailure'
-  | 'ReleaseUndoLock';
+  | 'ReleaseUndoLock'
+  | 'ReportUndo';
 
 /** Every dependency of the workflow's task handlers (each deployed function composes only its own). */
 export type WorkflowDeps = ClockDeps &
@@ -255,6 +257,7 @@ export function createTaskHandlers(
     Undo: undo,
     RecordUndoFailure: undo,
     ReleaseUndoLock: createReleaseLockHandler(deps),
+    ReportUndo: createReportUndoHandler(deps),
   };
 }
 

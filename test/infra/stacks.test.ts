@@ -352,6 +352,37 @@ describe('central stack', () => {
     ]);
   });
 
+  it('lets the undo function take a stage back and create nothing; its report only notes findings and publishes', () => {
+    const roleIdOf = (prefix: string) =>
+      (
+        resourceByPrefix(synthesized.central, 'AWS::Lambda::Function', prefix).properties['Role'] as {
+          'Fn::GetAtt': [string, string];
+        }
+      )['Fn::GetAtt'][0];
+    const undo = actionsOf(statementsOfRole(synthesized.central, roleIdOf('UndoFunction')));
+    expect(undo).toEqual(
+      expect.arrayContaining([
+        'apigateway:GET',
+        'apigateway:PATCH',
+        'apigateway:DELETE',
+        'wafv2:DisassociateWebACL',
+        'dynamodb:Query',
+        'sts:AssumeRole',
+      ]),
+    );
+    for (const action of [
+      'wafv2:CreateWebACL',
+      'wafv2:AssociateWebACL',
+      'logs:CreateLogGroup',
+      'sns:Publish',
+    ])
+      expect(undo, action).not.toContain(action);
+    expect(undo.filter((action) => action.startsWith('securityhub:'))).toEqual([]);
+    const report = actionsOf(statementsOfRole(synthesized.central, roleIdOf('ReportUndoFunction')));
+    expect(report).toEqual(expect.arrayContaining(['securityhub:BatchUpdateFindings', 'sns:Publish']));
+    expect(report.filter((action) => /^(apigateway|wafv2|dynamodb|sts):/.test(action))).toEqual([]);
+  });
+
   it('holds the Slack credentials in one secret with the three keys the approvals read', () => {
     synthesized.central.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: {

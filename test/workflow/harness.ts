@@ -122,6 +122,7 @@ export const TASK_FUNCTIONS: Readonly<Record<TaskName, string>> = {
   Undo: 'undo',
   RecordUndoFailure: 'undo',
   ReleaseUndoLock: 'release-lock',
+  ReportUndo: 'report-undo',
 };
 
 /** One count the handlers published (WorkflowDeps.metric). */
@@ -408,6 +409,7 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
           Undo: 0,
           RecordUndoFailure: 0,
           ReleaseUndoLock: 0,
+          ReportUndo: 0,
           Verify: 0,
           Snapshot: 0,
           Recheck: 0,

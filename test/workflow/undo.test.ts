@@ -72,7 +72,7 @@ describe('Undo through the workflow', () => {
   };
   const undoStates = () =>
     harness.calls.filter((state) =>
-      ['DecideUndo', 'AcquireUndoLock', 'Undo', 'RecordUndoFailure'].includes(state),
+      ['DecideUndo', 'AcquireUndoLock', 'Undo', 'RecordUndoFailure', 'ReportUndo'].includes(state),
     );
 
   beforeEach(async () => {
@@ -94,6 +94,7 @@ describe('Undo through the workflow', () => {
       'DecideUndo',
       'AcquireUndoLock',
       'Undo',
+      'ReportUndo',
       'ReleaseUndoLock',
     ]);
     const [undo, ...more] = await undos();
@@ -172,9 +173,11 @@ describe('Undo through the workflow', () => {
       'DecideUndo',
       'AcquireUndoLock',
       'Undo',
+      'ReportUndo',
       'DecideUndo',
       'AcquireUndoLock',
       'Undo',
+      'ReportUndo',
     ]);
     expect(harness.published.at(-1)?.Message).toContain('asked by Dana Approver (U024BE7LH)');
   });
@@ -203,7 +206,13 @@ describe('Undo through the workflow', () => {
     const [undo] = await undos();
     expect(undo).toMatchObject({ undoes: remediation.entryId, outcome: 'FAILED' });
     expect(undo?.reason).toContain('injected: the undo function crashed');
-    expect(undoStates()).toEqual(['DecideUndo', 'AcquireUndoLock', 'Undo', 'RecordUndoFailure']);
+    expect(undoStates()).toEqual([
+      'DecideUndo',
+      'AcquireUndoLock',
+      'Undo',
+      'RecordUndoFailure',
+      'ReportUndo',
+    ]);
     expect(await harness.lockItems('stage#')).toEqual([]);
   });
 

@@ -36,8 +36,9 @@ const EXPECTED_CLIENTS: Readonly<Record<string, readonly string[]>> = {
   notify: ['@aws-sdk/client-sns'],
   'report-failure': ['@aws-sdk/client-securityhub', '@aws-sdk/client-sns', '@aws-sdk/client-sts'],
   'release-lock': ['@aws-sdk/client-dynamodb'],
-  // The ledger (remediation, UNDO entry, exemptions), Security Hub (the note) and SNS (docs/decisions/0030).
-  undo: [...CORE, '@aws-sdk/client-dynamodb', '@aws-sdk/client-securityhub', '@aws-sdk/client-sns'],
+  // The ledger (remediation, UNDO entry, exemptions); the note and the notification are report-undo's (docs/decisions/0030).
+  undo: [...CORE, '@aws-sdk/client-dynamodb'],
+  'report-undo': ['@aws-sdk/client-securityhub', '@aws-sdk/client-sns'],
 };
 
 /** The clients a need allows the function to hold (its IAM permissions cover nothing else). */
