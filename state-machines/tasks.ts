@@ -168,7 +168,8 @@ export const TASKS = [
   {
     substitution: 'ReportUndoFunctionArn',
     entry: 'remediators/handlers/report-undo.ts',
-    description: 'Notes the undone remediation on its findings (SUPPRESSED) and publishes the outcome of the undo',
+    description:
+      'Notes the undone remediation on its findings (SUPPRESSED) and publishes the outcome of the undo',
     needs: ['securityHub', 'notifyTopic'],
   },
   {
