@@ -182,6 +182,23 @@ export const ExemptionsSchema = z
  * Imported", written back with BatchUpdateFindings); `ocsf`, the new Security Hub ("Findings
  * Imported V2", written back with BatchUpdateFindingsV2). See docs/decisions/0015-ocsf-findings.md.
  */
+/**
+ * The service's own Undo (the Security Hub custom action "Undo API remediation", the Slack Undo
+ * button; docs/decisions/0030): `auto` takes the remediation back when asked; `off` refuses every
+ * such request (recorded in the ledger as a REFUSED undo, and notified), leaving undo to the CLI.
+ * `auto` by default: each undo is already a person's deliberate request (an action chosen in the
+ * Security Hub console, a button that only a listed approver's click starts), it only restores
+ * what a remediation recorded as before, and only where the stage still holds the remediation's
+ * values; a second approval would only slow down the way back when a fix broke an application.
+ */
+export const UNDO_MODES = ['auto', 'off'] as const;
+
+export const UndoSchema = z
+  .object({
+    mode: z.enum(UNDO_MODES).default('auto'),
+  })
+  .strict();
+
 export const FINDING_FORMATS = ['asff', 'ocsf'] as const;
 export type FindingFormat = (typeof FINDING_FORMATS)[number];
 
@@ -289,6 +306,7 @@ export function configSchemaOf<const C extends MetaCatalog>(catalog: C) {
       limits: LimitsSchema.prefault({}),
       securityHub: SecurityHubSchema.prefault({}),
       exemptions: ExemptionsSchema.prefault({}),
+      undo: UndoSchema.prefault({}),
       iac: iacSchemaOf(catalog).prefault({}),
     })
     .strict();

@@ -45,6 +45,9 @@ import {
   CUSTOM_ACTION_DESCRIPTION,
   CUSTOM_ACTION_ID,
   CUSTOM_ACTION_NAME,
+  UNDO_ACTION_DESCRIPTION,
+  UNDO_ACTION_ID,
+  UNDO_ACTION_NAME,
   asCdkEventPattern,
   cloudTrailDriftPattern,
   securityHubCustomActionPattern,
@@ -68,6 +71,7 @@ import {
 import {
   REMEDIATION_WILDCARDS_REASON,
   remediationReadStatements,
+  remediationUndoStatements,
   remediationWriteStatements,
   ocsfUpdateGuardStatements,
   securityHubImportStatement,
@@ -233,7 +237,11 @@ export class CentralStack extends Stack {
       if (needs.includes('memberRole')) environment[HOME_ACCOUNT_ENV] = Aws.ACCOUNT_ID;
       if (needs.includes('notifyTopic')) environment.NOTIFY_TOPIC_ARN = notifications.topicArn;
       if (needs.includes('killSwitch')) environment[KILL_SWITCH_PARAMETER_ENV] = killSwitch.parameterName;
-      if (needs.includes('ledgerExemptions') || needs.includes('ledgerWrite')) {
+      if (
+        needs.includes('ledgerExemptions') ||
+        needs.includes('ledgerWrite') ||
+        needs.includes('ledgerUndo')
+      ) {
         environment[LEDGER_TABLE_ENV] = ledger.tableName;
       }
       if (needs.includes('flapTableRead') || needs.includes('flapTableWrite')) {
@@ -282,10 +290,17 @@ export class CentralStack extends Stack {
             'stage to fix; aws:ResourceOrgID limits sts:AssumeRole to accounts of this organization.',
         );
       }
-      if (readsApiGateway) {
+      // The undo task reads stages like the readers and takes back what a remediation changed
+      // (remediators/ledger/undo-iam.ts), in the home account directly.
+      const undoes = task.substitution === 'UndoFunctionArn';
+      if (readsApiGateway || undoes) {
         const statementsFor = (partition: string, account: string) => {
           const scope = { partition, account, resources: config.resources };
-          return [...remediationReadStatements(scope), ...(writer ? remediationWriteStatements(scope) : [])];
+          return [
+            ...remediationReadStatements(scope),
+            ...(writer ? remediationWriteStatements(scope) : []),
+            ...(undoes ? remediationUndoStatements(scope) : []),
+          ];
         };
         for (const statement of statementsFor(Aws.PARTITION, Aws.ACCOUNT_ID)) {
           role.addToPrincipalPolicy(statement);
@@ -332,6 +347,25 @@ export class CentralStack extends Stack {
             sid: 'WriteLedger',
             actions: ['dynamodb:PutItem', 'dynamodb:GetItem'],
             resources: [ledger.tableArn],
+          }),
+        );
+      }
+      if (needs.includes('ledgerUndo')) {
+        // The undo task (remediators/ledger/undo.ts): GetItem of the remediation and of its own UNDO
+        // entry (a retry), the idempotent PutItem of the UNDO entry and the exemptions' PutItem, and
+        // a Query of the byStage index (the stage's entries: the newest remediation, earlier undos).
+        role.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'UndoLedger',
+            actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+            resources: [ledger.tableArn],
+          }),
+        );
+        role.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'UndoLedgerByStage',
+            actions: ['dynamodb:Query'],
+            resources: [`${ledger.tableArn}/index/${LEDGER_STAGE_INDEX}`],
           }),
         );
       }
@@ -483,6 +517,22 @@ export class CentralStack extends Stack {
         'snapshot the CDK validates against lacks it, as cfn-lint’s does.',
     );
 
+    // "Undo API remediation" (docs/decisions/0030): CreateActionTarget takes a Name of up to 20
+    // characters and an Id of up to 20 alphanumeric characters (Security Hub API reference,
+    // CreateActionTarget); the intake tells it from Remediate by the event's resources (its ARN).
+    const undoActionTarget = new CfnActionTarget(this, 'UndoAction', {
+      id: UNDO_ACTION_ID,
+      name: UNDO_ACTION_NAME,
+      description: UNDO_ACTION_DESCRIPTION,
+    });
+    undoActionTarget.addMetadata('cfn-lint', { config: { ignore_checks: ['E3006'] } });
+    acknowledge(
+      undoActionTarget,
+      'CloudFormation-Validate::F3006',
+      'AWS::SecurityHub::ActionTarget is documented in the CloudFormation template reference; the Region schema ' +
+        'snapshot the CDK validates against lacks it, as cfn-lint’s does.',
+    );
+
     const deadLetterQueues: Queue[] = [];
     const trigger = (ruleId: string, description: string, pattern: EventPatternJson, bus?: IEventBus) => {
       const deadLetters = new Queue(this, `${ruleId}DeadLetters`, {
@@ -533,6 +583,11 @@ export class CentralStack extends Stack {
       'SecurityHubCustomAction',
       'The Security Hub custom action "Remediate API Gateway stage" starts a remediation',
       securityHubCustomActionPattern(actionTarget.attrActionTargetArn),
+    );
+    trigger(
+      'SecurityHubUndoAction',
+      'The Security Hub custom action "Undo API remediation" takes the chosen findings\' remediation back',
+      securityHubCustomActionPattern(undoActionTarget.attrActionTargetArn),
     );
     trigger(
       'ApiGatewayDrift',

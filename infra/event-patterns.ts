@@ -6,6 +6,7 @@
  */
 import type { EventPattern } from 'aws-cdk-lib/aws-events';
 import { CONTROL_IDS } from '../remediators/controls/catalog.js';
+import { UNDO_ACTION_ID } from '../remediators/intake/undo.js';
 
 /** An EventBridge pattern: nested objects whose leaves are arrays of values or filters. */
 export interface EventPatternJson {
@@ -55,6 +56,13 @@ export const CUSTOM_ACTION_ID = 'ApigwRemediate';
 export const CUSTOM_ACTION_NAME = 'Remediate API stage';
 export const CUSTOM_ACTION_DESCRIPTION =
   'Remediate API Gateway stage: run apigw-remediation on the selected findings now';
+
+/** The intake tells this action from Remediate by its Id (remediators/intake/undo.ts). */
+export { UNDO_ACTION_ID };
+/** Exactly 20 characters, Security Hub's limit for an action name (CreateActionTarget). */
+export const UNDO_ACTION_NAME = 'Undo API remediation';
+export const UNDO_ACTION_DESCRIPTION =
+  "Undo API Gateway remediation: take back the selected findings' latest remediation by apigw-remediation";
 
 /**
  * Failing, active, untouched API Gateway findings. Workflow NEW only: the workflow sets

@@ -28,7 +28,9 @@ import {
 import {
   REMEDIATION_WILDCARDS_REASON,
   remediationReadStatements,
+  remediationUndoStatements,
   remediationWriteStatements,
+  cliScanStatement,
   securityHubImportStatement,
 } from './permissions.js';
 import {
@@ -109,6 +111,8 @@ export class MemberStack extends Stack {
           statements: [
             ...remediationReadStatements(homeAccount),
             ...remediationWriteStatements(homeAccount),
+            ...remediationUndoStatements(homeAccount),
+            cliScanStatement(homeAccount),
             securityHubImportStatement(homeAccount),
           ],
         }),
@@ -120,6 +124,8 @@ export class MemberStack extends Stack {
       wildcardFindings([
         ...remediationReadStatements(nagScope),
         ...remediationWriteStatements(nagScope),
+        ...remediationUndoStatements(nagScope),
+        cliScanStatement(nagScope),
         securityHubImportStatement(nagScope),
       ]),
       REMEDIATION_WILDCARDS_REASON,

@@ -13,6 +13,7 @@ import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { CATALOG, remediationIamStatements, type Catalog } from '../remediators/controls/catalog.js';
 import type { ResourceSettings } from '../remediators/controls/resources.js';
 import { apiGatewayArn, type IamStatement } from '../remediators/core/iam.js';
+import { undoIamStatements } from '../remediators/ledger/undo-iam.js';
 
 export interface RemediationScope {
   readonly partition: string;
@@ -71,6 +72,27 @@ export function remediationWriteStatements(
   catalog: Catalog = CATALOG,
 ): PolicyStatement[] {
   return remediationIamStatements(scope, catalog).map(toPolicyStatement);
+}
+
+/** What taking a remediation back calls (remediators/ledger/undo-iam.ts): the undo task and the CLI's `undo`. */
+export function remediationUndoStatements({
+  partition,
+}: Pick<RemediationScope, 'partition'>): PolicyStatement[] {
+  return undoIamStatements({ partition }).map(toPolicyStatement);
+}
+
+/**
+ * The CLI's `scan --role-name` through the member role: GetRestApis and GetApis list an account's
+ * APIs, authorized as `apigateway:GET` on the collections `/restapis` and `/apis` themselves (the
+ * workflow never lists them: it reads the API a finding or a CloudTrail event names).
+ */
+export function cliScanStatement({ partition }: Pick<RemediationScope, 'partition'>): PolicyStatement {
+  return new PolicyStatement({
+    sid: 'ListApis',
+    effect: Effect.ALLOW,
+    actions: ['apigateway:GET'],
+    resources: ['/restapis', '/apis'].map((path) => apiGatewayArn(partition, path)),
+  });
 }
 
 /**

@@ -27,6 +27,9 @@
  * - flapTableRead: dynamodb:GetItem on the flap guard's table (env IAC_FLAP_TABLE_NAME), the snapshot
  *   task's read of each stage-control's revert count and deferral (docs/decisions/0029).
  * - flapTableWrite: dynamodb:GetItem and PutItem on that table: the record task writes the state.
+ * - ledgerUndo: dynamodb:GetItem and PutItem on the ledger table and Query on its byStage index: the
+ *   undo task reads the remediation and the stage's earlier undos, and writes the UNDO entry and
+ *   the exemptions (remediators/ledger/undo.ts).
  */
 export type TaskNeed =
   | 'config'
@@ -40,7 +43,8 @@ export type TaskNeed =
   | 'ledgerExemptions'
   | 'ledgerWrite'
   | 'flapTableRead'
-  | 'flapTableWrite';
+  | 'flapTableWrite'
+  | 'ledgerUndo';
 
 export interface TaskDefinition {
   readonly substitution: string;
@@ -153,6 +157,20 @@ export const TASKS = [
       'Reports what stopped before the per-stage path (intake rejections, ownership refused, stages not listed)',
     // Like the record task: own findings (stages not listed after drift) are imported as the member role.
     needs: ['memberRole', 'securityHub', 'notifyTopic'],
+  },
+  {
+    substitution: 'UndoFunctionArn',
+    entry: 'remediators/handlers/undo.ts',
+    description:
+      'Takes a remediation back (Security Hub action Undo API remediation, Slack undo): restores, reads back, records',
+    needs: ['config', 'memberRole', 'ledgerUndo'],
+  },
+  {
+    substitution: 'ReportUndoFunctionArn',
+    entry: 'remediators/handlers/report-undo.ts',
+    description:
+      'Notes the undone remediation on its findings (SUPPRESSED) and publishes the outcome of the undo',
+    needs: ['securityHub', 'notifyTopic'],
   },
   {
     substitution: 'ReleaseLockFunctionArn',

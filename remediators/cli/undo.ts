@@ -12,15 +12,9 @@ import { randomUUID } from 'node:crypto';
 import type { RemediationConfig } from '../../config/schema.js';
 import { formatValue } from '../approvals/messages.js';
 import { readStageSnapshot } from '../core/snapshot.js';
-import type { StageRef, StageSnapshot } from '../core/types.js';
-import type {
-  ExemptionEntry,
-  LedgerEntry,
-  RefusedSetting,
-  RemediationEntry,
-  UndoEntry,
-} from '../ledger/entry.js';
-import { buildExemption, defaultUntil } from '../ledger/exemption.js';
+import type { StageRef } from '../core/types.js';
+import type { ExemptionEntry, RemediationEntry, UndoEntry } from '../ledger/entry.js';
+import { defaultUntil } from '../ledger/exemption.js';
 import { applyUndoCalls, type UndoAction } from '../ledger/undo-apply.js';
 import { suppressFindings, type SuppressResult } from '../ledger/undo-findings.js';
 import {
@@ -28,10 +22,20 @@ import {
   planUndo,
   undoChangesSomething,
   undoSnapshotParts,
-  type UndoDeclarations,
   type UndoPlan,
 } from '../ledger/undo-plan.js';
-import type { ControlChange } from '../workflow/state.js';
+import {
+  alreadyUndone,
+  applyAndReadBack,
+  earlierUndo,
+  readBack,
+  recordUndo,
+  remediationToUndo,
+  stageRefOf,
+  undoEntryOf,
+  undoOutcome,
+  UndoRefusedError,
+} from '../ledger/undo.js';
 import { resolveAccess } from './access.js';
 import { UsageError } from './args.js';
 import { AwsAccessError, withContext } from './aws-errors.js';
@@ -43,86 +47,13 @@ type UndoOptions = Extract<LedgerCommandOptions, { command: 'undo' }>;
 
 export const UNDO_EXIT = { undone: 0, partial: 1, error: 2 } as const;
 
-/** A request the ledger cannot serve (no such entry, not a remediation, already undone): exit 2. */
-export class UndoRefusedError extends Error {
-  override readonly name = 'UndoRefused';
-}
+export { earlierUndo, readBack, remediationToUndo, undoOutcome, UndoRefusedError };
 
 export interface UndoTerminal {
   readonly stdout: { write(text: string): unknown };
   readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
   /** Asks y/N on a terminal; undefined when nobody can answer (no TTY). */
   readonly confirm?: (question: string) => Promise<boolean>;
-}
-
-/** The entry, checked to be a remediation that changed something. */
-export function remediationToUndo(
-  id: string,
-  entry: LedgerEntry | undefined,
-  table: string,
-): RemediationEntry {
-  if (entry === undefined) {
-    throw new UndoRefusedError(
-      `no ledger entry ${JSON.stringify(id)} in table ${table} (history lists the remediation ids)`,
-    );
-  }
-  if (entry.kind !== 'REMEDIATION') {
-    throw new UndoRefusedError(
-      `ledger entry ${id} is an ${entry.kind} entry, not a remediation; only a remediation can be undone`,
-    );
-  }
-  if (entry.outcome !== 'REMEDIATED') {
-    throw new UndoRefusedError(
-      `remediation ${id} ended ${entry.outcome}, so it changed nothing and there is nothing to undo`,
-    );
-  }
-  return entry;
-}
-
-/** An earlier undo that took this remediation back (wholly or in part): a second one is refused. */
-export function earlierUndo(id: string, stageEntries: readonly LedgerEntry[]): UndoEntry | undefined {
-  return stageEntries.find(
-    (entry): entry is UndoEntry =>
-      entry.kind === 'UNDO' &&
-      entry.undoes === id &&
-      (entry.outcome === 'UNDONE' || entry.outcome === 'PARTIALLY_UNDONE'),
-  );
-}
-
-/**
- * The restored settings as read back after the calls: a setting that does not hold the value the
- * undo set moves to the refused ones, with what the stage holds.
- */
-export function readBack(
-  plan: UndoPlan,
-  after: StageSnapshot,
-  declarations: UndoDeclarations,
-): { restored: ControlChange[]; refused: RefusedSetting[] } {
-  const restored: ControlChange[] = [];
-  const refused: RefusedSetting[] = [...plan.refused];
-  for (const change of plan.restored) {
-    const current = declarations.get(change.controlId)?.(change.setting, after)?.current ?? null;
-    if (current === change.after) {
-      restored.push(change);
-    } else {
-      refused.push({
-        ...change,
-        current,
-        why: `read back after the undo: the stage holds ${formatValue(current)}, the undo set ${formatValue(change.after)}`,
-      });
-    }
-  }
-  return { restored, refused };
-}
-
-export function undoOutcome(restored: readonly unknown[], refused: readonly unknown[]): UndoEntry['outcome'] {
-  if (restored.length === 0) return 'REFUSED';
-  return refused.length === 0 ? 'UNDONE' : 'PARTIALLY_UNDONE';
-}
-
-function stageFields(entry: RemediationEntry) {
-  const { stageArn, account, region, partition, apiType, apiId, stageName } = entry;
-  return { stageArn, account, region, partition, apiType, apiId, stageName };
 }
 
 interface UndoReport {
@@ -254,11 +185,7 @@ export async function runUndo(
       ledger.store.listByStage(entry.stageArn),
     ),
   );
-  if (earlier !== undefined) {
-    throw new UndoRefusedError(
-      `remediation ${id} was undone already (${earlier.outcome}) by undo ${earlier.entryId} at ${earlier.recordedAt}`,
-    );
-  }
+  if (earlier !== undefined) throw new UndoRefusedError(alreadyUndone(id, earlier));
   const access = await resolveAccess(
     { ...options.access, regions: [entry.region], accounts: [entry.account] },
     config,
@@ -266,14 +193,7 @@ export async function runUndo(
   const target = access.targets[0];
   if (target === undefined)
     throw new AwsAccessError(`no credentials for account ${entry.account} in ${entry.region}`);
-  const ref: StageRef = {
-    partition: entry.partition,
-    region: entry.region,
-    account: entry.account,
-    apiType: entry.apiType,
-    apiId: entry.apiId,
-    stageName: entry.stageName,
-  };
+  const ref: StageRef = stageRefOf(entry);
   const declarations = bindUndoDeclarations(config);
   const plan = planUndo(entry, await stageSnapshot(ref, entry, target.clients), declarations);
   if (options.output === 'table') terminal.stdout.write(renderPlan(plan, entry));
@@ -294,80 +214,47 @@ export async function runUndo(
 
   const runId = randomUUID();
   const actor = { kind: 'cli' as const, callerArn: access.caller.arn || access.caller.account, runId };
-  let calls: UndoAction[] = [];
-  let restored: ControlChange[] = [];
-  let refused: RefusedSetting[] = [...plan.refused];
-  let failure: string | undefined;
-  if (changes) {
-    try {
-      calls = await withContext(
+  const applied = await applyAndReadBack(plan, declarations, {
+    apply: () =>
+      withContext(
         { operation: `undoing on stage ${entry.stageArn}`, account: ref.account, region: ref.region },
         () => applyUndoCalls(ref, plan.calls, target.clients),
-      );
-      ({ restored, refused } = readBack(plan, await stageSnapshot(ref, entry, target.clients), declarations));
-    } catch (error) {
-      failure = error instanceof Error ? error.message : String(error);
-    }
-  }
+      ),
+    reread: () => stageSnapshot(ref, entry, target.clients),
+  });
   const recordedAt = now();
-  const outcome = failure === undefined ? undoOutcome(restored, refused) : 'FAILED';
-  const undoEntry: UndoEntry = {
-    kind: 'UNDO',
+  const undoEntry = undoEntryOf({
+    remediation: entry,
     entryId: `undo-${runId}`,
-    ...stageFields(entry),
-    recordedAt: recordedAt.toISOString(),
     actor,
-    undoes: id,
-    outcome,
-    restored,
-    refused,
-    kept: [...plan.kept],
-    reason:
-      failure ??
-      (restored.length === 0
-        ? 'nothing restored: every setting was refused'
-        : `restored ${restored.length} setting(s) with ${calls.map((call) => call.action).join(', ')}`),
-  };
-  await withContext(ledgerCall(ledger, 'PutItem', 'dynamodb:PutItem'), () => ledger.store.put(undoEntry));
-  if (failure !== undefined) {
-    throw new AwsAccessError(
-      `undo ${undoEntry.entryId} of remediation ${id} FAILED (recorded in the ledger): ${failure}`,
-    );
-  }
-
-  const undoneControls = entry.controls.filter((controlId) =>
-    restored.some((change) => change.controlId === controlId),
-  );
+    recordedAt,
+    plan,
+    applied,
+  });
   const until = options.until ?? defaultUntil(recordedAt, config.exemptions.defaultDays);
-  const exemptions = undoneControls.map((controlId) =>
-    buildExemption({
-      stage: stageFields(entry),
-      controlId,
-      reason: `undone by ${actor.callerArn} (undo ${undoEntry.entryId} of remediation ${id})`,
-      until,
-      cause: 'UNDO',
-      actor,
-      now: recordedAt,
-    }),
-  );
-  for (const exemption of exemptions) {
-    // A newer exemption of the same stage and control replaces the earlier one (exemption.ts).
-    await withContext(ledgerCall(ledger, 'PutItem', 'dynamodb:PutItem'), () =>
-      ledger.store.replace(exemption),
-    );
-  }
-  const securityHub =
-    restored.length === 0
-      ? ({ status: 'skipped', reason: 'nothing was restored' } as const)
-      : await suppressFindings(ledger.securityHub(entry.region), {
+  const { exemptions, securityHub } = await recordUndo(
+    {
+      put: (undo) =>
+        withContext(ledgerCall(ledger, 'PutItem', 'dynamodb:PutItem'), () => ledger.store.put(undo)),
+      replace: (exemption) =>
+        withContext(ledgerCall(ledger, 'PutItem', 'dynamodb:PutItem'), () => ledger.store.replace(exemption)),
+      suppress: (note) =>
+        suppressFindings(ledger.securityHub(entry.region), {
           findingIds: entry.findingIds,
           partition: entry.partition,
           region: entry.region,
-          note:
-            `UNDONE by ${actor.callerArn} (undo ${undoEntry.entryId} of remediation ${id}): ` +
-            `${restored.map((change) => `${change.controlId} ${change.setting} ${formatValue(change.before)} → ${formatValue(change.after)}`).join('; ')}. ` +
-            `Exempt until ${until}.`,
-        });
+          note,
+        }),
+    },
+    { remediation: entry, undo: undoEntry, by: actor.callerArn, until },
+  );
+  if (applied.failure !== undefined) {
+    throw new AwsAccessError(
+      `undo ${undoEntry.entryId} of remediation ${id} FAILED (recorded in the ledger): ${applied.failure}`,
+    );
+  }
+  const { outcome } = undoEntry;
+  const calls = applied.calls;
   const report: UndoReport = { entry: undoEntry, calls, exemptions, securityHub };
   terminal.stdout.write(options.output === 'json' ? undoJson(report) : renderResult(report));
   return outcome === 'UNDONE' ? UNDO_EXIT.undone : UNDO_EXIT.partial;

@@ -18,8 +18,10 @@ export function createAcquireLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'
     const owner = `${item.executionArn}/${item.decision.remediationId}`;
     const lease = lockLease(item.stage, owner, item.decision.approvalTimeoutSeconds, nowMs);
     const { request } = item;
+    // An undo (docs/decisions/0030) covers no control and brings no finding: nothing joins it, and it joins nothing.
+    const undo = request.trigger === 'undo';
     const finding =
-      request.findingId === undefined
+      undo || request.findingId === undefined
         ? undefined
         : {
             findingId: request.findingId,
@@ -30,7 +32,7 @@ export function createAcquireLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'
             remediationId: item.decision.remediationId,
           };
     const holder = {
-      controls: request.controls,
+      controls: undo ? [] : request.controls,
       remediationId: item.decision.remediationId,
       executionArn: item.executionArn,
     };

@@ -11,6 +11,7 @@ import { cloudTrailOutcome } from './cloudtrail.js';
 import { RegionSchema } from './fields.js';
 import { ocsfFindingOutcome } from './ocsf.js';
 import { findingOutcome, type FindingContext } from './securityhub.js';
+import { asUndoOutcome, isUndoAction, SLACK_UNDO_REQUEST, slackUndoOutcome, UNDO_SOURCE } from './undo.js';
 import type { IntakeResult, IntakeSettings, Outcome } from './types.js';
 
 export const SECURITY_HUB_IMPORTED = 'Security Hub Findings - Imported';
@@ -26,6 +27,7 @@ const HANDLED: Readonly<Record<string, readonly string[]>> = {
   [CLOUDTRAIL_API_CALL]: ['aws.apigateway', 'aws.wafv2'],
   [FINDINGS_IMPORTED_V2]: ['aws.securityhub'],
   [CLI_REQUEST]: [CLI_SOURCE],
+  [SLACK_UNDO_REQUEST]: [UNDO_SOURCE],
 };
 
 const EnvelopeSchema = z.object({
@@ -36,6 +38,8 @@ const EnvelopeSchema = z.object({
   time: z.string().min(1),
   region: RegionSchema,
   detail: z.record(z.string(), z.unknown()),
+  /** A custom action's event names its action target here (which action a person chose). */
+  resources: z.array(z.string()).optional(),
 });
 
 type Envelope = z.infer<typeof EnvelopeSchema>;
@@ -137,7 +141,11 @@ function eventOutcomes(event: unknown, settings: IntakeSettings): Outcome[] {
     case FINDINGS_IMPORTED_V2:
       return formatDisabled(envelope, 'ocsf', settings) ?? ocsfFindingsOutcomes(envelope);
     case SECURITY_HUB_CUSTOM_ACTION:
-      return findingsOutcomes(envelope, 'manual');
+      return isUndoAction(envelope.resources)
+        ? findingsOutcomes(envelope, 'undo').map(asUndoOutcome)
+        : findingsOutcomes(envelope, 'manual');
+    case SLACK_UNDO_REQUEST:
+      return [guarded(`Slack undo request ${envelope.id}`, () => slackUndoOutcome(envelope))];
     case CLI_REQUEST:
       return [guarded(`CLI request ${envelope.id}`, () => cliRequestOutcome(envelope, CONTROL_IDS))];
     default:

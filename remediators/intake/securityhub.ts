@@ -66,7 +66,7 @@ function isKnownControl(id: string): id is ControlId {
 }
 
 export interface FindingContext {
-  readonly trigger: Extract<Trigger, 'securityhub' | 'manual'>;
+  readonly trigger: Extract<Trigger, 'securityhub' | 'manual' | 'undo'>;
   readonly eventId: string;
   readonly eventTime: string;
   readonly actionName?: string;
@@ -91,6 +91,11 @@ type Origin =
   | { readonly kind: 'own'; readonly partition: string; readonly region: string }
   | { readonly kind: 'other'; readonly reason: string };
 
+/** A person chose a custom action on the finding (Remediate or Undo), rather than Security Hub importing it. */
+function chosen(trigger: FindingContext['trigger']): boolean {
+  return trigger !== 'securityhub';
+}
+
 function originOf(finding: Finding, trigger: FindingContext['trigger']): Origin {
   // Stryker disable next-line ObjectLiteral,StringLiteral: equivalent, the callers tell origins apart by 'other' and 'own' only
   if (SECURITY_HUB_PRODUCT_ARN.test(finding.ProductArn)) return { kind: 'aws' };
@@ -99,13 +104,12 @@ function originOf(finding: Finding, trigger: FindingContext['trigger']): Origin 
   if (product === null || !finding.GeneratorId.startsWith(OWN_PREFIX)) {
     return {
       kind: 'other',
-      reason:
-        trigger === 'manual'
-          ? `${notAws} nor a finding of apigw-remediation's own (product/{account}/default, GeneratorId ${OWN_PREFIX}…): findings of other products are not remediated`
-          : notAws,
+      reason: chosen(trigger)
+        ? `${notAws} nor a finding of apigw-remediation's own (product/{account}/default, GeneratorId ${OWN_PREFIX}…): findings of other products are not remediated`
+        : notAws,
     };
   }
-  if (trigger !== 'manual') {
+  if (!chosen(trigger)) {
     return {
       kind: 'other',
       reason: `${notAws}: it is a finding of apigw-remediation's own, which an Imported event never remediates (that would loop); choose the custom action on it to run again`,
@@ -139,6 +143,9 @@ function ownControlIdOf(finding: Finding): { readonly controlId: string } | { re
 }
 
 function statusProblem(finding: Finding, trigger: FindingContext['trigger']): string | undefined {
+  // Undo: the remediated finding is PASSED (or RESOLVED, or archived by now); what the undo takes
+  // back is found in the ledger, and the stage is read before anything is changed.
+  if (trigger === 'undo') return undefined;
   const compliance = finding.Compliance?.Status ?? '(none)';
   const workflow = finding.Workflow?.Status ?? finding.WorkflowState ?? '(none)';
   const eligible =

@@ -12,9 +12,14 @@ import type { CallerInfo } from '../iac/owner.js';
  * securityhub: a Security Hub "Findings - Imported" event (FAILED + ACTIVE + Workflow NEW);
  * manual: a Security Hub custom action a person chose on findings;
  * cloudtrail: a change to an API or stage seen in CloudTrail (drift);
- * cli: an operator's `apigw-remediation fix` (./cli.ts).
+ * cli: an operator's `apigw-remediation fix` (./cli.ts);
+ * undo: take a remediation back (docs/decisions/0030): the Security Hub custom action "Undo API
+ * remediation" on a finding, or the Undo button of a Slack message (./undo.ts).
  */
-export type Trigger = 'securityhub' | 'manual' | 'cloudtrail' | 'cli';
+export type Trigger = 'securityhub' | 'manual' | 'cloudtrail' | 'cli' | 'undo';
+
+/** Where an undo was asked for. */
+export type UndoSource = 'securityhub-action' | 'slack';
 
 export interface RemediationRequest {
   readonly trigger: Trigger;
@@ -55,6 +60,13 @@ export interface RemediationRequest {
   readonly requestedBy?: string;
   /** CLI: the operator confirmed the changes, which approves the controls in mode approve. */
   readonly confirmedApproval?: true;
+  /** Undo: where it was asked for. */
+  readonly undoSource?: UndoSource;
+  /**
+   * Undo: the remediation (ledger entry id) to take back; absent for the custom action, which names
+   * a finding: the undo task finds the stage's newest REMEDIATED entry of the finding's control.
+   */
+  readonly remediationId?: string;
 }
 
 export interface IgnoredItem {

@@ -37,6 +37,8 @@ import { createNotifyHandler } from '../handlers/notify.js';
 import { createRecordHandler } from '../handlers/record.js';
 import { createRecheckHandler } from '../handlers/recheck.js';
 import { createRedeployHandler } from '../handlers/redeploy.js';
+import { createReportUndoHandler } from '../handlers/report-undo.js';
+import { createUndoHandler } from '../handlers/undo.js';
 import { createReleaseLockHandler } from '../handlers/release-lock.js';
 import { createReportFailureHandler } from '../handlers/report-failure.js';
 import { createSnapshotHandler } from '../handlers/snapshot.js';
@@ -144,7 +146,13 @@ export type TaskName =
   | 'Notify'
   | 'ReleaseLock'
   | 'ReportRejected'
-  | 'ReportRequestFailure';
+  | 'ReportRequestFailure'
+  | 'DecideUndo'
+  | 'AcquireUndoLock'
+  | 'Undo'
+  | 'RecordUndoFailure'
+  | 'ReleaseUndoLock'
+  | 'ReportUndo';
 
 /** Every dependency of the workflow's task handlers (each deployed function composes only its own). */
 export type WorkflowDeps = ClockDeps &
@@ -223,6 +231,8 @@ export function createTaskHandlers(
   options: KillSwitchOptions,
 ): Record<TaskName, TaskHandler> {
   const reportFailure = createReportFailureHandler(deps);
+  // One function, three states (docs/decisions/0030): the state's Parameters name the phase.
+  const undo = createUndoHandler(deps);
   return {
     Normalize: intakeHandler,
     TakeOwnership: createTakeOwnershipHandler(deps),
@@ -242,6 +252,12 @@ export function createTaskHandlers(
     ReleaseLock: createReleaseLockHandler(deps),
     ReportRejected: reportFailure,
     ReportRequestFailure: reportFailure,
+    DecideUndo: undo,
+    AcquireUndoLock: createAcquireLockHandler(deps),
+    Undo: undo,
+    RecordUndoFailure: undo,
+    ReleaseUndoLock: createReleaseLockHandler(deps),
+    ReportUndo: createReportUndoHandler(deps),
   };
 }
 

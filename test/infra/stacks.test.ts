@@ -19,6 +19,7 @@ import {
 } from '../../remediators/controls/catalog.js';
 import type { RestStageSnapshot } from '../../remediators/core/types.js';
 import { TASKS } from '../../state-machines/tasks.js';
+import { LEDGER_STAGE_INDEX } from '../../remediators/ledger/entry.js';
 import { STATE_MACHINE_DEFINITION } from '../../infra/central-stack.js';
 import { MEMBER_ROLE_TASKS, centralTaskRoleName, centralTaskRoleNamePattern } from '../../infra/names.js';
 import { nagPacks } from '../../infra/nag.js';
@@ -316,9 +317,10 @@ describe('central stack', () => {
     expect(synthesized.central.findOutputs('LedgerTableName')['LedgerTableName']).toMatchObject({
       Value: { Ref: logicalId },
     });
-    // Two roles reach the ledger, on the table alone (never its index): the decide task reads a
-    // stage's exemptions (BatchGetItem), the Record task puts entries (PutItem, and GetItem to tell
-    // a retry's own write from a conflict).
+    // Three roles reach the ledger: the decide task reads a stage's exemptions (BatchGetItem), the
+    // Record task puts entries (PutItem, and GetItem to tell a retry's own write from a conflict),
+    // both on the table alone; the undo task (docs/decisions/0030) reads and puts on the table and
+    // queries the byStage index, and only that index.
     const ledgerStatements = resources(synthesized.central, 'AWS::IAM::Policy').flatMap(([, policy]) =>
       ((policy['PolicyDocument'] as Json)['Statement'] as Json[]).filter((statement) =>
         JSON.stringify(statement['Resource']).includes(`"${logicalId}"`),
@@ -335,7 +337,50 @@ describe('central stack', () => {
         Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
         Resource: { 'Fn::GetAtt': [logicalId, 'Arn'] },
       }),
+      expect.objectContaining({
+        Sid: 'UndoLedger',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        Resource: { 'Fn::GetAtt': [logicalId, 'Arn'] },
+      }),
+      expect.objectContaining({
+        Sid: 'UndoLedgerByStage',
+        Action: 'dynamodb:Query',
+        Resource: {
+          'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId, 'Arn'] }, `/index/${LEDGER_STAGE_INDEX}`]],
+        },
+      }),
     ]);
+  });
+
+  it('lets the undo function take a stage back and create nothing; its report only notes findings and publishes', () => {
+    const roleIdOf = (prefix: string) =>
+      (
+        resourceByPrefix(synthesized.central, 'AWS::Lambda::Function', prefix).properties['Role'] as {
+          'Fn::GetAtt': [string, string];
+        }
+      )['Fn::GetAtt'][0];
+    const undo = actionsOf(statementsOfRole(synthesized.central, roleIdOf('UndoFunction')));
+    expect(undo).toEqual(
+      expect.arrayContaining([
+        'apigateway:GET',
+        'apigateway:PATCH',
+        'apigateway:DELETE',
+        'wafv2:DisassociateWebACL',
+        'dynamodb:Query',
+        'sts:AssumeRole',
+      ]),
+    );
+    for (const action of [
+      'wafv2:CreateWebACL',
+      'wafv2:AssociateWebACL',
+      'logs:CreateLogGroup',
+      'sns:Publish',
+    ])
+      expect(undo, action).not.toContain(action);
+    expect(undo.filter((action) => action.startsWith('securityhub:'))).toEqual([]);
+    const report = actionsOf(statementsOfRole(synthesized.central, roleIdOf('ReportUndoFunction')));
+    expect(report).toEqual(expect.arrayContaining(['securityhub:BatchUpdateFindings', 'sns:Publish']));
+    expect(report.filter((action) => /^(apigateway|wafv2|dynamodb|sts):/.test(action))).toEqual([]);
   });
 
   it('holds the Slack credentials in one secret with the three keys the approvals read', () => {
@@ -436,7 +481,7 @@ describe('central stack', () => {
     synthesized.central.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     synthesized.central.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     const queues = resources(synthesized.central, 'AWS::SQS::Queue');
-    expect(queues).toHaveLength(4);
+    expect(queues).toHaveLength(5);
     for (const [, queue] of queues) expect(queue['SqsManagedSseEnabled']).toBe(true);
     const denyPlainHttp = Match.objectLike({
       PolicyDocument: Match.objectLike({
@@ -445,11 +490,11 @@ describe('central stack', () => {
         ]),
       }),
     });
-    synthesized.central.resourcePropertiesCountIs('AWS::SQS::QueuePolicy', denyPlainHttp, 4);
+    synthesized.central.resourcePropertiesCountIs('AWS::SQS::QueuePolicy', denyPlainHttp, 5);
     synthesized.central.resourcePropertiesCountIs('AWS::SNS::TopicPolicy', denyPlainHttp, 1);
   });
 
-  it('starts the workflow from four rules (ASFF and OCSF findings, custom action, drift), each with a dead-letter queue and a retry policy', () => {
+  it('starts the workflow from five rules (ASFF and OCSF findings, the Remediate and Undo custom actions, drift), each with a dead-letter queue and a retry policy', () => {
     const rules = resources(synthesized.central, 'AWS::Events::Rule').filter(
       ([id]) => !id.startsWith('ApprovalApiRedriveSchedule'),
     );
@@ -458,6 +503,7 @@ describe('central stack', () => {
       'SecurityHubCustomAction',
       'SecurityHubFindings',
       'SecurityHubOcsfFindings',
+      'SecurityHubUndoAction',
     ]);
     for (const [, rule] of rules) {
       expect(rule['Targets']).toEqual([
@@ -484,17 +530,36 @@ describe('central stack', () => {
     });
   });
 
-  it('offers the Security Hub custom action', () => {
+  it('offers the Security Hub custom actions Remediate and Undo, within CreateActionTarget’s limits, each with its own rule', () => {
     synthesized.central.hasResourceProperties('AWS::SecurityHub::ActionTarget', {
       Id: 'ApigwRemediate',
       Name: 'Remediate API stage',
       Description: Match.stringLikeRegexp('^Remediate API Gateway stage'),
     });
+    synthesized.central.hasResourceProperties('AWS::SecurityHub::ActionTarget', {
+      Id: 'ApigwUndo',
+      Name: 'Undo API remediation',
+      Description: Match.stringLikeRegexp('^Undo API Gateway remediation'),
+    });
+    // CreateActionTarget: Name up to 20 characters, Id up to 20 alphanumeric characters.
+    for (const [, target] of resources(synthesized.central, 'AWS::SecurityHub::ActionTarget')) {
+      expect(String(target['Name']).length).toBeLessThanOrEqual(20);
+      expect(String(target['Id'])).toMatch(/^[A-Za-z0-9]{1,20}$/);
+    }
+    const undoTarget = resources(synthesized.central, 'AWS::SecurityHub::ActionTarget').find(
+      ([, target]) => target['Id'] === 'ApigwUndo',
+    )?.[0];
+    const undoRule = resourceByPrefix(synthesized.central, 'AWS::Events::Rule', 'SecurityHubUndoAction');
+    expect(undoRule.properties['EventPattern']).toEqual({
+      source: ['aws.securityhub'],
+      'detail-type': ['Security Hub Findings - Custom Action'],
+      resources: [{ 'Fn::GetAtt': [undoTarget, 'ActionTargetArn'] }],
+    });
   });
 
   it('alarms on failed and timed-out executions, every dead-letter queue, FAILED outcomes, intake rejections and record failures', () => {
     const alarms = resources(synthesized.central, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm);
-    expect(alarms).toHaveLength(2 + 4 + 1 + 2);
+    expect(alarms).toHaveLength(2 + 5 + 1 + 2);
     for (const alarm of alarms) {
       expect(alarm).toMatchObject({
         Threshold: 0,
@@ -503,6 +568,7 @@ describe('central stack', () => {
       });
     }
     expect(alarms.map((alarm) => alarm['MetricName']).sort()).toEqual([
+      'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
@@ -787,6 +853,32 @@ describe('member stack (StackSet)', () => {
     ]);
     expect(granted).toContain('securityhub:BatchImportFindings');
     expect([...granted].filter((action) => action.endsWith(':*') || action === '*')).toEqual([]);
+  });
+
+  it('lets the member role take a remediation back and list APIs for the CLI scan, on exactly those resources', () => {
+    const statements = statementsOfRole(synthesized.member, memberRole().logicalId);
+    const bySid = (sid: string) => statements.filter((statement) => statement['Sid'] === sid);
+    const arn = (path: string) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:apigateway:*::${path}`]],
+    });
+    // The undo's DisassociateWebACL (wafv2 on the protected stage, and the stage's SetWebACL).
+    expect(bySid('UndoWebAclAssociation')).toEqual([
+      expect.objectContaining({
+        Action: ['apigateway:SetWebACL', 'wafv2:DisassociateWebACL'],
+        Resource: arn('/restapis/??????????/stages/*'),
+      }),
+    ]);
+    // apigatewayv2 DeleteAccessLogSettings: DELETE on the stage's accesslogsettings only.
+    expect(bySid('UndoV2AccessLogging')).toEqual([
+      expect.objectContaining({
+        Action: 'apigateway:DELETE',
+        Resource: arn('/apis/??????????/stages/*/accesslogsettings'),
+      }),
+    ]);
+    // `scan --role-name`: GetRestApis and GetApis on the collections themselves.
+    expect(bySid('ListApis')).toEqual([
+      expect.objectContaining({ Action: 'apigateway:GET', Resource: [arn('/apis'), arn('/restapis')] }),
+    ]);
   });
 
   it('creates the account-wide roles only in the instance of GlobalResourcesRegion (IAM is global)', () => {

@@ -173,6 +173,19 @@ export const RESOURCE_ARNS: Readonly<Record<string, (call: RecordedCall, account
   'sns:Publish': (call) => [str(call.input.TopicArn)],
   'sts:AssumeRole': (call) => [str(call.input.RoleArn)],
   dynamodb: (call, account) => [arn(call, account, 'dynamodb', `table/${str(call.input.TableName)}`)],
+  // A Query of an index is authorized on the index, `table/{name}/index/{index}` (SAR: dynamodb:Query
+  // on the index resource type; DynamoDB developer guide, "IAM policy to grant access to a specific
+  // DynamoDB table and its indexes"): a grant on the table alone does not reach its indexes.
+  'dynamodb:Query': (call, account) => [
+    arn(
+      call,
+      account,
+      'dynamodb',
+      call.input.IndexName === undefined
+        ? `table/${str(call.input.TableName)}`
+        : `table/${str(call.input.TableName)}/index/${str(call.input.IndexName)}`,
+    ),
+  ],
   // BatchGetItem names its tables as the keys of RequestItems and is authorized on each (DynamoDB
   // API reference, BatchGetItem; SAR: dynamodb:BatchGetItem on the table resource type).
   'dynamodb:BatchGetItem': (call, account) =>

@@ -117,6 +117,12 @@ export const TASK_FUNCTIONS: Readonly<Record<TaskName, string>> = {
   ReleaseLock: 'release-lock',
   ReportRejected: 'report-failure',
   ReportRequestFailure: 'report-failure',
+  DecideUndo: 'undo',
+  AcquireUndoLock: 'acquire-lock',
+  Undo: 'undo',
+  RecordUndoFailure: 'undo',
+  ReleaseUndoLock: 'release-lock',
+  ReportUndo: 'report-undo',
 };
 
 /** One count the handlers published (WorkflowDeps.metric). */
@@ -399,6 +405,11 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
         handlers: overrides,
         retryIntervalOverrides: {
           AcquireLock: 50,
+          AcquireUndoLock: 50,
+          Undo: 0,
+          RecordUndoFailure: 0,
+          ReleaseUndoLock: 0,
+          ReportUndo: 0,
           Verify: 0,
           Snapshot: 0,
           Recheck: 0,

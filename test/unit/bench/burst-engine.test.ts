@@ -113,8 +113,9 @@ describe('the ASL retry policy the simulation reads', () => {
       compared += blocks.length;
     }
     expect(compared).toBeGreaterThan(10);
-    // The lock is the state that retries StageLocked; the approval Task's function is found in its Parameters.
-    expect([...machine.lockStates]).toEqual(['AcquireLock']);
+    // The locks are the states that retry StageLocked (the undo's own, docs/decisions/0030, too); the
+    // approval Task's function is found in its Parameters.
+    expect([...machine.lockStates].sort()).toEqual(['AcquireLock', 'AcquireUndoLock']);
     expect(machine.states.get('Apply')?.functionSubstitution).toBe('ApplyFunctionArn');
     expect(machine.states.get('RequestApproval')?.functionSubstitution).toBe('RequestApprovalFunctionArn');
   });

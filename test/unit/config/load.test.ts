@@ -100,7 +100,7 @@ describe('parseConfig errors name the file, the field and what is allowed', () =
     [
       'a misspelt top-level field',
       { dryrun: true },
-      'config/remediation.json: dryrun: unknown field; allowed: $schema, dryRun, controls, parameters, resources, accounts, tags, approval, crossAccount, allowUnattendedDeployments, limits, securityHub, exemptions, iac; did you mean "dryRun"?',
+      'config/remediation.json: dryrun: unknown field; allowed: $schema, dryRun, controls, parameters, resources, accounts, tags, approval, crossAccount, allowUnattendedDeployments, limits, securityHub, exemptions, undo, iac; did you mean "dryRun"?',
     ],
     [
       'a Security Hub format that does not exist',

@@ -27,7 +27,7 @@ describe('an event intake cannot read as a whole', () => {
       'event 11cc6ebf-f933-4c4d-8a01-d103d9e46641: detail-type "Something Else" from source "aws.apigateway" is not handled; expected ' +
         '"Security Hub Findings - Imported" from aws.securityhub, "Security Hub Findings - Custom Action" from aws.securityhub, ' +
         '"AWS API Call via CloudTrail" from aws.apigateway or aws.wafv2, "Findings Imported V2" from aws.securityhub, ' +
-        '"Remediation Requested by CLI" from apigw-remediation.cli',
+        '"Remediation Requested by CLI" from apigw-remediation.cli, "Undo Requested in Slack" from apigw-remediation.undo',
     );
   });
 

@@ -48,6 +48,9 @@ const EXPECTED_CLIENTS: Readonly<Record<string, readonly string[]>> = {
   notify: ['@aws-sdk/client-sns'],
   'report-failure': ['@aws-sdk/client-securityhub', '@aws-sdk/client-sns', '@aws-sdk/client-sts'],
   'release-lock': ['@aws-sdk/client-dynamodb'],
+  // The ledger (remediation, UNDO entry, exemptions); the note and the notification are report-undo's (docs/decisions/0030).
+  undo: [...CORE, '@aws-sdk/client-dynamodb'],
+  'report-undo': ['@aws-sdk/client-securityhub', '@aws-sdk/client-sns'],
 };
 
 /** The clients a need allows the function to hold (its IAM permissions cover nothing else). */
@@ -65,6 +68,7 @@ const ALLOWED_BY_NEED: Readonly<Record<TaskNeed, readonly string[]>> = {
   ledgerWrite: ['@aws-sdk/client-dynamodb'],
   flapTableRead: ['@aws-sdk/client-dynamodb'],
   flapTableWrite: ['@aws-sdk/client-dynamodb'],
+  ledgerUndo: ['@aws-sdk/client-dynamodb'],
 };
 
 const nameOf = (entry: string) => entry.replace(/^.*\//, '').replace(/\.ts$/, '');

@@ -1,0 +1,250 @@
+/**
+ * The service's own Undo (issue 12, docs/decisions/0030) through the real state machine with the
+ * real handlers on moto_server: the Security Hub custom action "Undo API remediation" and the
+ * Slack undo request both run IsUndo → DecideUndo → AcquireUndoLock → Undo → ReleaseLock, restore
+ * the remediation's before values (read back from moto), and record an UNDO entry, an exemption
+ * and the findings' note with Workflow SUPPRESSED; a setting changed since is refused, a second
+ * undo is a recorded no-op, and a failure is recorded with the lock released.
+ */
+import { APIGatewayClient, GetStageCommand, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { LedgerEntry, RemediationEntry, UndoEntry } from '../../remediators/ledger/entry.js';
+import { seedInsecureRestStage, type SeededStage } from '../helpers/insecure-apis.js';
+import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials, useMoto } from '../helpers/moto.js';
+import { createWorkflowHarness, fixtureEvent, type WorkflowHarness } from './harness.js';
+
+const FIXTURE_API_ID = 'a1b2c3d4e5';
+const FIXTURE_ACCOUNT = '111122223333';
+const UNDO_ACTION_ARN = `arn:aws:securityhub:${MOTO_REGION}:${MOTO_ACCOUNT}:action/custom/ApigwUndo`;
+
+describe('Undo through the workflow', () => {
+  const moto = useMoto();
+  let seeded: SeededStage;
+  let harness: WorkflowHarness;
+
+  const apiGateway = () =>
+    new APIGatewayClient({ region: MOTO_REGION, endpoint: moto.endpoint, credentials: motoCredentials });
+  const stageArn = () => `arn:aws:apigateway:${MOTO_REGION}::/restapis/${seeded.ref.apiId}/stages/prod`;
+  const finding = () =>
+    fixtureEvent('securityhub-apigateway1-rest-consolidated.json', {
+      [FIXTURE_API_ID]: seeded.ref.apiId,
+      [FIXTURE_ACCOUNT]: MOTO_ACCOUNT,
+    }) as Record<string, unknown>;
+  /** The same finding, now chosen with the Undo action (any status: the fix made it PASSED). */
+  const undoAction = () => ({
+    ...finding(),
+    'detail-type': 'Security Hub Findings - Custom Action',
+    resources: [UNDO_ACTION_ARN],
+  });
+  const slackUndo = (remediationId: string) => ({
+    version: '0',
+    id: `slack-undo-${remediationId}`,
+    'detail-type': 'Undo Requested in Slack',
+    source: 'apigw-remediation.undo',
+    account: MOTO_ACCOUNT,
+    time: '2026-12-02T10:00:00Z',
+    region: MOTO_REGION,
+    resources: [],
+    detail: {
+      remediationId,
+      account: MOTO_ACCOUNT,
+      stageArn: stageArn(),
+      controls: ['APIGateway.1'],
+      requestedBy: 'Dana Approver (U024BE7LH)',
+    },
+  });
+  const loggingLevel = async () => {
+    const stage = await apiGateway().send(
+      new GetStageCommand({ restApiId: seeded.ref.apiId, stageName: 'prod' }),
+    );
+    return stage.methodSettings?.['*/*']?.loggingLevel ?? 'OFF';
+  };
+  const entries = async (): Promise<LedgerEntry[]> => harness.ledger.listByStage(stageArn());
+  const undos = async () => (await entries()).filter((entry): entry is UndoEntry => entry.kind === 'UNDO');
+  const remediate = async (): Promise<RemediationEntry> => {
+    await harness.run(finding());
+    const remediation = (await entries()).find(
+      (entry): entry is RemediationEntry => entry.kind === 'REMEDIATION' && entry.outcome === 'REMEDIATED',
+    );
+    if (remediation === undefined) throw new Error('the remediation did not happen');
+    expect(await loggingLevel()).toBe('ERROR');
+    return remediation;
+  };
+  const undoStates = () =>
+    harness.calls.filter((state) =>
+      ['DecideUndo', 'AcquireUndoLock', 'Undo', 'RecordUndoFailure', 'ReportUndo'].includes(state),
+    );
+
+  beforeEach(async () => {
+    seeded = await seedInsecureRestStage({ endpoint: moto.endpoint });
+    harness = await createWorkflowHarness({ endpoint: moto.endpoint, config: {} });
+  });
+
+  it('custom action: restores the before value, records UNDO + exemption, suppresses the finding, notifies, unlocks', async () => {
+    const remediation = await remediate();
+    const callsBefore = harness.calls.length;
+
+    await harness.run(undoAction());
+
+    expect(await loggingLevel()).toBe('OFF');
+    expect(harness.calls.slice(callsBefore)).toEqual([
+      'Normalize',
+      'TakeOwnership',
+      'ExpandStages',
+      'DecideUndo',
+      'AcquireUndoLock',
+      'Undo',
+      'ReportUndo',
+      'ReleaseUndoLock',
+    ]);
+    const [undo, ...more] = await undos();
+    expect(more).toEqual([]);
+    expect(undo).toMatchObject({
+      undoes: remediation.entryId,
+      outcome: 'UNDONE',
+      restored: [
+        {
+          controlId: 'APIGateway.1',
+          setting: 'methodSettings[*/*].loggingLevel',
+          before: 'ERROR',
+          after: 'OFF',
+        },
+      ],
+      refused: [],
+      actor: { kind: 'execution' },
+    });
+    const exemptions = (await entries()).filter((entry) => entry.kind === 'EXEMPTION');
+    expect(exemptions).toEqual([
+      expect.objectContaining({ controlId: 'APIGateway.1', cause: 'UNDO', stageArn: stageArn() }),
+    ]);
+    const suppressed = harness.batchUpdates().filter((update) => update.Workflow?.Status === 'SUPPRESSED');
+    expect(suppressed).toHaveLength(1);
+    expect(suppressed[0]?.Note?.Text).toMatch(/^UNDONE by the Security Hub custom action/);
+    expect(harness.published.at(-1)?.Subject).toBe(
+      `apigw-remediation: undo UNDONE on ${seeded.ref.apiId}/prod`,
+    );
+    expect(await harness.lockItems('stage#')).toEqual([]);
+
+    // The exemption holds: the finding of the control failing again is left alone.
+    await harness.run(finding());
+    expect(await loggingLevel()).toBe('OFF');
+  });
+
+  it('refuses a setting changed since the remediation: recorded, not applied', async () => {
+    await remediate();
+    await apiGateway().send(
+      new UpdateStageCommand({
+        restApiId: seeded.ref.apiId,
+        stageName: 'prod',
+        patchOperations: [{ op: 'replace', path: '/*/*/logging/loglevel', value: 'INFO' }],
+      }),
+    );
+
+    await harness.run(undoAction());
+
+    expect(await loggingLevel()).toBe('INFO');
+    const [undo] = await undos();
+    expect(undo).toMatchObject({
+      outcome: 'REFUSED',
+      restored: [],
+      refused: [expect.objectContaining({ current: 'INFO', after: 'ERROR' })],
+    });
+    expect((await entries()).filter((entry) => entry.kind === 'EXEMPTION')).toEqual([]);
+  });
+
+  it('Slack undo request names the remediation: undone; a second one is a recorded no-op', async () => {
+    const remediation = await remediate();
+
+    await harness.run(slackUndo(remediation.entryId), { executionName: `undo-${remediation.entryId}` });
+    expect(await loggingLevel()).toBe('OFF');
+    await harness.run(slackUndo(remediation.entryId));
+
+    const [first, second, ...more] = await undos();
+    expect(more).toEqual([]);
+    expect(first).toMatchObject({ undoes: remediation.entryId, outcome: 'UNDONE' });
+    expect(second).toMatchObject({
+      undoes: remediation.entryId,
+      outcome: 'REFUSED',
+      restored: [],
+      reason: `remediation ${remediation.entryId} was undone already (UNDONE) by undo ${first?.entryId} at ${first?.recordedAt}`,
+    });
+    // Slack requests name no finding: no ownership step.
+    expect(undoStates()).toEqual([
+      'DecideUndo',
+      'AcquireUndoLock',
+      'Undo',
+      'ReportUndo',
+      'DecideUndo',
+      'AcquireUndoLock',
+      'Undo',
+      'ReportUndo',
+    ]);
+    expect(harness.published.at(-1)?.Message).toContain('asked by Dana Approver (U024BE7LH)');
+  });
+
+  it('nothing to undo: no remediation of the control on the stage is published, no entry written', async () => {
+    await harness.run(undoAction());
+
+    expect(await undos()).toEqual([]);
+    expect(harness.published.at(-1)?.Subject).toBe(
+      `apigw-remediation: undo NOTHING_TO_UNDO on ${seeded.ref.apiId}/prod`,
+    );
+  });
+
+  it('a failing undo is recorded FAILED and the lock is released', async () => {
+    const remediation = await remediate();
+
+    await harness.run(undoAction(), {
+      wrap: {
+        Undo: () => async () => {
+          throw new Error('injected: the undo function crashed');
+        },
+      },
+    });
+
+    expect(await loggingLevel()).toBe('ERROR');
+    const [undo] = await undos();
+    expect(undo).toMatchObject({ undoes: remediation.entryId, outcome: 'FAILED' });
+    expect(undo?.reason).toContain('injected: the undo function crashed');
+    expect(undoStates()).toEqual([
+      'DecideUndo',
+      'AcquireUndoLock',
+      'Undo',
+      'RecordUndoFailure',
+      'ReportUndo',
+    ]);
+    expect(await harness.lockItems('stage#')).toEqual([]);
+  });
+
+  it('a failure after the undo was recorded keeps that record: no second entry, the failure notified', async () => {
+    await remediate();
+
+    await harness.run(undoAction(), {
+      wrap: {
+        Undo: (real) => async (input) => {
+          await real(input);
+          throw new Error('injected: crashed after recording');
+        },
+      },
+    });
+
+    expect(await loggingLevel()).toBe('OFF');
+    const [undo, ...more] = await undos();
+    expect(more).toEqual([]);
+    expect(undo).toMatchObject({ outcome: 'UNDONE' });
+    expect(harness.published.at(-1)?.Message).toContain('injected: crashed after recording');
+    expect(await harness.lockItems('stage#')).toEqual([]);
+  });
+
+  it('undo.mode off: refused and recorded, nothing changed', async () => {
+    harness = await createWorkflowHarness({ endpoint: moto.endpoint, config: { undo: { mode: 'off' } } });
+    await remediate();
+
+    await harness.run(undoAction());
+
+    expect(await loggingLevel()).toBe('ERROR');
+    const [undo] = await undos();
+    expect(undo).toMatchObject({ outcome: 'REFUSED' });
+    expect(undo?.reason).toMatch(/^undo.mode is off/);
+  });
+});
