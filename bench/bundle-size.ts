@@ -50,6 +50,10 @@ export const OVER_TARGET_BUDGETS: Readonly<Record<string, number>> = {
   verify: 558_000, // 531,372
   record: 712_000, // 677,159
   'report-failure': 626_000, // 595,876
+  // The undo path (docs/decisions/0030): API Gateway v1/v2, WAF, DynamoDB and the controls' undo
+  // declarations; its report, Security Hub and SNS.
+  undo: 647_000, // 616,651
+  'report-undo': 551_000, // 524,726
 };
 
 /**

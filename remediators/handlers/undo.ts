@@ -16,7 +16,7 @@
  */
 import * as z from 'zod';
 import { formatStageArn } from '../core/arn.js';
-import type { CoreClients } from '../core/clients.js';
+import type { StageClients } from '../core/clients.js';
 import { readStageSnapshot } from '../core/snapshot.js';
 import type { StageRef } from '../core/types.js';
 import { createLedgerDeps, type LedgerDeps } from '../ledger/deps.js';
@@ -39,7 +39,7 @@ import { applyUndoCalls } from '../ledger/undo-apply.js';
 import { bindUndoDeclarations, planUndo, undoSnapshotParts } from '../ledger/undo-plan.js';
 import { lambdaHandler } from '../shared/handler.js';
 import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
-import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
+import { createStageClientsDeps, type StageClientsDeps } from '../workflow/deps/core-clients.js';
 import { createLocksDeps } from '../workflow/deps/locks.js';
 import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
 import { causeMessage } from '../workflow/outcome.js';
@@ -88,7 +88,7 @@ export interface UndoResult {
   };
 }
 
-export type UndoDeps = ConfigDeps & CoreClientsDeps & LedgerDeps & Pick<ClockDeps, 'now' | 'newId'>;
+export type UndoDeps = ConfigDeps & StageClientsDeps & LedgerDeps & Pick<ClockDeps, 'now' | 'newId'>;
 
 /** Who asked, as people read it: the Slack user, else the custom action. */
 function requester(item: UndoItem): string {
@@ -135,7 +135,7 @@ async function findRemediation(
 
 const NOTHING_APPLIED: UndoApplied = { calls: [], restored: [], refused: [] };
 
-async function snapshotOf(ref: StageRef, remediation: RemediationEntry, clients: CoreClients) {
+async function snapshotOf(ref: StageRef, remediation: RemediationEntry, clients: StageClients) {
   const snapshot = await readStageSnapshot(ref, undoSnapshotParts(remediation.controls), clients);
   if (snapshot.status === 'GONE') throw new UndoRefusedError(`stage no longer exists: ${snapshot.reason}`);
   return snapshot;
@@ -332,7 +332,7 @@ const account = createMemberAccountDeps();
 export const handler = lambdaHandler(
   createUndoHandler({
     ...account,
-    ...createCoreClientsDeps(account),
+    ...createStageClientsDeps(account),
     ...createLedgerDeps(createLocksDeps()),
     ...createClockDeps(),
   }),

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-apigatewayv2';
 import { DisassociateWebACLCommand } from '@aws-sdk/client-wafv2';
 import { formatStageArn } from '../core/arn.js';
-import type { CoreClients } from '../core/clients.js';
+import type { StageClients } from '../core/clients.js';
 import type { StageRef } from '../core/types.js';
 import type { PatchOperation, UndoCalls } from './undo-plan.js';
 
@@ -39,7 +39,7 @@ function describe(operations: readonly PatchOperation[]): string {
 export async function applyUndoCalls(
   ref: StageRef,
   calls: UndoCalls,
-  clients: CoreClients,
+  clients: StageClients,
 ): Promise<UndoAction[]> {
   const stage = `${ref.apiId}/${ref.stageName}`;
   const actions: UndoAction[] = [];

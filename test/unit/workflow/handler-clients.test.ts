@@ -48,8 +48,9 @@ const EXPECTED_CLIENTS: Readonly<Record<string, readonly string[]>> = {
   notify: ['@aws-sdk/client-sns'],
   'report-failure': ['@aws-sdk/client-securityhub', '@aws-sdk/client-sns', '@aws-sdk/client-sts'],
   'release-lock': ['@aws-sdk/client-dynamodb'],
-  // The ledger (remediation, UNDO entry, exemptions); the note and the notification are report-undo's (docs/decisions/0030).
-  undo: [...CORE, '@aws-sdk/client-dynamodb'],
+  // The ledger (remediation, UNDO entry, exemptions); WAF for DisassociateWebACL; the note and the
+  // notification are report-undo's (docs/decisions/0030).
+  undo: [...STAGE, '@aws-sdk/client-dynamodb'],
   'report-undo': ['@aws-sdk/client-securityhub', '@aws-sdk/client-sns'],
 };
 
