@@ -12,7 +12,7 @@ import {
   TaskDoesNotExist,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ApprovalDecision } from '../../../remediators/approvals/contract.js';
 import {
   driveDelivery,
@@ -100,6 +100,9 @@ describe('historyShowsDecision after the timeout settled for a decision', () => 
 describe('driveDelivery follows the table', () => {
   const sfn = mockClient(SFNClient);
   beforeEach(() => sfn.reset());
+  // mockClient stubs SFNClient's prototype: restored, so no later file run in the same process
+  // (the mutation run does not isolate files) gets a stubbed client.
+  afterAll(() => sfn.restore());
 
   it('when the timeout settlement stored DELIVERED first, that is what is returned, not "ended without it"', async () => {
     // This re-drive read the record before the settlement; the execution has ended since.
@@ -128,6 +131,7 @@ describe('deliverDecision', () => {
   const sfn = mockClient(SFNClient);
   const deps = { sfn: new SFNClient({ region: 'us-east-1' }), now: () => DURING };
   beforeEach(() => sfn.reset());
+  afterAll(() => sfn.restore());
   const budget = () => AbortSignal.timeout(2_000);
 
   it('InvalidToken after an unanswered attempt, execution running, not in the history: still PENDING, never "gone"', async () => {
