@@ -129,6 +129,33 @@ describe('the Slack undo request', () => {
     );
   });
 
+  it('lists every problem of a malformed request, each naming its field, separated by "; "', () => {
+    const noId: Record<string, unknown> = { ...detail };
+    delete noId['remediationId'];
+    expect(run(slackUndo({ ...noId, controls: [] })).rejected).toEqual([
+      {
+        error:
+          'Slack undo request slack-undo-rem-1: detail.remediationId: got nothing; expected string; ' +
+          'detail.controls: got []; Too small: expected array to have >=1 items',
+      },
+    ]);
+  });
+
+  it('rejects the request, naming it and the error, when reading it throws unexpectedly', () => {
+    // A getter that throws stands in for a bug in the reader (events from JSON have no getters); it
+    // sits below the detail's own keys, which the envelope's check copies (a getter there breaks it first).
+    const controls: string[] = [];
+    Object.defineProperty(controls, 0, {
+      enumerable: true,
+      get() {
+        throw new Error('broke');
+      },
+    });
+    expect(run(slackUndo({ ...detail, controls })).rejected).toEqual([
+      { error: 'Slack undo request slack-undo-rem-1: unexpected error while reading it: broke' },
+    ]);
+  });
+
   it('is accepted only from its own source', () => {
     const event = { ...slackUndo(detail), source: 'aws.securityhub' };
     expect(run(event).rejected[0]?.error).toMatch(/is not handled/);
