@@ -254,10 +254,16 @@ export class ApprovalApi extends Construct {
       environment: {
         APPROVALS_TABLE_NAME: props.approvalsTable.tableName,
         SLACK_SECRET_ARN: props.slackSecret.secretArn,
+        // The Slack Undo button starts this state machine (approvals/undo-request.ts).
+        STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
       },
       logRetention: props.retention,
       logLevel: 'INFO',
     });
+    // The Undo button's StartExecution, on the workflow's ARN only (resource type stateMachine,
+    // Step Functions service authorization reference). No cycle: the workflow reaches this API
+    // only through its URL, built from the RestApi id, not from this function.
+    props.stateMachine.grant(handler.role, 'states:StartExecution');
     // What docs/approvals.md declares for the approval API: read the request, record the decision once.
     props.approvalsTable.grant(handler.role, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
     props.slackSecret.grantRead(handler.role);

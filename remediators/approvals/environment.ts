@@ -14,7 +14,16 @@ const common = {
   SLACK_API_BASE_URL: z.url({ error: 'an http(s) URL such as https://slack.com/api' }).optional(),
 };
 
-export const ApprovalApiEnvironmentSchema = z.object(common);
+export const ApprovalApiEnvironmentSchema = z.object({
+  ...common,
+  /** The remediation state machine the Slack Undo button starts (set by the CDK app). */
+  STATE_MACHINE_ARN: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[\w-]+$/, {
+      error: 'a Step Functions state machine ARN',
+    })
+    .optional(),
+});
 export type ApprovalApiEnvironment = z.infer<typeof ApprovalApiEnvironmentSchema>;
 
 export const RequestApprovalEnvironmentSchema = z.object({

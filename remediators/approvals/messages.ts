@@ -12,6 +12,9 @@ import type { SlackMessage } from './slack-api.js';
 export const APPROVE_ACTION_ID = 'approval.approve';
 export const REJECT_ACTION_ID = 'approval.reject';
 const ACTIONS_BLOCK_ID = 'approval.actions';
+/** The Undo button of a remediated approval's message (docs/approvals.md, "Undo"); its value is the approval id. */
+export const UNDO_ACTION_ID = 'undo';
+const UNDO_BLOCK_ID = 'approval.undo';
 
 /**
  * Slack allows 3,000 characters in a section's text and 50 blocks in a message
@@ -305,4 +308,70 @@ export function outcomeSentence(outcome: DecisionOutcome): string {
     case 'unconfirmed':
       return 'Your decision could not be confirmed in time, so it may or may not have been recorded. The approval message shows what stands within a minute or two; if it still asks for a decision then, decide again.';
   }
+}
+
+/**
+ * The decided message once the approved remediation is done (outcome REMEDIATED): who approved,
+ * the outcome, and an Undo button. The button's value is the approval id, like Approve/Reject:
+ * the approval record names the remediation, its stage and controls, which the undo request
+ * needs and a 2,000-character button value should not carry. Slack shows the `confirm` dialog
+ * before the click is sent (https://api.slack.com/reference/block-kit/composition-objects#confirm:
+ * title, text, confirm and deny, plain_text, title at most 100 characters). Pure.
+ */
+export function remediatedMessage(
+  subject: ApprovalSubject,
+  decision: ApprovalDecision,
+  approvalId: string,
+): SlackMessage {
+  const done = `Remediated: the approved changes were applied to ${subject.apiId}/${subject.stageName}.`;
+  return {
+    text: escapeMrkdwn(`${done} ${decisionSentence(decision)}`),
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: 'API Gateway remediation: remediated' } },
+      ...subjectBlocks(subject),
+      section(`:white_check_mark: ${escapeMrkdwn(decisionSentence(decision))}\n${escapeMrkdwn(done)}`),
+      {
+        type: 'actions',
+        block_id: UNDO_BLOCK_ID,
+        elements: [
+          {
+            type: 'button',
+            text: { type: 'plain_text', text: 'Undo' },
+            action_id: UNDO_ACTION_ID,
+            value: approvalId,
+            style: 'danger',
+            confirm: {
+              title: { type: 'plain_text', text: 'Undo this remediation?' },
+              text: {
+                type: 'plain_text',
+                text: 'Every setting listed above goes back to its value before the remediation, where the stage still holds the remediated value. The controls are exempted so the service does not fix them again.',
+              },
+              confirm: { type: 'plain_text', text: 'Undo' },
+              deny: { type: 'plain_text', text: 'Cancel' },
+              style: 'danger',
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** The remediated message once someone clicked Undo: the button goes, who asked and when stays. Pure. */
+export function undoRequestedMessage(
+  subject: ApprovalSubject,
+  decision: ApprovalDecision,
+  requestedBy: Approver,
+  at: string,
+): SlackMessage {
+  const sentence = `Undo requested by ${approverLabel(requestedBy)} at ${at}: the workflow restores the settings and reports the outcome.`;
+  return {
+    text: escapeMrkdwn(`${sentence} ${subjectSummary(subject)}`),
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: 'API Gateway remediation: undo requested' } },
+      ...subjectBlocks(subject),
+      section(`:white_check_mark: ${escapeMrkdwn(decisionSentence(decision))}`),
+      section(`:leftwards_arrow_with_hook: ${escapeMrkdwn(sentence)}`),
+    ],
+  };
 }

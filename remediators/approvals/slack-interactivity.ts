@@ -1,11 +1,11 @@
 /**
  * Slack interactivity requests: `application/x-www-form-urlencoded` with one field, `payload`,
- * holding JSON. Only `block_actions` on our two buttons matter; everything else is acknowledged
- * and ignored. Pure.
+ * holding JSON. Only `block_actions` on our buttons matter (Approve, Reject, and the Undo of a
+ * remediated approval's message); everything else is acknowledged and ignored. Pure.
  */
 import * as z from 'zod';
 import type { ApprovalDecision, Approver } from './contract.js';
-import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from './messages.js';
+import { APPROVE_ACTION_ID, REJECT_ACTION_ID, UNDO_ACTION_ID } from './messages.js';
 import { APPROVAL_ID_PATTERN } from './signed-link.js';
 
 const BlockActionsPayload = z.looseObject({
@@ -60,8 +60,12 @@ export interface ButtonClick {
   readonly message?: { readonly channel: string; readonly ts: string };
 }
 
+/** A click on Undo: the approval whose remediation to take back, and who asked. */
+export type UndoClick = Omit<ButtonClick, 'decision'>;
+
 export type InteractionParse =
   | { readonly kind: 'click'; readonly click: ButtonClick }
+  | { readonly kind: 'undo'; readonly click: UndoClick }
   /** Valid Slack request that is not one of our buttons: acknowledge, do nothing. */
   | { readonly kind: 'ignored'; readonly reason: string }
   /** One of our buttons, but with a response_url that is not Slack's: do nothing, count it. */
@@ -99,11 +103,12 @@ export function parseInteraction(
     };
   }
   const payload = parsed.data;
+  const undo = payload.actions.find((candidate) => candidate.action_id === UNDO_ACTION_ID);
   // Own keys only: `in` would also find "toString" or "constructor" on the object's prototype.
-  const action = payload.actions.find((candidate) => Object.hasOwn(DECISION_BY_ACTION, candidate.action_id));
+  const action =
+    undo ?? payload.actions.find((candidate) => Object.hasOwn(DECISION_BY_ACTION, candidate.action_id));
   const decision = action === undefined ? undefined : DECISION_BY_ACTION[action.action_id];
-  // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent, decision is undefined exactly when action is (own keys only); both are checked for the types
-  if (action === undefined || decision === undefined) {
+  if (action === undefined || (undo === undefined && decision === undefined)) {
     return {
       kind: 'ignored',
       reason: `no approval action in ${JSON.stringify(payload.actions.map((a) => a.action_id))}`,
@@ -122,14 +127,12 @@ export function parseInteraction(
   }
   const channel = payload.container?.channel_id ?? payload.channel?.id;
   const ts = payload.container?.message_ts ?? payload.message?.ts;
-  return {
-    kind: 'click',
-    click: {
-      approvalId: action.value,
-      decision,
-      approver: { id: payload.user.id, name: payload.user.name ?? payload.user.username ?? payload.user.id },
-      responseUrl: payload.response_url,
-      ...(channel !== undefined && ts !== undefined ? { message: { channel, ts } } : {}),
-    },
+  const click: UndoClick = {
+    approvalId: action.value,
+    approver: { id: payload.user.id, name: payload.user.name ?? payload.user.username ?? payload.user.id },
+    responseUrl: payload.response_url,
+    ...(channel !== undefined && ts !== undefined ? { message: { channel, ts } } : {}),
   };
+  if (decision === undefined) return { kind: 'undo', click };
+  return { kind: 'click', click: { ...click, decision } };
 }

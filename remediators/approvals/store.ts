@@ -96,6 +96,8 @@ export interface ApprovalStore {
    * returned as it is.
    */
   settleTimeout(requestKey: string, at: string): Promise<TimeoutSettlement>;
+  /** The approval the request guard `requestKey` names (the Undo offer after a remediation), if any. */
+  getByRequest(requestKey: string): Promise<ApprovalRecord | undefined>;
   /** Notes which delivery status the Slack message now shows. */
   recordSlackShows(approvalId: string, shows: Delivery['status'], signal?: AbortSignal): Promise<void>;
   /**
@@ -364,6 +366,14 @@ export function createApprovalStore(client: DynamoDBClient, tableName: string): 
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
         return (await get(approvalId, signal))?.delivery ?? delivery;
       }
+    },
+
+    async getByRequest(key) {
+      const { Item: guard } = await documents.send(
+        new GetCommand({ TableName: tableName, Key: { approvalId: key }, ConsistentRead: true }),
+      );
+      const target: unknown = guard?.['targetApprovalId'];
+      return typeof target === 'string' ? get(target) : undefined;
     },
 
     async settleTimeout(key, at) {

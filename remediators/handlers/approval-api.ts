@@ -1,7 +1,8 @@
 /**
  * Approval API Lambda: one handler behind the approval REST API (Lambda proxy integration).
  *
- * - POST /slack/interactions   Slack interactivity (Approve / Reject buttons), Slack-signed.
+ * - POST /slack/interactions   Slack interactivity (Approve / Reject buttons, and the Undo button of
+ *   a remediated approval's message, which starts the state machine's undo run), Slack-signed.
  * - GET  /approvals/{id}?exp=&sig=   signed link: renders a confirmation page, never acts.
  * - POST /approvals/{id}?exp=&sig=   the page's form (CSRF-protected): acts.
  *
@@ -13,12 +14,13 @@
  * (handlers/approval-redrive.ts) finishes it and brings the Slack message up to date with
  * chat.update. Nothing runs after the answer: a Lambda is frozen once it has answered.
  *
- * Environment: APPROVALS_TABLE_NAME, SLACK_SECRET_ARN, optional SLACK_API_BASE_URL.
+ * Environment: APPROVALS_TABLE_NAME, SLACK_SECRET_ARN, STATE_MACHINE_ARN (the Undo button's
+ * StartExecution), optional SLACK_API_BASE_URL.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SFNClient } from '@aws-sdk/client-sfn';
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod';
 import { deployedConfig } from '../../config/deployed.js';
@@ -28,7 +30,12 @@ import { approverGate, hasAllowList, LINK_APPROVER_ID } from '../approvals/appro
 import { decide, precheck, type DecisionOutcome } from '../approvals/decide.js';
 import { ApprovalApiEnvironmentSchema, readEnvironment } from '../approvals/environment.js';
 import { cookie, header, rawBody, route, type ApprovalApiEvent } from '../approvals/http.js';
-import { decidedMessage, escapeMrkdwn, outcomeSentence } from '../approvals/messages.js';
+import {
+  decidedMessage,
+  escapeMrkdwn,
+  outcomeSentence,
+  undoRequestedMessage,
+} from '../approvals/messages.js';
 import { confirmationPage, FORBIDDEN_PAGE, htmlResponse, messagePage } from '../approvals/page.js';
 import {
   csrfToken,
@@ -39,7 +46,8 @@ import {
   type LinkCheck,
 } from '../approvals/signed-link.js';
 import { createSlackApi, type SlackApi } from '../approvals/slack-api.js';
-import { parseInteraction, type ButtonClick } from '../approvals/slack-interactivity.js';
+import { parseInteraction, type ButtonClick, type UndoClick } from '../approvals/slack-interactivity.js';
+import { slackUndoEnvelope, undoExecutionName } from '../approvals/undo-request.js';
 import { slackSecretLoader, type SlackSecret } from '../approvals/slack-secret.js';
 import { verifySlackSignature } from '../approvals/slack-signature.js';
 import { createApprovalStore, type ApprovalStore } from '../approvals/store.js';
@@ -63,6 +71,8 @@ export interface ApprovalApiDeps {
   readonly slackSecret: () => Promise<SlackSecret>;
   readonly slackApi: (secret: SlackSecret, signal?: AbortSignal) => SlackApi;
   readonly approval: RemediationConfig['approval'];
+  /** The remediation state machine, which the Undo button starts (unset: Undo is answered as unavailable). */
+  readonly stateMachineArn?: string;
   readonly now: () => Date;
   /** Origins accepted for response_url besides Slack's hosts (a local fake Slack). */
   readonly slackResponseOrigins?: readonly string[];
@@ -111,6 +121,13 @@ function countOutcome(outcome: DecisionOutcome, channel: 'slack' | 'link'): void
   metric.addDimension('Outcome', outcome.kind);
   metric.addDimension('Channel', channel);
   metric.addMetric('ApprovalDecisions', MetricUnit.Count, 1);
+}
+
+/** One data point per Undo click, by what came of it. */
+function countUndo(result: 'started' | 'already-requested' | 'refused'): void {
+  const metric = metrics.singleMetric();
+  metric.addDimension('Result', result);
+  metric.addMetric('UndoRequests', MetricUnit.Count, 1);
 }
 
 /** Refused requests (bad Slack signature, tampered link, CSRF): a rise means someone is probing. */
@@ -261,6 +278,10 @@ export function createApprovalApiHandler(deps: ApprovalApiDeps): Handler {
       countRefusal('slack-response-url');
       return plain(200, '');
     }
+    if (interaction.kind === 'undo') {
+      await undoInteraction(secret, interaction.click, answerBy, workBy);
+      return plain(200, '');
+    }
     const { click } = interaction;
     let outcome: DecisionOutcome;
     try {
@@ -285,7 +306,109 @@ export function createApprovalApiHandler(deps: ApprovalApiDeps): Handler {
     return plain(200, '');
   }
 
-  async function respondQuietly(slack: SlackApi, click: ButtonClick, text: string): Promise<void> {
+  /**
+   * The Undo button: the same allow-list as a decision, then one StartExecution named after the
+   * remediation (a second click meets ExecutionAlreadyExists: "already requested"), then the
+   * message loses its button. Within Slack's 3 s like a decision; what the deadline cuts off is
+   * the clicker's answer only, never a second run.
+   */
+  async function undoInteraction(
+    secret: SlackSecret,
+    click: UndoClick,
+    answerBy: AbortSignal,
+    workBy: AbortSignal,
+  ): Promise<void> {
+    const slack = deps.slackApi(secret, answerBy);
+    const say = (text: string) => respondQuietly(slack, click, text);
+    let started: { record: ApprovalRecord; decision: ApprovalDecision; at: Date } | undefined;
+    try {
+      const checked = await undoRefusal(click, workBy);
+      if (typeof checked === 'string') {
+        countUndo('refused');
+        await say(checked);
+        return;
+      }
+      const at = deps.now();
+      const remediationId = checked.record.subject.remediationId;
+      try {
+        await deps.sfn.send(
+          new StartExecutionCommand({
+            // Checked by undoRefusal: defined here.
+            stateMachineArn: deps.stateMachineArn,
+            name: undoExecutionName(remediationId),
+            // The same name again is ExecutionAlreadyExists, whether that run is open (this input
+            // differs: its `time`) or closed (Step Functions API reference, StartExecution).
+            input: JSON.stringify(slackUndoEnvelope(checked.record.subject, click.approver, at)),
+          }),
+          { abortSignal: workBy },
+        );
+      } catch (error) {
+        if (!(error instanceof ExecutionAlreadyExists)) throw error;
+        countUndo('already-requested');
+        await say(
+          `Undo of remediation ${remediationId} was already requested: one run takes it back, a second click changes nothing.`,
+        );
+        return;
+      }
+      countUndo('started');
+      logger.info('undo requested in Slack', {
+        approvalId: click.approvalId,
+        remediationId,
+        by: click.approver,
+      });
+      started = { record: checked.record, decision: checked.decision, at };
+    } catch (error) {
+      logger.error('could not start the undo', { approvalId: click.approvalId, error });
+      // A StartExecution cut off by the deadline may still have started the run: a second click
+      // is safe either way (same name: one run).
+      await say(
+        'The undo could not be confirmed as started just now. Please click Undo again in a moment: a second click never starts a second undo.',
+      );
+      return;
+    }
+    try {
+      await slack.respond(click.responseUrl, {
+        replace_original: true,
+        ...undoRequestedMessage(
+          started.record.subject,
+          started.decision,
+          click.approver,
+          started.at.toISOString(),
+        ),
+      });
+    } catch (error) {
+      // The undo runs; its outcome is notified like any undo's (ReportUndo).
+      logger.error('could not update the Slack message after the undo request', {
+        approvalId: click.approvalId,
+        error,
+      });
+    }
+  }
+
+  /** Why this click starts no undo (a sentence for the clicker), or the approval it undoes. */
+  async function undoRefusal(
+    click: UndoClick,
+    signal: AbortSignal,
+  ): Promise<string | { record: ApprovalRecord; decision: ApprovalDecision }> {
+    if (deps.stateMachineArn === undefined)
+      return 'Undo from Slack is not set up for this deployment. Nothing was undone; use `apigw-remediation undo`.';
+    if (!(await mayDecide(click.approver, signal))) return outcomeSentence({ kind: 'not-allowed' });
+    const record = await deps.store.get(click.approvalId, signal);
+    if (record === undefined) return 'This approval request no longer exists. Nothing was undone.';
+    const decision = record.decision;
+    if (decision?.decision !== 'APPROVED')
+      return 'This approval was not approved, so there is no remediation of it to undo. Nothing was undone.';
+    const shown = record.slackMessage;
+    if (
+      click.message !== undefined &&
+      shown !== undefined &&
+      (shown.channel !== click.message.channel || shown.ts !== click.message.ts)
+    )
+      return outcomeSentence({ kind: 'wrong-message' });
+    return { record, decision };
+  }
+
+  async function respondQuietly(slack: SlackApi, click: UndoClick, text: string): Promise<void> {
     try {
       await slack.respond(click.responseUrl, { response_type: 'ephemeral', replace_original: false, text });
     } catch (error) {
@@ -448,6 +571,7 @@ function fromEnvironment(): Handler {
         ...(signal === undefined ? {} : { signal }),
       }),
     approval: deployedConfig().approval,
+    ...(env.STATE_MACHINE_ARN === undefined ? {} : { stateMachineArn: env.STATE_MACHINE_ARN }),
     now: () => new Date(),
     ...(env.SLACK_API_BASE_URL === undefined
       ? {}

@@ -11,6 +11,11 @@
  * workflow's SettleApprovalTimeout state): a conditional write that competes with a late
  * decision, so the table and the workflow agree on which one won.
  *
+ * And, after an approved remediation ended REMEDIATED (`{"offerUndo": "REMEDIATED", …}` from the
+ * workflow's OfferUndo state, reached only by runs that had an approval), it updates the approval
+ * message with the outcome and an Undo button (docs/approvals.md, "Undo"): this function holds the
+ * Slack secret already, so no other function needs it.
+ *
  * Environment: APPROVALS_TABLE_NAME, SLACK_SECRET_ARN, APPROVAL_BASE_URL, SLACK_CHANNEL_ID (set by the
  * CDK app; else the bundled `approval.slack.channelId`), optional SLACK_API_BASE_URL.
  */
@@ -24,7 +29,12 @@ import type { RemediationConfig } from '../../config/schema.js';
 import { hasAllowList } from '../approvals/approvers.js';
 import type { ApprovalDecision } from '../approvals/contract.js';
 import { readEnvironment, RequestApprovalEnvironmentSchema } from '../approvals/environment.js';
-import { approvalRequestMessage, changeListReplies, expiredMessage } from '../approvals/messages.js';
+import {
+  approvalRequestMessage,
+  changeListReplies,
+  expiredMessage,
+  remediatedMessage,
+} from '../approvals/messages.js';
 import {
   ApprovalRequestSchema,
   newApprovalRecord,
@@ -355,9 +365,56 @@ export function createSettleTimeoutHandler(
   };
 }
 
+/** What the workflow's OfferUndo state sends: only after an approved remediation ended REMEDIATED. */
+export const OfferUndoEventSchema = z.object({
+  offerUndo: z.literal('REMEDIATED'),
+  remediationId: z.string().min(1),
+  executionArn: z.string().min(1),
+});
+
+export type OfferUndoResult =
+  | { readonly offered: true; readonly approvalId: string }
+  | { readonly offered: false; readonly reason: string };
+
+/**
+ * Replaces the approval message with the remediated one and its Undo button. Never fails the run
+ * over Slack: the remediation is done and recorded; without the button the CLI's `undo` remains.
+ */
+export function createOfferUndoHandler(
+  deps: Pick<RequestApprovalDeps, 'store' | 'slackSecret' | 'slackApi'>,
+): (event: unknown) => Promise<OfferUndoResult> {
+  return async (event) => {
+    const parsed = OfferUndoEventSchema.safeParse(event);
+    if (!parsed.success) throw new Error(`invalid undo offer from the workflow: ${parsed.error.message}`);
+    const record = await deps.store.getByRequest(requestKey(parsed.data));
+    const skip = (reason: string): OfferUndoResult => {
+      logger.warn('no Undo button offered', { ...parsed.data, reason });
+      return { offered: false, reason };
+    };
+    if (record === undefined) return skip('no approval record for this remediation and execution');
+    const { decision, slackMessage: message } = record;
+    if (decision?.decision !== 'APPROVED') return skip('the approval was not approved');
+    if (message === undefined) return skip('the approval message was never posted');
+    try {
+      const slack = deps.slackApi(await deps.slackSecret());
+      await slack.updateMessage(
+        message.channel,
+        message.ts,
+        remediatedMessage(record.subject, decision, record.approvalId),
+      );
+    } catch (error) {
+      logger.warn('could not offer Undo on the Slack message', { approvalId: record.approvalId, error });
+      return { offered: false, reason: `Slack: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    logger.info('Undo offered on the approval message', { ...parsed.data, approvalId: record.approvalId });
+    return { offered: true, approvalId: record.approvalId };
+  };
+}
+
 type Configured = {
   readonly request: (event: unknown) => Promise<RequestApprovalResult>;
   readonly settle: (event: unknown) => Promise<TimeoutSettlementResult>;
+  readonly offerUndo: (event: unknown) => Promise<OfferUndoResult>;
 };
 let configured: Configured | undefined;
 
@@ -375,6 +432,7 @@ function fromEnvironment(): Configured {
   return {
     request: createRequestApprovalHandler(requestDeps),
     settle: createSettleTimeoutHandler(requestDeps),
+    offerUndo: createOfferUndoHandler(requestDeps),
   };
 }
 
@@ -382,9 +440,14 @@ function isSettlement(event: unknown): boolean {
   return typeof event === 'object' && event !== null && 'settle' in event;
 }
 
+function isUndoOffer(event: unknown): boolean {
+  return typeof event === 'object' && event !== null && 'offerUndo' in event;
+}
+
 export const handler = lambdaHandler(
-  async (event: unknown): Promise<RequestApprovalResult | TimeoutSettlementResult> => {
+  async (event: unknown): Promise<RequestApprovalResult | TimeoutSettlementResult | OfferUndoResult> => {
     configured ??= fromEnvironment();
+    if (isUndoOffer(event)) return configured.offerUndo(event);
     return isSettlement(event) ? configured.settle(event) : configured.request(event);
   },
 );

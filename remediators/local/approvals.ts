@@ -34,7 +34,11 @@ import { createSlackApi } from '../approvals/slack-api.js';
 import { slackSecretLoader, type SlackSecret } from '../approvals/slack-secret.js';
 import { createApprovalStore } from '../approvals/store.js';
 import { createApprovalApiHandler } from '../handlers/approval-api.js';
-import { createRequestApprovalHandler, createSettleTimeoutHandler } from '../handlers/request-approval.js';
+import {
+  createOfferUndoHandler,
+  createRequestApprovalHandler,
+  createSettleTimeoutHandler,
+} from '../handlers/request-approval.js';
 import type { InProcessApproval } from './in-process-workflow.js';
 
 export const LOCAL_APPROVALS_TABLE = 'apigw-remediation-approvals';
@@ -238,6 +242,7 @@ export async function createLocalApprovals(options: LocalApprovalsOptions): Prom
         return decided;
       },
       settle,
+      offerUndo: createOfferUndoHandler(requestDeps),
     },
   };
 }

@@ -32,7 +32,12 @@ export interface InProcessApproval {
   readonly request: TaskHandler;
   /** The SettleApprovalTimeout Task. */
   readonly settle: TaskHandler;
+  /** The OfferUndo Task (after an approved remediation): the Undo button on the message; none by default. */
+  readonly offerUndo?: TaskHandler;
 }
+
+/** An in-process run without a Slack message to offer Undo on. */
+const noUndoOffer: TaskHandler = async () => ({ offered: false, reason: 'no Slack message in process' });
 
 export interface InProcessWorkflowOptions {
   readonly endpoint: string;
@@ -124,6 +129,7 @@ export async function createInProcessWorkflow(options: InProcessWorkflowOptions)
         }),
     RequestApproval: approval.request,
     SettleApprovalTimeout: approval.settle,
+    OfferUndo: approval.offerUndo ?? noUndoOffer,
   };
   const stateMachine = createLocalStateMachine({
     partition: 'aws',

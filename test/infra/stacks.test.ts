@@ -445,6 +445,11 @@ describe('central stack', () => {
     expect(schedule.properties['Targets']).toEqual([
       expect.objectContaining({ Arn: { 'Fn::GetAtt': [sweep.logicalId, 'Arn'] } }),
     ]);
+    const [workflowId, ...moreMachines] = resources(
+      synthesized.central,
+      'AWS::StepFunctions::StateMachine',
+    ).map(([id]) => id);
+    expect(moreMachines).toEqual([]);
     for (const prefix of ['ApprovalApiHandlerFunction', 'ApprovalApiRedriveFunction']) {
       const role = (
         resourceByPrefix(synthesized.central, 'AWS::Lambda::Function', prefix).properties['Role'] as {
@@ -459,8 +464,27 @@ describe('central stack', () => {
         'states:GetExecutionHistory',
         'states:SendTaskFailure',
         'states:SendTaskSuccess',
+        // Only the approval API starts a run (the Slack Undo button), on the workflow's ARN only.
+        ...(prefix === 'ApprovalApiHandlerFunction' ? ['states:StartExecution'] : []),
       ]);
+      const starts = statementsOfRole(synthesized.central, role).filter((statement) =>
+        actionsOf([statement]).includes('states:StartExecution'),
+      );
+      expect(
+        starts.map((statement) => statement['Resource']),
+        prefix,
+      ).toEqual(prefix === 'ApprovalApiHandlerFunction' ? [{ Ref: workflowId }] : []);
     }
+    const handler = resourceByPrefix(
+      synthesized.central,
+      'AWS::Lambda::Function',
+      'ApprovalApiHandlerFunction',
+    );
+    expect(
+      (handler.properties['Environment'] as { Variables: Record<string, unknown> }).Variables[
+        'STATE_MACHINE_ARN'
+      ],
+    ).toEqual({ Ref: workflowId });
   });
 
   it('outputs what the deployer needs next: approval URL, Slack secret, central bus, topic', () => {

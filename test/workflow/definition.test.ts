@@ -140,12 +140,46 @@ describe('state-machines/remediation.asl.json', () => {
     expect(states.SetFailed).toMatchObject({ Type: 'Pass', Result: { outcome: 'FAILED' }, Next: 'Record' });
     expect(states.Record).toMatchObject({ Next: 'Notify' });
     expect(states.Notify).toMatchObject({ Next: 'HeldLock' });
-    // Only a run that joined another (it never held the lock) skips the release.
+    // Only a run that joined another (it never held the lock) skips the release; a remediation a
+    // person approved and that ended REMEDIATED offers Undo on the approval message first.
     expect(states.HeldLock).toMatchObject({
       Type: 'Choice',
-      Choices: [{ Variable: '$.lock.joined', IsPresent: true, Next: 'StageDone' }],
+      Choices: [
+        { Variable: '$.lock.joined', IsPresent: true, Next: 'StageDone' },
+        {
+          And: [
+            { Variable: '$.approval.channel', IsPresent: true },
+            { Variable: '$.terminal.outcome', StringEquals: 'REMEDIATED' },
+          ],
+          Next: 'OfferUndo',
+        },
+      ],
       Default: 'ReleaseLock',
     });
+  });
+
+  it('offers Undo with request-approval and reaches the release whatever happens', () => {
+    const states = Object.fromEntries(allStates(definition.States)) as unknown as Record<
+      string,
+      Record<string, unknown>
+    >;
+    expect(states.OfferUndo).toMatchObject({
+      Type: 'Task',
+      Resource: '${RequestApprovalFunctionArn}',
+      Parameters: {
+        offerUndo: 'REMEDIATED',
+        'remediationId.$': '$.decision.remediationId',
+        'executionArn.$': '$.executionArn',
+      },
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoOfferError', Next: 'ReleaseLock' }],
+      Next: 'ReleaseLock',
+    });
+    // Nothing else leads there: runs without an approval enter no new state.
+    const into = Object.entries(states).filter(
+      // A Map holds its states: only a state's own transitions count.
+      ([, state]) => state['Type'] !== 'Map' && JSON.stringify(state).includes('"OfferUndo"'),
+    );
+    expect(into.map(([name]) => name)).toEqual(['HeldLock']);
   });
 
   it('sends a run that joined another to a JOINED record, and every other locked run to Snapshot', () => {

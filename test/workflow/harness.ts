@@ -40,7 +40,10 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { ConfigSchema, type RemediationConfig } from '../../config/schema.js';
 import { ApprovalRequestSchema } from '../../remediators/approvals/record.js';
-import { SettleTimeoutEventSchema } from '../../remediators/handlers/request-approval.js';
+import {
+  OfferUndoEventSchema,
+  SettleTimeoutEventSchema,
+} from '../../remediators/handlers/request-approval.js';
 import type { RecordOutput } from '../../remediators/handlers/record.js';
 import { createFlapGuardDeps } from '../../remediators/iac/deps.js';
 import { FLAP_TABLE_ENV, FLAP_TABLE_KEY } from '../../remediators/iac/flap-store.js';
@@ -139,6 +142,8 @@ export interface RunOptions {
    * task, request-approval's settlement): by default the timeout wins ({outcome: 'EXPIRED'}).
    */
   readonly timeoutSettlement?: (event: Record<string, unknown>) => Promise<unknown>;
+  /** What answers the OfferUndo task (request-approval's Undo offer); by default nothing is offered. */
+  readonly offerUndo?: (event: Record<string, unknown>) => Promise<unknown>;
   /** Wrap a task's real handler, e.g. to throw before calling it. */
   readonly wrap?: Partial<Record<TaskName, (real: TaskHandler) => TaskHandler>>;
   readonly executionName?: string;
@@ -398,6 +403,12 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
         // What request-approval receives for a settlement, checked against its own schema.
         const settle = SettleTimeoutEventSchema.parse(input);
         return runOptions.timeoutSettlement?.(settle) ?? { outcome: 'EXPIRED' };
+      };
+      overrides.OfferUndo = async (input) => {
+        invocations.push({ state: 'OfferUndo', execution: name });
+        // What request-approval receives for the Undo offer, checked against its own schema.
+        const offer = OfferUndoEventSchema.parse(input);
+        return runOptions.offerUndo?.(offer) ?? { offered: false, reason: 'not offered in this test' };
       };
       return stateMachine.run(event, {
         executionArn: `arn:aws:states:${MOTO_REGION}:${MOTO_ACCOUNT}:execution:apigw-remediation:${name}`,

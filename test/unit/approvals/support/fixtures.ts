@@ -85,3 +85,18 @@ export function blockActionsBody(options: {
   };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
+
+/** The approval API's proxy event for a Slack interactivity POST of `body`, signed at `sentAtSeconds`. */
+export function signedInteractionEvent(body: string, sentAtSeconds: number, secret?: string) {
+  return {
+    httpMethod: 'POST',
+    path: '/slack/interactions',
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      ...signAsSlack(body, sentAtSeconds, secret),
+    },
+    queryStringParameters: null,
+    body,
+    isBase64Encoded: false,
+  };
+}
