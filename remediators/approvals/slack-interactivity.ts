@@ -108,7 +108,9 @@ export function parseInteraction(
   const action =
     undo ?? payload.actions.find((candidate) => Object.hasOwn(DECISION_BY_ACTION, candidate.action_id));
   const decision = action === undefined ? undefined : DECISION_BY_ACTION[action.action_id];
-  if (action === undefined || (undo === undefined && decision === undefined)) {
+  // An action found is the Undo button's or one of DECISION_BY_ACTION's own keys: decision is
+  // undefined exactly for the Undo button.
+  if (action === undefined) {
     return {
       kind: 'ignored',
       reason: `no approval action in ${JSON.stringify(payload.actions.map((a) => a.action_id))}`,

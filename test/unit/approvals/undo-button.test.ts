@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApprovalDecision } from '../../../remediators/approvals/contract.js';
 import {
+  decidedMessage,
   remediatedMessage,
   UNDO_ACTION_ID,
   undoRequestedMessage,
@@ -52,6 +53,71 @@ describe('the remediated message', () => {
       deny: { type: 'plain_text', text: 'Cancel' },
     });
     expect(undo?.confirm?.['title']?.text.length).toBeLessThanOrEqual(100);
+  });
+
+  // The facts of the approval (account, Region, API, stage, controls, changes), as the decided message shows them.
+  const subjectBlocks = decidedMessage(subject, decision, undefined).blocks.slice(1, -1);
+
+  it('is, block for block, the header, the approval facts, who approved and what was done, and the Undo button', () => {
+    const done = 'Remediated: the approved changes were applied to a1b2c3d4e5/prod.';
+    const approved = 'Approved by jane.doe (U024BE7LH) at 2026-11-21T10:05:00.000Z.';
+    expect(remediatedMessage(subject, decision, APPROVAL_ID)).toStrictEqual({
+      text: `${done} ${approved}`,
+      blocks: [
+        { type: 'header', text: { type: 'plain_text', text: 'API Gateway remediation: remediated' } },
+        ...subjectBlocks,
+        { type: 'section', text: { type: 'mrkdwn', text: `:white_check_mark: ${approved}\n${done}` } },
+        {
+          type: 'actions',
+          block_id: 'approval.undo',
+          elements: [
+            {
+              type: 'button',
+              text: { type: 'plain_text', text: 'Undo' },
+              action_id: 'undo',
+              value: APPROVAL_ID,
+              style: 'danger',
+              confirm: {
+                title: { type: 'plain_text', text: 'Undo this remediation?' },
+                text: {
+                  type: 'plain_text',
+                  text:
+                    'Every setting listed above goes back to its value before the remediation, where the stage ' +
+                    'still holds the remediated value. The controls are exempted so the service does not fix them again.',
+                },
+                confirm: { type: 'plain_text', text: 'Undo' },
+                deny: { type: 'plain_text', text: 'Cancel' },
+                style: 'danger',
+              },
+            },
+          ],
+        },
+      ],
+    });
+  });
+
+  it('once Undo is requested is, block for block, the facts, who approved and who asked for the undo, with no button', () => {
+    const sentence =
+      'Undo requested by dana (U0DANA) at 2026-11-21T11:00:00.000Z: the workflow restores the settings and reports the outcome.';
+    const message = undoRequestedMessage(
+      subject,
+      decision,
+      { id: 'U0DANA', name: 'dana' },
+      '2026-11-21T11:00:00.000Z',
+    );
+    expect(message.text.startsWith(`${sentence} `)).toBe(true);
+    expect(message.blocks).toStrictEqual([
+      { type: 'header', text: { type: 'plain_text', text: 'API Gateway remediation: undo requested' } },
+      ...subjectBlocks,
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: ':white_check_mark: Approved by jane.doe (U024BE7LH) at 2026-11-21T10:05:00.000Z.',
+        },
+      },
+      { type: 'section', text: { type: 'mrkdwn', text: `:leftwards_arrow_with_hook: ${sentence}` } },
+    ]);
   });
 
   it('once Undo is requested: no button, who asked and when', () => {
@@ -118,9 +184,23 @@ describe('the undo execution', () => {
       new Date('2026-11-21T11:00:00Z'),
     );
     const outcome = slackUndoOutcome({ ...envelope, detail: { ...envelope.detail } });
-    expect(envelope).toMatchObject({
-      source: 'apigw-remediation.undo',
+    // An EventBridge event's envelope, as the intake checks every request's.
+    expect(envelope).toStrictEqual({
+      version: '0',
+      id: 'undo-rem-7f3c2a',
       'detail-type': 'Undo Requested in Slack',
+      source: 'apigw-remediation.undo',
+      account: '111122223333',
+      time: '2026-11-21T11:00:00.000Z',
+      region: 'us-east-1',
+      resources: [],
+      detail: {
+        remediationId: 'rem-7f3c2a',
+        account: '111122223333',
+        stageArn: 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod',
+        controls: ['APIGateway.1', 'APIGateway.3'],
+        requestedBy: 'dana (U0DANA)',
+      },
     });
     expect(outcome).toEqual({
       kind: 'request',
