@@ -67,7 +67,10 @@ function pieces(text: string, limit: number): string[] {
 export function changeSections(subject: ApprovalSubject): string[] {
   const total = subject.changes.length;
   const sections: string[] = [];
-  let current = `*Changes (before → after): ${total}*`;
+  let current =
+    subject.kind === 'undo'
+      ? `*Changes (now → restored to): ${total}*`
+      : `*Changes (before → after): ${total}*`;
   for (const [index, change] of subject.changes.entries()) {
     const line = `${index + 1}/${total} ${changeLine(change)}`;
     if (current.length + 1 + line.length <= SECTION_TEXT_LIMIT) {
@@ -196,6 +199,8 @@ export function approvalRequestMessage(
   approvalId: string,
   link: string | undefined,
 ): SlackMessage {
+  // undo.mode approve (docs/decisions/0030): the same message, saying it takes a remediation back.
+  const undo = subject.kind === 'undo';
   const button = (text: string, actionId: string, style: 'primary' | 'danger') => ({
     type: 'button',
     text: { type: 'plain_text', text },
@@ -204,9 +209,15 @@ export function approvalRequestMessage(
     style,
   });
   return {
-    text: escapeMrkdwn(`Approval needed: ${subjectSummary(subject)}`),
+    text: escapeMrkdwn(`${undo ? 'Undo approval needed' : 'Approval needed'}: ${subjectSummary(subject)}`),
     blocks: [
-      { type: 'header', text: { type: 'plain_text', text: 'API Gateway remediation: approval needed' } },
+      {
+        type: 'header',
+        text: {
+          type: 'plain_text',
+          text: undo ? 'API Gateway undo: approval needed' : 'API Gateway remediation: approval needed',
+        },
+      },
       ...subjectBlocks(subject),
       {
         type: 'actions',
