@@ -17,6 +17,24 @@ import { createWorkflowHarness, fixtureEvent, type WorkflowHarness } from './har
 
 const FIXTURE_API_ID = 'a1b2c3d4e5';
 const FIXTURE_ACCOUNT = '111122223333';
+/** APIGateway.1's undo: the stage's ERROR (the remediation's after) back to OFF (its before). */
+const LOGGING_UNDONE = {
+  controlId: 'APIGateway.1',
+  setting: 'methodSettings[*/*].loggingLevel',
+  before: 'ERROR',
+  after: 'OFF',
+};
+/** The Task states an `auto` undo of a custom action runs, in order (undo.mode approve adds none to these but PlanUndo). */
+const AUTO_UNDO_TASKS = [
+  'Normalize',
+  'TakeOwnership',
+  'ExpandStages',
+  'DecideUndo',
+  'AcquireUndoLock',
+  'Undo',
+  'ReportUndo',
+  'ReleaseUndoLock',
+];
 const UNDO_ACTION_ARN = `arn:aws:securityhub:${MOTO_REGION}:${MOTO_ACCOUNT}:action/custom/ApigwUndo`;
 
 describe('Undo through the workflow', () => {
@@ -55,6 +73,15 @@ describe('Undo through the workflow', () => {
       requestedBy: 'Dana Approver (U024BE7LH)',
     },
   });
+  /** Someone changes the setting after the remediation, outside the service. */
+  const changeLoggingLevelBehindTheService = async (value: string) =>
+    apiGateway().send(
+      new UpdateStageCommand({
+        restApiId: seeded.ref.apiId,
+        stageName: 'prod',
+        patchOperations: [{ op: 'replace', path: '/*/*/logging/loglevel', value }],
+      }),
+    );
   const loggingLevel = async () => {
     const stage = await apiGateway().send(
       new GetStageCommand({ restApiId: seeded.ref.apiId, stageName: 'prod' }),
@@ -89,29 +116,13 @@ describe('Undo through the workflow', () => {
     await harness.run(undoAction());
 
     expect(await loggingLevel()).toBe('OFF');
-    expect(harness.calls.slice(callsBefore)).toEqual([
-      'Normalize',
-      'TakeOwnership',
-      'ExpandStages',
-      'DecideUndo',
-      'AcquireUndoLock',
-      'Undo',
-      'ReportUndo',
-      'ReleaseUndoLock',
-    ]);
+    expect(harness.calls.slice(callsBefore)).toEqual(AUTO_UNDO_TASKS);
     const [undo, ...more] = await undos();
     expect(more).toEqual([]);
     expect(undo).toMatchObject({
       undoes: remediation.entryId,
       outcome: 'UNDONE',
-      restored: [
-        {
-          controlId: 'APIGateway.1',
-          setting: 'methodSettings[*/*].loggingLevel',
-          before: 'ERROR',
-          after: 'OFF',
-        },
-      ],
+      restored: [LOGGING_UNDONE],
       refused: [],
       actor: { kind: 'execution' },
     });
@@ -134,13 +145,7 @@ describe('Undo through the workflow', () => {
 
   it('refuses a setting changed since the remediation: recorded, not applied', async () => {
     await remediate();
-    await apiGateway().send(
-      new UpdateStageCommand({
-        restApiId: seeded.ref.apiId,
-        stageName: 'prod',
-        patchOperations: [{ op: 'replace', path: '/*/*/logging/loglevel', value: 'INFO' }],
-      }),
-    );
+    await changeLoggingLevelBehindTheService('INFO');
 
     await harness.run(undoAction());
 
@@ -258,6 +263,12 @@ describe('Undo through the workflow', () => {
       channel: 'slack' as const,
       ...(verdict === 'REJECTED' ? { comment: 'the app needs it' } : {}),
     });
+    /** What aws-local-stepfunctions raises when the approval's TimeoutSecondsPath runs out. */
+    const timedOut = async () => {
+      const timeout = new Error('approval timed out');
+      timeout.name = 'States.Timeout';
+      throw timeout;
+    };
     const approveMode = async () => {
       harness = await createWorkflowHarness({
         endpoint: moto.endpoint,
@@ -280,26 +291,14 @@ describe('Undo through the workflow', () => {
         apiId: seeded.ref.apiId,
         stageName: 'prod',
         controls: ['APIGateway.1'],
-        changes: [
-          {
-            controlId: 'APIGateway.1',
-            setting: 'methodSettings[*/*].loggingLevel',
-            before: 'ERROR',
-            after: 'OFF',
-          },
-        ],
+        // The undo's plan: before = what the stage holds now, after = the value restored.
+        changes: [LOGGING_UNDONE],
       });
-      expect(harness.calls.slice(callsBefore)).toEqual([
-        'Normalize',
-        'TakeOwnership',
-        'ExpandStages',
-        'DecideUndo',
-        'AcquireUndoLock',
-        'PlanUndo',
-        'Undo',
-        'ReportUndo',
-        'ReleaseUndoLock',
-      ]);
+      // The auto path's tasks (first test) with PlanUndo before Undo; the wait is RequestUndoApproval.
+      expect(harness.calls.slice(callsBefore).filter((state) => state !== 'PlanUndo')).toEqual(
+        AUTO_UNDO_TASKS,
+      );
+      expect(harness.calls.slice(callsBefore).indexOf('PlanUndo')).toBe(AUTO_UNDO_TASKS.indexOf('Undo'));
       const [undo] = await undos();
       expect(undo).toMatchObject({ undoes: remediation.entryId, outcome: 'UNDONE' });
       expect(await harness.lockItems('stage#')).toEqual([]);
@@ -339,11 +338,7 @@ describe('Undo through the workflow', () => {
       await remediate();
 
       await harness.run(undoAction(), {
-        approval: async () => {
-          const timeout = new Error('approval timed out');
-          timeout.name = 'States.Timeout';
-          throw timeout;
-        },
+        approval: timedOut,
       });
 
       expect(await loggingLevel()).toBe('ERROR');
@@ -358,11 +353,7 @@ describe('Undo through the workflow', () => {
       await remediate();
 
       await harness.run(undoAction(), {
-        approval: async () => {
-          const timeout = new Error('approval timed out');
-          timeout.name = 'States.Timeout';
-          throw timeout;
-        },
+        approval: timedOut,
         timeoutSettlement: async () => ({ outcome: 'APPROVED', decision: decision('APPROVED') }),
       });
 
@@ -373,13 +364,7 @@ describe('Undo through the workflow', () => {
     it('nothing to restore: no approval asked, the refusal recorded', async () => {
       await approveMode();
       await remediate();
-      await apiGateway().send(
-        new UpdateStageCommand({
-          restApiId: seeded.ref.apiId,
-          stageName: 'prod',
-          patchOperations: [{ op: 'replace', path: '/*/*/logging/loglevel', value: 'INFO' }],
-        }),
-      );
+      await changeLoggingLevelBehindTheService('INFO');
 
       await harness.run(undoAction());
 
