@@ -92,6 +92,12 @@ export function changeSections(subject: ApprovalSubject): string[] {
   return sections;
 }
 
+/** The message's header: an undo's approval (undo.mode approve) says undo, a remediation's remediation. */
+function header(subject: ApprovalSubject, what: string): Record<string, unknown> {
+  const kind = subject.kind === 'undo' ? 'undo' : 'remediation';
+  return { type: 'header', text: { type: 'plain_text', text: `API Gateway ${kind}: ${what}` } };
+}
+
 const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
 
 /**
@@ -211,13 +217,7 @@ export function approvalRequestMessage(
   return {
     text: escapeMrkdwn(`${undo ? 'Undo approval needed' : 'Approval needed'}: ${subjectSummary(subject)}`),
     blocks: [
-      {
-        type: 'header',
-        text: {
-          type: 'plain_text',
-          text: undo ? 'API Gateway undo: approval needed' : 'API Gateway remediation: approval needed',
-        },
-      },
+      header(subject, 'approval needed'),
       ...subjectBlocks(subject),
       {
         type: 'actions',
@@ -274,7 +274,7 @@ export function decidedMessage(
   return {
     text: escapeMrkdwn(`${decisionSentence(decision)} ${subjectSummary(subject)}`),
     blocks: [
-      { type: 'header', text: { type: 'plain_text', text: 'API Gateway remediation: decided' } },
+      header(subject, 'decided'),
       ...subjectBlocks(subject),
       section(
         `${icon} ${escapeMrkdwn(decisionSentence(decision))}\n${escapeMrkdwn(deliverySentence(delivery))}`,
@@ -285,11 +285,14 @@ export function decidedMessage(
 
 /** The original message once the workflow's timeout won: same facts, no buttons. Pure. */
 export function expiredMessage(subject: ApprovalSubject, expiredAt: string): SlackMessage {
-  const sentence = `Nobody decided in time: the approval expired at ${expiredAt}, and the workflow takes its configured timeout action.`;
+  const sentence =
+    subject.kind === 'undo'
+      ? `Nobody decided in time: the approval expired at ${expiredAt}, and the undo is not applied.`
+      : `Nobody decided in time: the approval expired at ${expiredAt}, and the workflow takes its configured timeout action.`;
   return {
     text: escapeMrkdwn(`${sentence} ${subjectSummary(subject)}`),
     blocks: [
-      { type: 'header', text: { type: 'plain_text', text: 'API Gateway remediation: expired' } },
+      header(subject, 'expired'),
       ...subjectBlocks(subject),
       section(`:hourglass: ${escapeMrkdwn(sentence)}`),
     ],

@@ -3,7 +3,12 @@
  * message, headed as an undo, its changes read now → restored to; a remediation's is unchanged.
  */
 import { describe, expect, it } from 'vitest';
-import { approvalRequestMessage, changeSections } from '../../../remediators/approvals/messages.js';
+import {
+  approvalRequestMessage,
+  changeSections,
+  decidedMessage,
+  expiredMessage,
+} from '../../../remediators/approvals/messages.js';
 import { ApprovalRequestSchema, newApprovalRecord } from '../../../remediators/approvals/record.js';
 import { approvalRequest, DURING } from './support/fixtures.js';
 
@@ -38,5 +43,27 @@ describe('the undo approval request', () => {
     expect(header(message.blocks)?.text?.text).toBe('API Gateway remediation: approval needed');
     expect(message.text).toMatch(/^Approval needed: /);
     expect(changeSections(fixSubject)[0]).toMatch(/^\*Changes \(before → after\): \d+\*/);
+  });
+
+  it('the decided and expired messages say undo too; an expired undo is not applied', () => {
+    const decided = decidedMessage(
+      undoSubject,
+      {
+        decision: 'REJECTED',
+        approver: { id: 'U1', name: 'dana' },
+        decidedAt: '2026-12-02T10:05:00.000Z',
+        channel: 'slack',
+      },
+      undefined,
+    );
+    expect(header(decided.blocks)?.text?.text).toBe('API Gateway undo: decided');
+    const expired = expiredMessage(undoSubject, '2026-12-02T11:00:00.000Z');
+    expect(header(expired.blocks)?.text?.text).toBe('API Gateway undo: expired');
+    expect(expired.text).toMatch(
+      /^Nobody decided in time: the approval expired at 2026-12-02T11:00:00.000Z, and the undo is not applied\. /,
+    );
+    expect(header(expiredMessage(fixSubject, '2026-12-02T11:00:00.000Z').blocks)?.text?.text).toBe(
+      'API Gateway remediation: expired',
+    );
   });
 });
