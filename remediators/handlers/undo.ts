@@ -295,12 +295,10 @@ async function plan(deps: UndoDeps, item: UndoItem): Promise<UndoApprovalPlan> {
   const clients = await deps.coreClients(ref);
   const config = deps.config();
   let undoPlan;
+  let snapshot;
   try {
-    undoPlan = planUndo(
-      remediation,
-      await snapshotOf(ref, remediation, clients),
-      bindUndoDeclarations(config),
-    );
+    snapshot = await snapshotOf(ref, remediation, clients);
+    undoPlan = planUndo(remediation, snapshot, bindUndoDeclarations(config));
   } catch (error) {
     if (error instanceof UndoRefusedError) return { ask: false, reason: error.message };
     throw error;
@@ -315,7 +313,8 @@ async function plan(deps: UndoDeps, item: UndoItem): Promise<UndoApprovalPlan> {
   return {
     ask: true,
     reason: `undo of ${remediation.entryId} awaits approval`,
-    apiName: '',
+    // The API's name where the undo's read includes the API (no extra read for it); else the id is shown.
+    apiName: snapshot.api?.name ?? '',
     controls: [...new Set(undoPlan.restored.map((change) => change.controlId))],
     changes: undoPlan.restored.map(({ controlId, setting, before, after }) => ({
       controlId,
