@@ -185,13 +185,16 @@ export const ExemptionsSchema = z
 /**
  * The service's own Undo (the Security Hub custom action "Undo API remediation", the Slack Undo
  * button; docs/decisions/0030): `auto` takes the remediation back when asked; `off` refuses every
- * such request (recorded in the ledger as a REFUSED undo, and notified), leaving undo to the CLI.
+ * such request (recorded in the ledger as a REFUSED undo, and notified), leaving undo to the CLI;
+ * `approve` plans the undo and asks for it in Slack like a remediation's approval (same function
+ * and message, the changes as now → restored to), restores only once approved, and records a
+ * rejection or an expiry (approval.timeoutSeconds; never applied on timeout) as a REFUSED undo.
  * `auto` by default: each undo is already a person's deliberate request (an action chosen in the
  * Security Hub console, a button that only a listed approver's click starts), it only restores
  * what a remediation recorded as before, and only where the stage still holds the remediation's
  * values; a second approval would only slow down the way back when a fix broke an application.
  */
-export const UNDO_MODES = ['auto', 'off'] as const;
+export const UNDO_MODES = ['auto', 'approve', 'off'] as const;
 
 export const UndoSchema = z
   .object({

@@ -17,6 +17,8 @@ export const APPROVAL_REJECTED_ERROR = 'ApprovalRejected';
 export interface ApprovalRequest {
   /** Step Functions task token (up to 2,048 chars): stored server-side, never sent to Slack. */
   readonly taskToken: string;
+  /** `undo` (undo.mode approve): the message says so and the changes read now → restored to. */
+  readonly kind?: 'undo';
   /** The remediation id (also the Security Hub UserDefinedFields remediationId). */
   readonly remediationId: string;
   readonly executionArn: string;

@@ -67,7 +67,10 @@ function pieces(text: string, limit: number): string[] {
 export function changeSections(subject: ApprovalSubject): string[] {
   const total = subject.changes.length;
   const sections: string[] = [];
-  let current = `*Changes (before → after): ${total}*`;
+  let current =
+    subject.kind === 'undo'
+      ? `*Changes (now → restored to): ${total}*`
+      : `*Changes (before → after): ${total}*`;
   for (const [index, change] of subject.changes.entries()) {
     const line = `${index + 1}/${total} ${changeLine(change)}`;
     if (current.length + 1 + line.length <= SECTION_TEXT_LIMIT) {
@@ -87,6 +90,12 @@ export function changeSections(subject: ApprovalSubject): string[] {
   }
   sections.push(current);
   return sections;
+}
+
+/** The message's header: an undo's approval (undo.mode approve) says undo, a remediation's remediation. */
+function header(subject: ApprovalSubject, what: string): Record<string, unknown> {
+  const kind = subject.kind === 'undo' ? 'undo' : 'remediation';
+  return { type: 'header', text: { type: 'plain_text', text: `API Gateway ${kind}: ${what}` } };
 }
 
 const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
@@ -196,6 +205,8 @@ export function approvalRequestMessage(
   approvalId: string,
   link: string | undefined,
 ): SlackMessage {
+  // undo.mode approve (docs/decisions/0030): the same message, saying it takes a remediation back.
+  const undo = subject.kind === 'undo';
   const button = (text: string, actionId: string, style: 'primary' | 'danger') => ({
     type: 'button',
     text: { type: 'plain_text', text },
@@ -204,9 +215,9 @@ export function approvalRequestMessage(
     style,
   });
   return {
-    text: escapeMrkdwn(`Approval needed: ${subjectSummary(subject)}`),
+    text: escapeMrkdwn(`${undo ? 'Undo approval needed' : 'Approval needed'}: ${subjectSummary(subject)}`),
     blocks: [
-      { type: 'header', text: { type: 'plain_text', text: 'API Gateway remediation: approval needed' } },
+      header(subject, 'approval needed'),
       ...subjectBlocks(subject),
       {
         type: 'actions',
@@ -263,7 +274,7 @@ export function decidedMessage(
   return {
     text: escapeMrkdwn(`${decisionSentence(decision)} ${subjectSummary(subject)}`),
     blocks: [
-      { type: 'header', text: { type: 'plain_text', text: 'API Gateway remediation: decided' } },
+      header(subject, 'decided'),
       ...subjectBlocks(subject),
       section(
         `${icon} ${escapeMrkdwn(decisionSentence(decision))}\n${escapeMrkdwn(deliverySentence(delivery))}`,
@@ -274,11 +285,14 @@ export function decidedMessage(
 
 /** The original message once the workflow's timeout won: same facts, no buttons. Pure. */
 export function expiredMessage(subject: ApprovalSubject, expiredAt: string): SlackMessage {
-  const sentence = `Nobody decided in time: the approval expired at ${expiredAt}, and the workflow takes its configured timeout action.`;
+  const sentence =
+    subject.kind === 'undo'
+      ? `Nobody decided in time: the approval expired at ${expiredAt}, and the undo is not applied.`
+      : `Nobody decided in time: the approval expired at ${expiredAt}, and the workflow takes its configured timeout action.`;
   return {
     text: escapeMrkdwn(`${sentence} ${subjectSummary(subject)}`),
     blocks: [
-      { type: 'header', text: { type: 'plain_text', text: 'API Gateway remediation: expired' } },
+      header(subject, 'expired'),
       ...subjectBlocks(subject),
       section(`:hourglass: ${escapeMrkdwn(sentence)}`),
     ],

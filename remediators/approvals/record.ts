@@ -12,6 +12,7 @@ const settingValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
 export const ApprovalRequestSchema = z.object({
   taskToken: z.string().min(1).max(2048),
+  kind: z.literal('undo').optional(),
   remediationId: z.string().min(1),
   executionArn: z.string().min(1),
   account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),

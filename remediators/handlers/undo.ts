@@ -1,12 +1,15 @@
 /**
  * Undo task (docs/decisions/0030): the workflow's way back, for the Security Hub custom action
- * "Undo API remediation" and the Slack undo request. One function, three phases the state machine
+ * "Undo API remediation" and the Slack undo request. One function, four phases the state machine
  * names in its Parameters (the findings' note and the notification are the ReportUndo task's,
  * report-undo.ts, so this function carries no Security Hub or SNS client):
  * - DECIDE: the undo's own id (its UNDO ledger entry's) and the lock lease, like the decide task's.
+ * - PLAN (only when `undo.mode` is approve): the remediation and what its undo would restore now
+ *   (now → restored to), for the approval request; nothing to ask when nothing would be restored.
  * - UNDO: the remediation (the request's, or the stage's newest REMEDIATED entry of the finding's
  *   control), then the CLI's undo (remediators/ledger/undo.ts, the same functions): refused when
- *   undone already or when `undo.mode` is off; else planned from a fresh read, applied in one
+ *   undone already, when `undo.mode` is off, or (mode approve) when the approval was rejected,
+ *   expired or never asked; else planned from a fresh read, applied in one
  *   UpdateStage (plus UpdateRestApi / UpdateApi / DeleteAccessLogSettings / DisassociateWebACL
  *   where that was the change), read back, and recorded in the ledger (UNDO entry, exemptions);
  *   it returns the note the findings get.
@@ -38,6 +41,8 @@ import {
 import { applyUndoCalls } from '../ledger/undo-apply.js';
 import { bindUndoDeclarations, planUndo, undoSnapshotParts } from '../ledger/undo-plan.js';
 import { lambdaHandler } from '../shared/handler.js';
+import { ApprovalDecisionSchema } from '../approvals/record.js';
+import type { ApprovalDecision } from '../approvals/contract.js';
 import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
 import { createStageClientsDeps, type StageClientsDeps } from '../workflow/deps/core-clients.js';
 import { createLocksDeps } from '../workflow/deps/locks.js';
@@ -51,6 +56,7 @@ import {
   type Decision,
 } from '../workflow/state.js';
 
+// The item's approval fields (approval, approvalError) are StageWorkItemSchema's.
 const UndoItemSchema = StageWorkItemSchema.extend({
   request: RemediationRequestSchema.extend({
     trigger: z.literal('undo'),
@@ -59,11 +65,20 @@ const UndoItemSchema = StageWorkItemSchema.extend({
     requestedBy: z.string().min(1).optional(),
   }),
   error: CaughtErrorSchema.optional(),
+  // `undo.mode: approve`: the PLAN phase's result and the approval's (RequestUndoApproval,
+  // SettleUndoApprovalTimeout), as the fix path carries them.
+  undoPlan: z.object({ ask: z.boolean(), reason: z.string() }).optional(),
+  approvalSettlement: z
+    .object({
+      outcome: z.enum(['EXPIRED', 'APPROVED', 'REJECTED']),
+      decision: ApprovalDecisionSchema.optional(),
+    })
+    .optional(),
 });
 type UndoItem = z.infer<typeof UndoItemSchema>;
 
 const UndoEventSchema = z.object({
-  phase: z.enum(['DECIDE', 'UNDO', 'FAILED']),
+  phase: z.enum(['DECIDE', 'PLAN', 'UNDO', 'FAILED']),
   item: UndoItemSchema,
 });
 
@@ -184,7 +199,9 @@ async function undo(deps: UndoDeps, item: UndoItem): Promise<UndoResult> {
       ? alreadyUndone(remediation.entryId, earlier)
       : config.undo.mode === 'off'
         ? 'undo.mode is off in the configuration: the service does not undo (the CLI `undo` still can)'
-        : undefined;
+        : config.undo.mode === 'approve'
+          ? approvalRefusal(item)
+          : undefined;
 
   let applied = NOTHING_APPLIED;
   let kept: RemediationEntry['prerequisitesCreated'] = [];
@@ -249,6 +266,103 @@ async function undo(deps: UndoDeps, item: UndoItem): Promise<UndoResult> {
   };
 }
 
+/** The request-approval payload's subject of an undo (the changes as now → restored to), or why there is nothing to ask. */
+export type UndoApprovalPlan =
+  | { readonly ask: false; readonly reason: string }
+  | {
+      readonly ask: true;
+      readonly reason: string;
+      readonly apiName: string;
+      readonly controls: readonly string[];
+      readonly changes: readonly { controlId: string; setting: string; before: unknown; after: unknown }[];
+      readonly requestedAt: string;
+      readonly expiresAt: string;
+    };
+
+/**
+ * What the undo would restore now, for the approver. Nothing to ask when the undo is refused
+ * anyway (nothing to undo, undone already, nothing restorable): the UNDO phase records why.
+ * The UNDO phase plans again from a fresh read after the approval and refuses whatever changed.
+ */
+async function plan(deps: UndoDeps, item: UndoItem): Promise<UndoApprovalPlan> {
+  const store = requireLedger(deps);
+  const found = await findRemediation(item, store);
+  if ('nothing' in found) return { ask: false, reason: found.nothing };
+  const { remediation } = found;
+  const earlier = earlierUndo(remediation.entryId, await store.listByStage(remediation.stageArn));
+  if (earlier !== undefined) return { ask: false, reason: alreadyUndone(remediation.entryId, earlier) };
+  const ref = stageRefOf(remediation);
+  const clients = await deps.coreClients(ref);
+  const config = deps.config();
+  let undoPlan;
+  let snapshot;
+  try {
+    snapshot = await snapshotOf(ref, remediation, clients);
+    undoPlan = planUndo(remediation, snapshot, bindUndoDeclarations(config));
+  } catch (error) {
+    if (error instanceof UndoRefusedError) return { ask: false, reason: error.message };
+    throw error;
+  }
+  if (undoPlan.restored.length === 0) {
+    return {
+      ask: false,
+      reason: "nothing to restore: the stage no longer holds any of the remediation's values",
+    };
+  }
+  const now = deps.now();
+  return {
+    ask: true,
+    reason: `undo of ${remediation.entryId} awaits approval`,
+    // The API's name where the undo's read includes the API (no extra read for it); else the id is shown.
+    apiName: snapshot.api?.name ?? '',
+    controls: [...new Set(undoPlan.restored.map((change) => change.controlId))],
+    changes: undoPlan.restored.map(({ controlId, setting, before, after }) => ({
+      controlId,
+      setting,
+      before,
+      after,
+    })),
+    requestedAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + config.approval.timeoutSeconds * 1000).toISOString(),
+  };
+}
+
+/** The decision carried in a rejection's Cause (approvals/contract.ts), when it parses. */
+function rejection(cause: string | undefined): ApprovalDecision | undefined {
+  try {
+    const parsed = ApprovalDecisionSchema.safeParse(JSON.parse(causeMessage(cause)));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function decidedBy(decision: ApprovalDecision | undefined): string {
+  if (decision === undefined) return 'an unknown approver';
+  const comment = decision.comment === undefined ? '' : `: ${decision.comment}`;
+  return `${decision.approver.name} (${decision.approver.id}) at ${decision.decidedAt}${comment}`;
+}
+
+/**
+ * `undo.mode: approve`: why the undo must not restore anything, or undefined once approved. An
+ * expired approval never applies (approval.onTimeout is the fix path's: an undo waits for a person).
+ */
+export function approvalRefusal(
+  item: Pick<UndoItem, 'undoPlan' | 'approval' | 'approvalError' | 'approvalSettlement'>,
+): string | undefined {
+  const settlement = item.approvalSettlement;
+  if (settlement?.outcome === 'APPROVED' || item.approval?.decision === 'APPROVED') return undefined;
+  if (settlement?.outcome === 'REJECTED')
+    return `the undo's approval was rejected by ${decidedBy(settlement.decision)}`;
+  if (item.approvalError?.Error === 'ApprovalRejected') {
+    return `the undo's approval was rejected by ${decidedBy(rejection(item.approvalError.Cause))}`;
+  }
+  if (item.approvalError?.Error === 'States.Timeout') {
+    return "the undo's approval expired: nobody decided within approval.timeoutSeconds, nothing restored";
+  }
+  return `undo.mode is approve and no approval was asked: ${item.undoPlan?.reason ?? 'the undo was not planned'}`;
+}
+
 /** The caught error as a FAILED UNDO entry (when the remediation is known), for ReportUndo to notify. */
 async function failed(deps: UndoDeps, item: UndoItem): Promise<UndoResult> {
   const why =
@@ -301,7 +415,7 @@ async function failed(deps: UndoDeps, item: UndoItem): Promise<UndoResult> {
   };
 }
 
-function decide(deps: UndoDeps, item: UndoItem): Decision {
+function decide(deps: UndoDeps, item: UndoItem): Decision & { undoMode: string } {
   const config = deps.config();
   return {
     remediationId: `undo-${deps.newId()}`,
@@ -311,15 +425,19 @@ function decide(deps: UndoDeps, item: UndoItem): Decision {
     approvalTimeoutSeconds: config.approval.timeoutSeconds,
     onApprovalTimeout: config.approval.onTimeout,
     reason: `undo asked by ${requester(item)} (undo.mode ${config.undo.mode})`,
+    // The state machine's UndoNeedsApproval reads it: only mode approve plans and asks.
+    undoMode: config.undo.mode,
   };
 }
 
 export function createUndoHandler(deps: UndoDeps) {
-  return async (event: unknown): Promise<Decision | UndoResult> => {
+  return async (event: unknown): Promise<Decision | UndoApprovalPlan | UndoResult> => {
     const { phase, item } = parseTaskInput('undo', UndoEventSchema, event);
     switch (phase) {
       case 'DECIDE':
         return decide(deps, item);
+      case 'PLAN':
+        return plan(deps, item);
       case 'UNDO':
         return undo(deps, item);
       case 'FAILED':

@@ -129,6 +129,9 @@ export async function createInProcessWorkflow(options: InProcessWorkflowOptions)
         }),
     RequestApproval: approval.request,
     SettleApprovalTimeout: approval.settle,
+    // undo.mode approve: the undo's approval states, the same function.
+    RequestUndoApproval: approval.request,
+    SettleUndoApprovalTimeout: approval.settle,
     OfferUndo: approval.offerUndo ?? noUndoOffer,
   };
   const stateMachine = createLocalStateMachine({

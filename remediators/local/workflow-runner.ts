@@ -115,7 +115,7 @@ interface StatesNode {
 export function withoutApprovalTimeoutPath(definition: Record<string, unknown>): Record<string, unknown> {
   const visit = (node: StatesNode | undefined): void => {
     for (const [name, state] of Object.entries(node?.States ?? {})) {
-      if (name === 'RequestApproval') delete state.TimeoutSecondsPath;
+      if (name === 'RequestApproval' || name === 'RequestUndoApproval') delete state.TimeoutSecondsPath;
       visit(state.ItemProcessor);
     }
   };
@@ -149,6 +149,7 @@ export type TaskName =
   | 'ReportRequestFailure'
   | 'DecideUndo'
   | 'AcquireUndoLock'
+  | 'PlanUndo'
   | 'Undo'
   | 'RecordUndoFailure'
   | 'ReleaseUndoLock'
@@ -231,7 +232,7 @@ export function createTaskHandlers(
   options: KillSwitchOptions,
 ): Record<TaskName, TaskHandler> {
   const reportFailure = createReportFailureHandler(deps);
-  // One function, three states (docs/decisions/0030): the state's Parameters name the phase.
+  // One function, four states (docs/decisions/0030): the state's Parameters name the phase.
   const undo = createUndoHandler(deps);
   return {
     Normalize: intakeHandler,
@@ -254,6 +255,7 @@ export function createTaskHandlers(
     ReportRequestFailure: reportFailure,
     DecideUndo: undo,
     AcquireUndoLock: createAcquireLockHandler(deps),
+    PlanUndo: undo,
     Undo: undo,
     RecordUndoFailure: undo,
     ReleaseUndoLock: createReleaseLockHandler(deps),

@@ -106,8 +106,10 @@ describe('state-machines/remediation.asl.json', () => {
 
   it('bounds every Lambda Task with a timeout, and the approval wait with the configured one', () => {
     for (const [name, state] of tasks) {
-      if (name === 'RequestApproval') expect(state.TimeoutSecondsPath, name).toBeDefined();
-      else expect(state.TimeoutSeconds, name).toBeLessThanOrEqual(900);
+      // The approval waits, the fix's and the undo's (undo.mode approve): approval.timeoutSeconds, via the decision.
+      if (name === 'RequestApproval' || name === 'RequestUndoApproval') {
+        expect(state.TimeoutSecondsPath, name).toBe('$.decision.approvalTimeoutSeconds');
+      } else expect(state.TimeoutSeconds, name).toBeLessThanOrEqual(900);
     }
   });
 

@@ -122,6 +122,7 @@ export const TASK_FUNCTIONS: Readonly<Record<TaskName, string>> = {
   ReportRequestFailure: 'report-failure',
   DecideUndo: 'undo',
   AcquireUndoLock: 'acquire-lock',
+  PlanUndo: 'undo',
   Undo: 'undo',
   RecordUndoFailure: 'undo',
   ReleaseUndoLock: 'release-lock',
@@ -387,8 +388,9 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
           return asTestHarness(() => wrapped(input));
         };
       }
-      overrides.RequestApproval = async (input) => {
-        invocations.push({ state: 'RequestApproval', execution: name });
+      // The fix path's approval states and the undo's (undo.mode approve): one function, one test behaviour.
+      const requestApproval = (state: string) => async (input: unknown) => {
+        invocations.push({ state, execution: name });
         // What the request-approval Lambda receives (lambda:invoke Payload), checked against its own schema.
         const { Payload: payload } = input as { Payload: unknown };
         ApprovalRequestSchema.parse(payload);
@@ -398,12 +400,16 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
           throw new Error('this test did not expect an approval request');
         return runOptions.approval(request);
       };
-      overrides.SettleApprovalTimeout = async (input) => {
-        invocations.push({ state: 'SettleApprovalTimeout', execution: name });
+      overrides.RequestApproval = requestApproval('RequestApproval');
+      overrides.RequestUndoApproval = requestApproval('RequestUndoApproval');
+      const settleTimeout = (state: string) => async (input: unknown) => {
+        invocations.push({ state, execution: name });
         // What request-approval receives for a settlement, checked against its own schema.
         const settle = SettleTimeoutEventSchema.parse(input);
         return runOptions.timeoutSettlement?.(settle) ?? { outcome: 'EXPIRED' };
       };
+      overrides.SettleApprovalTimeout = settleTimeout('SettleApprovalTimeout');
+      overrides.SettleUndoApprovalTimeout = settleTimeout('SettleUndoApprovalTimeout');
       overrides.OfferUndo = async (input) => {
         invocations.push({ state: 'OfferUndo', execution: name });
         // What request-approval receives for the Undo offer, checked against its own schema.
@@ -417,6 +423,7 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
         retryIntervalOverrides: {
           AcquireLock: 50,
           AcquireUndoLock: 50,
+          PlanUndo: 0,
           Undo: 0,
           RecordUndoFailure: 0,
           ReleaseUndoLock: 0,

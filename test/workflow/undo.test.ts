@@ -4,7 +4,9 @@
  * Slack undo request both run IsUndo → DecideUndo → AcquireUndoLock → Undo → ReleaseLock, restore
  * the remediation's before values (read back from moto), and record an UNDO entry, an exemption
  * and the findings' note with Workflow SUPPRESSED; a setting changed since is refused, a second
- * undo is a recorded no-op, and a failure is recorded with the lock released.
+ * undo is a recorded no-op, and a failure is recorded with the lock released. `undo.mode: approve`
+ * plans the undo and waits on RequestUndoApproval (the request-approval function, as a fix's
+ * approval): approved → undone, rejected or expired → a REFUSED undo saying so, nothing changed.
  */
 import { APIGatewayClient, GetStageCommand, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -15,6 +17,24 @@ import { createWorkflowHarness, fixtureEvent, type WorkflowHarness } from './har
 
 const FIXTURE_API_ID = 'a1b2c3d4e5';
 const FIXTURE_ACCOUNT = '111122223333';
+/** APIGateway.1's undo: the stage's ERROR (the remediation's after) back to OFF (its before). */
+const LOGGING_UNDONE = {
+  controlId: 'APIGateway.1',
+  setting: 'methodSettings[*/*].loggingLevel',
+  before: 'ERROR',
+  after: 'OFF',
+};
+/** The Task states an `auto` undo of a custom action runs, in order (undo.mode approve adds none to these but PlanUndo). */
+const AUTO_UNDO_TASKS = [
+  'Normalize',
+  'TakeOwnership',
+  'ExpandStages',
+  'DecideUndo',
+  'AcquireUndoLock',
+  'Undo',
+  'ReportUndo',
+  'ReleaseUndoLock',
+];
 const UNDO_ACTION_ARN = `arn:aws:securityhub:${MOTO_REGION}:${MOTO_ACCOUNT}:action/custom/ApigwUndo`;
 
 describe('Undo through the workflow', () => {
@@ -53,6 +73,15 @@ describe('Undo through the workflow', () => {
       requestedBy: 'Dana Approver (U024BE7LH)',
     },
   });
+  /** Someone changes the setting after the remediation, outside the service. */
+  const changeLoggingLevelBehindTheService = async (value: string) =>
+    apiGateway().send(
+      new UpdateStageCommand({
+        restApiId: seeded.ref.apiId,
+        stageName: 'prod',
+        patchOperations: [{ op: 'replace', path: '/*/*/logging/loglevel', value }],
+      }),
+    );
   const loggingLevel = async () => {
     const stage = await apiGateway().send(
       new GetStageCommand({ restApiId: seeded.ref.apiId, stageName: 'prod' }),
@@ -87,29 +116,13 @@ describe('Undo through the workflow', () => {
     await harness.run(undoAction());
 
     expect(await loggingLevel()).toBe('OFF');
-    expect(harness.calls.slice(callsBefore)).toEqual([
-      'Normalize',
-      'TakeOwnership',
-      'ExpandStages',
-      'DecideUndo',
-      'AcquireUndoLock',
-      'Undo',
-      'ReportUndo',
-      'ReleaseUndoLock',
-    ]);
+    expect(harness.calls.slice(callsBefore)).toEqual(AUTO_UNDO_TASKS);
     const [undo, ...more] = await undos();
     expect(more).toEqual([]);
     expect(undo).toMatchObject({
       undoes: remediation.entryId,
       outcome: 'UNDONE',
-      restored: [
-        {
-          controlId: 'APIGateway.1',
-          setting: 'methodSettings[*/*].loggingLevel',
-          before: 'ERROR',
-          after: 'OFF',
-        },
-      ],
+      restored: [LOGGING_UNDONE],
       refused: [],
       actor: { kind: 'execution' },
     });
@@ -132,13 +145,7 @@ describe('Undo through the workflow', () => {
 
   it('refuses a setting changed since the remediation: recorded, not applied', async () => {
     await remediate();
-    await apiGateway().send(
-      new UpdateStageCommand({
-        restApiId: seeded.ref.apiId,
-        stageName: 'prod',
-        patchOperations: [{ op: 'replace', path: '/*/*/logging/loglevel', value: 'INFO' }],
-      }),
-    );
+    await changeLoggingLevelBehindTheService('INFO');
 
     await harness.run(undoAction());
 
@@ -246,5 +253,126 @@ describe('Undo through the workflow', () => {
     const [undo] = await undos();
     expect(undo).toMatchObject({ outcome: 'REFUSED' });
     expect(undo?.reason).toMatch(/^undo.mode is off/);
+  });
+
+  describe('undo.mode approve', () => {
+    const decision = (verdict: 'APPROVED' | 'REJECTED') => ({
+      decision: verdict,
+      approver: { id: 'U024BE7LH', name: 'Dana Approver' },
+      decidedAt: '2026-12-02T10:05:00.000Z',
+      channel: 'slack' as const,
+      ...(verdict === 'REJECTED' ? { comment: 'the app needs it' } : {}),
+    });
+    /** What aws-local-stepfunctions raises when the approval's TimeoutSecondsPath runs out. */
+    const timedOut = async () => {
+      const timeout = new Error('approval timed out');
+      timeout.name = 'States.Timeout';
+      throw timeout;
+    };
+    const approveMode = async () => {
+      harness = await createWorkflowHarness({
+        endpoint: moto.endpoint,
+        config: { undo: { mode: 'approve' } },
+      });
+    };
+
+    it('approved: asks with the undo plan (now → restored to), then restores and records', async () => {
+      await approveMode();
+      const remediation = await remediate();
+      const callsBefore = harness.calls.length;
+
+      await harness.run(undoAction(), { approval: async () => decision('APPROVED') });
+
+      expect(await loggingLevel()).toBe('OFF');
+      expect(harness.approvalRequests).toHaveLength(1);
+      expect(harness.approvalRequests[0]).toMatchObject({
+        kind: 'undo',
+        remediationId: expect.stringMatching(/^undo-/),
+        apiId: seeded.ref.apiId,
+        stageName: 'prod',
+        controls: ['APIGateway.1'],
+        // The undo's plan: before = what the stage holds now, after = the value restored.
+        changes: [LOGGING_UNDONE],
+      });
+      // The auto path's tasks (first test) with PlanUndo before Undo; the wait is RequestUndoApproval.
+      expect(harness.calls.slice(callsBefore).filter((state) => state !== 'PlanUndo')).toEqual(
+        AUTO_UNDO_TASKS,
+      );
+      expect(harness.calls.slice(callsBefore).indexOf('PlanUndo')).toBe(AUTO_UNDO_TASKS.indexOf('Undo'));
+      const [undo] = await undos();
+      expect(undo).toMatchObject({ undoes: remediation.entryId, outcome: 'UNDONE' });
+      expect(await harness.lockItems('stage#')).toEqual([]);
+    });
+
+    it('rejected: nothing restored, a REFUSED undo naming who, the finding noted, the lock released', async () => {
+      await approveMode();
+      const remediation = await remediate();
+
+      await harness.run(undoAction(), {
+        approval: async () => {
+          const rejection = new Error(JSON.stringify(decision('REJECTED')));
+          rejection.name = 'ApprovalRejected';
+          throw rejection;
+        },
+      });
+
+      expect(await loggingLevel()).toBe('ERROR');
+      const [undo, ...more] = await undos();
+      expect(more).toEqual([]);
+      expect(undo).toMatchObject({ undoes: remediation.entryId, outcome: 'REFUSED', restored: [] });
+      expect(undo?.reason).toBe(
+        "the undo's approval was rejected by Dana Approver (U024BE7LH) at 2026-12-02T10:05:00.000Z: the app needs it",
+      );
+      expect((await entries()).filter((entry) => entry.kind === 'EXEMPTION')).toEqual([]);
+      // Notified with who; the findings keep their status (the remediation stands: nothing to suppress).
+      expect(harness.published.at(-1)?.Subject).toBe(
+        `apigw-remediation: undo REFUSED on ${seeded.ref.apiId}/prod`,
+      );
+      expect(harness.published.at(-1)?.Message).toContain('rejected by Dana Approver (U024BE7LH)');
+      expect(harness.batchUpdates().filter((update) => update.Workflow?.Status === 'SUPPRESSED')).toEqual([]);
+      expect(await harness.lockItems('stage#')).toEqual([]);
+    });
+
+    it('expired: settled as EXPIRED, never applied, recorded as expired', async () => {
+      await approveMode();
+      await remediate();
+
+      await harness.run(undoAction(), {
+        approval: timedOut,
+      });
+
+      expect(await loggingLevel()).toBe('ERROR');
+      expect(harness.invocations.map((step) => step.state)).toContain('SettleUndoApprovalTimeout');
+      const [undo] = await undos();
+      expect(undo).toMatchObject({ outcome: 'REFUSED', restored: [] });
+      expect(undo?.reason).toMatch(/^the undo's approval expired/);
+    });
+
+    it('a late approval that won over the timeout is acted on', async () => {
+      await approveMode();
+      await remediate();
+
+      await harness.run(undoAction(), {
+        approval: timedOut,
+        timeoutSettlement: async () => ({ outcome: 'APPROVED', decision: decision('APPROVED') }),
+      });
+
+      expect(await loggingLevel()).toBe('OFF');
+      expect((await undos())[0]).toMatchObject({ outcome: 'UNDONE' });
+    });
+
+    it('nothing to restore: no approval asked, the refusal recorded', async () => {
+      await approveMode();
+      await remediate();
+      await changeLoggingLevelBehindTheService('INFO');
+
+      await harness.run(undoAction());
+
+      expect(harness.approvalRequests).toEqual([]);
+      expect(await loggingLevel()).toBe('INFO');
+      const [undo] = await undos();
+      expect(undo).toMatchObject({ outcome: 'REFUSED', restored: [] });
+      expect(undo?.reason).toMatch(/^undo.mode is approve and no approval was asked: nothing to restore/);
+    });
   });
 });
