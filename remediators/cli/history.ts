@@ -56,6 +56,7 @@ function lines(entry: LedgerEntry): string[] {
     case 'UNDO':
       return [
         `${head}  ${entry.outcome}  undo ${entry.entryId} of remediation ${entry.undoes}`,
+        ...(entry.approver === undefined ? [] : [`  approver: ${entry.approver}`]),
         ...entry.restored.map(
           (change) =>
             `  ${change.controlId} ${change.setting}: ${show(change.before)} → ${show(change.after)} (restored)`,

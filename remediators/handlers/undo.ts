@@ -203,6 +203,7 @@ async function undo(deps: UndoDeps, item: UndoItem): Promise<UndoResult> {
           ? approvalRefusal(item)
           : undefined;
 
+  const approvedBy = config.undo.mode === 'approve' && refusal === undefined ? undoApprover(item) : undefined;
   let applied = NOTHING_APPLIED;
   let kept: RemediationEntry['prerequisitesCreated'] = [];
   let gone: string | undefined;
@@ -232,6 +233,7 @@ async function undo(deps: UndoDeps, item: UndoItem): Promise<UndoResult> {
     plan: { kept },
     applied,
     ...(notDone === undefined ? {} : { refusal: notDone }),
+    ...(approvedBy === undefined ? {} : { approver: approvedBy }),
   });
   const until = defaultUntil(recordedAt, config.exemptions.defaultDays);
   const findingIds = [
@@ -335,6 +337,14 @@ function rejection(cause: string | undefined): ApprovalDecision | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Who approved an undo that waited (the settlement's decision when a late one won the timeout), as "Name (id)". */
+export function undoApprover(item: Pick<UndoItem, 'approval' | 'approvalSettlement'>): string | undefined {
+  const decision = item.approvalSettlement?.decision ?? item.approval;
+  return decision?.decision === 'APPROVED'
+    ? `${decision.approver.name} (${decision.approver.id})`
+    : undefined;
 }
 
 function decidedBy(decision: ApprovalDecision | undefined): string {

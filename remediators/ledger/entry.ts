@@ -102,6 +102,8 @@ export const UndoEntrySchema = StageFieldsSchema.extend({
   /** Prerequisites the remediation created, kept. */
   kept: z.array(CreatedPrerequisiteSchema),
   reason: z.string(),
+  /** Who approved the undo as "Name (id)", when it waited for an approval (`undo.mode: approve`). */
+  approver: z.string().min(1).optional(),
 });
 export type UndoEntry = z.infer<typeof UndoEntrySchema>;
 

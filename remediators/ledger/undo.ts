@@ -182,6 +182,8 @@ export function undoEntryOf(input: {
   readonly applied: UndoApplied;
   /** Set when the undo was refused before anything was read or changed (already undone, turned off). */
   readonly refusal?: string;
+  /** Who approved it, when it waited for an approval (`undo.mode: approve`). */
+  readonly approver?: string;
 }): UndoEntry {
   const { remediation, applied } = input;
   const { restored, refused, failure } = applied;
@@ -207,6 +209,7 @@ export function undoEntryOf(input: {
       (restored.length === 0
         ? 'nothing restored: every setting was refused'
         : `restored ${restored.length} setting(s) with ${applied.calls.map((call) => call.action).join(', ')}`),
+    ...(input.approver === undefined ? {} : { approver: input.approver }),
   };
 }
 

@@ -300,7 +300,11 @@ describe('Undo through the workflow', () => {
       );
       expect(harness.calls.slice(callsBefore).indexOf('PlanUndo')).toBe(AUTO_UNDO_TASKS.indexOf('Undo'));
       const [undo] = await undos();
-      expect(undo).toMatchObject({ undoes: remediation.entryId, outcome: 'UNDONE' });
+      expect(undo).toMatchObject({
+        undoes: remediation.entryId,
+        outcome: 'UNDONE',
+        approver: 'Dana Approver (U024BE7LH)',
+      });
       expect(await harness.lockItems('stage#')).toEqual([]);
     });
 
@@ -320,6 +324,8 @@ describe('Undo through the workflow', () => {
       const [undo, ...more] = await undos();
       expect(more).toEqual([]);
       expect(undo).toMatchObject({ undoes: remediation.entryId, outcome: 'REFUSED', restored: [] });
+      // Nobody approved it: the one who rejected it is named in the reason, not as approver.
+      expect(undo).not.toHaveProperty('approver');
       expect(undo?.reason).toBe(
         "the undo's approval was rejected by Dana Approver (U024BE7LH) at 2026-12-02T10:05:00.000Z: the app needs it",
       );
@@ -358,7 +364,8 @@ describe('Undo through the workflow', () => {
       });
 
       expect(await loggingLevel()).toBe('OFF');
-      expect((await undos())[0]).toMatchObject({ outcome: 'UNDONE' });
+      // The approver is the settlement's: the decision that won over the timeout.
+      expect((await undos())[0]).toMatchObject({ outcome: 'UNDONE', approver: 'Dana Approver (U024BE7LH)' });
     });
 
     it('nothing to restore: no approval asked, the refusal recorded', async () => {

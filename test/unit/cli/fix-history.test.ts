@@ -14,17 +14,16 @@ import type { StagePlanDetail } from '../../../remediators/cli/report.js';
 import type { LedgerEntry } from '../../../remediators/ledger/entry.js';
 
 const STAGE_ARN = 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod';
+const STAGE = {
+  account: '123456789012',
+  region: 'us-east-1',
+  partition: 'aws',
+  apiType: 'REST',
+  apiId: 'a1b2c3d4e5',
+  stageName: 'prod',
+} as const;
 const detail: StagePlanDetail = {
-  stage: {
-    account: '123456789012',
-    region: 'us-east-1',
-    partition: 'aws',
-    apiType: 'REST',
-    apiId: 'a1b2c3d4e5',
-    apiName: 'orders-api',
-    stageName: 'prod',
-    stageArn: STAGE_ARN,
-  },
+  stage: { ...STAGE, apiName: 'orders-api', stageArn: STAGE_ARN },
   plan: {
     stageArn: STAGE_ARN,
     changes: [
@@ -107,14 +106,7 @@ describe('fix', () => {
         {
           stages: [
             {
-              stage: {
-                account: '123456789012',
-                region: 'us-east-1',
-                partition: 'aws',
-                apiType: 'REST',
-                apiId: 'a1b2c3d4e5',
-                stageName: 'prod',
-              },
+              stage: STAGE,
               outcome: 'REMEDIATED',
               recorded: true,
             },
@@ -177,17 +169,12 @@ describe('fix', () => {
 });
 
 describe('history', () => {
+  const STAGE_FIELDS = { ...STAGE, stageArn: STAGE_ARN };
   const entries: LedgerEntry[] = [
     {
       kind: 'REMEDIATION',
       entryId: 'rem-1',
-      stageArn: STAGE_ARN,
-      account: '123456789012',
-      region: 'us-east-1',
-      partition: 'aws',
-      apiType: 'REST',
-      apiId: 'a1b2c3d4e5',
-      stageName: 'prod',
+      ...STAGE_FIELDS,
       recordedAt: '2026-12-01T10:00:00.000Z',
       actor: { kind: 'execution', executionArn: 'arn:aws:states:us-east-1:123456789012:execution:wf:run-1' },
       outcome: 'REMEDIATED',
@@ -202,13 +189,7 @@ describe('history', () => {
     {
       kind: 'EXEMPTION',
       entryId: 'ex-1',
-      stageArn: STAGE_ARN,
-      account: '123456789012',
-      region: 'us-east-1',
-      partition: 'aws',
-      apiType: 'REST',
-      apiId: 'a1b2c3d4e5',
-      stageName: 'prod',
+      ...STAGE_FIELDS,
       recordedAt: '2026-12-01T11:00:00.000Z',
       actor: { kind: 'cli', callerArn: 'arn:aws:iam::123456789012:user/alice', runId: 'cli-2' },
       controlId: 'APIGateway.3',
@@ -235,6 +216,34 @@ describe('history', () => {
     );
     expect(renderHistoryTable([])).toBe('No ledger entries.\n');
     expect(JSON.parse(historyJson(entries))).toEqual({ entries });
+  });
+
+  it('prints an undo with who approved it, when it waited for an approval (undo.mode approve)', () => {
+    const undo: LedgerEntry = {
+      kind: 'UNDO',
+      entryId: 'undo-1',
+      ...STAGE_FIELDS,
+      recordedAt: '2026-12-01T12:00:00.000Z',
+      actor: { kind: 'execution', executionArn: 'arn:aws:states:us-east-1:123456789012:execution:wf:undo-1' },
+      undoes: 'rem-1',
+      outcome: 'UNDONE',
+      restored: [{ controlId: 'APIGateway.3', setting: 'tracingEnabled', before: true, after: false }],
+      refused: [],
+      kept: [],
+      reason: 'restored 1 setting(s) with UpdateStage',
+      approver: 'Dana Approver (U024BE7LH)',
+    };
+    expect(renderHistoryTable([undo])).toBe(
+      [
+        `2026-12-01T12:00:00.000Z  UNDO  ${STAGE_ARN}  UNDONE  undo undo-1 of remediation rem-1`,
+        '  approver: Dana Approver (U024BE7LH)',
+        '  APIGateway.3 tracingEnabled: true → false (restored)',
+        '  reason: restored 1 setting(s) with UpdateStage',
+        '  run: arn:aws:states:us-east-1:123456789012:execution:wf:undo-1',
+        '1 entry',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('reads --since as UTC ISO-8601, refusing what is not a real date or time', () => {
