@@ -90,10 +90,25 @@ export function confirmationPage(subject: ApprovalSubject, csrf: string): string
         `<td class="before">${code(formatValue(change.before))}</td><td class="after">${code(formatValue(change.after))}</td></tr>`,
     )
     .join('\n');
+  // An undo's approval (undo.mode approve) asks about the way back: its changes are now → restored to.
+  const wording =
+    subject.kind === 'undo'
+      ? {
+          question: 'Approve this API Gateway undo?',
+          lead: 'Nothing has changed yet. Approving lets the workflow restore the settings below, where the stage still holds the remediated value; rejecting leaves the remediation in place.',
+          before: 'Now',
+          after: 'Restored to',
+        }
+      : {
+          question: 'Approve this API Gateway remediation?',
+          lead: 'Nothing has changed yet. Approving lets the workflow apply exactly the change below; rejecting skips it.',
+          before: 'Before',
+          after: 'After',
+        };
   return document(
-    'Approve this API Gateway remediation?',
-    `<h1>Approve this API Gateway remediation?</h1>
-<p class="lead">Nothing has changed yet. Approving lets the workflow apply exactly the change below; rejecting skips it.</p>
+    wording.question,
+    `<h1>${escapeHtml(wording.question)}</h1>
+<p class="lead">${escapeHtml(wording.lead)}</p>
 <table class="facts">
 ${row('Account', code(subject.account))}
 ${row('Region', code(subject.region))}
@@ -105,7 +120,7 @@ ${row('Requested at', escapeHtml(subject.requestedAt))}
 ${row('Expires at', escapeHtml(subject.expiresAt))}
 </table>
 <table class="changes">
-<tr><th>Control</th><th>Setting</th><th>Before</th><th>After</th></tr>
+<tr><th>Control</th><th>Setting</th><th>${wording.before}</th><th>${wording.after}</th></tr>
 ${changes}
 </table>
 <form method="post">

@@ -37,6 +37,35 @@ describe('the confirmation page', () => {
   });
 });
 
+describe("an undo's confirmation page (undo.mode approve)", () => {
+  const undoPage = () =>
+    confirmationPage(
+      newApprovalRecord(
+        'AbCdEfGhIjKlMnOpQrStUv',
+        { ...approvalRequest(), kind: 'undo' },
+        new Date(REQUESTED_AT),
+      ).subject,
+      'csrf-token-value',
+    );
+
+  it('asks about the undo, says what approving and rejecting do, and heads the changes now → restored to', () => {
+    expect(undoPage()).toContain('<title>Approve this API Gateway undo?</title>');
+    expect(undoPage()).toContain('<h1>Approve this API Gateway undo?</h1>');
+    expect(undoPage()).toContain(
+      '<p class="lead">Nothing has changed yet. Approving lets the workflow restore the settings below, where the stage still holds the remediated value; rejecting leaves the remediation in place.</p>',
+    );
+    expect(undoPage()).toContain('<tr><th>Control</th><th>Setting</th><th>Now</th><th>Restored to</th></tr>');
+    expect(undoPage()).not.toContain('remediation?');
+  });
+
+  it("a remediation's page keeps its own words and Before / After", () => {
+    expect(page()).toContain(
+      '<p class="lead">Nothing has changed yet. Approving lets the workflow apply exactly the change below; rejecting skips it.</p>',
+    );
+    expect(page()).toContain('<tr><th>Control</th><th>Setting</th><th>Before</th><th>After</th></tr>');
+  });
+});
+
 describe('escapeHtml', () => {
   it('escapes &, <, >, " and \' (the ampersand first, so nothing is escaped twice)', () => {
     expect(escapeHtml(`a&b<c>d"e'f &amp;`)).toBe('a&amp;b&lt;c&gt;d&quot;e&#39;f &amp;amp;');
