@@ -47,7 +47,7 @@ import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
 import { createStageClientsDeps, type StageClientsDeps } from '../workflow/deps/core-clients.js';
 import { createLocksDeps } from '../workflow/deps/locks.js';
 import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
-import { causeMessage } from '../workflow/outcome.js';
+import { approverName, causeMessage } from '../workflow/outcome.js';
 import {
   CaughtErrorSchema,
   parseTaskInput,
@@ -342,15 +342,13 @@ function rejection(cause: string | undefined): ApprovalDecision | undefined {
 /** Who approved an undo that waited (the settlement's decision when a late one won the timeout), as "Name (id)". */
 export function undoApprover(item: Pick<UndoItem, 'approval' | 'approvalSettlement'>): string | undefined {
   const decision = item.approvalSettlement?.decision ?? item.approval;
-  return decision?.decision === 'APPROVED'
-    ? `${decision.approver.name} (${decision.approver.id})`
-    : undefined;
+  return decision?.decision === 'APPROVED' ? approverName(decision.approver) : undefined;
 }
 
 function decidedBy(decision: ApprovalDecision | undefined): string {
   if (decision === undefined) return 'an unknown approver';
   const comment = decision.comment === undefined ? '' : `: ${decision.comment}`;
-  return `${decision.approver.name} (${decision.approver.id}) at ${decision.decidedAt}${comment}`;
+  return `${approverName(decision.approver)} at ${decision.decidedAt}${comment}`;
 }
 
 /**

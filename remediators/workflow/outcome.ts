@@ -76,7 +76,8 @@ export function causeMessage(cause: string | undefined): string {
   return cause;
 }
 
-function approverName(approver: { id: string; name: string }): string {
+/** An approver as the ledger and the notes name one: "Name (id)", or the id alone when that is all there is. */
+export function approverName(approver: { id: string; name: string }): string {
   return approver.name === '' || approver.name === approver.id
     ? approver.id
     : `${approver.name} (${approver.id})`;
