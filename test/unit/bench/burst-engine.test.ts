@@ -14,7 +14,7 @@ import { whatBounds } from '../../../bench/burst/explain.js';
 import { coldStartOnLambda, functionNameOf, parseInitTimes } from '../../../bench/burst/init-times.js';
 import { LambdaPool } from '../../../bench/burst/lambda.js';
 import { quotaBounds } from '../../../bench/burst/minimum.js';
-import type { BurstResult, StageWork } from '../../../bench/burst/model.js';
+import type { BurstResult } from '../../../bench/burst/model.js';
 import { CALL_QUOTAS, STEP_FUNCTIONS_QUOTAS, quotaCounts } from '../../../bench/burst/quotas.js';
 import { seededRandom } from '../../../bench/burst/random.js';
 import {
@@ -27,7 +27,8 @@ import {
 import { readSdkRetryPolicies } from '../../../bench/burst/sdk-config.js';
 import { RetryQuota, withoutSdkRetries, type SdkRetryPolicy } from '../../../bench/burst/sdk-retry.js';
 import { TokenBucket } from '../../../bench/burst/token-bucket.js';
-import { buildWork, findingsOf } from '../../../bench/burst/workload.js';
+import { PIPE_SOURCE } from '../../../bench/burst/assumptions.js';
+import { buildWork, findingsOf, type PlannedExecution, type Work } from '../../../bench/burst/workload.js';
 import { API_GATEWAY_RETRY } from '../../../remediators/core/clients.js';
 
 const ROOT = new URL('../../../', import.meta.url);
@@ -116,6 +117,11 @@ describe('the ASL retry policy the simulation reads', () => {
     // The locks are the states that retry StageLocked (the undo's own, docs/decisions/0030, too); the
     // approval Task's function is found in its Parameters.
     expect([...machine.lockStates].sort()).toEqual(['AcquireLock', 'AcquireUndoLock']);
+    // The per-stage Map is the one the lock is in, nested in the per-request Map: one execution per event.
+    expect(machine.stageMap).toBe('ForEachStage');
+    expect(machine.states.get('ForEachStage')?.parent).toBe('ForEachRequest');
+    expect(machine.states.get('ForEachStage')?.maxConcurrency).toBe(raw.get('ForEachStage')?.MaxConcurrency);
+    expect(machine.slotStates.size).toBe(0);
     expect(machine.states.get('Apply')?.functionSubstitution).toBe('ApplyFunctionArn');
     expect(machine.states.get('RequestApproval')?.functionSubstitution).toBe('RequestApprovalFunctionArn');
   });
@@ -285,16 +291,18 @@ describe('Lambda concurrency', () => {
 });
 
 describe('the quota-bound minimum', () => {
-  const run = (calls: { service: string; operation: string }[], states = 1) => ({
-    transitions: states,
-    states: Array.from({ length: states }, () => 'Work'),
-    tasks: [{ state: 'Work', calls }],
-  });
-  const stage = (account: number, calls: { service: string; operation: string }[]): StageWork => ({
+  const noPath = { states: [], tasks: [] };
+  const stage = (account: number, calls: { service: string; operation: string }[]): PlannedExecution => ({
+    startMs: 0,
     account,
-    stage: account,
-    executions: [{ arrivalMs: 0, run: run(calls) }],
+    events: 1,
+    before: noPath,
+    items: [
+      { account, stage: account, events: 1, path: { states: ['Work'], tasks: [{ state: 'Work', calls }] } },
+    ],
+    after: noPath,
   });
+  const workOf = (executions: PlannedExecution[]): Work => ({ shape: 'per-event', executions });
 
   it('is the slowest bucket: calls past the burst divided by the rate, per account or in the home account', () => {
     const updates = Array.from({ length: 130 }, () => ({
@@ -302,7 +310,10 @@ describe('the quota-bound minimum', () => {
       operation: 'BatchUpdateFindings',
     }));
     const reads = Array.from({ length: 90 }, () => ({ service: 'apigatewayv2', operation: 'GetStage' }));
-    const work = [stage(0, [...updates.slice(0, 65), ...reads]), stage(1, [...updates.slice(65), ...reads])];
+    const work = workOf([
+      stage(0, [...updates.slice(0, 65), ...reads]),
+      stage(1, [...updates.slice(65), ...reads]),
+    ]);
     const bounds = quotaBounds(work, CALL_QUOTAS, STEP_FUNCTIONS_QUOTAS);
     // Security Hub's quota is the home account's: 130 calls, burst 30, 10/s = 10 s.
     expect(bounds[0]).toEqual({
@@ -322,7 +333,7 @@ describe('the quota-bound minimum', () => {
       { service: 'apigateway', operation: 'UpdateAccount' },
       { service: 'apigateway', operation: 'CreateDeployment' },
     ];
-    const work = [stage(0, calls), stage(0, calls), stage(0, calls)];
+    const work = workOf([stage(0, calls), stage(0, calls), stage(0, calls)]);
     const bounds = quotaBounds(work, CALL_QUOTAS, STEP_FUNCTIONS_QUOTAS);
     expect(bounds.find((bound) => bound.bucket.startsWith('UpdateAccount'))?.calls).toBe(1);
     expect(bounds[0]).toEqual({ bucket: 'CreateDeployment (per member account) #0', calls: 3, seconds: 10 });
@@ -335,19 +346,34 @@ describe('the quota-bound minimum', () => {
 });
 
 describe('the burst workload', () => {
-  it('deals stages round-robin over the accounts, each with every execution of the scenario', () => {
+  it("deals stages round-robin over the accounts; today's front starts one execution per event, at its arrival", () => {
     const scenario = scenarioNamed(readRecording(new URL(RECORDING_PATH, ROOT)), 'five-findings-one-stage');
-    const work = buildWork({ accounts: 3, stages: 7, arrivalWindowMs: 1_000 }, scenario, 1);
-    expect(work.map((stage) => stage.account)).toEqual([0, 1, 2, 0, 1, 2, 0]);
-    expect(findingsOf(work)).toBe(7 * executionsOf(scenario).length);
-    for (const stage of work) {
-      const arrivals = stage.executions.map((execution) => execution.arrivalMs);
+    const machine = parseMachine(definition());
+    const work = buildWork(
+      { accounts: 3, stages: 7, arrivalWindowMs: 1_000 },
+      scenario,
+      1,
+      machine,
+      PIPE_SOURCE,
+    );
+    expect(work.shape).toBe('per-event');
+    const perStage = executionsOf(scenario).length;
+    expect(work.executions).toHaveLength(7 * perStage);
+    expect(work.executions.map((execution) => execution.account)).toEqual(
+      [0, 1, 2, 0, 1, 2, 0].flatMap((account) => Array.from({ length: perStage }, () => account)),
+    );
+    expect(findingsOf(work)).toBe(7 * perStage);
+    for (let stage = 0; stage < 7; stage += 1) {
+      const arrivals = work.executions
+        .filter((execution) => execution.items[0]?.stage === stage)
+        .map((execution) => execution.startMs);
+      expect(arrivals).toHaveLength(perStage);
       expect(arrivals).toEqual([...arrivals].sort((a, b) => a - b));
       expect(arrivals.every((at) => at >= 0 && at < 1_000)).toBe(true);
     }
-    expect(() => buildWork({ accounts: 0, stages: 1, arrivalWindowMs: 0 }, scenario, 1)).toThrow(
-      /invalid burst/,
-    );
+    expect(() =>
+      buildWork({ accounts: 0, stages: 1, arrivalWindowMs: 0 }, scenario, 1, machine, PIPE_SOURCE),
+    ).toThrow(/invalid burst/);
   });
 
   it('draws the same numbers from the same seed', () => {
@@ -360,6 +386,7 @@ describe('the burst workload', () => {
 describe('what bounds the makespan', () => {
   const result = (overrides: Partial<BurstResult>): BurstResult => ({
     makespanMs: 12_000,
+    executions: 10,
     runs: 10,
     outcomes: { REMEDIATED: 10 },
     failures: {},
