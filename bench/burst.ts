@@ -14,6 +14,9 @@
  *   npm run bench:burst -- --seed 7      another seed (arrival times and jitter)
  *   npm run bench:burst -- --scenario auto-redeploy   each stage receives another recorded scenario
  *   npm run bench:burst -- --json        a JSON array of the rows
+ *   npm run bench:burst -- --definition test/fixtures/burst/coarse-machine.asl.json \
+ *     --recording test/fixtures/burst/coarse-recording.json   another definition and recording
+ *     (here the coarse-machine fixture: the batched front before its real recording exists)
  */
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -72,11 +75,17 @@ export interface BurstRow {
   readonly result: BurstResult;
 }
 
-/** The model of production: this tree's definition, quotas, SDK clients, concurrency and init times, and the recording's catch paths. */
-export async function productionModel(recording?: Recording): Promise<BurstModel> {
+/**
+ * The model of production: this tree's definition (or another), quotas, SDK clients, concurrency
+ * and init times, and the recording's catch paths.
+ */
+export async function productionModel(
+  recording?: Recording,
+  definition: URL | string = DEFINITION_FILE,
+): Promise<BurstModel> {
   const initTimes = parseInitTimes(readFileSync(new URL('docs/benchmarks.md', ROOT), 'utf8'));
   return {
-    machine: parseMachine(JSON.parse(readFileSync(DEFINITION_FILE, 'utf8')) as unknown),
+    machine: parseMachine(JSON.parse(readFileSync(definition, 'utf8')) as unknown),
     quotas: CALL_QUOTAS,
     stepFunctions: STEP_FUNCTIONS_QUOTAS,
     sdk: await readSdkRetryPolicies(),
@@ -127,8 +136,12 @@ const format = (counts: Readonly<Record<string, number>>): string =>
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const seed = numberArgument(process.argv, '--seed', 1);
-  const recording = readRecording(new URL(RECORDING_PATH, ROOT));
-  const model = await productionModel(recording);
+  const recordingPath = stringArgument(process.argv, '--recording', RECORDING_PATH);
+  const recording = readRecording(new URL(recordingPath, ROOT));
+  const model = await productionModel(
+    recording,
+    new URL(stringArgument(process.argv, '--definition', 'state-machines/remediation.asl.json'), ROOT),
+  );
   const scenarioName = stringArgument(process.argv, '--scenario', BURST_SCENARIO);
   const scenario = scenarioNamed(recording, scenarioName);
   const rows: BurstRow[] = BURSTS.map((shape) => {
@@ -159,7 +172,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(rows, null, 2));
     return;
   }
-  console.log(`Each stage receives the recorded scenario ${scenarioName} (${RECORDING_PATH}); seed ${seed}.`);
+  console.log(`Each stage receives the recorded scenario ${scenarioName} (${recordingPath}); seed ${seed}.`);
   console.log(
     rows[0]?.front === 'batched'
       ? `  front: SQS → EventBridge Pipe (batch ≤ ${PIPE_SOURCE.batchSize}, window ${PIPE_SOURCE.batchingWindowSeconds} s, ${PIPE_SOURCE.pollers} pollers, payload ≤ ${PIPE_SOURCE.targetPayloadBytes} bytes) → one execution per batch`

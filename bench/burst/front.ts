@@ -110,12 +110,15 @@ const isOwnership = (call: RecordedCall): boolean =>
 export function batchTaskCalls(state: string, batch: readonly BatchEvent[]): PlannedCall[] {
   const findingsByFormat = new Map<string, number>();
   const perEvent: PlannedCall[] = [];
+  /** Each operation's place: where it first appears in the recorded calls. */
+  const order = new Map<string, number>();
   for (const event of batch) {
     const task = event.run.tasks.find((candidate) => candidate.state === state);
     if (task === undefined) continue;
     const counts = new Map<string, { call: RecordedCall; count: number }>();
     for (const call of task.calls) {
       const key = `${call.service}.${call.operation}`;
+      if (!order.has(key)) order.set(key, order.size);
       const entry = counts.get(key) ?? { call, count: 0 };
       entry.count += 1;
       counts.set(key, entry);
@@ -135,11 +138,8 @@ export function batchTaskCalls(state: string, batch: readonly BatchEvent[]): Pla
       operation,
     })),
   );
-  const order = (call: RecordedCall): number => {
-    const template = batch[0]?.run.tasks.find((task) => task.state === state)?.calls ?? [];
-    return template.findIndex((recorded) => recorded.operation === call.operation);
-  };
-  return [...ownership, ...perEvent].sort((a, b) => order(a) - order(b));
+  const place = (call: RecordedCall): number => order.get(`${call.service}.${call.operation}`) ?? 0;
+  return [...ownership, ...perEvent].sort((a, b) => place(a) - place(b));
 }
 
 /** A recorded front segment with its tasks' calls computed for a batch. */

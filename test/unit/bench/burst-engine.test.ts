@@ -11,6 +11,7 @@ import {
 } from '../../../bench/burst/asl.js';
 import { EventQueue } from '../../../bench/burst/event-queue.js';
 import { whatBounds } from '../../../bench/burst/explain.js';
+import { batchTaskCalls, frontShapeOf, pipeBatches, splitPath } from '../../../bench/burst/front.js';
 import { coldStartOnLambda, functionNameOf, parseInitTimes } from '../../../bench/burst/init-times.js';
 import { LambdaPool } from '../../../bench/burst/lambda.js';
 import { quotaBounds } from '../../../bench/burst/minimum.js';
@@ -444,5 +445,84 @@ describe('direct service integrations', () => {
     });
     expect(machine.states.get('Plain')?.integration).toBe('lambda');
     expect(machine.states.get('Choose')?.integration).toBeUndefined();
+  });
+});
+
+describe('the front (front.ts)', () => {
+  const pipe = {
+    batchSize: 4,
+    batchingWindowSeconds: 5,
+    pollers: 1,
+    targetPayloadBytes: 100_000,
+    recordBytes: 1_000,
+  };
+
+  it("splits a recorded path at the per-stage Map: today's front, the stage's run, and what follows it", () => {
+    const machine = parseMachine(definition());
+    expect(frontShapeOf(machine)).toBe('per-event');
+    const auto = scenarioNamed(readRecording(new URL(RECORDING_PATH, ROOT)), 'auto');
+    const { before, stage, after } = splitPath(auto, machine);
+    expect(before.states.at(-1)).toBe('ForEachStage');
+    expect(before.tasks.map((task) => task.state)).toContain('TakeOwnership');
+    expect(stage.states[0]).toBe('IsUndo');
+    expect(stage.tasks.map((task) => task.state)).toContain('Record');
+    expect(after.states).toEqual(['RequestDone']);
+    expect([...before.states, ...stage.states, ...after.states]).toEqual(auto.states);
+    expect([...before.tasks, ...stage.tasks, ...after.tasks]).toEqual(auto.tasks);
+  });
+
+  it('closes a pipe batch when it is full, when the payload quota is reached, or when its window has passed', () => {
+    expect(pipeBatches([0, 1, 2, 3, 4], pipe)).toEqual([
+      { invokeMs: 3, members: [0, 1, 2, 3] },
+      { invokeMs: 5_004, members: [4] },
+    ]);
+    // 2,500 bytes fit two records of 1,000.
+    expect(
+      pipeBatches([0, 1, 2], { ...pipe, targetPayloadBytes: 2_500 }).map((batch) => batch.members),
+    ).toEqual([[0, 1], [2]]);
+    expect(pipeBatches([0, 4_000, 6_000], pipe)).toEqual([
+      { invokeMs: 5_000, members: [0, 1] },
+      { invokeMs: 11_000, members: [2] },
+    ]);
+  });
+
+  it("deals the queue's records to the pollers in turn, each with its own batch", () => {
+    expect(pipeBatches([0, 1, 2, 3], { ...pipe, pollers: 2 })).toEqual([
+      { invokeMs: 5_000, members: [0, 2] },
+      { invokeMs: 5_001, members: [1, 3] },
+    ]);
+  });
+
+  it('regroups the ownership writes of a batch per format, 100 findings a call, and makes the other calls per event', () => {
+    const run = (operation: string) => ({
+      transitions: 2,
+      events: 2,
+      states: ['Admit'],
+      tasks: [
+        {
+          state: 'Admit',
+          calls: [
+            { service: 'dynamodb', operation: 'PutItem' },
+            { service: 'dynamodb', operation: 'PutItem' },
+            { service: 'securityhub', operation },
+          ],
+        },
+      ],
+    });
+    const asff = Array.from({ length: 250 }, (_, index) => ({
+      account: index % 3,
+      run: run('BatchUpdateFindings'),
+    }));
+    const ocsf = Array.from({ length: 20 }, () => ({ account: 7, run: run('BatchUpdateFindingsV2') }));
+    const calls = batchTaskCalls('Admit', [...asff, ...ocsf]);
+    const count = (operation: string) => calls.filter((call) => call.operation === operation).length;
+    expect(count('BatchUpdateFindings')).toBe(3);
+    expect(count('BatchUpdateFindingsV2')).toBe(1);
+    // Two PutItems recorded for two events: one per event of the batch, in the event's account.
+    expect(count('PutItem')).toBe(270);
+    expect(calls.filter((call) => call.operation === 'PutItem' && call.account === 7)).toHaveLength(20);
+    // The recorded order: the duplicate checks, then the ownership writes.
+    expect(calls.at(-1)?.service).toBe('securityhub');
+    expect(calls[0]?.operation).toBe('PutItem');
   });
 });

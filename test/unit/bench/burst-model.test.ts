@@ -16,7 +16,6 @@ import { simulateBurst, type BurstModel } from '../../../bench/burst/model.js';
 import { quotaBounds } from '../../../bench/burst/minimum.js';
 import {
   RECORDING_PATH,
-  catchPathsOf,
   parseRecording,
   readRecording,
   scenarioNamed,
@@ -43,11 +42,6 @@ function statesOf(definition: Json): Record<string, Json>[] {
   };
   visit(definition);
   return found;
-}
-
-async function modelOf(definition: URL, recording: Recording): Promise<BurstModel> {
-  const base = await productionModel(recording);
-  return { ...base, machine: parseMachine(readJson(definition)), catchPaths: catchPathsOf(recording) };
 }
 
 const retriesRemoved = (model: BurstModel): BurstModel => ({
@@ -101,7 +95,7 @@ describe.each([
 
   beforeAll(async () => {
     const recording = readRecording(recordingFile);
-    model = await modelOf(definition, recording);
+    model = await productionModel(recording, definition);
     // Small enough that the retry policies complete every run even at half the bounding quota.
     work = burstWork(SMALL, scenarioNamed(recording, BURST_SCENARIO), 1, model);
   });
@@ -182,7 +176,7 @@ describe('the batched front (the coarse fixture)', () => {
 
   beforeAll(async () => {
     recording = readRecording(COARSE_RECORDING);
-    model = await modelOf(COARSE_DEFINITION, recording);
+    model = await productionModel(recording, COARSE_DEFINITION);
   });
 
   const five = () => scenarioNamed(recording, BURST_SCENARIO);
