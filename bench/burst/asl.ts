@@ -69,9 +69,9 @@ export const STAGE_LOCKED = 'StageLocked';
  */
 export const DEPLOY_SLOT_BUSY = 'DeploySlotBusy';
 /**
- * An inline Map runs at most 40 iterations at once, whatever MaxConcurrency asks
- * (https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html, "Inline mode
- * supports up to 40 concurrent iterations").
+ * An inline Map runs at most 40 iterations at once, whatever MaxConcurrency asks ("In this mode,
+ * the Map state supports up to 40 concurrent iterations",
+ * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html).
  */
 export const INLINE_MAP_CONCURRENCY = 40;
 

@@ -13,7 +13,8 @@
  * fails with the quota's error, which the state's Retry handles or, when its attempts are spent,
  * the run is FAILED (the ASL's Catch). The state that retries StageLocked takes the stage's lock;
  * it is held until the stage's run ends. A state that retries DeploySlotBusy claims the account's
- * deploy slot before its CreateDeployment, and fails with DeploySlotBusy while it is taken.
+ * deploy slot before its calls when they include a CreateDeployment, and fails with DeploySlotBusy
+ * while the slot is taken.
  */
 import {
   DEPLOY_SLOT_BUSY,
@@ -199,9 +200,14 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
     return undefined;
   };
 
-  /** Before a slot state's CreateDeployment: DeploySlotBusy while the account's slot is taken, else takes it. */
-  const claimSlot = (state: StateModel, call: PlannedCall, account: number): string | undefined => {
-    if (!model.machine.slotStates.has(state.name) || call.operation !== 'CreateDeployment') return undefined;
+  /**
+   * Before a slot state's calls, when they include a CreateDeployment: DeploySlotBusy while the
+   * account's slot is taken, else takes it. The coarse machine's Remediate claims the slot before
+   * it changes anything (remediators/handlers/remediate.ts), so a refused attempt makes no call.
+   */
+  const claimSlot = (state: StateModel, task: PlannedTask, account: number): string | undefined => {
+    if (!model.machine.slotStates.has(state.name)) return undefined;
+    if (!task.calls.some((call) => call.operation === 'CreateDeployment')) return undefined;
     if ((deploySlots.get(account) ?? 0) > queue.now) return DEPLOY_SLOT_BUSY;
     deploySlots.set(account, queue.now + slotIntervalMs);
     return undefined;
@@ -215,11 +221,11 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
     environment: ExecutionEnvironment,
     sdkRetries: boolean,
   ): Process<string | undefined> {
+    const busy = claimSlot(state, task, run.account);
+    if (busy !== undefined) return busy;
     const perInvocation = new Map<string, RetryQuota>();
     for (const call of task.calls) {
       const account = call.account ?? run.account;
-      const busy = claimSlot(state, call, account);
-      if (busy !== undefined) return busy;
       const error = yield* sdkCall(call, account, environment, perInvocation, sdkRetries);
       if (error !== undefined) return error;
     }
