@@ -84,9 +84,20 @@ export interface BurstResult {
 /** What a coroutine yields: milliseconds to sleep, or a Join to wait on until it resumes it. */
 type Process<T> = Generator<number | Join, T, void>;
 
-/** Parks a coroutine until `resume` is called (the end of a Map's last iteration). */
+/** Parks a coroutine until `resume` is called (the end of a Map's last iteration), even if that came first. */
 class Join {
-  resume: () => void = () => undefined;
+  private parked: (() => void) | undefined;
+  private done = false;
+
+  park(continuation: () => void): void {
+    if (this.done) continuation();
+    else this.parked = continuation;
+  }
+
+  resume(): void {
+    this.done = true;
+    this.parked?.();
+  }
 }
 
 const increment = (counts: Record<string, number>, key: string, by = 1): void => {
@@ -376,7 +387,7 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
     const step = process.next();
     if (step.done === true) return;
     if (step.value instanceof Join) {
-      step.value.resume = () => queue.schedule(queue.now, () => drive(process));
+      step.value.park(() => queue.schedule(queue.now, () => drive(process)));
       return;
     }
     queue.schedule(queue.now + step.value, () => drive(process));

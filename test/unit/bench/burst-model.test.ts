@@ -333,3 +333,28 @@ describe('a direct service integration in the simulation', () => {
     expect(result.failures).toEqual({ 'Read: LimitExceededException': 1 });
   });
 });
+
+describe('the per-stage Map in the simulation', () => {
+  it('goes on after iterations that end at once (no state of theirs is recorded)', async () => {
+    const model = await productionModel();
+    const noPath = { states: [], tasks: [] };
+    const item = (stage: number) => ({ account: 0, stage, events: 1, path: noPath, outcome: 'SKIPPED' });
+    const work: Work = {
+      shape: 'batched',
+      executions: [
+        {
+          startMs: 0,
+          account: 0,
+          events: 2,
+          before: noPath,
+          items: [item(0), item(1)],
+          after: { states: ['RequestDone'], tasks: [] },
+        },
+      ],
+    };
+    const result = simulateBurst(work, model, 1);
+    expect(result.outcomes).toEqual({ SKIPPED: 2 });
+    // The state after the Map is entered: the execution was resumed.
+    expect(result.stateTransitions).toBe(1);
+  });
+});
