@@ -336,7 +336,7 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
   }
 
   /** The per-stage Map: its items, at most its MaxConcurrency (an inline Map's 40 at most) at once. */
-  function* stageMap(items: readonly StageItem[]): Process<void> {
+  function* mapIterations(items: readonly StageItem[]): Process<void> {
     if (items.length === 0) return;
     const map =
       model.machine.stageMap === undefined ? undefined : model.machine.states.get(model.machine.stageMap);
@@ -378,7 +378,7 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
       lastEnd = Math.max(lastEnd, queue.now);
       return;
     }
-    yield* stageMap(planned.items);
+    yield* mapIterations(planned.items);
     yield* replay(planned.after, run);
     lastEnd = Math.max(lastEnd, queue.now);
   }
