@@ -6,16 +6,24 @@
  * state-machines/remediation.asl.json), and prints, per burst, the makespan, the quota-bound minimum
  * of the same work, their ratio, runs by outcome and calls by service. Deterministic for a seed.
  *
+ * The front follows the definition (bench/burst/front.ts): one execution per event (today's
+ * machine), or an SQS queue and an EventBridge Pipe starting one execution per batch
+ * (bench/burst/assumptions.ts PIPE_SOURCE) whose per-stage Map runs each stage of the batch once.
+ *
  *   npm run bench:burst                  1,000 findings / 200 stages / 10 accounts, and 10,000 / 2,000 / 100
  *   npm run bench:burst -- --seed 7      another seed (arrival times and jitter)
  *   npm run bench:burst -- --scenario auto-redeploy   each stage receives another recorded scenario
  *   npm run bench:burst -- --json        a JSON array of the rows
+ *   npm run bench:burst -- --definition test/fixtures/burst/coarse-machine.asl.json \
+ *     --recording test/fixtures/burst/coarse-recording.json   another definition and recording
+ *     (here the coarse-machine fixture: the batched front before its real recording exists)
  */
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { RESERVED_CONCURRENCY } from '../infra/central-stack.js';
 import { parseMachine } from './burst/asl.js';
-import { ASSUMED_LATENCY, INVOKE_OVERHEAD_MS } from './burst/assumptions.js';
+import { ASSUMED_LATENCY, INVOKE_OVERHEAD_MS, PIPE_SOURCE, type PipeSource } from './burst/assumptions.js';
+import type { FrontShape } from './burst/front.js';
 import { coldStartOnLambda, parseInitTimes } from './burst/init-times.js';
 import { quotaBounds, type BucketBound } from './burst/minimum.js';
 import { simulateBurst, type BurstModel, type BurstResult } from './burst/model.js';
@@ -26,9 +34,10 @@ import {
   readRecording,
   scenarioNamed,
   type Recording,
+  type RecordedScenario,
 } from './burst/recording.js';
 import { readSdkRetryPolicies } from './burst/sdk-config.js';
-import { buildWork, findingsOf, type BurstShape } from './burst/workload.js';
+import { buildWork, findingsOf, type BurstShape, type Work } from './burst/workload.js';
 import { whatBounds } from './burst/explain.js';
 
 const ROOT = new URL('../', import.meta.url);
@@ -47,6 +56,9 @@ export interface BurstRow {
   readonly burst: string;
   /** The recorded scenario each stage receives. */
   readonly scenario: string;
+  /** One execution per event, or per pipe batch (front.ts). */
+  readonly front: FrontShape;
+  readonly executions: number;
   readonly findings: number;
   readonly stages: number;
   readonly accounts: number;
@@ -63,11 +75,17 @@ export interface BurstRow {
   readonly result: BurstResult;
 }
 
-/** The model of production: this tree's definition, quotas, SDK clients, concurrency and init times, and the recording's catch paths. */
-export async function productionModel(recording?: Recording): Promise<BurstModel> {
+/**
+ * The model of production: this tree's definition (or another), quotas, SDK clients, concurrency
+ * and init times, and the recording's catch paths.
+ */
+export async function productionModel(
+  recording?: Recording,
+  definition: URL | string = DEFINITION_FILE,
+): Promise<BurstModel> {
   const initTimes = parseInitTimes(readFileSync(new URL('docs/benchmarks.md', ROOT), 'utf8'));
   return {
-    machine: parseMachine(JSON.parse(readFileSync(DEFINITION_FILE, 'utf8')) as unknown),
+    machine: parseMachine(JSON.parse(readFileSync(definition, 'utf8')) as unknown),
     quotas: CALL_QUOTAS,
     stepFunctions: STEP_FUNCTIONS_QUOTAS,
     sdk: await readSdkRetryPolicies(),
@@ -80,6 +98,17 @@ export async function productionModel(recording?: Recording): Promise<BurstModel
     latency: ASSUMED_LATENCY,
     catchPaths: recording === undefined ? {} : catchPathsOf(recording),
   };
+}
+
+/** The burst's work as this tree's front makes it: per event, or per batch of the pipe. */
+export function burstWork(
+  shape: BurstShape,
+  scenario: RecordedScenario,
+  seed: number,
+  model: BurstModel,
+  pipe: PipeSource = PIPE_SOURCE,
+): Work {
+  return buildWork(shape, scenario, seed, model.machine, pipe);
 }
 
 function stringArgument(argv: readonly string[], name: string, fallback: string): string {
@@ -107,12 +136,16 @@ const format = (counts: Readonly<Record<string, number>>): string =>
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const seed = numberArgument(process.argv, '--seed', 1);
-  const recording = readRecording(new URL(RECORDING_PATH, ROOT));
-  const model = await productionModel(recording);
+  const recordingPath = stringArgument(process.argv, '--recording', RECORDING_PATH);
+  const recording = readRecording(new URL(recordingPath, ROOT));
+  const model = await productionModel(
+    recording,
+    new URL(stringArgument(process.argv, '--definition', 'state-machines/remediation.asl.json'), ROOT),
+  );
   const scenarioName = stringArgument(process.argv, '--scenario', BURST_SCENARIO);
   const scenario = scenarioNamed(recording, scenarioName);
   const rows: BurstRow[] = BURSTS.map((shape) => {
-    const work = buildWork(shape, scenario, seed);
+    const work = burstWork(shape, scenario, seed, model);
     const result = simulateBurst(work, model, seed);
     const bounds = quotaBounds(work, model.quotas, model.stepFunctions);
     const minimumSeconds = bounds[0]?.seconds ?? 0;
@@ -120,6 +153,8 @@ async function main(): Promise<void> {
     return {
       burst: shape.name,
       scenario: scenarioName,
+      front: work.shape,
+      executions: work.executions.length,
       findings: findingsOf(work),
       stages: shape.stages,
       accounts: shape.accounts,
@@ -137,17 +172,23 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(rows, null, 2));
     return;
   }
-  console.log(`Each stage receives the recorded scenario ${scenarioName} (${RECORDING_PATH}); seed ${seed}.`);
+  console.log(`Each stage receives the recorded scenario ${scenarioName} (${recordingPath}); seed ${seed}.`);
+  console.log(
+    rows[0]?.front === 'batched'
+      ? `  front: SQS → EventBridge Pipe (batch ≤ ${PIPE_SOURCE.batchSize}, window ${PIPE_SOURCE.batchingWindowSeconds} s, ${PIPE_SOURCE.pollers} pollers, payload ≤ ${PIPE_SOURCE.targetPayloadBytes} bytes) → one execution per batch`
+      : '  front: one execution per EventBridge event (the definition maps per request, then per stage)',
+  );
   for (const [service, policy] of Object.entries(model.sdk))
     console.log(`  SDK ${service}: ${policy.source}`);
   for (const row of rows) {
     const r = row.result;
     console.log(`\n${row.findings} findings, ${row.stages} stages, ${row.accounts} accounts`);
+    console.log(`  executions         ${row.executions} (stage runs ${row.result.runs})`);
     console.log(`  makespan           ${row.makespanSeconds.toFixed(1)} s`);
     console.log(`  quota-bound min.   ${row.minimumSeconds.toFixed(1)} s  (bounded by ${row.boundedBy})`);
     console.log(`  ratio              ${row.ratio === null ? '-' : row.ratio.toFixed(2)}`);
     console.log(`  bounded by         ${row.makespanBoundedBy}`);
-    console.log(`  runs               ${r.runs}: ${format(r.outcomes)}`);
+    console.log(`  stage runs         ${r.runs}: ${format(r.outcomes)}`);
     console.log(`  failed because     ${format(r.failures)}`);
     console.log(`  calls by service   ${format(r.callsByService)}`);
     console.log(`  throttled          ${format(r.throttledByService)}`);

@@ -22,7 +22,7 @@ export interface Retrier {
   readonly jitter: 'FULL' | 'NONE';
 }
 
-export type StateKind = 'Task' | 'Wait' | 'Other';
+export type StateKind = 'Task' | 'Wait' | 'Map' | 'Other';
 
 export interface StateModel {
   readonly name: string;
@@ -38,16 +38,42 @@ export interface StateModel {
   readonly retriers: readonly Retrier[];
   /** A Wait's fixed Seconds; 0 for SecondsPath/TimestampPath (decided at run time, not recorded). */
   readonly waitSeconds: number;
+  /** The Map (or Parallel) state whose iterations run this state; undefined at the top level. */
+  readonly parent?: string;
+  /**
+   * A Map's MaxConcurrency; 0 (the ASL default) lets Step Functions run the iterations as
+   * concurrently as it can, which for an inline Map is at most 40 at a time (INLINE_MAP_CONCURRENCY).
+   */
+  readonly maxConcurrency?: number;
 }
 
 export interface MachineModel {
   readonly states: ReadonlyMap<string, StateModel>;
   /** States whose Retry handles StageLocked: they take the stage's lock. */
   readonly lockStates: ReadonlySet<string>;
+  /** States whose Retry handles DeploySlotBusy: they claim the account's deploy slot before a CreateDeployment. */
+  readonly slotStates: ReadonlySet<string>;
+  /**
+   * The Map whose iterations are the per-stage runs: the one the lock states are in (the innermost
+   * Map when no state takes the lock); undefined for a definition without a Map.
+   */
+  readonly stageMap?: string;
 }
 
 /** The error the lock task throws while another run holds the stage (remediators/handlers/acquire-lock.ts). */
 export const STAGE_LOCKED = 'StageLocked';
+/**
+ * The error a task throws when the account's deploy slot (one CreateDeployment per 5 s per account,
+ * remediators/workflow/deploy-slot.ts) is taken, for its Retry to wait (the coarse machine's
+ * Remediate; the older machine loops through a Wait state instead, which the simulation does not model).
+ */
+export const DEPLOY_SLOT_BUSY = 'DeploySlotBusy';
+/**
+ * An inline Map runs at most 40 iterations at once, whatever MaxConcurrency asks ("In this mode,
+ * the Map state supports up to 40 concurrent iterations",
+ * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html).
+ */
+export const INLINE_MAP_CONCURRENCY = 40;
 
 type Json = Record<string, unknown>;
 
@@ -88,7 +114,8 @@ function substitutionIn(value: unknown): string | undefined {
 export function parseMachine(definition: unknown): MachineModel {
   const states = new Map<string, StateModel>();
   const lockStates = new Set<string>();
-  const visit = (node: unknown): void => {
+  const slotStates = new Set<string>();
+  const visit = (node: unknown, parent?: string): void => {
     if (!isObject(node) || !isObject(node.States)) return;
     for (const [name, state] of Object.entries(node.States)) {
       if (!isObject(state)) continue;
@@ -97,7 +124,14 @@ export function parseMachine(definition: unknown): MachineModel {
       const parameters = isObject(state.Parameters) ? state.Parameters : {};
       const functionSubstitution =
         substitutionIn(state.Resource) ?? substitutionIn(parameters.FunctionName) ?? undefined;
-      const kind: StateKind = state.Type === 'Task' ? 'Task' : state.Type === 'Wait' ? 'Wait' : 'Other';
+      const kind: StateKind =
+        state.Type === 'Task'
+          ? 'Task'
+          : state.Type === 'Wait'
+            ? 'Wait'
+            : state.Type === 'Map'
+              ? 'Map'
+              : 'Other';
       const resource = typeof state.Resource === 'string' ? state.Resource : '';
       const direct = /:states:::(?!lambda:)/.test(resource) && functionSubstitution === undefined;
       states.set(name, {
@@ -107,16 +141,49 @@ export function parseMachine(definition: unknown): MachineModel {
         ...(kind === 'Task' ? { integration: direct ? ('service' as const) : ('lambda' as const) } : {}),
         retriers,
         waitSeconds: typeof state.Seconds === 'number' ? state.Seconds : 0,
+        ...(parent === undefined ? {} : { parent }),
+        ...(kind === 'Map'
+          ? { maxConcurrency: typeof state.MaxConcurrency === 'number' ? state.MaxConcurrency : 0 }
+          : {}),
       });
       if (retriers.some((retrier) => retrier.errorEquals.includes(STAGE_LOCKED))) lockStates.add(name);
-      visit(state.Iterator);
-      visit(state.ItemProcessor);
-      for (const branch of Array.isArray(state.Branches) ? state.Branches : []) visit(branch);
+      if (retriers.some((retrier) => retrier.errorEquals.includes(DEPLOY_SLOT_BUSY))) slotStates.add(name);
+      visit(state.Iterator, name);
+      visit(state.ItemProcessor, name);
+      for (const branch of Array.isArray(state.Branches) ? state.Branches : []) visit(branch, name);
     }
   };
   visit(definition);
   if (states.size === 0) throw new Error('the definition has no states');
-  return { states, lockStates };
+  const stageMap = stageMapOf(states, lockStates);
+  return { states, lockStates, slotStates, ...(stageMap === undefined ? {} : { stageMap }) };
+}
+
+/** The Map states enclosing `name`, innermost first. */
+export function enclosingMaps(states: ReadonlyMap<string, StateModel>, name: string): string[] {
+  const maps: string[] = [];
+  for (let parent = states.get(name)?.parent; parent !== undefined; parent = states.get(parent)?.parent) {
+    if (states.get(parent)?.kind === 'Map') maps.push(parent);
+  }
+  return maps;
+}
+
+function stageMapOf(
+  states: ReadonlyMap<string, StateModel>,
+  lockStates: ReadonlySet<string>,
+): string | undefined {
+  for (const lock of lockStates) {
+    const [innermost] = enclosingMaps(states, lock);
+    if (innermost !== undefined) return innermost;
+  }
+  const maps = [...states.values()].filter((state) => state.kind === 'Map');
+  const depth = (name: string): number => enclosingMaps(states, name).length;
+  return maps.sort((a, b) => depth(b.name) - depth(a.name))[0]?.name;
+}
+
+/** Whether `name` runs inside an iteration of the Map `map` (at any depth). */
+export function isInside(machine: MachineModel, name: string, map: string): boolean {
+  return enclosingMaps(machine.states, name).includes(map);
 }
 
 /** The index of the retrier that handles `error`, or -1 (then the state's Catch takes it). */
@@ -142,5 +209,5 @@ export function retryDelayMs(retrier: Retrier, retry: number, random: Random): n
 export function withoutRetries(machine: MachineModel): MachineModel {
   const states = new Map<string, StateModel>();
   for (const [name, state] of machine.states) states.set(name, { ...state, retriers: [] });
-  return { states, lockStates: machine.lockStates };
+  return { ...machine, states };
 }

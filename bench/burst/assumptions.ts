@@ -21,3 +21,49 @@ export const ASSUMED_LATENCY: Latency = {
     service === 'dynamodb' ? DYNAMODB_CALL_MS : service === 'sns' ? SNS_CALL_MS : CONTROL_PLANE_CALL_MS,
   transitionMs: TRANSITION_MS,
 };
+
+/**
+ * The EventBridge Pipe between the queue and the state machine, in the coarse machine's front
+ * (docs/decisions/0022, 0024). `batchSize` and `batchingWindowSeconds` are the pipe's
+ * SourceParameters.SqsQueueParameters (BatchSize 1 to 10,000, MaximumBatchingWindowInSeconds 0 to
+ * 300: https://docs.aws.amazon.com/eventbridge/latest/pipes-reference/API_PipeSourceSqsQueueParameters.html).
+ * Until the CDK construct of the pipe exists, they are defined HERE, once; the integrator points
+ * this constant at the construct's exported values when it lands, so the simulation and the
+ * deployed pipe cannot differ.
+ *
+ * The rest is what a pipe does with them. A pipe reads the queue in batches and invokes its target
+ * once per batch, "until the batch window expires, the invocation payload size quota is reached, or
+ * the configured maximum batch size is reached"; a Step Functions target receives the whole batch
+ * as one input, limited to 262,144 characters, not to a number of records
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-sqs.html,
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-batching-concurrency.html).
+ * A Standard workflow target is started FIRE_AND_FORGET, so a poller is free again as soon as
+ * StartExecution returns.
+ *
+ * AWS does not publish how many pollers a pipe with an SQS source runs. `pollers` assumes the
+ * number Lambda documents for its SQS event source mapping when messages appear: "five batches at
+ * a time with five concurrent invocations", growing by up to 300 a minute
+ * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html). The simulation keeps
+ * the five of the first minute: a burst of seconds is over before the growth matters, and more
+ * pollers would only cut the same arrivals into more, smaller batches.
+ */
+export interface PipeSource {
+  readonly batchSize: number;
+  readonly batchingWindowSeconds: number;
+  readonly pollers: number;
+  /** The target's payload quota (Step Functions' input: 262,144 characters). */
+  readonly targetPayloadBytes: number;
+  /**
+   * One SQS record as the pipe passes it: the EventBridge event as the message body (the Security
+   * Hub finding fixtures of test/fixtures/events are 4.7 to 6.3 KB) plus the record's attributes.
+   */
+  readonly recordBytes: number;
+}
+
+export const PIPE_SOURCE: PipeSource = {
+  batchSize: 100,
+  batchingWindowSeconds: 5,
+  pollers: 5,
+  targetPayloadBytes: 262_144,
+  recordBytes: 6_000,
+};

@@ -4,11 +4,14 @@
  * succeeds at once and nothing else limits them: max(0, calls − burst) ÷ rate. The slowest bucket
  * wins. It counts the work the recording says (one attempt per call, no retries), so no schedule
  * of that work can finish sooner; Lambda concurrency, latency and the stage lock are left out on
- * purpose (they bound how well the workflow uses the quotas, not the quotas themselves).
+ * purpose (they bound how well the workflow uses the quotas, not the quotas themselves). The work is
+ * the burst's own: one StartExecution per execution (per event, or per pipe batch), the front's
+ * calls as computed for each batch (ownership ≤ 100 findings a call), one per-stage path per stage item.
  */
-import type { StageWork } from './model.js';
+import type { PlannedPath } from './front.js';
 import { ONCE_PER_ACCOUNT, quotaCounts, type CallQuota, type StepFunctionsQuotas } from './quotas.js';
 import type { BucketLimit } from './token-bucket.js';
+import type { Work } from './workload.js';
 
 export interface BucketBound {
   readonly bucket: string;
@@ -21,34 +24,37 @@ const bound = (calls: number, limit: BucketLimit): number =>
 
 /** Every bucket's bound, the slowest first. */
 export function quotaBounds(
-  work: readonly StageWork[],
+  work: Work,
   quotas: readonly CallQuota[],
   stepFunctions: StepFunctionsQuotas,
 ): BucketBound[] {
   const counts = new Map<string, { quota: CallQuota; calls: number }>();
   let transitions = 0;
-  let executions = 0;
   const accountSettings = new Set<string>();
-  for (const stage of work) {
-    for (const { run } of stage.executions) {
-      executions += 1;
-      transitions += run.states.length;
-      for (const call of run.tasks.flatMap((task) => task.calls)) {
-        const accountLevel = `${call.service}.${call.operation}`;
-        if (ONCE_PER_ACCOUNT.has(accountLevel)) {
-          if (accountSettings.has(`${stage.account}/${accountLevel}`)) continue;
-          accountSettings.add(`${stage.account}/${accountLevel}`);
-        }
-        for (const quota of quotas) {
-          if (!quotaCounts(quota, call.service, call.operation)) continue;
-          const key = quota.scope === 'home' ? quota.name : `${quota.name} #${stage.account}`;
-          const entry = counts.get(key) ?? { quota, calls: 0 };
-          entry.calls += 1;
-          counts.set(key, entry);
-        }
+  const count = (path: PlannedPath, account: number): void => {
+    transitions += path.states.length;
+    for (const call of path.tasks.flatMap((task) => task.calls)) {
+      const callAccount = call.account ?? account;
+      const accountLevel = `${call.service}.${call.operation}`;
+      if (ONCE_PER_ACCOUNT.has(accountLevel)) {
+        if (accountSettings.has(`${callAccount}/${accountLevel}`)) continue;
+        accountSettings.add(`${callAccount}/${accountLevel}`);
+      }
+      for (const quota of quotas) {
+        if (!quotaCounts(quota, call.service, call.operation)) continue;
+        const key = quota.scope === 'home' ? quota.name : `${quota.name} #${callAccount}`;
+        const entry = counts.get(key) ?? { quota, calls: 0 };
+        entry.calls += 1;
+        counts.set(key, entry);
       }
     }
+  };
+  for (const execution of work.executions) {
+    count(execution.before, execution.account);
+    for (const item of execution.items) count(item.path, item.account);
+    count(execution.after, execution.account);
   }
+  const executions = work.executions.length;
   const bounds: BucketBound[] = [...counts.entries()].map(([bucket, { quota, calls }]) => ({
     bucket,
     calls,

@@ -4,21 +4,36 @@
  * the SDK's retries (sdk-retry.ts) and the ASL's Retry blocks (asl.ts). docs/decisions/0024 says
  * what is modelled and what is not.
  *
- * Each execution replays its recorded path: it takes a state-transition token for every state it
- * enters; a Task invokes its function (throttled past the concurrency: Lambda.TooManyRequestsException),
- * which makes the recorded calls in order, each through the quotas that count it; a throttled call
- * is retried by the SDK, and when the SDK gives up the task fails with the quota's error, which
- * the state's Retry handles or, when its attempts are spent, the run is FAILED (the ASL's Catch).
- * The state that retries StageLocked takes the stage's lock; it is held until the run ends.
+ * Each execution replays its recorded path (front.ts splits it): the states before the per-stage
+ * Map (for a batch, with the front's calls computed from its content), then one iteration per
+ * stage item (at most the Map's MaxConcurrency at once), then the states after. Every state entered
+ * takes a state-transition token; a Task invokes its function (throttled past the concurrency:
+ * Lambda.TooManyRequestsException), which makes the recorded calls in order, each through the
+ * quotas that count it; a throttled call is retried by the SDK, and when the SDK gives up the task
+ * fails with the quota's error, which the state's Retry handles or, when its attempts are spent,
+ * the run is FAILED (the ASL's Catch). The state that retries StageLocked takes the stage's lock;
+ * it is held until the stage's run ends. A state that retries DeploySlotBusy claims the account's
+ * deploy slot before its calls when they include a CreateDeployment, and fails with DeploySlotBusy
+ * while the slot is taken.
  */
-import { STAGE_LOCKED, retrierFor, retryDelayMs, type MachineModel, type StateModel } from './asl.js';
+import {
+  DEPLOY_SLOT_BUSY,
+  INLINE_MAP_CONCURRENCY,
+  STAGE_LOCKED,
+  retrierFor,
+  retryDelayMs,
+  type MachineModel,
+  type StateModel,
+} from './asl.js';
 import { EventQueue } from './event-queue.js';
+import { withinStage, type PlannedCall, type PlannedPath, type PlannedTask } from './front.js';
 import { ExecutionEnvironment, LambdaPool, type LambdaModel } from './lambda.js';
 import { seededRandom } from './random.js';
-import type { RecordedCall, RecordedExecution, RecordedPath, RecordedTask } from './recording.js';
+import type { RecordedPath } from './recording.js';
 import { RetryQuota, type SdkRetryPolicy } from './sdk-retry.js';
 import { TokenBucket } from './token-bucket.js';
 import { ONCE_PER_ACCOUNT, quotaCounts, type CallQuota, type StepFunctionsQuotas } from './quotas.js';
+import type { PlannedExecution, StageItem, Work } from './workload.js';
 
 export interface Latency {
   /** One round trip of a call to the service, throttled or not. */
@@ -42,20 +57,11 @@ export interface BurstModel {
   readonly catchPaths?: Readonly<Record<string, RecordedPath>>;
 }
 
-export interface PlannedExecution {
-  readonly arrivalMs: number;
-  readonly run: RecordedExecution;
-}
-
-export interface StageWork {
-  readonly account: number;
-  readonly stage: number;
-  readonly executions: readonly PlannedExecution[];
-}
-
 export interface BurstResult {
   /** From the first arrival at 0 to the end of the last run. */
   readonly makespanMs: number;
+  readonly executions: number;
+  /** Per-stage runs (iterations of the per-stage Map). */
   readonly runs: number;
   /** The recorded outcome of each run that completed; FAILED for those whose retries ran out. */
   readonly outcomes: Readonly<Record<string, number>>;
@@ -75,14 +81,30 @@ export interface BurstResult {
   readonly catchPathsReplayed: number;
 }
 
-/** What a coroutine yields: milliseconds to sleep. */
-type Process<T> = Generator<number, T, void>;
+/** What a coroutine yields: milliseconds to sleep, or a Join to wait on until it resumes it. */
+type Process<T> = Generator<number | Join, T, void>;
+
+/** Parks a coroutine until `resume` is called (the end of a Map's last iteration), even if that came first. */
+class Join {
+  private parked: (() => void) | undefined;
+  private done = false;
+
+  park(continuation: () => void): void {
+    if (this.done) continuation();
+    else this.parked = continuation;
+  }
+
+  resume(): void {
+    this.done = true;
+    this.parked?.();
+  }
+}
 
 const increment = (counts: Record<string, number>, key: string, by = 1): void => {
   counts[key] = (counts[key] ?? 0) + by;
 };
 
-export function simulateBurst(work: readonly StageWork[], model: BurstModel, seed: number): BurstResult {
+export function simulateBurst(work: Work, model: BurstModel, seed: number): BurstResult {
   const random = seededRandom(seed);
   const queue = new EventQueue();
   const lambda = new LambdaPool(model.lambda);
@@ -90,6 +112,10 @@ export function simulateBurst(work: readonly StageWork[], model: BurstModel, see
   const starts = new TokenBucket(model.stepFunctions.startExecution);
   const buckets = new Map<string, TokenBucket>();
   const locks = new Map<string, number>();
+  /** When each account's deploy slot is free again (one CreateDeployment per the quota's interval). */
+  const deploySlots = new Map<number, number>();
+  const deploymentQuota = model.quotas.find((quota) => quota.operations?.includes('CreateDeployment'));
+  const slotIntervalMs = deploymentQuota === undefined ? 0 : 1000 / deploymentQuota.ratePerSecond;
   /** Account-level settings already made (ONCE_PER_ACCOUNT), by `account/service.operation`. */
   const accountSettings = new Set<string>();
   const outcomes: Record<string, number> = {};
@@ -102,6 +128,7 @@ export function simulateBurst(work: readonly StageWork[], model: BurstModel, see
   let lambdaInvocations = 0;
   let catchPathsReplayed = 0;
   let runs = 0;
+  let executions = 0;
   let lastEnd = 0;
 
   const bucketFor = (index: number, quota: CallQuota, account: number): TokenBucket => {
@@ -128,7 +155,7 @@ export function simulateBurst(work: readonly StageWork[], model: BurstModel, see
 
   /** One SDK operation with the SDK's retries; the error name when it gives up. */
   function* sdkCall(
-    call: RecordedCall,
+    call: PlannedCall,
     account: number,
     environment: ExecutionEnvironment,
     perInvocation: Map<string, RetryQuota>,
@@ -168,39 +195,61 @@ export function simulateBurst(work: readonly StageWork[], model: BurstModel, see
     }
   }
 
+  /** Whose run a path replays: the account its calls are made in, the stage lock it may take. */
+  interface Run {
+    readonly account: number;
+    readonly lockKey: string;
+    readonly runId: number;
+  }
+
   /** After a lock state's calls: StageLocked while another run of the stage holds the lock. */
-  const takeLock = (state: StateModel, lockKey: string, runId: number): string | undefined => {
+  const takeLock = (state: StateModel, run: Run): string | undefined => {
     if (!model.machine.lockStates.has(state.name)) return undefined;
-    const holder = locks.get(lockKey);
-    if (holder !== undefined && holder !== runId) return STAGE_LOCKED;
-    locks.set(lockKey, runId);
+    const holder = locks.get(run.lockKey);
+    if (holder !== undefined && holder !== run.runId) return STAGE_LOCKED;
+    locks.set(run.lockKey, run.runId);
     return undefined;
   };
 
-  /** A direct service integration: Step Functions makes the calls itself, once each (no SDK retries). */
-  function* integrate(
+  /**
+   * Before a slot state's calls, when they include a CreateDeployment: DeploySlotBusy while the
+   * account's slot is taken, else takes it. The coarse machine's Remediate claims the slot before
+   * it changes anything (remediators/handlers/remediate.ts), so a refused attempt makes no call.
+   */
+  const claimSlot = (state: StateModel, task: PlannedTask, account: number): string | undefined => {
+    if (!model.machine.slotStates.has(state.name)) return undefined;
+    if (!task.calls.some((call) => call.operation === 'CreateDeployment')) return undefined;
+    if ((deploySlots.get(account) ?? 0) > queue.now) return DEPLOY_SLOT_BUSY;
+    deploySlots.set(account, queue.now + slotIntervalMs);
+    return undefined;
+  };
+
+  /** A task's calls in order, each in its own account or the run's; the error that ends them, if any. */
+  function* taskCalls(
     state: StateModel,
-    task: RecordedTask,
-    account: number,
-    lockKey: string,
-    runId: number,
+    task: PlannedTask,
+    run: Run,
+    environment: ExecutionEnvironment,
+    sdkRetries: boolean,
   ): Process<string | undefined> {
-    const noClient = new ExecutionEnvironment();
+    const busy = claimSlot(state, task, run.account);
+    if (busy !== undefined) return busy;
+    const perInvocation = new Map<string, RetryQuota>();
     for (const call of task.calls) {
-      const error = yield* sdkCall(call, account, noClient, new Map(), false);
+      const account = call.account ?? run.account;
+      const error = yield* sdkCall(call, account, environment, perInvocation, sdkRetries);
       if (error !== undefined) return error;
     }
-    return takeLock(state, lockKey, runId);
+    return takeLock(state, run);
+  }
+
+  /** A direct service integration: Step Functions makes the calls itself, once each (no SDK retries). */
+  function* integrate(state: StateModel, task: PlannedTask, run: Run): Process<string | undefined> {
+    return yield* taskCalls(state, task, run, new ExecutionEnvironment(), false);
   }
 
   /** One invocation of a task's function; the error it ends with, if any. */
-  function* invoke(
-    state: StateModel,
-    task: RecordedTask,
-    account: number,
-    lockKey: string,
-    runId: number,
-  ): Process<string | undefined> {
+  function* invoke(state: StateModel, task: PlannedTask, run: Run): Process<string | undefined> {
     const fn = state.functionSubstitution ?? state.name;
     lambdaInvocations += 1;
     const environment = lambda.acquire(fn);
@@ -215,12 +264,7 @@ export function simulateBurst(work: readonly StageWork[], model: BurstModel, see
         yield model.lambda.coldStartMs(fn);
       }
       yield model.lambda.invokeOverheadMs;
-      const perInvocation = new Map<string, RetryQuota>();
-      for (const call of task.calls) {
-        const error = yield* sdkCall(call, account, environment, perInvocation);
-        if (error !== undefined) return error;
-      }
-      return takeLock(state, lockKey, runId);
+      return yield* taskCalls(state, task, run, environment, true);
     } finally {
       lambda.release(fn, environment);
     }
@@ -232,12 +276,7 @@ export function simulateBurst(work: readonly StageWork[], model: BurstModel, see
   }
 
   /** Replays a recorded path (states and their tasks' calls); the failure that ended it, if any. */
-  function* replay(
-    path: RecordedPath,
-    account: number,
-    lockKey: string,
-    runId: number,
-  ): Process<Failure | undefined> {
+  function* replay(path: PlannedPath, run: Run): Process<Failure | undefined> {
     let next = 0;
     for (const name of path.states) {
       yield* enterState();
@@ -255,8 +294,8 @@ export function simulateBurst(work: readonly StageWork[], model: BurstModel, see
       for (;;) {
         const error =
           state.integration === 'service'
-            ? yield* integrate(state, task, account, lockKey, runId)
-            : yield* invoke(state, task, account, lockKey, runId);
+            ? yield* integrate(state, task, run)
+            : yield* invoke(state, task, run);
         if (error === undefined) break;
         const index = retrierFor(state.retriers, error);
         const retrier = state.retriers[index];
@@ -271,49 +310,98 @@ export function simulateBurst(work: readonly StageWork[], model: BurstModel, see
     return undefined;
   }
 
-  function* execute(
-    planned: PlannedExecution,
-    account: number,
-    lockKey: string,
-    runId: number,
-  ): Process<void> {
-    yield* paced(starts);
-    let outcome = planned.run.outcome ?? 'COMPLETED';
-    const failure = yield* replay(planned.run, account, lockKey, runId);
+  /** The state's Catch: the recorded path after a failure there (SetFailed, Record, Notify, ReleaseLock …). */
+  function* caught(failure: Failure, run: Run, trim: (path: RecordedPath) => RecordedPath): Process<void> {
+    const path = model.catchPaths?.[failure.state];
+    if (path === undefined) return;
+    catchPathsReplayed += 1;
+    // A failure on the catch path ends it.
+    yield* replay(trim(path), run);
+  }
+
+  /** One per-stage run: an iteration of the per-stage Map. */
+  function* stageRun(item: StageItem, runId: number): Process<void> {
+    const run: Run = { account: item.account, lockKey: `${item.account}/${item.stage}`, runId };
+    let outcome = item.outcome ?? 'COMPLETED';
+    const failure = yield* replay(item.path, run);
     if (failure !== undefined) {
       outcome = 'FAILED';
       increment(failures, `${failure.state}: ${failure.error}`);
-      // The state's Catch: the recorded path after a failure there (SetFailed, Record, Notify,
-      // ReleaseLock …), when the recording has one. A failure on that path ends the run.
-      const caught = model.catchPaths?.[failure.state];
-      if (caught !== undefined) {
-        catchPathsReplayed += 1;
-        yield* replay(caught, account, lockKey, runId);
-      }
+      // The catch path runs on to the execution's end; the states after the Map are the execution's.
+      yield* caught(failure, run, (path) => withinStage(path, model.machine));
     }
-    if (locks.get(lockKey) === runId) locks.delete(lockKey);
+    if (locks.get(run.lockKey) === run.runId) locks.delete(run.lockKey);
     increment(outcomes, outcome);
     lastEnd = Math.max(lastEnd, queue.now);
   }
 
-  const drive = (process: Process<void>): void => {
-    const step = process.next();
-    if (step.done === true) return;
-    queue.schedule(queue.now + step.value, () => drive(process));
-  };
-
-  for (const stage of work) {
-    for (const planned of stage.executions) {
+  /** The per-stage Map: its items, at most its MaxConcurrency (an inline Map's 40 at most) at once. */
+  function* mapIterations(items: readonly StageItem[]): Process<void> {
+    if (items.length === 0) return;
+    const map =
+      model.machine.stageMap === undefined ? undefined : model.machine.states.get(model.machine.stageMap);
+    const asked = map?.maxConcurrency ?? 0;
+    const width = asked > 0 ? Math.min(asked, INLINE_MAP_CONCURRENCY) : INLINE_MAP_CONCURRENCY;
+    const join = new Join();
+    let started = 0;
+    let finished = 0;
+    const startNext = (): void => {
+      const item = items[started];
+      if (item === undefined) return;
+      started += 1;
       runs += 1;
       const runId = runs;
-      queue.schedule(planned.arrivalMs, () =>
-        drive(execute(planned, stage.account, `${stage.account}/${stage.stage}`, runId)),
+      drive(
+        (function* iteration(): Process<void> {
+          yield* stageRun(item, runId);
+          finished += 1;
+          if (finished === items.length) join.resume();
+          else startNext();
+        })(),
       );
+    };
+    for (let slot = 0; slot < width; slot += 1) startNext();
+    yield join;
+  }
+
+  function* execute(planned: PlannedExecution, executionId: number): Process<void> {
+    yield* paced(starts);
+    const run: Run = { account: planned.account, lockKey: `execution/${executionId}`, runId: -executionId };
+    const failure = yield* replay(planned.before, run);
+    if (failure !== undefined) {
+      // The front failed for good: its catch path runs, and none of the batch's stages does.
+      const lost = planned.items.length;
+      runs += lost;
+      increment(outcomes, 'FAILED', lost);
+      increment(failures, `${failure.state}: ${failure.error}`, lost);
+      yield* caught(failure, run, (path) => path);
+      lastEnd = Math.max(lastEnd, queue.now);
+      return;
     }
+    yield* mapIterations(planned.items);
+    yield* replay(planned.after, run);
+    lastEnd = Math.max(lastEnd, queue.now);
+  }
+
+  function drive(process: Process<void>): void {
+    const step = process.next();
+    if (step.done === true) return;
+    if (step.value instanceof Join) {
+      step.value.park(() => queue.schedule(queue.now, () => drive(process)));
+      return;
+    }
+    queue.schedule(queue.now + step.value, () => drive(process));
+  }
+
+  for (const planned of work.executions) {
+    executions += 1;
+    const executionId = executions;
+    queue.schedule(planned.startMs, () => drive(execute(planned, executionId)));
   }
   queue.drain();
   return {
     makespanMs: lastEnd,
+    executions,
     runs,
     outcomes,
     failures,

@@ -44,6 +44,17 @@ export interface CallQuota extends BucketLimit {
  * Publish (30,000/s in us-east-1), STS, WAF and CloudWatch Logs control-plane calls. Their calls
  * are counted and take time, but are never throttled.
  */
+/** The Security Hub operations that update findings (ASFF and OCSF): the home account's bucket. */
+export const BATCH_UPDATE_FINDINGS_OPERATIONS: readonly string[] = [
+  'BatchUpdateFindings',
+  'BatchUpdateFindingsV2',
+];
+/**
+ * FindingIdentifiers of one BatchUpdateFindings: "Minimum number of 1 item. Maximum number of 100
+ * items" (https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_BatchUpdateFindings.html).
+ */
+export const BATCH_UPDATE_FINDINGS_MAX_FINDINGS = 100;
+
 export const CALL_QUOTAS: readonly CallQuota[] = [
   {
     name: 'API Gateway management calls (per member account)',
@@ -77,7 +88,7 @@ export const CALL_QUOTAS: readonly CallQuota[] = [
     name: 'Security Hub BatchUpdateFindings (home account)',
     scope: 'home',
     service: 'securityhub',
-    operations: ['BatchUpdateFindings', 'BatchUpdateFindingsV2'],
+    operations: BATCH_UPDATE_FINDINGS_OPERATIONS,
     ratePerSecond: 10,
     burst: 30,
     error: 'LimitExceededException',

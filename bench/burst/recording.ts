@@ -26,6 +26,12 @@ const ExecutionSchema = z.looseObject({
   states: z.array(z.string().min(1)),
   tasks: z.array(TaskSchema),
   outcome: z.string().optional(),
+  /**
+   * How many EventBridge events the execution was started with: one for today's front (an
+   * execution per event); a batch for the coarse machine's, whose front computes its calls per event
+   * from it (front.ts). Absent means one.
+   */
+  events: z.number().int().positive().optional(),
   /** Attempts the recorded run retried (not replayed): the state and the error it failed with. */
   retried: z.array(z.looseObject({ state: z.string().min(1), error: z.string().min(1) })).optional(),
 });

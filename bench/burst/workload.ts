@@ -1,12 +1,33 @@
 /**
  * The burst: `stages` stages dealt round-robin over `accounts` accounts, each receiving one
  * delivery of the recorded scenario (for five-findings-one-stage: five findings, every REST
- * control), each finding arriving at a seeded uniform time within the arrival window (Security Hub
+ * control), each event arriving at a seeded uniform time within the arrival window (Security Hub
  * publishes a batch of control findings within seconds of a check run).
+ *
+ * The events become executions as the definition's front does it (front.ts): one execution per
+ * event at its arrival (today's machine), or one per pipe batch (the coarse machine), whose
+ * per-stage Map runs one iteration per distinct stage of the batch. A stage whose events fall
+ * into two batches runs in both; the second waits for the first's lock, as the ASL's StageLocked
+ * Retry makes it.
  */
-import type { StageWork } from './model.js';
+import type { MachineModel } from './asl.js';
+import type { PipeSource } from './assumptions.js';
+import {
+  batchFront,
+  frontShapeOf,
+  pipeBatches,
+  splitPath,
+  type BatchEvent,
+  type FrontShape,
+  type PlannedPath,
+} from './front.js';
 import { seededRandom } from './random.js';
-import { executionsOf, type RecordedScenario } from './recording.js';
+import {
+  executionsOf,
+  type RecordedExecution,
+  type RecordedPath,
+  type RecordedScenario,
+} from './recording.js';
 
 export interface BurstShape {
   readonly accounts: number;
@@ -14,7 +35,41 @@ export interface BurstShape {
   readonly arrivalWindowMs: number;
 }
 
-export function buildWork(shape: BurstShape, scenario: RecordedScenario, seed: number): StageWork[] {
+/** One per-stage run: an iteration of the per-stage Map. */
+export interface StageItem {
+  readonly account: number;
+  readonly stage: number;
+  /** The recorded per-stage path of the stage's scenario. */
+  readonly path: RecordedPath;
+  /** The outcome the recorded run ended with. */
+  readonly outcome?: string;
+  /** The findings (events) of this stage the execution carries. */
+  readonly events: number;
+}
+
+export interface PlannedExecution {
+  /** When the execution is started (its StartExecution is sent). */
+  readonly startMs: number;
+  /** The account of the first event: whose calls a recorded front makes when none is named. */
+  readonly account: number;
+  readonly events: number;
+  readonly before: PlannedPath;
+  readonly items: readonly StageItem[];
+  readonly after: PlannedPath;
+}
+
+export interface Work {
+  readonly shape: FrontShape;
+  readonly executions: readonly PlannedExecution[];
+}
+
+interface ArrivingEvent extends BatchEvent {
+  readonly stage: number;
+  readonly arrivalMs: number;
+}
+
+/** The events of the burst, stage by stage, each stage's in arrival order. */
+function eventsOf(shape: BurstShape, scenario: RecordedScenario, seed: number): ArrivingEvent[] {
   if (
     !Number.isInteger(shape.accounts) ||
     shape.accounts < 1 ||
@@ -24,18 +79,86 @@ export function buildWork(shape: BurstShape, scenario: RecordedScenario, seed: n
     throw new Error(`invalid burst of ${shape.stages} stages over ${shape.accounts} accounts`);
   }
   const random = seededRandom(seed ^ 0x5eed);
-  const runs = executionsOf(scenario);
+  // An execution that admitted several events (the coarse machine's) is one event each here.
+  const runs: RecordedExecution[] = executionsOf(scenario).flatMap((run) =>
+    Array.from({ length: run.events ?? 1 }, () => run),
+  );
   return Array.from({ length: shape.stages }, (_, stage) => {
     const arrivals = runs.map(() => Math.floor(random() * shape.arrivalWindowMs)).sort((a, b) => a - b);
-    return {
+    return runs.map((run, index) => ({
       account: stage % shape.accounts,
       stage,
-      executions: runs.map((run, index) => ({ arrivalMs: arrivals[index] ?? 0, run })),
-    };
-  });
+      arrivalMs: arrivals[index] ?? 0,
+      run,
+    }));
+  }).flat();
 }
 
-/** How many findings the burst delivers. */
-export function findingsOf(work: readonly StageWork[]): number {
-  return work.reduce((sum, stage) => sum + stage.executions.length, 0);
+export function buildWork(
+  shape: BurstShape,
+  scenario: RecordedScenario,
+  seed: number,
+  machine: MachineModel,
+  pipe: PipeSource,
+): Work {
+  const events = eventsOf(shape, scenario, seed);
+  const front = frontShapeOf(machine);
+  if (front === 'per-event') {
+    return {
+      shape: front,
+      executions: events.map((event) => {
+        const { before, stage, after } = splitPath(event.run, machine);
+        return {
+          startMs: event.arrivalMs,
+          account: event.account,
+          events: 1,
+          before,
+          items: [
+            { account: event.account, stage: event.stage, path: stage, events: 1, ...outcomeOf(event.run) },
+          ],
+          after,
+        };
+      }),
+    };
+  }
+  const arriving = [...events].sort((a, b) => a.arrivalMs - b.arrivalMs);
+  return {
+    shape: front,
+    executions: pipeBatches(
+      arriving.map((event) => event.arrivalMs),
+      pipe,
+    ).map((batch) => {
+      const members = batch.members.map((index) => arriving[index] as ArrivingEvent);
+      const template = members[0] as ArrivingEvent;
+      const { before, after } = splitPath(template.run, machine);
+      const stages = new Map<number, { event: ArrivingEvent; events: number }>();
+      for (const event of members) {
+        const entry = stages.get(event.stage) ?? { event, events: 0 };
+        entry.events += 1;
+        stages.set(event.stage, entry);
+      }
+      return {
+        startMs: batch.invokeMs,
+        account: template.account,
+        events: members.length,
+        before: batchFront(before, members),
+        items: [...stages.values()].map(({ event, events: count }) => ({
+          account: event.account,
+          stage: event.stage,
+          path: splitPath(event.run, machine).stage,
+          events: count,
+          ...outcomeOf(event.run),
+        })),
+        after: batchFront(after, members),
+      };
+    }),
+  };
+}
+
+const outcomeOf = (run: RecordedExecution): { outcome?: string } =>
+  run.outcome === undefined ? {} : { outcome: run.outcome };
+
+/** How many findings (events) the burst delivers. */
+export function findingsOf(work: Work): number {
+  return work.executions.reduce((sum, execution) => sum + execution.events, 0);
 }

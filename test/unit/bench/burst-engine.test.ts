@@ -11,10 +11,11 @@ import {
 } from '../../../bench/burst/asl.js';
 import { EventQueue } from '../../../bench/burst/event-queue.js';
 import { whatBounds } from '../../../bench/burst/explain.js';
+import { batchTaskCalls, frontShapeOf, pipeBatches, splitPath } from '../../../bench/burst/front.js';
 import { coldStartOnLambda, functionNameOf, parseInitTimes } from '../../../bench/burst/init-times.js';
 import { LambdaPool } from '../../../bench/burst/lambda.js';
 import { quotaBounds } from '../../../bench/burst/minimum.js';
-import type { BurstResult, StageWork } from '../../../bench/burst/model.js';
+import type { BurstResult } from '../../../bench/burst/model.js';
 import { CALL_QUOTAS, STEP_FUNCTIONS_QUOTAS, quotaCounts } from '../../../bench/burst/quotas.js';
 import { seededRandom } from '../../../bench/burst/random.js';
 import {
@@ -27,7 +28,8 @@ import {
 import { readSdkRetryPolicies } from '../../../bench/burst/sdk-config.js';
 import { RetryQuota, withoutSdkRetries, type SdkRetryPolicy } from '../../../bench/burst/sdk-retry.js';
 import { TokenBucket } from '../../../bench/burst/token-bucket.js';
-import { buildWork, findingsOf } from '../../../bench/burst/workload.js';
+import { PIPE_SOURCE } from '../../../bench/burst/assumptions.js';
+import { buildWork, findingsOf, type PlannedExecution, type Work } from '../../../bench/burst/workload.js';
 import { API_GATEWAY_RETRY } from '../../../remediators/core/clients.js';
 
 const ROOT = new URL('../../../', import.meta.url);
@@ -116,6 +118,11 @@ describe('the ASL retry policy the simulation reads', () => {
     // The locks are the states that retry StageLocked (the undo's own, docs/decisions/0030, too); the
     // approval Task's function is found in its Parameters.
     expect([...machine.lockStates].sort()).toEqual(['AcquireLock', 'AcquireUndoLock']);
+    // The per-stage Map is the one the lock is in, nested in the per-request Map: one execution per event.
+    expect(machine.stageMap).toBe('ForEachStage');
+    expect(machine.states.get('ForEachStage')?.parent).toBe('ForEachRequest');
+    expect(machine.states.get('ForEachStage')?.maxConcurrency).toBe(raw.get('ForEachStage')?.MaxConcurrency);
+    expect(machine.slotStates.size).toBe(0);
     expect(machine.states.get('Apply')?.functionSubstitution).toBe('ApplyFunctionArn');
     expect(machine.states.get('RequestApproval')?.functionSubstitution).toBe('RequestApprovalFunctionArn');
   });
@@ -285,16 +292,18 @@ describe('Lambda concurrency', () => {
 });
 
 describe('the quota-bound minimum', () => {
-  const run = (calls: { service: string; operation: string }[], states = 1) => ({
-    transitions: states,
-    states: Array.from({ length: states }, () => 'Work'),
-    tasks: [{ state: 'Work', calls }],
-  });
-  const stage = (account: number, calls: { service: string; operation: string }[]): StageWork => ({
+  const noPath = { states: [], tasks: [] };
+  const stage = (account: number, calls: { service: string; operation: string }[]): PlannedExecution => ({
+    startMs: 0,
     account,
-    stage: account,
-    executions: [{ arrivalMs: 0, run: run(calls) }],
+    events: 1,
+    before: noPath,
+    items: [
+      { account, stage: account, events: 1, path: { states: ['Work'], tasks: [{ state: 'Work', calls }] } },
+    ],
+    after: noPath,
   });
+  const workOf = (executions: PlannedExecution[]): Work => ({ shape: 'per-event', executions });
 
   it('is the slowest bucket: calls past the burst divided by the rate, per account or in the home account', () => {
     const updates = Array.from({ length: 130 }, () => ({
@@ -302,7 +311,10 @@ describe('the quota-bound minimum', () => {
       operation: 'BatchUpdateFindings',
     }));
     const reads = Array.from({ length: 90 }, () => ({ service: 'apigatewayv2', operation: 'GetStage' }));
-    const work = [stage(0, [...updates.slice(0, 65), ...reads]), stage(1, [...updates.slice(65), ...reads])];
+    const work = workOf([
+      stage(0, [...updates.slice(0, 65), ...reads]),
+      stage(1, [...updates.slice(65), ...reads]),
+    ]);
     const bounds = quotaBounds(work, CALL_QUOTAS, STEP_FUNCTIONS_QUOTAS);
     // Security Hub's quota is the home account's: 130 calls, burst 30, 10/s = 10 s.
     expect(bounds[0]).toEqual({
@@ -322,7 +334,7 @@ describe('the quota-bound minimum', () => {
       { service: 'apigateway', operation: 'UpdateAccount' },
       { service: 'apigateway', operation: 'CreateDeployment' },
     ];
-    const work = [stage(0, calls), stage(0, calls), stage(0, calls)];
+    const work = workOf([stage(0, calls), stage(0, calls), stage(0, calls)]);
     const bounds = quotaBounds(work, CALL_QUOTAS, STEP_FUNCTIONS_QUOTAS);
     expect(bounds.find((bound) => bound.bucket.startsWith('UpdateAccount'))?.calls).toBe(1);
     expect(bounds[0]).toEqual({ bucket: 'CreateDeployment (per member account) #0', calls: 3, seconds: 10 });
@@ -335,19 +347,34 @@ describe('the quota-bound minimum', () => {
 });
 
 describe('the burst workload', () => {
-  it('deals stages round-robin over the accounts, each with every execution of the scenario', () => {
+  it("deals stages round-robin over the accounts; today's front starts one execution per event, at its arrival", () => {
     const scenario = scenarioNamed(readRecording(new URL(RECORDING_PATH, ROOT)), 'five-findings-one-stage');
-    const work = buildWork({ accounts: 3, stages: 7, arrivalWindowMs: 1_000 }, scenario, 1);
-    expect(work.map((stage) => stage.account)).toEqual([0, 1, 2, 0, 1, 2, 0]);
-    expect(findingsOf(work)).toBe(7 * executionsOf(scenario).length);
-    for (const stage of work) {
-      const arrivals = stage.executions.map((execution) => execution.arrivalMs);
+    const machine = parseMachine(definition());
+    const work = buildWork(
+      { accounts: 3, stages: 7, arrivalWindowMs: 1_000 },
+      scenario,
+      1,
+      machine,
+      PIPE_SOURCE,
+    );
+    expect(work.shape).toBe('per-event');
+    const perStage = executionsOf(scenario).length;
+    expect(work.executions).toHaveLength(7 * perStage);
+    expect(work.executions.map((execution) => execution.account)).toEqual(
+      [0, 1, 2, 0, 1, 2, 0].flatMap((account) => Array.from({ length: perStage }, () => account)),
+    );
+    expect(findingsOf(work)).toBe(7 * perStage);
+    for (let stage = 0; stage < 7; stage += 1) {
+      const arrivals = work.executions
+        .filter((execution) => execution.items[0]?.stage === stage)
+        .map((execution) => execution.startMs);
+      expect(arrivals).toHaveLength(perStage);
       expect(arrivals).toEqual([...arrivals].sort((a, b) => a - b));
       expect(arrivals.every((at) => at >= 0 && at < 1_000)).toBe(true);
     }
-    expect(() => buildWork({ accounts: 0, stages: 1, arrivalWindowMs: 0 }, scenario, 1)).toThrow(
-      /invalid burst/,
-    );
+    expect(() =>
+      buildWork({ accounts: 0, stages: 1, arrivalWindowMs: 0 }, scenario, 1, machine, PIPE_SOURCE),
+    ).toThrow(/invalid burst/);
   });
 
   it('draws the same numbers from the same seed', () => {
@@ -360,6 +387,7 @@ describe('the burst workload', () => {
 describe('what bounds the makespan', () => {
   const result = (overrides: Partial<BurstResult>): BurstResult => ({
     makespanMs: 12_000,
+    executions: 10,
     runs: 10,
     outcomes: { REMEDIATED: 10 },
     failures: {},
@@ -417,5 +445,84 @@ describe('direct service integrations', () => {
     });
     expect(machine.states.get('Plain')?.integration).toBe('lambda');
     expect(machine.states.get('Choose')?.integration).toBeUndefined();
+  });
+});
+
+describe('the front (front.ts)', () => {
+  const pipe = {
+    batchSize: 4,
+    batchingWindowSeconds: 5,
+    pollers: 1,
+    targetPayloadBytes: 100_000,
+    recordBytes: 1_000,
+  };
+
+  it("splits a recorded path at the per-stage Map: today's front, the stage's run, and what follows it", () => {
+    const machine = parseMachine(definition());
+    expect(frontShapeOf(machine)).toBe('per-event');
+    const auto = scenarioNamed(readRecording(new URL(RECORDING_PATH, ROOT)), 'auto');
+    const { before, stage, after } = splitPath(auto, machine);
+    expect(before.states.at(-1)).toBe('ForEachStage');
+    expect(before.tasks.map((task) => task.state)).toContain('TakeOwnership');
+    expect(stage.states[0]).toBe('IsUndo');
+    expect(stage.tasks.map((task) => task.state)).toContain('Record');
+    expect(after.states).toEqual(['RequestDone']);
+    expect([...before.states, ...stage.states, ...after.states]).toEqual(auto.states);
+    expect([...before.tasks, ...stage.tasks, ...after.tasks]).toEqual(auto.tasks);
+  });
+
+  it('closes a pipe batch when it is full, when the payload quota is reached, or when its window has passed', () => {
+    expect(pipeBatches([0, 1, 2, 3, 4], pipe)).toEqual([
+      { invokeMs: 3, members: [0, 1, 2, 3] },
+      { invokeMs: 5_004, members: [4] },
+    ]);
+    // 2,500 bytes fit two records of 1,000.
+    expect(
+      pipeBatches([0, 1, 2], { ...pipe, targetPayloadBytes: 2_500 }).map((batch) => batch.members),
+    ).toEqual([[0, 1], [2]]);
+    expect(pipeBatches([0, 4_000, 6_000], pipe)).toEqual([
+      { invokeMs: 5_000, members: [0, 1] },
+      { invokeMs: 11_000, members: [2] },
+    ]);
+  });
+
+  it("deals the queue's records to the pollers in turn, each with its own batch", () => {
+    expect(pipeBatches([0, 1, 2, 3], { ...pipe, pollers: 2 })).toEqual([
+      { invokeMs: 5_000, members: [0, 2] },
+      { invokeMs: 5_001, members: [1, 3] },
+    ]);
+  });
+
+  it('regroups the ownership writes of a batch per format, 100 findings a call, and makes the other calls per event', () => {
+    const run = (operation: string) => ({
+      transitions: 2,
+      events: 2,
+      states: ['Admit'],
+      tasks: [
+        {
+          state: 'Admit',
+          calls: [
+            { service: 'dynamodb', operation: 'PutItem' },
+            { service: 'dynamodb', operation: 'PutItem' },
+            { service: 'securityhub', operation },
+          ],
+        },
+      ],
+    });
+    const asff = Array.from({ length: 250 }, (_, index) => ({
+      account: index % 3,
+      run: run('BatchUpdateFindings'),
+    }));
+    const ocsf = Array.from({ length: 20 }, () => ({ account: 7, run: run('BatchUpdateFindingsV2') }));
+    const calls = batchTaskCalls('Admit', [...asff, ...ocsf]);
+    const count = (operation: string) => calls.filter((call) => call.operation === operation).length;
+    expect(count('BatchUpdateFindings')).toBe(3);
+    expect(count('BatchUpdateFindingsV2')).toBe(1);
+    // Two PutItems recorded for two events: one per event of the batch, in the event's account.
+    expect(count('PutItem')).toBe(270);
+    expect(calls.filter((call) => call.operation === 'PutItem' && call.account === 7)).toHaveLength(20);
+    // The recorded order: the duplicate checks, then the ownership writes.
+    expect(calls.at(-1)?.service).toBe('securityhub');
+    expect(calls[0]?.operation).toBe('PutItem');
   });
 });
