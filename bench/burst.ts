@@ -138,9 +138,10 @@ async function main(): Promise<void> {
   const seed = numberArgument(process.argv, '--seed', 1);
   const recordingPath = stringArgument(process.argv, '--recording', RECORDING_PATH);
   const recording = readRecording(new URL(recordingPath, ROOT));
+  const definition = stringArgument(process.argv, '--definition', '');
   const model = await productionModel(
     recording,
-    new URL(stringArgument(process.argv, '--definition', 'state-machines/remediation.asl.json'), ROOT),
+    definition === '' ? DEFINITION_FILE : new URL(definition, ROOT),
   );
   const scenarioName = stringArgument(process.argv, '--scenario', BURST_SCENARIO);
   const scenario = scenarioNamed(recording, scenarioName);

@@ -14,6 +14,7 @@ import type { MachineModel } from './asl.js';
 import type { PipeSource } from './assumptions.js';
 import {
   batchFront,
+  eventsOf,
   frontShapeOf,
   pipeBatches,
   splitPath,
@@ -69,7 +70,7 @@ interface ArrivingEvent extends BatchEvent {
 }
 
 /** The events of the burst, stage by stage, each stage's in arrival order. */
-function eventsOf(shape: BurstShape, scenario: RecordedScenario, seed: number): ArrivingEvent[] {
+function arrivingEvents(shape: BurstShape, scenario: RecordedScenario, seed: number): ArrivingEvent[] {
   if (
     !Number.isInteger(shape.accounts) ||
     shape.accounts < 1 ||
@@ -81,7 +82,7 @@ function eventsOf(shape: BurstShape, scenario: RecordedScenario, seed: number): 
   const random = seededRandom(seed ^ 0x5eed);
   // An execution that admitted several events (the coarse machine's) is one event each here.
   const runs: RecordedExecution[] = executionsOf(scenario).flatMap((run) =>
-    Array.from({ length: run.events ?? 1 }, () => run),
+    Array.from({ length: eventsOf(run) }, () => run),
   );
   return Array.from({ length: shape.stages }, (_, stage) => {
     const arrivals = runs.map(() => Math.floor(random() * shape.arrivalWindowMs)).sort((a, b) => a - b);
@@ -101,7 +102,7 @@ export function buildWork(
   machine: MachineModel,
   pipe: PipeSource,
 ): Work {
-  const events = eventsOf(shape, scenario, seed);
+  const events = arrivingEvents(shape, scenario, seed);
   const front = frontShapeOf(machine);
   if (front === 'per-event') {
     return {
