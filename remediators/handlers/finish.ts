@@ -9,7 +9,7 @@
  * - notify: the notification topic; a failure is kept in `notifyError`;
  * - offer Undo on the approval message, only after an approved remediation ended REMEDIATED;
  * - release the stage lock (workflow/coarse.ts lockToRelease: also the lock a failed Prepare may
- *   have taken), unless this run joined another.
+ *   have taken); a run that joined another, or stopped before locking, has none to release.
  * Its output is the stage's result in the Map: `{stage, outcome, recorded}`.
  */
 import { lambdaHandler } from '../shared/handler.js';
@@ -94,7 +94,7 @@ export function createFinishTask(steps: FinishSteps) {
         executionArn: item.executionArn,
       });
     }
-    state = await guarded(state, 'unlock', 'unlockError', steps.releaseLock);
+    if (lock !== undefined) state = await guarded(state, 'unlock', 'unlockError', steps.releaseLock);
     const recorded = (state.record as { recorded?: boolean } | undefined)?.recorded === true;
     return { stage: item.stage, outcome, recorded };
   };
