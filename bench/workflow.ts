@@ -42,6 +42,7 @@ import {
   DEFINITION_PATH,
   fixtureEvent,
   stageDriftEvent,
+  STATE_OF_TASK,
   TASK_FUNCTIONS,
   type ExecutionEvent,
   type RunOptions,
@@ -546,16 +547,19 @@ export async function measureCatchPaths(
     const scenario = SCENARIOS.find((candidate) => candidate.name === name);
     const measured = measurements.find(({ recording }) => recording.scenario === name);
     if (scenario === undefined || measured === undefined) throw new Error(`no scenario ${name} measured`);
-    const taskStates = new Set(measured.recording.tasks.map((task) => task.state));
-    for (const state of taskStates) {
-      if (!(state in TASK_FUNCTIONS) || paths.some((path) => path.failedState === state)) continue;
-      const run = await runScenario(scenario, moto, state as TaskName);
+    // A Task state's first step fails (a step's failure ends its coarse task the same way, whichever step).
+    const steps = new Set(measured.recording.tasks.map((task) => task.state));
+    for (const step of steps) {
+      if (!(step in TASK_FUNCTIONS)) continue;
+      const state = STATE_OF_TASK[step as TaskName];
+      if (paths.some((path) => path.failedState === state)) continue;
+      const run = await runScenario(scenario, moto, step as TaskName);
       const [execution] = run.executions;
       if (execution === undefined) throw new Error(`${name} started no execution`);
       const { states, tasks } = executionOf(run, execution);
       const lastState = states.lastIndexOf(state);
-      const lastTask = tasks.map((task) => task.state).lastIndexOf(state);
-      if (lastState < 0 || lastTask < 0) throw new Error(`${name} never reached ${state}`);
+      const lastTask = tasks.map((task) => task.state).lastIndexOf(step);
+      if (lastState < 0 || lastTask < 0) throw new Error(`${name} never reached ${step} in ${state}`);
       paths.push({
         failedState: state,
         states: states.slice(lastState + 1),
