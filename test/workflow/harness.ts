@@ -168,6 +168,11 @@ export interface RunOptions {
   readonly offerUndo?: (event: Record<string, unknown>) => Promise<unknown>;
   /** Wrap a task's or a step's real handler (a step inside its coarse task), e.g. to throw before calling it. */
   readonly wrap?: Partial<Record<TaskName, (real: TaskHandler) => TaskHandler>>;
+  /**
+   * Wrap a Task state's whole handler (a coarse task with its steps), e.g. to end it as a Lambda
+   * timeout does: the state machine's Catch, not the task, sees the error.
+   */
+  readonly wrapState?: Readonly<Record<string, (real: TaskHandler) => TaskHandler>>;
   readonly executionName?: string;
   /** Receives every event of the execution's log, in order (bench:workflow counts the states entered). */
   readonly onEvent?: (event: ExecutionEvent) => void;
@@ -440,7 +445,12 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
       return stateMachine.run(event, {
         executionArn: `arn:aws:states:${MOTO_REGION}:${MOTO_ACCOUNT}:execution:apigw-remediation:${name}`,
         name,
-        handlers: stateHandlers(overrides, deps),
+        handlers: Object.fromEntries(
+          Object.entries(stateHandlers(overrides, deps)).map(([state, handler]) => [
+            state,
+            runOptions.wrapState?.[state]?.(handler) ?? handler,
+          ]),
+        ),
         // Per retrier of the state, in order: Prepare's StageLocked and Remediate's DeploySlotBusy keep a pause.
         retryIntervalOverrides: {
           Prepare: [50, 0],
