@@ -457,10 +457,12 @@ function executionOf(run: ScenarioRun, execution: ScenarioRun['executions'][numb
   run.harness.invocations.forEach((invocation, step) => {
     if (invocation.execution !== execution.name) return;
     const error = run.failedInvocations.get(step);
-    const left = toRetry.get(invocation.state) ?? 0;
+    // A step's retry is its coarse task's (docs/decisions/0035): the steps before it in that attempt stay listed.
+    const state = STATE_OF_TASK[invocation.state as TaskName] ?? invocation.state;
+    const left = toRetry.get(state) ?? 0;
     // A retried attempt is one that threw; the state's last attempt (or a loop's next visit) stays.
     if (error !== undefined && left > 0) {
-      toRetry.set(invocation.state, left - 1);
+      toRetry.set(state, left - 1);
       retried.push({ state: invocation.state, error });
       return;
     }

@@ -22,11 +22,10 @@ import {
   prepareRoute,
   retriedByStateMachine,
   STAGE_LOCKED_ERROR,
-  STATE_VERSION,
   THROTTLING_ERRORS,
   type RunState,
 } from '../workflow/coarse.js';
-import type { RunStateRecord, Step } from '../workflow/coarse-steps.js';
+import { STATE_VERSION, type RunStateRecord, type Step } from '../workflow/coarse-steps.js';
 import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
 import { createApiClientsDeps } from '../workflow/deps/core-clients.js';
 import { createKillSwitchDeps } from '../workflow/deps/kill-switch.js';

@@ -14,14 +14,6 @@ import { stageLockKey } from './lock.js';
 import type { StageRef } from '../core/types.js';
 
 /**
- * The version of the state the coarse tasks exchange. The fine states (version 1) are gone with
- * this machine; a task given a state of another version refuses it (InvalidTaskInput) instead of
- * misreading it. Executions of the old definition keep calling their own pinned function versions
- * (docs/decisions/0023), so none of them reaches these functions.
- */
-export const STATE_VERSION = 2;
-
-/**
  * Errors a coarse task hands back to the state machine's Retry instead of recording them: the
  * throttling every Task retries, a stage lock another run holds (Prepare), a deployment slot taken
  * (Remediate). Everything a retry re-runs is safe to run again (docs/decisions/0035). Any other

@@ -198,7 +198,7 @@ describe('event patterns (pure)', () => {
     const apiTasks = TASKS.filter((task) => (task.needs as readonly string[]).includes('memberRole'));
     expect(names).toHaveLength(1 + 2 * apiTasks.length);
     expect(names).toContain('apigw-remediation-member');
-    expect(names).toContain('apigw-remediation-update-stage-ap-southeast-4');
+    expect(names).toContain('apigw-remediation-remediate-ap-southeast-4');
     for (const name of names) expect(name.length).toBeLessThanOrEqual(64);
   });
 });

@@ -39,7 +39,7 @@ describe('bench:workflow', () => {
       // Every billed transition is a state entered (or a Task retried), listed once each.
       expect(recording.states).toHaveLength(recording.transitions);
     }
-    // The five runs overlap: each waiter's refused AcquireLock is listed apart, not in its path.
+    // The five runs overlap: each waiter's refused AcquireLock (Prepare's retried attempt) is listed apart, not in its path.
     const five = measurements.find(({ recording }) => recording.scenario === 'five-findings-one-stage');
     expect(five?.recording.executions?.map((execution) => execution.retried)).toEqual([
       [],
@@ -48,11 +48,9 @@ describe('bench:workflow', () => {
     for (const execution of five?.recording.executions ?? []) {
       expect(execution.transitions).toBe(execution.states.length + execution.retried.length);
     }
-    // A failed Apply is recorded FAILED in Security Hub, notified, and the stage's lock released.
-    expect(catchPaths.find((path) => path.failedState === 'Apply')?.tasks.map((task) => task.state)).toEqual([
-      'Record',
-      'Notify',
-      'ReleaseLock',
-    ]);
+    // A failed Remediate is recorded FAILED in Security Hub, notified, and the stage's lock released, all by Finish.
+    const remediate = catchPaths.find((path) => path.failedState === 'Remediate');
+    expect(remediate?.states).toEqual(['Verify', 'Finish', 'RequestDone']);
+    expect(remediate?.tasks.map((task) => task.state)).toEqual(['Record', 'Notify', 'ReleaseLock']);
   }, 600_000);
 });

@@ -113,10 +113,10 @@ describe('the ASL retry policy the simulation reads', () => {
       compared += blocks.length;
     }
     expect(compared).toBeGreaterThan(10);
-    // The locks are the states that retry StageLocked (the undo's own, docs/decisions/0030, too); the
-    // approval Task's function is found in its Parameters.
-    expect([...machine.lockStates].sort()).toEqual(['AcquireLock', 'AcquireUndoLock']);
-    expect(machine.states.get('Apply')?.functionSubstitution).toBe('ApplyFunctionArn');
+    // The locks are the states that retry StageLocked (Prepare, which takes the stage lock, and the
+    // undo's own, docs/decisions/0030, 0035); the approval Task's function is found in its Parameters.
+    expect([...machine.lockStates].sort()).toEqual(['AcquireUndoLock', 'Prepare']);
+    expect(machine.states.get('Remediate')?.functionSubstitution).toBe('RemediateFunctionArn');
     expect(machine.states.get('RequestApproval')?.functionSubstitution).toBe('RequestApprovalFunctionArn');
   });
 

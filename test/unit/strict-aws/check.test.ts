@@ -42,7 +42,7 @@ describe('the strict model’s verdict on a call', () => {
     expect(message).toContain(
       `[iam] apigateway:PATCH on arn:aws:apigateway:us-east-1::/restapis/abcdefghij/stages/prod is ImplicitlyDenied for arn:aws:iam::${ACCOUNT}:role/apigw-remediation-update-stage-us-east-1`,
     );
-    expect(message).toContain('call: APIGateway.UpdateStage in us-east-1 by task update-stage');
+    expect(message).toContain('call: APIGateway.UpdateStage in us-east-1 by task remediate');
     expect(message).toContain(
       'source: https://docs.aws.amazon.com/apigateway/latest/api/API_UpdateStage.html',
     );

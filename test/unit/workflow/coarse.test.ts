@@ -10,7 +10,8 @@ import {
 } from '../../../remediators/workflow/coarse.js';
 import { causeMessage } from '../../../remediators/workflow/outcome.js';
 import { stageLockKey } from '../../../remediators/workflow/lock.js';
-import type { RemediationRequest } from '../../../remediators/workflow/state.js';
+import { InvalidTaskInputError, type RemediationRequest } from '../../../remediators/workflow/state.js';
+import { finishState, STATE_VERSION, versionedState } from '../../../remediators/workflow/coarse-steps.js';
 
 const stage = {
   account: '123456789012',
@@ -138,5 +139,17 @@ describe('errors', () => {
       Error: 'Error',
       Cause: JSON.stringify({ errorType: 'Error', errorMessage: 'plain' }),
     });
+  });
+});
+
+describe('the state version', () => {
+  it('refuses a state of another version with a clear error, and Finish takes the Map item Prepare never returned', () => {
+    expect(versionedState('remediate', { v: STATE_VERSION, stage })).toMatchObject({ v: 2 });
+    expect(() => versionedState('remediate', { stage })).toThrow(InvalidTaskInputError);
+    expect(() => versionedState('verify', { v: 1, stage })).toThrow(
+      /verify: the task input does not have the expected shape/,
+    );
+    expect(finishState({ stage })).toEqual({ stage });
+    expect(() => finishState({ v: 3, stage })).toThrow(InvalidTaskInputError);
   });
 });
