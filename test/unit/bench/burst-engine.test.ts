@@ -253,9 +253,9 @@ describe('cold starts from docs/benchmarks.md', () => {
     const times = parseInitTimes(readFileSync(new URL('docs/benchmarks.md', ROOT), 'utf8'));
     expect(times.get('apply')).toBeGreaterThan(0);
     expect(times.get('intake')).toBeGreaterThan(0);
-    expect(functionNameOf('ApplyFunctionArn')).toBe('apply');
-    const cold = coldStartOnLambda(new Map([['apply', 100]]), 512);
-    expect(cold('ApplyFunctionArn')).toBe(Math.round((100 * 1769) / 512));
+    expect(functionNameOf('RemediateFunctionArn')).toBe('remediate');
+    const cold = coldStartOnLambda(new Map([['remediate', 100]]), 512);
+    expect(cold('RemediateFunctionArn')).toBe(Math.round((100 * 1769) / 512));
     expect(() => parseInitTimes('| function | bytes |\n| --- | --- |\n')).toThrow(/no "init CPU now/);
   });
 });

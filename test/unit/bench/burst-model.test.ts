@@ -79,7 +79,7 @@ describe('bench:burst simulation', () => {
     const caught = simulateBurst(work, noRetries, 1);
     const ended = simulateBurst(work, { ...noRetries, catchPaths: {} }, 1);
     expect(Object.keys(model.catchPaths ?? {})).toEqual(
-      expect.arrayContaining(['TakeOwnership', 'Apply', 'Record']),
+      expect.arrayContaining(['TakeOwnership', 'Remediate', 'Finish']),
     );
     expect(caught.catchPathsReplayed).toBe(caught.outcomes.FAILED);
     expect(ended.catchPathsReplayed).toBe(0);
