@@ -136,7 +136,10 @@ export const TASK_FUNCTIONS: Readonly<Record<TaskName, string>> = {
 
 /** Task or step → the Task state it runs in: a step runs inside its coarse task (docs/decisions/0035). */
 export const STATE_OF_TASK: Readonly<Record<TaskName, string>> = {
-  ...(Object.fromEntries(Object.keys(TASK_FUNCTIONS).map((name) => [name, name])) as Record<TaskName, string>),
+  ...(Object.fromEntries(Object.keys(TASK_FUNCTIONS).map((name) => [name, name])) as Record<
+    TaskName,
+    string
+  >),
   Decide: 'Prepare',
   AcquireLock: 'Prepare',
   Snapshot: 'Prepare',
