@@ -42,13 +42,14 @@ export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)
  * controls' code (decision 0021 keeps the SDK bundled; 0033 says what is left).
  */
 export const OVER_TARGET_BUDGETS: Readonly<Record<string, number>> = {
-  decide: 591_000, // 562,119
-  snapshot: 631_000, // 600,747
-  recheck: 567_000, // 539,836
-  apply: 639_000, // 607,630
-  'update-stage': 553_000, // 526,367
-  verify: 558_000, // 531,372
-  record: 712_000, // 677,159
+  // The coarse per-stage tasks (docs/decisions/0035), measured 2026-12-02, each the union of its
+  // steps' bundles: prepare (decide, acquire-lock, snapshot), remediate (recheck, deploy-slot, apply,
+  // redeploy, update-stage), finish (record, notify, the Undo offer with the Slack client and
+  // Secrets Manager's, release-lock). Over issue 9's target: a known tension, not fought here.
+  prepare: 652_000, // 620,524
+  remediate: 694_000, // 660,438
+  verify: 558_000, // 531,762
+  finish: 789_000, // 750,878
   'report-failure': 626_000, // 595,876
   // The undo path (docs/decisions/0030): API Gateway v1/v2, WAF, DynamoDB and the controls' undo
   // declarations; its report, Security Hub and SNS.
@@ -74,16 +75,14 @@ export const TARGET_BUNDLE_BYTES = 500_000;
  * The functions whose bundle meets TARGET_BUNDLE_BYTES (2026-12-02: 325,337 for `notify` to
  * 493,489 for `redeploy`): the ones that reach no member account (no API Gateway, WAF, Logs or STS
  * client) and carry at most one large client (Security Hub's, in `take-ownership`), and, since
- * they build only the API Gateway clients, `expand-stages` (491,271) and `redeploy`.
+ * it builds only the API Gateway clients, `expand-stages` (491,271). `redeploy`, `deploy-slot` and
+ * `notify` met it too; they are steps of the coarse tasks now (docs/decisions/0035).
  */
 export const TARGET_MET: ReadonlySet<string> = new Set([
   'take-ownership',
   'expand-stages',
   'acquire-lock',
   'request-approval',
-  'redeploy',
-  'deploy-slot',
-  'notify',
   'release-lock',
   'approval-api',
   'approval-redrive',

@@ -20,7 +20,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { RESERVED_CONCURRENCY } from '../infra/central-stack.js';
 import { parseMachine } from './burst/asl.js';
 import { ASSUMED_LATENCY, INVOKE_OVERHEAD_MS, PIPE_SOURCE, type PipeSource } from './burst/assumptions.js';
 import type { FrontShape } from './burst/front.js';
@@ -91,7 +90,8 @@ export async function productionModel(
     sdk: await readSdkRetryPolicies(),
     lambda: {
       accountConcurrency: LAMBDA_ACCOUNT_CONCURRENCY,
-      reserved: RESERVED_CONCURRENCY,
+      // No function has reserved concurrency any more (docs/decisions/0035).
+      reserved: {},
       coldStartMs: coldStartOnLambda(initTimes, MEMORY_MB),
       invokeOverheadMs: INVOKE_OVERHEAD_MS,
     },

@@ -42,6 +42,7 @@ import {
   DEFINITION_PATH,
   fixtureEvent,
   stageDriftEvent,
+  STATE_OF_TASK,
   TASK_FUNCTIONS,
   type ExecutionEvent,
   type RunOptions,
@@ -440,6 +441,66 @@ async function runScenario(
   return { harness, calls: recordedCalls().slice(firstCall), executions, failedInvocations };
 }
 
+/** Task or step, as the harness lists an invocation → the Task state it runs in (Finish's OfferUndo step too). */
+const STATE_OF_INVOCATION: Readonly<Record<string, string>> = { ...STATE_OF_TASK, OfferUndo: 'Finish' };
+
+/** Whether the state's Retry takes this error (else the coarse task caught it and went on). */
+function retriedErrorOf(state: string, error: string): boolean {
+  const retriers = RETRIERS.get(state) ?? [];
+  return retriers.some((errors) => errors.includes(error) || errors.includes('States.ALL'));
+}
+
+/** The ErrorEquals of each Task state's Retry blocks, from the definition. */
+const RETRIERS: ReadonlyMap<string, readonly (readonly string[])[]> = (() => {
+  const found = new Map<string, string[][]>();
+  const visit = (node: unknown): void => {
+    const states = (node as { States?: Record<string, Record<string, unknown>> }).States ?? {};
+    for (const [name, state] of Object.entries(states)) {
+      const retry = (state.Retry ?? []) as { ErrorEquals: string[] }[];
+      found.set(
+        name,
+        retry.map((retrier) => retrier.ErrorEquals),
+      );
+      visit(state.ItemProcessor ?? {});
+    }
+  };
+  visit(JSON.parse(readFileSync(DEFINITION_PATH, 'utf8')) as unknown);
+  return found;
+})();
+
+/**
+ * One recorded task per Task state invocation (one Lambda invocation): the steps a coarse task ran
+ * in it (docs/decisions/0035) are one attempt, their calls in order; `error` is set when a step
+ * threw what the state's Retry takes (the attempt then ended there).
+ */
+function attemptsOf(
+  run: ScenarioRun,
+  execution: ScenarioRun['executions'][number],
+): { state: string; calls: RecordedTask['calls'][number][]; error?: string }[] {
+  const attempts: { state: string; calls: RecordedTask['calls'][number][]; error?: string }[] = [];
+  let open: (typeof attempts)[number] | undefined;
+  run.harness.invocations.forEach((invocation, step) => {
+    if (invocation.execution !== execution.name) return;
+    const state = STATE_OF_INVOCATION[invocation.state] ?? invocation.state;
+    if (open?.state !== state) open = undefined;
+    if (open === undefined) {
+      open = { state, calls: [] };
+      attempts.push(open);
+    }
+    open.calls.push(...callsOf(run.calls, step));
+    const error = run.failedInvocations.get(step);
+    if (error !== undefined && retriedErrorOf(state, error)) {
+      open.error = error;
+      open = undefined;
+    }
+  });
+  return attempts;
+}
+
+function invocationsOf(run: ScenarioRun, execution: ScenarioRun['executions'][number]): RecordedTask[] {
+  return attemptsOf(run, execution).map(({ state, calls }) => ({ state, calls }));
+}
+
 /** One execution's path: its states on their first attempts, its tasks less the retried attempts. */
 function executionOf(run: ScenarioRun, execution: ScenarioRun['executions'][number]): RecordedExecution {
   const { states: attempts } = statesOf(execution.events);
@@ -453,18 +514,15 @@ function executionOf(run: ScenarioRun, execution: ScenarioRun['executions'][numb
   }
   const tasks: RecordedTask[] = [];
   const retried: RecordedRetry[] = [];
-  run.harness.invocations.forEach((invocation, step) => {
-    if (invocation.execution !== execution.name) return;
-    const error = run.failedInvocations.get(step);
-    const left = toRetry.get(invocation.state) ?? 0;
-    // A retried attempt is one that threw; the state's last attempt (or a loop's next visit) stays.
-    if (error !== undefined && left > 0) {
-      toRetry.set(invocation.state, left - 1);
-      retried.push({ state: invocation.state, error });
-      return;
-    }
-    tasks.push({ state: invocation.state, calls: callsOf(run.calls, step) });
-  });
+  for (const attempt of attemptsOf(run, execution)) {
+    const left = toRetry.get(attempt.state) ?? 0;
+    // A retried attempt is one whose step threw what the state retries; the state's last attempt
+    // (or a loop's next visit) stays. An error the coarse task caught goes on in the same attempt.
+    if (attempt.error !== undefined && left > 0) {
+      toRetry.set(attempt.state, left - 1);
+      retried.push({ state: attempt.state, error: attempt.error });
+    } else tasks.push({ state: attempt.state, calls: attempt.calls });
+  }
   const outcomes = outcomesOf(execution.output ?? {});
   return {
     transitions: attempts.length,
@@ -482,7 +540,7 @@ export async function measureScenario(
 ): Promise<WorkflowMeasurement> {
   const lambdaStates = lambdaTaskStates(JSON.parse(readFileSync(DEFINITION_PATH, 'utf8')));
   const run = await runScenario(scenario, moto);
-  const { calls, harness } = run;
+  const { calls } = run;
   const states = run.executions.flatMap(({ events }) => statesOf(events).states);
   const count = (predicate: (call: RecordedCall) => boolean) => calls.filter(predicate).length;
   const row: WorkflowRow = {
@@ -497,14 +555,9 @@ export async function measureScenario(
     outcomes: run.executions.flatMap(({ output }) => outcomesOf(output)),
   };
   // Per execution in start order (their invocations interleave when they overlap), each in order.
-  const tasks = run.executions.flatMap((execution) =>
-    harness.invocations.flatMap((invocation, step) =>
-      invocation.execution === execution.name
-        ? [{ state: invocation.state, calls: callsOf(calls, step) }]
-        : [],
-    ),
-  );
   const executions = run.executions.map((execution) => executionOf(run, execution));
+  // Every Task state invocation with its calls, the retried attempts' included (executionOf lists those apart).
+  const tasks = run.executions.flatMap((execution) => invocationsOf(run, execution));
   const [only] = executions;
   const asItStands = executions.length === 1 && only !== undefined && only.retried.length === 0;
   return {
@@ -529,6 +582,14 @@ export async function measureWorkflow(moto: {
   return measurements;
 }
 
+/** The step made to fail to record a coarse task's catch path: one every visit of that state runs. */
+const FAILING_STEP: Readonly<Record<string, TaskName>> = {
+  Prepare: 'Decide',
+  Remediate: 'Apply',
+  Verify: 'Verify',
+  Finish: 'Record',
+};
+
 /** The scenarios whose tasks' catch paths are recorded: the automatic paths, REST and V2 with a deployment. */
 export const CATCH_PATH_SCENARIOS = ['auto', 'auto-redeploy'] as const;
 
@@ -546,16 +607,19 @@ export async function measureCatchPaths(
     const scenario = SCENARIOS.find((candidate) => candidate.name === name);
     const measured = measurements.find(({ recording }) => recording.scenario === name);
     if (scenario === undefined || measured === undefined) throw new Error(`no scenario ${name} measured`);
-    const taskStates = new Set(measured.recording.tasks.map((task) => task.state));
-    for (const state of taskStates) {
-      if (!(state in TASK_FUNCTIONS) || paths.some((path) => path.failedState === state)) continue;
-      const run = await runScenario(scenario, moto, state as TaskName);
+    // A coarse Task state fails in its first step that every run of it makes (a step's failure ends
+    // its coarse task the same way, whichever step); any other Task state fails itself.
+    const recordedStates = new Set(measured.recording.tasks.map((task) => task.state));
+    for (const state of recordedStates) {
+      const step = FAILING_STEP[state] ?? state;
+      if (!(step in TASK_FUNCTIONS) || paths.some((path) => path.failedState === state)) continue;
+      const run = await runScenario(scenario, moto, step as TaskName);
       const [execution] = run.executions;
       if (execution === undefined) throw new Error(`${name} started no execution`);
       const { states, tasks } = executionOf(run, execution);
       const lastState = states.lastIndexOf(state);
       const lastTask = tasks.map((task) => task.state).lastIndexOf(state);
-      if (lastState < 0 || lastTask < 0) throw new Error(`${name} never reached ${state}`);
+      if (lastState < 0 || lastTask < 0) throw new Error(`${name} never reached ${step} in ${state}`);
       paths.push({
         failedState: state,
         states: states.slice(lastState + 1),

@@ -79,18 +79,13 @@ import {
 
 export const STATE_MACHINE_DEFINITION = 'state-machines/remediation.asl.json';
 
-/** Tasks that change API Gateway in the home account (the others only read). */
-export const API_GATEWAY_WRITER_TASKS = ['ApplyFunctionArn', 'UpdateStageFunctionArn', 'RedeployFunctionArn'];
-
 /**
- * Reserved concurrency of the writers: API Gateway allows 10 control-plane requests per second
- * per account and one CreateDeployment per 5 s; more parallel writers would only be throttled.
+ * Tasks that change API Gateway in the home account (the others only read). No reserved concurrency on it: API Gateway's quotas are per account and Region, so a global cap
+ * paced every account by the busiest one. The deployment slot paces deployments per account
+ * (workflow/deploy-slot.ts) and the SDK's and the state machine's retries absorb the rest
+ * (docs/decisions/0035).
  */
-export const RESERVED_CONCURRENCY: Readonly<Record<string, number>> = {
-  ApplyFunctionArn: 5,
-  UpdateStageFunctionArn: 5,
-  RedeployFunctionArn: 2,
-};
+export const API_GATEWAY_WRITER_TASKS = ['RemediateFunctionArn'];
 
 export interface CentralStackProps extends StackProps {
   readonly config: RemediationConfig;
@@ -257,14 +252,12 @@ export class CentralStack extends Stack {
         environment.SERVICE_ROLE_ARNS = serviceRoleArns.join(',');
       }
 
-      const reserved = RESERVED_CONCURRENCY[task.substitution];
       const fn = new ServiceFunction(this, pascal(taskShortName(task)), {
         projectRoot,
         entry: task.entry,
         description: task.description,
         ...(needs.includes('memberRole') ? { roleName: centralTaskRoleName(task, region) } : {}),
         timeout: writer ? Duration.minutes(2) : Duration.seconds(60),
-        ...(reserved === undefined ? {} : { reservedConcurrentExecutions: reserved }),
         environment,
         logRetention: retention,
         logLevel: 'INFO',
@@ -336,7 +329,6 @@ export class CentralStack extends Stack {
         );
       }
       // The marker read (GetItem) and closing the stage lock item (UpdateItem): no Put, no Delete.
-      if (needs.includes('locksTableClose')) locks.grant(role, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
       if (needs.includes('ledgerWrite')) {
         // The ledger's idempotent put (remediators/ledger/store.ts): a conditional PutItem, and on a
         // ConditionalCheckFailed a consistent GetItem to tell a retry's own earlier write from a
@@ -400,9 +392,9 @@ export class CentralStack extends Stack {
             'findings are updated and imported in the Region of the stage, which may be any Region.',
         );
       }
-      // The owners' own topics (iac.ownerChannels, docs/decisions/0029): only the notify task, only those topics.
+      // The owners' own topics (iac.ownerChannels, docs/decisions/0029): only the task that notifies, only those topics.
       const ownerTopics = [...new Set(config.iac.ownerChannels.map((channel) => channel.topicArn))];
-      if (task.substitution === 'NotifyFunctionArn' && ownerTopics.length > 0) {
+      if (task.substitution === 'FinishFunctionArn' && ownerTopics.length > 0) {
         role.addToPrincipalPolicy(
           new PolicyStatement({
             sid: 'PublishToOwnerChannels',
@@ -627,7 +619,7 @@ export class CentralStack extends Stack {
       deadLetterQueues,
       topic: notifications,
       functions: [...functions.values(), approvalApiFunction, approvalRedriveFunction],
-      outcomeLogs: taskFunction(functions, 'RecordFunctionArn').logGroup,
+      outcomeLogs: taskFunction(functions, 'FinishFunctionArn').logGroup,
     });
   }
 }

@@ -12,8 +12,6 @@
  * - memberRole: sts:AssumeRole on the member role in every account (API Gateway, WAF, Logs calls there).
  * - locksTable: read/write on the locks table (stage locks and per-account deployment slots); the
  *   table name reaches the function in its input (`${LocksTableName}`), not through the environment.
- * - locksTableClose: GetItem and UpdateItem only on that table (the record task reads a stage's
- *   "recently remediated" marker and closes the stage lock item; it never puts or deletes items).
  * - securityHub: securityhub:BatchUpdateFindings in the central account; the member role must allow
  *   securityhub:BatchImportFindings (the service's own findings are imported in the stage's account).
  * - notifyTopic: sns:Publish on the topic in env NOTIFY_TOPIC_ARN.
@@ -35,7 +33,6 @@ export type TaskNeed =
   | 'config'
   | 'memberRole'
   | 'locksTable'
-  | 'locksTableClose'
   | 'securityHub'
   | 'notifyTopic'
   | 'approvals'
@@ -74,23 +71,18 @@ export const TASKS = [
     needs: ['config', 'memberRole'],
   },
   {
-    substitution: 'DecideFunctionArn',
-    entry: 'remediators/handlers/decide.ts',
+    substitution: 'PrepareFunctionArn',
+    entry: 'remediators/handlers/prepare.ts',
     description:
-      'Resolves the mode of every requested control from config, account and API/stage tags, and the kill switch',
-    needs: ['config', 'memberRole', 'killSwitch', 'ledgerExemptions'],
+      'Decides the modes (config, tags, kill switch, exemptions), takes the stage lock or joins its holder, reads and plans',
+    // The union of its steps' needs: decide, acquire-lock, snapshot (docs/decisions/0035).
+    needs: ['config', 'memberRole', 'killSwitch', 'ledgerExemptions', 'locksTable', 'flapTableRead'],
   },
   {
     substitution: 'AcquireLockFunctionArn',
     entry: 'remediators/handlers/acquire-lock.ts',
-    description: 'Takes the per-stage lock (DynamoDB conditional write with expiry)',
+    description: 'Takes the per-stage lock for an undo (DynamoDB conditional write with expiry)',
     needs: ['locksTable'],
-  },
-  {
-    substitution: 'SnapshotFunctionArn',
-    entry: 'remediators/handlers/snapshot.ts',
-    description: 'Reads the stage and plans the changes of the controls that may change it',
-    needs: ['config', 'memberRole', 'flapTableRead'],
   },
   {
     substitution: 'RequestApprovalFunctionArn',
@@ -99,37 +91,13 @@ export const TASKS = [
     needs: ['approvals'],
   },
   {
-    substitution: 'RecheckFunctionArn',
-    entry: 'remediators/handlers/recheck.ts',
+    substitution: 'RemediateFunctionArn',
+    entry: 'remediators/handlers/remediate.ts',
     description:
-      'After the approval wait: re-reads the stage and applies only what is still what the approver saw',
-    needs: ['config', 'memberRole'],
-  },
-  {
-    substitution: 'ApplyFunctionArn',
-    entry: 'remediators/handlers/apply.ts',
-    description:
-      'Checks the brakes, creates missing prerequisites and applies API-level changes (UpdateRestApi / UpdateApi)',
-    // locksTable: the blast-radius cap's hourly counter; killSwitch: read again right before changing anything.
+      'Rechecks after an approval, claims the deployment slot, checks the brakes, applies prerequisites and API changes, deploys, updates the stage',
+    // The union of its steps' needs: recheck, deploy-slot, apply (locksTable: also the blast-radius
+    // cap's hourly counter; killSwitch: read again right before changing anything), redeploy, update-stage.
     needs: ['config', 'memberRole', 'locksTable', 'killSwitch'],
-  },
-  {
-    substitution: 'DeploySlotFunctionArn',
-    entry: 'remediators/handlers/deploy-slot.ts',
-    description: 'Claims the per-account deployment slot (CreateDeployment: 1 per 5 s per account)',
-    needs: ['locksTable'],
-  },
-  {
-    substitution: 'RedeployFunctionArn',
-    entry: 'remediators/handlers/redeploy.ts',
-    description: 'Creates a deployment of the API onto the stage',
-    needs: ['config', 'memberRole'],
-  },
-  {
-    substitution: 'UpdateStageFunctionArn',
-    entry: 'remediators/handlers/update-stage.ts',
-    description: 'Applies every stage change in one UpdateStage call and associates the baseline web ACL',
-    needs: ['config', 'memberRole'],
   },
   {
     substitution: 'VerifyFunctionArn',
@@ -138,17 +106,22 @@ export const TASKS = [
     needs: ['config', 'memberRole'],
   },
   {
-    substitution: 'RecordFunctionArn',
-    entry: 'remediators/handlers/record.ts',
-    description: 'Records the outcome in Security Hub (finding workflow, note, user-defined fields)',
-    // BatchImportFindings only accepts findings of the calling account: own findings are imported as the member role.
-    needs: ['memberRole', 'securityHub', 'locksTableClose', 'ledgerWrite', 'flapTableWrite'],
-  },
-  {
-    substitution: 'NotifyFunctionArn',
-    entry: 'remediators/handlers/notify.ts',
-    description: 'Publishes the outcome to the notification topic (Slack through AWS Chatbot)',
-    needs: ['notifyTopic'],
+    substitution: 'FinishFunctionArn',
+    entry: 'remediators/handlers/finish.ts',
+    description:
+      'Records the outcome (Security Hub, ledger, flap guard), notifies, offers Undo after an approved remediation, releases the lock',
+    // The union of its steps' needs: record (BatchImportFindings only accepts findings of the calling
+    // account: own findings are imported as the member role),
+    // notify, the Undo offer (request-approval's), release-lock.
+    needs: [
+      'memberRole',
+      'securityHub',
+      'locksTable',
+      'ledgerWrite',
+      'flapTableWrite',
+      'notifyTopic',
+      'approvals',
+    ],
   },
   {
     substitution: 'ReportFailureFunctionArn',
@@ -175,7 +148,7 @@ export const TASKS = [
   {
     substitution: 'ReleaseLockFunctionArn',
     entry: 'remediators/handlers/release-lock.ts',
-    description: 'Releases the per-stage lock if this execution still holds it',
+    description: 'Releases the per-stage lock if this execution still holds it (an undo; a failed Finish)',
     needs: ['locksTable'],
   },
 ] as const satisfies readonly TaskDefinition[];

@@ -23,6 +23,7 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import {
   CreateDeploymentCommand as CreateV2DeploymentCommand,
+  GetDeploymentsCommand as GetV2DeploymentsCommand,
   UpdateApiCommand,
   UpdateStageCommand as UpdateV2StageCommand,
 } from '@aws-sdk/client-apigatewayv2';
@@ -94,14 +95,43 @@ export interface DeploymentResult {
  * anywhere else): a deployment publishes the API's current definition, including work nobody has
  * released, so REST stages take their API-level change with the stage update instead.
  */
-export async function createDeployment(plan: StagePlan, clients: ApiClients): Promise<DeploymentResult> {
+/**
+ * Creates the stage's deployment once per remediation: the description names `remediationId`, and
+ * an existing deployment of the API with that description is returned instead of a second one. The
+ * Remediate task runs again with the same input when a step after this one is throttled (or its
+ * Lambda times out), and a deployment made by the attempt that failed must not be made twice; one
+ * GetDeployments read is what that costs (docs/decisions/0035).
+ */
+export async function createDeployment(
+  plan: StagePlan,
+  clients: ApiClients,
+  remediationId: string,
+): Promise<DeploymentResult> {
   // A REST plan has no deployment to make: its type has no redeploy (plan.ts refuses the operation).
   if (plan.apiType === 'REST' || !plan.redeploy) return { actions: [] };
   const { ref } = plan;
+  const marker = `remediation ${remediationId}`;
   const description = `apigw-remediation: ${plan.plans
     .filter((control) => control.redeploy && control.changes.length > 0)
     .map((control) => control.controlId)
-    .join(', ')} on stage ${ref.stageName}`;
+    .join(', ')} on stage ${ref.stageName} (${marker})`;
+  const existing = await deploymentOf(clients, ref.apiId, marker);
+  if (existing !== undefined) {
+    logger.info('deployment of this remediation already made: not made again', {
+      apiId: ref.apiId,
+      existing,
+    });
+    return {
+      deploymentId: existing,
+      actions: [
+        {
+          action: 'CreateDeployment',
+          resource: ref.apiId,
+          detail: `deployment ${existing} (made by an earlier attempt)`,
+        },
+      ],
+    };
+  }
   const { DeploymentId: deploymentId } = await clients.apiGatewayV2.send(
     new CreateV2DeploymentCommand({ ApiId: ref.apiId, Description: description }),
   );
@@ -111,6 +141,23 @@ export async function createDeployment(plan: StagePlan, clients: ApiClients): Pr
     deploymentId,
     actions: [{ action: 'CreateDeployment', resource: ref.apiId, detail: `deployment ${deploymentId}` }],
   };
+}
+
+/** The id of the API's deployment whose description contains `marker`, reading every page. */
+async function deploymentOf(clients: ApiClients, apiId: string, marker: string): Promise<string | undefined> {
+  let nextToken: string | undefined;
+  do {
+    const page = await clients.apiGatewayV2.send(
+      new GetV2DeploymentsCommand({
+        ApiId: apiId,
+        ...(nextToken === undefined ? {} : { NextToken: nextToken }),
+      }),
+    );
+    const found = page.Items?.find((deployment) => deployment.Description?.includes(marker) === true);
+    if (found?.DeploymentId !== undefined) return found.DeploymentId;
+    nextToken = page.NextToken;
+  } while (nextToken !== undefined);
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -11,16 +11,15 @@ import { settingChanges } from '../core/plan.js';
 import { createdPrerequisites } from '../ledger/created-prerequisites.js';
 import { logger } from '../shared/powertools.js';
 import { BlastRadiusCapError, capReachedReason, claimChangeBudget } from '../workflow/change-budget.js';
-import { createKillSwitchDeps, type KillSwitchDeps } from '../workflow/deps/kill-switch.js';
+import { type KillSwitchDeps } from '../workflow/deps/kill-switch.js';
 import { KillSwitchOnError } from '../workflow/kill-switch.js';
 import { AppliedChangesSchema } from '../workflow/handler-input.js';
 import { PlannedItemSchema, stagePlanOf } from '../workflow/planned-item.js';
-import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
-import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
-import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
-import { createCoreClientsDeps, type CoreClientsDeps } from '../workflow/deps/core-clients.js';
+import { type ClockDeps } from '../workflow/deps/clock.js';
+import { type LocksDeps } from '../workflow/deps/locks.js';
+import { type ConfigDeps } from '../workflow/deps/member-account.js';
+import { type CoreClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput, type ControlChange, type CreatedPrerequisite } from '../workflow/state.js';
-import { lambdaHandler } from '../shared/handler.js';
 
 export interface ApplyOutput {
   readonly redeploy: boolean;
@@ -68,14 +67,3 @@ export function createApplyHandler(
     };
   };
 }
-
-const account = createMemberAccountDeps();
-export const handler = lambdaHandler(
-  createApplyHandler({
-    ...account,
-    ...createCoreClientsDeps(account),
-    ...createLocksDeps(),
-    ...createKillSwitchDeps(),
-    ...createClockDeps(),
-  }),
-);

@@ -8,27 +8,27 @@
 import { resolveMode } from '../../config/modes.js';
 import { readStageSnapshot } from '../core/snapshot.js';
 import { logger } from '../shared/powertools.js';
-import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
-import { createKillSwitchDeps, type KillSwitchDeps } from '../workflow/deps/kill-switch.js';
-import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
+import { type ClockDeps } from '../workflow/deps/clock.js';
+import { type KillSwitchDeps } from '../workflow/deps/kill-switch.js';
+import { type ConfigDeps } from '../workflow/deps/member-account.js';
 import { brakeControls } from '../workflow/kill-switch.js';
-import { createApiClientsDeps, type ApiClientsDeps } from '../workflow/deps/core-clients.js';
+import { type ApiClientsDeps } from '../workflow/deps/core-clients.js';
 import { confirmedAtCli } from '../workflow/cli-approval.js';
 import { parseTaskInput, StageWorkItemSchema, type Decision } from '../workflow/state.js';
-import { lambdaHandler } from '../shared/handler.js';
-import { createLocksDeps } from '../workflow/deps/locks.js';
 import { exemptControls } from '../ledger/exemption-decide.js';
-import { createExemptionsDeps, type ExemptionsDeps } from '../ledger/exemption-deps.js';
+import { remediationIdOf } from '../workflow/coarse.js';
+import { type ExemptionsDeps } from '../ledger/exemption-deps.js';
 
 export function createDecideHandler(
-  deps: ConfigDeps & ApiClientsDeps & KillSwitchDeps & Pick<ClockDeps, 'newId' | 'now'> & ExemptionsDeps,
+  deps: ConfigDeps & ApiClientsDeps & KillSwitchDeps & Pick<ClockDeps, 'now'> & ExemptionsDeps,
 ) {
   return async (event: unknown): Promise<Decision> => {
     const item = parseTaskInput('decide', StageWorkItemSchema, event);
     const killSwitch = await deps.killSwitch();
     const config = deps.config();
     const common = {
-      remediationId: deps.newId(),
+      // The same on every attempt of Prepare (workflow/coarse.ts): a retried Prepare is the same lock owner.
+      remediationId: remediationIdOf(item.executionArn, item.stage, item.request),
       approvalTimeoutSeconds: config.approval.timeoutSeconds,
       onApprovalTimeout: config.approval.onTimeout,
     };
@@ -92,14 +92,3 @@ export function createDecideHandler(
     };
   };
 }
-
-const account = createMemberAccountDeps();
-export const handler = lambdaHandler(
-  createDecideHandler({
-    ...account,
-    ...createApiClientsDeps(account),
-    ...createKillSwitchDeps(),
-    ...createClockDeps(),
-    ...createExemptionsDeps(createLocksDeps()),
-  }),
-);

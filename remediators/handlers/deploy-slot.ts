@@ -4,10 +4,9 @@
  */
 import { claimDeploySlot, type SlotClaim } from '../workflow/deploy-slot.js';
 import { LockedItemSchema } from '../workflow/handler-input.js';
-import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
-import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
+import { type LocksDeps } from '../workflow/deps/locks.js';
+import { type ClockDeps } from '../workflow/deps/clock.js';
 import { parseTaskInput } from '../workflow/state.js';
-import { lambdaHandler } from '../shared/handler.js';
 
 export function createDeploySlotHandler(deps: LocksDeps & Pick<ClockDeps, 'now'>) {
   return async (event: unknown): Promise<SlotClaim> => {
@@ -15,5 +14,3 @@ export function createDeploySlotHandler(deps: LocksDeps & Pick<ClockDeps, 'now'>
     return claimDeploySlot(deps.dynamo(), item.locksTable, item.stage, item.lock.owner, deps.now().getTime());
   };
 }
-
-export const handler = lambdaHandler(createDeploySlotHandler({ ...createLocksDeps(), ...createClockDeps() }));

@@ -8,12 +8,11 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import * as z from 'zod';
 import { RECORD_FAILURES_METRIC } from '../workflow/metrics.js';
 import { buildNotification, shouldNotify } from '../workflow/notification.js';
-import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
-import { createNotificationDeps, type NotificationDeps } from '../workflow/deps/notifications.js';
-import { createReportingDeps, type ReportingDeps } from '../workflow/deps/reporting.js';
+import { type ClockDeps } from '../workflow/deps/clock.js';
+import { type NotificationDeps } from '../workflow/deps/notifications.js';
+import { type ReportingDeps } from '../workflow/deps/reporting.js';
 import { causeMessage, toOutcomeRecord } from '../workflow/outcome.js';
 import { CaughtErrorSchema, parseTaskInput, StageWorkItemSchema, TerminalSchema } from '../workflow/state.js';
-import { lambdaHandler } from '../shared/handler.js';
 
 const InputSchema = StageWorkItemSchema.extend({
   terminal: TerminalSchema,
@@ -61,11 +60,3 @@ export function createNotifyHandler(deps: NotificationDeps & ReportingDeps & Pic
     };
   };
 }
-
-export const handler = lambdaHandler(
-  createNotifyHandler({
-    ...createNotificationDeps(),
-    ...createReportingDeps(),
-    ...createClockDeps(),
-  }),
-);

@@ -11,11 +11,10 @@ import { readStageSnapshot } from '../core/snapshot.js';
 import { PlannedItemSchema } from '../workflow/planned-item.js';
 import { goneSummary } from '../workflow/plan-summary.js';
 import { recheckApprovedPlan } from '../workflow/recheck.js';
-import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
-import { createApiClientsDeps, type ApiClientsDeps } from '../workflow/deps/core-clients.js';
+import { type ConfigDeps } from '../workflow/deps/member-account.js';
+import { type ApiClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput } from '../workflow/state.js';
 import type { SnapshotOutput } from './snapshot.js';
-import { lambdaHandler } from '../shared/handler.js';
 
 export function createRecheckHandler(deps: ConfigDeps & ApiClientsDeps) {
   return async (event: unknown): Promise<SnapshotOutput> => {
@@ -46,6 +45,3 @@ export function createRecheckHandler(deps: ConfigDeps & ApiClientsDeps) {
     return { ...summary, stagePlan: planStage(snapshot, bindControls(summary.applyControls, config)) };
   };
 }
-
-const account = createMemberAccountDeps();
-export const handler = lambdaHandler(createRecheckHandler({ ...account, ...createApiClientsDeps(account) }));

@@ -28,33 +28,26 @@
  */
 import * as z from 'zod';
 import { CATALOG } from '../controls/catalog.js';
-import { createLedgerDeps, type LedgerDeps } from '../ledger/deps.js';
+import { type LedgerDeps } from '../ledger/deps.js';
 import { remediationEntry } from '../ledger/from-outcome.js';
 import { writeOnce, type LedgerWrite } from '../ledger/write-once.js';
-import { createFlapGuardDeps, type FlapGuardDeps } from '../iac/deps.js';
+import { type FlapGuardDeps } from '../iac/deps.js';
 import { recordFlapGuard } from '../iac/record.js';
 import { recordOutcome } from '../securityhub/records.js';
 import { recordOutcomeV2 } from '../securityhub/records-v2.js';
 import { closeStageLock, joinStillOpen, readRecentRemediation } from '../workflow/lock.js';
 import { findingsToRecord, type JoinedFinding } from '../workflow/join.js';
 import { creditRecentRemediation } from '../workflow/recent-remediation.js';
-import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
+import { type LocksDeps } from '../workflow/deps/locks.js';
 import { logger } from '../shared/powertools.js';
 import { RECORD_FAILURES_METRIC, REMEDIATIONS_METRIC } from '../workflow/metrics.js';
 import { controlRecord, toOutcomeRecord, type OutcomeRecord } from '../workflow/outcome.js';
-import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
-import { createMemberAccountDeps } from '../workflow/deps/member-account.js';
-import { createReportingDeps, type ReportingDeps } from '../workflow/deps/reporting.js';
-import {
-  createHomeSecurityHubDeps,
-  createMemberSecurityHubDeps,
-  type HomeSecurityHubDeps,
-  type MemberSecurityHubDeps,
-} from '../workflow/deps/security-hub.js';
+import { type ClockDeps } from '../workflow/deps/clock.js';
+import { type ReportingDeps } from '../workflow/deps/reporting.js';
+import { type HomeSecurityHubDeps, type MemberSecurityHubDeps } from '../workflow/deps/security-hub.js';
 import { parseTaskInput, StageWorkItemSchema, TerminalSchema } from '../workflow/state.js';
-import { lambdaHandler } from '../shared/handler.js';
 import { rejectionExemptions, writeRejectionExemptions } from '../ledger/exemption-rejection.js';
-import { createExemptionDaysDeps, type ExemptionDaysDeps } from '../ledger/exemption-deps.js';
+import { type ExemptionDaysDeps } from '../ledger/exemption-deps.js';
 
 const InputSchema = StageWorkItemSchema.extend({
   terminal: TerminalSchema,
@@ -207,17 +200,3 @@ function onJoinedFinding(
     ...(finding.productArn === undefined ? {} : { findingProductArn: finding.productArn }),
   };
 }
-
-const locks = createLocksDeps();
-export const handler = lambdaHandler(
-  createRecordHandler({
-    ...createHomeSecurityHubDeps(),
-    ...createMemberSecurityHubDeps(createMemberAccountDeps()),
-    ...locks,
-    ...createLedgerDeps(locks),
-    ...createReportingDeps(),
-    ...createClockDeps(),
-    ...createExemptionDaysDeps(),
-    ...createFlapGuardDeps(),
-  }),
-);

@@ -1,12 +1,16 @@
 /**
- * Release-lock task: the last step of every path. Paths that ended before the lock was taken
- * (skipped by configuration, stage gone, decide failed) have nothing to release. A run that
+ * Release-lock step: the last step of every path (Finish's, the undo's ReleaseUndoLock, and the
+ * ReleaseLock state a failed Finish falls back to). Paths that ended before the lock was taken
+ * (skipped by configuration, stage gone) and runs that joined another have nothing to release; a
+ * run whose Prepare failed or timed out releases the lock it may have taken, by its derived owner
+ * (workflow/coarse.ts lockToRelease). A run that
  * remediated first leaves the stage's "recently remediated" marker (workflow/recent-remediation.ts),
  * so a run waiting for this lock on the same finding's twin records it as fixed by this one.
  */
 import { logger } from '../shared/powertools.js';
 import { markRecentRemediation, releaseStageLock } from '../workflow/lock.js';
 import { recentRemediationOf } from '../workflow/recent-remediation.js';
+import { lockToRelease } from '../workflow/coarse.js';
 import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
 import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
 import { parseTaskInput, StageWorkItemSchema } from '../workflow/state.js';
@@ -17,13 +21,14 @@ export function createReleaseLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'
     event: unknown,
   ): Promise<{ readonly released: boolean; readonly markedRemediated?: string }> => {
     const item = parseTaskInput('release-lock', StageWorkItemSchema, event);
-    if (item.lock === undefined) return { released: false };
+    const lock = lockToRelease(item);
+    if (lock === undefined) return { released: false };
     const marker = recentRemediationOf(item, deps.now());
     if (marker !== undefined) {
       await markRecentRemediation(deps.dynamo(), item.locksTable, item.stage, marker);
     }
-    const released = await releaseStageLock(deps.dynamo(), item.locksTable, item.lock);
-    if (!released) logger.warn('stage lock was no longer ours to release', { lock: item.lock });
+    const released = await releaseStageLock(deps.dynamo(), item.locksTable, lock);
+    if (!released) logger.warn('stage lock was no longer ours to release', { lock });
     return { released, ...(marker === undefined ? {} : { markedRemediated: marker.remediationId }) };
   };
 }

@@ -436,6 +436,12 @@ function fromEnvironment(): Configured {
   };
 }
 
+/** The Undo offer as the Finish task runs it in-process (its function has the approvals' environment too). */
+export function offerUndoFromEnvironment(): Configured['offerUndo'] {
+  configured ??= fromEnvironment();
+  return configured.offerUndo;
+}
+
 function isSettlement(event: unknown): boolean {
   return typeof event === 'object' && event !== null && 'settle' in event;
 }

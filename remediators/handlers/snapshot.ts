@@ -7,7 +7,7 @@ import { bindControls } from '../controls/catalog.js';
 import { protocolOf } from '../controls/define-control.js';
 import { guardDecisions, type GuardControl } from '../iac/flap-guard.js';
 import { applyGuard } from '../iac/guard-plan.js';
-import { createFlapGuardDeps, type FlapGuardDeps } from '../iac/deps.js';
+import { type FlapGuardDeps } from '../iac/deps.js';
 import { detectOwner, ownerTopicFor } from '../iac/owner.js';
 import { iacSummary } from '../iac/summary.js';
 import { snapshotPartsFor } from '../core/parts.js';
@@ -15,11 +15,10 @@ import { planStage, type StagePlan } from '../core/plan.js';
 import { readStageSnapshot } from '../core/snapshot.js';
 import { DecidedItemSchema } from '../workflow/handler-input.js';
 import { goneSummary, summarizePlan } from '../workflow/plan-summary.js';
-import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
-import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
-import { createApiClientsDeps, type ApiClientsDeps } from '../workflow/deps/core-clients.js';
+import { type ClockDeps } from '../workflow/deps/clock.js';
+import { type ConfigDeps } from '../workflow/deps/member-account.js';
+import { type ApiClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput, type PlanSummary } from '../workflow/state.js';
-import { lambdaHandler } from '../shared/handler.js';
 
 export type SnapshotOutput = PlanSummary & { readonly stagePlan?: StagePlan };
 
@@ -108,13 +107,3 @@ export function createSnapshotHandler(
     };
   };
 }
-
-const account = createMemberAccountDeps();
-export const handler = lambdaHandler(
-  createSnapshotHandler({
-    ...account,
-    ...createApiClientsDeps(account),
-    ...createClockDeps(),
-    ...createFlapGuardDeps(),
-  }),
-);

@@ -6,10 +6,9 @@
 import * as z from 'zod';
 import { associateWebAcl, updateStage, type ActionTaken } from '../core/apply.js';
 import { AppliedItemSchema, stagePlanOf } from '../workflow/planned-item.js';
-import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/member-account.js';
-import { createStageClientsDeps, type StageClientsDeps } from '../workflow/deps/core-clients.js';
+import { type ConfigDeps } from '../workflow/deps/member-account.js';
+import { type StageClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput } from '../workflow/state.js';
-import { lambdaHandler } from '../shared/handler.js';
 
 const InputSchema = AppliedItemSchema.extend({
   deployment: z
@@ -28,8 +27,3 @@ export function createUpdateStageHandler(deps: ConfigDeps & StageClientsDeps) {
     return { actions: [...stageActions, ...webAclActions] };
   };
 }
-
-const account = createMemberAccountDeps();
-export const handler = lambdaHandler(
-  createUpdateStageHandler({ ...account, ...createStageClientsDeps(account) }),
-);

@@ -1,7 +1,10 @@
 /**
  * Verify task: re-reads the stage once and re-evaluates the changed controls. Still failing
  * throws VerificationPending, which the state machine retries with backoff (a WAF association
- * can take minutes to show) instead of keeping a Lambda asleep.
+ * can take minutes to show) instead of keeping a Lambda asleep. The task (docs/decisions/0035)
+ * merges the verification into the state at `verification`, and passes on unchanged a state in
+ * which nothing was applied: Remediate caught an error, or the recheck after an approval wait left
+ * nothing to apply (Finish records either).
  */
 import { bindControls } from '../controls/catalog.js';
 import { verifyStage } from '../core/verify.js';
@@ -10,6 +13,7 @@ import { createMemberAccountDeps, type ConfigDeps } from '../workflow/deps/membe
 import { createApiClientsDeps, type ApiClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput, type Verification } from '../workflow/state.js';
 import { lambdaHandler } from '../shared/handler.js';
+import { versionedState, type RunStateRecord, type Step } from '../workflow/coarse-steps.js';
 
 export class VerificationPendingError extends Error {
   override readonly name = 'VerificationPending';
@@ -35,5 +39,15 @@ export function createVerifyHandler(deps: ConfigDeps & ApiClientsDeps) {
   };
 }
 
+export function createVerifyTask(verify: Step) {
+  return async (event: unknown): Promise<RunStateRecord> => {
+    const state = versionedState('verify', event);
+    if (state.error !== undefined || state.stageUpdate === undefined) return state;
+    return { ...state, verification: await verify(state) };
+  };
+}
+
 const account = createMemberAccountDeps();
-export const handler = lambdaHandler(createVerifyHandler({ ...account, ...createApiClientsDeps(account) }));
+export const handler = lambdaHandler(
+  createVerifyTask(createVerifyHandler({ ...account, ...createApiClientsDeps(account) })),
+);

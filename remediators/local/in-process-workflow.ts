@@ -22,6 +22,7 @@ import {
   createTaskHandlers,
   createWorkflowDeps,
   securityHubRecorder,
+  stateHandlers,
   type SkippedWrite,
   type TaskHandler,
 } from './workflow-runner.js';
@@ -32,7 +33,7 @@ export interface InProcessApproval {
   readonly request: TaskHandler;
   /** The SettleApprovalTimeout Task. */
   readonly settle: TaskHandler;
-  /** The OfferUndo Task (after an approved remediation): the Undo button on the message; none by default. */
+  /** The OfferUndo step of Finish (after an approved remediation): the Undo button on the message; none by default. */
   readonly offerUndo?: TaskHandler;
 }
 
@@ -53,7 +54,7 @@ export interface InProcessWorkflowOptions {
   readonly approval?: InProcessApproval;
   /** The name executions are listed under in their ARN (default apigw-remediation-local). */
   readonly stateMachineName?: string;
-  /** Receives each Record task's output, in order (the demo prints the records). */
+  /** Receives each Record step's output, in order (the demo prints the records). */
   readonly onRecord?: (output: unknown) => void;
 }
 
@@ -116,24 +117,27 @@ export async function createInProcessWorkflow(options: InProcessWorkflowOptions)
   const real = createTaskHandlers(deps, { endpoint, killSwitchParameter: service.killSwitchParameter });
   const approval = options.approval ?? noApprover();
   const onRecord = options.onRecord;
-  const handlers: Record<string, TaskHandler> = {
-    ...real,
-    ...(onRecord === undefined
-      ? {}
-      : {
-          Record: async (input: unknown) => {
-            const output = await real.Record(input);
-            onRecord(output);
-            return output;
-          },
-        }),
-    RequestApproval: approval.request,
-    SettleApprovalTimeout: approval.settle,
-    // undo.mode approve: the undo's approval states, the same function.
-    RequestUndoApproval: approval.request,
-    SettleUndoApprovalTimeout: approval.settle,
-    OfferUndo: approval.offerUndo ?? noUndoOffer,
-  };
+  const handlers = stateHandlers(
+    {
+      ...real,
+      ...(onRecord === undefined
+        ? {}
+        : {
+            Record: async (input: unknown) => {
+              const output = await real.Record(input);
+              onRecord(output);
+              return output;
+            },
+          }),
+      RequestApproval: approval.request,
+      SettleApprovalTimeout: approval.settle,
+      // undo.mode approve: the undo's approval states, the same function.
+      RequestUndoApproval: approval.request,
+      SettleUndoApprovalTimeout: approval.settle,
+      OfferUndo: approval.offerUndo ?? noUndoOffer,
+    },
+    deps,
+  );
   const stateMachine = createLocalStateMachine({
     partition: 'aws',
     region,

@@ -13,7 +13,7 @@
  *   route settings merge per field and per route key), DeleteStage, CreateStage, so what the stage
  *   holds afterwards is read back with GetStage like any other setting (Verify, `scan`, `undo`);
  * - CreateDeployment: answers a fresh deployment id and creates nothing (moto keeps no V2
- *   deployments, and its V2 stages do not check a DeploymentId).
+ *   deployments, and its V2 stages do not check a DeploymentId); GetDeployments lists what it answered.
  * Every other command goes to moto untouched.
  */
 import {
@@ -22,6 +22,7 @@ import {
   GetStageCommand,
   type ApiGatewayV2Client,
   type CreateDeploymentCommandInput,
+  type GetDeploymentsCommandInput,
   type RouteSettings,
   type ServiceInputTypes,
   type ServiceOutputTypes,
@@ -50,6 +51,13 @@ export type EmulatedWrite =
 
 export const NO_V2_UPDATE_STAGE_REASON = 'moto has no apigatewayv2 UpdateStage';
 export const NO_V2_CREATE_DEPLOYMENT_REASON = 'moto has no apigatewayv2 CreateDeployment';
+
+/**
+ * The deployments the emulation answered, per API, for the process's life: GetDeployments (moto has
+ * no `/deployments` route either) lists them, so a retried Remediate finds the deployment an earlier
+ * attempt made (core/apply.ts createDeployment).
+ */
+const EMULATED_DEPLOYMENTS = new Map<string, { DeploymentId: string; Description?: string }[]>();
 
 export interface MotoGapOptions {
   /** Where each emulated write is kept (the run reports them). */
@@ -129,6 +137,15 @@ export function emulateMotoV2StageWrites(
       }
       if (context.commandName === 'CreateDeploymentCommand') {
         const deploymentId = randomBytes(3).toString('hex');
+        const input = args.input as CreateDeploymentCommandInput;
+        const made = EMULATED_DEPLOYMENTS.get(input.ApiId ?? '') ?? [];
+        EMULATED_DEPLOYMENTS.set(input.ApiId ?? '', [
+          ...made,
+          {
+            DeploymentId: deploymentId,
+            ...(input.Description === undefined ? {} : { Description: input.Description }),
+          },
+        ]);
         options.emulated?.push({
           operation: 'CreateDeployment',
           apiId: (args.input as CreateDeploymentCommandInput).ApiId ?? '',
@@ -141,6 +158,13 @@ export function emulateMotoV2StageWrites(
             DeploymentStatus: 'DEPLOYED',
             $metadata: { httpStatusCode: 201 },
           },
+          response: {},
+        };
+      }
+      if (context.commandName === 'GetDeploymentsCommand') {
+        const apiId = (args.input as GetDeploymentsCommandInput).ApiId ?? '';
+        return {
+          output: { Items: EMULATED_DEPLOYMENTS.get(apiId) ?? [], $metadata: { httpStatusCode: 200 } },
           response: {},
         };
       }

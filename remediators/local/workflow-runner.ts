@@ -44,7 +44,10 @@ import { createReportFailureHandler } from '../handlers/report-failure.js';
 import { createSnapshotHandler } from '../handlers/snapshot.js';
 import { createTakeOwnershipHandler } from '../handlers/take-ownership.js';
 import { createUpdateStageHandler } from '../handlers/update-stage.js';
-import { createVerifyHandler } from '../handlers/verify.js';
+import { createVerifyHandler, createVerifyTask } from '../handlers/verify.js';
+import { createFinishTask } from '../handlers/finish.js';
+import { createPrepareTask } from '../handlers/prepare.js';
+import { createRemediateTask } from '../handlers/remediate.js';
 import { createLedgerDeps, type LedgerDeps } from '../ledger/deps.js';
 import {
   createExemptionDaysDeps,
@@ -128,11 +131,14 @@ export type TaskHandler = (input: unknown) => Promise<unknown>;
 export type ExecutionEvent =
   ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer Event> ? Event : never;
 
-/** Task state name → the handler that runs it (the approval states excluded: a human answers them). */
-export type TaskName =
-  | 'Normalize'
-  | 'TakeOwnership'
-  | 'ExpandStages'
+/**
+ * The steps of the coarse per-stage tasks (docs/decisions/0035), each by the name of the state it
+ * once was: Prepare runs Decide, AcquireLock, Snapshot; Remediate runs Recheck, ClaimDeploySlot,
+ * Apply, Redeploy, UpdateStage; Verify runs Verify; Finish runs Record, Notify, OfferUndo (supplied
+ * by the caller, like the approval states) and ReleaseLock. A fault put into one step (a test's
+ * wrap) is a fault in that step of the real task.
+ */
+export type StepName =
   | 'Decide'
   | 'AcquireLock'
   | 'Snapshot'
@@ -144,7 +150,14 @@ export type TaskName =
   | 'Verify'
   | 'Record'
   | 'Notify'
-  | 'ReleaseLock'
+  | 'ReleaseLock';
+
+/** Task state name, or step name (above) → the handler that runs it (the approval states excluded: a human answers them). */
+export type TaskName =
+  | StepName
+  | 'Normalize'
+  | 'TakeOwnership'
+  | 'ExpandStages'
   | 'ReportRejected'
   | 'ReportRequestFailure'
   | 'DecideUndo'
@@ -263,13 +276,51 @@ export function createTaskHandlers(
   };
 }
 
+/**
+ * The definition's Task states answered by `handlers` (steps and tasks by name, as
+ * {@link createTaskHandlers} gives them, with the caller's approval states and OfferUndo): each
+ * coarse task composed from the step handlers given, so whatever a caller wrapped around a step
+ * runs inside the real task.
+ */
+export function stateHandlers(
+  handlers: Readonly<Record<string, TaskHandler>>,
+  deps: LocksDeps & Pick<ClockDeps, 'now'>,
+): Record<string, TaskHandler> {
+  const step = (name: StepName | 'OfferUndo'): TaskHandler => {
+    const found = handlers[name];
+    if (found === undefined) throw new Error(`no handler for the step ${name}`);
+    return found;
+  };
+  return {
+    ...handlers,
+    Prepare: createPrepareTask(
+      { decide: step('Decide'), acquireLock: step('AcquireLock'), snapshot: step('Snapshot') },
+      deps,
+    ),
+    Remediate: createRemediateTask({
+      recheck: step('Recheck'),
+      claimDeploySlot: step('ClaimDeploySlot'),
+      apply: step('Apply'),
+      redeploy: step('Redeploy'),
+      updateStage: step('UpdateStage'),
+    }),
+    Verify: createVerifyTask(step('Verify')),
+    Finish: createFinishTask({
+      record: step('Record'),
+      notify: step('Notify'),
+      offerUndo: step('OfferUndo'),
+      releaseLock: step('ReleaseLock'),
+    }),
+  };
+}
+
 export interface LocalExecution {
   readonly executionArn: string;
   readonly name: string;
-  /** Every Task state's handler by state name (the approval states included). */
+  /** Every Task state's handler by state name (the approval states included): {@link stateHandlers}. */
   readonly handlers: Readonly<Record<string, TaskHandler>>;
   /** Shorter retry pauses per state (milliseconds), e.g. in tests; default the definition's own. */
-  readonly retryIntervalOverrides?: Readonly<Record<string, number>>;
+  readonly retryIntervalOverrides?: Readonly<Record<string, number | readonly number[]>>;
   readonly waitTimeOverrides?: Readonly<Record<string, number>>;
   readonly onEvent?: (event: ExecutionEvent) => void;
 }

@@ -119,7 +119,7 @@ export async function acquireStageLock(
   const decision = joinDecision(current.Item, request, nowMs);
   if (
     decision.join &&
-    (await joinHolder(db, tableName, lock.key, decision.holderOwner, decision.finding, now))
+    (await joinHolder(db, tableName, lock.key, decision.holderOwner, [decision.finding], now))
   ) {
     return { ...lock, joined: decision.holder };
   }
@@ -170,15 +170,16 @@ async function retakeOwnLock(
 }
 
 /**
- * Appends the finding to the holder's `joined` list in ONE conditional write: only while that
- * holder still holds the lock, has not closed it and its lease runs. False: wait as before.
+ * Appends the findings to the holder's `joined` list in ONE conditional write: only while that
+ * holder still holds the lock, has not closed it and its lease runs. False: wait as before. The
+ * holder itself adds the findings coalesced into its run this way (handlers/prepare.ts).
  */
-async function joinHolder(
+export async function joinHolder(
   db: DynamoDBDocumentClient,
   tableName: string,
   key: string,
   holderOwner: string,
-  finding: JoinedFinding,
+  findings: readonly JoinedFinding[],
   now: number,
 ): Promise<boolean> {
   try {
@@ -198,7 +199,7 @@ async function joinHolder(
           ':holder': holderOwner,
           ':now': now,
           ':empty': [],
-          ':finding': [finding],
+          ':finding': [...findings],
         },
       }),
     );

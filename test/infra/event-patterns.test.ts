@@ -198,7 +198,7 @@ describe('event patterns (pure)', () => {
     const apiTasks = TASKS.filter((task) => (task.needs as readonly string[]).includes('memberRole'));
     expect(names).toHaveLength(1 + 2 * apiTasks.length);
     expect(names).toContain('apigw-remediation-member');
-    expect(names).toContain('apigw-remediation-update-stage-ap-southeast-4');
+    expect(names).toContain('apigw-remediation-remediate-ap-southeast-4');
     for (const name of names) expect(name.length).toBeLessThanOrEqual(64);
   });
 });
@@ -411,8 +411,8 @@ describe('synthesized patterns in moto_server', () => {
 
   it('the service’s own fix in the home account (a central task role) starts nothing', async () => {
     const event = fixture('cloudtrail-updatestage-by-remediator.json');
-    const task = TASKS.find((candidate) => candidate.substitution === 'UpdateStageFunctionArn');
-    if (task === undefined) throw new Error('no UpdateStage task in the manifest');
+    const task = TASKS.find((candidate) => candidate.substitution === 'RemediateFunctionArn');
+    if (task === undefined) throw new Error('no Remediate task in the manifest');
     const roleName = centralTaskRoleName(task, REGION);
     const identity = detailOf(event)['userIdentity'] as Json;
     const sessionContext = identity['sessionContext'] as Json;

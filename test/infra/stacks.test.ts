@@ -93,15 +93,20 @@ describe('central stack', () => {
     }
   });
 
-  it('caps the API Gateway writers’ concurrency to protect the per-account quotas', () => {
+  it('caps no workflow function globally: API Gateway’s quotas are per account, paced by the deploy slot and retries', () => {
     const reserved = (prefix: string) =>
       resourceByPrefix(synthesized.central, 'AWS::Lambda::Function', prefix).properties[
         'ReservedConcurrentExecutions'
       ];
-    expect(reserved('ApplyFunction')).toBe(5);
-    expect(reserved('UpdateStageFunction')).toBe(5);
-    expect(reserved('RedeployFunction')).toBe(2);
-    expect(reserved('IntakeFunction')).toBeUndefined();
+    for (const prefix of [
+      'PrepareFunction',
+      'RemediateFunction',
+      'VerifyFunction',
+      'FinishFunction',
+      'IntakeFunction',
+    ]) {
+      expect(reserved(prefix), prefix).toBeUndefined();
+    }
   });
 
   it('names the member-role task roles per Region and tells intake this Region’s own role ARNs', () => {
@@ -135,7 +140,7 @@ describe('central stack', () => {
       statementsOfRole(synthesized.central, roleIdOf(prefix)).filter((statement) =>
         actionsOf([statement]).includes('sts:AssumeRole'),
       );
-    expect(assume('SnapshotFunction')).toEqual([
+    expect(assume('PrepareFunction')).toEqual([
       expect.objectContaining({
         Resource: {
           'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/apigw-remediation-member']],
@@ -144,38 +149,34 @@ describe('central stack', () => {
       }),
     ]);
     expect(assume('IntakeFunction')).toEqual([]);
-    expect(assume('NotifyFunction')).toEqual([]);
-    // The record task assumes the member role only to import own findings in the stage's account.
-    expect(assume('RecordFunction')).toHaveLength(1);
-    const snapshotActions = actionsOf(statementsOfRole(synthesized.central, roleIdOf('SnapshotFunction')));
-    expect(snapshotActions).toContain('apigateway:GET');
-    expect(snapshotActions).not.toContain('apigateway:PATCH');
-    const updateActions = actionsOf(statementsOfRole(synthesized.central, roleIdOf('UpdateStageFunction')));
-    expect(updateActions).toEqual(expect.arrayContaining(['apigateway:PATCH', 'wafv2:AssociateWebACL']));
-    const recordActions = actionsOf(statementsOfRole(synthesized.central, roleIdOf('RecordFunction')));
-    expect(recordActions).toEqual(
-      expect.arrayContaining(['securityhub:BatchUpdateFindings', 'securityhub:BatchImportFindings']),
+    expect(assume('AcquireLockFunction')).toEqual([]);
+    // Finish assumes the member role only to import own findings in the stage's account.
+    expect(assume('FinishFunction')).toHaveLength(1);
+    const prepareActions = actionsOf(statementsOfRole(synthesized.central, roleIdOf('PrepareFunction')));
+    expect(prepareActions).toContain('apigateway:GET');
+    expect(prepareActions).not.toContain('apigateway:PATCH');
+    const remediateActions = actionsOf(statementsOfRole(synthesized.central, roleIdOf('RemediateFunction')));
+    expect(remediateActions).toEqual(expect.arrayContaining(['apigateway:PATCH', 'wafv2:AssociateWebACL']));
+    const finishActions = actionsOf(statementsOfRole(synthesized.central, roleIdOf('FinishFunction')));
+    expect(finishActions).toEqual(
+      expect.arrayContaining([
+        'securityhub:BatchUpdateFindings',
+        'securityhub:BatchImportFindings',
+        'sns:Publish',
+      ]),
     );
-    expect(recordActions).not.toContain('apigateway:GET');
-    // The record task reads the stage's "recently remediated" marker and closes the stage lock item
-    // (UpdateItem); it never puts or deletes locks-table items. It puts ledger entries (its run's
-    // REMEDIATION entry, the exemption a rejected approval leaves), on the ledger only.
-    expect(recordActions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem']));
-    expect(recordActions).not.toContain('dynamodb:DeleteItem');
-    // PutItem on the ledger (its run's entry, a rejection's exemption) and on the flap guard's table
-    // (docs/decisions/0029), never on the locks table.
-    const recordStatements = statementsOfRole(synthesized.central, roleIdOf('RecordFunction'));
-    const puts = recordStatements.filter((statement) => actionsOf([statement]).includes('dynamodb:PutItem'));
-    expect(puts.map((statement) => JSON.stringify(statement['Resource'])).sort()).toEqual([
-      expect.stringMatching(/^\{"Fn::GetAtt":\["IacFlapTable[0-9A-F]+","Arn"\]\}$/),
-      expect.stringMatching(/^\{"Fn::GetAtt":\["LedgerTable[0-9A-F]+","Arn"\]\}$/),
-    ]);
-    expect(JSON.stringify(puts)).not.toContain('LocksTable');
-    // The snapshot task only reads the flap guard's state.
-    const snapshotStatements = statementsOfRole(synthesized.central, roleIdOf('SnapshotFunction'));
-    const snapshotDynamo = actionsOf(snapshotStatements).filter((action) => action.startsWith('dynamodb:'));
-    expect(snapshotDynamo).toEqual(['dynamodb:GetItem']);
-    expect(JSON.stringify(snapshotStatements)).toContain('IacFlapTable');
+    expect(finishActions).not.toContain('apigateway:GET');
+    expect(finishActions).not.toContain('apigateway:PATCH');
+    // PutItem on the ledger (its run's entry, a rejection's exemption), the flap guard's table
+    // (docs/decisions/0029) and the locks table (the release's "recently remediated" marker).
+    const finishStatements = statementsOfRole(synthesized.central, roleIdOf('FinishFunction'));
+    const puts = finishStatements.filter((statement) => actionsOf([statement]).includes('dynamodb:PutItem'));
+    expect(JSON.stringify(puts)).toContain('LedgerTable');
+    expect(JSON.stringify(puts)).toContain('IacFlapTable');
+    // Prepare only reads the flap guard's state.
+    const prepareStatements = statementsOfRole(synthesized.central, roleIdOf('PrepareFunction'));
+    const flap = prepareStatements.filter((statement) => JSON.stringify(statement).includes('IacFlapTable'));
+    expect(actionsOf(flap)).toEqual(['dynamodb:GetItem']);
   });
 
   it('lets the finding-updating roles change only status (In Progress, Resolved) and comment through BatchUpdateFindingsV2', () => {
@@ -185,7 +186,7 @@ describe('central stack', () => {
           'Fn::GetAtt': [string, string];
         }
       )['Fn::GetAtt'][0];
-    for (const task of ['TakeOwnershipFunction', 'RecordFunction', 'ReportFailureFunction']) {
+    for (const task of ['TakeOwnershipFunction', 'FinishFunction', 'ReportFailureFunction']) {
       const denied = statementsOfRole(synthesized.central, roleIdOf(task)).filter(
         (statement) => statement['Effect'] === 'Deny',
       );

@@ -39,20 +39,20 @@ describe('bench:workflow', () => {
       // Every billed transition is a state entered (or a Task retried), listed once each.
       expect(recording.states).toHaveLength(recording.transitions);
     }
-    // The five runs overlap: each waiter's refused AcquireLock is listed apart, not in its path.
+    // The five runs overlap: each waiter's refused AcquireLock (Prepare's retried attempt) is listed apart, not in its path.
     const five = measurements.find(({ recording }) => recording.scenario === 'five-findings-one-stage');
     expect(five?.recording.executions?.map((execution) => execution.retried)).toEqual([
       [],
-      ...Array.from({ length: 4 }, () => [{ state: 'AcquireLock', error: 'StageLocked' }]),
+      ...Array.from({ length: 4 }, () => [{ state: 'Prepare', error: 'StageLocked' }]),
     ]);
     for (const execution of five?.recording.executions ?? []) {
       expect(execution.transitions).toBe(execution.states.length + execution.retried.length);
     }
-    // A failed Apply is recorded FAILED in Security Hub, notified, and the stage's lock released.
-    expect(catchPaths.find((path) => path.failedState === 'Apply')?.tasks.map((task) => task.state)).toEqual([
-      'Record',
-      'Notify',
-      'ReleaseLock',
-    ]);
+    // A failed Remediate is recorded FAILED in Security Hub, notified, and the stage's lock released, all by Finish.
+    const remediate = catchPaths.find((path) => path.failedState === 'Remediate');
+    expect(remediate?.states).toEqual(['Verify', 'Finish', 'RequestDone']);
+    expect(remediate?.tasks.map((task) => task.state)).toEqual(['Finish']);
+    const finishServices = new Set(remediate?.tasks[0]?.calls.map((call) => call.service));
+    expect([...finishServices].sort()).toEqual(expect.arrayContaining(['securityhub', 'sns', 'dynamodb']));
   }, 600_000);
 });

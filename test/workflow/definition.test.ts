@@ -2,6 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { DecisionSchema } from '../../remediators/workflow/state.js';
+import {
+  DEPLOY_SLOT_BUSY_ERROR,
+  STAGE_LOCKED_ERROR,
+  THROTTLING_ERRORS,
+} from '../../remediators/workflow/coarse.js';
 import { DEFINITION_SUBSTITUTIONS, TASKS } from '../../state-machines/tasks.js';
 import { DEFINITION_PATH, substitutedDefinition } from './harness.js';
 
@@ -19,6 +24,7 @@ interface State {
   readonly TimeoutSecondsPath?: string;
   readonly TimeoutSeconds?: number;
   readonly ItemProcessor?: { readonly States: Readonly<Record<string, State>> };
+  readonly Next?: string;
 }
 
 type Validator = (
@@ -128,71 +134,74 @@ describe('state-machines/remediation.asl.json', () => {
     }
   });
 
-  it('routes every per-stage failure to a FAILED record, then notify, then unlock', () => {
-    const stageStates = Object.fromEntries(
-      allStates(definition.States).filter(([name]) =>
-        ['Decide', 'Snapshot', 'Apply', 'Verify'].includes(name),
-      ),
-    );
-    for (const [name, state] of Object.entries(stageStates)) {
-      const catchAll = state.Catch?.find((catcher) => catcher.ErrorEquals.includes('States.ALL'));
-      expect(catchAll?.Next, name).toBe('SetFailed');
-    }
+  it('routes every per-stage failure to Finish with the error, and a failed Finish to the release', () => {
     const states = Object.fromEntries(allStates(definition.States));
-    expect(states.SetFailed).toMatchObject({ Type: 'Pass', Result: { outcome: 'FAILED' }, Next: 'Record' });
-    expect(states.Record).toMatchObject({ Next: 'Notify' });
-    expect(states.Notify).toMatchObject({ Next: 'HeldLock' });
-    // Only a run that joined another (it never held the lock) skips the release; a remediation a
-    // person approved and that ended REMEDIATED offers Undo on the approval message first.
-    expect(states.HeldLock).toMatchObject({
-      Type: 'Choice',
-      Choices: [
-        { Variable: '$.lock.joined', IsPresent: true, Next: 'StageDone' },
-        {
-          And: [
-            { Variable: '$.approval.channel', IsPresent: true },
-            { Variable: '$.terminal.outcome', StringEquals: 'REMEDIATED' },
-          ],
-          Next: 'OfferUndo',
-        },
-      ],
-      Default: 'ReleaseLock',
+    for (const name of ['Prepare', 'RequestApproval', 'SettleApprovalTimeout', 'Remediate', 'Verify']) {
+      const catchAll = states[name]?.Catch?.find((catcher) => catcher.ErrorEquals.includes('States.ALL'));
+      expect(catchAll, name).toMatchObject({ Next: 'Finish', ResultPath: '$.error' });
+    }
+    // The outcome is derived from the state (workflow/coarse.ts terminalOutcome): no Set* Pass state.
+    const perStage = Object.keys(
+      (definition.States.ForEachRequest?.ItemProcessor?.States.ForEachStage?.ItemProcessor?.States ??
+        {}) as object,
+    );
+    expect(perStage.filter((name) => /^Set(?!tle)/.test(name))).toEqual(['SetUndoUnrecorded']);
+    expect(states.Finish).toMatchObject({
+      Resource: '${FinishFunctionArn}',
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.finishError', Next: 'ReleaseLock' }],
+      End: true,
+    });
+    expect(states.ReleaseLock).toMatchObject({
+      Resource: '${ReleaseLockFunctionArn}',
+      Catch: [{ ErrorEquals: ['States.ALL'], Next: 'FinishFailed' }],
+      Next: 'FinishFailed',
+    });
+    expect(states.FinishFailed).toMatchObject({
+      Type: 'Pass',
+      Parameters: { outcome: 'FAILED', recorded: false },
     });
   });
 
-  it('offers Undo with request-approval and reaches the release whatever happens', () => {
+  it('routes on what Prepare said: apply, approval, the undo path, else Finish', () => {
     const states = Object.fromEntries(allStates(definition.States)) as unknown as Record<
       string,
       Record<string, unknown>
     >;
-    expect(states.OfferUndo).toMatchObject({
-      Type: 'Task',
-      Resource: '${RequestApprovalFunctionArn}',
-      Parameters: {
-        offerUndo: 'REMEDIATED',
-        'remediationId.$': '$.decision.remediationId',
-        'executionArn.$': '$.executionArn',
-      },
-      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoOfferError', Next: 'ReleaseLock' }],
-      Next: 'ReleaseLock',
-    });
-    // Nothing else leads there: runs without an approval enter no new state.
-    const into = Object.entries(states).filter(
-      // A Map holds its states: only a state's own transitions count.
-      ([, state]) => state['Type'] !== 'Map' && JSON.stringify(state).includes('"OfferUndo"'),
+    expect(states.Prepare).toMatchObject({ Next: 'Route' });
+    expect(states.Route).toEqual(
+      expect.objectContaining({
+        Type: 'Choice',
+        Choices: [
+          { Variable: '$.route', StringEquals: 'APPLY', Next: 'Remediate' },
+          { Variable: '$.route', StringEquals: 'APPROVE', Next: 'RequestApproval' },
+          { Variable: '$.route', StringEquals: 'UNDO', Next: 'DecideUndo' },
+        ],
+        Default: 'Finish',
+      }),
     );
-    expect(into.map(([name]) => name)).toEqual(['HeldLock']);
+    expect(states.RequestApproval).toMatchObject({ Next: 'Remediate' });
+    expect(states.UseSettledApproval).toMatchObject({ Next: 'Remediate' });
+    expect(states.OnApprovalTimeout).toMatchObject({ Default: 'Finish' });
+    expect(states.Remediate).toMatchObject({ Next: 'Verify' });
+    expect(states.Verify).toMatchObject({ Next: 'Finish' });
+    // No Choice on the automatic path between the coarse tasks: Prepare, Route, Remediate, Verify, Finish.
+    expect(
+      Object.keys(states).filter((name) => ['IsUndo', 'NextStep', 'HeldLock', 'JoinedRun'].includes(name)),
+    ).toEqual([]);
   });
 
-  it('sends a run that joined another to a JOINED record, and every other locked run to Snapshot', () => {
+  it('retries in the state machine exactly the errors the coarse tasks hand back to it', () => {
     const states = Object.fromEntries(allStates(definition.States));
-    expect(states.AcquireLock).toMatchObject({ Next: 'JoinedRun' });
-    expect(states.JoinedRun).toMatchObject({
-      Type: 'Choice',
-      Choices: [{ Variable: '$.lock.joined', IsPresent: true, Next: 'SetJoined' }],
-      Default: 'Snapshot',
+    const retried = (name: string) => (states[name]?.Retry ?? []).flatMap((retrier) => retrier.ErrorEquals);
+    for (const name of ['Prepare', 'Remediate', 'Verify', 'Finish']) {
+      expect(retried(name), name).toEqual(expect.arrayContaining([...THROTTLING_ERRORS]));
+    }
+    expect(states.Prepare?.Retry?.[0]).toMatchObject({ ErrorEquals: [STAGE_LOCKED_ERROR], MaxAttempts: 20 });
+    expect(states.Remediate?.Retry?.[0]).toMatchObject({
+      ErrorEquals: [DEPLOY_SLOT_BUSY_ERROR],
+      MaxAttempts: 20,
     });
-    expect(states.SetJoined).toMatchObject({ Type: 'Pass', Result: { outcome: 'JOINED' }, Next: 'Record' });
+    expect(states.Verify?.Retry?.[0]).toMatchObject({ ErrorEquals: ['VerificationPending'] });
   });
 
   it('reports every request-level stop and intake rejection through one task, failing the execution only if that fails', () => {

@@ -8,8 +8,9 @@
  *   call is kept for assertions.
  * - The approval Task's Lambda posts to Slack and waits for a human: each test supplies what
  *   the human does (the approvals package has its own tests of the token path).
- * - Retry pauses and the deployment-slot Wait are shortened; what is retried is unchanged.
- * - `wrap` lets a test inject a fault around one Task (throttling, a deleted stage, a failure).
+ * - Retry pauses are shortened (the deployment slot's too); what is retried is unchanged.
+ * - `wrap` lets a test inject a fault around one Task or one step of a coarse task (throttling, a
+ *   deleted stage, a failure).
  * - aws-local-stepfunctions resolves TimeoutSecondsPath against the Task's Parameters output,
  *   where AWS reads it from the state input: the approval's path is dropped here (the test's
  *   approval behaviour simulates the timeout) and definition.test.ts checks it separately.
@@ -63,6 +64,7 @@ import {
   LOCAL_KILL_SWITCH_PARAMETER,
   LOCAL_LEDGER_TABLE,
   LOCAL_LOCKS_TABLE,
+  stateHandlers,
   substitutedDefinition as localSubstitutedDefinition,
   type ExecutionEvent,
   type TaskHandler,
@@ -101,23 +103,26 @@ export function substitutedDefinition(partition = 'aws'): Record<string, unknown
 
 export type ApprovalBehaviour = (request: Record<string, unknown>) => Promise<unknown>;
 
-/** Task state → its function (state-machines/tasks.ts entry basename), whose role makes its calls. */
+/**
+ * Task state or step → its function (state-machines/tasks.ts entry basename), whose role makes its
+ * calls: a step's calls are its coarse task's (docs/decisions/0035).
+ */
 export const TASK_FUNCTIONS: Readonly<Record<TaskName, string>> = {
   Normalize: 'intake',
   TakeOwnership: 'take-ownership',
   ExpandStages: 'expand-stages',
-  Decide: 'decide',
-  AcquireLock: 'acquire-lock',
-  Snapshot: 'snapshot',
-  Recheck: 'recheck',
-  Apply: 'apply',
-  ClaimDeploySlot: 'deploy-slot',
-  Redeploy: 'redeploy',
-  UpdateStage: 'update-stage',
+  Decide: 'prepare',
+  AcquireLock: 'prepare',
+  Snapshot: 'prepare',
+  Recheck: 'remediate',
+  ClaimDeploySlot: 'remediate',
+  Apply: 'remediate',
+  Redeploy: 'remediate',
+  UpdateStage: 'remediate',
   Verify: 'verify',
-  Record: 'record',
-  Notify: 'notify',
-  ReleaseLock: 'release-lock',
+  Record: 'finish',
+  Notify: 'finish',
+  ReleaseLock: 'finish',
   ReportRejected: 'report-failure',
   ReportRequestFailure: 'report-failure',
   DecideUndo: 'undo',
@@ -127,6 +132,25 @@ export const TASK_FUNCTIONS: Readonly<Record<TaskName, string>> = {
   RecordUndoFailure: 'undo',
   ReleaseUndoLock: 'release-lock',
   ReportUndo: 'report-undo',
+};
+
+/** Task or step → the Task state it runs in: a step runs inside its coarse task (docs/decisions/0035). */
+export const STATE_OF_TASK: Readonly<Record<TaskName, string>> = {
+  ...(Object.fromEntries(Object.keys(TASK_FUNCTIONS).map((name) => [name, name])) as Record<
+    TaskName,
+    string
+  >),
+  Decide: 'Prepare',
+  AcquireLock: 'Prepare',
+  Snapshot: 'Prepare',
+  Recheck: 'Remediate',
+  ClaimDeploySlot: 'Remediate',
+  Apply: 'Remediate',
+  Redeploy: 'Remediate',
+  UpdateStage: 'Remediate',
+  Record: 'Finish',
+  Notify: 'Finish',
+  ReleaseLock: 'Finish',
 };
 
 /** One count the handlers published (WorkflowDeps.metric). */
@@ -143,10 +167,15 @@ export interface RunOptions {
    * task, request-approval's settlement): by default the timeout wins ({outcome: 'EXPIRED'}).
    */
   readonly timeoutSettlement?: (event: Record<string, unknown>) => Promise<unknown>;
-  /** What answers the OfferUndo task (request-approval's Undo offer); by default nothing is offered. */
+  /** What answers Finish's OfferUndo step (request-approval's Undo offer); by default nothing is offered. */
   readonly offerUndo?: (event: Record<string, unknown>) => Promise<unknown>;
-  /** Wrap a task's real handler, e.g. to throw before calling it. */
+  /** Wrap a task's or a step's real handler (a step inside its coarse task), e.g. to throw before calling it. */
   readonly wrap?: Partial<Record<TaskName, (real: TaskHandler) => TaskHandler>>;
+  /**
+   * Wrap a Task state's whole handler (a coarse task with its steps), e.g. to end it as a Lambda
+   * timeout does: the state machine's Catch, not the task, sees the error.
+   */
+  readonly wrapState?: Readonly<Record<string, (real: TaskHandler) => TaskHandler>>;
   readonly executionName?: string;
   /** Receives every event of the execution's log, in order (bench:workflow counts the states entered). */
   readonly onEvent?: (event: ExecutionEvent) => void;
@@ -156,7 +185,7 @@ export interface WorkflowHarness {
   readonly deps: WorkflowDeps;
   readonly securityHub: AwsClientStub<SecurityHubClient>;
   readonly published: PublishCommandInput[];
-  /** Every task invocation, in order, across runs. */
+  /** Every task and step invocation (steps by name, not their coarse task), in order, across runs. */
   readonly calls: TaskName[];
   /**
    * Every Task state invocation (the approval's included) with its execution's name, in order,
@@ -419,30 +448,30 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
       return stateMachine.run(event, {
         executionArn: `arn:aws:states:${MOTO_REGION}:${MOTO_ACCOUNT}:execution:apigw-remediation:${name}`,
         name,
-        handlers: overrides,
+        handlers: Object.fromEntries(
+          Object.entries(stateHandlers(overrides, deps)).map(([state, handler]) => [
+            state,
+            runOptions.wrapState?.[state]?.(handler) ?? handler,
+          ]),
+        ),
+        // Per retrier of the state, in order: Prepare's StageLocked and Remediate's DeploySlotBusy keep a pause.
         retryIntervalOverrides: {
-          AcquireLock: 50,
+          Prepare: [50, 0],
           AcquireUndoLock: 50,
           PlanUndo: 0,
           Undo: 0,
           RecordUndoFailure: 0,
           ReleaseUndoLock: 0,
           ReportUndo: 0,
+          Remediate: [250, 0],
           Verify: 0,
-          Snapshot: 0,
-          Recheck: 0,
-          Apply: 0,
-          UpdateStage: 0,
-          Record: 0,
-          Notify: 0,
+          Finish: 0,
           ReleaseLock: 0,
-          Decide: 0,
           TakeOwnership: 0,
           ExpandStages: 0,
           ReportRejected: 0,
           ReportRequestFailure: 0,
         },
-        waitTimeOverrides: { WaitForDeploySlot: 250 },
         ...(runOptions.onEvent === undefined ? {} : { onEvent: runOptions.onEvent }),
       });
     },

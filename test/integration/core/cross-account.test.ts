@@ -48,7 +48,7 @@ describe('cross-account remediation through moto STS', () => {
     // The service's calls are the update-stage task's (its central role assumes the member role;
     // the calls made with the assumed credentials are the member role's), checked by test/strict-aws.
     // The provider assumes the role when first resolved, as an SDK client does before its first call.
-    const credentials = await asTask('update-stage', async () => (await resolver.credentialsFor(ref))?.());
+    const credentials = await asTask('remediate', async () => (await resolver.credentialsFor(ref))?.());
     const whoAmI = await new STSClient({ region: MOTO_REGION, endpoint: moto.endpoint, credentials }).send(
       new GetCallerIdentityCommand({}),
     );

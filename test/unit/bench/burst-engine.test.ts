@@ -115,15 +115,16 @@ describe('the ASL retry policy the simulation reads', () => {
       compared += blocks.length;
     }
     expect(compared).toBeGreaterThan(10);
-    // The locks are the states that retry StageLocked (the undo's own, docs/decisions/0030, too); the
-    // approval Task's function is found in its Parameters.
-    expect([...machine.lockStates].sort()).toEqual(['AcquireLock', 'AcquireUndoLock']);
+    // The locks are the states that retry StageLocked (Prepare, which takes the stage lock, and the
+    // undo's own, docs/decisions/0030, 0035); the approval Task's function is found in its Parameters.
+    expect([...machine.lockStates].sort()).toEqual(['AcquireUndoLock', 'Prepare']);
     // The per-stage Map is the one the lock is in, nested in the per-request Map: one execution per event.
     expect(machine.stageMap).toBe('ForEachStage');
     expect(machine.states.get('ForEachStage')?.parent).toBe('ForEachRequest');
     expect(machine.states.get('ForEachStage')?.maxConcurrency).toBe(raw.get('ForEachStage')?.MaxConcurrency);
-    expect(machine.slotStates.size).toBe(0);
-    expect(machine.states.get('Apply')?.functionSubstitution).toBe('ApplyFunctionArn');
+    // Remediate claims the account's deploy slot and retries DeploySlotBusy (decision 0035).
+    expect([...machine.slotStates]).toEqual(['Remediate']);
+    expect(machine.states.get('Remediate')?.functionSubstitution).toBe('RemediateFunctionArn');
     expect(machine.states.get('RequestApproval')?.functionSubstitution).toBe('RequestApprovalFunctionArn');
   });
 
@@ -260,9 +261,9 @@ describe('cold starts from docs/benchmarks.md', () => {
     const times = parseInitTimes(readFileSync(new URL('docs/benchmarks.md', ROOT), 'utf8'));
     expect(times.get('apply')).toBeGreaterThan(0);
     expect(times.get('intake')).toBeGreaterThan(0);
-    expect(functionNameOf('ApplyFunctionArn')).toBe('apply');
-    const cold = coldStartOnLambda(new Map([['apply', 100]]), 512);
-    expect(cold('ApplyFunctionArn')).toBe(Math.round((100 * 1769) / 512));
+    expect(functionNameOf('RemediateFunctionArn')).toBe('remediate');
+    const cold = coldStartOnLambda(new Map([['remediate', 100]]), 512);
+    expect(cold('RemediateFunctionArn')).toBe(Math.round((100 * 1769) / 512));
     expect(() => parseInitTimes('| function | bytes |\n| --- | --- |\n')).toThrow(/no "init CPU now/);
   });
 });
@@ -464,8 +465,8 @@ describe('the front (front.ts)', () => {
     const { before, stage, after } = splitPath(auto, machine);
     expect(before.states.at(-1)).toBe('ForEachStage');
     expect(before.tasks.map((task) => task.state)).toContain('TakeOwnership');
-    expect(stage.states[0]).toBe('IsUndo');
-    expect(stage.tasks.map((task) => task.state)).toContain('Record');
+    expect(stage.states[0]).toBe('Prepare');
+    expect(stage.tasks.map((task) => task.state)).toContain('Finish');
     expect(after.states).toEqual(['RequestDone']);
     expect([...before.states, ...stage.states, ...after.states]).toEqual(auto.states);
     expect([...before.tasks, ...stage.tasks, ...after.tasks]).toEqual(auto.tasks);

@@ -448,7 +448,7 @@ describe('the phases by API type', () => {
   });
 
   it('never deploys for a REST plan and never associates a web ACL for a V2 plan', async () => {
-    expect(await createDeployment(plan({}), clients)).toEqual({ actions: [] });
+    expect(await createDeployment(plan({}), clients, 'remediation-1')).toEqual({ actions: [] });
     expect(await associateWebAcl(v2Plan({ prerequisites: [WEB_ACL] }), clients, ACL_ARN)).toEqual([]);
     expect(apiGateway).not.toHaveReceivedAnyCommand();
     expect(waf).not.toHaveReceivedAnyCommand();

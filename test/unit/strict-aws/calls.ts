@@ -13,7 +13,7 @@ export function recordedCall(
   extra: Partial<Omit<RecordedCall, 'service' | 'operation' | 'input'>> = {},
 ): RecordedCall {
   sequence += 2;
-  const actor: Actor = { kind: 'task', task: 'update-stage' };
+  const actor: Actor = { kind: 'task', task: 'remediate' };
   return {
     sequence: sequence - 1,
     completedSequence: sequence,

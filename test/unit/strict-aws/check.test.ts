@@ -14,7 +14,7 @@ const role = (name: string, statements: Record<string, unknown>[]) => ({
 
 const central: CfnTemplate = {
   Resources: {
-    UpdateStageRoleABC: role('apigw-remediation-update-stage-us-east-1', [
+    RemediateRoleABC: role('apigw-remediation-remediate-us-east-1', [
       { Effect: 'Allow', Action: 'apigateway:GET', Resource: 'arn:aws:apigateway:*::/restapis/*' },
     ]),
   },
@@ -40,9 +40,9 @@ describe('the strict model’s verdict on a call', () => {
     const message = formatViolations(violations);
     expect(message).toContain('strict AWS model: 2 violation(s)');
     expect(message).toContain(
-      `[iam] apigateway:PATCH on arn:aws:apigateway:us-east-1::/restapis/abcdefghij/stages/prod is ImplicitlyDenied for arn:aws:iam::${ACCOUNT}:role/apigw-remediation-update-stage-us-east-1`,
+      `[iam] apigateway:PATCH on arn:aws:apigateway:us-east-1::/restapis/abcdefghij/stages/prod is ImplicitlyDenied for arn:aws:iam::${ACCOUNT}:role/apigw-remediation-remediate-us-east-1`,
     );
-    expect(message).toContain('call: APIGateway.UpdateStage in us-east-1 by task update-stage');
+    expect(message).toContain('call: APIGateway.UpdateStage in us-east-1 by task remediate');
     expect(message).toContain(
       'source: https://docs.aws.amazon.com/apigateway/latest/api/API_UpdateStage.html',
     );

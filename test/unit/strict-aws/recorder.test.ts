@@ -21,7 +21,7 @@ describe('the strict model’s recorder', () => {
   it('records calls inside a production scope with the scope’s identity, Region, input and output', async () => {
     sns.on(PublishCommand).resolves({ MessageId: 'id-1' });
     startRecording();
-    await asTask('notify', publish);
+    await asTask('finish', publish);
     await asRole('arn:aws:iam::123456789012:role/apigw-remediation-member', publish);
     const calls = stopRecording();
     expect(
@@ -37,7 +37,7 @@ describe('the strict model’s recorder', () => {
         service: 'SNS',
         operation: 'Publish',
         region: 'eu-west-1',
-        actor: { kind: 'task', task: 'notify' },
+        actor: { kind: 'task', task: 'finish' },
         output: { MessageId: 'id-1' },
       },
       {
@@ -54,7 +54,7 @@ describe('the strict model’s recorder', () => {
     const gateway = mockClientUnderStrictModel(APIGatewayClient);
     gateway.on(GetStageCommand).resolves({ stageName: 'prod' });
     startRecording();
-    await asTask('snapshot', () =>
+    await asTask('prepare', () =>
       new APIGatewayClient({
         region: 'us-east-1',
         credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
@@ -70,14 +70,14 @@ describe('the strict model’s recorder', () => {
     sns.on(PublishCommand).resolves({ MessageId: 'id-2' });
     startRecording();
     await publish();
-    await asTask('notify', () => asTestHarness(publish));
+    await asTask('finish', () => asTestHarness(publish));
     expect(stopRecording()).toEqual([]);
   });
 
   it('records a failed call with its error', async () => {
     sns.on(PublishCommand).rejects(new Error('AuthorizationError'));
     startRecording();
-    await expect(asTask('notify', publish)).rejects.toThrow('AuthorizationError');
+    await expect(asTask('finish', publish)).rejects.toThrow('AuthorizationError');
     expect(stopRecording().map((call) => call.error)).toEqual(['Error: AuthorizationError']);
   });
 });

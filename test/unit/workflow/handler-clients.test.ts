@@ -29,23 +29,26 @@ const STAGE = [...API, '@aws-sdk/client-wafv2'];
 
 /**
  * The SDK clients each workflow task's bundle holds (intake and request-approval belong to other
- * packages). The kill switch (decide, apply) is read without the SSM client
+ * packages). The kill switch (prepare, remediate) is read without the SSM client
  * (workflow/deps/ssm-parameter.ts, docs/decisions/0033).
  */
 const EXPECTED_CLIENTS: Readonly<Record<string, readonly string[]>> = {
   'take-ownership': ['@aws-sdk/client-securityhub'],
   'expand-stages': API,
-  decide: [...API, '@aws-sdk/client-dynamodb'],
+  // Decide, acquire-lock and snapshot (the exemptions, the lock, the flap guard's table: docs/decisions/0029, 0035).
+  prepare: [...API, '@aws-sdk/client-dynamodb'],
   'acquire-lock': ['@aws-sdk/client-dynamodb'],
-  // The flap guard's table (docs/decisions/0029).
-  snapshot: [...API, '@aws-sdk/client-dynamodb'],
-  apply: [...CORE, '@aws-sdk/client-dynamodb'],
-  'deploy-slot': ['@aws-sdk/client-dynamodb'],
-  redeploy: API,
-  'update-stage': STAGE,
+  // Recheck, deploy-slot, apply (Logs for the prerequisites), redeploy, update-stage (WAF).
+  remediate: [...CORE, '@aws-sdk/client-dynamodb'],
   verify: API,
-  record: ['@aws-sdk/client-dynamodb', '@aws-sdk/client-securityhub', '@aws-sdk/client-sts'],
-  notify: ['@aws-sdk/client-sns'],
+  // Record, notify, the Undo offer (the approvals table, the Slack secret), release-lock.
+  finish: [
+    '@aws-sdk/client-dynamodb',
+    '@aws-sdk/client-secrets-manager',
+    '@aws-sdk/client-securityhub',
+    '@aws-sdk/client-sns',
+    '@aws-sdk/client-sts',
+  ],
   'report-failure': ['@aws-sdk/client-securityhub', '@aws-sdk/client-sns', '@aws-sdk/client-sts'],
   'release-lock': ['@aws-sdk/client-dynamodb'],
   // The ledger (remediation, UNDO entry, exemptions); WAF for DisassociateWebACL; the note and the
@@ -59,10 +62,10 @@ const ALLOWED_BY_NEED: Readonly<Record<TaskNeed, readonly string[]>> = {
   config: [],
   memberRole: CORE,
   locksTable: ['@aws-sdk/client-dynamodb'],
-  locksTableClose: ['@aws-sdk/client-dynamodb'],
   securityHub: ['@aws-sdk/client-securityhub'],
   notifyTopic: ['@aws-sdk/client-sns'],
-  approvals: [],
+  // The approvals table and the Slack secret (the Undo offer Finish makes; request-approval is another package's).
+  approvals: ['@aws-sdk/client-dynamodb', '@aws-sdk/client-secrets-manager'],
   // One signed GetParameter over fetch, no SDK client.
   killSwitch: [],
   ledgerExemptions: ['@aws-sdk/client-dynamodb'],

@@ -1,0 +1,122 @@
+/**
+ * Finish task (docs/decisions/0035): the end of every per-stage path but the undo's. It derives the
+ * outcome from the state (workflow/coarse.ts terminalOutcome: the old Set* Pass states), then runs
+ * the old Record, Notify, OfferUndo and ReleaseLock states as steps, each guarded so one failing
+ * step skips none of the others — the semantics of the old Catch chain:
+ * - record: Security Hub, the ledger, the flap guard. Throttling goes back to the state machine's
+ *   Retry (nothing after it has run yet; a retried record writes nothing twice: record.ts); any
+ *   other failure is `{recorded: false}` with `recordError`, and the notification says so;
+ * - notify: the notification topic; a failure is kept in `notifyError`;
+ * - offer Undo on the approval message, only after an approved remediation ended REMEDIATED;
+ * - release the stage lock (workflow/coarse.ts lockToRelease: also the lock a failed Prepare may
+ *   have taken); a run that joined another, or stopped before locking, has none to release.
+ * Its output is the stage's result in the Map: `{stage, outcome, recorded}`.
+ */
+import { lambdaHandler } from '../shared/handler.js';
+import { logger } from '../shared/powertools.js';
+import { createFlapGuardDeps } from '../iac/deps.js';
+import { createLedgerDeps } from '../ledger/deps.js';
+import { createExemptionDaysDeps } from '../ledger/exemption-deps.js';
+import {
+  caughtError,
+  lockToRelease,
+  retriedByStateMachine,
+  terminalOutcome,
+  THROTTLING_ERRORS,
+  type RunState,
+} from '../workflow/coarse.js';
+import { finishState, type RunStateRecord, type Step } from '../workflow/coarse-steps.js';
+import { createClockDeps } from '../workflow/deps/clock.js';
+import { createLocksDeps } from '../workflow/deps/locks.js';
+import { createMemberAccountDeps } from '../workflow/deps/member-account.js';
+import { createNotificationDeps } from '../workflow/deps/notifications.js';
+import { createReportingDeps } from '../workflow/deps/reporting.js';
+import { createHomeSecurityHubDeps, createMemberSecurityHubDeps } from '../workflow/deps/security-hub.js';
+import { parseTaskInput, StageWorkItemSchema, type OutcomeStatus } from '../workflow/state.js';
+import { createNotifyHandler } from './notify.js';
+import { createRecordHandler } from './record.js';
+import { createReleaseLockHandler } from './release-lock.js';
+import { offerUndoFromEnvironment } from './request-approval.js';
+
+export interface FinishSteps {
+  readonly record: Step;
+  readonly notify: Step;
+  readonly offerUndo: Step;
+  readonly releaseLock: Step;
+}
+
+export interface FinishOutput {
+  readonly stage: unknown;
+  readonly outcome: OutcomeStatus;
+  readonly recorded: boolean;
+}
+
+/** Runs a step whose failure must not stop the steps after it; the error is kept at `errorKey`. */
+async function guarded(
+  state: RunStateRecord,
+  key: string,
+  errorKey: string,
+  step: Step,
+  input: unknown = state,
+): Promise<RunStateRecord> {
+  try {
+    return { ...state, [key]: await step(input) };
+  } catch (error) {
+    logger.error(`finish: ${key} failed, going on`, { stage: state.stage, error });
+    return { ...state, [errorKey]: caughtError(error) };
+  }
+}
+
+export function createFinishTask(steps: FinishSteps) {
+  return async (event: unknown): Promise<FinishOutput> => {
+    const input = finishState(event);
+    const item = parseTaskInput('finish', StageWorkItemSchema, input);
+    const outcome = terminalOutcome(input as unknown as RunState);
+    const lock = lockToRelease(item);
+    let state: RunStateRecord = {
+      ...input,
+      ...(item.lock === undefined && lock !== undefined ? { lock } : {}),
+      terminal: { outcome },
+    };
+    try {
+      state = { ...state, record: await steps.record(state) };
+    } catch (error) {
+      if (retriedByStateMachine(error, THROTTLING_ERRORS)) throw error;
+      logger.error('finish: record failed, notifying that it is not recorded', { stage: item.stage, error });
+      state = { ...state, record: { recorded: false }, recordError: caughtError(error) };
+    }
+    state = await guarded(state, 'notification', 'notifyError', steps.notify);
+    const approved = (input as { approval?: { channel?: unknown } }).approval?.channel !== undefined;
+    if (lock !== undefined && approved && outcome === 'REMEDIATED') {
+      state = await guarded(state, 'undoOffer', 'undoOfferError', steps.offerUndo, {
+        offerUndo: 'REMEDIATED',
+        remediationId: item.decision?.remediationId,
+        executionArn: item.executionArn,
+      });
+    }
+    if (lock !== undefined) state = await guarded(state, 'unlock', 'unlockError', steps.releaseLock);
+    const recorded = (state.record as { recorded?: boolean } | undefined)?.recorded === true;
+    return { stage: item.stage, outcome, recorded };
+  };
+}
+
+const locks = createLocksDeps();
+const clock = createClockDeps();
+const reporting = createReportingDeps();
+export const handler = lambdaHandler(
+  createFinishTask({
+    record: createRecordHandler({
+      ...createHomeSecurityHubDeps(),
+      ...createMemberSecurityHubDeps(createMemberAccountDeps()),
+      ...locks,
+      ...createLedgerDeps(locks),
+      ...reporting,
+      ...clock,
+      ...createExemptionDaysDeps(),
+      ...createFlapGuardDeps(),
+    }),
+    notify: createNotifyHandler({ ...createNotificationDeps(), ...reporting, ...clock }),
+    offerUndo: (event) => offerUndoFromEnvironment()(event),
+    releaseLock: createReleaseLockHandler({ ...locks, ...clock }),
+  }),
+);

@@ -1,0 +1,110 @@
+/**
+ * Prepare task (docs/decisions/0035): decide (modes, kill switch, exemptions), take the stage lock
+ * or join the run holding it, read and plan — the steps of the old Decide, AcquireLock and Snapshot
+ * states, in one invocation. It returns the state with each step's result at its old path and
+ * `route`, which the Route Choice state follows. An undo request returns at once (route UNDO: its
+ * own path decides, locks and undoes). Findings coalesced into this run (`coalesced`, added by the
+ * intake) are written into the lock item's `joined` list as soon as the lock is taken, so Finish
+ * records this run's outcome on them (workflow/join.ts).
+ *
+ * Retries: StageLocked and throttling go back to the state machine's Retry, which runs Prepare
+ * again with the same input; the remediation id is derived from that input (workflow/coarse.ts), so
+ * a retry renews its own lock instead of finding it held. Any other error ends the run: the state
+ * carries it in `error` (with the lock, if taken) and Finish records it.
+ */
+import * as z from 'zod';
+import { createExemptionsDeps } from '../ledger/exemption-deps.js';
+import { createFlapGuardDeps } from '../iac/deps.js';
+import { logger } from '../shared/powertools.js';
+import { lambdaHandler } from '../shared/handler.js';
+import {
+  caughtError,
+  prepareRoute,
+  retriedByStateMachine,
+  STAGE_LOCKED_ERROR,
+  THROTTLING_ERRORS,
+  type RunState,
+} from '../workflow/coarse.js';
+import { STATE_VERSION, type RunStateRecord, type Step } from '../workflow/coarse-steps.js';
+import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
+import { createApiClientsDeps } from '../workflow/deps/core-clients.js';
+import { createKillSwitchDeps } from '../workflow/deps/kill-switch.js';
+import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
+import { createMemberAccountDeps } from '../workflow/deps/member-account.js';
+import { JoinedFindingSchema } from '../workflow/join.js';
+import { joinHolder } from '../workflow/lock.js';
+import { LockSchema, parseTaskInput, StageWorkItemSchema } from '../workflow/state.js';
+import { createAcquireLockHandler } from './acquire-lock.js';
+import { createDecideHandler } from './decide.js';
+import { createSnapshotHandler } from './snapshot.js';
+
+export interface PrepareSteps {
+  readonly decide: Step;
+  readonly acquireLock: Step;
+  readonly snapshot: Step;
+}
+
+const PrepareInputSchema = StageWorkItemSchema.extend({
+  /** Findings for this stage the intake coalesced into this run (H2's intake; absent: none). */
+  coalesced: z.array(JoinedFindingSchema).optional(),
+});
+
+const RETRIED = [...THROTTLING_ERRORS, STAGE_LOCKED_ERROR];
+
+export function createPrepareTask(steps: PrepareSteps, deps: LocksDeps & Pick<ClockDeps, 'now'>) {
+  return async (event: unknown): Promise<RunStateRecord> => {
+    const item = parseTaskInput('prepare', PrepareInputSchema, event);
+    let state: RunStateRecord = { ...(event as RunStateRecord), v: STATE_VERSION };
+    const routed = (): RunStateRecord => ({ ...state, route: prepareRoute(state as unknown as RunState) });
+    if (item.request.trigger === 'undo') return routed();
+    try {
+      state = { ...state, decision: await steps.decide(state) };
+      if ((state as unknown as RunState).decision?.route !== 'PROCEED') return routed();
+      const lock = LockSchema.parse(await steps.acquireLock(state));
+      state = { ...state, lock };
+      if (lock.joined !== undefined) return routed();
+      const coalesced = item.coalesced ?? [];
+      if (
+        coalesced.length > 0 &&
+        !(await joinHolder(
+          deps.dynamo(),
+          item.locksTable,
+          lock.key,
+          lock.owner,
+          coalesced,
+          deps.now().getTime(),
+        ))
+      ) {
+        throw new Error(`the stage lock ${lock.key} was lost before the coalesced findings could join it`);
+      }
+      state = { ...state, plan: await steps.snapshot(state) };
+      return routed();
+    } catch (error) {
+      if (retriedByStateMachine(error, RETRIED)) throw error;
+      logger.error('prepare failed', { stage: item.stage, error });
+      state = { ...state, error: caughtError(error) };
+      return routed();
+    }
+  };
+}
+
+const account = createMemberAccountDeps();
+const api = createApiClientsDeps(account);
+const locks = createLocksDeps();
+const clock = createClockDeps();
+export const handler = lambdaHandler(
+  createPrepareTask(
+    {
+      decide: createDecideHandler({
+        ...account,
+        ...api,
+        ...createKillSwitchDeps(),
+        ...clock,
+        ...createExemptionsDeps(locks),
+      }),
+      acquireLock: createAcquireLockHandler({ ...locks, ...clock }),
+      snapshot: createSnapshotHandler({ ...account, ...api, ...clock, ...createFlapGuardDeps() }),
+    },
+    { ...locks, ...clock },
+  ),
+);

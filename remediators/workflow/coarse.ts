@@ -1,0 +1,158 @@
+/**
+ * Pure: the decisions of the coarse per-stage tasks (docs/decisions/0035). Prepare, Remediate,
+ * Verify and Finish each run several steps (the fine handlers of remediators/handlers/) in one
+ * Lambda invocation and merge each step's result into the state at the path the state machine's
+ * ResultPath used to give it ($.decision, $.lock, $.plan, $.applied, $.deploySlot, $.deployment,
+ * $.stageUpdate, $.verification, $.terminal, $.record, $.notification, $.unlock), so the outcome,
+ * record and notification code reads the state it always read. What this module decides: which
+ * step runs next, which errors go back to the state machine's Retry, which outcome a state ends in.
+ */
+import { createHash } from 'node:crypto';
+import type { RemediationRequest } from './state.js';
+import type { CaughtError, OutcomeStatus } from './state.js';
+import { stageLockKey } from './lock.js';
+import type { StageRef } from '../core/types.js';
+
+/**
+ * Errors a coarse task hands back to the state machine's Retry instead of recording them: the
+ * throttling every Task retries, a stage lock another run holds (Prepare), a deployment slot taken
+ * (Remediate). Everything a retry re-runs is safe to run again (docs/decisions/0035). Any other
+ * error of a step is caught in the task and ends the run through Finish with `error` set.
+ */
+export const THROTTLING_ERRORS = [
+  'TooManyRequestsException',
+  'LimitExceededException',
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+] as const;
+export const STAGE_LOCKED_ERROR = 'StageLocked';
+export const DEPLOY_SLOT_BUSY_ERROR = 'DeploySlotBusy';
+
+/** Where Prepare sends the run: the Route Choice state reads it. */
+export type Route = 'FINISH' | 'APPROVE' | 'APPLY' | 'UNDO';
+
+export class DeploySlotBusyError extends Error {
+  override readonly name = DEPLOY_SLOT_BUSY_ERROR;
+}
+
+/** Whether the state machine's Retry of the task takes this error (it is rethrown, not recorded). */
+export function retriedByStateMachine(error: unknown, retried: readonly string[]): boolean {
+  return error instanceof Error && retried.includes(error.name);
+}
+
+/** An error caught in a task, in the shape Step Functions gives a caught Lambda error (`Cause` a JSON text). */
+export function caughtError(error: unknown): CaughtError {
+  const errorType = error instanceof Error ? error.name : 'Error';
+  const errorMessage = error instanceof Error ? error.message : String(error);
+  return { Error: errorType, Cause: JSON.stringify({ errorType, errorMessage }) };
+}
+
+/**
+ * The remediation id of this execution's run of this stage for this request: the same on every
+ * attempt of Prepare, so a retried Prepare is the same lock owner (it renews its own lock instead of
+ * finding it held), and Finish can name the lock even when Prepare's result was lost (a timeout).
+ * UUID-shaped (version 5 layout of a SHA-256 digest).
+ */
+export function remediationIdOf(executionArn: string, stage: StageRef, request: RemediationRequest): string {
+  const digest = createHash('sha256')
+    .update(JSON.stringify([executionArn, stageLockKey(stage), request]))
+    .digest('hex');
+  const variant = ((Number.parseInt(digest.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
+  return [
+    digest.slice(0, 8),
+    digest.slice(8, 12),
+    `5${digest.slice(13, 16)}`,
+    `${variant}${digest.slice(17, 20)}`,
+    digest.slice(20, 32),
+  ].join('-');
+}
+
+/** What of the state the route and outcome depend on (every field as the steps wrote it). */
+export interface RunState {
+  readonly request: Pick<RemediationRequest, 'trigger'>;
+  readonly decision?: { readonly route: 'PROCEED' | 'SKIP' | 'GONE' };
+  readonly lock?: { readonly joined?: unknown };
+  readonly plan?: { readonly next: string };
+  readonly approval?: unknown;
+  readonly approvalError?: CaughtError;
+  readonly approvalSettlement?: { readonly outcome: string };
+  readonly stageUpdate?: unknown;
+  readonly verification?: { readonly status: 'VERIFIED' | 'GONE' };
+  readonly error?: CaughtError;
+}
+
+/** Prepare's answer: where the run goes after it (Route). */
+export function prepareRoute(state: RunState): Route {
+  if (state.request.trigger === 'undo') return 'UNDO';
+  if (state.error !== undefined || state.lock?.joined !== undefined) return 'FINISH';
+  if (state.plan?.next === 'APPLY') return 'APPLY';
+  if (state.plan?.next === 'APPROVE') return 'APPROVE';
+  return 'FINISH';
+}
+
+const GONE_ERRORS = ['ResourceGone', 'NotFoundException'];
+const BRAKE_ERRORS = ['KillSwitchOn', 'BlastRadiusCapReached'];
+
+const PLAN_OUTCOMES: Readonly<Record<string, OutcomeStatus>> = {
+  ALREADY_COMPLIANT: 'ALREADY_COMPLIANT',
+  DRY_RUN: 'DRY_RUN',
+  SKIPPED: 'SKIPPED',
+  GONE: 'RESOURCE_GONE',
+  DEFERRED: 'DEFERRED_TO_OWNER',
+};
+
+/**
+ * The outcome the run ended in, from what its steps left in the state (the old machine's Set*
+ * Pass states, in one place). The first that holds wins: an error (the stage gone, a brake, else
+ * FAILED); a vanished stage or skipped controls at decide; joining another run; the verification;
+ * a rejected or expired approval; what the (re)plan said; else FAILED (a path that reached Finish
+ * without any of these is a failure, never a success).
+ */
+export function terminalOutcome(state: RunState): OutcomeStatus {
+  const { error } = state;
+  if (error !== undefined) {
+    if (GONE_ERRORS.includes(error.Error)) return 'RESOURCE_GONE';
+    return BRAKE_ERRORS.includes(error.Error) ? 'SKIPPED' : 'FAILED';
+  }
+  if (state.decision?.route === 'GONE') return 'RESOURCE_GONE';
+  if (state.decision?.route === 'SKIP') return 'SKIPPED';
+  if (state.lock?.joined !== undefined) return 'JOINED';
+  if (state.verification !== undefined) {
+    return state.verification.status === 'GONE' ? 'RESOURCE_GONE' : 'REMEDIATED';
+  }
+  if (state.approvalError?.Error === 'ApprovalRejected') return 'REJECTED';
+  const next = state.plan?.next;
+  if (next === 'APPROVE' && state.approval === undefined) {
+    return state.approvalError?.Error === 'States.Timeout' ? 'EXPIRED' : 'FAILED';
+  }
+  return (next === undefined ? undefined : PLAN_OUTCOMES[next]) ?? 'FAILED';
+}
+
+/**
+ * The stage lock Finish releases: the one Prepare took, or, when Prepare's result never reached the
+ * state (it failed or timed out after it may have taken the lock), the lock this run would hold —
+ * its key and owner are derived from the state ({@link remediationIdOf}), and the release is
+ * conditional on that owner, so a lock this run never took is left alone. None for an undo (its
+ * own path releases), a run that joined another, or a run Prepare stopped before locking.
+ */
+export function lockToRelease(state: {
+  readonly executionArn: string;
+  readonly stage: StageRef;
+  readonly request: RemediationRequest;
+  readonly decision?: { readonly route: string; readonly remediationId: string };
+  readonly lock?: {
+    readonly key: string;
+    readonly owner: string;
+    readonly expiresAt: number;
+    readonly joined?: unknown;
+  };
+  readonly error?: CaughtError;
+}): { readonly key: string; readonly owner: string; readonly expiresAt: number } | undefined {
+  if (state.lock !== undefined) return state.lock.joined === undefined ? state.lock : undefined;
+  if (state.error === undefined || state.request.trigger === 'undo') return undefined;
+  if (state.decision !== undefined && state.decision.route !== 'PROCEED') return undefined;
+  const remediationId =
+    state.decision?.remediationId ?? remediationIdOf(state.executionArn, state.stage, state.request);
+  return { key: stageLockKey(state.stage), owner: `${state.executionArn}/${remediationId}`, expiresAt: 0 };
+}
