@@ -14,9 +14,9 @@
  *   npm run bench:burst -- --seed 7      another seed (arrival times and jitter)
  *   npm run bench:burst -- --scenario auto-redeploy   each stage receives another recorded scenario
  *   npm run bench:burst -- --json        a JSON array of the rows
- *   npm run bench:burst -- --definition test/fixtures/burst/coarse-machine.asl.json \
- *     --recording test/fixtures/burst/coarse-recording.json   another definition and recording
- *     (here the coarse-machine fixture: the batched front before its real recording exists)
+ *   npm run bench:burst -- --definition test/fixtures/burst/per-event-machine.asl.json \
+ *     --recording test/fixtures/burst/per-event-recording.json   another definition and recording
+ *     (here the machine before the batched front, one execution per event: the "before" numbers)
  */
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';

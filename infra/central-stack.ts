@@ -10,7 +10,7 @@ import type { StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
-import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
+import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { AnyPrincipal, Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -56,6 +56,7 @@ import {
 } from './event-patterns.js';
 import type { EventPatternJson } from './event-patterns.js';
 import { ServiceFunction } from './functions.js';
+import { IntakeFront } from './intake-front.js';
 import { logRetention } from './log-retention.js';
 import { Monitoring } from './monitoring.js';
 import { NAG_ACCOUNT, NAG_PARTITION, acknowledge, acknowledgeAll, wildcardFindings } from './nag.js';
@@ -328,7 +329,8 @@ export class CentralStack extends Stack {
           }),
         );
       }
-      // The marker read (GetItem) and closing the stage lock item (UpdateItem): no Put, no Delete.
+      // The admit task's delivery marker (a conditional PutItem of `event#{id}`): no read, no Delete.
+      if (needs.includes('locksTableDeliveries')) locks.grant(role, 'dynamodb:PutItem');
       if (needs.includes('ledgerWrite')) {
         // The ledger's idempotent put (remediators/ledger/store.ts): a conditional PutItem, and on a
         // ConditionalCheckFailed a consistent GetItem to tell a retry's own earlier write from a
@@ -525,7 +527,9 @@ export class CentralStack extends Stack {
         'snapshot the CDK validates against lacks it, as cfn-lint’s does.',
     );
 
-    const deadLetterQueues: Queue[] = [];
+    // Every rule delivers to the intake queue; the Pipe starts one execution per batch (docs/decisions/0036).
+    const front = new IntakeFront(this, 'IntakeFront', { stateMachine: this.stateMachine });
+    const deadLetterQueues: Queue[] = [front.deadLetters];
     const trigger = (ruleId: string, description: string, pattern: EventPatternJson, bus?: IEventBus) => {
       const deadLetters = new Queue(this, `${ruleId}DeadLetters`, {
         encryption: QueueEncryption.SQS_MANAGED,
@@ -548,7 +552,8 @@ export class CentralStack extends Stack {
         ...(bus === undefined ? {} : { eventBus: bus }),
         eventPattern: asCdkEventPattern(pattern),
         targets: [
-          new SfnStateMachine(this.stateMachine, {
+          // Grants events.amazonaws.com SendMessage on the queue on the condition aws:SourceArn = this rule.
+          new SqsQueue(front.queue, {
             deadLetterQueue: deadLetters,
             retryAttempts: 8,
             maxEventAge: Duration.hours(6),

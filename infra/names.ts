@@ -31,11 +31,13 @@ export const MEMBER_ROLE_TASKS: readonly Task[] = TASKS.filter((task) =>
 );
 
 /**
- * The tasks that read API Gateway, WAF and Logs through the member role. The record task
- * assumes it only to import the service's own findings in the stage's account.
+ * The tasks that read API Gateway, WAF and Logs through the member role. The record and
+ * report-failure tasks assume it only to import the service's own findings in the stage's account;
+ * admit does both: it lists an API's stages, and reports as report-failure does (docs/decisions/0036).
  */
 export const API_GATEWAY_TASKS: readonly Task[] = MEMBER_ROLE_TASKS.filter(
-  (task) => !(task.needs as readonly string[]).includes('securityHub'),
+  (task) =>
+    !(task.needs as readonly string[]).includes('securityHub') || task.substitution === 'AdmitFunctionArn',
 );
 
 /**

@@ -12,6 +12,8 @@
  * - memberRole: sts:AssumeRole on the member role in every account (API Gateway, WAF, Logs calls there).
  * - locksTable: read/write on the locks table (stage locks and per-account deployment slots); the
  *   table name reaches the function in its input (`${LocksTableName}`), not through the environment.
+ * - locksTableDeliveries: PutItem only on that table (the admit task's conditional `event#{id}`
+ *   marker that drops a redelivered event, docs/decisions/0036).
  * - securityHub: securityhub:BatchUpdateFindings in the central account; the member role must allow
  *   securityhub:BatchImportFindings (the service's own findings are imported in the stage's account).
  * - notifyTopic: sns:Publish on the topic in env NOTIFY_TOPIC_ARN.
@@ -33,6 +35,7 @@ export type TaskNeed =
   | 'config'
   | 'memberRole'
   | 'locksTable'
+  | 'locksTableDeliveries'
   | 'securityHub'
   | 'notifyTopic'
   | 'approvals'
@@ -58,17 +61,13 @@ export const TASKS = [
     needs: ['config'],
   },
   {
-    substitution: 'TakeOwnershipFunctionArn',
-    entry: 'remediators/handlers/take-ownership.ts',
+    substitution: 'AdmitFunctionArn',
+    entry: 'remediators/handlers/admit.ts',
     description:
-      'Sets the finding Workflow to NOTIFIED before any other work so the rule does not fire again',
-    needs: ['securityHub'],
-  },
-  {
-    substitution: 'ExpandStagesFunctionArn',
-    entry: 'remediators/handlers/expand-stages.ts',
-    description: 'Lists the stages a request covers (every stage of the API when the request names none)',
-    needs: ['config', 'memberRole'],
+      'Drops redeliveries, takes ownership of a batch in calls of up to 100 findings, lists stages, one item per stage',
+    // The stages of an API-level request are listed in the member account (memberRole, config);
+    // what stops before its stages is reported as report-failure does (securityHub, notifyTopic).
+    needs: ['config', 'memberRole', 'securityHub', 'notifyTopic', 'locksTableDeliveries'],
   },
   {
     substitution: 'PrepareFunctionArn',

@@ -3,6 +3,11 @@
  * takes when nothing is throttled, not what the quotas allow; the minimum (minimum.ts) does not
  * use them. Round figures of the order commonly seen from a Lambda in the same Region.
  */
+import {
+  PIPE_BATCH_SIZE,
+  PIPE_BATCHING_WINDOW_SECONDS,
+  STEP_FUNCTIONS_PIPE_PAYLOAD_CHARS,
+} from '../../infra/intake-front.js';
 import type { Latency } from './model.js';
 
 /** A control-plane call (API Gateway, WAF, Logs, Security Hub, SSM, STS). */
@@ -27,9 +32,8 @@ export const ASSUMED_LATENCY: Latency = {
  * (docs/decisions/0022, 0024). `batchSize` and `batchingWindowSeconds` are the pipe's
  * SourceParameters.SqsQueueParameters (BatchSize 1 to 10,000, MaximumBatchingWindowInSeconds 0 to
  * 300: https://docs.aws.amazon.com/eventbridge/latest/pipes-reference/API_PipeSourceSqsQueueParameters.html).
- * Until the CDK construct of the pipe exists, they are defined HERE, once; the integrator points
- * this constant at the construct's exported values when it lands, so the simulation and the
- * deployed pipe cannot differ.
+ * They, and the target's payload quota, are the deployed pipe's own constants (infra/intake-front.ts,
+ * docs/decisions/0036), so the simulation and the deployed pipe cannot differ.
  *
  * The rest is what a pipe does with them. A pipe reads the queue in batches and invokes its target
  * once per batch, "until the batch window expires, the invocation payload size quota is reached, or
@@ -61,9 +65,9 @@ export interface PipeSource {
 }
 
 export const PIPE_SOURCE: PipeSource = {
-  batchSize: 100,
-  batchingWindowSeconds: 5,
+  batchSize: PIPE_BATCH_SIZE,
+  batchingWindowSeconds: PIPE_BATCHING_WINDOW_SECONDS,
   pollers: 5,
-  targetPayloadBytes: 262_144,
+  targetPayloadBytes: STEP_FUNCTIONS_PIPE_PAYLOAD_CHARS,
   recordBytes: 6_000,
 };

@@ -1,5 +1,5 @@
 /**
- * Expand-stages task: the stages a request covers. A request that names its stage covers that
+ * Expand-stages (part of the admit task, ./admit.ts): the stages a request covers. A request that names its stage covers that
  * stage (whether it still exists is the decide task's question); one that names none (an
  * API-level change such as UpdateRestApi) covers every stage of the API, read now.
  */
@@ -8,10 +8,8 @@ import { GetStagesCommand as GetV2StagesCommand } from '@aws-sdk/client-apigatew
 import * as z from 'zod';
 import type { StageRef } from '../core/types.js';
 import { logger } from '../shared/powertools.js';
-import { createMemberAccountDeps } from '../workflow/deps/member-account.js';
-import { createApiClientsDeps, type ApiClientsDeps } from '../workflow/deps/core-clients.js';
+import type { ApiClientsDeps } from '../workflow/deps/core-clients.js';
 import { parseTaskInput, RemediationRequestSchema, type RemediationRequest } from '../workflow/state.js';
-import { lambdaHandler } from '../shared/handler.js';
 
 const InputSchema = z.object({ request: RemediationRequestSchema });
 
@@ -55,7 +53,3 @@ export function createExpandStagesHandler(deps: ApiClientsDeps) {
     return { stages, reason: `every stage of API ${request.apiId} (${stages.length})` };
   };
 }
-
-export const handler = lambdaHandler(
-  createExpandStagesHandler(createApiClientsDeps(createMemberAccountDeps())),
-);

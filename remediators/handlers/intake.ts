@@ -1,29 +1,37 @@
 /**
  * The intake Lambda: the state machine's first ("normalize") state, also run locally by
- * `npm run intake -- <event.json>`. Input: one EventBridge event; output: {@link IntakeResult}.
+ * `npm run intake -- <event.json>`. Input: one EventBridge event, or the Pipe's batch of SQS records
+ * (remediators/intake/batch.ts); output: {@link BatchIntakeResult}. It makes no AWS call: the
+ * admit task that follows drops redeliveries and takes ownership (docs/decisions/0036).
  *
  * Never throws: a configuration or environment problem rejects the event with the reason, so the
- * execution records it instead of failing without a trace. Every ignored and rejected item is logged,
- * and the counts are published as the Requests, Ignored and Rejected metrics.
+ * execution records it instead of failing without a trace. Every ignored, rejected and duplicate item
+ * is logged, and the counts are published as the Requests, Ignored, Rejected and DuplicateDelivery
+ * metrics.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { deployedConfig } from '../../config/deployed.js';
-import { intake } from '../intake/intake.js';
+import { intakeBatch, type BatchIntakeResult } from '../intake/batch.js';
 import { intakeSettings } from '../intake/settings.js';
-import type { IntakeResult } from '../intake/types.js';
+import { DUPLICATE_DELIVERY_METRIC } from '../workflow/metrics.js';
 import { lambdaHandler } from '../shared/handler.js';
 import { logger, metrics } from '../shared/powertools.js';
 
-function run(event: unknown): IntakeResult {
+function run(event: unknown): BatchIntakeResult {
   try {
-    return intake(event, intakeSettings(deployedConfig(), process.env));
+    return intakeBatch(event, intakeSettings(deployedConfig(), process.env));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { requests: [], ignored: [], rejected: [{ error: `intake cannot run: ${message}` }] };
+    return {
+      requests: [],
+      ignored: [],
+      rejected: [{ error: `intake cannot run: ${message}` }],
+      duplicates: [],
+    };
   }
 }
 
-async function handleEvent(event: unknown): Promise<IntakeResult> {
+async function handleEvent(event: unknown): Promise<BatchIntakeResult> {
   const result = run(event);
   for (const request of result.requests) {
     logger.info('remediation requested', { request });
@@ -34,9 +42,13 @@ async function handleEvent(event: unknown): Promise<IntakeResult> {
   for (const item of result.rejected) {
     logger.error('event item rejected', { error: item.error });
   }
+  for (const duplicate of result.duplicates) {
+    logger.info('duplicate delivery dropped', { ...duplicate });
+  }
   metrics.addMetric('Requests', MetricUnit.Count, result.requests.length);
   metrics.addMetric('Ignored', MetricUnit.Count, result.ignored.length);
   metrics.addMetric('Rejected', MetricUnit.Count, result.rejected.length);
+  metrics.addMetric(DUPLICATE_DELIVERY_METRIC, MetricUnit.Count, result.duplicates.length);
   return result;
 }
 

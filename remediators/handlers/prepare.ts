@@ -45,7 +45,7 @@ export interface PrepareSteps {
 }
 
 const PrepareInputSchema = StageWorkItemSchema.extend({
-  /** Findings for this stage the intake coalesced into this run (H2's intake; absent: none). */
+  /** Findings for this stage the intake coalesced into this run (Admit, docs/decisions/0036; absent: none). */
   coalesced: z.array(JoinedFindingSchema).optional(),
 });
 
@@ -72,7 +72,8 @@ export function createPrepareTask(steps: PrepareSteps, deps: LocksDeps & Pick<Cl
           lock.key,
           lock.owner,
           coalesced,
-          deps.now().getTime(),
+          // The lease is in epoch seconds (the table's TTL attribute), as acquireLock compares it.
+          Math.floor(deps.now().getTime() / 1000),
         ))
       ) {
         throw new Error(`the stage lock ${lock.key} was lost before the coalesced findings could join it`);

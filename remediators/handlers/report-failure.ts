@@ -8,6 +8,12 @@
  * - EXPAND_FAILED (the API's stages could not be listed): FAILED recorded in Security Hub (on the
  *   finding, or a finding of the service's own on the API), `Remediations` FAILED, a notification;
  *   when Security Hub refuses that record too, `RecordFailures`.
+ * - ADMIT_FAILED (the admit task failed past its retries, docs/decisions/0036): one notification
+ *   listing every request of the batch, and per request `Remediations` FAILED and `RecordFailures`
+ *   (alarmed): Security Hub may hold ownership of some of them (Workflow NOTIFIED) but no outcome.
+ *
+ * INTAKE_REJECTED, OWNERSHIP_NOT_TAKEN and EXPAND_FAILED are also reported from inside the admit
+ * task, which calls this handler in-process.
  *
  * The channels are independent: one failing does not stop the others, and the task returns what
  * got through. It throws only on malformed input (the state machine then fails the execution,
@@ -22,6 +28,7 @@ import { recordRequestFailureV2 } from '../securityhub/records-v2.js';
 import { logger } from '../shared/powertools.js';
 import { RECORD_FAILURES_METRIC, REMEDIATIONS_METRIC } from '../workflow/metrics.js';
 import {
+  buildAdmitFailedNotification,
   buildIntakeRejectedNotification,
   buildRequestFailureNotification,
   type Notification,
@@ -55,10 +62,16 @@ const InputSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('OWNERSHIP_NOT_TAKEN'), ...RequestFailureInput }),
   z.object({ kind: z.literal('EXPAND_FAILED'), ...RequestFailureInput }),
+  z.object({
+    kind: z.literal('ADMIT_FAILED'),
+    executionArn: z.string().min(1),
+    requests: z.array(RemediationRequestSchema),
+    error: CaughtErrorSchema,
+  }),
 ]);
 
 export interface ReportOutput {
-  readonly kind: RequestFailureKind | 'INTAKE_REJECTED';
+  readonly kind: RequestFailureKind | 'INTAKE_REJECTED' | 'ADMIT_FAILED';
   /** Whether Security Hub holds the record (not attempted: intake rejections, refused ownership). */
   readonly recorded: boolean;
   readonly published: boolean;
@@ -101,6 +114,16 @@ export function createReportFailureHandler(
         problems,
       );
       if (!published) logger.error('intake rejections not notified', { problems, rejected: input.rejected });
+      return { kind: input.kind, recorded: false, published, problems };
+    }
+    if (input.kind === 'ADMIT_FAILED') {
+      deps.metric(REMEDIATIONS_METRIC, { Outcome: 'FAILED' }, input.requests.length);
+      deps.metric(RECORD_FAILURES_METRIC, {}, input.requests.length);
+      const published = await publish(
+        buildAdmitFailedNotification(input.requests, input.error, input.executionArn),
+        problems,
+      );
+      logger.error('batch not admitted', { requests: input.requests, error: input.error, problems });
       return { kind: input.kind, recorded: false, published, problems };
     }
 

@@ -29,10 +29,10 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import type { RemediationConfig } from '../../config/schema.js';
 import { handler as intakeHandler } from '../handlers/intake.js';
 import { createAcquireLockHandler } from '../handlers/acquire-lock.js';
+import { createAdmitHandler } from '../handlers/admit.js';
 import { createApplyHandler } from '../handlers/apply.js';
 import { createDecideHandler } from '../handlers/decide.js';
 import { createDeploySlotHandler } from '../handlers/deploy-slot.js';
-import { createExpandStagesHandler } from '../handlers/expand-stages.js';
 import { createNotifyHandler } from '../handlers/notify.js';
 import { createRecordHandler } from '../handlers/record.js';
 import { createRecheckHandler } from '../handlers/recheck.js';
@@ -42,7 +42,6 @@ import { createUndoHandler } from '../handlers/undo.js';
 import { createReleaseLockHandler } from '../handlers/release-lock.js';
 import { createReportFailureHandler } from '../handlers/report-failure.js';
 import { createSnapshotHandler } from '../handlers/snapshot.js';
-import { createTakeOwnershipHandler } from '../handlers/take-ownership.js';
 import { createUpdateStageHandler } from '../handlers/update-stage.js';
 import { createVerifyHandler, createVerifyTask } from '../handlers/verify.js';
 import { createFinishTask } from '../handlers/finish.js';
@@ -156,10 +155,8 @@ export type StepName =
 export type TaskName =
   | StepName
   | 'Normalize'
-  | 'TakeOwnership'
-  | 'ExpandStages'
-  | 'ReportRejected'
-  | 'ReportRequestFailure'
+  | 'Admit'
+  | 'ReportAdmitFailure'
   | 'DecideUndo'
   | 'AcquireUndoLock'
   | 'PlanUndo'
@@ -249,8 +246,8 @@ export function createTaskHandlers(
   const undo = createUndoHandler(deps);
   return {
     Normalize: intakeHandler,
-    TakeOwnership: createTakeOwnershipHandler(deps),
-    ExpandStages: createExpandStagesHandler(deps),
+    Admit: createAdmitHandler(deps),
+    ReportAdmitFailure: reportFailure,
     Decide: createDecideHandler(deps),
     AcquireLock: createAcquireLockHandler(deps),
     Snapshot: createSnapshotHandler(deps),
@@ -264,8 +261,6 @@ export function createTaskHandlers(
     Record: createRecordHandler(deps),
     Notify: createNotifyHandler(deps),
     ReleaseLock: createReleaseLockHandler(deps),
-    ReportRejected: reportFailure,
-    ReportRequestFailure: reportFailure,
     DecideUndo: undo,
     AcquireUndoLock: createAcquireLockHandler(deps),
     PlanUndo: undo,

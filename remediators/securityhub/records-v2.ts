@@ -66,6 +66,9 @@ async function batchUpdateV2(
                     `${describeIdentifier(finding.FindingIdentifier, finding.MetadataUid)} (${finding.ErrorCode ?? 'no code'}: ${finding.ErrorMessage ?? 'no message'})`,
                 )
                 .join('; '),
+            unprocessed.flatMap((finding) =>
+              finding.FindingIdentifier === undefined ? [] : [finding.FindingIdentifier],
+            ),
           ),
       },
     );

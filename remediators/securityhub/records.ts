@@ -36,6 +36,15 @@ import { sendUntilProcessed } from './unprocessed.js';
 
 export class SecurityHubWriteError extends Error {
   override readonly name = 'SecurityHubWriteError';
+  /**
+   * The identifiers Security Hub left unprocessed (the others of the call were processed): the
+   * admit task reports exactly these as ownership not taken and lets the rest go on.
+   */
+  readonly unprocessed: readonly unknown[];
+  constructor(message: string, unprocessed: readonly unknown[] = []) {
+    super(message);
+    this.unprocessed = unprocessed;
+  }
 }
 
 /**
@@ -74,6 +83,9 @@ function unprocessedError(
             `${finding.FindingIdentifier?.Id ?? '?'} (${finding.ErrorCode}: ${finding.ErrorMessage})`,
         )
         .join('; '),
+    unprocessed.flatMap((finding) =>
+      finding.FindingIdentifier === undefined ? [] : [finding.FindingIdentifier],
+    ),
   );
 }
 

@@ -180,7 +180,8 @@ export async function joinHolder(
   key: string,
   holderOwner: string,
   findings: readonly JoinedFinding[],
-  now: number,
+  /** Epoch seconds, the unit of the lease (`expiresAt`, the table's TTL attribute). */
+  nowSeconds: number,
 ): Promise<boolean> {
   try {
     await db.send(
@@ -197,7 +198,7 @@ export async function joinHolder(
         },
         ExpressionAttributeValues: {
           ':holder': holderOwner,
-          ':now': now,
+          ':now': nowSeconds,
           ':empty': [],
           ':finding': [...findings],
         },

@@ -10,3 +10,9 @@ export const REMEDIATIONS_METRIC = 'Remediations';
 
 /** Outcomes Security Hub refused or could not be asked to hold: the audit trail has a gap (alarmed). */
 export const RECORD_FAILURES_METRIC = 'RecordFailures';
+
+/**
+ * Deliveries dropped because the same EventBridge event id was seen before (the intake queue and
+ * EventBridge deliver at least once): intake counts the copies within a batch, admit the later ones.
+ */
+export const DUPLICATE_DELIVERY_METRIC = 'DuplicateDelivery';

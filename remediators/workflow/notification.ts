@@ -3,7 +3,7 @@
  * Chatbot (Amazon Q Developer in chat applications), which posts "custom notifications" to
  * Slack: JSON `{version: "1.0", source: "custom", content: {textType, title, description}}`.
  */
-import { describeChange, type OutcomeRecord } from './outcome.js';
+import { causeMessage, describeChange, type OutcomeRecord } from './outcome.js';
 import type { RequestFailureRecord } from './request-failure.js';
 import type { ControlDecision } from './state.js';
 
@@ -139,6 +139,42 @@ export function buildRequestFailureNotification(
 }
 
 /** Parts of an event intake could not read (the Rejected metric counts them too). */
+/**
+ * The admit task failed past its retries (docs/decisions/0036): the batch's requests went no
+ * further, and some of their findings may already be taken over (Workflow NOTIFIED), so they will
+ * not start again by themselves. The message lists them, for a person to start them again.
+ */
+export function buildAdmitFailedNotification(
+  requests: readonly {
+    readonly findingId?: string | undefined;
+    readonly apiId: string;
+    readonly stageName: string | null;
+    readonly account: string;
+    readonly region: string;
+  }[],
+  error: { readonly Error: string; readonly Cause?: string | undefined },
+  executionArn: string,
+): Notification {
+  const subject = `FAILED before any stage: ${requests.length} request(s) of the batch not admitted`;
+  const lines = [
+    `*The admit task failed (${error.Error}: ${causeMessage(error.Cause)}); nothing was checked or changed for these ${requests.length} request(s), whose findings may already be Workflow NOTIFIED:*`,
+    ...requests.map(
+      (request) =>
+        `• ${request.account}/${request.region} API ${request.apiId} stage ${request.stageName ?? '(every stage)'}` +
+        (request.findingId === undefined ? '' : ` (finding ${request.findingId})`),
+    ),
+    `*Execution:* ${executionArn} (its input holds the batch)`,
+  ];
+  return chatbotNotification(
+    `${executionArn}/admit`,
+    subject,
+    lines,
+    subject,
+    { outcome: 'FAILED', kind: 'ADMIT_FAILED' },
+    `admit failed for ${requests.length} request(s)`,
+  );
+}
+
 export function buildIntakeRejectedNotification(
   rejected: readonly { readonly error: string }[],
   executionArn: string,

@@ -22,6 +22,11 @@ import { TASKS } from '../../state-machines/tasks.js';
 import { LEDGER_STAGE_INDEX } from '../../remediators/ledger/entry.js';
 import { STATE_MACHINE_DEFINITION } from '../../infra/central-stack.js';
 import { MEMBER_ROLE_TASKS, centralTaskRoleName, centralTaskRoleNamePattern } from '../../infra/names.js';
+import {
+  INTAKE_MAX_RECEIVE_COUNT,
+  PIPE_BATCH_SIZE,
+  PIPE_BATCHING_WINDOW_SECONDS,
+} from '../../infra/intake-front.js';
 import { nagPacks } from '../../infra/nag.js';
 import { OUTCOME_METRIC, RECORD_FAILURES_METRIC, REJECTED_METRIC } from '../../infra/monitoring.js';
 import { PROJECT_ROOT, resourceByPrefix, synthesizeApp, type SynthesizedApp } from './synth.js';
@@ -186,7 +191,7 @@ describe('central stack', () => {
           'Fn::GetAtt': [string, string];
         }
       )['Fn::GetAtt'][0];
-    for (const task of ['TakeOwnershipFunction', 'FinishFunction', 'ReportFailureFunction']) {
+    for (const task of ['AdmitFunction', 'FinishFunction', 'ReportFailureFunction']) {
       const denied = statementsOfRole(synthesized.central, roleIdOf(task)).filter(
         (statement) => statement['Effect'] === 'Deny',
       );
@@ -506,7 +511,8 @@ describe('central stack', () => {
     synthesized.central.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     synthesized.central.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     const queues = resources(synthesized.central, 'AWS::SQS::Queue');
-    expect(queues).toHaveLength(5);
+    // Five rule dead-letter queues, the intake queue and its dead-letter queue.
+    expect(queues).toHaveLength(7);
     for (const [, queue] of queues) expect(queue['SqsManagedSseEnabled']).toBe(true);
     const denyPlainHttp = Match.objectLike({
       PolicyDocument: Match.objectLike({
@@ -515,11 +521,11 @@ describe('central stack', () => {
         ]),
       }),
     });
-    synthesized.central.resourcePropertiesCountIs('AWS::SQS::QueuePolicy', denyPlainHttp, 5);
+    synthesized.central.resourcePropertiesCountIs('AWS::SQS::QueuePolicy', denyPlainHttp, 7);
     synthesized.central.resourcePropertiesCountIs('AWS::SNS::TopicPolicy', denyPlainHttp, 1);
   });
 
-  it('starts the workflow from five rules (ASFF and OCSF findings, the Remediate and Undo custom actions, drift), each with a dead-letter queue and a retry policy', () => {
+  it('queues the events of five rules (ASFF and OCSF findings, the Remediate and Undo custom actions, drift), each with a dead-letter queue and a retry policy', () => {
     const rules = resources(synthesized.central, 'AWS::Events::Rule').filter(
       ([id]) => !id.startsWith('ApprovalApiRedriveSchedule'),
     );
@@ -533,14 +539,62 @@ describe('central stack', () => {
     for (const [, rule] of rules) {
       expect(rule['Targets']).toEqual([
         expect.objectContaining({
-          Arn: { Ref: expect.stringMatching(/^Workflow/) },
+          Arn: { 'Fn::GetAtt': [expect.stringMatching(/^IntakeFrontQueue/), 'Arn'] },
           DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/DeadLetters/), 'Arn'] } },
           RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 6 * 3600 },
         }),
       ]);
     }
+    // Only these rules may send to the intake queue: events.amazonaws.com on aws:SourceArn of each.
+    const [, intakePolicy] = resources(synthesized.central, 'AWS::SQS::QueuePolicy').find(([id]) =>
+      id.startsWith('IntakeFrontQueuePolicy'),
+    ) ?? ['', {}];
+    const sends = (intakePolicy['PolicyDocument'] as { Statement: Json[] }).Statement.filter((statement) =>
+      JSON.stringify(statement['Principal']).includes('events.amazonaws.com'),
+    );
+    expect(sends).toHaveLength(rules.length);
+    for (const statement of sends) {
+      expect(statement).toMatchObject({
+        Effect: 'Allow',
+        Action: expect.arrayContaining(['sqs:SendMessage']),
+        Principal: { Service: 'events.amazonaws.com' },
+        Condition: { ArnEquals: { 'aws:SourceArn': expect.anything() } },
+      });
+    }
     const drift = resourceByPrefix(synthesized.central, 'AWS::Events::Rule', 'ApiGatewayDrift').properties;
     expect(drift['EventBusName']).toEqual({ Ref: expect.stringMatching(/^EventBus/) });
+  });
+
+  it('starts one execution per batch of the intake queue through a Pipe, fire and forget, with a least-privilege role', () => {
+    synthesized.central.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IntakeFrontDeadLetters'), 'Arn'] },
+        maxReceiveCount: INTAKE_MAX_RECEIVE_COUNT,
+      },
+    });
+    const pipe = resourceByPrefix(synthesized.central, 'AWS::Pipes::Pipe', 'IntakeFrontPipe').properties;
+    expect(pipe).toMatchObject({
+      Source: { 'Fn::GetAtt': [expect.stringMatching(/^IntakeFrontQueue/), 'Arn'] },
+      SourceParameters: {
+        SqsQueueParameters: {
+          BatchSize: PIPE_BATCH_SIZE,
+          MaximumBatchingWindowInSeconds: PIPE_BATCHING_WINDOW_SECONDS,
+        },
+      },
+      Target: { Ref: expect.stringMatching(/^Workflow/) },
+      TargetParameters: { StepFunctionStateMachineParameters: { InvocationType: 'FIRE_AND_FORGET' } },
+    });
+    const policy = resources(synthesized.central, 'AWS::IAM::Policy').find(([id]) =>
+      id.startsWith('IntakeFrontPipeRoleDefaultPolicy'),
+    );
+    const statements = (policy?.[1]['PolicyDocument'] as { Statement: Json[] }).Statement;
+    expect(statements.map((statement) => [statement['Action'], statement['Resource']])).toEqual([
+      [
+        ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'],
+        { 'Fn::GetAtt': [expect.stringMatching(/^IntakeFrontQueue/), 'Arn'] },
+      ],
+      ['states:StartExecution', { Ref: expect.stringMatching(/^Workflow/) }],
+    ]);
   });
 
   it('receives member accounts’ events on its own bus, from this organization only', () => {
@@ -584,7 +638,8 @@ describe('central stack', () => {
 
   it('alarms on failed and timed-out executions, every dead-letter queue, FAILED outcomes, intake rejections and record failures', () => {
     const alarms = resources(synthesized.central, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm);
-    expect(alarms).toHaveLength(2 + 5 + 1 + 2);
+    // The intake queue's dead-letter queue is the sixth.
+    expect(alarms).toHaveLength(2 + 6 + 1 + 2);
     for (const alarm of alarms) {
       expect(alarm).toMatchObject({
         Threshold: 0,
@@ -593,6 +648,7 @@ describe('central stack', () => {
       });
     }
     expect(alarms.map((alarm) => alarm['MetricName']).sort()).toEqual([
+      'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',

@@ -50,7 +50,7 @@ describe('bench:workflow', () => {
     }
     // A failed Remediate is recorded FAILED in Security Hub, notified, and the stage's lock released, all by Finish.
     const remediate = catchPaths.find((path) => path.failedState === 'Remediate');
-    expect(remediate?.states).toEqual(['Verify', 'Finish', 'RequestDone']);
+    expect(remediate?.states).toEqual(['Verify', 'Finish']);
     expect(remediate?.tasks.map((task) => task.state)).toEqual(['Finish']);
     const finishServices = new Set(remediate?.tasks[0]?.calls.map((call) => call.service));
     expect([...finishServices].sort()).toEqual(expect.arrayContaining(['securityhub', 'sns', 'dynamodb']));

@@ -141,10 +141,7 @@ describe('state-machines/remediation.asl.json', () => {
       expect(catchAll, name).toMatchObject({ Next: 'Finish', ResultPath: '$.error' });
     }
     // The outcome is derived from the state (workflow/coarse.ts terminalOutcome): no Set* Pass state.
-    const perStage = Object.keys(
-      (definition.States.ForEachRequest?.ItemProcessor?.States.ForEachStage?.ItemProcessor?.States ??
-        {}) as object,
-    );
+    const perStage = Object.keys((definition.States.ForEachStage?.ItemProcessor?.States ?? {}) as object);
     expect(perStage.filter((name) => /^Set(?!tle)/.test(name))).toEqual(['SetUndoUnrecorded']);
     expect(states.Finish).toMatchObject({
       Resource: '${FinishFunctionArn}',
@@ -204,39 +201,30 @@ describe('state-machines/remediation.asl.json', () => {
     expect(states.Verify?.Retry?.[0]).toMatchObject({ ErrorEquals: ['VerificationPending'] });
   });
 
-  it('reports every request-level stop and intake rejection through one task, failing the execution only if that fails', () => {
-    const states = Object.fromEntries(allStates(definition.States)) as unknown as Record<
-      string,
-      Record<string, unknown>
-    >;
-    expect(states.TakeOwnership?.Catch).toEqual([
-      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'OwnershipNotTaken' },
-    ]);
-    expect(states.ExpandStages?.Catch).toEqual([
-      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'ExpandFailed' },
-    ]);
-    for (const [stop, kind] of [
-      ['OwnershipNotTaken', 'OWNERSHIP_NOT_TAKEN'],
-      ['ExpandFailed', 'EXPAND_FAILED'],
-    ] as const) {
-      expect(states[stop]).toMatchObject({ Type: 'Pass', Result: { kind }, Next: 'ReportRequestFailure' });
-    }
-    expect(states.ReportRequestFailure).toMatchObject({
-      Resource: '${ReportFailureFunctionArn}',
-      Next: 'RequestFailed',
-      Catch: [{ ErrorEquals: ['States.ALL'], Next: 'RequestFailureUnreported' }],
+  it('admits the batch in one task after intake; a failed admit is reported, failing the execution', () => {
+    const states = definition.States as unknown as Record<string, Record<string, unknown>>;
+    expect(states.Normalize?.Next).toBe('Admit');
+    expect(states.Admit).toMatchObject({
+      Resource: '${AdmitFunctionArn}',
+      Parameters: { 'executionArn.$': '$$.Execution.Id', locksTable: '${LocksTableName}' },
+      ResultPath: '$.admitted',
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'ReportAdmitFailure' }],
+      Next: 'ForEachStage',
     });
-    expect(states.RequestFailureUnreported).toMatchObject({ Type: 'Fail' });
-    expect(states.RequestFailed).toMatchObject({
-      Type: 'Pass',
+    expect(states.ReportAdmitFailure).toMatchObject({
+      Resource: '${ReportFailureFunctionArn}',
+      Parameters: { kind: 'ADMIT_FAILED', 'requests.$': '$.requests', 'error.$': '$.error' },
+      Catch: [{ ErrorEquals: ['States.ALL'], Next: 'AdmitFailureUnreported' }],
+      Next: 'AdmitFailed',
+    });
+    expect(states.AdmitFailed).toMatchObject({ Type: 'Fail' });
+    expect(states.AdmitFailureUnreported).toMatchObject({ Type: 'Fail' });
+    // The per-stage Map is at the top level, one iteration per stage item of Admit.
+    expect(states.ForEachStage).toMatchObject({
+      Type: 'Map',
+      ItemsPath: '$.admitted.stages',
+      ItemSelector: { 'coalesced.$': '$$.Map.Item.Value.coalesced', 'v.$': '$$.Map.Item.Value.v' },
       End: true,
-      Parameters: { outcome: 'FAILED' },
-    });
-    expect(states.Normalize?.Next).toBe('AnyRejected');
-    expect(states.ReportRejected).toMatchObject({
-      Resource: '${ReportFailureFunctionArn}',
-      Parameters: { kind: 'INTAKE_REJECTED' },
-      Next: 'ForEachRequest',
     });
   });
 

@@ -12,18 +12,14 @@ import {
 import { beforeEach, describe, expect, it } from 'vitest';
 import { seedInsecureRestStage, type SeededStage } from '../helpers/insecure-apis.js';
 import { MOTO_ACCOUNT, MOTO_REGION, useMoto } from '../helpers/moto.js';
-import { createWorkflowHarness, fixtureEvent, type TaskHandler, type WorkflowHarness } from './harness.js';
+import { createWorkflowHarness, fixtureEvent, type WorkflowHarness } from './harness.js';
 
 const FIXTURE_API_ID = 'a1b2c3d4e5';
 const FIXTURE_ACCOUNT = '111122223333';
 const FINDING_ID = `arn:aws:securityhub:us-east-1:${MOTO_ACCOUNT}:security-control/APIGateway.1/finding/2d99225c-c35e-42d7-8d61-a916c5209351`;
 
-function failing(name: string, message: string): () => TaskHandler {
-  return () => async () => {
-    const error = new Error(message);
-    error.name = name;
-    throw error;
-  };
+function fault(name: string, message: string): () => Error {
+  return () => Object.assign(new Error(message), { name });
 }
 
 function messages(harness: WorkflowHarness): { subject: string; title: string; description: string }[] {
@@ -51,14 +47,12 @@ describe('remediation state machine: nothing silent', () => {
     const harness = await createWorkflowHarness({ endpoint: moto.endpoint });
 
     const output = await harness.run(apiDrift(), {
-      wrap: {
-        ExpandStages: failing('AccessDenied', 'not authorized to perform sts:AssumeRole on the member role'),
-      },
+      coreClientsFault: fault('AccessDenied', 'not authorized to perform sts:AssumeRole on the member role'),
     });
 
     expect(JSON.stringify(output)).toContain('"outcome":"FAILED"');
-    expect(harness.calls).toContain('ReportRequestFailure');
-    expect(harness.calls).not.toContain('Decide');
+    expect(JSON.stringify(output)).toContain('"failure":"EXPAND_FAILED"');
+    expect(harness.calls).toEqual(['Normalize', 'Admit']);
     const [finding, ...others] = harness.batchImports().flatMap((call) => call.Findings ?? []);
     expect(others).toEqual([]);
     const apiArn = `arn:aws:apigateway:${MOTO_REGION}::/restapis/${seeded.ref.apiId}`;
@@ -91,32 +85,6 @@ describe('remediation state machine: nothing silent', () => {
     expect(metricNames(harness)).toEqual(['Remediations{"Outcome":"FAILED"}']);
   });
 
-  it('stages not listed for a Security Hub finding: FAILED on that finding, with the error', async () => {
-    const harness = await createWorkflowHarness({ endpoint: moto.endpoint });
-
-    await harness.run(loggingFinding(), {
-      wrap: {
-        ExpandStages: failing(
-          'InvalidTaskInput',
-          'expand-stages: the task input does not have the expected shape',
-        ),
-      },
-    });
-
-    expect(harness.batchImports()).toEqual([]);
-    const [ownership, failure] = harness.batchUpdates();
-    expect(ownership?.Note?.Text).toContain('is working on this finding');
-    expect(failure).toMatchObject({
-      FindingIdentifiers: [
-        { Id: FINDING_ID, ProductArn: 'arn:aws:securityhub:us-east-1::product/aws/securityhub' },
-      ],
-      Workflow: { Status: 'NOTIFIED' },
-      UserDefinedFields: { outcome: 'FAILED' },
-    });
-    expect(failure?.Note?.Text).toContain('InvalidTaskInput: expand-stages: the task input');
-    expect(messages(harness)[0]?.description).toContain(`*Security Hub:* recorded on ${FINDING_ID}`);
-  });
-
   it('ownership refused: not recorded (Security Hub refused), so notified and counted in RecordFailures', async () => {
     const harness = await createWorkflowHarness({ endpoint: moto.endpoint });
     harness.securityHub.on(BatchUpdateFindingsCommand).rejects(
@@ -128,7 +96,7 @@ describe('remediation state machine: nothing silent', () => {
     const output = await harness.run(loggingFinding());
 
     expect(JSON.stringify(output)).toContain('"failure":"OWNERSHIP_NOT_TAKEN"');
-    expect(harness.calls).toEqual(['Normalize', 'TakeOwnership', 'ReportRequestFailure']);
+    expect(harness.calls).toEqual(['Normalize', 'Admit']);
     const [message, ...more] = messages(harness);
     expect(more).toEqual([]);
     expect(message?.title).toContain('FAILED (OWNERSHIP_NOT_TAKEN)');
@@ -146,7 +114,7 @@ describe('remediation state machine: nothing silent', () => {
       FailedFindings: [{ Id: 'x', ErrorCode: 'AccessDeniedException', ErrorMessage: 'not subscribed' }],
     });
 
-    await harness.run(apiDrift(), { wrap: { ExpandStages: failing('AccessDenied', 'no member role') } });
+    await harness.run(apiDrift(), { coreClientsFault: fault('AccessDenied', 'no member role') });
 
     expect(harness.batchUpdates()).toEqual([]);
     expect(messages(harness)[0]?.description).toContain(
@@ -165,7 +133,7 @@ describe('remediation state machine: nothing silent', () => {
 
     expect(output.rejected.length).toBe(1);
     expect(JSON.stringify(output)).toContain('"outcome":"REMEDIATED"');
-    expect(harness.calls.slice(0, 2)).toEqual(['Normalize', 'ReportRejected']);
+    expect(harness.calls.slice(0, 2)).toEqual(['Normalize', 'Admit']);
     const rejection = messages(harness).find((message) => message.title.startsWith('REJECTED by intake'));
     expect(rejection?.title).toBe('REJECTED by intake: 1 event item(s)');
     expect(rejection?.description).toContain(`• ${output.rejected[0]?.error ?? '?'}`);
@@ -175,7 +143,10 @@ describe('remediation state machine: nothing silent', () => {
   it('an event with nothing rejected does not report rejections', async () => {
     const harness = await createWorkflowHarness({ endpoint: moto.endpoint });
     await harness.run(loggingFinding());
-    expect(harness.calls).not.toContain('ReportRejected');
+    expect(messages(harness).map((message) => message.title)).not.toContainEqual(
+      expect.stringContaining('REJECTED by intake'),
+    );
+    expect(messages(harness)).toHaveLength(1);
   });
 
   it('a stage outcome Security Hub refused is notified (even ALREADY_COMPLIANT) and counted in RecordFailures', async () => {

@@ -45,7 +45,13 @@ interface Sender {
 type ClientClass = { prototype: Sender };
 
 /** The first `times` calls of `commandName` on every client of `clientClass` fail with `errorName`. */
-function failCommand(clientClass: ClientClass, commandName: string, errorName: string, times = 1) {
+function failCommand(
+  clientClass: ClientClass,
+  commandName: string,
+  errorName: string,
+  times = 1,
+  matches: (input: Record<string, unknown>) => boolean = () => true,
+) {
   const original = clientClass.prototype.send;
   let left = times;
   let failed = 0;
@@ -54,7 +60,11 @@ function failCommand(clientClass: ClientClass, commandName: string, errorName: s
     command: unknown,
     ...rest: unknown[]
   ) {
-    if (left > 0 && (command as object).constructor.name === commandName) {
+    if (
+      left > 0 &&
+      (command as object).constructor.name === commandName &&
+      matches((command as { input: Record<string, unknown> }).input)
+    ) {
       left -= 1;
       failed += 1;
       return Promise.reject(
@@ -185,7 +195,14 @@ describe('fault matrix: one recorded outcome per finding, no lock left held', ()
 
   it('DynamoDB throttles the stage lock: Prepare runs again and takes it (its own, not another run’s)', async () => {
     const harness = await createWorkflowHarness({ endpoint: moto.endpoint });
-    const fault = failCommand(DynamoDBDocumentClient, 'PutCommand', 'ProvisionedThroughputExceededException');
+    // The stage lock's put, not Admit's delivery marker (`event#{id}`, decision 0036) before it.
+    const fault = failCommand(
+      DynamoDBDocumentClient,
+      'PutCommand',
+      'ProvisionedThroughputExceededException',
+      1,
+      (input) => !String((input.Item as Record<string, unknown> | undefined)?.pk).startsWith('event#'),
+    );
 
     const output = await harness.run(loggingFinding());
 

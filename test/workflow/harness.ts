@@ -15,6 +15,7 @@
  *   where AWS reads it from the state input: the approval's path is dropped here (the test's
  *   approval behaviour simulates the timeout) and definition.test.ts checks it separately.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
   CreateTableCommand,
@@ -109,8 +110,8 @@ export type ApprovalBehaviour = (request: Record<string, unknown>) => Promise<un
  */
 export const TASK_FUNCTIONS: Readonly<Record<TaskName, string>> = {
   Normalize: 'intake',
-  TakeOwnership: 'take-ownership',
-  ExpandStages: 'expand-stages',
+  Admit: 'admit',
+  ReportAdmitFailure: 'report-failure',
   Decide: 'prepare',
   AcquireLock: 'prepare',
   Snapshot: 'prepare',
@@ -123,8 +124,6 @@ export const TASK_FUNCTIONS: Readonly<Record<TaskName, string>> = {
   Record: 'finish',
   Notify: 'finish',
   ReleaseLock: 'finish',
-  ReportRejected: 'report-failure',
-  ReportRequestFailure: 'report-failure',
   DecideUndo: 'undo',
   AcquireUndoLock: 'acquire-lock',
   PlanUndo: 'undo',
@@ -176,6 +175,11 @@ export interface RunOptions {
    * timeout does: the state machine's Catch, not the task, sees the error.
    */
   readonly wrapState?: Readonly<Record<string, (real: TaskHandler) => TaskHandler>>;
+  /**
+   * Fail the member-account clients of this run's tasks with this error (e.g. the member role
+   * cannot be assumed): a fault inside a task that does more than one thing, such as admit's listing.
+   */
+  readonly coreClientsFault?: () => Error;
   readonly executionName?: string;
   /** Receives every event of the execution's log, in order (bench:workflow counts the states entered). */
   readonly onEvent?: (event: ExecutionEvent) => void;
@@ -328,10 +332,12 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
     credentials: motoCredentials,
   });
   const counters: ApiCallCounter[] = [];
+  let coreClientsFault: (() => Error) | undefined;
   const deps: WorkflowDeps = {
     ...base,
     sns: () => sns,
     coreClients: async (target) => {
+      if (coreClientsFault !== undefined) throw coreClientsFault();
       const clients = await base.coreClients(target);
       counters.push(clients.counter);
       if (options.emulateV2Writes === true)
@@ -445,7 +451,8 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
         const offer = OfferUndoEventSchema.parse(input);
         return runOptions.offerUndo?.(offer) ?? { offered: false, reason: 'not offered in this test' };
       };
-      return stateMachine.run(event, {
+      coreClientsFault = runOptions.coreClientsFault;
+      const running = stateMachine.run(event, {
         executionArn: `arn:aws:states:${MOTO_REGION}:${MOTO_ACCOUNT}:execution:apigw-remediation:${name}`,
         name,
         handlers: Object.fromEntries(
@@ -467,13 +474,16 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
           Verify: 0,
           Finish: 0,
           ReleaseLock: 0,
-          TakeOwnership: 0,
-          ExpandStages: 0,
-          ReportRejected: 0,
-          ReportRequestFailure: 0,
+          Admit: 0,
+          ReportAdmitFailure: 0,
         },
         ...(runOptions.onEvent === undefined ? {} : { onEvent: runOptions.onEvent }),
       });
+      try {
+        return await running;
+      } finally {
+        coreClientsFault = undefined;
+      }
     },
     batchUpdates() {
       return securityHub.commandCalls(BatchUpdateFindingsCommand).map((call) => call.args[0].input);
@@ -495,11 +505,18 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
   };
 }
 
-/** A fixture event with its account, API id and stage swapped for the seeded ones. */
+/**
+ * A fixture event with its account, API id and stage swapped for the seeded ones. Each call is a
+ * NEW event, as EventBridge sends it: a fresh event `id` (and CloudTrail `eventID`), so the admit
+ * task does not drop it as a redelivery of an earlier run's; the same object run twice is one.
+ */
 export function fixtureEvent(file: string, replacements: Readonly<Record<string, string>>): unknown {
   let text = readFileSync(new URL(`../../../shared/fixtures/events/${file}`, import.meta.url), 'utf8');
   for (const [from, to] of Object.entries(replacements)) text = text.split(from).join(to);
-  return JSON.parse(text) as unknown;
+  const event = JSON.parse(text) as { id?: string; detail?: { eventID?: string } };
+  event.id = randomUUID();
+  if (event.detail?.eventID !== undefined) event.detail.eventID = randomUUID();
+  return event;
 }
 
 /**
@@ -558,4 +575,27 @@ export function coreCallCounts(harness: Pick<WorkflowHarness, 'coreCalls'>): Api
     }
   }
   return total.counts();
+}
+
+/**
+ * Events as the EventBridge Pipe delivers them from the intake queue: an array of SQS records, each
+ * `body` the event as JSON text (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-sqs.html).
+ */
+export function pipeBatch(events: readonly unknown[]): unknown[] {
+  return events.map((event, index) => ({
+    messageId: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`,
+    receiptHandle: `receipt-${index}`,
+    body: JSON.stringify(event),
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '1700000000000',
+      SenderId: 'AIDAEXAMPLE',
+      ApproximateFirstReceiveTimestamp: '1700000000001',
+    },
+    messageAttributes: {},
+    md5OfBody: '0'.repeat(32),
+    eventSource: 'aws:sqs',
+    eventSourceARN: `arn:aws:sqs:${MOTO_REGION}:${MOTO_ACCOUNT}:apigw-remediation-intake`,
+    awsRegion: MOTO_REGION,
+  }));
 }

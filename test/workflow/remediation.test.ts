@@ -56,7 +56,7 @@ describe('remediation state machine', () => {
 
     expect(outcomesOf(output)).toEqual(['REMEDIATED']);
     expect(await logLevel()).toBe('ERROR');
-    expect(harness.calls.slice(0, 2)).toEqual(['Normalize', 'TakeOwnership']);
+    expect(harness.calls.slice(0, 2)).toEqual(['Normalize', 'Admit']);
     const [ownership] = harness.batchUpdates();
     expect(ownership?.Workflow?.Status).toBe('NOTIFIED');
     expect(ownership?.FindingIdentifiers?.[0]?.Id).toBe(FINDING_ID);

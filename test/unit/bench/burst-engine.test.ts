@@ -33,11 +33,13 @@ import { buildWork, findingsOf, type PlannedExecution, type Work } from '../../.
 import { API_GATEWAY_RETRY } from '../../../remediators/core/clients.js';
 
 const ROOT = new URL('../../../', import.meta.url);
-const definition = (): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL('state-machines/remediation.asl.json', ROOT), 'utf8')) as Record<
-    string,
-    unknown
-  >;
+const readJson = (path: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(new URL(path, ROOT), 'utf8')) as Record<string, unknown>;
+const definition = (): Record<string, unknown> => readJson('state-machines/remediation.asl.json');
+/** The machine before decision 0036 (commit f74a294): one execution per event, a per-stage Map in a per-request Map. */
+const perEventDefinition = (): Record<string, unknown> =>
+  readJson('test/fixtures/burst/per-event-machine.asl.json');
+const PER_EVENT_RECORDING = new URL('test/fixtures/burst/per-event-recording.json', ROOT);
 
 describe('EventQueue', () => {
   it('runs callbacks in time order, ties in the order they were scheduled, and callbacks scheduled meanwhile', () => {
@@ -118,9 +120,10 @@ describe('the ASL retry policy the simulation reads', () => {
     // The locks are the states that retry StageLocked (Prepare, which takes the stage lock, and the
     // undo's own, docs/decisions/0030, 0035); the approval Task's function is found in its Parameters.
     expect([...machine.lockStates].sort()).toEqual(['AcquireUndoLock', 'Prepare']);
-    // The per-stage Map is the one the lock is in, nested in the per-request Map: one execution per event.
+    // The per-stage Map is the one the lock is in, at the top level: one execution per Pipe batch (decision 0036).
     expect(machine.stageMap).toBe('ForEachStage');
-    expect(machine.states.get('ForEachStage')?.parent).toBe('ForEachRequest');
+    expect(machine.states.get('ForEachStage')?.parent).toBeUndefined();
+    expect(frontShapeOf(machine)).toBe('batched');
     expect(machine.states.get('ForEachStage')?.maxConcurrency).toBe(raw.get('ForEachStage')?.MaxConcurrency);
     // Remediate claims the account's deploy slot and retries DeploySlotBusy (decision 0035).
     expect([...machine.slotStates]).toEqual(['Remediate']);
@@ -348,9 +351,9 @@ describe('the quota-bound minimum', () => {
 });
 
 describe('the burst workload', () => {
-  it("deals stages round-robin over the accounts; today's front starts one execution per event, at its arrival", () => {
-    const scenario = scenarioNamed(readRecording(new URL(RECORDING_PATH, ROOT)), 'five-findings-one-stage');
-    const machine = parseMachine(definition());
+  it('deals stages round-robin over the accounts; a per-event front starts one execution per event, at its arrival', () => {
+    const scenario = scenarioNamed(readRecording(PER_EVENT_RECORDING), 'five-findings-one-stage');
+    const machine = parseMachine(perEventDefinition());
     const work = buildWork(
       { accounts: 3, stages: 7, arrivalWindowMs: 1_000 },
       scenario,
@@ -458,16 +461,37 @@ describe('the front (front.ts)', () => {
     recordBytes: 1_000,
   };
 
-  it("splits a recorded path at the per-stage Map: today's front, the stage's run, and what follows it", () => {
-    const machine = parseMachine(definition());
-    expect(frontShapeOf(machine)).toBe('per-event');
-    const auto = scenarioNamed(readRecording(new URL(RECORDING_PATH, ROOT)), 'auto');
+  it.each([
+    {
+      front: 'a per-event front (the fixture)',
+      machine: () => parseMachine(perEventDefinition()),
+      recording: PER_EVENT_RECORDING,
+      shape: 'per-event',
+      frontTask: 'TakeOwnership',
+      firstStageState: 'IsUndo',
+      lastStageTask: 'Record',
+      after: ['RequestDone'],
+    },
+    {
+      front: "production's batched front",
+      machine: () => parseMachine(definition()),
+      recording: new URL(RECORDING_PATH, ROOT),
+      shape: 'batched',
+      frontTask: 'Admit',
+      firstStageState: 'Prepare',
+      lastStageTask: 'Finish',
+      after: [],
+    },
+  ])("splits a recorded path at the per-stage Map: $front, the stage's run, and what follows it", (front) => {
+    const machine = front.machine();
+    expect(frontShapeOf(machine)).toBe(front.shape);
+    const auto = scenarioNamed(readRecording(front.recording), 'auto');
     const { before, stage, after } = splitPath(auto, machine);
     expect(before.states.at(-1)).toBe('ForEachStage');
-    expect(before.tasks.map((task) => task.state)).toContain('TakeOwnership');
-    expect(stage.states[0]).toBe('Prepare');
-    expect(stage.tasks.map((task) => task.state)).toContain('Finish');
-    expect(after.states).toEqual(['RequestDone']);
+    expect(before.tasks.map((task) => task.state)).toContain(front.frontTask);
+    expect(stage.states[0]).toBe(front.firstStageState);
+    expect(stage.tasks.map((task) => task.state)).toContain(front.lastStageTask);
+    expect(after.states).toEqual(front.after);
     expect([...before.states, ...stage.states, ...after.states]).toEqual(auto.states);
     expect([...before.tasks, ...stage.tasks, ...after.tasks]).toEqual(auto.tasks);
   });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { intake } from '../../../remediators/intake/intake.js';
+import { intakeBatch } from '../../../remediators/intake/batch.js';
 import { DEFAULT_SETTINGS, FIXTURES_DIR, fixture } from './events.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -34,7 +34,7 @@ describe('intake CLI', () => {
 
       expect(stderr).toBe('');
       expect(status).toBe(0);
-      expect(JSON.parse(stdout)).toEqual(intake(fixture(name), DEFAULT_SETTINGS));
+      expect(JSON.parse(stdout)).toEqual(intakeBatch(fixture(name), DEFAULT_SETTINGS));
     },
   );
 

@@ -33,7 +33,10 @@ describe('intake Lambda handler', () => {
       'securityhub-apigateway1-rest-consolidated.json',
       'cloudtrail-updatestage-by-remediator.json',
     ]) {
-      expect(await handler(fixture(name))).toEqual(intake(fixture(name), DEFAULT_SETTINGS));
+      expect(await handler(fixture(name))).toEqual({
+        ...intake(fixture(name), DEFAULT_SETTINGS),
+        duplicates: [],
+      });
     }
   });
 
@@ -50,6 +53,7 @@ describe('intake Lambda handler', () => {
       ['Requests', MetricUnit.Count, 1],
       ['Ignored', MetricUnit.Count, 1],
       ['Rejected', MetricUnit.Count, 1],
+      ['DuplicateDelivery', MetricUnit.Count, 0],
     ]);
     expect(publish).toHaveBeenCalledOnce();
   });
@@ -81,6 +85,7 @@ describe('intake Lambda handler', () => {
             'intake cannot run: SERVICE_ROLE_ARNS: got "apigw-remediation-central"; expected comma-separated IAM role ARNs such as arn:aws:iam::111122223333:role/apigw-remediation-central',
         },
       ],
+      duplicates: [],
     });
     expect(addMetric).toHaveBeenCalledWith('Rejected', MetricUnit.Count, 1);
   });

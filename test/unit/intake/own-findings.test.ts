@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatStageArn } from '../../../remediators/core/arn.js';
 import type { ControlId, StageRef } from '../../../remediators/core/types.js';
-import { createTakeOwnershipHandler } from '../../../remediators/handlers/take-ownership.js';
+import { createAdmitHandler, type AdmitDeps } from '../../../remediators/handlers/admit.js';
 import { intake } from '../../../remediators/intake/intake.js';
 import { ownFindingId, ownFindings, ownProductArn } from '../../../remediators/securityhub/findings.js';
 import type { OutcomeRecord } from '../../../remediators/workflow/outcome.js';
@@ -185,15 +185,24 @@ describe("custom action on a finding of the service's own", () => {
     const securityHub = mockClient(SecurityHubClient);
     securityHub.on(BatchUpdateFindingsCommand).resolves({ ProcessedFindings: [], UnprocessedFindings: [] });
     const regions: string[] = [];
-    const takeOwnership = createTakeOwnershipHandler({
-      homeSecurityHub: (region) => {
+    // Only what admit uses for a request that names its stage: Security Hub and the delivery marker.
+    const admit = createAdmitHandler({
+      homeSecurityHub: (region: string) => {
         regions.push(region);
         return new SecurityHubClient({ region });
       },
-    });
+      dynamo: () => ({ send: async () => ({}) }),
+      now: () => new Date(),
+    } as unknown as AdmitDeps);
     try {
-      await takeOwnership({ executionArn: 'arn:aws:states:eu-west-1:111122223333:execution:r:e', request });
+      const output = await admit({
+        executionArn: 'arn:aws:states:eu-west-1:111122223333:execution:r:e',
+        locksTable: 'locks',
+        requests: [request],
+        rejected: [],
+      });
 
+      expect(output.stages.map((item) => item.request)).toEqual([request]);
       expect(regions).toEqual(['eu-west-1']);
       expect(
         securityHub.commandCalls(BatchUpdateFindingsCommand)[0]?.args[0].input.FindingIdentifiers,

@@ -330,8 +330,10 @@ describe('Security Hub records', () => {
         FAST_RETRY,
       ),
     ).rejects.toThrow(
+      // The error names the findings left unprocessed (the admit task reports exactly these).
       new SecurityHubWriteError(
         'BatchUpdateFindings left 1 finding(s) unprocessed after 3 attempts: finding-1 (FindingNotFound: gone)',
+        [{ Id: 'finding-1', ProductArn: 'p' }],
       ),
     );
     expect(hub.commandCalls(BatchUpdateFindingsCommand)).toHaveLength(3);
@@ -355,8 +357,10 @@ describe('Security Hub records', () => {
         EXECUTION_ARN,
       ),
     ).rejects.toThrow(
+      // The error names the findings left unprocessed (the admit task reports exactly these).
       new SecurityHubWriteError(
         'BatchUpdateFindings left 1 finding(s) unprocessed: finding-1 (InvalidInput: Invalid Input)',
+        [{ Id: 'finding-1', ProductArn: 'p' }],
       ),
     );
     expect(hub.commandCalls(BatchUpdateFindingsCommand)).toHaveLength(1);

@@ -33,8 +33,9 @@ const STAGE = [...API, '@aws-sdk/client-wafv2'];
  * (workflow/deps/ssm-parameter.ts, docs/decisions/0033).
  */
 const EXPECTED_CLIENTS: Readonly<Record<string, readonly string[]>> = {
-  'take-ownership': ['@aws-sdk/client-securityhub'],
-  'expand-stages': API,
+  // Lists stages (API), writes the delivery markers (DynamoDB), takes ownership and reports what
+  // stops before its stages as report-failure does (Security Hub, SNS).
+  admit: [...API, '@aws-sdk/client-dynamodb', '@aws-sdk/client-securityhub', '@aws-sdk/client-sns'],
   // Decide, acquire-lock and snapshot (the exemptions, the lock, the flap guard's table: docs/decisions/0029, 0035).
   prepare: [...API, '@aws-sdk/client-dynamodb'],
   'acquire-lock': ['@aws-sdk/client-dynamodb'],
@@ -62,6 +63,7 @@ const ALLOWED_BY_NEED: Readonly<Record<TaskNeed, readonly string[]>> = {
   config: [],
   memberRole: CORE,
   locksTable: ['@aws-sdk/client-dynamodb'],
+  locksTableDeliveries: ['@aws-sdk/client-dynamodb'],
   securityHub: ['@aws-sdk/client-securityhub'],
   notifyTopic: ['@aws-sdk/client-sns'],
   // The approvals table and the Slack secret (the Undo offer Finish makes; request-approval is another package's).

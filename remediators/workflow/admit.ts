@@ -1,0 +1,148 @@
+/**
+ * Pure: what the admit task decides about a batch's requests (docs/decisions/0036). The handler
+ * (remediators/handlers/admit.ts) does the I/O around it: the duplicate-delivery markers, the
+ * ownership calls, the stage listing, the reports.
+ *
+ * - Ownership is taken per Region and finding format in calls of at most 100 findings
+ *   (BatchUpdateFindings and BatchUpdateFindingsV2 both take up to 100 identifiers:
+ *   https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_BatchUpdateFindings.html,
+ *   https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_BatchUpdateFindingsV2.html).
+ * - Stage items are grouped per stage: every fix request for one stage in one batch becomes ONE
+ *   item, its controls the union, its primary request a finding's when there is one, the other
+ *   findings `coalesced` (recorded with the run's outcome, as a joined finding is). An undo and an
+ *   operator's `fix` keep their own item: an undo names one remediation, and a `fix`'s confirmation
+ *   approves only the controls the operator saw.
+ */
+import type { ControlId, StageRef } from '../core/types.js';
+import { chunk, MAX_FINDINGS_PER_CALL } from '../securityhub/findings.js';
+import { MAX_V2_FINDINGS_PER_CALL } from '../securityhub/findings-v2.js';
+import type { JoinedFinding } from './join.js';
+import type { RemediationRequest } from './state.js';
+
+/** The version of the stage item the per-stage Map receives (an execution in flight keeps its own). */
+export const STAGE_ITEM_VERSION = 2;
+
+export interface StageItem {
+  readonly v: typeof STAGE_ITEM_VERSION;
+  readonly executionArn: string;
+  readonly locksTable: string;
+  readonly request: RemediationRequest;
+  readonly stage: StageRef;
+  /** The other findings of the batch for this stage (empty when none): the run records on each. */
+  readonly coalesced: readonly JoinedFinding[];
+}
+
+export type FindingRequest = RemediationRequest & { readonly findingId: string };
+
+export function hasFinding(request: RemediationRequest): request is FindingRequest {
+  return request.findingId !== undefined;
+}
+
+/** The distinct event ids of the requests, in order (the duplicate-delivery markers to write). */
+export function eventIds(requests: readonly RemediationRequest[]): string[] {
+  return [
+    ...new Set(requests.flatMap((request) => (request.eventId === undefined ? [] : [request.eventId]))),
+  ];
+}
+
+export interface OwnershipCall {
+  readonly region: string;
+  readonly format: 'asff' | 'ocsf';
+  readonly requests: readonly FindingRequest[];
+}
+
+/** The ownership calls for the requests' findings: per Region and format, ≤ 100 findings each. */
+export function ownershipCalls(requests: readonly RemediationRequest[]): OwnershipCall[] {
+  const groups = new Map<string, { region: string; format: 'asff' | 'ocsf'; requests: FindingRequest[] }>();
+  for (const request of requests.filter(hasFinding)) {
+    const format = request.findingFormat ?? 'asff';
+    const key = `${format}#${request.region}`;
+    const group = groups.get(key) ?? { region: request.region, format, requests: [] };
+    group.requests.push(request);
+    groups.set(key, group);
+  }
+  return [...groups.values()].flatMap((group) =>
+    chunk(group.requests, group.format === 'ocsf' ? MAX_V2_FINDINGS_PER_CALL : MAX_FINDINGS_PER_CALL).map(
+      (requests) => ({ region: group.region, format: group.format, requests }),
+    ),
+  );
+}
+
+/** A request with the stages it covers (expand-stages' answer). */
+export interface ExpandedRequest {
+  readonly request: RemediationRequest;
+  readonly stages: readonly StageRef[];
+}
+
+function stageKey(stage: StageRef): string {
+  return [stage.partition, stage.account, stage.region, stage.apiType, stage.apiId, stage.stageName].join(
+    '/',
+  );
+}
+
+/** Requests of these triggers for one stage become one item; the others keep their own. */
+function coalesces(request: RemediationRequest): boolean {
+  return (
+    request.trigger === 'securityhub' || request.trigger === 'manual' || request.trigger === 'cloudtrail'
+  );
+}
+
+function joinedFinding(request: FindingRequest, executionArn: string, stage: StageRef): JoinedFinding {
+  return {
+    findingId: request.findingId,
+    ...(request.productArn === undefined ? {} : { productArn: request.productArn }),
+    ...(request.findingFormat === undefined ? {} : { findingFormat: request.findingFormat }),
+    ...(request.metadataUid === undefined ? {} : { metadataUid: request.metadataUid }),
+    executionArn,
+    // The run's own id is decided later (decide); this is the record's fallback id (workflow/outcome.ts).
+    remediationId: `${executionArn}/${stage.apiId}/${stage.stageName}`,
+  };
+}
+
+function findingKey(request: FindingRequest): string {
+  return `${request.findingFormat ?? 'asff'}#${request.findingId}`;
+}
+
+/** One item per stage of the coalescing requests (union of controls), one per other request-stage. */
+export function stageItems(
+  expanded: readonly ExpandedRequest[],
+  context: { readonly executionArn: string; readonly locksTable: string },
+): StageItem[] {
+  const groups = new Map<string, { stage: StageRef; requests: RemediationRequest[] }>();
+  const order: (string | StageItem)[] = [];
+  const single = (request: RemediationRequest, stage: StageRef): StageItem => ({
+    v: STAGE_ITEM_VERSION,
+    ...context,
+    request,
+    stage,
+    coalesced: [],
+  });
+  for (const { request, stages } of expanded) {
+    for (const stage of stages) {
+      if (!coalesces(request)) {
+        order.push(single(request, stage));
+        continue;
+      }
+      const key = stageKey(stage);
+      const group = groups.get(key);
+      if (group === undefined) {
+        groups.set(key, { stage, requests: [request] });
+        order.push(key);
+      } else group.requests.push(request);
+    }
+  }
+  return order.map((entry) => {
+    if (typeof entry !== 'string') return entry;
+    const { stage, requests } = groups.get(entry) as { stage: StageRef; requests: RemediationRequest[] };
+    const primary = requests.find(hasFinding) ?? (requests[0] as RemediationRequest);
+    const controls: ControlId[] = [...new Set(requests.flatMap((request) => request.controls))];
+    const seen = new Set<string>(hasFinding(primary) ? [findingKey(primary)] : []);
+    const coalesced = requests.filter(hasFinding).flatMap((request) => {
+      const key = findingKey(request);
+      if (seen.has(key)) return [];
+      seen.add(key);
+      return [joinedFinding(request, context.executionArn, stage)];
+    });
+    return { ...single({ ...primary, controls }, stage), coalesced };
+  });
+}
