@@ -190,6 +190,9 @@ async function main(): Promise<void> {
     console.log(`  ratio              ${row.ratio === null ? '-' : row.ratio.toFixed(2)}`);
     console.log(`  bounded by         ${row.makespanBoundedBy}`);
     console.log(`  stage runs         ${r.runs}: ${format(r.outcomes)}`);
+    console.log(
+      `  queued on holders  ${r.queuedRuns} stage runs, covered by ${r.laterRounds} later rounds (docs/decisions/0037)`,
+    );
     console.log(`  failed because     ${format(r.failures)}`);
     console.log(`  calls by service   ${format(r.callsByService)}`);
     console.log(`  throttled          ${format(r.throttledByService)}`);

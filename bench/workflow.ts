@@ -222,15 +222,6 @@ function restFinding(apiId: string, controlId = 'APIGateway.1', index = 0): unkn
 const apiGateway = (endpoint: string) =>
   new APIGatewayClient({ region: MOTO_REGION, endpoint, credentials: motoCredentials });
 
-/** A promise and the function that settles it. */
-function signal(): { readonly done: Promise<void>; readonly give: () => void } {
-  let give: () => void = () => undefined;
-  const done = new Promise<void>((resolve) => {
-    give = resolve;
-  });
-  return { done, give };
-}
-
 export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'auto-redeploy',
@@ -288,7 +279,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'five-findings-one-stage',
     description:
-      'REST stage, findings APIGateway.1 to .5 (.2 notify only, the others auto) arriving while the first run is running',
+      'REST stage, findings APIGateway.1 to .5 (.2 notify only, the others auto), .2 to .5 arriving while the first run holds the stage',
     harness: { config: { controls: { 'APIGateway.4': 'auto' } } },
     async exercise(endpoint, runner) {
       const seeded = await seedInsecureRestStage({ endpoint });
@@ -299,40 +290,28 @@ export const SCENARIOS: readonly Scenario[] = [
         'APIGateway.4',
         'APIGateway.5',
       ] as const;
-      // Finding k+1 arrives while run k holds the stage: run k starts it once it holds the lock and
-      // plans only after it was refused the lock. The waiter tries again only when run k has ended,
-      // so the counts do not depend on timing: one StageLocked retry per waiter, a lower bound (in
-      // AWS a waiter retries every 5 s × 1.5ⁿ, with jitter, until the holder is done).
-      const runs: Promise<unknown>[] = [];
-      const start = (index: number, previousEnded: Promise<unknown> | undefined): Promise<void> => {
-        const refused = signal();
-        let attempts = 0;
-        const waitForTurn = (real: TaskHandler) => async (input: unknown) => {
-          attempts += 1;
-          if (attempts > 1) await previousEnded;
-          try {
-            return await real(input);
-          } catch (error) {
-            refused.give();
-            throw error;
+      // Findings 2 to 5 arrive while the first run holds the stage (it has the lock and has not
+      // planned yet): each is queued on the lock and its run ends JOINED (docs/decisions/0037); the
+      // first run plans the four together in its second round. The order is fixed, so the counts
+      // do not depend on timing.
+      const queued: Promise<unknown>[] = [];
+      let arrived = false;
+      const othersArriveBeforePlanning = (real: TaskHandler) => async (input: unknown) => {
+        if (!arrived) {
+          arrived = true;
+          for (const [index, controlId] of controls.entries()) {
+            if (index === 0) continue;
+            const run = runner.run(restFinding(seeded.ref.apiId, controlId, index));
+            queued.push(run);
+            await run;
           }
-        };
-        const startNextBeforePlanning = (real: TaskHandler) => async (input: unknown) => {
-          if (index + 1 < controls.length) await start(index + 1, run);
-          return real(input);
-        };
-        const run = runner.run(restFinding(seeded.ref.apiId, controls[index] ?? controls[0], index), {
-          wrap: {
-            ...(previousEnded === undefined ? {} : { AcquireLock: waitForTurn }),
-            Snapshot: startNextBeforePlanning,
-          },
-        });
-        runs.push(run);
-        return previousEnded === undefined ? Promise.resolve() : refused.done;
+        }
+        return real(input);
       };
-      await start(0, undefined);
-      // Runs are added while earlier ones run: wait until the last has been started and all ended.
-      for (let ended = 0; ended < runs.length; ended += 1) await runs[ended];
+      await runner.run(restFinding(seeded.ref.apiId, controls[0], 0), {
+        wrap: { Snapshot: othersArriveBeforePlanning },
+      });
+      await Promise.all(queued);
     },
   },
   {

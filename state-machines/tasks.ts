@@ -147,7 +147,8 @@ export const TASKS = [
   {
     substitution: 'ReleaseLockFunctionArn',
     entry: 'remediators/handlers/release-lock.ts',
-    description: 'Releases the per-stage lock if this execution still holds it (an undo; a failed Finish)',
+    description:
+      "Releases the per-stage lock if this execution still holds it (an undo; a failed Finish); with requests queued on it, opens the holder's next round (PendingRequests)",
     needs: ['locksTable'],
   },
 ] as const satisfies readonly TaskDefinition[];

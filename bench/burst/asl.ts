@@ -54,6 +54,12 @@ export interface MachineModel {
   /** States whose Retry handles DeploySlotBusy: they claim the account's deploy slot before a CreateDeployment. */
   readonly slotStates: ReadonlySet<string>;
   /**
+   * States whose Catch takes PendingRequests back to a lock state: the holder's unlock, which runs
+   * another round for the requests queued on its lock (docs/decisions/0037). Empty for a machine
+   * without the queue: a run that finds the stage held waits (StageLocked).
+   */
+  readonly roundStates: ReadonlySet<string>;
+  /**
    * The Map whose iterations are the per-stage runs: the one the lock states are in (the innermost
    * Map when no state takes the lock); undefined for a definition without a Map.
    */
@@ -68,6 +74,8 @@ export const STAGE_LOCKED = 'StageLocked';
  * Remediate; the older machine loops through a Wait state instead, which the simulation does not model).
  */
 export const DEPLOY_SLOT_BUSY = 'DeploySlotBusy';
+/** The error the holder's unlock throws to run another round (remediators/workflow/coarse.ts). */
+export const PENDING_REQUESTS = 'PendingRequests';
 /**
  * An inline Map runs at most 40 iterations at once, whatever MaxConcurrency asks ("In this mode,
  * the Map state supports up to 40 concurrent iterations",
@@ -115,6 +123,7 @@ export function parseMachine(definition: unknown): MachineModel {
   const states = new Map<string, StateModel>();
   const lockStates = new Set<string>();
   const slotStates = new Set<string>();
+  const roundCatches = new Map<string, string>();
   const visit = (node: unknown, parent?: string): void => {
     if (!isObject(node) || !isObject(node.States)) return;
     for (const [name, state] of Object.entries(node.States)) {
@@ -148,6 +157,11 @@ export function parseMachine(definition: unknown): MachineModel {
       });
       if (retriers.some((retrier) => retrier.errorEquals.includes(STAGE_LOCKED))) lockStates.add(name);
       if (retriers.some((retrier) => retrier.errorEquals.includes(DEPLOY_SLOT_BUSY))) slotStates.add(name);
+      for (const catcher of Array.isArray(state.Catch) ? state.Catch : []) {
+        if (!isObject(catcher) || !Array.isArray(catcher.ErrorEquals) || typeof catcher.Next !== 'string')
+          continue;
+        if (catcher.ErrorEquals.includes(PENDING_REQUESTS)) roundCatches.set(name, catcher.Next);
+      }
       visit(state.Iterator, name);
       visit(state.ItemProcessor, name);
       for (const branch of Array.isArray(state.Branches) ? state.Branches : []) visit(branch, name);
@@ -156,7 +170,10 @@ export function parseMachine(definition: unknown): MachineModel {
   visit(definition);
   if (states.size === 0) throw new Error('the definition has no states');
   const stageMap = stageMapOf(states, lockStates);
-  return { states, lockStates, slotStates, ...(stageMap === undefined ? {} : { stageMap }) };
+  const roundStates = new Set(
+    [...roundCatches].filter(([, next]) => lockStates.has(next)).map(([name]) => name),
+  );
+  return { states, lockStates, slotStates, roundStates, ...(stageMap === undefined ? {} : { stageMap }) };
 }
 
 /** The Map states enclosing `name`, innermost first. */

@@ -82,6 +82,65 @@ export function splitPath(path: RecordedPath, machine: MachineModel): SplitPath 
   return segments;
 }
 
+/**
+ * A per-stage path cut into the holder's rounds (docs/decisions/0037): a new round starts where a
+ * round state (the unlock, whose Catch takes PendingRequests back) is followed by a lock state.
+ */
+export function roundsOf(path: RecordedPath, machine: MachineModel): RecordedPath[] {
+  const rounds: { states: string[]; tasks: RecordedTask[] }[] = [emptyPath()];
+  let next = 0;
+  let previous: string | undefined;
+  for (const name of path.states) {
+    if (previous !== undefined && machine.roundStates.has(previous) && machine.lockStates.has(name)) {
+      rounds.push(emptyPath());
+    }
+    const round = rounds[rounds.length - 1] as { states: string[]; tasks: RecordedTask[] };
+    round.states.push(name);
+    const task = path.tasks[next];
+    if (task !== undefined && task.state === name && machine.states.get(name)?.kind === 'Task') {
+      round.tasks.push(task);
+      next += 1;
+    }
+    previous = name;
+  }
+  return rounds;
+}
+
+/** The recorded paths a stage run takes with the lock's queue: its first round, a later round, a queued run's. */
+export interface StageRounds {
+  readonly first: RecordedPath;
+  /** The outcomes the holder's recorded rounds ended with (its run's outcomes, in round order). */
+  readonly firstOutcome?: string;
+  readonly nextOutcome?: string;
+  readonly next: RecordedPath;
+  readonly queued: RecordedPath;
+}
+
+/**
+ * From a scenario whose recording has a holder that ran a second round and a run that was queued
+ * (JOINED) on it (bench:workflow five-findings-one-stage), the paths the simulation chooses among
+ * as the lock decides; undefined for a scenario or machine without them (runs then wait: StageLocked).
+ */
+export function stageRoundsOf(
+  executions: readonly RecordedExecution[],
+  machine: MachineModel,
+): StageRounds | undefined {
+  if (machine.roundStates.size === 0) return undefined;
+  const stagePaths = executions.map((run) => ({ run, stage: splitPath(run, machine).stage }));
+  const holder = stagePaths.find(({ stage }) => roundsOf(stage, machine).length > 1);
+  const queued = stagePaths.find(({ run }) => run.outcome === 'JOINED');
+  if (holder === undefined || queued === undefined) return undefined;
+  const [first, next] = roundsOf(holder.stage, machine) as [RecordedPath, RecordedPath];
+  const outcomes = holder.run.outcome?.split('+') ?? [];
+  return {
+    first,
+    next,
+    queued: queued.stage,
+    ...(outcomes[0] === undefined ? {} : { firstOutcome: outcomes[0] }),
+    ...(outcomes[1] === undefined ? {} : { nextOutcome: outcomes[1] }),
+  };
+}
+
 /** A catch path of a per-stage state, less the states after the iteration (the execution replays those once). */
 export function withinStage(path: RecordedPath, machine: MachineModel): RecordedPath {
   return splitPath(path, machine).stage;

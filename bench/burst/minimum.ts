@@ -6,7 +6,9 @@
  * of that work can finish sooner; Lambda concurrency, latency and the stage lock are left out on
  * purpose (they bound how well the workflow uses the quotas, not the quotas themselves). The work is
  * the burst's own: one StartExecution per execution (per event, or per pipe batch), the front's
- * calls as computed for each batch (ownership ≤ 100 findings a call), one per-stage path per stage item.
+ * calls as computed for each batch (ownership ≤ 100 findings a call), one per-stage path per stage item
+ * (with the lock's queue, docs/decisions/0037: a full round for a stage's first item, the queued
+ * path for each later one, and no later round — a lower bound no schedule beats).
  */
 import type { PlannedPath } from './front.js';
 import { ONCE_PER_ACCOUNT, quotaCounts, type CallQuota, type StepFunctionsQuotas } from './quotas.js';
@@ -49,9 +51,16 @@ export function quotaBounds(
       }
     }
   };
+  // With the lock's queue, no schedule needs more than one round for a stage: its first run's
+  // round, every later run of it at least the queued path (a run that finds the lock held).
+  const stagesSeen = new Set<string>();
   for (const execution of work.executions) {
     count(execution.before, execution.account);
-    for (const item of execution.items) count(item.path, item.account);
+    for (const item of execution.items) {
+      const key = `${item.account}/${item.stage}`;
+      count(work.rounds !== undefined && stagesSeen.has(key) ? work.rounds.queued : item.path, item.account);
+      stagesSeen.add(key);
+    }
     count(execution.after, execution.account);
   }
   const executions = work.executions.length;

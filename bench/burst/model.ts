@@ -12,10 +12,14 @@
  * quotas that count it; a throttled call is retried by the SDK, and when the SDK gives up the task
  * fails with the quota's error, which the state's Retry handles or, when its attempts are spent,
  * the run is FAILED (the ASL's Catch). The state that retries StageLocked takes the stage's lock;
- * it is held until the stage's run ends. A state that retries DeploySlotBusy claims the account's
+ * it is held until the stage's run ends. With the lock's queue (docs/decisions/0037, the machine's
+ * round states), a run that finds the lock held is queued on the holder and ends along a queued
+ * run's recorded path; the holder runs the recorded later round for what was queued before it
+ * unlocks, up to MAX_STAGE_ROUNDS (past it, a run waits: StageLocked). A state that retries DeploySlotBusy claims the account's
  * deploy slot before its calls when they include a CreateDeployment, and fails with DeploySlotBusy
  * while the slot is taken.
  */
+import { MAX_STAGE_ROUNDS } from '../../remediators/workflow/join.js';
 import {
   DEPLOY_SLOT_BUSY,
   INLINE_MAP_CONCURRENCY,
@@ -34,6 +38,9 @@ import { RetryQuota, type SdkRetryPolicy } from './sdk-retry.js';
 import { TokenBucket } from './token-bucket.js';
 import { ONCE_PER_ACCOUNT, quotaCounts, type CallQuota, type StepFunctionsQuotas } from './quotas.js';
 import type { PlannedExecution, StageItem, Work } from './workload.js';
+
+/** Not an error: the run was queued on the holder at the lock state (takeLock). */
+const QUEUED = 'Queued';
 
 export interface Latency {
   /** One round trip of a call to the service, throttled or not. */
@@ -79,6 +86,10 @@ export interface BurstResult {
   readonly coldStarts: number;
   /** FAILED runs whose catch path was replayed. */
   readonly catchPathsReplayed: number;
+  /** Stage runs queued on the holder of their stage's lock (docs/decisions/0037). */
+  readonly queuedRuns: number;
+  /** Rounds holders ran for queued runs, after their first. */
+  readonly laterRounds: number;
 }
 
 /** What a coroutine yields: milliseconds to sleep, or a Join to wait on until it resumes it. */
@@ -112,6 +123,10 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
   const starts = new TokenBucket(model.stepFunctions.startExecution);
   const buckets = new Map<string, TokenBucket>();
   const locks = new Map<string, number>();
+  /** The lock's queue (docs/decisions/0037): runs queued on each holder, and the round it is in. */
+  const queuedOn = new Map<number, number>();
+  const roundOf = new Map<number, number>();
+  const rounds = work.rounds;
   /** When each account's deploy slot is free again (one CreateDeployment per the quota's interval). */
   const deploySlots = new Map<number, number>();
   const deploymentQuota = model.quotas.find((quota) => quota.operations?.includes('CreateDeployment'));
@@ -128,6 +143,8 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
   let lambdaInvocations = 0;
   let catchPathsReplayed = 0;
   let runs = 0;
+  let queuedRuns = 0;
+  let laterRounds = 0;
   let executions = 0;
   let lastEnd = 0;
 
@@ -202,11 +219,18 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
     readonly runId: number;
   }
 
-  /** After a lock state's calls: StageLocked while another run of the stage holds the lock. */
+  /**
+   * After a lock state's calls: the lock, or QUEUED on the holder when the machine has the lock's
+   * queue and the holder is not in its last round, else StageLocked while another run holds it.
+   */
   const takeLock = (state: StateModel, run: Run): string | undefined => {
     if (!model.machine.lockStates.has(state.name)) return undefined;
     const holder = locks.get(run.lockKey);
-    if (holder !== undefined && holder !== run.runId) return STAGE_LOCKED;
+    if (holder !== undefined && holder !== run.runId) {
+      if (rounds === undefined || (roundOf.get(holder) ?? 1) >= MAX_STAGE_ROUNDS) return STAGE_LOCKED;
+      queuedOn.set(holder, (queuedOn.get(holder) ?? 0) + 1);
+      return QUEUED;
+    }
     locks.set(run.lockKey, run.runId);
     return undefined;
   };
@@ -297,6 +321,7 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
             ? yield* integrate(state, task, run)
             : yield* invoke(state, task, run);
         if (error === undefined) break;
+        if (error === QUEUED) return { state: name, error };
         const index = retrierFor(state.retriers, error);
         const retrier = state.retriers[index];
         if (retrier === undefined || (attempts[index] ?? 0) >= retrier.maxAttempts)
@@ -319,19 +344,48 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
     yield* replay(trim(path), run);
   }
 
-  /** One per-stage run: an iteration of the per-stage Map. */
+  /** How a round of a stage run ended: queued on the holder at the lock state, or with an outcome. */
+  type RoundEnd = { readonly queued: true } | { readonly queued: false; readonly outcome: string };
+
+  /** One round of a stage run's path: the recorded outcome, or FAILED with the catch path replayed, or queued. */
+  function* round(path: PlannedPath, run: Run, recorded: string): Process<RoundEnd> {
+    const failure = yield* replay(path, run);
+    if (failure === undefined) return { queued: false, outcome: recorded };
+    if (failure.error === QUEUED) {
+      // Queued on the holder at the lock state: the rest of a queued run's recorded path (Route, Finish).
+      const rest = rounds?.queued ?? { states: [], tasks: [] };
+      yield* replay({ states: rest.states.slice(1), tasks: rest.tasks.slice(1) }, run);
+      return { queued: true };
+    }
+    increment(failures, `${failure.state}: ${failure.error}`);
+    // The catch path runs on to the execution's end; the states after the Map are the execution's.
+    yield* caught(failure, run, (path) => withinStage(path, model.machine));
+    return { queued: false, outcome: 'FAILED' };
+  }
+
+  /**
+   * One per-stage run: an iteration of the per-stage Map. A holder with runs queued on it runs
+   * another round (the recorded later round) for all of them before it unlocks, up to the rounds' limit.
+   */
   function* stageRun(item: StageItem, runId: number): Process<void> {
     const run: Run = { account: item.account, lockKey: `${item.account}/${item.stage}`, runId };
-    let outcome = item.outcome ?? 'COMPLETED';
-    const failure = yield* replay(item.path, run);
-    if (failure !== undefined) {
-      outcome = 'FAILED';
-      increment(failures, `${failure.state}: ${failure.error}`);
-      // The catch path runs on to the execution's end; the states after the Map are the execution's.
-      yield* caught(failure, run, (path) => withinStage(path, model.machine));
+    const recorded = item.outcome ?? 'COMPLETED';
+    const first = yield* round(item.path, run, recorded);
+    // A queued run's finding gets the outcome of the holder's round that covers it (counted there).
+    if (first.queued) queuedRuns += 1;
+    else increment(outcomes, first.outcome);
+    while (rounds !== undefined && (queuedOn.get(runId) ?? 0) > 0) {
+      const covered = queuedOn.get(runId) ?? 0;
+      queuedOn.set(runId, 0);
+      roundOf.set(runId, (roundOf.get(runId) ?? 1) + 1);
+      laterRounds += 1;
+      const later = yield* round(rounds.next, run, rounds.nextOutcome ?? recorded);
+      // The holder's own later round cannot be queued: it holds the lock.
+      increment(outcomes, later.queued ? 'FAILED' : later.outcome, covered);
     }
     if (locks.get(run.lockKey) === run.runId) locks.delete(run.lockKey);
-    increment(outcomes, outcome);
+    queuedOn.delete(runId);
+    roundOf.delete(runId);
     lastEnd = Math.max(lastEnd, queue.now);
   }
 
@@ -413,5 +467,7 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
     lambdaInvocations,
     coldStarts: lambda.coldStarts,
     catchPathsReplayed,
+    queuedRuns,
+    laterRounds,
   };
 }

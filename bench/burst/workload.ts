@@ -7,8 +7,9 @@
  * The events become executions as the definition's front does it (front.ts): one execution per
  * event at its arrival (today's machine), or one per pipe batch (the coarse machine), whose
  * per-stage Map runs one iteration per distinct stage of the batch. A stage whose events fall
- * into two batches runs in both; the second waits for the first's lock, as the ASL's StageLocked
- * Retry makes it.
+ * into two batches runs in both: with the lock's queue (docs/decisions/0037) the second is queued
+ * on the first and the first runs another round for it (run model); without it, the second waits
+ * for the first's lock, as the ASL's StageLocked Retry makes it.
  */
 import type { MachineModel } from './asl.js';
 import type { PipeSource } from './assumptions.js';
@@ -18,9 +19,11 @@ import {
   frontShapeOf,
   pipeBatches,
   splitPath,
+  stageRoundsOf,
   type BatchEvent,
   type FrontShape,
   type PlannedPath,
+  type StageRounds,
 } from './front.js';
 import { seededRandom } from './random.js';
 import {
@@ -62,6 +65,12 @@ export interface PlannedExecution {
 export interface Work {
   readonly shape: FrontShape;
   readonly executions: readonly PlannedExecution[];
+  /**
+   * With the lock's queue (docs/decisions/0037): every stage run starts with the holder's first
+   * round (`items[].path`); the run model chooses the queued path or another round as the lock
+   * decides. Undefined: a run that finds the stage held waits (StageLocked).
+   */
+  readonly rounds?: StageRounds;
 }
 
 interface ArrivingEvent extends BatchEvent {
@@ -123,8 +132,17 @@ export function buildWork(
     };
   }
   const arriving = [...events].sort((a, b) => a.arrivalMs - b.arrivalMs);
+  const rounds = stageRoundsOf(executionsOf(scenario), machine);
+  const stagePathOf = (event: ArrivingEvent): { path: RecordedPath; outcome?: string } =>
+    rounds === undefined
+      ? { path: splitPath(event.run, machine).stage, ...outcomeOf(event.run) }
+      : {
+          path: rounds.first,
+          ...(rounds.firstOutcome === undefined ? {} : { outcome: rounds.firstOutcome }),
+        };
   return {
     shape: front,
+    ...(rounds === undefined ? {} : { rounds }),
     executions: pipeBatches(
       arriving.map((event) => event.arrivalMs),
       pipe,
@@ -146,9 +164,8 @@ export function buildWork(
         items: [...stages.values()].map(({ event, events: count }) => ({
           account: event.account,
           stage: event.stage,
-          path: splitPath(event.run, machine).stage,
           events: count,
-          ...outcomeOf(event.run),
+          ...stagePathOf(event),
         })),
         after: batchFront(after, members),
       };

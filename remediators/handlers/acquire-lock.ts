@@ -1,9 +1,11 @@
 /**
  * Acquire-lock task: takes the stage lock, or joins the run holding it when this request's
- * finding is answered by that run (workflow/join.ts: the result then carries `joined`), or throws
+ * finding is answered by that run (workflow/join.ts: the result then carries `joined`), or queues
+ * this request for that run's next round (`joined` and `queued`, docs/decisions/0037), or throws
  * StageLocked (the state machine retries with backoff and jitter). The owner is this execution's
  * remediation of this stage; the lock item also says which controls it covers, for joiners.
  */
+import { coalescingTrigger } from '../workflow/join.js';
 import { acquireStageLock, lockLease } from '../workflow/lock.js';
 import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
 import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
@@ -15,7 +17,11 @@ export function createAcquireLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'
   return async (event: unknown): Promise<Lock> => {
     const item = parseTaskInput('acquire-lock', DecidedItemSchema, event);
     const nowMs = deps.now().getTime();
-    const owner = `${item.executionArn}/${item.decision.remediationId}`;
+    // A later round (docs/decisions/0037) is the same holder: it renews the lock its first round took.
+    const owner =
+      item.round !== undefined && item.lock !== undefined
+        ? item.lock.owner
+        : `${item.executionArn}/${item.decision.remediationId}`;
     const lease = lockLease(item.stage, owner, item.decision.approvalTimeoutSeconds, nowMs);
     const { request } = item;
     // An undo (docs/decisions/0030) covers no control and brings no finding: nothing joins it, and it joins nothing.
@@ -36,7 +42,11 @@ export function createAcquireLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'
       remediationId: item.decision.remediationId,
       executionArn: item.executionArn,
     };
-    return acquireStageLock(deps.dynamo(), item.locksTable, lease, nowMs, holder, finding);
+    // Asked about a control the holder does not cover: queued for the holder's next round.
+    const queueable = coalescingTrigger(request.trigger)
+      ? { request, executionArn: item.executionArn, remediationId: item.decision.remediationId }
+      : undefined;
+    return acquireStageLock(deps.dynamo(), item.locksTable, lease, nowMs, holder, finding, queueable);
   };
 }
 

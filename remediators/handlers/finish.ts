@@ -9,7 +9,9 @@
  * - notify: the notification topic; a failure is kept in `notifyError`;
  * - offer Undo on the approval message, only after an approved remediation ended REMEDIATED;
  * - release the stage lock (workflow/coarse.ts lockToRelease: also the lock a failed Prepare may
- *   have taken); a run that joined another, or stopped before locking, has none to release.
+ *   have taken); a run that joined another, or stopped before locking, has none to release. When
+ *   requests are queued on the lock, the release opens the next round instead and PendingRequests
+ *   goes up to the state machine, whose Catch starts the round at Prepare (docs/decisions/0037).
  * Its output is the stage's result in the Map: `{stage, outcome, recorded}`.
  */
 import { lambdaHandler } from '../shared/handler.js';
@@ -20,6 +22,7 @@ import { createExemptionDaysDeps } from '../ledger/exemption-deps.js';
 import {
   caughtError,
   lockToRelease,
+  PENDING_REQUESTS_ERROR,
   retriedByStateMachine,
   terminalOutcome,
   THROTTLING_ERRORS,
@@ -32,7 +35,12 @@ import { createMemberAccountDeps } from '../workflow/deps/member-account.js';
 import { createNotificationDeps } from '../workflow/deps/notifications.js';
 import { createReportingDeps } from '../workflow/deps/reporting.js';
 import { createHomeSecurityHubDeps, createMemberSecurityHubDeps } from '../workflow/deps/security-hub.js';
-import { parseTaskInput, StageWorkItemSchema, type OutcomeStatus } from '../workflow/state.js';
+import {
+  parseTaskInput,
+  StageWorkItemSchema,
+  type OutcomeStatus,
+  type StageWorkItem,
+} from '../workflow/state.js';
 import { createNotifyHandler } from './notify.js';
 import { createRecordHandler } from './record.js';
 import { createReleaseLockHandler } from './release-lock.js';
@@ -49,6 +57,10 @@ export interface FinishOutput {
   readonly stage: unknown;
   readonly outcome: OutcomeStatus;
   readonly recorded: boolean;
+  /** The last round's Finish recorded it; a next round found nothing to run (docs/decisions/0037). */
+  readonly roundNotStarted?: true;
+  /** The holder's earlier rounds for requests queued on its lock, each recorded by its own Finish. */
+  readonly earlierRounds?: NonNullable<StageWorkItem['earlierRounds']>;
 }
 
 /** Runs a step whose failure must not stop the steps after it; the error is kept at `errorKey`. */
@@ -72,6 +84,21 @@ export function createFinishTask(steps: FinishSteps) {
     const input = finishState(event);
     const item = parseTaskInput('finish', StageWorkItemSchema, input);
     const outcome = terminalOutcome(input as unknown as RunState);
+    if (item.nextRound !== undefined) {
+      // Prepare could not start the next round: the previous round is recorded and notified, and
+      // what was queued stays on the lock item, adopted by whoever takes it next (lock.ts adoptQueued).
+      logger.error('finish: the next round was not started; its queue stays on the lock item', {
+        stage: item.stage,
+        error: item.error,
+      });
+      return {
+        stage: item.stage,
+        ...(item.earlierRounds === undefined ? {} : { earlierRounds: item.earlierRounds }),
+        outcome,
+        recorded: false,
+        roundNotStarted: true,
+      };
+    }
     const lock = lockToRelease(item);
     let state: RunStateRecord = {
       ...input,
@@ -94,9 +121,24 @@ export function createFinishTask(steps: FinishSteps) {
         executionArn: item.executionArn,
       });
     }
-    if (lock !== undefined) state = await guarded(state, 'unlock', 'unlockError', steps.releaseLock);
+    if (lock !== undefined) {
+      try {
+        state = { ...state, unlock: await steps.releaseLock(state) };
+      } catch (error) {
+        // The queue's next round: back to Prepare through the Catch (the record above is written).
+        if (retriedByStateMachine(error, [PENDING_REQUESTS_ERROR])) throw error;
+        logger.error('finish: releaseLock failed, going on', { stage: state.stage, error });
+        state = { ...state, unlockError: caughtError(error) };
+      }
+    }
     const recorded = (state.record as { recorded?: boolean } | undefined)?.recorded === true;
-    return { stage: item.stage, outcome, recorded };
+    // Earlier rounds first: the result reads in the order the rounds ran.
+    return {
+      stage: item.stage,
+      ...(item.earlierRounds === undefined ? {} : { earlierRounds: item.earlierRounds }),
+      outcome,
+      recorded,
+    };
   };
 }
 

@@ -7,6 +7,10 @@
  * intake) are written into the lock item's `joined` list as soon as the lock is taken, so Finish
  * records this run's outcome on them (workflow/join.ts).
  *
+ * Given `nextRound` (Finish's Catch: the unlock found requests queued on the lock, docs/decisions/0037),
+ * Prepare starts the holder's next round instead: its state is built from the queued requests, and
+ * the round decides, renews the lock and plans like a first one.
+ *
  * Retries: StageLocked and throttling go back to the state machine's Retry, which runs Prepare
  * again with the same input; the remediation id is derived from that input (workflow/coarse.ts), so
  * a retry renews its own lock instead of finding it held. Any other error ends the run: the state
@@ -17,11 +21,14 @@ import { createExemptionsDeps } from '../ledger/exemption-deps.js';
 import { createFlapGuardDeps } from '../iac/deps.js';
 import { logger } from '../shared/powertools.js';
 import { lambdaHandler } from '../shared/handler.js';
+import { stageItems } from '../workflow/admit.js';
 import {
   caughtError,
+  lockToRelease,
   prepareRoute,
   retriedByStateMachine,
   STAGE_LOCKED_ERROR,
+  terminalOutcome,
   THROTTLING_ERRORS,
   type RunState,
 } from '../workflow/coarse.js';
@@ -32,7 +39,7 @@ import { createKillSwitchDeps } from '../workflow/deps/kill-switch.js';
 import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
 import { createMemberAccountDeps } from '../workflow/deps/member-account.js';
 import { JoinedFindingSchema } from '../workflow/join.js';
-import { joinHolder } from '../workflow/lock.js';
+import { joinHolder, readRound } from '../workflow/lock.js';
 import { LockSchema, parseTaskInput, StageWorkItemSchema } from '../workflow/state.js';
 import { createAcquireLockHandler } from './acquire-lock.js';
 import { createDecideHandler } from './decide.js';
@@ -51,10 +58,59 @@ const PrepareInputSchema = StageWorkItemSchema.extend({
 
 const RETRIED = [...THROTTLING_ERRORS, STAGE_LOCKED_ERROR];
 
+/**
+ * The state of the holder's next round (docs/decisions/0037): the requests its unlock moved into the
+ * lock item's `next`, grouped as Admit groups a batch's (one request, the union of the controls, the
+ * other findings coalesced), with the holder's lock. Undefined when the item is no longer this
+ * holder's or in another round: the run that took it over adopted the queue.
+ */
+async function nextRoundState(
+  item: z.infer<typeof PrepareInputSchema>,
+  deps: LocksDeps,
+): Promise<RunStateRecord | undefined> {
+  const lock = lockToRelease(item);
+  if (lock === undefined) return undefined;
+  const round = (item.round ?? 1) + 1;
+  const requests = await readRound(deps.dynamo(), item.locksTable, lock, round);
+  if (requests === undefined || requests.length === 0) return undefined;
+  const context = { executionArn: item.executionArn, locksTable: item.locksTable };
+  const [next] = stageItems(
+    requests.map((queued) => ({ request: queued.request, stages: [item.stage] })),
+    context,
+  );
+  if (next === undefined) return undefined;
+  return {
+    v: STATE_VERSION,
+    ...context,
+    stage: item.stage,
+    request: next.request,
+    coalesced: next.coalesced,
+    round,
+    lock: { key: lock.key, owner: lock.owner, expiresAt: lock.expiresAt },
+    earlierRounds: [
+      ...(item.earlierRounds ?? []),
+      {
+        round: item.round ?? 1,
+        outcome: terminalOutcome(item as unknown as RunState),
+        ...(item.finishError === undefined ? {} : { notRecorded: true as const }),
+      },
+    ],
+  };
+}
+
 export function createPrepareTask(steps: PrepareSteps, deps: LocksDeps & Pick<ClockDeps, 'now'>) {
   return async (event: unknown): Promise<RunStateRecord> => {
-    const item = parseTaskInput('prepare', PrepareInputSchema, event);
-    let state: RunStateRecord = { ...(event as RunStateRecord), v: STATE_VERSION };
+    const input = parseTaskInput('prepare', PrepareInputSchema, event);
+    const round = input.nextRound === undefined ? undefined : await nextRoundState(input, deps);
+    if (input.nextRound !== undefined && round === undefined) {
+      // Finish sees `nextRound` still set: the previous round is recorded, nothing more to run.
+      logger.warn("prepare: the next round has nothing to run (the lock is no longer this run's)", {
+        stage: input.stage,
+      });
+      return { ...(event as RunStateRecord), route: 'FINISH' };
+    }
+    let state: RunStateRecord = round ?? { ...(event as RunStateRecord), v: STATE_VERSION };
+    const item = round === undefined ? input : parseTaskInput('prepare', PrepareInputSchema, round);
     const routed = (): RunStateRecord => ({ ...state, route: prepareRoute(state as unknown as RunState) });
     if (item.request.trigger === 'undo') return routed();
     try {

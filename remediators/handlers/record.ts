@@ -13,6 +13,7 @@
  * joins after that) and records its outcome on every finding that joined it as well as on its own.
  * A run that joined records JOINED on its finding only while the holder's item is still open:
  * once closed, the holder's outcome is (or is about to be) on that finding and must stay there.
+ * A run queued for the holder's next round (docs/decisions/0037) records nothing in Security Hub.
  *
  * The ledger (remediators/ledger/, docs/decisions/0027): one REMEDIATION entry per run, keyed by
  * its remediation id, listing every finding recorded (joined ones included); a run that joined
@@ -33,8 +34,8 @@ import { remediationEntry } from '../ledger/from-outcome.js';
 import { writeOnce, type LedgerWrite } from '../ledger/write-once.js';
 import { type FlapGuardDeps } from '../iac/deps.js';
 import { recordFlapGuard } from '../iac/record.js';
-import { recordOutcome } from '../securityhub/records.js';
-import { recordOutcomeV2 } from '../securityhub/records-v2.js';
+import { isOwnFinding, recordOutcome, recordOutcomeOnFindings } from '../securityhub/records.js';
+import { recordOutcomeV2, recordOutcomeV2OnFindings } from '../securityhub/records-v2.js';
 import { closeStageLock, joinStillOpen, readRecentRemediation } from '../workflow/lock.js';
 import { findingsToRecord, type JoinedFinding } from '../workflow/join.js';
 import { creditRecentRemediation } from '../workflow/recent-remediation.js';
@@ -101,10 +102,13 @@ export function createRecordHandler(
         : record;
     const { lock } = item;
     const joinedRun = lock?.joined;
+    // A queued run (docs/decisions/0037) writes nothing: its finding already says it is being worked
+    // on (Admit's ownership note), and the holder's round records the outcome on it. In a burst
+    // that is one Security Hub write fewer per queued finding.
     if (
       lock !== undefined &&
       joinedRun !== undefined &&
-      !(await joinStillOpen(deps.dynamo(), item.locksTable, lock, joinedRun))
+      (lock.queued === true || !(await joinStillOpen(deps.dynamo(), item.locksTable, lock, joinedRun)))
     ) {
       logger.info('joined run already recording: its outcome goes on this finding', { joined: joinedRun });
       deps.metric(REMEDIATIONS_METRIC, { Outcome: record.outcome });
@@ -149,9 +153,37 @@ export function createRecordHandler(
     let own: Awaited<ReturnType<typeof recordOn>>;
     let updated: number;
     try {
-      own = await recordOn(written, item.request.findingFormat);
+      // Other products' findings (the run's own and those joined or coalesced into it) in one call per
+      // format (≤ 100 each): the record on each is the same. The service's own findings one by one (imports).
+      const primary =
+        written.findingId !== undefined && !isOwnFinding(written, written.findingProductArn)
+          ? {
+              findingId: written.findingId,
+              productArn: written.findingProductArn,
+              findingFormat: item.request.findingFormat,
+            }
+          : undefined;
+      own =
+        primary === undefined
+          ? await recordOn(written, item.request.findingFormat)
+          : { imported: 0, updated: 0 };
       updated = own.updated;
-      for (const finding of joined) {
+      const others = [
+        ...(primary === undefined ? [] : [primary]),
+        ...joined.filter((finding) => !isOwnFinding(written, finding.productArn)),
+      ];
+      const home = deps.homeSecurityHub(item.stage.region);
+      updated += await recordOutcomeOnFindings(
+        home,
+        written,
+        others.filter((finding) => finding.findingFormat !== 'ocsf'),
+      );
+      updated += await recordOutcomeV2OnFindings(
+        home,
+        written,
+        others.filter((finding) => finding.findingFormat === 'ocsf'),
+      );
+      for (const finding of joined.filter((candidate) => isOwnFinding(written, candidate.productArn))) {
         updated += (await recordOn(onJoinedFinding(written, finding), finding.findingFormat)).updated;
       }
     } catch (error) {

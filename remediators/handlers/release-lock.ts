@@ -6,11 +6,13 @@
  * (workflow/coarse.ts lockToRelease). A run that
  * remediated first leaves the stage's "recently remediated" marker (workflow/recent-remediation.ts),
  * so a run waiting for this lock on the same finding's twin records it as fixed by this one.
+ * When requests are queued on the lock (docs/decisions/0037) it is not released: the queue becomes
+ * the holder's next round and PendingRequests takes the run back to Prepare.
  */
 import { logger } from '../shared/powertools.js';
-import { markRecentRemediation, releaseStageLock } from '../workflow/lock.js';
+import { markRecentRemediation, unlockOrOpenRound } from '../workflow/lock.js';
 import { recentRemediationOf } from '../workflow/recent-remediation.js';
-import { lockToRelease } from '../workflow/coarse.js';
+import { lockToRelease, PendingRequestsError } from '../workflow/coarse.js';
 import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
 import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
 import { parseTaskInput, StageWorkItemSchema } from '../workflow/state.js';
@@ -27,7 +29,13 @@ export function createReleaseLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'
     if (marker !== undefined) {
       await markRecentRemediation(deps.dynamo(), item.locksTable, item.stage, marker);
     }
-    const released = await releaseStageLock(deps.dynamo(), item.locksTable, lock);
+    const unlock = await unlockOrOpenRound(deps.dynamo(), item.locksTable, lock, item.round ?? 1);
+    if (unlock.kind === 'next-round') {
+      throw new PendingRequestsError(
+        `requests are queued on ${lock.key}: round ${unlock.round} runs for them`,
+      );
+    }
+    const released = unlock.kind === 'released';
     if (!released) logger.warn('stage lock was no longer ours to release', { lock });
     return { released, ...(marker === undefined ? {} : { markedRemediated: marker.remediationId }) };
   };

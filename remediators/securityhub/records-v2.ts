@@ -19,7 +19,12 @@ import type { RetryTuning } from '../core/clients.js';
 import type { OutcomeRecord } from '../workflow/outcome.js';
 import type { RequestFailureRecord } from '../workflow/request-failure.js';
 import { ocsfFindingIdentifier, outcomeUpdatesV2, ownershipUpdatesV2 } from './findings-v2.js';
-import { SecurityHubWriteError, UNPROCESSED_RETRY, type RecordResult } from './records.js';
+import {
+  SecurityHubWriteError,
+  UNPROCESSED_RETRY,
+  type RecordedFinding,
+  type RecordResult,
+} from './records.js';
 import { sendUntilProcessed } from './unprocessed.js';
 
 /**
@@ -103,6 +108,20 @@ export async function recordOutcomeV2(
   const identifier = ocsfFindingIdentifier(record.stage, record.findingId, record.findingProductArn);
   const updated = await batchUpdateV2(client, outcomeUpdatesV2(record, [identifier]), retry);
   return { imported: 0, updated };
+}
+
+/** One record on many OCSF findings (as records.ts recordOutcomeOnFindings): ≤ 100 per BatchUpdateFindingsV2. */
+export async function recordOutcomeV2OnFindings(
+  client: SecurityHubClient,
+  record: OutcomeRecord,
+  findings: readonly RecordedFinding[],
+  retry: RetryTuning = UNPROCESSED_RETRY,
+): Promise<number> {
+  if (findings.length === 0) return 0;
+  const identifiers = findings.map((finding) =>
+    ocsfFindingIdentifier(record.stage, finding.findingId, finding.productArn),
+  );
+  return batchUpdateV2(client, outcomeUpdatesV2(record, identifiers), retry);
 }
 
 /** A request that stopped before its stages were known: FAILED on its finding, status In Progress. */

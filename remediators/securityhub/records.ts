@@ -241,6 +241,37 @@ async function updateEach(
  * them, see creationFields), an existing one by BatchUpdateFindings from the home account after the
  * import, retried while Security Hub leaves it unprocessed for a passing reason.
  */
+/** A finding of another product (AWS's control findings) that a run records its outcome on. */
+export interface RecordedFinding {
+  readonly findingId: string;
+  readonly productArn?: string | undefined;
+}
+
+/**
+ * One record on many findings of other products (the findings coalesced into or joined to a run):
+ * the same Workflow, Note and UserDefinedFields (the note names no finding), so one
+ * BatchUpdateFindings per 100 findings instead of one per finding
+ * (https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_BatchUpdateFindings.html).
+ */
+export async function recordOutcomeOnFindings(
+  home: SecurityHubClient,
+  record: OutcomeRecord,
+  findings: readonly RecordedFinding[],
+  retry: RetryTuning = UNPROCESSED_RETRY,
+): Promise<number> {
+  if (findings.length === 0) return 0;
+  const identifiers = findings.map((finding) =>
+    findingIdentifier(record.stage, finding.findingId, finding.productArn),
+  );
+  return batchUpdate(home, outcomeUpdates(record, identifiers), retry);
+}
+
+/** Whether a finding is one the service imported itself (its record is an import, not an update). */
+export function isOwnFinding(record: Pick<OutcomeRecord, 'stage'>, productArn: string | undefined): boolean {
+  const { stage } = record;
+  return productArn === ownProductArn(stage.partition, stage.region, stage.account);
+}
+
 export async function recordOutcome(
   clients: SecurityHubClients,
   record: OutcomeRecord,

@@ -16,7 +16,7 @@
 import type { ControlId, StageRef } from '../core/types.js';
 import { chunk, MAX_FINDINGS_PER_CALL } from '../securityhub/findings.js';
 import { MAX_V2_FINDINGS_PER_CALL } from '../securityhub/findings-v2.js';
-import type { JoinedFinding } from './join.js';
+import { coalescingTrigger, type JoinedFinding } from './join.js';
 import type { RemediationRequest } from './state.js';
 
 /** The version of the stage item the per-stage Map receives (an execution in flight keeps its own). */
@@ -80,13 +80,6 @@ function stageKey(stage: StageRef): string {
   );
 }
 
-/** Requests of these triggers for one stage become one item; the others keep their own. */
-function coalesces(request: RemediationRequest): boolean {
-  return (
-    request.trigger === 'securityhub' || request.trigger === 'manual' || request.trigger === 'cloudtrail'
-  );
-}
-
 function joinedFinding(request: FindingRequest, executionArn: string, stage: StageRef): JoinedFinding {
   return {
     findingId: request.findingId,
@@ -119,7 +112,7 @@ export function stageItems(
   });
   for (const { request, stages } of expanded) {
     for (const stage of stages) {
-      if (!coalesces(request)) {
+      if (!coalescingTrigger(request.trigger)) {
         order.push(single(request, stage));
         continue;
       }

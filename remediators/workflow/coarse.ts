@@ -28,12 +28,22 @@ export const THROTTLING_ERRORS = [
 ] as const;
 export const STAGE_LOCKED_ERROR = 'StageLocked';
 export const DEPLOY_SLOT_BUSY_ERROR = 'DeploySlotBusy';
+/**
+ * Not a failure: the holder's unlock found requests queued on its lock and opened its next round
+ * (docs/decisions/0037). Finish's and ReleaseLock's Catch take it back to Prepare, which starts the
+ * round. Thrown, not returned, so the path without a queue pays no Choice state.
+ */
+export const PENDING_REQUESTS_ERROR = 'PendingRequests';
 
 /** Where Prepare sends the run: the Route Choice state reads it. */
 export type Route = 'FINISH' | 'APPROVE' | 'APPLY' | 'UNDO';
 
 export class DeploySlotBusyError extends Error {
   override readonly name = DEPLOY_SLOT_BUSY_ERROR;
+}
+
+export class PendingRequestsError extends Error {
+  override readonly name = PENDING_REQUESTS_ERROR;
 }
 
 /** Whether the state machine's Retry of the task takes this error (it is rethrown, not recorded). */

@@ -16,7 +16,12 @@
  */
 import * as z from 'zod';
 import type { ControlId } from '../core/types.js';
-import { ControlIdSchema, type JoinedRun } from './state.js';
+import {
+  ControlIdSchema,
+  RemediationRequestSchema,
+  type JoinedRun,
+  type RemediationRequest,
+} from './state.js';
 
 /** A finding added to the holder's lock item: everything the holder needs to record on it. */
 export const JoinedFindingSchema = z.object({
@@ -30,6 +35,27 @@ export const JoinedFindingSchema = z.object({
 });
 export type JoinedFinding = z.infer<typeof JoinedFindingSchema>;
 
+/**
+ * A request queued on the holder's lock item because it asks about controls the holder's run does
+ * not cover (docs/decisions/0037): the holder runs another round for the queued requests before it
+ * unlocks. The whole request is kept: the round plans and records from it.
+ */
+export const PendingRequestSchema = z.object({
+  request: RemediationRequestSchema,
+  /** The queued run, for the audit trail (its own record says JOINED) and its JOINED guard. */
+  executionArn: z.string().min(1),
+  remediationId: z.string().min(1),
+});
+export type PendingRequest = z.infer<typeof PendingRequestSchema>;
+
+/** Rounds one holder runs before it stops taking queued requests (later ones wait for the lock). */
+export const MAX_STAGE_ROUNDS = 5;
+/**
+ * Requests one round takes. A DynamoDB item is at most 400 KB; a request is under 2 KB, so 50 keep
+ * the lock item far below it (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html).
+ */
+export const MAX_PENDING_REQUESTS = 50;
+
 /** The lock item as the holder wrote it (./lock.ts), with what joiners and the close added. */
 export const LockItemSchema = z.object({
   owner: z.string().min(1),
@@ -40,6 +66,14 @@ export const LockItemSchema = z.object({
   executionArn: z.string().min(1).optional(),
   closed: z.literal(true).optional(),
   joined: z.array(JoinedFindingSchema).optional(),
+  /** Requests queued for the holder's next round (docs/decisions/0037). */
+  pending: z.array(PendingRequestSchema).optional(),
+  /** The holder's round (absent: 1, an item written before rounds existed). */
+  round: z.number().int().min(1).optional(),
+  /** The requests of the round the holder is running (moved here from `pending` when it opened). */
+  next: z.array(PendingRequestSchema).optional(),
+  /** Set on the holder's last round: nothing more is queued, later requests wait for the lock. */
+  lastRound: z.literal(true).optional(),
 });
 export type LockItem = z.infer<typeof LockItemSchema>;
 
@@ -106,4 +140,79 @@ export function findingsToRecord(
     seen.add(key);
     return true;
   });
+}
+
+/** Triggers whose requests are planned together (an undo or an operator's `fix` keeps its own run). */
+export function coalescingTrigger(trigger: string): boolean {
+  return trigger === 'securityhub' || trigger === 'manual' || trigger === 'cloudtrail';
+}
+
+export type QueueDecision =
+  | { readonly queue: true; readonly holder: JoinedRun; readonly holderOwner: string }
+  | { readonly queue: false; readonly why: string };
+
+/**
+ * Whether a request that may not join (./joinDecision) may be queued for the holder's next round
+ * (the conditional write re-checks owner, lease, last round and room). A closed holder still takes
+ * it: its unlock refuses while anything is queued (./lock.ts releaseStageLock). An undo holder
+ * covers no control and never runs rounds: its waiters wait.
+ */
+export function queueDecision(
+  item: unknown,
+  owner: string,
+  request: RemediationRequest,
+  nowMs: number,
+): QueueDecision {
+  if (!coalescingTrigger(request.trigger))
+    return { queue: false, why: `${request.trigger} requests run on their own` };
+  const parsed = LockItemSchema.safeParse(item);
+  if (!parsed.success) return { queue: false, why: 'the lock item does not say what its holder covers' };
+  const holder = parsed.data;
+  if (holder.owner === owner) return { queue: false, why: 'this run holds the lock' };
+  if (holder.expiresAt * 1000 < nowMs) return { queue: false, why: "the holder's lease has run out" };
+  if (
+    holder.controls === undefined ||
+    holder.remediationId === undefined ||
+    holder.executionArn === undefined
+  ) {
+    return { queue: false, why: 'the holder runs no rounds (an undo, or an item from before rounds)' };
+  }
+  if (holder.lastRound === true)
+    return { queue: false, why: `the holder is in its last round (${MAX_STAGE_ROUNDS})` };
+  if ((holder.pending?.length ?? 0) >= MAX_PENDING_REQUESTS) {
+    return { queue: false, why: `the holder has ${MAX_PENDING_REQUESTS} requests queued already` };
+  }
+  return {
+    queue: true,
+    holder: { remediationId: holder.remediationId, executionArn: holder.executionArn },
+    holderOwner: holder.owner,
+  };
+}
+
+/** What the holder's unlock does with its item: release it, or run another round first. */
+export type UnlockDecision =
+  | { readonly kind: 'release' }
+  | {
+      readonly kind: 'open-round';
+      readonly round: number;
+      readonly requests: readonly PendingRequest[];
+      readonly last: boolean;
+    }
+  | { readonly kind: 'round-open'; readonly round: number }
+  | { readonly kind: 'not-ours' };
+
+/**
+ * Pure: after the conditional delete of the holder's item failed, what the item says to do.
+ * Another owner (its lease ran out and another run took it: that run adopted what was queued): not
+ * ours. A later round already opened (a retried unlock): run it. Requests queued: open the next
+ * round with them. Anything else (the delete raced nothing we know of): release.
+ */
+export function unlockDecision(item: unknown, owner: string, round: number): UnlockDecision {
+  const parsed = LockItemSchema.safeParse(item);
+  if (!parsed.success || parsed.data.owner !== owner) return { kind: 'not-ours' };
+  const current = parsed.data.round ?? 1;
+  if (current > round) return { kind: 'round-open', round: current };
+  const pending = parsed.data.pending ?? [];
+  if (pending.length === 0) return { kind: 'release' };
+  return { kind: 'open-round', round: round + 1, requests: pending, last: round + 1 >= MAX_STAGE_ROUNDS };
 }

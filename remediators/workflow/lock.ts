@@ -20,7 +20,16 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { ControlId, StageRef } from '../core/types.js';
-import { joinDecision, LockItemSchema, type JoinedFinding, type JoinRequest } from './join.js';
+import {
+  joinDecision,
+  LockItemSchema,
+  MAX_PENDING_REQUESTS,
+  queueDecision,
+  unlockDecision,
+  type JoinedFinding,
+  type JoinRequest,
+  type PendingRequest,
+} from './join.js';
 import { RecentRemediationSchema, type RecentRemediation } from './recent-remediation.js';
 import type { JoinedRun, Lock } from './state.js';
 
@@ -53,6 +62,17 @@ export function stageLockKey(stage: StageRef): string {
   ].join('#');
 }
 
+/** Makes a conditional write; false when its condition failed (the caller says what that means). */
+async function conditional(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
 /** The lease covers the approval wait (when there is one) plus the work margin. */
 export function lockLease(stage: StageRef, owner: string, approvalSeconds: number, nowMs: number): Lock {
   return {
@@ -70,9 +90,11 @@ export interface LockHolder {
 }
 
 /**
- * Takes the lock, or joins the holder's run when the request may (./join.ts), or throws
- * {@link StageLockedError}. A fresh take replaces the item (a crashed holder's joiners go with it);
- * the same owner taking it again (a retried task) updates it in place, keeping who joined.
+ * Takes the lock, or joins the holder's run when the request may (./join.ts), or queues the request
+ * for the holder's next round (`queueable`, docs/decisions/0037), or throws {@link StageLockedError}.
+ * A fresh take replaces the item; what a crashed holder had queued is adopted into this run's queue,
+ * so it runs in this run's next round. The same owner taking it again (a retried task, or the
+ * holder's next round) updates it in place, keeping who joined and what is queued.
  */
 export async function acquireStageLock(
   db: DynamoDBDocumentClient,
@@ -81,6 +103,7 @@ export async function acquireStageLock(
   nowMs: number,
   holder: LockHolder,
   finding?: JoinedFinding,
+  queueable?: PendingRequest,
 ): Promise<Lock> {
   const now = Math.floor(nowMs / 1000);
   const covers = {
@@ -89,7 +112,7 @@ export async function acquireStageLock(
     executionArn: holder.executionArn,
   };
   try {
-    await db.send(
+    const replaced = await db.send(
       new PutCommand({
         TableName: tableName,
         Item: {
@@ -97,12 +120,15 @@ export async function acquireStageLock(
           owner: lock.owner,
           [LOCKS_TABLE_TTL_ATTRIBUTE]: lock.expiresAt,
           ...covers,
+          round: 1,
         },
         ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAt < :now',
         ExpressionAttributeNames: { '#pk': LOCKS_TABLE_KEY, '#expiresAt': LOCKS_TABLE_TTL_ATTRIBUTE },
         ExpressionAttributeValues: { ':now': now },
+        ReturnValues: 'ALL_OLD',
       }),
     );
+    await adoptQueued(db, tableName, lock, replaced.Attributes);
     return lock;
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -123,11 +149,91 @@ export async function acquireStageLock(
   ) {
     return { ...lock, joined: decision.holder };
   }
+  const queue =
+    queueable === undefined
+      ? ({ queue: false, why: 'the request is not queued' } as const)
+      : queueDecision(current.Item, lock.owner, queueable.request, nowMs);
+  if (
+    queue.queue &&
+    queueable !== undefined &&
+    (await queueOnHolder(db, tableName, lock.key, queue.holderOwner, queueable, now))
+  ) {
+    return { ...lock, joined: queue.holder, queued: true };
+  }
   const parsed = LockItemSchema.safeParse(current.Item);
   const until = parsed.success ? new Date(parsed.data.expiresAt * 1000).toISOString() : 'an unknown time';
   throw new StageLockedError(
     `stage lock ${lock.key} is held by ${parsed.success ? parsed.data.owner : 'an unknown owner'} until ${until}` +
-      (decision.join ? ' (it closed before this run could join it)' : ` (not joined: ${decision.why})`),
+      (decision.join ? ' (it closed before this run could join it)' : ` (not joined: ${decision.why})`) +
+      (queue.queue
+        ? ' (not queued: the holder changed before this run could queue)'
+        : ` (not queued: ${queue.why})`),
+  );
+}
+
+/**
+ * A fresh take replaced an item whose lease had run out: what its holder had queued (`pending`) or
+ * was running (`next`) is queued on this run's item, so this run's unlock runs a round for it.
+ */
+async function adoptQueued(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  lock: Lock,
+  replaced: Record<string, unknown> | undefined,
+): Promise<void> {
+  const old = LockItemSchema.safeParse(replaced);
+  if (!old.success || old.data.owner === lock.owner) return;
+  const adopted = [...(old.data.next ?? []), ...(old.data.pending ?? [])];
+  if (adopted.length === 0) return;
+  await db.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: { [LOCKS_TABLE_KEY]: lock.key },
+      UpdateExpression: 'SET #pending = list_append(if_not_exists(#pending, :empty), :adopted)',
+      ConditionExpression: '#owner = :owner',
+      ExpressionAttributeNames: { '#owner': LOCK_ATTRIBUTE_NAMES['#owner'], '#pending': 'pending' },
+      ExpressionAttributeValues: { ':owner': lock.owner, ':empty': [], ':adopted': adopted },
+    }),
+  );
+}
+
+/**
+ * Appends the request to the holder's `pending` list in ONE conditional write: only while that
+ * holder holds the lock, its lease runs, it is not in its last round and the queue has room.
+ * False: wait for the lock as before.
+ */
+async function queueOnHolder(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  key: string,
+  holderOwner: string,
+  queued: PendingRequest,
+  nowSeconds: number,
+): Promise<boolean> {
+  return conditional(() =>
+    db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { [LOCKS_TABLE_KEY]: key },
+        UpdateExpression: 'SET #pending = list_append(if_not_exists(#pending, :empty), :queued)',
+        ConditionExpression:
+          '#owner = :holder AND #expiresAt >= :now AND attribute_not_exists(#lastRound) AND ' +
+          '(attribute_not_exists(#pending) OR size(#pending) < :max)',
+        ExpressionAttributeNames: {
+          '#owner': LOCK_ATTRIBUTE_NAMES['#owner'],
+          '#expiresAt': LOCKS_TABLE_TTL_ATTRIBUTE,
+          '#lastRound': 'lastRound',
+          '#pending': 'pending',
+        },
+        ExpressionAttributeValues: {
+          ':holder': holderOwner,
+          ':now': nowSeconds,
+          ':empty': [],
+          ':queued': [queued],
+          ':max': MAX_PENDING_REQUESTS,
+        },
+      }),
+    ),
   );
 }
 
@@ -138,8 +244,8 @@ async function retakeOwnLock(
   lock: Lock,
   covers: { controls: ControlId[]; remediationId: string; executionArn: string },
 ): Promise<boolean> {
-  try {
-    await db.send(
+  return conditional(() =>
+    db.send(
       new UpdateCommand({
         TableName: tableName,
         Key: { [LOCKS_TABLE_KEY]: lock.key },
@@ -161,12 +267,8 @@ async function retakeOwnLock(
           ':executionArn': covers.executionArn,
         },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /**
@@ -183,8 +285,8 @@ export async function joinHolder(
   /** Epoch seconds, the unit of the lease (`expiresAt`, the table's TTL attribute). */
   nowSeconds: number,
 ): Promise<boolean> {
-  try {
-    await db.send(
+  return conditional(() =>
+    db.send(
       new UpdateCommand({
         TableName: tableName,
         Key: { [LOCKS_TABLE_KEY]: key },
@@ -203,12 +305,8 @@ export async function joinHolder(
           ':finding': [...findings],
         },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /**
@@ -264,27 +362,125 @@ export async function joinStillOpen(
   );
 }
 
-/** Releases the lock only if `owner` still holds it; returns whether it did. */
+/**
+ * Releases the lock only if `owner` still holds it, nothing is queued on it and no later round of
+ * this holder has opened (`round`: the holder's round, 1 for an item without one); returns whether
+ * it did. {@link unlockOrOpenRound} says why not.
+ */
 export async function releaseStageLock(
   db: DynamoDBDocumentClient,
   tableName: string,
   lock: Lock,
+  round = 1,
 ): Promise<boolean> {
-  try {
-    await db.send(
+  return conditional(() =>
+    db.send(
       new DeleteCommand({
         TableName: tableName,
         Key: { [LOCKS_TABLE_KEY]: lock.key },
-        ConditionExpression: '#owner = :owner',
-        ExpressionAttributeNames: { '#owner': LOCK_ATTRIBUTE_NAMES['#owner'] },
-        ExpressionAttributeValues: { ':owner': lock.owner },
+        ConditionExpression:
+          '#owner = :owner AND attribute_not_exists(#pending) AND ' +
+          (round === 1 ? '(attribute_not_exists(#round) OR #round = :round)' : '#round = :round'),
+        ExpressionAttributeNames: {
+          '#owner': LOCK_ATTRIBUTE_NAMES['#owner'],
+          '#pending': 'pending',
+          '#round': 'round',
+        },
+        ExpressionAttributeValues: { ':owner': lock.owner, ':round': round },
       }),
+    ),
+  );
+}
+
+export type UnlockResult =
+  | { readonly kind: 'released' }
+  | { readonly kind: 'not-ours' }
+  /** The holder runs round `round` for the requests queued on it before it unlocks. */
+  | { readonly kind: 'next-round'; readonly round: number };
+
+/** Attempts before {@link unlockOrOpenRound} gives up on a queue that keeps changing under it. */
+const UNLOCK_ATTEMPTS = 5;
+
+/**
+ * The holder's unlock (docs/decisions/0037): delete the item when nothing is queued; otherwise move
+ * the queue into `next`, open the next round (clearing `closed` and `joined` so the round's joiners
+ * are recorded by it) and say so. The move is conditional on the queue's length as it was read, so
+ * a request queued meanwhile is never wiped: the attempt is made again. A retried unlock finds its
+ * next round open already and says so again (idempotent).
+ */
+export async function unlockOrOpenRound(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  lock: Lock,
+  round: number,
+): Promise<UnlockResult> {
+  for (let attempt = 0; attempt < UNLOCK_ATTEMPTS; attempt += 1) {
+    if (await releaseStageLock(db, tableName, lock, round)) return { kind: 'released' };
+    const current = await db.send(
+      new GetCommand({ TableName: tableName, Key: { [LOCKS_TABLE_KEY]: lock.key }, ConsistentRead: true }),
     );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
+    const decision = unlockDecision(current.Item, lock.owner, round);
+    if (decision.kind === 'not-ours') return { kind: 'not-ours' };
+    if (decision.kind === 'round-open') return { kind: 'next-round', round: decision.round };
+    if (decision.kind === 'release') continue;
+    try {
+      await db.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { [LOCKS_TABLE_KEY]: lock.key },
+          UpdateExpression:
+            'SET #next = :next, #round = :next_round' +
+            (decision.last ? ', #lastRound = :true' : '') +
+            ' REMOVE #pending, #closed, #joined',
+          ConditionExpression:
+            '#owner = :owner AND size(#pending) = :queued AND ' +
+            (round === 1 ? '(attribute_not_exists(#round) OR #round = :round)' : '#round = :round'),
+          ExpressionAttributeNames: {
+            '#owner': LOCK_ATTRIBUTE_NAMES['#owner'],
+            '#next': 'next',
+            '#round': 'round',
+            '#pending': 'pending',
+            '#closed': 'closed',
+            '#joined': 'joined',
+            ...(decision.last ? { '#lastRound': 'lastRound' } : {}),
+          },
+          ExpressionAttributeValues: {
+            ':owner': lock.owner,
+            ':next': [...decision.requests],
+            ':next_round': decision.round,
+            ':queued': decision.requests.length,
+            ':round': round,
+            ...(decision.last ? { ':true': true } : {}),
+          },
+        }),
+      );
+      return { kind: 'next-round', round: decision.round };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
+  throw new Error(
+    `the stage lock ${lock.key} kept changing while its holder unlocked it (${UNLOCK_ATTEMPTS} attempts)`,
+  );
+}
+
+/**
+ * The requests of the holder's round `round`, as its unlock moved them into `next`; undefined when
+ * the item is no longer this holder's or is in another round (nothing for this round to run).
+ */
+export async function readRound(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  lock: Lock,
+  round: number,
+): Promise<PendingRequest[] | undefined> {
+  const response = await db.send(
+    new GetCommand({ TableName: tableName, Key: { [LOCKS_TABLE_KEY]: lock.key }, ConsistentRead: true }),
+  );
+  const parsed = LockItemSchema.safeParse(response.Item);
+  if (!parsed.success || parsed.data.owner !== lock.owner || (parsed.data.round ?? 1) !== round)
+    return undefined;
+  return parsed.data.next;
 }
 
 /**

@@ -184,8 +184,13 @@ function reasonOf(item: StageWorkItem, outcome: OutcomeStatus): string {
       return item.plan?.reason ?? 'deferred to the stage owner';
     case 'JOINED': {
       const joined = item.lock?.joined;
-      return joined === undefined
-        ? 'joined a remediation of this stage in progress, which records its outcome here too'
+      if (joined === undefined) {
+        return 'joined a remediation of this stage in progress, which records its outcome here too';
+      }
+      // Queued (docs/decisions/0037): the holder runs another round for it after its own.
+      return item.lock?.queued === true
+        ? `queued for the next round of remediation ${joined.remediationId} (execution ${joined.executionArn}), ` +
+            'which plans it after its own and records its outcome here'
         : `joined remediation ${joined.remediationId} (execution ${joined.executionArn}), ` +
             'which records its outcome here too';
     }

@@ -86,7 +86,8 @@ export function creditRecentRemediation(
   nowMs: number,
 ): OutcomeRecord {
   if (record.outcome !== 'ALREADY_COMPLIANT' || recent === undefined) return record;
-  if (recent.until * 1000 < nowMs || recent.executionArn === record.executionArn) return record;
+  // Never credits a run to itself; an earlier round of the same execution (docs/decisions/0037) is another remediation.
+  if (recent.until * 1000 < nowMs || recent.remediationId === record.remediationId) return record;
   const sameFinding =
     request.findingId === recent.findingId && (request.findingFormat ?? 'asff') === recent.findingFormat;
   if (request.findingId === undefined || sameFinding) return record;

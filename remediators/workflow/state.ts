@@ -87,6 +87,8 @@ export const LockSchema = z.object({
   expiresAt: z.number().int(),
   /** Set when this run joined the holder's run: it never held the lock and releases nothing. */
   joined: JoinedRunSchema.optional(),
+  /** With `joined`: the request was queued for the holder's next round (docs/decisions/0037). */
+  queued: z.literal(true).optional(),
 });
 export type Lock = z.infer<typeof LockSchema>;
 
@@ -235,6 +237,23 @@ export const StageWorkItemSchema = z.object({
   verification: VerificationSchema.optional(),
   error: CaughtErrorSchema.optional(),
   terminal: TerminalSchema.optional(),
+  /** The holder's round for requests queued on its lock (docs/decisions/0037); absent: the first. */
+  round: z.number().int().min(2).optional(),
+  /** Set by Finish's Catch when the unlock opened another round (PendingRequests): Prepare starts it. */
+  nextRound: CaughtErrorSchema.optional(),
+  /** The outcomes of the holder's earlier rounds, for the iteration's result. */
+  earlierRounds: z
+    .array(
+      z.object({
+        round: z.number().int().min(1),
+        outcome: z.enum(OUTCOMES),
+        /** Finish failed in that round (the ReleaseLock fallback opened this one): its outcome is not recorded. */
+        notRecorded: z.literal(true).optional(),
+      }),
+    )
+    .optional(),
+  /** Finish's own failure, when the ReleaseLock fallback ran (its Catch's ResultPath). */
+  finishError: CaughtErrorSchema.optional(),
 });
 export type StageWorkItem = z.infer<typeof StageWorkItemSchema>;
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DecisionSchema } from '../../remediators/workflow/state.js';
 import {
   DEPLOY_SLOT_BUSY_ERROR,
+  PENDING_REQUESTS_ERROR,
   STAGE_LOCKED_ERROR,
   THROTTLING_ERRORS,
 } from '../../remediators/workflow/coarse.js';
@@ -143,16 +144,22 @@ describe('state-machines/remediation.asl.json', () => {
     // The outcome is derived from the state (workflow/coarse.ts terminalOutcome): no Set* Pass state.
     const perStage = Object.keys((definition.States.ForEachStage?.ItemProcessor?.States ?? {}) as object);
     expect(perStage.filter((name) => /^Set(?!tle)/.test(name))).toEqual(['SetUndoUnrecorded']);
+    // Requests queued on the lock (docs/decisions/0037): the holder's next round starts at Prepare, caught first.
+    const nextRound = { ErrorEquals: [PENDING_REQUESTS_ERROR], ResultPath: '$.nextRound', Next: 'Prepare' };
     expect(states.Finish).toMatchObject({
       Resource: '${FinishFunctionArn}',
-      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.finishError', Next: 'ReleaseLock' }],
+      Catch: [nextRound, { ErrorEquals: ['States.ALL'], ResultPath: '$.finishError', Next: 'ReleaseLock' }],
       End: true,
     });
     expect(states.ReleaseLock).toMatchObject({
       Resource: '${ReleaseLockFunctionArn}',
-      Catch: [{ ErrorEquals: ['States.ALL'], Next: 'FinishFailed' }],
+      Catch: [nextRound, { ErrorEquals: ['States.ALL'], Next: 'FinishFailed' }],
       Next: 'FinishFailed',
     });
+    for (const name of ['Finish', 'ReleaseLock']) {
+      const retried = (states[name]?.Retry ?? []).flatMap((retry) => retry.ErrorEquals);
+      expect(retried, name).not.toContain(PENDING_REQUESTS_ERROR);
+    }
     expect(states.FinishFailed).toMatchObject({
       Type: 'Pass',
       Parameters: { outcome: 'FAILED', recorded: false },

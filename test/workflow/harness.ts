@@ -498,7 +498,12 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
       const scan = await dynamo.send(new ScanCommand({ TableName: LOCKS_TABLE }));
       return (scan.Items ?? [])
         .filter((item) => item.pk?.S?.startsWith(prefix) === true)
-        .map((item) => ({ pk: item.pk?.S, owner: item.owner?.S }));
+        .map((item) => ({
+          pk: item.pk?.S,
+          owner: item.owner?.S,
+          // Requests queued for the holder's next round (docs/decisions/0037), when there are any.
+          ...(item.pending?.L === undefined ? {} : { pending: item.pending.L.length }),
+        }));
     },
     deferrals: async () =>
       (await ledger.list()).filter((entry): entry is DeferralEntry => entry.kind === 'DEFERRAL'),

@@ -2,7 +2,8 @@
  * The real state machine (real ASL, real handlers on moto_server): the twin of a finding whose run
  * waits for a Slack approval joins that run instead of waiting the lock out (workflow/join.ts).
  * The holder records its outcome on both findings; the joiner records JOINED and never touches the
- * lock. A request the holder does not cover, or one arriving after the holder closed, waits as before.
+ * lock. A request the holder does not cover, or one arriving after the holder closed, is queued on
+ * the lock: the holder runs a second round for it before it unlocks (docs/decisions/0037).
  */
 import { readFileSync } from 'node:fs';
 import { APIGatewayClient, TagResourceCommand } from '@aws-sdk/client-api-gateway';
@@ -142,64 +143,121 @@ describe('joining the run in progress (ASFF + OCSF twin findings)', () => {
     expect(await harness.lockItems('stage#')).toEqual([]);
   });
 
-  it('does not join a run that was not asked about every control of the request: it waits as before', async () => {
+  it('queues a request the holder was not asked about: the holder runs a second round for it and records it', async () => {
     await requireApproval();
     const approval = heldApproval();
-    const holderRun = harness.run(asffFinding(), { approval: approval.behaviour });
+    const holderRun = harness.run(asffFinding(), {
+      approval: approval.behaviour,
+      wrap: { UpdateStage: countUpdateStage },
+    });
     await until(() => harness.approvalRequests.length === 1);
 
     // APIGateway.4 on the same stage: the holder's run covers APIGateway.1 only.
-    const waiterOutput = await harness.run(ocsfFinding('APIGateway.4'));
+    const queuedOutput = await harness.run(ocsfFinding('APIGateway.4'), {
+      wrap: { UpdateStage: countUpdateStage },
+    });
 
-    expect(outcomesOf(waiterOutput)).toEqual(['FAILED']);
-    expect(harness.records.at(-1)?.reason).toContain(
-      'not joined: the holder was not asked about APIGateway.4',
-    );
+    expect(outcomesOf(queuedOutput)).toEqual(['JOINED']);
+    const queued = harness.records.at(-1);
+    expect(queued?.outcome).toBe('JOINED');
+    expect(queued?.reason).toMatch(/^queued for the next round of remediation \S+ \(execution \S+\)/);
+    const [lockItem] = await harness.lockItems('stage#');
+    expect(lockItem?.pending).toBe(1);
+
     approval.approve();
-    expect(outcomesOf(await holderRun)).toEqual(['REMEDIATED']);
-    // The holder recorded on its own finding only: the waiter's finding has its own FAILED.
-    const onWaiter = harness
+    const holderOutput = (await holderRun) as unknown;
+
+    // Round 1 remediated APIGateway.1; round 2 planned APIGateway.4 (report-only here: its web ACL
+    // needs a configured ACL), in the same execution, after the first round's record.
+    const rounds = outcomesOf(holderOutput);
+    expect(rounds).toHaveLength(2);
+    expect(JSON.stringify(holderOutput)).toContain('"earlierRounds":[{"round":1,"outcome":"REMEDIATED"}]');
+    expect(updateStageCalls).toBeLessThanOrEqual(2);
+    const onQueued = harness
       .batchUpdatesV2()
       .filter((update) => update.FindingIdentifiers?.[0]?.FindingInfoUid?.includes('APIGateway.4'));
-    expect(onWaiter.map((update) => update.Comment?.split(' ')[0])).toEqual(['apigw-remediation', 'FAILED']);
+    // Ownership, then the second round's own outcome: the queued run wrote nothing (one write fewer per finding).
+    expect(onQueued.map((update) => update.Comment?.split(' ')[0])).toEqual(['apigw-remediation', rounds[1]]);
+    expect(executionOf(onQueued.at(-1)?.Comment)).toBe(harness.records.at(-1)?.executionArn);
+    expect(await harness.lockItems('stage#')).toEqual([]);
   });
 
-  it('does not join a run that has closed its lock item: it waits for the lock, then is credited', async () => {
-    let joinerRun: Promise<unknown> | undefined;
-    let joinerRefused = false;
-    const joinerAcquire = (real: TaskHandler) => async (input: unknown) => {
-      try {
-        return await real(input);
-      } catch (error) {
-        joinerRefused = true;
-        throw error;
-      }
+  it('queues a twin arriving after the holder closed its item: the second round finds it fixed and credits it', async () => {
+    let queuedRun: Promise<unknown> | undefined;
+    let queuedLock: { queued?: boolean } | undefined;
+    const queuedAcquire = (real: TaskHandler) => async (input: unknown) => {
+      queuedLock = (await real(input)) as { queued?: boolean };
+      return queuedLock;
     };
+    let twinSent = false;
     const holderRecord = (real: TaskHandler) => async (input: unknown) => {
       const output = await real(input);
+      if (twinSent) return output;
+      twinSent = true;
       // The holder has closed its item and recorded: the twin arrives before it releases the lock.
-      joinerRun = harness.run(ocsfFinding(), {
-        wrap: { AcquireLock: joinerAcquire, UpdateStage: countUpdateStage },
+      queuedRun = harness.run(ocsfFinding(), {
+        wrap: { AcquireLock: queuedAcquire, UpdateStage: countUpdateStage },
       });
-      await until(() => joinerRefused);
+      await queuedRun;
       return output;
     };
 
     const holderOutput = await harness.run(asffFinding(), {
       wrap: { Record: holderRecord, UpdateStage: countUpdateStage },
     });
-    const joinerOutput = await joinerRun;
+    const queuedOutput = await queuedRun;
 
-    expect(outcomesOf(holderOutput)).toEqual(['REMEDIATED']);
-    expect(outcomesOf(joinerOutput)).toEqual(['ALREADY_COMPLIANT']);
+    expect(queuedLock?.queued).toBe(true);
+    expect(outcomesOf(queuedOutput)).toEqual(['JOINED']);
+    // Round 1 REMEDIATED; round 2 re-read the stage: compliant, credited to round 1.
+    expect(outcomesOf(holderOutput)).toEqual(['REMEDIATED', 'ALREADY_COMPLIANT']);
     expect(updateStageCalls).toBe(1);
-    const [holder, credited] = harness.records;
+    const holder = harness.records.find((record) => record.outcome === 'REMEDIATED');
+    const credited = harness.records.at(-1);
     expect(credited?.outcome).toBe('REMEDIATED');
     expect(credited?.remediationId).toBe(holder?.remediationId);
     const ocsf = harness.batchUpdatesV2();
-    // Ownership, then the credited record: nothing JOINED, nothing written twice.
+    // Ownership, then the credited record (In Progress → Resolved): the queued run wrote nothing.
     expect(ocsf.map((update) => update.StatusId)).toEqual([2, 4]);
     expect(ocsf.at(-1)?.Comment).toMatch(/^REMEDIATED \(automatic\): fixed APIGateway\.1 by remediation /);
+    expect(await harness.lockItems('stage#')).toEqual([]);
+  });
+
+  it("runs the queued round even when the holder's Finish fails for good (ReleaseLock's Catch), saying round 1 is not recorded", async () => {
+    const queuedRuns: Promise<unknown>[] = [];
+    let arrived = false;
+    const queuedArrives = (real: TaskHandler) => async (input: unknown) => {
+      if (!arrived) {
+        arrived = true;
+        const run = harness.run(ocsfFinding('APIGateway.4'));
+        queuedRuns.push(run);
+        await run;
+      }
+      return real(input);
+    };
+    let finishes = 0;
+    const firstFinishFails = (real: TaskHandler) => async (input: unknown) => {
+      finishes += 1;
+      if (finishes === 1) throw new Error('Finish crashed');
+      return real(input);
+    };
+
+    const holderOutput = await harness.run(asffFinding(), {
+      wrap: { Snapshot: queuedArrives },
+      wrapState: { Finish: firstFinishFails },
+    });
+
+    expect(outcomesOf(await queuedRuns[0])).toEqual(['JOINED']);
+    expect(finishes).toBe(2);
+    expect(JSON.stringify(holderOutput)).toContain(
+      '"earlierRounds":[{"round":1,"outcome":"REMEDIATED","notRecorded":true}]',
+    );
+    // The queued finding has its round's record; no lock is left.
+    const onQueued = harness
+      .batchUpdatesV2()
+      .filter((update) => update.FindingIdentifiers?.[0]?.FindingInfoUid?.includes('APIGateway.4'));
+    expect(onQueued).toHaveLength(2);
+    expect(onQueued.at(-1)?.Comment).not.toMatch(/^apigw-remediation/);
     expect(await harness.lockItems('stage#')).toEqual([]);
   });
 });

@@ -11,7 +11,14 @@ import {
 } from '../../../bench/burst/asl.js';
 import { EventQueue } from '../../../bench/burst/event-queue.js';
 import { whatBounds } from '../../../bench/burst/explain.js';
-import { batchTaskCalls, frontShapeOf, pipeBatches, splitPath } from '../../../bench/burst/front.js';
+import {
+  batchTaskCalls,
+  frontShapeOf,
+  pipeBatches,
+  roundsOf,
+  splitPath,
+  stageRoundsOf,
+} from '../../../bench/burst/front.js';
 import { coldStartOnLambda, functionNameOf, parseInitTimes } from '../../../bench/burst/init-times.js';
 import { LambdaPool } from '../../../bench/burst/lambda.js';
 import { quotaBounds } from '../../../bench/burst/minimum.js';
@@ -259,6 +266,48 @@ describe('the recording', () => {
   });
 });
 
+describe("the lock's queue the simulation reads (docs/decisions/0037)", () => {
+  it('finds the round states in the definition: the Catches that take PendingRequests back to Prepare', () => {
+    expect([...parseMachine(definition()).roundStates].sort()).toEqual(['Finish', 'ReleaseLock']);
+    expect(parseMachine(perEventDefinition()).roundStates.size).toBe(0);
+  });
+
+  it("cuts a holder's path into rounds where the unlock goes back to the lock state", () => {
+    const machine = parseMachine(definition());
+    const path = {
+      states: ['Prepare', 'Route', 'Remediate', 'Verify', 'Finish', 'Prepare', 'Route', 'Finish'],
+      tasks: ['Prepare', 'Remediate', 'Verify', 'Finish', 'Prepare', 'Finish'].map((state) => ({
+        state,
+        calls: [{ service: 'dynamodb', operation: state }],
+      })),
+    };
+    const rounds = roundsOf(path, machine);
+    expect(rounds.map((round) => round.states)).toEqual([
+      ['Prepare', 'Route', 'Remediate', 'Verify', 'Finish'],
+      ['Prepare', 'Route', 'Finish'],
+    ]);
+    expect(rounds[1]?.tasks.map((task) => task.calls[0]?.operation)).toEqual(['Prepare', 'Finish']);
+    // Without round states (the per-event machine) nothing is cut, and there are no rounds to choose.
+    const perEvent = parseMachine(perEventDefinition());
+    expect(stageRoundsOf([{ ...path, transitions: path.states.length }], perEvent)).toBeUndefined();
+  });
+
+  it('takes the first round, the later round and the queued path from the recorded scenario', () => {
+    const machine = parseMachine(definition());
+    const recording = parseRecording(readJson(RECORDING_PATH));
+    const rounds = stageRoundsOf(executionsOf(scenarioNamed(recording, 'five-findings-one-stage')), machine);
+    expect(rounds?.first.states).toEqual(['Prepare', 'Route', 'Remediate', 'Verify', 'Finish']);
+    expect(rounds?.next.states).toEqual(['Prepare', 'Route', 'Remediate', 'Verify', 'Finish']);
+    expect(rounds?.queued.states).toEqual(['Prepare', 'Route', 'Finish']);
+    // The queued run writes nothing to Security Hub; each round records once.
+    const securityHub = (path: { tasks: readonly { calls: readonly { service: string }[] }[] } | undefined) =>
+      path?.tasks.flatMap((task) => task.calls).filter((call) => call.service === 'securityhub').length;
+    expect(securityHub(rounds?.queued)).toBe(0);
+    expect(securityHub(rounds?.next)).toBe(1);
+    expect([rounds?.firstOutcome, rounds?.nextOutcome]).toEqual(['REMEDIATED', 'REMEDIATED']);
+  });
+});
+
 describe('cold starts from docs/benchmarks.md', () => {
   it("parses the 'init CPU now (ms)' column and scales it to a 512 MB function's share of a vCPU", () => {
     const times = parseInitTimes(readFileSync(new URL('docs/benchmarks.md', ROOT), 'utf8'));
@@ -403,6 +452,8 @@ describe('what bounds the makespan', () => {
     lambdaInvocations: 0,
     coldStarts: 0,
     catchPathsReplayed: 0,
+    queuedRuns: 0,
+    laterRounds: 0,
     ...overrides,
   });
   const slowest = { bucket: 'Security Hub BatchUpdateFindings (home account)', calls: 130, seconds: 10 };

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { findingsToRecord, joinDecision, type JoinedFinding } from '../../../remediators/workflow/join.js';
+import {
+  findingsToRecord,
+  joinDecision,
+  MAX_PENDING_REQUESTS,
+  MAX_STAGE_ROUNDS,
+  queueDecision,
+  unlockDecision,
+  type JoinedFinding,
+  type PendingRequest,
+} from '../../../remediators/workflow/join.js';
+import type { RemediationRequest } from '../../../remediators/workflow/state.js';
 
 const NOW = Date.parse('2026-11-21T10:00:00Z');
 const HOLDER_ITEM = {
@@ -73,5 +83,89 @@ describe('findingsToRecord', () => {
       asff,
     ]);
     expect(findingsToRecord([FINDING], { findingId: undefined })).toEqual([FINDING]);
+  });
+});
+
+const QUEUED_REQUEST: RemediationRequest = {
+  trigger: 'securityhub',
+  account: '111122223333',
+  region: 'us-east-1',
+  partition: 'aws',
+  apiType: 'REST',
+  apiId: 'a1b2c3d4e5',
+  stageName: 'prod',
+  controls: ['APIGateway.8'],
+  findingId: 'finding-c',
+};
+const QUEUED: PendingRequest = { request: QUEUED_REQUEST, executionArn: 'exec-c', remediationId: 'rem-c' };
+
+describe('queueDecision', () => {
+  it('queues a request the holder does not cover, also on a closed holder, naming the holder', () => {
+    const queued = {
+      queue: true,
+      holder: { remediationId: 'rem-a', executionArn: 'exec-a' },
+      holderOwner: 'exec-a/rem-a',
+    };
+    expect(queueDecision(HOLDER_ITEM, 'exec-c/rem-c', QUEUED_REQUEST, NOW)).toEqual(queued);
+    expect(queueDecision({ ...HOLDER_ITEM, closed: true }, 'exec-c/rem-c', QUEUED_REQUEST, NOW)).toEqual(
+      queued,
+    );
+    const drift = { ...QUEUED_REQUEST, trigger: 'cloudtrail', findingId: undefined };
+    expect(queueDecision(HOLDER_ITEM, 'exec-c/rem-c', drift, NOW)).toMatchObject({ queue: true });
+  });
+
+  it('refuses, saying why: own lock, lease out, undo holder, last round, full queue, a run of its own', () => {
+    const why = (item: unknown, request = QUEUED_REQUEST, owner = 'exec-c/rem-c') => {
+      const decision = queueDecision(item, owner, request, NOW);
+      return decision.queue ? 'queued' : decision.why;
+    };
+    expect(why(HOLDER_ITEM, QUEUED_REQUEST, 'exec-a/rem-a')).toBe('this run holds the lock');
+    expect(why({ ...HOLDER_ITEM, expiresAt: NOW / 1000 - 1 })).toBe("the holder's lease has run out");
+    expect(why({ ...HOLDER_ITEM, controls: undefined })).toMatch(/runs no rounds/);
+    expect(why({ ...HOLDER_ITEM, lastRound: true })).toBe(
+      `the holder is in its last round (${MAX_STAGE_ROUNDS})`,
+    );
+    const full = Array.from({ length: MAX_PENDING_REQUESTS }, () => QUEUED);
+    expect(why({ ...HOLDER_ITEM, pending: full })).toBe(
+      `the holder has ${MAX_PENDING_REQUESTS} requests queued already`,
+    );
+    expect(why(HOLDER_ITEM, { ...QUEUED_REQUEST, trigger: 'undo' })).toBe('undo requests run on their own');
+    expect(why(HOLDER_ITEM, { ...QUEUED_REQUEST, trigger: 'cli' })).toBe('cli requests run on their own');
+    expect(why(undefined)).toBe('the lock item does not say what its holder covers');
+  });
+});
+
+describe('unlockDecision', () => {
+  const owner = HOLDER_ITEM.owner;
+  it('opens the next round with what is queued, the last one at the limit', () => {
+    expect(unlockDecision({ ...HOLDER_ITEM, pending: [QUEUED] }, owner, 1)).toEqual({
+      kind: 'open-round',
+      round: 2,
+      requests: [QUEUED],
+      last: false,
+    });
+    expect(
+      unlockDecision(
+        { ...HOLDER_ITEM, round: MAX_STAGE_ROUNDS - 1, pending: [QUEUED] },
+        owner,
+        MAX_STAGE_ROUNDS - 1,
+      ),
+    ).toMatchObject({
+      kind: 'open-round',
+      round: MAX_STAGE_ROUNDS,
+      last: true,
+    });
+  });
+
+  it('runs a round already opened (a retried unlock), releases an empty queue, leaves an item not its own', () => {
+    expect(unlockDecision({ ...HOLDER_ITEM, round: 2, next: [QUEUED] }, owner, 1)).toEqual({
+      kind: 'round-open',
+      round: 2,
+    });
+    expect(unlockDecision({ ...HOLDER_ITEM, round: 2 }, owner, 2)).toEqual({ kind: 'release' });
+    expect(unlockDecision({ ...HOLDER_ITEM, pending: [QUEUED] }, 'exec-z/rem-z', 1)).toEqual({
+      kind: 'not-ours',
+    });
+    expect(unlockDecision(undefined, owner, 1)).toEqual({ kind: 'not-ours' });
   });
 });

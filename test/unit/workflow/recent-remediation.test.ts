@@ -121,8 +121,13 @@ describe('creditRecentRemediation', () => {
     expect(creditRecentRemediation(compliant, asffSame, marker(), NOW.getTime())).toBe(compliant);
     const afterWindow = NOW.getTime() + (RECENT_REMEDIATION_WINDOW_SECONDS + 1) * 1000;
     expect(creditRecentRemediation(compliant, ocsfRequest, marker(), afterWindow)).toBe(compliant);
-    const own = { ...compliant, executionArn: EXECUTION_ARN };
+    const own = { ...compliant, executionArn: EXECUTION_ARN, remediationId: 'rem-1' };
     expect(creditRecentRemediation(own, ocsfRequest, marker(), NOW.getTime())).toBe(own);
+    // An earlier round of the same execution (docs/decisions/0037) is another remediation: credited.
+    const laterRound = { ...compliant, executionArn: EXECUTION_ARN };
+    expect(creditRecentRemediation(laterRound, ocsfRequest, marker(), NOW.getTime()).outcome).toBe(
+      'REMEDIATED',
+    );
   });
 
   it('credits only a compliant re-read of controls the remediation fixed', () => {
