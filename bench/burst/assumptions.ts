@@ -8,6 +8,7 @@ import {
   PIPE_BATCHING_WINDOW_SECONDS,
   STEP_FUNCTIONS_PIPE_PAYLOAD_CHARS,
 } from '../../infra/intake-front.js';
+import { KILL_SWITCH_CACHE_SECONDS } from '../../remediators/workflow/kill-switch.js';
 import type { Latency } from './model.js';
 
 /** A control-plane call (API Gateway, WAF, Logs, Security Hub, SSM, STS). */
@@ -70,4 +71,12 @@ export const PIPE_SOURCE: PipeSource = {
   pollers: 5,
   targetPayloadBytes: STEP_FUNCTIONS_PIPE_PAYLOAD_CHARS,
   recordBytes: 6_000,
+};
+
+/**
+ * Reads a warm Lambda keeps instead of calling again: the kill switch, KILL_SWITCH_CACHE_SECONDS
+ * per environment (remediators/workflow/deps/kill-switch.ts). Only a successful read is kept.
+ */
+export const KEPT_READS: Readonly<Record<string, number>> = {
+  'ssm.GetParameter': KILL_SWITCH_CACHE_SECONDS * 1000,
 };

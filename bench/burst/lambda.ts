@@ -20,6 +20,8 @@ export interface LambdaModel {
 export class ExecutionEnvironment {
   cold = true;
   private readonly quotas = new Map<string, RetryQuota>();
+  /** Reads this environment keeps (`service.operation` → until when, ms): see assumptions.ts KEPT_READS. */
+  readonly kept = new Map<string, number>();
 
   /** The retry quota of the client this environment keeps for `service`. */
   quota(service: string, policy: SdkRetryPolicy): RetryQuota {

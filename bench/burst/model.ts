@@ -29,6 +29,7 @@ import {
   type MachineModel,
   type StateModel,
 } from './asl.js';
+import { KEPT_READS } from './assumptions.js';
 import { EventQueue } from './event-queue.js';
 import { withinStage, type PlannedCall, type PlannedPath, type PlannedTask } from './front.js';
 import { ExecutionEnvironment, LambdaPool, type LambdaModel } from './lambda.js';
@@ -181,6 +182,8 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
     const accountLevel = `${call.service}.${call.operation}`;
     if (ONCE_PER_ACCOUNT.has(accountLevel) && accountSettings.has(`${account}/${accountLevel}`))
       return undefined;
+    const keptFor = KEPT_READS[accountLevel];
+    if (keptFor !== undefined && (environment.kept.get(accountLevel) ?? -1) >= queue.now) return undefined;
     const counting = model.quotas.flatMap((quota, index) =>
       quotaCounts(quota, call.service, call.operation)
         ? [{ quota, bucket: bucketFor(index, quota, account) }]
@@ -202,6 +205,7 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
       yield model.latency.callMs(call.service);
       if (refused === undefined) {
         retryQuota?.recordSuccess(retries > 0);
+        if (keptFor !== undefined) environment.kept.set(accountLevel, queue.now + keptFor);
         if (ONCE_PER_ACCOUNT.has(accountLevel)) accountSettings.add(`${account}/${accountLevel}`);
         return undefined;
       }
@@ -347,20 +351,43 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
   /** How a round of a stage run ended: queued on the holder at the lock state, or with an outcome. */
   type RoundEnd = { readonly queued: true } | { readonly queued: false; readonly outcome: string };
 
-  /** One round of a stage run's path: the recorded outcome, or FAILED with the catch path replayed, or queued. */
-  function* round(path: PlannedPath, run: Run, recorded: string): Process<RoundEnd> {
-    const failure = yield* replay(path, run);
-    if (failure === undefined) return { queued: false, outcome: recorded };
-    if (failure.error === QUEUED) {
-      // Queued on the holder at the lock state: the rest of a queued run's recorded path (Route, Finish).
-      const rest = rounds?.queued ?? { states: [], tasks: [] };
-      yield* replay({ states: rest.states.slice(1), tasks: rest.tasks.slice(1) }, run);
-      return { queued: true };
-    }
+  /** A failure that ends a round: counted, and its catch path replayed. */
+  function* failed(failure: Failure, run: Run): Process<RoundEnd> {
     increment(failures, `${failure.state}: ${failure.error}`);
     // The catch path runs on to the execution's end; the states after the Map are the execution's.
     yield* caught(failure, run, (path) => withinStage(path, model.machine));
     return { queued: false, outcome: 'FAILED' };
+  }
+
+  /** One round of a stage run's path: the recorded outcome, or FAILED with the catch path replayed. */
+  function* round(path: PlannedPath, run: Run, recorded: string): Process<RoundEnd> {
+    const failure = yield* replay(path, run);
+    if (failure === undefined) return { queued: false, outcome: recorded };
+    // Queued at the lock state after all (the stage was taken while this Prepare made its calls).
+    if (failure.error === QUEUED) return yield* queuedRest(run);
+    return yield* failed(failure, run);
+  }
+
+  /** The rest of a queued run's recorded path after its lock state (Route, Finish). */
+  function* queuedRest(run: Run): Process<RoundEnd> {
+    const queued = rounds?.queued ?? { states: [], tasks: [] };
+    yield* replay({ states: queued.states.slice(1), tasks: queued.tasks.slice(1) }, run);
+    return { queued: true };
+  }
+
+  /**
+   * A run that finds its stage held at its lock state makes a queued run's calls there (the recorded
+   * queued path's, not a holder's), and is queued; undefined when the lock came free meanwhile and
+   * this run took it (it then runs a holder's round, that Prepare's calls again).
+   */
+  function* queuedRound(run: Run): Process<RoundEnd | undefined> {
+    const queued = rounds?.queued;
+    if (queued === undefined) return undefined;
+    const lockState = { states: queued.states.slice(0, 1), tasks: queued.tasks.slice(0, 1) };
+    const failure = yield* replay(lockState, run);
+    if (failure === undefined) return undefined;
+    if (failure.error === QUEUED) return yield* queuedRest(run);
+    return yield* failed(failure, run);
   }
 
   /**
@@ -370,7 +397,11 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
   function* stageRun(item: StageItem, runId: number): Process<void> {
     const run: Run = { account: item.account, lockKey: `${item.account}/${item.stage}`, runId };
     const recorded = item.outcome ?? 'COMPLETED';
-    const first = yield* round(item.path, run, recorded);
+    const held = locks.get(run.lockKey);
+    const mayQueue =
+      rounds !== undefined && held !== undefined && (roundOf.get(held) ?? 1) < MAX_STAGE_ROUNDS;
+    const first =
+      (mayQueue ? yield* queuedRound(run) : undefined) ?? (yield* round(item.path, run, recorded));
     // A queued run's finding gets the outcome of the holder's round that covers it (counted there).
     if (first.queued) queuedRuns += 1;
     else increment(outcomes, first.outcome);

@@ -77,19 +77,18 @@ const callsIn = (paths: readonly PlannedPath[], service: string): number =>
 
 /**
  * The calls the work makes when nothing fails: the fronts, then each stage run's path — with the
- * lock's queue, a queued run's path in place of its first round (less the lock state's own calls,
- * which the first round's lock state made), and the recorded later round once per later round.
+ * lock's queue, a queued run's recorded path in place of a first round, and the recorded later
+ * round once per later round.
  */
 const recordedCalls = (work: Work, service: string, result: BurstResult): number => {
   const fronts = work.executions.flatMap((execution) => [execution.before, execution.after]);
   const items = work.executions.flatMap((execution) => execution.items.map((item) => item.path));
   if (work.rounds === undefined) return callsIn([...fronts, ...items], service);
   const { first, next, queued } = work.rounds;
-  const afterLock = { states: queued.states.slice(1), tasks: queued.tasks.slice(1) };
   return (
     callsIn(fronts, service) +
     callsIn(items, service) +
-    result.queuedRuns * (callsIn([afterLock], service) - callsIn([first], service)) +
+    result.queuedRuns * (callsIn([queued], service) - callsIn([first], service)) +
     result.laterRounds * callsIn([next], service)
   );
 };
@@ -271,12 +270,12 @@ describe("the batched front (production's)", () => {
     );
     for (const execution of executionsOf(scenarioNamed(changed, BURST_SCENARIO))) {
       for (const task of execution.tasks.filter((candidate) => candidate.state === 'Verify')) {
-        task.calls.push({ service: 'wafv2', operation: 'GetWebACLForResource' });
+        // A service of its own (no quota counts it, no SDK retries it): its calls are exactly the added ones.
+        task.calls.push({ service: 'probe', operation: 'Probe' });
       }
     }
     // One stage per account: no API Gateway throttling, so Verify runs once per stage run.
     const shape = { accounts: 8, stages: 8, arrivalWindowMs: 10_000 };
-    const original = simulateBurst(burstWork(shape, five(), 1, model), model, 1);
     const changedWork = burstWork(shape, scenarioNamed(changed, BURST_SCENARIO), 1, model);
     const result = simulateBurst(changedWork, model, 1);
     // A queued run ends before Verify; every round of a holder (its first and its later ones) verifies.
@@ -284,7 +283,18 @@ describe("the batched front (production's)", () => {
     expect(result.throttledByService.apigateway).toBeUndefined();
     expect(result.runs).toBeGreaterThan(8);
     expect(result.queuedRuns).toBeGreaterThan(0);
-    expect((result.callsByService.wafv2 ?? 0) - (original.callsByService.wafv2 ?? 0)).toBe(verifyingRounds);
+    expect(result.callsByService.probe).toBe(verifyingRounds);
+  });
+
+  it('keeps the kill switch read per warm environment for its cache time, as the Lambda does', () => {
+    const work = burstWork(SMALL, five(), 1, model);
+    const result = simulateBurst(work, model, 1);
+    const recordedReads = recordedCalls(work, 'ssm', result);
+    const made = (result.callsByService.ssm ?? 0) - (result.throttledByService.ssm ?? 0);
+    expect(made).toBeGreaterThan(0);
+    // Fewer reads than the recorded paths make (each recorded on a cold cache), at least one per cold start.
+    expect(made).toBeLessThan(recordedReads);
+    expect(made).toBeGreaterThanOrEqual(Math.min(result.coldStarts, recordedReads) / 4);
   });
 
   it("computes Admit's calls from the batch: one ownership call per 100 findings, a duplicate check per event", () => {
