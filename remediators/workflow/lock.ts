@@ -210,27 +210,48 @@ async function queueOnHolder(
   queued: PendingRequest,
   nowSeconds: number,
 ): Promise<boolean> {
+  return appendOnLiveHolder(db, tableName, { key, holderOwner, nowSeconds }, 'pending', [queued], {
+    condition: 'attribute_not_exists(#lastRound) AND (attribute_not_exists(#list) OR size(#list) < :max)',
+    names: { '#lastRound': 'lastRound' },
+    values: { ':max': MAX_PENDING_REQUESTS },
+  });
+}
+
+/**
+ * Appends to a list of the holder's lock item in ONE conditional UpdateItem: only while that holder
+ * holds it and its lease runs, and `extra.condition` holds (`#list` names the list).
+ */
+async function appendOnLiveHolder(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  holder: { readonly key: string; readonly holderOwner: string; readonly nowSeconds: number },
+  list: 'joined' | 'pending',
+  items: readonly unknown[],
+  extra: {
+    readonly condition: string;
+    readonly names: Record<string, string>;
+    readonly values?: Record<string, unknown>;
+  },
+): Promise<boolean> {
   return conditional(() =>
     db.send(
       new UpdateCommand({
         TableName: tableName,
-        Key: { [LOCKS_TABLE_KEY]: key },
-        UpdateExpression: 'SET #pending = list_append(if_not_exists(#pending, :empty), :queued)',
-        ConditionExpression:
-          '#owner = :holder AND #expiresAt >= :now AND attribute_not_exists(#lastRound) AND ' +
-          '(attribute_not_exists(#pending) OR size(#pending) < :max)',
+        Key: { [LOCKS_TABLE_KEY]: holder.key },
+        UpdateExpression: 'SET #list = list_append(if_not_exists(#list, :empty), :items)',
+        ConditionExpression: `#owner = :holder AND #expiresAt >= :now AND ${extra.condition}`,
         ExpressionAttributeNames: {
           '#owner': LOCK_ATTRIBUTE_NAMES['#owner'],
           '#expiresAt': LOCKS_TABLE_TTL_ATTRIBUTE,
-          '#lastRound': 'lastRound',
-          '#pending': 'pending',
+          '#list': list,
+          ...extra.names,
         },
         ExpressionAttributeValues: {
-          ':holder': holderOwner,
-          ':now': nowSeconds,
+          ':holder': holder.holderOwner,
+          ':now': holder.nowSeconds,
           ':empty': [],
-          ':queued': [queued],
-          ':max': MAX_PENDING_REQUESTS,
+          ':items': [...items],
+          ...extra.values,
         },
       }),
     ),
@@ -285,28 +306,10 @@ export async function joinHolder(
   /** Epoch seconds, the unit of the lease (`expiresAt`, the table's TTL attribute). */
   nowSeconds: number,
 ): Promise<boolean> {
-  return conditional(() =>
-    db.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: { [LOCKS_TABLE_KEY]: key },
-        UpdateExpression: 'SET #joined = list_append(if_not_exists(#joined, :empty), :finding)',
-        ConditionExpression: '#owner = :holder AND attribute_not_exists(#closed) AND #expiresAt >= :now',
-        ExpressionAttributeNames: {
-          '#owner': LOCK_ATTRIBUTE_NAMES['#owner'],
-          '#expiresAt': LOCKS_TABLE_TTL_ATTRIBUTE,
-          '#closed': 'closed',
-          '#joined': 'joined',
-        },
-        ExpressionAttributeValues: {
-          ':holder': holderOwner,
-          ':now': nowSeconds,
-          ':empty': [],
-          ':finding': [...findings],
-        },
-      }),
-    ),
-  );
+  return appendOnLiveHolder(db, tableName, { key, holderOwner, nowSeconds }, 'joined', findings, {
+    condition: 'attribute_not_exists(#closed)',
+    names: { '#closed': 'closed' },
+  });
 }
 
 /**

@@ -19,6 +19,9 @@ import {
 } from '../../remediators/workflow/lock.js';
 import type { RemediationRequest } from '../../remediators/workflow/state.js';
 import { createLocksTable } from '../helpers/locks-table.js';
+import { createFinishTask } from '../../remediators/handlers/finish.js';
+import { createPrepareTask } from '../../remediators/handlers/prepare.js';
+import { STATE_VERSION } from '../../remediators/workflow/coarse-steps.js';
 import { useMoto } from '../helpers/moto.js';
 import { STAGE } from '../unit/workflow/fixtures.js';
 
@@ -218,5 +221,51 @@ describe('stage lock queue and rounds (DynamoDB in moto)', () => {
     ]);
     expect(await unlockOrOpenRound(db, TABLE, holderD, 1)).toEqual({ kind: 'next-round', round: 2 });
     expect(await unlockOrOpenRound(db, TABLE, holderA, 2)).toEqual({ kind: 'not-ours' });
+  });
+
+  it('ends the iteration without recording again when the next round cannot start (the lock was taken over)', async () => {
+    // exec-a's round 1 opened round 2, then its lease ran out and exec-d took the stage (adopting the queue).
+    const holderA = await acquireStageLock(db, TABLE, lockLease(STAGE, 'exec-a', 0, T0), T0, HOLDER);
+    await arrive(db, 'b');
+    expect(await unlockOrOpenRound(db, TABLE, holderA, 1)).toEqual({ kind: 'next-round', round: 2 });
+    const later = holderA.expiresAt * 1000 + 1000;
+    await acquireStageLock(db, TABLE, lockLease(STAGE, 'exec-d', 0, later), later, HOLDER);
+    const calls: string[] = [];
+    const step = (name: string) => async () => {
+      calls.push(name);
+      return {};
+    };
+    const prepare = createPrepareTask(
+      { decide: step('decide'), acquireLock: step('acquireLock'), snapshot: step('snapshot') },
+      { dynamo: () => db, now: () => new Date(later) },
+    );
+    const roundOneState = {
+      v: STATE_VERSION,
+      executionArn: 'exec-a',
+      locksTable: TABLE,
+      request: request('APIGateway.1', 'finding-a'),
+      stage: STAGE,
+      lock: holderA,
+      verification: { status: 'VERIFIED', evaluations: [] },
+      nextRound: { Error: 'PendingRequests', Cause: 'round 2' },
+    };
+    const prepared = await prepare(roundOneState);
+    expect(prepared).toMatchObject({ route: 'FINISH', nextRound: { Error: 'PendingRequests' } });
+    expect(calls).toEqual([]);
+    const finish = createFinishTask({
+      record: step('record'),
+      notify: step('notify'),
+      offerUndo: step('offerUndo'),
+      releaseLock: step('releaseLock'),
+    });
+    expect(await finish(prepared)).toEqual({
+      stage: STAGE,
+      outcome: 'REMEDIATED',
+      recorded: false,
+      roundNotStarted: true,
+    });
+    expect(calls).toEqual([]);
+    // The queue is exec-d's now: its unlock runs the round.
+    expect((await item())?.pending.map((queued: PendingRequest) => queued.remediationId)).toEqual(['rem-b']);
   });
 });
