@@ -63,7 +63,10 @@ export interface FinishOutput {
   readonly earlierRounds?: NonNullable<StageWorkItem['earlierRounds']>;
 }
 
-/** Runs a step whose failure must not stop the steps after it; the error is kept at `errorKey`. */
+/**
+ * Runs a step whose failure must not stop the steps after it; the error is kept at `errorKey`.
+ * PendingRequests (only the release throws it) is not a failure: it goes up to the state machine.
+ */
 async function guarded(
   state: RunStateRecord,
   key: string,
@@ -74,6 +77,8 @@ async function guarded(
   try {
     return { ...state, [key]: await step(input) };
   } catch (error) {
+    // The queue's next round: back to Prepare through the Catch (what ran before it stays done).
+    if (retriedByStateMachine(error, [PENDING_REQUESTS_ERROR])) throw error;
     logger.error(`finish: ${key} failed, going on`, { stage: state.stage, error });
     return { ...state, [errorKey]: caughtError(error) };
   }
@@ -121,16 +126,7 @@ export function createFinishTask(steps: FinishSteps) {
         executionArn: item.executionArn,
       });
     }
-    if (lock !== undefined) {
-      try {
-        state = { ...state, unlock: await steps.releaseLock(state) };
-      } catch (error) {
-        // The queue's next round: back to Prepare through the Catch (the record above is written).
-        if (retriedByStateMachine(error, [PENDING_REQUESTS_ERROR])) throw error;
-        logger.error('finish: releaseLock failed, going on', { stage: state.stage, error });
-        state = { ...state, unlockError: caughtError(error) };
-      }
-    }
+    if (lock !== undefined) state = await guarded(state, 'unlock', 'unlockError', steps.releaseLock);
     const recorded = (state.record as { recorded?: boolean } | undefined)?.recorded === true;
     // Earlier rounds first: the result reads in the order the rounds ran.
     return {

@@ -105,9 +105,8 @@ export async function recordOutcomeV2(
       `record of ${record.remediationId}: an OCSF request always names its finding (findingId missing)`,
     );
   }
-  const identifier = ocsfFindingIdentifier(record.stage, record.findingId, record.findingProductArn);
-  const updated = await batchUpdateV2(client, outcomeUpdatesV2(record, [identifier]), retry);
-  return { imported: 0, updated };
+  const finding = { findingId: record.findingId, productArn: record.findingProductArn };
+  return { imported: 0, updated: await recordOutcomeV2OnFindings(client, record, [finding], retry) };
 }
 
 /** One record on many OCSF findings (as records.ts recordOutcomeOnFindings): ≤ 100 per BatchUpdateFindingsV2. */

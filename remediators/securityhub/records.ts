@@ -231,16 +231,6 @@ async function updateEach(
   return updated;
 }
 
-/**
- * A Security Hub trigger on an AWS finding: update that finding (Security Hub re-checks its own
- * compliance). Drift, or a manual run on one of the service's own findings: import the service's
- * own findings (at most 100 per call) with each control's compliance after the run — nobody else
- * re-checks them — keeping the CreatedAt/FirstObservedAt of those already imported (read first, see
- * {@link readExistingFindings}). Each gets its control's own outcome and note, so every outcome
- * reads alike in Security Hub: a new finding in the import itself (the only time an import may set
- * them, see creationFields), an existing one by BatchUpdateFindings from the home account after the
- * import, retried while Security Hub leaves it unprocessed for a passing reason.
- */
 /** A finding of another product (AWS's control findings) that a run records its outcome on. */
 export interface RecordedFinding {
   readonly findingId: string;
@@ -272,22 +262,26 @@ export function isOwnFinding(record: Pick<OutcomeRecord, 'stage'>, productArn: s
   return productArn === ownProductArn(stage.partition, stage.region, stage.account);
 }
 
+/**
+ * A Security Hub trigger on an AWS finding: update that finding (Security Hub re-checks its own
+ * compliance). Drift, or a manual run on one of the service's own findings: import the service's
+ * own findings (at most 100 per call) with each control's compliance after the run — nobody else
+ * re-checks them — keeping the CreatedAt/FirstObservedAt of those already imported (read first, see
+ * {@link readExistingFindings}). Each gets its control's own outcome and note, so every outcome
+ * reads alike in Security Hub: a new finding in the import itself (the only time an import may set
+ * them, see creationFields), an existing one by BatchUpdateFindings from the home account after the
+ * import, retried while Security Hub leaves it unprocessed for a passing reason.
+ */
 export async function recordOutcome(
   clients: SecurityHubClients,
   record: OutcomeRecord,
   titles: Readonly<Partial<Record<ControlId, string>>>,
   retry: RetryTuning = UNPROCESSED_RETRY,
 ): Promise<RecordResult> {
-  const { stage } = record;
-  const onOwnFinding =
-    record.findingProductArn === ownProductArn(stage.partition, stage.region, stage.account);
+  const onOwnFinding = isOwnFinding(record, record.findingProductArn);
   if (record.findingId !== undefined && !onOwnFinding) {
-    const updated = await batchUpdate(
-      clients.home,
-      outcomeUpdates(record, [findingIdentifier(record.stage, record.findingId, record.findingProductArn)]),
-      retry,
-    );
-    return { imported: 0, updated };
+    const finding = { findingId: record.findingId, productArn: record.findingProductArn };
+    return { imported: 0, updated: await recordOutcomeOnFindings(clients.home, record, [finding], retry) };
   }
   const evaluations = onOwnFinding ? record.evaluations : undefined;
   const ids = ownFindings(record, titles, evaluations).map(({ finding }) => finding);

@@ -73,6 +73,22 @@ async function conditional(write: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
+/** The stage's lock item as it is now (a consistent read), undefined when there is none. */
+async function currentLockItem(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  key: string,
+): Promise<Record<string, unknown> | undefined> {
+  const response = await db.send(
+    new GetCommand({ TableName: tableName, Key: { [LOCKS_TABLE_KEY]: key }, ConsistentRead: true }),
+  );
+  return response.Item;
+}
+
+/** The holder is still at `round` (an item from before rounds has none: round 1). */
+const atRound = (round: number): string =>
+  round === 1 ? '(attribute_not_exists(#round) OR #round = :round)' : '#round = :round';
+
 /** The lease covers the approval wait (when there is one) plus the work margin. */
 export function lockLease(stage: StageRef, owner: string, approvalSeconds: number, nowMs: number): Lock {
   return {
@@ -134,15 +150,13 @@ export async function acquireStageLock(
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
   }
   if (await retakeOwnLock(db, tableName, lock, covers)) return lock;
-  const current = await db.send(
-    new GetCommand({ TableName: tableName, Key: { [LOCKS_TABLE_KEY]: lock.key }, ConsistentRead: true }),
-  );
+  const current = await currentLockItem(db, tableName, lock.key);
   const request: JoinRequest = {
     owner: lock.owner,
     controls: holder.controls,
     ...(finding === undefined ? {} : { finding }),
   };
-  const decision = joinDecision(current.Item, request, nowMs);
+  const decision = joinDecision(current, request, nowMs);
   if (
     decision.join &&
     (await joinHolder(db, tableName, lock.key, decision.holderOwner, [decision.finding], now))
@@ -152,7 +166,7 @@ export async function acquireStageLock(
   const queue =
     queueable === undefined
       ? ({ queue: false, why: 'the request is not queued' } as const)
-      : queueDecision(current.Item, lock.owner, queueable.request, nowMs);
+      : queueDecision(current, lock.owner, queueable.request, nowMs);
   if (
     queue.queue &&
     queueable !== undefined &&
@@ -160,7 +174,7 @@ export async function acquireStageLock(
   ) {
     return { ...lock, joined: queue.holder, queued: true };
   }
-  const parsed = LockItemSchema.safeParse(current.Item);
+  const parsed = LockItemSchema.safeParse(current);
   const until = parsed.success ? new Date(parsed.data.expiresAt * 1000).toISOString() : 'an unknown time';
   throw new StageLockedError(
     `stage lock ${lock.key} is held by ${parsed.success ? parsed.data.owner : 'an unknown owner'} until ${until}` +
@@ -353,10 +367,7 @@ export async function joinStillOpen(
   lock: Lock,
   holder: JoinedRun,
 ): Promise<boolean> {
-  const response = await db.send(
-    new GetCommand({ TableName: tableName, Key: { [LOCKS_TABLE_KEY]: lock.key }, ConsistentRead: true }),
-  );
-  const parsed = LockItemSchema.safeParse(response.Item);
+  const parsed = LockItemSchema.safeParse(await currentLockItem(db, tableName, lock.key));
   return (
     parsed.success &&
     parsed.data.closed === undefined &&
@@ -381,9 +392,7 @@ export async function releaseStageLock(
       new DeleteCommand({
         TableName: tableName,
         Key: { [LOCKS_TABLE_KEY]: lock.key },
-        ConditionExpression:
-          '#owner = :owner AND attribute_not_exists(#pending) AND ' +
-          (round === 1 ? '(attribute_not_exists(#round) OR #round = :round)' : '#round = :round'),
+        ConditionExpression: '#owner = :owner AND attribute_not_exists(#pending) AND ' + atRound(round),
         ExpressionAttributeNames: {
           '#owner': LOCK_ATTRIBUTE_NAMES['#owner'],
           '#pending': 'pending',
@@ -419,10 +428,8 @@ export async function unlockOrOpenRound(
 ): Promise<UnlockResult> {
   for (let attempt = 0; attempt < UNLOCK_ATTEMPTS; attempt += 1) {
     if (await releaseStageLock(db, tableName, lock, round)) return { kind: 'released' };
-    const current = await db.send(
-      new GetCommand({ TableName: tableName, Key: { [LOCKS_TABLE_KEY]: lock.key }, ConsistentRead: true }),
-    );
-    const decision = unlockDecision(current.Item, lock.owner, round);
+    const current = await currentLockItem(db, tableName, lock.key);
+    const decision = unlockDecision(current, lock.owner, round);
     if (decision.kind === 'not-ours') return { kind: 'not-ours' };
     if (decision.kind === 'round-open') return { kind: 'next-round', round: decision.round };
     if (decision.kind === 'release') continue;
@@ -435,9 +442,7 @@ export async function unlockOrOpenRound(
             'SET #next = :next, #round = :next_round' +
             (decision.last ? ', #lastRound = :true' : '') +
             ' REMOVE #pending, #closed, #joined',
-          ConditionExpression:
-            '#owner = :owner AND size(#pending) = :queued AND ' +
-            (round === 1 ? '(attribute_not_exists(#round) OR #round = :round)' : '#round = :round'),
+          ConditionExpression: '#owner = :owner AND size(#pending) = :queued AND ' + atRound(round),
           ExpressionAttributeNames: {
             '#owner': LOCK_ATTRIBUTE_NAMES['#owner'],
             '#next': 'next',
@@ -477,10 +482,7 @@ export async function readRound(
   lock: Lock,
   round: number,
 ): Promise<PendingRequest[] | undefined> {
-  const response = await db.send(
-    new GetCommand({ TableName: tableName, Key: { [LOCKS_TABLE_KEY]: lock.key }, ConsistentRead: true }),
-  );
-  const parsed = LockItemSchema.safeParse(response.Item);
+  const parsed = LockItemSchema.safeParse(await currentLockItem(db, tableName, lock.key));
   if (!parsed.success || parsed.data.owner !== lock.owner || (parsed.data.round ?? 1) !== round)
     return undefined;
   return parsed.data.next;

@@ -23,24 +23,14 @@ import { createFinishTask } from '../../remediators/handlers/finish.js';
 import { createPrepareTask } from '../../remediators/handlers/prepare.js';
 import { STATE_VERSION } from '../../remediators/workflow/coarse-steps.js';
 import { useMoto } from '../helpers/moto.js';
-import { STAGE } from '../unit/workflow/fixtures.js';
+import { STAGE, workItem } from '../unit/workflow/fixtures.js';
 
 const TABLE = 'locks';
 const T0 = Date.parse('2026-11-21T10:00:00Z');
 const HOLDER = { controls: ['APIGateway.1'], remediationId: 'rem-a', executionArn: 'exec-a' } as const;
 
 function request(controlId: RemediationRequest['controls'][number], findingId: string): RemediationRequest {
-  return {
-    trigger: 'securityhub',
-    account: STAGE.account,
-    region: STAGE.region,
-    partition: STAGE.partition,
-    apiType: STAGE.apiType,
-    apiId: STAGE.apiId,
-    stageName: STAGE.stageName,
-    controls: [controlId],
-    findingId,
-  };
+  return { ...workItem().request, controls: [controlId], findingId };
 }
 
 function queueable(

@@ -10,6 +10,7 @@ import {
   type PendingRequest,
 } from '../../../remediators/workflow/join.js';
 import type { RemediationRequest } from '../../../remediators/workflow/state.js';
+import { workItem } from './fixtures.js';
 
 const NOW = Date.parse('2026-11-21T10:00:00Z');
 const HOLDER_ITEM = {
@@ -87,13 +88,7 @@ describe('findingsToRecord', () => {
 });
 
 const QUEUED_REQUEST: RemediationRequest = {
-  trigger: 'securityhub',
-  account: '111122223333',
-  region: 'us-east-1',
-  partition: 'aws',
-  apiType: 'REST',
-  apiId: 'a1b2c3d4e5',
-  stageName: 'prod',
+  ...workItem().request,
   controls: ['APIGateway.8'],
   findingId: 'finding-c',
 };
