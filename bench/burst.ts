@@ -17,6 +17,8 @@
  *   npm run bench:burst -- --definition test/fixtures/burst/per-event-machine.asl.json \
  *     --recording test/fixtures/burst/per-event-recording.json   another definition and recording
  *     (here the machine before the batched front, one execution per event: the "before" numbers)
+ *   npm run bench:burst -- --without-pacing   the same machine and recording, its functions not
+ *     pacing their calls (docs/decisions/0038): what pacing changes, side by side
  */
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -139,10 +141,10 @@ async function main(): Promise<void> {
   const recordingPath = stringArgument(process.argv, '--recording', RECORDING_PATH);
   const recording = readRecording(new URL(recordingPath, ROOT));
   const definition = stringArgument(process.argv, '--definition', '');
-  const model = await productionModel(
-    recording,
-    definition === '' ? DEFINITION_FILE : new URL(definition, ROOT),
-  );
+  const model = {
+    ...(await productionModel(recording, definition === '' ? DEFINITION_FILE : new URL(definition, ROOT))),
+    ...(process.argv.includes('--without-pacing') ? { pacing: false } : {}),
+  };
   const scenarioName = stringArgument(process.argv, '--scenario', BURST_SCENARIO);
   const scenario = scenarioNamed(recording, scenarioName);
   const rows: BurstRow[] = BURSTS.map((shape) => {
@@ -181,6 +183,13 @@ async function main(): Promise<void> {
   );
   for (const [service, policy] of Object.entries(model.sdk))
     console.log(`  SDK ${service}: ${policy.source}`);
+  console.log(
+    model.machine.pacedStates.size === 0
+      ? '  pacing: none (no state of the definition retries CallsPaced)'
+      : model.pacing === false
+        ? '  pacing: off (--without-pacing)'
+        : `  pacing: the functions of ${[...model.machine.pacedStates].join(', ')} (remediators/workflow/pacing.ts)`,
+  );
   for (const row of rows) {
     const r = row.result;
     console.log(`\n${row.findings} findings, ${row.stages} stages, ${row.accounts} accounts`);
@@ -198,6 +207,9 @@ async function main(): Promise<void> {
     console.log(`  throttled          ${format(r.throttledByService)}`);
     console.log(`  ASL task retries   ${format(r.aslRetries)}`);
     console.log(`  Lambda throttled   ${format(r.lambdaThrottles)}`);
+    console.log(
+      `  paced calls        ${format(r.pacedCalls)}; refused a place ${format(r.pacingRefusals)}; slept ${(r.pacedWaitMs / 1000).toFixed(0)} s in all`,
+    );
     console.log(
       `  transitions ${r.stateTransitions}, Lambda invocations ${r.lambdaInvocations}, cold starts ${r.coldStarts}, catch paths replayed ${r.catchPathsReplayed}`,
     );

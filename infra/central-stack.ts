@@ -25,6 +25,7 @@ import type { Construct } from 'constructs';
 import type { RemediationConfig } from '../config/schema.js';
 import { HOME_ACCOUNT_ENV } from '../remediators/core/credentials.js';
 import { KILL_SWITCH_PARAMETER_ENV } from '../remediators/workflow/kill-switch.js';
+import { PACE_KEY_PREFIX, PACING_TABLE_ENV } from '../remediators/workflow/pacing.js';
 import { LEDGER_TABLE_ENV } from '../remediators/ledger/deps.js';
 import {
   LEDGER_STAGE_INDEX,
@@ -249,6 +250,7 @@ export class CentralStack extends Stack {
         environment.APPROVAL_BASE_URL = this.approvalApi.baseUrl;
         environment.SLACK_CHANNEL_ID = props.slackChannelId;
       }
+      if (needs.includes('pacing')) environment[PACING_TABLE_ENV] = locks.tableName;
       if (task.substitution === 'IntakeFunctionArn') {
         environment.SERVICE_ROLE_ARNS = serviceRoleArns.join(',');
       }
@@ -326,6 +328,19 @@ export class CentralStack extends Stack {
             sid: 'ReadExemptions',
             actions: ['dynamodb:BatchGetItem'],
             resources: [ledger.tableArn],
+          }),
+        );
+      }
+      // The paced calls' schedules (remediators/workflow/pacing.ts): a conditional UpdateItem of a
+      // `pace#…` item, nothing else, no other item (dynamodb:LeadingKeys, the partition key; Service
+      // Authorization Reference, Amazon DynamoDB: UpdateItem supports it).
+      if (needs.includes('pacing')) {
+        role.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'PaceCalls',
+            actions: ['dynamodb:UpdateItem'],
+            resources: [locks.tableArn],
+            conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${PACE_KEY_PREFIX}*`] } },
           }),
         );
       }

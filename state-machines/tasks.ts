@@ -30,6 +30,9 @@
  * - ledgerUndo: dynamodb:GetItem and PutItem on the ledger table and Query on its byStage index: the
  *   undo task reads the remediation and the stage's earlier undos, and writes the UNDO entry and
  *   the exemptions (remediators/ledger/undo.ts).
+ * - pacing: dynamodb:UpdateItem on the locks table's `pace#…` items only (env PACING_TABLE_NAME): the
+ *   function's API Gateway and Security Hub calls take their place in the shared schedules
+ *   (remediators/workflow/pacing.ts, docs/decisions/0038).
  */
 export type TaskNeed =
   | 'config'
@@ -44,7 +47,8 @@ export type TaskNeed =
   | 'ledgerWrite'
   | 'flapTableRead'
   | 'flapTableWrite'
-  | 'ledgerUndo';
+  | 'ledgerUndo'
+  | 'pacing';
 
 export interface TaskDefinition {
   readonly substitution: string;
@@ -67,7 +71,7 @@ export const TASKS = [
       'Drops redeliveries, takes ownership of a batch in calls of up to 100 findings, lists stages, one item per stage',
     // The stages of an API-level request are listed in the member account (memberRole, config);
     // what stops before its stages is reported as report-failure does (securityHub, notifyTopic).
-    needs: ['config', 'memberRole', 'securityHub', 'notifyTopic', 'locksTableDeliveries'],
+    needs: ['config', 'memberRole', 'securityHub', 'notifyTopic', 'locksTableDeliveries', 'pacing'],
   },
   {
     substitution: 'PrepareFunctionArn',
@@ -75,7 +79,15 @@ export const TASKS = [
     description:
       'Decides the modes (config, tags, kill switch, exemptions), takes the stage lock or joins its holder, reads and plans',
     // The union of its steps' needs: decide, acquire-lock, snapshot (docs/decisions/0035).
-    needs: ['config', 'memberRole', 'killSwitch', 'ledgerExemptions', 'locksTable', 'flapTableRead'],
+    needs: [
+      'config',
+      'memberRole',
+      'killSwitch',
+      'ledgerExemptions',
+      'locksTable',
+      'flapTableRead',
+      'pacing',
+    ],
   },
   {
     substitution: 'AcquireLockFunctionArn',
@@ -96,13 +108,13 @@ export const TASKS = [
       'Rechecks after an approval, claims the deployment slot, checks the brakes, applies prerequisites and API changes, deploys, updates the stage',
     // The union of its steps' needs: recheck, deploy-slot, apply (locksTable: also the blast-radius
     // cap's hourly counter; killSwitch: read again right before changing anything), redeploy, update-stage.
-    needs: ['config', 'memberRole', 'locksTable', 'killSwitch'],
+    needs: ['config', 'memberRole', 'locksTable', 'killSwitch', 'pacing'],
   },
   {
     substitution: 'VerifyFunctionArn',
     entry: 'remediators/handlers/verify.ts',
     description: 'Re-reads the stage and checks that the remediated controls now pass',
-    needs: ['config', 'memberRole'],
+    needs: ['config', 'memberRole', 'pacing'],
   },
   {
     substitution: 'FinishFunctionArn',
@@ -120,6 +132,7 @@ export const TASKS = [
       'flapTableWrite',
       'notifyTopic',
       'approvals',
+      'pacing',
     ],
   },
   {
@@ -128,21 +141,21 @@ export const TASKS = [
     description:
       'Reports what stopped before the per-stage path (intake rejections, ownership refused, stages not listed)',
     // Like the record task: own findings (stages not listed after drift) are imported as the member role.
-    needs: ['memberRole', 'securityHub', 'notifyTopic'],
+    needs: ['memberRole', 'securityHub', 'notifyTopic', 'pacing'],
   },
   {
     substitution: 'UndoFunctionArn',
     entry: 'remediators/handlers/undo.ts',
     description:
       'Takes a remediation back (Security Hub action Undo API remediation, Slack undo): restores, reads back, records',
-    needs: ['config', 'memberRole', 'ledgerUndo'],
+    needs: ['config', 'memberRole', 'ledgerUndo', 'pacing'],
   },
   {
     substitution: 'ReportUndoFunctionArn',
     entry: 'remediators/handlers/report-undo.ts',
     description:
       'Notes the undone remediation on its findings (SUPPRESSED) and publishes the outcome of the undo',
-    needs: ['securityHub', 'notifyTopic'],
+    needs: ['securityHub', 'notifyTopic', 'pacing'],
   },
   {
     substitution: 'ReleaseLockFunctionArn',

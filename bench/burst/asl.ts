@@ -11,6 +11,7 @@
  * - the n-th retry waits IntervalSeconds × BackoffRate^(n−1), at most MaxDelaySeconds;
  *   JitterStrategy FULL draws the wait uniformly from [0, that] (NONE, the default, waits exactly).
  */
+import { CALLS_PACED_ERROR } from '../../remediators/workflow/pacing.js';
 import type { Random } from './random.js';
 
 export interface Retrier {
@@ -53,6 +54,11 @@ export interface MachineModel {
   readonly lockStates: ReadonlySet<string>;
   /** States whose Retry handles DeploySlotBusy: they claim the account's deploy slot before a CreateDeployment. */
   readonly slotStates: ReadonlySet<string>;
+  /**
+   * States whose Retry handles CallsPaced: their functions pace their API Gateway and Security Hub
+   * calls (remediators/workflow/pacing.ts, docs/decisions/0038). Empty for a machine before pacing.
+   */
+  readonly pacedStates: ReadonlySet<string>;
   /**
    * States whose Catch takes PendingRequests back to a lock state: the holder's unlock, which runs
    * another round for the requests queued on its lock (docs/decisions/0037). Empty for a machine
@@ -123,6 +129,7 @@ export function parseMachine(definition: unknown): MachineModel {
   const states = new Map<string, StateModel>();
   const lockStates = new Set<string>();
   const slotStates = new Set<string>();
+  const pacedStates = new Set<string>();
   const roundCatches = new Map<string, string>();
   const visit = (node: unknown, parent?: string): void => {
     if (!isObject(node) || !isObject(node.States)) return;
@@ -157,6 +164,7 @@ export function parseMachine(definition: unknown): MachineModel {
       });
       if (retriers.some((retrier) => retrier.errorEquals.includes(STAGE_LOCKED))) lockStates.add(name);
       if (retriers.some((retrier) => retrier.errorEquals.includes(DEPLOY_SLOT_BUSY))) slotStates.add(name);
+      if (retriers.some((retrier) => retrier.errorEquals.includes(CALLS_PACED_ERROR))) pacedStates.add(name);
       for (const catcher of Array.isArray(state.Catch) ? state.Catch : []) {
         if (!isObject(catcher) || !Array.isArray(catcher.ErrorEquals) || typeof catcher.Next !== 'string')
           continue;
@@ -173,7 +181,14 @@ export function parseMachine(definition: unknown): MachineModel {
   const roundStates = new Set(
     [...roundCatches].filter(([, next]) => lockStates.has(next)).map(([name]) => name),
   );
-  return { states, lockStates, slotStates, roundStates, ...(stageMap === undefined ? {} : { stageMap }) };
+  return {
+    states,
+    lockStates,
+    slotStates,
+    pacedStates,
+    roundStates,
+    ...(stageMap === undefined ? {} : { stageMap }),
+  };
 }
 
 /** The Map states enclosing `name`, innermost first. */

@@ -29,7 +29,9 @@ import {
   type MachineModel,
   type StateModel,
 } from './asl.js';
+import { CALLS_PACED_ERROR } from '../../remediators/workflow/pacing.js';
 import { KEPT_READS } from './assumptions.js';
+import { PaceSchedules, pacingOf, type BusiestSchedule } from './pacing.js';
 import { EventQueue } from './event-queue.js';
 import { withinStage, type PlannedCall, type PlannedPath, type PlannedTask } from './front.js';
 import { ExecutionEnvironment, LambdaPool, type LambdaModel } from './lambda.js';
@@ -63,6 +65,11 @@ export interface BurstModel {
    * ends the run where it failed.
    */
   readonly catchPaths?: Readonly<Record<string, RecordedPath>>;
+  /**
+   * Whether the functions of the machine's paced states (MachineModel.pacedStates) pace their calls:
+   * default yes; false replays the same machine as if they did not (bench:burst --without-pacing).
+   */
+  readonly pacing?: boolean;
 }
 
 export interface BurstResult {
@@ -91,6 +98,13 @@ export interface BurstResult {
   readonly queuedRuns: number;
   /** Rounds holders ran for queued runs, after their first. */
   readonly laterRounds: number;
+  /** Paced calls that took a place in their schedule, and those refused one (CallsPaced), by quota. */
+  readonly pacedCalls: Readonly<Record<string, number>>;
+  readonly pacingRefusals: Readonly<Record<string, number>>;
+  /** Time the functions slept for their places, in all. */
+  readonly pacedWaitMs: number;
+  /** The schedule that gave the most places (undefined without pacing). */
+  readonly busiestSchedule?: BusiestSchedule;
 }
 
 /** What a coroutine yields: milliseconds to sleep, or a Join to wait on until it resumes it. */
@@ -123,6 +137,9 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
   const transitions = new TokenBucket(model.stepFunctions.stateTransitions);
   const starts = new TokenBucket(model.stepFunctions.startExecution);
   const buckets = new Map<string, TokenBucket>();
+  const schedules = new PaceSchedules();
+  const pacing = model.pacing ?? true;
+  let pacedWaitMs = 0;
   const locks = new Map<string, number>();
   /** The lock's queue (docs/decisions/0037): runs queued on each holder, and the round it is in. */
   const queuedOn = new Map<number, number>();
@@ -177,13 +194,26 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
     account: number,
     environment: ExecutionEnvironment,
     perInvocation: Map<string, RetryQuota>,
-    sdkRetries = true,
+    sdkRetries: boolean,
+    paces: boolean,
   ): Process<string | undefined> {
     const accountLevel = `${call.service}.${call.operation}`;
     if (ONCE_PER_ACCOUNT.has(accountLevel) && accountSettings.has(`${account}/${accountLevel}`))
       return undefined;
     const keptFor = KEPT_READS[accountLevel];
     if (keptFor !== undefined && (environment.kept.get(accountLevel) ?? -1) >= queue.now) return undefined;
+    // Its place in its schedule first: the pacer's UpdateItem (left out of the recording, bench/workflow.ts).
+    const pacedAs = paces ? pacingOf(call.service, call.operation) : undefined;
+    if (pacedAs !== undefined) {
+      increment(callsByService, 'dynamodb');
+      yield model.latency.callMs('dynamodb');
+      const place = schedules.take(pacedAs, account, queue.now);
+      if (place.kind === 'REFUSED') return CALLS_PACED_ERROR;
+      if (place.waitMs > 0) {
+        pacedWaitMs += place.waitMs;
+        yield place.waitMs;
+      }
+    }
     const counting = model.quotas.flatMap((quota, index) =>
       quotaCounts(quota, call.service, call.operation)
         ? [{ quota, bucket: bucketFor(index, quota, account) }]
@@ -263,9 +293,10 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
     const busy = claimSlot(state, task, run.account);
     if (busy !== undefined) return busy;
     const perInvocation = new Map<string, RetryQuota>();
+    const paces = pacing && sdkRetries && model.machine.pacedStates.has(state.name);
     for (const call of task.calls) {
       const account = call.account ?? run.account;
-      const error = yield* sdkCall(call, account, environment, perInvocation, sdkRetries);
+      const error = yield* sdkCall(call, account, environment, perInvocation, sdkRetries, paces);
       if (error !== undefined) return error;
     }
     return takeLock(state, run);
@@ -484,6 +515,7 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
     queue.schedule(planned.startMs, () => drive(execute(planned, executionId)));
   }
   queue.drain();
+  const busiest = schedules.busiest();
   return {
     makespanMs: lastEnd,
     executions,
@@ -500,5 +532,9 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
     catchPathsReplayed,
     queuedRuns,
     laterRounds,
+    pacedCalls: schedules.granted,
+    pacingRefusals: schedules.refused,
+    pacedWaitMs,
+    ...(busiest === undefined ? {} : { busiestSchedule: busiest }),
   };
 }

@@ -92,7 +92,22 @@ export function callsBetween(before: ApiCallCounts, after: ApiCallCounts): ApiCa
   };
 }
 
-function countingPlugin(counter: ApiCallCounter, service: CountedService): Pluggable<object, MetadataBearer> {
+/**
+ * Runs before every command a client sends (the initialize step: once per command, not per SDK
+ * retry). The workflow paces API Gateway's calls with it (remediators/workflow/pacing.ts): the
+ * hook waits for the call's place in its account's schedule, or throws to fail the call unsent.
+ */
+export type BeforeCall = (operation: string) => Promise<void>;
+
+/**
+ * SDK middleware at the initialize step (once per command, not per SDK retry) that awaits `hook`
+ * with the operation's name (the command without `Command`) before the command goes on.
+ */
+function operationHook(
+  name: string,
+  priority: 'high' | 'low',
+  hook: (operation: string) => void | Promise<void>,
+): Pluggable<object, MetadataBearer> {
   return {
     applyToStack(stack) {
       stack.add(
@@ -101,13 +116,27 @@ function countingPlugin(counter: ApiCallCounter, service: CountedService): Plugg
           context: HandlerExecutionContext,
         ) =>
           async (args: InitializeHandlerArguments<object>): Promise<InitializeHandlerOutput<Output>> => {
-            counter.record(service, (context.commandName ?? 'Unknown').replace(/Command$/, ''));
+            await hook((context.commandName ?? 'Unknown').replace(/Command$/, ''));
             return next(args);
           },
-        { step: 'initialize', name: 'apigwRemediationCallCounter', priority: 'high' },
+        { step: 'initialize', name, priority },
       );
     },
   };
+}
+
+/**
+ * The before-call hook as SDK middleware, after the counter (priority high): a call refused a place
+ * still counts as asked for.
+ */
+export function beforeCallPlugin(hook: BeforeCall): Pluggable<object, MetadataBearer> {
+  return operationHook('apigwRemediationBeforeCall', 'low', hook);
+}
+
+function countingPlugin(counter: ApiCallCounter, service: CountedService): Pluggable<object, MetadataBearer> {
+  return operationHook('apigwRemediationCallCounter', 'high', (operation) =>
+    counter.record(service, operation),
+  );
 }
 
 export interface RetryTuning {
@@ -153,6 +182,8 @@ export interface ClientOptions {
   readonly retry?: RetryTuning;
   /** Share one counter across client sets to count a whole run. */
   readonly counter?: ApiCallCounter;
+  /** Awaited before every API Gateway call (REST and V2): the workflow's pacing. */
+  readonly beforeApiGatewayCall?: BeforeCall;
 }
 
 /**
@@ -186,7 +217,7 @@ export interface CoreClients extends StageClients {
   readonly logs: CloudWatchLogsClient;
 }
 
-function baseConfig(options: Omit<ClientOptions, 'counter'>) {
+function baseConfig(options: Omit<ClientOptions, 'counter' | 'beforeApiGatewayCall'>) {
   const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL;
   return {
     region: options.region,
@@ -208,12 +239,13 @@ function counted<
 /** One config (and so one retry strategy and its retry quota) shared by every client of the set, as before. */
 function apiClients(options: ClientOptions, config: BaseConfig): ApiClients {
   const counter = options.counter ?? new ApiCallCounter();
-  return {
-    region: options.region,
-    apiGateway: counted(new APIGatewayClient(config), counter, 'APIGateway'),
-    apiGatewayV2: counted(new ApiGatewayV2Client(config), counter, 'ApiGatewayV2'),
-    counter,
-  };
+  const apiGateway = counted(new APIGatewayClient(config), counter, 'APIGateway');
+  const apiGatewayV2 = counted(new ApiGatewayV2Client(config), counter, 'ApiGatewayV2');
+  if (options.beforeApiGatewayCall !== undefined) {
+    apiGateway.middlewareStack.use(beforeCallPlugin(options.beforeApiGatewayCall));
+    apiGatewayV2.middlewareStack.use(beforeCallPlugin(options.beforeApiGatewayCall));
+  }
+  return { region: options.region, apiGateway, apiGatewayV2, counter };
 }
 
 function stageClients(options: ClientOptions, config: BaseConfig): StageClients {
@@ -236,6 +268,6 @@ export function createCoreClients(options: ClientOptions): CoreClients {
 }
 
 /** STS for the home account (AssumeRole, GetCallerIdentity); not counted: it is not the member account's quota. */
-export function createStsClient(options: Omit<ClientOptions, 'counter'>): STSClient {
+export function createStsClient(options: Omit<ClientOptions, 'counter' | 'beforeApiGatewayCall'>): STSClient {
   return new STSClient(baseConfig(options));
 }

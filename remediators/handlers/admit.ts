@@ -36,7 +36,9 @@ import {
   type OwnershipCall,
   type StageItem,
 } from '../workflow/admit.js';
+import { RETRIED_ERRORS } from '../workflow/coarse.js';
 import { LOCKS_TABLE_KEY, LOCKS_TABLE_TTL_ATTRIBUTE } from '../workflow/lock.js';
+import { createDynamoPacer } from '../workflow/pacing.js';
 import { DUPLICATE_DELIVERY_METRIC } from '../workflow/metrics.js';
 import type { RequestFailureKind } from '../workflow/request-failure.js';
 import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
@@ -61,14 +63,8 @@ import { lambdaHandler } from '../shared/handler.js';
 import { createExpandStagesHandler, type Expansion } from './expand-stages.js';
 import { createReportFailureHandler, type ReportOutput } from './report-failure.js';
 
-/** What the state machine's Retry on Admit retries (the throttling names of its Retry block). */
-const THROTTLING = new Set([
-  'TooManyRequestsException',
-  'LimitExceededException',
-  'ThrottlingException',
-  'ProvisionedThroughputExceededException',
-  'RequestLimitExceeded',
-]);
+/** What the state machine's Retry on Admit retries: throttling, and a paced call refused a place. */
+const RETRIED: ReadonlySet<string> = new Set(RETRIED_ERRORS);
 
 /** How long a delivered event id is remembered: EventBridge and SQS redeliver within minutes, not days. */
 export const DELIVERY_MARKER_SECONDS = 24 * 60 * 60;
@@ -169,7 +165,7 @@ export function createAdmitHandler(deps: AdmitDeps) {
         : takeOwnership(client, identifiers as AwsSecurityFindingIdentifier[], executionArn));
       return new Map();
     } catch (error) {
-      if (error instanceof Error && THROTTLING.has(error.name)) throw error;
+      if (error instanceof Error && RETRIED.has(error.name)) throw error;
       const refusedIdentifiers =
         error instanceof SecurityHubWriteError && error.unprocessed.length > 0
           ? error.unprocessed
@@ -243,6 +239,7 @@ export function createAdmitHandler(deps: AdmitDeps) {
         const stages: readonly StageRef[] = (await listing).stages;
         expanded.push({ request, stages });
       } catch (error) {
+        if (error instanceof Error && RETRIED.has(error.name)) throw error;
         await stop(request, 'EXPAND_FAILED', describeError(error));
       }
     }
@@ -250,16 +247,17 @@ export function createAdmitHandler(deps: AdmitDeps) {
   };
 }
 
+const admitLocks = createLocksDeps();
 export const handler = lambdaHandler(
   createAdmitHandler(
-    ((account) => ({
-      ...createApiClientsDeps(account),
-      ...createLocksDeps(),
-      ...createHomeSecurityHubDeps(),
-      ...createMemberSecurityHubDeps(account),
+    ((account, locks, pacer) => ({
+      ...createApiClientsDeps(account, { pacer }),
+      ...locks,
+      ...createHomeSecurityHubDeps({ pacer }),
+      ...createMemberSecurityHubDeps(account, { pacer }),
       ...createNotificationDeps(),
       ...createReportingDeps(),
       ...createClockDeps(),
-    }))(createMemberAccountDeps()),
+    }))(createMemberAccountDeps(), admitLocks, createDynamoPacer({ db: admitLocks.dynamo })),
   ),
 );

@@ -25,7 +25,7 @@ import {
   PENDING_REQUESTS_ERROR,
   retriedByStateMachine,
   terminalOutcome,
-  THROTTLING_ERRORS,
+  RETRIED_ERRORS,
   type RunState,
 } from '../workflow/coarse.js';
 import { finishState, type RunStateRecord, type Step } from '../workflow/coarse-steps.js';
@@ -45,6 +45,7 @@ import { createNotifyHandler } from './notify.js';
 import { createRecordHandler } from './record.js';
 import { createReleaseLockHandler } from './release-lock.js';
 import { offerUndoFromEnvironment } from './request-approval.js';
+import { createDynamoPacer } from '../workflow/pacing.js';
 
 export interface FinishSteps {
   readonly record: Step;
@@ -113,7 +114,7 @@ export function createFinishTask(steps: FinishSteps) {
     try {
       state = { ...state, record: await steps.record(state) };
     } catch (error) {
-      if (retriedByStateMachine(error, THROTTLING_ERRORS)) throw error;
+      if (retriedByStateMachine(error, RETRIED_ERRORS)) throw error;
       logger.error('finish: record failed, notifying that it is not recorded', { stage: item.stage, error });
       state = { ...state, record: { recorded: false }, recordError: caughtError(error) };
     }
@@ -139,13 +140,14 @@ export function createFinishTask(steps: FinishSteps) {
 }
 
 const locks = createLocksDeps();
+const pacer = createDynamoPacer({ db: locks.dynamo });
 const clock = createClockDeps();
 const reporting = createReportingDeps();
 export const handler = lambdaHandler(
   createFinishTask({
     record: createRecordHandler({
-      ...createHomeSecurityHubDeps(),
-      ...createMemberSecurityHubDeps(createMemberAccountDeps()),
+      ...createHomeSecurityHubDeps({ pacer }),
+      ...createMemberSecurityHubDeps(createMemberAccountDeps(), { pacer }),
       ...locks,
       ...createLedgerDeps(locks),
       ...reporting,

@@ -29,7 +29,7 @@ import {
   retriedByStateMachine,
   STAGE_LOCKED_ERROR,
   terminalOutcome,
-  THROTTLING_ERRORS,
+  RETRIED_ERRORS,
   type RunState,
 } from '../workflow/coarse.js';
 import { STATE_VERSION, type RunStateRecord, type Step } from '../workflow/coarse-steps.js';
@@ -44,6 +44,7 @@ import { LockSchema, parseTaskInput, StageWorkItemSchema } from '../workflow/sta
 import { createAcquireLockHandler } from './acquire-lock.js';
 import { createDecideHandler } from './decide.js';
 import { createSnapshotHandler } from './snapshot.js';
+import { createDynamoPacer } from '../workflow/pacing.js';
 
 export interface PrepareSteps {
   readonly decide: Step;
@@ -56,7 +57,7 @@ const PrepareInputSchema = StageWorkItemSchema.extend({
   coalesced: z.array(JoinedFindingSchema).optional(),
 });
 
-const RETRIED = [...THROTTLING_ERRORS, STAGE_LOCKED_ERROR];
+const RETRIED = [...RETRIED_ERRORS, STAGE_LOCKED_ERROR];
 
 /**
  * The state of the holder's next round (docs/decisions/0037): the requests its unlock moved into the
@@ -146,8 +147,9 @@ export function createPrepareTask(steps: PrepareSteps, deps: LocksDeps & Pick<Cl
 }
 
 const account = createMemberAccountDeps();
-const api = createApiClientsDeps(account);
 const locks = createLocksDeps();
+const pacer = createDynamoPacer({ db: locks.dynamo });
+const api = createApiClientsDeps(account, { pacer });
 const clock = createClockDeps();
 export const handler = lambdaHandler(
   createPrepareTask(
@@ -155,7 +157,7 @@ export const handler = lambdaHandler(
       decide: createDecideHandler({
         ...account,
         ...api,
-        ...createKillSwitchDeps(),
+        ...createKillSwitchDeps({ pacer }),
         ...clock,
         ...createExemptionsDeps(locks),
       }),

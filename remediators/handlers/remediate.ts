@@ -26,7 +26,7 @@ import {
   DEPLOY_SLOT_BUSY_ERROR,
   DeploySlotBusyError,
   retriedByStateMachine,
-  THROTTLING_ERRORS,
+  RETRIED_ERRORS,
 } from '../workflow/coarse.js';
 import { versionedState, type RunStateRecord, type Step } from '../workflow/coarse-steps.js';
 import { createClockDeps } from '../workflow/deps/clock.js';
@@ -39,6 +39,7 @@ import { createDeploySlotHandler } from './deploy-slot.js';
 import { createRecheckHandler } from './recheck.js';
 import { createRedeployHandler } from './redeploy.js';
 import { createUpdateStageHandler } from './update-stage.js';
+import { createDynamoPacer } from '../workflow/pacing.js';
 
 export interface RemediateSteps {
   readonly recheck: Step;
@@ -58,7 +59,7 @@ const RouteSchema = z.looseObject({
 const SlotSchema = z.looseObject({ granted: z.boolean(), waitSeconds: z.number().optional() });
 const AppliedSchema = z.looseObject({ redeploy: z.boolean() });
 
-const RETRIED = [...THROTTLING_ERRORS, DEPLOY_SLOT_BUSY_ERROR];
+const RETRIED = [...RETRIED_ERRORS, DEPLOY_SLOT_BUSY_ERROR];
 
 /** Only a V2 stage without autoDeploy ever needs a deployment (as the apply step says after the fact). */
 function needsDeployment(state: RunStateRecord): boolean {
@@ -98,8 +99,9 @@ export function createRemediateTask(steps: RemediateSteps) {
 
 const account = createMemberAccountDeps();
 // One client set and cache for every step: the web ACL apply finds is the one update-stage associates.
-const core = createCoreClientsDeps(account);
 const locks = createLocksDeps();
+const pacer = createDynamoPacer({ db: locks.dynamo });
+const core = createCoreClientsDeps(account, { pacer });
 const clock = createClockDeps();
 export const handler = lambdaHandler(
   createRemediateTask({
@@ -109,7 +111,7 @@ export const handler = lambdaHandler(
       ...account,
       ...core,
       ...locks,
-      ...createKillSwitchDeps(),
+      ...createKillSwitchDeps({ pacer }),
       ...clock,
     }),
     redeploy: createRedeployHandler(core),

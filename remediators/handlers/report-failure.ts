@@ -47,6 +47,9 @@ import {
 } from '../workflow/deps/security-hub.js';
 import { CaughtErrorSchema, parseTaskInput, RemediationRequestSchema } from '../workflow/state.js';
 import { lambdaHandler } from '../shared/handler.js';
+import { createLocksDeps } from '../workflow/deps/locks.js';
+import { createDynamoPacer } from '../workflow/pacing.js';
+import { RETRIED_ERRORS, retriedByStateMachine } from '../workflow/coarse.js';
 
 const RequestFailureInput = {
   executionArn: z.string().min(1),
@@ -155,6 +158,8 @@ export function createReportFailureHandler(
             input.request.findingId ?? `${stagesUnlistedFindingId(record)} (${formatApiArn(input.request)})`,
         };
       } catch (error) {
+        // Throttled, or refused a place in the paced schedule: the state machine's Retry records it later.
+        if (retriedByStateMachine(error, RETRIED_ERRORS)) throw error;
         securityHub = { recorded: false, why: messageOf(error) };
         problems.push(`not recorded in Security Hub: ${messageOf(error)}`);
       }
@@ -167,10 +172,11 @@ export function createReportFailureHandler(
   };
 }
 
+const pacer = createDynamoPacer({ db: createLocksDeps().dynamo });
 export const handler = lambdaHandler(
   createReportFailureHandler({
-    ...createHomeSecurityHubDeps(),
-    ...createMemberSecurityHubDeps(createMemberAccountDeps()),
+    ...createHomeSecurityHubDeps({ pacer }),
+    ...createMemberSecurityHubDeps(createMemberAccountDeps(), { pacer }),
     ...createNotificationDeps(),
     ...createReportingDeps(),
     ...createClockDeps(),

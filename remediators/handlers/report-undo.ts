@@ -17,6 +17,8 @@ import { createNotificationDeps, type NotificationDeps } from '../workflow/deps/
 import { createHomeSecurityHubDeps, type HomeSecurityHubDeps } from '../workflow/deps/security-hub.js';
 import { ControlChangeSchema, parseTaskInput, PartitionSchema, StageRefSchema } from '../workflow/state.js';
 import { RefusedSettingSchema } from '../ledger/entry.js';
+import { createLocksDeps } from '../workflow/deps/locks.js';
+import { createDynamoPacer } from '../workflow/pacing.js';
 
 /** The Undo task's result (handlers/undo.ts UndoResult), as the state machine hands it on. */
 const UndoResultSchema = z.object({
@@ -100,6 +102,7 @@ export function createReportUndoHandler(deps: ReportUndoDeps) {
   };
 }
 
+const pacer = createDynamoPacer({ db: createLocksDeps().dynamo });
 export const handler = lambdaHandler(
-  createReportUndoHandler({ ...createHomeSecurityHubDeps(), ...createNotificationDeps() }),
+  createReportUndoHandler({ ...createHomeSecurityHubDeps({ pacer }), ...createNotificationDeps() }),
 );

@@ -55,6 +55,7 @@ import {
   StageWorkItemSchema,
   type Decision,
 } from '../workflow/state.js';
+import { createDynamoPacer } from '../workflow/pacing.js';
 
 // The item's approval fields (approval, approvalError) are StageWorkItemSchema's.
 const UndoItemSchema = StageWorkItemSchema.extend({
@@ -455,11 +456,12 @@ export function createUndoHandler(deps: UndoDeps) {
 }
 
 const account = createMemberAccountDeps();
+const locks = createLocksDeps();
 export const handler = lambdaHandler(
   createUndoHandler({
     ...account,
-    ...createStageClientsDeps(account),
-    ...createLedgerDeps(createLocksDeps()),
+    ...createStageClientsDeps(account, { pacer: createDynamoPacer({ db: locks.dynamo }) }),
+    ...createLedgerDeps(locks),
     ...createClockDeps(),
   }),
 );

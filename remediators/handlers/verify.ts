@@ -14,6 +14,8 @@ import { createApiClientsDeps, type ApiClientsDeps } from '../workflow/deps/core
 import { parseTaskInput, type Verification } from '../workflow/state.js';
 import { lambdaHandler } from '../shared/handler.js';
 import { versionedState, type RunStateRecord, type Step } from '../workflow/coarse-steps.js';
+import { createLocksDeps } from '../workflow/deps/locks.js';
+import { createDynamoPacer } from '../workflow/pacing.js';
 
 export class VerificationPendingError extends Error {
   override readonly name = 'VerificationPending';
@@ -48,6 +50,7 @@ export function createVerifyTask(verify: Step) {
 }
 
 const account = createMemberAccountDeps();
+const pacer = createDynamoPacer({ db: createLocksDeps().dynamo });
 export const handler = lambdaHandler(
-  createVerifyTask(createVerifyHandler({ ...account, ...createApiClientsDeps(account) })),
+  createVerifyTask(createVerifyHandler({ ...account, ...createApiClientsDeps(account, { pacer }) })),
 );

@@ -62,6 +62,7 @@ import {
   type KillSwitchOptions as KillSwitchDepsOptions,
 } from '../workflow/deps/kill-switch.js';
 import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
+import { createDynamoPacer, type Pacer } from '../workflow/pacing.js';
 import { createMemberAccountDeps, type MemberAccountDeps } from '../workflow/deps/member-account.js';
 import { createNotificationDeps, type NotificationDeps } from '../workflow/deps/notifications.js';
 import { createReportingDeps, type ReportingDeps } from '../workflow/deps/reporting.js';
@@ -192,15 +193,23 @@ export interface WorkflowDepsOptions {
   readonly killSwitchParameter?: string;
   /** SDK client settings of the kill switch's SSM client (Region, credentials). */
   readonly killSwitchClientConfig?: KillSwitchClientConfig;
+  /** The table of the paced calls' schedules (PACING_TABLE_NAME in AWS): default the locks table. */
+  readonly pacingTable?: string;
 }
 
 type KillSwitchOptions = Pick<
   WorkflowDepsOptions,
-  'endpoint' | 'killSwitchParameter' | 'killSwitchClientConfig'
+  'endpoint' | 'killSwitchParameter' | 'killSwitchClientConfig' | 'pacingTable'
 >;
 
-function killSwitchDeps(options: KillSwitchOptions): KillSwitchDeps {
+/** The paced calls' schedules in the pacing table (the locks table unless told otherwise). */
+function pacerFor(locks: LocksDeps, options: Pick<WorkflowDepsOptions, 'pacingTable'>): Pacer {
+  return createDynamoPacer({ db: locks.dynamo, tableName: options.pacingTable ?? LOCAL_LOCKS_TABLE });
+}
+
+function killSwitchDeps(options: KillSwitchOptions, pacer: Pacer): KillSwitchDeps {
   return createKillSwitchDeps({
+    pacer,
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     parameterName: options.killSwitchParameter ?? LOCAL_KILL_SWITCH_PARAMETER,
     ...(options.killSwitchClientConfig === undefined ? {} : { clientConfig: options.killSwitchClientConfig }),
@@ -216,18 +225,20 @@ export function createWorkflowDeps(options: WorkflowDepsOptions): WorkflowDeps {
     homeAccount: options.homeAccount,
   });
   const locks = createLocksDeps(endpoint);
+  // The deployed functions pace their API Gateway and Security Hub calls (docs/decisions/0038): so do these.
+  const pacer = pacerFor(locks, options);
   return {
     ...createClockDeps(),
     ...createReportingDeps(options.metric === undefined ? {} : { metric: options.metric }),
     ...account,
-    ...createCoreClientsDeps(account, endpoint),
-    ...createHomeSecurityHubDeps(endpoint),
-    ...createMemberSecurityHubDeps(account, endpoint),
+    ...createCoreClientsDeps(account, { ...endpoint, pacer }),
+    ...createHomeSecurityHubDeps({ ...endpoint, pacer }),
+    ...createMemberSecurityHubDeps(account, { ...endpoint, pacer }),
     ...locks,
     ...createLedgerDeps(locks, options.ledgerTable ?? ''),
     ...createExemptionsDeps(locks, options.ledgerTable ?? ''),
     ...createExemptionDaysDeps({ defaultDays: options.config.exemptions.defaultDays }),
-    ...killSwitchDeps(options),
+    ...killSwitchDeps(options, pacer),
     ...createNotificationDeps(
       options.notifyTopicArn === undefined
         ? endpoint
@@ -253,7 +264,7 @@ export function createTaskHandlers(
     Snapshot: createSnapshotHandler(deps),
     Recheck: createRecheckHandler(deps),
     // Its own cache of the kill switch, as the apply function has in AWS (it reads it again after an approval wait).
-    Apply: createApplyHandler({ ...deps, ...killSwitchDeps(options) }),
+    Apply: createApplyHandler({ ...deps, ...killSwitchDeps(options, pacerFor(deps, options)) }),
     ClaimDeploySlot: createDeploySlotHandler(deps),
     Redeploy: createRedeployHandler(deps),
     UpdateStage: createUpdateStageHandler(deps),

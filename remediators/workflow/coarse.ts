@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import type { RemediationRequest } from './state.js';
 import type { CaughtError, OutcomeStatus } from './state.js';
 import { stageLockKey } from './lock.js';
+import { CALLS_PACED_ERROR } from './pacing.js';
 import type { StageRef } from '../core/types.js';
 
 /**
@@ -26,6 +27,12 @@ export const THROTTLING_ERRORS = [
   'ProvisionedThroughputExceededException',
   'RequestLimitExceeded',
 ] as const;
+/**
+ * What every Task whose function paces its calls retries besides throttling: a call refused a place
+ * in its quota's schedule (pacing.ts). Its own Retry: small steps, many of them, since the place
+ * comes as soon as the schedule has room.
+ */
+export const RETRIED_ERRORS: readonly string[] = [...THROTTLING_ERRORS, CALLS_PACED_ERROR];
 export const STAGE_LOCKED_ERROR = 'StageLocked';
 export const DEPLOY_SLOT_BUSY_ERROR = 'DeploySlotBusy';
 /**

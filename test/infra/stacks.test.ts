@@ -29,6 +29,7 @@ import {
 } from '../../infra/intake-front.js';
 import { nagPacks } from '../../infra/nag.js';
 import { OUTCOME_METRIC, RECORD_FAILURES_METRIC, REJECTED_METRIC } from '../../infra/monitoring.js';
+import { PACE_KEY_PREFIX, PACING_TABLE_ENV } from '../../remediators/workflow/pacing.js';
 import { PROJECT_ROOT, resourceByPrefix, synthesizeApp, type SynthesizedApp } from './synth.js';
 
 type Json = Record<string, unknown>;
@@ -386,7 +387,43 @@ describe('central stack', () => {
     expect(undo.filter((action) => action.startsWith('securityhub:'))).toEqual([]);
     const report = actionsOf(statementsOfRole(synthesized.central, roleIdOf('ReportUndoFunction')));
     expect(report).toEqual(expect.arrayContaining(['securityhub:BatchUpdateFindings', 'sns:Publish']));
-    expect(report.filter((action) => /^(apigateway|wafv2|dynamodb|sts):/.test(action))).toEqual([]);
+    expect(report.filter((action) => /^(apigateway|wafv2|sts):/.test(action))).toEqual([]);
+    // Its one DynamoDB action: a place in the paced schedules (docs/decisions/0038).
+    expect(report.filter((action) => action.startsWith('dynamodb:'))).toEqual(['dynamodb:UpdateItem']);
+  });
+
+  it('lets each function that paces its calls update the schedules of the locks table, and no other item', () => {
+    const locksTable = resources(synthesized.central, 'AWS::DynamoDB::Table').find(([, table]) =>
+      JSON.stringify(table['KeySchema']).includes('"pk"'),
+    );
+    const paced = TASKS.filter((task) => (task.needs as readonly string[]).includes('pacing'));
+    expect(paced.map((task) => task.substitution).sort()).toEqual([
+      'AdmitFunctionArn',
+      'FinishFunctionArn',
+      'PrepareFunctionArn',
+      'RemediateFunctionArn',
+      'ReportFailureFunctionArn',
+      'ReportUndoFunctionArn',
+      'UndoFunctionArn',
+      'VerifyFunctionArn',
+    ]);
+    for (const task of paced) {
+      const prefix = `${task.substitution.replace(/FunctionArn$/, '')}Function`;
+      const fn = resourceByPrefix(synthesized.central, 'AWS::Lambda::Function', prefix).properties;
+      const variables = (fn['Environment'] as { Variables: Json }).Variables;
+      expect(variables[PACING_TABLE_ENV], prefix).toEqual({ Ref: locksTable?.[0] });
+      const role = (fn['Role'] as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      const statement = statementsOfRole(synthesized.central, role).find(
+        (candidate) => candidate['Sid'] === 'PaceCalls',
+      );
+      expect(statement, prefix).toEqual({
+        Sid: 'PaceCalls',
+        Effect: 'Allow',
+        Action: 'dynamodb:UpdateItem',
+        Resource: { 'Fn::GetAtt': [locksTable?.[0], 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${PACE_KEY_PREFIX}*`] } },
+      });
+    }
   });
 
   it('holds the Slack credentials in one secret with the three keys the approvals read', () => {

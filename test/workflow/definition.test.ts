@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { DecisionSchema } from '../../remediators/workflow/state.js';
+import { CALLS_PACED_ERROR } from '../../remediators/workflow/pacing.js';
 import {
   DEPLOY_SLOT_BUSY_ERROR,
   PENDING_REQUESTS_ERROR,
@@ -206,6 +207,39 @@ describe('state-machines/remediation.asl.json', () => {
       MaxAttempts: 20,
     });
     expect(states.Verify?.Retry?.[0]).toMatchObject({ ErrorEquals: ['VerificationPending'] });
+  });
+
+  it('retries CallsPaced in every Task whose function paces its calls, and in no other', () => {
+    const states = Object.fromEntries(allStates(definition.States));
+    const pacedFunctions = new Set(
+      TASKS.filter((task) => (task.needs as readonly string[]).includes('pacing')).map(
+        (task) => `\${${task.substitution}}`,
+      ),
+    );
+    const functionOf = (state: (typeof states)[string]) => {
+      const named = state as { Resource?: string; Arguments?: { FunctionName?: string } };
+      return named.Resource?.startsWith('${') ? named.Resource : named.Arguments?.FunctionName;
+    };
+    const tasks = Object.entries(states).filter(([, state]) => state.Type === 'Task');
+    expect(tasks.length).toBeGreaterThan(10);
+    for (const [name, state] of tasks) {
+      const paced = (state.Retry ?? []).filter((retrier) => retrier.ErrorEquals.includes(CALLS_PACED_ERROR));
+      if (!pacedFunctions.has(functionOf(state) ?? '')) {
+        expect(paced, name).toEqual([]);
+        continue;
+      }
+      // Its own retrier, long enough to outwait a burst's schedule (docs/decisions/0038).
+      expect(paced, name).toEqual([
+        {
+          ErrorEquals: [CALLS_PACED_ERROR],
+          IntervalSeconds: 10,
+          BackoffRate: 1.5,
+          MaxAttempts: 60,
+          MaxDelaySeconds: 60,
+          JitterStrategy: 'FULL',
+        },
+      ]);
+    }
   });
 
   it('admits the batch in one task after intake; a failed admit is reported, failing the execution', () => {

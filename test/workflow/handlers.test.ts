@@ -1,15 +1,20 @@
 import { APIGatewayClient, DeleteRestApiCommand } from '@aws-sdk/client-api-gateway';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createDecideHandler } from '../../remediators/handlers/decide.js';
 import { createExpandStagesHandler } from '../../remediators/handlers/expand-stages.js';
 import { createReleaseLockHandler } from '../../remediators/handlers/release-lock.js';
 import { createSnapshotHandler } from '../../remediators/handlers/snapshot.js';
 import { seedInsecureRestStage } from '../helpers/insecure-apis.js';
 import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials, useMoto } from '../helpers/moto.js';
-import { createWorkflowDeps, testConfig } from './harness.js';
+import { createLocksTable } from '../helpers/locks-table.js';
+import { createWorkflowDeps, LOCKS_TABLE, testConfig } from './harness.js';
 
 describe('workflow task handlers at their edges', () => {
   const moto = useMoto();
+  // The API Gateway calls take their place in the locks table's schedules (docs/decisions/0038).
+  beforeEach(async () => {
+    await createLocksTable(moto.endpoint, LOCKS_TABLE);
+  });
   const deps = () =>
     createWorkflowDeps({ endpoint: moto.endpoint, config: testConfig(), homeAccount: MOTO_ACCOUNT });
   const request = (apiId: string, stageName: string | null) => ({

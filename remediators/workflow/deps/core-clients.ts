@@ -19,8 +19,14 @@ import {
   type StageClients,
 } from '../../core/clients.js';
 import type { CredentialTarget } from '../../core/credentials.js';
+import { memberPaceScope, PACED_OPERATIONS, pacedCalls, type Pacer } from '../pacing.js';
 import { endpointConfig, type EndpointOptions } from './endpoint.js';
 import type { MemberAccountDeps } from './member-account.js';
+
+export interface ClientsOptions extends EndpointOptions {
+  /** Paces every API Gateway call in the target account's schedule (docs/decisions/0038). */
+  readonly pacer?: Pacer;
+}
 
 export interface ClientsDeps<Clients extends ApiClients> {
   readonly coreClients: (target: CredentialTarget) => Promise<Clients>;
@@ -38,7 +44,7 @@ type AccountCredentials = Pick<MemberAccountDeps, 'credentials'>;
 
 function clientsDeps<Clients extends ApiClients>(
   account: AccountCredentials,
-  options: EndpointOptions,
+  options: ClientsOptions,
   create: (options: ClientOptions) => Clients,
 ): ClientsDeps<Clients> {
   return {
@@ -49,6 +55,15 @@ function clientsDeps<Clients extends ApiClients>(
         region: target.region,
         ...endpointConfig(options),
         ...(assumed === undefined ? {} : { credentials: assumed }),
+        ...(options.pacer === undefined
+          ? {}
+          : {
+              beforeApiGatewayCall: pacedCalls(
+                options.pacer,
+                PACED_OPERATIONS.apiGateway,
+                memberPaceScope(target),
+              ),
+            }),
       });
     },
   };
@@ -56,21 +71,21 @@ function clientsDeps<Clients extends ApiClients>(
 
 export function createCoreClientsDeps(
   account: AccountCredentials,
-  options: EndpointOptions = {},
+  options: ClientsOptions = {},
 ): CoreClientsDeps {
   return clientsDeps(account, options, createCoreClients);
 }
 
 export function createStageClientsDeps(
   account: AccountCredentials,
-  options: EndpointOptions = {},
+  options: ClientsOptions = {},
 ): StageClientsDeps {
   return clientsDeps(account, options, createStageClients);
 }
 
 export function createApiClientsDeps(
   account: AccountCredentials,
-  options: EndpointOptions = {},
+  options: ClientsOptions = {},
 ): ApiClientsDeps {
   return clientsDeps(account, options, createApiClients);
 }

@@ -454,6 +454,9 @@ describe('what bounds the makespan', () => {
     catchPathsReplayed: 0,
     queuedRuns: 0,
     laterRounds: 0,
+    pacedCalls: {},
+    pacingRefusals: {},
+    pacedWaitMs: 0,
     ...overrides,
   });
   const slowest = { bucket: 'Security Hub BatchUpdateFindings (home account)', calls: 130, seconds: 10 };
@@ -476,6 +479,21 @@ describe('what bounds the makespan', () => {
       'not the quotas alone: the ASL retried StageLocked 9 times',
     );
     expect(whatBounds(result({}), undefined)).toBe('not the quotas: latency and cold starts');
+  });
+
+  it("names the service's own busiest schedule when it was busy for most of the makespan, past 1.5 × the minimum", () => {
+    const busiestSchedule = { schedule: 'securityHubUpdates/home', places: 900, seconds: 100 };
+    expect(
+      whatBounds(result({ makespanMs: 120_000, busiestSchedule, aslRetries: { CallsPaced: 50 } }), slowest),
+    ).toBe(
+      "the service's pacing of its own calls: the schedule securityHubUpdates/home gave 900 places, 100.0 s at its rate (more calls than the minimum counts)",
+    );
+    // Busy for less than three quarters of it: something else bounds it.
+    expect(
+      whatBounds(result({ makespanMs: 140_000, busiestSchedule, aslRetries: { CallsPaced: 50 } }), slowest),
+    ).toBe('not the quotas alone: the ASL retried CallsPaced 50 times');
+    // Within the target, the quotas are named, paced or not.
+    expect(whatBounds(result({ makespanMs: 15_000, busiestSchedule }), slowest)).toMatch(/^the quotas:/);
   });
 });
 

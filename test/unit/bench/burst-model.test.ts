@@ -288,13 +288,33 @@ describe("the batched front (production's)", () => {
 
   it('keeps the kill switch read per warm environment for its cache time, as the Lambda does', () => {
     const work = burstWork(SMALL, five(), 1, model);
-    const result = simulateBurst(work, model, 1);
+    // Without pacing: a task that pacing sends back to its Retry reads again once its cache is old,
+    // which this test (the cache alone) does not count.
+    const result = simulateBurst(work, { ...model, pacing: false }, 1);
     const recordedReads = recordedCalls(work, 'ssm', result);
     const made = (result.callsByService.ssm ?? 0) - (result.throttledByService.ssm ?? 0);
     expect(made).toBeGreaterThan(0);
     // Fewer reads than the recorded paths make (each recorded on a cold cache), at least one per cold start.
     expect(made).toBeLessThan(recordedReads);
     expect(made).toBeGreaterThanOrEqual(Math.min(result.coldStarts, recordedReads) / 4);
+  });
+
+  it('paces the calls of the paced states in the production schedules: far fewer throttled calls, refusals retried', () => {
+    const work = burstWork(SMALL, five(), 1, model);
+    expect([...model.machine.pacedStates]).toEqual(expect.arrayContaining(['Admit', 'Prepare', 'Finish']));
+    const paced = simulateBurst(work, model, 1);
+    const unpaced = simulateBurst(work, { ...model, pacing: false }, 1);
+    expect(paced.outcomes.FAILED ?? 0).toBe(0);
+    const throttled = (result: BurstResult) =>
+      Object.values(result.throttledByService).reduce((sum, count) => sum + count, 0);
+    expect(throttled(unpaced)).toBeGreaterThan(0);
+    expect(throttled(paced)).toBeLessThan(throttled(unpaced) / 4);
+    expect(unpaced.pacedCalls).toEqual({});
+    const places = Object.values(paced.pacedCalls).reduce((sum, count) => sum + count, 0);
+    const refusals = Object.values(paced.pacingRefusals).reduce((sum, count) => sum + count, 0);
+    expect(places).toBeGreaterThan(0);
+    // Each refusal is one CallsPaced the state machine retried.
+    expect(paced.aslRetries.CallsPaced ?? 0).toBe(refusals);
   });
 
   it("computes Admit's calls from the batch: one ownership call per 100 findings, a duplicate check per event", () => {

@@ -41,7 +41,8 @@ const EXPECTED_CLIENTS: Readonly<Record<string, readonly string[]>> = {
   'acquire-lock': ['@aws-sdk/client-dynamodb'],
   // Recheck, deploy-slot, apply (Logs for the prerequisites), redeploy, update-stage (WAF).
   remediate: [...CORE, '@aws-sdk/client-dynamodb'],
-  verify: API,
+  // The stage's reads, paced in the account's schedule (the locks table: docs/decisions/0038).
+  verify: [...API, '@aws-sdk/client-dynamodb'],
   // Record, notify, the Undo offer (the approvals table, the Slack secret), release-lock.
   finish: [
     '@aws-sdk/client-dynamodb',
@@ -50,12 +51,18 @@ const EXPECTED_CLIENTS: Readonly<Record<string, readonly string[]>> = {
     '@aws-sdk/client-sns',
     '@aws-sdk/client-sts',
   ],
-  'report-failure': ['@aws-sdk/client-securityhub', '@aws-sdk/client-sns', '@aws-sdk/client-sts'],
+  // Security Hub's writes paced in the schedules of the locks table (docs/decisions/0038).
+  'report-failure': [
+    '@aws-sdk/client-dynamodb',
+    '@aws-sdk/client-securityhub',
+    '@aws-sdk/client-sns',
+    '@aws-sdk/client-sts',
+  ],
   'release-lock': ['@aws-sdk/client-dynamodb'],
   // The ledger (remediation, UNDO entry, exemptions); WAF for DisassociateWebACL; the note and the
   // notification are report-undo's (docs/decisions/0030).
   undo: [...STAGE, '@aws-sdk/client-dynamodb'],
-  'report-undo': ['@aws-sdk/client-securityhub', '@aws-sdk/client-sns'],
+  'report-undo': ['@aws-sdk/client-dynamodb', '@aws-sdk/client-securityhub', '@aws-sdk/client-sns'],
 };
 
 /** The clients a need allows the function to hold (its IAM permissions cover nothing else). */
@@ -75,6 +82,8 @@ const ALLOWED_BY_NEED: Readonly<Record<TaskNeed, readonly string[]>> = {
   flapTableRead: ['@aws-sdk/client-dynamodb'],
   flapTableWrite: ['@aws-sdk/client-dynamodb'],
   ledgerUndo: ['@aws-sdk/client-dynamodb'],
+  // The paced calls' schedules (UpdateItem on the locks table).
+  pacing: ['@aws-sdk/client-dynamodb'],
 };
 
 const nameOf = (entry: string) => entry.replace(/^.*\//, '').replace(/\.ts$/, '');
