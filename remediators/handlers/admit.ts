@@ -1,21 +1,25 @@
 /**
  * Admit task: the second state, after intake, for a whole batch at once (docs/decisions/0036).
  *
- * 1. Reports intake's rejections (a notification; the Rejected metric already counts them).
- * 2. Drops duplicate deliveries: the first execution to see an EventBridge event id writes
+ * 1. Drops duplicate deliveries: the first execution to see an EventBridge event id writes
  *    `event#{id}` in the locks table (conditional PutItem, TTL 24 h); a later delivery of the same
  *    event finds it and is dropped with a log line naming the event and the execution that has it,
  *    and a DuplicateDelivery metric. A retry of this task in the same execution finds its own
  *    marker and goes on. A finding reset to NEW arrives in a new event, so it is never a duplicate.
- * 3. Takes ownership of every finding in BatchUpdateFindings / BatchUpdateFindingsV2 calls of ≤ 100
- *    per Region and format, one note for all. A finding Security Hub leaves unprocessed, or every
- *    finding of a call Security Hub refuses (AccessDenied …), is reported as ownership not taken
- *    (report-failure's OWNERSHIP_NOT_TAKEN) and goes no further: without ownership it could start
- *    again. A throttled call (past the SDK's retries) throws instead: the state machine retries the
+ * 2. Takes ownership of every finding in BatchUpdateFindings / BatchUpdateFindingsV2 calls of ≤ 100
+ *    per Region and format, one note for all (paced in the home account's schedule, decision 0038).
+ *    A finding Security Hub leaves unprocessed, or every finding of a call Security Hub refuses
+ *    (AccessDenied …), is stopped as ownership not taken (report-failure's OWNERSHIP_NOT_TAKEN) and
+ *    goes no further: without ownership it could start again. A throttled call (past the SDK's
+ *    retries) or one refused its place (CallsPaced) throws instead: the state machine retries the
  *    whole task (ownership and the markers are idempotent), and past those retries its Catch
  *    reports every request of the batch (ADMIT_FAILED).
- * 4. Lists the stages of each request (expand-stages); a request whose stages cannot be listed is
- *    reported (EXPAND_FAILED) and goes no further.
+ * 3. Lists the stages of each request (expand-stages, paced in the account's schedule); a request
+ *    whose stages cannot be listed is stopped (EXPAND_FAILED) and goes no further; throttling and
+ *    CallsPaced throw, as above.
+ * 4. Reports, last, intake's rejections (a notification; the Rejected metric already counts them)
+ *    and every stopped request: after every step a retry would repeat, so a retried Admit does not
+ *    report them twice (a report that itself is throttled still can).
  * 5. Groups what is left into one item per stage (remediators/workflow/admit.ts) for the per-stage Map.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -179,10 +183,6 @@ export function createAdmitHandler(deps: AdmitDeps) {
   return async (event: unknown): Promise<AdmitOutput> => {
     const input = parseTaskInput('admit', InputSchema, event);
     const { executionArn, locksTable } = input;
-    if (input.rejected.length > 0) {
-      // As the ReportRejected state did: the Rejected metric (alarmed) counts them already, so this goes on.
-      await reportFailure({ kind: 'INTAKE_REJECTED', executionArn, rejected: input.rejected });
-    }
 
     const dropped: DroppedDelivery[] = [];
     const fresh = new Set<string>();
@@ -200,10 +200,11 @@ export function createAdmitHandler(deps: AdmitDeps) {
       (request) => request.eventId === undefined || fresh.has(request.eventId),
     );
 
-    const stopped: StoppedRequest[] = [];
-    const stop = async (request: RemediationRequest, failure: RequestFailureKind, error: CaughtError) => {
-      const report = await reportFailure({ kind: failure, executionArn, request, error });
-      stopped.push({ request, outcome: 'FAILED', failure, report });
+    // Reported at the end, once every step the state machine may retry (throttling, a paced call
+    // refused its place) is done: a retried Admit then reports nothing twice.
+    const stops: { request: RemediationRequest; failure: RequestFailureKind; error: CaughtError }[] = [];
+    const stop = (request: RemediationRequest, failure: RequestFailureKind, error: CaughtError): void => {
+      stops.push({ request, failure, error });
     };
 
     const refused = new Set<RemediationRequest>();
@@ -213,7 +214,7 @@ export function createAdmitHandler(deps: AdmitDeps) {
         const why = unprocessed.get(identifierKey(identifierOf(call, request)));
         if (why === undefined) continue;
         refused.add(request);
-        await stop(request, 'OWNERSHIP_NOT_TAKEN', why);
+        stop(request, 'OWNERSHIP_NOT_TAKEN', why);
       }
     }
     logger.info('findings taken over', {
@@ -240,8 +241,18 @@ export function createAdmitHandler(deps: AdmitDeps) {
         expanded.push({ request, stages });
       } catch (error) {
         if (error instanceof Error && RETRIED.has(error.name)) throw error;
-        await stop(request, 'EXPAND_FAILED', describeError(error));
+        stop(request, 'EXPAND_FAILED', describeError(error));
       }
+    }
+
+    if (input.rejected.length > 0) {
+      // As the ReportRejected state did: the Rejected metric (alarmed) counts them already, so this goes on.
+      await reportFailure({ kind: 'INTAKE_REJECTED', executionArn, rejected: input.rejected });
+    }
+    const stopped: StoppedRequest[] = [];
+    for (const { request, failure, error } of stops) {
+      const report = await reportFailure({ kind: failure, executionArn, request, error });
+      stopped.push({ request, outcome: 'FAILED', failure, report });
     }
     return { stages: stageItems(expanded, { executionArn, locksTable }), stopped, dropped };
   };

@@ -197,6 +197,40 @@ describe('the batched front', () => {
     expect(refusal?.Message).toContain('FindingSizeExceeded: the finding is too large');
   });
 
+  it('reports a stopped request once when Admit is retried after it (a later ownership call throttled)', async () => {
+    // 101 findings: two ownership calls. The first leaves one finding unprocessed (a stop); the
+    // second is throttled once, so the state machine runs Admit again, which meets the same stop.
+    const events = [
+      loggingFinding('finding-refused'),
+      ...Array.from({ length: 100 }, (_, index) => loggingFinding(`finding-${index}`)),
+    ];
+    let throttled = false;
+    harness.securityHub.on(BatchUpdateFindingsCommand).callsFake((input: BatchUpdateFindingsCommandInput) => {
+      const identifiers = input.FindingIdentifiers ?? [];
+      if (identifiers.length === 1 && !throttled) {
+        throttled = true;
+        throw Object.assign(new Error('Rate exceeded'), { name: 'LimitExceededException' });
+      }
+      const left = identifiers.filter((identifier) => identifier.Id === 'finding-refused');
+      return {
+        ProcessedFindings: identifiers.filter((identifier) => identifier.Id !== 'finding-refused'),
+        UnprocessedFindings: left.map((identifier) => ({
+          FindingIdentifier: identifier,
+          ErrorCode: 'FindingSizeExceeded',
+          ErrorMessage: 'the finding is too large',
+        })),
+      };
+    });
+
+    const output = (await harness.run(pipeBatch(events))) as FrontOutput;
+
+    expect(throttled).toBe(true);
+    expect(harness.calls.filter((name) => name === 'Admit')).toHaveLength(2);
+    expect(output.admitted.stopped.map((stop) => stop.request.findingId)).toEqual(['finding-refused']);
+    const refusals = harness.published.filter((message) => message.Subject?.includes('OWNERSHIP_NOT_TAKEN'));
+    expect(refusals).toHaveLength(1);
+  });
+
   it('does not lose the other records of a batch to a malformed one', async () => {
     const [good] = pipeBatch([loggingFinding()]);
     const broken = { ...(good as object), messageId: 'broken-1', body: '{"id": "x", "detail-type": ' };
