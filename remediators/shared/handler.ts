@@ -29,13 +29,33 @@ export interface LambdaHandlerOptions {
   readonly flushMetrics?: boolean;
 }
 
+/** When the current invocation's time runs out (epoch ms); undefined outside Lambda. */
+let invocationDeadlineMs: number | undefined;
+
+/**
+ * The time the current invocation has left, from the Lambda context the handler was given
+ * (`getRemainingTimeInMillis`); undefined outside Lambda (tests, the in-process runner). One
+ * invocation at a time runs in an execution environment, so one module variable holds it. The
+ * pacer (workflow/pacing.ts) waits no longer than this leaves for the rest of the task.
+ */
+export function remainingInvocationMs(now: number = Date.now()): number | undefined {
+  return invocationDeadlineMs === undefined ? undefined : invocationDeadlineMs - now;
+}
+
+const trackDeadline: middy.MiddlewareObj<unknown, unknown, Error, Context> = {
+  before: (request) => {
+    const remaining = (request.context as Partial<Context>).getRemainingTimeInMillis?.();
+    invocationDeadlineMs = typeof remaining === 'number' ? Date.now() + remaining : undefined;
+  },
+};
+
 export function lambdaHandler<Event, Result>(
   handler: (event: Event, context: Context) => Promise<Result>,
   options: LambdaHandlerOptions = {},
 ): LambdaHandler<Event, Result> {
-  const wrapped = middy<Event, Result, Error, Context>(handler, { timeoutEarlyInMillis: 0 }).use(
-    injectLambdaContext(logger),
-  );
+  const wrapped = middy<Event, Result, Error, Context>(handler, { timeoutEarlyInMillis: 0 })
+    .use(injectLambdaContext(logger))
+    .use(trackDeadline as middy.MiddlewareObj<Event, Result, Error, Context>);
   if (options.flushMetrics === true) wrapped.use(logMetrics(metrics));
   // Middy itself stands in an empty context when none is given.
   return wrapped as LambdaHandler<Event, Result>;

@@ -11,10 +11,11 @@
  * locks table (`pace#…` keys). Taking a place is one conditional UpdateItem that adds the interval
  * to `tat` (no read first: an UpdateItem is atomic, as DynamoDB's atomic counters rely on, "Working
  * with items and attributes in DynamoDB", so no two calls get the same place and none is lost);
- * an idle schedule (`tat` in the past) is restarted at now by a second conditional update. A call whose place is at most MAX_PACED_WAIT_MS away sleeps
- * until then in the Lambda; one whose place is further is refused without taking a place, and its
- * task fails with CallsPaced, which the state machine's Retry of that task waits out (a Lambda never
- * sleeps for minutes and holds no concurrency while it waits).
+ * an idle schedule (`tat` in the past) is restarted at now by a second conditional update. A call
+ * whose place is at most MAX_PACED_WAIT_MS away (less when the invocation has little time left)
+ * sleeps until then in the Lambda; one whose place is further is refused without taking a place,
+ * and its task fails with CallsPaced, which the state machine's Retry of that task waits out (a
+ * Lambda never sleeps for minutes, nor into its timeout, and holds no concurrency while it waits).
  *
  * The limits are below AWS's own, so the calls the account's owners make themselves (their
  * pipelines deploy APIs through the same quota) and the SDK's retries still find tokens: the pacer
@@ -24,6 +25,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { remainingInvocationMs } from '../shared/handler.js';
 import { LOCKS_TABLE_KEY, LOCKS_TABLE_TTL_ATTRIBUTE } from './lock.js';
 
 /** The function environment variable that names the table holding the schedules (the locks table). */
@@ -34,6 +36,12 @@ export const PACE_KEY_PREFIX = 'pace#';
 export const CALLS_PACED_ERROR = 'CallsPaced';
 /** The longest a Lambda sleeps for its place: past it the call is refused (CallsPaced). */
 export const MAX_PACED_WAIT_MS = 10_000;
+/**
+ * What a task keeps of its invocation's time for the rest of its work: a call waits for its place
+ * no longer than the invocation's remaining time less this, so several paced calls in one task
+ * (Finish records on findings of several products) never sleep it into its Lambda timeout.
+ */
+export const PACED_WAIT_RESERVE_MS = 20_000;
 /** The share of each AWS rate the service takes for itself. */
 export const PACED_SHARE = 0.9;
 
@@ -188,6 +196,14 @@ export interface DynamoPacerOptions {
   readonly tableName?: string;
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<unknown>;
+  /** The invocation's remaining time (default: the Lambda context's, shared/handler.ts); undefined: no limit. */
+  readonly remainingMs?: () => number | undefined;
+}
+
+/** The longest this call may wait: MAX_PACED_WAIT_MS, less when the invocation has little time left. */
+export function maxPacedWaitMs(remainingMs: number | undefined): number {
+  if (remainingMs === undefined) return MAX_PACED_WAIT_MS;
+  return Math.max(0, Math.min(MAX_PACED_WAIT_MS, remainingMs - PACED_WAIT_RESERVE_MS));
 }
 
 /** Schedule items live as long as a burst; TTL removes them after. */
@@ -198,6 +214,7 @@ const MAX_PACE_ATTEMPTS = 4;
 export function createDynamoPacer(options: DynamoPacerOptions): Pacer {
   const now = options.now ?? Date.now;
   const wait = options.sleep ?? ((ms: number) => sleep(ms));
+  const remaining = options.remainingMs ?? (() => remainingInvocationMs());
   const tableName = (): string => {
     const name = options.tableName ?? process.env[PACING_TABLE_ENV];
     if (name === undefined || name === '') {
@@ -212,6 +229,7 @@ export function createDynamoPacer(options: DynamoPacerOptions): Pacer {
     const key = paceKey(quota, scope);
     for (let attempt = 1; attempt <= MAX_PACE_ATTEMPTS; attempt += 1) {
       const nowMs = now();
+      const maxWaitMs = maxPacedWaitMs(remaining());
       const expires = Math.ceil(nowMs / 1000) + PACE_ITEM_TTL_SECONDS;
       try {
         // A schedule in use: take the next place if it is close enough (paceDecision's rule).
@@ -225,7 +243,7 @@ export function createDynamoPacer(options: DynamoPacerOptions): Pacer {
             ExpressionAttributeValues: {
               ':interval': interval,
               ':now': nowMs,
-              ':horizon': nowMs + toleranceMs(limit) + MAX_PACED_WAIT_MS,
+              ':horizon': nowMs + toleranceMs(limit) + maxWaitMs,
               ':expires': expires,
             },
             ReturnValues: 'UPDATED_NEW',
@@ -233,18 +251,18 @@ export function createDynamoPacer(options: DynamoPacerOptions): Pacer {
           }),
         );
         const tat = Number(taken.Attributes?.tat);
-        const decision = paceDecision(tat - interval, nowMs, limit);
+        const decision = paceDecision(tat - interval, nowMs, limit, maxWaitMs);
         if (decision.kind === 'GRANTED' && decision.waitMs > 0) await wait(decision.waitMs);
         return;
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
         const oldTat = error.Item?.tat?.N === undefined ? undefined : Number(error.Item.tat.N);
-        const decision = paceDecision(oldTat, nowMs, limit);
+        const decision = paceDecision(oldTat, nowMs, limit, maxWaitMs);
         if (decision.kind === 'REFUSED') {
           throw new CallsPacedError(
             `${operation} is paced (${quota} in ${scope.join('/')}): the next place is ` +
-              `${((decision.retryAfterMs + MAX_PACED_WAIT_MS) / 1000).toFixed(1)} s away, past the ` +
-              `${MAX_PACED_WAIT_MS / 1000} s a task waits; the state machine retries the task`,
+              `${((decision.retryAfterMs + maxWaitMs) / 1000).toFixed(1)} s away, past the ` +
+              `${(maxWaitMs / 1000).toFixed(1)} s this task may wait; the state machine retries the task`,
           );
         }
         if (oldTat !== undefined && oldTat >= nowMs) continue; // moved on since: take a place again

@@ -19,6 +19,8 @@ import {
   createDynamoPacer,
   homePaceScope,
   MAX_PACED_WAIT_MS,
+  maxPacedWaitMs,
+  PACED_WAIT_RESERVE_MS,
   memberPaceScope,
   PACED_OPERATIONS,
   PACED_QUOTAS,
@@ -159,6 +161,33 @@ describe('the DynamoDB pacer (moto)', () => {
     // Once time has moved on, the call gets its place.
     now += 2 * interval;
     await expect(pace('apiGateway', MEMBER, 'UpdateStage')).resolves.toBeUndefined();
+  });
+
+  it('waits no longer than the invocation can afford: its remaining time less what the task keeps', async () => {
+    expect(maxPacedWaitMs(undefined)).toBe(MAX_PACED_WAIT_MS);
+    expect(maxPacedWaitMs(PACED_WAIT_RESERVE_MS + 60_000)).toBe(MAX_PACED_WAIT_MS);
+    expect(maxPacedWaitMs(PACED_WAIT_RESERVE_MS + 4_000)).toBe(4_000);
+    expect(maxPacedWaitMs(PACED_WAIT_RESERVE_MS - 1)).toBe(0);
+
+    const interval = paceIntervalMs(API_GATEWAY);
+    const roomy = pacer();
+    // Places up to 5 s past the burst: waits of up to 5 s.
+    const calls = API_GATEWAY.burst + Math.floor(5_000 / interval);
+    for (let call = 0; call < calls; call += 1) await roomy('apiGateway', MEMBER, 'GetStage');
+    const tight = createDynamoPacer({
+      db: () => db,
+      tableName: TABLE,
+      now: () => now,
+      sleep: async (ms) => {
+        slept.push(ms);
+      },
+      remainingMs: () => PACED_WAIT_RESERVE_MS + 4_000,
+    });
+    await expect(tight('apiGateway', MEMBER, 'UpdateStage')).rejects.toMatchObject({
+      name: CALLS_PACED_ERROR,
+      message: expect.stringContaining('past the 4.0 s this task may wait'),
+    });
+    await expect(roomy('apiGateway', MEMBER, 'UpdateStage')).resolves.toBeUndefined();
   });
 
   it('restarts a quiet schedule at now, and keeps schedules of other keys apart', async () => {

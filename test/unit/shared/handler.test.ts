@@ -4,7 +4,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { lambdaHandler } from '../../../remediators/shared/handler.js';
+import { lambdaHandler, remainingInvocationMs } from '../../../remediators/shared/handler.js';
 import { logger, metrics } from '../../../remediators/shared/powertools.js';
 
 const context = {
@@ -85,6 +85,20 @@ describe('lambdaHandler', () => {
     expect(failure).toBeInstanceOf(StageLockedError);
     expect((failure as Error).name).toBe('StageLocked');
     expect(seen).toEqual([{ stage: 'prod' }, context.awsRequestId]);
+  });
+
+  it("knows the invocation's remaining time from its Lambda context while it runs, and none without one", async () => {
+    const seen: (number | undefined)[] = [];
+    const handler = lambdaHandler(async () => {
+      seen.push(remainingInvocationMs());
+      return 'ok';
+    });
+    await handler({}, context);
+    await handler({});
+    const [withContext, withoutContext] = seen;
+    expect(withContext).toBeGreaterThan(59_000);
+    expect(withContext).toBeLessThanOrEqual(60_000);
+    expect(withoutContext).toBeUndefined();
   });
 
   it('runs without a Lambda context (tests, npm run intake)', async () => {
