@@ -8,9 +8,11 @@
  * - EXPAND_FAILED (the API's stages could not be listed): FAILED recorded in Security Hub (on the
  *   finding, or a finding of the service's own on the API), `Remediations` FAILED, a notification;
  *   when Security Hub refuses that record too, `RecordFailures`.
- * - ADMIT_FAILED (the admit task failed past its retries, docs/decisions/0036): one notification
- *   listing every request of the batch, and per request `Remediations` FAILED and `RecordFailures`
- *   (alarmed): Security Hub may hold ownership of some of them (Workflow NOTIFIED) but no outcome.
+ * - ADMIT_FAILED (the admit task failed past its retries, docs/decisions/0036): FAILED recorded on
+ *   the finding of each request that has one (Admit may have taken ownership, whose note says the
+ *   service is working on it: the record says it is not), per request `Remediations` FAILED, per
+ *   request not recorded (a drift request has no finding; Security Hub refused) `RecordFailures`
+ *   (alarmed), and one notification listing every request of the batch and what was recorded.
  *
  * INTAKE_REJECTED, OWNERSHIP_NOT_TAKEN and EXPAND_FAILED are also reported from inside the admit
  * task, which calls this handler in-process.
@@ -34,7 +36,11 @@ import {
   type Notification,
   type SecurityHubRecordState,
 } from '../workflow/notification.js';
-import { toRequestFailureRecord, type RequestFailureKind } from '../workflow/request-failure.js';
+import {
+  toRequestFailureRecord,
+  type RequestFailureKind,
+  type RequestFailureRecord,
+} from '../workflow/request-failure.js';
 import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
 import { createMemberAccountDeps } from '../workflow/deps/member-account.js';
 import { createNotificationDeps, type NotificationDeps } from '../workflow/deps/notifications.js';
@@ -45,7 +51,12 @@ import {
   type HomeSecurityHubDeps,
   type MemberSecurityHubDeps,
 } from '../workflow/deps/security-hub.js';
-import { CaughtErrorSchema, parseTaskInput, RemediationRequestSchema } from '../workflow/state.js';
+import {
+  CaughtErrorSchema,
+  parseTaskInput,
+  RemediationRequestSchema,
+  type RemediationRequest,
+} from '../workflow/state.js';
 import { lambdaHandler } from '../shared/handler.js';
 import { createLocksDeps } from '../workflow/deps/locks.js';
 import { createDynamoPacer } from '../workflow/pacing.js';
@@ -108,6 +119,15 @@ export function createReportFailureHandler(
     }
   };
 
+  /** The record on the request's finding (ASFF or OCSF), or on a finding of the service's own. */
+  const recordOnFinding = (request: RemediationRequest, record: RequestFailureRecord) =>
+    request.findingFormat === 'ocsf'
+      ? recordRequestFailureV2(deps.homeSecurityHub(request.region), record)
+      : recordRequestFailure(
+          { home: deps.homeSecurityHub(request.region), member: () => deps.memberSecurityHub(request) },
+          record,
+        );
+
   return async (event: unknown): Promise<ReportOutput> => {
     const input = parseTaskInput('report-failure', InputSchema, event);
     const problems: string[] = [];
@@ -120,14 +140,42 @@ export function createReportFailureHandler(
       return { kind: input.kind, recorded: false, published, problems };
     }
     if (input.kind === 'ADMIT_FAILED') {
+      let recorded = 0;
+      for (const request of input.requests.filter((candidate) => candidate.findingId !== undefined)) {
+        const record = toRequestFailureRecord(
+          'ADMIT_FAILED',
+          request,
+          input.error,
+          input.executionArn,
+          deps.serviceVersion,
+          deps.now(),
+        );
+        try {
+          await recordOnFinding(request, record);
+          recorded += 1;
+        } catch (error) {
+          if (retriedByStateMachine(error, RETRIED_ERRORS)) throw error;
+          problems.push(`not recorded in Security Hub on ${request.findingId ?? ''}: ${messageOf(error)}`);
+        }
+      }
       deps.metric(REMEDIATIONS_METRIC, { Outcome: 'FAILED' }, input.requests.length);
-      deps.metric(RECORD_FAILURES_METRIC, {}, input.requests.length);
+      if (recorded < input.requests.length) {
+        deps.metric(RECORD_FAILURES_METRIC, {}, input.requests.length - recorded);
+      }
       const published = await publish(
-        buildAdmitFailedNotification(input.requests, input.error, input.executionArn),
+        buildAdmitFailedNotification(input.requests, input.error, input.executionArn, {
+          recorded,
+          problems: [...problems],
+        }),
         problems,
       );
-      logger.error('batch not admitted', { requests: input.requests, error: input.error, problems });
-      return { kind: input.kind, recorded: false, published, problems };
+      logger.error('batch not admitted', {
+        requests: input.requests,
+        error: input.error,
+        recorded,
+        problems,
+      });
+      return { kind: input.kind, recorded: recorded === input.requests.length, published, problems };
     }
 
     const record = toRequestFailureRecord(
@@ -143,15 +191,7 @@ export function createReportFailureHandler(
       securityHub = { recorded: false, why: 'Security Hub refused the ownership update itself' };
     } else {
       try {
-        await (input.request.findingFormat === 'ocsf'
-          ? recordRequestFailureV2(deps.homeSecurityHub(input.request.region), record)
-          : recordRequestFailure(
-              {
-                home: deps.homeSecurityHub(input.request.region),
-                member: () => deps.memberSecurityHub(input.request),
-              },
-              record,
-            ));
+        await recordOnFinding(input.request, record);
         securityHub = {
           recorded: true,
           where:

@@ -154,15 +154,22 @@ export function buildAdmitFailedNotification(
   }[],
   error: { readonly Error: string; readonly Cause?: string | undefined },
   executionArn: string,
+  securityHub: { readonly recorded: number; readonly problems: readonly string[] },
 ): Notification {
   const subject = `FAILED before any stage: ${requests.length} request(s) of the batch not admitted`;
+  const withFinding = requests.filter((request) => request.findingId !== undefined).length;
   const lines = [
-    `*The admit task failed (${error.Error}: ${causeMessage(error.Cause)}); nothing was checked or changed for these ${requests.length} request(s), whose findings may already be Workflow NOTIFIED:*`,
+    `*The admit task failed (${error.Error}: ${causeMessage(error.Cause)}); nothing was checked or changed for these ${requests.length} request(s):*`,
     ...requests.map(
       (request) =>
         `• ${request.account}/${request.region} API ${request.apiId} stage ${request.stageName ?? '(every stage)'}` +
         (request.findingId === undefined ? '' : ` (finding ${request.findingId})`),
     ),
+    `*Security Hub:* FAILED recorded on ${securityHub.recorded} of the ${withFinding} finding(s)` +
+      (withFinding < requests.length
+        ? `; ${requests.length - withFinding} request(s) without a finding (CloudTrail drift) recorded nowhere else`
+        : ''),
+    ...securityHub.problems.map((problem) => `• ${problem}`),
     `*Execution:* ${executionArn} (its input holds the batch)`,
   ];
   return chatbotNotification(

@@ -12,7 +12,7 @@ import {
 import { beforeEach, describe, expect, it } from 'vitest';
 import { seedInsecureRestStage, type SeededStage } from '../helpers/insecure-apis.js';
 import { MOTO_ACCOUNT, MOTO_REGION, useMoto } from '../helpers/moto.js';
-import { createWorkflowHarness, fixtureEvent, type WorkflowHarness } from './harness.js';
+import { createWorkflowHarness, fixtureEvent, pipeBatch, type WorkflowHarness } from './harness.js';
 
 const FIXTURE_API_ID = 'a1b2c3d4e5';
 const FIXTURE_ACCOUNT = '111122223333';
@@ -83,6 +83,38 @@ describe('remediation state machine: nothing silent', () => {
       `*Security Hub:* recorded on apigw-remediation/stages-unlisted/${apiArn}`,
     );
     expect(metricNames(harness)).toEqual(['Remediations{"Outcome":"FAILED"}']);
+  });
+
+  it('admit failed for good: FAILED recorded on the finding it may have owned, the drift request counted as not recorded, one notification', async () => {
+    const harness = await createWorkflowHarness({ endpoint: moto.endpoint });
+    const broken = () => async () => {
+      throw Object.assign(new Error('the admit function crashed'), { name: 'InjectedFailure' });
+    };
+
+    // The execution fails (AdmitFailed), after its Catch reported the batch.
+    await expect(
+      harness.run(pipeBatch([loggingFinding(), apiDrift()]), { wrapState: { Admit: broken } }),
+    ).rejects.toThrow(/the admit task failed; every request of the batch was reported FAILED/);
+
+    // The whole Admit state was replaced (calls lists the real handlers that ran).
+    expect(harness.calls).toEqual(['Normalize', 'ReportAdmitFailure']);
+    const [record, ...more] = harness.batchUpdates();
+    expect(more).toEqual([]);
+    expect(record?.FindingIdentifiers?.map((identifier) => identifier.Id)).toEqual([FINDING_ID]);
+    expect(record?.Workflow?.Status).toBe('NOTIFIED');
+    expect(record?.Note?.Text).toMatch(
+      /^FAILED \(nobody \(the request stopped before any stage was checked\)\): /,
+    );
+    expect(record?.Note?.Text).toContain(
+      'the batch this finding arrived in could not be admitted, so nothing was checked or changed: InjectedFailure: the admit function crashed',
+    );
+    const [message, ...others] = messages(harness);
+    expect(others).toEqual([]);
+    expect(message?.title).toContain('2 request(s) of the batch not admitted');
+    expect(message?.description).toContain(
+      '*Security Hub:* FAILED recorded on 1 of the 1 finding(s); 1 request(s) without a finding (CloudTrail drift) recorded nowhere else',
+    );
+    expect(metricNames(harness).sort()).toEqual(['RecordFailures{}', 'Remediations{"Outcome":"FAILED"}']);
   });
 
   it('ownership refused: not recorded (Security Hub refused), so notified and counted in RecordFailures', async () => {
