@@ -258,17 +258,17 @@ export function createAdmitHandler(deps: AdmitDeps) {
   };
 }
 
-const admitLocks = createLocksDeps();
+const account = createMemberAccountDeps();
+const locks = createLocksDeps();
+const pacer = createDynamoPacer({ db: locks.dynamo });
 export const handler = lambdaHandler(
-  createAdmitHandler(
-    ((account, locks, pacer) => ({
-      ...createApiClientsDeps(account, { pacer }),
-      ...locks,
-      ...createHomeSecurityHubDeps({ pacer }),
-      ...createMemberSecurityHubDeps(account, { pacer }),
-      ...createNotificationDeps(),
-      ...createReportingDeps(),
-      ...createClockDeps(),
-    }))(createMemberAccountDeps(), admitLocks, createDynamoPacer({ db: admitLocks.dynamo })),
-  ),
+  createAdmitHandler({
+    ...createApiClientsDeps(account, { pacer }),
+    ...locks,
+    ...createHomeSecurityHubDeps({ pacer }),
+    ...createMemberSecurityHubDeps(account, { pacer }),
+    ...createNotificationDeps(),
+    ...createReportingDeps(),
+    ...createClockDeps(),
+  }),
 );
