@@ -3,8 +3,8 @@
  * coarse tasks (docs/decisions/0035): throttling on every service a coarse task calls, a 5xx, the
  * stage deleted between read and write, a failure between the API-level change and the UpdateStage
  * (the retry completes it, nothing applied twice), a Security Hub write failure, a Lambda timeout
- * in Remediate and in Prepare. Each case asserts exactly one recorded outcome for the finding and no
- * stage lock left held.
+ * in Remediate and in Prepare, a paced call refused its place (decision 0038). Each case asserts
+ * exactly one recorded outcome for the finding and no stage lock left held.
  *
  * Faults are put into the SDK: the client class's `send` answers the first matching command with
  * the service's own throttling error, as the SDK surfaces it once its own retries are spent; the
@@ -19,17 +19,20 @@ import {
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { WAFV2Client } from '@aws-sdk/client-wafv2';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
   BatchUpdateFindingsCommand,
   type BatchUpdateFindingsCommandInput,
 } from '@aws-sdk/client-securityhub';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { LOCKS_TABLE_KEY } from '../../remediators/workflow/lock.js';
+import { CALLS_PACED_ERROR, memberPaceScope, paceKey } from '../../remediators/workflow/pacing.js';
 import { seedInsecureRestStage, type SeededStage } from '../helpers/insecure-apis.js';
 import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials, useMoto } from '../helpers/moto.js';
 import {
   createWorkflowHarness,
   fixtureEvent,
+  LOCKS_TABLE,
   onlyControls,
   stageDriftEvent,
   type TaskHandler,
@@ -134,6 +137,46 @@ describe('fault matrix: one recorded outcome per finding, no lock left held', ()
     expect(harness.coreCalls()['APIGateway.UpdateStage']).toBe(1);
     expect(await logLevel()).toBe('ERROR');
     await expectOneOutcome(harness, 'REMEDIATED');
+  });
+
+  it("the member account's API Gateway schedule is full: Prepare is refused its place (CallsPaced), retried, and remediates once", async () => {
+    const harness = await createWorkflowHarness({ endpoint: moto.endpoint });
+    const key = paceKey(
+      'apiGateway',
+      memberPaceScope({ partition: 'aws', account: MOTO_ACCOUNT, region: MOTO_REGION }),
+    );
+    const db = harness.deps.dynamo();
+    // Another run's burst took every place for the next minute.
+    await db.send(
+      new PutCommand({ TableName: LOCKS_TABLE, Item: { [LOCKS_TABLE_KEY]: key, tat: Date.now() + 60_000 } }),
+    );
+    const refusals: string[] = [];
+    const output = await harness.run(loggingFinding(), {
+      wrap: {
+        // The refusal reaches the state machine through the real Prepare; once seen, the schedule
+        // empties (its minute passed), and the retried Prepare gets its places.
+        Decide: (real) => async (input) => {
+          try {
+            return await real(input);
+          } catch (error) {
+            if ((error as Error).name === CALLS_PACED_ERROR) {
+              refusals.push((error as Error).message);
+              await db.send(new DeleteCommand({ TableName: LOCKS_TABLE, Key: { [LOCKS_TABLE_KEY]: key } }));
+            }
+            throw error;
+          }
+        },
+      },
+    });
+
+    expect(refusals).toEqual([expect.stringMatching(/^GetStage is paced \(apiGateway in aws\//)]);
+    expect(outcomesOf(output)).toEqual(['REMEDIATED']);
+    expect(harness.calls.filter((call) => call === 'Decide')).toHaveLength(2);
+    expect(harness.coreCalls()['APIGateway.UpdateStage']).toBe(1);
+    expect(await logLevel()).toBe('ERROR');
+    await expectOneOutcome(harness, 'REMEDIATED');
+    // The places the run took are in its account's schedule.
+    expect(await harness.lockItems('pace#apiGateway#')).toEqual([expect.objectContaining({ pk: key })]);
   });
 
   it('a failure between the API-level change and the UpdateStage: the retry completes it, nothing applied twice', async () => {

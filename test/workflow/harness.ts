@@ -461,16 +461,17 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
             runOptions.wrapState?.[state]?.(handler) ?? handler,
           ]),
         ),
-        // Per retrier of the state, in order: Prepare's StageLocked and Remediate's DeploySlotBusy keep a pause.
+        // Per retrier of the state, in order: Prepare's StageLocked and Remediate's DeploySlotBusy keep a
+        // pause; their CallsPaced and throttling retriers (the second and third) retry at once.
         retryIntervalOverrides: {
-          Prepare: [50, 0],
+          Prepare: [50, 0, 0],
           AcquireUndoLock: 50,
           PlanUndo: 0,
           Undo: 0,
           RecordUndoFailure: 0,
           ReleaseUndoLock: 0,
           ReportUndo: 0,
-          Remediate: [250, 0],
+          Remediate: [250, 0, 0],
           Verify: 0,
           Finish: 0,
           ReleaseLock: 0,
