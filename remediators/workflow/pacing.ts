@@ -24,7 +24,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { remainingInvocationMs } from '../shared/handler.js';
 import { LOCKS_TABLE_KEY, LOCKS_TABLE_TTL_ATTRIBUTE } from './lock.js';
 
@@ -223,6 +223,26 @@ export function createDynamoPacer(options: DynamoPacerOptions): Pacer {
     return name;
   };
 
+  /** One conditional update of a schedule's item (its `tat` and its TTL). */
+  const updateSchedule = (
+    key: string,
+    update: string,
+    condition: string,
+    values: Record<string, number>,
+    returning: Pick<UpdateCommandInput, 'ReturnValues' | 'ReturnValuesOnConditionCheckFailure'> = {},
+  ) =>
+    options.db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: { [LOCKS_TABLE_KEY]: key },
+        UpdateExpression: update,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: { '#expiresAt': LOCKS_TABLE_TTL_ATTRIBUTE },
+        ExpressionAttributeValues: values,
+        ...returning,
+      }),
+    );
+
   return async (quota, scope, operation) => {
     const limit = PACED_QUOTAS[quota].paced;
     const interval = paceIntervalMs(limit);
@@ -233,22 +253,17 @@ export function createDynamoPacer(options: DynamoPacerOptions): Pacer {
       const expires = Math.ceil(nowMs / 1000) + PACE_ITEM_TTL_SECONDS;
       try {
         // A schedule in use: take the next place if it is close enough (paceDecision's rule).
-        const taken = await options.db().send(
-          new UpdateCommand({
-            TableName: tableName(),
-            Key: { [LOCKS_TABLE_KEY]: key },
-            UpdateExpression: 'SET tat = tat + :interval, #expiresAt = :expires',
-            ConditionExpression: 'tat BETWEEN :now AND :horizon',
-            ExpressionAttributeNames: { '#expiresAt': LOCKS_TABLE_TTL_ATTRIBUTE },
-            ExpressionAttributeValues: {
-              ':interval': interval,
-              ':now': nowMs,
-              ':horizon': nowMs + toleranceMs(limit) + maxWaitMs,
-              ':expires': expires,
-            },
-            ReturnValues: 'UPDATED_NEW',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
+        const taken = await updateSchedule(
+          key,
+          'SET tat = tat + :interval, #expiresAt = :expires',
+          'tat BETWEEN :now AND :horizon',
+          {
+            ':interval': interval,
+            ':now': nowMs,
+            ':horizon': nowMs + toleranceMs(limit) + maxWaitMs,
+            ':expires': expires,
+          },
+          { ReturnValues: 'UPDATED_NEW', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' },
         );
         const tat = Number(taken.Attributes?.tat);
         const decision = paceDecision(tat - interval, nowMs, limit, maxWaitMs);
@@ -269,15 +284,11 @@ export function createDynamoPacer(options: DynamoPacerOptions): Pacer {
       }
       try {
         // A quiet schedule (never used, or its last place passed): restart it at now.
-        await options.db().send(
-          new UpdateCommand({
-            TableName: tableName(),
-            Key: { [LOCKS_TABLE_KEY]: key },
-            UpdateExpression: 'SET tat = :next, #expiresAt = :expires',
-            ConditionExpression: 'attribute_not_exists(tat) OR tat < :now',
-            ExpressionAttributeNames: { '#expiresAt': LOCKS_TABLE_TTL_ATTRIBUTE },
-            ExpressionAttributeValues: { ':next': nowMs + interval, ':now': nowMs, ':expires': expires },
-          }),
+        await updateSchedule(
+          key,
+          'SET tat = :next, #expiresAt = :expires',
+          'attribute_not_exists(tat) OR tat < :now',
+          { ':next': nowMs + interval, ':now': nowMs, ':expires': expires },
         );
         return;
       } catch (error) {

@@ -34,6 +34,21 @@ function outcomesOf(output: unknown): string[] {
   return [...JSON.stringify(output).matchAll(/"outcome":"([A-Z_]+)"/g)].map((match) => match[1] ?? '');
 }
 
+/** Security Hub's answer that processes every finding but `finding-refused` (too large). */
+function leavingRefusedUnprocessed(
+  identifiers: NonNullable<BatchUpdateFindingsCommandInput['FindingIdentifiers']>,
+) {
+  const left = identifiers.filter((identifier) => identifier.Id === 'finding-refused');
+  return {
+    ProcessedFindings: identifiers.filter((identifier) => identifier.Id !== 'finding-refused'),
+    UnprocessedFindings: left.map((identifier) => ({
+      FindingIdentifier: identifier,
+      ErrorCode: 'FindingSizeExceeded',
+      ErrorMessage: 'the finding is too large',
+    })),
+  };
+}
+
 const ownershipCalls = (harness: WorkflowHarness) =>
   harness.batchUpdates().filter((update) => update.Note?.Text?.includes(OWNERSHIP_NOTE) === true);
 
@@ -173,15 +188,7 @@ describe('the batched front', () => {
     const refused = loggingFinding('finding-refused');
     harness.securityHub.on(BatchUpdateFindingsCommand).callsFake((input: BatchUpdateFindingsCommandInput) => {
       const identifiers = input.FindingIdentifiers ?? [];
-      const left = identifiers.filter((identifier) => identifier.Id === 'finding-refused');
-      return {
-        ProcessedFindings: identifiers.filter((identifier) => identifier.Id !== 'finding-refused'),
-        UnprocessedFindings: left.map((identifier) => ({
-          FindingIdentifier: identifier,
-          ErrorCode: 'FindingSizeExceeded',
-          ErrorMessage: 'the finding is too large',
-        })),
-      };
+      return leavingRefusedUnprocessed(identifiers);
     });
 
     const output = (await harness.run(pipeBatch([kept, refused]))) as FrontOutput;
@@ -211,15 +218,7 @@ describe('the batched front', () => {
         throttled = true;
         throw Object.assign(new Error('Rate exceeded'), { name: 'LimitExceededException' });
       }
-      const left = identifiers.filter((identifier) => identifier.Id === 'finding-refused');
-      return {
-        ProcessedFindings: identifiers.filter((identifier) => identifier.Id !== 'finding-refused'),
-        UnprocessedFindings: left.map((identifier) => ({
-          FindingIdentifier: identifier,
-          ErrorCode: 'FindingSizeExceeded',
-          ErrorMessage: 'the finding is too large',
-        })),
-      };
+      return leavingRefusedUnprocessed(identifiers);
     });
 
     const output = (await harness.run(pipeBatch(events))) as FrontOutput;
