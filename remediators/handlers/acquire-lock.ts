@@ -5,7 +5,8 @@
  * StageLocked (the state machine retries with backoff and jitter). The owner is this execution's
  * remediation of this stage; the lock item also says which controls it covers, for joiners.
  */
-import { coalescingTrigger } from '../workflow/join.js';
+import * as z from 'zod';
+import { coalescingTrigger, JoinedFindingSchema } from '../workflow/join.js';
 import { acquireStageLock, lockLease } from '../workflow/lock.js';
 import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
 import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
@@ -13,9 +14,14 @@ import { DecidedItemSchema } from '../workflow/handler-input.js';
 import { parseTaskInput, type Lock } from '../workflow/state.js';
 import { lambdaHandler } from '../shared/handler.js';
 
+const InputSchema = DecidedItemSchema.extend({
+  /** Findings Admit coalesced into this run: they join or queue with its own (docs/decisions/0037). */
+  coalesced: z.array(JoinedFindingSchema).optional(),
+});
+
 export function createAcquireLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'>) {
   return async (event: unknown): Promise<Lock> => {
-    const item = parseTaskInput('acquire-lock', DecidedItemSchema, event);
+    const item = parseTaskInput('acquire-lock', InputSchema, event);
     const nowMs = deps.now().getTime();
     // A later round (docs/decisions/0037) is the same holder: it renews the lock its first round took.
     const owner =
@@ -42,9 +48,16 @@ export function createAcquireLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'
       remediationId: item.decision.remediationId,
       executionArn: item.executionArn,
     };
-    // Asked about a control the holder does not cover: queued for the holder's next round.
+    // Asked about a control the holder does not cover: queued for the holder's next round, with
+    // the findings coalesced into this run, so the round records on them too.
+    const coalesced = item.coalesced ?? [];
     const queueable = coalescingTrigger(request.trigger)
-      ? { request, executionArn: item.executionArn, remediationId: item.decision.remediationId }
+      ? {
+          request,
+          executionArn: item.executionArn,
+          remediationId: item.decision.remediationId,
+          ...(coalesced.length === 0 ? {} : { coalesced }),
+        }
       : undefined;
     return acquireStageLock(deps.dynamo(), item.locksTable, lease, nowMs, holder, finding, queueable);
   };

@@ -38,7 +38,7 @@ import { createApiClientsDeps } from '../workflow/deps/core-clients.js';
 import { createKillSwitchDeps } from '../workflow/deps/kill-switch.js';
 import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
 import { createMemberAccountDeps } from '../workflow/deps/member-account.js';
-import { JoinedFindingSchema } from '../workflow/join.js';
+import { findingsToRecord, JoinedFindingSchema } from '../workflow/join.js';
 import { joinHolder, readRound } from '../workflow/lock.js';
 import { LockSchema, parseTaskInput, StageWorkItemSchema } from '../workflow/state.js';
 import { createAcquireLockHandler } from './acquire-lock.js';
@@ -80,12 +80,14 @@ async function nextRoundState(
     context,
   );
   if (next === undefined) return undefined;
+  // Each queued run's own coalesced findings come with it (they are findings, not requests).
+  const carried = requests.flatMap((queued) => queued.coalesced ?? []);
   return {
     v: STATE_VERSION,
     ...context,
     stage: item.stage,
     request: next.request,
-    coalesced: next.coalesced,
+    coalesced: findingsToRecord([...next.coalesced, ...carried], next.request),
     round,
     lock: { key: lock.key, owner: lock.owner, expiresAt: lock.expiresAt },
     earlierRounds: [

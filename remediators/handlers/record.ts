@@ -37,7 +37,7 @@ import { recordFlapGuard } from '../iac/record.js';
 import { isOwnFinding, recordOutcome, recordOutcomeOnFindings } from '../securityhub/records.js';
 import { recordOutcomeV2, recordOutcomeV2OnFindings } from '../securityhub/records-v2.js';
 import { closeStageLock, joinStillOpen, readRecentRemediation } from '../workflow/lock.js';
-import { findingsToRecord, type JoinedFinding } from '../workflow/join.js';
+import { findingsToRecord, JoinedFindingSchema, type JoinedFinding } from '../workflow/join.js';
 import { creditRecentRemediation } from '../workflow/recent-remediation.js';
 import { type LocksDeps } from '../workflow/deps/locks.js';
 import { logger } from '../shared/powertools.js';
@@ -54,6 +54,8 @@ const InputSchema = StageWorkItemSchema.extend({
   terminal: TerminalSchema,
   /** The Redeploy task's result, when the run made a deployment: its id is the ledger's exact after value. */
   deployment: z.object({ deploymentId: z.string().min(1).optional() }).optional(),
+  /** Findings Admit coalesced into this run (docs/decisions/0036): recorded with its outcome. */
+  coalesced: z.array(JoinedFindingSchema).optional(),
 });
 
 const CONTROL_TITLES = Object.fromEntries(CATALOG.map((control) => [control.id, control.title]));
@@ -115,10 +117,16 @@ export function createRecordHandler(
       return { recorded: true, outcome: record.outcome, imported: 0, updated: 0, record, leftToHolder: true };
     }
     // The holder closes its item before it writes anything: every joiner it reads back is recorded.
-    const joined =
+    // The findings Admit coalesced into this run are recorded with its own whatever path it took:
+    // Prepare writes them into the lock item only once it holds the lock, and a run that stopped
+    // before (skipped, the stage gone, a failure) or joined another still owes them a record.
+    const coalesced = item.coalesced ?? [];
+    const joined = findingsToRecord(
       lock === undefined || joinedRun !== undefined
-        ? []
-        : findingsToRecord(await closeStageLock(deps.dynamo(), item.locksTable, lock), item.request);
+        ? coalesced
+        : [...(await closeStageLock(deps.dynamo(), item.locksTable, lock)), ...coalesced],
+      item.request,
+    );
     const recordOn = async (target: OutcomeRecord, format: 'ocsf' | undefined) =>
       format === 'ocsf'
         ? recordOutcomeV2(deps.homeSecurityHub(item.stage.region), target)

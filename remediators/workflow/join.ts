@@ -45,6 +45,11 @@ export const PendingRequestSchema = z.object({
   /** The queued run, for the audit trail (its own record says JOINED) and its JOINED guard. */
   executionArn: z.string().min(1),
   remediationId: z.string().min(1),
+  /**
+   * The other findings Admit coalesced into the queued run (the same batch, the same stage): the
+   * round records its outcome on them too. Absent on an entry queued before they were carried.
+   */
+  coalesced: z.array(JoinedFindingSchema).optional(),
 });
 export type PendingRequest = z.infer<typeof PendingRequestSchema>;
 
@@ -83,6 +88,8 @@ export interface JoinRequest {
   readonly controls: readonly ControlId[];
   /** Absent for a drift request: it never joins. */
   readonly finding?: JoinedFinding;
+  /** The findings Admit coalesced into the waiting run: they join with its own. */
+  readonly coalesced?: readonly JoinedFinding[];
 }
 
 export type JoinDecision =
@@ -90,7 +97,8 @@ export type JoinDecision =
       readonly join: true;
       readonly holder: JoinedRun;
       readonly holderOwner: string;
-      readonly finding: JoinedFinding;
+      /** The request's own finding first, then those coalesced into its run. */
+      readonly findings: readonly JoinedFinding[];
     }
   | { readonly join: false; readonly why: string };
 
@@ -119,7 +127,7 @@ export function joinDecision(item: unknown, request: JoinRequest, nowMs: number)
     join: true,
     holder: { remediationId: holder.remediationId, executionArn: holder.executionArn },
     holderOwner: holder.owner,
-    finding: request.finding,
+    findings: [request.finding, ...(request.coalesced ?? [])],
   };
 }
 

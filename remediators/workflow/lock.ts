@@ -155,11 +155,12 @@ export async function acquireStageLock(
     owner: lock.owner,
     controls: holder.controls,
     ...(finding === undefined ? {} : { finding }),
+    ...(queueable?.coalesced === undefined ? {} : { coalesced: queueable.coalesced }),
   };
   const decision = joinDecision(current, request, nowMs);
   if (
     decision.join &&
-    (await joinHolder(db, tableName, lock.key, decision.holderOwner, [decision.finding], now))
+    (await joinHolder(db, tableName, lock.key, decision.holderOwner, decision.findings, now))
   ) {
     return { ...lock, joined: decision.holder };
   }

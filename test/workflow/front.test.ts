@@ -49,6 +49,18 @@ function leavingRefusedUnprocessed(
   };
 }
 
+/** Every outcome written on a finding, as `[finding id, outcome]`, in the order written. */
+const recordedOutcomes = (harness: WorkflowHarness) =>
+  harness
+    .batchUpdates()
+    .filter((update) => update.UserDefinedFields?.outcome !== undefined)
+    .flatMap((update) =>
+      (update.FindingIdentifiers ?? []).map((identifier) => [
+        identifier.Id,
+        update.UserDefinedFields?.outcome,
+      ]),
+    );
+
 const ownershipCalls = (harness: WorkflowHarness) =>
   harness.batchUpdates().filter((update) => update.Note?.Text?.includes(OWNERSHIP_NOTE) === true);
 
@@ -150,15 +162,7 @@ describe('the batched front', () => {
     expect(item?.request.findingId).toBe(first.detail.findings[0]?.Id);
     expect(item?.coalesced.map((finding) => finding.findingId)).toEqual([second.detail.findings[0]?.Id]);
     // Each finding gets its own outcome, once: the coalesced one joined the run's lock item in Prepare.
-    const outcomes = harness
-      .batchUpdates()
-      .filter((update) => update.UserDefinedFields?.outcome !== undefined)
-      .flatMap((update) =>
-        (update.FindingIdentifiers ?? []).map((identifier) => [
-          identifier.Id,
-          update.UserDefinedFields?.outcome,
-        ]),
-      );
+    const outcomes = recordedOutcomes(harness);
     expect(outcomes).toEqual(
       expect.arrayContaining([
         [first.detail.findings[0]?.Id, 'REMEDIATED'],
@@ -173,6 +177,62 @@ describe('the batched front', () => {
       first.detail.findings[0]?.Id,
       second.detail.findings[0]?.Id,
     ]);
+  });
+
+  it('records the coalesced finding too when the run stops before it takes the lock (every requested control off)', async () => {
+    harness = await createWorkflowHarness({
+      endpoint: moto.endpoint,
+      config: { controls: { 'APIGateway.1': 'off' } },
+    });
+
+    const output = (await harness.run(
+      pipeBatch([loggingFinding('finding-own'), loggingFinding('finding-coalesced')]),
+    )) as FrontOutput;
+
+    expect(outcomesOf(output)).toEqual(['SKIPPED']);
+    // Before, only the run's own finding was recorded: the other kept Admit's "is working on it".
+    expect(recordedOutcomes(harness)).toEqual([
+      ['finding-own', 'SKIPPED'],
+      ['finding-coalesced', 'SKIPPED'],
+    ]);
+  });
+
+  it("records both findings of a batch queued on a holder: the queued run's coalesced finding goes into the round", async () => {
+    const holder = loggingFinding('finding-holder');
+    const tracing = (findingId: string): FindingEvent => {
+      const event = fixtureEvent('securityhub-apigateway1-rest-consolidated.json', {
+        ...replacements(),
+        '"APIGateway.1"': '"APIGateway.3"',
+        'APIGateway.1/': 'APIGateway.3/',
+        'security-control/APIGateway.1"': 'security-control/APIGateway.3"',
+      }) as FindingEvent;
+      (event.detail.findings[0] as { Id: string }).Id = findingId;
+      return event;
+    };
+    let queuedOutput: FrontOutput | undefined;
+    const batchArrivesWhileHeld = (real: (input: unknown) => Promise<unknown>) => async (input: unknown) => {
+      if (queuedOutput === undefined) {
+        queuedOutput = (await harness.run(
+          pipeBatch([tracing('finding-queued'), tracing('finding-queued-coalesced')]),
+        )) as FrontOutput;
+      }
+      return real(input);
+    };
+
+    const output = await harness.run(holder, {
+      wrap: { ...countingUpdateStage, Snapshot: batchArrivesWhileHeld },
+    });
+
+    expect(outcomesOf(queuedOutput)).toEqual(['JOINED']);
+    // The holder's first round, then the round it ran for the queued run.
+    expect(outcomesOf(output)).toEqual(['REMEDIATED', 'REMEDIATED']);
+    expect(updateStages).toBe(2);
+    expect(recordedOutcomes(harness)).toEqual([
+      ['finding-holder', 'REMEDIATED'],
+      ['finding-queued', 'REMEDIATED'],
+      ['finding-queued-coalesced', 'REMEDIATED'],
+    ]);
+    expect(await harness.lockItems('stage#')).toEqual([]);
   });
 
   it('takes ownership of 250 findings of one Region in 3 BatchUpdateFindings calls', async () => {

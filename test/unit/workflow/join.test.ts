@@ -35,8 +35,14 @@ describe('joinDecision', () => {
       join: true,
       holder: { remediationId: 'rem-a', executionArn: 'exec-a' },
       holderOwner: 'exec-a/rem-a',
-      finding: FINDING,
+      findings: [FINDING],
     });
+  });
+
+  it('joins with the findings coalesced into the waiting run, after its own', () => {
+    const coalesced = { ...FINDING, findingId: 'finding-c', findingFormat: undefined };
+    const decision = joinDecision(HOLDER_ITEM, { ...REQUEST, coalesced: [coalesced] }, NOW);
+    expect(decision.join && decision.findings).toEqual([FINDING, coalesced]);
   });
 
   it('never joins a drift request (no finding of its own to record on)', () => {
