@@ -3,12 +3,7 @@
  * and an EventBridge Pipe reads it in batches and starts the Standard state machine once per batch
  * (InvocationType FIRE_AND_FORGET, the batch as its input), instead of one execution per event.
  *
- * Batch size: Pipes hand a Step Functions target the whole batch in one request, bounded by the
- * target's payload, 262,144 characters, not by a record count
- * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-batching-concurrency.html);
- * a batch over it fails its invocation. So the batch size is that payload divided by twice the
- * largest event record measured (test/infra/intake-front.test.ts measures every event fixture as
- * the Pipe wraps it and holds it under {@link MEASURED_MAX_RECORD_CHARS}).
+ * The batch size and window are the intake's own constants (remediators/intake/pipe-batch.ts).
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -16,24 +11,9 @@ import { CfnPipe } from 'aws-cdk-lib/aws-pipes';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { PIPE_BATCH_SIZE, PIPE_BATCHING_WINDOW_SECONDS } from '../remediators/intake/pipe-batch.js';
 import { acknowledge } from './nag.js';
 
-/** The most a Step Functions target of a Pipe takes in one request (characters of the batch). */
-export const STEP_FUNCTIONS_PIPE_PAYLOAD_CHARS = 262_144;
-/**
- * The largest event record the rules deliver, as the Pipe wraps it (SQS record, body the event as
- * JSON text), rounded up: 7,950 measured on 2026-12-02 (an OCSF event carrying three control
- * findings; a single ASFF finding is at most 5,601).
- */
-export const MEASURED_MAX_RECORD_CHARS = 8_000;
-/** Headroom for findings larger than the fixtures (more resources, notes, fields). */
-export const RECORD_SIZE_MARGIN = 2;
-/** Records per batch: 16, so a batch stays under the target payload with the margin. */
-export const PIPE_BATCH_SIZE = Math.floor(
-  STEP_FUNCTIONS_PIPE_PAYLOAD_CHARS / (MEASURED_MAX_RECORD_CHARS * RECORD_SIZE_MARGIN),
-);
-/** How long the Pipe gathers a batch: a burst fills it, a lone event waits at most this long. */
-export const PIPE_BATCHING_WINDOW_SECONDS = 5;
 /** Receives before a message goes to the dead-letter queue (a batch the target keeps refusing). */
 export const INTAKE_MAX_RECEIVE_COUNT = 5;
 

@@ -7,7 +7,7 @@ import {
   PIPE_BATCH_SIZE,
   PIPE_BATCHING_WINDOW_SECONDS,
   STEP_FUNCTIONS_PIPE_PAYLOAD_CHARS,
-} from '../../infra/intake-front.js';
+} from '../../remediators/intake/pipe-batch.js';
 import { KILL_SWITCH_CACHE_SECONDS } from '../../remediators/workflow/kill-switch.js';
 import type { Latency } from './model.js';
 
@@ -33,7 +33,7 @@ export const ASSUMED_LATENCY: Latency = {
  * (docs/decisions/0022, 0024). `batchSize` and `batchingWindowSeconds` are the pipe's
  * SourceParameters.SqsQueueParameters (BatchSize 1 to 10,000, MaximumBatchingWindowInSeconds 0 to
  * 300: https://docs.aws.amazon.com/eventbridge/latest/pipes-reference/API_PipeSourceSqsQueueParameters.html).
- * They, and the target's payload quota, are the deployed pipe's own constants (infra/intake-front.ts,
+ * They, and the target's payload quota, are the deployed pipe's own constants (remediators/intake/pipe-batch.ts,
  * docs/decisions/0036), so the simulation and the deployed pipe cannot differ.
  *
  * The rest is what a pipe does with them. A pipe reads the queue in batches and invokes its target

@@ -23,11 +23,10 @@ export function createAcquireLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'
   return async (event: unknown): Promise<Lock> => {
     const item = parseTaskInput('acquire-lock', InputSchema, event);
     const nowMs = deps.now().getTime();
-    // A later round (docs/decisions/0037) is the same holder: it renews the lock its first round took.
+    // A later round (docs/decisions/0037), or a round that gathered (0039), is the same holder: it
+    // renews the lock taken before this round's request became what it is.
     const owner =
-      item.round !== undefined && item.lock !== undefined
-        ? item.lock.owner
-        : `${item.executionArn}/${item.decision.remediationId}`;
+      item.lock !== undefined ? item.lock.owner : `${item.executionArn}/${item.decision.remediationId}`;
     const lease = lockLease(item.stage, owner, item.decision.approvalTimeoutSeconds, nowMs);
     const { request } = item;
     // An undo (docs/decisions/0030) covers no control and brings no finding: nothing joins it, and it joins nothing.

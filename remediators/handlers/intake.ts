@@ -27,6 +27,7 @@ function run(event: unknown): BatchIntakeResult {
       ignored: [],
       rejected: [{ error: `intake cannot run: ${message}` }],
       duplicates: [],
+      gather: false,
     };
   }
 }

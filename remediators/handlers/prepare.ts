@@ -39,14 +39,17 @@ import { createKillSwitchDeps } from '../workflow/deps/kill-switch.js';
 import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
 import { createMemberAccountDeps } from '../workflow/deps/member-account.js';
 import { findingsToRecord, JoinedFindingSchema } from '../workflow/join.js';
+import { gathers } from '../workflow/gather.js';
 import { joinHolder, readRound } from '../workflow/lock.js';
 import { LockSchema, parseTaskInput, StageWorkItemSchema } from '../workflow/state.js';
 import { createAcquireLockHandler } from './acquire-lock.js';
 import { createDecideHandler } from './decide.js';
+import { createGatherHandler } from './gather.js';
 import { createSnapshotHandler } from './snapshot.js';
 import { createDynamoPacer } from '../workflow/pacing.js';
 
 export interface PrepareSteps {
+  readonly gather: Step;
   readonly decide: Step;
   readonly acquireLock: Step;
   readonly snapshot: Step;
@@ -55,6 +58,8 @@ export interface PrepareSteps {
 const PrepareInputSchema = StageWorkItemSchema.extend({
   /** Findings for this stage the intake coalesced into this run (Admit, docs/decisions/0036; absent: none). */
   coalesced: z.array(JoinedFindingSchema).optional(),
+  /** The execution's batch was cut at the Pipe's batch size: gather first (docs/decisions/0039). */
+  gather: z.boolean().optional(),
 });
 
 const RETRIED = [...RETRIED_ERRORS, STAGE_LOCKED_ERROR];
@@ -112,8 +117,15 @@ export function createPrepareTask(steps: PrepareSteps, deps: LocksDeps & Pick<Cl
       });
       return { ...(event as RunStateRecord), route: 'FINISH' };
     }
-    let state: RunStateRecord = round ?? { ...(event as RunStateRecord), v: STATE_VERSION };
-    const item = round === undefined ? input : parseTaskInput('prepare', PrepareInputSchema, round);
+    // A first round of a burst gathers first (docs/decisions/0039): the step throws StageGathering
+    // while it waits, or gives this round's state, or null when another run holds the stage.
+    const gathered =
+      round === undefined && gathers(input)
+        ? (((await steps.gather(event)) as RunStateRecord | null) ?? undefined)
+        : undefined;
+    let state: RunStateRecord = round ?? gathered ?? { ...(event as RunStateRecord), v: STATE_VERSION };
+    const renewed = round ?? gathered;
+    const item = renewed === undefined ? input : parseTaskInput('prepare', PrepareInputSchema, renewed);
     const routed = (): RunStateRecord => ({ ...state, route: prepareRoute(state as unknown as RunState) });
     if (item.request.trigger === 'undo') return routed();
     try {
@@ -163,6 +175,7 @@ export const handler = lambdaHandler(
         ...clock,
         ...createExemptionsDeps(locks),
       }),
+      gather: createGatherHandler({ ...locks, ...clock }),
       acquireLock: createAcquireLockHandler({ ...locks, ...clock }),
       snapshot: createSnapshotHandler({ ...account, ...api, ...clock, ...createFlapGuardDeps() }),
     },

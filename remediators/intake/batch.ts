@@ -11,6 +11,7 @@
  * once; the later copies are listed as duplicate deliveries. Across batches, the admit task drops a
  * redelivery by the event id it records (remediators/workflow/admit.ts).
  */
+import { batchCutAtSize } from './pipe-batch.js';
 import * as z from 'zod';
 import { describeIssues } from '../../config/issues.js';
 import { intake } from './intake.js';
@@ -31,6 +32,11 @@ export interface DuplicateDelivery {
 export interface BatchIntakeResult extends IntakeResult {
   /** Later copies of an event already in this batch, each dropped with the reason. */
   readonly duplicates: readonly DuplicateDelivery[];
+  /**
+   * The Pipe cut this batch at its size: a burst is under way, and the stage runs of this
+   * execution gather their stages' other findings before they plan (docs/decisions/0039).
+   */
+  readonly gather: boolean;
 }
 
 /** The event's `id` when it has one (EventBridge always sets it; intake rejects an event without). */
@@ -84,5 +90,11 @@ export function intakeBatch(input: unknown, settings: IntakeSettings): BatchInta
     ignored.push(...result.ignored);
     rejected.push(...result.rejected);
   }
-  return { requests, ignored, rejected, duplicates };
+  return {
+    requests,
+    ignored,
+    rejected,
+    duplicates,
+    gather: Array.isArray(input) && batchCutAtSize(input.length),
+  };
 }

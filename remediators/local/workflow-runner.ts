@@ -45,6 +45,7 @@ import { createSnapshotHandler } from '../handlers/snapshot.js';
 import { createUpdateStageHandler } from '../handlers/update-stage.js';
 import { createVerifyHandler, createVerifyTask } from '../handlers/verify.js';
 import { createFinishTask } from '../handlers/finish.js';
+import { createGatherHandler } from '../handlers/gather.js';
 import { createPrepareTask } from '../handlers/prepare.js';
 import { createRemediateTask } from '../handlers/remediate.js';
 import { createLedgerDeps, type LedgerDeps } from '../ledger/deps.js';
@@ -133,12 +134,13 @@ export type ExecutionEvent =
 
 /**
  * The steps of the coarse per-stage tasks (docs/decisions/0035), each by the name of the state it
- * once was: Prepare runs Decide, AcquireLock, Snapshot; Remediate runs Recheck, ClaimDeploySlot,
+ * once was: Prepare runs Gather (a burst's first round, docs/decisions/0039), Decide, AcquireLock, Snapshot; Remediate runs Recheck, ClaimDeploySlot,
  * Apply, Redeploy, UpdateStage; Verify runs Verify; Finish runs Record, Notify, OfferUndo (supplied
  * by the caller, like the approval states) and ReleaseLock. A fault put into one step (a test's
  * wrap) is a fault in that step of the real task.
  */
 export type StepName =
+  | 'Gather'
   | 'Decide'
   | 'AcquireLock'
   | 'Snapshot'
@@ -259,6 +261,7 @@ export function createTaskHandlers(
     Normalize: intakeHandler,
     Admit: createAdmitHandler(deps),
     ReportAdmitFailure: reportFailure,
+    Gather: createGatherHandler(deps),
     Decide: createDecideHandler(deps),
     AcquireLock: createAcquireLockHandler(deps),
     Snapshot: createSnapshotHandler(deps),
@@ -300,7 +303,12 @@ export function stateHandlers(
   return {
     ...handlers,
     Prepare: createPrepareTask(
-      { decide: step('Decide'), acquireLock: step('AcquireLock'), snapshot: step('Snapshot') },
+      {
+        gather: step('Gather'),
+        decide: step('Decide'),
+        acquireLock: step('AcquireLock'),
+        snapshot: step('Snapshot'),
+      },
       deps,
     ),
     Remediate: createRemediateTask({

@@ -127,28 +127,7 @@ export async function acquireStageLock(
     remediationId: holder.remediationId,
     executionArn: holder.executionArn,
   };
-  try {
-    const replaced = await db.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: {
-          [LOCKS_TABLE_KEY]: lock.key,
-          owner: lock.owner,
-          [LOCKS_TABLE_TTL_ATTRIBUTE]: lock.expiresAt,
-          ...covers,
-          round: 1,
-        },
-        ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAt < :now',
-        ExpressionAttributeNames: { '#pk': LOCKS_TABLE_KEY, '#expiresAt': LOCKS_TABLE_TTL_ATTRIBUTE },
-        ExpressionAttributeValues: { ':now': now },
-        ReturnValues: 'ALL_OLD',
-      }),
-    );
-    await adoptQueued(db, tableName, lock, replaced.Attributes);
-    return lock;
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-  }
+  if (await freshTake(db, tableName, lock, nowMs, covers)) return lock;
   if (await retakeOwnLock(db, tableName, lock, covers)) return lock;
   const current = await currentLockItem(db, tableName, lock.key);
   const request: JoinRequest = {
@@ -184,6 +163,118 @@ export async function acquireStageLock(
         ? ' (not queued: the holder changed before this run could queue)'
         : ` (not queued: ${queue.why})`),
   );
+}
+
+/** How a gathering run (./gather.ts) found the stage's lock. */
+export type GatherTake = 'took-free-lock' | 'already-ours' | 'held-by-another';
+
+/**
+ * Takes the stage's lock before deciding, for a run that gathers (docs/decisions/0039): as a fresh
+ * take of {@link acquireStageLock} (adopting what an expired holder had queued), or renews it when
+ * it is this run's already (its attempt after the wait). A lock another run holds is left to the
+ * usual path, which joins, queues or waits.
+ */
+export async function takeLockToGather(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  lock: Lock,
+  nowMs: number,
+  holder: LockHolder,
+): Promise<GatherTake> {
+  const covers = {
+    controls: [...holder.controls],
+    remediationId: holder.remediationId,
+    executionArn: holder.executionArn,
+  };
+  const taken = await freshTake(db, tableName, lock, nowMs, covers);
+  if (taken) return 'took-free-lock';
+  return (await retakeOwnLock(db, tableName, lock, covers)) ? 'already-ours' : 'held-by-another';
+}
+
+/** Attempts before {@link absorbQueued} gives up on a queue that keeps changing under it. */
+const ABSORB_ATTEMPTS = 5;
+
+/**
+ * The gathering holder takes what was queued on it into its first round (docs/decisions/0039):
+ * moves `pending` into `next`, conditional on the queue's length as read, so a request queued
+ * meanwhile is never wiped (the move is made again with it). Returns every request of the round
+ * so far (an earlier attempt's move included: a retried Prepare plans the same union); undefined
+ * when the item is no longer this holder's. A request queued after the move waits for the next
+ * round, as any request queued on a planning holder.
+ */
+export async function absorbQueued(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  lock: Lock,
+): Promise<PendingRequest[] | undefined> {
+  for (let attempt = 0; attempt < ABSORB_ATTEMPTS; attempt += 1) {
+    const parsed = LockItemSchema.safeParse(await currentLockItem(db, tableName, lock.key));
+    if (!parsed.success || parsed.data.owner !== lock.owner) return undefined;
+    const absorbed = parsed.data.next ?? [];
+    const pending = parsed.data.pending ?? [];
+    if (pending.length === 0) return absorbed;
+    const moved = await conditional(() =>
+      db.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { [LOCKS_TABLE_KEY]: lock.key },
+          UpdateExpression: 'SET #next = list_append(if_not_exists(#next, :empty), :pending) REMOVE #pending',
+          ConditionExpression: '#owner = :owner AND size(#pending) = :queued',
+          ExpressionAttributeNames: {
+            '#owner': LOCK_ATTRIBUTE_NAMES['#owner'],
+            '#next': 'next',
+            '#pending': 'pending',
+          },
+          ExpressionAttributeValues: {
+            ':owner': lock.owner,
+            ':empty': [],
+            ':pending': pending,
+            ':queued': pending.length,
+          },
+        }),
+      ),
+    );
+    if (moved) return [...absorbed, ...pending];
+  }
+  throw new Error(
+    `the stage lock ${lock.key} kept changing while its holder took its queue (${ABSORB_ATTEMPTS} attempts)`,
+  );
+}
+
+/**
+ * Takes the lock when nobody holds it or the holder's lease has run out (one conditional PutItem);
+ * what an expired holder had queued is adopted (below). False: the item is someone's, maybe ours.
+ */
+async function freshTake(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  lock: Lock,
+  nowMs: number,
+  covers: { controls: ControlId[]; remediationId: string; executionArn: string },
+): Promise<boolean> {
+  try {
+    const replaced = await db.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          [LOCKS_TABLE_KEY]: lock.key,
+          owner: lock.owner,
+          [LOCKS_TABLE_TTL_ATTRIBUTE]: lock.expiresAt,
+          ...covers,
+          round: 1,
+        },
+        ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAt < :now',
+        ExpressionAttributeNames: { '#pk': LOCKS_TABLE_KEY, '#expiresAt': LOCKS_TABLE_TTL_ATTRIBUTE },
+        ExpressionAttributeValues: { ':now': Math.floor(nowMs / 1000) },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    await adoptQueued(db, tableName, lock, replaced.Attributes);
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The Pipe's batch size (infra/intake-front.ts) rests on a measured upper bound of an event record:
+ * The Pipe's batch size (remediators/intake/pipe-batch.ts) rests on a measured upper bound of an event record:
  * every event fixture, wrapped as the Pipe delivers it, stays under MEASURED_MAX_RECORD_CHARS, and
  * a full batch at twice that bound fits the Step Functions target's 262,144 characters.
  */
@@ -10,7 +10,7 @@ import {
   PIPE_BATCH_SIZE,
   RECORD_SIZE_MARGIN,
   STEP_FUNCTIONS_PIPE_PAYLOAD_CHARS,
-} from '../../infra/intake-front.js';
+} from '../../remediators/intake/pipe-batch.js';
 import { pipeBatch } from '../workflow/harness.js';
 
 const EVENTS = new URL('../../../shared/fixtures/events/', import.meta.url);

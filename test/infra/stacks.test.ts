@@ -22,11 +22,8 @@ import { TASKS } from '../../state-machines/tasks.js';
 import { LEDGER_STAGE_INDEX } from '../../remediators/ledger/entry.js';
 import { STATE_MACHINE_DEFINITION } from '../../infra/central-stack.js';
 import { MEMBER_ROLE_TASKS, centralTaskRoleName, centralTaskRoleNamePattern } from '../../infra/names.js';
-import {
-  INTAKE_MAX_RECEIVE_COUNT,
-  PIPE_BATCH_SIZE,
-  PIPE_BATCHING_WINDOW_SECONDS,
-} from '../../infra/intake-front.js';
+import { INTAKE_MAX_RECEIVE_COUNT } from '../../infra/intake-front.js';
+import { PIPE_BATCH_SIZE, PIPE_BATCHING_WINDOW_SECONDS } from '../../remediators/intake/pipe-batch.js';
 import { nagPacks } from '../../infra/nag.js';
 import { OUTCOME_METRIC, RECORD_FAILURES_METRIC, REJECTED_METRIC } from '../../infra/monitoring.js';
 import { PACE_KEY_PREFIX, PACING_TABLE_ENV } from '../../remediators/workflow/pacing.js';

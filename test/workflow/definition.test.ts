@@ -1,3 +1,4 @@
+import { GATHER_SECONDS, STAGE_GATHERING_ERROR } from '../../remediators/workflow/gather.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
@@ -207,6 +208,27 @@ describe('state-machines/remediation.asl.json', () => {
       MaxAttempts: 20,
     });
     expect(states.Verify?.Retry?.[0]).toMatchObject({ ErrorEquals: ['VerificationPending'] });
+  });
+
+  it('runs a gathering Prepare again once, after the gathering time, with what the Map gives it to decide (docs/decisions/0039)', () => {
+    const states = Object.fromEntries(allStates(definition.States));
+    const gathering = (states.Prepare?.Retry ?? []).filter((retrier) =>
+      retrier.ErrorEquals.includes(STAGE_GATHERING_ERROR),
+    );
+    // Once: its second attempt finds the lock its own and never waits again (workflow/gather.ts).
+    expect(gathering).toEqual([
+      {
+        ErrorEquals: [STAGE_GATHERING_ERROR],
+        IntervalSeconds: GATHER_SECONDS,
+        BackoffRate: 1,
+        MaxAttempts: 1,
+      },
+    ]);
+    const map = definition.States['ForEachStage'] as unknown as { ItemSelector: Record<string, string> };
+    expect(map.ItemSelector).toMatchObject({
+      'gather.$': '$.gather',
+      'startedAt.$': '$$.Execution.StartTime',
+    });
   });
 
   it('retries CallsPaced in every Task whose function paces its calls, and in no other', () => {

@@ -7,9 +7,11 @@ import {
   BatchUpdateFindingsCommand,
   type BatchUpdateFindingsCommandInput,
 } from '@aws-sdk/client-securityhub';
+import { APIGatewayClient, GetStageCommand } from '@aws-sdk/client-api-gateway';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PIPE_BATCH_SIZE } from '../../remediators/intake/pipe-batch.js';
 import { seedInsecureRestStage, type SeededStage } from '../helpers/insecure-apis.js';
-import { MOTO_ACCOUNT, useMoto } from '../helpers/moto.js';
+import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials, useMoto } from '../helpers/moto.js';
 import { createWorkflowHarness, fixtureEvent, pipeBatch, type WorkflowHarness } from './harness.js';
 
 const FIXTURE_API_ID = 'a1b2c3d4e5';
@@ -69,6 +71,8 @@ describe('the batched front', () => {
   let seeded: SeededStage;
   let harness: WorkflowHarness;
   let updateStages: number;
+  const apiGateway = () =>
+    new APIGatewayClient({ region: MOTO_REGION, endpoint: moto.endpoint, credentials: motoCredentials });
   const replacements = () => ({ [FIXTURE_API_ID]: seeded.ref.apiId, [FIXTURE_ACCOUNT]: MOTO_ACCOUNT });
   const loggingFinding = (findingId?: string): FindingEvent => {
     const event = fixtureEvent(
@@ -76,6 +80,17 @@ describe('the batched front', () => {
       replacements(),
     ) as FindingEvent;
     if (findingId !== undefined) (event.detail.findings[0] as { Id: string }).Id = findingId;
+    return event;
+  };
+  /** The APIGateway.3 (X-Ray tracing) finding of the same stage. */
+  const tracingFinding = (findingId: string): FindingEvent => {
+    const event = fixtureEvent('securityhub-apigateway1-rest-consolidated.json', {
+      ...replacements(),
+      '"APIGateway.1"': '"APIGateway.3"',
+      'APIGateway.1/': 'APIGateway.3/',
+      'security-control/APIGateway.1"': 'security-control/APIGateway.3"',
+    }) as FindingEvent;
+    (event.detail.findings[0] as { Id: string }).Id = findingId;
     return event;
   };
   const countingUpdateStage = {
@@ -199,16 +214,7 @@ describe('the batched front', () => {
 
   it("records both findings of a batch queued on a holder: the queued run's coalesced finding goes into the round", async () => {
     const holder = loggingFinding('finding-holder');
-    const tracing = (findingId: string): FindingEvent => {
-      const event = fixtureEvent('securityhub-apigateway1-rest-consolidated.json', {
-        ...replacements(),
-        '"APIGateway.1"': '"APIGateway.3"',
-        'APIGateway.1/': 'APIGateway.3/',
-        'security-control/APIGateway.1"': 'security-control/APIGateway.3"',
-      }) as FindingEvent;
-      (event.detail.findings[0] as { Id: string }).Id = findingId;
-      return event;
-    };
+    const tracing = tracingFinding;
     let queuedOutput: FrontOutput | undefined;
     const batchArrivesWhileHeld = (real: (input: unknown) => Promise<unknown>) => async (input: unknown) => {
       if (queuedOutput === undefined) {
@@ -233,6 +239,57 @@ describe('the batched front', () => {
       ['finding-queued-coalesced', 'REMEDIATED'],
     ]);
     expect(await harness.lockItems('stage#')).toEqual([]);
+  });
+
+  it('gathers in a burst: a batch cut at its size takes the lock, waits, and plans what queued meanwhile in its first round', async () => {
+    // 16 records: the Pipe cut the batch at its size (docs/decisions/0039), so the stage run waits.
+    const burst = Array.from({ length: PIPE_BATCH_SIZE }, (_, index) => loggingFinding(`finding-${index}`));
+    const late = tracingFinding('finding-late');
+    let prepares = 0;
+    let lateOutput: FrontOutput | undefined;
+    const lateArrivesWhileGathering =
+      (real: (input: unknown) => Promise<unknown>) => async (input: unknown) => {
+        prepares += 1;
+        // The second attempt (after the StageGathering retry): a batch of one arrives first.
+        if (prepares === 2) lateOutput = (await harness.run(pipeBatch([late]))) as FrontOutput;
+        return real(input);
+      };
+
+    const output = (await harness.run(pipeBatch(burst), {
+      wrap: countingUpdateStage,
+      wrapState: { Prepare: lateArrivesWhileGathering },
+    })) as FrontOutput;
+
+    // The late run found the stage held by a run not asked about APIGateway.3: queued, JOINED.
+    expect(outcomesOf(lateOutput)).toEqual(['JOINED']);
+    // One round for all 17 findings: one UpdateStage, no second round.
+    expect(outcomesOf(output)).toEqual(['REMEDIATED']);
+    expect(updateStages).toBe(1);
+    const outcomes = recordedOutcomes(harness);
+    expect(outcomes).toHaveLength(PIPE_BATCH_SIZE + 1);
+    expect(new Set(outcomes.map(([, outcome]) => outcome))).toEqual(new Set(['REMEDIATED']));
+    expect(outcomes.map(([findingId]) => findingId)).toContain('finding-late');
+    const stage = await apiGateway().send(
+      new GetStageCommand({ restApiId: seeded.ref.apiId, stageName: seeded.ref.stageName }),
+    );
+    expect(stage.tracingEnabled).toBe(true);
+    expect(await harness.lockItems('stage#')).toEqual([]);
+  });
+
+  it('does not gather a batch its window closed (fewer records than the batch size): one Prepare', async () => {
+    let prepares = 0;
+    const counting = (real: (input: unknown) => Promise<unknown>) => async (input: unknown) => {
+      prepares += 1;
+      return real(input);
+    };
+    const batch = Array.from({ length: PIPE_BATCH_SIZE - 1 }, (_, index) =>
+      loggingFinding(`finding-${index}`),
+    );
+
+    const output = (await harness.run(pipeBatch(batch), { wrapState: { Prepare: counting } })) as FrontOutput;
+
+    expect(outcomesOf(output)).toEqual(['REMEDIATED']);
+    expect(prepares).toBe(1);
   });
 
   it('takes ownership of 250 findings of one Region in 3 BatchUpdateFindings calls', async () => {

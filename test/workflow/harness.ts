@@ -112,6 +112,7 @@ export const TASK_FUNCTIONS: Readonly<Record<TaskName, string>> = {
   Normalize: 'intake',
   Admit: 'admit',
   ReportAdmitFailure: 'report-failure',
+  Gather: 'prepare',
   Decide: 'prepare',
   AcquireLock: 'prepare',
   Snapshot: 'prepare',
@@ -139,6 +140,7 @@ export const STATE_OF_TASK: Readonly<Record<TaskName, string>> = {
     TaskName,
     string
   >),
+  Gather: 'Prepare',
   Decide: 'Prepare',
   AcquireLock: 'Prepare',
   Snapshot: 'Prepare',
@@ -462,9 +464,10 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
           ]),
         ),
         // Per retrier of the state, in order: Prepare's StageLocked and Remediate's DeploySlotBusy keep a
-        // pause; their CallsPaced and throttling retriers (the second and third) retry at once.
+        // pause; their CallsPaced and throttling retriers (the second and third), and Prepare's
+        // StageGathering (its fourth, docs/decisions/0039), retry at once.
         retryIntervalOverrides: {
-          Prepare: [50, 0, 0],
+          Prepare: [50, 0, 0, 0],
           AcquireUndoLock: 50,
           PlanUndo: 0,
           Undo: 0,

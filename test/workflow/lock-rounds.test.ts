@@ -9,12 +9,14 @@ import { GetCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MAX_STAGE_ROUNDS, type PendingRequest } from '../../remediators/workflow/join.js';
 import {
+  absorbQueued,
   acquireStageLock,
   closeStageLock,
   lockLease,
   readRound,
   releaseStageLock,
   StageLockedError,
+  takeLockToGather,
   unlockOrOpenRound,
 } from '../../remediators/workflow/lock.js';
 import type { RemediationRequest } from '../../remediators/workflow/state.js';
@@ -226,7 +228,12 @@ describe('stage lock queue and rounds (DynamoDB in moto)', () => {
       return {};
     };
     const prepare = createPrepareTask(
-      { decide: step('decide'), acquireLock: step('acquireLock'), snapshot: step('snapshot') },
+      {
+        gather: step('gather'),
+        decide: step('decide'),
+        acquireLock: step('acquireLock'),
+        snapshot: step('snapshot'),
+      },
       { dynamo: () => db, now: () => new Date(later) },
     );
     const roundOneState = {
@@ -257,5 +264,69 @@ describe('stage lock queue and rounds (DynamoDB in moto)', () => {
     expect(calls).toEqual([]);
     // The queue is exec-d's now: its unlock runs the round.
     expect((await item())?.pending.map((queued: PendingRequest) => queued.remediationId)).toEqual(['rem-b']);
+  });
+
+  describe('gathering (docs/decisions/0039)', () => {
+    const gatherer = lockLease(STAGE, 'exec-a', 0, T0);
+
+    it('takes a free lock, then finds it its own; another holder is left to the usual path', async () => {
+      expect(await takeLockToGather(db, TABLE, gatherer, T0, HOLDER)).toBe('took-free-lock');
+      expect(await item()).toMatchObject({ owner: 'exec-a', round: 1, controls: ['APIGateway.1'] });
+      expect(await takeLockToGather(db, TABLE, gatherer, T0 + 10_000, HOLDER)).toBe('already-ours');
+      const other = lockLease(STAGE, 'exec-z', 0, T0);
+      expect(await takeLockToGather(db, TABLE, other, T0, { ...HOLDER, executionArn: 'exec-z' })).toBe(
+        'held-by-another',
+      );
+      expect((await item())?.owner).toBe('exec-a');
+    });
+
+    it('takes what queued while it gathered into its round, again on a retry; a later request waits for round 2', async () => {
+      await takeLockToGather(db, TABLE, gatherer, T0, HOLDER);
+      await arrive(db, 'b');
+      await arrive(db, 'c');
+
+      const absorbed = await absorbQueued(db, TABLE, gatherer);
+      expect(absorbed?.map((queued) => queued.remediationId)).toEqual(['rem-b', 'rem-c']);
+      expect((await item())?.pending).toBeUndefined();
+      // A retried Prepare plans the same union (the move is not lost with the attempt).
+      expect((await absorbQueued(db, TABLE, gatherer))?.map((queued) => queued.remediationId)).toEqual([
+        'rem-b',
+        'rem-c',
+      ]);
+
+      // Queued after the round planned: the unlock opens round 2 with it alone.
+      await arrive(db, 'd');
+      await closeStageLock(db, TABLE, gatherer);
+      expect(await unlockOrOpenRound(db, TABLE, gatherer, 1)).toEqual({ kind: 'next-round', round: 2 });
+      expect((await readRound(db, TABLE, gatherer, 2))?.map((queued) => queued.remediationId)).toEqual([
+        'rem-d',
+      ]);
+    });
+
+    it('never wipes a request queued between the read and the move; undefined once the item is not its own', async () => {
+      await takeLockToGather(db, TABLE, gatherer, T0, HOLDER);
+      await arrive(db, 'b');
+      let raced = false;
+      const racing = {
+        send: async (command: unknown) => {
+          if (
+            !raced &&
+            command instanceof UpdateCommand &&
+            String(command.input.UpdateExpression).includes('#next')
+          ) {
+            raced = true;
+            await arrive(db, 'c');
+          }
+          return db.send(command as never);
+        },
+      } as unknown as DynamoDBDocumentClient;
+      expect((await absorbQueued(racing, TABLE, gatherer))?.map((queued) => queued.remediationId)).toEqual([
+        'rem-b',
+        'rem-c',
+      ]);
+      expect(raced).toBe(true);
+
+      expect(await absorbQueued(db, TABLE, { ...gatherer, owner: 'exec-z' })).toBeUndefined();
+    });
   });
 });

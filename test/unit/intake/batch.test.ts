@@ -1,11 +1,13 @@
 /**
  * Intake of a Pipe batch (remediators/intake/batch.ts): every SQS record read on its own, a
  * malformed one rejected with the reason while the others go on, the same event twice in a batch
- * read once, and a single event (the other starters) read as before.
+ * read once, a single event (the other starters) read as before, and a batch cut at the Pipe's
+ * batch size marked to gather.
  */
 import { describe, expect, it } from 'vitest';
 import { intakeBatch } from '../../../remediators/intake/batch.js';
 import { intake } from '../../../remediators/intake/intake.js';
+import { PIPE_BATCH_SIZE } from '../../../remediators/intake/pipe-batch.js';
 import { pipeBatch } from '../../workflow/harness.js';
 import { DEFAULT_SETTINGS, fixture, type JsonObject } from './events.js';
 
@@ -18,7 +20,15 @@ describe('intake of a batch', () => {
     expect(intakeBatch(event, DEFAULT_SETTINGS)).toEqual({
       ...intake(event, DEFAULT_SETTINGS),
       duplicates: [],
+      gather: false,
     });
+  });
+
+  it("says a batch of the Pipe's batch size gathers (docs/decisions/0039), and a smaller one does not", () => {
+    const events = (count: number) =>
+      pipeBatch(Array.from({ length: count }, (_, index) => withId(finding(), `e-${index}`)));
+    expect(intakeBatch(events(PIPE_BATCH_SIZE), DEFAULT_SETTINGS).gather).toBe(true);
+    expect(intakeBatch(events(PIPE_BATCH_SIZE - 1), DEFAULT_SETTINGS).gather).toBe(false);
   });
 
   it('reads every record of a Pipe batch, in order', () => {

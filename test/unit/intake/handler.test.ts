@@ -36,6 +36,7 @@ describe('intake Lambda handler', () => {
       expect(await handler(fixture(name))).toEqual({
         ...intake(fixture(name), DEFAULT_SETTINGS),
         duplicates: [],
+        gather: false,
       });
     }
   });
@@ -86,6 +87,7 @@ describe('intake Lambda handler', () => {
         },
       ],
       duplicates: [],
+      gather: false,
     });
     expect(addMetric).toHaveBeenCalledWith('Rejected', MetricUnit.Count, 1);
   });
