@@ -45,6 +45,8 @@ const ROOT = new URL('../', import.meta.url);
 export const DEFINITION_FILE = new URL('state-machines/remediation.asl.json', ROOT);
 /** The scenario each stage of the burst receives: several findings, every REST control. */
 export const BURST_SCENARIO = 'five-findings-one-stage';
+/** The same findings when the first came in a batch cut at its size: its round gathers (docs/decisions/0039). */
+export const GATHERED_SCENARIO = 'five-findings-one-stage-gathered';
 /** Lambda memory of every task (infra/functions.ts default). */
 const MEMORY_MB = 512;
 
@@ -109,8 +111,10 @@ export function burstWork(
   seed: number,
   model: BurstModel,
   pipe: PipeSource = PIPE_SOURCE,
+  /** The recorded run that gathered (docs/decisions/0039); absent: no first round gathers. */
+  gathering?: RecordedScenario,
 ): Work {
-  return buildWork(shape, scenario, seed, model.machine, pipe);
+  return buildWork(shape, scenario, seed, model.machine, pipe, gathering);
 }
 
 function stringArgument(argv: readonly string[], name: string, fallback: string): string {
@@ -147,8 +151,12 @@ async function main(): Promise<void> {
   };
   const scenarioName = stringArgument(process.argv, '--scenario', BURST_SCENARIO);
   const scenario = scenarioNamed(recording, scenarioName);
+  const gathering =
+    process.argv.includes('--without-gathering') || scenarioName !== BURST_SCENARIO
+      ? undefined
+      : scenarioNamed(recording, GATHERED_SCENARIO);
   const rows: BurstRow[] = BURSTS.map((shape) => {
-    const work = burstWork(shape, scenario, seed, model);
+    const work = burstWork(shape, scenario, seed, model, PIPE_SOURCE, gathering);
     const result = simulateBurst(work, model, seed);
     const bounds = quotaBounds(work, model.quotas, model.stepFunctions);
     const minimumSeconds = bounds[0]?.seconds ?? 0;
@@ -177,6 +185,11 @@ async function main(): Promise<void> {
   }
   console.log(`Each stage receives the recorded scenario ${scenarioName} (${recordingPath}); seed ${seed}.`);
   console.log(
+    gathering === undefined
+      ? "  gathering: off (no first round waits for its stage's other findings)"
+      : `  gathering: a first round of a batch cut at its size runs as ${GATHERED_SCENARIO} (docs/decisions/0039)`,
+  );
+  console.log(
     rows[0]?.front === 'batched'
       ? `  front: SQS → EventBridge Pipe (batch ≤ ${PIPE_SOURCE.batchSize}, window ${PIPE_SOURCE.batchingWindowSeconds} s, ${PIPE_SOURCE.pollers} pollers, payload ≤ ${PIPE_SOURCE.targetPayloadBytes} bytes) → one execution per batch`
       : '  front: one execution per EventBridge event (the definition maps per request, then per stage)',
@@ -200,7 +213,7 @@ async function main(): Promise<void> {
     console.log(`  bounded by         ${row.makespanBoundedBy}`);
     console.log(`  stage runs         ${r.runs}: ${format(r.outcomes)}`);
     console.log(
-      `  queued on holders  ${r.queuedRuns} stage runs, covered by ${r.laterRounds} later rounds (docs/decisions/0037)`,
+      `  queued on holders  ${r.queuedRuns} stage runs: ${r.gatheredRuns} taken in by ${r.gatheringRounds} gathering first rounds (docs/decisions/0039), the rest covered by ${r.laterRounds} later rounds (0037)`,
     );
     console.log(`  failed because     ${format(r.failures)}`);
     console.log(`  calls by service   ${format(r.callsByService)}`);

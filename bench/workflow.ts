@@ -41,6 +41,7 @@ import {
   createWorkflowHarness,
   DEFINITION_PATH,
   fixtureEvent,
+  pipeBatch,
   stageDriftEvent,
   STATE_OF_TASK,
   TASK_FUNCTIONS,
@@ -53,6 +54,7 @@ import {
 import { RECORDING_PATH as RECORDING_FILE } from './burst/recording.js';
 import { LOCKS_TABLE_KEY } from '../remediators/workflow/lock.js';
 import { PACE_KEY_PREFIX } from '../remediators/workflow/pacing.js';
+import { PIPE_BATCH_SIZE } from '../remediators/intake/pipe-batch.js';
 
 export const RECORDING_PATH = new URL(`../${RECORDING_FILE}`, import.meta.url);
 
@@ -74,10 +76,11 @@ export interface RecordedTask {
   readonly calls: readonly { readonly service: string; readonly operation: string }[];
 }
 
-/** An attempt the recorded run retried, and the error it failed with. */
+/** An attempt the recorded run retried, the error it failed with, and the calls it made first. */
 export interface RecordedRetry {
   readonly state: string;
   readonly error: string;
+  readonly calls: RecordedTask['calls'];
 }
 
 /** One execution, as bench:burst replays it. */
@@ -221,6 +224,15 @@ function restFinding(apiId: string, controlId = 'APIGateway.1', index = 0): unkn
   });
 }
 
+/** The five REST controls of the five-findings scenarios, in the order their findings arrive. */
+const FIVE_CONTROLS = [
+  'APIGateway.1',
+  'APIGateway.2',
+  'APIGateway.3',
+  'APIGateway.4',
+  'APIGateway.5',
+] as const;
+
 const apiGateway = (endpoint: string) =>
   new APIGatewayClient({ region: MOTO_REGION, endpoint, credentials: motoCredentials });
 
@@ -285,13 +297,7 @@ export const SCENARIOS: readonly Scenario[] = [
     harness: { config: { controls: { 'APIGateway.4': 'auto' } } },
     async exercise(endpoint, runner) {
       const seeded = await seedInsecureRestStage({ endpoint });
-      const controls = [
-        'APIGateway.1',
-        'APIGateway.2',
-        'APIGateway.3',
-        'APIGateway.4',
-        'APIGateway.5',
-      ] as const;
+      const controls = FIVE_CONTROLS;
       // Findings 2 to 5 arrive while the first run holds the stage (it has the lock and has not
       // planned yet): each is queued on the lock and its run ends JOINED (docs/decisions/0037); the
       // first run plans the four together in its second round. The order is fixed, so the counts
@@ -314,6 +320,31 @@ export const SCENARIOS: readonly Scenario[] = [
         wrap: { Snapshot: othersArriveBeforePlanning },
       });
       await Promise.all(queued);
+    },
+  },
+  {
+    name: 'five-findings-one-stage-gathered',
+    description:
+      'as five-findings-one-stage, the first finding in a batch the Pipe cut at its size (the finding and 15 redeliveries of its event): its run gathers, .2 to .5 arrive while it waits, one round plans the five',
+    harness: { config: { controls: { 'APIGateway.4': 'auto' } } },
+    async exercise(endpoint, runner) {
+      const seeded = await seedInsecureRestStage({ endpoint });
+      const first = restFinding(seeded.ref.apiId, FIVE_CONTROLS[0], 0);
+      // Prepare's second attempt is the one after the StageGathering retry (docs/decisions/0039):
+      // findings 2 to 5 arrive before it, each queued on the gathering holder. The order is fixed.
+      let attempts = 0;
+      const othersArriveWhileGathering = (real: TaskHandler) => async (input: unknown) => {
+        attempts += 1;
+        if (attempts === 2) {
+          for (const [index, controlId] of FIVE_CONTROLS.entries()) {
+            if (index > 0) await runner.run(restFinding(seeded.ref.apiId, controlId, index));
+          }
+        }
+        return real(input);
+      };
+      await runner.run(pipeBatch(Array.from({ length: PIPE_BATCH_SIZE }, () => first)), {
+        wrapState: { Prepare: othersArriveWhileGathering },
+      });
     },
   },
   {
@@ -520,7 +551,7 @@ function executionOf(run: ScenarioRun, execution: ScenarioRun['executions'][numb
     // (or a loop's next visit) stays. An error the coarse task caught goes on in the same attempt.
     if (attempt.error !== undefined && left > 0) {
       toRetry.set(attempt.state, left - 1);
-      retried.push({ state: attempt.state, error: attempt.error });
+      retried.push({ state: attempt.state, error: attempt.error, calls: attempt.calls });
     } else tasks.push({ state: attempt.state, calls: attempt.calls });
   }
   const outcomes = outcomesOf(execution.output ?? {});

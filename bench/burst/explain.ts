@@ -4,6 +4,7 @@
  * within the target of the minimum, then the service's own pacing when one schedule was busy for
  * most of the makespan, else what the simulation spent its time on beyond the quotas.
  */
+import { GATHER_SECONDS, STAGE_GATHERING_ERROR } from '../../remediators/workflow/gather.js';
 import type { BucketBound } from './minimum.js';
 import type { BurstResult } from './model.js';
 
@@ -32,8 +33,24 @@ export function whatBounds(result: BurstResult, slowest: BucketBound | undefined
   if (busiest !== undefined && busiest.seconds * 1000 >= PACING_BOUND_SHARE * result.makespanMs) {
     return `the service's pacing of its own calls: the schedule ${busiest.schedule} gave ${busiest.places} places, ${busiest.seconds.toFixed(1)} s at its rate (more calls than the minimum counts)`;
   }
-  const retried = largest(result.aslRetries);
-  return retried === undefined
+  // Past that, what the runs spent their time on: the busiest schedule's share, the gathering
+  // waits (StageGathering is a designed pause, docs/decisions/0039, not a retry of a failure) and
+  // the ASL's retries of everything else.
+  const parts: string[] = [];
+  if (busiest !== undefined) {
+    parts.push(
+      `the busiest schedule ${busiest.schedule} was busy ${busiest.seconds.toFixed(1)} s of the ${(result.makespanMs / 1000).toFixed(1)} s`,
+    );
+  }
+  if (result.gatheringRounds > 0)
+    parts.push(`${result.gatheringRounds} first rounds waited ${GATHER_SECONDS} s to gather`);
+  const retried = largest(
+    Object.fromEntries(
+      Object.entries(result.aslRetries).filter(([error]) => error !== STAGE_GATHERING_ERROR),
+    ),
+  );
+  if (retried !== undefined) parts.push(`the ASL retried ${retried[0]} ${retried[1]} times`);
+  return parts.length === 0
     ? 'not the quotas: latency and cold starts'
-    : `not the quotas alone: the ASL retried ${retried[0]} ${retried[1]} times`;
+    : `not the quotas alone: ${parts.join('; ')}`;
 }

@@ -19,6 +19,7 @@
  *   each poller closes its batch when it holds `batchSize` records, when one more would pass the
  *   target's payload quota, or when its batching window has passed since its first record.
  */
+import { STAGE_GATHERING_ERROR } from '../../remediators/workflow/gather.js';
 import { isInside, type MachineModel } from './asl.js';
 import type { PipeSource } from './assumptions.js';
 import { BATCH_UPDATE_FINDINGS_MAX_FINDINGS, BATCH_UPDATE_FINDINGS_OPERATIONS } from './quotas.js';
@@ -107,8 +108,21 @@ export function roundsOf(path: RecordedPath, machine: MachineModel): RecordedPat
 }
 
 /** The recorded paths a stage run takes with the lock's queue: its first round, a later round, a queued run's. */
+/**
+ * A first round that gathered (docs/decisions/0039): Prepare's first attempt (its calls: the lock
+ * taken, then StageGathering), and the round its attempt after the wait ran for everything queued
+ * meanwhile, as recorded (bench:workflow five-findings-one-stage-gathered).
+ */
+export interface GatheredRound {
+  readonly wait: RecordedTask;
+  readonly round: RecordedPath;
+  readonly outcome?: string;
+}
+
 export interface StageRounds {
   readonly first: RecordedPath;
+  /** A burst's first round (an item of a batch cut at its size) gathers first; absent: none do. */
+  readonly gathered?: GatheredRound;
   /** The outcomes the holder's recorded rounds ended with (its run's outcomes, in round order). */
   readonly firstOutcome?: string;
   readonly nextOutcome?: string;
@@ -139,6 +153,28 @@ export function stageRoundsOf(
     ...(outcomes[0] === undefined ? {} : { firstOutcome: outcomes[0] }),
     ...(outcomes[1] === undefined ? {} : { nextOutcome: outcomes[1] }),
   };
+}
+
+/**
+ * From a scenario whose recording has a run that gathered (a Prepare attempt retried with
+ * StageGathering, its calls recorded), that first attempt and the round that followed; undefined
+ * when the recording has none.
+ */
+export function gatheredRoundOf(
+  executions: readonly RecordedExecution[],
+  machine: MachineModel,
+): GatheredRound | undefined {
+  for (const run of executions) {
+    const wait = run.retried?.find((retry) => retry.error === STAGE_GATHERING_ERROR);
+    if (wait === undefined) continue;
+    const outcome = run.outcome?.split('+')[0];
+    return {
+      wait: { state: wait.state, calls: wait.calls ?? [] },
+      round: splitPath(run, machine).stage,
+      ...(outcome === undefined ? {} : { outcome }),
+    };
+  }
+  return undefined;
 }
 
 /** A catch path of a per-stage state, less the states after the iteration (the execution replays those once). */

@@ -8,7 +8,8 @@
  * the burst's own: one StartExecution per execution (per event, or per pipe batch), the front's
  * calls as computed for each batch (ownership ≤ 100 findings a call), one per-stage path per stage item
  * (with the lock's queue, docs/decisions/0037: a full round for a stage's first item, the queued
- * path for each later one, and no later round — a lower bound no schedule beats).
+ * path for each later one, and no later round — a lower bound no schedule beats; a first item that
+ * gathers, docs/decisions/0039, counts the recorded gathered round, which plans every control).
  */
 import type { PlannedPath } from './front.js';
 import { ONCE_PER_ACCOUNT, quotaCounts, type CallQuota, type StepFunctionsQuotas } from './quotas.js';
@@ -52,13 +53,24 @@ export function quotaBounds(
     }
   };
   // With the lock's queue, no schedule needs more than one round for a stage: its first run's
-  // round, every later run of it at least the queued path (a run that finds the lock held).
+  // round, every later run of it at least the queued path (a run that finds the lock held). A
+  // first run that gathers (docs/decisions/0039) plans all of the stage's controls in that round:
+  // its path is the recorded gathered one (its wait's calls, then the round).
+  const gathered = work.rounds?.gathered;
+  const gatheredPath: PlannedPath | undefined =
+    gathered === undefined
+      ? undefined
+      : {
+          states: [gathered.wait.state, ...gathered.round.states],
+          tasks: [gathered.wait, ...gathered.round.tasks],
+        };
   const stagesSeen = new Set<string>();
   for (const execution of work.executions) {
     count(execution.before, execution.account);
     for (const item of execution.items) {
       const key = `${item.account}/${item.stage}`;
-      count(work.rounds !== undefined && stagesSeen.has(key) ? work.rounds.queued : item.path, item.account);
+      const firstPath = item.gathers === true && gatheredPath !== undefined ? gatheredPath : item.path;
+      count(work.rounds !== undefined && stagesSeen.has(key) ? work.rounds.queued : firstPath, item.account);
       stagesSeen.add(key);
     }
     count(execution.after, execution.account);

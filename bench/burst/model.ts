@@ -15,7 +15,9 @@
  * it is held until the stage's run ends. With the lock's queue (docs/decisions/0037, the machine's
  * round states), a run that finds the lock held is queued on the holder and ends along a queued
  * run's recorded path; the holder runs the recorded later round for what was queued before it
- * unlocks, up to MAX_STAGE_ROUNDS (past it, a run waits: StageLocked). A state that retries DeploySlotBusy claims the account's
+ * unlocks, up to MAX_STAGE_ROUNDS (past it, a run waits: StageLocked). A first round of a batch cut at
+ * its size gathers first (docs/decisions/0039): it takes the lock, waits the StageGathering Retry's
+ * interval and takes in what was queued meanwhile. A state that retries DeploySlotBusy claims the account's
  * deploy slot before its calls when they include a CreateDeployment, and fails with DeploySlotBusy
  * while the slot is taken.
  */
@@ -33,7 +35,14 @@ import { CALLS_PACED_ERROR } from '../../remediators/workflow/pacing.js';
 import { KEPT_READS } from './assumptions.js';
 import { PaceSchedules, pacingOf, type BusiestSchedule } from './pacing.js';
 import { EventQueue } from './event-queue.js';
-import { withinStage, type PlannedCall, type PlannedPath, type PlannedTask } from './front.js';
+import {
+  withinStage,
+  type GatheredRound,
+  type PlannedCall,
+  type PlannedPath,
+  type PlannedTask,
+} from './front.js';
+import { STAGE_GATHERING_ERROR } from '../../remediators/workflow/gather.js';
 import { ExecutionEnvironment, LambdaPool, type LambdaModel } from './lambda.js';
 import { seededRandom } from './random.js';
 import type { RecordedPath } from './recording.js';
@@ -98,6 +107,9 @@ export interface BurstResult {
   readonly queuedRuns: number;
   /** Rounds holders ran for queued runs, after their first. */
   readonly laterRounds: number;
+  /** First rounds that gathered (docs/decisions/0039), and the queued runs they took in. */
+  readonly gatheringRounds: number;
+  readonly gatheredRuns: number;
   /** Paced calls that took a place in their schedule, and those refused one (CallsPaced), by quota. */
   readonly pacedCalls: Readonly<Record<string, number>>;
   readonly pacingRefusals: Readonly<Record<string, number>>;
@@ -163,6 +175,8 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
   let runs = 0;
   let queuedRuns = 0;
   let laterRounds = 0;
+  let gatheringRounds = 0;
+  let gatheredRuns = 0;
   let executions = 0;
   let lastEnd = 0;
 
@@ -422,6 +436,35 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
   }
 
   /**
+   * A first round that gathers (docs/decisions/0039): Prepare's first attempt makes its recorded
+   * calls (the lock taken) and ends with StageGathering; the state's Retry waits its interval;
+   * whatever was queued on the lock meanwhile is taken into this round (`took`), which then runs as
+   * recorded. Queued at the lock state after all (another run took the stage first): a queued run.
+   */
+  function* gatheringRound(
+    gathered: GatheredRound,
+    run: Run,
+    took: (runs: number) => void,
+  ): Process<RoundEnd> {
+    const failure = yield* replay({ states: [gathered.wait.state], tasks: [gathered.wait] }, run);
+    if (failure !== undefined)
+      return failure.error === QUEUED ? yield* queuedRest(run) : yield* failed(failure, run);
+    const state = model.machine.states.get(gathered.wait.state);
+    const retrier = state?.retriers[retrierFor(state.retriers, STAGE_GATHERING_ERROR)];
+    if (retrier !== undefined) {
+      increment(aslRetries, STAGE_GATHERING_ERROR);
+      yield retryDelayMs(retrier, 1, random);
+    }
+    gatheringRounds += 1;
+    const queuedMeanwhile = queuedOn.get(run.runId) ?? 0;
+    queuedOn.set(run.runId, 0);
+    gatheredRuns += queuedMeanwhile;
+    took(queuedMeanwhile);
+    // Entering the round's Prepare again stands for the retry's transition.
+    return yield* round(gathered.round, run, gathered.outcome ?? 'COMPLETED');
+  }
+
+  /**
    * One per-stage run: an iteration of the per-stage Map. A holder with runs queued on it runs
    * another round (the recorded later round) for all of them before it unlocks, up to the rounds' limit.
    */
@@ -431,11 +474,16 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
     const held = locks.get(run.lockKey);
     const mayQueue =
       rounds !== undefined && held !== undefined && (roundOf.get(held) ?? 1) < MAX_STAGE_ROUNDS;
+    const gathered = item.gathers === true ? rounds?.gathered : undefined;
+    let took = 0;
     const first =
-      (mayQueue ? yield* queuedRound(run) : undefined) ?? (yield* round(item.path, run, recorded));
+      (mayQueue ? yield* queuedRound(run) : undefined) ??
+      (gathered === undefined
+        ? yield* round(item.path, run, recorded)
+        : yield* gatheringRound(gathered, run, (runs) => (took = runs)));
     // A queued run's finding gets the outcome of the holder's round that covers it (counted there).
     if (first.queued) queuedRuns += 1;
-    else increment(outcomes, first.outcome);
+    else increment(outcomes, first.outcome, 1 + took);
     while (rounds !== undefined && (queuedOn.get(runId) ?? 0) > 0) {
       const covered = queuedOn.get(runId) ?? 0;
       queuedOn.set(runId, 0);
@@ -532,6 +580,8 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
     catchPathsReplayed,
     queuedRuns,
     laterRounds,
+    gatheringRounds,
+    gatheredRuns,
     pacedCalls: schedules.granted,
     pacingRefusals: schedules.refused,
     pacedWaitMs,

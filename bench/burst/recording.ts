@@ -32,8 +32,19 @@ const ExecutionSchema = z.looseObject({
    * from it (front.ts). Absent means one.
    */
   events: z.number().int().positive().optional(),
-  /** Attempts the recorded run retried (not replayed): the state and the error it failed with. */
-  retried: z.array(z.looseObject({ state: z.string().min(1), error: z.string().min(1) })).optional(),
+  /**
+   * Attempts the recorded run retried (not replayed, but for a gathering Prepare's first, front.ts
+   * gatheredRoundOf): the state, the error it failed with and the calls it made before.
+   */
+  retried: z
+    .array(
+      z.looseObject({
+        state: z.string().min(1),
+        error: z.string().min(1),
+        calls: z.array(CallSchema).optional(),
+      }),
+    )
+    .optional(),
 });
 const ScenarioSchema = ExecutionSchema.extend({
   scenario: z.string().min(1),

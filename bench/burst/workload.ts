@@ -17,6 +17,7 @@ import {
   batchFront,
   eventsOf,
   frontShapeOf,
+  gatheredRoundOf,
   pipeBatches,
   splitPath,
   stageRoundsOf,
@@ -25,6 +26,7 @@ import {
   type PlannedPath,
   type StageRounds,
 } from './front.js';
+import { batchCutAtSize } from '../../remediators/intake/pipe-batch.js';
 import { seededRandom } from './random.js';
 import {
   executionsOf,
@@ -49,6 +51,8 @@ export interface StageItem {
   readonly outcome?: string;
   /** The findings (events) of this stage the execution carries. */
   readonly events: number;
+  /** Its execution's batch was cut at the Pipe's batch size: a first round gathers (docs/decisions/0039). */
+  readonly gathers?: boolean;
 }
 
 export interface PlannedExecution {
@@ -110,6 +114,8 @@ export function buildWork(
   seed: number,
   machine: MachineModel,
   pipe: PipeSource,
+  /** The recorded scenario of a run that gathered (docs/decisions/0039); absent: no run gathers. */
+  gathering?: RecordedScenario,
 ): Work {
   const events = arrivingEvents(shape, scenario, seed);
   const front = frontShapeOf(machine);
@@ -132,7 +138,10 @@ export function buildWork(
     };
   }
   const arriving = [...events].sort((a, b) => a.arrivalMs - b.arrivalMs);
-  const rounds = stageRoundsOf(executionsOf(scenario), machine);
+  const queueRounds = stageRoundsOf(executionsOf(scenario), machine);
+  const gathered = gathering === undefined ? undefined : gatheredRoundOf(executionsOf(gathering), machine);
+  const rounds =
+    queueRounds === undefined || gathered === undefined ? queueRounds : { ...queueRounds, gathered };
   const stagePathOf = (event: ArrivingEvent): { path: RecordedPath; outcome?: string } =>
     rounds === undefined
       ? { path: splitPath(event.run, machine).stage, ...outcomeOf(event.run) }
@@ -165,6 +174,7 @@ export function buildWork(
           account: event.account,
           stage: event.stage,
           events: count,
+          gathers: batchCutAtSize(members.length),
           ...stagePathOf(event),
         })),
         after: batchFront(after, members),

@@ -44,6 +44,22 @@ describe('bench:workflow', () => {
       'JOINED',
     ]);
     expect(rows['five-findings-one-stage']?.updateStageCalls).toBe(2);
+    // The same five findings when the first came in a batch cut at its size: its run gathers
+    // (docs/decisions/0039), the four are queued while it waits, and ONE round plans all five.
+    expect(rows['five-findings-one-stage-gathered']?.outcomes).toEqual([
+      'REMEDIATED',
+      'JOINED',
+      'JOINED',
+      'JOINED',
+      'JOINED',
+    ]);
+    expect(rows['five-findings-one-stage-gathered']?.updateStageCalls).toBe(1);
+    const gathered = measurements.find(
+      ({ recording }) => recording.scenario === 'five-findings-one-stage-gathered',
+    );
+    expect(gathered?.recording.executions?.[0]?.retried).toEqual([
+      { state: 'Prepare', error: 'StageGathering', calls: [{ service: 'dynamodb', operation: 'PutItem' }] },
+    ]);
     expect(rows['drift-whole-baseline']?.outcomes).toEqual(['REMEDIATED']);
     for (const { recording } of measurements) {
       // Every billed transition is a state entered (or a Task retried), listed once each.

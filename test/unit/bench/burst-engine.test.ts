@@ -448,6 +448,8 @@ describe('what bounds the makespan', () => {
     throttledByService: {},
     aslRetries: {},
     lambdaThrottles: {},
+    gatheringRounds: 0,
+    gatheredRuns: 0,
     stateTransitions: 0,
     lambdaInvocations: 0,
     coldStarts: 0,
@@ -491,7 +493,23 @@ describe('what bounds the makespan', () => {
     // Busy for less than three quarters of it: something else bounds it.
     expect(
       whatBounds(result({ makespanMs: 140_000, busiestSchedule, aslRetries: { CallsPaced: 50 } }), slowest),
-    ).toBe('not the quotas alone: the ASL retried CallsPaced 50 times');
+    ).toBe(
+      'not the quotas alone: the busiest schedule securityHubUpdates/home was busy 100.0 s of the 140.0 s; the ASL retried CallsPaced 50 times',
+    );
+    // The gathering waits are named as such, not as retries.
+    expect(
+      whatBounds(
+        result({
+          makespanMs: 140_000,
+          busiestSchedule,
+          gatheringRounds: 20,
+          aslRetries: { StageGathering: 20, TooManyRequestsException: 3 },
+        }),
+        slowest,
+      ),
+    ).toBe(
+      'not the quotas alone: the busiest schedule securityHubUpdates/home was busy 100.0 s of the 140.0 s; 20 first rounds waited 10 s to gather; the ASL retried TooManyRequestsException 3 times',
+    );
     // Within the target, the quotas are named, paced or not.
     expect(whatBounds(result({ makespanMs: 15_000, busiestSchedule }), slowest)).toMatch(/^the quotas:/);
   });

@@ -9,7 +9,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BURST_SCENARIO, DEFINITION_FILE, burstWork, productionModel } from '../../../bench/burst.js';
+import {
+  BURST_SCENARIO,
+  DEFINITION_FILE,
+  GATHERED_SCENARIO,
+  burstWork,
+  productionModel,
+} from '../../../bench/burst.js';
 import { parseMachine, withoutRetries } from '../../../bench/burst/asl.js';
 import { PIPE_SOURCE } from '../../../bench/burst/assumptions.js';
 import { simulateBurst, type BurstModel, type BurstResult } from '../../../bench/burst/model.js';
@@ -262,6 +268,27 @@ describe("the batched front (production's)", () => {
     const waiting = simulateBurst(burstWork(SMALL, five(), 1, withoutQueue), withoutQueue, 1);
     expect(waiting.queuedRuns).toBe(0);
     expect(waiting.aslRetries.StageLocked ?? 0).toBeGreaterThan(0);
+  });
+
+  it("gathers a burst's first rounds: the runs queued while one waits join it, so fewer later rounds and UpdateStage calls", () => {
+    const gathering = scenarioNamed(recording, GATHERED_SCENARIO);
+    // 150 findings in 2 s: the pipe's batches fill at their size, so their items gather.
+    const dense = { ...SMALL, arrivalWindowMs: 2_000 };
+    const gatheredWork = burstWork(dense, five(), 1, model, PIPE_SOURCE, gathering);
+    const plainWork = burstWork(dense, five(), 1, model);
+    expect(gatheredWork.executions.some((execution) => execution.items.some((item) => item.gathers))).toBe(
+      true,
+    );
+    const gathered = simulateBurst(gatheredWork, model, 1);
+    const plain = simulateBurst(plainWork, model, 1);
+    expect(gathered.outcomes.FAILED ?? 0).toBe(0);
+    expect(Object.values(gathered.outcomes).reduce((sum, count) => sum + count, 0)).toBe(gathered.runs);
+    expect(gathered.gatheringRounds).toBeGreaterThan(0);
+    expect(gathered.aslRetries.StageGathering).toBe(gathered.gatheringRounds);
+    expect(gathered.gatheredRuns).toBeGreaterThan(0);
+    expect(plain.gatheringRounds).toBe(0);
+    expect(gathered.laterRounds).toBeLessThan(plain.laterRounds);
+    expect(gathered.callsByService.apigateway ?? 0).toBeLessThan(plain.callsByService.apigateway ?? 0);
   });
 
   it('replays the recorded path: a call added to a recorded task is made once per stage run that enters it', () => {
