@@ -51,6 +51,16 @@ import { TokenBucket } from './token-bucket.js';
 import { ONCE_PER_ACCOUNT, quotaCounts, type CallQuota, type StepFunctionsQuotas } from './quotas.js';
 import type { PlannedExecution, StageItem, Work } from './workload.js';
 
+/**
+ * An account setting's write → the read the handler makes when it is throttled
+ * (remediators/core/effects/apply-account-cloudwatch-role.ts): another run set it meanwhile, or the
+ * throttling goes up to the state's Retry.
+ */
+const REREAD_WHEN_THROTTLED: Readonly<Record<string, { readonly read: string; readonly throttled: string }>> =
+  {
+    'apigateway.UpdateAccount': { read: 'GetAccount', throttled: 'TooManyRequestsException' },
+  };
+
 /** Not an error: the run was queued on the holder at the lock state (takeLock). */
 const QUEUED = 'Queued';
 
@@ -233,7 +243,7 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
         ? [{ quota, bucket: bucketFor(index, quota, account) }]
         : [],
     );
-    const policy = sdkRetries ? model.sdk[call.service] : undefined;
+    const policy = sdkRetries ? (model.sdk[accountLevel] ?? model.sdk[call.service]) : undefined;
     let retryQuota: RetryQuota | undefined;
     if (policy !== undefined) {
       if (policy.clientLifetime === 'container') retryQuota = environment.quota(call.service, policy);
@@ -311,7 +321,22 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
     for (const call of task.calls) {
       const account = call.account ?? run.account;
       const error = yield* sdkCall(call, account, environment, perInvocation, sdkRetries, paces);
-      if (error !== undefined) return error;
+      if (error === undefined) continue;
+      // A throttled account setting's write is read again: set by another run meanwhile, done.
+      const accountLevel = `${call.service}.${call.operation}`;
+      const reread = REREAD_WHEN_THROTTLED[accountLevel];
+      if (reread !== undefined && error === reread.throttled) {
+        const again = yield* sdkCall(
+          { ...call, operation: reread.read },
+          account,
+          environment,
+          perInvocation,
+          sdkRetries,
+          paces,
+        );
+        if (again === undefined && accountSettings.has(`${account}/${accountLevel}`)) continue;
+      }
+      return error;
     }
     return takeLock(state, run);
   }

@@ -15,6 +15,7 @@ import {
   StandardRetryStrategy,
 } from '@smithy/core/retry';
 import {
+  ACCOUNT_SETTING_RETRY,
   API_GATEWAY_RETRY,
   createCoreClients,
   createStsClient,
@@ -46,16 +47,22 @@ async function policyOf(
   };
   if (strategy instanceof ConfiguredRetryStrategy) {
     const maxAttempts = await strategy.maxAttempts();
-    // The core's only configured strategy is createRetryStrategy(API_GATEWAY_RETRY): its backoff is
+    // The core's configured strategies are createRetryStrategy(API_GATEWAY_RETRY) and, for the
+    // account setting's writes, createRetryStrategy(ACCOUNT_SETTING_RETRY): their backoff is
     // fullJitterDelay with that tuning (drawn from the simulation's seeded random instead of Math.random).
-    if (maxAttempts !== API_GATEWAY_RETRY.maxAttempts) {
-      throw new Error(`${where}: a configured retry strategy that is not API_GATEWAY_RETRY`);
+    const tuning = [API_GATEWAY_RETRY, ACCOUNT_SETTING_RETRY].find(
+      (candidate) => candidate.maxAttempts === maxAttempts,
+    );
+    if (tuning === undefined) {
+      throw new Error(
+        `${where}: a configured retry strategy that is neither API_GATEWAY_RETRY nor ACCOUNT_SETTING_RETRY`,
+      );
     }
     return {
       ...shared,
-      source: `${where}: ConfiguredRetryStrategy, ${maxAttempts} attempts, full jitter ${API_GATEWAY_RETRY.baseDelayMs} ms base, ${API_GATEWAY_RETRY.maxDelayMs} ms cap`,
+      source: `${where}: ConfiguredRetryStrategy, ${maxAttempts} attempt${maxAttempts === 1 ? '' : 's'}, full jitter ${tuning.baseDelayMs} ms base, ${tuning.maxDelayMs} ms cap`,
       maxAttempts,
-      backoffMs: (retriesSoFar, random) => fullJitterDelay(retriesSoFar + 1, API_GATEWAY_RETRY, random),
+      backoffMs: (retriesSoFar, random) => fullJitterDelay(retriesSoFar + 1, tuning, random),
     };
   }
   if (strategy instanceof StandardRetryStrategy) {
@@ -73,7 +80,10 @@ async function policyOf(
   throw new Error(`${where}: a retry strategy the simulation does not model`);
 }
 
-/** SDK service name (as the recording spells it) → the retry policy of the client production uses. */
+/**
+ * SDK service name (as the recording spells it), or `service.Operation` for an operation sent
+ * through a client of its own → the retry policy of the client production uses.
+ */
 export async function readSdkRetryPolicies(): Promise<Record<string, SdkRetryPolicy>> {
   const core = createCoreClients({ region: REGION, credentials: DUMMY });
   const home = createHomeSecurityHubDeps().homeSecurityHub(REGION);
@@ -84,6 +94,12 @@ export async function readSdkRetryPolicies(): Promise<Record<string, SdkRetryPol
   const sts = createStsClient({ region: REGION, credentials: DUMMY });
   return {
     apigateway: await policyOf(core.apiGateway, 'invocation', 'core/clients.ts createCoreClients'),
+    // An operation's own client, where it has one (the model looks for `service.Operation` first).
+    'apigateway.UpdateAccount': await policyOf(
+      core.apiGatewayAccountSettings,
+      'invocation',
+      'core/clients.ts createCoreClients (apiGatewayAccountSettings)',
+    ),
     apigatewayv2: await policyOf(core.apiGatewayV2, 'invocation', 'core/clients.ts createCoreClients'),
     wafv2: await policyOf(core.wafv2, 'invocation', 'core/clients.ts createCoreClients'),
     logs: await policyOf(core.logs, 'invocation', 'core/clients.ts createCoreClients'),

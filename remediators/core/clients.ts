@@ -150,9 +150,11 @@ export interface RetryTuning {
 /**
  * 8 attempts with a 500 ms base: the waits are drawn from [0,0.5], [0,1], [0,2] … [0,20] s,
  * about a minute in the worst case, long enough to outlast a burst against the 10 rps
- * account quota and the 1-per-20-s UpdateAccount quota, short enough for a Lambda task.
+ * account quota, short enough for a Lambda task. UpdateAccount (1 per 20 s) is not retried so.
  */
 export const API_GATEWAY_RETRY: RetryTuning = { maxAttempts: 8, baseDelayMs: 500, maxDelayMs: 20_000 };
+/** One attempt: the account setting's writes are not retried by the SDK ({@link ApiClients}). */
+export const ACCOUNT_SETTING_RETRY: RetryTuning = { ...API_GATEWAY_RETRY, maxAttempts: 1 };
 
 /** "Full jitter" (AWS Architecture Blog, Exponential Backoff And Jitter): random in [0, min(cap, base·2^(n-1))]. */
 export function fullJitterDelay(
@@ -194,6 +196,14 @@ export interface ClientOptions {
 export interface ApiClients {
   readonly region: string;
   readonly apiGateway: APIGatewayClient;
+  /**
+   * The same REST client for UpdateAccount alone, sending each call once ({@link ACCOUNT_SETTING_RETRY}):
+   * API Gateway takes one UpdateAccount per 20 s per account
+   * (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html), so the SDK's
+   * backoff of seconds cannot succeed where it was throttled; the caller re-reads instead
+   * (core/effects/apply-account-cloudwatch-role.ts).
+   */
+  readonly apiGatewayAccountSettings: APIGatewayClient;
   readonly apiGatewayV2: ApiGatewayV2Client;
   readonly counter: ApiCallCounter;
 }
@@ -240,12 +250,17 @@ function counted<
 function apiClients(options: ClientOptions, config: BaseConfig): ApiClients {
   const counter = options.counter ?? new ApiCallCounter();
   const apiGateway = counted(new APIGatewayClient(config), counter, 'APIGateway');
+  const apiGatewayAccountSettings = counted(
+    new APIGatewayClient({ ...config, retryStrategy: createRetryStrategy(ACCOUNT_SETTING_RETRY) }),
+    counter,
+    'APIGateway',
+  );
   const apiGatewayV2 = counted(new ApiGatewayV2Client(config), counter, 'ApiGatewayV2');
   if (options.beforeApiGatewayCall !== undefined) {
-    apiGateway.middlewareStack.use(beforeCallPlugin(options.beforeApiGatewayCall));
-    apiGatewayV2.middlewareStack.use(beforeCallPlugin(options.beforeApiGatewayCall));
+    for (const client of [apiGateway, apiGatewayAccountSettings, apiGatewayV2])
+      client.middlewareStack.use(beforeCallPlugin(options.beforeApiGatewayCall));
   }
-  return { region: options.region, apiGateway, apiGatewayV2, counter };
+  return { region: options.region, apiGateway, apiGatewayAccountSettings, apiGatewayV2, counter };
 }
 
 function stageClients(options: ClientOptions, config: BaseConfig): StageClients {

@@ -1,5 +1,9 @@
 /** The I/O half of the accountCloudWatchRole effect: read the account setting now, set it only when unset. */
-import { GetAccountCommand, UpdateAccountCommand } from '@aws-sdk/client-api-gateway';
+import {
+  GetAccountCommand,
+  TooManyRequestsException,
+  UpdateAccountCommand,
+} from '@aws-sdk/client-api-gateway';
 import { accountRegionKey } from '../cache.js';
 import type { ApiClients } from '../clients.js';
 import type { StageRef } from '../types.js';
@@ -22,11 +26,23 @@ export const applyAccountCloudWatchRole: ApplyEffect<AccountCloudWatchRoleEffect
     return { actions: [] };
   }
   const roleArn = cloudWatchRoleArn(ref, roleName);
-  await clients.apiGateway.send(
-    new UpdateAccountCommand({
-      patchOperations: [{ op: 'replace', path: '/cloudwatchRoleArn', value: roleArn }],
-    }),
-  );
+  try {
+    await clients.apiGatewayAccountSettings.send(
+      new UpdateAccountCommand({
+        patchOperations: [{ op: 'replace', path: '/cloudwatchRoleArn', value: roleArn }],
+      }),
+    );
+  } catch (error) {
+    // One UpdateAccount per 20 s per account (core/clients.ts ApiClients): in a burst the first
+    // rounds of one account all find the role unset at once, and one of them sets it. Read again:
+    // set by another, it is done (and not this run's change to undo); still unset, the throttling
+    // goes up to the state machine's Retry, which runs the task again.
+    if (!(error instanceof TooManyRequestsException)) throw error;
+    const again = await clients.apiGateway.send(new GetAccountCommand({}));
+    if (!again.cloudwatchRoleArn) throw error;
+    cache.accountSettings.set(key, { cloudwatchRoleArn: again.cloudwatchRoleArn });
+    return { actions: [] };
+  }
   cache.accountSettings.set(key, { cloudwatchRoleArn: roleArn });
   return {
     actions: [

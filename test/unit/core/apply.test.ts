@@ -7,6 +7,7 @@ import {
   GetAccountCommand,
   GetRestApiCommand,
   GetStageCommand,
+  TooManyRequestsException,
   UpdateAccountCommand,
   UpdateRestApiCommand,
 } from '@aws-sdk/client-api-gateway';
@@ -54,6 +55,7 @@ const clients = createCoreClients({
   credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
 });
 const apiGateway = mockClient(clients.apiGateway);
+const accountSettings = mockClient(clients.apiGatewayAccountSettings);
 const logs = mockClient(clients.logs);
 const waf = mockClient(clients.wafv2);
 
@@ -114,6 +116,7 @@ function withAccessLogGroup(otherPrerequisites: RestPlan['prerequisites'] = []):
 
 beforeEach(() => {
   apiGateway.reset();
+  accountSettings.reset();
   logs.reset();
   waf.reset();
 });
@@ -215,11 +218,11 @@ describe('ensurePrerequisites', () => {
     const prerequisites = plan({ prerequisites: [ROLE] });
 
     expect((await ensurePrerequisites(prerequisites, clients)).actions).toEqual([]);
-    expect(apiGateway).not.toHaveReceivedCommand(UpdateAccountCommand);
+    expect(accountSettings).not.toHaveReceivedCommand(UpdateAccountCommand);
 
     apiGateway.on(GetAccountCommand).resolves({});
     await ensurePrerequisites(prerequisites, clients);
-    expect(apiGateway).toHaveReceivedCommandWith(UpdateAccountCommand, {
+    expect(accountSettings).toHaveReceivedCommandWith(UpdateAccountCommand, {
       patchOperations: [
         {
           op: 'replace',
@@ -228,6 +231,27 @@ describe('ensurePrerequisites', () => {
         },
       ],
     });
+  });
+
+  it('reads the account again when its UpdateAccount is throttled (1 per 20 s): set by another run, nothing to do or undo', async () => {
+    const prerequisites = plan({ prerequisites: [ROLE] });
+    const throttled = new TooManyRequestsException({ message: 'Too Many Requests', $metadata: {} });
+    accountSettings.on(UpdateAccountCommand).rejects(throttled);
+    apiGateway
+      .on(GetAccountCommand)
+      .resolvesOnce({})
+      .resolvesOnce({
+        cloudwatchRoleArn: 'arn:aws:iam::111122223333:role/apigw-remediation-apigateway-cloudwatch',
+      });
+
+    expect((await ensurePrerequisites(prerequisites, clients)).actions).toEqual([]);
+    // Sent once: the client for account settings does not retry what cannot succeed for 20 s.
+    expect(accountSettings).toHaveReceivedCommandTimes(UpdateAccountCommand, 1);
+    expect(apiGateway).toHaveReceivedCommandTimes(GetAccountCommand, 2);
+
+    // Still unset: the throttling goes up (the state machine's Retry runs the task again).
+    apiGateway.on(GetAccountCommand).resolves({});
+    await expect(ensurePrerequisites(prerequisites, clients)).rejects.toBe(throttled);
   });
 
   it('creates the REGIONAL baseline web ACL with the managed rule groups, the rate rule and tags', async () => {
