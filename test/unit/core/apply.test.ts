@@ -237,12 +237,9 @@ describe('ensurePrerequisites', () => {
     const prerequisites = plan({ prerequisites: [ROLE] });
     const throttled = new TooManyRequestsException({ message: 'Too Many Requests', $metadata: {} });
     accountSettings.on(UpdateAccountCommand).rejects(throttled);
-    apiGateway
-      .on(GetAccountCommand)
-      .resolvesOnce({})
-      .resolvesOnce({
-        cloudwatchRoleArn: 'arn:aws:iam::111122223333:role/apigw-remediation-apigateway-cloudwatch',
-      });
+    apiGateway.on(GetAccountCommand).resolvesOnce({}).resolvesOnce({
+      cloudwatchRoleArn: 'arn:aws:iam::111122223333:role/apigw-remediation-apigateway-cloudwatch',
+    });
 
     expect((await ensurePrerequisites(prerequisites, clients)).actions).toEqual([]);
     // Sent once: the client for account settings does not retry what cannot succeed for 20 s.
