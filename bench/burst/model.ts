@@ -42,7 +42,7 @@ import {
   type PlannedPath,
   type PlannedTask,
 } from './front.js';
-import { STAGE_GATHERING_ERROR } from '../../remediators/workflow/gather.js';
+import { GATHER_SECONDS, STAGE_GATHERING_ERROR } from '../../remediators/workflow/gather.js';
 import { ExecutionEnvironment, LambdaPool, type LambdaModel } from './lambda.js';
 import { seededRandom } from './random.js';
 import type { RecordedPath } from './recording.js';
@@ -493,13 +493,15 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
    * One per-stage run: an iteration of the per-stage Map. A holder with runs queued on it runs
    * another round (the recorded later round) for all of them before it unlocks, up to the rounds' limit.
    */
-  function* stageRun(item: StageItem, runId: number): Process<void> {
+  function* stageRun(item: StageItem, runId: number, startedMs: number): Process<void> {
     const run: Run = { account: item.account, lockKey: `${item.account}/${item.stage}`, runId };
     const recorded = item.outcome ?? 'COMPLETED';
     const held = locks.get(run.lockKey);
     const mayQueue =
       rounds !== undefined && held !== undefined && (roundOf.get(held) ?? 1) < MAX_STAGE_ROUNDS;
-    const gathered = item.gathers === true ? rounds?.gathered : undefined;
+    // Gathering waits only while the execution's window is open (workflow/gather.ts waitsToGather).
+    const gathered =
+      item.gathers === true && queue.now < startedMs + GATHER_SECONDS * 1000 ? rounds?.gathered : undefined;
     let took = 0;
     const first =
       (mayQueue ? yield* queuedRound(run) : undefined) ??
@@ -525,7 +527,7 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
   }
 
   /** The per-stage Map: its items, at most its MaxConcurrency (an inline Map's 40 at most) at once. */
-  function* mapIterations(items: readonly StageItem[]): Process<void> {
+  function* mapIterations(items: readonly StageItem[], startedMs: number): Process<void> {
     if (items.length === 0) return;
     const map =
       model.machine.stageMap === undefined ? undefined : model.machine.states.get(model.machine.stageMap);
@@ -542,7 +544,7 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
       const runId = runs;
       drive(
         (function* iteration(): Process<void> {
-          yield* stageRun(item, runId);
+          yield* stageRun(item, runId, startedMs);
           finished += 1;
           if (finished === items.length) join.resume();
           else startNext();
@@ -555,6 +557,7 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
 
   function* execute(planned: PlannedExecution, executionId: number): Process<void> {
     yield* paced(starts);
+    const startedMs = queue.now;
     const run: Run = { account: planned.account, lockKey: `execution/${executionId}`, runId: -executionId };
     const failure = yield* replay(planned.before, run);
     if (failure !== undefined) {
@@ -567,7 +570,7 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
       lastEnd = Math.max(lastEnd, queue.now);
       return;
     }
-    yield* mapIterations(planned.items);
+    yield* mapIterations(planned.items, startedMs);
     yield* replay(planned.after, run);
     lastEnd = Math.max(lastEnd, queue.now);
   }
