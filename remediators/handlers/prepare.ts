@@ -4,8 +4,10 @@
  * states, in one invocation. It returns the state with each step's result at its old path and
  * `route`, which the Route Choice state follows. An undo request returns at once (route UNDO: its
  * own path decides, locks and undoes). Findings coalesced into this run (`coalesced`, added by the
- * intake) are written into the lock item's `joined` list as soon as the lock is taken, so Finish
- * records this run's outcome on them (workflow/join.ts).
+ * intake) stay in the state: Finish records this run's outcome on them whatever path it took.
+ *
+ * A first round of a burst gathers first (docs/decisions/0039, the Gather step): it takes the free
+ * lock, waits (StageGathering, the Retry) and plans what was queued meanwhile with its own request.
  *
  * Given `nextRound` (Finish's Catch: the unlock found requests queued on the lock, docs/decisions/0037),
  * Prepare starts the holder's next round instead: its state is built from the queued requests, and
@@ -33,14 +35,14 @@ import {
   type RunState,
 } from '../workflow/coarse.js';
 import { STATE_VERSION, type RunStateRecord, type Step } from '../workflow/coarse-steps.js';
-import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
+import { createClockDeps } from '../workflow/deps/clock.js';
 import { createApiClientsDeps } from '../workflow/deps/core-clients.js';
 import { createKillSwitchDeps } from '../workflow/deps/kill-switch.js';
 import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
 import { createMemberAccountDeps } from '../workflow/deps/member-account.js';
 import { findingsToRecord, JoinedFindingSchema } from '../workflow/join.js';
 import { gathers } from '../workflow/gather.js';
-import { joinHolder, readRound } from '../workflow/lock.js';
+import { readRound } from '../workflow/lock.js';
 import { LockSchema, parseTaskInput, StageWorkItemSchema } from '../workflow/state.js';
 import { createAcquireLockHandler } from './acquire-lock.js';
 import { createDecideHandler } from './decide.js';
@@ -106,7 +108,7 @@ async function nextRoundState(
   };
 }
 
-export function createPrepareTask(steps: PrepareSteps, deps: LocksDeps & Pick<ClockDeps, 'now'>) {
+export function createPrepareTask(steps: PrepareSteps, deps: LocksDeps) {
   return async (event: unknown): Promise<RunStateRecord> => {
     const input = parseTaskInput('prepare', PrepareInputSchema, event);
     const round = input.nextRound === undefined ? undefined : await nextRoundState(input, deps);
@@ -134,21 +136,6 @@ export function createPrepareTask(steps: PrepareSteps, deps: LocksDeps & Pick<Cl
       const lock = LockSchema.parse(await steps.acquireLock(state));
       state = { ...state, lock };
       if (lock.joined !== undefined) return routed();
-      const coalesced = item.coalesced ?? [];
-      if (
-        coalesced.length > 0 &&
-        !(await joinHolder(
-          deps.dynamo(),
-          item.locksTable,
-          lock.key,
-          lock.owner,
-          coalesced,
-          // The lease is in epoch seconds (the table's TTL attribute), as acquireLock compares it.
-          Math.floor(deps.now().getTime() / 1000),
-        ))
-      ) {
-        throw new Error(`the stage lock ${lock.key} was lost before the coalesced findings could join it`);
-      }
       state = { ...state, plan: await steps.snapshot(state) };
       return routed();
     } catch (error) {

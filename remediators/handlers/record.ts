@@ -117,9 +117,8 @@ export function createRecordHandler(
       return { recorded: true, outcome: record.outcome, imported: 0, updated: 0, record, leftToHolder: true };
     }
     // The holder closes its item before it writes anything: every joiner it reads back is recorded.
-    // The findings Admit coalesced into this run are recorded with its own whatever path it took:
-    // Prepare writes them into the lock item only once it holds the lock, and a run that stopped
-    // before (skipped, the stage gone, a failure) or joined another still owes them a record.
+    // The findings Admit coalesced into this run (or a round took in) are recorded with its own,
+    // from the state, whatever path it took: skipped, the stage gone, a failure, joined to another.
     const coalesced = item.coalesced ?? [];
     const joined = findingsToRecord(
       lock === undefined || joinedRun !== undefined

@@ -293,7 +293,7 @@ export function createTaskHandlers(
  */
 export function stateHandlers(
   handlers: Readonly<Record<string, TaskHandler>>,
-  deps: LocksDeps & Pick<ClockDeps, 'now'>,
+  deps: LocksDeps,
 ): Record<string, TaskHandler> {
   const step = (name: StepName | 'OfferUndo'): TaskHandler => {
     const found = handlers[name];

@@ -176,7 +176,7 @@ describe('the batched front', () => {
     expect(others).toEqual([]);
     expect(item?.request.findingId).toBe(first.detail.findings[0]?.Id);
     expect(item?.coalesced.map((finding) => finding.findingId)).toEqual([second.detail.findings[0]?.Id]);
-    // Each finding gets its own outcome, once: the coalesced one joined the run's lock item in Prepare.
+    // Each finding gets its own outcome, once: the coalesced one with the run's, from its state.
     const outcomes = recordedOutcomes(harness);
     expect(outcomes).toEqual(
       expect.arrayContaining([

@@ -234,7 +234,7 @@ describe('stage lock queue and rounds (DynamoDB in moto)', () => {
         acquireLock: step('acquireLock'),
         snapshot: step('snapshot'),
       },
-      { dynamo: () => db, now: () => new Date(later) },
+      { dynamo: () => db },
     );
     const roundOneState = {
       v: STATE_VERSION,
