@@ -276,6 +276,42 @@ describe('the batched front', () => {
     expect(await harness.lockItems('stage#')).toEqual([]);
   });
 
+  it('plans the same gathered union when the attempt after the wait is throttled and retried', async () => {
+    const burst = Array.from({ length: PIPE_BATCH_SIZE }, (_, index) => loggingFinding(`finding-${index}`));
+    let prepares = 0;
+    let lateOutput: FrontOutput | undefined;
+    const lateArrivesWhileGathering =
+      (real: (input: unknown) => Promise<unknown>) => async (input: unknown) => {
+        prepares += 1;
+        if (prepares === 2)
+          lateOutput = (await harness.run(pipeBatch([tracingFinding('finding-late')]))) as FrontOutput;
+        return real(input);
+      };
+    // The gathered attempt has moved the queue into its round when its read is throttled.
+    let throttled = false;
+    const snapshotThrottledOnce = (real: (input: unknown) => Promise<unknown>) => async (input: unknown) => {
+      if (!throttled) {
+        throttled = true;
+        throw Object.assign(new Error('Too Many Requests'), { name: 'TooManyRequestsException' });
+      }
+      return real(input);
+    };
+
+    const output = (await harness.run(pipeBatch(burst), {
+      wrap: { ...countingUpdateStage, Snapshot: snapshotThrottledOnce },
+      wrapState: { Prepare: lateArrivesWhileGathering },
+    })) as FrontOutput;
+
+    expect(throttled).toBe(true);
+    // The wait, the throttled attempt, its retry: the retry planned the late request too.
+    expect(prepares).toBe(3);
+    expect(outcomesOf(lateOutput)).toEqual(['JOINED']);
+    expect(outcomesOf(output)).toEqual(['REMEDIATED']);
+    expect(updateStages).toBe(1);
+    expect(recordedOutcomes(harness).map(([findingId]) => findingId)).toContain('finding-late');
+    expect(await harness.lockItems('stage#')).toEqual([]);
+  });
+
   it('does not gather a batch its window closed (fewer records than the batch size): one Prepare', async () => {
     let prepares = 0;
     const counting = (real: (input: unknown) => Promise<unknown>) => async (input: unknown) => {
