@@ -9,13 +9,13 @@
  */
 import * as z from 'zod';
 import { logger } from '../shared/powertools.js';
-import { stageItems } from '../workflow/admit.js';
+import { roundRequest } from '../workflow/admit.js';
 import { remediationIdOf } from '../workflow/coarse.js';
 import { STATE_VERSION, type RunStateRecord } from '../workflow/coarse-steps.js';
 import type { ClockDeps } from '../workflow/deps/clock.js';
 import type { LocksDeps } from '../workflow/deps/locks.js';
 import { GATHER_SECONDS, StageGatheringError, waitsToGather } from '../workflow/gather.js';
-import { findingsToRecord, JoinedFindingSchema } from '../workflow/join.js';
+import { JoinedFindingSchema } from '../workflow/join.js';
 import { absorbQueued, lockLease, takeLockToGather } from '../workflow/lock.js';
 import { parseTaskInput, StageWorkItemSchema } from '../workflow/state.js';
 
@@ -41,13 +41,10 @@ export function createGatherHandler(deps: LocksDeps & Pick<ClockDeps, 'now'>) {
       );
     }
     const absorbed = (await absorbQueued(deps.dynamo(), input.locksTable, lock)) ?? [];
-    const [round] = stageItems(
-      [input.request, ...absorbed.map((queued) => queued.request)].map((request) => ({
-        request,
-        stages: [input.stage],
-      })),
-      { executionArn: input.executionArn, locksTable: input.locksTable },
-    );
+    const round = roundRequest([input, ...absorbed], input.stage, {
+      executionArn: input.executionArn,
+      locksTable: input.locksTable,
+    });
     if (round === undefined) return null;
     if (absorbed.length > 0) {
       logger.info('gather: requests queued on the stage join this round', {
@@ -59,14 +56,7 @@ export function createGatherHandler(deps: LocksDeps & Pick<ClockDeps, 'now'>) {
       ...(event as RunStateRecord),
       v: STATE_VERSION,
       request: round.request,
-      coalesced: findingsToRecord(
-        [
-          ...(input.coalesced ?? []),
-          ...round.coalesced,
-          ...absorbed.flatMap((queued) => queued.coalesced ?? []),
-        ],
-        round.request,
-      ),
+      coalesced: round.coalesced,
       lock: { key: lock.key, owner: lock.owner, expiresAt: lock.expiresAt },
     };
   };

@@ -23,7 +23,7 @@ import { createExemptionsDeps } from '../ledger/exemption-deps.js';
 import { createFlapGuardDeps } from '../iac/deps.js';
 import { logger } from '../shared/powertools.js';
 import { lambdaHandler } from '../shared/handler.js';
-import { stageItems } from '../workflow/admit.js';
+import { roundRequest } from '../workflow/admit.js';
 import {
   caughtError,
   lockToRelease,
@@ -40,7 +40,7 @@ import { createApiClientsDeps } from '../workflow/deps/core-clients.js';
 import { createKillSwitchDeps } from '../workflow/deps/kill-switch.js';
 import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
 import { createMemberAccountDeps } from '../workflow/deps/member-account.js';
-import { findingsToRecord, JoinedFindingSchema } from '../workflow/join.js';
+import { JoinedFindingSchema } from '../workflow/join.js';
 import { gathers } from '../workflow/gather.js';
 import { readRound } from '../workflow/lock.js';
 import { LockSchema, parseTaskInput, StageWorkItemSchema } from '../workflow/state.js';
@@ -82,19 +82,14 @@ async function nextRoundState(
   const requests = await readRound(deps.dynamo(), item.locksTable, lock, round);
   if (requests === undefined || requests.length === 0) return undefined;
   const context = { executionArn: item.executionArn, locksTable: item.locksTable };
-  const [next] = stageItems(
-    requests.map((queued) => ({ request: queued.request, stages: [item.stage] })),
-    context,
-  );
+  const next = roundRequest(requests, item.stage, context);
   if (next === undefined) return undefined;
-  // Each queued run's own coalesced findings come with it (they are findings, not requests).
-  const carried = requests.flatMap((queued) => queued.coalesced ?? []);
   return {
     v: STATE_VERSION,
     ...context,
     stage: item.stage,
     request: next.request,
-    coalesced: findingsToRecord([...next.coalesced, ...carried], next.request),
+    coalesced: next.coalesced,
     round,
     lock: { key: lock.key, owner: lock.owner, expiresAt: lock.expiresAt },
     earlierRounds: [

@@ -16,7 +16,7 @@
 import type { ControlId, StageRef } from '../core/types.js';
 import { chunk, MAX_FINDINGS_PER_CALL } from '../securityhub/findings.js';
 import { MAX_V2_FINDINGS_PER_CALL } from '../securityhub/findings-v2.js';
-import { coalescingTrigger, type JoinedFinding } from './join.js';
+import { coalescingTrigger, findingsToRecord, type JoinedFinding } from './join.js';
 import type { RemediationRequest } from './state.js';
 
 /** The version of the stage item the per-stage Map receives (an execution in flight keeps its own). */
@@ -138,4 +138,32 @@ export function stageItems(
     });
     return { ...single({ ...primary, controls }, stage), coalesced };
   });
+}
+
+/** A request a holder runs in one of its rounds, with the findings coalesced into its own run. */
+export interface RoundRequest {
+  readonly request: RemediationRequest;
+  readonly coalesced?: readonly JoinedFinding[] | undefined;
+}
+
+/**
+ * The request of a holder's round (docs/decisions/0037 and 0039): its requests grouped as a batch's
+ * (one request, the union of the controls, the other findings coalesced), and every request's own
+ * coalesced findings with them, each once. Undefined for no request.
+ */
+export function roundRequest(
+  requests: readonly RoundRequest[],
+  stage: StageRef,
+  context: { readonly executionArn: string; readonly locksTable: string },
+): Pick<StageItem, 'request' | 'coalesced'> | undefined {
+  const [round] = stageItems(
+    requests.map(({ request }) => ({ request, stages: [stage] })),
+    context,
+  );
+  if (round === undefined) return undefined;
+  const carried = requests.flatMap(({ coalesced }) => coalesced ?? []);
+  return {
+    request: round.request,
+    coalesced: findingsToRecord([...carried, ...round.coalesced], round.request),
+  };
 }

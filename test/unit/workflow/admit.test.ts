@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { StageRef } from '../../../remediators/core/types.js';
-import { eventIds, ownershipCalls, stageItems } from '../../../remediators/workflow/admit.js';
+import { eventIds, ownershipCalls, roundRequest, stageItems } from '../../../remediators/workflow/admit.js';
 import type { RemediationRequest } from '../../../remediators/workflow/state.js';
 import { EXECUTION_ARN, STAGE } from './fixtures.js';
 
@@ -111,5 +111,30 @@ describe('admit: one item per stage', () => {
       ['cli', 0],
       ['securityhub', 0],
     ]);
+  });
+});
+
+describe("admit: a holder's round", () => {
+  const joined = (findingId: string) => ({ findingId, executionArn: 'exec-b', remediationId: 'rem-b' });
+
+  it("unites the round's requests and keeps each request's own coalesced findings, each once", () => {
+    const round = roundRequest(
+      [
+        { request: request({ findingId: 'f-1', controls: ['APIGateway.1'] }), coalesced: [joined('f-1b')] },
+        { request: request({ findingId: 'f-2', controls: ['APIGateway.3'] }), coalesced: [joined('f-1b')] },
+        { request: request({ findingId: 'f-3', controls: ['APIGateway.4'] }) },
+      ],
+      STAGE,
+      CONTEXT,
+    );
+    expect(round?.request).toMatchObject({
+      findingId: 'f-1',
+      controls: ['APIGateway.1', 'APIGateway.3', 'APIGateway.4'],
+    });
+    expect(round?.coalesced.map((finding) => finding.findingId)).toEqual(['f-1b', 'f-2', 'f-3']);
+  });
+
+  it('has no round without a request', () => {
+    expect(roundRequest([], STAGE, CONTEXT)).toBeUndefined();
   });
 });
