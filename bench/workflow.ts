@@ -233,6 +233,13 @@ const FIVE_CONTROLS = [
   'APIGateway.5',
 ] as const;
 
+/** Findings 2 to 5 of the five-findings scenarios, one execution each, one after another. */
+async function theOtherFourArrive(runner: Runner, apiId: string): Promise<void> {
+  for (const [index, controlId] of FIVE_CONTROLS.entries()) {
+    if (index > 0) await runner.run(restFinding(apiId, controlId, index));
+  }
+}
+
 const apiGateway = (endpoint: string) =>
   new APIGatewayClient({ region: MOTO_REGION, endpoint, credentials: motoCredentials });
 
@@ -297,29 +304,21 @@ export const SCENARIOS: readonly Scenario[] = [
     harness: { config: { controls: { 'APIGateway.4': 'auto' } } },
     async exercise(endpoint, runner) {
       const seeded = await seedInsecureRestStage({ endpoint });
-      const controls = FIVE_CONTROLS;
       // Findings 2 to 5 arrive while the first run holds the stage (it has the lock and has not
       // planned yet): each is queued on the lock and its run ends JOINED (docs/decisions/0037); the
       // first run plans the four together in its second round. The order is fixed, so the counts
       // do not depend on timing.
-      const queued: Promise<unknown>[] = [];
       let arrived = false;
       const othersArriveBeforePlanning = (real: TaskHandler) => async (input: unknown) => {
         if (!arrived) {
           arrived = true;
-          for (const [index, controlId] of controls.entries()) {
-            if (index === 0) continue;
-            const run = runner.run(restFinding(seeded.ref.apiId, controlId, index));
-            queued.push(run);
-            await run;
-          }
+          await theOtherFourArrive(runner, seeded.ref.apiId);
         }
         return real(input);
       };
-      await runner.run(restFinding(seeded.ref.apiId, controls[0], 0), {
+      await runner.run(restFinding(seeded.ref.apiId, FIVE_CONTROLS[0], 0), {
         wrap: { Snapshot: othersArriveBeforePlanning },
       });
-      await Promise.all(queued);
     },
   },
   {
@@ -335,11 +334,7 @@ export const SCENARIOS: readonly Scenario[] = [
       let attempts = 0;
       const othersArriveWhileGathering = (real: TaskHandler) => async (input: unknown) => {
         attempts += 1;
-        if (attempts === 2) {
-          for (const [index, controlId] of FIVE_CONTROLS.entries()) {
-            if (index > 0) await runner.run(restFinding(seeded.ref.apiId, controlId, index));
-          }
-        }
+        if (attempts === 2) await theOtherFourArrive(runner, seeded.ref.apiId);
         return real(input);
       };
       await runner.run(pipeBatch(Array.from({ length: PIPE_BATCH_SIZE }, () => first)), {

@@ -463,14 +463,11 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
   /**
    * A first round that gathers (docs/decisions/0039): Prepare's first attempt makes its recorded
    * calls (the lock taken) and ends with StageGathering; the state's Retry waits its interval;
-   * whatever was queued on the lock meanwhile is taken into this round (`took`), which then runs as
-   * recorded. Queued at the lock state after all (another run took the stage first): a queued run.
+   * whatever was queued on the lock meanwhile is taken into this round, which then runs as
+   * recorded; the queued runs it took get its outcome (counted here, as a later round counts those
+   * it covers). Queued at the lock state after all (another run took the stage first): a queued run.
    */
-  function* gatheringRound(
-    gathered: GatheredRound,
-    run: Run,
-    took: (runs: number) => void,
-  ): Process<RoundEnd> {
+  function* gatheringRound(gathered: GatheredRound, run: Run): Process<RoundEnd> {
     const failure = yield* replay({ states: [gathered.wait.state], tasks: [gathered.wait] }, run);
     if (failure !== undefined)
       return failure.error === QUEUED ? yield* queuedRest(run) : yield* failed(failure, run);
@@ -484,9 +481,10 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
     const queuedMeanwhile = queuedOn.get(run.runId) ?? 0;
     queuedOn.set(run.runId, 0);
     gatheredRuns += queuedMeanwhile;
-    took(queuedMeanwhile);
     // Entering the round's Prepare again stands for the retry's transition.
-    return yield* round(gathered.round, run, gathered.outcome ?? 'COMPLETED');
+    const end = yield* round(gathered.round, run, gathered.outcome ?? 'COMPLETED');
+    increment(outcomes, end.queued ? 'FAILED' : end.outcome, queuedMeanwhile);
+    return end;
   }
 
   /**
@@ -502,15 +500,14 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
     // Gathering waits only while the execution's window is open (workflow/gather.ts waitsToGather).
     const gathered =
       item.gathers === true && queue.now < startedMs + GATHER_SECONDS * 1000 ? rounds?.gathered : undefined;
-    let took = 0;
     const first =
       (mayQueue ? yield* queuedRound(run) : undefined) ??
       (gathered === undefined
         ? yield* round(item.path, run, recorded)
-        : yield* gatheringRound(gathered, run, (runs) => (took = runs)));
+        : yield* gatheringRound(gathered, run));
     // A queued run's finding gets the outcome of the holder's round that covers it (counted there).
     if (first.queued) queuedRuns += 1;
-    else increment(outcomes, first.outcome, 1 + took);
+    else increment(outcomes, first.outcome);
     while (rounds !== undefined && (queuedOn.get(runId) ?? 0) > 0) {
       const covered = queuedOn.get(runId) ?? 0;
       queuedOn.set(runId, 0);

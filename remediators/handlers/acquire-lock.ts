@@ -5,8 +5,7 @@
  * StageLocked (the state machine retries with backoff and jitter). The owner is this execution's
  * remediation of this stage; the lock item also says which controls it covers, for joiners.
  */
-import * as z from 'zod';
-import { coalescingTrigger, JoinedFindingSchema } from '../workflow/join.js';
+import { coalescingTrigger } from '../workflow/join.js';
 import { acquireStageLock, lockLease } from '../workflow/lock.js';
 import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
 import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
@@ -14,14 +13,9 @@ import { DecidedItemSchema } from '../workflow/handler-input.js';
 import { parseTaskInput, type Lock } from '../workflow/state.js';
 import { lambdaHandler } from '../shared/handler.js';
 
-const InputSchema = DecidedItemSchema.extend({
-  /** Findings Admit coalesced into this run: they join or queue with its own (docs/decisions/0037). */
-  coalesced: z.array(JoinedFindingSchema).optional(),
-});
-
 export function createAcquireLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'>) {
   return async (event: unknown): Promise<Lock> => {
-    const item = parseTaskInput('acquire-lock', InputSchema, event);
+    const item = parseTaskInput('acquire-lock', DecidedItemSchema, event);
     const nowMs = deps.now().getTime();
     // A later round (docs/decisions/0037), or a round that gathered (0039), is the same holder: it
     // renews the lock taken before this round's request became what it is.

@@ -15,12 +15,10 @@ import { STATE_VERSION, type RunStateRecord } from '../workflow/coarse-steps.js'
 import type { ClockDeps } from '../workflow/deps/clock.js';
 import type { LocksDeps } from '../workflow/deps/locks.js';
 import { GATHER_SECONDS, StageGatheringError, waitsToGather } from '../workflow/gather.js';
-import { JoinedFindingSchema } from '../workflow/join.js';
 import { absorbQueued, lockLease, takeLockToGather } from '../workflow/lock.js';
 import { parseTaskInput, StageWorkItemSchema } from '../workflow/state.js';
 
 const GatherInputSchema = StageWorkItemSchema.extend({
-  coalesced: z.array(JoinedFindingSchema).optional(),
   /** When the execution started ($$.Execution.StartTime): the gathering window opens then. */
   startedAt: z.iso.datetime({ offset: true }).optional(),
 });

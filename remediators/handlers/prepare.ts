@@ -40,7 +40,6 @@ import { createApiClientsDeps } from '../workflow/deps/core-clients.js';
 import { createKillSwitchDeps } from '../workflow/deps/kill-switch.js';
 import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
 import { createMemberAccountDeps } from '../workflow/deps/member-account.js';
-import { JoinedFindingSchema } from '../workflow/join.js';
 import { gathers } from '../workflow/gather.js';
 import { readRound } from '../workflow/lock.js';
 import { LockSchema, parseTaskInput, StageWorkItemSchema } from '../workflow/state.js';
@@ -58,8 +57,6 @@ export interface PrepareSteps {
 }
 
 const PrepareInputSchema = StageWorkItemSchema.extend({
-  /** Findings for this stage the intake coalesced into this run (Admit, docs/decisions/0036; absent: none). */
-  coalesced: z.array(JoinedFindingSchema).optional(),
   /** The execution's batch was cut at the Pipe's batch size: gather first (docs/decisions/0039). */
   gather: z.boolean().optional(),
 });

@@ -37,7 +37,8 @@ import { recordFlapGuard } from '../iac/record.js';
 import { isOwnFinding, recordOutcome, recordOutcomeOnFindings } from '../securityhub/records.js';
 import { recordOutcomeV2, recordOutcomeV2OnFindings } from '../securityhub/records-v2.js';
 import { closeStageLock, joinStillOpen, readRecentRemediation } from '../workflow/lock.js';
-import { findingsToRecord, JoinedFindingSchema, type JoinedFinding } from '../workflow/join.js';
+import { findingsToRecord } from '../workflow/join.js';
+import type { JoinedFinding } from '../workflow/state.js';
 import { creditRecentRemediation } from '../workflow/recent-remediation.js';
 import { type LocksDeps } from '../workflow/deps/locks.js';
 import { logger } from '../shared/powertools.js';
@@ -54,8 +55,6 @@ const InputSchema = StageWorkItemSchema.extend({
   terminal: TerminalSchema,
   /** The Redeploy task's result, when the run made a deployment: its id is the ledger's exact after value. */
   deployment: z.object({ deploymentId: z.string().min(1).optional() }).optional(),
-  /** Findings Admit coalesced into this run (docs/decisions/0036): recorded with its outcome. */
-  coalesced: z.array(JoinedFindingSchema).optional(),
 });
 
 const CONTROL_TITLES = Object.fromEntries(CATALOG.map((control) => [control.id, control.title]));

@@ -11,10 +11,10 @@
  * once; the later copies are listed as duplicate deliveries. Across batches, the admit task drops a
  * redelivery by the event id it records (remediators/workflow/admit.ts).
  */
-import { batchCutAtSize } from './pipe-batch.js';
 import * as z from 'zod';
 import { describeIssues } from '../../config/issues.js';
 import { intake } from './intake.js';
+import { batchCutAtSize } from './pipe-batch.js';
 import type { IntakeResult, IntakeSettings } from './types.js';
 
 /** One record of a Pipe's SQS batch: what intake reads of it (the other attributes pass unread). */

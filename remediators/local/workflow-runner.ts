@@ -134,10 +134,10 @@ export type ExecutionEvent =
 
 /**
  * The steps of the coarse per-stage tasks (docs/decisions/0035), each by the name of the state it
- * once was: Prepare runs Gather (a burst's first round, docs/decisions/0039), Decide, AcquireLock, Snapshot; Remediate runs Recheck, ClaimDeploySlot,
- * Apply, Redeploy, UpdateStage; Verify runs Verify; Finish runs Record, Notify, OfferUndo (supplied
- * by the caller, like the approval states) and ReleaseLock. A fault put into one step (a test's
- * wrap) is a fault in that step of the real task.
+ * once was: Prepare runs Gather (a burst's first round, docs/decisions/0039), Decide, AcquireLock,
+ * Snapshot; Remediate runs Recheck, ClaimDeploySlot, Apply, Redeploy, UpdateStage; Verify runs
+ * Verify; Finish runs Record, Notify, OfferUndo (supplied by the caller, like the approval states)
+ * and ReleaseLock. A fault put into one step (a test's wrap) is a fault in that step of the real task.
  */
 export type StepName =
   | 'Gather'

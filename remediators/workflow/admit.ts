@@ -16,8 +16,8 @@
 import type { ControlId, StageRef } from '../core/types.js';
 import { chunk, MAX_FINDINGS_PER_CALL } from '../securityhub/findings.js';
 import { MAX_V2_FINDINGS_PER_CALL } from '../securityhub/findings-v2.js';
-import { coalescingTrigger, findingsToRecord, type JoinedFinding } from './join.js';
-import type { RemediationRequest } from './state.js';
+import { coalescingTrigger, findingsToRecord } from './join.js';
+import type { JoinedFinding, RemediationRequest } from './state.js';
 
 /** The version of the stage item the per-stage Map receives (an execution in flight keeps its own). */
 export const STAGE_ITEM_VERSION = 2;

@@ -18,22 +18,12 @@ import * as z from 'zod';
 import type { ControlId } from '../core/types.js';
 import {
   ControlIdSchema,
+  JoinedFindingSchema,
   RemediationRequestSchema,
+  type JoinedFinding,
   type JoinedRun,
   type RemediationRequest,
 } from './state.js';
-
-/** A finding added to the holder's lock item: everything the holder needs to record on it. */
-export const JoinedFindingSchema = z.object({
-  findingId: z.string().min(1),
-  productArn: z.string().min(1).optional(),
-  findingFormat: z.literal('ocsf').optional(),
-  metadataUid: z.string().min(1).optional(),
-  /** The joiner's own run, for the audit trail (its record says JOINED). */
-  executionArn: z.string().min(1),
-  remediationId: z.string().min(1),
-});
-export type JoinedFinding = z.infer<typeof JoinedFindingSchema>;
 
 /**
  * A request queued on the holder's lock item because it asks about controls the holder's run does

@@ -26,12 +26,11 @@ import {
   MAX_PENDING_REQUESTS,
   queueDecision,
   unlockDecision,
-  type JoinedFinding,
   type JoinRequest,
   type PendingRequest,
 } from './join.js';
 import { RecentRemediationSchema, type RecentRemediation } from './recent-remediation.js';
-import type { JoinedRun, Lock } from './state.js';
+import type { JoinedFinding, JoinedRun, Lock } from './state.js';
 
 /** The locks table: partition key and TTL attribute (the CDK app builds the table from these). */
 export const LOCKS_TABLE_KEY = 'pk';
@@ -105,6 +104,15 @@ export interface LockHolder {
   readonly executionArn: string;
 }
 
+/** What the lock item stores of its holder. */
+type Covers = { controls: ControlId[]; remediationId: string; executionArn: string };
+
+const coversOf = (holder: LockHolder): Covers => ({
+  controls: [...holder.controls],
+  remediationId: holder.remediationId,
+  executionArn: holder.executionArn,
+});
+
 /**
  * Takes the lock, or joins the holder's run when the request may (./join.ts), or queues the request
  * for the holder's next round (`queueable`, docs/decisions/0037), or throws {@link StageLockedError}.
@@ -122,11 +130,7 @@ export async function acquireStageLock(
   queueable?: PendingRequest,
 ): Promise<Lock> {
   const now = Math.floor(nowMs / 1000);
-  const covers = {
-    controls: [...holder.controls],
-    remediationId: holder.remediationId,
-    executionArn: holder.executionArn,
-  };
+  const covers = coversOf(holder);
   if (await freshTake(db, tableName, lock, nowMs, covers)) return lock;
   if (await retakeOwnLock(db, tableName, lock, covers)) return lock;
   const current = await currentLockItem(db, tableName, lock.key);
@@ -181,11 +185,7 @@ export async function takeLockToGather(
   nowMs: number,
   holder: LockHolder,
 ): Promise<GatherTake> {
-  const covers = {
-    controls: [...holder.controls],
-    remediationId: holder.remediationId,
-    executionArn: holder.executionArn,
-  };
+  const covers = coversOf(holder);
   const taken = await freshTake(db, tableName, lock, nowMs, covers);
   if (taken) return 'took-free-lock';
   return (await retakeOwnLock(db, tableName, lock, covers)) ? 'already-ours' : 'held-by-another';
@@ -250,7 +250,7 @@ async function freshTake(
   tableName: string,
   lock: Lock,
   nowMs: number,
-  covers: { controls: ControlId[]; remediationId: string; executionArn: string },
+  covers: Covers,
 ): Promise<boolean> {
   try {
     const replaced = await db.send(
@@ -369,7 +369,7 @@ async function retakeOwnLock(
   db: DynamoDBDocumentClient,
   tableName: string,
   lock: Lock,
-  covers: { controls: ControlId[]; remediationId: string; executionArn: string },
+  covers: Covers,
 ): Promise<boolean> {
   return conditional(() =>
     db.send(

@@ -222,12 +222,29 @@ export const TerminalSchema = z.object({
   outcome: z.enum(OUTCOMES),
 });
 
+/** A finding added to the holder's lock item: everything the holder needs to record on it. */
+export const JoinedFindingSchema = z.object({
+  findingId: z.string().min(1),
+  productArn: z.string().min(1).optional(),
+  findingFormat: z.literal('ocsf').optional(),
+  metadataUid: z.string().min(1).optional(),
+  /** The joiner's own run, for the audit trail (its record says JOINED). */
+  executionArn: z.string().min(1),
+  remediationId: z.string().min(1),
+});
+export type JoinedFinding = z.infer<typeof JoinedFindingSchema>;
+
 /** One iteration of the per-stage Map, growing as Tasks add their results. */
 export const StageWorkItemSchema = z.object({
   executionArn: z.string().min(1),
   locksTable: z.string().min(1),
   request: RemediationRequestSchema,
   stage: StageRefSchema,
+  /**
+   * The other findings for this stage the run records its outcome on: those Admit coalesced into
+   * it (docs/decisions/0036), or the ones a holder's round took in (0037, 0039). Absent: none.
+   */
+  coalesced: z.array(JoinedFindingSchema).optional(),
   decision: DecisionSchema.optional(),
   lock: LockSchema.optional(),
   plan: PlanSummarySchema.optional(),

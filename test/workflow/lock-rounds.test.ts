@@ -64,6 +64,29 @@ const arrive = (db: DynamoDBDocumentClient, id: string, nowMs = T0, request = qu
     request,
   );
 
+/**
+ * The table as a holder sees it while run `id` arrives right after the holder read the queue: just
+ * before the first write that moves the queue into `next`, `id` is queued, so the move's size
+ * condition fails once.
+ */
+function racingTheMove(db: DynamoDBDocumentClient, id: string) {
+  let raced = false;
+  const racing = {
+    send: async (command: unknown) => {
+      if (
+        !raced &&
+        command instanceof UpdateCommand &&
+        String(command.input.UpdateExpression).includes('#next')
+      ) {
+        raced = true;
+        await arrive(db, id);
+      }
+      return db.send(command as never);
+    },
+  } as unknown as DynamoDBDocumentClient;
+  return { db: racing, raced: () => raced };
+}
+
 describe('stage lock queue and rounds (DynamoDB in moto)', () => {
   const moto = useMoto();
   let db: DynamoDBDocumentClient;
@@ -124,22 +147,9 @@ describe('stage lock queue and rounds (DynamoDB in moto)', () => {
     await arrive(db, 'b');
     // A second request lands right after the unlock read the queue: the move's size condition fails,
     // the unlock reads again and moves both.
-    let raced = false;
-    const racing = {
-      send: async (command: unknown) => {
-        if (
-          !raced &&
-          command instanceof UpdateCommand &&
-          String(command.input.UpdateExpression).includes('#next')
-        ) {
-          raced = true;
-          await arrive(db, 'c');
-        }
-        return db.send(command as never);
-      },
-    } as unknown as DynamoDBDocumentClient;
-    expect(await unlockOrOpenRound(racing, TABLE, holder, 1)).toEqual({ kind: 'next-round', round: 2 });
-    expect(raced).toBe(true);
+    const racing = racingTheMove(db, 'c');
+    expect(await unlockOrOpenRound(racing.db, TABLE, holder, 1)).toEqual({ kind: 'next-round', round: 2 });
+    expect(racing.raced()).toBe(true);
     expect((await readRound(db, TABLE, holder, 2))?.map((queued) => queued.remediationId)).toEqual([
       'rem-b',
       'rem-c',
@@ -306,25 +316,11 @@ describe('stage lock queue and rounds (DynamoDB in moto)', () => {
     it('never wipes a request queued between the read and the move; undefined once the item is not its own', async () => {
       await takeLockToGather(db, TABLE, gatherer, T0, HOLDER);
       await arrive(db, 'b');
-      let raced = false;
-      const racing = {
-        send: async (command: unknown) => {
-          if (
-            !raced &&
-            command instanceof UpdateCommand &&
-            String(command.input.UpdateExpression).includes('#next')
-          ) {
-            raced = true;
-            await arrive(db, 'c');
-          }
-          return db.send(command as never);
-        },
-      } as unknown as DynamoDBDocumentClient;
-      expect((await absorbQueued(racing, TABLE, gatherer))?.map((queued) => queued.remediationId)).toEqual([
-        'rem-b',
-        'rem-c',
-      ]);
-      expect(raced).toBe(true);
+      const racing = racingTheMove(db, 'c');
+      expect((await absorbQueued(racing.db, TABLE, gatherer))?.map((queued) => queued.remediationId)).toEqual(
+        ['rem-b', 'rem-c'],
+      );
+      expect(racing.raced()).toBe(true);
 
       expect(await absorbQueued(db, TABLE, { ...gatherer, owner: 'exec-z' })).toBeUndefined();
     });

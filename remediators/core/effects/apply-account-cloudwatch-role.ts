@@ -21,10 +21,12 @@ export const applyAccountCloudWatchRole: ApplyEffect<AccountCloudWatchRoleEffect
   // Read now, not from the snapshot: another execution (or a person) may have set it since the plan.
   const account = await clients.apiGateway.send(new GetAccountCommand({}));
   const key = accountRegionKey(ref);
-  if (account.cloudwatchRoleArn) {
-    cache.accountSettings.set(key, { cloudwatchRoleArn: account.cloudwatchRoleArn });
+  // Set already (by a person, or another run): kept as found, and no action of this run's.
+  const setAlready = (cloudwatchRoleArn: string) => {
+    cache.accountSettings.set(key, { cloudwatchRoleArn });
     return { actions: [] };
-  }
+  };
+  if (account.cloudwatchRoleArn) return setAlready(account.cloudwatchRoleArn);
   const roleArn = cloudWatchRoleArn(ref, roleName);
   try {
     await clients.apiGatewayAccountSettings.send(
@@ -40,8 +42,7 @@ export const applyAccountCloudWatchRole: ApplyEffect<AccountCloudWatchRoleEffect
     if (!(error instanceof TooManyRequestsException)) throw error;
     const again = await clients.apiGateway.send(new GetAccountCommand({}));
     if (!again.cloudwatchRoleArn) throw error;
-    cache.accountSettings.set(key, { cloudwatchRoleArn: again.cloudwatchRoleArn });
-    return { actions: [] };
+    return setAlready(again.cloudwatchRoleArn);
   }
   cache.accountSettings.set(key, { cloudwatchRoleArn: roleArn });
   return {

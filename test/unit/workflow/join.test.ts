@@ -6,10 +6,9 @@ import {
   MAX_STAGE_ROUNDS,
   queueDecision,
   unlockDecision,
-  type JoinedFinding,
   type PendingRequest,
 } from '../../../remediators/workflow/join.js';
-import type { RemediationRequest } from '../../../remediators/workflow/state.js';
+import type { JoinedFinding, RemediationRequest } from '../../../remediators/workflow/state.js';
 import { workItem } from './fixtures.js';
 
 const NOW = Date.parse('2026-11-21T10:00:00Z');
