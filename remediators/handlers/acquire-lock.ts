@@ -5,6 +5,7 @@
  * StageLocked (the state machine retries with backoff and jitter). The owner is this execution's
  * remediation of this stage; the lock item also says which controls it covers, for joiners.
  */
+import { findingControlsOf } from '../workflow/admit.js';
 import { coalescingTrigger } from '../workflow/join.js';
 import { acquireStageLock, lockLease } from '../workflow/lock.js';
 import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
@@ -30,6 +31,7 @@ export function createAcquireLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'
         ? undefined
         : {
             findingId: request.findingId,
+            controls: [...findingControlsOf(request)],
             ...(request.productArn === undefined ? {} : { productArn: request.productArn }),
             ...(request.findingFormat === undefined ? {} : { findingFormat: request.findingFormat }),
             ...(request.metadataUid === undefined ? {} : { metadataUid: request.metadataUid }),

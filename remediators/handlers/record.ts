@@ -43,7 +43,8 @@ import { creditRecentRemediation } from '../workflow/recent-remediation.js';
 import { type LocksDeps } from '../workflow/deps/locks.js';
 import { logger } from '../shared/powertools.js';
 import { RECORD_FAILURES_METRIC, REMEDIATIONS_METRIC } from '../workflow/metrics.js';
-import { controlRecord, toOutcomeRecord, type OutcomeRecord } from '../workflow/outcome.js';
+import { controlRecord, findingRecord, toOutcomeRecord, type OutcomeRecord } from '../workflow/outcome.js';
+import { findingControlsOf } from '../workflow/admit.js';
 import { type ClockDeps } from '../workflow/deps/clock.js';
 import { type ReportingDeps } from '../workflow/deps/reporting.js';
 import { type HomeSecurityHubDeps, type MemberSecurityHubDeps } from '../workflow/deps/security-hub.js';
@@ -159,8 +160,10 @@ export function createRecordHandler(
     let own: Awaited<ReturnType<typeof recordOn>>;
     let updated: number;
     try {
-      // Other products' findings (the run's own and those joined or coalesced into it) in one call per
-      // format (≤ 100 each): the record on each is the same. The service's own findings one by one (imports).
+      // Other products' findings (the run's own and those joined or coalesced into it), each with its
+      // controls' share of the record (findingRecord: the stage's when its control shares the stage's
+      // outcome), in one call per distinct record and format (≤ 100 each). The service's own findings
+      // one by one (imports).
       const primary =
         written.findingId !== undefined && !isOwnFinding(written, written.findingProductArn)
           ? {
@@ -174,21 +177,33 @@ export function createRecordHandler(
           ? await recordOn(written, item.request.findingFormat)
           : { imported: 0, updated: 0 };
       updated = own.updated;
-      const others = [
-        ...(primary === undefined ? [] : [primary]),
-        ...joined.filter((finding) => !isOwnFinding(written, finding.productArn)),
-      ];
       const home = deps.homeSecurityHub(item.stage.region);
-      updated += await recordOutcomeOnFindings(
-        home,
-        written,
-        others.filter((finding) => finding.findingFormat !== 'ocsf'),
-      );
-      updated += await recordOutcomeV2OnFindings(
-        home,
-        written,
-        others.filter((finding) => finding.findingFormat === 'ocsf'),
-      );
+      const shares = recordShares([
+        ...(primary === undefined
+          ? []
+          : [
+              {
+                finding: primary,
+                // A record credited to another remediation is the finding's own already.
+                record: written === record ? findingRecord(record, findingControlsOf(item.request)) : written,
+              },
+            ]),
+        ...joined
+          .filter((finding) => !isOwnFinding(written, finding.productArn))
+          .map((finding) => ({ finding, record: findingRecord(record, finding.controls) })),
+      ]);
+      for (const { record: share, findings } of shares) {
+        updated += await recordOutcomeOnFindings(
+          home,
+          share,
+          findings.filter((finding) => finding.findingFormat !== 'ocsf'),
+        );
+        updated += await recordOutcomeV2OnFindings(
+          home,
+          share,
+          findings.filter((finding) => finding.findingFormat === 'ocsf'),
+        );
+      }
       for (const finding of joined.filter((candidate) => isOwnFinding(written, candidate.productArn))) {
         updated += (await recordOn(onJoinedFinding(written, finding), finding.findingFormat)).updated;
       }
@@ -225,6 +240,27 @@ export function createRecordHandler(
       ...(ledger === undefined ? {} : { ledger }),
     };
   };
+}
+
+interface RecordTarget {
+  readonly findingId: string;
+  readonly productArn?: string | undefined;
+  readonly findingFormat?: 'ocsf' | undefined;
+}
+
+/** The findings grouped by the record they get (the same record object: one call for all of them). */
+function recordShares(
+  targets: readonly { readonly finding: RecordTarget; readonly record: OutcomeRecord }[],
+): { readonly record: OutcomeRecord; readonly findings: RecordTarget[] }[] {
+  const groups = new Map<string, { record: OutcomeRecord; findings: RecordTarget[] }>();
+  for (const { finding, record } of targets) {
+    // A control's share is built per finding: two findings of one control get equal records.
+    const key = JSON.stringify(record);
+    const group = groups.get(key) ?? { record, findings: [] };
+    group.findings.push(finding);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
 }
 
 /** The holder's record, word for word, on a finding that joined it (its own product ARN, if any). */

@@ -9,7 +9,8 @@
  *   https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_BatchUpdateFindingsV2.html).
  * - Stage items are grouped per stage: every fix request for one stage in one batch becomes ONE
  *   item, its controls the union, its primary request a finding's when there is one, the other
- *   findings `coalesced` (recorded with the run's outcome, as a joined finding is). An undo and an
+ *   findings `coalesced` (recorded with the run's outcome, as a joined finding is, each finding
+ *   with its own controls' share of it: workflow/outcome.ts findingRecord). An undo and an
  *   operator's `fix` keep their own item: an undo names one remediation, and a `fix`'s confirmation
  *   approves only the controls the operator saw.
  */
@@ -80,9 +81,15 @@ function stageKey(stage: StageRef): string {
   );
 }
 
+/** The controls of the finding a request names (its own, also once grouped into a union). */
+export function findingControlsOf(request: RemediationRequest): readonly ControlId[] {
+  return request.findingControls ?? request.controls;
+}
+
 function joinedFinding(request: FindingRequest, executionArn: string, stage: StageRef): JoinedFinding {
   return {
     findingId: request.findingId,
+    controls: [...findingControlsOf(request)],
     ...(request.productArn === undefined ? {} : { productArn: request.productArn }),
     ...(request.findingFormat === undefined ? {} : { findingFormat: request.findingFormat }),
     ...(request.metadataUid === undefined ? {} : { metadataUid: request.metadataUid }),
@@ -136,7 +143,13 @@ export function stageItems(
       seen.add(key);
       return [joinedFinding(request, context.executionArn, stage)];
     });
-    return { ...single({ ...primary, controls }, stage), coalesced };
+    // The primary finding keeps its own controls apart from the union: it is recorded with their share.
+    const own = findingControlsOf(primary);
+    const widened = controls.length !== own.length;
+    return {
+      ...single({ ...primary, controls, ...(widened ? { findingControls: [...own] } : {}) }, stage),
+      coalesced,
+    };
   });
 }
 

@@ -276,6 +276,25 @@ const LEFT_UNDONE: Readonly<
 };
 
 /**
+ * The record a finding gets, from the record of the run that handled its stage. A run plans the
+ * union of its findings' controls (a batch's findings coalesced by Admit, a holder's round, a
+ * joiner), and one outcome for the stage would be untrue of some of them: the stage REMEDIATED,
+ * yet the finding of a control in mode notify was not fixed and must not be resolved. So a finding
+ * of one control whose share ({@link controlRecord}) ends otherwise than the stage gets that share;
+ * a finding whose control shares the stage's outcome gets the stage's record (every change of the
+ * run, true of its stage), so such findings still go in one BatchUpdateFindings call. A finding of
+ * several controls, or of controls the record never evaluated (the run stopped before it read the
+ * stage), gets the stage's record.
+ */
+export function findingRecord(record: OutcomeRecord, controls: readonly string[] | undefined): OutcomeRecord {
+  if (controls === undefined || controls.length !== 1) return record;
+  const evaluation = record.evaluations.find((candidate) => candidate.controlId === controls[0]);
+  if (evaluation === undefined) return record;
+  const share = controlRecord(record, evaluation);
+  return share.outcome === record.outcome ? record : share;
+}
+
+/**
  * One control's share of a stage's record: its own outcome, reason and changes, for the finding of
  * that control and the per-control metric. A control left undone (report-only, notify, dry-run)
  * says what fails and that it is only reported, whatever happened to the stage's other controls;

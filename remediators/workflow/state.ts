@@ -30,6 +30,13 @@ export const RemediationRequestSchema = z.looseObject({
   controls: z.array(ControlIdSchema).min(1),
   findingId: z.string().min(1).optional(),
   productArn: z.string().min(1).optional(),
+  /**
+   * The controls of the finding this request names, when `controls` is a union of several
+   * findings' (a batch's or a round's requests grouped into one, workflow/admit.ts): the finding is
+   * recorded with its own controls' share of the outcome (workflow/outcome.ts findingRecord).
+   * Absent: `controls` are the finding's own.
+   */
+  findingControls: z.array(ControlIdSchema).min(1).optional(),
   /** `ocsf`: a finding of the new Security Hub, written back with BatchUpdateFindingsV2 (absent: ASFF). */
   findingFormat: z.literal('ocsf').optional(),
   metadataUid: z.string().min(1).optional(),
@@ -228,6 +235,12 @@ export const JoinedFindingSchema = z.object({
   productArn: z.string().min(1).optional(),
   findingFormat: z.literal('ocsf').optional(),
   metadataUid: z.string().min(1).optional(),
+  /**
+   * The controls of the finding's own request: it is recorded with their share of the outcome
+   * (workflow/outcome.ts findingRecord). Absent (a state written before they were kept): the
+   * run's whole record.
+   */
+  controls: z.array(ControlIdSchema).min(1).optional(),
   /** The joiner's own run, for the audit trail (its record says JOINED). */
   executionArn: z.string().min(1),
   remediationId: z.string().min(1),

@@ -194,6 +194,48 @@ describe('the batched front', () => {
     ]);
   });
 
+  it("records each coalesced finding with its own control's share: a control in mode notify is not resolved by the other's fix", async () => {
+    harness = await createWorkflowHarness({
+      endpoint: moto.endpoint,
+      config: { controls: { 'APIGateway.1': 'notify' } },
+    });
+
+    // The logging finding (notify) is the run's own; the tracing finding (auto) is coalesced into it.
+    const output = (await harness.run(
+      pipeBatch([loggingFinding('finding-logging'), tracingFinding('finding-tracing')]),
+      { wrap: countingUpdateStage },
+    )) as FrontOutput;
+
+    expect(outcomesOf(output)).toEqual(['REMEDIATED']);
+    expect(updateStages).toBe(1);
+    expect(output.admitted.stages[0]?.coalesced.map((finding) => finding.findingId)).toEqual([
+      'finding-tracing',
+    ]);
+    // Before, both findings got the stage's REMEDIATED: the logging one resolved although nothing fixed it.
+    expect(recordedOutcomes(harness)).toEqual(
+      expect.arrayContaining([
+        ['finding-logging', 'SKIPPED'],
+        ['finding-tracing', 'REMEDIATED'],
+      ]),
+    );
+    expect(recordedOutcomes(harness)).toHaveLength(2);
+    const recordOf = (findingId: string) =>
+      harness
+        .batchUpdates()
+        .find(
+          (update) =>
+            update.UserDefinedFields?.outcome !== undefined &&
+            update.FindingIdentifiers?.some((identifier) => identifier.Id === findingId) === true,
+        );
+    expect(recordOf('finding-logging')?.Workflow?.Status).toBe('NOTIFIED');
+    expect(recordOf('finding-logging')?.Note?.Text).toContain(
+      'APIGateway.1 fails, reported only (mode notify)',
+    );
+    expect(recordOf('finding-logging')?.Note?.Text).not.toContain('Changed');
+    expect(recordOf('finding-tracing')?.Workflow?.Status).toBe('RESOLVED');
+    expect(recordOf('finding-tracing')?.Note?.Text).toContain('Changed');
+  });
+
   it('records the coalesced finding too when the run stops before it takes the lock (every requested control off)', async () => {
     harness = await createWorkflowHarness({
       endpoint: moto.endpoint,

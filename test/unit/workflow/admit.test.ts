@@ -68,9 +68,12 @@ describe('admit: one item per stage', () => {
     expect(items[0]).toMatchObject({ v: 2, ...CONTEXT, stage: STAGE });
     expect(items[0]?.request.findingId).toBe('f-1');
     expect(items[0]?.request.controls).toEqual(['APIGateway.9', 'APIGateway.1', 'APIGateway.5']);
+    // Each finding keeps its own controls, for its share of the outcome (workflow/outcome.ts findingRecord).
+    expect(items[0]?.request.findingControls).toEqual(['APIGateway.1']);
     expect(items[0]?.coalesced).toEqual([
       {
         findingId: 'f-2',
+        controls: ['APIGateway.5'],
         findingFormat: 'ocsf',
         executionArn: CONTEXT.executionArn,
         remediationId: `${CONTEXT.executionArn}/${STAGE.apiId}/prod`,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   controlRecord,
   driftEvaluations,
+  findingRecord,
   toOutcomeRecord,
   type OutcomeEvaluation,
 } from '../../../remediators/workflow/outcome.js';
@@ -179,5 +180,27 @@ describe('per-control records', () => {
     expect(controlRecord(outcomeRecord(), outcomeRecord().evaluations[0] as OutcomeEvaluation).outcome).toBe(
       'REMEDIATED',
     );
+  });
+});
+
+describe("a finding's record when its run planned a union of controls", () => {
+  const record = toOutcomeRecord(driftItem(), 'REMEDIATED', '1.2.3', NOW);
+
+  it("gives a finding whose control was fixed the stage's record itself (one call with the others)", () => {
+    expect(findingRecord(record, ['APIGateway.1'])).toBe(record);
+  });
+
+  it('gives a finding whose control was left undone, or passed, its own share: not resolved, not "Changed"', () => {
+    const notified = findingRecord(record, ['APIGateway.3']);
+    expect(notified).toMatchObject({ outcome: 'SKIPPED', approver: 'nobody (notify)', changes: [] });
+    expect(notified.reason).toContain('APIGateway.3 fails, reported only (mode notify)');
+    expect(findingRecord(record, ['APIGateway.2']).outcome).toBe('SKIPPED');
+    expect(findingRecord(record, ['APIGateway.11'])).toMatchObject({ outcome: 'ALREADY_COMPLIANT' });
+  });
+
+  it("keeps the stage's record for a finding of several controls, of none known, or of a control never evaluated", () => {
+    expect(findingRecord(record, undefined)).toBe(record);
+    expect(findingRecord(record, ['APIGateway.1', 'APIGateway.3'])).toBe(record);
+    expect(findingRecord(record, ['APIGateway.4'])).toBe(record);
   });
 });
