@@ -5,7 +5,7 @@
  * StageLocked (the state machine retries with backoff and jitter). The owner is this execution's
  * remediation of this stage; the lock item also says which controls it covers, for joiners.
  */
-import { findingControlsOf } from '../workflow/admit.js';
+import { hasFinding, joinedFinding } from '../workflow/admit.js';
 import { coalescingTrigger } from '../workflow/join.js';
 import { acquireStageLock, lockLease } from '../workflow/lock.js';
 import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
@@ -27,17 +27,12 @@ export function createAcquireLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'
     // An undo (docs/decisions/0030) covers no control and brings no finding: nothing joins it, and it joins nothing.
     const undo = request.trigger === 'undo';
     const finding =
-      undo || request.findingId === undefined
+      undo || !hasFinding(request)
         ? undefined
-        : {
-            findingId: request.findingId,
-            controls: [...findingControlsOf(request)],
-            ...(request.productArn === undefined ? {} : { productArn: request.productArn }),
-            ...(request.findingFormat === undefined ? {} : { findingFormat: request.findingFormat }),
-            ...(request.metadataUid === undefined ? {} : { metadataUid: request.metadataUid }),
+        : joinedFinding(request, {
             executionArn: item.executionArn,
             remediationId: item.decision.remediationId,
-          };
+          });
     const holder = {
       controls: undo ? [] : request.controls,
       remediationId: item.decision.remediationId,

@@ -34,7 +34,12 @@ import { remediationEntry } from '../ledger/from-outcome.js';
 import { writeOnce, type LedgerWrite } from '../ledger/write-once.js';
 import { type FlapGuardDeps } from '../iac/deps.js';
 import { recordFlapGuard } from '../iac/record.js';
-import { isOwnFinding, recordOutcome, recordOutcomeOnFindings } from '../securityhub/records.js';
+import {
+  isOwnFinding,
+  recordOutcome,
+  recordOutcomeOnFindings,
+  type RecordedFinding,
+} from '../securityhub/records.js';
 import { recordOutcomeV2, recordOutcomeV2OnFindings } from '../securityhub/records-v2.js';
 import { closeStageLock, joinStillOpen, readRecentRemediation } from '../workflow/lock.js';
 import { findingsToRecord } from '../workflow/join.js';
@@ -242,13 +247,9 @@ export function createRecordHandler(
   };
 }
 
-interface RecordTarget {
-  readonly findingId: string;
-  readonly productArn?: string | undefined;
-  readonly findingFormat?: 'ocsf' | undefined;
-}
+type RecordTarget = RecordedFinding & { readonly findingFormat?: 'ocsf' | undefined };
 
-/** The findings grouped by the record they get (the same record object: one call for all of them). */
+/** The findings grouped by the record they get (equal records: one call per format for all of them). */
 function recordShares(
   targets: readonly { readonly finding: RecordTarget; readonly record: OutcomeRecord }[],
 ): { readonly record: OutcomeRecord; readonly findings: RecordTarget[] }[] {

@@ -86,16 +86,19 @@ export function findingControlsOf(request: RemediationRequest): readonly Control
   return request.findingControls ?? request.controls;
 }
 
-function joinedFinding(request: FindingRequest, executionArn: string, stage: StageRef): JoinedFinding {
+/** A finding coalesced into or joined to another run: recorded by it, with its own controls' share. */
+export function joinedFinding(
+  request: FindingRequest,
+  run: { readonly executionArn: string; readonly remediationId: string },
+): JoinedFinding {
   return {
     findingId: request.findingId,
     controls: [...findingControlsOf(request)],
     ...(request.productArn === undefined ? {} : { productArn: request.productArn }),
     ...(request.findingFormat === undefined ? {} : { findingFormat: request.findingFormat }),
     ...(request.metadataUid === undefined ? {} : { metadataUid: request.metadataUid }),
-    executionArn,
-    // The run's own id is decided later (decide); this is the record's fallback id (workflow/outcome.ts).
-    remediationId: `${executionArn}/${stage.apiId}/${stage.stageName}`,
+    executionArn: run.executionArn,
+    remediationId: run.remediationId,
   };
 }
 
@@ -141,7 +144,13 @@ export function stageItems(
       const key = findingKey(request);
       if (seen.has(key)) return [];
       seen.add(key);
-      return [joinedFinding(request, context.executionArn, stage)];
+      return [
+        joinedFinding(request, {
+          executionArn: context.executionArn,
+          // The run's own id is decided later (decide); this is the record's fallback id (workflow/outcome.ts).
+          remediationId: `${context.executionArn}/${stage.apiId}/${stage.stageName}`,
+        }),
+      ];
     });
     // The primary finding keeps its own controls apart from the union: it is recorded with their share.
     const own = findingControlsOf(primary);
