@@ -212,15 +212,20 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
     if (model.latency.transitionMs > 0) yield model.latency.transitionMs;
   }
 
+  /** What one invocation of a task (or one service integration) makes its calls with. */
+  interface Invocation {
+    readonly environment: ExecutionEnvironment;
+    /** The retry quotas of the clients made per invocation, by service. */
+    readonly retryQuotas: Map<string, RetryQuota>;
+    readonly sdkRetries: boolean;
+    readonly paces: boolean;
+    /** The schedules it took a place in (the pacer's committed calls, decision 0041). */
+    readonly schedulesBegun: Set<string>;
+  }
+
   /** One SDK operation with the SDK's retries; the error name when it gives up. */
-  function* sdkCall(
-    call: PlannedCall,
-    account: number,
-    environment: ExecutionEnvironment,
-    perInvocation: Map<string, RetryQuota>,
-    sdkRetries: boolean,
-    paces: boolean,
-  ): Process<string | undefined> {
+  function* sdkCall(call: PlannedCall, account: number, invocation: Invocation): Process<string | undefined> {
+    const { environment, sdkRetries, paces } = invocation;
     const accountLevel = `${call.service}.${call.operation}`;
     if (ONCE_PER_ACCOUNT.has(accountLevel) && accountSettings.has(`${account}/${accountLevel}`))
       return undefined;
@@ -231,7 +236,7 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
     if (pacedAs !== undefined) {
       increment(callsByService, 'dynamodb');
       yield model.latency.callMs('dynamodb');
-      const place = schedules.take(pacedAs, account, queue.now);
+      const place = schedules.take(pacedAs, account, queue.now, invocation.schedulesBegun);
       if (place.kind === 'REFUSED') return CALLS_PACED_ERROR;
       if (place.waitMs > 0) {
         pacedWaitMs += place.waitMs;
@@ -248,8 +253,8 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
     if (policy !== undefined) {
       if (policy.clientLifetime === 'container') retryQuota = environment.quota(call.service, policy);
       else {
-        retryQuota = perInvocation.get(call.service) ?? new RetryQuota(policy);
-        perInvocation.set(call.service, retryQuota);
+        retryQuota = invocation.retryQuotas.get(call.service) ?? new RetryQuota(policy);
+        invocation.retryQuotas.set(call.service, retryQuota);
       }
     }
     for (let retries = 0; ; retries += 1) {
@@ -316,24 +321,22 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
   ): Process<string | undefined> {
     const busy = claimSlot(state, task, run.account);
     if (busy !== undefined) return busy;
-    const perInvocation = new Map<string, RetryQuota>();
-    const paces = pacing && sdkRetries && model.machine.pacedStates.has(state.name);
+    const invocation: Invocation = {
+      environment,
+      retryQuotas: new Map(),
+      sdkRetries,
+      paces: pacing && sdkRetries && model.machine.pacedStates.has(state.name),
+      schedulesBegun: new Set(),
+    };
     for (const call of task.calls) {
       const account = call.account ?? run.account;
-      const error = yield* sdkCall(call, account, environment, perInvocation, sdkRetries, paces);
+      const error = yield* sdkCall(call, account, invocation);
       if (error === undefined) continue;
       // A throttled account setting's write is read again: set by another run meanwhile, done.
       const accountLevel = `${call.service}.${call.operation}`;
       const reread = REREAD_WHEN_THROTTLED[accountLevel];
       if (reread !== undefined && error === reread.throttled) {
-        const again = yield* sdkCall(
-          { ...call, operation: reread.read },
-          account,
-          environment,
-          perInvocation,
-          sdkRetries,
-          paces,
-        );
+        const again = yield* sdkCall({ ...call, operation: reread.read }, account, invocation);
         if (again === undefined && accountSettings.has(`${account}/${accountLevel}`)) continue;
       }
       return error;

@@ -5,6 +5,8 @@
  * limits and the longest wait are the production module's.
  */
 import {
+  MAX_COMMITTED_PACED_WAIT_MS,
+  MAX_PACED_WAIT_MS,
   PACED_OPERATIONS,
   PACED_QUOTAS,
   paceDecision,
@@ -54,12 +56,19 @@ export class PaceSchedules {
   readonly granted: Record<string, number> = {};
   readonly refused: Record<string, number> = {};
 
-  take(call: PacedCall, account: number, nowMs: number): PaceDecision {
+  /**
+   * A place for the call, as the production pacer decides it: `begun` holds the schedules its
+   * invocation already took a place in, where it may wait MAX_COMMITTED_PACED_WAIT_MS (granted
+   * places are added to it).
+   */
+  take(call: PacedCall, account: number, nowMs: number, begun: Set<string>): PaceDecision {
     const key = `${call.quota}/${call.scope === 'home' ? 'home' : account}`;
-    const decision = paceDecision(this.tat.get(key), nowMs, PACED_QUOTAS[call.quota].paced);
+    const maxWaitMs = begun.has(key) ? MAX_COMMITTED_PACED_WAIT_MS : MAX_PACED_WAIT_MS;
+    const decision = paceDecision(this.tat.get(key), nowMs, PACED_QUOTAS[call.quota].paced, maxWaitMs);
     const counts = decision.kind === 'GRANTED' ? this.granted : this.refused;
     counts[call.quota] = (counts[call.quota] ?? 0) + 1;
     if (decision.kind === 'GRANTED') {
+      begun.add(key);
       this.tat.set(key, decision.tatMs);
       const places = this.places.get(key) ?? { quota: call.quota, count: 0 };
       places.count += 1;

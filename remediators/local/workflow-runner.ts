@@ -64,6 +64,7 @@ import {
 } from '../workflow/deps/kill-switch.js';
 import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
 import { createDynamoPacer, type Pacer } from '../workflow/pacing.js';
+import { asInvocation } from '../shared/handler.js';
 import { createMemberAccountDeps, type MemberAccountDeps } from '../workflow/deps/member-account.js';
 import { createNotificationDeps, type NotificationDeps } from '../workflow/deps/notifications.js';
 import { createReportingDeps, type ReportingDeps } from '../workflow/deps/reporting.js';
@@ -300,7 +301,7 @@ export function stateHandlers(
     if (found === undefined) throw new Error(`no handler for the step ${name}`);
     return found;
   };
-  return {
+  const tasks: Record<string, TaskHandler> = {
     ...handlers,
     Prepare: createPrepareTask(
       {
@@ -326,6 +327,8 @@ export function stateHandlers(
       releaseLock: step('ReleaseLock'),
     }),
   };
+  // Each Task state's run is one invocation, as a Lambda's is (shared/handler.ts).
+  return Object.fromEntries(Object.entries(tasks).map(([state, handler]) => [state, asInvocation(handler)]));
 }
 
 export interface LocalExecution {

@@ -15,6 +15,7 @@
  * machine reads error names such as StageLocked in its Retry and Catch) as they are. Its early
  * timeout is off (`timeoutEarlyInMillis: 0`): each handler keeps its own deadline handling.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
@@ -42,6 +43,34 @@ export function remainingInvocationMs(now: number = Date.now()): number | undefi
   return invocationDeadlineMs === undefined ? undefined : invocationDeadlineMs - now;
 }
 
+/**
+ * The invocation a call is made in: one object per handler invocation, the same for every step of
+ * a coarse task (docs/decisions/0035) and every await inside it. What lasts one invocation and no
+ * longer is kept against it (the pacer's places already taken, workflow/pacing.ts). Node's
+ * AsyncLocalStorage carries it through the handler's promises
+ * (https://nodejs.org/api/async_context.html#class-asynclocalstorage).
+ */
+const invocations = new AsyncLocalStorage<object>();
+
+/** The current invocation; undefined outside a handler run by {@link lambdaHandler} or {@link asInvocation}. */
+export function currentInvocation(): object | undefined {
+  return invocations.getStore();
+}
+
+/**
+ * Runs `handler` as one invocation: a new one, unless it is called inside one already (a step of a
+ * coarse task belongs to the task's invocation). The Lambda entry points get it from
+ * {@link lambdaHandler}; the in-process runner (local/workflow-runner.ts) wraps each Task state's.
+ */
+export function asInvocation<Event, Result, Rest extends unknown[]>(
+  handler: (event: Event, ...rest: Rest) => Promise<Result>,
+): (event: Event, ...rest: Rest) => Promise<Result> {
+  return (event, ...rest) =>
+    currentInvocation() === undefined
+      ? invocations.run({}, () => handler(event, ...rest))
+      : handler(event, ...rest);
+}
+
 const trackDeadline: middy.MiddlewareObj<unknown, unknown, Error, Context> = {
   before: (request) => {
     const remaining = (request.context as Partial<Context>).getRemainingTimeInMillis?.();
@@ -58,5 +87,5 @@ export function lambdaHandler<Event, Result>(
     .use(trackDeadline as middy.MiddlewareObj<Event, Result, Error, Context>);
   if (options.flushMetrics === true) wrapped.use(logMetrics(metrics));
   // Middy itself stands in an empty context when none is given.
-  return wrapped as LambdaHandler<Event, Result>;
+  return asInvocation(wrapped as LambdaHandler<Event, Result>);
 }

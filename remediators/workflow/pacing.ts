@@ -21,11 +21,21 @@
  * pipelines deploy APIs through the same quota) and the SDK's retries still find tokens: the pacer
  * takes PACED_SHARE of each rate and a smaller burst. A call AWS throttles anyway is retried by the
  * SDK and the state machine as before.
+ *
+ * A task that has begun a schedule's calls finishes them: once a call of an invocation has its
+ * place, the invocation's later calls of the same schedule may wait up to MAX_COMMITTED_PACED_WAIT_MS
+ * for theirs instead of being refused. Refusing one would fail the task after it made its first
+ * calls, and the task's retry would make them again: Finish's record of two shares (decision 0040)
+ * sent its first BatchUpdateFindings once per retry, so in a burst the home schedule's demand grew
+ * with its backlog (bench:burst at 10,000 findings: 34,939 Security Hub calls for about 13,600
+ * needed, 7,403 runs FAILED on CallsPaced). The wait stays bounded: only a granted call moves a
+ * schedule, and a first call is granted only while its place is at most MAX_PACED_WAIT_MS away, so
+ * a committed call waits that long plus the places the tasks committed before it took.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import { remainingInvocationMs } from '../shared/handler.js';
+import { currentInvocation, remainingInvocationMs } from '../shared/handler.js';
 import { LOCKS_TABLE_KEY, LOCKS_TABLE_TTL_ATTRIBUTE } from './lock.js';
 
 /** The function environment variable that names the table holding the schedules (the locks table). */
@@ -36,6 +46,12 @@ export const PACE_KEY_PREFIX = 'pace#';
 export const CALLS_PACED_ERROR = 'CallsPaced';
 /** The longest a Lambda sleeps for its place: past it the call is refused (CallsPaced). */
 export const MAX_PACED_WAIT_MS = 10_000;
+/**
+ * The longest a Lambda sleeps for a place of a schedule its invocation already took one in (it has
+ * begun that schedule's calls, see above): well inside the 60 s timeout of the paced tasks
+ * (infra/central-stack.ts) less PACED_WAIT_RESERVE_MS.
+ */
+export const MAX_COMMITTED_PACED_WAIT_MS = 30_000;
 /**
  * What a task keeps of its invocation's time for the rest of its work: a call waits for its place
  * no longer than the invocation's remaining time less this, so several paced calls in one task
@@ -198,12 +214,18 @@ export interface DynamoPacerOptions {
   readonly sleep?: (ms: number) => Promise<unknown>;
   /** The invocation's remaining time (default: the Lambda context's, shared/handler.ts); undefined: no limit. */
   readonly remainingMs?: () => number | undefined;
+  /** The invocation a call is made in (default: shared/handler.ts currentInvocation); undefined: none. */
+  readonly invocation?: () => object | undefined;
 }
 
-/** The longest this call may wait: MAX_PACED_WAIT_MS, less when the invocation has little time left. */
-export function maxPacedWaitMs(remainingMs: number | undefined): number {
-  if (remainingMs === undefined) return MAX_PACED_WAIT_MS;
-  return Math.max(0, Math.min(MAX_PACED_WAIT_MS, remainingMs - PACED_WAIT_RESERVE_MS));
+/**
+ * The longest this call may wait: MAX_PACED_WAIT_MS, or MAX_COMMITTED_PACED_WAIT_MS when its
+ * invocation has begun the schedule's calls; less when the invocation has little time left.
+ */
+export function maxPacedWaitMs(remainingMs: number | undefined, committed = false): number {
+  const longest = committed ? MAX_COMMITTED_PACED_WAIT_MS : MAX_PACED_WAIT_MS;
+  if (remainingMs === undefined) return longest;
+  return Math.max(0, Math.min(longest, remainingMs - PACED_WAIT_RESERVE_MS));
 }
 
 /** Schedule items live as long as a burst; TTL removes them after. */
@@ -215,6 +237,15 @@ export function createDynamoPacer(options: DynamoPacerOptions): Pacer {
   const now = options.now ?? Date.now;
   const wait = options.sleep ?? ((ms: number) => sleep(ms));
   const remaining = options.remainingMs ?? (() => remainingInvocationMs());
+  const invocationOf = options.invocation ?? currentInvocation;
+  /** The schedules each invocation has taken a place in (gone with the invocation). */
+  const begun = new WeakMap<object, Set<string>>();
+  const schedulesBegunIn = (invocation: object | undefined): Set<string> | undefined => {
+    if (invocation === undefined) return undefined;
+    const schedules = begun.get(invocation) ?? new Set<string>();
+    begun.set(invocation, schedules);
+    return schedules;
+  };
   const tableName = (): string => {
     const name = options.tableName ?? process.env[PACING_TABLE_ENV];
     if (name === undefined || name === '') {
@@ -247,9 +278,14 @@ export function createDynamoPacer(options: DynamoPacerOptions): Pacer {
     const limit = PACED_QUOTAS[quota].paced;
     const interval = paceIntervalMs(limit);
     const key = paceKey(quota, scope);
+    const begunHere = schedulesBegunIn(invocationOf());
+    const committed = begunHere?.has(key) === true;
+    const granted = (): void => {
+      begunHere?.add(key);
+    };
     for (let attempt = 1; attempt <= MAX_PACE_ATTEMPTS; attempt += 1) {
       const nowMs = now();
-      const maxWaitMs = maxPacedWaitMs(remaining());
+      const maxWaitMs = maxPacedWaitMs(remaining(), committed);
       const expires = Math.ceil(nowMs / 1000) + PACE_ITEM_TTL_SECONDS;
       try {
         // A schedule in use: take the next place if it is close enough (paceDecision's rule).
@@ -267,6 +303,7 @@ export function createDynamoPacer(options: DynamoPacerOptions): Pacer {
         );
         const tat = Number(taken.Attributes?.tat);
         const decision = paceDecision(tat - interval, nowMs, limit, maxWaitMs);
+        granted();
         if (decision.kind === 'GRANTED' && decision.waitMs > 0) await wait(decision.waitMs);
         return;
       } catch (error) {
@@ -290,6 +327,7 @@ export function createDynamoPacer(options: DynamoPacerOptions): Pacer {
           'attribute_not_exists(tat) OR tat < :now',
           { ':next': nowMs + interval, ':now': nowMs, ':expires': expires },
         );
+        granted();
         return;
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;

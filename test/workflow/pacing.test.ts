@@ -18,6 +18,7 @@ import {
   CallsPacedError,
   createDynamoPacer,
   homePaceScope,
+  MAX_COMMITTED_PACED_WAIT_MS,
   MAX_PACED_WAIT_MS,
   maxPacedWaitMs,
   PACED_WAIT_RESERVE_MS,
@@ -30,6 +31,7 @@ import {
   pacedCalls,
   type Pacer,
 } from '../../remediators/workflow/pacing.js';
+import { asInvocation } from '../../remediators/shared/handler.js';
 import { createLocksTable } from '../helpers/locks-table.js';
 import { useMoto } from '../helpers/moto.js';
 
@@ -188,6 +190,52 @@ describe('the DynamoDB pacer (moto)', () => {
       message: expect.stringContaining('past the 4.0 s this task may wait'),
     });
     await expect(roomy('apiGateway', MEMBER, 'UpdateStage')).resolves.toBeUndefined();
+  });
+
+  it('lets an invocation that has begun a schedule finish its calls: they wait up to the committed limit, never refused', async () => {
+    expect(maxPacedWaitMs(undefined, true)).toBe(MAX_COMMITTED_PACED_WAIT_MS);
+    expect(maxPacedWaitMs(PACED_WAIT_RESERVE_MS + 4_000, true)).toBe(4_000);
+    const pace = pacer();
+    const HOME = homePaceScope('eu-west-1');
+    const limit = PACED_QUOTAS.securityHubUpdates.paced;
+    const interval = paceIntervalMs(limit);
+    // A Finish takes its first place while the schedule is nearly full (its place 9 s away) …
+    const fillTo = (waitMs: number) => limit.burst + Math.floor(waitMs / interval);
+    const others = asInvocation(async () => {
+      for (let call = 0; call < fillTo(9_000); call += 1)
+        await pace('securityHubUpdates', HOME, 'BatchUpdateFindings');
+    });
+    await others(undefined);
+    const outcomes: string[] = [];
+    const finish = asInvocation(async () => {
+      await pace('securityHubUpdates', HOME, 'BatchUpdateFindings');
+      outcomes.push('first share written');
+      // … other runs fill it past the 10 s a first call may wait …
+      await others(undefined);
+      await expect(pace('securityHubUpdates', HOME, 'BatchUpdateFindings')).resolves.toBeUndefined();
+      outcomes.push('second share written');
+    });
+    await finish(undefined);
+    expect(outcomes).toEqual(['first share written', 'second share written']);
+    // … and its second share waited past MAX_PACED_WAIT_MS instead of failing the task (whose retry
+    // would write the first share again).
+    expect(Math.max(...slept)).toBeGreaterThan(MAX_PACED_WAIT_MS);
+    expect(Math.max(...slept)).toBeLessThanOrEqual(MAX_COMMITTED_PACED_WAIT_MS);
+    // A call of another invocation, at the same instant, is refused as before: it has begun nothing.
+    await expect(
+      asInvocation(() => pace('securityHubUpdates', HOME, 'BatchUpdateFindings'))(undefined),
+    ).rejects.toThrow(CallsPacedError);
+    // So is one of an invocation that began another schedule only.
+    const apiGatewayFull = API_GATEWAY.burst + Math.ceil(MAX_PACED_WAIT_MS / paceIntervalMs(API_GATEWAY));
+    await asInvocation(async () => {
+      for (let call = 0; call < apiGatewayFull; call += 1) await pace('apiGateway', MEMBER, 'GetStage');
+    })(undefined);
+    await expect(
+      asInvocation(async () => {
+        await pace('securityHubUpdates', homePaceScope('us-east-1'), 'BatchUpdateFindings');
+        await pace('apiGateway', MEMBER, 'UpdateStage');
+      })(undefined),
+    ).rejects.toThrow(CallsPacedError);
   });
 
   it('restarts a quiet schedule at now, and keeps schedules of other keys apart', async () => {

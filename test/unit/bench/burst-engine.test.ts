@@ -10,6 +10,7 @@ import {
   type Retrier,
 } from '../../../bench/burst/asl.js';
 import { EventQueue } from '../../../bench/burst/event-queue.js';
+import { PaceSchedules } from '../../../bench/burst/pacing.js';
 import { whatBounds } from '../../../bench/burst/explain.js';
 import {
   batchTaskCalls,
@@ -38,6 +39,12 @@ import { TokenBucket } from '../../../bench/burst/token-bucket.js';
 import { PIPE_SOURCE } from '../../../bench/burst/assumptions.js';
 import { buildWork, findingsOf, type PlannedExecution, type Work } from '../../../bench/burst/workload.js';
 import { API_GATEWAY_RETRY } from '../../../remediators/core/clients.js';
+import {
+  MAX_COMMITTED_PACED_WAIT_MS,
+  MAX_PACED_WAIT_MS,
+  PACED_QUOTAS,
+  paceIntervalMs,
+} from '../../../remediators/workflow/pacing.js';
 
 const ROOT = new URL('../../../', import.meta.url);
 const readJson = (path: string): Record<string, unknown> =>
@@ -63,6 +70,26 @@ describe('EventQueue', () => {
     // A callback scheduled in the past runs now, not back in time.
     expect(ran).toEqual(['a@10', 'd@10', 'c@15', 'b@20', 'e@20']);
     expect(queue.size).toBe(0);
+  });
+});
+
+describe("the service's pacing as the simulation replays it", () => {
+  it('refuses a fresh call past the longest wait, but lets an invocation that began the schedule finish', () => {
+    const schedules = new PaceSchedules();
+    const home = { quota: 'securityHubUpdates', scope: 'home' } as const;
+    const limit = PACED_QUOTAS.securityHubUpdates.paced;
+    const finish = new Set<string>();
+    expect(schedules.take(home, 0, 0, finish).kind).toBe('GRANTED');
+    // Other runs fill the schedule until a fresh call is refused: its places as far as the longest wait.
+    let others = 0;
+    while (schedules.take(home, 0, 0, new Set()).kind === 'GRANTED') others += 1;
+    expect(others).toBe(limit.burst - 1 + Math.floor(MAX_PACED_WAIT_MS / paceIntervalMs(limit)));
+    // The same Finish's second record call waits for its place instead (production's rule).
+    const second = schedules.take(home, 0, 0, finish);
+    expect(second).toMatchObject({ kind: 'GRANTED' });
+    expect(second.kind === 'GRANTED' && second.waitMs).toBeGreaterThan(MAX_PACED_WAIT_MS);
+    expect(second.kind === 'GRANTED' && second.waitMs).toBeLessThanOrEqual(MAX_COMMITTED_PACED_WAIT_MS);
+    expect(schedules.refused).toEqual({ securityHubUpdates: 1 });
   });
 });
 

@@ -37,11 +37,17 @@ const PER_EVENT_DEFINITION = new URL('test/fixtures/burst/per-event-machine.asl.
 const PER_EVENT_RECORDING = new URL('test/fixtures/burst/per-event-recording.json', ROOT);
 const SMALL = { accounts: 4, stages: 30, arrivalWindowMs: 20_000 };
 /**
- * For production's paced machine: 40 stages in two accounts within 5 s, busy enough that paced calls
- * are refused places (CallsPaced) and retried, so removing the retries fails runs. Over SMALL's four
- * accounts and 20 s its pacing keeps every call within the quotas, and nothing is retried.
+ * For production's paced machine: 40 stages in two accounts within 5 s, busy enough that the bounding
+ * quota (each account's API Gateway calls) is throttled and the SDK retries it, yet every run
+ * completes at half that quota. Over SMALL's four accounts and 20 s its pacing keeps every call within
+ * the quotas, and nothing is retried.
  */
 const BUSY = { accounts: 2, stages: 40, arrivalWindowMs: 5_000 };
+/**
+ * Busier: 80 stages in two accounts within 5 s, so paced calls are also refused places (CallsPaced)
+ * and the ASL retries their tasks, and removing the retries fails runs.
+ */
+const RETRYING = { accounts: 2, stages: 80, arrivalWindowMs: 5_000 };
 
 type Json = Record<string, unknown>;
 const readJson = (url: URL): Json => JSON.parse(readFileSync(url, 'utf8')) as Json;
@@ -113,6 +119,7 @@ describe.each([
     // Batching leaves each account's API Gateway calls as the slowest bucket of this small burst.
     bound: 'API Gateway management calls (per member account)',
     shape: BUSY,
+    retryingShape: RETRYING,
   },
   {
     name: 'the per-event fixture (the machine before decision 0036)',
@@ -121,86 +128,93 @@ describe.each([
     // Every finding makes its own ownership and record calls in the home account's bucket.
     bound: 'Security Hub BatchUpdateFindings (home account)',
     shape: SMALL,
+    retryingShape: SMALL,
   },
-])('bench:burst simulation on $name', ({ definition, recording: recordingFile, bound, shape }) => {
-  let model: BurstModel;
-  let work: Work;
+])(
+  'bench:burst simulation on $name',
+  ({ definition, recording: recordingFile, bound, shape, retryingShape }) => {
+    let model: BurstModel;
+    let work: Work;
+    /** A burst whose runs the ASL retries (the tests of what the retries do). */
+    let retrying: Work;
 
-  beforeAll(async () => {
-    const recording = readRecording(recordingFile);
-    model = await productionModel(recording, definition);
-    // Small enough that the retry policies complete every run even at half the bounding quota.
-    work = burstWork(shape, scenarioNamed(recording, BURST_SCENARIO), 1, model);
-  });
+    beforeAll(async () => {
+      const recording = readRecording(recordingFile);
+      model = await productionModel(recording, definition);
+      // Small enough that the retry policies complete every run even at half the bounding quota.
+      work = burstWork(shape, scenarioNamed(recording, BURST_SCENARIO), 1, model);
+      retrying = burstWork(retryingShape, scenarioNamed(recording, BURST_SCENARIO), 1, model);
+    });
 
-  it('completes every run of the small burst, and takes at least the quota-bound minimum', () => {
-    const result = simulateBurst(work, model, 1);
-    expect(result.executions).toBe(work.executions.length);
-    expect(result.outcomes.FAILED ?? 0).toBe(0);
-    const [slowest] = quotaBounds(work, model.quotas, model.stepFunctions);
-    expect(slowest?.bucket.startsWith(bound)).toBe(true);
-    expect(result.makespanMs / 1000).toBeGreaterThanOrEqual(slowest?.seconds ?? Number.POSITIVE_INFINITY);
-  });
+    it('completes every run of the small burst, and takes at least the quota-bound minimum', () => {
+      const result = simulateBurst(work, model, 1);
+      expect(result.executions).toBe(work.executions.length);
+      expect(result.outcomes.FAILED ?? 0).toBe(0);
+      const [slowest] = quotaBounds(work, model.quotas, model.stepFunctions);
+      expect(slowest?.bucket.startsWith(bound)).toBe(true);
+      expect(result.makespanMs / 1000).toBeGreaterThanOrEqual(slowest?.seconds ?? Number.POSITIVE_INFINITY);
+    });
 
-  it('takes longer when the quota that bounds it is halved', () => {
-    const base = simulateBurst(work, model, 1);
-    const halvedModel = halve(model, boundingQuota(model, work).name);
-    const halved = simulateBurst(work, halvedModel, 1);
-    expect(halved.outcomes.FAILED ?? 0).toBe(0);
-    expect(halved.makespanMs).toBeGreaterThan(base.makespanMs);
-    expect(quotaBounds(work, halvedModel.quotas, model.stepFunctions)[0]?.seconds).toBeGreaterThan(
-      quotaBounds(work, model.quotas, model.stepFunctions)[0]?.seconds ?? 0,
-    );
-  });
+    it('takes longer when the quota that bounds it is halved', () => {
+      const base = simulateBurst(work, model, 1);
+      const halvedModel = halve(model, boundingQuota(model, work).name);
+      const halved = simulateBurst(work, halvedModel, 1);
+      expect(halved.outcomes.FAILED ?? 0).toBe(0);
+      expect(halved.makespanMs).toBeGreaterThan(base.makespanMs);
+      expect(quotaBounds(work, halvedModel.quotas, model.stepFunctions)[0]?.seconds).toBeGreaterThan(
+        quotaBounds(work, model.quotas, model.stepFunctions)[0]?.seconds ?? 0,
+      );
+    });
 
-  it('produces FAILED runs when the retries are removed (the ASL Retry blocks and the SDK retries)', () => {
-    const result = simulateBurst(work, retriesRemoved(model), 1);
-    expect(simulateBurst(work, model, 1).outcomes.FAILED ?? 0).toBe(0);
-    expect(result.outcomes.FAILED ?? 0).toBeGreaterThan(0);
-    expect(Object.keys(result.aslRetries)).toEqual([]);
-  });
+    it('produces FAILED runs when the retries are removed (the ASL Retry blocks and the SDK retries)', () => {
+      const result = simulateBurst(retrying, retriesRemoved(model), 1);
+      expect(simulateBurst(retrying, model, 1).outcomes.FAILED ?? 0).toBe(0);
+      expect(result.outcomes.FAILED ?? 0).toBeGreaterThan(0);
+      expect(Object.keys(result.aslRetries)).toEqual([]);
+    });
 
-  it("replays a FAILED run's recorded catch path, or ends it where it failed without one", () => {
-    const noRetries = retriesRemoved(model);
-    const caught = simulateBurst(work, noRetries, 1);
-    const ended = simulateBurst(work, { ...noRetries, catchPaths: {} }, 1);
-    expect(caught.catchPathsReplayed).toBeGreaterThan(0);
-    expect(ended.catchPathsReplayed).toBe(0);
-  });
+    it("replays a FAILED run's recorded catch path, or ends it where it failed without one", () => {
+      const noRetries = retriesRemoved(model);
+      const caught = simulateBurst(retrying, noRetries, 1);
+      const ended = simulateBurst(retrying, { ...noRetries, catchPaths: {} }, 1);
+      expect(caught.catchPathsReplayed).toBeGreaterThan(0);
+      expect(ended.catchPathsReplayed).toBe(0);
+    });
 
-  it("follows the definition's Retry blocks: a copy that never retries the throttling it retried most fails runs", () => {
-    const [error] = Object.entries(simulateBurst(work, model, 1).aslRetries)
-      .filter(([name]) => name !== 'StageLocked')
-      .sort(([, a], [, b]) => b - a)
-      .map(([name]) => name);
-    if (error === undefined) throw new Error('the small burst retried no throttling');
-    const copy = readJson(definition);
-    for (const states of statesOf(copy)) {
-      for (const state of Object.values(states)) {
-        for (const block of (state.Retry ?? []) as Json[]) {
-          if ((block.ErrorEquals as string[]).includes(error)) block.MaxAttempts = 0;
+    it("follows the definition's Retry blocks: a copy that never retries the throttling it retried most fails runs", () => {
+      const [error] = Object.entries(simulateBurst(retrying, model, 1).aslRetries)
+        .filter(([name]) => name !== 'StageLocked')
+        .sort(([, a], [, b]) => b - a)
+        .map(([name]) => name);
+      if (error === undefined) throw new Error('the small burst retried no throttling');
+      const copy = readJson(definition);
+      for (const states of statesOf(copy)) {
+        for (const state of Object.values(states)) {
+          for (const block of (state.Retry ?? []) as Json[]) {
+            if ((block.ErrorEquals as string[]).includes(error)) block.MaxAttempts = 0;
+          }
         }
       }
-    }
-    const changed = simulateBurst(work, { ...model, machine: parseMachine(copy) }, 1);
-    expect(changed.outcomes.FAILED ?? 0).toBeGreaterThan(0);
-    expect(Object.keys(changed.failures).some((reason) => reason.endsWith(error))).toBe(true);
-  });
+      const changed = simulateBurst(retrying, { ...model, machine: parseMachine(copy) }, 1);
+      expect(changed.outcomes.FAILED ?? 0).toBeGreaterThan(0);
+      expect(Object.keys(changed.failures).some((reason) => reason.endsWith(error))).toBe(true);
+    });
 
-  it('gives the same result for the same seed and another for another seed', () => {
-    const first = simulateBurst(work, model, 1);
-    expect(simulateBurst(work, model, 1)).toEqual(first);
-    expect(simulateBurst(work, model, 2).makespanMs).not.toBe(first.makespanMs);
-  });
+    it('gives the same result for the same seed and another for another seed', () => {
+      const first = simulateBurst(retrying, model, 1);
+      expect(simulateBurst(retrying, model, 1)).toEqual(first);
+      expect(simulateBurst(retrying, model, 2).makespanMs).not.toBe(first.makespanMs);
+    });
 
-  it('counts every attempt by service, throttled ones included', () => {
-    const result = simulateBurst(work, model, 1);
-    expect(result.outcomes.FAILED ?? 0).toBe(0);
-    expect(result.callsByService.securityhub).toBe(
-      recordedCalls(work, 'securityhub', result) + (result.throttledByService.securityhub ?? 0),
-    );
-  });
-});
+    it('counts every attempt by service, throttled ones included', () => {
+      const result = simulateBurst(work, model, 1);
+      expect(result.outcomes.FAILED ?? 0).toBe(0);
+      expect(result.callsByService.securityhub).toBe(
+        recordedCalls(work, 'securityhub', result) + (result.throttledByService.securityhub ?? 0),
+      );
+    });
+  },
+);
 
 describe("the batched front (production's)", () => {
   let recording: Recording;

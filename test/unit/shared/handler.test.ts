@@ -4,7 +4,12 @@
  */
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { lambdaHandler, remainingInvocationMs } from '../../../remediators/shared/handler.js';
+import {
+  asInvocation,
+  currentInvocation,
+  lambdaHandler,
+  remainingInvocationMs,
+} from '../../../remediators/shared/handler.js';
 import { logger, metrics } from '../../../remediators/shared/powertools.js';
 
 const context = {
@@ -99,6 +104,26 @@ describe('lambdaHandler', () => {
     expect(withContext).toBeGreaterThan(59_000);
     expect(withContext).toBeLessThanOrEqual(60_000);
     expect(withoutContext).toBeUndefined();
+  });
+
+  it('gives each invocation its own scope, kept across its awaits and shared by the steps it calls', async () => {
+    const seen: { outer: object | undefined; step: object | undefined; later: object | undefined }[] = [];
+    const step = asInvocation(async () => currentInvocation());
+    const handler = lambdaHandler(async () => {
+      const outer = currentInvocation();
+      const inner = await step(undefined);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      seen.push({ outer, step: inner, later: currentInvocation() });
+      return 'ok';
+    });
+    await Promise.all([handler({}, context), handler({}, context)]);
+    const [first, second] = seen;
+    expect(first?.outer).toBeDefined();
+    expect(first?.step).toBe(first?.outer);
+    expect(first?.later).toBe(first?.outer);
+    expect(second?.outer).toBeDefined();
+    expect(second?.outer).not.toBe(first?.outer);
+    expect(currentInvocation()).toBeUndefined();
   });
 
   it('runs without a Lambda context (tests, npm run intake)', async () => {
