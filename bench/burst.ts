@@ -191,7 +191,7 @@ async function main(): Promise<void> {
   );
   console.log(
     rows[0]?.front === 'batched'
-      ? `  front: SQS → EventBridge Pipe (batch ≤ ${PIPE_SOURCE.batchSize}, window ${PIPE_SOURCE.batchingWindowSeconds} s, ${PIPE_SOURCE.pollers} pollers, payload ≤ ${PIPE_SOURCE.targetPayloadBytes} bytes) → one execution per batch`
+      ? `  front: SQS → EventBridge Pipe (batch ≤ ${PIPE_SOURCE.batchSize}, window ${PIPE_SOURCE.batchingWindowSeconds} s, ${PIPE_SOURCE.pollers} pollers${PIPE_SOURCE.enrichment === undefined ? '' : `, read by its enrichment ${PIPE_SOURCE.enrichment.function} (≤ ${PIPE_SOURCE.enrichment.payloadBytes} bytes in, ${PIPE_SOURCE.enrichment.recordBytes} bytes a record out)`}, target payload ≤ ${PIPE_SOURCE.targetPayloadBytes} bytes) → one execution per batch`
       : '  front: one execution per EventBridge event (the definition maps per request, then per stage)',
   );
   for (const [service, policy] of Object.entries(model.sdk))
@@ -224,7 +224,7 @@ async function main(): Promise<void> {
       `  paced calls        ${format(r.pacedCalls)}; refused a place ${format(r.pacingRefusals)}; slept ${(r.pacedWaitMs / 1000).toFixed(0)} s in all`,
     );
     console.log(
-      `  transitions ${r.stateTransitions}, Lambda invocations ${r.lambdaInvocations}, cold starts ${r.coldStarts}, catch paths replayed ${r.catchPathsReplayed}`,
+      `  transitions ${r.stateTransitions}, Lambda invocations ${r.lambdaInvocations} (batches read by the pipe's enrichment ${r.enrichedBatches}), cold starts ${r.coldStarts}, catch paths replayed ${r.catchPathsReplayed}`,
     );
     console.log(
       `  slowest buckets    ${row.topBounds.map((b) => `${b.bucket}: ${b.calls} calls → ${b.seconds.toFixed(1)} s`).join('; ')}`,

@@ -323,8 +323,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'five-findings-one-stage-gathered',
-    description:
-      'as five-findings-one-stage, the first finding in a batch the Pipe cut at its size (the finding and 15 redeliveries of its event): its run gathers, .2 to .5 arrive while it waits, one round plans the five',
+    description: `as five-findings-one-stage, the first finding in a batch the Pipe cut at its size (the finding and ${PIPE_BATCH_SIZE - 1} redeliveries of its event, read by the Pipe's enrichment): its run gathers, .2 to .5 arrive while it waits, one round plans the five`,
     harness: { config: { controls: { 'APIGateway.4': 'auto' } } },
     async exercise(endpoint, runner) {
       const seeded = await seedInsecureRestStage({ endpoint });

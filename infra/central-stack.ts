@@ -80,6 +80,8 @@ import {
 } from './permissions.js';
 
 export const STATE_MACHINE_DEFINITION = 'state-machines/remediation.asl.json';
+/** The intake Pipe's enrichment (docs/decisions/0042), a Lambda beside the state machine's tasks. */
+export const INTAKE_ENRICHMENT_ENTRY = 'remediators/handlers/intake-enrichment.ts';
 
 /**
  * Tasks that change API Gateway in the home account (the others only read). No reserved concurrency on it: API Gateway's quotas are per account and Region, so a global cap
@@ -542,8 +544,24 @@ export class CentralStack extends Stack {
         'snapshot the CDK validates against lacks it, as cfn-lint’s does.',
     );
 
-    // Every rule delivers to the intake queue; the Pipe starts one execution per batch (docs/decisions/0036).
-    const front = new IntakeFront(this, 'IntakeFront', { stateMachine: this.stateMachine });
+    // Every rule delivers to the intake queue; the Pipe has the intake read each batch (its
+    // enrichment) and starts one execution per batch (docs/decisions/0036, 0042). The enrichment is
+    // the intake's code and settings in a function of its own: the Normalize state must tell an
+    // enriched batch from a raw one, and its role, like the intake's, has no AWS permission.
+    const intakeEnrichment = new ServiceFunction(this, 'IntakeEnrichment', {
+      projectRoot,
+      entry: INTAKE_ENRICHMENT_ENTRY,
+      description:
+        "The intake Pipe's enrichment: reads a batch of the intake queue before the execution starts",
+      timeout: Duration.seconds(60),
+      environment: { SERVICE_ROLE_ARNS: serviceRoleArns.join(',') },
+      logRetention: retention,
+      logLevel: 'INFO',
+    });
+    const front = new IntakeFront(this, 'IntakeFront', {
+      stateMachine: this.stateMachine,
+      enrichment: intakeEnrichment.function,
+    });
     const deadLetterQueues: Queue[] = [front.deadLetters];
     const trigger = (ruleId: string, description: string, pattern: EventPatternJson, bus?: IEventBus) => {
       const deadLetters = new Queue(this, `${ruleId}DeadLetters`, {
@@ -638,7 +656,7 @@ export class CentralStack extends Stack {
       stateMachine: this.stateMachine,
       deadLetterQueues,
       topic: notifications,
-      functions: [...functions.values(), approvalApiFunction, approvalRedriveFunction],
+      functions: [...functions.values(), intakeEnrichment, approvalApiFunction, approvalRedriveFunction],
       outcomeLogs: taskFunction(functions, 'FinishFunctionArn').logGroup,
     });
   }

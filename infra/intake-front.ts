@@ -1,7 +1,9 @@
 /**
  * The batched front (docs/decisions/0036): the EventBridge rules deliver to one SQS standard queue,
  * and an EventBridge Pipe reads it in batches and starts the Standard state machine once per batch
- * (InvocationType FIRE_AND_FORGET, the batch as its input), instead of one execution per event.
+ * (InvocationType FIRE_AND_FORGET), instead of one execution per event. The Pipe's enrichment, the
+ * intake-enrichment Lambda, reads each batch first, and the execution gets its compact result
+ * instead of the raw records (docs/decisions/0042), so a batch holds four times as many findings.
  *
  * The batch size and window are the intake's own constants (remediators/intake/pipe-batch.ts).
  */
@@ -9,6 +11,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnPipe } from 'aws-cdk-lib/aws-pipes';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { PIPE_BATCH_SIZE, PIPE_BATCHING_WINDOW_SECONDS } from '../remediators/intake/pipe-batch.js';
@@ -19,6 +22,8 @@ export const INTAKE_MAX_RECEIVE_COUNT = 5;
 
 export interface IntakeFrontProps {
   readonly stateMachine: IStateMachine;
+  /** The Pipe's enrichment: the intake reading a batch before the execution starts (docs/decisions/0042). */
+  readonly enrichment: IFunction;
 }
 
 export class IntakeFront extends Construct {
@@ -53,7 +58,8 @@ export class IntakeFront extends Construct {
 
     const stack = Stack.of(this);
     const role = new Role(this, 'PipeRole', {
-      description: 'The intake Pipe: reads the intake queue and starts the remediation state machine',
+      description:
+        'The intake Pipe: reads the intake queue, has the intake read each batch, starts the remediation state machine',
       assumedBy: new ServicePrincipal('pipes.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }),
@@ -66,6 +72,16 @@ export class IntakeFront extends Construct {
         resources: [this.queue.queueArn],
       }),
     );
+    // A Lambda enrichment is invoked synchronously with the pipe's role
+    // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-permissions.html).
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'EnrichBatch',
+        effect: Effect.ALLOW,
+        actions: ['lambda:InvokeFunction'],
+        resources: [props.enrichment.functionArn],
+      }),
+    );
     role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'StartRemediation',
@@ -76,9 +92,11 @@ export class IntakeFront extends Construct {
     );
 
     const pipe = new CfnPipe(this, 'Pipe', {
-      description: 'Intake queue → remediation state machine, one execution per batch (docs/decisions/0036)',
+      description:
+        'Intake queue → intake (enrichment) → remediation state machine, one execution per batch (docs/decisions/0036, 0042)',
       roleArn: role.roleArn,
       source: this.queue.queueArn,
+      enrichment: props.enrichment.functionArn,
       sourceParameters: {
         sqsQueueParameters: {
           batchSize: PIPE_BATCH_SIZE,

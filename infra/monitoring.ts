@@ -42,7 +42,7 @@ export const OUTCOME_METRIC = {
   /** Also published once per control of a record, with {ControlId, Outcome} (no account: bounded). */
   controlDimension: 'ControlId',
 } as const;
-/** Intake: event items it could not read (remediators/handlers/intake.ts). */
+/** Intake: event items it could not read (remediators/handlers/intake.ts, and intake-enrichment.ts for the Pipe's batches). */
 export const REJECTED_METRIC = 'Rejected';
 export { RECORD_FAILURES_METRIC };
 export const OUTCOME_LOG_MESSAGE = 'remediation outcome recorded';

@@ -7,6 +7,7 @@ import {
   PIPE_BATCH_SIZE,
   PIPE_BATCHING_WINDOW_SECONDS,
   STEP_FUNCTIONS_PIPE_PAYLOAD_CHARS,
+  LAMBDA_PIPE_PAYLOAD_CHARS,
 } from '../../remediators/intake/pipe-batch.js';
 import { KILL_SWITCH_CACHE_SECONDS } from '../../remediators/workflow/kill-switch.js';
 import type { Latency } from './model.js';
@@ -52,6 +53,21 @@ export const ASSUMED_LATENCY: Latency = {
  * the five of the first minute: a burst of seconds is over before the growth matters, and more
  * pollers would only cut the same arrivals into more, smaller batches.
  */
+/**
+ * The pipe's enrichment (docs/decisions/0042): a Lambda function the pipe invokes with each batch
+ * before it starts the target, whose answer the target gets instead of the raw records. It takes
+ * up to `payloadBytes` of raw records; each record then weighs `recordBytes` in the target's
+ * payload.
+ */
+export interface PipeEnrichment {
+  /** The function, as the Lambda pool knows it. */
+  readonly function: string;
+  /** The enrichment's payload quota (a Lambda function: 6 MB). */
+  readonly payloadBytes: number;
+  /** One record as the enrichment renders it (its requests), in the target's payload. */
+  readonly recordBytes: number;
+}
+
 export interface PipeSource {
   readonly batchSize: number;
   readonly batchingWindowSeconds: number;
@@ -63,7 +79,12 @@ export interface PipeSource {
    * Hub finding fixtures of test/fixtures/events are 4.7 to 6.3 KB) plus the record's attributes.
    */
   readonly recordBytes: number;
+  /** Absent: the target gets the raw records. */
+  readonly enrichment?: PipeEnrichment;
 }
+
+/** The enrichment's function in the simulation's Lambda pool (no reserved concurrency, as deployed). */
+export const INTAKE_ENRICHMENT_FUNCTION = 'IntakeEnrichment';
 
 export const PIPE_SOURCE: PipeSource = {
   batchSize: PIPE_BATCH_SIZE,
@@ -71,6 +92,13 @@ export const PIPE_SOURCE: PipeSource = {
   pollers: 5,
   targetPayloadBytes: STEP_FUNCTIONS_PIPE_PAYLOAD_CHARS,
   recordBytes: 6_000,
+  // An ASFF finding's request measures about 700 to 800 characters (test/infra/intake-front.test.ts
+  // holds every fixture under MEASURED_MAX_ENRICHED_RECORD_CHARS, 2,000).
+  enrichment: {
+    function: INTAKE_ENRICHMENT_FUNCTION,
+    payloadBytes: LAMBDA_PIPE_PAYLOAD_CHARS,
+    recordBytes: 800,
+  },
 };
 
 /**

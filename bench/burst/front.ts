@@ -16,8 +16,10 @@
  *   front (the duplicate-delivery PutItem, the expansion reads of an API-level request) is made per
  *   event, as often per event as the recorded execution made it per event admitted.
  * - **The pipe's batches** (`pipeBatches`): the queue's messages are shared by the pipe's pollers;
- *   each poller closes its batch when it holds `batchSize` records, when one more would pass the
- *   target's payload quota, or when its batching window has passed since its first record.
+ *   each poller closes its batch when it holds `batchSize` records, when one more would pass a
+ *   payload quota (the enrichment's for the raw records and the target's for what the enrichment
+ *   makes of them, or the target's for the raw records without an enrichment), or when its
+ *   batching window has passed since its first record.
  */
 import { STAGE_GATHERING_ERROR } from '../../remediators/workflow/gather.js';
 import { isInside, type MachineModel } from './asl.js';
@@ -254,11 +256,17 @@ export interface PipeBatch {
 /**
  * The pipe's batches for records arriving at `arrivalsMs` (sorted). The records are dealt to the
  * pollers in turn (each ReceiveMessage returns what is there to whichever poller asks); a poller
- * opens a batch with its first record and hands it over when it is full (batchSize, or the
- * target's payload quota) or its window has passed.
+ * opens a batch with its first record and hands it over when it is full (batchSize, or a payload
+ * quota) or its window has passed.
  */
 export function pipeBatches(arrivalsMs: readonly number[], pipe: PipeSource): PipeBatch[] {
-  const byPayload = Math.floor(pipe.targetPayloadBytes / pipe.recordBytes);
+  const byPayload =
+    pipe.enrichment === undefined
+      ? Math.floor(pipe.targetPayloadBytes / pipe.recordBytes)
+      : Math.min(
+          Math.floor(pipe.enrichment.payloadBytes / pipe.recordBytes),
+          Math.floor(pipe.targetPayloadBytes / pipe.enrichment.recordBytes),
+        );
   const capacity = Math.max(1, Math.min(pipe.batchSize, byPayload));
   const windowMs = pipe.batchingWindowSeconds * 1000;
   const open: ({ openedMs: number; members: number[] } | undefined)[] = Array.from(

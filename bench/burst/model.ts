@@ -110,6 +110,8 @@ export interface BurstResult {
   readonly lambdaThrottles: Readonly<Record<string, number>>;
   readonly stateTransitions: number;
   readonly lambdaInvocations: number;
+  /** Batches the pipe's enrichment read (docs/decisions/0042), one invocation each (throttled attempts aside). */
+  readonly enrichedBatches: number;
   readonly coldStarts: number;
   /** FAILED runs whose catch path was replayed. */
   readonly catchPathsReplayed: number;
@@ -181,6 +183,7 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
   const lambdaThrottles: Record<string, number> = {};
   let stateTransitions = 0;
   let lambdaInvocations = 0;
+  let enrichedBatches = 0;
   let catchPathsReplayed = 0;
   let runs = 0;
   let queuedRuns = 0;
@@ -555,7 +558,36 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
     yield join;
   }
 
+  /**
+   * The pipe's enrichment of a batch (docs/decisions/0042): one invocation of its function before
+   * the execution starts; a throttled invocation is sent again after an invocation's overhead (the
+   * pipe retries it).
+   */
+  function* enrich(fn: string): Process<void> {
+    for (;;) {
+      lambdaInvocations += 1;
+      const environment = lambda.acquire(fn);
+      if (environment === undefined) {
+        increment(lambdaThrottles, fn);
+        yield model.lambda.invokeOverheadMs;
+        continue;
+      }
+      try {
+        if (environment.cold) {
+          environment.cold = false;
+          yield model.lambda.coldStartMs(fn);
+        }
+        yield model.lambda.invokeOverheadMs;
+        enrichedBatches += 1;
+        return;
+      } finally {
+        lambda.release(fn, environment);
+      }
+    }
+  }
+
   function* execute(planned: PlannedExecution, executionId: number): Process<void> {
+    if (planned.enrichment !== undefined) yield* enrich(planned.enrichment);
     yield* paced(starts);
     const startedMs = queue.now;
     const run: Run = { account: planned.account, lockKey: `execution/${executionId}`, runId: -executionId };
@@ -604,6 +636,7 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
     lambdaThrottles,
     stateTransitions,
     lambdaInvocations,
+    enrichedBatches,
     coldStarts: lambda.coldStarts,
     catchPathsReplayed,
     queuedRuns,

@@ -61,6 +61,8 @@ export interface PlannedExecution {
   /** The account of the first event: whose calls a recorded front makes when none is named. */
   readonly account: number;
   readonly events: number;
+  /** The function the pipe has read the batch first (its enrichment), if any: invoked before the start. */
+  readonly enrichment?: string;
   readonly before: PlannedPath;
   readonly items: readonly StageItem[];
   readonly after: PlannedPath;
@@ -169,6 +171,7 @@ export function buildWork(
         startMs: batch.invokeMs,
         account: template.account,
         events: members.length,
+        ...(pipe.enrichment === undefined ? {} : { enrichment: pipe.enrichment.function }),
         before: batchFront(before, members),
         items: [...stages.values()].map(({ event, events: count }) => ({
           account: event.account,

@@ -14,11 +14,15 @@
 import { coalescingTrigger } from './join.js';
 
 /**
- * How long a first round waits for its stage's other findings: twice the Pipe's batching window,
- * so findings that arrived up to one window after this one are in an execution that reached the
- * lock by then. The Retry's IntervalSeconds (state-machines/remediation.asl.json) is this number.
+ * How long a first round waits for its stage's other findings: three times the Pipe's batching
+ * window, so findings that arrived up to two windows after this one are in an execution that
+ * reached the lock by then. bench:burst chose it with batches of 64 (seed 1, docs/benchmarks.md,
+ * decision 0042): at 10,000 findings 10 s left 1,554 later rounds (837.2 s, 3 runs FAILED on
+ * Lambda throttling), 15 s 191 (542.2 s), 20 s 183 (525.0 s); at 1,000 findings they took 78.3,
+ * 86.7 and 91.7 s, since every second more delays every first record. The Retry's IntervalSeconds
+ * (state-machines/remediation.asl.json) is this number.
  */
-export const GATHER_SECONDS = 10;
+export const GATHER_SECONDS = 15;
 export const STAGE_GATHERING_ERROR = 'StageGathering';
 
 export class StageGatheringError extends Error {

@@ -16,3 +16,5 @@ export const RECORD_FAILURES_METRIC = 'RecordFailures';
  * EventBridge deliver at least once): intake counts the copies within a batch, admit the later ones.
  */
 export const DUPLICATE_DELIVERY_METRIC = 'DuplicateDelivery';
+/** Executions started with a batch the Pipe's enrichment read (docs/decisions/0042), one each. */
+export const ENRICHED_BATCHES_METRIC = 'EnrichedBatches';

@@ -114,8 +114,8 @@ describe('npm run synth (CLI, offline, no credentials)', () => {
     const functions = Object.values(template.Resources).filter(
       (resource) => resource.Type === 'AWS::Lambda::Function',
     );
-    // The task functions, the approval API's and the approval re-drive sweep's.
-    expect(functions).toHaveLength(TASKS.length + 2);
+    // The task functions, the approval API's, the approval re-drive sweep's and the Pipe's enrichment.
+    expect(functions).toHaveLength(TASKS.length + 3);
     for (const fn of functions) {
       const assetPath = fn.Metadata?.['aws:asset:path'];
       expect(assetPath).toBeDefined();

@@ -65,9 +65,9 @@ function actionsOf(statements: Json[]): string[] {
 }
 
 describe('central stack', () => {
-  it('creates one function per task plus the approval handler and its re-drive sweep: Node 24, arm64, X-Ray, Powertools env', () => {
+  it("creates one function per task plus the approval handler, its re-drive sweep and the intake Pipe's enrichment: Node 24, arm64, X-Ray, Powertools env", () => {
     const functions = resources(synthesized.central, 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(TASKS.length + 2);
+    expect(functions).toHaveLength(TASKS.length + 3);
     for (const [, fn] of functions) {
       expect(fn).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -599,7 +599,7 @@ describe('central stack', () => {
     expect(drift['EventBusName']).toEqual({ Ref: expect.stringMatching(/^EventBus/) });
   });
 
-  it('starts one execution per batch of the intake queue through a Pipe, fire and forget, with a least-privilege role', () => {
+  it('starts one execution per batch of the intake queue through a Pipe, fire and forget, the batch read by the intake enrichment, with least-privilege roles', () => {
     synthesized.central.hasResourceProperties('AWS::SQS::Queue', {
       RedrivePolicy: {
         deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IntakeFrontDeadLetters'), 'Arn'] },
@@ -615,6 +615,7 @@ describe('central stack', () => {
           MaximumBatchingWindowInSeconds: PIPE_BATCHING_WINDOW_SECONDS,
         },
       },
+      Enrichment: { 'Fn::GetAtt': [expect.stringMatching(/^IntakeEnrichmentFunction/), 'Arn'] },
       Target: { Ref: expect.stringMatching(/^Workflow/) },
       TargetParameters: { StepFunctionStateMachineParameters: { InvocationType: 'FIRE_AND_FORGET' } },
     });
@@ -627,8 +628,35 @@ describe('central stack', () => {
         ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'],
         { 'Fn::GetAtt': [expect.stringMatching(/^IntakeFrontQueue/), 'Arn'] },
       ],
+      [
+        'lambda:InvokeFunction',
+        { 'Fn::GetAtt': [expect.stringMatching(/^IntakeEnrichmentFunction/), 'Arn'] },
+      ],
       ['states:StartExecution', { Ref: expect.stringMatching(/^Workflow/) }],
     ]);
+    // The enrichment makes no AWS call: its role may write its own logs and traces (active tracing,
+    // as every function), nothing else.
+    const enrichment = resourceByPrefix(
+      synthesized.central,
+      'AWS::Lambda::Function',
+      'IntakeEnrichmentFunction',
+    );
+    expect(enrichment.properties).toMatchObject({
+      Handler: 'index.handler',
+      Environment: { Variables: { SERVICE_ROLE_ARNS: expect.anything() } },
+    });
+    const enrichmentActions = resources(synthesized.central, 'AWS::IAM::Policy')
+      .filter(([id]) => id.startsWith('IntakeEnrichmentRoleDefaultPolicy'))
+      .flatMap(([, policy]) => (policy['PolicyDocument'] as { Statement: Json[] }).Statement)
+      .flatMap((statement) => [statement['Action']].flat());
+    expect(new Set(enrichmentActions)).toEqual(
+      new Set([
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ]),
+    );
   });
 
   it('receives member accounts’ events on its own bus, from this organization only', () => {

@@ -47,6 +47,7 @@ import {
   SettleTimeoutEventSchema,
 } from '../../remediators/handlers/request-approval.js';
 import type { RecordOutput } from '../../remediators/handlers/record.js';
+import { handler as enrichPipeBatch } from '../../remediators/handlers/intake-enrichment.js';
 import { createFlapGuardDeps } from '../../remediators/iac/deps.js';
 import { FLAP_TABLE_ENV, FLAP_TABLE_KEY } from '../../remediators/iac/flap-store.js';
 import type { DeferralEntry } from '../../remediators/ledger/entry.js';
@@ -454,7 +455,10 @@ export async function createWorkflowHarness(options: HarnessOptions): Promise<Wo
         return runOptions.offerUndo?.(offer) ?? { offered: false, reason: 'not offered in this test' };
       };
       coreClientsFault = runOptions.coreClientsFault;
-      const running = stateMachine.run(event, {
+      // A Pipe batch reaches the state machine as the Pipe delivers it: read by its enrichment first
+      // (the real intake-enrichment handler, docs/decisions/0042).
+      const input = isPipeBatch(event) ? await enrichPipeBatch(event) : event;
+      const running = stateMachine.run(input, {
         executionArn: `arn:aws:states:${MOTO_REGION}:${MOTO_ACCOUNT}:execution:apigw-remediation:${name}`,
         name,
         handlers: Object.fromEntries(
@@ -586,9 +590,24 @@ export function coreCallCounts(harness: Pick<WorkflowHarness, 'coreCalls'>): Api
   return total.counts();
 }
 
+/** Whether a run's input is a batch as the Pipe reads it from the intake queue (SQS records). */
+function isPipeBatch(input: unknown): input is unknown[] {
+  return (
+    Array.isArray(input) &&
+    input.length > 0 &&
+    input.every(
+      (record) =>
+        typeof record === 'object' &&
+        record !== null &&
+        (record as { eventSource?: unknown }).eventSource === 'aws:sqs',
+    )
+  );
+}
+
 /**
- * Events as the EventBridge Pipe delivers them from the intake queue: an array of SQS records, each
+ * Events as the EventBridge Pipe reads them from the intake queue: an array of SQS records, each
  * `body` the event as JSON text (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-sqs.html).
+ * A harness run delivers such a batch through the Pipe's enrichment.
  */
 export function pipeBatch(events: readonly unknown[]): unknown[] {
   return events.map((event, index) => ({

@@ -9,6 +9,7 @@ import {
   shortInputPath,
   topInputs,
 } from '../../../bench/bundle-size.js';
+import { INTAKE_ENRICHMENT_ENTRY } from '../../../infra/central-stack.js';
 import { APPROVAL_API_ENTRY, APPROVAL_REDRIVE_ENTRY } from '../../../infra/approval-api.js';
 import { NEVER_REACHED_CREDENTIAL_PROVIDERS, SERVICE_BUNDLING } from '../../../infra/functions.js';
 import { TASKS } from '../../../state-machines/tasks.js';
@@ -97,12 +98,13 @@ describe('esbuildOptionsFor', () => {
 });
 
 describe('lambdaEntries', () => {
-  it('lists every task function once plus the approval API handler and its re-drive sweep', () => {
+  it("lists every task function once plus the approval API handler, its re-drive sweep and the Pipe's enrichment", () => {
     const entries = lambdaEntries();
     expect(entries.map((entry) => entry.entry)).toEqual([
       ...TASKS.map((task) => task.entry),
       APPROVAL_API_ENTRY,
       APPROVAL_REDRIVE_ENTRY,
+      INTAKE_ENRICHMENT_ENTRY,
     ]);
     expect(entries).toContainEqual({ name: 'intake', entry: 'remediators/handlers/intake.ts' });
     expect(entries).toContainEqual({

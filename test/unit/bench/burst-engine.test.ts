@@ -11,6 +11,7 @@ import {
 } from '../../../bench/burst/asl.js';
 import { EventQueue } from '../../../bench/burst/event-queue.js';
 import { PaceSchedules } from '../../../bench/burst/pacing.js';
+import { GATHER_SECONDS } from '../../../remediators/workflow/gather.js';
 import { whatBounds } from '../../../bench/burst/explain.js';
 import {
   batchTaskCalls,
@@ -481,6 +482,7 @@ describe('what bounds the makespan', () => {
     gatheredRuns: 0,
     stateTransitions: 0,
     lambdaInvocations: 0,
+    enrichedBatches: 0,
     coldStarts: 0,
     catchPathsReplayed: 0,
     queuedRuns: 0,
@@ -537,7 +539,7 @@ describe('what bounds the makespan', () => {
         slowest,
       ),
     ).toBe(
-      'not the quotas alone: the busiest schedule securityHubUpdates/home was busy 100.0 s of the 140.0 s; 20 first rounds waited 10 s to gather; the ASL retried TooManyRequestsException 3 times',
+      `not the quotas alone: the busiest schedule securityHubUpdates/home was busy 100.0 s of the 140.0 s; 20 first rounds waited ${GATHER_SECONDS} s to gather; the ASL retried TooManyRequestsException 3 times`,
     );
     // Within the target, the quotas are named, paced or not.
     expect(whatBounds(result({ makespanMs: 15_000, busiestSchedule }), slowest)).toMatch(/^the quotas:/);

@@ -239,6 +239,25 @@ describe("the batched front (production's)", () => {
     expect(work.executions.reduce((sum, execution) => sum + execution.events, 0)).toBe(150);
   });
 
+  it("fills bigger batches through the pipe's enrichment, and invokes it once per batch before the start", () => {
+    // 500 findings in 2 s: 100 for each of the pipe's pollers.
+    const dense = { ...SMALL, stages: 100, arrivalWindowMs: 2_000 };
+    const enriched = burstWork(dense, five(), 1, model);
+    const raw = burstWork(dense, five(), 1, model, { ...PIPE_SOURCE, enrichment: undefined });
+    const largest = (work: Work) => Math.max(...work.executions.map((execution) => execution.events));
+    // Raw records fill the target's payload at 262,144 / 6,000 = 43; the enrichment's result lets
+    // the batch reach its size.
+    expect(largest(raw)).toBe(Math.floor(PIPE_SOURCE.targetPayloadBytes / PIPE_SOURCE.recordBytes));
+    expect(largest(enriched)).toBe(PIPE_SOURCE.batchSize);
+    expect(enriched.executions.every((execution) => execution.enrichment !== undefined)).toBe(true);
+    expect(raw.executions.every((execution) => execution.enrichment === undefined)).toBe(true);
+    const [withEnrichment, without] = [simulateBurst(enriched, model, 1), simulateBurst(raw, model, 1)];
+    expect(withEnrichment.outcomes.FAILED ?? 0).toBe(0);
+    expect(withEnrichment.enrichedBatches).toBe(enriched.executions.length);
+    expect(without.enrichedBatches).toBe(0);
+    expect(withEnrichment.executions).toBeLessThan(without.executions);
+  });
+
   it('makes fewer Security Hub calls than a pipe of batch size 1 for the same findings', () => {
     const batched = burstWork(SMALL, five(), 1, model);
     const single = burstWork(SMALL, five(), 1, model, { ...PIPE_SOURCE, batchSize: 1 });
@@ -294,8 +313,8 @@ describe("the batched front (production's)", () => {
 
   it("gathers a burst's first rounds: the runs queued while one waits join it, so fewer later rounds and UpdateStage calls", () => {
     const gathering = scenarioNamed(recording, GATHERED_SCENARIO);
-    // 150 findings in 2 s: the pipe's batches fill at their size, so their items gather.
-    const dense = { ...SMALL, arrivalWindowMs: 2_000 };
+    // 400 findings in 2 s: each of the pipe's pollers fills batches at their size, so their items gather.
+    const dense = { ...SMALL, stages: 80, arrivalWindowMs: 2_000 };
     const gatheredWork = burstWork(dense, five(), 1, model, PIPE_SOURCE, gathering);
     const plainWork = burstWork(dense, five(), 1, model);
     expect(gatheredWork.executions.some((execution) => execution.items.some((item) => item.gathers))).toBe(
