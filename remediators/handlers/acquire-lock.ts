@@ -4,19 +4,35 @@
  * this request for that run's next round (`joined` and `queued`, docs/decisions/0037), or throws
  * StageLocked (the state machine retries with backoff and jitter). The owner is this execution's
  * remediation of this stage; the lock item also says which controls it covers, for joiners.
+ *
+ * The lease needs nothing the decision reads (docs/decisions/0043): the remediation id is derived
+ * from the run's input and the approval timeout is the configuration's, as decide derives them. So
+ * Prepare takes the lock before it decides, and a run that finds its stage held joins or queues
+ * without reading the stage. A decision given (the undo's) is used as it is.
  */
 import { hasFinding, joinedFinding } from '../workflow/admit.js';
 import { coalescingTrigger } from '../workflow/join.js';
 import { acquireStageLock, lockLease } from '../workflow/lock.js';
 import { createLocksDeps, type LocksDeps } from '../workflow/deps/locks.js';
 import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
-import { DecidedItemSchema } from '../workflow/handler-input.js';
-import { parseTaskInput, type Lock } from '../workflow/state.js';
+import { remediationIdOf } from '../workflow/stage-identity.js';
+import type { ConfigDeps } from '../workflow/deps/member-account.js';
+import { DecisionSchema, parseTaskInput, StageWorkItemSchema, type Lock } from '../workflow/state.js';
+import { deployedConfig } from '../../config/deployed.js';
 import { lambdaHandler } from '../shared/handler.js';
 
-export function createAcquireLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'>) {
+const LockInputSchema = StageWorkItemSchema.extend({ decision: DecisionSchema.optional() });
+
+export function createAcquireLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'> & ConfigDeps) {
   return async (event: unknown): Promise<Lock> => {
-    const item = parseTaskInput('acquire-lock', DecidedItemSchema, event);
+    const parsed = parseTaskInput('acquire-lock', LockInputSchema, event);
+    const item = {
+      ...parsed,
+      decision: parsed.decision ?? {
+        remediationId: remediationIdOf(parsed.executionArn, parsed.stage, parsed.request),
+        approvalTimeoutSeconds: deps.config().approval.timeoutSeconds,
+      },
+    };
     const nowMs = deps.now().getTime();
     // A later round (docs/decisions/0037), or a round that gathered (0039), is the same holder: it
     // renews the lock taken before this round's request became what it is.
@@ -54,5 +70,5 @@ export function createAcquireLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'
 }
 
 export const handler = lambdaHandler(
-  createAcquireLockHandler({ ...createLocksDeps(), ...createClockDeps() }),
+  createAcquireLockHandler({ ...createLocksDeps(), ...createClockDeps(), config: deployedConfig }),
 );

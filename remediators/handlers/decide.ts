@@ -16,7 +16,7 @@ import { type ApiClientsDeps } from '../workflow/deps/core-clients.js';
 import { confirmedAtCli } from '../workflow/cli-approval.js';
 import { parseTaskInput, StageWorkItemSchema, type Decision } from '../workflow/state.js';
 import { exemptControls } from '../ledger/exemption-decide.js';
-import { remediationIdOf } from '../workflow/coarse.js';
+import { remediationIdOf } from '../workflow/stage-identity.js';
 import { type ExemptionsDeps } from '../ledger/exemption-deps.js';
 
 export function createDecideHandler(

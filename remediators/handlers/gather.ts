@@ -10,7 +10,7 @@
 import * as z from 'zod';
 import { logger } from '../shared/powertools.js';
 import { roundRequest } from '../workflow/admit.js';
-import { remediationIdOf } from '../workflow/coarse.js';
+import { remediationIdOf } from '../workflow/stage-identity.js';
 import { STATE_VERSION, type RunStateRecord } from '../workflow/coarse-steps.js';
 import type { ClockDeps } from '../workflow/deps/clock.js';
 import type { LocksDeps } from '../workflow/deps/locks.js';

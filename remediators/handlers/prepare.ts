@@ -1,7 +1,7 @@
 /**
- * Prepare task (docs/decisions/0035): decide (modes, kill switch, exemptions), take the stage lock
- * or join the run holding it, read and plan — the steps of the old Decide, AcquireLock and Snapshot
- * states, in one invocation. It returns the state with each step's result at its old path and
+ * Prepare task (docs/decisions/0035): take the stage lock or join or queue on the run holding it,
+ * decide (modes, kill switch, exemptions), read and plan — the steps of the old AcquireLock, Decide
+ * and Snapshot states, in one invocation, the lock first (docs/decisions/0043). It returns the state with each step's result at its old path and
  * `route`, which the Route Choice state follows. An undo request returns at once (route UNDO: its
  * own path decides, locks and undoes). Findings coalesced into this run (`coalesced`, added by the
  * intake) stay in the state: Finish records this run's outcome on them whatever path it took.
@@ -123,11 +123,14 @@ export function createPrepareTask(steps: PrepareSteps, deps: LocksDeps) {
     const routed = (): RunStateRecord => ({ ...state, route: prepareRoute(state as unknown as RunState) });
     if (item.request.trigger === 'undo') return routed();
     try {
-      state = { ...state, decision: await steps.decide(state) };
-      if ((state as unknown as RunState).decision?.route !== 'PROCEED') return routed();
+      // The lock first (docs/decisions/0043): a run that finds its stage held joins or queues
+      // without reading it (the holder's round decides and reads for it); a held lock that its
+      // decision does not need (skipped, the stage gone) is released by Finish.
       const lock = LockSchema.parse(await steps.acquireLock(state));
       state = { ...state, lock };
       if (lock.joined !== undefined) return routed();
+      state = { ...state, decision: await steps.decide(state) };
+      if ((state as unknown as RunState).decision?.route !== 'PROCEED') return routed();
       state = { ...state, plan: await steps.snapshot(state) };
       return routed();
     } catch (error) {
@@ -155,7 +158,7 @@ export const handler = lambdaHandler(
         ...createExemptionsDeps(locks),
       }),
       gather: createGatherHandler({ ...locks, ...clock }),
-      acquireLock: createAcquireLockHandler({ ...locks, ...clock }),
+      acquireLock: createAcquireLockHandler({ ...locks, ...clock, config: account.config }),
       snapshot: createSnapshotHandler({ ...account, ...api, ...clock, ...createFlapGuardDeps() }),
     },
     { ...locks, ...clock },

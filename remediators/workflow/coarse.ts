@@ -7,10 +7,9 @@
  * record and notification code reads the state it always read. What this module decides: which
  * step runs next, which errors go back to the state machine's Retry, which outcome a state ends in.
  */
-import { createHash } from 'node:crypto';
 import type { RemediationRequest } from './state.js';
 import type { CaughtError, OutcomeStatus } from './state.js';
-import { stageLockKey } from './lock.js';
+import { remediationIdOf, stageLockKey } from './stage-identity.js';
 import { CALLS_PACED_ERROR } from './pacing.js';
 import type { StageRef } from '../core/types.js';
 
@@ -63,26 +62,6 @@ export function caughtError(error: unknown): CaughtError {
   const errorType = error instanceof Error ? error.name : 'Error';
   const errorMessage = error instanceof Error ? error.message : String(error);
   return { Error: errorType, Cause: JSON.stringify({ errorType, errorMessage }) };
-}
-
-/**
- * The remediation id of this execution's run of this stage for this request: the same on every
- * attempt of Prepare, so a retried Prepare is the same lock owner (it renews its own lock instead of
- * finding it held), and Finish can name the lock even when Prepare's result was lost (a timeout).
- * UUID-shaped (version 5 layout of a SHA-256 digest).
- */
-export function remediationIdOf(executionArn: string, stage: StageRef, request: RemediationRequest): string {
-  const digest = createHash('sha256')
-    .update(JSON.stringify([executionArn, stageLockKey(stage), request]))
-    .digest('hex');
-  const variant = ((Number.parseInt(digest.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
-  return [
-    digest.slice(0, 8),
-    digest.slice(8, 12),
-    `5${digest.slice(13, 16)}`,
-    `${variant}${digest.slice(17, 20)}`,
-    digest.slice(20, 32),
-  ].join('-');
 }
 
 /** What of the state the route and outcome depend on (every field as the steps wrote it). */

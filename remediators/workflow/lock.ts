@@ -31,6 +31,7 @@ import {
 } from './join.js';
 import { RecentRemediationSchema, type RecentRemediation } from './recent-remediation.js';
 import type { JoinedFinding, JoinedRun, Lock } from './state.js';
+import { stageLockKey } from './stage-identity.js';
 
 /** The locks table: partition key and TTL attribute (the CDK app builds the table from these). */
 export const LOCKS_TABLE_KEY = 'pk';
@@ -47,18 +48,6 @@ export const LOCK_WORK_MARGIN_SECONDS = 30 * 60;
 
 export class StageLockedError extends Error {
   override readonly name = 'StageLocked';
-}
-
-export function stageLockKey(stage: StageRef): string {
-  return [
-    'stage',
-    stage.partition,
-    stage.account,
-    stage.region,
-    stage.apiType,
-    stage.apiId,
-    stage.stageName,
-  ].join('#');
 }
 
 /** Makes a conditional write; false when its condition failed (the caller says what that means). */

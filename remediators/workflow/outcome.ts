@@ -14,6 +14,7 @@ import {
 } from './state.js';
 import { UNATTENDED_DEPLOYMENT_REASON } from './plan-summary.js';
 import { cliApproverOf } from './cli-approval.js';
+import { remediationIdOf } from './stage-identity.js';
 import type { IacSummary } from '../iac/schema.js';
 
 /** What the plan did with a control that failed when the stage was read. */
@@ -366,8 +367,10 @@ export function toOutcomeRecord(
 ): OutcomeRecord {
   return {
     outcome,
+    // Without a decision (a run that joined or queued before deciding, docs/decisions/0043, or one
+    // that stopped earlier) the id is the one its lock owner and a decision would carry.
     remediationId:
-      item.decision?.remediationId ?? `${item.executionArn}/${item.stage.apiId}/${item.stage.stageName}`,
+      item.decision?.remediationId ?? remediationIdOf(item.executionArn, item.stage, item.request),
     executionArn: item.executionArn,
     stage: item.stage,
     trigger: item.request.trigger,

@@ -11,8 +11,8 @@ import {
   readRecentRemediation,
   recentRemediationKey,
   releaseStageLock,
-  stageLockKey,
 } from '../../remediators/workflow/lock.js';
+import { stageLockKey } from '../../remediators/workflow/stage-identity.js';
 import type { RecentRemediation } from '../../remediators/workflow/recent-remediation.js';
 import { createLocksTable } from '../helpers/locks-table.js';
 import { useMoto } from '../helpers/moto.js';

@@ -334,7 +334,7 @@ describe('remediation state machine', () => {
     );
   });
 
-  it('records SKIPPED without taking the lock when a stage tag turns the control off', async () => {
+  it('records SKIPPED and leaves no lock when a stage tag turns the control off (the lock it took first is released)', async () => {
     await tagStage({ 'apigw-remediation:mode': 'off' });
     const harness = await harnessWith();
 
@@ -342,7 +342,10 @@ describe('remediation state machine', () => {
 
     expect(outcomesOf(output)).toEqual(['SKIPPED']);
     expect(await logLevel()).toBe('OFF');
-    expect(harness.calls).not.toContain('AcquireLock');
+    // Prepare takes the lock before it decides (docs/decisions/0043); Finish releases it.
+    expect(harness.calls.indexOf('AcquireLock')).toBeLessThan(harness.calls.indexOf('Decide'));
+    expect(harness.calls).not.toContain('Snapshot');
+    expect(await harness.lockItems('stage#')).toEqual([]);
     expect(lastUpdate(harness)?.Note?.Text).toContain('every requested control is off');
     expect(lastUpdate(harness)?.Note?.Text).toContain('stage tag apigw-remediation:mode=off');
   });

@@ -282,6 +282,20 @@ describe('the recording', () => {
     expect(executionsOf(scenarioNamed(recording, 'auto'))).toHaveLength(1);
   });
 
+  it('records a queued run taking the lock before it reads anything: its Prepare makes lock calls only (decision 0043)', () => {
+    const recording = readRecording(new URL(RECORDING_PATH, ROOT));
+    const queued = executionsOf(scenarioNamed(recording, 'five-findings-one-stage')).filter(
+      (execution) => execution.outcome === 'JOINED',
+    );
+    expect(queued.length).toBeGreaterThan(0);
+    for (const execution of queued) {
+      const prepare = execution.tasks.filter((task) => task.state === 'Prepare');
+      expect(prepare.length).toBeGreaterThan(0);
+      for (const task of prepare)
+        expect(new Set(task.calls.map((call) => call.service))).toEqual(new Set(['dynamodb']));
+    }
+  });
+
   it('allows fields it does not know, and names what a file lacks', () => {
     const extra = { ...minimal, version: 2, scenarios: [{ ...minimal.scenarios[0], lambdaInvocations: 9 }] };
     expect(parseRecording(extra).scenarios[0]?.scenario).toBe('auto');

@@ -44,10 +44,11 @@ const SMALL = { accounts: 4, stages: 30, arrivalWindowMs: 20_000 };
  */
 const BUSY = { accounts: 2, stages: 40, arrivalWindowMs: 5_000 };
 /**
- * Busier: 80 stages in two accounts within 5 s, so paced calls are also refused places (CallsPaced)
- * and the ASL retries their tasks, and removing the retries fails runs.
+ * Busier: 120 stages in two accounts within 5 s, so paced calls are also refused places (CallsPaced)
+ * and the ASL retries their tasks (with jitter: another seed, another makespan), and removing the
+ * retries fails runs.
  */
-const RETRYING = { accounts: 2, stages: 80, arrivalWindowMs: 5_000 };
+const RETRYING = { accounts: 2, stages: 120, arrivalWindowMs: 5_000 };
 
 type Json = Record<string, unknown>;
 const readJson = (url: URL): Json => JSON.parse(readFileSync(url, 'utf8')) as Json;

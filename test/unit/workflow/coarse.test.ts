@@ -3,13 +3,12 @@ import {
   caughtError,
   lockToRelease,
   prepareRoute,
-  remediationIdOf,
   retriedByStateMachine,
   terminalOutcome,
   THROTTLING_ERRORS,
 } from '../../../remediators/workflow/coarse.js';
 import { causeMessage } from '../../../remediators/workflow/outcome.js';
-import { stageLockKey } from '../../../remediators/workflow/lock.js';
+import { remediationIdOf, stageLockKey } from '../../../remediators/workflow/stage-identity.js';
 import { InvalidTaskInputError, type RemediationRequest } from '../../../remediators/workflow/state.js';
 import { finishState, STATE_VERSION, versionedState } from '../../../remediators/workflow/coarse-steps.js';
 

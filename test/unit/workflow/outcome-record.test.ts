@@ -18,6 +18,7 @@ import {
   toOutcomeRecord,
   type OutcomeRecord,
 } from '../../../remediators/workflow/outcome.js';
+import { remediationIdOf } from '../../../remediators/workflow/stage-identity.js';
 import { EXECUTION_ARN, outcomeRecord, workItem } from './fixtures.js';
 
 const NOW = new Date('2026-11-21T10:00:00Z');
@@ -333,10 +334,14 @@ describe('the evaluations a record lists', () => {
 });
 
 describe('the identity of a record', () => {
-  it('without a decision the remediation id is built from the execution and the stage', () => {
-    expect(record(workItem({ decision: undefined }), 'FAILED').remediationId).toBe(
-      `${EXECUTION_ARN}/a1b2c3d4e5/prod`,
-    );
+  it('without a decision the remediation id is the one its lock owner carries (the execution, stage and request)', () => {
+    const item = workItem({ decision: undefined });
+    const id = record(item, 'JOINED').remediationId;
+    expect(id).toBe(remediationIdOf(EXECUTION_ARN, item.stage, item.request));
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // Another request of the same execution and stage is another remediation.
+    const other = workItem({ decision: undefined, request: { ...item.request, eventId: 'another-event' } });
+    expect(record(other, 'JOINED').remediationId).not.toBe(id);
   });
 
   it('carries the finding id and product ARN only when the request had them', () => {
