@@ -59,13 +59,29 @@ export async function suppressFindings(
         );
       }
     } catch (error) {
-      const name = error instanceof Error ? error.name : 'Error';
-      const message = error instanceof Error ? error.message : String(error);
       return {
         status: 'skipped',
-        reason: `Security Hub did not take BatchUpdateFindings in ${input.region} (${name}: ${message.slice(0, 200)})`,
+        reason: `Security Hub did not take BatchUpdateFindings in ${input.region} (${whyNotTaken(error)})`,
       };
     }
   }
   return { status: 'updated', updated, unprocessed };
+}
+
+/**
+ * The error as the reason says it. An answer the SDK could not read (a SyntaxError: the body is not
+ * JSON) did not come from Security Hub: the endpoint is something else, e.g. a moto_server, which
+ * has no Security Hub and answers with an HTML page. Saying so beats quoting the parser.
+ */
+function whyNotTaken(error: unknown): string {
+  if (error instanceof SyntaxError) {
+    const status = (error as { $response?: { statusCode?: number } }).$response?.statusCode;
+    return (
+      `the endpoint's answer${status === undefined ? '' : ` (HTTP ${status})`} is not Security Hub's: ` +
+      'not JSON, as from an endpoint without Security Hub such as moto_server'
+    );
+  }
+  const name = error instanceof Error ? error.name : 'Error';
+  const message = error instanceof Error ? error.message : String(error);
+  return `${name}: ${message.slice(0, 200)}`;
 }

@@ -111,9 +111,11 @@ describe('apigw-remediation undo (spawned, moto)', () => {
     expect(undo.exemptions.map((exemption) => exemption.controlId).sort()).toEqual(
       [...new Set(entry.changes.map((change) => change.controlId))].sort(),
     );
-    // moto has no Security Hub: the step is reported skipped, with Security Hub's answer.
+    // moto has no Security Hub (it answers with an HTML page): the step is reported skipped, saying so.
     expect(undo.securityHub.status).toBe('skipped');
-    expect(undo.securityHub.reason).toMatch(/did not take BatchUpdateFindings in us-east-1/);
+    expect(undo.securityHub.reason).toMatch(
+      /did not take BatchUpdateFindings in us-east-1 \(the endpoint's answer \(HTTP \d+\) is not Security Hub's/,
+    );
 
     const recorded = await store.get(undo.entryId);
     expect(recorded).toMatchObject({ kind: 'UNDO', undoes: entry.entryId, outcome: 'UNDONE' });

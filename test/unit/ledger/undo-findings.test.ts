@@ -69,6 +69,25 @@ describe('suppressFindings', () => {
       status: 'skipped',
       reason: 'Security Hub did not take BatchUpdateFindings in eu-west-1 (NotImplemented: not implemented)',
     });
+    // An answer that is not Security Hub's (moto_server's HTML page): said so, not the parser's words.
+    securityHub.on(BatchUpdateFindingsCommand).rejects(
+      Object.assign(new SyntaxError(`Unexpected token '<', "<!doctype "... is not valid JSON`), {
+        $response: { statusCode: 404 },
+      }),
+    );
+    expect(
+      await suppressFindings(new SecurityHubClient({ region: 'eu-west-1' }), {
+        findingIds: ids.slice(0, 1),
+        partition: 'aws',
+        region: 'eu-west-1',
+        note: 'UNDONE',
+      }),
+    ).toEqual({
+      status: 'skipped',
+      reason:
+        "Security Hub did not take BatchUpdateFindings in eu-west-1 (the endpoint's answer (HTTP 404) is not " +
+        "Security Hub's: not JSON, as from an endpoint without Security Hub such as moto_server)",
+    });
     expect(
       await suppressFindings(new SecurityHubClient({ region: 'eu-west-1' }), {
         findingIds: [],
