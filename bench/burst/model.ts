@@ -134,6 +134,11 @@ export interface BurstResult {
 /** What a coroutine yields: milliseconds to sleep, or a Join to wait on until it resumes it. */
 type Process<T> = Generator<number | Join, T, void>;
 
+/** The body of an invocation that makes no call (the pipe's enrichment: its own time is all it takes). */
+function* noCalls(): Process<void> {
+  yield* [];
+}
+
 /** Parks a coroutine until `resume` is called (the end of a Map's last iteration), even if that came first. */
 class Join {
   private parked: (() => void) | undefined;
@@ -149,6 +154,9 @@ class Join {
     this.parked?.();
   }
 }
+
+/** What Lambda answers an invocation when the function has no free concurrency. */
+const LAMBDA_THROTTLED = 'Lambda.TooManyRequestsException';
 
 const increment = (counts: Record<string, number>, key: string, by = 1): void => {
   counts[key] = (counts[key] ?? 0) + by;
@@ -352,15 +360,20 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
     return yield* taskCalls(state, task, run, new ExecutionEnvironment(), false);
   }
 
-  /** One invocation of a task's function; the error it ends with, if any. */
-  function* invoke(state: StateModel, task: PlannedTask, run: Run): Process<string | undefined> {
-    const fn = state.functionSubstitution ?? state.name;
+  /**
+   * One invocation of a function: a free environment (cold once), the invocation's overhead, then
+   * `body` in it; LAMBDA_THROTTLED when none is free (after the overhead of the refused call).
+   */
+  function* invocation<T>(
+    fn: string,
+    body: (environment: ExecutionEnvironment) => Process<T>,
+  ): Process<T | typeof LAMBDA_THROTTLED> {
     lambdaInvocations += 1;
     const environment = lambda.acquire(fn);
     if (environment === undefined) {
       increment(lambdaThrottles, fn);
       yield model.lambda.invokeOverheadMs;
-      return 'Lambda.TooManyRequestsException';
+      return LAMBDA_THROTTLED;
     }
     try {
       if (environment.cold) {
@@ -368,10 +381,17 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
         yield model.lambda.coldStartMs(fn);
       }
       yield model.lambda.invokeOverheadMs;
-      return yield* taskCalls(state, task, run, environment, true);
+      return yield* body(environment);
     } finally {
       lambda.release(fn, environment);
     }
+  }
+
+  /** One invocation of a task's function; the error it ends with, if any. */
+  function* invoke(state: StateModel, task: PlannedTask, run: Run): Process<string | undefined> {
+    return yield* invocation(state.functionSubstitution ?? state.name, (environment) =>
+      taskCalls(state, task, run, environment, true),
+    );
   }
 
   interface Failure {
@@ -564,26 +584,8 @@ export function simulateBurst(work: Work, model: BurstModel, seed: number): Burs
    * pipe retries it).
    */
   function* enrich(fn: string): Process<void> {
-    for (;;) {
-      lambdaInvocations += 1;
-      const environment = lambda.acquire(fn);
-      if (environment === undefined) {
-        increment(lambdaThrottles, fn);
-        yield model.lambda.invokeOverheadMs;
-        continue;
-      }
-      try {
-        if (environment.cold) {
-          environment.cold = false;
-          yield model.lambda.coldStartMs(fn);
-        }
-        yield model.lambda.invokeOverheadMs;
-        enrichedBatches += 1;
-        return;
-      } finally {
-        lambda.release(fn, environment);
-      }
-    }
+    while ((yield* invocation(fn, noCalls)) === LAMBDA_THROTTLED) continue;
+    enrichedBatches += 1;
   }
 
   function* execute(planned: PlannedExecution, executionId: number): Process<void> {

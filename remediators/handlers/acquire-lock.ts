@@ -18,42 +18,45 @@ import { createClockDeps, type ClockDeps } from '../workflow/deps/clock.js';
 import { remediationIdOf } from '../workflow/stage-identity.js';
 import type { ConfigDeps } from '../workflow/deps/member-account.js';
 import { DecisionSchema, parseTaskInput, StageWorkItemSchema, type Lock } from '../workflow/state.js';
-import { deployedConfig } from '../../config/deployed.js';
 import { lambdaHandler } from '../shared/handler.js';
 
 const LockInputSchema = StageWorkItemSchema.extend({ decision: DecisionSchema.optional() });
 
-export function createAcquireLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'> & ConfigDeps) {
+/**
+ * The configuration, for a run that locks before it decides (Prepare's step). The deployed
+ * AcquireLock function serves the undo path, which always brings its decision, so it bundles none.
+ */
+export function createAcquireLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'> & Partial<ConfigDeps>) {
+  const configuredTimeout = (): number => {
+    if (deps.config === undefined) {
+      throw new Error(
+        'acquire-lock: a request without a decision needs the configuration (its approval timeout)',
+      );
+    }
+    return deps.config().approval.timeoutSeconds;
+  };
   return async (event: unknown): Promise<Lock> => {
-    const parsed = parseTaskInput('acquire-lock', LockInputSchema, event);
-    const item = {
-      ...parsed,
-      decision: parsed.decision ?? {
-        remediationId: remediationIdOf(parsed.executionArn, parsed.stage, parsed.request),
-        approvalTimeoutSeconds: deps.config().approval.timeoutSeconds,
-      },
-    };
+    const item = parseTaskInput('acquire-lock', LockInputSchema, event);
+    const remediationId =
+      item.decision?.remediationId ?? remediationIdOf(item.executionArn, item.stage, item.request);
     const nowMs = deps.now().getTime();
     // A later round (docs/decisions/0037), or a round that gathered (0039), is the same holder: it
     // renews the lock taken before this round's request became what it is.
-    const owner =
-      item.lock !== undefined ? item.lock.owner : `${item.executionArn}/${item.decision.remediationId}`;
-    const lease = lockLease(item.stage, owner, item.decision.approvalTimeoutSeconds, nowMs);
+    const owner = item.lock !== undefined ? item.lock.owner : `${item.executionArn}/${remediationId}`;
+    const lease = lockLease(
+      item.stage,
+      owner,
+      item.decision?.approvalTimeoutSeconds ?? configuredTimeout(),
+      nowMs,
+    );
     const { request } = item;
     // An undo (docs/decisions/0030) covers no control and brings no finding: nothing joins it, and it joins nothing.
     const undo = request.trigger === 'undo';
     const finding =
       undo || !hasFinding(request)
         ? undefined
-        : joinedFinding(request, {
-            executionArn: item.executionArn,
-            remediationId: item.decision.remediationId,
-          });
-    const holder = {
-      controls: undo ? [] : request.controls,
-      remediationId: item.decision.remediationId,
-      executionArn: item.executionArn,
-    };
+        : joinedFinding(request, { executionArn: item.executionArn, remediationId });
+    const holder = { controls: undo ? [] : request.controls, remediationId, executionArn: item.executionArn };
     // Asked about a control the holder does not cover: queued for the holder's next round, with
     // the findings coalesced into this run, so the round records on them too.
     const coalesced = item.coalesced ?? [];
@@ -61,7 +64,7 @@ export function createAcquireLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'
       ? {
           request,
           executionArn: item.executionArn,
-          remediationId: item.decision.remediationId,
+          remediationId,
           ...(coalesced.length === 0 ? {} : { coalesced }),
         }
       : undefined;
@@ -70,5 +73,5 @@ export function createAcquireLockHandler(deps: LocksDeps & Pick<ClockDeps, 'now'
 }
 
 export const handler = lambdaHandler(
-  createAcquireLockHandler({ ...createLocksDeps(), ...createClockDeps(), config: deployedConfig }),
+  createAcquireLockHandler({ ...createLocksDeps(), ...createClockDeps() }),
 );

@@ -147,7 +147,8 @@ export function stageItems(
       return [
         joinedFinding(request, {
           executionArn: context.executionArn,
-          // The run's own id is decided later (decide); this is the record's fallback id (workflow/outcome.ts).
+          // A placeholder: a coalesced finding is recorded with its run's record, which carries the
+          // run's own id (workflow/stage-identity.ts remediationIdOf of the item's request).
           remediationId: `${context.executionArn}/${stage.apiId}/${stage.stageName}`,
         }),
       ];
