@@ -45,6 +45,7 @@ import {
   type SnapshotPart,
   type SnapshotResult,
   type StageRef,
+  type StageSnapshot,
   type V2Integration,
   type V2Route,
   type V2RouteSettings,
@@ -54,6 +55,25 @@ import {
 export interface SnapshotOptions {
   /** Long-lived cache (warm Lambda); a fresh one per call when omitted. */
   readonly cache?: CoreCache;
+  /**
+   * The same stage, read moments before by the same task: its parts are taken as they are and
+   * only the others are read. Prepare's decide step reads the stage and API for their tags, and
+   * its snapshot step takes them (workflow/stage-read.ts), so Prepare reads the stage once. Never
+   * a read from before a write or a wait: that is what Verify, and the recheck after an approval,
+   * read again.
+   */
+  readonly earlier?: StageSnapshot;
+}
+
+function sameStage(a: StageRef, b: StageRef): boolean {
+  return (
+    a.partition === b.partition &&
+    a.account === b.account &&
+    a.region === b.region &&
+    a.apiType === b.apiType &&
+    a.apiId === b.apiId &&
+    a.stageName === b.stageName
+  );
 }
 
 /** The stage or API was deleted between the trigger and now. */
@@ -327,12 +347,15 @@ export async function readStageSnapshot(
   const cache = options.cache ?? createCoreCache();
   const read = partsToRead(ref, parts);
   const wants = (part: SnapshotPart) => read.includes(part);
+  const earlier =
+    options.earlier !== undefined && sameStage(options.earlier.ref, ref) ? options.earlier : undefined;
+  const earlierApi = earlier?.parts.includes('api') === true ? earlier.api : undefined;
   try {
     // The stage first: when it is gone nothing else is worth a call.
     if (ref.apiType === 'REST') {
-      const stage = await readRestStage(ref, clients);
+      const stage = earlier?.apiType === 'REST' ? earlier.stage : await readRestStage(ref, clients);
       const [api, account, customDomains] = await Promise.all([
-        wants('api') ? readRestApi(ref, clients) : undefined,
+        wants('api') ? (earlierApi ?? readRestApi(ref, clients)) : undefined,
         wants('account') ? readAccount(ref, clients, cache) : undefined,
         wants('customDomains') ? readCustomDomains(ref, clients, cache) : undefined,
       ]);
@@ -347,8 +370,8 @@ export async function readStageSnapshot(
         customDomains,
       });
     }
-    const stage = await readV2Stage(ref, clients);
-    const api = await readV2Api(ref, clients);
+    const stage = earlier?.apiType === 'V2' ? earlier.stage : await readV2Stage(ref, clients);
+    const api = earlierApi ?? (await readV2Api(ref, clients));
     // WebSocket execution logs need the same Region-wide CloudWatch role as REST; HTTP APIs have none.
     const wantsAccount = wants('account') && api.protocol === 'WEBSOCKET';
     const [account, customDomains, routes, integrations] = await Promise.all([

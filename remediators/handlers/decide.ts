@@ -1,12 +1,14 @@
 /**
  * Decide task: the mode of every requested control on this stage (configuration, account
  * overrides, API and stage tags; config/modes.ts), and the approval settings the rest of the
- * execution follows. Reads the stage and API once for their tags; a vanished stage ends here.
+ * execution follows. Reads the stage and API once for their tags (kept for Prepare's snapshot step,
+ * workflow/stage-read.ts); a vanished stage ends here.
  * The kill switch is read first: when it is on, every control that would change the stage
  * notifies instead, and the decision says why (workflow/kill-switch.ts).
  */
 import { resolveMode } from '../../config/modes.js';
 import { readStageSnapshot } from '../core/snapshot.js';
+import { keepStageRead } from '../workflow/stage-read.js';
 import { logger } from '../shared/powertools.js';
 import { type ClockDeps } from '../workflow/deps/clock.js';
 import { type KillSwitchDeps } from '../workflow/deps/kill-switch.js';
@@ -38,6 +40,7 @@ export function createDecideHandler(
       await deps.coreClients(item.stage),
       { cache: deps.coreCache },
     );
+    keepStageRead(snapshot);
     if (snapshot.status === 'GONE') {
       return { ...common, route: 'GONE', controls: [], reason: snapshot.reason };
     }

@@ -57,6 +57,10 @@ describe('remediation state machine', () => {
     expect(outcomesOf(output)).toEqual(['REMEDIATED']);
     expect(await logLevel()).toBe('ERROR');
     expect(harness.calls.slice(0, 2)).toEqual(['Normalize', 'Admit']);
+    // The stage and API are read once by Prepare (its decide step's read serves its snapshot step)
+    // and once more by Verify.
+    const calls = harness.coreCalls();
+    expect([calls['APIGateway.GetStage'], calls['APIGateway.GetRestApi']]).toEqual([2, 2]);
     const [ownership] = harness.batchUpdates();
     expect(ownership?.Workflow?.Status).toBe('NOTIFIED');
     expect(ownership?.FindingIdentifiers?.[0]?.Id).toBe(FINDING_ID);

@@ -176,6 +176,38 @@ describe('readStageSnapshot (REST)', () => {
 
     await expect(readStageSnapshot(REST_REF, ['stage'], clients)).rejects.toThrow('not authorized');
   });
+  it('takes the stage and API of an earlier read of the same stage and reads only the parts it lacks', async () => {
+    const earlier = await readStageSnapshot(REST_REF, ['stage', 'api'], clients);
+    if (earlier.status !== 'FOUND') throw new Error('expected FOUND');
+    rest.resetHistory();
+
+    const snapshot = await readStageSnapshot(REST_REF, ['stage', 'api', 'account'], clients, { earlier });
+
+    expect(rest).toHaveReceivedCommandTimes(GetStageCommand, 0);
+    expect(rest).toHaveReceivedCommandTimes(GetRestApiCommand, 0);
+    expect(rest).toHaveReceivedCommandTimes(GetAccountCommand, 1);
+    expect(snapshot).toEqual({
+      ...earlier,
+      parts: ['stage', 'api', 'account'],
+      account: { cloudwatchRoleArn: 'arn:aws:iam::111122223333:role/cw' },
+    });
+  });
+
+  it('reads the API when the earlier read did not, and everything when the earlier read is of another stage', async () => {
+    const stageOnly = await readStageSnapshot(REST_REF, ['stage'], clients);
+    if (stageOnly.status !== 'FOUND') throw new Error('expected FOUND');
+    rest.resetHistory();
+
+    await readStageSnapshot(REST_REF, ['stage', 'api'], clients, { earlier: stageOnly });
+    expect(rest).toHaveReceivedCommandTimes(GetStageCommand, 0);
+    expect(rest).toHaveReceivedCommandTimes(GetRestApiCommand, 1);
+
+    rest.resetHistory();
+    const otherStage = { ...stageOnly, ref: { ...REST_REF, stageName: 'test' } };
+    await readStageSnapshot(REST_REF, ['stage', 'api'], clients, { earlier: otherStage });
+    expect(rest).toHaveReceivedCommandTimes(GetStageCommand, 1);
+    expect(rest).toHaveReceivedCommandTimes(GetRestApiCommand, 1);
+  });
 });
 
 describe('readStageSnapshot (V2)', () => {
@@ -310,6 +342,18 @@ describe('readStageSnapshot (V2)', () => {
     const gone = await readStageSnapshot(V2_REF, ['integrations'], clients);
     expect(gone.status).toBe('GONE');
     expect(v2).toHaveReceivedCommandTimes(GetIntegrationsCommand, 2);
+  });
+
+  it('takes the stage and API of an earlier read of the same stage', async () => {
+    const earlier = await readStageSnapshot(V2_REF, ['stage'], clients);
+    if (earlier.status !== 'FOUND') throw new Error('expected FOUND');
+    v2.resetHistory();
+
+    const snapshot = await readStageSnapshot(V2_REF, ['stage', 'api'], clients, { earlier });
+
+    expect(v2).toHaveReceivedCommandTimes(GetV2StageCommand, 0);
+    expect(v2).toHaveReceivedCommandTimes(GetApiCommand, 0);
+    expect(snapshot).toEqual(earlier);
   });
 
   it('answers GONE when the API was deleted', async () => {
