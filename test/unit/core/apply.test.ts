@@ -44,6 +44,7 @@ import { createCoreCache } from '../../../remediators/core/cache.js';
 import { createCoreClients } from '../../../remediators/core/clients.js';
 import type { RestPlan, V2Plan } from '../../../remediators/core/plan.js';
 import type { StageRef } from '../../../remediators/core/types.js';
+import { REST_STAGE_REF } from '../../helpers/stage-refs.js';
 
 const settings = ConfigSchema.parse({});
 const { resources } = settings;
@@ -59,14 +60,7 @@ const accountSettings = mockClient(clients.apiGatewayAccountSettings);
 const logs = mockClient(clients.logs);
 const waf = mockClient(clients.wafv2);
 
-const ref: StageRef = {
-  partition: 'aws',
-  region: 'us-east-1',
-  account: '111122223333',
-  apiType: 'REST',
-  apiId: 'a1b2c3d4e5',
-  stageName: 'prod',
-};
+const ref: StageRef = REST_STAGE_REF;
 const ACL_ARN = 'arn:aws:wafv2:us-east-1:111122223333:regional/webacl/apigw-remediation-baseline/1';
 const LOG_GROUP = accessLogGroupEffect(resources, ref, 'REST');
 const ROLE = { kind: 'accountCloudWatchRole', roleName: resources.cloudWatchRole.name } as const;

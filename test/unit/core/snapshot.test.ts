@@ -22,6 +22,7 @@ import { createCoreCache } from '../../../remediators/core/cache.js';
 import { createCoreClients } from '../../../remediators/core/clients.js';
 import { partsToRead, readStageSnapshot } from '../../../remediators/core/snapshot.js';
 import type { StageRef } from '../../../remediators/core/types.js';
+import { REST_STAGE_REF } from '../../helpers/stage-refs.js';
 
 const clients = createCoreClients({
   region: 'us-east-1',
@@ -30,14 +31,7 @@ const clients = createCoreClients({
 const rest = mockClient(clients.apiGateway);
 const v2 = mockClient(clients.apiGatewayV2);
 
-const REST_REF: StageRef = {
-  partition: 'aws',
-  region: 'us-east-1',
-  account: '111122223333',
-  apiType: 'REST',
-  apiId: 'a1b2c3d4e5',
-  stageName: 'prod',
-};
+const REST_REF: StageRef = REST_STAGE_REF;
 const V2_REF: StageRef = { ...REST_REF, apiType: 'V2', apiId: 'z9y8x7w6v5', stageName: '$default' };
 
 beforeEach(() => {

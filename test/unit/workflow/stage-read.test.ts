@@ -2,15 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { RestStageSnapshot, StageRef } from '../../../remediators/core/types.js';
 import { asInvocation } from '../../../remediators/shared/handler.js';
 import { keepStageRead, takeStageRead } from '../../../remediators/workflow/stage-read.js';
+import { REST_STAGE_REF } from '../../helpers/stage-refs.js';
 
-const REF: StageRef = {
-  partition: 'aws',
-  region: 'us-east-1',
-  account: '111122223333',
-  apiType: 'REST',
-  apiId: 'a1b2c3d4e5',
-  stageName: 'prod',
-};
+const REF: StageRef = REST_STAGE_REF;
 
 const READ: RestStageSnapshot = {
   status: 'FOUND',
