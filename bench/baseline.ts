@@ -53,29 +53,26 @@ export function baselineDir(commit: string): string {
 
 /** `git archive <commit> | tar -x -C <dir>`. */
 async function extractTree(commit: string, dir: string): Promise<void> {
-  await new Promise<void>((resolvePromise, reject) => {
-    const archive = spawn('git', ['-C', PROJECT_ROOT, 'archive', '--format=tar', commit], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const tar = spawn('tar', ['-x', '-C', dir], { stdio: ['pipe', 'ignore', 'pipe'] });
-    archive.stdout.pipe(tar.stdin);
-    let stderr = '';
-    archive.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    tar.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    let archiveCode: number | null = null;
-    archive.on('close', (code) => (archiveCode = code));
-    archive.on('error', reject);
-    tar.on('error', reject);
-    tar.on('close', (code) =>
-      code === 0 && archiveCode === 0
-        ? resolvePromise()
-        : reject(
-            new Error(
-              `git archive ${commit} | tar failed (git ${archiveCode}, tar ${code}); is the commit in this clone's history? ${stderr}`,
-            ),
-          ),
-    );
+  const archive = spawn('git', ['-C', PROJECT_ROOT, 'archive', '--format=tar', commit], {
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const tar = spawn('tar', ['-x', '-C', dir], { stdio: ['pipe', 'ignore', 'pipe'] });
+  archive.stdout.pipe(tar.stdin);
+  let stderr = '';
+  archive.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  tar.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  // Both exit codes: tar can finish before git's process is reaped.
+  const exited = (child: typeof archive | typeof tar) =>
+    new Promise<number | null>((resolveCode, reject) => {
+      child.on('error', reject);
+      child.on('close', resolveCode);
+    });
+  const [archiveCode, tarCode] = await Promise.all([exited(archive), exited(tar)]);
+  if (archiveCode !== 0 || tarCode !== 0) {
+    throw new Error(
+      `git archive ${commit} | tar failed (git ${archiveCode}, tar ${tarCode}); is the commit in this clone's history? ${stderr}`,
+    );
+  }
 }
 
 /** The commit's tree with its production dependencies (installed once, then reused) and the build-time links. */
@@ -91,6 +88,9 @@ export async function prepareBaselineTree(commit: string, log: (line: string) =>
       ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'],
       { cwd: dir, maxBuffer: 16 * 1024 * 1024 },
     );
+    // The tree's own postinstall, if it has one (the dependencies' scripts stay off): since decision
+    // 0044 it makes the SDK's schema modules tree-shakeable, which its deployed bundles were.
+    await run('npm', ['run', 'postinstall', '--if-present'], { cwd: dir, maxBuffer: 16 * 1024 * 1024 });
     await writeFile(join(dir, READY_MARKER), `${commit}\n`);
   }
   for (const name of BUILD_TIME_PACKAGES) {

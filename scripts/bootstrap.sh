@@ -12,6 +12,9 @@ if [ "$(cat node_modules/.installed-lock-hash 2>/dev/null)" != "$lock_hash" ]; t
   npm ci --no-audit --no-fund --loglevel=error
   echo "$lock_hash" > node_modules/.installed-lock-hash
 fi
+# npm ci's postinstall makes the SDK's schema modules tree-shakeable (docs/decisions/0044); again here
+# for a node_modules installed before that script existed (idempotent: nothing left, nothing written).
+node scripts/shakeable-sdk-schemas.mjs >/dev/null
 
 # Python tools: moto_server (local AWS emulator) and cfn-lint.
 if ! command -v moto_server >/dev/null 2>&1 || ! command -v cfn-lint >/dev/null 2>&1; then
