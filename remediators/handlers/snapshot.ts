@@ -13,6 +13,7 @@ import { iacSummary } from '../iac/summary.js';
 import { snapshotPartsFor } from '../core/parts.js';
 import { planStage, type StagePlan } from '../core/plan.js';
 import { readStageSnapshot } from '../core/snapshot.js';
+import { takeStageRead } from '../workflow/stage-read.js';
 import { DecidedItemSchema } from '../workflow/handler-input.js';
 import { goneSummary, summarizePlan } from '../workflow/plan-summary.js';
 import { type ClockDeps } from '../workflow/deps/clock.js';
@@ -34,8 +35,10 @@ export function createSnapshotHandler(
       config,
     );
     const parts = snapshotPartsFor(controls);
+    // The stage and API the decide step read moments ago in this invocation are not read again.
     const snapshot = await readStageSnapshot(item.stage, parts, await deps.coreClients(item.stage), {
       cache: deps.coreCache,
+      earlier: takeStageRead(item.stage),
     });
     if (snapshot.status === 'GONE') {
       return goneSummary(undefined, snapshot.reason);
