@@ -189,7 +189,8 @@ describe('the state machine on insecure API Gateway V2 stages (moto)', () => {
     };
 
     const callsBefore = coreCallCounts(harness);
-    await harness.run(stageDriftEvent(ref), { wrap: { Snapshot: deleteFirst } });
+    // Before the decide step: its read is the one Prepare makes (its snapshot step takes it).
+    await harness.run(stageDriftEvent(ref), { wrap: { Decide: deleteFirst } });
 
     expect(harness.records.map((record) => record.outcome)).toEqual(['RESOURCE_GONE']);
     expect(callsBetween(callsBefore, coreCallCounts(harness)).writes).toBe(0);
